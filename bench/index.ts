@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: runs every benchmark module and prints one JSON object with the machine it ran on.
+ * Each module exports `run(): Promise<Record<string, unknown>>`. Select some with `npm run bench -- sim`.
+ */
+import os from 'node:os';
+
+const modules: Record<string, string> = {
+  sim: './sim.bench.ts',
+  sampler: './sampler.bench.ts',
+  nn: './nn.bench.ts',
+};
+
+const wanted = process.argv.slice(2);
+const result: Record<string, unknown> = {
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+  date: new Date().toISOString(),
+};
+for (const [name, file] of Object.entries(modules)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const mod = (await import(file)) as { run: () => Promise<Record<string, unknown>> };
+  process.stderr.write(`bench: ${name} …\n`);
+  result[name] = await mod.run();
+}
+process.stdout.write(JSON.stringify(result, null, 2) + '\n');

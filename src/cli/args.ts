@@ -1,0 +1,76 @@
+/**
+ * Minimal `--name value` / `--flag` parser shared by the CLI commands. Numbers are validated here so
+ * every command reports bad input the same way: the option name and the value received.
+ */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+export function parseArgs(argv: readonly string[], booleanFlags: readonly string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (eq >= 0) options.set(name, a.slice(eq + 1));
+    else if (booleanFlags.includes(name)) options.set(name, true);
+    else {
+      const v = argv[i + 1];
+      if (v === undefined || (v.startsWith('--') && !/^--?\d/.test(v))) {
+        throw new CliError(`option --${name} needs a value`);
+      }
+      options.set(name, v);
+      i++;
+    }
+  }
+  return { positional, options };
+}
+
+export function optString(p: ParsedArgs, name: string): string | undefined {
+  const v = p.options.get(name);
+  if (v === true) throw new CliError(`option --${name} needs a value`);
+  return v;
+}
+
+export function optNumber(p: ParsedArgs, name: string): number | undefined {
+  const v = optString(p, name);
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || Number.isNaN(x)) throw new CliError(`option --${name}: '${v}' is not a number`);
+  return x;
+}
+
+export function optInt(p: ParsedArgs, name: string): number | undefined {
+  const x = optNumber(p, name);
+  if (x !== undefined && !Number.isInteger(x)) throw new CliError(`option --${name}: ${x} is not an integer`);
+  return x;
+}
+
+export function optFlag(p: ParsedArgs, name: string): boolean {
+  return p.options.get(name) === true;
+}
+
+/** Rejects options the command does not know, naming them (a typo must not be silently ignored). */
+export function rejectUnknown(p: ParsedArgs, known: readonly string[]): void {
+  for (const k of p.options.keys()) {
+    if (!known.includes(k)) throw new CliError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
+  }
+}
+
+/** Prints the result as the last line of stdout, JSON-safe (NaN/Infinity become null). */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
