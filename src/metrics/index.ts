@@ -1,0 +1,16 @@
+/** Public surface of the diagnostics package: pure TypeScript, usable in Node, workers and the page. */
+export {
+  CALIBRATION_ALPHAS,
+  METRIC_ROWS,
+  MetricsError,
+  calibrationError,
+  computeDiagnostics,
+  nrmse,
+  posteriorContraction,
+  type DiagnosticsTable,
+  type MetricRow,
+  type NumericArray,
+  type UndefinedCell,
+} from './diagnostics.ts';
+export { DEFAULT_METRIC_WEIGHTS, weightedMetricSum, type MetricWeights } from './weighted-sum.ts';
+export { tableToRecord, type DiagnosticsRecord } from './table-record.ts';
