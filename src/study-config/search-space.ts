@@ -1,0 +1,149 @@
+/**
+ * Validation of the search space in Optuna's short distribution form. The distribution checks follow
+ * optuna/distributions.py v4.9 in order and wording (study-engine.md §1), and each hyperparameter also
+ * gets the domain its network wiring needs (networks.md §8): dropout a probability < 1, lr > 0, the
+ * others positive integers.
+ */
+import { join, type Reader, show } from './reader.ts';
+import { HYPERPARAMETER_NAMES, type HyperparameterName, type SearchDistribution, type SearchSpace } from './types.ts';
+
+type Domain = { integer: false; min: number; below?: number; above?: number } | { integer: true; min: number };
+
+const DOMAINS: Record<HyperparameterName, Domain> = {
+  dropout: { integer: false, min: 0, below: 1 },
+  lr: { integer: false, min: 0, above: 0 },
+  num_seeds: { integer: true, min: 1 },
+  batch_size: { integer: true, min: 1 },
+  embed_dim: { integer: true, min: 1 },
+  summary_dim: { integer: true, min: 1 },
+};
+
+function inDomain(x: number, d: Domain): boolean {
+  if (d.integer) return Number.isInteger(x) && x >= d.min;
+  return x >= d.min && (d.below === undefined || x < d.below) && (d.above === undefined || x > d.above);
+}
+
+function domainText(d: Domain): string {
+  if (d.integer) return `an integer ≥ ${d.min}`;
+  const parts = [d.above !== undefined ? `> ${d.above}` : `≥ ${d.min}`];
+  if (d.below !== undefined) parts.push(`< ${d.below}`);
+  return `a number ${parts.join(' and ')}`;
+}
+
+/**
+ * Optuna silently lowers `high` to the last grid point (with a warning) when (high − low) is not a
+ * multiple of step; a configuration is edited by hand, so we flag it instead of changing it.
+ * Same tolerance as Optuna's membership test (|k − round(k)| < 1e-8).
+ */
+function onGrid(range: number, step: number): boolean {
+  const k = range / step;
+  return Math.abs(k - Math.round(k)) < 1e-8;
+}
+
+function offGrid(low: number, high: number, step: number): string {
+  const last = low + Math.floor((high - low) / step + 1e-8) * step;
+  return `high − low must be a multiple of step, but got (low=${low}, high=${high}, step=${step}); the last grid point is ${Number(last.toPrecision(12))}`;
+}
+
+function readFloat(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
+  const before = r.issues.length;
+  const low = r.num(o.low, join(path, 'low'));
+  const high = r.num(o.high, join(path, 'high'));
+  const log = r.bool(o.log, join(path, 'log'), false);
+  let step: number | null = null;
+  if (o.step !== undefined && o.step !== null) step = r.num(o.step, join(path, 'step'));
+  if (r.issues.length > before || low === null || high === null) return null;
+  if (log && step !== null) r.fail(join(path, 'step'), 'The parameter `step` is not supported when `log` is true.');
+  else if (low > high) r.fail(join(path, 'low'), `\`low <= high\` must hold, but got (low=${low}, high=${high}).`);
+  else if (log && low <= 0) r.fail(join(path, 'low'), `\`low > 0\` must hold for \`log=True\`, but got (low=${low}, high=${high}).`);
+  else if (step !== null && step <= 0) r.fail(join(path, 'step'), `\`step > 0\` must hold, but got step=${step}.`);
+  else if (step !== null && !onGrid(high - low, step)) r.fail(join(path, 'high'), offGrid(low, high, step));
+  if (r.issues.length > before) return null;
+  if (d.integer) {
+    r.fail(join(path, 'type'), `must be "int" or "categorical" for this integer hyperparameter, got "float"`);
+    return null;
+  }
+  for (const [k, x] of [['low', low], ['high', high]] as const) {
+    if (!inDomain(x, d)) r.fail(join(path, k), `must be ${domainText(d)}, got ${show(x)}`);
+  }
+  return r.issues.length > before ? null : { type: 'float', low, high, log, step };
+}
+
+function readInt(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
+  const before = r.issues.length;
+  const low = r.num(o.low, join(path, 'low'), { integer: true });
+  const high = r.num(o.high, join(path, 'high'), { integer: true });
+  const log = r.bool(o.log, join(path, 'log'), false);
+  const step = o.step === undefined ? 1 : r.num(o.step, join(path, 'step'), { integer: true });
+  if (r.issues.length > before || low === null || high === null || step === null) return null;
+  if (log && step !== 1) {
+    r.fail(join(path, 'step'), 'Samplers and other components in Optuna only accept step is 1 when `log` argument is True.');
+  } else if (low > high) r.fail(join(path, 'low'), `\`low <= high\` must hold, but got (low=${low}, high=${high}).`);
+  else if (log && low < 1) r.fail(join(path, 'low'), `\`low >= 1\` must hold for \`log=True\`, but got (low=${low}, high=${high}).`);
+  else if (step <= 0) r.fail(join(path, 'step'), `\`step > 0\` must hold, but got step=${step}.`);
+  else if ((high - low) % step !== 0) r.fail(join(path, 'high'), offGrid(low, high, step));
+  if (r.issues.length > before) return null;
+  for (const [k, x] of [['low', low], ['high', high]] as const) {
+    if (!inDomain(x, d)) r.fail(join(path, k), `must be ${domainText(d)}, got ${show(x)}`);
+  }
+  return r.issues.length > before ? null : { type: 'int', low, high, log, step };
+}
+
+function readCategorical(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
+  const p = join(path, 'choices');
+  if (!Array.isArray(o.choices)) {
+    if (o.choices !== undefined) r.fail(p, `must be an array of numbers, got ${show(o.choices)}`);
+    return null;
+  }
+  if (o.choices.length === 0) {
+    r.fail(p, 'The `choices` must contain one or more elements.');
+    return null;
+  }
+  const before = r.issues.length;
+  const seen = new Set<number>();
+  const choices: number[] = [];
+  o.choices.forEach((c: unknown, i) => {
+    const x = r.num(c, `${p}.${i}`);
+    if (x === null) return;
+    if (!inDomain(x, d)) r.fail(`${p}.${i}`, `must be ${domainText(d)}, got ${show(x)}`);
+    // Optuna stores a categorical as the index of its choice: duplicates would make that ambiguous.
+    else if (seen.has(x)) r.fail(`${p}.${i}`, `duplicate choice ${show(x)}`);
+    seen.add(x);
+    choices.push(x);
+  });
+  return r.issues.length > before ? null : { type: 'categorical', choices };
+}
+
+function readDistribution(r: Reader, v: unknown, path: string, d: Domain): SearchDistribution | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    r.fail(path, `must be a distribution object, got ${show(v)}`);
+    return null;
+  }
+  const type = r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['float', 'int', 'categorical'] as const);
+  if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), 'is required');
+  if (type === null) return null;
+  if (type === 'categorical') {
+    const o = r.object(v, path, ['type', 'choices']);
+    return o === null ? null : readCategorical(r, o, path, d);
+  }
+  const o = r.object(v, path, ['type', 'low', 'high'], ['log', 'step']);
+  if (o === null) return null;
+  return type === 'float' ? readFloat(r, o, path, d) : readInt(r, o, path, d);
+}
+
+export function readSearchSpace(r: Reader, v: unknown, path: string): SearchSpace | null {
+  const o = r.object(v, path, HYPERPARAMETER_NAMES);
+  if (o === null) return null;
+  const out: Partial<SearchSpace> = {};
+  let ok = true;
+  for (const name of HYPERPARAMETER_NAMES) {
+    if (o[name] === undefined) {
+      ok = false;
+      continue;
+    }
+    const dist = readDistribution(r, o[name], join(path, name), DOMAINS[name]);
+    if (dist === null) ok = false;
+    else out[name] = dist;
+  }
+  return ok ? (out as SearchSpace) : null;
+}

@@ -1,0 +1,128 @@
+/**
+ * The study configuration: one JSON document that describes a whole hyperparameter study — simulator
+ * and prior, data sizes, search space, budget, sampler, pruner, objective weights, diagnostics and the
+ * preferred tfjs backend. It is what the Setup view edits, what "Save"/"Load"/"Share" move around, what
+ * `npm run --silent cli -- config default` prints, and what a study stores (as a study user attribute)
+ * so that a reloaded study can regenerate its data sets and continue. Documented field by field in
+ * docs/study-config.md; validated by validate.ts. Pure data: no DOM, Svelte, tfjs or IndexedDB.
+ */
+
+/** The DMC parameters in the inference order of the notebook adapter (dmc-model.md §4). */
+export const PARAM_NAMES = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
+export type PriorParamName = (typeof PARAM_NAMES)[number];
+
+/** Independent normal truncated at 0 (dmc-model.md §4). */
+export interface PriorSpec {
+  mean: number;
+  sd: number;
+}
+
+/** num_obs: the same N for every data set, or N ~ U{min..max} drawn once per simulated batch (dmc-model.md §8). */
+export type NumObsSpec = { fixed: number } | { min: number; max: number };
+
+export interface SimulatorSpec {
+  /** Prior per parameter; `sd_r` is still required when `sdr` is "fixed" (it is then unused). */
+  prior: Record<PriorParamName, PriorSpec>;
+  /**
+   * "estimated": sd_r is drawn from its prior and inferred (6 parameters, the notebook).
+   * "fixed": no sd_r is drawn, the non-decision time is constant mu_r (5 parameters; the reference's
+   * `sdr_fixed` not None, whose numeric value is never used — dmc-model.md §4).
+   */
+  sdr: 'estimated' | 'fixed';
+  /** Last simulated time step in ms (grid t = 1..tmax, dt = 1 ms). */
+  tmax: number;
+  /** Trials per data set. */
+  numObs: NumObsSpec;
+  /** Per-trial contamination probability in [0, 1], or null for none. */
+  contamination: number | null;
+}
+
+export interface DataSpec {
+  /** Simulated data sets the networks are trained on (shared by all trials of the study). */
+  trainingSets: number;
+  /** Held-out data sets for validation loss and the diagnostics. */
+  validationSets: number;
+}
+
+/**
+ * Optuna's short distribution form (study-engine.md §5, "Readers also accept … the short form"), so a
+ * search space pasted from an ask-tell JSON search space works unchanged.
+ */
+export type SearchDistribution =
+  | { type: 'float'; low: number; high: number; log?: boolean; step?: number | null }
+  | { type: 'int'; low: number; high: number; log?: boolean; step?: number }
+  | { type: 'categorical'; choices: number[] };
+
+/** The notebook's tuned hyperparameters (study-engine.md §8), wired as networks.md §8 says. */
+export const HYPERPARAMETER_NAMES = ['dropout', 'lr', 'num_seeds', 'batch_size', 'embed_dim', 'summary_dim'] as const;
+export type HyperparameterName = (typeof HYPERPARAMETER_NAMES)[number];
+export type SearchSpace = Record<HyperparameterName, SearchDistribution>;
+
+export interface SamplerSpec {
+  type: 'tpe' | 'random';
+  seed: number;
+  /** TPE only: joint sampling over the intersection space. */
+  multivariate: boolean;
+  /** TPE only: random trials before TPE starts (Optuna default 10). */
+  nStartupTrials: number;
+}
+
+export type PrunerSpec =
+  | { type: 'none' }
+  | { type: 'median'; nStartupTrials: number; nWarmupSteps: number; intervalSteps: number; nMinTrials: number }
+  | {
+      type: 'successive-halving';
+      minResource: 'auto' | number;
+      reductionFactor: number;
+      minEarlyStoppingRate: number;
+      bootstrapCount: number;
+    };
+
+/** L = recovery·mean NRMSE + pc·mean(1 − contraction) + sbc·mean calibration error (dmc-model.md §10). */
+export interface WeightsSpec {
+  recovery: number;
+  pc: number;
+  sbc: number;
+}
+
+export interface DiagnosticsSpec {
+  /** Posterior draws per validation data set (BayesFlow default 1000). */
+  posteriorDraws: number;
+  /** Fixed steps of the flow-matching ODE integration (BayesFlow default 100). */
+  integrationSteps: number;
+  integrator: 'euler' | 'rk4';
+}
+
+export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export const STUDY_CONFIG_VERSION = 1;
+
+export interface StudyConfig {
+  version: typeof STUDY_CONFIG_VERSION;
+  /** Study name (unique in the library; the journal's study_name). */
+  name: string;
+  /** Master seed: data sets, network initialisation and training order derive from it. */
+  seed: number;
+  simulator: SimulatorSpec;
+  data: DataSpec;
+  searchSpace: SearchSpace;
+  /** Training epochs per trial. */
+  epochs: number;
+  /** Number of trials the study runs (its total, counting finished trials on resume). */
+  nTrials: number;
+  /** Stop starting new trials after this many seconds (Optuna's timeout), or null. */
+  timeout: number | null;
+  sampler: SamplerSpec;
+  pruner: PrunerSpec;
+  weights: WeightsSpec;
+  diagnostics: DiagnosticsSpec;
+  backend: BackendPreference;
+}
+
+/** One problem found in a configuration, with the dotted path of the field (e.g. `simulator.prior.A.sd`). */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult = { config: StudyConfig } | { errors: ConfigIssue[] };

@@ -1,0 +1,211 @@
+/**
+ * `validateStudyConfig(x)`: checks an untyped value (parsed JSON, or the Setup form's state) against the
+ * StudyConfig format of docs/study-config.md and returns either a fresh, normalized config (optional
+ * fields filled with their Optuna defaults) or every problem found, each with its field path.
+ */
+import { join, Reader, show } from './reader.ts';
+import { readSearchSpace } from './search-space.ts';
+import {
+  PARAM_NAMES,
+  STUDY_CONFIG_VERSION,
+  type DiagnosticsSpec,
+  type NumObsSpec,
+  type PrunerSpec,
+  type SamplerSpec,
+  type SimulatorSpec,
+  type ValidationResult,
+  type WeightsSpec,
+} from './types.ts';
+
+const MAX_SEED = 2 ** 32 - 1;
+
+function readSimulator(r: Reader, v: unknown, path: string): SimulatorSpec | null {
+  const o = r.object(v, path, ['prior', 'sdr', 'tmax', 'numObs', 'contamination']);
+  if (o === null) return null;
+  const before = r.issues.length;
+  const prior = {} as SimulatorSpec['prior'];
+  const po = r.object(o.prior, join(path, 'prior'), PARAM_NAMES);
+  if (po !== null) {
+    for (const name of PARAM_NAMES) {
+      const pp = join(join(path, 'prior'), name);
+      const e = po[name] === undefined ? null : r.object(po[name], pp, ['mean', 'sd']);
+      if (e === null) continue;
+      const mean = r.num(e.mean, join(pp, 'mean'));
+      const sd = r.num(e.sd, join(pp, 'sd'), { above: 0 });
+      if (mean !== null && sd !== null) {
+        // The prior is truncated at 0 (dmc-model.md §4); with the mass almost all below 0 it is
+        // meaningless and sampling it by rejection would not terminate.
+        if (mean / sd < -5) r.fail(join(pp, 'mean'), `puts almost no prior mass above 0 (mean ${mean}, sd ${sd}); need mean ≥ −5·sd`);
+        prior[name] = { mean, sd };
+      }
+    }
+  }
+  const sdr = r.oneOf(o.sdr, join(path, 'sdr'), ['estimated', 'fixed'] as const);
+  const tmax = r.num(o.tmax, join(path, 'tmax'), { integer: true, min: 1 });
+  const numObs = readNumObs(r, o.numObs, join(path, 'numObs'));
+  const contamination = r.nullableNum(o.contamination, join(path, 'contamination'), { min: 0, max: 1 });
+  if (r.issues.length > before || sdr === null || tmax === null || numObs === null) return null;
+  return { prior, sdr, tmax, numObs, contamination: contamination.value };
+}
+
+function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'fixed' in v) {
+    const o = r.object(v, path, ['fixed']);
+    const fixed = o === null ? null : r.num(o.fixed, join(path, 'fixed'), { integer: true, min: 1 });
+    return fixed === null ? null : { fixed };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    if (v !== undefined) r.fail(path, `must be {"fixed": N} or {"min": N1, "max": N2}, got ${show(v)}`);
+    return null;
+  }
+  const o = r.object(v, path, ['min', 'max']);
+  if (o === null) return null;
+  const min = r.num(o.min, join(path, 'min'), { integer: true, min: 1 });
+  const max = r.num(o.max, join(path, 'max'), { integer: true, min: 1 });
+  if (min === null || max === null) return null;
+  if (min > max) {
+    r.fail(join(path, 'min'), `must be ≤ max, got min=${min}, max=${max}`);
+    return null;
+  }
+  return { min, max };
+}
+
+function readSampler(r: Reader, v: unknown, path: string): SamplerSpec | null {
+  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials']);
+  if (o === null) return null;
+  const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random'] as const);
+  const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
+  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), false);
+  const nStartupTrials =
+    o.nStartupTrials === undefined ? 10 : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
+  if (type === null || seed === null || nStartupTrials === null) return null;
+  return { type, seed, multivariate, nStartupTrials };
+}
+
+/** An optional integer option with its Optuna default. */
+function opt(r: Reader, o: Record<string, unknown>, path: string, key: string, fallback: number, min: number): number | null {
+  return o[key] === undefined ? fallback : r.num(o[key], join(path, key), { integer: true, min });
+}
+
+function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
+  const type =
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['none', 'median', 'successive-halving'] as const)
+      : null;
+  if (type === null) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) r.fail(path, `must be an object, got ${show(v)}`);
+    else if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), 'is required');
+    return null;
+  }
+  if (type === 'none') return r.object(v, path, ['type']) === null ? null : { type };
+  if (type === 'median') {
+    const keys = ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'];
+    const o = r.object(v, path, ['type'], keys);
+    if (o === null) return null;
+    // MedianPruner defaults (study-engine.md §4).
+    const nStartupTrials = opt(r, o, path, 'nStartupTrials', 5, 0);
+    const nWarmupSteps = opt(r, o, path, 'nWarmupSteps', 0, 0);
+    const intervalSteps = opt(r, o, path, 'intervalSteps', 1, 1);
+    const nMinTrials = opt(r, o, path, 'nMinTrials', 1, 1);
+    if (nStartupTrials === null || nWarmupSteps === null || intervalSteps === null || nMinTrials === null) return null;
+    return { type, nStartupTrials, nWarmupSteps, intervalSteps, nMinTrials };
+  }
+  const o = r.object(v, path, ['type'], ['minResource', 'reductionFactor', 'minEarlyStoppingRate', 'bootstrapCount']);
+  if (o === null) return null;
+  let minResource: 'auto' | number | null = 'auto';
+  if (o.minResource !== undefined && o.minResource !== 'auto') {
+    minResource = typeof o.minResource === 'string'
+      ? (r.fail(join(path, 'minResource'), `must be "auto" or an integer ≥ 1, got ${show(o.minResource)}`), null)
+      : r.num(o.minResource, join(path, 'minResource'), { integer: true, min: 1 });
+  }
+  // SuccessiveHalvingPruner defaults (study-engine.md §4).
+  const reductionFactor = opt(r, o, path, 'reductionFactor', 4, 2);
+  const minEarlyStoppingRate = opt(r, o, path, 'minEarlyStoppingRate', 0, 0);
+  const bootstrapCount = opt(r, o, path, 'bootstrapCount', 0, 0);
+  if (minResource === null || reductionFactor === null || minEarlyStoppingRate === null || bootstrapCount === null) return null;
+  return { type, minResource, reductionFactor, minEarlyStoppingRate, bootstrapCount };
+}
+
+function readWeights(r: Reader, v: unknown, path: string): WeightsSpec | null {
+  const o = r.object(v, path, ['recovery', 'pc', 'sbc']);
+  if (o === null) return null;
+  const recovery = r.num(o.recovery, join(path, 'recovery'), { min: 0 });
+  const pc = r.num(o.pc, join(path, 'pc'), { min: 0 });
+  const sbc = r.num(o.sbc, join(path, 'sbc'), { min: 0 });
+  if (recovery === null || pc === null || sbc === null) return null;
+  if (recovery + pc + sbc === 0) {
+    r.fail(join(path, 'recovery'), 'at least one weight must be > 0 (all three are 0, so every trial would score 0)');
+    return null;
+  }
+  return { recovery, pc, sbc };
+}
+
+function readDiagnostics(r: Reader, v: unknown, path: string): DiagnosticsSpec | null {
+  const o = r.object(v, path, ['posteriorDraws', 'integrationSteps', 'integrator']);
+  if (o === null) return null;
+  // ≥ 2 draws: posterior variance uses ddof 1 (networks.md §9).
+  const posteriorDraws = r.num(o.posteriorDraws, join(path, 'posteriorDraws'), { integer: true, min: 2 });
+  const integrationSteps = r.num(o.integrationSteps, join(path, 'integrationSteps'), { integer: true, min: 1 });
+  const integrator = r.oneOf(o.integrator, join(path, 'integrator'), ['euler', 'rk4'] as const);
+  if (posteriorDraws === null || integrationSteps === null || integrator === null) return null;
+  return { posteriorDraws, integrationSteps, integrator };
+}
+
+const ROOT_KEYS = [
+  'version', 'name', 'seed', 'simulator', 'data', 'searchSpace', 'epochs', 'nTrials', 'timeout',
+  'sampler', 'pruner', 'weights', 'diagnostics', 'backend',
+] as const;
+
+export function validateStudyConfig(x: unknown): ValidationResult {
+  const r = new Reader();
+  const o = r.object(x, '', ROOT_KEYS);
+  if (o === null) return { errors: r.issues };
+  if (o.version !== undefined && o.version !== STUDY_CONFIG_VERSION) {
+    r.fail('version', `must be ${STUDY_CONFIG_VERSION} (the only format version), got ${show(o.version)}`);
+  }
+  const name = r.str(o.name, 'name', 100);
+  const seed = r.num(o.seed, 'seed', { integer: true, min: 0, max: MAX_SEED });
+  const simulator = o.simulator === undefined ? null : readSimulator(r, o.simulator, 'simulator');
+  const d = o.data === undefined ? null : r.object(o.data, 'data', ['trainingSets', 'validationSets']);
+  const trainingSets = d === null ? null : r.num(d.trainingSets, 'data.trainingSets', { integer: true, min: 1 });
+  // ≥ 2 validation sets: contraction and NRMSE need the spread of the true parameters (networks.md §9).
+  const validationSets = d === null ? null : r.num(d.validationSets, 'data.validationSets', { integer: true, min: 2 });
+  const searchSpace = o.searchSpace === undefined ? null : readSearchSpace(r, o.searchSpace, 'searchSpace');
+  const epochs = r.num(o.epochs, 'epochs', { integer: true, min: 1 });
+  const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
+  const timeout = o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
+  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler');
+  const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
+  const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
+  const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');
+  const backend = r.oneOf(o.backend, 'backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const);
+  if (
+    r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null ||
+    validationSets === null || searchSpace === null || epochs === null || nTrials === null || !timeout.ok ||
+    sampler === null || pruner === null || weights === null || diagnostics === null || backend === null
+  ) {
+    return { errors: r.issues };
+  }
+  return {
+    config: {
+      version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
+      epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
+    },
+  };
+}
+
+/** Parses JSON text and validates it; a JSON syntax error is reported at the root path. */
+export function parseStudyConfig(text: string): ValidationResult {
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch (err) {
+    return { errors: [{ path: '', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  return validateStudyConfig(x);
+}
+
+/** The path list formatted for a terminal or an alert: one `path: message` per line. */
+export function formatIssues(issues: readonly { path: string; message: string }[]): string {
+  return issues.map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message}`).join('\n');
+}

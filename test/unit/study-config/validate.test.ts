@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cpuStudyConfig,
+  defaultStudyConfig,
+  formatIssues,
+  parseStudyConfig,
+  PRESETS,
+  smokeStudyConfig,
+  validateStudyConfig,
+  type ConfigIssue,
+  type StudyConfig,
+} from '../../../src/study-config/index.ts';
+
+function errorsOf(x: unknown): ConfigIssue[] {
+  const r = validateStudyConfig(x);
+  if ('config' in r) throw new Error('expected errors, got a valid config');
+  return r.errors;
+}
+
+function paths(x: unknown): string[] {
+  return errorsOf(x).map((e) => e.path);
+}
+
+/** A deep copy of the default config, edited by `edit`; the edit may write anything (it is untyped input). */
+function mutated(edit: (c: Record<string, any>) => void): unknown {
+  const c = structuredClone(defaultStudyConfig()) as unknown as Record<string, any>;
+  edit(c);
+  return c;
+}
+
+describe('defaults and presets', () => {
+  it('the notebook configuration matches study-engine.md §8 and dmc-model.md §5', () => {
+    const c = defaultStudyConfig();
+    expect(c.nTrials).toBe(10);
+    expect(c.epochs).toBe(10);
+    expect(c.data).toEqual({ trainingSets: 100, validationSets: 100 });
+    expect(c.simulator.numObs).toEqual({ fixed: 500 });
+    expect(c.simulator.tmax).toBe(1500);
+    expect(c.simulator.sdr).toBe('estimated');
+    expect(c.simulator.prior.A).toEqual({ mean: 70.8, sd: 19.42 });
+    expect(c.simulator.prior.sd_r).toEqual({ mean: 43.36, sd: 9.19 });
+    expect(c.searchSpace.summary_dim).toMatchObject({ type: 'int', low: 4, high: 32 });
+    expect(c.searchSpace.lr).toMatchObject({ type: 'float', low: 1e-4, high: 1e-3, log: false });
+    expect(c.searchSpace.batch_size).toEqual({ type: 'categorical', choices: [16, 32, 64, 128] });
+    expect(c.weights).toEqual({ recovery: 1, pc: 1, sbc: 1 });
+    expect(c.diagnostics).toEqual({ posteriorDraws: 1000, integrationSteps: 100, integrator: 'euler' });
+  });
+
+  it.each(Object.keys(PRESETS))('preset %s validates and round-trips through JSON unchanged', (name) => {
+    const c = PRESETS[name as keyof typeof PRESETS]();
+    const r = parseStudyConfig(JSON.stringify(c));
+    expect(r).toEqual({ config: c });
+  });
+
+  it('returns a fresh object on every call', () => {
+    const a = defaultStudyConfig();
+    a.simulator.prior.A.mean = -1;
+    expect(defaultStudyConfig().simulator.prior.A.mean).toBe(70.8);
+  });
+
+  it('smoke and cpu presets shrink the notebook and keep its search space', () => {
+    const s = smokeStudyConfig();
+    expect([s.nTrials, s.epochs]).toEqual([3, 2]);
+    expect(s.data.trainingSets).toBeLessThan(cpuStudyConfig().data.trainingSets);
+    expect(cpuStudyConfig().searchSpace).toEqual(defaultStudyConfig().searchSpace);
+  });
+});
+
+describe('validateStudyConfig collects every problem with its path', () => {
+  it('rejects non-objects at the root', () => {
+    expect(errorsOf(null)).toEqual([{ path: '', message: 'must be an object, got null' }]);
+    expect(paths([])).toEqual(['']);
+  });
+
+  it('flags missing and unknown keys at every level', () => {
+    const p = paths(
+      mutated((c) => {
+        delete c.epochs;
+        c.extra = 1;
+        c.simulator.prior.A.median = 3;
+        c.sampler.sed = 1;
+      }),
+    );
+    expect(p).toEqual(expect.arrayContaining(['epochs', 'extra', 'simulator.prior.A.median', 'sampler.sed']));
+  });
+
+  it('reports several independent errors in one pass', () => {
+    const e = errorsOf(
+      mutated((c) => {
+        c.simulator.prior.tau.sd = -3;
+        c.simulator.numObs = { min: 800, max: 50 };
+        c.searchSpace.dropout.low = 0.5;
+        c.searchSpace.dropout.high = 0.1;
+        c.epochs = Number.NaN;
+        c.weights.pc = 'one';
+      }),
+    );
+    expect(e.map((x) => x.path).sort()).toEqual(
+      ['epochs', 'searchSpace.dropout.low', 'simulator.numObs.min', 'simulator.prior.tau.sd', 'weights.pc'].sort(),
+    );
+    expect(e.find((x) => x.path === 'simulator.prior.tau.sd')?.message).toContain('-3');
+    expect(e.find((x) => x.path === 'epochs')?.message).toContain('NaN');
+    expect(e.find((x) => x.path === 'searchSpace.dropout.low')?.message).toBe(
+      '`low <= high` must hold, but got (low=0.5, high=0.1).',
+    );
+    expect(e.find((x) => x.path === 'simulator.numObs.min')?.message).toBe('must be ≤ max, got min=800, max=50');
+  });
+
+  it.each([
+    ['seed', (c: any) => (c.seed = 1.5)],
+    ['seed', (c: any) => (c.seed = 2 ** 32)],
+    ['name', (c: any) => (c.name = '')],
+    ['version', (c: any) => (c.version = 2)],
+    ['simulator.tmax', (c: any) => (c.simulator.tmax = 0)],
+    ['simulator.sdr', (c: any) => (c.simulator.sdr = 'free')],
+    ['simulator.contamination', (c: any) => (c.simulator.contamination = 1.01)],
+    ['simulator.numObs.fixed', (c: any) => (c.simulator.numObs = { fixed: 0 })],
+    ['simulator.numObs', (c: any) => (c.simulator.numObs = 500)],
+    ['simulator.prior.b.sd', (c: any) => (c.simulator.prior.b.sd = 0)],
+    ['simulator.prior.b.mean', (c: any) => (c.simulator.prior.b.mean = Infinity)],
+    ['simulator.prior.mu_c.mean', (c: any) => (c.simulator.prior.mu_c.mean = -10)],
+    ['data.trainingSets', (c: any) => (c.data.trainingSets = 0)],
+    ['data.validationSets', (c: any) => (c.data.validationSets = 1)],
+    ['nTrials', (c: any) => (c.nTrials = -1)],
+    ['timeout', (c: any) => (c.timeout = 0)],
+    ['sampler.type', (c: any) => (c.sampler.type = 'cmaes')],
+    ['sampler.multivariate', (c: any) => (c.sampler.multivariate = 'yes')],
+    ['pruner.type', (c: any) => (c.pruner = { type: 'hyperband' })],
+    ['pruner.reductionFactor', (c: any) => (c.pruner = { type: 'successive-halving', reductionFactor: 1 })],
+    ['pruner.minResource', (c: any) => (c.pruner = { type: 'successive-halving', minResource: 'soon' })],
+    ['pruner.nWarmupSteps', (c: any) => (c.pruner = { type: 'median', nWarmupSteps: -1 })],
+    ['pruner.nStartupTrials', (c: any) => (c.pruner = { type: 'none', nStartupTrials: 1 })],
+    ['weights.recovery', (c: any) => (c.weights = { recovery: 0, pc: 0, sbc: 0 })],
+    ['weights.sbc', (c: any) => (c.weights.sbc = -1)],
+    ['diagnostics.posteriorDraws', (c: any) => (c.diagnostics.posteriorDraws = 1)],
+    ['diagnostics.integrator', (c: any) => (c.diagnostics.integrator = 'rk45')],
+    ['backend', (c: any) => (c.backend = 'webgl2')],
+  ])('flags %s', (path, edit) => {
+    expect(paths(mutated(edit))).toEqual([path]);
+  });
+});
+
+describe('search space (Optuna short form)', () => {
+  it.each([
+    ['searchSpace.lr.step', (c: any) => (c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-3, log: true, step: 1e-4 }),
+      'The parameter `step` is not supported when `log` is true.'],
+    ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr = { type: 'float', low: 0, high: 1e-3, log: true }),
+      '`low > 0` must hold for `log=True`, but got (low=0, high=0.001).'],
+    ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, log: true, step: 2 }),
+      'Samplers and other components in Optuna only accept step is 1 when `log` argument is True.'],
+    ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, step: 0 }),
+      '`step > 0` must hold, but got step=0.'],
+    ['searchSpace.batch_size.choices', (c: any) => (c.searchSpace.batch_size = { type: 'categorical', choices: [] }),
+      'The `choices` must contain one or more elements.'],
+  ])('%s: Optuna message', (path, edit, message) => {
+    expect(errorsOf(mutated(edit))).toEqual([{ path, message }]);
+  });
+
+  it('flags a range that is not a multiple of its step instead of silently moving high', () => {
+    const e = errorsOf(mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.25, step: 0.1 })));
+    expect(e).toHaveLength(1);
+    expect(e[0]!.path).toBe('searchSpace.dropout.high');
+    expect(e[0]!.message).toContain('last grid point is 0.2');
+    expect(paths(mutated((c) => (c.searchSpace.summary_dim = { type: 'int', low: 4, high: 31, step: 2 })))).toEqual([
+      'searchSpace.summary_dim.high',
+    ]);
+  });
+
+  it('accepts steps that are exact in decimal but not in binary', () => {
+    const r = validateStudyConfig(mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.9, step: 0.3 })));
+    expect('config' in r).toBe(true);
+  });
+
+  it('enforces each hyperparameter domain', () => {
+    expect(paths(mutated((c) => (c.searchSpace.dropout.high = 1)))).toEqual(['searchSpace.dropout.high']);
+    expect(paths(mutated((c) => (c.searchSpace.lr.low = 0)))).toEqual(['searchSpace.lr.low']);
+    expect(paths(mutated((c) => (c.searchSpace.num_seeds = { type: 'float', low: 1, high: 8 })))).toEqual([
+      'searchSpace.num_seeds.type',
+    ]);
+    expect(paths(mutated((c) => (c.searchSpace.embed_dim.choices = [64, 0.5])))).toEqual(['searchSpace.embed_dim.choices.1']);
+    expect(paths(mutated((c) => (c.searchSpace.batch_size.choices = [16, 16])))).toEqual(['searchSpace.batch_size.choices.1']);
+    expect(paths(mutated((c) => (c.searchSpace.summary_dim.low = 0)))).toEqual(['searchSpace.summary_dim.low']);
+  });
+
+  it('rejects unknown or missing hyperparameters and keys that do not belong to the type', () => {
+    expect(paths(mutated((c) => (c.searchSpace.momentum = { type: 'float', low: 0, high: 1 })))).toEqual([
+      'searchSpace.momentum',
+    ]);
+    expect(paths(mutated((c) => delete c.searchSpace.lr))).toEqual(['searchSpace.lr']);
+    expect(paths(mutated((c) => (c.searchSpace.batch_size.log = true)))).toEqual(['searchSpace.batch_size.log']);
+    expect(paths(mutated((c) => (c.searchSpace.lr.type = 'loguniform')))).toEqual(['searchSpace.lr.type']);
+  });
+
+  it('fills Optuna defaults for optional keys (log false, step null / 1)', () => {
+    const r = validateStudyConfig(
+      mutated((c) => {
+        c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-2, log: true };
+        c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8 };
+        c.pruner = { type: 'successive-halving' };
+        c.sampler = { type: 'random', seed: 3 };
+      }),
+    );
+    if (!('config' in r)) throw new Error(formatIssues(r.errors));
+    const c: StudyConfig = r.config;
+    expect(c.searchSpace.lr).toEqual({ type: 'float', low: 1e-4, high: 1e-2, log: true, step: null });
+    expect(c.searchSpace.num_seeds).toEqual({ type: 'int', low: 1, high: 8, log: false, step: 1 });
+    expect(c.pruner).toEqual({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 });
+    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: false, nStartupTrials: 10 });
+  });
+});
+
+describe('parseStudyConfig and formatIssues', () => {
+  it('reports JSON syntax errors at the root', () => {
+    const r = parseStudyConfig('{"version": 1,');
+    expect('errors' in r && r.errors[0]!.path).toBe('');
+    expect('errors' in r && r.errors[0]!.message).toMatch(/^not valid JSON/);
+  });
+
+  it('formats one path per line', () => {
+    expect(formatIssues([{ path: '', message: 'a' }, { path: 'x.y', message: 'b' }])).toBe('(root): a\nx.y: b');
+  });
+
+  it('does not alias the input: the returned config is a fresh object', () => {
+    const input = defaultStudyConfig();
+    const r = validateStudyConfig(input);
+    if (!('config' in r)) throw new Error('invalid');
+    r.config.simulator.numObs = { fixed: 1 };
+    expect(r.config).not.toBe(input);
+    expect(input.simulator.numObs).toEqual({ fixed: 500 });
+  });
+});
