@@ -1,0 +1,63 @@
+/**
+ * Hash routes of the app. Hash routing keeps the app a set of static files (it works from any path,
+ * offline, and under `vite preview`) and lets the browser's back/forward buttons move between views.
+ * Pure functions, so the mapping is unit-tested without a DOM.
+ */
+export type ViewName = 'home' | 'simulate' | 'setup' | 'run' | 'results';
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'simulate' }
+  /** A new study, optionally prefilled from an existing study's configuration. */
+  | { view: 'setup'; fromStudy: number | null }
+  /** The run view of one study, or its empty state when no study is named. */
+  | { view: 'run'; studyId: number | null }
+  | { view: 'results'; studyId: number | null }
+  | { view: 'not-found'; hash: string };
+
+export const NAV: readonly { view: ViewName; label: string }[] = [
+  { view: 'home', label: 'Home' },
+  { view: 'simulate', label: 'Simulate' },
+  { view: 'setup', label: 'Setup' },
+  { view: 'run', label: 'Run' },
+  { view: 'results', label: 'Results' },
+];
+
+function studyId(part: string | undefined): number | null | undefined {
+  if (part === undefined || part === '') return null;
+  return /^\d{1,9}$/.test(part) ? Number(part) : undefined;
+}
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const [head = '', arg, ...extra] = path.split('/');
+  if (extra.length > 0) return { view: 'not-found', hash };
+  const id = studyId(arg);
+  switch (head) {
+    case '':
+      return arg === undefined ? { view: 'home' } : { view: 'not-found', hash };
+    case 'simulate':
+      return arg === undefined ? { view: 'simulate' } : { view: 'not-found', hash };
+    case 'setup':
+      return id === undefined ? { view: 'not-found', hash } : { view: 'setup', fromStudy: id };
+    case 'run':
+    case 'results':
+      return id === undefined ? { view: 'not-found', hash } : { view: head, studyId: id };
+    default:
+      return { view: 'not-found', hash };
+  }
+}
+
+export function href(route: Exclude<Route, { view: 'not-found' }>): string {
+  switch (route.view) {
+    case 'home':
+      return '#/';
+    case 'simulate':
+      return '#/simulate';
+    case 'setup':
+      return route.fromStudy === null ? '#/setup' : `#/setup/${route.fromStudy}`;
+    case 'run':
+    case 'results':
+      return route.studyId === null ? `#/${route.view}` : `#/${route.view}/${route.studyId}`;
+  }
+}
