@@ -1,0 +1,253 @@
+/**
+ * tfjs backend selection: webgpu → webgl → wasm → cpu, with the reason for every fallback
+ * (browser-runtime.md §4, §6, §10; issue 4 item 5).
+ *
+ * Rules from the measurements in browser-runtime.md:
+ * - webgpu is tried only after `navigator.gpu.requestAdapter()` returned an adapter (`navigator.gpu`
+ *   exists even without one), and `tf.setBackend` failure is a `false` return value, not an exception;
+ * - on a software GPU (WebGPU fallback adapter / SwiftShader WebGL) wasm is 5–20× faster than webgpu or
+ *   webgl, so automatic selection skips them and says so; an explicit preference still gets them;
+ * - wasm binaries must be wired with `setWasmPaths` before the wasm backend initializes: in the
+ *   browser the caller passes the Vite `?url` imports to `configureWasm` (see src/workers/train.worker.ts);
+ *   in Node the package's own dist folder is used.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendFallback {
+  backend: BackendName;
+  reason: string;
+}
+
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  isFallbackAdapter: boolean;
+}
+
+export interface BackendChoice {
+  backend: BackendName;
+  /** Every backend tried or skipped before `backend`, in order, with the reason. */
+  fallbacks: BackendFallback[];
+}
+
+export interface BackendProbe {
+  backend: BackendName;
+  /** The backend initialized (tf.setBackend returned true). */
+  available: boolean;
+  /** Software emulation (SwiftShader): correct but slower than wasm on the same CPU. */
+  software: boolean;
+  reason: string;
+  adapter?: GpuAdapterSummary;
+}
+
+export interface SelectOptions {
+  /** With a preferred backend: throw instead of falling back when it cannot be used. */
+  strict?: boolean;
+}
+
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+export type WasmPaths =
+  | string
+  | {
+      'tfjs-backend-wasm.wasm': string;
+      'tfjs-backend-wasm-simd.wasm': string;
+      'tfjs-backend-wasm-threaded-simd.wasm': string;
+    };
+
+let wasmConfigured = false;
+
+/**
+ * Where the wasm binaries are: a folder prefix or one URL per binary (Vite `?url` imports). Must run
+ * before the wasm backend first initializes; later calls are rejected because they would be ignored.
+ */
+export function configureWasm(paths: WasmPaths): void {
+  if (tf.engine().registry['wasm'] !== undefined) {
+    throw new BackendError('configureWasm: the wasm backend is already initialized; configure it before selecting a backend');
+  }
+  setWasmPaths(paths);
+  wasmConfigured = true;
+}
+
+function isBrowserLike(): boolean {
+  const g = globalThis as { window?: unknown; WorkerGlobalScope?: unknown };
+  return g.window !== undefined || g.WorkerGlobalScope !== undefined;
+}
+
+/** In Node, point the wasm backend at its dist folder unless the caller configured it. */
+async function ensureWasmPaths(): Promise<void> {
+  if (wasmConfigured || isBrowserLike() || tf.engine().registry['wasm'] !== undefined) return;
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (proc?.versions?.node === undefined) return;
+  // Hidden specifiers keep Vite from trying to bundle Node built-ins into the browser build.
+  const nodeModule = 'node:module';
+  const nodePath = 'node:path';
+  const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('node:module');
+  const { dirname, join } = (await import(/* @vite-ignore */ nodePath)) as typeof import('node:path');
+  const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  setWasmPaths(join(dirname(pkg), 'dist') + '/');
+  wasmConfigured = true;
+}
+
+interface GpuLike {
+  requestAdapter(opts?: { powerPreference?: string }): Promise<AdapterLike | null>;
+}
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+}
+
+async function webgpuAdapter(): Promise<{ adapter?: GpuAdapterSummary; reason?: string }> {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (gpu === undefined) return { reason: 'navigator.gpu is undefined (no WebGPU in this environment)' };
+  let a: AdapterLike | null;
+  try {
+    a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { reason: `navigator.gpu.requestAdapter() threw: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (a === null) return { reason: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter)' };
+  const architecture = a.info?.architecture ?? '';
+  const isFallbackAdapter = a.info?.isFallbackAdapter ?? a.isFallbackAdapter ?? false;
+  return {
+    adapter: {
+      vendor: a.info?.vendor ?? '',
+      architecture,
+      isFallbackAdapter: isFallbackAdapter || /swiftshader/i.test(architecture),
+    },
+  };
+}
+
+/** The WebGL renderer string, to recognise SwiftShader (software) without initializing tfjs-webgl. */
+function webglRenderer(): string | null {
+  try {
+    const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(k: string): unknown } };
+    if (g.OffscreenCanvas === undefined) return null;
+    const gl = new g.OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
+    if (gl === null) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = ext === null ? gl.getParameter(gl.RENDERER) : gl.getParameter(ext.UNMASKED_RENDERER_WEBGL);
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof r === 'string' ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a backend cannot even be attempted here, or null if it may be tried. */
+function notRegistered(name: BackendName): string | null {
+  if (tf.findBackendFactory(name) !== null) return null;
+  return name === 'webgl' || name === 'webgpu'
+    ? `not registered: tfjs registers ${name} only where the browser API exists (this environment has none)`
+    : `not registered in tfjs`;
+}
+
+async function trySet(name: BackendName): Promise<string | null> {
+  if (name === 'wasm') await ensureWasmPaths();
+  const missing = notRegistered(name);
+  if (missing !== null) return missing;
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    return `tf.setBackend('${name}') threw: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (!ok) return `tf.setBackend('${name}') returned false (initialization failed)`;
+  await tf.ready();
+  return null;
+}
+
+interface Candidate {
+  skip?: string;
+  software: boolean;
+  adapter?: GpuAdapterSummary;
+}
+
+async function assess(name: BackendName): Promise<Candidate> {
+  if (name === 'webgpu') {
+    const { adapter, reason } = await webgpuAdapter();
+    if (adapter === undefined) return { skip: reason ?? 'no adapter', software: false };
+    return { software: adapter.isFallbackAdapter, adapter };
+  }
+  if (name === 'webgl') {
+    const r = webglRenderer();
+    return { software: r !== null && /swiftshader|llvmpipe|software/i.test(r) };
+  }
+  return { software: false };
+}
+
+function softwareReason(name: BackendName, c: Candidate): string {
+  const what =
+    name === 'webgpu'
+      ? `WebGPU adapter is a software fallback (vendor '${c.adapter?.vendor ?? ''}', architecture '${c.adapter?.architecture ?? ''}')`
+      : 'WebGL renders in software (SwiftShader)';
+  return `${what}: skipped in favour of wasm, which is 5–20× faster on a CPU (browser-runtime.md §5)`;
+}
+
+/**
+ * Selects and initializes a backend. Without `preferred`: webgpu → webgl → wasm → cpu, skipping
+ * software GPUs. With `preferred`: that backend first, even on a software GPU (a user's explicit
+ * choice), then the automatic order unless `strict`. Throws if nothing initializes.
+ */
+export async function selectBackend(preferred?: BackendName, opts: SelectOptions = {}): Promise<BackendChoice> {
+  const fallbacks: BackendFallback[] = [];
+  if (preferred !== undefined) {
+    if (!BACKEND_ORDER.includes(preferred)) {
+      throw new BackendError(`unknown backend '${String(preferred)}' (known: ${BACKEND_ORDER.join(', ')})`);
+    }
+    const c = await assess(preferred);
+    const failure = c.skip ?? (await trySet(preferred));
+    if (failure === null) return { backend: preferred, fallbacks };
+    if (opts.strict === true) throw new BackendError(`backend '${preferred}' requested but unusable: ${failure}`);
+    fallbacks.push({ backend: preferred, reason: `requested, but ${failure}` });
+  }
+  for (const name of BACKEND_ORDER) {
+    if (name === preferred) continue;
+    const c = await assess(name);
+    if (c.skip !== undefined) {
+      fallbacks.push({ backend: name, reason: c.skip });
+      continue;
+    }
+    if (c.software && (name === 'webgpu' || name === 'webgl')) {
+      fallbacks.push({ backend: name, reason: softwareReason(name, c) });
+      continue;
+    }
+    const failure = await trySet(name);
+    if (failure === null) return { backend: name, fallbacks };
+    fallbacks.push({ backend: name, reason: failure });
+  }
+  throw new BackendError(`no tfjs backend could be initialized: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
+}
+
+/**
+ * Tries every backend (initializing each) and reports availability, software emulation and the reason;
+ * restores the backend that was active before. Run it before any model exists: tensors created on one
+ * backend are moved lazily when another becomes active.
+ */
+export async function probeBackends(): Promise<BackendProbe[]> {
+  // undefined until a backend has been initialized (reading tf.getBackend() would initialize one).
+  const previous = tf.engine().backendName as BackendName | undefined;
+  const out: BackendProbe[] = [];
+  for (const name of BACKEND_ORDER) {
+    const c = await assess(name);
+    const probe: BackendProbe = { backend: name, available: false, software: c.software, reason: '' };
+    if (c.adapter !== undefined) probe.adapter = c.adapter;
+    const failure = c.skip ?? (await trySet(name));
+    probe.available = failure === null;
+    probe.reason =
+      failure ?? (c.software ? `available, software emulation (${name === 'webgpu' ? 'fallback adapter' : 'SwiftShader'})` : 'available');
+    out.push(probe);
+  }
+  if (previous !== undefined && previous !== tf.getBackend()) await tf.setBackend(previous);
+  return out;
+}

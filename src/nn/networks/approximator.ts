@@ -1,0 +1,145 @@
+/**
+ * Continuous approximator (BayesFlow `approximators/continuous_approximator.py`, `networks.md` §2):
+ * summary network (SetTransformer) + inference network (FlowMatching), trained end-to-end through the
+ * flow-matching loss. Conditions c = concat([sqrt(num_obs), summary]) (direct condition first).
+ *
+ * Weights: one registry with stable names under `summary/…` and `inference/…`; initial values are a
+ * pure function of (config, seed), identical on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../shared/rng.ts';
+import type { Standardization } from '../adapter.ts';
+import { validateStandardization } from '../adapter.ts';
+import { INFERENCE, type ForwardContext } from '../blocks/context.ts';
+import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../config.ts';
+import { ParamStore, type NamedWeight } from '../params.ts';
+import { FlowMatching } from './flow-matching.ts';
+import { SetTransformer } from './set-transformer.ts';
+
+/** One training/validation mini-batch on the device. */
+export interface LossInputs {
+  /** (B, N, 3) summary variables. */
+  readonly summary: tf.Tensor3D;
+  /** (B, N) 1 real / 0 padding, or null. */
+  readonly mask: tf.Tensor2D | null;
+  /** (B, 1) sqrt(num_obs). */
+  readonly sqrtNumObs: tf.Tensor2D;
+  /** (B, D) standardized parameters (the flow's target end point). */
+  readonly x1: tf.Tensor2D;
+  /** (B, D) base noise N(0, I). */
+  readonly x0: tf.Tensor2D;
+  /** (B, 1) times U(0, 1). */
+  readonly t: tf.Tensor2D;
+}
+
+export interface ApproximatorOptions {
+  /** Seed of the initial weights. */
+  seed: number;
+  /** Standardization of the inference variables; `fit` fills it from the training set when null. */
+  standardization?: Standardization | null;
+}
+
+export interface ParameterCounts {
+  summary: number;
+  inference: number;
+  total: number;
+}
+
+export class Approximator {
+  readonly config: NetworkConfig;
+  readonly seed: number;
+  readonly summaryNetwork: SetTransformer;
+  readonly inferenceNetwork: FlowMatching;
+  private standardizationValue: Standardization | null = null;
+  private readonly store: ParamStore;
+  /** Dropout randomness when `loss(…, true)` is called without an explicit RNG. */
+  private readonly fallbackRng: Rng;
+  private disposed = false;
+
+  constructor(config: NetworkConfig, opts: ApproximatorOptions) {
+    this.config = validateNetworkConfig(config);
+    if (!Number.isFinite(opts.seed)) throw new Error(`Approximator: seed must be a finite number, got ${opts.seed}`);
+    this.seed = opts.seed;
+    this.store = new ParamStore(opts.seed);
+    this.summaryNetwork = new SetTransformer(this.store.scope('summary'), this.config);
+    this.inferenceNetwork = new FlowMatching(
+      this.store.scope('inference'),
+      this.config,
+      DIRECT_CONDITION_DIM + this.config.summaryDim,
+    );
+    this.fallbackRng = Rng.stream(opts.seed, 0x0d7095);
+    if (opts.standardization) this.standardization = opts.standardization;
+  }
+
+  get standardization(): Standardization | null {
+    return this.standardizationValue;
+  }
+
+  set standardization(s: Standardization | null) {
+    if (s !== null) validateStandardization(s, this.config.paramDim);
+    this.standardizationValue = s;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.store.variables;
+  }
+
+  get parameterCounts(): ParameterCounts {
+    let summary = 0;
+    let inference = 0;
+    for (const [name, size] of this.store.sizes()) {
+      if (name.startsWith('summary/')) summary += size;
+      else inference += size;
+    }
+    return { summary, inference, total: summary + inference };
+  }
+
+  /** Learned summary (B, summary_dim); dropout only when ctx.training. */
+  summarize(summary: tf.Tensor3D, mask: tf.Tensor2D | null, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+    this.assertLive();
+    return this.summaryNetwork.apply(summary, mask, ctx);
+  }
+
+  /** Flow conditions c = [sqrt(num_obs), summary] (B, 1 + summary_dim). */
+  conditions(
+    summary: tf.Tensor3D,
+    mask: tf.Tensor2D | null,
+    sqrtNumObs: tf.Tensor2D,
+    ctx: ForwardContext = INFERENCE,
+  ): tf.Tensor2D {
+    return tf.tidy(() => tf.concat([sqrtNumObs, this.summarize(summary, mask, ctx)], 1) as tf.Tensor2D);
+  }
+
+  /**
+   * Flow-matching loss of one mini-batch (`networks.md` §5). `training` switches dropout on; its masks
+   * come from `rng` (the training loop passes a per-step stream so steps are reproducible).
+   */
+  loss(inputs: LossInputs, training: boolean, rng?: Rng): tf.Scalar {
+    this.assertLive();
+    const ctx: ForwardContext = training ? { training: true, rng: rng ?? this.fallbackRng } : INFERENCE;
+    return tf.tidy(() => {
+      const c = this.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, ctx);
+      return this.inferenceNetwork.loss(inputs.x1, inputs.x0, inputs.t, c, ctx);
+    });
+  }
+
+  getWeights(): Promise<NamedWeight[]> {
+    this.assertLive();
+    return this.store.getWeights();
+  }
+
+  setWeights(weights: readonly NamedWeight[]): void {
+    this.assertLive();
+    this.store.setWeights(weights);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.store.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('Approximator: used after dispose()');
+  }
+}
