@@ -1,0 +1,190 @@
+/**
+ * Journal text ⇄ ops. Reading follows Optuna's JournalFileBackend (study-engine.md §5): one JSON
+ * object per "\n"-terminated line; a final line without "\n" is a torn write and is ignored. Every
+ * other defect is an EngineError('journal-format') that names the 1-based line. Writing uses Optuna
+ * 4.x's compact separators (3.1's `", "` on request), Python float reprs and always ends with "\n".
+ */
+import { EngineError } from '../../types.ts';
+import { JournalFormatError, decodeOp } from './decode.ts';
+import type { CreateTrialOp, JournalOp } from './ops.ts';
+import { pyJsonString } from '../../py-format.ts';
+import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, type PyJsonStyle } from './pyjson.ts';
+import { JournalReplay } from './replay.ts';
+
+export interface ParsedJournal {
+  readonly ops: JournalOp[];
+  /** 1-based line number of each op in the text. */
+  readonly lines: number[];
+  /** The ignored unterminated last line, or null. */
+  readonly tornTail: string | null;
+}
+
+/** Parses a whole journal, validating every record (shape, distributions, categorical indices). */
+export function parseJournalDetailed(text: string): ParsedJournal {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const rows = body.split('\n');
+  // split leaves '' after a final "\n"; anything else there is an unterminated (torn) line.
+  const last = rows.pop() ?? '';
+  const tornTail = last.trim() === '' ? null : last;
+  const ops: JournalOp[] = [];
+  const lines: number[] = [];
+  const checker = new JournalReplay();
+  rows.forEach((row, i) => {
+    const line = row.endsWith('\r') ? row.slice(0, -1) : row;
+    if (line.trim() === '') return;
+    try {
+      const op = decodeOp(parsePyJson(line));
+      checkContent(op, checker);
+      ops.push(op);
+      lines.push(i + 1);
+    } catch (e) {
+      throw lineError(i + 1, e);
+    }
+  });
+  return { ops, lines, tornTail };
+}
+
+/** Parses a whole journal; see parseJournalDetailed. */
+export function parseJournal(text: string): JournalOp[] {
+  return parseJournalDetailed(text).ops;
+}
+
+export function lineError(line: number, e: unknown): EngineError {
+  let detail: string;
+  if (e instanceof PyJsonSyntaxError) detail = `invalid JSON: ${e.message}`;
+  else if (e instanceof JournalFormatError || e instanceof EngineError) detail = e.message;
+  else detail = e instanceof Error ? e.message : String(e);
+  return new EngineError('journal-format', `journal line ${line}: ${detail}`);
+}
+
+/** Content checks Optuna's replay would crash on: invalid distributions and categorical indices. */
+function checkContent(op: JournalOp, checker: JournalReplay): void {
+  if (op.op_code === 5) {
+    checker.external(checker.decodeDistribution(op.distribution), op.param_value_internal, op.param_name);
+  } else if (op.op_code === 4) {
+    for (const [k, j] of Object.entries(op.distributions ?? {})) {
+      const d = checker.decodeDistribution(j);
+      const x = op.params?.[k];
+      if (x !== undefined) checker.external(d, x, k);
+    }
+  }
+}
+
+const categoricalCache = new Map<string, boolean>();
+
+/** Whether a distribution JSON string is categorical (its internal values are indices, Python ints). */
+function isCategoricalJson(json: string): boolean {
+  let c = categoricalCache.get(json);
+  if (c === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = parsePyJson(json);
+    } catch {
+      parsed = null;
+    }
+    const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    c = o.name === 'CategoricalDistribution' || o.type === 'categorical';
+    categoricalCache.set(json, c);
+  }
+  return c;
+}
+
+const paramRepr = (x: number, distJson: string): string =>
+  isCategoricalJson(distJson) ? pyJson(x) : pyFloat(x);
+const floats = (v: readonly number[] | null, style: PyJsonStyle): string =>
+  v === null ? 'null' : `[${v.map(pyFloat).join(style.compact ? ',' : ', ')}]`;
+const str = (s: string | null): string => (s === null ? 'null' : pyJsonString(s));
+
+function createTrialFields(op: CreateTrialOp, style: PyJsonStyle): [string, string][] {
+  const f: [string, string][] = [
+    ['study_id', String(op.study_id)],
+    ['datetime_start', str(op.datetime_start)],
+  ];
+  if (op.state !== undefined) f.push(['state', String(op.state)]);
+  if (op.value !== undefined) f.push(['value', op.value === null ? 'null' : pyFloat(op.value)]);
+  if (op.values !== undefined) f.push(['values', floats(op.values, style)]);
+  if (op.datetime_complete !== undefined) f.push(['datetime_complete', str(op.datetime_complete)]);
+  if (op.distributions !== undefined) {
+    const d = Object.entries(op.distributions).map(([k, j]) => [k, pyJsonString(j)] as [string, string]);
+    f.push(['distributions', pyObject(d, style)]);
+  }
+  if (op.params !== undefined) {
+    const dists = op.distributions ?? {};
+    const p = Object.entries(op.params).map(([k, x]) => [k, paramRepr(x, dists[k] ?? '')] as [string, string]);
+    f.push(['params', pyObject(p, style)]);
+  }
+  if (op.user_attrs !== undefined) f.push(['user_attrs', pyJson(op.user_attrs, style)]);
+  if (op.system_attrs !== undefined) f.push(['system_attrs', pyJson(op.system_attrs, style)]);
+  if (op.intermediate_values !== undefined) {
+    const iv = Object.entries(op.intermediate_values).map(([k, v]) => [k, pyFloat(v)] as [string, string]);
+    f.push(['intermediate_values', pyObject(iv, style)]);
+  }
+  return f;
+}
+
+/** One op as one JSON line, without the newline. Field order is Optuna's. */
+export function serializeOp(op: JournalOp, style: PyJsonStyle = COMPACT): string {
+  const head: [string, string][] = [
+    ['op_code', String(op.op_code)],
+    ['worker_id', pyJsonString(op.worker_id)],
+  ];
+  let rest: [string, string][];
+  switch (op.op_code) {
+    case 0:
+      rest = [
+        ['study_name', pyJsonString(op.study_name)],
+        ['directions', pyJson(op.directions, style)],
+      ];
+      break;
+    case 1:
+      rest = [['study_id', String(op.study_id)]];
+      break;
+    case 2:
+      rest = [['study_id', String(op.study_id)], ['user_attr', pyJson(op.user_attr, style)]];
+      break;
+    case 3:
+      rest = [['study_id', String(op.study_id)], ['system_attr', pyJson(op.system_attr, style)]];
+      break;
+    case 4:
+      rest = createTrialFields(op, style);
+      break;
+    case 5:
+      rest = [
+        ['trial_id', String(op.trial_id)],
+        ['param_name', pyJsonString(op.param_name)],
+        ['param_value_internal', paramRepr(op.param_value_internal, op.distribution)],
+        ['distribution', pyJsonString(op.distribution)],
+      ];
+      break;
+    case 6:
+      rest = [
+        ['trial_id', String(op.trial_id)],
+        ['state', String(op.state)],
+        ['values', floats(op.values, style)],
+      ];
+      if (op.datetime_start !== undefined) rest.push(['datetime_start', str(op.datetime_start)]);
+      if (op.datetime_complete !== undefined) rest.push(['datetime_complete', str(op.datetime_complete)]);
+      break;
+    case 7:
+      rest = [
+        ['trial_id', String(op.trial_id)],
+        ['step', String(op.step)],
+        ['intermediate_value', pyFloat(op.intermediate_value)],
+      ];
+      break;
+    case 8:
+      rest = [['trial_id', String(op.trial_id)], ['user_attr', pyJson(op.user_attr, style)]];
+      break;
+    case 9:
+      rest = [['trial_id', String(op.trial_id)], ['system_attr', pyJson(op.system_attr, style)]];
+      break;
+  }
+  return pyObject([...head, ...rest], style);
+}
+
+/** Journal text for the ops; every record ends with "\n" (an unterminated one reads as torn). */
+export function serializeJournal(ops: readonly JournalOp[], style: PyJsonStyle = COMPACT): string {
+  let out = '';
+  for (const op of ops) out += serializeOp(op, style) + '\n';
+  return out;
+}

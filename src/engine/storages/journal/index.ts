@@ -1,0 +1,39 @@
+/**
+ * Optuna journal storage: the op format, its reader/writer, replay, the JournalStorage over any
+ * JournalBackend, and journal import/export. Spec: study-engine.md §5.
+ */
+export { JournalOpCode, isStudyOp, isTrialOp } from './ops.ts';
+export type {
+  CreateStudyOp,
+  CreateTrialOp,
+  DeleteStudyOp,
+  JournalOp,
+  SetStudySystemAttrOp,
+  SetStudyUserAttrOp,
+  SetTrialIntermediateValueOp,
+  SetTrialParamOp,
+  SetTrialStateValuesOp,
+  SetTrialSystemAttrOp,
+  SetTrialUserAttrOp,
+  StudyOp,
+  TrialOp,
+} from './ops.ts';
+export { parseJournal, parseJournalDetailed, serializeJournal, serializeOp, type ParsedJournal } from './format.ts';
+export { parsePyJson, pyFloat, pyJson, COMPACT, PYTHON_DEFAULT, type PyJsonStyle } from './pyjson.ts';
+export { MemoryJournalBackend, Mutex, type JournalBackend } from './backend.ts';
+export { JournalStorage, type JournalStorageOptions } from './journal-storage.ts';
+export { JournalReplay } from './replay.ts';
+export { journalNow } from './clock.ts';
+export { compactOps, snapshotStudy, isBulkImporter, type BulkImporter, type StudySnapshot } from './snapshot.ts';
+export {
+  EXPORT_WORKER_ID,
+  exportJournal,
+  exportStudyJournal,
+  importJournal,
+  importStudies,
+  isJournalOpSource,
+  readJournalStudies,
+  type ExportOptions,
+  type ImportResult,
+  type JournalOpSource,
+} from './transfer.ts';
