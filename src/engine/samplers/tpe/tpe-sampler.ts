@@ -1,0 +1,178 @@
+/**
+ * TPESampler (optuna/samplers/_tpe/sampler.py, v4.9, single objective). Spec: study-engine.md §3.
+ *
+ * Defaults: 10 startup trials (random sampling while fewer than 10 COMPLETE + PRUNED trials exist,
+ * through a separate RandomSampler with the same seed), 24 EI candidates, prior weight 1, magic clip
+ * on, endpoints off, `defaultGamma`, `defaultWeights`, univariate (independent) sampling. With
+ * `multivariate`, parameters of the intersection search space are sampled jointly; the others fall
+ * back to 1-D TPE.
+ *
+ * One step: split the history into below/above by gamma(N), build Parzen estimators l and g from the
+ * trials that contain every parameter of the (sub)space, draw the candidates from l, and return the
+ * one with the largest log l − log g (the first on ties; a NaN score wins, as with numpy's argmax).
+ * All state is derived from the stored trials; random streams from (seed, trial number, parameters).
+ */
+import { isSingle, toExternalRepr, toInternalRepr } from '../../distributions.ts';
+import { TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
+import { derivedRng, randomSeed } from '../numeric.ts';
+import { RandomSampler } from '../random.ts';
+import type { DirectionName, Sampler, SamplerStudy } from '../sampler.ts';
+import { intersectionSearchSpace } from '../search-space.ts';
+import { ParzenEstimator, type ParzenEstimatorParameters } from './parzen-estimator.ts';
+import { defaultGamma, defaultWeights, splitTrials } from './split.ts';
+
+export interface TPESamplerOptions {
+  seed?: number;
+  nStartupTrials?: number;
+  nEiCandidates?: number;
+  multivariate?: boolean;
+  /** Deprecated in Optuna 4.9 (fixed fallbacks below); kept for ablation studies. */
+  priorWeight?: number;
+  considerMagicClip?: boolean;
+  considerEndpoints?: boolean;
+  gamma?: (n: number) => number;
+  weights?: (n: number) => ArrayLike<number>;
+}
+
+const FINISHED_FOR_TPE = [TrialState.COMPLETE, TrialState.PRUNED] as const;
+
+interface SplitCache {
+  direction: DirectionName;
+  nBelow: number;
+  below: Uint8Array;
+}
+
+export class TPESampler implements Sampler {
+  readonly seed: number;
+  readonly nStartupTrials: number;
+  readonly nEiCandidates: number;
+  readonly multivariate: boolean;
+  private readonly gamma: (n: number) => number;
+  private readonly parzen: ParzenEstimatorParameters;
+  private readonly random: RandomSampler;
+  /** The split depends only on the history snapshot, which a trial reuses for all of its suggests. */
+  private readonly splits = new WeakMap<readonly FrozenTrial[], SplitCache>();
+
+  constructor(opts: TPESamplerOptions = {}) {
+    this.seed = opts.seed ?? randomSeed();
+    this.nStartupTrials = opts.nStartupTrials ?? 10;
+    this.nEiCandidates = opts.nEiCandidates ?? 24;
+    this.multivariate = opts.multivariate ?? false;
+    this.gamma = opts.gamma ?? defaultGamma;
+    this.parzen = {
+      priorWeight: opts.priorWeight ?? 1,
+      considerMagicClip: opts.considerMagicClip ?? true,
+      considerEndpoints: opts.considerEndpoints ?? false,
+      multivariate: this.multivariate,
+      weights: opts.weights ?? defaultWeights,
+    };
+    this.random = new RandomSampler({ seed: this.seed });
+  }
+
+  async inferRelativeSearchSpace(study: SamplerStudy): Promise<Record<string, Distribution>> {
+    if (!this.multivariate) return {};
+    const space = intersectionSearchSpace(await study.getTrials(FINISHED_FOR_TPE), true);
+    for (const [name, d] of Object.entries(space)) if (isSingle(d)) delete space[name];
+    return space;
+  }
+
+  async sampleRelative(study: SamplerStudy, trial: FrozenTrial, searchSpace: Readonly<Record<string, Distribution>>): Promise<Record<string, ParamValue>> {
+    if (Object.keys(searchSpace).length === 0) return {};
+    const trials = await study.getTrials(FINISHED_FOR_TPE);
+    if (trials.length < this.nStartupTrials) return {};
+    return this.sample(study.direction, trials, trial, Object.entries(searchSpace));
+  }
+
+  async sampleIndependent(study: SamplerStudy, trial: FrozenTrial, paramName: string, distribution: Distribution): Promise<ParamValue> {
+    const trials = await study.getTrials(FINISHED_FOR_TPE);
+    if (trials.length < this.nStartupTrials) {
+      return this.random.sampleIndependent(study, trial, paramName, distribution);
+    }
+    const out = this.sample(study.direction, trials, trial, [[paramName, distribution]]);
+    return out[paramName] as ParamValue;
+  }
+
+  private split(direction: DirectionName, trials: readonly FrozenTrial[]): Uint8Array {
+    const nBelow = this.gamma(trials.length);
+    const hit = this.splits.get(trials);
+    if (hit !== undefined && hit.direction === direction && hit.nBelow === nBelow) return hit.below;
+    const below = splitTrials(trials, nBelow, direction);
+    this.splits.set(trials, { direction, nBelow, below });
+    return below;
+  }
+
+  private sample(
+    direction: DirectionName,
+    trials: readonly FrozenTrial[],
+    trial: FrozenTrial,
+    space: (readonly [string, Distribution])[],
+  ): Record<string, ParamValue> {
+    const below = this.split(direction, trials);
+    const [obsBelow, obsAbove] = observations(trials, below, space);
+    const l = new ParzenEstimator(obsBelow, space, this.parzen);
+    const g = new ParzenEstimator(obsAbove, space, this.parzen);
+    const rng = derivedRng(this.seed, 'tpe', trial.number, space.map(([name]) => name).join('\u0000'));
+    const size = this.nEiCandidates;
+    const candidates = l.sample(rng, size);
+    const ll = l.logPdf(candidates, size);
+    const lg = g.logPdf(candidates, size);
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let m = 0; m < size; m++) {
+      const score = (ll[m] as number) - (lg[m] as number);
+      if (Number.isNaN(score)) {
+        best = m;
+        break;
+      }
+      if (score > bestScore) {
+        bestScore = score;
+        best = m;
+      }
+    }
+    const out: Record<string, ParamValue> = {};
+    space.forEach(([name, d], i) => {
+      out[name] = toExternalRepr(d, (candidates[i] as Float64Array)[best] as number);
+    });
+    return out;
+  }
+}
+
+/**
+ * Internal values of the trials holding every parameter of `space`, split by the below flags, in
+ * number order. A trial's own distribution gives its internal value (a categorical index).
+ */
+function observations(
+  trials: readonly FrozenTrial[],
+  below: Uint8Array,
+  space: readonly (readonly [string, Distribution])[],
+): [Float64Array[], Float64Array[]] {
+  const names = space.map(([name]) => name);
+  const include = new Uint8Array(trials.length);
+  let nBelow = 0;
+  let nAbove = 0;
+  for (let i = 0; i < trials.length; i++) {
+    const params = (trials[i] as FrozenTrial).params;
+    if (!names.every((name) => name in params)) continue;
+    include[i] = 1;
+    if (below[i] === 1) nBelow++;
+    else nAbove++;
+  }
+  const b = names.map(() => new Float64Array(nBelow));
+  const a = names.map(() => new Float64Array(nAbove));
+  names.forEach((name, p) => {
+    const ob = b[p] as Float64Array;
+    const oa = a[p] as Float64Array;
+    let ib = 0;
+    let ia = 0;
+    for (let i = 0; i < trials.length; i++) {
+      if (include[i] !== 1) continue;
+      const t = trials[i] as FrozenTrial;
+      const d = t.distributions[name] as Distribution;
+      const v = t.params[name] as ParamValue;
+      const internal = d.type === 'categorical' ? toInternalRepr(d, v) : (v as number);
+      if (below[i] === 1) ob[ib++] = internal;
+      else oa[ia++] = internal;
+    }
+  });
+  return [b, a];
+}

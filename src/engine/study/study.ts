@@ -1,0 +1,202 @@
+/**
+ * Study (optuna/study/study.py, v4.9, single objective): ask/tell, enqueue, best trial, optimize.
+ * Construct through `createStudy` / `loadStudy` (create.ts).
+ */
+import type { Pruner } from '../pruners/pruner.ts';
+import type { DirectionName, Sampler } from '../samplers/sampler.ts';
+import type { Storage } from '../storages/storage.ts';
+import { Trial, type TrialHost } from '../trial/trial.ts';
+import {
+  EngineError,
+  TrialState,
+  type Distribution,
+  type FrozenTrial,
+  type JsonValue,
+  type ParamValue,
+  type TrialTemplate,
+} from '../types.ts';
+import { optimizeLoop, type Objective, type OptimizeOptions } from './optimize.ts';
+import { tellTrial, type InternalTellOptions, type TellOptions } from './tell.ts';
+
+/** `system_attrs` key of constraint values (≤ 0 feasible), as Optuna's samplers write it. */
+export const CONSTRAINTS_KEY = 'constraints';
+
+export class Study implements TrialHost {
+  private stopFlag = false;
+  private inOptimize = false;
+
+  constructor(
+    readonly studyId: number,
+    readonly studyName: string,
+    readonly direction: DirectionName,
+    readonly storage: Storage,
+    readonly sampler: Sampler,
+    readonly pruner: Pruner,
+  ) {}
+
+  /**
+   * Starts a trial: pops the oldest WAITING trial (enqueued, with `fixed_params`) or creates a
+   * RUNNING one, then suggests every `fixedDistributions` entry.
+   */
+  async ask(fixedDistributions: Readonly<Record<string, Distribution>> = {}): Promise<Trial> {
+    const trial = await this.askWithSignal(undefined);
+    for (const [name, d] of Object.entries(fixedDistributions)) await trial.suggest(name, d);
+    return trial;
+  }
+
+  /** @internal ask() for optimize: the trial carries the run's AbortSignal. */
+  async askWithSignal(signal: AbortSignal | undefined): Promise<Trial> {
+    let trialId: number | null = null;
+    for (const t of await this.storage.getAllTrials(this.studyId, [TrialState.WAITING])) {
+      // Another worker may pop the same trial first; the storage then refuses the transition.
+      if (await this.storage.setTrialStateValues(t.trialId, TrialState.RUNNING)) {
+        trialId = t.trialId;
+        break;
+      }
+    }
+    trialId ??= await this.storage.createNewTrial(this.studyId);
+    return Trial.open(this, trialId, signal);
+  }
+
+  /**
+   * Finishes a RUNNING trial. state omitted: COMPLETE when `value` is a number (±Infinity included),
+   * otherwise FAIL with a warning. COMPLETE needs a value; PRUNED and FAIL take none (PRUNED keeps the
+   * last intermediate value). Telling a finished trial throws unless `skipIfFinished`.
+   */
+  tell(trial: Trial | number, value?: number | null, state?: TrialState, opts: TellOptions = {}): Promise<FrozenTrial> {
+    return tellTrial(this, trial, value, state, opts);
+  }
+
+  /** @internal tell() with optimize's extras. */
+  tellInternal(trial: Trial, value: unknown, state: TrialState | null, opts: InternalTellOptions): Promise<FrozenTrial> {
+    return tellTrial(this, trial, value, state, opts);
+  }
+
+  async optimize(objective: Objective, opts: OptimizeOptions = {}): Promise<void> {
+    if (this.inOptimize) throw new EngineError('invalid-argument', 'Nested optimization is not supported.');
+    if (opts.nTrials !== undefined && !(Number.isInteger(opts.nTrials) && opts.nTrials >= 0)) {
+      throw new EngineError('invalid-argument', `nTrials must be a non-negative integer, but got ${opts.nTrials}.`);
+    }
+    if (opts.timeout !== undefined && !(opts.timeout >= 0)) {
+      throw new EngineError('invalid-argument', `timeout must be a non-negative number of seconds, but got ${opts.timeout}.`);
+    }
+    this.inOptimize = true;
+    this.stopFlag = false;
+    try {
+      await optimizeLoop(this, objective, opts, () => this.stopFlag);
+    } finally {
+      this.inOptimize = false;
+    }
+  }
+
+  /** Ends `optimize` after the current trial; only valid inside an objective or a callback. */
+  stop(): void {
+    if (!this.inOptimize) {
+      throw new EngineError('invalid-argument', '`Study.stop` is supposed to be invoked inside an objective function or a callback.');
+    }
+    this.stopFlag = true;
+  }
+
+  /**
+   * Queues a WAITING trial whose suggest calls return `params` (validated when suggested;
+   * out-of-range values only warn). With `skipIfExists`, nothing is queued when a trial with the
+   * same parameters (enqueued or sampled) exists.
+   */
+  async enqueueTrial(
+    params: Readonly<Record<string, ParamValue>>,
+    userAttrs: Readonly<Record<string, JsonValue>> = {},
+    opts: { skipIfExists?: boolean } = {},
+  ): Promise<void> {
+    if (opts.skipIfExists === true && (await this.hasTrialWithParams(params))) return;
+    await this.storage.createNewTrial(this.studyId, {
+      state: TrialState.WAITING,
+      systemAttrs: { fixed_params: { ...params } },
+      userAttrs: { ...userAttrs },
+    });
+  }
+
+  /** Adds a finished (or WAITING) trial, e.g. one copied from another study (`Study.add_trial`). */
+  async addTrial(template: TrialTemplate): Promise<number> {
+    return this.storage.createNewTrial(this.studyId, template);
+  }
+
+  getTrials(states?: readonly TrialState[]): Promise<FrozenTrial[]> {
+    return this.storage.getAllTrials(this.studyId, states);
+  }
+
+  /**
+   * The COMPLETE trial with the lowest (highest when maximizing) value, ties → lowest number. When
+   * that trial violates its `constraints` system attribute, the best feasible trial instead.
+   */
+  async bestTrial(): Promise<FrozenTrial> {
+    const complete = await this.getTrials([TrialState.COMPLETE]);
+    const best = this.pickBest(complete);
+    if (best === null) throw new EngineError('no-completed-trials', 'No trials are completed yet.');
+    if (!isFeasible(best)) {
+      const feasible = this.pickBest(complete.filter(isFeasible));
+      if (feasible === null) throw new EngineError('no-completed-trials', 'No feasible trials are completed yet.');
+      return feasible;
+    }
+    return best;
+  }
+
+  async bestValue(): Promise<number> {
+    return (await this.bestTrial()).values?.[0] as number;
+  }
+
+  async bestParams(): Promise<Readonly<Record<string, ParamValue>>> {
+    return (await this.bestTrial()).params;
+  }
+
+  async setUserAttr(key: string, value: JsonValue): Promise<void> {
+    await this.storage.setStudyUserAttr(this.studyId, key, value);
+  }
+
+  getUserAttrs(): Promise<Record<string, JsonValue>> {
+    return this.storage.getStudyUserAttrs(this.studyId);
+  }
+
+  getSystemAttrs(): Promise<Record<string, JsonValue>> {
+    return this.storage.getStudySystemAttrs(this.studyId);
+  }
+
+  private pickBest(trials: readonly FrozenTrial[]): FrozenTrial | null {
+    let best: FrozenTrial | null = null;
+    let bestValue = 0;
+    const max = this.direction === 'maximize';
+    for (const t of trials) {
+      const v = t.values?.[0];
+      if (v === undefined) continue;
+      if (best === null || (max ? v > bestValue : v < bestValue)) {
+        best = t;
+        bestValue = v;
+      }
+    }
+    return best;
+  }
+
+  private async hasTrialWithParams(params: Readonly<Record<string, ParamValue>>): Promise<boolean> {
+    const keys = Object.keys(params).sort().join('\u0000');
+    for (const t of await this.getTrials()) {
+      const fixed = t.systemAttrs['fixed_params'];
+      const existing = (fixed !== null && typeof fixed === 'object' && !Array.isArray(fixed) ? fixed : t.params) as Record<string, JsonValue>;
+      if (Object.keys(existing).sort().join('\u0000') !== keys) continue;
+      if (Object.entries(params).every(([k, v]) => sameEnqueuedValue(v, existing[k]))) return true;
+    }
+    return false;
+  }
+}
+
+function isFeasible(t: FrozenTrial): boolean {
+  const c = t.systemAttrs[CONSTRAINTS_KEY];
+  return !Array.isArray(c) || c.every((x) => !(typeof x === 'number' && x > 0));
+}
+
+/** `_should_skip_enqueue`'s comparison: numbers with np.isclose(rtol=1e-5, atol=0) or NaN, others by ==. */
+function sameEnqueuedValue(v: ParamValue, existing: JsonValue | undefined): boolean {
+  if (typeof v === 'number') {
+    if (typeof existing !== 'number') return false;
+    return Number.isNaN(v) || Math.abs(v - existing) <= 1e-5 * Math.abs(existing);
+  }
+  return v === existing;
+}

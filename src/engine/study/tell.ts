@@ -1,0 +1,117 @@
+/**
+ * `Study.tell` (optuna/study/_tell.py, v4.9): validates the (state, value) pair, lets the sampler see
+ * the finished trial (`afterTrial`), and writes the final state. A failure reason, when there is
+ * one, is stored as the system attribute `fail_reason` before the state becomes final (finished
+ * trials are immutable).
+ */
+import { lastStep } from '../trial/frozen.ts';
+import { Trial, type TrialHost } from '../trial/trial.ts';
+import { pyFloatRepr, pyRepr } from '../py-format.ts';
+import { StudyView } from './view.ts';
+import { EngineError, isFinished, TRIAL_STATE_NAMES, TrialState, type FrozenTrial } from '../types.ts';
+import { warn } from '../warnings.ts';
+
+export const FAIL_REASON_KEY = 'fail_reason';
+
+export interface TellOptions {
+  /** Return the stored trial unchanged instead of throwing when it is already finished. */
+  skipIfFinished?: boolean;
+}
+
+export interface InternalTellOptions extends TellOptions {
+  /** Optimize logs the failure itself instead of tell warning about it. */
+  suppressWarning?: boolean;
+  /** Stored as `fail_reason` when the trial ends FAIL. */
+  failReason?: string;
+}
+
+/** Python's `float(v)` for objective values: numbers and booleans; a one-element array for one objective. */
+function castValue(v: unknown): { value: number } | { error: string } {
+  if (Array.isArray(v)) {
+    if (v.length !== 1) return { error: `The number of the values ${v.length} did not match the number of the objectives 1.` };
+    return castValue(v[0]);
+  }
+  if (typeof v === 'boolean') return { value: v ? 1 : 0 };
+  if (typeof v !== 'number') return { error: `The value ${v === undefined ? 'None' : pyRepr(v)} could not be cast to float.` };
+  if (Number.isNaN(v)) return { error: `The value ${pyFloatRepr(v)} is not acceptable.` };
+  return { value: v };
+}
+
+async function resolveTrial(host: TrialHost, trial: Trial | number): Promise<FrozenTrial> {
+  if (trial instanceof Trial) return host.storage.getTrial(trial.trialId);
+  if (!Number.isInteger(trial)) throw new EngineError('invalid-argument', 'Trial must be a trial object or trial number.');
+  let trialId: number;
+  try {
+    trialId = await host.storage.getTrialIdFromStudyIdTrialNumber(host.studyId, trial);
+  } catch (e) {
+    if (e instanceof EngineError && e.code === 'not-found') {
+      throw new EngineError('not-found', `Cannot tell for trial with number ${trial} since it has not been created.`);
+    }
+    throw e;
+  }
+  return host.storage.getTrial(trialId);
+}
+
+export async function tellTrial(
+  host: TrialHost,
+  trial: Trial | number,
+  value: unknown,
+  state: TrialState | null | undefined,
+  opts: InternalTellOptions = {},
+): Promise<FrozenTrial> {
+  const frozen = await resolveTrial(host, trial);
+  if (isFinished(frozen.state) && opts.skipIfFinished === true) return frozen;
+  if (frozen.state !== TrialState.RUNNING) {
+    throw new EngineError('trial-finished', `Cannot tell a ${TRIAL_STATE_NAMES[frozen.state]} trial.`);
+  }
+  const hasValue = value !== undefined && value !== null;
+  if (state === TrialState.COMPLETE && !hasValue) {
+    throw new EngineError('invalid-argument', 'No values were told. Values are required when state is TrialState.COMPLETE.');
+  }
+  if ((state === TrialState.PRUNED || state === TrialState.FAIL) && hasValue) {
+    throw new EngineError('invalid-argument', 'Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.');
+  }
+  if (state === TrialState.RUNNING || state === TrialState.WAITING) {
+    throw new EngineError('invalid-argument', `Cannot tell with state TrialState.${TRIAL_STATE_NAMES[state]}.`);
+  }
+
+  let finalState: TrialState;
+  let values: number[] | null = null;
+  let failReason = opts.failReason;
+  if (state === TrialState.COMPLETE) {
+    const cast = castValue(value);
+    if ('error' in cast) throw new EngineError('invalid-argument', cast.error);
+    finalState = TrialState.COMPLETE;
+    values = [cast.value];
+  } else if (state === TrialState.PRUNED) {
+    finalState = TrialState.PRUNED;
+    // A pruned trial keeps its last intermediate value when that value is acceptable (not NaN).
+    const step = lastStep(frozen);
+    if (step !== null) {
+      const last = frozen.intermediateValues.get(step) as number;
+      if (!Number.isNaN(last)) values = [last];
+    }
+  } else if (state === TrialState.FAIL) {
+    finalState = TrialState.FAIL;
+  } else {
+    const cast = hasValue ? castValue(value) : { error: 'The value None could not be cast to float.' };
+    if ('error' in cast) {
+      finalState = TrialState.FAIL;
+      failReason ??= cast.error;
+      if (opts.suppressWarning !== true) warn(cast.error);
+    } else {
+      finalState = TrialState.COMPLETE;
+      values = [cast.value];
+    }
+  }
+
+  try {
+    await host.sampler.afterTrial?.(new StudyView(host, false), frozen, finalState, values);
+  } finally {
+    if (finalState === TrialState.FAIL && failReason !== undefined) {
+      await host.storage.setTrialSystemAttr(frozen.trialId, FAIL_REASON_KEY, failReason);
+    }
+    await host.storage.setTrialStateValues(frozen.trialId, finalState, values);
+  }
+  return host.storage.getTrial(frozen.trialId);
+}
