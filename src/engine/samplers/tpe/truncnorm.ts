@@ -41,9 +41,22 @@ function expNegSquare(x: number): number {
   return Math.exp(-hi * hi) * Math.exp(-lo * (x + hi));
 }
 
+/** erf(x) for |x| < 0.5 by its Maclaurin series 2/√π·Σ (−1)^n x^(2n+1)/(n!(2n+1)) (14 terms < 1e-17). */
+function erfSmall(x: number): number {
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 14; n++) {
+    term *= -x2 / n;
+    sum += term / (2 * n + 1);
+  }
+  return 2 * INV_SQRT_PI * sum;
+}
+
 /** Complementary error function. */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  if (Math.abs(x) < 0.5) return 1 - erfSmall(x);
   if (x >= 0) return x > 27.3 ? 0 : expNegSquare(x) * erfcxNonNeg(x);
   return 2 - erfc(-x);
 }
