@@ -1,0 +1,73 @@
+/**
+ * Hyperparameter importance bars (optuna/visualization/_param_importances.py): horizontal bars,
+ * the most important parameter on top, values from `fanovaImportances` (computed in a worker).
+ */
+import type { ChartConfiguration } from 'chart.js';
+import { baseOptions, formatNumber, targetName } from './common.ts';
+import { SERIES_COLORS } from './colors.ts';
+import { chart, empty } from './types.ts';
+import type { Plot } from './types.ts';
+
+export const IMPORTANCE_TITLE = 'Hyperparameter Importances';
+
+export interface ParamImportance {
+  readonly name: string;
+  /** Share of the objective's variance explained by this parameter alone; all shares sum to 1. */
+  readonly importance: number;
+}
+
+/** What the fANOVA worker answers: importances, or why there are none. */
+export type ImportanceOutcome =
+  | { readonly ok: true; readonly importances: readonly ParamImportance[] }
+  | { readonly ok: false; readonly reason: string };
+
+export interface ImportanceOptions {
+  readonly targetName?: string;
+  /** Evaluator named in the subtitle. */
+  readonly evaluator?: string;
+}
+
+export function buildImportancePlot(
+  input: ImportanceOutcome | readonly ParamImportance[],
+  opts: ImportanceOptions = {},
+): Plot {
+  const outcome: ImportanceOutcome = Array.isArray(input)
+    ? { ok: true, importances: input as readonly ParamImportance[] }
+    : (input as ImportanceOutcome);
+  if (!outcome.ok) return empty(IMPORTANCE_TITLE, outcome.reason);
+  if (outcome.importances.length === 0) {
+    return empty(IMPORTANCE_TITLE, 'The study has no parameter with more than one possible value to assess.');
+  }
+  // Stable descending order: ties keep the evaluator's order.
+  const sorted = outcome.importances
+    .map((p, k) => ({ p, k }))
+    .sort((a, b) => b.p.importance - a.p.importance || a.k - b.k)
+    .map(({ p }) => p);
+  const axisTitle = `Importance for ${targetName(opts)}`;
+  const options = baseOptions<'bar'>(IMPORTANCE_TITLE, `${opts.evaluator ?? 'fANOVA'} · shares of variance, sum 1`);
+  options.indexAxis = 'y';
+  options.plugins!.legend = { display: false };
+  options.plugins!.tooltip = {
+    callbacks: { label: (item) => `${formatNumber(Number(item.raw))}` },
+  };
+  options.scales = {
+    x: { type: 'linear', min: 0, title: { display: true, text: axisTitle } },
+    y: { type: 'category', title: { display: true, text: 'Hyperparameter' } },
+  };
+  const config: ChartConfiguration<'bar', number[], string> = {
+    type: 'bar',
+    data: {
+      labels: sorted.map((p) => p.name),
+      datasets: [
+        {
+          label: axisTitle,
+          data: sorted.map((p) => p.importance),
+          backgroundColor: SERIES_COLORS[0],
+          borderColor: SERIES_COLORS[0],
+        },
+      ],
+    },
+    options,
+  };
+  return chart(IMPORTANCE_TITLE, config as ChartConfiguration);
+}
