@@ -1,0 +1,226 @@
+/**
+ * The trial objective (issue 4 item 8; dmc-model.md §10, networks.md §7–§9): build the notebook's
+ * approximator from the trial's hyperparameters, train it on the training sets while reporting the
+ * validation loss after every epoch (so a pruner can stop it), sample the posterior of every validation
+ * set in memory-bounded chunks, and score the draws with the BayesFlow diagnostics and the weighted
+ * metric sum L.
+ *
+ * Hyperparameter wiring (networks.md §8): dropout → SetTransformer (attention + MLP) and FlowMatching
+ * MLP; lr → lr0 of the warmup-cosine schedule; numSeeds → PMA seeds; batchSize → training and
+ * validation batches; embedDim → both attention blocks; summaryDim → summary width. Everything else
+ * stays at the BayesFlow defaults unless `opts.network` overrides it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { splitmix32 } from '../shared/rng.ts';
+import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable, type MetricWeights } from '../metrics/index.ts';
+import type { SimBatch } from './adapter.ts';
+import { defaultNetworkConfig, type NetworkConfig } from './config.ts';
+import type { IntegrationMethod } from './networks/integrate.ts';
+import { Approximator } from './networks/approximator.ts';
+import { samplePosterior } from './sample.ts';
+import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
+import { fit, type BatchProgress } from './training/fit.ts';
+
+export interface TrialHyperparameters {
+  dropout: number;
+  lr: number;
+  numSeeds: number;
+  batchSize: number;
+  embedDim: number;
+  summaryDim: number;
+  epochs: number;
+  /** Posterior draws per validation set for the diagnostics (BayesFlow default 1000). */
+  posteriorDraws: number;
+  /** Fixed integration steps of the flow ODE (BayesFlow default 100). */
+  integrationSteps: number;
+  integrator: IntegrationMethod;
+}
+
+export interface EpochReport {
+  /** 0-based epoch. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  valLoss: number;
+  trainMs: number;
+}
+
+export interface SamplingProgress {
+  done: number;
+  total: number;
+}
+
+export interface ObjectiveOptions {
+  /** Seeds the initial weights, training randomness (shuffle, noise, dropout) and posterior noise. */
+  seed?: number;
+  /** Metric weights by name (default 1, 1, 1). */
+  weights?: Partial<MetricWeights>;
+  signal?: AbortSignal;
+  onBatch?: (p: BatchProgress) => void;
+  /**
+   * After every epoch's validation. Resolving to true prunes the trial: training stops and the
+   * objective rejects with a `TrialPrunedError` carrying this epoch's validation loss.
+   */
+  onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
+  onSampling?: (p: SamplingProgress) => void;
+  /** Validation sets per sampling chunk (default: ≤ 65,536 rows of draws per chunk). */
+  sampleChunkSize?: number;
+  /** Architecture settings the study does not tune (numHeads, mlpWidths, numInducingPoints, …). */
+  network?: Partial<NetworkConfig>;
+  /** Also return the trained network as a file (for IndexedDB or download). */
+  keepNetwork?: boolean | { metadata?: Partial<NetworkMetadata> };
+  /** Also return the draws (n × S × P, original scale), e.g. for recovery and calibration plots. */
+  keepDraws?: boolean;
+}
+
+export interface ObjectiveResult {
+  L: number;
+  table: DiagnosticsTable;
+  history: { loss: number[]; valLoss: number[] };
+  /** Mean wall time per optimizer step (ms), validation excluded. */
+  msPerStep: number;
+  /** Wall time of the posterior sampling (ms). */
+  samplingMs: number;
+  backend: string;
+  parameterCount: number;
+  network?: NetworkFile;
+  draws?: Float32Array;
+}
+
+/** Thrown when `onEpoch` asks to prune; recognisable by `instanceof` or `name === 'TrialPrunedError'`. */
+export class TrialPrunedError extends Error {
+  override readonly name = 'TrialPrunedError';
+  constructor(
+    /** 0-based epoch after which the trial was pruned. */
+    readonly epoch: number,
+    /** The last reported validation loss (the value a pruned Optuna trial keeps). */
+    readonly value: number,
+  ) {
+    super(`trial pruned after epoch ${epoch + 1} (validation loss ${value})`);
+  }
+}
+
+export class HyperparameterError extends Error {
+  override readonly name = 'HyperparameterError';
+}
+
+/** Checks every hyperparameter; the error names the field and the value received. */
+export function validateHyperparameters(h: TrialHyperparameters): TrialHyperparameters {
+  const posInt = (k: keyof TrialHyperparameters): void => {
+    const v = h[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw new HyperparameterError(`hyperparameter ${k} must be a positive integer, got ${JSON.stringify(v)}`);
+    }
+  };
+  for (const k of ['numSeeds', 'batchSize', 'embedDim', 'summaryDim', 'epochs', 'posteriorDraws', 'integrationSteps'] as const) {
+    posInt(k);
+  }
+  if (typeof h.dropout !== 'number' || !(h.dropout >= 0 && h.dropout < 1)) {
+    throw new HyperparameterError(`hyperparameter dropout must be in [0, 1), got ${JSON.stringify(h.dropout)}`);
+  }
+  if (typeof h.lr !== 'number' || !(h.lr > 0) || !Number.isFinite(h.lr)) {
+    throw new HyperparameterError(`hyperparameter lr must be a positive number, got ${JSON.stringify(h.lr)}`);
+  }
+  if (h.integrator !== 'euler' && h.integrator !== 'rk4') {
+    throw new HyperparameterError(`hyperparameter integrator must be 'euler' or 'rk4', got ${JSON.stringify(h.integrator)}`);
+  }
+  return h;
+}
+
+/** The network the trial trains: BayesFlow defaults with the tuned hyperparameters applied. */
+export function trialNetworkConfig(h: TrialHyperparameters, paramDim: number, extra: Partial<NetworkConfig> = {}): NetworkConfig {
+  return defaultNetworkConfig({
+    ...extra,
+    paramDim,
+    summaryDim: h.summaryDim,
+    numSeeds: h.numSeeds,
+    embedDim: h.embedDim,
+    dropout: h.dropout,
+    flowDropout: h.dropout,
+  });
+}
+
+/** Truths (n × P) of the validation sets, concatenated over batches. */
+function truthsOf(batches: readonly SimBatch[]): { truths: Float64Array; n: number; names: string[] } {
+  const names = [...batches[0]!.paramNames];
+  const n = batches.reduce((a, b) => a + b.n, 0);
+  const truths = new Float64Array(n * names.length);
+  let off = 0;
+  for (const b of batches) {
+    truths.set(b.params.subarray(0, b.n * names.length), off);
+    off += b.n * names.length;
+  }
+  return { truths, n, names };
+}
+
+/** Salt that separates the posterior-noise seed from the weight and training seeds. */
+const SAMPLING_SALT = 0x5a3b1e;
+
+export async function runObjective(
+  hparams: TrialHyperparameters,
+  train: SimBatch | readonly SimBatch[],
+  val: SimBatch | readonly SimBatch[],
+  opts: ObjectiveOptions = {},
+): Promise<ObjectiveResult> {
+  const h = validateHyperparameters(hparams);
+  const trainList = Array.isArray(train) ? (train as readonly SimBatch[]) : [train as SimBatch];
+  const valList = Array.isArray(val) ? (val as readonly SimBatch[]) : [val as SimBatch];
+  if (trainList.length === 0 || valList.length === 0) throw new HyperparameterError('runObjective: empty training or validation data');
+  const seed = opts.seed ?? 0;
+  const { truths, n, names } = truthsOf(valList);
+  const P = names.length;
+  const config = trialNetworkConfig(h, P, opts.network);
+  const approx = new Approximator(config, { seed });
+  try {
+    const history = await fit(approx, trainList, valList, {
+      epochs: h.epochs,
+      batchSize: h.batchSize,
+      lr: h.lr,
+      seed,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+      onEpoch: async (r) => {
+        const prune = await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs });
+        if (prune === true) throw new TrialPrunedError(r.epoch, r.valLoss);
+      },
+    });
+    const t0 = performance.now();
+    const draws = await samplePosterior(approx, valList, history.standardization, {
+      numSamples: h.posteriorDraws,
+      steps: h.integrationSteps,
+      method: h.integrator,
+      seed: splitmix32(seed ^ SAMPLING_SALT),
+      ...(opts.sampleChunkSize !== undefined ? { chunkSize: opts.sampleChunkSize } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: (done, total) => opts.onSampling?.({ done, total }),
+    });
+    const samplingMs = performance.now() - t0;
+    const table = computeDiagnostics(draws, truths, n, h.posteriorDraws, P, names);
+    const L = weightedMetricSum(table, opts.weights);
+    const result: ObjectiveResult = {
+      L,
+      table,
+      history: { loss: history.loss, valLoss: history.valLoss },
+      msPerStep: history.msPerStep,
+      samplingMs,
+      backend: tf.getBackend(),
+      parameterCount: approx.parameterCounts.total,
+    };
+    if (opts.keepNetwork) {
+      const extra = typeof opts.keepNetwork === 'object' ? (opts.keepNetwork.metadata ?? {}) : {};
+      result.network = await serializeNetwork(approx, names, {
+        hyperparameters: { ...h },
+        history: result.history,
+        L,
+        metrics: tableToRecord(table),
+        backend: result.backend,
+        msPerStep: result.msPerStep,
+        ...extra,
+      });
+    }
+    if (opts.keepDraws) result.draws = draws;
+    return result;
+  } finally {
+    approx.dispose();
+  }
+}

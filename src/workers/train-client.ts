@@ -1,0 +1,200 @@
+/**
+ * Page side of the training worker (src/workers/train.worker.ts, comlink). One worker owns tfjs and the
+ * data sets; trials run one at a time (queued). Squoosh-style cancellation (style.md §1): an aborted
+ * trial is first asked to stop at its next batch boundary; if it has not stopped after `graceMs` the
+ * worker is terminated (a running wasm/GPU op cannot be interrupted) and respawned lazily.
+ *
+ * Data sets are transferred, not copied, by default: the page's DmcBatch buffers are detached after
+ * `setData`. A terminated worker loses them; `setData(…, { transfer: false })` keeps a copy here and
+ * re-sends it after a respawn.
+ */
+import * as Comlink from 'comlink';
+import type { BackendChoice, BackendName, BackendProbe } from '../nn/backend.ts';
+import type { TrialHyperparameters } from '../nn/objective.ts';
+import type { DmcBatch } from '../sim/index.ts';
+import type { TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
+
+export type { TrialOutcome } from './train.worker.ts';
+
+export interface TrainClientOptions {
+  /** How long an aborted trial may take to stop before the worker is terminated (ms, default 3000). */
+  graceMs?: number;
+  /** Backend to force for every trial (default: automatic webgpu → webgl → wasm → cpu). */
+  backend?: BackendName;
+  /** Worker factory (tests); default a module worker on train.worker.ts. */
+  spawn?: () => Worker;
+}
+
+export interface RunTrialOptions extends TrialCallbacks, Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'> {
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export class TrainDataError extends Error {
+  override readonly name = 'TrainDataError';
+}
+
+function defaultSpawn(): Worker {
+  return new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'dmc-train' });
+}
+
+function batchBuffers(b: DmcBatch): ArrayBuffer[] {
+  return [b.params.buffer, b.rt.buffer, b.accuracy.buffer, b.conditions.buffer] as ArrayBuffer[];
+}
+
+function copyBatch(b: DmcBatch): DmcBatch {
+  return { ...b, paramNames: [...b.paramNames], params: b.params.slice(), rt: b.rt.slice(), accuracy: b.accuracy.slice(), conditions: b.conditions.slice() };
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The training run was aborted', 'AbortError');
+}
+
+interface Live {
+  worker: Worker;
+  remote: Comlink.Remote<TrainWorkerApi>;
+  /** Rejects when the worker crashes or is terminated. */
+  dead: Promise<never>;
+  kill: (err: unknown) => void;
+}
+
+export class TrainClient {
+  private live: Live | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextRunId = 1;
+  /** Data kept for re-sending after a respawn (only with transfer: false). */
+  private kept: { train: DmcBatch; val: DmcBatch } | null = null;
+  /** True while the current worker holds data sets. */
+  private loaded = false;
+  private readonly graceMs: number;
+  private disposed = false;
+
+  constructor(private readonly opts: TrainClientOptions = {}) {
+    this.graceMs = opts.graceMs ?? 3000;
+  }
+
+  private ensure(): Live {
+    if (this.disposed) throw new Error('TrainClient is disposed');
+    if (this.live !== null) return this.live;
+    const worker = (this.opts.spawn ?? defaultSpawn)();
+    let kill!: (err: unknown) => void;
+    const dead = new Promise<never>((_, reject) => {
+      kill = reject;
+    });
+    dead.catch(() => undefined); // observed by whoever races it
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      this.terminate(new Error(`training worker failed: ${ev.message || 'could not load the worker script'}`));
+    });
+    this.live = { worker, remote: Comlink.wrap<TrainWorkerApi>(worker), dead, kill };
+    this.loaded = false;
+    return this.live;
+  }
+
+  private terminate(reason: unknown): void {
+    const l = this.live;
+    if (l === null) return;
+    this.live = null;
+    this.loaded = false;
+    l.worker.terminate();
+    l.kill(reason);
+  }
+
+  /** Runs `fn` after everything queued before it; a crash of the worker rejects it. */
+  private enqueue<T>(fn: (l: Live) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      const l = this.ensure();
+      return Promise.race([fn(l), l.dead]);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  probeBackends(): Promise<BackendProbe[]> {
+    return this.enqueue((l) => l.remote.probeBackends());
+  }
+
+  selectBackend(preferred?: BackendName): Promise<BackendChoice> {
+    return this.enqueue((l) => l.remote.selectBackend(preferred ?? this.opts.backend));
+  }
+
+  /**
+   * Hands the training and validation sets to the worker for the following trials. With `transfer`
+   * (default) the buffers move without a copy and the page's batches become unusable (detached).
+   */
+  setData(train: DmcBatch, val: DmcBatch, opts: { transfer?: boolean } = {}): Promise<void> {
+    const transfer = opts.transfer ?? true;
+    this.kept = transfer ? null : { train: copyBatch(train), val: copyBatch(val) };
+    return this.enqueue(async (l) => {
+      await this.send(l, train, val, transfer);
+    });
+  }
+
+  private async send(l: Live, train: DmcBatch, val: DmcBatch, transfer: boolean): Promise<void> {
+    const payload = transfer ? Comlink.transfer([train, val], [...batchBuffers(train), ...batchBuffers(val)]) : [train, val];
+    await l.remote.setData(payload[0]!, payload[1]!);
+    this.loaded = true;
+  }
+
+  /**
+   * One trial: train, sample, score. Resolves to `{status: 'complete', result, backend}` or
+   * `{status: 'pruned', epoch, value}` when `onEpoch` resolved to true; rejects with the signal's
+   * reason (an AbortError by default) when aborted.
+   */
+  runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions = {}): Promise<TrialOutcome> {
+    const { signal, onBatch, onEpoch, onSampling, seed, ...rest } = opts;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return this.enqueue(async (l) => {
+      signal?.throwIfAborted();
+      if (!this.loaded) {
+        if (this.kept === null) {
+          throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
+        }
+        await this.send(l, copyBatch(this.kept.train), copyBatch(this.kept.val), true);
+      }
+      const runId = this.nextRunId++;
+      const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
+      const run = l.remote.runTrial(
+        request,
+        this.opts.backend,
+        onBatch ? Comlink.proxy(onBatch) : undefined,
+        onEpoch ? Comlink.proxy(onEpoch) : undefined,
+        onSampling ? Comlink.proxy(onSampling) : undefined,
+      );
+      if (signal === undefined) return run;
+      return new Promise<TrialOutcome>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const onAbort = (): void => {
+          void l.remote.cancel(runId).catch(() => undefined);
+          timer = setTimeout(() => {
+            if (this.live === l) this.terminate(abortError(signal));
+            reject(abortError(signal));
+          }, this.graceMs);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        run.then(
+          (v) => (signal.aborted ? reject(abortError(signal)) : resolve(v)),
+          (e: unknown) => reject(signal.aborted ? abortError(signal) : e),
+        ).finally(() => {
+          signal.removeEventListener('abort', onAbort);
+          if (timer !== undefined) clearTimeout(timer);
+        });
+      });
+    });
+  }
+
+  /** tf.memory() of the worker (numTensors, numBytes) and its active backend. */
+  memory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
+    return this.enqueue((l) => l.remote.memory());
+  }
+
+  /** Whether a worker is alive now (false after a terminate-on-abort until the next call). */
+  get alive(): boolean {
+    return this.live !== null;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.terminate(new Error('TrainClient disposed'));
+  }
+}
