@@ -41,7 +41,7 @@ export function fillAutomaticDrift(out: Float64Array, A: number, tau: number, a:
 }
 
 /** Median of five uniform uint32 draws scaled to (0, 1): exactly Beta(3, 3) (order statistic 3 of 5). */
-function beta33(st: Int32Array): number {
+export function beta33(st: Int32Array): number {
   let a = nextI32(st) >>> 0;
   let b = nextI32(st) >>> 0;
   let c = nextI32(st) >>> 0;

@@ -1,0 +1,139 @@
+/**
+ * `npm run --silent cli -- simulate …` (issue 2, item 5). Two forms:
+ *
+ *   simulate --A 20 --tau 150 --mu_c 0.5 --mu_r 300 --b 75 --sd_r 30 --trials 100000 --seed 7 --json
+ *     one experiment with these parameters, `--trials` per condition; prints per-condition summaries
+ *     {"congruent": S, "incongruent": S} (src/sim/summary.ts).
+ *   simulate --prior notebook --datasets 2000 --obs 500 --workers 2 --seed 1 --json
+ *     a batch from a prior of dmc-model.md §5 on Node worker threads; prints
+ *     {"datasets", "obs", "workers", "seconds", "msPerDataset"} (wall time of the simulation, measured
+ *     after the workers have started).
+ *
+ * Both accept --tmax, --a, --sigma, --contamination and --start-point beta|zero. Bad options exit with 2.
+ */
+import { CliError, optFlag, optInt, optNumber, optString, parseArgs, printJson, rejectUnknown, type ParsedArgs } from '../args.ts';
+import {
+  DmcConfigError,
+  NOTEBOOK_CONFIG,
+  PRIORS,
+  configWithPrior,
+  isPriorName,
+  simulateTrials,
+  summarizeConditions,
+  validateDmcConfig,
+  type ConditionSummary,
+  type DmcConfig,
+  type StartPoint,
+  type TrialOptions,
+} from '../../sim/index.ts';
+import { NodeSimPool, defaultNodeWorkers } from '../../workers/node-sim-pool.ts';
+
+const PARAMS = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
+const COMMON = ['json', 'seed', 'tmax', 'a', 'sigma', 'contamination', 'start-point'];
+const PARAM_FORM = [...COMMON, ...PARAMS, 'trials'];
+const PRIOR_FORM = [...COMMON, 'prior', 'datasets', 'obs', 'workers'];
+
+const USAGE = `usage:
+  simulate --A 20 --tau 150 --mu_c 0.5 --mu_r 300 --b 75 --sd_r 30 [--trials 100000] [--seed 1] [--json]
+  simulate --prior ${Object.keys(PRIORS).join('|')} [--datasets 1000] [--obs 500] [--workers N] [--seed 1] [--json]
+options of both: --tmax MS (1500)  --a SHAPE (2)  --sigma SD (4)  --contamination P  --start-point beta|zero
+`;
+
+function positiveInt(p: ParsedArgs, name: string, fallback: number): number {
+  const v = optInt(p, name) ?? fallback;
+  if (v < 1) throw new CliError(`option --${name}: ${v} must be ≥ 1`);
+  return v;
+}
+
+function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
+  const sp = optString(p, 'start-point');
+  if (sp !== undefined && sp !== 'beta' && sp !== 'zero') throw new CliError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
+  const out: Partial<TrialOptions> = {};
+  const tmax = optNumber(p, 'tmax');
+  const a = optNumber(p, 'a');
+  const sigma = optNumber(p, 'sigma');
+  const contamination = optNumber(p, 'contamination');
+  if (tmax !== undefined) out.tmax = tmax;
+  if (a !== undefined) out.a = a;
+  if (sigma !== undefined) out.sigma = sigma;
+  if (contamination !== undefined) out.contamination = contamination;
+  if (sp !== undefined) out.startPoint = sp as StartPoint;
+  return out;
+}
+
+function fmt(x: number | null, digits = 1): string {
+  return x === null ? '–' : x.toFixed(digits);
+}
+
+function describe(name: string, s: ConditionSummary): string {
+  const q = s.quantilesCorrectMs;
+  return `${name.padEnd(12)} n ${s.n}  correct RT ${fmt(s.meanRtCorrectMs)} ± ${fmt(s.sdRtCorrectMs)} ms  errors ${fmt(s.errorRate === null ? null : 100 * s.errorRate, 2)} %  error RT ${fmt(s.meanRtErrorMs)} ms  q10/30/50/70/90 ${[q['0.1'], q['0.3'], q['0.5'], q['0.7'], q['0.9']].map((v) => fmt(v, 0)).join('/')}  timeouts ${s.timeouts}`;
+}
+
+async function runParams(p: ParsedArgs): Promise<number> {
+  rejectUnknown(p, PARAM_FORM);
+  const params = {} as Record<(typeof PARAMS)[number], number>;
+  for (const name of PARAMS) {
+    const v = optNumber(p, name);
+    if (v === undefined) throw new CliError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
+    params[name] = v;
+  }
+  const trials = positiveInt(p, 'trials', 100_000);
+  const seed = optInt(p, 'seed') ?? 1;
+  const t = simulateTrials(params, 2 * trials, seed, trialOptions(p));
+  const s = summarizeConditions(t.rt, t.accuracy, t.conditions);
+  if (optFlag(p, 'json')) printJson(s);
+  else process.stdout.write(`${describe('congruent', s.congruent)}\n${describe('incongruent', s.incongruent)}\n`);
+  return 0;
+}
+
+async function runPrior(p: ParsedArgs): Promise<number> {
+  rejectUnknown(p, PRIOR_FORM);
+  const name = optString(p, 'prior')!;
+  if (!isPriorName(name)) throw new CliError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
+  const datasets = positiveInt(p, 'datasets', 1000);
+  const workers = positiveInt(p, 'workers', defaultNodeWorkers());
+  const seed = optInt(p, 'seed') ?? 1;
+  const obs = optInt(p, 'obs');
+  if (obs !== undefined && obs < 1) throw new CliError(`option --obs: ${obs} must be ≥ 1`);
+  const config: DmcConfig = validateDmcConfig({
+    ...configWithPrior(name, NOTEBOOK_CONFIG),
+    ...trialOptions(p),
+    ...(obs !== undefined ? { fixedNumObs: obs } : {}),
+  });
+  const pool = new NodeSimPool({ workers });
+  try {
+    await pool.warmUp();
+    const t0 = performance.now();
+    const batch = await pool.simulate(config, seed, datasets);
+    const seconds = (performance.now() - t0) / 1000;
+    const out = { datasets, obs: batch.numObs, workers, seconds, msPerDataset: (1000 * seconds) / datasets };
+    if (optFlag(p, 'json')) printJson(out);
+    else process.stdout.write(`${datasets} data sets × ${batch.numObs} trials on ${workers} worker(s): ${seconds.toFixed(3)} s, ${out.msPerDataset.toFixed(3)} ms per data set\n`);
+  } finally {
+    pool.dispose();
+  }
+  return 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  try {
+    const p = parseArgs(args, ['json', 'help']);
+    if (p.options.has('help')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
+    const hasParams = PARAMS.some((n) => p.options.has(n));
+    if (p.options.has('prior') && hasParams) throw new CliError('give either --prior or the parameters --A … --sd_r, not both');
+    if (p.options.has('prior')) return await runPrior(p);
+    if (hasParams || p.options.has('trials')) return await runParams(p);
+    throw new CliError('give the parameters --A --tau --mu_c --mu_r --b --sd_r, or --prior NAME');
+  } catch (err) {
+    if (err instanceof CliError || err instanceof DmcConfigError) {
+      process.stderr.write(`simulate: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
