@@ -4,8 +4,10 @@
  */
 import type { BackendStatus } from './backends.svelte.ts';
 import type { Router } from './router.svelte.ts';
+import type { SimulationRun } from './simulation-run.svelte.ts';
 
 export interface AppContext {
   router: Router;
   backends: BackendStatus;
+  simulation: SimulationRun;
 }

@@ -1,0 +1,88 @@
+/**
+ * Simulate view (issue 2 item 1) in headless Chromium: the backend table, a simulated data set drawn
+ * through the real worker pool (charts + summary table), field-level validation that blocks the run,
+ * and cancel of a long simulation.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+
+let served: Served;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seen: { errors: string[]; foreign: string[] };
+
+beforeAll(async () => {
+  served = await serveDev();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  seen = watch(context, served.url.replace(/\/$/, ''));
+  page = await context.newPage();
+  await page.goto(served.url + '#/simulate', { waitUntil: 'commit' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+it('lists the four backends with availability and reasons', async () => {
+  const table = page.getByTestId('backend-table');
+  await table.waitFor({ timeout: 60_000 });
+  for (const b of ['webgpu', 'webgl', 'wasm', 'cpu']) {
+    expect(await table.locator(`tr[data-backend="${b}"]`).count()).toBe(1);
+  }
+  expect(await table.locator('tr[data-backend="webgpu"]').textContent()).toMatch(/software/);
+  expect(await table.locator('tr[data-backend="wasm"]').textContent()).toMatch(/SIMD/);
+});
+
+it('simulates a data set in the workers and shows charts and the summary', async () => {
+  await page.getByTestId('simulate-button').click();
+  const result = page.getByTestId('simulation-result');
+  await result.waitFor({ timeout: 60_000 });
+  expect(await result.locator('canvas').count()).toBe(3);
+  const summary = page.getByTestId('summary-table');
+  const row = await summary.locator('tr', { hasText: 'Mean RT, correct' }).locator('td').allTextContents();
+  // DMCfun tau = 30 defaults, 10,000 trials per condition: ≈ 436 / 451 ms (dmc-model.md §11.3).
+  const [cong, incong] = row.map(Number);
+  expect(cong).toBeGreaterThan(425);
+  expect(cong).toBeLessThan(447);
+  expect(incong).toBeGreaterThan(440);
+  expect(incong).toBeLessThan(462);
+  expect(await summary.locator('tr', { hasText: 'Trials' }).first().locator('td').first().textContent()).toBe('10,000');
+  await page.waitForTimeout(300); // let chart.js finish its first paint
+  await screenshot(page, 'simulate');
+});
+
+it('flags an invalid field at the field and blocks Simulate', async () => {
+  const tau = page.locator('#f-tau');
+  await tau.fill('-5');
+  expect(await tau.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByTestId('field-error').first().textContent()).toContain('-5 must be greater than 0');
+  expect(await page.getByTestId('simulate-button').isDisabled()).toBe(true);
+  await page.locator('#f-trials').fill('2.5');
+  expect(await page.getByTestId('field-error').count()).toBe(2);
+  await screenshot(page, 'simulate-invalid');
+  await tau.fill('30');
+  await page.locator('#f-trials').fill('10000');
+  expect(await page.getByTestId('simulate-button').isDisabled()).toBe(false);
+});
+
+it('cancels a long simulation', async () => {
+  await page.locator('#f-trials').fill('1000000');
+  await page.locator('#f-tmax').fill('100000');
+  await page.locator('#f-mu_c').fill('0.01'); // almost no controlled drift and wide bounds: slow trials
+  await page.locator('#f-b').fill('300');
+  await page.getByTestId('simulate-button').click();
+  const cancel = page.getByTestId('cancel-button');
+  await cancel.waitFor({ timeout: 10_000 });
+  await cancel.click();
+  await page.getByText('Simulation cancelled.').waitFor({ timeout: 10_000 });
+  expect(await page.getByTestId('simulate-button').isDisabled()).toBe(false);
+  expect(await page.getByTestId('cancel-button').count()).toBe(0);
+});
+
+it('logged no page errors and made no foreign requests', () => {
+  expect(seen.errors).toEqual([]);
+  expect(seen.foreign).toEqual([]);
+});
