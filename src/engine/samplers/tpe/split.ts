@@ -6,7 +6,7 @@ import { lastStep } from '../../trial/frozen.ts';
 import { TrialState, type FrozenTrial } from '../../types.ts';
 import type { DirectionName } from '../sampler.ts';
 
-/** min(ceil(0.1·n), 25), with the same floating-point product as Python (gamma(30) = 4). */
+/** min(ceil(0.1·n), 25), computed with the same floating-point product as Python. */
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }

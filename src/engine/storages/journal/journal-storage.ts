@@ -251,6 +251,16 @@ export class JournalStorage implements Storage, BulkImporter, JournalOpSource {
     return this.read(() => ({ ...this.trial(trialId).paramsInternal }));
   }
 
+  /** RUNNING trials of a study with the worker that started them (crash recovery). */
+  runningTrials(studyId: number): Promise<{ trial: FrozenTrial; owner: string | null }[]> {
+    return this.read(() =>
+      this.study(studyId)
+        .trialIds.map((id) => this.replay.trials[id]!)
+        .filter((t) => t.frozen.state === TrialState.RUNNING)
+        .map((t) => ({ trial: t.frozen, owner: t.owner })),
+    );
+  }
+
   /** The whole op log with this study's id in it (for full exports). */
   journalFor(studyId: number): Promise<{ ops: JournalOp[]; journalStudyId: number; studyName: string }> {
     return this.mutex.run(async () => {

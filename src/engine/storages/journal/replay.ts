@@ -47,6 +47,8 @@ export interface ReplayTrial {
   /** Immutable snapshot, replaced on every change. */
   frozen: FrozenTrial;
   paramsInternal: Readonly<Record<string, number>>;
+  /** worker_id of the op that last made the trial RUNNING (crash recovery asks whether it is alive). */
+  owner: string | null;
 }
 
 export interface Refusal {
@@ -195,7 +197,8 @@ export class JournalReplay {
         systemAttrs: op.system_attrs ?? {},
         intermediateValues: iv,
       });
-      this.trials.push({ studyId: op.study_id, frozen, paramsInternal: freeze({ ...(op.params ?? {}) }) });
+      const owner = frozen.state === TrialState.RUNNING ? op.worker_id : null;
+      this.trials.push({ studyId: op.study_id, frozen, paramsInternal: freeze({ ...(op.params ?? {}) }), owner });
       s.trialIds.push(trialId);
       for (const [k, d] of Object.entries(distributions)) if (k in params) this.anchor(s, k, number, d);
       this.noteDatetime(s, op.datetime_start ?? op.datetime_complete ?? null);
@@ -276,6 +279,7 @@ export class JournalReplay {
       if (isFinished(op.state) && op.datetime_complete !== undefined) patch.datetimeComplete = op.datetime_complete;
       if (op.values !== null) patch.values = op.values;
       update(patch);
+      t.owner = op.state === TrialState.RUNNING ? op.worker_id : null;
       this.noteDatetime(this.studies.get(t.studyId), op.datetime_start ?? op.datetime_complete ?? null);
       return undefined;
     });
