@@ -111,7 +111,7 @@ describe('network file', () => {
     expect(() => parseNetworkFile('{')).toThrow(/not valid JSON/);
     expect(bad((f) => ({ ...f, format: 'keras' }))).toThrow(`network file: format must be 'dmc-tune-network', got string "keras"`);
     expect(bad((f) => ({ ...f, version: 2 }))).toThrow(/version must be 1 \(the only version this build reads\), got number 2/);
-    expect(bad((f) => void (f.config.embedDim = 0))).toThrow(/config: .*embedDim must be an integer >= 1, got 0/);
+    expect(bad((f) => void ((f.config as { embedDim: number }).embedDim = 0))).toThrow(/config: .*embedDim must be an integer >= 1, got 0/);
     expect(bad((f) => void (f.standardization.std[2] = 0))).toThrow('standardization.std[2] must be a number > 0, got number 0');
     expect(bad((f) => void f.standardization.mean.pop())).toThrow('standardization.mean must be an array of 6 numbers');
     expect(bad((f) => void (f.weights[0]!.shape = [3, 3]))).toThrow(/weights\[0\]\.data \(.+\) holds \d+ float32 values, shape \[3,3\] needs 9/);
