@@ -1,0 +1,86 @@
+/**
+ * The worker pool on Node worker_threads: the same scheduling core as the browser pool (sim-pool-core.ts).
+ * Each worker compiles its TypeScript on start (≈ 1 s), so pools are shared between tests.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DmcConfigError, NOTEBOOK_CONFIG, simulateBatch, type DmcBatch, type DmcConfig } from '../../../src/sim/index.ts';
+import { NodeSimPool } from '../../../src/workers/node-sim-pool.ts';
+import { sameBits } from './helpers.ts';
+
+const config: DmcConfig = { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 40, maxNumObs: 80, contamination: 0.02 };
+const N = 37;
+const reference = simulateBatch(config, 5, N);
+
+function expectSame(b: DmcBatch): void {
+  expect(b.n).toBe(reference.n);
+  expect(b.numObs).toBe(reference.numObs);
+  expect(b.paramNames).toEqual(reference.paramNames);
+  for (const k of ['params', 'rt', 'accuracy', 'conditions'] as const) {
+    expect(b[k].constructor).toBe(reference[k].constructor);
+    expect(sameBits(b[k], reference[k])).toBe(true);
+  }
+}
+
+describe('NodeSimPool', () => {
+  const one = new NodeSimPool({ workers: 1 });
+  const two = new NodeSimPool({ workers: 2, idleTimeoutMs: 60_000 });
+  afterAll(() => {
+    one.dispose();
+    two.dispose();
+  });
+
+  it('gives simulateBatch’s batch bit for bit for 1 and 2 workers and any chunk size', async () => {
+    for (const [pool, chunkSize] of [[one, 37], [one, 5], [two, 1], [two, 8], [two, undefined]] as const) {
+      expectSame(await pool.simulate(config, 5, N, chunkSize === undefined ? {} : { chunkSize }));
+    }
+  });
+
+  it('reports progress after every chunk up to the total', async () => {
+    const seen: [number, number][] = [];
+    await two.simulate(config, 5, N, { chunkSize: 10, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.map(([, t]) => t)).toEqual([N, N, N, N]);
+    expect(seen.map(([d]) => d).sort((a, b) => a - b)).toEqual([10, 20, 30, 37]);
+  });
+
+  it('aborting rejects promptly with an AbortError, stops the busy workers, and the pool keeps working', async () => {
+    await two.warmUp();
+    const ac = new AbortController();
+    const job = two.simulate(NOTEBOOK_CONFIG, 1, 200_000, { signal: ac.signal, chunkSize: 2000 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(two.busyWorkers).toBe(2);
+    const t0 = performance.now();
+    ac.abort();
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(two.busyWorkers).toBe(0);
+    expect(two.liveWorkers).toBe(0); // terminated, not left running the 2000-data-set chunk
+    expectSame(await two.simulate(config, 5, N)); // respawned lazily
+  });
+
+  it('rejects an already aborted signal and invalid input without starting work', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(one.simulate(config, 5, N, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(one.simulate({ ...config, a: 0.5 }, 5, N)).rejects.toBeInstanceOf(DmcConfigError);
+    await expect(one.simulate(config, 5, N, { chunkSize: 0 })).rejects.toThrow(/chunkSize = 0/);
+  });
+
+  it('releases idle workers after the idle timeout', async () => {
+    const pool = new NodeSimPool({ workers: 1, idleTimeoutMs: 50 });
+    try {
+      await pool.simulate(config, 5, 2);
+      expect(pool.liveWorkers).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pool.liveWorkers).toBe(0);
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it('dispose() rejects unfinished jobs', async () => {
+    const pool = new NodeSimPool({ workers: 1 });
+    const job = pool.simulate(NOTEBOOK_CONFIG, 1, 50_000);
+    pool.dispose();
+    await expect(job).rejects.toThrow(/disposed/);
+  });
+});
