@@ -89,20 +89,20 @@ export function runStorageConformance(name: string, harness: StorageHarness): vo
 
       it('reports unknown study ids and names as not-found', withStorage(async (s) => {
         const id = (await s.createNewStudy([MINIMIZE], 'known')) + 1000;
-        const calls: Promise<unknown>[] = [
-          s.getStudyIdFromName('unknown'),
-          s.getStudyNameFromId(id),
-          s.getStudyDirections(id),
-          s.getStudyUserAttrs(id),
-          s.getStudySystemAttrs(id),
-          s.setStudyUserAttr(id, 'k', 1),
-          s.setStudySystemAttr(id, 'k', 1),
-          s.deleteStudy(id),
-          s.createNewTrial(id),
-          s.getAllTrials(id),
-          s.getTrialIdFromStudyIdTrialNumber(id, 0),
+        const calls: (() => Promise<unknown>)[] = [
+          () => s.getStudyIdFromName('unknown'),
+          () => s.getStudyNameFromId(id),
+          () => s.getStudyDirections(id),
+          () => s.getStudyUserAttrs(id),
+          () => s.getStudySystemAttrs(id),
+          () => s.setStudyUserAttr(id, 'k', 1),
+          () => s.setStudySystemAttr(id, 'k', 1),
+          () => s.deleteStudy(id),
+          () => s.createNewTrial(id),
+          () => s.getAllTrials(id),
+          () => s.getTrialIdFromStudyIdTrialNumber(id, 0),
         ];
-        for (const c of calls) expect(await code(c)).toBe('not-found');
+        for (const c of calls) expect(await code(c())).toBe('not-found');
       }));
 
       it('stores study attributes as JSON, last write wins, per study', withStorage(async (s) => {
@@ -175,15 +175,15 @@ export function runStorageConformance(name: string, harness: StorageHarness): vo
       it('reports unknown trial ids as not-found', withStorage(async (s) => {
         const st = await s.createNewStudy([MINIMIZE], 'a');
         const id = (await s.createNewTrial(st)) + 1000;
-        const calls: Promise<unknown>[] = [
-          s.getTrial(id),
-          s.setTrialParam(id, 'x', 1, X),
-          s.setTrialStateValues(id, COMPLETE, [1]),
-          s.setTrialIntermediateValue(id, 0, 1),
-          s.setTrialUserAttr(id, 'k', 1),
-          s.setTrialSystemAttr(id, 'k', 1),
+        const calls: (() => Promise<unknown>)[] = [
+          () => s.getTrial(id),
+          () => s.setTrialParam(id, 'x', 1, X),
+          () => s.setTrialStateValues(id, COMPLETE, [1]),
+          () => s.setTrialIntermediateValue(id, 0, 1),
+          () => s.setTrialUserAttr(id, 'k', 1),
+          () => s.setTrialSystemAttr(id, 'k', 1),
         ];
-        for (const c of calls) expect(await code(c)).toBe('not-found');
+        for (const c of calls) expect(await code(c())).toBe('not-found');
       }));
 
       it('creates trials from full templates exactly (enqueue, copy and import use them)', withStorage(async (s) => {
@@ -269,15 +269,15 @@ export function runStorageConformance(name: string, harness: StorageHarness): vo
         expect(done).toMatchObject({ state: COMPLETE, values: [0.25] });
         expect(done.datetimeComplete).toMatch(ISO);
         expect(done.datetimeComplete! >= done.datetimeStart!).toBe(true);
-        const finishedCalls: Promise<unknown>[] = [
-          s.setTrialStateValues(t0, FAIL),
-          s.setTrialStateValues(t0, RUNNING),
-          s.setTrialParam(t0, 'x', 1, X),
-          s.setTrialIntermediateValue(t0, 1, 1),
-          s.setTrialUserAttr(t0, 'k', 1),
-          s.setTrialSystemAttr(t0, 'k', 1),
+        const finishedCalls: (() => Promise<unknown>)[] = [
+          () => s.setTrialStateValues(t0, FAIL),
+          () => s.setTrialStateValues(t0, RUNNING),
+          () => s.setTrialParam(t0, 'x', 1, X),
+          () => s.setTrialIntermediateValue(t0, 1, 1),
+          () => s.setTrialUserAttr(t0, 'k', 1),
+          () => s.setTrialSystemAttr(t0, 'k', 1),
         ];
-        for (const c of finishedCalls) expect(await code(c)).toBe('trial-finished');
+        for (const c of finishedCalls) expect(await code(c())).toBe('trial-finished');
         expect(plain(await s.getTrial(t0))).toEqual(plain(done));
 
         const pruned = await s.createNewTrial(st);
