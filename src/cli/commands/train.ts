@@ -1,0 +1,104 @@
+/**
+ * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
+ *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
+ *    --samples 100 --steps 20 --integrator euler --backend wasm --save MODEL.json] [--json]`
+ *
+ * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
+ * notebook's approximator in Node on the wasm backend (cpu with --backend cpu), samples the validation
+ * posteriors and prints {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep} (issue 4 item 9).
+ * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
+ */
+import { writeFile } from 'node:fs/promises';
+import { CliError, optFlag, optInt, optNumber, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { selectBackend, type BackendName } from '../../nn/backend.ts';
+import { runObjective, validateHyperparameters, type TrialHyperparameters } from '../../nn/objective.ts';
+import { tableToRecord } from '../../metrics/index.ts';
+import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
+import { splitmix32 } from '../../shared/rng.ts';
+
+const KNOWN = [
+  'train-sets', 'val-sets', 'obs', 'epochs', 'seed', 'batch-size', 'lr', 'dropout', 'num-seeds', 'embed-dim',
+  'summary-dim', 'samples', 'steps', 'integrator', 'backend', 'save', 'json',
+] as const;
+
+/** Validation sets use their own simulation seed so they never share data sets with training. */
+const VALIDATION_SALT = 0x76616c;
+
+function positive(p: ReturnType<typeof parseArgs>, name: string, fallback: number): number {
+  const v = optInt(p, name) ?? fallback;
+  if (v < 1) throw new CliError(`option --${name}: must be a positive integer, got ${v}`);
+  return v;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args, ['json']);
+  rejectUnknown(p, KNOWN);
+  const trainSets = positive(p, 'train-sets', 512);
+  const valSets = positive(p, 'val-sets', 128);
+  const obs = positive(p, 'obs', 100);
+  const seed = optInt(p, 'seed') ?? 1;
+  const integrator = optString(p, 'integrator') ?? 'euler';
+  if (integrator !== 'euler' && integrator !== 'rk4') throw new CliError(`option --integrator: expected euler or rk4, got '${integrator}'`);
+  const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
+  if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`option --backend: Node offers wasm or cpu, got '${backend}'`);
+  let hparams: TrialHyperparameters;
+  try {
+    hparams = validateHyperparameters({
+      epochs: positive(p, 'epochs', 5),
+      batchSize: positive(p, 'batch-size', 32),
+      lr: optNumber(p, 'lr') ?? 5e-4,
+      dropout: optNumber(p, 'dropout') ?? 0.05,
+      numSeeds: positive(p, 'num-seeds', 1),
+      embedDim: positive(p, 'embed-dim', 64),
+      summaryDim: positive(p, 'summary-dim', 16),
+      posteriorDraws: positive(p, 'samples', 100),
+      integrationSteps: positive(p, 'steps', 20),
+      integrator,
+    });
+  } catch (e) {
+    throw new CliError(e instanceof Error ? e.message : String(e));
+  }
+  const save = optString(p, 'save');
+  if (valSets < 2) throw new CliError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
+  if (trainSets < 2) throw new CliError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
+
+  const choice = await selectBackend(backend, { strict: true });
+  const simConfig = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: obs });
+  const t0 = performance.now();
+  const train = simulateBatch(simConfig, seed, trainSets);
+  const val = simulateBatch(simConfig, splitmix32(seed ^ VALIDATION_SALT), valSets);
+  const simMs = performance.now() - t0;
+  process.stderr.write(`simulated ${trainSets} + ${valSets} data sets of ${obs} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`);
+
+  const result = await runObjective(hparams, train, val, {
+    seed,
+    onEpoch: (r) => {
+      process.stderr.write(
+        `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,
+      );
+    },
+    ...(save !== undefined
+      ? { keepNetwork: { metadata: { simulator: simConfig, trainSets, valSets, source: 'cli train' } } }
+      : {}),
+  });
+  if (save !== undefined && result.network !== undefined) {
+    await writeFile(save, JSON.stringify(result.network));
+    process.stderr.write(`saved the trained network to ${save}\n`);
+  }
+  const out = {
+    backend: result.backend,
+    epochs: result.history.loss.map((loss, i) => ({ loss, valLoss: result.history.valLoss[i]! })),
+    metrics: tableToRecord(result.table),
+    L: result.L,
+    msPerStep: result.msPerStep,
+  };
+  if (optFlag(p, 'json')) printJson(out);
+  else {
+    process.stdout.write(`backend ${out.backend}, ${out.msPerStep.toFixed(1)} ms per step, sampling ${(result.samplingMs / 1000).toFixed(1)} s\n`);
+    for (const [row, vals] of Object.entries(out.metrics)) {
+      process.stdout.write(`${row.padEnd(22)} ${Object.entries(vals).map(([k, v]) => `${k} ${v.toFixed(3)}`).join('  ')}\n`);
+    }
+    process.stdout.write(`L = ${out.L}\n`);
+  }
+  return 0;
+}
