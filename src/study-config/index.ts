@@ -29,3 +29,14 @@ export {
   type PresetName,
 } from './presets.ts';
 export { formatIssues, parseStudyConfig, validateStudyConfig } from './validate.ts';
+export {
+  dataSeeds,
+  makePruner,
+  makeSampler,
+  suggestAll,
+  toDistribution,
+  toDmcConfig,
+  trialHyperparameters,
+  trialSeed,
+  type SuggestedHyperparameters,
+} from './convert.ts';

@@ -3,6 +3,8 @@
  * StudyConfig format of docs/study-config.md and returns either a fresh, normalized config (optional
  * fields filled with their Optuna defaults) or every problem found, each with its field path.
  */
+import { DmcConfigError, validateDmcConfig } from '../sim/index.ts';
+import { toDmcConfig } from './convert.ts';
 import { join, Reader, show } from './reader.ts';
 import { readSearchSpace } from './search-space.ts';
 import {
@@ -13,6 +15,7 @@ import {
   type PrunerSpec,
   type SamplerSpec,
   type SimulatorSpec,
+  type StudyConfig,
   type ValidationResult,
   type WeightsSpec,
 } from './types.ts';
@@ -41,7 +44,8 @@ function readSimulator(r: Reader, v: unknown, path: string): SimulatorSpec | nul
     }
   }
   const sdr = r.oneOf(o.sdr, join(path, 'sdr'), ['estimated', 'fixed'] as const);
-  const tmax = r.num(o.tmax, join(path, 'tmax'), { integer: true, min: 1 });
+  // ≤ 10^6 ms as the simulator requires (src/sim/config.ts).
+  const tmax = r.num(o.tmax, join(path, 'tmax'), { integer: true, min: 1, max: 1_000_000 });
   const numObs = readNumObs(r, o.numObs, join(path, 'numObs'));
   const contamination = r.nullableNum(o.contamination, join(path, 'contamination'), { min: 0, max: 1 });
   if (r.issues.length > before || sdr === null || tmax === null || numObs === null) return null;
@@ -186,12 +190,28 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   ) {
     return { errors: r.issues };
   }
-  return {
-    config: {
-      version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
-      epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
-    },
+  const config: StudyConfig = {
+    version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
+    epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
   };
+  // The simulator has the last word on its own input; its field names map back to config paths.
+  try {
+    validateDmcConfig(toDmcConfig(config));
+  } catch (err) {
+    if (!(err instanceof DmcConfigError)) throw err;
+    return { errors: [{ path: simulatorPath(err.field), message: err.message }] };
+  }
+  return { config };
+}
+
+function simulatorPath(field: string): string {
+  const m = /^prior(Means|Sds)\[(\d+)\]$/.exec(field);
+  if (m !== null) return `simulator.prior.${PARAM_NAMES[Number(m[2])] ?? m[2]}.${m[1] === 'Means' ? 'mean' : 'sd'}`;
+  if (field === 'tmax' || field === 'contamination') return `simulator.${field}`;
+  if (field === 'fixedNumObs') return 'simulator.numObs.fixed';
+  if (field === 'minNumObs') return 'simulator.numObs.min';
+  if (field === 'maxNumObs') return 'simulator.numObs.max';
+  return 'simulator';
 }
 
 /** Parses JSON text and validates it; a JSON syntax error is reported at the root path. */
