@@ -3,6 +3,8 @@
  * a batch draws its parameters and trials from `Rng.stream(seed, i)` only, and num_obs comes from the
  * batch stream `Rng.stream(seed, NUM_OBS_STREAM)`. A batch is therefore bit-identical however it is cut
  * into chunks or spread over workers (`simulateRange` on any partition, concatenated, = `simulateBatch`).
+ * Bit identity holds within one JavaScript engine (Node and Chromium share V8); another engine may round
+ * Math.exp/log differently in the last place and so produce a different, equally valid stream.
  */
 import { Rng } from '../shared/rng.ts';
 import { stateFromRng } from '../shared/ziggurat.ts';
