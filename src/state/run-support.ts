@@ -1,0 +1,146 @@
+/**
+ * Pure helpers of the study run: the ETA, the user attributes a finished trial records, the compact form
+ * in which a trial's posterior draws travel with its network file, and how an interrupted trial is
+ * recognised. Kept apart from the rune class so they are unit-tested without Svelte or workers.
+ */
+import { tableToRecord, type DiagnosticsTable } from '../metrics/index.ts';
+import type { FrozenTrial, JsonValue } from '../engine/index.ts';
+import { base64ToFloat32, float32ToBase64 } from '../nn/serialize.ts';
+
+export interface TrialTiming {
+  /** Seconds of trials finished in this session (their wall time). */
+  finished: readonly number[];
+  /** Elapsed seconds of the running trial, and the share of its work done (0..1), if one is running. */
+  current: { elapsed: number; fraction: number } | null;
+  /** Trials still to start after the current one. */
+  remaining: number;
+}
+
+/**
+ * Seconds until the study ends: the mean duration of this session's finished trials (or, before any,
+ * the running trial's extrapolated duration) for each trial still to run, plus what the running trial
+ * still needs. Null while there is nothing to extrapolate from.
+ */
+export function etaSeconds(t: TrialTiming): number | null {
+  const mean = t.finished.length > 0 ? t.finished.reduce((a, b) => a + b, 0) / t.finished.length : null;
+  let perTrial = mean;
+  let currentLeft = 0;
+  if (t.current !== null) {
+    const { elapsed, fraction } = t.current;
+    // Below 5 % the extrapolation is mostly start-up noise.
+    const projected = fraction >= 0.05 ? elapsed / fraction : null;
+    perTrial ??= projected;
+    const total = projected ?? mean;
+    if (total === null) return null;
+    currentLeft = Math.max(0, total - elapsed);
+  }
+  if (perTrial === null) return null;
+  return currentLeft + perTrial * t.remaining;
+}
+
+/**
+ * Share of a trial's work done: training takes `epochs` units, the diagnostics' posterior sampling is
+ * counted as one more epoch (roughly its cost at the preset sizes).
+ */
+export function trialFraction(p: { epoch: number; batch: number; numBatches: number; epochs: number; sampling: number }): number {
+  const units = p.epochs + 1;
+  const train = Math.min(p.epochs, p.epoch + (p.numBatches > 0 ? p.batch / p.numBatches : 0));
+  return Math.min(1, (train + p.sampling) / units);
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** NaN/Infinity are not JSON: keep them readable as strings rather than losing them to null. */
+function jsonNumber(x: number): JsonValue {
+  return Number.isFinite(x) ? x : String(x);
+}
+
+/**
+ * User attributes of a completed trial: the diagnostics (per parameter and their means, which the
+ * objective averages) and the training record. They appear in the trials table, the CSV and the
+ * exported journal.
+ */
+export function completedTrialAttrs(r: {
+  table: DiagnosticsTable;
+  history: { loss: number[]; valLoss: number[] };
+  backend: string;
+  msPerStep: number;
+  samplingMs: number;
+  parameterCount: number;
+}): Record<string, JsonValue> {
+  const rows = r.table.values;
+  const record = tableToRecord(r.table) as unknown as Record<string, Record<string, number>>;
+  const metrics: Record<string, JsonValue> = {};
+  for (const [row, cols] of Object.entries(record)) {
+    metrics[row] = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, jsonNumber(v)]));
+  }
+  return {
+    mean_nrmse: jsonNumber(mean(rows[0] ?? [])),
+    mean_contraction: jsonNumber(mean(rows[1] ?? [])),
+    mean_calibration_error: jsonNumber(mean(rows[2] ?? [])),
+    metrics,
+    ...historyAttrs(r.history),
+    backend: r.backend,
+    ms_per_step: jsonNumber(r.msPerStep),
+    sampling_ms: jsonNumber(r.samplingMs),
+    parameter_count: r.parameterCount,
+  };
+}
+
+export function historyAttrs(h: { loss: readonly number[]; valLoss: readonly number[] }): Record<string, JsonValue> {
+  return { loss: h.loss.map(jsonNumber), val_loss: h.valLoss.map(jsonNumber) };
+}
+
+/** Posterior draws of the validation sets, as kept in a network file's metadata (`validationDraws`). */
+export interface DrawsRecord {
+  n: number;
+  S: number;
+  P: number;
+  names: string[];
+  /** Base64 float32, n × S × P row-major (networks.md §9 layout). */
+  draws: string;
+  /** Base64 float32, n × P. */
+  truths: string;
+}
+
+export function encodeDraws(draws: Float32Array, truths: Float64Array, n: number, S: number, names: readonly string[]): DrawsRecord {
+  const P = names.length;
+  if (draws.length !== n * S * P) throw new Error(`draws has ${draws.length} values, expected n·S·P = ${n}·${S}·${P}`);
+  if (truths.length !== n * P) throw new Error(`truths has ${truths.length} values, expected n·P = ${n}·${P}`);
+  return { n, S, P, names: [...names], draws: float32ToBase64(draws), truths: float32ToBase64(Float32Array.from(truths)) };
+}
+
+export function decodeDraws(x: unknown): { draws: Float32Array; truths: Float32Array; n: number; S: number; P: number; names: string[] } | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const r = x as Partial<DrawsRecord>;
+  if (typeof r.draws !== 'string' || typeof r.truths !== 'string' || !Array.isArray(r.names)) return null;
+  const { n, S, P } = r;
+  if (![n, S, P].every((v) => Number.isInteger(v) && (v as number) > 0)) return null;
+  const draws = base64ToFloat32(r.draws, 'validationDraws.draws');
+  const truths = base64ToFloat32(r.truths, 'validationDraws.truths');
+  if (draws.length !== n! * S! * P! || truths.length !== n! * P!) return null;
+  return { draws, truths, n: n!, S: S!, P: P!, names: r.names.map(String) };
+}
+
+/** Set on the trials a reload or a crash interrupted (IdbStorage.failStaleTrials writes it). */
+export function isInterrupted(t: FrozenTrial): boolean {
+  const reason = t.systemAttrs['fail_reason'];
+  return typeof reason === 'string' && reason.startsWith('stale');
+}
+
+/** Set on the trial that Cancel stopped (the engine's optimize loop writes "Aborted: …"). */
+export function isCancelled(t: FrozenTrial): boolean {
+  const reason = t.systemAttrs['fail_reason'];
+  return typeof reason === 'string' && reason.startsWith('Aborted');
+}

@@ -1,0 +1,288 @@
+/**
+ * One study running in this tab (issue 5 item 3): simulate the training and validation sets in the
+ * worker pool, hand them to the training worker, then run the engine's optimize loop over the IndexedDB
+ * journal, one trial = suggest → train (validation loss reported each epoch, so the pruner can stop it)
+ * → diagnostics → L. The data sets are regenerated from the study seed, so a study continued after a
+ * reload needs nothing stored but its journal; trials a closed tab left RUNNING are marked FAIL
+ * ("interrupted") and the study goes on with the next trial.
+ */
+import { loadStudy, TrialPruned, TrialState, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
+import type { BackendChoice, BackendName } from '../nn/backend.ts';
+import type { TrialHyperparameters } from '../nn/objective.ts';
+import type { NetworkFile } from '../nn/serialize.ts';
+import type { DmcBatch } from '../sim/index.ts';
+import {
+  dataSeeds,
+  makePruner,
+  makeSampler,
+  suggestAll,
+  toDmcConfig,
+  trialHyperparameters,
+  trialSeed,
+  type StudyConfig,
+  type SuggestedHyperparameters,
+} from '../study-config/index.ts';
+import type { TrialOutcome } from '../workers/train-client.ts';
+import type { RunTrialOptions } from '../workers/train-client.ts';
+import type { BackendStatus } from './backends.svelte.ts';
+import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs, trialFraction } from './run-support.ts';
+import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import type { BatchPool } from './trials-via-pool.ts';
+
+/** The training worker as the run uses it (src/workers/train-client.ts TrainClient). */
+export interface Trainer {
+  selectBackend(preferred?: BackendName): Promise<BackendChoice>;
+  setData(train: DmcBatch, val: DmcBatch): Promise<void>;
+  runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome>;
+}
+
+/** Where trained networks go (src/persistence/model-store.ts ModelStore). */
+export interface NetworkSink {
+  save(key: string, trialNumber: number, file: NetworkFile): Promise<unknown>;
+}
+
+export interface StudyRunDeps {
+  storage: LibraryStorage;
+  pool: BatchPool;
+  trainer: Trainer;
+  networks: NetworkSink;
+  backends?: BackendStatus;
+  /** Remembers which study this tab runs, so a reload can continue it (null: forget). */
+  markActive?: (studyId: number | null) => void;
+}
+
+export type RunPhase = 'idle' | 'starting' | 'simulating' | 'training' | 'finished' | 'cancelled' | 'failed';
+
+export interface LiveTrial {
+  number: number;
+  params: SuggestedHyperparameters;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  numBatches: number;
+  loss: number[];
+  valLoss: number[];
+  /** Share of the posterior sampling done (0..1). */
+  sampling: number;
+  startedAt: number;
+}
+
+export class StudyRun {
+  #phase = $state<RunPhase>('idle');
+  #studyId = $state<number | null>(null);
+  #studyName = $state('');
+  #config = $state.raw<StudyConfig | null>(null);
+  #error = $state<string | null>(null);
+  #sim = $state({ done: 0, total: 0 });
+  #live = $state.raw<LiveTrial | null>(null);
+  #trials = $state.raw<FrozenTrial[]>([]);
+  #interrupted = $state.raw<number[]>([]);
+  #backend = $state.raw<BackendChoice | null>(null);
+  #durations = $state.raw<number[]>([]);
+  #now = $state(0);
+  #controller: AbortController | null = null;
+  #ticker: ReturnType<typeof setInterval> | null = null;
+  readonly #deps: StudyRunDeps;
+
+  constructor(deps: StudyRunDeps) {
+    this.#deps = deps;
+  }
+
+  get phase(): RunPhase {
+    return this.#phase;
+  }
+  get active(): boolean {
+    return this.#phase === 'starting' || this.#phase === 'simulating' || this.#phase === 'training';
+  }
+  get studyId(): number | null {
+    return this.#studyId;
+  }
+  get studyName(): string {
+    return this.#studyName;
+  }
+  get config(): StudyConfig | null {
+    return this.#config;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get simulation(): { done: number; total: number } {
+    return this.#sim;
+  }
+  get live(): LiveTrial | null {
+    return this.#live;
+  }
+  get trials(): FrozenTrial[] {
+    return this.#trials;
+  }
+  get interrupted(): number[] {
+    return this.#interrupted;
+  }
+  get backend(): BackendChoice | null {
+    return this.#backend;
+  }
+  /** Trials of the configured budget that are finished. */
+  get finishedCount(): number {
+    return this.#trials.filter((t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING).length;
+  }
+
+  get etaSeconds(): number | null {
+    const c = this.#config;
+    const l = this.#live;
+    if (c === null || !this.active) return null;
+    const current = l === null ? null : { elapsed: (this.#now - l.startedAt) / 1000, fraction: trialFraction(l) };
+    const remaining = Math.max(0, c.nTrials - this.finishedCount - (l === null ? 0 : 1));
+    return etaSeconds({ finished: this.#durations, current, remaining });
+  }
+
+  /** Runs (or continues) a study of the library until its trial budget is spent, it is cancelled or it fails. */
+  async run(studyId: number): Promise<void> {
+    if (this.active) throw new Error(`study ${this.#studyName} is still running in this tab; cancel it first`);
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.#reset(studyId);
+    this.#deps.markActive?.(studyId);
+    this.#ticker = setInterval(() => (this.#now = performance.now()), 1000);
+    try {
+      await this.#execute(studyId, controller.signal);
+      this.#phase = controller.signal.aborted ? 'cancelled' : 'finished';
+    } catch (err) {
+      this.#phase = controller.signal.aborted ? 'cancelled' : 'failed';
+      if (!controller.signal.aborted) this.#error = err instanceof Error ? err.message : String(err);
+    } finally {
+      if (this.#ticker !== null) clearInterval(this.#ticker);
+      this.#ticker = null;
+      this.#live = null;
+      this.#controller = null;
+      this.#deps.markActive?.(null);
+      if (this.#studyId !== null) await this.#refresh().catch(() => undefined);
+    }
+  }
+
+  /** Stops the run: the current trial ends FAIL ("Aborted") or PRUNED; the journal stays valid. */
+  cancel(): void {
+    this.#controller?.abort(new DOMException('Cancelled by the user', 'AbortError'));
+  }
+
+  #reset(studyId: number): void {
+    this.#phase = 'starting';
+    this.#studyId = studyId;
+    this.#error = null;
+    this.#sim = { done: 0, total: 0 };
+    this.#live = null;
+    this.#interrupted = [];
+    this.#durations = [];
+    this.#now = performance.now();
+  }
+
+  async #refresh(): Promise<void> {
+    this.#trials = await this.#deps.storage.getAllTrials(this.#studyId!);
+  }
+
+  async #execute(studyId: number, signal: AbortSignal): Promise<void> {
+    const { storage, pool, trainer } = this.#deps;
+    const meta = await readStudyMeta(storage, studyId);
+    if (meta.config === null) throw new Error(meta.configProblem ?? `study ${meta.name} has no configuration`);
+    const config = meta.config;
+    this.#config = config;
+    this.#studyName = meta.name;
+    this.#interrupted = await storage.failStaleTrials(studyId);
+    await this.#refresh();
+    const remaining = config.nTrials - this.finishedCount;
+    if (remaining <= 0) return;
+
+    const choice = await trainer.selectBackend(config.backend === 'auto' ? undefined : config.backend);
+    this.#backend = choice;
+    this.#deps.backends?.reportInUse(choice.backend, choice.fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ') || null);
+
+    this.#phase = 'simulating';
+    const seeds = dataSeeds(config);
+    const dmc = toDmcConfig(config);
+    const total = config.data.trainingSets + config.data.validationSets;
+    this.#sim = { done: 0, total };
+    const train = await pool.simulate(dmc, seeds.training, config.data.trainingSets, {
+      signal,
+      onProgress: (d) => (this.#sim = { done: d, total }),
+    });
+    const val = await pool.simulate(dmc, seeds.validation, config.data.validationSets, {
+      signal,
+      onProgress: (d) => (this.#sim = { done: config.data.trainingSets + d, total }),
+    });
+    // setData transfers the buffers to the worker; the truths stay here for the stored draws.
+    const truths = val.params.slice();
+    const valCount = val.n;
+    const names = [...val.paramNames];
+    await trainer.setData(train, val);
+    signal.throwIfAborted();
+
+    this.#phase = 'training';
+    const study = await loadStudy({
+      studyName: meta.name,
+      storage,
+      sampler: makeSampler(config, this.#trials.length),
+      pruner: makePruner(config),
+    });
+    const objective = (trial: Trial): Promise<number> => this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal);
+    await study.optimize(objective, {
+      nTrials: remaining,
+      ...(config.timeout !== null ? { timeout: config.timeout } : {}),
+      signal,
+      // A trial that fails (diverged training, a worker crash) is recorded as FAIL; the study goes on.
+      catch: () => true,
+      callbacks: [() => this.#refresh()],
+    });
+  }
+
+  async #objective(
+    study: Study,
+    trial: Trial,
+    config: StudyConfig,
+    val: { truths: Float64Array; valCount: number; names: string[]; modelKey: string },
+    signal: AbortSignal,
+  ): Promise<number> {
+    const startedAt = performance.now();
+    const params = await suggestAll(trial, config);
+    const live: LiveTrial = { number: trial.number, params, epoch: 0, epochs: config.epochs, batch: 0, numBatches: 0, loss: [], valLoss: [], sampling: 0, startedAt };
+    this.#live = live;
+    await this.#refresh();
+    const seed = trialSeed(config, trial.number);
+    await trial.setUserAttr('seed', seed);
+    const update = (patch: Partial<LiveTrial>): void => {
+      if (this.#live?.number === trial.number) this.#live = { ...this.#live, ...patch };
+    };
+    try {
+      const outcome = await this.#deps.trainer.runTrial(trialHyperparameters(params, config), {
+        seed,
+        signal,
+        weights: config.weights,
+        keepDraws: true,
+        keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
+        onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
+        onEpoch: async (r) => {
+          const cur = this.#live;
+          update({ epoch: r.epoch + 1, batch: 0, loss: [...(cur?.loss ?? []), r.loss], valLoss: [...(cur?.valLoss ?? []), r.valLoss] });
+          await trial.report(r.valLoss, r.epoch);
+          return trial.shouldPrune();
+        },
+        onSampling: (p) => update({ sampling: p.total > 0 ? p.done / p.total : 0 }),
+      });
+      if (outcome.status === 'pruned') {
+        const l = this.#live;
+        if (l !== null) for (const [k, v] of Object.entries(historyAttrs(l))) await trial.setUserAttr(k, v);
+        throw new TrialPruned(`Trial ${trial.number} pruned after epoch ${outcome.epoch + 1} (validation loss ${outcome.value}).`);
+      }
+      const r = outcome.result;
+      for (const [k, v] of Object.entries(completedTrialAttrs(r))) await trial.setUserAttr(k, v);
+      if (r.network !== undefined) {
+        const file = r.network;
+        if (r.draws !== undefined) {
+          file.metadata.validationDraws = encodeDraws(r.draws, val.truths, val.valCount, config.diagnostics.posteriorDraws, val.names);
+        }
+        await this.#deps.networks.save(val.modelKey, trial.number, file);
+      }
+      return r.L;
+    } finally {
+      this.#durations = [...this.#durations, (performance.now() - startedAt) / 1000];
+    }
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * StudyRun orchestration in Node: real engine, real IndexedDB journal (fake-indexeddb), real simulator
+ * (on the calling thread, which the pool's contract makes identical); the training worker is replaced
+ * by a deterministic stand-in that reports per-epoch losses, honours prune decisions and aborts.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrialState } from '../../../src/engine/index.ts';
+import type { BackendChoice } from '../../../src/nn/backend.ts';
+import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
+import type { NetworkFile } from '../../../src/nn/serialize.ts';
+import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
+import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
+import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
+import { decodeDraws, isInterrupted } from '../../../src/state/run-support.ts';
+import { createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
+import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
+import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
+import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+
+const pool: BatchPool = {
+  async simulate(config, seed, n, opts) {
+    const b = simulateBatch(config, seed, n);
+    opts?.onProgress?.(n, n);
+    return b;
+  },
+};
+
+/** L and the losses are functions of the hyperparameters, so TPE and the pruner see a real signal. */
+class FakeTrainer implements Trainer {
+  data: { train: DmcBatch; val: DmcBatch } | null = null;
+  seeds: number[] = [];
+  /** Called at the start of each trial; may throw or wait. */
+  hook: ((opts: RunTrialOptions) => Promise<void>) | null = null;
+
+  async selectBackend(): Promise<BackendChoice> {
+    return { backend: 'cpu', fallbacks: [{ backend: 'webgpu', reason: 'no adapter' }] };
+  }
+  async setData(train: DmcBatch, val: DmcBatch): Promise<void> {
+    this.data = { train, val };
+  }
+  async runTrial(h: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome> {
+    const backend = { backend: 'cpu' as const, fallbacks: [] };
+    this.seeds.push(opts.seed!);
+    await this.hook?.(opts);
+    const base = h.lr * 1000 + h.dropout;
+    const loss: number[] = [];
+    const valLoss: number[] = [];
+    for (let e = 0; e < h.epochs; e++) {
+      opts.signal?.throwIfAborted();
+      opts.onBatch?.({ epoch: e, batch: 0, numBatches: 1, step: e, totalSteps: h.epochs, loss: base, lr: h.lr } as never);
+      loss.push(base / (e + 1));
+      valLoss.push(base / (e + 1) + 0.01);
+      if (await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: loss[e]!, valLoss: valLoss[e]!, trainMs: 1 })) {
+        return { status: 'pruned', epoch: e, value: valLoss[e]!, backend };
+      }
+    }
+    const n = this.data!.val.n;
+    const P = this.data!.val.paramNames.length;
+    const S = h.posteriorDraws;
+    const draws = new Float32Array(n * S * P).fill(1);
+    const names = [...this.data!.val.paramNames];
+    const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => base), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };
+    const network = { format: 'dmc-tune-network', version: 1, config: {}, standardization: { mean: [], std: [] }, weights: [], metadata: { createdAt: '', paramNames: names, seed: opts.seed! } } as unknown as NetworkFile;
+    return {
+      status: 'complete',
+      backend,
+      result: { L: base + 0.6, table, history: { loss, valLoss }, msPerStep: 2, samplingMs: 3, backend: 'cpu', parameterCount: 10, network, draws },
+    };
+  }
+}
+
+let storage: IdbStorage;
+let dbName: string;
+let trainer: FakeTrainer;
+let saved: Map<string, NetworkFile>;
+let run: StudyRun;
+let active: (number | null)[];
+
+beforeEach(async () => {
+  dbName = `run-test-${Math.random()}`;
+  storage = await openIdbStorage(dbName);
+  trainer = new FakeTrainer();
+  saved = new Map();
+  active = [];
+  run = new StudyRun({
+    storage,
+    pool,
+    trainer,
+    networks: { save: async (key, k, file) => void saved.set(`${key}/${k}`, file) },
+    markActive: (id) => active.push(id),
+  });
+});
+afterEach(async () => {
+  await storage.close();
+});
+
+function smoke(edit: (c: StudyConfig) => void = () => {}): StudyConfig {
+  const c = smokeStudyConfig();
+  c.simulator.numObs = { fixed: 20 };
+  c.data = { trainingSets: 6, validationSets: 4 };
+  c.diagnostics.posteriorDraws = 5;
+  edit(c);
+  return c;
+}
+
+describe('StudyRun', () => {
+  it('runs a study to its trial budget and records every trial', async () => {
+    const id = await createStudyFromConfig(storage, smoke());
+    await run.run(id);
+    expect(run.phase).toBe('finished');
+    expect(run.error).toBeNull();
+    const trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE]);
+    for (const t of trials) {
+      expect([...t.intermediateValues.keys()]).toEqual([0, 1]); // one report per epoch
+      expect(t.userAttrs.mean_nrmse).toBeTypeOf('number');
+      expect(t.userAttrs.val_loss).toHaveLength(2);
+      expect(t.values![0]).toBeCloseTo((t.params.lr as number) * 1000 + (t.params.dropout as number) + 0.6, 12);
+      const file = saved.get(`${modelKey(id)}/${t.number}`);
+      const d = decodeDraws(file?.metadata.validationDraws);
+      expect(d).not.toBeNull();
+      expect([d!.n, d!.S, d!.P]).toEqual([4, 5, 6]);
+      expect(Array.from(d!.truths)).toEqual(Array.from(Float32Array.from(trainer.data!.val.params)));
+    }
+    expect(new Set(trainer.seeds).size).toBe(3);
+    expect(active).toEqual([id, null]);
+    expect(run.backend?.backend).toBe('cpu');
+  });
+
+  it('regenerates the same data sets from the study seed', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    await run.run(id);
+    const first = trainer.data!;
+    const again = await createStudyFromConfig(storage, smoke((c) => {
+      c.nTrials = 1;
+      c.name = 'again';
+    }));
+    await run.run(again);
+    expect(trainer.data!.train.rt).toEqual(first.train.rt);
+    expect(trainer.data!.val.params).toEqual(first.val.params);
+    expect(trainer.data!.train.params).not.toEqual(first.val.params);
+  });
+
+  it('continues after a reload: the interrupted trial is marked and no completed trial is lost', async () => {
+    const config = smoke((c) => (c.nTrials = 4));
+    const id = await createStudyFromConfig(storage, config);
+    // First "tab": completes one trial, then is closed in the middle of the next one.
+    trainer.hook = async () => {
+      if (trainer.seeds.length === 2) throw new Error('tab closed');
+    };
+    const other = await openIdbStorage(dbName);
+    const first = new StudyRun({ storage: other, pool, trainer, networks: { save: async () => undefined } });
+    const crash = (other as unknown as { setTrialStateValues: unknown }).setTrialStateValues;
+    // Simulate the tab dying: the failing trial never gets its final state written.
+    (other as unknown as { setTrialStateValues: unknown }).setTrialStateValues = async function (this: IdbStorage, ...a: unknown[]) {
+      if (a[1] === TrialState.FAIL) throw new Error('the tab is gone');
+      return (crash as (...x: unknown[]) => Promise<boolean>).apply(this, a);
+    };
+    await first.run(id);
+    await other.close();
+    let trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.RUNNING]);
+    const completed = trials[0]!;
+
+    trainer.hook = null;
+    await run.run(id);
+    expect(run.phase).toBe('finished');
+    expect(run.interrupted).toEqual([1]);
+    trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
+    expect(isInterrupted(trials[1]!)).toBe(true);
+    expect(trials[0]).toEqual(completed);
+  });
+
+  it('cancel ends the current trial as FAIL and leaves a valid study', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 3)));
+    trainer.hook = async (opts) => {
+      if (trainer.seeds.length === 2) {
+        run.cancel();
+        opts.signal!.throwIfAborted();
+      }
+    };
+    await run.run(id);
+    expect(run.phase).toBe('cancelled');
+    expect(run.error).toBeNull();
+    const trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL]);
+    expect(String(trials[1]!.systemAttrs.fail_reason)).toMatch(/^Aborted/);
+    expect(active.at(-1)).toBeNull();
+    // Continuing runs the remaining budget.
+    trainer.hook = null;
+    await run.run(id);
+    expect((await storage.getAllTrials(id)).map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
+  });
+
+  it('feeds each epoch’s validation loss to the pruner', async () => {
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => {
+        c.nTrials = 6;
+        c.epochs = 3;
+        c.sampler = { type: 'random', seed: 4, multivariate: false, nStartupTrials: 10 };
+        c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 };
+      }),
+    );
+    await run.run(id);
+    const trials = await storage.getAllTrials(id);
+    const pruned = trials.filter((t) => t.state === TrialState.PRUNED);
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const t of pruned) {
+      expect(t.values![0]).toBe([...t.intermediateValues.values()].at(-1));
+      expect(t.userAttrs.val_loss).toHaveLength(t.intermediateValues.size);
+    }
+  });
+
+  it('refuses a study without a configuration, saying what to do', async () => {
+    const study = await storage.createNewStudy([1], 'from-optuna');
+    await run.run(study);
+    expect(run.phase).toBe('failed');
+    expect(run.error).toMatch(/no dmc-tune configuration.*Setup/);
+  });
+
+  it('a failing trial is recorded as FAIL and the study goes on', async () => {
+    const id = await createStudyFromConfig(storage, smoke());
+    trainer.hook = async () => {
+      if (trainer.seeds.length === 1) throw new Error('training diverged: loss is NaN');
+    };
+    await run.run(id);
+    expect(run.phase).toBe('finished');
+    const trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
+    expect(trials[0]!.systemAttrs.fail_reason).toBe('training diverged: loss is NaN');
+  });
+});
