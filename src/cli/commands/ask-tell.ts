@@ -1,0 +1,206 @@
+/**
+ * `npm run --silent cli -- ask-tell --space SPACE.json [--sampler tpe|random] [--seed S]
+ *   [--multivariate] [--direction minimize|maximize] [--journal FILE] [--study NAME]`
+ *
+ * Ask/tell over stdin/stdout (issue 3 item 8; Optuna's `optuna ask` / `optuna tell` CLI, PR #2817, in
+ * one loop): print one line `{"number": k, "params": {...}}` (external values), then read one line —
+ * a number (COMPLETE; "nan" fails the trial as Optuna does), `pruned` or `fail`. Stops at EOF.
+ * SPACE.json uses Optuna's abbreviated distribution JSON: `{"x": {"type": "float", "low": 0,
+ * "high": 1, "log": false}, "n": {"type": "int", "low": 1, "high": 8}, "c": {"type":
+ * "categorical", "choices": [16, 32]}}`.
+ *
+ * With --journal every step is appended to an Optuna journal file, and a later run continues the same
+ * study (Python Optuna can open the file too). A trial printed but not answered when input ends goes
+ * back to WAITING, so the next run — ours or Optuna's — offers it first with the same params.
+ * On continuation the seed is mixed with the number of existing trials so a resumed random search
+ * does not repeat its earlier points. Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers.
+ */
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import {
+  EngineError,
+  InMemoryStorage,
+  NopPruner,
+  RandomSampler,
+  TPESampler,
+  TrialState,
+  createStudy,
+  distributionFromJsonValue,
+  setWarningHandler,
+  type Distribution,
+  type JsonValue,
+  type ParamValue,
+  type Sampler,
+  type Storage,
+} from '../../engine/index.ts';
+import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
+import { parsePyJson, pyFloat, pyJson, pyObject, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
+import { CliError, optFlag, optInt, optString, parseArgs, rejectUnknown } from '../args.ts';
+import { JournalFileBackend } from '../journal-file-backend.ts';
+
+const DEFAULT_STUDY = 'ask-tell';
+
+/** Parses SPACE.json text into distributions, naming the file, parameter and Optuna's message on error. */
+export function parseSearchSpace(text: string, file = 'SPACE.json'): Record<string, Distribution> {
+  let raw: unknown;
+  try {
+    raw = parsePyJson(text);
+  } catch (e) {
+    throw new CliError(`${file}: invalid JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new CliError(`${file}: expected an object mapping parameter names to distributions`);
+  }
+  const space: Record<string, Distribution> = {};
+  for (const [name, spec] of Object.entries(raw as Record<string, JsonValue>)) {
+    try {
+      space[name] = distributionFromJsonValue(spec);
+    } catch (e) {
+      throw new CliError(`${file}: parameter "${name}": ${(e as Error).message}`);
+    }
+  }
+  if (Object.keys(space).length === 0) throw new CliError(`${file}: the search space defines no parameters`);
+  return space;
+}
+
+/** `{"number": k, "params": {...}}` with Python's separators and value types. */
+export function formatTrialLine(number: number, params: Readonly<Record<string, ParamValue>>, space: Record<string, Distribution>): string {
+  const fields = Object.entries(params).map(([k, v]): [string, string] => {
+    const d = space[k];
+    return [k, d?.type === 'float' && typeof v === 'number' ? pyFloat(v) : pyJson(v, PYTHON_DEFAULT)];
+  });
+  return pyObject([['number', String(number)], ['params', pyObject(fields, PYTHON_DEFAULT)]], PYTHON_DEFAULT);
+}
+
+export type Answer = { state: typeof TrialState.COMPLETE; value: number } | { state: typeof TrialState.PRUNED | typeof TrialState.FAIL };
+
+/** A number (Python float syntax, "inf"/"nan" included), `pruned` or `fail`. */
+export function parseAnswer(line: string): Answer | null {
+  const s = line.trim().toLowerCase();
+  if (s === 'pruned') return { state: TrialState.PRUNED };
+  if (s === 'fail') return { state: TrialState.FAIL };
+  const special: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+  if (s in special) return { state: TrialState.COMPLETE, value: special[s] as number };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(s)) return null;
+  return { state: TrialState.COMPLETE, value: Number(s) };
+}
+
+export interface AskTellOptions {
+  space: Record<string, Distribution>;
+  storage: Storage;
+  sampler: 'tpe' | 'random';
+  seed?: number;
+  multivariate: boolean;
+  /** Undefined: minimize for a new study, whatever the study has when continuing. */
+  direction?: 'minimize' | 'maximize';
+  studyName?: string;
+}
+
+async function chooseStudyName(storage: Storage, requested: string | undefined): Promise<string> {
+  if (requested !== undefined) return requested;
+  const studies = await storage.getAllStudies();
+  if (studies.length === 0) return DEFAULT_STUDY;
+  if (studies.length === 1) return studies[0]!.studyName;
+  if (studies.some((s) => s.studyName === DEFAULT_STUDY)) return DEFAULT_STUDY;
+  throw new CliError(`the journal holds ${studies.length} studies (${studies.map((s) => s.studyName).join(', ')}); pick one with --study NAME`);
+}
+
+/** The loop itself, over any line source and sink (the command wires stdin/stdout). */
+export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<string>, write: (line: string) => Promise<void>): Promise<number> {
+  const studyName = await chooseStudyName(opts.storage, opts.studyName);
+  let existing: number | null = null;
+  try {
+    const id = await opts.storage.getStudyIdFromName(studyName);
+    existing = (await opts.storage.getAllTrials(id)).length;
+    const dir = (await opts.storage.getStudyDirections(id))[0] === 2 ? 'maximize' : 'minimize';
+    if (opts.direction !== undefined && opts.direction !== dir) {
+      throw new CliError(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
+    }
+  } catch (e) {
+    if (!(e instanceof EngineError && e.code === 'not-found')) throw e;
+  }
+  const seed = opts.seed === undefined ? undefined : (opts.seed ^ Math.imul(existing ?? 0, 0x9e3779b1)) >>> 0;
+  const sampler: Sampler =
+    opts.sampler === 'random' ? new RandomSampler({ seed }) : new TPESampler({ seed, multivariate: opts.multivariate });
+  const study = await createStudy({
+    studyName,
+    direction: opts.direction ?? 'minimize',
+    sampler,
+    pruner: new NopPruner(),
+    storage: opts.storage,
+    loadIfExists: true,
+  });
+  for (;;) {
+    const trial = await study.ask(opts.space);
+    await write(formatTrialLine(trial.number, trial.params, opts.space) + '\n');
+    let answer: Answer | null = null;
+    while (answer === null) {
+      const next = await lines.next();
+      if (next.done === true) {
+        // Unanswered: back to the queue, params kept, so the next run offers it first.
+        await opts.storage.setTrialStateValues(trial.trialId, TrialState.WAITING);
+        return 0;
+      }
+      if (next.value.trim() === '') continue;
+      answer = parseAnswer(next.value);
+      if (answer === null) {
+        await opts.storage.setTrialStateValues(trial.trialId, TrialState.WAITING);
+        throw new CliError(`trial ${trial.number}: expected a number, 'pruned' or 'fail', got ${JSON.stringify(next.value)}`);
+      }
+    }
+    if (answer.state === TrialState.COMPLETE) await study.tell(trial, answer.value);
+    else await study.tell(trial, null, answer.state);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let storage: Storage | undefined;
+  const previous = setWarningHandler((m) => process.stderr.write(`warning: ${m}\n`));
+  try {
+    const p = parseArgs(argv, ['multivariate']);
+    rejectUnknown(p, ['space', 'sampler', 'seed', 'multivariate', 'direction', 'journal', 'study']);
+    if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
+    const spaceFile = optString(p, 'space');
+    if (spaceFile === undefined) throw new CliError('--space SPACE.json is required');
+    const sampler = optString(p, 'sampler') ?? 'tpe';
+    if (sampler !== 'tpe' && sampler !== 'random') throw new CliError(`option --sampler: '${sampler}' is not tpe or random`);
+    const multivariate = optFlag(p, 'multivariate');
+    if (multivariate && sampler !== 'tpe') throw new CliError('--multivariate applies to --sampler tpe only');
+    const seed = optInt(p, 'seed');
+    if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new CliError(`option --seed: ${seed} is not in 0..4294967295`);
+    const direction = optString(p, 'direction');
+    if (direction !== undefined && direction !== 'minimize' && direction !== 'maximize') {
+      throw new CliError(`option --direction: '${direction}' is not minimize or maximize`);
+    }
+    let text: string;
+    try {
+      text = await readFile(spaceFile, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read ${spaceFile}: ${(e as Error).message}`);
+    }
+    const space = parseSearchSpace(text, spaceFile);
+    const journal = optString(p, 'journal');
+    storage = journal === undefined ? new InMemoryStorage() : new JournalStorage(await JournalFileBackend.open(journal));
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    const write = (line: string): Promise<void> =>
+      new Promise((resolve, reject) => process.stdout.write(line, (err) => (err ? reject(err) : resolve())));
+    try {
+      return await askTellLoop(
+        { space, storage, sampler, seed, multivariate, direction, studyName: optString(p, 'study') },
+        rl[Symbol.asyncIterator](),
+        write,
+      );
+    } finally {
+      rl.close();
+    }
+  } catch (e) {
+    if (e instanceof CliError || (e instanceof EngineError && e.code !== 'storage')) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    setWarningHandler(previous);
+    await storage?.close();
+  }
+}

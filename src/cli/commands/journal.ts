@@ -1,0 +1,72 @@
+/**
+ * `npm run --silent cli -- journal roundtrip IN OUT [--full] [--separators compact|python] [--json]`
+ *
+ * Imports an Optuna journal file (every study, trial, param, value, intermediate value, attribute and
+ * state) and exports it again: by default in the compact form (one full-template CREATE_TRIAL per
+ * trial), with --full as the recorded op log minus the ops Optuna's replay skips. Separators default
+ * to Optuna 4.x's compact ones; `python` writes 3.1's `", "`. Malformed input is reported with its
+ * line and nothing is written (exit 2). OUT is written to a temporary file and renamed into place.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { EngineError } from '../../engine/types.ts';
+import { MemoryJournalBackend } from '../../engine/storages/journal/backend.ts';
+import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
+import { COMPACT, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
+import { exportJournal, importJournal, readJournalStudies } from '../../engine/storages/journal/transfer.ts';
+import { CliError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+
+const USAGE = 'usage: journal roundtrip IN OUT [--full] [--separators compact|python] [--json]';
+
+async function roundtrip(input: string, output: string, full: boolean, python: boolean, json: boolean): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(input, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${input}: ${(e as Error).message}`);
+  }
+  const checked = readJournalStudies(text);
+  const style = python ? PYTHON_DEFAULT : COMPACT;
+  let out: string;
+  if (full) {
+    out = await exportJournal(new JournalStorage(MemoryJournalBackend.fromText(text)), undefined, { form: 'full', style });
+  } else {
+    const storage = new JournalStorage(new MemoryJournalBackend());
+    await importJournal(text, storage);
+    out = await exportJournal(storage, undefined, { style });
+  }
+  const tmp = `${output}.tmp-${process.pid}`;
+  await writeFile(tmp, out, 'utf8');
+  await rename(tmp, output);
+  const summary = {
+    studies: checked.studies.map((s) => ({ name: s.name, trials: s.trials.length })),
+    skippedOps: checked.skipped,
+    tornLastLineIgnored: checked.tornTail !== null,
+    output,
+  };
+  if (json) printJson(summary);
+  else {
+    for (const s of summary.studies) process.stdout.write(`${s.name}: ${s.trials} trials\n`);
+    for (const k of checked.skipped) process.stdout.write(`skipped line ${k.line}: ${k.reason}\n`);
+    if (checked.tornTail !== null) process.stdout.write('ignored an unterminated last line (torn write)\n');
+    process.stdout.write(`wrote ${output}\n`);
+  }
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const p = parseArgs(argv, ['full', 'json']);
+    rejectUnknown(p, ['full', 'separators', 'json']);
+    const [sub, input, output, extra] = p.positional;
+    if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new CliError(USAGE);
+    const sep = optString(p, 'separators') ?? 'compact';
+    if (sep !== 'compact' && sep !== 'python') throw new CliError(`option --separators: '${sep}' is not compact or python`);
+    return await roundtrip(input, output, optFlag(p, 'full'), sep === 'python', optFlag(p, 'json'));
+  } catch (e) {
+    if (e instanceof CliError || (e instanceof EngineError && e.code !== 'storage')) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
