@@ -38,12 +38,20 @@ export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './sampl
 export {
   fit,
   validationLoss,
+  type ValidationOptions,
   type FitOptions,
   type FitHistory,
   type BatchProgress,
   type EpochResult,
 } from './training/fit.ts';
-export { makeLossInputs, disposeLossInputs } from './training/batches.ts';
+export {
+  autoMicroBatchSize,
+  drawBatchNoise,
+  uploadLossInputs,
+  disposeLossInputs,
+  DEFAULT_ATTENTION_BUDGET,
+  type BatchNoise,
+} from './training/batches.ts';
 export { TrainingDivergedError } from './training/errors.ts';
 export { learningRateAt, scheduleShape, type ScheduleShape } from './training/schedule.ts';
 export { Adam, clipByNorm, REFERENCE_ADAM, type AdamOptions } from './training/adam.ts';

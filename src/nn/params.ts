@@ -50,7 +50,9 @@ export class ParamStore {
     if (this.names.has(full)) throw new Error(`duplicate weight name ${full}`);
     const size = shape.reduce((a, b) => a * b, 1);
     const values = initialValues(init, size, fanShape, Rng.stream(this.seed, nameHash(full)));
-    const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), true);
+    const initial = tf.tensor(values, [...shape], 'float32');
+    const variable = tf.variable(initial, true);
+    initial.dispose(); // the variable holds its own reference to the data
     this.names.add(full);
     this.entries.push({ name: full, variable });
     return variable;

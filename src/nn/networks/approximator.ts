@@ -52,7 +52,7 @@ export class Approximator {
   readonly inferenceNetwork: FlowMatching;
   private standardizationValue: Standardization | null = null;
   private readonly store: ParamStore;
-  /** Dropout randomness when `loss(…, true)` is called without an explicit RNG. */
+  /** Dropout randomness when `loss(…, true)` is called without explicit row RNGs. */
   private readonly fallbackRng: Rng;
   private disposed = false;
 
@@ -112,11 +112,18 @@ export class Approximator {
 
   /**
    * Flow-matching loss of one mini-batch (`networks.md` §5). `training` switches dropout on; its masks
-   * come from `rng` (the training loop passes a per-step stream so steps are reproducible).
+   * come from `dropoutRngs`, one per data set (the training loop passes per-(step, row) streams so steps
+   * are reproducible and independent of micro-batching); without them an internal stream is used.
    */
-  loss(inputs: LossInputs, training: boolean, rng?: Rng): tf.Scalar {
+  loss(inputs: LossInputs, training: boolean, dropoutRngs?: readonly Rng[]): tf.Scalar {
     this.assertLive();
-    const ctx: ForwardContext = training ? { training: true, rng: rng ?? this.fallbackRng } : INFERENCE;
+    const b = inputs.x1.shape[0];
+    let ctx: ForwardContext = INFERENCE;
+    if (training) {
+      const rngs = dropoutRngs ?? Array.from({ length: b }, () => Rng.fromSeed(this.fallbackRng.nextU32()));
+      if (rngs.length !== b) throw new Error(`loss: ${rngs.length} dropout RNGs for a batch of ${b}`);
+      ctx = { training: true, rngs };
+    }
     return tf.tidy(() => {
       const c = this.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, ctx);
       return this.inferenceNetwork.loss(inputs.x1, inputs.x0, inputs.t, c, ctx);

@@ -39,8 +39,8 @@ export class Adam {
     private readonly variables: readonly tf.Variable[],
     private readonly opts: AdamOptions = REFERENCE_ADAM,
   ) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.m = variables.map((x) => zeroSlot(x));
+    this.v = variables.map((x) => zeroSlot(x));
   }
 
   get iteration(): number {
@@ -70,4 +70,11 @@ export class Adam {
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
+}
+
+function zeroSlot(x: tf.Variable): tf.Variable {
+  const zeros = tf.zerosLike(x);
+  const slot = tf.variable(zeros, false);
+  zeros.dispose();
+  return slot;
 }

@@ -6,7 +6,8 @@
  * loss is reported the same way, as Keras' loss tracker does).
  *
  * Randomness per optimizer step s comes from Rng streams of (seed, s) — base noise, times and dropout
- * masks — so a run is reproducible from (weights, data, seed) on every backend.
+ * masks (one stream per data set) — so a run is reproducible from (weights, data, seed) on every
+ * backend and for any micro-batch size (see batches.ts).
  *
  * Memory: every step runs inside tf.variableGrads/tidy; the optimizer state is created here and
  * disposed on every exit path, so tf.memory().numTensors is the same before and after fit (also when it
@@ -18,7 +19,14 @@ import { DataSets, fitStandardization, type SimBatch, type Standardization } fro
 import type { Approximator } from '../networks/approximator.ts';
 import { yieldToEventLoop } from '../yield.ts';
 import { Adam, REFERENCE_ADAM } from './adam.ts';
-import { batchRows, disposeLossInputs, makeLossInputs } from './batches.ts';
+import {
+  autoMicroBatchSize,
+  batchRows,
+  disposeLossInputs,
+  drawBatchNoise,
+  microRanges,
+  uploadLossInputs,
+} from './batches.ts';
 import { TrainingDivergedError } from './errors.ts';
 import { learningRateAt, scheduleShape } from './schedule.ts';
 
@@ -66,6 +74,11 @@ export interface FitOptions {
   standardization?: Standardization;
   /** Per-variable clip norm (default 1.5; null disables). */
   clipNorm?: number | null;
+  /**
+   * Data sets per forward/backward pass; a batch is split into micro-batches whose gradients are
+   * accumulated (same result, bounded memory). Default: `autoMicroBatchSize` for the longest set.
+   */
+  microBatchSize?: number;
 }
 
 export interface FitHistory {
@@ -100,6 +113,13 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
+  const micro = {
+    train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs),
+    val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs),
+  };
+  if (!Number.isInteger(micro.train) || micro.train < 1) {
+    throw new Error(`fit: microBatchSize must be a positive integer, got ${opts.microBatchSize}`);
+  }
   const standardization = opts.standardization ?? approx.standardization ?? fitStandardization(trainSets);
   approx.standardization = standardization;
 
@@ -122,7 +142,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const step = history.steps;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
-        const loss = await trainStep(approx, adam, vars, trainSets, rows, standardization, opts.seed, step, lr);
+        const loss = await trainStep(approx, adam, vars, trainSets, rows, standardization, opts.seed, step, lr, micro.train);
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss, 'training');
         sum += loss * rows.length;
         history.steps++;
@@ -131,7 +151,13 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
       }
       const trainMs = performance.now() - t0;
       trainMsTotal += trainMs;
-      const valLoss = await validationLoss(approx, valSets, standardization, opts.batchSize, opts.seed, epoch, opts.signal);
+      const valLoss = await validationLoss(approx, valSets, standardization, {
+        batchSize: opts.batchSize,
+        seed: opts.seed,
+        epoch,
+        microBatchSize: micro.val,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       if (!Number.isFinite(valLoss)) throw new TrainingDivergedError(epoch, null, valLoss, 'validation');
       const loss = sum / trainSets.n;
       history.loss.push(loss);
@@ -149,7 +175,10 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   return history;
 }
 
-/** One optimizer step; returns the batch loss. A non-finite loss leaves the weights untouched. */
+/**
+ * One optimizer step; returns the batch loss. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches
+ * (= ∇ of the batch mean). A non-finite loss leaves the weights untouched.
+ */
 async function trainStep(
   approx: Approximator,
   adam: Adam,
@@ -160,50 +189,88 @@ async function trainStep(
   seed: number,
   step: number,
   lr: number,
+  micro: number,
 ): Promise<number> {
-  const inputs = makeLossInputs(sets, rows, standardization, Rng.stream(streamSeed(seed, STREAM.noise), step));
-  const dropoutRng = Rng.stream(streamSeed(seed, STREAM.dropout), step);
-  let value: tf.Scalar | null = null;
-  let grads: tf.NamedTensorMap | null = null;
+  const size = rows.length;
+  const noise = drawBatchNoise(
+    size,
+    sets.paramDim,
+    streamSeed(seed, STREAM.noise),
+    streamSeed(seed, STREAM.dropout),
+    step,
+  );
+  let total: tf.Scalar | null = null;
+  let acc: tf.NamedTensorMap | null = null;
   try {
-    ({ value, grads } = tf.variableGrads(() => approx.loss(inputs, true, dropoutRng), vars));
-    const loss = (await value.data())[0]!;
-    if (Number.isFinite(loss)) adam.apply(grads, lr);
+    for (const [from, to] of microRanges(size, micro)) {
+      const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
+      const weight = (to - from) / size;
+      const rngs = noise.dropoutRngs.slice(from, to);
+      try {
+        const { value, grads } = tf.variableGrads(() => {
+          const l = approx.loss(inputs, true, rngs);
+          return weight === 1 ? l : (tf.mul(l, weight) as tf.Scalar);
+        }, vars);
+        if (acc === null || total === null) {
+          acc = grads;
+          total = value;
+        } else {
+          const prevAcc: tf.NamedTensorMap = acc;
+          const prevTotal: tf.Scalar = total;
+          acc = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.add(prevAcc[k]!, g)]));
+          total = tf.add(prevTotal, value) as tf.Scalar;
+          tf.dispose([...Object.values(prevAcc), ...Object.values(grads), prevTotal, value]);
+        }
+      } finally {
+        disposeLossInputs(inputs);
+      }
+    }
+    const loss = (await total!.data())[0]!;
+    if (Number.isFinite(loss)) adam.apply(acc!, lr);
     return loss;
   } finally {
-    disposeLossInputs(inputs);
-    value?.dispose();
-    if (grads !== null) tf.dispose(Object.values(grads));
+    total?.dispose();
+    if (acc !== null) tf.dispose(Object.values(acc));
   }
+}
+
+export interface ValidationOptions {
+  batchSize: number;
+  seed: number;
+  epoch: number;
+  microBatchSize?: number;
+  signal?: AbortSignal;
 }
 
 /**
  * Validation loss without dropout: batch-size-weighted mean over batches of `batchSize` in data order.
- * Base noise and times come from a per-epoch stream (the reference draws fresh ones, so it is noisy).
+ * Base noise and times come from per-(epoch, batch) streams (the reference draws fresh ones each
+ * epoch, so the validation loss is noisy).
  */
 export async function validationLoss(
   approx: Approximator,
   sets: DataSets,
   standardization: Standardization,
-  batchSize: number,
-  seed: number,
-  epoch: number,
-  signal?: AbortSignal,
+  opts: ValidationOptions,
 ): Promise<number> {
-  const rng = Rng.stream(streamSeed(seed, STREAM.validation), epoch);
+  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs);
+  const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
   let sum = 0;
-  for (let b = 0; b * batchSize < sets.n; b++) {
-    signal?.throwIfAborted();
-    const rows = batchRows(order, b, batchSize);
-    const inputs = makeLossInputs(sets, rows, standardization, rng);
-    try {
-      const loss = tf.tidy(() => approx.loss(inputs, false));
-      const v = (await loss.data())[0]!;
-      loss.dispose();
-      sum += v * rows.length;
-    } finally {
-      disposeLossInputs(inputs);
+  for (let b = 0; b * opts.batchSize < sets.n; b++) {
+    opts.signal?.throwIfAborted();
+    const rows = batchRows(order, b, opts.batchSize);
+    const noise = drawBatchNoise(rows.length, sets.paramDim, noiseSeed, 0, b);
+    for (const [from, to] of microRanges(rows.length, micro)) {
+      const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
+      try {
+        const loss = approx.loss(inputs, false);
+        const v = (await loss.data())[0]!;
+        loss.dispose();
+        sum += v * (to - from);
+      } finally {
+        disposeLossInputs(inputs);
+      }
     }
   }
   return sum / sets.n;
