@@ -6,6 +6,8 @@
 import type { ChartOptions, ChartType } from 'chart.js';
 import { TrialState, trialValue } from '../engine/types.ts';
 import type { CategoricalChoice, Distribution, FrozenTrial } from '../engine/types.ts';
+import { COLOR_BAR_SPACE } from './plugin-options.ts';
+import type { ColorBarOptions } from './plugin-options.ts';
 import type { TargetOptions } from './types.ts';
 
 export const DEFAULT_TARGET_NAME = 'Objective Value';
@@ -127,4 +129,12 @@ export function categoryTicks(labels: readonly string[]): (value: number | strin
     const i = typeof value === 'number' ? value : Number(value);
     return Number.isInteger(i) ? (labels[i] ?? '') : '';
   };
+}
+
+/** Adds a colour bar and reserves room for it right of the chart area (mutates `options`). */
+export function withColorBar(options: object, bar: ColorBarOptions): void {
+  const o = options as { plugins?: Record<string, unknown>; layout?: { padding?: Record<string, number> } };
+  o.plugins = { ...o.plugins, colorBar: bar };
+  const padding = o.layout?.padding ?? {};
+  o.layout = { ...o.layout, padding: { ...padding, right: Math.max(padding.right ?? 0, COLOR_BAR_SPACE) } };
 }

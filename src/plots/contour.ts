@@ -15,6 +15,7 @@ import {
   paramInfo,
   paramNames,
   targetName,
+  withColorBar,
   withUnit,
 } from './common.ts';
 import type { ParamInfo } from './common.ts';
@@ -153,13 +154,7 @@ export function buildContourPlot(trials: readonly FrozenTrial[], opts: ContourOp
     yEdges: cellEdges(yr, n).map((c) => toData(yr, c)),
     colors,
   };
-  options.plugins!.colorBar = {
-    label: targetName(opts),
-    min: vmin,
-    max: vmax,
-    stops: objectiveStops(minimize, 0),
-  };
-  options.layout = { padding: { right: 96 } };
+  withColorBar(options, { label: targetName(opts), min: vmin, max: vmax, stops: objectiveStops(minimize, 0) });
   options.scales = {
     x: scale(xa, xr, withUnit(xParam, opts.paramUnits?.[xParam])),
     y: scale(ya, yr, withUnit(yParam, opts.paramUnits?.[yParam])),

@@ -87,5 +87,5 @@ export function buildOptimizationHistory(trials: readonly FrozenTrial[], opts: T
     },
     options,
   };
-  return chart(HISTORY_TITLE, config);
+  return chart(HISTORY_TITLE, config as ChartConfiguration);
 }

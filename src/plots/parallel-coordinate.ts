@@ -20,6 +20,7 @@ import {
   paramInfo,
   paramNames,
   targetName,
+  withColorBar,
   withUnit,
 } from './common.ts';
 import { normalise, objectiveColor, objectiveStops } from './colors.ts';
@@ -117,12 +118,12 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
   );
   options.plugins!.legend = { display: false };
   options.plugins!.parallelAxes = { axes: axes.map(({ label, ticks }) => ({ label, ticks })) };
-  options.plugins!.colorBar = { label: targetName(opts), min: vmin, max: vmax, stops: objectiveStops(minimize) };
   options.scales = {
     x: { type: 'category', offset: false, grid: { color: '#888888', lineWidth: 1 }, ticks: { font: { weight: 'bold' } } },
     y: { type: 'linear', min: 0, max: 1, display: false },
   };
-  options.layout = { padding: { left: 48, right: 96, top: 8, bottom: 8 } };
+  options.layout = { padding: { left: 48, top: 8, bottom: 8 } };
+  withColorBar(options, { label: targetName(opts), min: vmin, max: vmax, stops: objectiveStops(minimize) });
   const config: ChartConfiguration<'line', number[], string> = {
     type: 'line',
     data: {

@@ -19,6 +19,9 @@ export interface HeatmapOptions {
   readonly colors: readonly string[];
 }
 
+/** Width the colour bar needs right of the chart area; `withColorBar` reserves it as layout padding. */
+export const COLOR_BAR_SPACE = 96;
+
 /** A vertical colour scale at the right edge of the chart area. */
 export interface ColorBarOptions {
   readonly label: string;

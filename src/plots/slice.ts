@@ -12,6 +12,7 @@ import {
   paramInfo,
   paramNames,
   targetAxisTitle,
+  withColorBar,
   withUnit,
 } from './common.ts';
 import { trialNumberColor, trialNumberStops } from './colors.ts';
@@ -73,7 +74,7 @@ export function buildSlicePlots(trials: readonly FrozenTrial[], opts: SliceOptio
     const title = `${SLICE_TITLE}: ${name}`;
     const options = baseOptions<'scatter'>(title, `${points.length} trials · colour: trial number`);
     options.plugins!.legend = { display: false };
-    options.plugins!.colorBar = { label: 'Trial', min: first, max: last, stops: trialNumberStops() };
+    withColorBar(options, { label: 'Trial', min: first, max: last, stops: trialNumberStops() });
     const xTitle = { display: true, text: withUnit(name, opts.paramUnits?.[name]) };
     options.scales = {
       x: labels

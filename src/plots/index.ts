@@ -1,0 +1,40 @@
+/**
+ * Public surface of the plotting layer: pure builders (trials → chart.js configuration or an empty
+ * state with a reason), the diagnostics plots, the trials CSV, fANOVA importances and the chart.js
+ * plugins that `src/ui/charts/Chart.svelte` registers. No DOM, Svelte, tfjs or IndexedDB here.
+ */
+export type { ChartPlot, Direction, EmptyPlot, Plot, PlotGroup, PlotSet, TargetOptions } from './types.ts';
+export { PlotError } from './types.ts';
+
+export { HISTORY_TITLE, buildOptimizationHistory, runningBest } from './history.ts';
+export { SLICE_TITLE, buildSlicePlots } from './slice.ts';
+export type { SliceOptions } from './slice.ts';
+export { IMPORTANCE_TITLE, buildImportancePlot } from './importance.ts';
+export type { ImportanceOptions, ImportanceOutcome, ParamImportance } from './importance.ts';
+export { PARALLEL_TITLE, buildParallelCoordinate } from './parallel-coordinate.ts';
+export type { ParallelOptions } from './parallel-coordinate.ts';
+export { CONTOUR_TITLE, DEFAULT_CONTOUR_GRID, buildContourPlot } from './contour.ts';
+export type { ContourOptions } from './contour.ts';
+export { INTERMEDIATE_TITLE, buildIntermediateValuesPlot } from './intermediate.ts';
+export type { IntermediateOptions } from './intermediate.ts';
+export { EDF_POINTS, EDF_TITLE, buildEdfPlot } from './edf.ts';
+export type { EdfOptions } from './edf.ts';
+export { TIMELINE_TITLE, buildTimelinePlot } from './timeline.ts';
+export type { TimelineOptions } from './timeline.ts';
+
+export { RECOVERY_TITLE, buildRecoveryPlots } from './diagnostics/recovery.ts';
+export type { DiagnosticsPlotOptions } from './diagnostics/recovery.ts';
+export { CALIBRATION_TITLE, buildCalibrationPlot } from './diagnostics/calibration.ts';
+export type { CalibrationOptions } from './diagnostics/calibration.ts';
+export { CONTRACTION_TITLE, buildContractionPlot } from './diagnostics/contraction.ts';
+export type { PosteriorSample } from './diagnostics/draws.ts';
+
+export { trialsToCsv } from './csv.ts';
+export type { CsvOptions } from './csv.ts';
+export { parseDatetime } from './datetime.ts';
+
+export { FanovaError, fanovaImportances } from './fanova/index.ts';
+export type { FanovaErrorCode, FanovaOptions } from './fanova/index.ts';
+
+export { PLOT_PLUGINS, cloneConfig } from './chart-plugins.ts';
+export type { ColorBarOptions, HeatmapOptions, ParallelAxesOptions } from './plugin-options.ts';

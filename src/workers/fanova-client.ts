@@ -1,0 +1,114 @@
+/**
+ * Execution context: page (main thread). Client of `fanova.worker.ts`.
+ *
+ * - The worker starts lazily on the first request and is reused.
+ * - Latest request wins: a new request terminates a computation still running (cancel by
+ *   terminate; style.md §7), and the superseded caller receives the newer request's outcome, since
+ *   it asked about an older state of the same study.
+ * - An AbortSignal cancels the same way and rejects with an AbortError.
+ * Only the fields fANOVA reads cross the worker boundary.
+ */
+import { wrap } from 'comlink';
+import type { Remote } from 'comlink';
+import type { FrozenTrial } from '../engine/types.ts';
+import type { FanovaOptions } from '../plots/fanova/index.ts';
+import type { ImportanceOutcome } from '../plots/importance.ts';
+import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
+
+export interface FanovaClientOptions {
+  /** Worker factory (tests); default the Vite-bundled module worker. */
+  readonly createWorker?: () => Worker;
+}
+
+export interface ImportanceRequestOptions extends FanovaOptions {
+  readonly params?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+interface Pending {
+  readonly waiters: { resolve: (o: ImportanceOutcome) => void; reject: (e: unknown) => void }[];
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./fanova.worker.ts', import.meta.url), { type: 'module', name: 'fanova' });
+}
+
+function slim(t: FrozenTrial): FrozenTrial {
+  return { ...t, userAttrs: {}, systemAttrs: {}, intermediateValues: new Map() };
+}
+
+function abortError(): DOMException {
+  return new DOMException('fANOVA computation aborted', 'AbortError');
+}
+
+export class FanovaClient {
+  private readonly createWorker: () => Worker;
+  private worker: Worker | null = null;
+  private remote: Remote<FanovaWorkerApi> | null = null;
+  private pending: Pending | null = null;
+  private disposed = false;
+
+  constructor(opts: FanovaClientOptions = {}) {
+    this.createWorker = opts.createWorker ?? defaultWorker;
+  }
+
+  /** fANOVA importances of `trials` (see `fanovaImportances`), computed in the worker. */
+  importances(trials: readonly FrozenTrial[], opts: ImportanceRequestOptions = {}): Promise<ImportanceOutcome> {
+    if (this.disposed) return Promise.reject(new Error('FanovaClient: used after dispose()'));
+    if (opts.signal?.aborted) return Promise.reject(abortError());
+    // Superseded callers wait for this request's outcome instead of their own.
+    const waiters = this.pending ? this.pending.waiters : [];
+    if (this.pending) this.stop();
+    const pending: Pending = { waiters };
+    this.pending = pending;
+    const { params, signal, ...options } = opts;
+    const request: FanovaRequest = { trials: trials.map(slim), options, ...(params ? { params: [...params] } : {}) };
+    const promise = new Promise<ImportanceOutcome>((resolve, reject) => pending.waiters.push({ resolve, reject }));
+    const onAbort = (): void => {
+      if (this.pending !== pending) return;
+      this.stop();
+      this.pending = null;
+      for (const w of pending.waiters) w.reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.api()
+      .importances(request)
+      .then(
+        (outcome) => {
+          if (this.pending !== pending) return;
+          this.pending = null;
+          for (const w of pending.waiters) w.resolve(outcome);
+        },
+        (err: unknown) => {
+          if (this.pending !== pending) return;
+          this.pending = null;
+          for (const w of pending.waiters) w.reject(err);
+        },
+      )
+      .finally(() => signal?.removeEventListener('abort', onAbort));
+    return promise;
+  }
+
+  /** Terminates the worker; pending requests reject with an AbortError. */
+  dispose(): void {
+    this.disposed = true;
+    const pending = this.pending;
+    this.pending = null;
+    this.stop();
+    for (const w of pending?.waiters ?? []) w.reject(abortError());
+  }
+
+  private api(): Remote<FanovaWorkerApi> {
+    if (!this.remote) {
+      this.worker = this.createWorker();
+      this.remote = wrap<FanovaWorkerApi>(this.worker);
+    }
+    return this.remote;
+  }
+
+  private stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+}
