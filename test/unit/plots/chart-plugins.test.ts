@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Chart } from 'chart.js';
+import type { Chart, Plugin } from 'chart.js';
 import {
   canvasBackgroundPlugin,
   cloneConfig,
@@ -30,8 +30,8 @@ function fakeChart(plugins: Record<string, unknown>) {
   return { chart: chart as unknown as Chart, calls };
 }
 
-const call = (p: { [k: string]: unknown }, hook: string, chart: Chart): void =>
-  (p[hook] as (c: Chart, a: object, o: object) => void)(chart, {}, {});
+const call = (p: Plugin, hook: 'beforeDraw' | 'beforeDatasetsDraw' | 'afterDatasetsDraw' | 'afterDraw', chart: Chart): void =>
+  (p[hook] as unknown as (c: Chart, a: object, o: object) => void)(chart, {}, {});
 
 describe('chart plugins', () => {
   it('heatmap: one rectangle per coloured cell, at the edges’ pixels, clipped to the chart area', () => {
