@@ -131,8 +131,9 @@ export class TrainClient {
   }
 
   private async send(l: Live, train: DmcBatch, val: DmcBatch, transfer: boolean): Promise<void> {
-    const payload = transfer ? Comlink.transfer([train, val], [...batchBuffers(train), ...batchBuffers(val)]) : [train, val];
-    await l.remote.setData(payload[0]!, payload[1]!);
+    // comlink looks transfer lists up per argument, so each batch is marked on its own.
+    if (transfer) await l.remote.setData(Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, batchBuffers(val)));
+    else await l.remote.setData(train, val);
     this.loaded = true;
   }
 

@@ -1,0 +1,154 @@
+/**
+ * The training worker in real headless Chromium: a module worker owning tfjs, driven through
+ * TrainClient (comlink). Tiny networks and data keep this fast; wasm is what the automatic choice picks
+ * on this GPU-less machine (SwiftShader WebGPU/WebGL are skipped as software).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { TrainClient, TrainDataError } from '../../src/workers/train-client.ts';
+import type { TrialHyperparameters } from '../../src/nn/objective.ts';
+import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../src/sim/index.ts';
+
+const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: 20 };
+const tiny = { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] };
+const hparams: TrialHyperparameters = {
+  dropout: 0.05,
+  lr: 1e-3,
+  numSeeds: 1,
+  batchSize: 8,
+  embedDim: 8,
+  summaryDim: 4,
+  epochs: 2,
+  posteriorDraws: 20,
+  integrationSteps: 4,
+  integrator: 'euler',
+};
+const data = (): { train: DmcBatch; val: DmcBatch } => ({ train: simulateBatch(sim, 1, 24), val: simulateBatch(sim, 2, 8) });
+
+const clients: TrainClient[] = [];
+function client(opts?: ConstructorParameters<typeof TrainClient>[0]): TrainClient {
+  const c = new TrainClient(opts);
+  clients.push(c);
+  return c;
+}
+afterAll(() => {
+  for (const c of clients) c.dispose();
+});
+
+describe('training worker', () => {
+  it('probes all four backends, trains with per-batch/per-epoch/sampling progress, reports the backend', async () => {
+    const c = client();
+    const probes = await c.probeBackends();
+    expect(probes.map((p) => p.backend)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(probes.find((p) => p.backend === 'wasm')!.available).toBe(true);
+
+    const { train, val } = data();
+    await c.setData(train, val);
+    // Transferred, not copied: the page's buffers are detached now.
+    expect(train.rt.byteLength).toBe(0);
+    expect(val.params.byteLength).toBe(0);
+
+    const batches: number[] = [];
+    const epochs: number[] = [];
+    const sampling: number[] = [];
+    const out = await c.runTrial(hparams, {
+      seed: 3,
+      network: tiny,
+      keepDraws: true,
+      keepNetwork: true,
+      onBatch: (p) => batches.push(p.step),
+      onEpoch: (r) => {
+        epochs.push(r.valLoss);
+      },
+      onSampling: (p) => sampling.push(p.done),
+    });
+    expect(out.status).toBe('complete');
+    if (out.status !== 'complete') return;
+    expect(out.backend.backend).toBe('wasm');
+    expect(out.backend.fallbacks.map((f) => f.backend)).toEqual(['webgpu', 'webgl']);
+    expect(out.result.backend).toBe('wasm');
+    // 24 sets / batch 8 = 3 steps per epoch, 2 epochs; batch events are fire-and-forget but ordered.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(batches).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(epochs).toEqual(out.result.history.valLoss);
+    expect(sampling.at(-1)).toBe(8);
+    expect(Number.isFinite(out.result.L)).toBe(true);
+    expect(out.result.table.names).toEqual(['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']);
+    expect(out.result.draws?.length).toBe(8 * 20 * 6);
+    expect(out.result.network?.format).toBe('dmc-tune-network');
+  });
+
+  it('a prune decision from the page stops the trial after that epoch', async () => {
+    const c = client();
+    const { train, val } = data();
+    await c.setData(train, val);
+    let reported = Number.NaN;
+    const out = await c.runTrial({ ...hparams, epochs: 3 }, {
+      seed: 3,
+      network: tiny,
+      onEpoch: async (r) => {
+        reported = r.valLoss;
+        await new Promise((res) => setTimeout(res, 10)); // an async decision, as a pruner's storage round trip
+        return r.epoch === 0;
+      },
+    });
+    expect(out).toEqual({ status: 'pruned', epoch: 0, value: reported, backend: expect.anything() as unknown });
+  });
+
+  it('no tensor leaks over several consecutive trainings (tf.memory().numTensors in the worker)', async () => {
+    const c = client();
+    const { train, val } = data();
+    await c.setData(train, val);
+    await c.selectBackend();
+    const before = await c.memory();
+    const counts: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: k, network: tiny });
+      expect(out.status).toBe('complete');
+      counts.push((await c.memory()).numTensors);
+    }
+    // A pruned trial must not leak either.
+    await c.runTrial({ ...hparams, epochs: 2 }, { seed: 9, network: tiny, onEpoch: () => true });
+    counts.push((await c.memory()).numTensors);
+    expect(counts).toEqual([before.numTensors, before.numTensors, before.numTensors, before.numTensors]);
+  });
+
+  it('abort: the run stops at a batch boundary and the worker survives with its data', async () => {
+    const c = client({ graceMs: 60_000 });
+    const { train, val } = data();
+    await c.setData(train, val);
+    const ac = new AbortController();
+    const run = c.runTrial({ ...hparams, epochs: 50 }, {
+      seed: 1,
+      network: tiny,
+      signal: ac.signal,
+      onBatch: (p) => {
+        if (p.step === 2) ac.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(c.alive).toBe(true);
+    const again = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    expect(again.status).toBe('complete');
+    expect((await c.memory()).numTensors).toBe(0);
+  });
+
+  it('abort past the grace period terminates the worker; kept data is re-sent, transferred data must be set again', async () => {
+    const c = client({ graceMs: 1 });
+    const d = data();
+    await c.setData(d.train, d.val); // transferred
+    const ac = new AbortController();
+    const run = c.runTrial({ ...hparams, epochs: 50 }, { seed: 1, network: tiny, signal: ac.signal, onBatch: () => ac.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(c.alive).toBe(false);
+    await expect(c.runTrial(hparams, { network: tiny })).rejects.toThrow(TrainDataError);
+    const kept = data();
+    await c.setData(kept.train, kept.val, { transfer: false });
+    expect(kept.train.rt.byteLength).toBeGreaterThan(0);
+    const ac2 = new AbortController();
+    await expect(
+      c.runTrial({ ...hparams, epochs: 50 }, { seed: 1, network: tiny, signal: ac2.signal, onBatch: () => ac2.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    expect(out.status).toBe('complete');
+  });
+});
