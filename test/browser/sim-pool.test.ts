@@ -53,7 +53,7 @@ describe('SimPool in Chromium workers', () => {
     } catch (e) {
       error = e;
     }
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(250); // a 1000–2000-data-set chunk takes seconds
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).name).toBe('AbortError');
     expect(pool.busyWorkers).toBe(0);

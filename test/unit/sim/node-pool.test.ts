@@ -51,7 +51,7 @@ describe('NodeSimPool', () => {
     const t0 = performance.now();
     ac.abort();
     await expect(job).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(250); // a 1000–2000-data-set chunk takes seconds
     expect(two.busyWorkers).toBe(0);
     expect(two.liveWorkers).toBe(0); // terminated, not left running the 2000-data-set chunk
     expectSame(await two.simulate(config, 5, N)); // respawned lazily
