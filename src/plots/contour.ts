@@ -4,7 +4,7 @@
  * trials with finite values drawn on top. Colours: darker = better, as Optuna's reversed Blues for
  * minimisation.
  */
-import type { ChartConfiguration, ScaleOptions } from 'chart.js';
+import type { ChartConfiguration, Scale, ScaleOptions } from 'chart.js';
 import type { FrozenTrial } from '../engine/types.ts';
 import {
   baseOptions,
@@ -89,7 +89,18 @@ function scale(axis: AxisData, range: AxisRange, title: string): ScaleOptions<'l
   const max = toData(range, range.max);
   const t = { display: true, text: title };
   if (axis.labels) {
-    return { type: 'linear', min, max, title: t, ticks: { stepSize: 1, callback: categoryTicks(axis.labels) } };
+    const labels = axis.labels;
+    return {
+      type: 'linear',
+      min,
+      max,
+      title: t,
+      // One tick per observed choice; chart.js would drop the outer ones next to the padded bounds.
+      afterBuildTicks: (s: Scale) => {
+        s.ticks = labels.map((_, value) => ({ value }));
+      },
+      ticks: { callback: categoryTicks(labels) },
+    };
   }
   return { type: axis.info.log ? 'logarithmic' : 'linear', min, max, title: t };
 }

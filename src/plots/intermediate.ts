@@ -14,7 +14,7 @@ import type { Plot } from './types.ts';
 export const INTERMEDIATE_TITLE = 'Intermediate Values Plot';
 
 /** Above this many trials the per-trial legend is hidden (the subtitle names the colours instead). */
-const MAX_LEGEND_ENTRIES = 12;
+const MAX_LEGEND_ENTRIES = 6;
 
 export interface IntermediateOptions {
   /** x-axis title; the app's objective reports once per epoch. */

@@ -120,8 +120,10 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
   options.plugins!.parallelAxes = { axes: axes.map(({ label, ticks }) => ({ label, ticks })) };
   options.scales = {
     x: { type: 'category', offset: false, grid: { color: '#888888', lineWidth: 1 }, ticks: { font: { weight: 'bold' } } },
-    y: { type: 'linear', min: 0, max: 1, display: false },
+    // A margin around [0, 1] so the end ticks' labels clear the subtitle and the axis names.
+    y: { type: 'linear', min: -0.04, max: 1.04, display: false },
   };
+  // Room for the tick labels left of the first axis.
   options.layout = { padding: { left: 48, top: 8, bottom: 8 } };
   withColorBar(options, { label: targetName(opts), min: vmin, max: vmax, stops: objectiveStops(minimize) });
   const config: ChartConfiguration<'line', number[], string> = {

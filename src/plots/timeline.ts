@@ -10,7 +10,7 @@ import { TRIAL_STATE_NAMES, TrialState } from '../engine/types.ts';
 import type { FrozenTrial } from '../engine/types.ts';
 import { baseOptions, formatNumber } from './common.ts';
 import { STATE_COLORS } from './colors.ts';
-import { nowNaiveMicros, parseDatetime } from './datetime.ts';
+import { formatPandasDatetime, nowNaiveMicros, parseDatetime } from './datetime.ts';
 import { chart, empty } from './types.ts';
 import type { Plot } from './types.ts';
 
@@ -78,7 +78,7 @@ export function buildTimelinePlot(trials: readonly FrozenTrial[], opts: Timeline
     categoryPercentage: 1,
   }));
   const first = rows.find((r) => r.start === t0)!.trial;
-  const subtitle = `start ${first.datetimeStart} · span ${formatNumber((t1 - t0) / unit.micros)} ${unit.name}`;
+  const subtitle = `start ${formatPandasDatetime(first.datetimeStart!).slice(0, 19)} · span ${formatNumber((t1 - t0) / unit.micros)} ${unit.name}`;
   const options = baseOptions<'bar'>(TIMELINE_TITLE, subtitle);
   options.indexAxis = 'y';
   options.scales = {

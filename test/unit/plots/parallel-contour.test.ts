@@ -156,6 +156,9 @@ describe('contour plot', () => {
     const tick = c.options.scales.x.ticks.callback;
     expect([0, 1, 2, 3, 0.5].map((v) => tick(v))).toEqual(['16', '32', '64', '128', '']);
     expect(c.options.scales.y.ticks.callback(1)).toBe('128');
+    const scale = { ticks: [] as { value: number }[] };
+    c.options.scales.x.afterBuildTicks(scale);
+    expect(scale.ticks).toEqual([{ value: 0 }, { value: 1 }, { value: 2 }, { value: 3 }]);
   });
 
   it('explains empty cases and rejects bad arguments', () => {

@@ -131,7 +131,7 @@ describe('timeline', () => {
     }
     expect(c.data.datasets[1].backgroundColor).toBe(STATE_COLORS[TrialState.PRUNED]);
     expect(c.data.datasets.every((d: { grouped: boolean }) => d.grouped === false)).toBe(true);
-    expect(c.options.plugins.subtitle.text).toContain('start 2025-05-23T12:27:00.000000');
+    expect(c.options.plugins.subtitle.text).toContain('start 2025-05-23 12:27:00 · span 17.67 min');
   });
 
   it('picks the unit from the span, and is empty before any start', () => {
