@@ -10,7 +10,7 @@
  */
 import { wrap } from 'comlink';
 import type { Remote } from 'comlink';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { Distribution, FrozenTrial } from '../engine/types.ts';
 import type { FanovaOptions } from '../plots/fanova/index.ts';
 import type { ImportanceOutcome } from '../plots/importance.ts';
 import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
@@ -33,8 +33,29 @@ function defaultWorker(): Worker {
   return new Worker(new URL('./fanova.worker.ts', import.meta.url), { type: 'module', name: 'fanova' });
 }
 
+/**
+ * A plain copy with only what fANOVA reads. Plain, because structured cloning rejects proxies (a
+ * trial list held in Svelte `$state` would be one); small, because attributes and intermediate
+ * values can be large and fANOVA ignores them.
+ */
 function slim(t: FrozenTrial): FrozenTrial {
-  return { ...t, userAttrs: {}, systemAttrs: {}, intermediateValues: new Map() };
+  const distributions: Record<string, Distribution> = {};
+  for (const [name, d] of Object.entries(t.distributions)) {
+    distributions[name] = d.type === 'categorical' ? { type: 'categorical', choices: [...d.choices] } : { ...d };
+  }
+  return {
+    number: t.number,
+    trialId: t.trialId,
+    state: t.state,
+    values: t.values ? [...t.values] : null,
+    datetimeStart: t.datetimeStart,
+    datetimeComplete: t.datetimeComplete,
+    params: { ...t.params },
+    distributions,
+    userAttrs: {},
+    systemAttrs: {},
+    intermediateValues: new Map(),
+  };
 }
 
 function abortError(): DOMException {

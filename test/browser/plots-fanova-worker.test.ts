@@ -33,6 +33,16 @@ describe('fANOVA worker', () => {
     expect(outcome.importances.map((p) => p.name).sort()).toEqual(['batch_size', 'dropout', 'embed_dim', 'lr', 'num_seeds']);
   });
 
+  it('accepts trials behind proxies, as a Svelte $state list holds them', async () => {
+    client = new FanovaClient();
+    const trials = studyFixture();
+    const proxied = trials.map(
+      (t) => new Proxy({ ...t, params: new Proxy({ ...t.params }, {}), distributions: new Proxy({ ...t.distributions }, {}) }, {}),
+    );
+    expect(() => structuredClone(proxied)).toThrow();
+    expect(await client.importances(proxied)).toEqual({ ok: true, importances: fanovaImportances(trials) });
+  });
+
   it('answers with the reason when it cannot assess', async () => {
     client = new FanovaClient();
     expect(await client.importances([])).toEqual({
