@@ -12,6 +12,7 @@ import {
   choiceIndex,
   completedFinite,
   formatChoice,
+  formatNumber,
   paramInfo,
   paramNames,
   targetName,
@@ -160,6 +161,14 @@ export function buildContourPlot(trials: readonly FrozenTrial[], opts: ContourOp
     `${rows.length} trials · colour: ${targetName(opts)} (darker = better), interpolated between trials`,
   );
   options.plugins!.legend = { display: false };
+  options.plugins!.tooltip = {
+    callbacks: {
+      label: (item) => {
+        const p = item.raw as ContourPoint;
+        return `Trial ${p.trial}: ${targetName(opts)} ${formatNumber(p.value)}`;
+      },
+    },
+  };
   options.plugins!.heatmap = {
     xEdges: cellEdges(xr, n).map((c) => toData(xr, c)),
     yEdges: cellEdges(yr, n).map((c) => toData(yr, c)),

@@ -117,6 +117,10 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
     `${rows.length} trials · colour: ${targetName(opts)} (darker = better)`,
   );
   options.plugins!.legend = { display: false };
+  // The y values are normalised positions; the tooltip names the trial and its objective instead.
+  options.plugins!.tooltip = {
+    callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${formatNumber(values[item.datasetIndex] ?? NaN)}` },
+  };
   options.plugins!.parallelAxes = { axes: axes.map(({ label, ticks }) => ({ label, ticks })) };
   options.scales = {
     x: { type: 'category', offset: false, grid: { color: '#888888', lineWidth: 1 }, ticks: { font: { weight: 'bold' } } },

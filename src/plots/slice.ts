@@ -9,6 +9,7 @@ import {
   baseOptions,
   completedFinite,
   formatChoice,
+  formatNumber,
   paramInfo,
   paramNames,
   targetAxisTitle,
@@ -74,6 +75,14 @@ export function buildSlicePlots(trials: readonly FrozenTrial[], opts: SliceOptio
     const title = `${SLICE_TITLE}: ${name}`;
     const options = baseOptions<'scatter'>(title, `${points.length} trials · colour: trial number`);
     options.plugins!.legend = { display: false };
+    options.plugins!.tooltip = {
+      callbacks: {
+        label: (item) => {
+          const p = item.raw as SlicePoint;
+          return `Trial ${p.trial}: ${name} ${typeof p.x === 'number' ? formatNumber(p.x) : p.x}, ${formatNumber(p.y)}`;
+        },
+      },
+    };
     withColorBar(options, { label: 'Trial', min: first, max: last, stops: trialNumberStops() });
     const xTitle = { display: true, text: withUnit(name, opts.paramUnits?.[name]) };
     options.scales = {

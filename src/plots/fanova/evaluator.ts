@@ -7,12 +7,12 @@
  *    (parameters every completed trial has, with one and the same distribution), sorted by name;
  *    with `params`, their distributions in the completed trials that have them all.
  * 2. Trials: COMPLETE, with all the parameters and a finite value.
- * 3. Features untransformed (no log, no step rounding); a categorical is the index of its choice,
- *    spanning [−0.5, k − 0.5] so that every choice owns the same volume. (Optuna's transform one-hot
- *    encodes categoricals and lets fANOVA treat the columns as one group; index encoding with a
- *    forest that may cut anywhere between indices gives the same partitions of the choices up to
- *    ordering, with a single feature per parameter.) The range is widened to include observed values
- *    outside it (an enqueued trial may carry one).
+ * 3. Features untransformed (no log, no step rounding). A categorical is the index of its choice,
+ *    spanning [−0.5, k − 0.5] so that every choice owns the same volume. (Optuna one-hot encodes
+ *    categoricals and lets fANOVA treat the columns as one group; with an index one split separates
+ *    lower from higher indices and isolating an arbitrary choice takes two splits instead of one,
+ *    which fully grown trees afford, and each parameter stays a single feature.) The range is
+ *    widened to include observed values outside it (an enqueued trial may carry one).
  * 4. Per tree the share V_j / V of its variance explained by parameter j alone (decomposition.ts),
  *    averaged over the trees with V > 0, then normalised to sum 1. Parameters whose distribution has
  *    a single value get 0 (they cannot matter) and are listed last.

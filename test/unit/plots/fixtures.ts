@@ -55,8 +55,8 @@ function at(second: number): string {
 }
 
 /**
- * Twelve trials of a minimisation study: 0–6 and 9 COMPLETE (7 with +Infinity, 8 with −Infinity is
- * avoided so the best stays finite), 8 PRUNED with intermediate values, 9 FAIL, 10 RUNNING, 11 WAITING.
+ * Twelve trials of a minimisation study: 0–6 COMPLETE, 7 COMPLETE with +Infinity, 8 PRUNED with a
+ * NaN intermediate value, 9 FAIL (with a smaller search space), 10 RUNNING, 11 WAITING (never started).
  */
 export function studyFixture(): FrozenTrial[] {
   const rows: [number, number, number, number, number, number][] = [

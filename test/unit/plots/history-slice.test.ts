@@ -81,6 +81,8 @@ describe('slice plot', () => {
       [4.5e-3, 1.45],
     ]);
     expect(dropout.options.scales.x.title.text).toBe('dropout (probability)');
+    expect(lr.options.plugins.tooltip.callbacks.label({ raw: lr.data.datasets[0].data[1] })).toBe('Trial 1: lr 0.002, 1.9');
+    expect(batch.options.plugins.tooltip.callbacks.label({ raw: batch.data.datasets[0].data[0] })).toBe('Trial 0: batch_size 16, 1.435');
     expect(lr.options.scales.y.title.text).toBe('Objective Value');
   });
 

@@ -55,6 +55,8 @@ describe('parallel coordinate', () => {
     expect(worst.label).toBe('Trial 2');
     const sum = (s: string): number => s.match(/\d+/g)!.map(Number).reduce((a, b) => a + b, 0);
     expect(sum(best.borderColor)).toBeLessThan(sum(worst.borderColor));
+    const tip = c.options.plugins.tooltip.callbacks.label;
+    expect(tip({ dataset: { label: 'Trial 2' }, datasetIndex: 2 })).toBe('Trial 2: 2.75');
     const max = cfg(buildParallelCoordinate(studyFixture(), { direction: 'maximize' }));
     expect(max.data.datasets.find((d: { order: number }) => d.order === 0).label).toBe('Trial 2');
   });
@@ -146,6 +148,7 @@ describe('contour plot', () => {
     expect(cellColor(0)).toBe('rgb(8, 48, 107)');
     expect(cellColor(2)).toBe('rgb(247, 251, 255)');
     expect(c.options.plugins.colorBar).toMatchObject({ min: 1.4345, max: 2.75 });
+    expect(c.options.plugins.tooltip.callbacks.label({ raw: c.data.datasets[0].data[3] })).toBe('Trial 3: Objective Value 1.6');
   });
 
   it('categorical axes use the observed choices as integer ticks', () => {
