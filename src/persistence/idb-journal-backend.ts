@@ -12,7 +12,7 @@
  * The catalog entry is checked in the same transactions: once a study is deleted, every handle's
  * reads and writes fail with 'not-found' (the journal DELETE_STUDY semantics).
  */
-import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { JournalBackend } from '../engine/storages/journal/backend.ts';
 import type { JournalOp } from '../engine/storages/journal/ops.ts';
 import { EngineError, isFinished, type IsoDateTime, type StudyDirection } from '../engine/types.ts';
@@ -38,6 +38,21 @@ export interface StudyDb extends DBSchema {
 
 export type Db = IDBPDatabase<StudyDb>;
 type Stores = StoreNames<StudyDb>[];
+
+/** Opens (creating on first use) the study library database: catalog, ops and meta stores. */
+export async function openStudyDb(dbName: string): Promise<Db> {
+  try {
+    return await openDB<StudyDb>(dbName, 1, {
+      upgrade(d) {
+        d.createObjectStore('catalog', { keyPath: 'studyId' }).createIndex('name', 'name', { unique: true });
+        d.createObjectStore('ops', { keyPath: ['studyId', 'seq'] });
+        d.createObjectStore('meta');
+      },
+    });
+  } catch (e) {
+    throw idbFailure(e, `opening the study library "${dbName}"`);
+  }
+}
 
 /** Maps an IndexedDB failure to a clear EngineError('storage'); EngineErrors pass through. */
 export function idbFailure(e: unknown, action: string): EngineError {

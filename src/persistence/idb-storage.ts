@@ -11,7 +11,6 @@
  * holds a Web Lock named after its worker id for its lifetime, so a RUNNING trial whose owner's lock is
  * not held belongs to nobody. Without Web Locks every RUNNING trial not started by this handle counts.
  */
-import { openDB } from 'idb';
 import { JournalStorage } from '../engine/storages/journal/journal-storage.ts';
 import { journalNow } from '../engine/storages/journal/clock.ts';
 import type { JournalOp } from '../engine/storages/journal/ops.ts';
@@ -28,19 +27,14 @@ import {
   type StudySummary,
   type TrialTemplate,
 } from '../engine/types.ts';
-import { IdbJournalBackend, deletedError, idbFailure, opRange, runTx, type CatalogEntry, type Db, type StudyDb } from './idb-journal-backend.ts';
+import { holdWorkerLock, journalLockName, liveWorkers, webLocks } from './idb-locks.ts';
+import { IdbJournalBackend, deletedError, opRange, openStudyDb, runTx, type CatalogEntry, type Db } from './idb-journal-backend.ts';
 
 export const DEFAULT_DB_NAME = 'dmc-tune-studies';
 const TRIALS_PER_STUDY = 1_000_000;
-const WORKER_LOCK_PREFIX = 'dmc-tune-worker:';
 
 function newWorkerId(): string {
   return `${crypto.randomUUID()}-tab`;
-}
-
-function webLocks(): LockManager | null {
-  const nav = (globalThis as { navigator?: { locks?: LockManager } }).navigator;
-  return nav?.locks ?? null;
 }
 
 export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
@@ -57,39 +51,17 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
 
   /** Opens (creating or upgrading) the library database. */
   static async open(dbName = DEFAULT_DB_NAME): Promise<IdbStorage> {
-    let db: Db;
-    try {
-      db = await openDB<StudyDb>(dbName, 1, {
-        upgrade(d) {
-          d.createObjectStore('catalog', { keyPath: 'studyId' }).createIndex('name', 'name', { unique: true });
-          d.createObjectStore('ops', { keyPath: ['studyId', 'seq'] });
-          d.createObjectStore('meta');
-        },
-      });
-    } catch (e) {
-      throw idbFailure(e, `opening the study library "${dbName}"`);
-    }
+    const db = await openStudyDb(dbName);
     const s = new IdbStorage(db, dbName, webLocks());
-    await s.holdAliveLock();
+    if (s.locks !== null) s.releaseAlive = await holdWorkerLock(s.locks, s.workerId);
     return s;
-  }
-
-  /** Holds `dmc-tune-worker:<id>` until close(), so other tabs can tell this worker is alive. */
-  private async holdAliveLock(): Promise<void> {
-    if (this.locks === null) return;
-    await new Promise<void>((granted) => {
-      void this.locks!.request(WORKER_LOCK_PREFIX + this.workerId, () => {
-        granted();
-        return new Promise<void>((release) => (this.releaseAlive = release));
-      });
-    });
   }
 
   private handle(studyId: number): JournalStorage {
     if (!Number.isSafeInteger(studyId) || studyId < 0) throw new EngineError('not-found', `study ${studyId} does not exist`);
     let h = this.handles.get(studyId);
     if (h === undefined) {
-      const backend = new IdbJournalBackend(this.db, studyId, this.locks, `dmc-tune-journal:${this.dbName}:${studyId}`);
+      const backend = new IdbJournalBackend(this.db, studyId, this.locks, journalLockName(this.dbName, studyId));
       h = new JournalStorage(backend, { workerId: this.workerId });
       this.handles.set(studyId, h);
     }
@@ -300,11 +272,8 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
    */
   async staleRunningTrials(studyId: number): Promise<FrozenTrial[]> {
     const running = await this.handle(studyId).runningTrials(0);
-    const alive = new Set([this.workerId]);
-    if (this.locks !== null) {
-      const q = await this.locks.query();
-      for (const l of q.held ?? []) if (l.name?.startsWith(WORKER_LOCK_PREFIX)) alive.add(l.name.slice(WORKER_LOCK_PREFIX.length));
-    }
+    const alive = this.locks === null ? new Set<string>() : await liveWorkers(this.locks);
+    alive.add(this.workerId);
     return running.filter((r) => r.owner === null || !alive.has(r.owner)).map((r) => this.globalTrial(studyId, r.trial));
   }
 

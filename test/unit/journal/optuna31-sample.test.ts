@@ -14,7 +14,8 @@ import {
   importJournal,
   parseJournal,
 } from '../../../src/engine/storages/journal/index.ts';
-import { TrialState } from '../../../src/engine/types.ts';
+import { InMemoryStorage } from '../../../src/engine/storages/in-memory.ts';
+import { EngineError, TrialState } from '../../../src/engine/types.ts';
 import { studyContent } from './content.ts';
 
 const SAMPLE = readFileSync(new URL('../../fixtures/journal/optuna31-demo.log', import.meta.url), 'utf8');
@@ -86,5 +87,35 @@ describe('Optuna 3.1 sample journal', () => {
     const b = fresh();
     await importJournal(compact, b);
     expect(await studyContent(b)).toEqual(await studyContent(storage));
+  });
+});
+
+describe('import into a storage without bulk import (InMemoryStorage)', () => {
+  it('imports the same content as into a journal', async () => {
+    const mem = new InMemoryStorage();
+    await importJournal(SAMPLE, mem);
+    const j = fresh();
+    await importJournal(SAMPLE, j);
+    expect(await studyContent(mem)).toEqual(await studyContent(j));
+  });
+
+  it('rolls back a half-written import when the storage fails midway', async () => {
+    const mem = new InMemoryStorage();
+    await mem.createNewStudy([2], 'kept');
+    let calls = 0;
+    const failing = new Proxy(mem, {
+      get(target, prop, receiver) {
+        if (prop === 'createNewTrial') {
+          return (...args: Parameters<InMemoryStorage['createNewTrial']>) => {
+            if (++calls === 3) return Promise.reject(new EngineError('storage', 'disk full'));
+            return target.createNewTrial(...args);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await expect(importJournal(SAMPLE, failing)).rejects.toThrow('disk full');
+    expect((await mem.getAllStudies()).map((s) => s.studyName)).toEqual(['kept']);
   });
 });
