@@ -229,7 +229,14 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
   }
 
   async getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
-    return studyId * TRIALS_PER_STUDY + (await this.handle(studyId).getTrialIdFromStudyIdTrialNumber(0, trialNumber));
+    try {
+      return studyId * TRIALS_PER_STUDY + (await this.handle(studyId).getTrialIdFromStudyIdTrialNumber(0, trialNumber));
+    } catch (e) {
+      if (e instanceof EngineError && e.code === 'not-found' && e.message.startsWith('No trial')) {
+        throw new EngineError('not-found', `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`);
+      }
+      throw e;
+    }
   }
 
   setTrialStateValues(trialId: number, state: TrialState, values?: readonly number[] | null): Promise<boolean> {

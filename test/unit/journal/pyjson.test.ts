@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PyJsonSyntaxError, parsePyJson, pyFloat, pyJson } from '../../../src/engine/storages/journal/pyjson.ts';
+import { pyJsonString } from '../../../src/engine/py-format.ts';
+import { PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyString } from '../../../src/engine/storages/journal/pyjson.ts';
 
 // repr() of these floats, printed by /usr/bin/python3 (3.11) — known answers for pyFloat.
 const PYTHON_REPRS = [
@@ -86,5 +87,23 @@ describe('pyJson', () => {
   it('round-trips through parsePyJson', () => {
     const v = { x: [Infinity, -Infinity, 0.1, -3], s: 'NaN "quoted" Infinity', n: null };
     expect(parsePyJson(pyJson(v))).toEqual(v);
+  });
+});
+
+describe('pyString', () => {
+  it.each([
+    ['plain'],
+    ['quote " and backslash \\'],
+    ['controls \n\r\t\b\f \u0001 \u001f \u007f'],
+    ['non-ASCII é ü 漢字 emoji 😀'],
+    ['lone surrogate \ud800 end'],
+  ])('writes %j as Python json.dumps (ensure_ascii) does', (s) => {
+    expect(pyString(s)).toBe(pyJsonString(s));
+    expect(JSON.parse(pyString(s))).toBe(s);
+  });
+
+  it('matches known Python output', () => {
+    // json.dumps("é\u007f\x01😀") in Python 3.11
+    expect(pyString('é\u007f\u0001😀')).toBe('"\\u00e9\\u007f\\u0001\\ud83d\\ude00"');
   });
 });

@@ -7,8 +7,7 @@
 import { EngineError } from '../../types.ts';
 import { JournalFormatError, decodeOp } from './decode.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
-import { pyJsonString } from '../../py-format.ts';
-import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, type PyJsonStyle } from './pyjson.ts';
+import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, pyString, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
 
 export interface ParsedJournal {
@@ -93,7 +92,7 @@ const paramRepr = (x: number, distJson: string): string =>
   isCategoricalJson(distJson) ? pyJson(x) : pyFloat(x);
 const floats = (v: readonly number[] | null, style: PyJsonStyle): string =>
   v === null ? 'null' : `[${v.map(pyFloat).join(style.compact ? ',' : ', ')}]`;
-const str = (s: string | null): string => (s === null ? 'null' : pyJsonString(s));
+const str = (s: string | null): string => (s === null ? 'null' : pyString(s));
 
 function createTrialFields(op: CreateTrialOp, style: PyJsonStyle): [string, string][] {
   const f: [string, string][] = [
@@ -105,7 +104,7 @@ function createTrialFields(op: CreateTrialOp, style: PyJsonStyle): [string, stri
   if (op.values !== undefined) f.push(['values', floats(op.values, style)]);
   if (op.datetime_complete !== undefined) f.push(['datetime_complete', str(op.datetime_complete)]);
   if (op.distributions !== undefined) {
-    const d = Object.entries(op.distributions).map(([k, j]) => [k, pyJsonString(j)] as [string, string]);
+    const d = Object.entries(op.distributions).map(([k, j]) => [k, pyString(j)] as [string, string]);
     f.push(['distributions', pyObject(d, style)]);
   }
   if (op.params !== undefined) {
@@ -126,13 +125,13 @@ function createTrialFields(op: CreateTrialOp, style: PyJsonStyle): [string, stri
 export function serializeOp(op: JournalOp, style: PyJsonStyle = COMPACT): string {
   const head: [string, string][] = [
     ['op_code', String(op.op_code)],
-    ['worker_id', pyJsonString(op.worker_id)],
+    ['worker_id', pyString(op.worker_id)],
   ];
   let rest: [string, string][];
   switch (op.op_code) {
     case 0:
       rest = [
-        ['study_name', pyJsonString(op.study_name)],
+        ['study_name', pyString(op.study_name)],
         ['directions', pyJson(op.directions, style)],
       ];
       break;
@@ -151,9 +150,9 @@ export function serializeOp(op: JournalOp, style: PyJsonStyle = COMPACT): string
     case 5:
       rest = [
         ['trial_id', String(op.trial_id)],
-        ['param_name', pyJsonString(op.param_name)],
+        ['param_name', pyString(op.param_name)],
         ['param_value_internal', paramRepr(op.param_value_internal, op.distribution)],
-        ['distribution', pyJsonString(op.distribution)],
+        ['distribution', pyString(op.distribution)],
       ];
       break;
     case 6:

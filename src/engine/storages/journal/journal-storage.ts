@@ -5,7 +5,6 @@
  * op that would certainly be refused is checked against the replayed state first and never written,
  * so a failed call leaves the journal untouched; with a locking backend that check is race-free.
  */
-import { distributionToJson } from '../../distribution-json.ts';
 import {
   EngineError,
   isFinished,
@@ -22,7 +21,7 @@ import { Mutex, type JournalBackend } from './backend.ts';
 import { journalNow } from './clock.ts';
 import type { JournalOp, SetTrialStateValuesOp } from './ops.ts';
 import { JournalReplay, type Applied } from './replay.ts';
-import { compactOps, createTrialBody, type BulkImporter, type StudySnapshot } from './snapshot.ts';
+import { compactOps, createTrialBody, distributionJson, type BulkImporter, type StudySnapshot } from './snapshot.ts';
 import type { JournalOpSource } from './transfer.ts';
 
 let workerCounter = 0;
@@ -190,7 +189,7 @@ export class JournalStorage implements Storage, BulkImporter, JournalOpSource {
       trial_id: trialId,
       param_name: paramName,
       param_value_internal: internalValue,
-      distribution: distributionToJson(distribution),
+      distribution: distributionJson(distribution),
     });
   }
 

@@ -8,7 +8,7 @@
  * Writing: floats as Python's repr (`1e-05`, `4.0`, `1e+16`, via engine/py-format.ts) so files we write
  * read back in Python with the same types; strings with Python's ensure_ascii escaping.
  */
-import { pyFloatRepr, pyJsonString } from '../../py-format.ts';
+import { pyFloatRepr } from '../../py-format.ts';
 
 export class PyJsonSyntaxError extends Error {
   constructor(
@@ -181,7 +181,26 @@ export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
+  // Fast path: where both languages write positional notation (1e-4 ≤ |x| < 1e16) their shortest
+  // digits agree, and Python adds ".0" to integral values.
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x);
+    return s.includes('.') ? s : `${s}.0`;
+  }
   return pyFloatRepr(x);
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+/**
+ * A JSON string literal as Python's json.dumps writes it (ensure_ascii: everything outside space..~
+ * as \uXXXX). Same output as engine/py-format.ts pyJsonString, via the native JSON.stringify, which
+ * matters when a journal holds thousands of records.
+ */
+export function pyString(s: string): string {
+  const j = JSON.stringify(s);
+  return j.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A number whose Python type is unknown (attribute values): integers as ints, the rest as floats. */
@@ -209,11 +228,11 @@ export function pyJson(value: unknown, style: PyJsonStyle = COMPACT): string {
       case 'number':
         return pyNumber(v);
       case 'string':
-        return pyJsonString(v);
+        return pyString(v);
       case 'object': {
         if (Array.isArray(v)) return `[${v.map((x, i) => walk(x, `${path}[${i}]`)).join(comma)}]`;
         const parts = Object.entries(v as Record<string, unknown>).map(
-          ([k, x]) => `${pyJsonString(k)}${colon}${walk(x, `${path}.${k}`)}`,
+          ([k, x]) => `${pyString(k)}${colon}${walk(x, `${path}.${k}`)}`,
         );
         return `{${parts.join(comma)}}`;
       }
@@ -228,5 +247,5 @@ export function pyJson(value: unknown, style: PyJsonStyle = COMPACT): string {
 export function pyObject(fields: readonly (readonly [string, string])[], style: PyJsonStyle = COMPACT): string {
   const comma = style.compact ? ',' : ', ';
   const colon = style.compact ? ':' : ': ';
-  return `{${fields.map(([k, raw]) => `${pyJsonString(k)}${colon}${raw}`).join(comma)}}`;
+  return `{${fields.map(([k, raw]) => `${pyString(k)}${colon}${raw}`).join(comma)}}`;
 }

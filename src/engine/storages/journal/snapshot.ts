@@ -6,9 +6,21 @@
  */
 import { toInternalRepr } from '../../distributions.ts';
 import { distributionToJson } from '../../distribution-json.ts';
-import { EngineError, isFinished, TrialState, type JsonValue, type StudyDirection, type TrialTemplate } from '../../types.ts';
+import { EngineError, isFinished, TrialState, type Distribution, type JsonValue, type StudyDirection, type TrialTemplate } from '../../types.ts';
 import type { Storage } from '../storage.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
+
+const jsonCache = new WeakMap<Distribution, string>();
+
+/** distribution_to_json, cached per object (replay shares one object per distinct distribution). */
+export function distributionJson(d: Distribution): string {
+  let j = jsonCache.get(d);
+  if (j === undefined) {
+    j = distributionToJson(d);
+    jsonCache.set(d, j);
+  }
+  return j;
+}
 
 export interface StudySnapshot {
   readonly name: string;
@@ -103,7 +115,7 @@ export function createTrialBody(
   const complete = template.datetimeComplete ?? (isFinished(state) ? now() : null);
   if (complete !== null) body.datetime_complete = complete;
   const dists = template.distributions ?? {};
-  body.distributions = Object.fromEntries(Object.entries(dists).map(([k, d]) => [k, distributionToJson(d)]));
+  body.distributions = Object.fromEntries(Object.entries(dists).map(([k, d]) => [k, distributionJson(d)]));
   const params = template.paramsInternal ?? {};
   for (const k of Object.keys(params)) {
     if (!(k in dists)) throw new EngineError('invalid-argument', `template param "${k}" has no distribution`);
