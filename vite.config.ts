@@ -9,7 +9,13 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173 },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  optimizeDeps: {
+    // Pre-bundle what the workers import, the wasm backend included (its binaries are wired through
+    // `?url` imports and setWasmPaths, so bundling it is safe): otherwise the training worker loads
+    // tfjs-core and tfjs-backend-cpu as ~2,000 separate dev-server modules, and a dependency first
+    // discovered inside a worker makes the server re-optimize and fail the worker's requests.
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'idb', 'chart.js'],
+  },
   test: {
     projects: [
       {

@@ -1,25 +1,57 @@
 /**
- * Composition root: the only file that wires layers together. It builds the state classes (and,
- * through them, the worker clients and storage) and mounts App.svelte.
+ * Composition root: the only file that wires layers together. It opens the study library and the
+ * model store (IndexedDB), starts the worker clients (simulation pool, training worker, fANOVA worker),
+ * builds the state classes on them and mounts App.svelte. A study the tab was running before a reload
+ * is continued from here.
  */
 import { mount } from 'svelte';
 import './ui/styles.css';
 import App from './ui/App.svelte';
+import BootError from './ui/BootError.svelte';
+import { openIdbStorage } from './persistence/idb-storage.ts';
+import { ModelStore } from './persistence/model-store.ts';
 import type { AppContext } from './state/app.ts';
 import { BackendStatus } from './state/backends.svelte.ts';
+import { StudyLibrary } from './state/library.svelte.ts';
 import { Router } from './state/router.svelte.ts';
+import { SetupDraft } from './state/setup-draft.svelte.ts';
 import { SimulationRun } from './state/simulation-run.svelte.ts';
+import { StudyResults } from './state/study-results.svelte.ts';
+import { StudyRun } from './state/study-run.svelte.ts';
 import { trialsViaPool } from './state/trials-via-pool.ts';
+import { rememberActiveRun, Workbench } from './state/workbench.svelte.ts';
+import { FanovaClient } from './workers/fanova-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
+import { TrainClient } from './workers/train-client.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-const simPool = new SimPool();
-const app: AppContext = {
-  router: new Router(),
-  backends: new BackendStatus(),
-  simulation: new SimulationRun(trialsViaPool(simPool)),
-};
-void app.backends.load();
-mount(App, { target, props: { app } });
+async function boot(el: HTMLElement): Promise<void> {
+  const [storage, models] = await Promise.all([openIdbStorage(), ModelStore.open()]);
+  const pool = new SimPool();
+  const trainer = new TrainClient();
+  const router = new Router();
+  const backends = new BackendStatus(trainer);
+  const library = new StudyLibrary(storage, models);
+  const run = new StudyRun({ storage, pool, trainer, networks: models, backends, markActive: rememberActiveRun });
+  const app: AppContext = {
+    router,
+    backends,
+    simulation: new SimulationRun(trialsViaPool(pool)),
+    storage,
+    library,
+    run,
+    workbench: new Workbench({ storage, library, run, router, backends }),
+    results: new StudyResults(storage, models, new FanovaClient()),
+    setup: new SetupDraft(storage),
+  };
+  mount(App, { target: el, props: { app } });
+  void backends.load();
+  await app.workbench.resumeAfterReload();
+}
+
+boot(target).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  mount(BootError, { target, props: { message } });
+});

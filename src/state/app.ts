@@ -3,11 +3,23 @@
  * Views receive what they need from here as props; nothing in ui/ constructs state or workers.
  */
 import type { BackendStatus } from './backends.svelte.ts';
+import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
 import type { SimulationRun } from './simulation-run.svelte.ts';
+import type { SetupDraft } from './setup-draft.svelte.ts';
+import type { LibraryStorage } from './study-meta.ts';
+import type { StudyResults } from './study-results.svelte.ts';
+import type { StudyRun } from './study-run.svelte.ts';
+import type { Workbench } from './workbench.svelte.ts';
 
 export interface AppContext {
   router: Router;
   backends: BackendStatus;
   simulation: SimulationRun;
+  storage: LibraryStorage;
+  library: StudyLibrary;
+  run: StudyRun;
+  workbench: Workbench;
+  results: StudyResults;
+  setup: SetupDraft;
 }

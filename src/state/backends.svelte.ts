@@ -1,53 +1,92 @@
 /**
  * What the header and the Simulate view say about tfjs backends: the probe of every backend, the one
- * training will use and, when it is not WebGPU on a GPU, why (the visible fallback notice of issue 5
- * item 7). Once a training worker has really initialised tfjs, `reportInUse` replaces the plan with
- * the backend tfjs actually runs on.
+ * training uses and, when it is not WebGPU on a GPU, why (the visible fallback notice of issue 5 item
+ * 7). The training worker answers both with tfjs itself (src/nn/backend.ts: real `setBackend` results);
+ * if it cannot start, main-thread feature detection (backend-probe.ts) stands in and the plan is marked
+ * as not confirmed.
  */
+import type { BackendChoice, BackendProbe as TfProbe } from '../nn/backend.ts';
 import { planBackend, probeAll, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
+
+/** The training worker's two backend calls (src/workers/train-client.ts). */
+export interface BackendOracle {
+  probeBackends(): Promise<TfProbe[]>;
+  selectBackend(): Promise<BackendChoice>;
+}
+
+/** A tfjs probe in the page's terms: `hardware` says whether WebGPU runs on a real GPU. */
+export function fromTfProbe(p: TfProbe): BackendProbe {
+  const adapter = p.adapter ? ` (${[p.adapter.vendor, p.adapter.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter'})` : '';
+  const detail = p.available ? (p.software ? `software emulation${adapter}, no hardware GPU` : `initialized${adapter}`) : p.reason;
+  return p.backend === 'webgpu' ? { backend: p.backend, available: p.available, detail, hardware: !p.software } : { backend: p.backend, available: p.available, detail };
+}
+
+/** The reason shown when training does not use WebGPU: WebGPU's own fallback entry first. */
+export function fallbackReason(choice: BackendChoice): string | null {
+  if (choice.backend === 'webgpu') return null;
+  const gpu = choice.fallbacks.find((f) => f.backend === 'webgpu');
+  return gpu !== undefined ? `WebGPU: ${gpu.reason}` : (choice.fallbacks[0]?.reason ?? `WebGPU was not tried`);
+}
 
 export class BackendStatus {
   #probes = $state.raw<BackendProbe[] | null>(null);
   #error = $state<string | null>(null);
   #inUse = $state.raw<{ backend: BackendName; fallbackReason: string | null } | null>(null);
+  #source = $state<'tfjs' | 'feature-detection'>('feature-detection');
   #probing: Promise<void> | null = null;
-  readonly #probe: () => Promise<BackendProbe[]>;
+  readonly #oracle: BackendOracle | null;
 
-  constructor(probe: () => Promise<BackendProbe[]> = probeAll) {
-    this.#probe = probe;
+  constructor(oracle: BackendOracle | null = null) {
+    this.#oracle = oracle;
   }
 
   get probes(): BackendProbe[] | null {
     return this.#probes;
   }
-
   get error(): string | null {
     return this.#error;
   }
+  /** 'tfjs': probed by initializing each backend in the training worker; else main-thread feature detection. */
+  get source(): 'tfjs' | 'feature-detection' {
+    return this.#source;
+  }
 
-  /** The backend training uses (reported by a worker) or will use (planned from the probes). */
+  /** The backend training uses (confirmed by tfjs) or would use (planned from feature detection). */
   get plan(): (BackendPlan & { confirmed: boolean }) | null {
     if (this.#inUse !== null) return { ...this.#inUse, confirmed: true };
     if (this.#probes === null) return null;
     return { ...planBackend(this.#probes), confirmed: false };
   }
 
-  /** True when a WebGPU adapter on real GPU hardware exists (the demo then runs the notebook preset). */
+  /** True when WebGPU runs on real GPU hardware (the demo then runs the notebook preset). */
   get hasGpu(): boolean {
     return this.#probes?.some((p) => p.backend === 'webgpu' && p.available && p.hardware === true) ?? false;
   }
 
   /** Probes once; later calls share the first result. */
   load(): Promise<void> {
-    this.#probing ??= this.#probe().then(
-      (p) => {
-        this.#probes = p;
-      },
-      (err: unknown) => {
-        this.#error = `Could not probe the tfjs backends: ${err instanceof Error ? err.message : String(err)}`;
-      },
-    );
+    this.#probing ??= this.#load();
     return this.#probing;
+  }
+
+  async #load(): Promise<void> {
+    if (this.#oracle !== null) {
+      try {
+        const probes = await this.#oracle.probeBackends();
+        this.#probes = probes.map(fromTfProbe);
+        this.#source = 'tfjs';
+        const choice = await this.#oracle.selectBackend();
+        this.reportInUse(choice.backend, fallbackReason(choice));
+        return;
+      } catch (err) {
+        this.#error = `The training worker could not probe the backends (${err instanceof Error ? err.message : String(err)}); showing feature detection instead.`;
+      }
+    }
+    try {
+      this.#probes = await probeAll();
+    } catch (err) {
+      this.#error = `Could not probe the tfjs backends: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   reportInUse(backend: BackendName, fallbackReason: string | null): void {

@@ -1,0 +1,36 @@
+/**
+ * Saves generated content as a file: a Blob URL clicked through a temporary <a download>. Blob and data
+ * URLs are same-origin, so downloads never touch the network (CSP `default-src 'self'` holds).
+ */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke after the click has been handled; revoking synchronously can cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function downloadText(fileName: string, text: string, mime = 'text/plain'): void {
+  downloadBlob(fileName, new Blob([text], { type: `${mime};charset=utf-8` }));
+}
+
+export function downloadDataUrl(fileName: string, dataUrl: string): void {
+  const a = document.createElement('a');
+  a.href = dataUrl;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/** A file name from a study name: keeps letters, digits, dot, dash and underscore. */
+export function safeFileName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return s === '' ? 'study' : s;
+}

@@ -1,0 +1,177 @@
+/**
+ * The study library of Home (issue 5 items 1 and 5): every study in IndexedDB with its progress and
+ * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
+ * Errors are kept per study row (or for the import) so the view shows them where they happened.
+ */
+import { EngineError, TrialState, type FrozenTrial } from '../engine/index.ts';
+import { exportStudyJournal, readJournalStudies, importStudies } from '../engine/storages/journal/index.ts';
+import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
+
+/** Model-store operations the library needs (src/persistence/model-store.ts). */
+export interface NetworkLibrary {
+  deleteStudy(key: string): Promise<number>;
+  list(key?: string): Promise<{ trialNumber: number }[]>;
+  load(key: string, trialNumber: number): Promise<unknown>;
+  save(key: string, trialNumber: number, file: never): Promise<unknown>;
+}
+
+export interface StudyEntry {
+  studyId: number;
+  name: string;
+  nTrials: number;
+  complete: number;
+  pruned: number;
+  failed: number;
+  running: number;
+  /** Trial budget of the stored configuration, or null (no configuration). */
+  budget: number | null;
+  best: { number: number; value: number } | null;
+  startedAt: string | null;
+  configProblem: string | null;
+}
+
+function summarize(studyId: number, name: string, trials: readonly FrozenTrial[], budget: number | null, problem: string | null, startedAt: string | null): StudyEntry {
+  const count = (s: TrialState): number => trials.filter((t) => t.state === s).length;
+  let best: StudyEntry['best'] = null;
+  for (const t of trials) {
+    const v = t.values?.[0];
+    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) best = { number: t.number, value: v };
+  }
+  return {
+    studyId, name, nTrials: trials.length, complete: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED),
+    failed: count(TrialState.FAIL), running: count(TrialState.RUNNING), budget, best, startedAt, configProblem: problem,
+  };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class StudyLibrary {
+  #studies = $state.raw<StudyEntry[] | null>(null);
+  #loadError = $state<string | null>(null);
+  #rowErrors = $state.raw<Record<number, string>>({});
+  #importStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  readonly #storage: LibraryStorage;
+  readonly #networks: NetworkLibrary;
+
+  constructor(storage: LibraryStorage, networks: NetworkLibrary) {
+    this.#storage = storage;
+    this.#networks = networks;
+  }
+
+  get studies(): StudyEntry[] | null {
+    return this.#studies;
+  }
+  get loadError(): string | null {
+    return this.#loadError;
+  }
+  get importStatus(): { kind: 'ok' | 'error'; text: string } | null {
+    return this.#importStatus;
+  }
+  rowError(studyId: number): string | null {
+    return this.#rowErrors[studyId] ?? null;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const summaries = await this.#storage.getAllStudies();
+      const entries = await Promise.all(
+        summaries.map(async (s) => {
+          const trials = await this.#storage.getAllTrials(s.studyId);
+          const { config, problem } = configFromAttrs(s.userAttrs, s.studyName);
+          return summarize(s.studyId, s.studyName, trials, config?.nTrials ?? null, problem, s.datetimeStart);
+        }),
+      );
+      this.#studies = entries.sort((a, b) => b.studyId - a.studyId);
+      this.#loadError = null;
+    } catch (e) {
+      this.#loadError = `Could not read the study library: ${message(e)}`;
+    }
+  }
+
+  /** A name not used by any study: `base`, else `base (2)`, `base (3)`, … */
+  async freeName(base: string): Promise<string> {
+    const taken = new Set((await this.#storage.getAllStudies()).map((s) => s.studyName));
+    if (!taken.has(base)) return base;
+    for (let k = 2; ; k++) if (!taken.has(`${base} (${k})`)) return `${base} (${k})`;
+  }
+
+  async #act(studyId: number, what: string, fn: () => Promise<void>): Promise<boolean> {
+    const { [studyId]: _old, ...rest } = this.#rowErrors;
+    this.#rowErrors = rest;
+    try {
+      await fn();
+      await this.refresh();
+      return true;
+    } catch (e) {
+      this.#rowErrors = { ...this.#rowErrors, [studyId]: `${what} failed: ${message(e)}` };
+      return false;
+    }
+  }
+
+  rename(studyId: number, name: string): Promise<boolean> {
+    return this.#act(studyId, 'Rename', async () => {
+      const n = name.trim();
+      if (n === '') throw new Error('the new name is empty');
+      await this.#storage.renameStudy(studyId, n);
+    });
+  }
+
+  /** Copies the journal; the copy starts without trained networks except the best one's, copied along. */
+  duplicate(studyId: number): Promise<boolean> {
+    return this.#act(studyId, 'Duplicate', async () => {
+      const name = await this.freeName(`${await this.#storage.getStudyNameFromId(studyId)} copy`);
+      const copy = await this.#storage.duplicateStudy(studyId, name);
+      const from = modelKey(studyId);
+      for (const s of await this.#networks.list(from)) {
+        const file = await this.#networks.load(from, s.trialNumber);
+        if (file !== undefined) await this.#networks.save(modelKey(copy), s.trialNumber, file as never);
+      }
+    });
+  }
+
+  delete(studyId: number): Promise<boolean> {
+    return this.#act(studyId, 'Delete', async () => {
+      await this.#storage.deleteStudy(studyId);
+      await this.#networks.deleteStudy(modelKey(studyId));
+    });
+  }
+
+  /** The study as an Optuna journal file (loads in optuna ≥ 3.1 with JournalStorage). */
+  async exportJournal(studyId: number): Promise<string | null> {
+    try {
+      return await exportStudyJournal(this.#storage, studyId);
+    } catch (e) {
+      this.#rowErrors = { ...this.#rowErrors, [studyId]: `Export failed: ${message(e)}` };
+      return null;
+    }
+  }
+
+  /**
+   * Imports every study of an Optuna journal (all or nothing). A name already in the library gets a
+   * " (imported)" suffix instead of failing. Returns the new study ids.
+   */
+  async importJournal(text: string, fileName: string): Promise<number[]> {
+    this.#importStatus = null;
+    try {
+      const { studies, skipped, tornTail } = readJournalStudies(text);
+      if (studies.length === 0) throw new EngineError('journal-format', 'the file holds no study');
+      const renamed = [];
+      for (const s of studies) {
+        const name = await this.freeName(s.name === '' ? 'imported' : s.name);
+        renamed.push(name === s.name ? s : { ...s, name });
+      }
+      const ids = await importStudies(this.#storage, renamed);
+      const notes = [`Imported ${ids.length} stud${ids.length === 1 ? 'y' : 'ies'} from ${fileName}: ${renamed.map((s) => s.name).join(', ')}.`];
+      if (skipped.length > 0) notes.push(`${skipped.length} operation(s) skipped by Optuna's replay rules (first: line ${skipped[0]!.line}, ${skipped[0]!.reason}).`);
+      if (tornTail !== null) notes.push('The last line had no newline (a torn write) and was ignored.');
+      this.#importStatus = { kind: 'ok', text: notes.join(' ') };
+      await this.refresh();
+      return ids;
+    } catch (e) {
+      this.#importStatus = { kind: 'error', text: `Could not import ${fileName}: ${message(e)}` };
+      return [];
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The Setup view's editable study configuration (issue 5 item 2). The form binds straight to a deep
+ * `$state` copy of a StudyConfig; the few fields whose editing shape differs from the JSON (num_obs
+ * mode, contamination on/off, timeout on/off, categorical choices typed as text) are kept beside it.
+ * Every edit re-validates the whole configuration, and each error is shown at the field its path names.
+ */
+import {
+  defaultStudyConfig,
+  formatIssues,
+  HYPERPARAMETER_NAMES,
+  parseStudyConfig,
+  PRESETS,
+  validateStudyConfig,
+  type ConfigIssue,
+  type HyperparameterName,
+  type PresetName,
+  type PrunerSpec,
+  type SearchDistribution,
+  type StudyConfig,
+} from '../study-config/index.ts';
+import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+
+type ChoiceTexts = Record<HyperparameterName, string>;
+
+function choiceTexts(c: StudyConfig): ChoiceTexts {
+  const out = {} as ChoiceTexts;
+  for (const h of HYPERPARAMETER_NAMES) {
+    const d = c.searchSpace[h];
+    out[h] = d.type === 'categorical' ? d.choices.join(', ') : '';
+  }
+  return out;
+}
+
+/** "16, 32, 64" → [16, 32, 64]; a token that is not a number stays NaN so the validator flags it there. */
+export function parseChoices(text: string): number[] {
+  const parts = text.split(/[\s,;]+/).filter((s) => s !== '');
+  return parts.map((s) => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : Number.NaN));
+}
+
+export const PRUNER_DEFAULTS: Record<PrunerSpec['type'], PrunerSpec> = {
+  none: { type: 'none' },
+  median: { type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 },
+  'successive-halving': { type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 },
+};
+
+export class SetupDraft {
+  config = $state<StudyConfig>(defaultStudyConfig());
+  numObsMode = $state<'fixed' | 'range'>('fixed');
+  numObs = $state({ fixed: 500, min: 50, max: 1000 });
+  contaminationOn = $state(false);
+  contamination = $state(0.05);
+  timeoutOn = $state(false);
+  timeout = $state(3600);
+  choices = $state<ChoiceTexts>(choiceTexts(defaultStudyConfig()));
+  /** Set when the draft came from an existing study (Setup opened from the library). */
+  fromStudy = $state<{ studyId: number; name: string; hasConfig: boolean } | null>(null);
+  #loadError = $state<string | null>(null);
+  // One validation per edit, shared by every field's error lookup.
+  readonly #validation = $derived.by(() => validateStudyConfig(this.raw));
+
+  readonly #storage: LibraryStorage | null;
+
+  constructor(storage: LibraryStorage | null = null) {
+    this.#storage = storage;
+    this.replace(defaultStudyConfig());
+  }
+
+  /** Follows the route: `#/setup/<id>` prefills from that study; plain `#/setup` keeps the draft. */
+  async show(fromStudy: number | null): Promise<void> {
+    if (fromStudy === null) {
+      this.startFresh();
+      return;
+    }
+    if (this.fromStudy?.studyId === fromStudy || this.#storage === null) return;
+    try {
+      const meta = await readStudyMeta(this.#storage, fromStudy);
+      this.openStudy(fromStudy, meta.name, meta.config);
+    } catch (e) {
+      this.#loadError = `Could not open study ${fromStudy}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  get loadError(): string | null {
+    return this.#loadError;
+  }
+
+  /** The configuration the form describes, before validation. */
+  get raw(): StudyConfig {
+    const c = $state.snapshot(this.config) as StudyConfig;
+    c.simulator.numObs = this.numObsMode === 'fixed' ? { fixed: this.numObs.fixed } : { min: this.numObs.min, max: this.numObs.max };
+    c.simulator.contamination = this.contaminationOn ? this.contamination : null;
+    c.timeout = this.timeoutOn ? this.timeout : null;
+    for (const h of HYPERPARAMETER_NAMES) {
+      const d = c.searchSpace[h];
+      if (d.type === 'categorical') c.searchSpace[h] = { type: 'categorical', choices: parseChoices(this.choices[h]) };
+    }
+    return c;
+  }
+
+  get validation(): { config: StudyConfig } | { errors: ConfigIssue[] } {
+    return this.#validation;
+  }
+
+  get issues(): ConfigIssue[] {
+    const v = this.validation;
+    return 'errors' in v ? v.errors : [];
+  }
+
+  /** The first error at `path` or inside it (e.g. `searchSpace.lr` also catches `searchSpace.lr.low`). */
+  error(path: string, deep = false): string | null {
+    for (const i of this.issues) {
+      if (i.path === path || (deep && i.path.startsWith(path + '.'))) return i.message;
+    }
+    return null;
+  }
+
+  get valid(): boolean {
+    return 'config' in this.validation;
+  }
+
+  replace(c: StudyConfig): void {
+    const copy = structuredClone(c);
+    const n = copy.simulator.numObs;
+    this.numObsMode = 'fixed' in n ? 'fixed' : 'range';
+    this.numObs = 'fixed' in n ? { fixed: n.fixed, min: 50, max: 1000 } : { fixed: 500, min: n.min, max: n.max };
+    this.contaminationOn = copy.simulator.contamination !== null;
+    this.contamination = copy.simulator.contamination ?? 0.05;
+    this.timeoutOn = copy.timeout !== null;
+    this.timeout = copy.timeout ?? 3600;
+    this.choices = choiceTexts(copy);
+    this.config = copy;
+  }
+
+  loadPreset(name: PresetName): void {
+    const keep = this.config.name;
+    this.replace(PRESETS[name]());
+    if (this.fromStudy !== null) this.config.name = keep;
+    this.#loadError = null;
+  }
+
+  /** Replaces the draft with a configuration file's content, or explains why it cannot. */
+  loadJson(text: string, fileName: string): boolean {
+    const r = parseStudyConfig(text);
+    if ('errors' in r) {
+      this.#loadError = `${fileName} is not a valid study configuration (nothing was changed):\n${formatIssues(r.errors)}`;
+      return false;
+    }
+    this.replace(r.config);
+    this.#loadError = null;
+    return true;
+  }
+
+  /** The configuration as a file (the validated form when valid, else the draft as typed). */
+  toJson(): string {
+    const v = this.validation;
+    return JSON.stringify('config' in v ? v.config : this.raw, null, 2) + '\n';
+  }
+
+  setType(h: HyperparameterName, type: SearchDistribution['type']): void {
+    const d = this.config.searchSpace[h];
+    if (d.type === type) return;
+    if (type === 'categorical') {
+      const seed = d.type === 'categorical' ? d.choices : [d.low, d.high];
+      this.choices[h] = seed.join(', ');
+      this.config.searchSpace[h] = { type: 'categorical', choices: seed };
+      return;
+    }
+    const nums = d.type === 'categorical' ? parseChoices(this.choices[h]).filter(Number.isFinite) : [d.low, d.high];
+    const low = nums.length > 0 ? Math.min(...nums) : 1;
+    const high = nums.length > 0 ? Math.max(...nums) : 1;
+    this.config.searchSpace[h] =
+      type === 'float' ? { type: 'float', low, high, log: false, step: null } : { type: 'int', low: Math.ceil(low), high: Math.floor(high), log: false, step: 1 };
+  }
+
+  setPruner(type: PrunerSpec['type']): void {
+    if (this.config.pruner.type !== type) this.config.pruner = structuredClone(PRUNER_DEFAULTS[type]);
+  }
+
+  /** Prefills from a library study: its configuration, or the notebook's for a study imported from Optuna. */
+  openStudy(studyId: number, name: string, config: StudyConfig | null): void {
+    this.replace(config ?? { ...defaultStudyConfig(), name });
+    this.fromStudy = { studyId, name, hasConfig: config !== null };
+    if (config !== null) this.config.name = `${name} (new)`;
+    this.#loadError = null;
+  }
+
+  startFresh(): void {
+    this.fromStudy = null;
+  }
+}

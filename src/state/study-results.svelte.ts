@@ -1,0 +1,157 @@
+/**
+ * The Results view's data (issue 4): one study's trials and configuration, the best trial, the posterior
+ * draws of a chosen trial for its recovery / calibration / contraction plots (read from the trial's
+ * network file in the model store), fANOVA importances computed off the main thread, and the exports
+ * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
+ */
+import { TrialState, type FrozenTrial } from '../engine/index.ts';
+import type { NetworkFile } from '../nn/serialize.ts';
+import type { ImportanceOutcome } from '../plots/importance.ts';
+import type { PosteriorSample } from '../plots/diagnostics/draws.ts';
+import type { StudyConfig } from '../study-config/index.ts';
+import { decodeDraws } from './run-support.ts';
+import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+
+export interface NetworkSource {
+  load(key: string, trialNumber: number): Promise<NetworkFile | undefined>;
+  list(key?: string): Promise<{ trialNumber: number }[]>;
+}
+
+export interface ImportanceSource {
+  importances(trials: readonly FrozenTrial[], opts?: { signal?: AbortSignal }): Promise<ImportanceOutcome>;
+}
+
+export type DrawsState =
+  | { status: 'idle' }
+  | { status: 'loading'; trial: number }
+  | { status: 'ready'; trial: number; sample: PosteriorSample }
+  | { status: 'missing'; trial: number; reason: string };
+
+export class StudyResults {
+  #studyId = $state<number | null>(null);
+  #name = $state('');
+  #config = $state.raw<StudyConfig | null>(null);
+  #trials = $state.raw<FrozenTrial[]>([]);
+  #networks = $state.raw<number[]>([]);
+  #error = $state<string | null>(null);
+  #loading = $state(false);
+  #draws = $state.raw<DrawsState>({ status: 'idle' });
+  #importance = $state.raw<ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null>(null);
+  #importanceAbort: AbortController | null = null;
+  #drawsRequest = 0;
+
+  constructor(
+    private readonly storage: LibraryStorage,
+    private readonly models: NetworkSource,
+    private readonly fanova: ImportanceSource,
+  ) {}
+
+  get studyId(): number | null {
+    return this.#studyId;
+  }
+  get name(): string {
+    return this.#name;
+  }
+  get config(): StudyConfig | null {
+    return this.#config;
+  }
+  get trials(): FrozenTrial[] {
+    return this.#trials;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get draws(): DrawsState {
+    return this.#draws;
+  }
+  get importance(): ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null {
+    return this.#importance;
+  }
+  /** Trial numbers whose trained network is stored. */
+  get networks(): number[] {
+    return this.#networks;
+  }
+
+  get best(): FrozenTrial | null {
+    let best: FrozenTrial | null = null;
+    for (const t of this.#trials) {
+      const v = t.values?.[0];
+      if (t.state !== TrialState.COMPLETE || v === undefined || Number.isNaN(v)) continue;
+      if (best === null || v < best.values![0]!) best = t;
+    }
+    return best;
+  }
+
+  /** Loads (or reloads) a study; keeps the chosen trial's draws when the study is the same. */
+  async load(studyId: number): Promise<void> {
+    const same = studyId === this.#studyId;
+    this.#studyId = studyId;
+    this.#loading = true;
+    this.#error = null;
+    if (!same) {
+      this.#draws = { status: 'idle' };
+      this.#importance = null;
+      this.#trials = [];
+    }
+    try {
+      const meta = await readStudyMeta(this.storage, studyId);
+      const [trials, nets] = await Promise.all([this.storage.getAllTrials(studyId), this.models.list(meta.modelKey)]);
+      if (this.#studyId !== studyId) return;
+      this.#name = meta.name;
+      this.#config = meta.config;
+      this.#trials = trials;
+      this.#networks = nets.map((n) => n.trialNumber);
+      void this.#computeImportance(trials);
+    } catch (e) {
+      if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      if (this.#studyId === studyId) this.#loading = false;
+    }
+  }
+
+  async #computeImportance(trials: readonly FrozenTrial[]): Promise<void> {
+    this.#importanceAbort?.abort();
+    const controller = new AbortController();
+    this.#importanceAbort = controller;
+    this.#importance = { kind: 'pending' };
+    try {
+      const outcome = await this.fanova.importances(trials, { signal: controller.signal });
+      if (this.#importanceAbort === controller) this.#importance = outcome;
+    } catch (e) {
+      if (this.#importanceAbort === controller && !controller.signal.aborted) {
+        this.#importance = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+  }
+
+  /** Loads the posterior draws of one trial from its stored network file. */
+  async showTrial(trialNumber: number): Promise<void> {
+    const id = this.#studyId;
+    if (id === null) return;
+    const request = ++this.#drawsRequest;
+    this.#draws = { status: 'loading', trial: trialNumber };
+    let next: DrawsState;
+    try {
+      const file = await this.models.load(`study-${id}`, trialNumber);
+      const d = file === undefined ? null : decodeDraws(file.metadata['validationDraws']);
+      next =
+        file === undefined
+          ? { status: 'missing', trial: trialNumber, reason: `Trial ${trialNumber} has no stored network: only completed trials run in this browser keep their posterior draws.` }
+          : d === null
+            ? { status: 'missing', trial: trialNumber, reason: `The network of trial ${trialNumber} was stored without posterior draws.` }
+            : { status: 'ready', trial: trialNumber, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names } };
+    } catch (e) {
+      next = { status: 'missing', trial: trialNumber, reason: `Could not read the network of trial ${trialNumber}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (request === this.#drawsRequest) this.#draws = next;
+  }
+
+  /** The stored network file of a trial, for download. */
+  async network(trialNumber: number): Promise<NetworkFile | undefined> {
+    if (this.#studyId === null) return undefined;
+    return this.models.load(`study-${this.#studyId}`, trialNumber);
+  }
+}

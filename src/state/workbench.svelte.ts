@@ -1,0 +1,136 @@
+/**
+ * The app's actions that span several state objects: start a study from a configuration (or the demo
+ * preset for this browser), continue one, and pick up the study a reloaded tab was running. The study
+ * this tab runs is remembered in localStorage (per origin) until it finishes, is cancelled or fails, so
+ * closing the tab and coming back continues it (issue 5 item 3).
+ */
+import { demoPresetFor, PRESETS, validateStudyConfig, formatIssues, type PresetName, type StudyConfig } from '../study-config/index.ts';
+import type { BackendStatus } from './backends.svelte.ts';
+import type { StudyLibrary } from './library.svelte.ts';
+import type { Router } from './router.svelte.ts';
+import { createStudyFromConfig, setStudyConfig, type LibraryStorage } from './study-meta.ts';
+import type { StudyRun } from './study-run.svelte.ts';
+
+export const ACTIVE_RUN_KEY = 'dmc-tune:active-run';
+
+/** localStorage, or null where it is unavailable (private modes, tests). */
+function local(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberActiveRun(studyId: number | null): void {
+  const ls = local();
+  if (ls === null) return;
+  if (studyId === null) ls.removeItem(ACTIVE_RUN_KEY);
+  else ls.setItem(ACTIVE_RUN_KEY, String(studyId));
+}
+
+export function activeRun(): number | null {
+  const v = local()?.getItem(ACTIVE_RUN_KEY);
+  return v !== null && v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
+}
+
+export class Workbench {
+  #startError = $state<string | null>(null);
+  #busy = $state(false);
+
+  constructor(
+    private readonly deps: {
+      storage: LibraryStorage;
+      library: StudyLibrary;
+      run: StudyRun;
+      router: Router;
+      backends: BackendStatus;
+    },
+  ) {}
+
+  /** Why the last start failed (shown next to the button that started it). */
+  get startError(): string | null {
+    return this.#startError;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** The preset "Run demo study" uses here, and why. */
+  get demo(): { preset: PresetName; reason: string } | null {
+    const probes = this.deps.backends.probes;
+    if (probes === null) return null;
+    const gpu = probes.find((p) => p.backend === 'webgpu');
+    const reason = gpu === undefined ? undefined : gpu.available ? `WebGPU has a ${gpu.detail}` : `WebGPU is unavailable (${gpu.detail})`;
+    return demoPresetFor({ available: this.deps.backends.hasGpu, ...(reason !== undefined ? { reason } : {}) });
+  }
+
+  async runDemo(): Promise<void> {
+    const d = this.demo;
+    if (d === null) {
+      this.#startError = 'Still probing the backends; try again in a moment.';
+      return;
+    }
+    const config = PRESETS[d.preset]();
+    config.name = await this.deps.library.freeName(`demo-${d.preset}`);
+    await this.start(config);
+  }
+
+  /** Creates a study for `config` and runs it in the Run view. Resolves when the run ends. */
+  async start(config: StudyConfig): Promise<void> {
+    const checked = validateStudyConfig(config);
+    if ('errors' in checked) {
+      this.#startError = `The configuration is invalid:\n${formatIssues(checked.errors)}`;
+      return;
+    }
+    await this.#launch(() => createStudyFromConfig(this.deps.storage, checked.config));
+  }
+
+  /** Gives an existing (e.g. imported) study a configuration and continues it. */
+  async continueWith(studyId: number, config: StudyConfig): Promise<void> {
+    await this.#launch(async () => {
+      await setStudyConfig(this.deps.storage, studyId, config);
+      return studyId;
+    });
+  }
+
+  /** Continues a study of the library from its next trial. */
+  async continue(studyId: number): Promise<void> {
+    await this.#launch(async () => studyId);
+  }
+
+  /** After a reload: continues the study this tab was running, if any. Returns its id. */
+  async resumeAfterReload(): Promise<number | null> {
+    const id = activeRun();
+    if (id === null || this.deps.run.active) return null;
+    try {
+      await this.deps.storage.getStudyNameFromId(id);
+    } catch {
+      rememberActiveRun(null); // deleted meanwhile
+      return null;
+    }
+    void this.continue(id);
+    return id;
+  }
+
+  async #launch(studyIdOf: () => Promise<number>): Promise<void> {
+    if (this.deps.run.active) {
+      this.#startError = `Study "${this.deps.run.studyName}" is running; cancel it before starting another.`;
+      return;
+    }
+    this.#startError = null;
+    this.#busy = true;
+    let id: number;
+    try {
+      id = await studyIdOf();
+    } catch (e) {
+      this.#startError = e instanceof Error ? e.message : String(e);
+      return;
+    } finally {
+      this.#busy = false;
+    }
+    this.deps.router.go({ view: 'run', studyId: id });
+    await this.deps.run.run(id);
+    await this.deps.library.refresh();
+  }
+}
