@@ -11,7 +11,7 @@
  * holds a Web Lock named after its worker id for its lifetime, so a RUNNING trial whose owner's lock is
  * not held belongs to nobody. Without Web Locks every RUNNING trial not started by this handle counts.
  */
-import { JournalStorage } from '../engine/storages/journal/journal-storage.ts';
+import { JournalStorage, newWorkerId } from '../engine/storages/journal/journal-storage.ts';
 import { journalNow } from '../engine/storages/journal/clock.ts';
 import type { JournalOp } from '../engine/storages/journal/ops.ts';
 import { compactOps, snapshotStudy, type BulkImporter, type StudySnapshot } from '../engine/storages/journal/snapshot.ts';
@@ -32,10 +32,6 @@ import { IdbJournalBackend, deletedError, opRange, openStudyDb, runTx, type Cata
 
 export const DEFAULT_DB_NAME = 'dmc-tune-studies';
 const TRIALS_PER_STUDY = 1_000_000;
-
-function newWorkerId(): string {
-  return `${crypto.randomUUID()}-tab`;
-}
 
 export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
   readonly workerId = newWorkerId();

@@ -26,12 +26,15 @@ import type { JournalOpSource } from './transfer.ts';
 
 let workerCounter = 0;
 
-function newWorkerId(): string {
-  const uuid =
-    typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
-      ? crypto.randomUUID()
-      : `${Date.now().toString(16)}-${Math.random().toString(16).slice(2)}`;
-  return `${uuid}-${++workerCounter}`;
+/**
+ * A fresh worker id: random hex from getRandomValues (randomUUID needs a secure context, which a
+ * page served over plain http on a LAN is not) plus a per-process counter, like Optuna's uuid + thread.
+ */
+export function newWorkerId(): string {
+  const b = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(b);
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}-${++workerCounter}`;
 }
 
 export type OpBody<T> = T extends JournalOp ? Omit<T, 'worker_id'> : never;
