@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../params.ts';
 import { dropout, type ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';
+import { batchedMatMul } from './matmul.ts';
 
 /** Additive score bias for padded keys. */
 export const MASK_NEG = -1e9;
@@ -74,10 +75,10 @@ export class MultiHeadAttention {
       const q = heads(tf.mul(this.query.apply(query), this.scale), nq);
       const kk = heads(this.key.apply(keyValue), nk);
       const v = heads(this.value.apply(keyValue), nk);
-      let scores: tf.Tensor = tf.matMul(q, kk, false, true); // (B, h, Nq, Nk)
+      let scores: tf.Tensor = batchedMatMul(q, kk, true); // (B, h, Nq, Nk)
       if (keyBias !== null) scores = tf.add(scores, keyBias);
       const probs = dropout(tf.softmax(scores), this.opts.dropout, ctx);
-      const attended = tf.matMul(probs as tf.Tensor4D, v); // (B, h, Nq, k)
+      const attended = batchedMatMul(probs as tf.Tensor4D, v); // (B, h, Nq, k)
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b, nq, h * k]);
       return this.output.apply(merged) as tf.Tensor3D;
     });

@@ -1,11 +1,12 @@
 /**
  * Fully connected layer y = x·W + b over the last axis of a tensor of any rank ≥ 2.
  * Higher ranks are reshaped to 2-D first: `tf.matMul(rank3, rank2)` has no usable gradient in tfjs
- * 4.22 (`browser-runtime.md` §7).
+ * 4.22 (`browser-runtime.md` §7). The product goes through `linear` (fast gradients on wasm).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Initializer } from '../init.ts';
 import type { ParamStore } from '../params.ts';
+import { linear } from './matmul.ts';
 
 export interface DenseOptions {
   kernelInit: Initializer;
@@ -36,7 +37,7 @@ export class Dense {
         throw new Error(`Dense: expected last dim ${this.inDim}, got shape [${shape.join(',')}]`);
       }
       const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
-      let y: tf.Tensor = tf.matMul(flat, this.kernel as tf.Tensor2D);
+      let y: tf.Tensor = linear(flat, this.kernel as tf.Tensor2D);
       if (this.bias !== null) y = tf.add(y, this.bias);
       return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
     });

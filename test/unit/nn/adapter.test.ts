@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AdapterError,
+  DataSets,
+  buildHostInputs,
+  disposeInputs,
+  fitStandardization,
+  toTensors,
+  unstandardize,
+  type SimBatch,
+} from '../../../src/nn/index.ts';
+import { randomBatch, useWasm } from './helpers.ts';
+
+beforeAll(useWasm);
+
+const tiny: SimBatch = {
+  n: 3,
+  numObs: 2,
+  paramNames: ['A', 'tau'],
+  params: Float64Array.from([1, 10, 2, 20, 6, 60]),
+  rt: Float32Array.from([0.4, 0.5, -1, 0.7, 0.8, 0.9]),
+  accuracy: Float32Array.from([1, 0, -1, 1, 1, 1]),
+  conditions: Float32Array.from([0, 1, 0, 1, 0, 1]),
+};
+
+describe('standardization (fixed, fitted on the training set, ddof 1)', () => {
+  it('known values', () => {
+    const s = fitStandardization(tiny);
+    // A: mean 3, sample var ((−2)² + (−1)² + 3²)/2 = 7; tau = 10·A.
+    expect([...s.mean]).toEqual([3, 30]);
+    expect(s.std[0]).toBeCloseTo(Math.sqrt(7), 14);
+    expect(s.std[1]).toBeCloseTo(10 * Math.sqrt(7), 12);
+  });
+
+  it('over several batches, constant parameters get std 1, too few sets throw', () => {
+    const other: SimBatch = { ...tiny, n: 1, params: Float64Array.from([3, 30]), rt: tiny.rt.slice(0, 2), accuracy: tiny.accuracy.slice(0, 2), conditions: tiny.conditions.slice(0, 2) };
+    const s = fitStandardization([tiny, other]);
+    expect(s.mean[0]).toBeCloseTo(3, 14);
+    expect(s.std[0]).toBeCloseTo(Math.sqrt(14 / 3), 14);
+    const constant = { ...tiny, params: Float64Array.from([1, 5, 1, 6, 1, 7]) };
+    expect(fitStandardization(constant).std[0]).toBe(1);
+    expect(() => fitStandardization(other)).toThrow(/at least 2/);
+  });
+
+  it('inverse maps standardized values back (in parameter order)', () => {
+    const s = fitStandardization(tiny);
+    const h = buildHostInputs(DataSets.from(tiny), [0, 1, 2], s);
+    const back = unstandardize(h.x1!, s);
+    [...tiny.params].forEach((v, i) => expect(back[i]).toBeCloseTo(v, 5));
+    expect(h.x1![0]).toBeCloseTo((1 - 3) / Math.sqrt(7), 6);
+    expect(() => unstandardize([1, 2, 3], s)).toThrow(/multiple of P = 2/);
+  });
+});
+
+describe('network inputs', () => {
+  it('summary (B, N, 3) = [rt, accuracy, condition], sqrt(num_obs), no mask for equal lengths', () => {
+    const h = buildHostInputs(DataSets.from(tiny), [2, 0], null);
+    expect(h.numObs).toBe(2);
+    expect(h.mask).toBeNull();
+    expect(h.x1).toBeNull();
+    expect([...h.summary]).toEqual([...[0.8, 1, 0, 0.9, 1, 1], ...[0.4, 1, 0, 0.5, 0, 1]].map(Math.fround));
+    expect([...h.sqrtNumObs]).toEqual([Math.fround(Math.SQRT2), Math.fround(Math.SQRT2)]);
+  });
+
+  it('data sets of different num_obs share a padded batch with a mask', () => {
+    const long = randomBatch(2, 5, 1, 2);
+    const sets = DataSets.from([tiny, long]);
+    expect(sets.n).toBe(5);
+    expect(sets.maxObs).toBe(5);
+    const h = buildHostInputs(sets, [0, 3], null);
+    expect(h.numObs).toBe(5);
+    expect([...h.mask!]).toEqual([1, 1, 0, 0, 0, 1, 1, 1, 1, 1]);
+    expect([...h.summary.subarray(6, 15)]).toEqual(new Array(9).fill(0)); // zero padding rows
+    expect(h.sqrtNumObs[0]).toBeCloseTo(Math.SQRT2, 6);
+    expect(h.sqrtNumObs[1]).toBeCloseTo(Math.sqrt(5), 6);
+    expect(h.summary[15]).toBe(long.rt[0]); // set 3 = long row 0, trial 0
+  });
+
+  it('toTensors uploads every piece with the right shapes and does not leak', async () => {
+    const before = tf.memory().numTensors;
+    const s = fitStandardization(tiny);
+    const t = toTensors([tiny, randomBatch(2, 4, 3, 2)], s);
+    expect(t.summary.shape).toEqual([5, 4, 3]);
+    expect(t.mask!.shape).toEqual([5, 4]);
+    expect(t.sqrtNumObs.shape).toEqual([5, 1]);
+    expect(t.x1!.shape).toEqual([5, 2]);
+    disposeInputs(t);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects malformed batches, naming the field and value', () => {
+    expect(() => DataSets.from({ ...tiny, rt: new Float32Array(5) })).toThrow(/rt has 5 values, expected n·numObs = 6/);
+    expect(() => DataSets.from({ ...tiny, params: new Float64Array(5) })).toThrow(/params has 5 values/);
+    expect(() => DataSets.from([tiny, randomBatch(2, 3, 1, 6)])).toThrow(AdapterError);
+    expect(() => DataSets.from([])).toThrow(/at least one batch/);
+    expect(() => buildHostInputs(DataSets.from(tiny), [0], { mean: new Float64Array(3), std: new Float64Array(3).fill(1) })).toThrow(
+      /3 means and 3 stds, expected 2/,
+    );
+  });
+});
