@@ -1,10 +1,31 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/** Identifies a build: names the service worker's cache and its registration URL (src/main.ts). */
+const BUILD_ID = Date.now().toString(36);
+
+/**
+ * Writes dist/precache-manifest.json: every file of the build (workers and the tfjs wasm binaries
+ * included), which public/sw.js caches on install so the app runs offline after one visit.
+ */
+function precacheManifest(): Plugin {
+  return {
+    name: 'dmc-tune-precache-manifest',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
+      const source = JSON.stringify({ version: BUILD_ID, files: ['./', ...files, 'favicon.svg'] }, null, 1);
+      this.emitFile({ type: 'asset', fileName: 'precache-manifest.json', source });
+    },
+  };
+}
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), precacheManifest()],
+  define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
   worker: { format: 'es' },

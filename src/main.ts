@@ -24,6 +24,16 @@ import { FanovaClient } from './workers/fanova-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient } from './workers/train-client.ts';
 
+/** Build id from vite.config.ts (`define`). */
+declare const __BUILD_ID__: string;
+
+// Offline support: only in production builds (a dev server's modules change under the cache).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    void navigator.serviceWorker.register(`./sw.js?build=${__BUILD_ID__}`, { scope: './' }).catch(() => undefined);
+  });
+}
+
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 

@@ -33,10 +33,10 @@ afterAll(async () => {
 it('shows the backend in use and why it is not WebGPU', async () => {
   const name = page.getByTestId('backend-name');
   await name.waitFor({ timeout: 30_000 });
-  // SwiftShader's WebGPU adapter is software: the plan falls back to wasm (browser-runtime.md §10).
+  // SwiftShader's WebGPU adapter is software: training falls back to wasm (browser-runtime.md §10).
   expect(await name.textContent()).toBe('wasm');
   const notice = page.getByTestId('backend-fallback');
-  expect(await notice.textContent()).toMatch(/software adapter/);
+  expect(await notice.textContent()).toMatch(/software/);
   await screenshot(page, 'home');
 });
 

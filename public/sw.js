@@ -1,0 +1,57 @@
+/*
+ * Offline support (issue 5 item 6), after squoosh's src/sw (style.md §1): on install, cache every file
+ * of this build — listed in precache-manifest.json by vite.config.ts, workers and tfjs wasm binaries
+ * included — in a cache named after the build; on activate, delete other builds' caches. Requests:
+ * same-origin GETs only (the app never talks to another origin); page navigations go to the network
+ * first and fall back to the cached app shell; everything else is served from the cache first.
+ * main.ts registers this file as sw.js?build=<id> in production builds, so a new build installs anew.
+ */
+const PREFIX = 'dmc-tune-';
+const build = new URL(self.location.href).searchParams.get('build') ?? 'dev';
+const CACHE = PREFIX + build;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const res = await fetch('precache-manifest.json', { cache: 'no-store' });
+      if (!res.ok) throw new Error(`precache-manifest.json: HTTP ${res.status}`);
+      const manifest = await res.json();
+      const cache = await caches.open(CACHE);
+      await cache.addAll(manifest.files.map((f) => new Request(f, { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (req.mode === 'navigate') {
+    event.respondWith(
+      fetch(req).catch(async () => (await caches.match(req, { ignoreSearch: true })) ?? (await caches.match('./')) ?? Response.error()),
+    );
+    return;
+  }
+  event.respondWith(
+    (async () => {
+      const hit = await caches.match(req, { ignoreSearch: url.pathname.endsWith('.wasm') });
+      if (hit) return hit;
+      const res = await fetch(req);
+      if (res.ok && res.type === 'basic') {
+        const copy = res.clone();
+        void caches.open(CACHE).then((c) => c.put(req, copy));
+      }
+      return res;
+    })(),
+  );
+});
