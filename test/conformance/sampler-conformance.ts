@@ -3,13 +3,14 @@
  * tests/samplers_tests/test_samplers.py): every Sampler implementation must pass it. Bind it with
  * `samplerConformance('Name', (seed) => new MySampler({ seed }))` inside a test file.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   contains,
   createStudy,
   InMemoryStorage,
   loadStudy,
   NopPruner,
+  setWarningHandler,
   toInternalRepr,
   TrialPruned,
   TrialState,
@@ -65,6 +66,15 @@ const paramsOf = (trials: readonly FrozenTrial[]): unknown[] => trials.map((t) =
 
 export function samplerConformance(name: string, factory: SamplerFactory): void {
   describe(`sampler conformance: ${name}`, () => {
+    // The awkward grids warn on every suggest; these tests are not about warnings.
+    let restore: ReturnType<typeof setWarningHandler> | null = null;
+    beforeAll(() => {
+      restore = setWarningHandler(() => undefined);
+    });
+    afterAll(() => {
+      if (restore !== null) setWarningHandler(restore);
+    });
+
     it('100 draws of every kind lie inside their bounds and on their grids', async () => {
       const study = await run(factory, 1, 100, objectiveAll);
       const trials = await study.getTrials();

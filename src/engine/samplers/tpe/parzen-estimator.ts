@@ -9,13 +9,15 @@
  * Jacobian, which cancels in log l − log g); discrete kernels give the probability mass of the grid
  * cell. Categorical kernels put (pw/(n+1) + [k = c_i]) / (C·pw/(n+1) + 1) on choice k.
  *
- * Everything is kept in typed arrays; per-kernel constants (log normalisers) are computed once, and
- * discrete masses are evaluated once per distinct (x, mu, sigma).
+ * Typed arrays throughout; densities are in parzen-density.ts.
  */
 import type { Rng } from '../../../shared/rng.ts';
-import { EngineError, type Distribution } from '../../types.ts';
+import { EngineError, type Distribution, type FloatDistribution, type IntDistribution } from '../../types.ts';
 import { roundHalfEven } from '../numeric.ts';
+import { lowerBound, sortFloat64 } from './sort.ts';
+import { CategoricalKernels, logPdf1D, logPdfJoint, type Kernels, type NumericKernels } from './parzen-density.ts';
 import { logGaussMass, truncnormPpf } from './truncnorm.ts';
+import { Workspace } from './workspace.ts';
 
 export interface ParzenEstimatorParameters {
   priorWeight: number;
@@ -25,72 +27,46 @@ export interface ParzenEstimatorParameters {
   weights: (n: number) => ArrayLike<number>;
 }
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const EPS = 1e-12;
-/** Kernels more than this many nats below the best contribute < 4e-18 each to a sum: skipped. */
-const LSE_CUTOFF = 40;
+/** Below this truncated mass, rejection sampling would waste draws: invert the CDF instead. */
+const REJECTION_MIN_MASS = 0.3;
 
-interface NumericKernels {
-  readonly kind: 'numeric';
-  readonly mus: Float64Array;
-  readonly sigmas: Float64Array;
-  /** Transformed (log, widened) bounds. */
-  readonly lo: number;
-  readonly hi: number;
-  readonly log: boolean;
-  /** 0 for continuous parameters. */
-  readonly step: number;
-  /** Original bounds, for snapping samples onto the grid. */
-  readonly low: number;
-  readonly high: number;
-  /** Continuous: −log σ − log √(2π) − log mass[lo, hi]. Discrete: log mass[lo, hi] per kernel. */
-  readonly logNorm: Float64Array;
-  /** Discrete only: kernels grouped by identical (mu, sigma). */
-  readonly groupOf: Int32Array;
-  readonly groupMu: Float64Array;
-  readonly groupSigma: Float64Array;
-  readonly groupLogNorm: Float64Array;
-}
-
-interface CategoricalKernels {
-  readonly kind: 'categorical';
-  readonly nChoices: number;
-  /** K × C row-major probabilities and their logs. */
-  readonly probs: Float64Array;
-  readonly logProbs: Float64Array;
-}
-
-type Kernels = NumericKernels | CategoricalKernels;
-
-/** Univariate bandwidths (v4.9): distance to the farther sorted neighbour, bounds as outer neighbours. */
-function univariateSigmas(mus: Float64Array, n: number, low: number, high: number, considerEndpoints: boolean): Float64Array {
-  const sorted = mus.slice(0, n).sort();
-  const at = (p: number): number => (p < 0 ? low : p >= n ? high : (sorted[p] as number));
-  const sortedSigma = new Float64Array(n);
-  for (let p = 0; p < n; p++) sortedSigma[p] = Math.max(at(p) - at(p - 1), at(p + 1) - at(p));
+/**
+ * Univariate bandwidths (v4.9): distance to the farther sorted neighbour, bounds as outer neighbours;
+ * without endpoints the extreme kernels use their inner gap. Equal mus take the sorted positions of
+ * their run in observation order (a stable argsort).
+ */
+function univariateSigmas(mus: Float64Array, n: number, low: number, high: number, considerEndpoints: boolean, ws: Workspace, out: Float64Array): void {
+  const sorted = ws.f64('sorted', n);
+  sorted.set(mus.subarray(0, n));
+  sortFloat64(sorted, n);
+  const sortedSigma = ws.f64('sortedSigma', n);
+  for (let p = 0; p < n; p++) {
+    const mu = sorted[p] as number;
+    const left = p === 0 ? low : (sorted[p - 1] as number);
+    const right = p === n - 1 ? high : (sorted[p + 1] as number);
+    sortedSigma[p] = Math.max(mu - left, right - mu);
+  }
   if (!considerEndpoints && n >= 2) {
-    sortedSigma[0] = at(1) - at(0);
-    sortedSigma[n - 1] = at(n - 1) - at(n - 2);
+    sortedSigma[0] = (sorted[1] as number) - (sorted[0] as number);
+    sortedSigma[n - 1] = (sorted[n - 1] as number) - (sorted[n - 2] as number);
   }
-  // Back to observation order: equal mus take the positions of their run in index order (stable argsort).
-  const sigmas = new Float64Array(n);
-  const taken = new Int32Array(n);
+  const taken = ws.i32('taken', n);
   for (let i = 0; i < n; i++) {
-    const v = mus[i] as number;
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if ((sorted[mid] as number) < v) a = mid + 1;
-      else b = mid;
-    }
-    sigmas[i] = sortedSigma[a + (taken[a] as number)] as number;
-    taken[a] = (taken[a] as number) + 1;
+    const p = lowerBound(sorted, n, mus[i] as number);
+    out[i] = sortedSigma[p + (taken[p] as number)] as number;
+    taken[p] = (taken[p] as number) + 1;
   }
-  return sigmas;
 }
 
-function numericKernels(obs: Float64Array, d: Distribution & { type: 'float' | 'int' }, dim: number, p: ParzenEstimatorParameters): NumericKernels {
+function numericKernels(
+  obs: Float64Array,
+  d: FloatDistribution | IntDistribution,
+  dim: number,
+  p: ParzenEstimatorParameters,
+  ws: Workspace,
+  slot: number,
+): NumericKernels {
   const n = obs.length;
   const step = d.step ?? 0;
   let lo = d.low - step / 2;
@@ -99,131 +75,109 @@ function numericKernels(obs: Float64Array, d: Distribution & { type: 'float' | '
     lo = Math.log(lo);
     hi = Math.log(hi);
   }
-  const mus = new Float64Array(n + 1);
+  const K = n + 1;
+  const mus = ws.f64(`mus${slot}`, K);
+  const sigmas = ws.f64(`sigmas${slot}`, K);
   for (let i = 0; i < n; i++) mus[i] = d.log ? Math.log(obs[i] as number) : (obs[i] as number);
-  let sigmas: Float64Array;
-  if (p.multivariate) {
-    sigmas = new Float64Array(n).fill(0.2 * Math.max(n, 1) ** (-1 / (dim + 4)) * (hi - lo));
-  } else {
-    sigmas = univariateSigmas(mus, n, lo, hi, p.considerEndpoints);
-  }
+  if (p.multivariate) sigmas.fill(0.2 * Math.max(n, 1) ** (-1 / (dim + 4)) * (hi - lo));
+  else univariateSigmas(mus, n, lo, hi, p.considerEndpoints, ws, sigmas);
   const maxSigma = hi - lo;
   const minSigma = p.considerMagicClip ? (hi - lo) / Math.min(100, n + 2) : EPS;
-  const allSigmas = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) allSigmas[i] = Math.min(Math.max(sigmas[i] as number, minSigma), maxSigma);
+  for (let i = 0; i < n; i++) sigmas[i] = Math.min(Math.max(sigmas[i] as number, minSigma), maxSigma);
   mus[n] = 0.5 * (lo + hi);
-  allSigmas[n] = hi - lo;
+  sigmas[n] = hi - lo;
 
-  const K = n + 1;
-  const logNorm = new Float64Array(K);
-  let groupOf = new Int32Array(0);
-  const gMu: number[] = [];
-  const gSigma: number[] = [];
-  const gNorm: number[] = [];
+  const logMass = ws.f64(`logMass${slot}`, K);
+  let groupOf = ws.i32(`groupOf${slot}`, 0);
+  let groupMu = ws.f64(`groupMu${slot}`, 0);
+  let groupSigma = ws.f64(`groupSigma${slot}`, 0);
   if (step === 0) {
     for (let k = 0; k < K; k++) {
       const mu = mus[k] as number;
-      const s = allSigmas[k] as number;
-      logNorm[k] = -Math.log(s) - LOG_SQRT_2PI - logGaussMass((lo - mu) / s, (hi - mu) / s);
+      const s = sigmas[k] as number;
+      logMass[k] = logGaussMass((lo - mu) / s, (hi - mu) / s);
     }
   } else {
-    groupOf = new Int32Array(K);
-    const index = new Map<number, Map<number, number>>();
+    // Discrete masses are evaluated once per distinct (mu, sigma): integer observations repeat.
+    groupOf = ws.i32(`groupOf${slot}`, K);
+    const gMu = ws.f64(`gMu${slot}`, K);
+    const gSigma = ws.f64(`gSigma${slot}`, K);
+    const gMass = ws.f64(`gMass${slot}`, K);
+    // Groups sharing a mu are chained: head by mu in a Map, then nextSame[g] − 1 (0 ends the chain).
+    const head = new Map<number, number>();
+    const nextSame = ws.i32(`nextSame${slot}`, K);
+    let G = 0;
     for (let k = 0; k < K; k++) {
       const mu = mus[k] as number;
-      const s = allSigmas[k] as number;
-      let bySigma = index.get(mu);
-      if (bySigma === undefined) index.set(mu, (bySigma = new Map()));
-      let g = bySigma.get(s);
-      if (g === undefined) {
-        g = gMu.length;
-        bySigma.set(s, g);
-        gMu.push(mu);
-        gSigma.push(s);
-        gNorm.push(logGaussMass((lo - mu) / s, (hi - mu) / s));
+      const s = sigmas[k] as number;
+      let g = head.get(mu) ?? -1;
+      while (g >= 0 && gSigma[g] !== s) g = (nextSame[g] as number) - 1;
+      if (g < 0) {
+        g = G++;
+        gMu[g] = mu;
+        gSigma[g] = s;
+        gMass[g] = logGaussMass((lo - mu) / s, (hi - mu) / s);
+        nextSame[g] = (head.get(mu) ?? -1) + 1;
+        head.set(mu, g);
       }
       groupOf[k] = g;
-      logNorm[k] = gNorm[g] as number;
+      logMass[k] = gMass[g] as number;
     }
+    groupMu = gMu.subarray(0, G);
+    groupSigma = gSigma.subarray(0, G);
   }
-  return {
-    kind: 'numeric',
-    mus,
-    sigmas: allSigmas,
-    lo,
-    hi,
-    log: d.log,
-    step,
-    low: d.low,
-    high: d.high,
-    logNorm,
-    groupOf,
-    groupMu: Float64Array.from(gMu),
-    groupSigma: Float64Array.from(gSigma),
-    groupLogNorm: Float64Array.from(gNorm),
-  };
+  return { kind: 'numeric', mus, sigmas, lo, hi, log: d.log, step, low: d.low, high: d.high, logMass, groupOf, groupMu, groupSigma };
 }
 
-function categoricalKernels(obs: Float64Array, nChoices: number, priorWeight: number): CategoricalKernels {
-  const n = obs.length;
-  const K = n === 0 ? 1 : n + 1;
-  const probs = new Float64Array(K * nChoices);
-  if (n === 0) probs.fill(1 / nChoices);
-  else {
-    probs.fill(priorWeight / K);
-    for (let i = 0; i < n; i++) {
-      const j = i * nChoices + Math.trunc(obs[i] as number);
-      probs[j] = (probs[j] as number) + 1;
-    }
-    for (let k = 0; k < K; k++) {
-      let sum = 0;
-      for (let c = 0; c < nChoices; c++) sum += probs[k * nChoices + c] as number;
-      const div = sum === 0 ? 1 : sum;
-      for (let c = 0; c < nChoices; c++) probs[k * nChoices + c] = (probs[k * nChoices + c] as number) / div;
-    }
-  }
-  return { kind: 'categorical', nChoices, probs, logProbs: probs.map(Math.log) };
-}
-
-function mixtureWeights(n: number, p: ParzenEstimatorParameters): Float64Array {
+function mixtureWeights(n: number, p: ParzenEstimatorParameters, ws: Workspace): Float64Array {
   if (p.priorWeight < 0) {
     throw new EngineError('invalid-argument', `A non-negative value must be specified for prior_weight, but got ${p.priorWeight}.`);
   }
-  if (n === 0) return Float64Array.of(1);
-  const raw = Array.from(p.weights(n)).slice(0, n);
-  if (raw.some((w) => w < 0)) throw new EngineError('invalid-argument', `The \`weights\` function is not allowed to return negative values ${raw.join(', ')}. The argument of the \`weights\` function is ${n}.`);
-  const s = raw.reduce((a, b) => a + b, 0);
-  if (raw.length > 0 && s <= 0) throw new EngineError('invalid-argument', `The \`weight\` function is not allowed to return all-zero values. The argument of the \`weights\` function is ${n}.`);
-  if (!raw.every(Number.isFinite)) throw new EngineError('invalid-argument', `The \`weights\`function is not allowed to return infinite or NaN values. The argument of the \`weights\` function is ${n}.`);
-  const w = Float64Array.from([...raw, p.priorWeight]);
-  const total = s + p.priorWeight;
-  for (let k = 0; k < w.length; k++) w[k] = (w[k] as number) / total;
+  if (n === 0) return ws.f64('weights', 1).fill(1);
+  const raw = p.weights(n);
+  const w = ws.f64('weights', n + 1);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Number(raw[i]);
+    if (x < 0) throw new EngineError('invalid-argument', `The \`weights\` function is not allowed to return negative values. The argument of the \`weights\` function is ${n}.`);
+    if (!Number.isFinite(x)) throw new EngineError('invalid-argument', `The \`weights\`function is not allowed to return infinite or NaN values. The argument of the \`weights\` function is ${n}.`);
+    w[i] = x;
+    sum += x;
+  }
+  if (sum <= 0) throw new EngineError('invalid-argument', `The \`weight\` function is not allowed to return all-zero values. The argument of the \`weights\` function is ${n}.`);
+  w[n] = p.priorWeight;
+  const total = sum + p.priorWeight;
+  for (let k = 0; k <= n; k++) w[k] = (w[k] as number) / total;
   return w;
 }
 
 export class ParzenEstimator {
   readonly nKernels: number;
   readonly weights: Float64Array;
-  private readonly logWeights: Float64Array;
+  private readonly cumWeights: Float64Array;
   private readonly kernels: Kernels[];
-  private scratch = new Float64Array(0);
 
   /**
-   * @param observations internal values per parameter of `space`, all of the same length n (the trials
-   *   that contain every parameter), oldest first.
+   * @param observations internal values per parameter of `space`, all of length n (the trials that
+   *   contain every parameter), oldest first; categorical observations must stay unchanged while
+   *   the estimator is used.
+   * @param ws buffers to build in; the estimator is valid until `ws` builds another one.
    */
   constructor(
     observations: readonly Float64Array[],
     readonly space: readonly (readonly [string, Distribution])[],
     params: ParzenEstimatorParameters,
+    ws: Workspace = new Workspace(),
   ) {
     const n = observations[0]?.length ?? 0;
-    this.weights = mixtureWeights(n, params);
+    this.weights = mixtureWeights(n, params, ws);
     this.nKernels = this.weights.length;
-    this.logWeights = this.weights.map(Math.log);
+    this.cumWeights = ws.f64('cumWeights', this.nKernels);
+    let acc = 0;
+    for (let k = 0; k < this.nKernels; k++) this.cumWeights[k] = acc += this.weights[k] as number;
     this.kernels = space.map(([, d], i) => {
       const obs = observations[i] as Float64Array;
-      return d.type === 'categorical' ? categoricalKernels(obs, d.choices.length, params.priorWeight) : numericKernels(obs, d, space.length, params);
+      return d.type === 'categorical' ? new CategoricalKernels(d.choices.length, obs, params.priorWeight) : numericKernels(obs, d, space.length, params, ws, i);
     });
   }
 
@@ -246,26 +200,29 @@ export class ParzenEstimator {
     const K = this.nKernels;
     const active = new Int32Array(size);
     for (let s = 0; s < size; s++) {
-      const u = rng.float();
-      let acc = 0;
-      let k = 0;
-      for (; k < K - 1; k++) {
-        acc += this.weights[k] as number;
-        if (acc > u) break;
+      // First kernel whose cumulative weight exceeds u (numpy's choice with p=weights).
+      const u = rng.float() * (this.cumWeights[K - 1] as number);
+      let a = 0;
+      let b = K - 1;
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if ((this.cumWeights[mid] as number) > u) b = mid;
+        else a = mid + 1;
       }
-      active[s] = k;
+      active[s] = a;
     }
     return this.kernels.map((kern) => {
       const out = new Float64Array(size);
       for (let s = 0; s < size; s++) {
         const k = active[s] as number;
-        const u = rng.float();
         if (kern.kind === 'categorical') {
+          const u = rng.float();
           const C = kern.nChoices;
+          const probs = kern.probs;
           let acc = 0;
           let c = 0;
           for (; c < C - 1; c++) {
-            acc += kern.probs[k * C + c] as number;
+            acc += probs[k * C + c] as number;
             if (!(acc < u)) break;
           }
           out[s] = c;
@@ -273,7 +230,16 @@ export class ParzenEstimator {
         }
         const mu = kern.mus[k] as number;
         const sigma = kern.sigmas[k] as number;
-        let x = truncnormPpf(u, (kern.lo - mu) / sigma, (kern.hi - mu) / sigma) * sigma + mu;
+        const a = (kern.lo - mu) / sigma;
+        const b = (kern.hi - mu) / sigma;
+        let z: number;
+        if ((kern.logMass[k] as number) > Math.log(REJECTION_MIN_MASS)) {
+          do z = rng.normal();
+          while (z < a || z > b);
+        } else {
+          z = truncnormPpf(rng.float(), a, b);
+        }
+        let x = z * sigma + mu;
         if (kern.log) x = Math.exp(x);
         if (kern.step !== 0) x = kern.low + roundHalfEven((x - kern.low) / kern.step) * kern.step;
         out[s] = x < kern.low ? kern.low : x > kern.high ? kern.high : x;
@@ -284,81 +250,7 @@ export class ParzenEstimator {
 
   /** Mixture log density at `size` points given per parameter (internal representation). */
   logPdf(samples: readonly Float64Array[], size: number): Float64Array {
-    const K = this.nKernels;
-    if (this.scratch.length < size * K) this.scratch = new Float64Array(size * K);
-    const acc = this.scratch;
-    for (let m = 0; m < size; m++) acc.set(this.logWeights, m * K);
-    this.kernels.forEach((kern, i) => {
-      const xs = samples[i] as Float64Array;
-      if (kern.kind === 'categorical') addCategorical(acc, kern, xs, size, K);
-      else if (kern.step === 0) addContinuous(acc, kern, xs, size, K);
-      else addDiscrete(acc, kern, xs, size, K);
-    });
-    const out = new Float64Array(size);
-    for (let m = 0; m < size; m++) {
-      const base = m * K;
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) if ((acc[base + k] as number) > max) max = acc[base + k] as number;
-      if (max === -Infinity) {
-        out[m] = -Infinity;
-        continue;
-      }
-      const floor = max - LSE_CUTOFF;
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const v = acc[base + k] as number;
-        if (v > floor) sum += Math.exp(v - max);
-      }
-      out[m] = max + Math.log(sum);
-    }
-    return out;
-  }
-}
-
-function addCategorical(acc: Float64Array, kern: CategoricalKernels, xs: Float64Array, size: number, K: number): void {
-  const C = kern.nChoices;
-  for (let m = 0; m < size; m++) {
-    const c = Math.trunc(xs[m] as number);
-    const base = m * K;
-    for (let k = 0; k < K; k++) acc[base + k] = (acc[base + k] as number) + (kern.logProbs[k * C + c] as number);
-  }
-}
-
-function addContinuous(acc: Float64Array, kern: NumericKernels, xs: Float64Array, size: number, K: number): void {
-  for (let m = 0; m < size; m++) {
-    const x = kern.log ? Math.log(xs[m] as number) : (xs[m] as number);
-    const base = m * K;
-    if (!(x >= kern.lo && x <= kern.hi)) {
-      for (let k = 0; k < K; k++) acc[base + k] = -Infinity;
-      continue;
-    }
-    for (let k = 0; k < K; k++) {
-      const z = (x - (kern.mus[k] as number)) / (kern.sigmas[k] as number);
-      acc[base + k] = (acc[base + k] as number) - 0.5 * z * z + (kern.logNorm[k] as number);
-    }
-  }
-}
-
-function addDiscrete(acc: Float64Array, kern: NumericKernels, xs: Float64Array, size: number, K: number): void {
-  const G = kern.groupMu.length;
-  const table = new Float64Array(G);
-  const done = new Uint8Array(size);
-  for (let m = 0; m < size; m++) {
-    if (done[m] === 1) continue;
-    const x = xs[m] as number;
-    const left = kern.log ? Math.log(x - kern.step / 2) : x - kern.step / 2;
-    const right = kern.log ? Math.log(x + kern.step / 2) : x + kern.step / 2;
-    for (let g = 0; g < G; g++) {
-      const mu = kern.groupMu[g] as number;
-      const s = kern.groupSigma[g] as number;
-      table[g] = logGaussMass((left - mu) / s, (right - mu) / s) - (kern.groupLogNorm[g] as number);
-    }
-    // Apply to every candidate with this same value.
-    for (let m2 = m; m2 < size; m2++) {
-      if (done[m2] === 1 || xs[m2] !== x) continue;
-      done[m2] = 1;
-      const base = m2 * K;
-      for (let k = 0; k < K; k++) acc[base + k] = (acc[base + k] as number) + (table[kern.groupOf[k] as number] as number);
-    }
+    if (this.kernels.length === 1) return logPdf1D(this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size);
+    return logPdfJoint(this.kernels, this.weights, samples, size);
   }
 }

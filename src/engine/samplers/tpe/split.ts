@@ -16,8 +16,23 @@ export function hyperoptDefaultGamma(n: number): number {
   return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);
 }
 
-/** Empty for n = 0; ones for n < 25; else linspace(1/n, 1, n − 25) for the oldest, then 25 ones. */
+const weightsCache = new Map<number, Float64Array>();
+
+/**
+ * Empty for n = 0; ones for n < 25; else linspace(1/n, 1, n − 25) for the oldest, then 25 ones.
+ * The result is shared (memoised per n): do not modify it.
+ */
 export function defaultWeights(n: number): Float64Array {
+  let w = weightsCache.get(n);
+  if (w === undefined) {
+    if (weightsCache.size > 64) weightsCache.clear();
+    w = computeDefaultWeights(n);
+    weightsCache.set(n, w);
+  }
+  return w;
+}
+
+function computeDefaultWeights(n: number): Float64Array {
   const w = new Float64Array(n).fill(1);
   if (n < 25) return w;
   const m = n - 25;
@@ -51,22 +66,32 @@ function prunedKey(t: FrozenTrial, maximize: boolean): [number, number] {
 }
 
 /**
- * Indices (into `keys`) of the k smallest keys; ties keep the earlier index, which reproduces a stable
- * sort followed by a slice. O(n·k) worst case with k ≤ 25.
+ * Marks in `below` the k entries of `idx[0..n)` with the smallest (key1, key2), ties keeping the
+ * earlier entry — the same set as a stable sort followed by a slice. O(n·k) worst case, k ≤ 25.
  */
-function smallestK(n: number, k: number, less: (i: number, j: number) => boolean): number[] {
-  const best: number[] = [];
-  if (k <= 0) return best;
+function markSmallest(idx: Int32Array, n: number, key1: Float64Array, key2: Float64Array, k: number, below: Uint8Array): void {
+  if (k <= 0) return;
+  const best = new Int32Array(k); // positions into idx, ordered by key
+  let size = 0;
   for (let i = 0; i < n; i++) {
-    if (best.length === k && !less(i, best[k - 1] as number)) continue;
-    let pos = best.length === k ? k - 1 : best.length;
-    while (pos > 0 && less(i, best[pos - 1] as number)) {
-      best[pos] = best[pos - 1] as number;
+    const a1 = key1[i] as number;
+    const a2 = key2[i] as number;
+    if (size === k) {
+      const w = best[k - 1] as number;
+      const b1 = key1[w] as number;
+      if (!(a1 < b1 || (a1 === b1 && a2 < (key2[w] as number)))) continue;
+    }
+    let pos = size === k ? k - 1 : size++;
+    while (pos > 0) {
+      const w = best[pos - 1] as number;
+      const b1 = key1[w] as number;
+      if (!(a1 < b1 || (a1 === b1 && a2 < (key2[w] as number)))) break;
+      best[pos] = w;
       pos--;
     }
     best[pos] = i;
   }
-  return best;
+  for (let j = 0; j < size; j++) below[idx[best[j] as number] as number] = 1;
 }
 
 /**
@@ -81,39 +106,42 @@ export function splitTrials(
   constraintsEnabled = false,
 ): Uint8Array {
   const maximize = direction === 'maximize';
-  const complete: number[] = [];
-  const pruned: number[] = [];
-  const infeasible: number[] = [];
-  for (let i = 0; i < trials.length; i++) {
+  const n = trials.length;
+  const below = new Uint8Array(n);
+  // Group g ∈ {0: COMPLETE, 1: PRUNED, 2: infeasible} occupies idx/k1/k2[g·n, g·n + count[g]).
+  const idx = new Int32Array(3 * n);
+  const k1 = new Float64Array(3 * n);
+  const k2 = new Float64Array(3 * n);
+  const count = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
     const t = trials[i] as FrozenTrial;
-    if (constraintsEnabled && infeasibleScore(t) > 0) infeasible.push(i);
-    else if (t.state === TrialState.COMPLETE) complete.push(i);
-    else if (t.state === TrialState.PRUNED) pruned.push(i);
+    let g: number;
+    let a: number;
+    let b = 0;
+    const violation = constraintsEnabled ? infeasibleScore(t) : 0;
+    if (violation > 0) {
+      g = 2;
+      a = violation;
+    } else if (t.state === TrialState.COMPLETE) {
+      g = 0;
+      const v = (t.values as readonly number[])[0] as number;
+      a = maximize ? -v : v;
+    } else if (t.state === TrialState.PRUNED) {
+      g = 1;
+      [a, b] = prunedKey(t, maximize);
+    } else continue;
+    const at = g * n + (count[g] as number);
+    idx[at] = i;
+    k1[at] = a;
+    k2[at] = b;
+    count[g] = (count[g] as number) + 1;
   }
-  const below = new Uint8Array(trials.length);
   let remaining = nBelow;
-
-  const cv = complete.map((i) => {
-    const v = (trials[i] as FrozenTrial).values?.[0] as number;
-    return maximize ? -v : v;
-  });
-  for (const j of smallestK(complete.length, Math.min(remaining, complete.length), (a, b) => (cv[a] as number) < (cv[b] as number))) {
-    below[complete[j] as number] = 1;
-  }
-  remaining = Math.max(0, remaining - Math.min(remaining, complete.length));
-
-  const pk = pruned.map((i) => prunedKey(trials[i] as FrozenTrial, maximize));
-  const pLess = (a: number, b: number): boolean => {
-    const x = pk[a] as [number, number];
-    const y = pk[b] as [number, number];
-    return x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]);
-  };
-  for (const j of smallestK(pruned.length, Math.min(remaining, pruned.length), pLess)) below[pruned[j] as number] = 1;
-  remaining = Math.max(0, remaining - Math.min(remaining, pruned.length));
-
-  const iv = infeasible.map((i) => infeasibleScore(trials[i] as FrozenTrial));
-  for (const j of smallestK(infeasible.length, Math.min(remaining, infeasible.length), (a, b) => (iv[a] as number) < (iv[b] as number))) {
-    below[infeasible[j] as number] = 1;
+  for (let g = 0; g < 3; g++) {
+    const c = count[g] as number;
+    const take = Math.min(remaining, c);
+    markSmallest(idx.subarray(g * n, g * n + c), c, k1.subarray(g * n, g * n + c), k2.subarray(g * n, g * n + c), take, below);
+    remaining -= take;
   }
   return below;
 }

@@ -12,13 +12,15 @@
  * one with the largest log l − log g (the first on ties; a NaN score wins, as with numpy's argmax).
  * All state is derived from the stored trials; random streams from (seed, trial number, parameters).
  */
-import { isSingle, toExternalRepr, toInternalRepr } from '../../distributions.ts';
+import { isSingle, toExternalRepr } from '../../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
 import { derivedRng, randomSeed } from '../numeric.ts';
 import { RandomSampler } from '../random.ts';
 import type { DirectionName, Sampler, SamplerStudy } from '../sampler.ts';
 import { intersectionSearchSpace } from '../search-space.ts';
+import { HistoryColumns } from './history-columns.ts';
 import { ParzenEstimator, type ParzenEstimatorParameters } from './parzen-estimator.ts';
+import { Workspace } from './workspace.ts';
 import { defaultGamma, defaultWeights, splitTrials } from './split.ts';
 
 export interface TPESamplerOptions {
@@ -52,6 +54,10 @@ export class TPESampler implements Sampler {
   private readonly random: RandomSampler;
   /** The split depends only on the history snapshot, which a trial reuses for all of its suggests. */
   private readonly splits = new WeakMap<readonly FrozenTrial[], SplitCache>();
+  private readonly columns = new HistoryColumns();
+  private readonly obsWs = new Workspace();
+  private readonly belowWs = new Workspace();
+  private readonly aboveWs = new Workspace();
 
   constructor(opts: TPESamplerOptions = {}) {
     this.seed = opts.seed ?? randomSeed();
@@ -108,9 +114,9 @@ export class TPESampler implements Sampler {
     space: (readonly [string, Distribution])[],
   ): Record<string, ParamValue> {
     const below = this.split(direction, trials);
-    const [obsBelow, obsAbove] = observations(trials, below, space);
-    const l = new ParzenEstimator(obsBelow, space, this.parzen);
-    const g = new ParzenEstimator(obsAbove, space, this.parzen);
+    const [obsBelow, obsAbove] = observations(this.columns, trials, below, space, this.obsWs);
+    const l = new ParzenEstimator(obsBelow, space, this.parzen, this.belowWs);
+    const g = new ParzenEstimator(obsAbove, space, this.parzen, this.aboveWs);
     const rng = derivedRng(this.seed, 'tpe', trial.number, space.map(([name]) => name).join('\u0000'));
     const size = this.nEiCandidates;
     const candidates = l.sample(rng, size);
@@ -139,40 +145,41 @@ export class TPESampler implements Sampler {
 
 /**
  * Internal values of the trials holding every parameter of `space`, split by the below flags, in
- * number order. A trial's own distribution gives its internal value (a categorical index).
+ * number order (each trial's own distribution gives its internal value, e.g. a categorical index).
  */
 function observations(
+  columns: HistoryColumns,
   trials: readonly FrozenTrial[],
   below: Uint8Array,
   space: readonly (readonly [string, Distribution])[],
+  ws: Workspace,
 ): [Float64Array[], Float64Array[]] {
-  const names = space.map(([name]) => name);
-  const include = new Uint8Array(trials.length);
+  const cols = space.map(([name]) => columns.column(trials, name));
+  const include = ws.i32('include', trials.length);
   let nBelow = 0;
   let nAbove = 0;
   for (let i = 0; i < trials.length; i++) {
-    const params = (trials[i] as FrozenTrial).params;
-    if (!names.every((name) => name in params)) continue;
+    let missing = false;
+    for (let p = 0; p < cols.length && !missing; p++) missing = Number.isNaN((cols[p] as Float64Array)[i] as number);
+    if (missing) continue;
     include[i] = 1;
     if (below[i] === 1) nBelow++;
     else nAbove++;
   }
-  const b = names.map(() => new Float64Array(nBelow));
-  const a = names.map(() => new Float64Array(nAbove));
-  names.forEach((name, p) => {
-    const ob = b[p] as Float64Array;
-    const oa = a[p] as Float64Array;
+  const b: Float64Array[] = [];
+  const a: Float64Array[] = [];
+  cols.forEach((col, p) => {
+    const ob = ws.f64(`below${p}`, nBelow);
+    const oa = ws.f64(`above${p}`, nAbove);
     let ib = 0;
     let ia = 0;
     for (let i = 0; i < trials.length; i++) {
       if (include[i] !== 1) continue;
-      const t = trials[i] as FrozenTrial;
-      const d = t.distributions[name] as Distribution;
-      const v = t.params[name] as ParamValue;
-      const internal = d.type === 'categorical' ? toInternalRepr(d, v) : (v as number);
-      if (below[i] === 1) ob[ib++] = internal;
-      else oa[ia++] = internal;
+      if (below[i] === 1) ob[ib++] = col[i] as number;
+      else oa[ia++] = col[i] as number;
     }
+    b.push(ob);
+    a.push(oa);
   });
   return [b, a];
 }

@@ -13,6 +13,14 @@ const LOG_HALF = -Math.LN2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 const N_CHEB = ERFCX_CHEBYSHEV.length;
+/**
+ * In the central case of `logGaussMass`, an excluded tail beyond 9 standard deviations
+ * (Φ(−9) ≈ 1.1e-19) is not evaluated: it changes the log mass by less than 2.3e-19 in absolute
+ * terms, far below the rounding (~1e-16) of the log densities built from it, and skipping it saves
+ * most of the erfc calls when kernels are narrow relative to the range. Tail intervals (a > 0 or
+ * b ≤ 0) are always computed in full.
+ */
+const TAIL_NEGLIGIBLE = 9;
 
 /** erfcx(x) = exp(x²)·erfc(x) for x ≥ 0 (relative error ~1e-16). */
 export function erfcxNonNeg(x: number): number {
@@ -98,7 +106,9 @@ export function logGaussMass(a: number, b: number): number {
   if (b <= 0) return logDiff(logNdtr(b), logNdtr(a));
   if (a > 0) return logDiff(logNdtr(-a), logNdtr(-b));
   // Central: 1 − Φ(a) − Φ(−b) without cancelling against 1.
-  return Math.log1p(-ndtr(a) - ndtr(-b));
+  const left = a < -TAIL_NEGLIGIBLE ? 0 : ndtr(a);
+  const right = b > TAIL_NEGLIGIBLE ? 0 : ndtr(-b);
+  return Math.log1p(-left - right);
 }
 
 /** The x with log Φ(x) = y (y ≤ 0): Newton on log Φ, kept inside a shrinking bracket. */
