@@ -21,11 +21,21 @@ export function fromTfProbe(p: TfProbe): BackendProbe {
   return p.backend === 'webgpu' ? { backend: p.backend, available: p.available, detail, hardware: !p.software } : { backend: p.backend, available: p.available, detail };
 }
 
-/** The reason shown when training does not use WebGPU: WebGPU's own fallback entry first. */
-export function fallbackReason(choice: BackendChoice): string | null {
+/**
+ * The reason shown when training does not use WebGPU, in a user's words: what the WebGPU probe found
+ * (no API, no adapter, only a software adapter) when there is a probe, else tfjs's fallback entry.
+ */
+export function fallbackReason(choice: BackendChoice, webgpu?: TfProbe): string | null {
   if (choice.backend === 'webgpu') return null;
+  if (webgpu !== undefined) {
+    if (webgpu.available && webgpu.software) {
+      const a = webgpu.adapter ? ` (${[webgpu.adapter.vendor, webgpu.adapter.architecture].filter((x) => x !== '').join(' ')})` : '';
+      return `this browser offers only a software WebGPU adapter${a}, no hardware GPU`;
+    }
+    if (!webgpu.available) return `WebGPU is unavailable here: ${webgpu.reason}`;
+  }
   const gpu = choice.fallbacks.find((f) => f.backend === 'webgpu');
-  return gpu !== undefined ? `WebGPU: ${gpu.reason}` : (choice.fallbacks[0]?.reason ?? `WebGPU was not tried`);
+  return gpu !== undefined ? `WebGPU: ${gpu.reason}` : (choice.fallbacks[0]?.reason ?? 'WebGPU was not tried');
 }
 
 export class BackendStatus {
@@ -34,6 +44,7 @@ export class BackendStatus {
   #inUse = $state.raw<{ backend: BackendName; fallbackReason: string | null } | null>(null);
   #source = $state<'tfjs' | 'feature-detection'>('feature-detection');
   #probing: Promise<void> | null = null;
+  #webgpu: TfProbe | undefined;
   readonly #oracle: BackendOracle | null;
 
   constructor(oracle: BackendOracle | null = null) {
@@ -76,7 +87,8 @@ export class BackendStatus {
         this.#probes = probes.map(fromTfProbe);
         this.#source = 'tfjs';
         const choice = await this.#oracle.selectBackend();
-        this.reportInUse(choice.backend, fallbackReason(choice));
+        this.#webgpu = probes.find((p) => p.backend === 'webgpu');
+        this.reportInUse(choice.backend, fallbackReason(choice, this.#webgpu));
         return;
       } catch (err) {
         this.#error = `The training worker could not probe the backends (${err instanceof Error ? err.message : String(err)}); showing feature detection instead.`;
@@ -85,11 +97,17 @@ export class BackendStatus {
     try {
       this.#probes = await probeAll();
     } catch (err) {
-      this.#error = `Could not probe the tfjs backends: ${err instanceof Error ? err.message : String(err)}`;
+      const why = `Could not probe the tfjs backends: ${err instanceof Error ? err.message : String(err)}`;
+      this.#error = this.#error === null ? why : `${this.#error} ${why}`;
     }
   }
 
   reportInUse(backend: BackendName, fallbackReason: string | null): void {
     this.#inUse = { backend, fallbackReason };
+  }
+
+  /** What the training worker chose for a run (the run may prefer another backend than the default). */
+  reportChoice(choice: BackendChoice): void {
+    this.reportInUse(choice.backend, fallbackReason(choice, this.#webgpu));
   }
 }

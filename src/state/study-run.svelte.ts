@@ -24,7 +24,7 @@ import {
 } from '../study-config/index.ts';
 import type { TrialOutcome } from '../workers/train-client.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
-import { fallbackReason, type BackendStatus } from './backends.svelte.ts';
+import type { BackendStatus } from './backends.svelte.ts';
 import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs, trialFraction } from './run-support.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -193,7 +193,7 @@ export class StudyRun {
 
     const choice = await trainer.selectBackend(config.backend === 'auto' ? undefined : config.backend);
     this.#backend = choice;
-    this.#deps.backends?.reportInUse(choice.backend, fallbackReason(choice));
+    this.#deps.backends?.reportChoice(choice);
 
     this.#phase = 'simulating';
     const seeds = dataSeeds(config);

@@ -1,0 +1,102 @@
+/**
+ * Setup view (issue 5 item 2): the notebook configuration by default, invalid input flagged at its
+ * field with Start disabled, the configuration saved as JSON and loaded back, and a broken file refused
+ * with the reason.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { defaultStudyConfig } from '../../src/study-config/index.ts';
+import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+
+let served: Served;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seen: { errors: string[]; foreign: string[] };
+
+beforeAll(async () => {
+  served = await serveDev();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  seen = watch(context, served.url.replace(/\/$/, ''));
+  page = await context.newPage();
+  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  await page.getByTestId('start-study').waitFor({ timeout: 60_000 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+const errorAt = (p: string) => page.locator(`[data-testid="config-error"][data-path="${p}"]`);
+
+it('starts from the notebook configuration, valid', async () => {
+  expect(await page.locator('#cfg-nTrials').inputValue()).toBe('10');
+  expect(await page.locator('#cfg-epochs').inputValue()).toBe('10');
+  expect(await page.locator('[id="cfg-simulator.prior.A.mean"]').inputValue()).toBe('70.8');
+  expect(await page.locator('[id="cfg-searchSpace.summary_dim.low"]').inputValue()).toBe('4');
+  expect(await page.getByTestId('start-study').isDisabled()).toBe(false);
+  expect(await page.getByTestId('config-issues').count()).toBe(0);
+});
+
+it('flags invalid input at the field and blocks Start', async () => {
+  await page.locator('[id="cfg-simulator.prior.tau.sd"]').fill('-4');
+  await page.locator('[id="cfg-searchSpace.lr.low"]').fill('0.01');
+  await page.locator('[id="cfg-data.validationSets"]').fill('1');
+  await page.locator('[id="cfg-searchSpace.batch_size.choices"]').fill('16, 32, big');
+  expect(await page.getByTestId('start-study').isDisabled()).toBe(true);
+  expect(await page.locator('[id="cfg-simulator.prior.tau.sd"]').getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toContain('must be a finite number > 0, got -4');
+  expect(await errorAt('searchSpace.lr').textContent()).toContain('`low <= high` must hold, but got (low=0.01, high=0.001).');
+  expect(await errorAt('data.validationSets').textContent()).toContain('got 1');
+  expect(await errorAt('searchSpace.batch_size').textContent()).toContain('got NaN');
+  expect(await page.getByTestId('config-issues').textContent()).toMatch(/4 problems/);
+  await screenshot(page, 'setup-invalid');
+  // The list of problems moves focus to the field.
+  await page.getByTestId('config-issues').getByRole('button', { name: 'data.validationSets' }).click();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('cfg-data.validationSets');
+});
+
+it('a preset replaces the form and makes it valid again', async () => {
+  await page.getByTestId('preset-smoke').click();
+  expect(await page.getByTestId('start-study').isDisabled()).toBe(false);
+  expect(await page.locator('#cfg-nTrials').inputValue()).toBe('3');
+  expect(await page.locator('#cfg-epochs').inputValue()).toBe('2');
+});
+
+it('saves the configuration as JSON and loads it back', async () => {
+  await page.locator('#cfg-name').fill('saved-config');
+  await page.locator('#cfg-seed').fill('77');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-config').click()]);
+  const saved = JSON.parse(readFileSync((await dl.path())!, 'utf8'));
+  expect(dl.suggestedFilename()).toBe('saved-config.study.json');
+  expect(saved).toMatchObject({ version: 1, name: 'saved-config', seed: 77, nTrials: 3 });
+  await page.getByTestId('preset-notebook').click();
+  expect(await page.locator('#cfg-seed').inputValue()).toBe('2025');
+  const file = path.resolve('test-output/e2e-config.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(saved));
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.waitForFunction(() => (document.getElementById('cfg-seed') as HTMLInputElement | null)?.value === '77');
+  expect(await page.locator('#cfg-name').inputValue()).toBe('saved-config');
+});
+
+it('refuses a broken configuration file and says why', async () => {
+  const bad = { ...defaultStudyConfig(), epochs: 0, typo: true };
+  const file = path.resolve('test-output/e2e-bad-config.json');
+  writeFileSync(file, JSON.stringify(bad));
+  await page.getByTestId('file-input').setInputFiles(file);
+  const msg = page.getByText(/is not a valid study configuration/);
+  await msg.waitFor();
+  const text = await msg.textContent();
+  expect(text).toContain('epochs: must be an integer ≥ 1, got 0');
+  expect(text).toContain('typo: unknown key');
+  expect(await page.locator('#cfg-name').inputValue()).toBe('saved-config'); // unchanged
+});
+
+it('had no page errors and no foreign requests', () => {
+  expect(seen.errors).toEqual([]);
+  expect(seen.foreign).toEqual([]);
+});

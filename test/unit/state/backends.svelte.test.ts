@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendChoice, BackendProbe } from '../../../src/nn/backend.ts';
+import { BackendStatus, fallbackReason, fromTfProbe } from '../../../src/state/backends.svelte.ts';
+
+const SWIFTSHADER: BackendProbe = {
+  backend: 'webgpu', available: true, software: true, reason: 'available, software emulation (fallback adapter)',
+  adapter: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true },
+};
+const PROBES: BackendProbe[] = [
+  SWIFTSHADER,
+  { backend: 'webgl', available: true, software: true, reason: 'available, software emulation (SwiftShader)' },
+  { backend: 'wasm', available: true, software: false, reason: 'available' },
+  { backend: 'cpu', available: true, software: false, reason: 'available' },
+];
+const WASM_CHOICE: BackendChoice = {
+  backend: 'wasm',
+  fallbacks: [
+    { backend: 'webgpu', reason: "WebGPU adapter is a software fallback (vendor 'google', architecture 'swiftshader'): skipped" },
+    { backend: 'webgl', reason: 'WebGL renders in software (SwiftShader): skipped' },
+  ],
+};
+
+describe('backend wording', () => {
+  it('maps tfjs probes: WebGPU hardware only when not software', () => {
+    expect(fromTfProbe(SWIFTSHADER)).toEqual({ backend: 'webgpu', available: true, hardware: false, detail: 'software emulation (google swiftshader), no hardware GPU' });
+    expect(fromTfProbe({ ...SWIFTSHADER, software: false, adapter: { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false } }).hardware).toBe(true);
+    expect(fromTfProbe({ backend: 'webgpu', available: false, software: false, reason: 'navigator.gpu is undefined' })).toMatchObject({ available: false, detail: 'navigator.gpu is undefined' });
+    expect(fromTfProbe(PROBES[2]!)).toEqual({ backend: 'wasm', available: true, detail: 'initialized' });
+  });
+
+  it('explains a fallback from what the WebGPU probe found', () => {
+    expect(fallbackReason(WASM_CHOICE, SWIFTSHADER)).toBe('this browser offers only a software WebGPU adapter (google swiftshader), no hardware GPU');
+    expect(fallbackReason(WASM_CHOICE, { backend: 'webgpu', available: false, software: false, reason: 'requestAdapter() returned null' })).toBe(
+      'WebGPU is unavailable here: requestAdapter() returned null',
+    );
+    expect(fallbackReason(WASM_CHOICE)).toMatch(/^WebGPU: WebGPU adapter is a software fallback/);
+    expect(fallbackReason({ backend: 'webgpu', fallbacks: [] }, SWIFTSHADER)).toBeNull();
+  });
+});
+
+describe('BackendStatus', () => {
+  it('asks the training worker and reports the confirmed backend', async () => {
+    const s = new BackendStatus({ probeBackends: async () => PROBES, selectBackend: async () => WASM_CHOICE });
+    expect(s.plan).toBeNull();
+    await s.load();
+    expect(s.source).toBe('tfjs');
+    expect(s.probes?.map((p) => p.backend)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(s.hasGpu).toBe(false);
+    expect(s.plan).toEqual({ backend: 'wasm', confirmed: true, fallbackReason: 'this browser offers only a software WebGPU adapter (google swiftshader), no hardware GPU' });
+  });
+
+  it('recognises a hardware GPU', async () => {
+    const gpu = { ...SWIFTSHADER, software: false };
+    const s = new BackendStatus({ probeBackends: async () => [gpu, ...PROBES.slice(1)], selectBackend: async () => ({ backend: 'webgpu', fallbacks: [] }) });
+    await s.load();
+    expect(s.hasGpu).toBe(true);
+    expect(s.plan).toEqual({ backend: 'webgpu', fallbackReason: null, confirmed: true });
+  });
+
+  it('says so when the worker cannot probe, and probes once', async () => {
+    let calls = 0;
+    const s = new BackendStatus({
+      probeBackends: async () => {
+        calls++;
+        throw new Error('could not load the worker script');
+      },
+      selectBackend: async () => WASM_CHOICE,
+    });
+    await Promise.all([s.load(), s.load()]);
+    expect(calls).toBe(1);
+    expect(s.error).toMatch(/could not load the worker script/);
+  });
+});
