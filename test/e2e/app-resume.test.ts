@@ -1,0 +1,76 @@
+/**
+ * Closing the tab mid-study and cancelling (issue 5 item 3), in headless Chromium with the real
+ * workers and IndexedDB: a reload in the middle of a trial continues the study from the next trial,
+ * marks the interrupted one and keeps every completed trial; Cancel ends the running trial as FAIL and
+ * leaves a study that the library can continue.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+
+let served: Served;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seen: { errors: string[]; foreign: string[] };
+
+beforeAll(async () => {
+  served = await serveDev();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  seen = watch(context, served.url.replace(/\/$/, ''));
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+const rows = () => page.locator('[data-testid="trial-state-table"] tbody tr');
+const states = () => rows().evaluateAll((r) => r.map((x) => x.getAttribute('data-state')));
+
+async function startSmoke(name: string): Promise<void> {
+  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  await page.getByTestId('preset-smoke').click();
+  await page.locator('#cfg-name').fill(name);
+  await page.getByTestId('start-study').click();
+  await page.waitForURL(/#\/run\/\d+$/);
+}
+
+it('continues after a reload in the middle of a trial, with the interrupted trial marked', { timeout: 900_000 }, async () => {
+  await startSmoke('resume-me');
+  const runUrl = page.url();
+  await page.locator('[data-testid="trial-state-table"] tr[data-state="COMPLETE"]').first().waitFor({ timeout: 400_000 });
+  await page.getByRole('heading', { name: 'Trial 1' }).waitFor({ timeout: 60_000 });
+  const completed = await rows().first().innerText();
+  await page.reload({ waitUntil: 'commit' });
+  // The tab comes back to the same study and continues it on its own.
+  await page.waitForURL(runUrl);
+  await page.getByText(/trial 1 was interrupted and marked as failed/).waitFor({ timeout: 180_000 });
+  await page.locator('[data-testid="run-status"][data-phase="training"]').waitFor({ timeout: 120_000 });
+  await page.getByRole('heading', { name: 'Trial 2' }).waitFor({ timeout: 120_000 });
+  await screenshot(page, 'run-resumed');
+  await page.locator('[data-testid="run-status"][data-phase="finished"]').waitFor({ timeout: 400_000 });
+  expect(await states()).toEqual(['COMPLETE', 'FAIL', 'COMPLETE']);
+  expect(await rows().nth(1).innerText()).toMatch(/interrupted \(tab closed\)/);
+  expect(await rows().first().innerText()).toBe(completed);
+});
+
+it('cancel ends the running trial as failed and leaves a study the library can continue', { timeout: 600_000 }, async () => {
+  await startSmoke('cancel-me');
+  await page.getByText(/Epoch \d of 2/).first().waitFor({ timeout: 300_000 });
+  await page.getByTestId('cancel-run').click();
+  await page.locator('[data-testid="run-status"][data-phase="cancelled"]').waitFor({ timeout: 60_000 });
+  expect(await states()).toEqual(['FAIL']);
+  expect(await rows().first().innerText()).toMatch(/cancelled/);
+  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  const row = page.locator('[data-testid="study-row"][data-study="cancel-me"]');
+  await row.waitFor();
+  expect(await row.getByRole('button', { name: 'Continue' }).count()).toBe(1);
+  expect(await row.textContent()).toMatch(/1\s*\/\s*3/);
+});
+
+it('had no page errors and no foreign requests', () => {
+  expect(seen.errors).toEqual([]);
+  expect(seen.foreign).toEqual([]);
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { defaultStudyConfig, smokeStudyConfig } from '../../../src/study-config/index.ts';
+import { parseChoices, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
+
+describe('SetupDraft', () => {
+  it('starts valid with the notebook configuration', () => {
+    const d = new SetupDraft();
+    expect(d.valid).toBe(true);
+    expect(d.issues).toEqual([]);
+    expect(d.validation).toEqual({ config: defaultStudyConfig() });
+  });
+
+  it('re-validates on every edit and reports errors at their path', () => {
+    const d = new SetupDraft();
+    d.config.simulator.prior.tau.sd = -1;
+    d.config.epochs = 0;
+    expect(d.valid).toBe(false);
+    expect(d.error('simulator.prior.tau.sd')).toBe('must be a finite number > 0, got -1');
+    expect(d.error('simulator.prior.tau', true)).toBe('must be a finite number > 0, got -1');
+    expect(d.error('simulator.prior.tau')).toBeNull();
+    expect(d.error('epochs')).toBe('must be an integer ≥ 1, got 0');
+    d.config.simulator.prior.tau.sd = 40;
+    d.config.epochs = 3;
+    expect(d.valid).toBe(true);
+  });
+
+  it('builds num_obs, contamination and timeout from their editing controls', () => {
+    const d = new SetupDraft();
+    d.numObsMode = 'range';
+    d.numObs.min = 900;
+    d.numObs.max = 100;
+    d.contaminationOn = true;
+    d.contamination = 0.1;
+    d.timeoutOn = true;
+    d.timeout = 60;
+    expect(d.raw.simulator.numObs).toEqual({ min: 900, max: 100 });
+    expect(d.error('simulator.numObs.min')).toBe('must be ≤ max, got min=900, max=100');
+    d.numObs.max = 1000;
+    expect(d.valid).toBe(true);
+    const c = 'config' in d.validation ? d.validation.config : null;
+    expect(c?.simulator.contamination).toBe(0.1);
+    expect(c?.timeout).toBe(60);
+  });
+
+  it('parses categorical choices typed as text and flags what is not a number', () => {
+    expect(parseChoices('16, 32;64  128')).toEqual([16, 32, 64, 128]);
+    expect(parseChoices('1e-3, .5')).toEqual([0.001, 0.5]);
+    expect(parseChoices('16, big')[1]).toBeNaN();
+    const d = new SetupDraft();
+    d.choices.batch_size = '16, 32, 32';
+    expect(d.error('searchSpace.batch_size', true)).toBe('duplicate choice 32');
+    d.choices.batch_size = '';
+    expect(d.error('searchSpace.batch_size.choices')).toBe('The `choices` must contain one or more elements.');
+  });
+
+  it('switches a hyperparameter between distribution types keeping its range', () => {
+    const d = new SetupDraft();
+    d.setType('summary_dim', 'categorical');
+    expect(d.config.searchSpace.summary_dim).toEqual({ type: 'categorical', choices: [4, 32] });
+    expect(d.choices.summary_dim).toBe('4, 32');
+    d.setType('summary_dim', 'int');
+    expect(d.config.searchSpace.summary_dim).toEqual({ type: 'int', low: 4, high: 32, log: false, step: 1 });
+    d.setType('batch_size', 'int');
+    expect(d.config.searchSpace.batch_size).toEqual({ type: 'int', low: 16, high: 128, log: false, step: 1 });
+    d.setType('num_seeds', 'float');
+    expect(d.error('searchSpace.num_seeds.type')).toMatch(/must be "int" or "categorical"/);
+  });
+
+  it('switches pruners with their Optuna defaults', () => {
+    const d = new SetupDraft();
+    d.setPruner('median');
+    expect(d.config.pruner).toEqual({ type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 });
+    d.setPruner('successive-halving');
+    expect(d.config.pruner).toMatchObject({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4 });
+    expect(d.valid).toBe(true);
+  });
+
+  it('loads a configuration file only when it is valid, and saves what it loaded', () => {
+    const d = new SetupDraft();
+    const smoke = smokeStudyConfig();
+    expect(d.loadJson('{"version": 1', 'x.json')).toBe(false);
+    expect(d.loadError).toMatch(/^x\.json is not a valid study configuration \(nothing was changed\):\n\(root\): not valid JSON/);
+    expect(d.loadJson(JSON.stringify({ ...smoke, epochs: -2 }), 'bad.json')).toBe(false);
+    expect(d.loadError).toContain('epochs: must be an integer ≥ 1, got -2');
+    expect(d.config.nTrials).toBe(10);
+    expect(d.loadJson(JSON.stringify(smoke), 'smoke.json')).toBe(true);
+    expect(d.loadError).toBeNull();
+    expect(JSON.parse(d.toJson())).toEqual(smoke);
+  });
+
+  it('prefills from a library study, keeping an imported study’s name so it can be continued', () => {
+    const d = new SetupDraft();
+    d.openStudy(4, 'from-optuna', null);
+    expect(d.fromStudy).toEqual({ studyId: 4, name: 'from-optuna', hasConfig: false });
+    expect(d.config.name).toBe('from-optuna');
+    d.openStudy(5, 'mine', smokeStudyConfig());
+    expect(d.config.name).toBe('mine (new)');
+    expect(d.config.nTrials).toBe(3);
+    d.loadPreset('notebook');
+    expect(d.config.name).toBe('mine (new)');
+    expect(d.config.nTrials).toBe(10);
+  });
+});
