@@ -15,6 +15,7 @@ import { BackendStatus } from './state/backends.svelte.ts';
 import { StudyLibrary } from './state/library.svelte.ts';
 import { Router } from './state/router.svelte.ts';
 import { SetupDraft } from './state/setup-draft.svelte.ts';
+import { webRunLock } from './state/run-lock.ts';
 import { SimulationRun } from './state/simulation-run.svelte.ts';
 import { StudyResults } from './state/study-results.svelte.ts';
 import { StudyRun } from './state/study-run.svelte.ts';
@@ -44,7 +45,8 @@ async function boot(el: HTMLElement): Promise<void> {
   const router = new Router();
   const backends = new BackendStatus(trainer);
   const library = new StudyLibrary(storage, models);
-  const run = new StudyRun({ storage, pool, trainer, networks: models, backends, markActive: rememberActiveRun });
+  const lock = webRunLock();
+  const run = new StudyRun({ storage, pool, trainer, networks: models, backends, markActive: rememberActiveRun, lock });
   const app: AppContext = {
     router,
     backends,
@@ -52,7 +54,7 @@ async function boot(el: HTMLElement): Promise<void> {
     storage,
     library,
     run,
-    workbench: new Workbench({ storage, library, run, router, backends }),
+    workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient()),
     setup: new SetupDraft(storage),
   };

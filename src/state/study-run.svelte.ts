@@ -26,6 +26,7 @@ import type { TrialOutcome } from '../workers/train-client.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
 import type { BackendStatus } from './backends.svelte.ts';
 import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs, trialFraction } from './run-support.ts';
+import type { RunLock } from './run-lock.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
 
@@ -49,6 +50,8 @@ export interface StudyRunDeps {
   backends?: BackendStatus;
   /** Remembers which study this tab runs, so a reload can continue it (null: forget). */
   markActive?: (studyId: number | null) => void;
+  /** Keeps two tabs from running the same study. */
+  lock?: RunLock;
 }
 
 export type RunPhase = 'idle' | 'starting' | 'simulating' | 'training' | 'finished' | 'cancelled' | 'failed';
@@ -141,6 +144,13 @@ export class StudyRun {
     const controller = new AbortController();
     this.#controller = controller;
     this.#reset(studyId);
+    const release = this.#deps.lock === undefined ? () => undefined : await this.#deps.lock.acquire(studyId);
+    if (release === null) {
+      this.#phase = 'failed';
+      this.#error = 'This study is running in another tab of this browser; watch it there or close that tab first.';
+      this.#controller = null;
+      return;
+    }
     this.#deps.markActive?.(studyId);
     this.#ticker = setInterval(() => (this.#now = performance.now()), 1000);
     try {
@@ -155,6 +165,7 @@ export class StudyRun {
       this.#live = null;
       this.#controller = null;
       this.#deps.markActive?.(null);
+      release();
       if (this.#studyId !== null) await this.#refresh().catch(() => undefined);
     }
   }

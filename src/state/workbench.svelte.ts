@@ -8,6 +8,7 @@ import { demoPresetFor, PRESETS, validateStudyConfig, formatIssues, type PresetN
 import type { BackendStatus } from './backends.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
+import type { RunLock } from './run-lock.ts';
 import { createStudyFromConfig, setStudyConfig, type LibraryStorage } from './study-meta.ts';
 import type { StudyRun } from './study-run.svelte.ts';
 
@@ -45,6 +46,7 @@ export class Workbench {
       run: StudyRun;
       router: Router;
       backends: BackendStatus;
+      lock?: RunLock;
     },
   ) {}
 
@@ -103,6 +105,8 @@ export class Workbench {
   async resumeAfterReload(): Promise<number | null> {
     const id = activeRun();
     if (id === null || this.deps.run.active) return null;
+    // Another tab is running it (the marker is per origin, shared by tabs): leave it to that tab.
+    if ((await this.deps.lock?.held(id)) === true) return null;
     try {
       await this.deps.storage.getStudyNameFromId(id);
     } catch {

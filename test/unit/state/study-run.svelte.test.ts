@@ -214,6 +214,22 @@ describe('StudyRun', () => {
     }
   });
 
+  it('holds the study’s run lock while running, and refuses when another tab holds it', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    const events: string[] = [];
+    const locked = new StudyRun({
+      storage, pool, trainer, networks: { save: async () => undefined },
+      lock: { acquire: async (s) => (events.push(`acquire ${s}`), () => void events.push(`release ${s}`)), held: async () => false },
+    });
+    await locked.run(id);
+    expect(locked.phase).toBe('finished');
+    expect(events).toEqual([`acquire ${id}`, `release ${id}`]);
+    const busy = new StudyRun({ storage, pool, trainer, networks: { save: async () => undefined }, lock: { acquire: async () => null, held: async () => true } });
+    await busy.run(id);
+    expect(busy.phase).toBe('failed');
+    expect(busy.error).toMatch(/running in another tab/);
+  });
+
   it('refuses a study without a configuration, saying what to do', async () => {
     const study = await storage.createNewStudy([1], 'from-optuna');
     await run.run(study);

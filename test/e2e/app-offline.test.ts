@@ -1,0 +1,83 @@
+/**
+ * Offline (issue 5 item 6) on the production build served by `vite preview`: the service worker
+ * precaches every file of the build on the first visit; with the network cut, a reload still loads the
+ * app, simulates a data set and runs the smoke study to completion (workers and tfjs wasm from the
+ * cache). Nothing is requested from another origin and the CSP reports no violation.
+ */
+import path from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, screenshot, servePreview, watch, type Served } from './harness.ts';
+
+let served: Served;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seen: { errors: string[]; foreign: string[] };
+const csp: string[] = [];
+
+beforeAll(async () => {
+  await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
+  served = await servePreview();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  seen = watch(context, served.url.replace(/\/$/, ''));
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+}, 900_000);
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+it('precaches the whole build on the first visit', async () => {
+  await page.goto(served.url, { waitUntil: 'commit' });
+  await page.getByTestId('backend-name').waitFor({ timeout: 120_000 });
+  const cached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const manifest = (await (await fetch('precache-manifest.json')).json()) as { version: string; files: string[] };
+    for (let i = 0; i < 600; i++) {
+      const cache = await caches.open(`dmc-tune-${manifest.version}`);
+      const keys = await cache.keys();
+      if (keys.length >= manifest.files.length && navigator.serviceWorker.controller !== null) {
+        return { files: manifest.files, keys: keys.map((k) => new URL(k.url).pathname) };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the service worker did not finish precaching');
+  });
+  expect(cached.files.some((f) => /train\.worker-.*\.js$/.test(f))).toBe(true);
+  expect(cached.files.filter((f) => f.endsWith('.wasm'))).toHaveLength(3);
+  expect(cached.keys).toHaveLength(cached.files.length);
+});
+
+it('reloads and simulates with the network cut', async () => {
+  await context.setOffline(true);
+  await page.reload({ waitUntil: 'commit' });
+  await page.getByTestId('run-demo').waitFor({ timeout: 120_000 });
+  await page.getByTestId('backend-name').waitFor({ timeout: 120_000 });
+  await page.goto(served.url + '#/simulate', { waitUntil: 'commit' });
+  await page.getByTestId('simulate-button').click();
+  await page.getByTestId('simulation-result').waitFor({ timeout: 120_000 });
+});
+
+it('runs the smoke study to completion offline', { timeout: 900_000 }, async () => {
+  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  await page.getByTestId('preset-smoke').click();
+  await page.locator('#cfg-name').fill('offline-smoke');
+  await page.getByTestId('start-study').click();
+  await page.locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]').waitFor({ timeout: 800_000 });
+  await screenshot(page, 'run-offline');
+  expect(await page.getByTestId('run-status').getAttribute('data-phase')).toBe('finished');
+  expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');
+  await context.setOffline(false);
+});
+
+it('sent nothing to another origin and broke no CSP rule', () => {
+  expect(seen.foreign).toEqual([]);
+  expect(seen.errors).toEqual([]);
+  expect(csp).toEqual([]);
+});
