@@ -145,7 +145,9 @@ export class InMemoryStorage implements Storage {
     for (const [name, value] of Object.entries(internal)) {
       const d = distributions[name];
       if (d === undefined) throw new EngineError('invalid-argument', `Template param '${name}' has no distribution.`);
-      if (!contains(d, value)) throw new EngineError('invalid-argument', `Template param '${name}' value ${value} is not contained in ${distributionRepr(d)}.`);
+      // Optuna stores out-of-range numeric values (an enqueued fixed param only warns); only a categorical
+      // index outside its choices cannot be represented at all.
+      if (d.type === 'categorical' && !contains(d, value)) throw new EngineError('invalid-argument', `Template param '${name}' value ${value} is not contained in ${distributionRepr(d)}.`);
       const known = s.paramDistribution.get(name);
       if (known !== undefined) checkDistributionCompatibility(known, d);
       params[name] = toExternalRepr(d, value);

@@ -119,7 +119,10 @@ describe('InMemoryStorage', () => {
     expect(t.datetimeComplete).toBe('2024-05-01T10:00:05.000000');
     expect([...t.intermediateValues]).toEqual([[0, 0.5]]);
     expect(await code(s.createNewTrial(st, { paramsInternal: { z: 1 } }))).toBe('invalid-argument');
-    expect(await code(s.createNewTrial(st, { paramsInternal: { n: 20 }, distributions: { n: intDistribution(1, 8) } }))).toBe('invalid-argument');
+    // Out-of-range numeric values are stored as Optuna stores them (an enqueued fixed param only warns).
+    const outOfRange = await s.createNewTrial(st, { paramsInternal: { n: 20 }, distributions: { n: intDistribution(1, 8) } });
+    expect((await s.getTrial(outOfRange)).params).toEqual({ n: 20 });
+    expect(await code(s.createNewTrial(st, { paramsInternal: { opt: 5 }, distributions: { opt: c } }))).toBe('invalid-argument');
     // Cross-trial compatibility applies to templates too.
     expect(await code(s.createNewTrial(st, { paramsInternal: { opt: 0 }, distributions: { opt: categoricalDistribution(['x']) } }))).toBe(
       'invalid-distribution',
