@@ -102,6 +102,12 @@ const LSE_CUTOFF = 40;
 
 /** Reused work buffers (TPE builds two estimators per parameter per trial; no per-call garbage). */
 const pools: Float64Array[] = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
+const intPools: Int32Array[] = [0, 1, 2, 3].map(() => new Int32Array(1024));
+function intScratchOf(n: number, slot: number): Int32Array {
+  if ((intPools[slot] as Int32Array).length < n) intPools[slot] = new Int32Array(Math.max(n, 2 * (intPools[slot] as Int32Array).length));
+  return intPools[slot] as Int32Array;
+}
+
 function scratchOf(n: number, slot = 0): Float64Array {
   if ((pools[slot] as Float64Array).length < n) pools[slot] = new Float64Array(Math.max(n, 2 * (pools[slot] as Float64Array).length));
   return pools[slot] as Float64Array;
@@ -160,9 +166,8 @@ function discreteLogMixture(kern: NumericKernels, logW: Float64Array, x: number,
   return logSumExpRow(terms, 0, G);
 }
 
-export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array, size: number): Float64Array {
+export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
   const K = weights.length;
-  const out = new Float64Array(size);
   if (kern.kind === 'categorical') {
     const table = kern.mixture(weights);
     for (let m = 0; m < size; m++) out[m] = Math.log(table[Math.trunc(xs[m] as number)] as number);
@@ -188,30 +193,122 @@ export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array,
     }
     return out;
   }
+  return continuousLogMixture(kern, weights, xs, size, out);
+}
+
+/**
+ * One-parameter continuous mixture. With many kernels most are narrow (bandwidth clipped to
+ * range/100) and far from a given point; they are bucketed by mean so that only those within reach
+ * are evaluated: a narrow kernel is skipped when even its largest possible term (largest narrow
+ * constant, widest narrow sigma) is more than LSE_CUTOFF nats below a term already computed — the
+ * same tolerance as the log-sum-exp itself. Wide kernels (the prior among them) are always evaluated.
+ */
+function continuousLogMixture(kern: NumericKernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
+  const K = weights.length;
   const base = scratchOf(K, 1);
   const inv = scratchOf(K, 2);
+  let sigmaMin = Infinity;
   for (let k = 0; k < K; k++) {
     const s = kern.sigmas[k] as number;
-    base[k] = Math.log(weights[k] as number) - Math.log(s) - LOG_SQRT_2PI - (kern.logMass[k] as number);
+    base[k] = Math.log((weights[k] as number) / s) - LOG_SQRT_2PI - (kern.logMass[k] as number);
     inv[k] = 1 / s;
+    if (k < K - 1 && s < sigmaMin) sigmaMin = s;
   }
-  const terms = scratchOf(K);
+  const terms = scratchOf(K, 0);
+  const width = 1.5 * sigmaMin; // at large n most bandwidths sit at the magic-clip floor
+  const nb = Math.min(4096, Math.floor((kern.hi - kern.lo) / width));
+  if (!(K > 64 && nb >= 8)) {
+    for (let m = 0; m < size; m++) {
+      const x = kern.log ? Math.log(xs[m] as number) : (xs[m] as number);
+      if (!(x >= kern.lo && x <= kern.hi)) {
+        out[m] = -Infinity;
+        continue;
+      }
+      for (let k = 0; k < K; k++) {
+        const z = (x - (kern.mus[k] as number)) * (inv[k] as number);
+        terms[k] = (base[k] as number) - 0.5 * z * z;
+      }
+      out[m] = logSumExpRow(terms, 0, K);
+    }
+    return out;
+  }
+  // Counting sort of the narrow kernels (sigma ≤ width) into nb buckets over [lo, hi].
+  const bucketW = (kern.hi - kern.lo) / nb;
+  const start = intScratchOf(nb + 1, 0).fill(0, 0, nb + 1);
+  const bucketOf = intScratchOf(K, 1).fill(-1, 0, K);
+  const wide: number[] = [];
+  let narrowMaxBase = -Infinity;
+  for (let k = 0; k < K; k++) {
+    if (k === K - 1 || (kern.sigmas[k] as number) > width) {
+      wide.push(k);
+      continue;
+    }
+    const b = Math.min(nb - 1, Math.max(0, Math.floor(((kern.mus[k] as number) - kern.lo) / bucketW)));
+    bucketOf[k] = b;
+    start[b + 1] = (start[b + 1] as number) + 1;
+    if ((base[k] as number) > narrowMaxBase) narrowMaxBase = base[k] as number;
+  }
+  for (let b = 0; b < nb; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+  const fill = intScratchOf(nb, 2);
+  fill.set(start.subarray(0, nb));
+  const members = intScratchOf(K, 3);
+  for (let k = 0; k < K; k++) {
+    const b = bucketOf[k] as number;
+    if (b < 0) continue;
+    const at = fill[b] as number;
+    members[at] = k;
+    fill[b] = at + 1;
+  }
   for (let m = 0; m < size; m++) {
     const x = kern.log ? Math.log(xs[m] as number) : (xs[m] as number);
     if (!(x >= kern.lo && x <= kern.hi)) {
       out[m] = -Infinity;
       continue;
     }
-    for (let k = 0; k < K; k++) {
+    let n = 0;
+    let best = -Infinity;
+    for (const k of wide) {
       const z = (x - (kern.mus[k] as number)) * (inv[k] as number);
-      terms[k] = (base[k] as number) - 0.5 * z * z;
+      const t = (base[k] as number) - 0.5 * z * z;
+      terms[n++] = t;
+      if (t > best) best = t;
     }
-    out[m] = logSumExpRow(terms, 0, K);
+    // The kernels of x's own bucket first: they usually hold the largest term.
+    const bx = Math.min(nb - 1, Math.max(0, Math.floor((x - kern.lo) / bucketW)));
+    for (let j = start[bx] as number; j < (start[bx + 1] as number); j++) {
+      const k = members[j] as number;
+      const z = (x - (kern.mus[k] as number)) * (inv[k] as number);
+      const t = (base[k] as number) - 0.5 * z * z;
+      terms[n++] = t;
+      if (t > best) best = t;
+    }
+    // Reach of a narrow kernel: base − ½(d/width)² ≥ best − cutoff  ⇔  d ≤ width·√(2(base − best + cutoff)).
+    const slack = narrowMaxBase - best + LSE_CUTOFF;
+    if (slack > 0) {
+      const span = Math.ceil((width * Math.sqrt(2 * slack)) / bucketW);
+      const b0 = Math.max(0, bx - span);
+      const b1 = Math.min(nb - 1, bx + span);
+      for (let b = b0; b <= b1; b++) {
+        if (b === bx) continue;
+        for (let j = start[b] as number; j < (start[b + 1] as number); j++) {
+          const k = members[j] as number;
+          const z = (x - (kern.mus[k] as number)) * (inv[k] as number);
+          terms[n++] = (base[k] as number) - 0.5 * z * z;
+        }
+      }
+    }
+    out[m] = logSumExpRow(terms, 0, n);
   }
   return out;
 }
 
-export function logPdfJoint(kernels: readonly Kernels[], weights: Float64Array, samples: readonly Float64Array[], size: number): Float64Array {
+export function logPdfJoint(
+  kernels: readonly Kernels[],
+  weights: Float64Array,
+  samples: readonly Float64Array[],
+  size: number,
+  out: Float64Array,
+): Float64Array {
   const K = weights.length;
   const acc = scratchOf(size * K);
   for (let m = 0; m < size; m++) for (let k = 0; k < K; k++) acc[m * K + k] = Math.log(weights[k] as number);
@@ -250,7 +347,6 @@ export function logPdfJoint(kernels: readonly Kernels[], weights: Float64Array, 
       }
     }
   });
-  const out = new Float64Array(size);
   for (let m = 0; m < size; m++) out[m] = logSumExpRow(acc, m * K, K);
   return out;
 }

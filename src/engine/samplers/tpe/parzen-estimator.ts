@@ -156,6 +156,7 @@ export class ParzenEstimator {
   readonly weights: Float64Array;
   private readonly cumWeights: Float64Array;
   private readonly kernels: Kernels[];
+  private readonly ws: Workspace;
 
   /**
    * @param observations internal values per parameter of `space`, all of length n (the trials that
@@ -170,6 +171,7 @@ export class ParzenEstimator {
     ws: Workspace = new Workspace(),
   ) {
     const n = observations[0]?.length ?? 0;
+    this.ws = ws;
     this.weights = mixtureWeights(n, params, ws);
     this.nKernels = this.weights.length;
     this.cumWeights = ws.f64('cumWeights', this.nKernels);
@@ -195,10 +197,13 @@ export class ParzenEstimator {
     return k.probs;
   }
 
-  /** `size` draws in internal representation, one Float64Array per parameter. */
+  /**
+   * `size` draws in internal representation, one Float64Array per parameter (views into the
+   * estimator's workspace, valid until its next `sample` call).
+   */
   sample(rng: Rng, size: number): Float64Array[] {
     const K = this.nKernels;
-    const active = new Int32Array(size);
+    const active = this.ws.i32('active', size);
     for (let s = 0; s < size; s++) {
       // First kernel whose cumulative weight exceeds u (numpy's choice with p=weights).
       const u = rng.float() * (this.cumWeights[K - 1] as number);
@@ -211,8 +216,8 @@ export class ParzenEstimator {
       }
       active[s] = a;
     }
-    return this.kernels.map((kern) => {
-      const out = new Float64Array(size);
+    return this.kernels.map((kern, i) => {
+      const out = this.ws.f64(`draws${i}`, size);
       for (let s = 0; s < size; s++) {
         const k = active[s] as number;
         if (kern.kind === 'categorical') {
@@ -248,9 +253,13 @@ export class ParzenEstimator {
     });
   }
 
-  /** Mixture log density at `size` points given per parameter (internal representation). */
+  /**
+   * Mixture log density at `size` points given per parameter (internal representation); a view into
+   * the estimator's workspace, valid until its next `logPdf` call.
+   */
   logPdf(samples: readonly Float64Array[], size: number): Float64Array {
-    if (this.kernels.length === 1) return logPdf1D(this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size);
-    return logPdfJoint(this.kernels, this.weights, samples, size);
+    const out = this.ws.f64('logPdf', size);
+    if (this.kernels.length === 1) return logPdf1D(this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size, out);
+    return logPdfJoint(this.kernels, this.weights, samples, size, out);
   }
 }

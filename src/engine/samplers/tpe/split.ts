@@ -5,6 +5,7 @@
 import { lastStep } from '../../trial/frozen.ts';
 import { TrialState, type FrozenTrial } from '../../types.ts';
 import type { DirectionName } from '../sampler.ts';
+import { Workspace } from './workspace.ts';
 
 /** min(ceil(0.1·n), 25), computed with the same floating-point product as Python. */
 export function defaultGamma(n: number): number {
@@ -65,6 +66,9 @@ function prunedKey(t: FrozenTrial, maximize: boolean): [number, number] {
   return [-step, maximize ? -v : v];
 }
 
+/** Work buffers of splitTrials (synchronous, so one set suffices). */
+const ws = new Workspace();
+
 /**
  * Marks in `below` the k entries of `idx[0..n)` with the smallest (key1, key2), ties keeping the
  * earlier entry — the same set as a stable sort followed by a slice. O(n·k) worst case, k ≤ 25.
@@ -109,9 +113,9 @@ export function splitTrials(
   const n = trials.length;
   const below = new Uint8Array(n);
   // Group g ∈ {0: COMPLETE, 1: PRUNED, 2: infeasible} occupies idx/k1/k2[g·n, g·n + count[g]).
-  const idx = new Int32Array(3 * n);
-  const k1 = new Float64Array(3 * n);
-  const k2 = new Float64Array(3 * n);
+  const idx = ws.i32('idx', 3 * n);
+  const k1 = ws.f64('k1', 3 * n);
+  const k2 = ws.f64('k2', 3 * n);
   const count = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const t = trials[i] as FrozenTrial;

@@ -4,6 +4,7 @@ import { ParzenEstimator, type ParzenEstimatorParameters } from '../../../../../
 import { defaultWeights } from '../../../../../src/engine/samplers/tpe/split.ts';
 import type { Distribution } from '../../../../../src/engine/types.ts';
 import { Rng } from '../../../../../src/shared/rng.ts';
+import { logGaussMass, truncnormLogPdf } from '../../../../../src/engine/samplers/tpe/truncnorm.ts';
 
 const PARAMS: ParzenEstimatorParameters = {
   priorWeight: 1,
@@ -18,7 +19,7 @@ function univariate(d: Distribution, obs: number[], params = PARAMS): ParzenEsti
 }
 
 function logL(pe: ParzenEstimator, xs: number[]): number[] {
-  return Array.from(pe.logPdf([Float64Array.from(xs)], xs.length));
+  return Array.from(pe.logPdf([Float64Array.from(xs)], xs.length)); // copied: the result is a workspace view
 }
 
 function expectClose(actual: ArrayLike<number>, expected: number[], digits = 5): void {
@@ -155,7 +156,51 @@ describe('Parzen estimator: sampling', () => {
     // Categorical: kernel rows put 5/7 on choice 2 (two kernels) and 1/3 (prior): P(2) = (2·5/7 + 1/3)/3.
     const p2 = Array.from(c).filter((x) => x === 2).length / 2000;
     expect(p2).toBeCloseTo((2 * (5 / 7) + 1 / 3) / 3, 1);
-    // Same seed, same draws.
-    expect(pe.sample(Rng.fromSeed(1), 5)[0]).toEqual(pe.sample(Rng.fromSeed(1), 5)[0]);
+    // Same seed, same draws (results are workspace views: copy before drawing again).
+    const first = Array.from(pe.sample(Rng.fromSeed(1), 5)[0] as Float64Array);
+    const other = Array.from(pe.sample(Rng.fromSeed(2), 5)[0] as Float64Array);
+    expect(Array.from(pe.sample(Rng.fromSeed(1), 5)[0] as Float64Array)).toEqual(first);
+    expect(other).not.toEqual(first);
+  });
+});
+
+describe('Parzen estimator: many kernels', () => {
+  /** Brute-force mixture density from the kernels, for comparison with the optimised paths. */
+  function bruteForce(pe: ParzenEstimator, d: Distribution, x: number): number {
+    const { mus, sigmas } = pe.numericKernels(0);
+    let sum = 0;
+    for (let k = 0; k < pe.nKernels; k++) {
+      const mu = mus[k] as number;
+      const s = sigmas[k] as number;
+      if (d.type === 'categorical') throw new Error('numeric only');
+      const step = d.step ?? 0;
+      const lo = d.log ? Math.log(d.low - step / 2) : d.low - step / 2;
+      const hi = d.log ? Math.log(d.high + step / 2) : d.high + step / 2;
+      let logp: number;
+      if (step === 0) logp = truncnormLogPdf(d.log ? Math.log(x) : x, mu, s, lo, hi);
+      else {
+        const l = d.log ? Math.log(x - step / 2) : x - step / 2;
+        const r = d.log ? Math.log(x + step / 2) : x + step / 2;
+        logp = logGaussMass((l - mu) / s, (r - mu) / s) - logGaussMass((lo - mu) / s, (hi - mu) / s);
+      }
+      sum += (pe.weights[k] as number) * Math.exp(logp);
+    }
+    return Math.log(sum);
+  }
+
+  it('bucketed continuous and grouped discrete densities equal the brute-force mixture', () => {
+    const rng = Rng.fromSeed(11);
+    const cases: [Distribution, () => number, number[]][] = [
+      [floatDistribution(0.01, 0.3), () => (rng.float() < 0.5 ? rng.uniform(0.01, 0.05) : rng.uniform(0.01, 0.3)), [0.01, 0.011, 0.02, 0.1, 0.2999, 0.3]],
+      [floatDistribution(1e-4, 1, { log: true }), () => Math.exp(rng.uniform(Math.log(1e-4), 0)), [1e-4, 0.001, 0.5, 1]],
+      [intDistribution(4, 32), () => rng.int(4, 32), [4, 5, 17, 31, 32]],
+      [intDistribution(1, 1000, { log: true }), () => Math.round(Math.exp(rng.uniform(0, Math.log(1000)))) || 1, [1, 2, 50, 999, 1000]],
+    ];
+    for (const [d, gen, xs] of cases) {
+      const obs = Float64Array.from({ length: 900 }, gen);
+      const pe = univariate(d, Array.from(obs));
+      const got = logL(pe, xs);
+      xs.forEach((x, i) => expect(Math.abs((got[i] as number) - bruteForce(pe, d, x))).toBeLessThan(1e-9));
+    }
   });
 });
