@@ -15,7 +15,8 @@ import type { Rng } from '../../../shared/rng.ts';
 import { EngineError, type Distribution, type FloatDistribution, type IntDistribution } from '../../types.ts';
 import { roundHalfEven } from '../numeric.ts';
 import { lowerBound, sortFloat64 } from './sort.ts';
-import { CategoricalKernels, logPdf1D, logPdfJoint, type Kernels, type NumericKernels } from './parzen-density.ts';
+import { logPdf1D, logPdfJoint } from './parzen-density.ts';
+import { CategoricalKernels, type Kernels, type NumericKernels } from './parzen-kernels.ts';
 import { logGaussMass, truncnormPpf } from './truncnorm.ts';
 import { Workspace } from './workspace.ts';
 
