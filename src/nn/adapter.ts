@@ -6,7 +6,13 @@
  *   the training set; the inverse x·std + mean maps samples back;
  * - summary variables (B, N, 3): [rt, accuracy, condition] per trial, raw (−1 rows of non-crossing
  *   trials go in as they are);
- * - direct condition (B, 1): sqrt(num_obs), not standardized.
+ * - direct condition (B, 1): sqrt(num_obs), not standardized — the notebook's adapter
+ *   (`networks.md` §4). Opt-in (`fitStandardization(…, { condition: true })`): standardized with a fixed
+ *   mean/std of sqrt(num_obs) over the training sets, as BayesFlow's default adapter
+ *   (`ContinuousApproximator.build_adapter`, `.standardize()` on every key) does. Why offer it: the raw
+ *   value (22.4 at N = 500) is a large constant input to the velocity MLP; fitting even the data-free
+ *   velocity of 3 N(0, 1) parameters (MLP 2 × 64, Adam 5e-4, warmup + cosine, 1000 steps) reached a
+ *   loss of 1.97 with a constant condition 22 against 1.64 with 0 (optimum ≈ 1.571).
  *
  * Data sets with different num_obs (several simulator batches) can be combined: rows are padded with
  * zeros to the longest set in the mini-batch and a mask (B, Nmax) (1 real / 0 padding) is returned.
@@ -33,6 +39,16 @@ export interface SimBatch {
 export interface Standardization {
   readonly mean: Float64Array;
   readonly std: Float64Array;
+  /**
+   * Optional standardization of the direct condition sqrt(num_obs); absent ⇒ raw (notebook). A network
+   * trained with it must be stored and loaded with it.
+   */
+  readonly condition?: { readonly mean: number; readonly std: number };
+}
+
+export interface StandardizationOptions {
+  /** Also standardize the direct condition sqrt(num_obs) (default false: the notebook's raw value). */
+  condition?: boolean;
 }
 
 export class AdapterError extends Error {
@@ -131,25 +147,36 @@ function validateBatch(b: SimBatch, k: number): void {
   }
 }
 
-/** Per-parameter mean and std (ddof 1) over all data sets; a constant parameter gets std 1. */
-export function fitStandardization(input: SimBatch | readonly SimBatch[] | DataSets): Standardization {
+/**
+ * Per-parameter mean and std (ddof 1) over all data sets; a constant parameter gets std 1 (the guard of
+ * BayesFlow's Standardization layer, no division by 0). With `condition`, the same for sqrt(num_obs).
+ */
+export function fitStandardization(
+  input: SimBatch | readonly SimBatch[] | DataSets,
+  opts: StandardizationOptions = {},
+): Standardization {
   const sets = DataSets.from(input);
   if (sets.n < 2) throw new AdapterError(`fitStandardization: need at least 2 data sets, got ${sets.n}`);
   const p = sets.paramDim;
   const mean = new Float64Array(p);
   const std = new Float64Array(p);
   for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < sets.n; i++) s += sets.param(i, j);
-    const m = s / sets.n;
-    let ss = 0;
-    for (let i = 0; i < sets.n; i++) ss += (sets.param(i, j) - m) ** 2;
-    const sd = Math.sqrt(ss / (sets.n - 1));
-    mean[j] = m;
-    // Same guard as BayesFlow's Standardization layer (std 1 where the spread is 0): avoids dividing by 0.
-    std[j] = sd > 0 ? sd : 1;
+    const m = meanSd(sets.n, (i) => sets.param(i, j));
+    mean[j] = m.mean;
+    std[j] = m.std;
   }
-  return { mean, std };
+  if (!opts.condition) return { mean, std };
+  return { mean, std, condition: meanSd(sets.n, (i) => Math.sqrt(sets.numObs(i))) };
+}
+
+function meanSd(n: number, value: (i: number) => number): { mean: number; std: number } {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += value(i);
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (value(i) - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  return { mean, std: sd > 0 ? sd : 1 };
 }
 
 export function validateStandardization(s: Standardization, paramDim: number): void {
@@ -164,6 +191,11 @@ export function validateStandardization(s: Standardization, paramDim: number): v
   s.mean.forEach((v, j) => {
     if (!Number.isFinite(v)) throw new AdapterError(`standardization mean[${j}] must be finite, got ${v}`);
   });
+  if (s.condition !== undefined) {
+    const { mean, std } = s.condition;
+    if (!Number.isFinite(mean)) throw new AdapterError(`standardization condition.mean must be finite, got ${mean}`);
+    if (!(std > 0) || !Number.isFinite(std)) throw new AdapterError(`standardization condition.std must be > 0, got ${std}`);
+  }
 }
 
 /** Host-side network inputs for a list of data sets (one mini-batch). */
@@ -175,16 +207,21 @@ export interface HostInputs {
   readonly summary: Float32Array;
   /** (size, numObs) 1 real / 0 padding; null when every selected set has numObs rows. */
   readonly mask: Float32Array | null;
-  /** (size, 1) sqrt(num_obs). */
+  /** (size, 1) sqrt(num_obs), standardized when the standardization has a `condition` part. */
   readonly sqrtNumObs: Float32Array;
   /** (size, P) standardized parameters; null when no standardization is given. */
   readonly x1: Float32Array | null;
 }
 
+/**
+ * Host arrays for the selected data sets. `standardization` scales x1 and (if it has a condition part)
+ * the direct condition; `withParams: false` skips x1 (sampling, where the parameters are unknown).
+ */
 export function buildHostInputs(
   sets: DataSets,
   rows: ArrayLike<number>,
   standardization: Standardization | null,
+  withParams = true,
 ): HostInputs {
   const size = rows.length;
   if (size === 0) throw new AdapterError('buildHostInputs: no rows selected');
@@ -200,12 +237,13 @@ export function buildHostInputs(
     const ni = sets.numObs(i);
     sets.writeTrials(i, summary, r * numObs * SUMMARY_INPUT_DIM);
     if (mask !== null) mask.fill(1, r * numObs, r * numObs + ni);
-    sqrtNumObs[r] = Math.sqrt(ni);
+    const c = standardization?.condition;
+    sqrtNumObs[r] = c === undefined ? Math.sqrt(ni) : (Math.sqrt(ni) - c.mean) / c.std;
   }
   let x1: Float32Array | null = null;
-  if (standardization !== null) {
+  if (standardization !== null) validateStandardization(standardization, sets.paramDim);
+  if (standardization !== null && withParams) {
     const p = sets.paramDim;
-    validateStandardization(standardization, p);
     x1 = new Float32Array(size * p);
     for (let r = 0; r < size; r++) {
       for (let j = 0; j < p; j++) {

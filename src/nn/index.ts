@@ -22,6 +22,7 @@ export {
   AdapterError,
   type SimBatch,
   type Standardization,
+  type StandardizationOptions,
   type HostInputs,
   type AdaptedTensors,
 } from './adapter.ts';

@@ -68,7 +68,7 @@ export async function samplePosterior(
   for (let start = 0; start < sets.n; start += chunk) {
     opts.signal?.throwIfAborted();
     const end = Math.min(sets.n, start + chunk);
-    const conditions = await chunkConditions(approx, sets, start, end);
+    const conditions = await chunkConditions(approx, sets, standardization, start, end);
     const noise = baseNoise(opts.seed, start, end, s, p);
     const draws = tf.tidy(() => {
       const m = (end - start) * s;
@@ -92,7 +92,13 @@ export async function samplePosterior(
 }
 
 /** Conditions (end − start, 1 + summary_dim) for a range of data sets, computed in memory-bounded sub-chunks. */
-async function chunkConditions(approx: Approximator, sets: DataSets, start: number, end: number): Promise<tf.Tensor2D> {
+async function chunkConditions(
+  approx: Approximator,
+  sets: DataSets,
+  standardization: Standardization,
+  start: number,
+  end: number,
+): Promise<tf.Tensor2D> {
   const parts: tf.Tensor2D[] = [];
   const { numHeads, numInducingPoints } = approx.config;
   const n = sets.maxObs;
@@ -101,7 +107,7 @@ async function chunkConditions(approx: Approximator, sets: DataSets, start: numb
   while (i < end) {
     const size = Math.max(1, Math.min(end - i, Math.floor(SUMMARY_CHUNK_SCORES / perSet)));
     const rows = Int32Array.from({ length: size }, (_, k) => i + k);
-    const inputs = uploadInputs(buildHostInputs(sets, rows, null), sets.paramDim);
+    const inputs = uploadInputs(buildHostInputs(sets, rows, standardization, false), sets.paramDim);
     parts.push(approx.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, INFERENCE));
     disposeInputs(inputs);
     i += size;

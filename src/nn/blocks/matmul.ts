@@ -8,7 +8,8 @@
  * keeps every product untransposed. Other backends use the native op (transposed operands are free
  * there). Both strategies compute the same values; the strategy can be forced for tests and benchmarks.
  *
- * Batched attention products on wasm are split into per-slice 2-D XNNPACK products. The slices are
+ * Batched attention products on wasm can be split into per-slice 2-D XNNPACK products (off by default,
+ * see DEFAULT_SLICE_MIN_MACS; forced by the 'untransposed' strategy). The slices are
  * taken with `gather` (a C++ kernel copying only the slice) — not `unstack`/`slice`/`split`, which on
  * wasm copy the whole input once per slice (`Slice.js` reads it with readSync) — and reassembled with
  * `concat` (heap views). Gradients are custom and built from the same pieces, so tfjs never needs
@@ -20,7 +21,10 @@ export type MatMulStrategy = 'auto' | 'native' | 'untransposed';
 
 let strategy: MatMulStrategy = 'auto';
 
-/** 'auto' (default): untransposed gradients on wasm, native elsewhere. */
+/**
+ * 'auto' (default): on wasm untransposed Dense gradients (and sliced attention products above the
+ * slice threshold); native elsewhere. 'untransposed' forces both paths at every size (tests).
+ */
 export function setMatMulStrategy(s: MatMulStrategy): void {
   strategy = s;
 }
@@ -49,6 +53,21 @@ const linearUntransposed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)
 /** x (M, K) · w (K, N). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return untransposed() ? linearUntransposed(x, w) : tf.matMul(x, w);
+}
+
+/**
+ * Smallest per-slice product (multiply-adds) split on wasm under 'auto'. Default: never. Measured on
+ * the shared 2-core machine (load 7–15, so ±50 %): per (500×64)·(64×500) slice, XNNPACK took 3–6 ms
+ * against ~55 ms for the scalar batched kernel, but each `gather` took 2–7 ms and a whole training
+ * step (16 sets × 500 trials, e = 64) was slower sliced (68 s) than not (44 s); at N = 100 slicing
+ * was also no better. Kept selectable (`setSliceMinMacs`) for benchmarks on quieter machines.
+ */
+export const DEFAULT_SLICE_MIN_MACS = Number.POSITIVE_INFINITY;
+let sliceMinMacs = DEFAULT_SLICE_MIN_MACS;
+
+/** Threshold for slicing attention products on wasm ('auto'); Infinity disables slicing (benchmarks). */
+export function setSliceMinMacs(n: number): void {
+  sliceMinMacs = n;
 }
 
 /** Slice g of a rank-3 tensor as a 2-D tensor (gather copies only that slice). */
@@ -88,11 +107,13 @@ const batchedUntransposed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
  * a · bᵀ with b (…, N, K) when `transposeB`.
  */
 export function batchedMatMul<T extends tf.Tensor3D | tf.Tensor4D>(a: T, b: T, transposeB = false): T {
-  if (!untransposed()) return tf.matMul(a, b, false, transposeB) as T;
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  // Small slices ('auto' only): per-slice dispatch (a gather and a product each) costs more than it saves.
+  const small = strategy === 'auto' && m * k * (transposeB ? br : bc) < sliceMinMacs;
+  if (!untransposed() || small) return tf.matMul(a, b, false, transposeB) as T;
   return tf.tidy((): T => {
     const lead: number[] = a.shape.slice(0, -2);
-    const [m, k] = a.shape.slice(-2) as [number, number];
-    const [br, bc] = b.shape.slice(-2) as [number, number];
     const a3 = tf.reshape(a, [-1, m, k]) as tf.Tensor3D;
     let b3 = tf.reshape(b, [-1, br, bc]) as tf.Tensor3D;
     if (transposeB) b3 = swapLast(b3);

@@ -72,6 +72,11 @@ export interface FitOptions {
   onEpoch?: (r: EpochResult) => boolean | void | Promise<boolean | void>;
   /** Standardization of the inference variables; default approx.standardization, else fitted on train. */
   standardization?: Standardization;
+  /**
+   * When the standardization is fitted here: also standardize the direct condition sqrt(num_obs)
+   * (see adapter.ts; default false = the notebook's raw condition).
+   */
+  standardizeCondition?: boolean;
   /** Per-variable clip norm (default 1.5; null disables). */
   clipNorm?: number | null;
   /**
@@ -120,7 +125,10 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   if (!Number.isInteger(micro.train) || micro.train < 1) {
     throw new Error(`fit: microBatchSize must be a positive integer, got ${opts.microBatchSize}`);
   }
-  const standardization = opts.standardization ?? approx.standardization ?? fitStandardization(trainSets);
+  const standardization =
+    opts.standardization ??
+    approx.standardization ??
+    fitStandardization(trainSets, { condition: opts.standardizeCondition === true });
   approx.standardization = standardization;
 
   const numBatches = Math.ceil(trainSets.n / opts.batchSize);

@@ -43,6 +43,27 @@ describe('standardization (fixed, fitted on the training set, ddof 1)', () => {
     expect(() => fitStandardization(other)).toThrow(/at least 2/);
   });
 
+  it('opt-in: the direct condition sqrt(num_obs) standardized with its own mean/std (ddof 1)', () => {
+    const long = randomBatch(1, 8, 4, 2);
+    const sets = DataSets.from([tiny, long]); // num_obs 2, 2, 2, 8
+    const s = fitStandardization(sets, { condition: true });
+    const r = [Math.SQRT2, Math.SQRT2, Math.SQRT2, Math.sqrt(8)];
+    const m = r.reduce((a, b) => a + b, 0) / 4;
+    const sd = Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / 3);
+    expect(s.condition!.mean).toBeCloseTo(m, 14);
+    expect(s.condition!.std).toBeCloseTo(sd, 14);
+    const h = buildHostInputs(sets, [0, 3], s);
+    expect(h.sqrtNumObs[0]).toBeCloseTo((Math.SQRT2 - m) / sd, 6);
+    expect(h.sqrtNumObs[1]).toBeCloseTo((Math.sqrt(8) - m) / sd, 6);
+    // Default: the notebook's raw condition; a constant num_obs standardizes to 0.
+    expect(fitStandardization(sets).condition).toBeUndefined();
+    expect(buildHostInputs(sets, [3], fitStandardization(sets)).sqrtNumObs[0]).toBeCloseTo(Math.sqrt(8), 6);
+    const fixed = fitStandardization(tiny, { condition: true });
+    expect(fixed.condition).toEqual({ mean: Math.SQRT2, std: 1 });
+    expect(buildHostInputs(DataSets.from(tiny), [1], fixed).sqrtNumObs[0]).toBe(0);
+    expect(() => buildHostInputs(sets, [0], { ...s, condition: { mean: 0, std: 0 } })).toThrow(/condition.std must be > 0, got 0/);
+  });
+
   it('inverse maps standardized values back (in parameter order)', () => {
     const s = fitStandardization(tiny);
     const h = buildHostInputs(DataSets.from(tiny), [0, 1, 2], s);
