@@ -105,7 +105,9 @@ export class Workbench {
   async resumeAfterReload(): Promise<number | null> {
     const id = activeRun();
     if (id === null || this.deps.run.active) return null;
-    // Another tab is running it (the marker is per origin, shared by tabs): leave it to that tab.
+    // Another tab is running it (the marker is per origin, shared by tabs): leave it to that tab. Right
+    // after a reload the unloaded page may still hold the lock for a moment, so wait a little first.
+    for (let i = 0; i < 20 && (await this.deps.lock?.held(id)) === true; i++) await new Promise((r) => setTimeout(r, 250));
     if ((await this.deps.lock?.held(id)) === true) return null;
     try {
       await this.deps.storage.getStudyNameFromId(id);

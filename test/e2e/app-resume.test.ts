@@ -46,7 +46,9 @@ it('continues after a reload in the middle of a trial, with the interrupted tria
   await page.reload({ waitUntil: 'commit' });
   // The tab comes back to the same study and continues it on its own.
   await page.waitForURL(runUrl);
-  await page.getByText(/trial 1 was interrupted and marked as failed/).waitFor({ timeout: 180_000 });
+  const notice = page.getByTestId('interrupted-notice');
+  await notice.waitFor({ timeout: 180_000 });
+  expect(await notice.innerText()).toMatch(/trial 1 was interrupted and marked as failed/);
   await page.locator('[data-testid="run-status"][data-phase="training"]').waitFor({ timeout: 120_000 });
   await page.getByRole('heading', { name: 'Trial 2' }).waitFor({ timeout: 120_000 });
   await screenshot(page, 'run-resumed');
