@@ -191,3 +191,44 @@ describe('SuccessiveHalvingPruner', () => {
     expect(await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(min), min[1] as FrozenTrial)).toBe(true);
   });
 });
+
+describe('pruners inside optimize', () => {
+  it('MedianPruner prunes a trial whose curve is worse than the median; the pruned trial keeps its last report', async () => {
+    const { createStudy, RandomSampler, TrialPruned } = await import('../../../src/engine/index.ts');
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new MedianPruner({ nStartupTrials: 2 }) });
+    const offsets = [0, 1, 5, 0.5];
+    await study.optimize(
+      async (t) => {
+        const off = offsets[t.number] as number;
+        for (let step = 0; step < 4; step++) {
+          await t.report(off + 1 / (step + 1), step);
+          if (await t.shouldPrune()) throw new TrialPruned();
+        }
+        return off;
+      },
+      { nTrials: 4 },
+    );
+    const trials = await study.getTrials();
+    expect(trials.map((t) => t.state)).toEqual([C, C, TrialState.PRUNED, C]);
+    expect(trials[2]?.values).toEqual([6]); // pruned at step 0 with 5 + 1
+  });
+
+  it('SuccessiveHalvingPruner writes completed_rung_k system attributes through the study', async () => {
+    const { createStudy, RandomSampler, TrialPruned } = await import('../../../src/engine/index.ts');
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }) });
+    await study.optimize(
+      async (t) => {
+        for (let step = 1; step <= 4; step++) {
+          await t.report(t.number + step / 10, step);
+          if (await t.shouldPrune()) throw new TrialPruned();
+        }
+        return t.number;
+      },
+      { nTrials: 3 },
+    );
+    const trials = await study.getTrials();
+    expect(trials[0]?.systemAttrs).toMatchObject({ completed_rung_0: 0.1, completed_rung_1: 0.2, completed_rung_2: 0.4 });
+    expect(trials[1]?.state).toBe(TrialState.PRUNED); // 1.1 > 0.1 at rung 0 with 2 competitors
+    expect(trials[1]?.systemAttrs).toEqual({ completed_rung_0: 1.1 });
+  });
+});
