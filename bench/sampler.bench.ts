@@ -114,6 +114,16 @@ const median = (xs: number[]): number => {
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 
+/** CPU nanoseconds per Math.exp in a tight loop: relates these timings to other machines and loads. */
+function calibrationNsPerExp(): number {
+  let s = 0;
+  const n = 5e6;
+  const c0 = cpuMs();
+  for (let i = 0; i < n; i++) s += Math.exp(-i * 1e-7);
+  const ns = ((cpuMs() - c0) * 1e6) / n;
+  return s > 0 ? round(ns, 2) : NaN;
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   setWarningHandler(() => undefined);
   const seeds = Array.from({ length: 10 }, (_, i) => i);
@@ -132,6 +142,8 @@ export async function run(): Promise<Record<string, unknown>> {
     msPerTrialTpeMultivariateAfter100: await msPerTrial(100, true, 100),
     msPerTrialTpeMultivariateAfter1000: await msPerTrial(1000, true, 40),
     goalsMs: { after100: 0.5, after1000: 2 },
+    timing: 'cpu = process CPU ms per trial (user + system), wall = elapsed ms; ask + six suggests + tell, in-memory storage',
+    calibrationNsPerExp: calibrationNsPerExp(),
     syntheticObjective: 'syntheticLoss (bench/sampler.bench.ts), minimum 0.188',
     medianBestAfter50: { tpe: round(median(tpe)), tpeMultivariate: round(median(tpeMv)), random: round(median(rnd)) },
     bestAfter50PerSeed: { tpe: tpe.map((x) => round(x)), tpeMultivariate: tpeMv.map((x) => round(x)), random: rnd.map((x) => round(x)) },

@@ -2,7 +2,7 @@
  * FrozenTrial helpers (optuna/trial/_frozen.py properties) and the TrialPruned signal
  * (optuna/exceptions.py).
  */
-import { TrialState, type FrozenTrial } from '../types.ts';
+import type { FrozenTrial } from '../types.ts';
 
 /**
  * Thrown by an objective to end its trial as PRUNED (Optuna's `TrialPruned`). The trial keeps its
@@ -26,13 +26,4 @@ export function lastStep(t: Pick<FrozenTrial, 'intermediateValues'>): number | n
 export function lastIntermediateValue(t: Pick<FrozenTrial, 'intermediateValues'>): number | null {
   const step = lastStep(t);
   return step === null ? null : (t.intermediateValues.get(step) as number);
-}
-
-/** The single objective value of a trial that has one (COMPLETE, or PRUNED with a usable last report). */
-export function singleValue(t: FrozenTrial): number | null {
-  return t.values !== null && t.values.length === 1 ? (t.values[0] as number) : null;
-}
-
-export function isComplete(t: FrozenTrial): boolean {
-  return t.state === TrialState.COMPLETE;
 }
