@@ -7,6 +7,10 @@
  * dimension (the variance of u = x1 − x0 given x_t). A validation loss well below that is only
  * reachable by conditioning on the summary. Parameters a (mean RT) and b (accuracy) are identified,
  * c is not.
+ *
+ * The direct condition is standardized (opt-in, adapter.ts): with the raw sqrt(16) = 4 the same 192
+ * steps ended near 1.7 (measured), too slow for a unit test. The default raw condition is exercised on
+ * DMC data by test/unit/train/training-recovery.test.ts (960 steps).
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +21,7 @@ import { useWasm } from './helpers.ts';
 beforeAll(useWasm);
 
 const N = 16;
+const TIMEOUT = 300_000;
 
 function synthetic(n: number, seed: number): SimBatch {
   const r = Rng.fromSeed(seed);
@@ -65,7 +70,7 @@ describe('training learns from the data', () => {
     const before = tf.memory().numTensors;
     const a = new Approximator(config, { seed: 1 });
     const t0 = performance.now();
-    const h = await fit(a, train, val, { epochs: 16, batchSize: 32, lr: 3e-3, seed: 1 });
+    const h = await fit(a, train, val, { epochs: 16, batchSize: 32, lr: 3e-3, seed: 1, standardizeCondition: true });
     const ms = performance.now() - t0;
     const last = h.valLoss[h.valLoss.length - 1]!;
     expect(last).toBeLessThan(h.valLoss[0]!);
@@ -85,5 +90,5 @@ describe('training learns from the data', () => {
     expect(tf.memory().numTensors).toBe(before);
     // Context for the log (not asserted: timing depends on the machine).
     console.info(`learn.test: valLoss ${h.valLoss.map((v) => v.toFixed(3)).join(' ')}; r(a) ${rA.toFixed(3)}; ${ms.toFixed(0)} ms`);
-  });
+  }, TIMEOUT);
 });
