@@ -5,7 +5,7 @@ export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 export const LSE_CUTOFF = 40;
 
 /** Reused work buffers (TPE builds two estimators per parameter per trial; no per-call garbage). */
-const pools: Float64Array[] = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
+const pools: Float64Array[] = [0, 1, 2, 3, 4].map(() => new Float64Array(1024));
 const intPools: Int32Array[] = [0, 1, 2, 3].map(() => new Int32Array(1024));
 export function intScratchOf(n: number, slot: number): Int32Array {
   if ((intPools[slot] as Int32Array).length < n) intPools[slot] = new Int32Array(Math.max(n, 2 * (intPools[slot] as Int32Array).length));

@@ -87,43 +87,65 @@ export function logPdfJoint(
   out: Float64Array,
 ): Float64Array {
   const K = weights.length;
-  const acc = scratchOf(size * K);
-  for (let m = 0; m < size; m++) for (let k = 0; k < K; k++) acc[m * K + k] = Math.log(weights[k] as number);
-  kernels.forEach((kern, i) => {
+  const acc = scratchOf(size * K, 0);
+  const logW = scratchOf(K, 1);
+  for (let k = 0; k < K; k++) logW[k] = Math.log(weights[k] as number);
+  for (let m = 0; m < size; m++) acc.set(logW.subarray(0, K), m * K);
+  for (let i = 0; i < kernels.length; i++) {
+    const kern = kernels[i] as Kernels;
     const xs = samples[i] as Float64Array;
     if (kern.kind === 'categorical') {
       const C = kern.nChoices;
+      const logProbs = kern.logProbs;
       for (let m = 0; m < size; m++) {
         const c = Math.trunc(xs[m] as number);
-        for (let k = 0; k < K; k++) acc[m * K + k] = (acc[m * K + k] as number) + (kern.logProbs[k * C + c] as number);
+        for (let k = 0; k < K; k++) acc[m * K + k] = (acc[m * K + k] as number) + (logProbs[k * C + c] as number);
       }
     } else if (kern.step === 0) {
+      // Per-kernel constants once: −log σ − log √(2π) − log mass, and 1/σ.
+      const c0 = scratchOf(K, 2);
+      const inv = scratchOf(K, 3);
+      for (let k = 0; k < K; k++) {
+        const sg = kern.sigmas[k] as number;
+        c0[k] = -Math.log(sg) - LOG_SQRT_2PI - (kern.logMass[k] as number);
+        inv[k] = 1 / sg;
+      }
       for (let m = 0; m < size; m++) {
         const x = kern.log ? Math.log(xs[m] as number) : (xs[m] as number);
-        const inside = x >= kern.lo && x <= kern.hi;
+        const base = m * K;
+        if (!(x >= kern.lo && x <= kern.hi)) {
+          for (let k = 0; k < K; k++) acc[base + k] = -Infinity;
+          continue;
+        }
         for (let k = 0; k < K; k++) {
-          const s = kern.sigmas[k] as number;
-          const z = (x - (kern.mus[k] as number)) / s;
-          const v = inside ? -0.5 * z * z - Math.log(s) - LOG_SQRT_2PI - (kern.logMass[k] as number) : -Infinity;
-          acc[m * K + k] = (acc[m * K + k] as number) + v;
+          const z = (x - (kern.mus[k] as number)) * (inv[k] as number);
+          acc[base + k] = (acc[base + k] as number) - 0.5 * z * z + (c0[k] as number);
         }
       }
     } else {
+      // Cell masses once per distinct candidate value and (mu, sigma) group.
       const G = kern.groupMu.length;
-      const table = new Float64Array(G);
+      const tables = scratchOf(size * G, 4);
       for (let m = 0; m < size; m++) {
-        const [left, right] = cell(kern, xs[m] as number);
-        for (let g = 0; g < G; g++) {
-          const mu = kern.groupMu[g] as number;
-          const s = kern.groupSigma[g] as number;
-          table[g] = logGaussMass((left - mu) / s, (right - mu) / s);
+        const x = xs[m] as number;
+        let same = -1;
+        for (let j = 0; j < m && same < 0; j++) if (xs[j] === x) same = j;
+        if (same >= 0) tables.copyWithin(m * G, same * G, same * G + G);
+        else {
+          const [left, right] = cell(kern, x);
+          for (let g = 0; g < G; g++) {
+            const mu = kern.groupMu[g] as number;
+            const sg = kern.groupSigma[g] as number;
+            tables[m * G + g] = logGaussMass((left - mu) / sg, (right - mu) / sg);
+          }
         }
+        const base = m * K;
         for (let k = 0; k < K; k++) {
-          acc[m * K + k] = (acc[m * K + k] as number) + (table[kern.groupOf[k] as number] as number) - (kern.logMass[k] as number);
+          acc[base + k] = (acc[base + k] as number) + (tables[m * G + (kern.groupOf[k] as number)] as number) - (kern.logMass[k] as number);
         }
       }
     }
-  });
+  }
   for (let m = 0; m < size; m++) out[m] = logSumExpRow(acc, m * K, K);
   return out;
 }

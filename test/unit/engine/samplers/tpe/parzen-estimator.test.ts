@@ -204,3 +204,46 @@ describe('Parzen estimator: many kernels', () => {
     }
   });
 });
+
+describe('Parzen estimator: joint density', () => {
+  it('equals the brute-force mixture of product kernels (float log × int × categorical)', () => {
+    const rng = Rng.fromSeed(5);
+    const F = floatDistribution(1e-3, 1, { log: true });
+    const I = intDistribution(1, 20, { step: 1 });
+    const Cd = categoricalDistribution(['a', 'b', 'c']);
+    const n = 150;
+    const obs = [
+      Float64Array.from({ length: n }, () => Math.exp(rng.uniform(Math.log(1e-3), 0))),
+      Float64Array.from({ length: n }, () => rng.int(1, 20)),
+      Float64Array.from({ length: n }, () => rng.int(0, 2)),
+    ];
+    const space: [string, Distribution][] = [
+      ['f', F],
+      ['i', I],
+      ['c', Cd],
+    ];
+    const pe = new ParzenEstimator(obs, space, { ...PARAMS, multivariate: true });
+    const f = pe.numericKernels(0);
+    const iK = pe.numericKernels(1);
+    const rows = pe.categoricalRows(2);
+    const points: [number, number, number][] = [
+      [0.01, 3, 0],
+      [0.5, 20, 2],
+      [1e-3, 1, 1],
+      [0.2, 7, 0],
+      [0.2, 7, 0],
+    ];
+    const got = Array.from(pe.logPdf([0, 1, 2].map((j) => Float64Array.from(points.map((p) => p[j] as number))), points.length));
+    points.forEach(([x, k, c], m) => {
+      let sum = 0;
+      for (let q = 0; q < pe.nKernels; q++) {
+        const lf = truncnormLogPdf(Math.log(x), f.mus[q] as number, f.sigmas[q] as number, Math.log(1e-3), 0);
+        const mu = iK.mus[q] as number;
+        const s = iK.sigmas[q] as number;
+        const li = logGaussMass((k - 0.5 - mu) / s, (k + 0.5 - mu) / s) - logGaussMass((0.5 - mu) / s, (20.5 - mu) / s);
+        sum += (pe.weights[q] as number) * Math.exp(lf + li) * (rows[q * 3 + c] as number);
+      }
+      expect(Math.abs((got[m] as number) - Math.log(sum))).toBeLessThan(1e-9);
+    });
+  });
+});
