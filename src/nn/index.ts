@@ -34,6 +34,13 @@ export {
 } from './networks/approximator.ts';
 export { WeightShapeError, type NamedWeight } from './params.ts';
 export { INFERENCE, type ForwardContext } from './blocks/context.ts';
+export {
+  setMatMulStrategy,
+  getMatMulStrategy,
+  setSliceMinMacs,
+  DEFAULT_SLICE_MIN_MACS,
+  type MatMulStrategy,
+} from './blocks/matmul.ts';
 export { integrate, type IntegrationMethod, type VelocityFn } from './networks/integrate.ts';
 export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './sample.ts';
 export {

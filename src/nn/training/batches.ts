@@ -16,9 +16,9 @@ import type { LossInputs } from '../networks/approximator.ts';
 
 /**
  * Default bound on attention-score entries (sets · heads · Nq · Nk) per micro-batch: 2^23 floats =
- * 32 MiB per score tensor. A training step keeps several such tensors per attention block alive for the
- * backward pass; measured on wasm (batch 16 × N 500, 4 heads = 2^24 entries) the peak heap was … (see
- * the report); this bound keeps a step well inside wasm's 4 GiB.
+ * 32 MiB per score tensor (8 sets × 4 heads × 500² trials). A training step keeps several tensors of
+ * that size per attention block for the backward pass: a whole batch of 64 × 500 (2^26 entries) ran
+ * out of wasm's 4 GiB heap (measured, e = 64), 16 sets per micro-batch peaked at 2.7 GB process RSS.
  */
 export const DEFAULT_ATTENTION_BUDGET = 1 << 23;
 
