@@ -146,9 +146,10 @@ export class Trial {
     if (typeof value !== 'number' && typeof value !== 'boolean') {
       throw new EngineError('invalid-argument', `The \`value\` argument is of type '${typeof value}' but supposed to be a float.`);
     }
-    if (typeof step !== 'number' || !Number.isFinite(step)) {
-      throw new EngineError('invalid-argument', `The \`step\` argument is ${pyRepr(step)} but supposed to be an int.`);
+    if (typeof step !== 'number') {
+      throw new EngineError('invalid-argument', `The \`step\` argument is of type '${typeof step}' but supposed to be an int.`);
     }
+    if (!Number.isFinite(step)) throw new EngineError('invalid-argument', `The \`step\` argument is ${pyRepr(step)} but supposed to be an int.`);
     const s = Math.trunc(step);
     if (s < 0) throw new EngineError('invalid-argument', `The \`step\` argument is ${s} but cannot be negative.`);
     if (this.snapshot.intermediateValues.has(s)) {
