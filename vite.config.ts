@@ -12,7 +12,9 @@ const BUILD_ID = Date.now().toString(36);
 function precacheManifest(): Plugin {
   return {
     name: 'dmc-tune-precache-manifest',
-    apply: 'build',
+    // Service worker only in builds: a dev server's modules change under a cache. (Not
+    // import.meta.env.PROD: that follows NODE_ENV, which Vitest sets to "test" for builds it starts.)
+    config: (_config, { command }) => ({ define: { __REGISTER_SW__: JSON.stringify(command === 'build') } }),
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
       const source = JSON.stringify({ version: BUILD_ID, files: ['./', ...files, 'favicon.svg'] }, null, 1);

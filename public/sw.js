@@ -38,13 +38,17 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   if (req.mode === 'navigate') {
     event.respondWith(
-      fetch(req).catch(async () => (await caches.match(req, { ignoreSearch: true })) ?? (await caches.match('./')) ?? Response.error()),
+      fetch(req).catch(
+        async () => (await caches.match(req, { ignoreSearch: true, ignoreVary: true })) ?? (await caches.match('./', { ignoreVary: true })) ?? Response.error(),
+      ),
     );
     return;
   }
   event.respondWith(
     (async () => {
-      const hit = await caches.match(req, { ignoreSearch: url.pathname.endsWith('.wasm') });
+      // ignoreVary: module scripts are requested in CORS mode with an Origin header, which a
+      // `Vary: Origin` on the precached response would otherwise turn into a miss.
+      const hit = await caches.match(req, { ignoreSearch: url.pathname.endsWith('.wasm'), ignoreVary: true });
       if (hit) return hit;
       const res = await fetch(req);
       if (res.ok && res.type === 'basic') {

@@ -25,11 +25,12 @@ import { FanovaClient } from './workers/fanova-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient } from './workers/train-client.ts';
 
-/** Build id from vite.config.ts (`define`). */
+/** Build id, and whether this is a build (not the dev server), from vite.config.ts (`define`). */
 declare const __BUILD_ID__: string;
+declare const __REGISTER_SW__: boolean;
 
-// Offline support: only in production builds (a dev server's modules change under the cache).
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+// Offline support: only in builds (a dev server's modules change under the cache).
+if (__REGISTER_SW__ && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     void navigator.serviceWorker.register(`./sw.js?build=${__BUILD_ID__}`, { scope: './' }).catch(() => undefined);
   });
