@@ -6,7 +6,7 @@
  * as not confirmed.
  */
 import type { BackendChoice, BackendProbe as TfProbe } from '../nn/backend.ts';
-import { planBackend, probeAll, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
+import { planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
 export interface BackendOracle {
@@ -84,7 +84,9 @@ export class BackendStatus {
     if (this.#oracle !== null) {
       try {
         const probes = await this.#oracle.probeBackends();
-        this.#probes = probes.map(fromTfProbe);
+        // tfjs says whether wasm initialized; which binary it can use (SIMD, threads) is seen from here.
+        const wasm = probeWasm();
+        this.#probes = probes.map(fromTfProbe).map((p) => (p.backend === 'wasm' && p.available ? { ...p, detail: `${p.detail}: ${wasm.detail}` } : p));
         this.#source = 'tfjs';
         const choice = await this.#oracle.selectBackend();
         this.#webgpu = probes.find((p) => p.backend === 'webgpu');

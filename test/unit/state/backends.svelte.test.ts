@@ -45,6 +45,7 @@ describe('BackendStatus', () => {
     await s.load();
     expect(s.source).toBe('tfjs');
     expect(s.probes?.map((p) => p.backend)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(s.probes?.[2]?.detail).toBe('initialized: WebAssembly with SIMD'); // Node 20 validates SIMD
     expect(s.hasGpu).toBe(false);
     expect(s.plan).toEqual({ backend: 'wasm', confirmed: true, fallbackReason: 'this browser offers only a software WebGPU adapter (google swiftshader), no hardware GPU' });
   });
