@@ -72,6 +72,20 @@ it('cancel ends the running trial as failed and leaves a study the library can c
   expect(await row.textContent()).toMatch(/1\s*\/\s*3/);
 });
 
+it('Run demo study starts the preset this browser gets, stating why', { timeout: 300_000 }, async () => {
+  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  const reason = page.getByTestId('demo-reason');
+  await reason.waitFor({ timeout: 120_000 });
+  // No hardware GPU here: the smaller CPU preset, with the reason on screen.
+  expect(await reason.innerText()).toMatch(/^Smaller CPU preset \(5 trials × 5 epochs.*software/);
+  await page.getByTestId('run-demo').click();
+  await page.waitForURL(/#\/run\/\d+$/);
+  await page.getByRole('heading', { name: 'Running “demo-cpu”' }).waitFor();
+  await page.getByText('0 of 5 finished').waitFor();
+  await page.getByTestId('cancel-run').click();
+  await page.locator('[data-testid="run-status"][data-phase="cancelled"]').waitFor({ timeout: 120_000 });
+});
+
 it('had no page errors and no foreign requests', () => {
   expect(seen.errors).toEqual([]);
   expect(seen.foreign).toEqual([]);
