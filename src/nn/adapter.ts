@@ -10,9 +10,12 @@
  *   (`networks.md` §4). Opt-in (`fitStandardization(…, { condition: true })`): standardized with a fixed
  *   mean/std of sqrt(num_obs) over the training sets, as BayesFlow's default adapter
  *   (`ContinuousApproximator.build_adapter`, `.standardize()` on every key) does. Why offer it: the raw
- *   value (22.4 at N = 500) is a large constant input to the velocity MLP; fitting even the data-free
- *   velocity of 3 N(0, 1) parameters (MLP 2 × 64, Adam 5e-4, warmup + cosine, 1000 steps) reached a
- *   loss of 1.97 with a constant condition 22 against 1.64 with 0 (optimum ≈ 1.571).
+ *   value (22.4 at N = 500) is a large constant input to the velocity MLP and slows training a lot.
+ *   Measured: fitting the data-free velocity of 3 N(0, 1) parameters (MLP 2 × 64, Adam 5e-4, warmup +
+ *   cosine, 1000 steps) reached a loss of 1.97 with a constant condition 22 against 1.64 with 0
+ *   (optimum ≈ 1.571); on DMC data (notebook prior, N = 100, 1024 sets, 10 epochs of 32, e = 32) the
+ *   final validation loss was 1.65 raw vs 1.34 standardized, and the correlation of posterior means
+ *   with the truth b 0.38 vs 0.73, mu_c 0.41 vs 0.62, A 0.07 vs 0.48 (mu_r 0.81 vs 0.82).
  *
  * Data sets with different num_obs (several simulator batches) can be combined: rows are padded with
  * zeros to the longest set in the mini-batch and a mask (B, Nmax) (1 real / 0 padding) is returned.

@@ -8,8 +8,8 @@
  * keeps every product untransposed. Other backends use the native op (transposed operands are free
  * there). Both strategies compute the same values; the strategy can be forced for tests and benchmarks.
  *
- * Batched attention products on wasm can be split into per-slice 2-D XNNPACK products (off by default,
- * see DEFAULT_SLICE_MIN_MACS; forced by the 'untransposed' strategy). The slices are
+ * Large batched attention products on wasm are split into per-slice 2-D XNNPACK products (above
+ * DEFAULT_SLICE_MIN_MACS per slice; at every size with the 'untransposed' strategy). The slices are
  * taken with `gather` (a C++ kernel copying only the slice) — not `unstack`/`slice`/`split`, which on
  * wasm copy the whole input once per slice (`Slice.js` reads it with readSync) — and reassembled with
  * `concat` (heap views). Gradients are custom and built from the same pieces, so tfjs never needs
@@ -56,13 +56,13 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Smallest per-slice product (multiply-adds) split on wasm under 'auto'. Default: never. Measured on
- * the shared 2-core machine (load 7–15, so ±50 %): per (500×64)·(64×500) slice, XNNPACK took 3–6 ms
- * against ~55 ms for the scalar batched kernel, but each `gather` took 2–7 ms and a whole training
- * step (16 sets × 500 trials, e = 64) was slower sliced (68 s) than not (44 s); at N = 100 slicing
- * was also no better. Kept selectable (`setSliceMinMacs`) for benchmarks on quieter machines.
+ * Smallest per-slice product (multiply-adds) split on wasm under 'auto': 2^22, i.e. sets of ≳ 250
+ * trials at e = 64. Measured on the shared 2-core machine (Node 20, tfjs 4.22 wasm, load 3–6, ±20 %),
+ * one training step of batch 64 × 500 trials, micro-batches of 8: e = 64 35–43 s sliced vs 44–56 s
+ * not; e = 128 67–89 s vs 144–157 s. At 100 trials (e = 32, 320 k multiply-adds per slice) slicing
+ * was no faster: each slice costs two `gather`s (2–7 ms for a 32 k-float slice) and a few dispatches.
  */
-export const DEFAULT_SLICE_MIN_MACS = Number.POSITIVE_INFINITY;
+export const DEFAULT_SLICE_MIN_MACS = 1 << 22;
 let sliceMinMacs = DEFAULT_SLICE_MIN_MACS;
 
 /** Threshold for slicing attention products on wasm ('auto'); Infinity disables slicing (benchmarks). */
