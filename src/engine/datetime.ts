@@ -16,10 +16,18 @@ export function toIsoDateTime(d: Date, extraMicros = 0): IsoDateTime {
   );
 }
 
+let lastNow = -Infinity;
+
 /** `datetime.now().isoformat(timespec="microseconds")`; sub-millisecond digits from the high-resolution clock. */
 export function nowIsoDateTime(): IsoDateTime {
-  const hr = globalThis.performance?.now() ?? 0;
-  return toIsoDateTime(new Date(), (hr % 1) * 1000);
+  // One high-resolution epoch clock (timeOrigin + now) for both the milliseconds and the microseconds:
+  // mixing Date.now() with performance.now()'s fraction could order a trial's completion before its
+  // start. Never going backwards keeps start ≤ complete even if the wall clock is adjusted.
+  const perf = globalThis.performance;
+  const t = perf !== undefined && Number.isFinite(perf.timeOrigin) ? perf.timeOrigin + perf.now() : Date.now();
+  lastNow = Math.max(lastNow, t);
+  const ms = Math.floor(lastNow);
+  return toIsoDateTime(new Date(ms), (lastNow - ms) * 1000);
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})?$/;
