@@ -99,8 +99,12 @@ export function validateDmcConfig(c: unknown): DmcConfig {
   });
   sds.forEach((s, j) => {
     if (s < 0) throw new DmcConfigError(`priorSds[${j}]`, s, `the sd of ${PARAM_ORDER[j]} must be ≥ 0`);
-    if (s === 0 && means[j]! <= 0) {
-      throw new DmcConfigError(`priorMeans[${j}]`, means[j], `with sd 0 the prior of ${PARAM_ORDER[j]} is a point mass and must be > 0 (the prior is truncated at 0)`);
+    // A point mass must lie in the support [0, ∞); tau and b must be > 0 as in validateDmcParams (the
+    // drift divides by tau; b = 0 has no interior), while A = mu_c = 0 are meaningful null models.
+    const name = PARAM_ORDER[j]!;
+    const strict = name === 'tau' || name === 'b';
+    if (s === 0 && (strict ? means[j]! <= 0 : means[j]! < 0)) {
+      throw new DmcConfigError(`priorMeans[${j}]`, means[j], `with sd 0 the prior of ${name} is a point mass and must be ${strict ? '> 0' : '≥ 0 (the prior is truncated at 0)'}`);
     }
   });
 

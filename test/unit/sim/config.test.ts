@@ -43,6 +43,16 @@ describe('validateDmcConfig', () => {
     expect(c.fixedNumObs).toBeNull();
   });
 
+  it('accepts a point mass at 0 for A and mu_c (a model without conflict or control) and draws exactly 0', () => {
+    const c = validateDmcConfig({ ...base(), priorMeans: [0, 114.71, 0, 332.34, 98.36, 43.36], priorSds: [0, 40.08, 0, 52.07, 30.05, 9.19] });
+    expect(c.priorMeans[0]).toBe(0);
+    const batch = simulateBatch(c, 3, 4);
+    for (let i = 0; i < 4; i++) {
+      expect(batch.params[i * 6]).toBe(0);
+      expect(batch.params[i * 6 + 2]).toBe(0);
+    }
+  });
+
   it('accepts sdrFixed with 6 priors (the reference only warns) and then has 5 columns', () => {
     const c = validateDmcConfig({ ...base(), sdrFixed: 0 });
     expect(batchParamNames(c)).toEqual(['A', 'tau', 'mu_c', 'mu_r', 'b']);
@@ -54,6 +64,8 @@ describe('validateDmcConfig', () => {
     ['NaN prior mean', (c) => ({ ...c, priorMeans: [70.8, 114.71, NaN, 332.34, 98.36, 43.36] }), 'priorMeans[2]', 'NaN'],
     ['infinite prior sd', (c) => ({ ...c, priorSds: [19.42, 40.08, 0.14, Infinity, 30.05, 9.19] }), 'priorSds[3]', 'Infinity'],
     ['point mass at a non-positive mean', (c) => ({ ...c, priorMeans: [70.8, 114.71, 0.71, 332.34, -1, 43.36], priorSds: [19.42, 40.08, 0.14, 52.07, 0, 9.19] }), 'priorMeans[4]', '-1'],
+    ['point mass at tau = 0', (c) => ({ ...c, priorMeans: [70.8, 0, 0.71, 332.34, 98.36, 43.36], priorSds: [19.42, 0, 0.14, 52.07, 30.05, 9.19] }), 'priorMeans[1]', '0'],
+    ['point mass at A < 0', (c) => ({ ...c, priorMeans: [-2, 114.71, 0.71, 332.34, 98.36, 43.36], priorSds: [0, 40.08, 0.14, 52.07, 30.05, 9.19] }), 'priorMeans[0]', '-2'],
     ['tmax 0', (c) => ({ ...c, tmax: 0 }), 'tmax', '0'],
     ['tmax not an integer', (c) => ({ ...c, tmax: 1500.5 }), 'tmax', '1500.5'],
     ['tmax NaN', (c) => ({ ...c, tmax: NaN }), 'tmax', 'NaN'],
