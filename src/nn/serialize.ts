@@ -35,7 +35,8 @@ export interface NetworkFile {
   format: typeof NETWORK_FILE_FORMAT;
   version: typeof NETWORK_FILE_VERSION;
   config: NetworkConfig;
-  standardization: { mean: number[]; std: number[] };
+  /** `condition` only for networks trained with a standardized sqrt(num_obs) (adapter `condition` option). */
+  standardization: { mean: number[]; std: number[]; condition?: { mean: number; std: number } };
   weights: NetworkFileWeight[];
   metadata: NetworkMetadata;
 }
@@ -124,7 +125,11 @@ export async function serializeNetwork(
     format: NETWORK_FILE_FORMAT,
     version: NETWORK_FILE_VERSION,
     config: { ...approx.config, mlpWidths: [...approx.config.mlpWidths], flowWidths: [...approx.config.flowWidths] },
-    standardization: { mean: Array.from(s.mean), std: Array.from(s.std) },
+    standardization: {
+      mean: Array.from(s.mean),
+      std: Array.from(s.std),
+      ...(s.condition === undefined ? {} : { condition: { mean: s.condition.mean, std: s.condition.std } }),
+    },
     weights,
     metadata: { ...metadata, createdAt: metadata.createdAt ?? new Date().toISOString(), paramNames: [...paramNames], seed: approx.seed },
   };
@@ -176,6 +181,15 @@ export function parseNetworkFile(input: unknown): NetworkFile {
   std.forEach((v, j) => {
     if (!(v > 0)) fail(`standardization.std[${j}]`, 'a number > 0', v);
   });
+  let condition: { mean: number; std: number } | undefined;
+  if (st.condition !== undefined) {
+    const c = st.condition as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) fail('standardization.condition', 'an object {mean, std}', c);
+    const { mean: cm, std: cs } = c;
+    if (typeof cm !== 'number' || !Number.isFinite(cm)) fail('standardization.condition.mean', 'a finite number', cm);
+    if (typeof cs !== 'number' || !Number.isFinite(cs) || !(cs > 0)) fail('standardization.condition.std', 'a number > 0', cs);
+    condition = { mean: cm, std: cs };
+  }
   if (!Array.isArray(r.weights) || r.weights.length === 0) fail('weights', 'a non-empty array', r.weights);
   const weights = r.weights.map((w: unknown, i): NetworkFileWeight => {
     const p = `weights[${i}]`;
@@ -207,7 +221,7 @@ export function parseNetworkFile(input: unknown): NetworkFile {
     format: NETWORK_FILE_FORMAT,
     version: NETWORK_FILE_VERSION,
     config,
-    standardization: { mean, std },
+    standardization: condition === undefined ? { mean, std } : { mean, std, condition },
     weights,
     metadata: m as NetworkMetadata,
   };
@@ -224,7 +238,11 @@ export async function restoreNetwork(fileOrText: NetworkFile | string): Promise<
   const { Approximator } = await import('./networks/approximator.ts');
   const approx = new Approximator(file.config, {
     seed: file.metadata.seed,
-    standardization: { mean: Float64Array.from(file.standardization.mean), std: Float64Array.from(file.standardization.std) },
+    standardization: {
+      mean: Float64Array.from(file.standardization.mean),
+      std: Float64Array.from(file.standardization.std),
+      ...(file.standardization.condition === undefined ? {} : { condition: { ...file.standardization.condition } }),
+    },
   });
   try {
     approx.setWeights(

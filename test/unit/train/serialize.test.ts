@@ -102,6 +102,25 @@ describe('network file', () => {
     fresh.dispose();
   });
 
+  it('keeps a standardized condition (opt-in adapter option): the restored network draws the same', async () => {
+    const approx = new Approximator(config, { seed: 6 });
+    await fit(approx, train, val, { epochs: 1, batchSize: 8, lr: 1e-3, seed: 6, standardizeCondition: true });
+    const cond = approx.standardization!.condition!;
+    expect(cond.std).toBeGreaterThan(0);
+    const before = await samplePosterior(approx, val, approx.standardization!, sampleOpts);
+    const f = await serializeNetwork(approx, train.paramNames);
+    approx.dispose();
+    expect(JSON.parse(JSON.stringify(f)).standardization.condition).toEqual({ mean: cond.mean, std: cond.std });
+    expect(file.standardization.condition).toBeUndefined();
+    const restored = await restoreNetwork(JSON.stringify(f));
+    expect(restored.standardization!.condition).toEqual(cond);
+    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(Array.from(before));
+    restored.dispose();
+    const broken = JSON.parse(JSON.stringify(f)) as NetworkFile;
+    broken.standardization.condition!.std = 0;
+    expect(() => parseNetworkFile(broken)).toThrow('standardization.condition.std must be a number > 0, got number 0');
+  });
+
   it('validation errors name the field and the bad value', async () => {
     const bad = (patch: (f: NetworkFile) => unknown): (() => NetworkFile) => {
       const copy = JSON.parse(JSON.stringify(file)) as NetworkFile;
