@@ -6,30 +6,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
 const FIXTURE = path.resolve('test/fixtures/journal/optuna31-demo.log');
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
-  await page.goto(served.url, { waitUntil: 'commit' });
+  app = await openApp({ route: '', downloads: true });
+  page = app.page;
   await page.getByTestId('library-empty').waitFor({ timeout: 60_000 });
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 async function exportJournal(): Promise<string> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-journal').click()]);
@@ -66,7 +56,7 @@ it('re-imports its own export and exports the identical journal', async () => {
   const { writeFileSync, mkdirSync } = await import('node:fs');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, firstExport);
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   await page.getByTestId('library-table').waitFor();
   await page.getByTestId('file-input').setInputFiles(file);
   await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
@@ -79,7 +69,7 @@ it('reports a broken journal at the import, naming the line', async () => {
   const bad = path.resolve('test-output/e2e-broken.log');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(bad, readFileSync(FIXTURE, 'utf8').replace('"op_code": 5', '"op_code": "five"'));
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   await page.getByTestId('library-table').waitFor();
   await page.getByTestId('file-input').setInputFiles(bad);
   const msg = page.getByText(/Could not import e2e-broken\.log/);
@@ -89,6 +79,6 @@ it('reports a broken journal at the import, naming the line', async () => {
 });
 
 it('had no page errors and no foreign requests', () => {
-  expect(seen.errors).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

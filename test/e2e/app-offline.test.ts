@@ -7,34 +7,25 @@
 import path from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, servePreview, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 const csp: string[] = [];
 
 beforeAll(async () => {
   await build({ configFile: path.resolve('vite.config.ts'), logLevel: 'warn' });
-  served = await servePreview();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
+  app = await openApp({ preview: true });
+  page = app.page;
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
   });
 }, 900_000);
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 it('precaches the whole build on the first visit', async () => {
-  await page.goto(served.url, { waitUntil: 'commit' });
+  await page.goto(app.url, { waitUntil: 'commit' });
   await page.getByTestId('backend-name').waitFor({ timeout: 120_000 });
   const cached = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -60,17 +51,17 @@ it('precaches the whole build on the first visit', async () => {
 });
 
 it('reloads and simulates with the network cut', async () => {
-  await context.setOffline(true);
+  await app.context.setOffline(true);
   await page.reload({ waitUntil: 'commit' });
   await page.getByTestId('run-demo').waitFor({ timeout: 120_000 });
   await page.getByTestId('backend-name').waitFor({ timeout: 120_000 });
-  await page.goto(served.url + '#/simulate', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/simulate', { waitUntil: 'commit' });
   await page.getByTestId('simulate-button').click();
   await page.getByTestId('simulation-result').waitFor({ timeout: 120_000 });
 });
 
 it('runs the smoke study to completion offline', { timeout: 900_000 }, async () => {
-  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
   await page.getByTestId('preset-smoke').click();
   await page.locator('#cfg-name').fill('offline-smoke');
   await page.getByTestId('start-study').click();
@@ -78,11 +69,11 @@ it('runs the smoke study to completion offline', { timeout: 900_000 }, async () 
   await screenshot(page, 'run-offline');
   expect(await page.getByTestId('run-status').getAttribute('data-phase')).toBe('finished');
   expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');
-  await context.setOffline(false);
+  await app.context.setOffline(false);
 });
 
 it('sent nothing to another origin and broke no CSP rule', () => {
-  expect(seen.foreign).toEqual([]);
-  expect(seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
   expect(csp).toEqual([]);
 });

@@ -5,32 +5,23 @@
  * leaves a study that the library can continue.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
+  app = await openApp({});
+  page = app.page;
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 const rows = () => page.locator('[data-testid="trial-state-table"] tbody tr');
 const states = () => rows().evaluateAll((r) => r.map((x) => x.getAttribute('data-state')));
 
 async function startSmoke(name: string): Promise<void> {
-  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
   await page.getByTestId('preset-smoke').click();
   await page.locator('#cfg-name').fill(name);
   await page.getByTestId('start-study').click();
@@ -65,7 +56,7 @@ it('cancel ends the running trial as failed and leaves a study the library can c
   await page.locator('[data-testid="run-status"][data-phase="cancelled"]').waitFor({ timeout: 60_000 });
   expect(await states()).toEqual(['FAIL']);
   expect(await rows().first().innerText()).toMatch(/cancelled/);
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   const row = page.locator('[data-testid="study-row"][data-study="cancel-me"]');
   await row.waitFor();
   expect(await row.getByRole('button', { name: 'Continue' }).count()).toBe(1);
@@ -73,7 +64,7 @@ it('cancel ends the running trial as failed and leaves a study the library can c
 });
 
 it('Run demo study starts the preset this browser gets, stating why', { timeout: 300_000 }, async () => {
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   const reason = page.getByTestId('demo-reason');
   await reason.waitFor({ timeout: 120_000 });
   // No hardware GPU here: the smaller CPU preset, with the reason on screen.
@@ -87,6 +78,6 @@ it('Run demo study starts the preset this browser gets, stating why', { timeout:
 });
 
 it('had no page errors and no foreign requests', () => {
-  expect(seen.errors).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

@@ -6,29 +6,19 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultStudyConfig } from '../../src/study-config/index.ts';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
-  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  app = await openApp({ route: '#/setup', downloads: true });
+  page = app.page;
   await page.getByTestId('start-study').waitFor({ timeout: 60_000 });
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 const errorAt = (p: string) => page.locator(`[data-testid="config-error"][data-path="${p}"]`);
 
@@ -97,6 +87,6 @@ it('refuses a broken configuration file and says why', async () => {
 });
 
 it('had no page errors and no foreign requests', () => {
-  expect(seen.errors).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

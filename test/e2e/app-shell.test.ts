@@ -4,31 +4,22 @@
  * SwiftShader software adapter), and routes between the views by hash and by keyboard.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext();
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
+  app = await openApp({ viewport: null });
+  page = app.page;
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.goto(served.url, { waitUntil: 'commit' });
+  await page.goto(app.url, { waitUntil: 'commit' });
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 it('shows the backend in use and why it is not WebGPU', async () => {
   const name = page.getByTestId('backend-name');
@@ -41,14 +32,14 @@ it('shows the backend in use and why it is not WebGPU', async () => {
 });
 
 it('routes by hash and marks the current view', async () => {
-  await page.goto(served.url + '#/simulate', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/simulate', { waitUntil: 'commit' });
   await page.locator('nav a[aria-current="page"]', { hasText: 'Simulate' }).waitFor();
-  await page.goto(served.url + '#/nowhere', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/nowhere', { waitUntil: 'commit' });
   await page.getByText('No such page').waitFor();
 });
 
 it('is keyboard usable: Tab reaches the skip link and the navigation', async () => {
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   await page.getByTestId('backend-name').waitFor();
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
@@ -61,7 +52,7 @@ it('is keyboard usable: Tab reaches the skip link and the navigation', async () 
 });
 
 it('logged no console errors and requested nothing from another origin', () => {
-  expect(seen.errors).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
   expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

@@ -4,27 +4,17 @@
  * and cancel of a long simulation.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
-  await page.goto(served.url + '#/simulate', { waitUntil: 'commit' });
+  app = await openApp({ route: '#/simulate' });
+  page = app.page;
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 it('lists the four backends with availability and reasons', async () => {
   const table = page.getByTestId('backend-table');
@@ -83,6 +73,6 @@ it('cancels a long simulation', async () => {
 });
 
 it('logged no page errors and made no foreign requests', () => {
-  expect(seen.errors).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

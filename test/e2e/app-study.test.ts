@@ -5,27 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, screenshot, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openApp, screenshot, type App } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
-let seen: { errors: string[]; foreign: string[] };
 
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  seen = watch(context, served.url.replace(/\/$/, ''));
-  page = await context.newPage();
-  await page.goto(served.url + '#/setup', { waitUntil: 'commit' });
+  app = await openApp({ route: '#/setup', downloads: true });
+  page = app.page;
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => app?.close());
 
 it('runs the smoke preset from Setup to completion', { timeout: 900_000 }, async () => {
   await page.getByTestId('preset-smoke').click();
@@ -82,7 +72,7 @@ it('downloads the trials as CSV and a plot as PNG', async () => {
 });
 
 it('lists the study in the Home library', async () => {
-  await page.goto(served.url + '#/', { waitUntil: 'commit' });
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
   const row = page.locator('[data-testid="study-row"][data-study="e2e-smoke"]');
   await row.waitFor();
   expect(await row.textContent()).toMatch(/3\s*\/\s*3/);
@@ -90,6 +80,6 @@ it('lists the study in the Home library', async () => {
 });
 
 it('had no page errors and no foreign requests', () => {
-  expect(seen.errors).toEqual([]);
-  expect(seen.foreign).toEqual([]);
+  expect(app.seen.errors).toEqual([]);
+  expect(app.seen.foreign).toEqual([]);
 });

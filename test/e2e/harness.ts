@@ -65,3 +65,45 @@ export function watch(context: BrowserContext, origin: string): { errors: string
   context.on('page', (p) => p.on('pageerror', (e) => errors.push(String(e))));
   return { errors, foreign };
 }
+
+export interface AppOptions {
+  /** Serve the production build (`vite preview`, build first) instead of the dev server. */
+  preview?: boolean;
+  /** Hash route to open first (e.g. '#/setup'); no navigation when undefined. */
+  route?: string;
+  /** Let the page download files (CSV, PNG, journal, network). */
+  downloads?: boolean;
+  /** Viewport; default 1280×900 so screenshots are comparable. */
+  viewport?: { width: number; height: number } | null;
+}
+
+/** One served app, one browser, one context and page, with console errors and foreign requests watched. */
+export interface App {
+  url: string;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  seen: { errors: string[]; foreign: string[] };
+  close(): Promise<void>;
+}
+
+export async function openApp(opts: AppOptions = {}): Promise<App> {
+  const served = opts.preview === true ? await servePreview() : await serveDev();
+  const browser = await launch();
+  const viewport = opts.viewport === undefined ? { width: 1280, height: 900 } : opts.viewport;
+  const context = await browser.newContext({ ...(viewport === null ? {} : { viewport }), acceptDownloads: opts.downloads === true });
+  const seen = watch(context, served.url.replace(/\/$/, ''));
+  const page = await context.newPage();
+  if (opts.route !== undefined) await page.goto(served.url + opts.route, { waitUntil: 'commit' });
+  return {
+    url: served.url,
+    browser,
+    context,
+    page,
+    seen,
+    close: async () => {
+      await browser.close();
+      await served.close();
+    },
+  };
+}
