@@ -7,6 +7,10 @@ import { DmcConfigError, NOTEBOOK_CONFIG, simulateBatch, type DmcBatch, type Dmc
 import { NodeSimPool } from '../../../src/workers/node-sim-pool.ts';
 import { sameBits } from './helpers.ts';
 
+// Walks to a far bound (b = 1000, ~1400 steps a trial): a 2000-data-set chunk runs for several seconds, so
+// an abort that returns within a second can only come from terminating the busy workers.
+const SLOW: DmcConfig = { ...NOTEBOOK_CONFIG, tmax: 5000, priorMeans: [70.8, 114.71, 0.71, 332.34, 1000, 43.36], priorSds: [1, 1, 0.01, 1, 1, 1] };
+
 const config: DmcConfig = { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 40, maxNumObs: 80, contamination: 0.02 };
 const N = 37;
 const reference = simulateBatch(config, 5, N);
@@ -51,13 +55,13 @@ describe('NodeSimPool', () => {
   it('aborting rejects promptly with an AbortError, stops the busy workers, and the pool keeps working', async () => {
     await two.warmUp();
     const ac = new AbortController();
-    const job = two.simulate(NOTEBOOK_CONFIG, 1, 200_000, { signal: ac.signal, chunkSize: 2000 });
+    const job = two.simulate(SLOW, 1, 200_000, { signal: ac.signal, chunkSize: 2000 });
     await new Promise((r) => setTimeout(r, 100));
     expect(two.busyWorkers).toBe(2);
     const t0 = performance.now();
     ac.abort();
     await expect(job).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - t0).toBeLessThan(250); // a 1000–2000-data-set chunk takes seconds
+    expect(performance.now() - t0).toBeLessThan(1000); // a chunk of SLOW takes several seconds
     expect(two.busyWorkers).toBe(0);
     expect(two.liveWorkers).toBe(0); // terminated, not left running the 2000-data-set chunk
     expectSame(await two.simulate(config, 5, N)); // respawned lazily
@@ -76,7 +80,8 @@ describe('NodeSimPool', () => {
     try {
       await pool.simulate(config, 5, 2);
       expect(pool.liveWorkers).toBe(1);
-      await new Promise((r) => setTimeout(r, 300));
+      // poll rather than sleep a fixed time: a loaded CI machine may run the idle timer late
+      for (let i = 0; i < 100 && pool.liveWorkers > 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(pool.liveWorkers).toBe(0);
     } finally {
       pool.dispose();
