@@ -8,6 +8,7 @@ const modules: Record<string, string> = {
   sim: './sim.bench.ts',
   sampler: './sampler.bench.ts',
   nn: './nn.bench.ts',
+  torch: './torch.bench.ts',
 };
 
 const wanted = process.argv.slice(2);
