@@ -7,7 +7,7 @@ device": the same layers, widths, activations and parameter count (checked again
 by bench/torch.bench.ts), PyTorch's own kernels. Like the reference it has no padding mask.
 
 Input values are random with the right shapes: the cost of a step does not depend on them.
-Prints one JSON object on stdout.
+Prints one JSON object on stdout. TORCH_DEVICE=cuda times it on a GPU (for the webgpu comparison).
 """
 
 import json
@@ -120,7 +120,7 @@ class Approximator(nn.Module):
     def loss(self, x1, trials, cond):
         c = torch.cat([cond, self.summary(trials)], dim=-1)
         x0 = torch.randn_like(x1)
-        t = torch.rand(x1.shape[0], 1)
+        t = torch.rand(x1.shape[0], 1, device=x1.device)
         xt = t * x1 + (1 - t) * x0
         return ((self.velocity(xt, t, c) - (x1 - x0)) ** 2).mean()
 
@@ -130,17 +130,25 @@ class Approximator(nn.Module):
         c = torch.cat([cond, s], dim=-1)
         b = c.shape[0]
         c = c.unsqueeze(1).expand(b, num_samples, c.shape[-1]).reshape(b * num_samples, -1)
-        x = torch.randn(b * num_samples, self.d)
+        x = torch.randn(b * num_samples, self.d, device=c.device)
         dt = 1.0 / steps
         for k in range(steps):
-            t = torch.full((x.shape[0], 1), k * dt)
+            t = torch.full((x.shape[0], 1), k * dt, device=x.device)
             x = x + dt * self.velocity(x, t, c)
         return x
 
 
+DEVICE = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
+
+
+def sync():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def batch(b, n):
     trials = torch.stack([torch.rand(b, n) * 1.5, (torch.rand(b, n) < 0.9).float(), (torch.arange(n) >= n // 2).float().expand(b, n)], dim=-1)
-    return torch.randn(b, 6), trials, torch.full((b, 1), math.sqrt(n))
+    return torch.randn(b, 6).to(DEVICE), trials.to(DEVICE), torch.full((b, 1), math.sqrt(n)).to(DEVICE)
 
 
 def step(model, opt, data):
@@ -161,7 +169,7 @@ def main():
     batches = [int(x) for x in os.environ.get("TORCH_BATCHES", "2,4,64").split(",")]
     rows = []
     for e in (64, 128):
-        model = Approximator(e=e)
+        model = Approximator(e=e).to(DEVICE)
         model.train()
         opt = torch.optim.Adam(model.parameters(), lr=5e-4, betas=(0.9, 0.999), eps=1e-7)
         row = {"embedDim": e, "numObs": n, "parameters": sum(p.numel() for p in model.parameters()), "measured": []}
@@ -170,8 +178,10 @@ def main():
             step(model, opt, data)  # warm-up
             times = []  # median of two, as bench/nn.bench.ts
             for _ in range(2):
+                sync()
                 t0 = time.perf_counter()
                 step(model, opt, data)
+                sync()
                 times.append((time.perf_counter() - t0) * 1000)
             row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "timedSteps": len(times)})
         rows.append(row)
@@ -179,11 +189,13 @@ def main():
             model.eval()
             _, trials, cond = batch(2, n)
             model.sample(trials, cond, 10, 2)
+            sync()
             t0 = time.perf_counter()
             model.sample(trials, cond, 250, 100)
+            sync()
             sec = time.perf_counter() - t0
             sampling = {"embedDim": e, "numObs": n, "dataSets": 2, "drawsPerSet": 250, "eulerSteps": 100, "seconds": sec, "drawsPerSecond": 500 / sec}
-    print(json.dumps({"torch": torch.__version__, "threads": threads, "trainingStep": rows, "posteriorSampling": sampling}))
+    print(json.dumps({"torch": torch.__version__, "device": str(DEVICE), "threads": threads, "trainingStep": rows, "posteriorSampling": sampling}))
 
 
 if __name__ == "__main__":
