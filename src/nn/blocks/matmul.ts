@@ -8,12 +8,11 @@
  * keeps every product untransposed. Other backends use the native op (transposed operands are free
  * there). Both strategies compute the same values; the strategy can be forced for tests and benchmarks.
  *
- * Large batched attention products on wasm are split into per-slice 2-D XNNPACK products (above
+ * Batched attention products on wasm are split into per-slice 2-D XNNPACK products (above
  * DEFAULT_SLICE_MIN_MACS per slice; at every size with the 'untransposed' strategy). The slices are
- * taken with `gather` (a C++ kernel copying only the slice) — not `unstack`/`slice`/`split`, which on
- * wasm copy the whole input once per slice (`Slice.js` reads it with readSync) — and reassembled with
- * `concat` (heap views). Gradients are custom and built from the same pieces, so tfjs never needs
- * gather's gradient (UnsortedSegmentSum, not registered on wasm, `browser-runtime.md` §7).
+ * copied out of the wasm heap by a small kernel of our own (`slice2d`) — not `gather`, `unstack`,
+ * `slice` or `split`, which are slow there (see `slice2d`) — and reassembled with `concat`. Gradients
+ * are custom and built from the same pieces, so no slice op needs a gradient of its own.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -56,13 +55,13 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Smallest per-slice product (multiply-adds) split on wasm under 'auto': 2^22, i.e. sets of ≳ 250
- * trials at e = 64. Measured on the shared 2-core machine (Node 20, tfjs 4.22 wasm, load 3–6, ±20 %),
- * one training step of batch 64 × 500 trials, micro-batches of 8: e = 64 35–43 s sliced vs 44–56 s
- * not; e = 128 67–89 s vs 144–157 s. At 100 trials (e = 32, 320 k multiply-adds per slice) slicing
- * was no faster: each slice costs two `gather`s (2–7 ms for a 32 k-float slice) and a few dispatches.
+ * Smallest per-slice product (multiply-adds) split on wasm under 'auto': 2^14. Measured on the 2-core
+ * development machine (Node 20, tfjs 4.22 wasm, idle), one training step of 8 sets, ms, by threshold
+ * (never split / 2^22 / 2^18 / 2^14 / always): N = 500, e = 64: 5662 / 1304 / 1175 / 1193 / 1192;
+ * e = 128: 9820 / 2084 / 2016 / 2081 / 2029; N = 100, e = 64: 343 / 330 / 176 / 189 / 193; N = 50:
+ * 148 / 155 / 147 / 119 / 109. Below 2^14 a slice's dispatch costs about what the scalar loop does.
  */
-export const DEFAULT_SLICE_MIN_MACS = 1 << 22;
+export const DEFAULT_SLICE_MIN_MACS = 1 << 14;
 let sliceMinMacs = DEFAULT_SLICE_MIN_MACS;
 
 /** Threshold for slicing attention products on wasm ('auto'); Infinity disables slicing (benchmarks). */
@@ -70,8 +69,42 @@ export function setSliceMinMacs(n: number): void {
   sliceMinMacs = n;
 }
 
-/** Slice g of a rank-3 tensor as a 2-D tensor (gather copies only that slice). */
-function slice2d(x: tf.Tensor3D, g: number): tf.Tensor2D {
+/**
+ * Slice g of a rank-3 float32 tensor as a 2-D tensor, on wasm copied straight out of the heap: one
+ * memcpy of the slice. tfjs's own kernels are far slower here — `gather` (a generic strided C++ loop)
+ * took 10 ms for a 500 × 500 slice and was 58 % of a training step in a profile (tf.profile, N = 500,
+ * e = 64, batch 2); `slice`/`split` read the whole input per slice. The kernel has no gradient of its
+ * own: only the custom gradients below use it.
+ */
+const TAKE_SLICE = 'DmcTakeSlice';
+
+interface WasmBackendInternals {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { HEAPU8: Uint8Array };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+tf.registerKernel({
+  kernelName: TAKE_SLICE,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const x = inputs['x'] as tf.TensorInfo;
+    const g = (attrs as { index: number }).index;
+    const [, m, k] = x.shape as [number, number, number];
+    const b = backend as unknown as WasmBackendInternals;
+    const out = b.makeOutput([m, k], 'float32');
+    // After makeOutput: allocating may grow the heap, which replaces HEAPU8's buffer.
+    const offset = b.dataIdMap.get(x.dataId)!.memoryOffset + g * m * k * 4;
+    b.typedArrayFromHeap(out).set(new Float32Array(b.wasm.HEAPU8.buffer, offset, m * k));
+    return out;
+  },
+});
+
+export function slice2d(x: tf.Tensor3D, g: number): tf.Tensor2D {
+  if (tf.getBackend() === 'wasm' && x.dtype === 'float32') {
+    return tf.engine().runKernel(TAKE_SLICE, { x }, { index: g }) as tf.Tensor2D;
+  }
   return tf.gather(x, g) as tf.Tensor as tf.Tensor2D;
 }
 
@@ -109,7 +142,7 @@ const batchedUntransposed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
 export function batchedMatMul<T extends tf.Tensor3D | tf.Tensor4D>(a: T, b: T, transposeB = false): T {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
-  // Small slices ('auto' only): per-slice dispatch (a gather and a product each) costs more than it saves.
+  // Small slices ('auto' only): per-slice dispatch (a copy and a product each) costs more than it saves.
   const small = strategy === 'auto' && m * k * (transposeB ? br : bc) < sliceMinMacs;
   if (!untransposed() || small) return tf.matMul(a, b, false, transposeB) as T;
   return tf.tidy((): T => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { batchedMatMul, linear, setMatMulStrategy } from '../../../src/nn/blocks/matmul.ts';
+import { batchedMatMul, linear, setMatMulStrategy, slice2d } from '../../../src/nn/blocks/matmul.ts';
 import { maxAbsDiff, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);
@@ -52,5 +52,31 @@ describe('wasm-friendly products equal the native ones (values and gradients)', 
       expect(native[0]![0]).toBeCloseTo(av[0]! * bv[0]! + av[1]! * bv[4]! + av[2]! * bv[8]!, 5);
     }
     tf.dispose([a, b]);
+  });
+});
+
+describe('slice2d (the wasm heap-copy kernel behind the sliced products)', () => {
+  it('returns exactly slice g for every g, also after the heap has grown, and leaks nothing', async () => {
+    const x = rand([5, 7, 3], 3) as tf.Tensor3D;
+    const xv = await x.data();
+    const before = tf.memory().numTensors;
+    for (let g = 0; g < 5; g++) {
+      // A large allocation in between may grow the wasm memory and replace the heap's buffer.
+      const big = g === 2 ? tf.zeros([64 * 1024 * 1024 / 4]) : null;
+      const s = slice2d(x, g);
+      expect(s.shape).toEqual([7, 3]);
+      expect(Array.from(await s.data())).toEqual(Array.from(xv.subarray(g * 21, (g + 1) * 21)));
+      tf.dispose([s, ...(big ? [big] : [])]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('falls back to gather for other dtypes', async () => {
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], 'int32');
+    const s = slice2d(x, 1);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(await s.data())).toEqual([5, 6, 7, 8]);
+    tf.dispose([x, s]);
   });
 });
