@@ -85,21 +85,24 @@ interface WasmBackendInternals {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
-tf.registerKernel({
-  kernelName: TAKE_SLICE,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const x = inputs['x'] as tf.TensorInfo;
-    const g = (attrs as { index: number }).index;
-    const [, m, k] = x.shape as [number, number, number];
-    const b = backend as unknown as WasmBackendInternals;
-    const out = b.makeOutput([m, k], 'float32');
-    // After makeOutput: allocating may grow the heap, which replaces HEAPU8's buffer.
-    const offset = b.dataIdMap.get(x.dataId)!.memoryOffset + g * m * k * 4;
-    b.typedArrayFromHeap(out).set(new Float32Array(b.wasm.HEAPU8.buffer, offset, m * k));
-    return out;
-  },
-});
+// Guarded: a second copy of this module (tests, hot reload) would otherwise log a re-registration warning.
+if (tf.getKernel(TAKE_SLICE, 'wasm') === undefined) {
+  tf.registerKernel({
+    kernelName: TAKE_SLICE,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      const g = (attrs as { index: number }).index;
+      const [, m, k] = x.shape as [number, number, number];
+      const b = backend as unknown as WasmBackendInternals;
+      const out = b.makeOutput([m, k], 'float32');
+      // After makeOutput: allocating may grow the heap, which replaces HEAPU8's buffer.
+      const offset = b.dataIdMap.get(x.dataId)!.memoryOffset + g * m * k * 4;
+      b.typedArrayFromHeap(out).set(new Float32Array(b.wasm.HEAPU8.buffer, offset, m * k));
+      return out;
+    },
+  });
+}
 
 export function slice2d(x: tf.Tensor3D, g: number): tf.Tensor2D {
   if (tf.getBackend() === 'wasm' && x.dtype === 'float32') {
