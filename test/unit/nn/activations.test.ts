@@ -32,6 +32,18 @@ describe('activations', () => {
     XS.forEach((_, i) => expect(y[i]).toBeCloseTo(MISH[i]!, 5));
   });
 
+  it('mish stays finite and exact at the extremes (no overflow of the closed form)', async () => {
+    const xs = [-200, -30, -10, 19.9, 20, 21, 50, 1e4];
+    const y = await mish(tf.tensor1d(xs)).data();
+    const ref = xs.map((z) => z * Math.tanh(Math.log1p(Math.exp(z))));
+    xs.forEach((z, i) => {
+      expect(Number.isFinite(y[i]!)).toBe(true);
+      expect(Math.abs(y[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(z)));
+    });
+    const g = await tf.grad((v: tf.Tensor) => tf.sum(mish(v)))(tf.tensor1d([-200, 21, 1e4])).data();
+    expect(Array.from(g).map((v) => Math.abs(Math.round(v * 1e6) / 1e6))).toEqual([0, 1, 1]);
+  });
+
   it('gradients are finite and match d/dx of the closed forms', async () => {
     const x = tf.tensor1d([-1, 0.5, 2]);
     const dg = await tf.grad((v: tf.Tensor) => tf.sum(gelu(v)))(x).data();
