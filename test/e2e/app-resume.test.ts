@@ -20,16 +20,18 @@ afterAll(() => app?.close());
 const rows = () => page.locator('[data-testid="trial-state-table"] tbody tr');
 const states = () => rows().evaluateAll((r) => r.map((x) => x.getAttribute('data-state')));
 
-async function startSmoke(name: string): Promise<void> {
+async function startSmoke(name: string, epochs?: number): Promise<void> {
   await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
   await page.getByTestId('preset-smoke').click();
   await page.locator('#cfg-name').fill(name);
+  if (epochs !== undefined) await page.locator('#cfg-epochs').fill(String(epochs));
   await page.getByTestId('start-study').click();
   await page.waitForURL(/#\/run\/\d+$/);
 }
 
 it('continues after a reload in the middle of a trial, with the interrupted trial marked', { timeout: 900_000 }, async () => {
-  await startSmoke('resume-me');
+  // 6 epochs instead of 2: a trial lasts long enough that the reload below lands inside trial 1.
+  await startSmoke('resume-me', 6);
   const runUrl = page.url();
   await page.locator('[data-testid="trial-state-table"] tr[data-state="COMPLETE"]').first().waitFor({ timeout: 400_000 });
   await page.getByRole('heading', { name: 'Trial 1' }).waitFor({ timeout: 60_000 });
@@ -50,8 +52,9 @@ it('continues after a reload in the middle of a trial, with the interrupted tria
 });
 
 it('cancel ends the running trial as failed and leaves a study the library can continue', { timeout: 600_000 }, async () => {
-  await startSmoke('cancel-me');
-  await page.getByText(/Epoch \d of 2/).first().waitFor({ timeout: 300_000 });
+  // 50 epochs: the trial is surely still training when Cancel is clicked, however fast this machine is.
+  await startSmoke('cancel-me', 50);
+  await page.getByText(/Epoch \d+ of 50/).first().waitFor({ timeout: 300_000 });
   await page.getByTestId('cancel-run').click();
   await page.locator('[data-testid="run-status"][data-phase="cancelled"]').waitFor({ timeout: 60_000 });
   expect(await states()).toEqual(['FAIL']);
