@@ -32,9 +32,14 @@ function choiceTexts(c: StudyConfig): ChoiceTexts {
 }
 
 /** "16, 32, 64" → [16, 32, 64]; a token that is not a number stays NaN so the validator flags it there. */
+const NUMBER_TOKEN = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+function choiceTokens(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((s) => s !== '');
+}
+
 export function parseChoices(text: string): number[] {
-  const parts = text.split(/[\s,;]+/).filter((s) => s !== '');
-  return parts.map((s) => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : Number.NaN));
+  return choiceTokens(text).map((s) => (NUMBER_TOKEN.test(s) ? Number(s) : Number.NaN));
 }
 
 export const PRUNER_DEFAULTS: Record<PrunerSpec['type'], PrunerSpec> = {
@@ -102,9 +107,19 @@ export class SetupDraft {
   }
 
   get issues(): ConfigIssue[] {
-    const v = this.validation;
-    return 'errors' in v ? v.errors : [];
+    return this.#issues;
   }
+
+  readonly #issues = $derived.by((): ConfigIssue[] => {
+    const v = this.#validation;
+    if (!('errors' in v)) return [];
+    // A typed choice that is not a number reaches the validator as NaN: name what was typed instead.
+    return v.errors.map((i) => {
+      const m = /^searchSpace\.(\w+)\.choices\.(\d+)$/.exec(i.path);
+      const token = m === null ? undefined : choiceTokens(this.choices[m[1] as keyof ChoiceTexts] ?? '')[Number(m[2])];
+      return token !== undefined && !NUMBER_TOKEN.test(token) ? { ...i, message: `'${token}' is not a number` } : i;
+    });
+  });
 
   /** The first error at `path` or inside it (e.g. `searchSpace.lr` also catches `searchSpace.lr.low`). */
   error(path: string, deep = false): string | null {

@@ -41,7 +41,7 @@ it('flags invalid input at the field and blocks Start', async () => {
   expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toContain('must be a finite number > 0, got -4');
   expect(await errorAt('searchSpace.lr').textContent()).toContain('`low <= high` must hold, but got (low=0.01, high=0.001).');
   expect(await errorAt('data.validationSets').textContent()).toContain('got 1');
-  expect(await errorAt('searchSpace.batch_size').textContent()).toContain('got NaN');
+  expect(await errorAt('searchSpace.batch_size').textContent()).toContain("'big' is not a number");
   expect(await page.getByTestId('config-issues').textContent()).toMatch(/4 problems/);
   await screenshot(page, 'setup-invalid');
   // The list of problems moves focus to the field.

@@ -51,6 +51,10 @@ describe('SetupDraft', () => {
     expect(d.error('searchSpace.batch_size', true)).toBe('duplicate choice 32');
     d.choices.batch_size = '';
     expect(d.error('searchSpace.batch_size.choices')).toBe('The `choices` must contain one or more elements.');
+    // What was typed is named, not the NaN it parses to.
+    d.choices.batch_size = '16; 32, big';
+    expect(d.error('searchSpace.batch_size', true)).toBe("'big' is not a number");
+    expect(d.issues.map((i) => i.path)).toEqual(['searchSpace.batch_size.choices.2']);
   });
 
   it('switches a hyperparameter between distribution types keeping its range', () => {
