@@ -24,10 +24,15 @@ export function fillAutomaticDrift(out: Float64Array, A: number, tau: number, a:
   const tmax = out.length;
   if (a === 2) {
     // mu_a(t) = (A/tau)·exp(1 − t/tau)·(1 − t/tau)
+    // exp(1 − t/tau) by the recurrence g_t = g_{t−1}·exp(−1/tau), re-anchored on an exact exp every 64
+    // steps so rounding cannot build up (relative error < 1e-13): the table is refilled for every data
+    // set, and one exp per step was 6 % of simulating one (24 µs of 410 µs at tmax 1500).
     const scale = A / tau;
+    const r = Math.exp(-1 / tau);
+    let g = 0;
     for (let t = 1; t <= tmax; t++) {
-      const u = t / tau;
-      out[t - 1] = scale * Math.exp(1 - u) * (1 - u);
+      g = (t & 63) === 1 ? Math.exp(1 - t / tau) : g * r;
+      out[t - 1] = scale * g * (1 - t / tau);
     }
     return;
   }
@@ -40,13 +45,35 @@ export function fillAutomaticDrift(out: Float64Array, A: number, tau: number, a:
   }
 }
 
+const FIVE = new Uint32Array(5);
+
 /** Median of five uniform uint32 draws scaled to (0, 1): exactly Beta(3, 3) (order statistic 3 of 5). */
 export function beta33(st: Int32Array): number {
-  let a = nextI32(st) >>> 0;
-  let b = nextI32(st) >>> 0;
-  let c = nextI32(st) >>> 0;
-  let d = nextI32(st) >>> 0;
-  const e = nextI32(st) >>> 0;
+  // the five xoshiro128** steps of nextI32 with the state in locals (one load and store, not five)
+  let s0 = st[0]!;
+  let s1 = st[1]!;
+  let s2 = st[2]!;
+  let s3 = st[3]!;
+  for (let k = 0; k < 5; k++) {
+    const m = Math.imul(s1, 5);
+    FIVE[k] = Math.imul((m << 7) | (m >>> 25), 9);
+    const sh = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= sh;
+    s3 = (s3 << 11) | (s3 >>> 21);
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
+  let a = FIVE[0]!;
+  let b = FIVE[1]!;
+  let c = FIVE[2]!;
+  let d = FIVE[3]!;
+  const e = FIVE[4]!;
   let t: number;
   if (a > b) { t = a; a = b; b = t; }
   if (c > d) { t = c; c = d; d = t; }

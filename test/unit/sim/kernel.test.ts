@@ -20,6 +20,20 @@ describe('automatic drift', () => {
     expect(out[29]).toBe(0); // zero at the peak of E[X_a], t = (a − 1)·tau
   });
 
+  it('a = 2 by recurrence stays within 1e-13 (relative) of the closed form at every step, for short and long tau', () => {
+    for (const [tau, tmax] of [[2, 1500], [30, 1500], [114.71, 5000], [400, 100_000]] as const) {
+      const out = new Float64Array(tmax);
+      fillAutomaticDrift(out, 70.8, tau, 2);
+      let worst = 0;
+      for (let t = 1; t <= tmax; t++) {
+        const exact = (70.8 / tau) * Math.exp(1 - t / tau) * (1 - t / tau);
+        if (exact === 0 || Math.abs(exact) < 1e-290) continue; // past underflow both are (nearly) 0
+        worst = Math.max(worst, Math.abs(out[t - 1]! - exact) / Math.abs(exact));
+      }
+      expect(worst).toBeLessThan(1e-13);
+    }
+  });
+
   it.each([2, 1.5, 3.7])('is the derivative of E[X_a(t)] (a = %f); E[X_a] peaks at A when t = (a−1)·tau', (a) => {
     const A = 20;
     const tau = 40;
