@@ -2,7 +2,7 @@
  * Simulator throughput (issue 2, item 6): ms per 500-trial data set under the notebook prior (tmax 1500),
  * on the calling thread and on the Node worker pool with 1 and with N = cores workers. The NumPy reference
  * needs 21–26 ms per data set on one core (dmc-model.md §11.4); the goal is ≤ 0.4 ms per data set per core
- * and near-linear scaling. Each figure is the median of 3 timed runs after a warm-up run (JIT, worker start).
+ * and near-linear scaling. Each figure is the median of 5 timed runs after a warm-up of 1000 data sets per thread (JIT tiers, worker start).
  * Besides wall time, the process CPU time (all threads) per data set is reported: on a shared machine it is
  * the better estimate of the per-core cost, while wall time shows the scaling actually obtained.
  */
@@ -11,7 +11,9 @@ import { NOTEBOOK_CONFIG, simulateBatch } from '../src/sim/index.ts';
 import { NodeSimPool } from '../src/workers/node-sim-pool.ts';
 
 const DATASETS = 2000;
-const REPS = 3;
+const REPS = 5;
+/** Data sets simulated before timing: enough for V8 to reach its optimizing tier (200 were not). */
+const WARM_UP = 1000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,7 +42,7 @@ async function timePool(workers: number): Promise<Timing> {
   const pool = new NodeSimPool({ workers });
   try {
     await pool.warmUp();
-    await pool.simulate(NOTEBOOK_CONFIG, 999, 50 * workers);
+    await pool.simulate(NOTEBOOK_CONFIG, 999, WARM_UP * workers);
     const ts: Timing[] = [];
     for (let r = 0; r < REPS; r++) ts.push(await timed(DATASETS, () => pool.simulate(NOTEBOOK_CONFIG, r + 1, DATASETS)));
     return medianTiming(ts);
@@ -51,7 +53,7 @@ async function timePool(workers: number): Promise<Timing> {
 
 export async function run(): Promise<Record<string, unknown>> {
   const cores = os.availableParallelism();
-  simulateBatch(NOTEBOOK_CONFIG, 999, 200);
+  simulateBatch(NOTEBOOK_CONFIG, 999, WARM_UP);
   const ts: Timing[] = [];
   for (let r = 0; r < REPS; r++) ts.push(await timed(DATASETS / 2, () => simulateBatch(NOTEBOOK_CONFIG, r + 1, DATASETS / 2)));
   const main = medianTiming(ts);
