@@ -80,6 +80,32 @@ export function nextI32(st: Int32Array): number {
   return r;
 }
 
+/**
+ * The next `n` outputs of nextI32 into out[0..n) with the state in locals: one load and store of the
+ * state instead of n (the simulator's Beta(3,3) start draws five; 6 % of a data set's time).
+ */
+export function nextI32Many(st: Int32Array, out: Int32Array, n: number): void {
+  let s0 = st[0]!;
+  let s1 = st[1]!;
+  let s2 = st[2]!;
+  let s3 = st[3]!;
+  for (let k = 0; k < n; k++) {
+    const m = Math.imul(s1, 5);
+    out[k] = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
+}
+
 /** Uniform double in [0, 1) with 53 random bits (same construction and stream use as `Rng.float`). */
 export function float53(st: Int32Array): number {
   const hi = nextI32(st) >>> 5;

@@ -14,7 +14,7 @@
  * Every draw for a data set comes from its own stream, so results never depend on how data sets are
  * distributed over workers or chunks.
  */
-import { ZIG_K, ZIG_W, float53, nextI32, normal, normalSlow } from '../shared/ziggurat.ts';
+import { ZIG_K, ZIG_W, float53, nextI32, nextI32Many, normal, normalSlow } from '../shared/ziggurat.ts';
 import type { DmcConfig, DmcParams } from './types.ts';
 
 export type TrialOptions = Pick<DmcConfig, 'tmax' | 'a' | 'sigma' | 'startPoint' | 'contamination'>;
@@ -45,35 +45,16 @@ export function fillAutomaticDrift(out: Float64Array, A: number, tau: number, a:
   }
 }
 
-const FIVE = new Uint32Array(5);
+const FIVE = new Int32Array(5);
 
 /** Median of five uniform uint32 draws scaled to (0, 1): exactly Beta(3, 3) (order statistic 3 of 5). */
 export function beta33(st: Int32Array): number {
-  // the five xoshiro128** steps of nextI32 with the state in locals (one load and store, not five)
-  let s0 = st[0]!;
-  let s1 = st[1]!;
-  let s2 = st[2]!;
-  let s3 = st[3]!;
-  for (let k = 0; k < 5; k++) {
-    const m = Math.imul(s1, 5);
-    FIVE[k] = Math.imul((m << 7) | (m >>> 25), 9);
-    const sh = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= sh;
-    s3 = (s3 << 11) | (s3 >>> 21);
-  }
-  st[0] = s0;
-  st[1] = s1;
-  st[2] = s2;
-  st[3] = s3;
-  let a = FIVE[0]!;
-  let b = FIVE[1]!;
-  let c = FIVE[2]!;
-  let d = FIVE[3]!;
-  const e = FIVE[4]!;
+  nextI32Many(st, FIVE, 5);
+  let a = FIVE[0]! >>> 0;
+  let b = FIVE[1]! >>> 0;
+  let c = FIVE[2]! >>> 0;
+  let d = FIVE[3]! >>> 0;
+  const e = FIVE[4]! >>> 0;
   let t: number;
   if (a > b) { t = a; a = b; b = t; }
   if (c > d) { t = c; c = d; d = t; }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { ZIG_K, ZIG_R, ZIG_W, float53, nextI32, normal, normalSlow, stateFromRng } from '../../../src/shared/ziggurat.ts';
+import { ZIG_K, ZIG_R, ZIG_W, float53, nextI32, nextI32Many, normal, normalSlow, stateFromRng } from '../../../src/shared/ziggurat.ts';
 import { ksStatistic, normCdf, normPdf, normSf } from './helpers.ts';
 
 describe('ziggurat state', () => {
@@ -11,6 +11,16 @@ describe('ziggurat state', () => {
     expect(ints).toEqual(Array.from({ length: 1000 }, () => rng.nextU32() | 0));
     const floats = Array.from({ length: 1000 }, () => float53(st));
     expect(floats).toEqual(Array.from({ length: 1000 }, () => rng.float()));
+  });
+
+  it('nextI32Many gives the outputs and the final state of as many nextI32 calls', () => {
+    const a = stateFromRng(Rng.stream(99, 3));
+    const b = Int32Array.from(a);
+    const out = new Int32Array(7);
+    nextI32Many(a, out, 5);
+    expect(Array.from(out.subarray(0, 5))).toEqual(Array.from({ length: 5 }, () => nextI32(b)));
+    expect(Array.from(out.subarray(5))).toEqual([0, 0]);
+    expect(Array.from(a)).toEqual(Array.from(b));
   });
 
   it('tables close: the top layer has the common area v and the rectangle tests stay inside the layers', () => {
