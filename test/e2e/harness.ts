@@ -89,23 +89,32 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(opts: AppOptions = {}): Promise<App> {
+/** A served app and one headless Chromium, closed together. */
+export interface ServedBrowser {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function serveAndLaunch(opts: { preview?: boolean } = {}): Promise<ServedBrowser> {
   const served = opts.preview === true ? await servePreview() : await serveDev();
   const browser = await launch();
-  const viewport = opts.viewport === undefined ? { width: 1280, height: 900 } : opts.viewport;
-  const context = await browser.newContext({ ...(viewport === null ? {} : { viewport }), acceptDownloads: opts.downloads === true });
-  const seen = watch(context, served.url.replace(/\/$/, ''));
-  const page = await context.newPage();
-  if (opts.route !== undefined) await page.goto(served.url + opts.route, { waitUntil: 'commit' });
   return {
     url: served.url,
     browser,
-    context,
-    page,
-    seen,
     close: async () => {
       await browser.close();
       await served.close();
     },
   };
+}
+
+export async function openApp(opts: AppOptions = {}): Promise<App> {
+  const { url, browser, close } = await serveAndLaunch(opts);
+  const viewport = opts.viewport === undefined ? { width: 1280, height: 900 } : opts.viewport;
+  const context = await browser.newContext({ ...(viewport === null ? {} : { viewport }), acceptDownloads: opts.downloads === true });
+  const seen = watch(context, url.replace(/\/$/, ''));
+  const page = await context.newPage();
+  if (opts.route !== undefined) await page.goto(url + opts.route, { waitUntil: 'commit' });
+  return { url, browser, context, page, seen, close };
 }

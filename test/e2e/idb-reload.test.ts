@@ -8,31 +8,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, launch, serveDev, watch, type Served } from './harness.ts';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, serveAndLaunch, watch, type ServedBrowser } from './harness.ts';
 import type { IdbPageApi } from './pages/idb-page.ts';
 
-let served: Served;
-let browser: Browser;
+let env: ServedBrowser;
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
+  env = await serveAndLaunch();
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => env?.close());
 
 type Api = { idbApi: IdbPageApi };
 
 async function load(page: Page): Promise<void> {
-  await page.goto(`${served.url}test/e2e/pages/idb.html`);
+  await page.goto(`${env.url}test/e2e/pages/idb.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
 }
 
 it('keeps every trial across a reload; the reloaded page\'s RUNNING trial is stale and can be failed', async () => {
-  const context = await browser.newContext();
-  const { errors } = watch(context, served.url.replace(/\/$/, ''));
+  const context = await env.browser.newContext();
+  const { errors } = watch(context, env.url.replace(/\/$/, ''));
   const page = await context.newPage();
   await load(page);
   const db = `e2e-reload-${Date.now()}`;
@@ -75,7 +70,7 @@ it('reports a QuotaExceededError clearly and keeps the stored study intact', asy
   await load(page);
   // Chromium applies a quota override to storage created after it, so lower it before the first write.
   const cdp = await context.newCDPSession(page);
-  const origin = new URL(served.url).origin;
+  const origin = new URL(env.url).origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 * 1024 });
   const db = `e2e-quota-${Date.now()}`;
   await page.evaluate(async (db) => {

@@ -4,32 +4,27 @@
  * replay the identical study afterwards (test page test/e2e/pages/idb.html).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, serveDev, watch, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { serveAndLaunch, watch, type ServedBrowser } from './harness.ts';
 import type { IdbPageApi } from './pages/idb-page.ts';
 
-let served: Served;
-let browser: Browser;
+let env: ServedBrowser;
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
+  env = await serveAndLaunch();
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => env?.close());
 
 type Api = { idbApi: IdbPageApi };
 
 async function open(page: Page, db: string): Promise<void> {
-  await page.goto(`${served.url}test/e2e/pages/idb.html`);
+  await page.goto(`${env.url}test/e2e/pages/idb.html`);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
   await page.evaluate((db) => (window as unknown as Api).idbApi.open(db), db);
 }
 
 it('two pages append to one study concurrently and replay identical state', async () => {
-  const context = await browser.newContext();
-  const { errors } = watch(context, served.url.replace(/\/$/, ''));
+  const context = await env.browser.newContext();
+  const { errors } = watch(context, env.url.replace(/\/$/, ''));
   const [a, b] = [await context.newPage(), await context.newPage()];
   const db = `e2e-two-pages-${Date.now()}`;
   await open(a, db);

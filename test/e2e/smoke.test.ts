@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, serveDev, type Served } from './harness.ts';
+import { serveAndLaunch, type ServedBrowser } from './harness.ts';
 
-let served: Served;
-let browser: Browser;
+let env: ServedBrowser;
 beforeAll(async () => {
-  served = await serveDev();
-  browser = await launch();
+  env = await serveAndLaunch();
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+afterAll(() => env?.close());
 
 it('serves the app shell', async () => {
-  const page = await browser.newPage();
-  await page.goto(served.url, { waitUntil: 'commit' });
+  const page = await env.browser.newPage();
+  await page.goto(env.url, { waitUntil: 'commit' });
   await expect(page.locator('h1').first()).toBeDefined();
   await page.waitForSelector('h1');
   expect(await page.title()).toBe('dmc-tune');
