@@ -2,15 +2,19 @@
  * Saves generated content as a file: a Blob URL clicked through a temporary <a download>. Blob and data
  * URLs are same-origin, so downloads never touch the network (CSP `default-src 'self'` holds).
  */
-export function downloadBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
+function clickDownload(fileName: string, href: string): void {
   const a = document.createElement('a');
-  a.href = url;
+  a.href = href;
   a.download = fileName;
   a.style.display = 'none';
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  clickDownload(fileName, url);
   // Revoke after the click has been handled; revoking synchronously can cancel the download.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
@@ -20,13 +24,7 @@ export function downloadText(fileName: string, text: string, mime = 'text/plain'
 }
 
 export function downloadDataUrl(fileName: string, dataUrl: string): void {
-  const a = document.createElement('a');
-  a.href = dataUrl;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
+  clickDownload(fileName, dataUrl);
 }
 
 /** A file name from a study name: keeps letters, digits, dot, dash and underscore. */
