@@ -25,7 +25,7 @@ export { setWarningHandler, collectWarnings, type WarningHandler } from './warni
 
 export { Trial } from './trial/trial.ts';
 export { TrialPruned, lastStep, lastIntermediateValue } from './trial/frozen.ts';
-export { Study, CONSTRAINTS_KEY } from './study/study.ts';
+export { Study, CONSTRAINTS_KEY, popWaitingTrial } from './study/study.ts';
 export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions } from './study/create.ts';
 export { FAIL_REASON_KEY, type TellOptions } from './study/tell.ts';
 export type { Objective, OptimizeOptions } from './study/optimize.ts';

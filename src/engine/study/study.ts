@@ -21,6 +21,23 @@ import { tellTrial, type InternalTellOptions, type TellOptions } from './tell.ts
 /** `system_attrs` key of constraint values (≤ 0 feasible), as Optuna's samplers write it. */
 export const CONSTRAINTS_KEY = 'constraints';
 
+/**
+ * Makes the oldest WAITING trial RUNNING and returns its id, or null when none is left. Between
+ * listing and popping, another worker may pop a trial (the storage returns false) or pop and finish
+ * it (the storage throws 'trial-finished', as Optuna's storages do); either way the trial is theirs,
+ * so this moves on to the next one instead of failing the ask.
+ */
+export async function popWaitingTrial(storage: Storage, studyId: number): Promise<number | null> {
+  for (const t of await storage.getAllTrials(studyId, [TrialState.WAITING])) {
+    try {
+      if (await storage.setTrialStateValues(t.trialId, TrialState.RUNNING)) return t.trialId;
+    } catch (e) {
+      if (!(e instanceof EngineError && e.code === 'trial-finished')) throw e;
+    }
+  }
+  return null;
+}
+
 export class Study implements TrialHost {
   private stopFlag = false;
   private inOptimize = false;
@@ -46,15 +63,7 @@ export class Study implements TrialHost {
 
   /** @internal ask() for optimize: the trial carries the run's AbortSignal. */
   async askWithSignal(signal: AbortSignal | undefined): Promise<Trial> {
-    let trialId: number | null = null;
-    for (const t of await this.storage.getAllTrials(this.studyId, [TrialState.WAITING])) {
-      // Another worker may pop the same trial first; the storage then refuses the transition.
-      if (await this.storage.setTrialStateValues(t.trialId, TrialState.RUNNING)) {
-        trialId = t.trialId;
-        break;
-      }
-    }
-    trialId ??= await this.storage.createNewTrial(this.studyId);
+    const trialId = (await popWaitingTrial(this.storage, this.studyId)) ?? (await this.storage.createNewTrial(this.studyId));
     return Trial.open(this, trialId, signal);
   }
 

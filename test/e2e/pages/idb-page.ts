@@ -2,7 +2,7 @@
  * Test page for test/e2e/idb-*.test.ts: exposes the IndexedDB study library and the engine on
  * `window.idbApi` so Playwright can drive real page reloads and several pages on one study.
  */
-import { RandomSampler, TrialState, createStudy, floatDistribution, intDistribution, type FrozenTrial } from '../../../src/engine/index.ts';
+import { RandomSampler, TrialState, createStudy, popWaitingTrial, floatDistribution, intDistribution, type FrozenTrial } from '../../../src/engine/index.ts';
 import { EngineError } from '../../../src/engine/types.ts';
 import { IdbStorage } from '../../../src/persistence/idb-storage.ts';
 
@@ -54,15 +54,13 @@ const api = {
       await lib().createNewTrial(st, { state: TrialState.WAITING, datetimeStart: null, systemAttrs: { fixed_params: { x: i / 10 } } });
     }
   },
-  /** Tries to pop every WAITING trial; returns the ids this page won. */
+  /** Pops WAITING trials the way Study.ask does until none is left; returns the ids this page won. */
   async popWaiting(name: string): Promise<number[]> {
     const st = await studyId(name);
     const won: number[] = [];
-    for (const t of await lib().getAllTrials(st, [TrialState.WAITING])) {
-      if (await lib().setTrialStateValues(t.trialId, TrialState.RUNNING)) {
-        won.push(t.trialId);
-        await lib().setTrialStateValues(t.trialId, TrialState.COMPLETE, [-t.number]);
-      }
+    for (let id = await popWaitingTrial(lib(), st); id !== null; id = await popWaitingTrial(lib(), st)) {
+      won.push(id);
+      await lib().setTrialStateValues(id, TrialState.COMPLETE, [-(await lib().getTrial(id)).number]);
     }
     return won;
   },

@@ -7,6 +7,8 @@ import {
   FAIL_REASON_KEY,
   floatDistribution,
   InMemoryStorage,
+  popWaitingTrial,
+  type Storage,
   intDistribution,
   loadStudy,
   MedianPruner,
@@ -16,6 +18,7 @@ import {
   TrialState,
   type Study,
 } from '../../../src/engine/index.ts';
+import { JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
 
 const newStudy = (direction: 'minimize' | 'maximize' = 'minimize', storage = new InMemoryStorage()): Promise<Study> =>
   createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner(), direction, storage });
@@ -192,6 +195,38 @@ describe('enqueueTrial', () => {
     await s1.enqueueTrial({ x: 0.1 });
     const [a, b] = await Promise.all([s1.ask(), s2.ask()]);
     expect(new Set([a.number, b.number])).toEqual(new Set([0, 1]));
+  });
+
+  // Another worker pops AND finishes a trial between our listing and our pop; the storage then
+  // refuses with 'trial-finished' (as Optuna's do), which must not fail this worker's ask.
+  const memory = new InMemoryStorage();
+  const journal = new MemoryJournalBackend();
+  const storages: [string, () => { mine: Storage; theirs: Storage }][] = [
+    ['in-memory', () => ({ mine: memory, theirs: memory })],
+    ['journal (two workers)', () => ({ mine: new JournalStorage(journal), theirs: new JournalStorage(journal) })],
+  ];
+  it.each(storages)('%s: ask skips a WAITING trial another worker popped and finished meanwhile', async (_, make) => {
+    const { mine, theirs } = make();
+    const study = await newStudy('minimize', mine);
+    await study.enqueueTrial({ x: 0.1 });
+    await study.enqueueTrial({ x: 0.2 });
+    const stale: Storage = Object.create(mine) as Storage;
+    stale.getAllTrials = async (id, states) => {
+      const listed = await mine.getAllTrials(id, states);
+      const first = listed[0]!.trialId;
+      expect(await theirs.setTrialStateValues(first, TrialState.RUNNING)).toBe(true);
+      await theirs.setTrialStateValues(first, TrialState.COMPLETE, [1]);
+      return listed;
+    };
+    expect(await popWaitingTrial(stale, study.studyId)).toBe((await study.getTrials())[1]!.trialId);
+    const t = await study.ask();
+    expect(t.number).toBe(2); // the queue is empty now: a fresh trial
+    expect(await popWaitingTrial(mine, study.studyId)).toBeNull();
+  });
+
+  it('a pop still surfaces errors that are not a lost race', async () => {
+    const storage = new InMemoryStorage();
+    await expect(popWaitingTrial(storage, 42)).rejects.toThrow();
   });
 });
 
