@@ -20,7 +20,7 @@ import {
 } from '../../../src/engine/index.ts';
 import { JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
 
-const newStudy = (direction: 'minimize' | 'maximize' = 'minimize', storage = new InMemoryStorage()): Promise<Study> =>
+const newStudy = (direction: 'minimize' | 'maximize' = 'minimize', storage: Storage = new InMemoryStorage()): Promise<Study> =>
   createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner(), direction, storage });
 
 async function rejection(p: Promise<unknown>): Promise<EngineError> {
