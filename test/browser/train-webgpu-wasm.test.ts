@@ -5,7 +5,7 @@
  * seeded host-side streams and weights from (config, seed), so only float arithmetic differs;
  * browser-runtime.md §6.3 measured ≤ 2e-4 relative differences between SwiftShader and cpu.
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { TrainClient } from '../../src/workers/train-client.ts';
 import type { TrialHyperparameters } from '../../src/nn/objective.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../src/sim/index.ts';
@@ -42,7 +42,8 @@ async function trainOn(backend: 'webgpu' | 'wasm'): Promise<{ losses: number[]; 
 it('a few training steps on webgpu and on wasm give the same losses to 1e-3', async () => {
   const gpu = await trainOn('webgpu');
   const cpu = await trainOn('wasm');
-  await new Promise((r) => setTimeout(r, 50)); // let the last fire-and-forget batch events arrive
+  // Batch events are fire-and-forget on their own port: wait for the last ones to arrive.
+  await vi.waitFor(() => expect([gpu.losses.length, cpu.losses.length]).toEqual([3, 3]), { timeout: 10_000 });
   expect(gpu.used).toBe('webgpu');
   expect(cpu.used).toBe('wasm');
   expect(gpu.losses).toHaveLength(3);

@@ -3,7 +3,7 @@
  * TrainClient (comlink). Tiny networks and data keep this fast; wasm is what the automatic choice picks
  * on this GPU-less machine (SwiftShader WebGPU/WebGL are skipped as software).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrainClient, TrainDataError } from '../../src/workers/train-client.ts';
 import type { TrialHyperparameters } from '../../src/nn/objective.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../src/sim/index.ts';
@@ -66,8 +66,9 @@ describe('training worker', () => {
     expect(out.backend.backend).toBe('wasm');
     expect(out.backend.fallbacks.map((f) => f.backend)).toEqual(['webgpu', 'webgl']);
     expect(out.result.backend).toBe('wasm');
-    // 24 sets / batch 8 = 3 steps per epoch, 2 epochs; batch events are fire-and-forget but ordered.
-    await new Promise((r) => setTimeout(r, 50));
+    // 24 sets / batch 8 = 3 steps per epoch, 2 epochs. Batch events are fire-and-forget on their own
+    // port, ordered among themselves but not with the result: wait for the last one to arrive.
+    await vi.waitFor(() => expect(batches).toHaveLength(6), { timeout: 10_000 });
     expect(batches).toEqual([0, 1, 2, 3, 4, 5]);
     expect(epochs).toEqual(out.result.history.valLoss);
     expect(sampling.at(-1)).toBe(8);
