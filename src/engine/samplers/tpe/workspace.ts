@@ -12,25 +12,23 @@ export class Workspace {
 
   /** A zero-filled Float64Array view of length n. */
   f64(key: string, n: number): Float64Array {
-    let b = this.f64s.get(key);
-    if (b === undefined || b.length < n) {
-      b = new Float64Array(Math.max(n, 16, b === undefined ? 0 : 2 * b.length));
-      this.f64s.set(key, b);
-    }
-    const view = b.subarray(0, n);
-    view.fill(0);
-    return view;
+    return take(this.f64s, (len) => new Float64Array(len), key, n);
   }
 
   /** A zero-filled Int32Array view of length n. */
   i32(key: string, n: number): Int32Array {
-    let b = this.i32s.get(key);
-    if (b === undefined || b.length < n) {
-      b = new Int32Array(Math.max(n, 16, b === undefined ? 0 : 2 * b.length));
-      this.i32s.set(key, b);
-    }
-    const view = b.subarray(0, n);
-    view.fill(0);
-    return view;
+    return take(this.i32s, (len) => new Int32Array(len), key, n);
   }
+}
+
+/** The buffer under `key`, grown geometrically when shorter than n, as a zero-filled view of length n. */
+function take<T extends Float64Array | Int32Array>(buffers: Map<string, T>, alloc: (len: number) => T, key: string, n: number): T {
+  let b = buffers.get(key);
+  if (b === undefined || b.length < n) {
+    b = alloc(Math.max(n, 16, b === undefined ? 0 : 2 * b.length));
+    buffers.set(key, b);
+  }
+  const view = b.subarray(0, n) as T;
+  view.fill(0);
+  return view;
 }
