@@ -1,4 +1,4 @@
-import { intScratchOf, LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratchOf } from './density-util.ts';
+import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratch } from './density-util.ts';
 import type { NumericKernels } from './parzen-kernels.ts';
 
 /**
@@ -10,8 +10,8 @@ import type { NumericKernels } from './parzen-kernels.ts';
  */
 export function continuousLogMixture(kern: NumericKernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
   const K = weights.length;
-  const base = scratchOf(K, 1);
-  const inv = scratchOf(K, 2);
+  const base = scratch.f64('base', K, null);
+  const inv = scratch.f64('inv', K, null);
   let sigmaMin = Infinity;
   for (let k = 0; k < K; k++) {
     const s = kern.sigmas[k] as number;
@@ -19,7 +19,7 @@ export function continuousLogMixture(kern: NumericKernels, weights: Float64Array
     inv[k] = 1 / s;
     if (k < K - 1 && s < sigmaMin) sigmaMin = s;
   }
-  const terms = scratchOf(K, 0);
+  const terms = scratch.f64('terms', K, null);
   const width = 1.5 * sigmaMin; // at large n most bandwidths sit at the magic-clip floor
   const nb = Math.min(4096, Math.floor((kern.hi - kern.lo) / width));
   if (!(K > 64 && nb >= 8)) {
@@ -39,8 +39,8 @@ export function continuousLogMixture(kern: NumericKernels, weights: Float64Array
   }
   // Counting sort of the narrow kernels (sigma ≤ width) into nb buckets over [lo, hi].
   const bucketW = (kern.hi - kern.lo) / nb;
-  const start = intScratchOf(nb + 1, 0).fill(0, 0, nb + 1);
-  const bucketOf = intScratchOf(K, 1).fill(-1, 0, K);
+  const start = scratch.i32('start', nb + 1);
+  const bucketOf = scratch.i32('bucketOf', K, -1);
   const wide: number[] = [];
   let narrowMaxBase = -Infinity;
   for (let k = 0; k < K; k++) {
@@ -54,9 +54,9 @@ export function continuousLogMixture(kern: NumericKernels, weights: Float64Array
     if ((base[k] as number) > narrowMaxBase) narrowMaxBase = base[k] as number;
   }
   for (let b = 0; b < nb; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
-  const fill = intScratchOf(nb, 2);
+  const fill = scratch.i32('fill', nb, null);
   fill.set(start.subarray(0, nb));
-  const members = intScratchOf(K, 3);
+  const members = scratch.i32('members', K, null);
   for (let k = 0; k < K; k++) {
     const b = bucketOf[k] as number;
     if (b < 0) continue;

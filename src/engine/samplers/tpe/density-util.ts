@@ -1,21 +1,15 @@
 /** Shared constants, reusable buffers and the log-sum-exp of the Parzen density code. */
+import { Workspace } from './workspace.ts';
 
 export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Terms more than this many nats below the largest add < 4e-18 each relative: skipped. */
 export const LSE_CUTOFF = 40;
 
-/** Reused work buffers (TPE builds two estimators per parameter per trial; no per-call garbage). */
-const pools: Float64Array[] = [0, 1, 2, 3, 4].map(() => new Float64Array(1024));
-const intPools: Int32Array[] = [0, 1, 2, 3].map(() => new Int32Array(1024));
-export function intScratchOf(n: number, slot: number): Int32Array {
-  if ((intPools[slot] as Int32Array).length < n) intPools[slot] = new Int32Array(Math.max(n, 2 * (intPools[slot] as Int32Array).length));
-  return intPools[slot] as Int32Array;
-}
-
-export function scratchOf(n: number, slot = 0): Float64Array {
-  if ((pools[slot] as Float64Array).length < n) pools[slot] = new Float64Array(Math.max(n, 2 * (pools[slot] as Float64Array).length));
-  return pools[slot] as Float64Array;
-}
+/**
+ * Work buffers of the density functions (TPE builds two estimators per parameter per trial; no
+ * per-call garbage). The density functions are synchronous and never nested, so one set suffices.
+ */
+export const scratch = new Workspace();
 
 /** log Σ exp(v[base .. base+K)), skipping terms far below the maximum. */
 export function logSumExpRow(v: Float64Array, base: number, K: number): number {

@@ -6,7 +6,7 @@
  * continuous ones skip the exp of kernels far below the best.
  */
 import { continuousLogMixture } from './continuous-mixture.ts';
-import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratchOf } from './density-util.ts';
+import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratch } from './density-util.ts';
 import type { Kernels, NumericKernels } from './parzen-kernels.ts';
 import { logGaussMass } from './truncnorm.ts';
 
@@ -58,12 +58,12 @@ export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array,
   }
   if (kern.step !== 0) {
     const G = kern.groupMu.length;
-    const logW = scratchOf(G, 1).fill(0, 0, G);
+    const logW = scratch.f64('groupLogW', G);
     for (let k = 0; k < K; k++) logW[kern.groupOf[k] as number] = (logW[kern.groupOf[k] as number] as number) + (weights[k] as number);
-    const groupLogMass = scratchOf(G, 2);
+    const groupLogMass = scratch.f64('groupLogMass', G, null);
     for (let k = 0; k < K; k++) groupLogMass[kern.groupOf[k] as number] = kern.logMass[k] as number;
     for (let g = 0; g < G; g++) logW[g] = Math.log(logW[g] as number) - (groupLogMass[g] as number);
-    const terms = scratchOf(G);
+    const terms = scratch.f64('terms', G, null);
     for (let m = 0; m < size; m++) {
       const x = xs[m] as number;
       let prev = -1;
@@ -87,10 +87,10 @@ export function logPdfJoint(
   out: Float64Array,
 ): Float64Array {
   const K = weights.length;
-  const acc = scratchOf(size * K, 0);
-  const logW = scratchOf(K, 1);
+  const acc = scratch.f64('acc', size * K, null);
+  const logW = scratch.f64('logW', K, null);
   for (let k = 0; k < K; k++) logW[k] = Math.log(weights[k] as number);
-  for (let m = 0; m < size; m++) acc.set(logW.subarray(0, K), m * K);
+  for (let m = 0; m < size; m++) acc.set(logW, m * K);
   for (let i = 0; i < kernels.length; i++) {
     const kern = kernels[i] as Kernels;
     const xs = samples[i] as Float64Array;
@@ -103,8 +103,8 @@ export function logPdfJoint(
       }
     } else if (kern.step === 0) {
       // Per-kernel constants once: −log σ − log √(2π) − log mass, and 1/σ.
-      const c0 = scratchOf(K, 2);
-      const inv = scratchOf(K, 3);
+      const c0 = scratch.f64('c0', K, null);
+      const inv = scratch.f64('inv', K, null);
       for (let k = 0; k < K; k++) {
         const sg = kern.sigmas[k] as number;
         c0[k] = -Math.log(sg) - LOG_SQRT_2PI - (kern.logMass[k] as number);
@@ -125,7 +125,7 @@ export function logPdfJoint(
     } else {
       // Cell masses once per distinct candidate value and (mu, sigma) group.
       const G = kern.groupMu.length;
-      const tables = scratchOf(size * G, 4);
+      const tables = scratch.f64('tables', size * G, null);
       for (let m = 0; m < size; m++) {
         const x = xs[m] as number;
         let same = -1;
