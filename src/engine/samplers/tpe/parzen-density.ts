@@ -16,6 +16,12 @@ function cell(kern: NumericKernels, x: number): [number, number] {
   return kern.log ? [Math.log(x - h), Math.log(x + h)] : [x - h, x + h];
 }
 
+/** Index of the first candidate before m with the value of xs[m], or −1 (stepped candidates repeat). */
+function earlierSame(xs: Float64Array, m: number): number {
+  for (let j = 0; j < m; j++) if (xs[j] === xs[m]) return j;
+  return -1;
+}
+
 function exactCellTerm(kern: NumericKernels, logW: Float64Array, g: number, left: number, right: number): number {
   const mu = kern.groupMu[g] as number;
   const s = kern.groupSigma[g] as number;
@@ -65,14 +71,8 @@ export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array,
     for (let g = 0; g < G; g++) logW[g] = Math.log(logW[g] as number) - (groupLogMass[g] as number);
     const terms = scratch.f64('terms', G, null);
     for (let m = 0; m < size; m++) {
-      const x = xs[m] as number;
-      let prev = -1;
-      for (let j = 0; j < m; j++) if (xs[j] === x) prev = j;
-      if (prev >= 0) {
-        out[m] = out[prev] as number;
-        continue;
-      }
-      out[m] = discreteLogMixture(kern, logW, x, terms);
+      const same = earlierSame(xs, m);
+      out[m] = same >= 0 ? (out[same] as number) : discreteLogMixture(kern, logW, xs[m] as number, terms);
     }
     return out;
   }
@@ -127,12 +127,10 @@ export function logPdfJoint(
       const G = kern.groupMu.length;
       const tables = scratch.f64('tables', size * G, null);
       for (let m = 0; m < size; m++) {
-        const x = xs[m] as number;
-        let same = -1;
-        for (let j = 0; j < m && same < 0; j++) if (xs[j] === x) same = j;
+        const same = earlierSame(xs, m);
         if (same >= 0) tables.copyWithin(m * G, same * G, same * G + G);
         else {
-          const [left, right] = cell(kern, x);
+          const [left, right] = cell(kern, xs[m] as number);
           for (let g = 0; g < G; g++) {
             const mu = kern.groupMu[g] as number;
             const sg = kern.groupSigma[g] as number;
