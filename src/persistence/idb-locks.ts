@@ -3,6 +3,8 @@
  * serializes "read new logs + append" across tabs, and a per-worker liveness lock each open library
  * holds until it closes (the browser drops it when the tab goes away), so other tabs can tell a
  * RUNNING trial whose tab is gone from one that is still running. Null where the API is missing.
+ * `holdLock` and `heldLockNames` are the generic pieces, also used by the app's one-tab-per-study
+ * run lock (src/state/run-lock.ts).
  */
 const WORKER_LOCK_PREFIX = 'dmc-tune-worker:';
 
@@ -15,18 +17,37 @@ export function journalLockName(dbName: string, studyId: number): string {
   return `dmc-tune-journal:${dbName}:${studyId}`;
 }
 
-/** Takes the liveness lock of `workerId`; resolves once granted with the function that releases it. */
-export function holdWorkerLock(locks: LockManager, workerId: string): Promise<() => void> {
-  return new Promise((granted) => {
-    void locks.request(WORKER_LOCK_PREFIX + workerId, () => new Promise<void>((release) => granted(release)));
+/**
+ * Requests lock `name` and holds it until the returned function is called. Without `ifAvailable` the
+ * request waits until granted; with it, resolves to null at once when another holder has the lock.
+ */
+export function holdLock(locks: LockManager, name: string, ifAvailable = false): Promise<(() => void) | null> {
+  return new Promise((resolve) => {
+    void locks.request(name, { ifAvailable }, (lock) => {
+      if (lock === null) {
+        resolve(null);
+        return undefined;
+      }
+      return new Promise<void>((release) => resolve(release));
+    });
   });
+}
+
+/** Names of the locks held right now, in any tab of this origin. */
+export async function heldLockNames(locks: LockManager): Promise<string[]> {
+  return ((await locks.query()).held ?? []).flatMap((l) => (l.name === undefined ? [] : [l.name]));
+}
+
+/** Takes the liveness lock of `workerId`; resolves once granted with the function that releases it. */
+export async function holdWorkerLock(locks: LockManager, workerId: string): Promise<() => void> {
+  const release = await holdLock(locks, WORKER_LOCK_PREFIX + workerId);
+  // A waiting request (no ifAvailable) is granted eventually, never answered with null.
+  if (release === null) throw new Error(`the liveness lock of worker ${workerId} was refused`);
+  return release;
 }
 
 /** Worker ids whose liveness lock is held right now, in any tab of this origin. */
 export async function liveWorkers(locks: LockManager): Promise<Set<string>> {
-  const alive = new Set<string>();
-  for (const l of (await locks.query()).held ?? []) {
-    if (l.name?.startsWith(WORKER_LOCK_PREFIX)) alive.add(l.name.slice(WORKER_LOCK_PREFIX.length));
-  }
-  return alive;
+  const names = await heldLockNames(locks);
+  return new Set(names.filter((n) => n.startsWith(WORKER_LOCK_PREFIX)).map((n) => n.slice(WORKER_LOCK_PREFIX.length)));
 }

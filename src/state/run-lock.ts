@@ -3,6 +3,8 @@
  * second tab (or the same study continued twice) is refused instead of interleaving trials. Where the
  * Locks API is missing (old browsers, Node tests) every run is allowed.
  */
+import { heldLockNames, holdLock, webLocks } from '../persistence/idb-locks.ts';
+
 export interface RunLock {
   /** Takes the study's lock; resolves to its release function, or null when another tab holds it. */
   acquire(studyId: number): Promise<(() => void) | null>;
@@ -12,19 +14,10 @@ export interface RunLock {
 
 const name = (studyId: number): string => `dmc-tune-run:${studyId}`;
 
-export function webRunLock(locks: LockManager | undefined = globalThis.navigator?.locks): RunLock {
-  if (locks === undefined) return { acquire: async () => () => undefined, held: async () => false };
+export function webRunLock(locks: LockManager | null = webLocks()): RunLock {
+  if (locks === null) return { acquire: async () => () => undefined, held: async () => false };
   return {
-    acquire: (studyId) =>
-      new Promise((resolve) => {
-        void locks.request(name(studyId), { ifAvailable: true }, (lock) => {
-          if (lock === null) {
-            resolve(null);
-            return undefined;
-          }
-          return new Promise<void>((release) => resolve(release));
-        });
-      }),
-    held: async (studyId) => ((await locks.query()).held ?? []).some((l) => l.name === name(studyId)),
+    acquire: (studyId) => holdLock(locks, name(studyId), true),
+    held: async (studyId) => (await heldLockNames(locks)).includes(name(studyId)),
   };
 }
