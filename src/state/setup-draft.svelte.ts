@@ -31,13 +31,13 @@ function choiceTexts(c: StudyConfig): ChoiceTexts {
   return out;
 }
 
-/** "16, 32, 64" → [16, 32, 64]; a token that is not a number stays NaN so the validator flags it there. */
 const NUMBER_TOKEN = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 function choiceTokens(text: string): string[] {
   return text.split(/[\s,;]+/).filter((s) => s !== '');
 }
 
+/** "16, 32, 64" → [16, 32, 64]; a token that is not a number stays NaN so the validator flags it there. */
 export function parseChoices(text: string): number[] {
   return choiceTokens(text).map((s) => (NUMBER_TOKEN.test(s) ? Number(s) : Number.NaN));
 }
