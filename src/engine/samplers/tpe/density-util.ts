@@ -1,7 +1,7 @@
 /** Shared constants, reusable buffers and the log-sum-exp of the Parzen density code. */
 import { Workspace } from './workspace.ts';
 
-export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+export { LOG_SQRT_2PI } from './truncnorm.ts';
 /** Terms more than this many nats below the largest add < 4e-18 each relative: skipped. */
 export const LSE_CUTOFF = 40;
 

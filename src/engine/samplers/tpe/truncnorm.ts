@@ -10,7 +10,7 @@ import { ERFCX_CHEBYSHEV, ERFCX_K } from './erfcx-coefficients.ts';
 
 const SQRT1_2 = Math.SQRT1_2;
 const LOG_HALF = -Math.LN2;
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 const N_CHEB = ERFCX_CHEBYSHEV.length;
 /**
