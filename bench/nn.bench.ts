@@ -16,6 +16,7 @@
  * (NN_BENCH_BUDGET_S, default 240 s); what would not fit is reported as skipped.
  */
 import type { BackendName } from '../src/nn/backend.ts';
+import { median } from '../src/metrics/index.ts';
 
 const NUM_OBS = 500;
 const SMALL_BATCHES = [2, 4] as const;
@@ -46,12 +47,6 @@ async function tryWebGpuInNode(): Promise<string | null> {
   } catch (e) {
     return `npm package 'webgpu' (Dawn for Node) is not installed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 export async function run(): Promise<Record<string, unknown>> {

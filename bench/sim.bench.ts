@@ -8,17 +8,13 @@
  */
 import os from 'node:os';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../src/sim/index.ts';
+import { median } from '../src/metrics/index.ts';
 import { NodeSimPool } from '../src/workers/node-sim-pool.ts';
 
 const DATASETS = 2000;
 const REPS = 5;
 /** Data sets simulated before timing: enough for V8 to reach its optimizing tier (200 were not). */
 const WARM_UP = 1000;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 interface Timing {
   wallMs: number;

@@ -14,3 +14,4 @@ export {
 } from './diagnostics.ts';
 export { DEFAULT_METRIC_WEIGHTS, weightedMetricSum, type MetricWeights } from './weighted-sum.ts';
 export { tableToRecord, type DiagnosticsRecord } from './table-record.ts';
+export { mean, median, quantileSorted, varianceDdof1 } from './stats.ts';

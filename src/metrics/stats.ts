@@ -30,13 +30,18 @@ export function median(values: ArrayLike<number>): number {
   return n % 2 === 1 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
 }
 
+/** Arithmetic mean, summed in order; NaN for no values (as NumPy, 0/0). */
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s / values.length;
+}
+
 /** Sample variance with ddof 1 (two-pass); NaN for fewer than two values, as NumPy (0/0). */
 export function varianceDdof1(values: ArrayLike<number>): number {
   const n = values.length;
   if (n < 2) return Number.NaN;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += values[i]!;
-  m /= n;
+  const m = mean(values);
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const d = values[i]! - m;

@@ -3,7 +3,7 @@
  * in which a trial's posterior draws travel with its network file, and how an interrupted trial is
  * recognised. Kept apart from the rune class so they are unit-tested without Svelte or workers.
  */
-import { tableToRecord, type DiagnosticsTable } from '../metrics/index.ts';
+import { mean, tableToRecord, type DiagnosticsTable } from '../metrics/index.ts';
 import type { FrozenTrial, JsonValue } from '../engine/index.ts';
 import { base64ToFloat32, float32ToBase64 } from '../nn/serialize.ts';
 
@@ -22,15 +22,15 @@ export interface TrialTiming {
  * still needs. Null while there is nothing to extrapolate from.
  */
 export function etaSeconds(t: TrialTiming): number | null {
-  const mean = t.finished.length > 0 ? t.finished.reduce((a, b) => a + b, 0) / t.finished.length : null;
-  let perTrial = mean;
+  const finishedMean = t.finished.length > 0 ? mean(t.finished) : null;
+  let perTrial = finishedMean;
   let currentLeft = 0;
   if (t.current !== null) {
     const { elapsed, fraction } = t.current;
     // Below 5 % the extrapolation is mostly start-up noise.
     const projected = fraction >= 0.05 ? elapsed / fraction : null;
     perTrial ??= projected;
-    const total = projected ?? mean;
+    const total = projected ?? finishedMean;
     if (total === null) return null;
     currentLeft = Math.max(0, total - elapsed);
   }
@@ -55,10 +55,6 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** NaN/Infinity are not JSON: keep them readable as strings rather than losing them to null. */

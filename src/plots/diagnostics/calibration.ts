@@ -5,7 +5,7 @@
  * error — median over α of |coverage − α| — is the "Calibration Error" row of the diagnostics table.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { CALIBRATION_ALPHAS } from '../../metrics/index.ts';
+import { CALIBRATION_ALPHAS, median } from '../../metrics/index.ts';
 import { baseOptions, formatNumber } from '../common.ts';
 import { seriesColor } from '../colors.ts';
 import { chart, empty } from '../types.ts';
@@ -19,13 +19,6 @@ export const CALIBRATION_TITLE = 'Calibration: Coverage vs Nominal Level';
 export interface CoveragePoint {
   readonly x: number;
   readonly y: number;
-}
-
-/** NumPy median of a small array. */
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 export interface CalibrationOptions {

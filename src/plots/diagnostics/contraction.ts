@@ -10,7 +10,8 @@ import { baseOptions } from '../common.ts';
 import { seriesColor } from '../colors.ts';
 import { chart, empty } from '../types.ts';
 import type { Plot } from '../types.ts';
-import { mean, sampleProblem, sortedDraws, truthColumn, varianceDdof1 } from './draws.ts';
+import { mean, varianceDdof1 } from '../../metrics/index.ts';
+import { sampleProblem, sortedDraws, truthColumn } from './draws.ts';
 import type { PosteriorSample } from './draws.ts';
 import { NO_DRAWS_REASON } from './recovery.ts';
 

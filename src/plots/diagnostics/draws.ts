@@ -4,7 +4,7 @@
  * row-major, draw s of data set i for parameter j at `draws[(i·S + s)·P + j]`; truths n × P.
  * The metrics module reduces these to one number per parameter; the plots need every data set.
  */
-import type { NumericArray } from '../../metrics/index.ts';
+import { quantileSorted, type NumericArray } from '../../metrics/index.ts';
 
 export interface PosteriorSample {
   readonly draws: NumericArray;
@@ -44,37 +44,6 @@ export function sortedDraws(x: PosteriorSample, i: number, j: number): Float64Ar
   const base = i * x.S * x.P + j;
   for (let s = 0; s < x.S; s++) out[s] = x.draws[base + s * x.P]!;
   return out.sort();
-}
-
-/**
- * NumPy `quantile(x, q)`, default 'linear' method, on sorted data: h = (n−1)·q, interpolated between
- * x[⌊h⌋] and x[⌊h⌋+1] with NumPy's `_lerp` (from the upper neighbour when the weight is ≥ 0.5), so
- * coverage decisions agree with src/metrics bit for bit.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  const t = h - lo;
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
-}
-
-export function mean(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < xs.length; k++) s += xs[k]!;
-  return s / xs.length;
-}
-
-/** Two-pass sample variance with ddof 1 (NaN below two values, as NumPy). */
-export function varianceDdof1(xs: ArrayLike<number>): number {
-  if (xs.length < 2) return Number.NaN;
-  const m = mean(xs);
-  let ss = 0;
-  for (let k = 0; k < xs.length; k++) ss += (xs[k]! - m) ** 2;
-  return ss / (xs.length - 1);
 }
 
 /** True values of parameter j over the n data sets. */

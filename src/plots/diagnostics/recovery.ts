@@ -4,12 +4,12 @@
  * §9 (from src/metrics, so the title shows the number that entered the objective).
  */
 import type { ChartConfiguration } from 'chart.js';
-import { nrmse } from '../../metrics/index.ts';
+import { nrmse, quantileSorted } from '../../metrics/index.ts';
 import { baseOptions, formatNumber, withUnit } from '../common.ts';
 import { SERIES_COLORS } from '../colors.ts';
 import { chart, empty } from '../types.ts';
 import type { ChartPlot, PlotSet } from '../types.ts';
-import { quantileSorted, sampleProblem, sortedDraws } from './draws.ts';
+import { sampleProblem, sortedDraws } from './draws.ts';
 import type { PosteriorSample } from './draws.ts';
 
 export const RECOVERY_TITLE = 'Parameter Recovery';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { CALIBRATION_ALPHAS, calibrationError, nrmse } from '../../../src/metrics/index.ts';
+import { CALIBRATION_ALPHAS, calibrationError, nrmse, quantileSorted } from '../../../src/metrics/index.ts';
 import { buildRecoveryPlots } from '../../../src/plots/diagnostics/recovery.ts';
 import { buildCalibrationPlot } from '../../../src/plots/diagnostics/calibration.ts';
 import { buildContractionPlot } from '../../../src/plots/diagnostics/contraction.ts';
-import { coverage, quantileSorted } from '../../../src/plots/diagnostics/draws.ts';
+import { coverage } from '../../../src/plots/diagnostics/draws.ts';
 import type { PosteriorSample } from '../../../src/plots/diagnostics/draws.ts';
 import { formatNumber } from '../../../src/plots/common.ts';
 import { cfg, panels } from './helpers.ts';
