@@ -58,6 +58,9 @@ export {
   uploadLossInputs,
   disposeLossInputs,
   DEFAULT_ATTENTION_BUDGET,
+  DEFAULT_MEMORY_BUDGET,
+  MemoryBudgetError,
+  trainingPassBytes,
   type BatchNoise,
 } from './training/batches.ts';
 export { TrainingDivergedError } from './training/errors.ts';

@@ -15,17 +15,69 @@ import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
 
 /**
- * Default bound on attention-score entries (sets · heads · Nq · Nk) per micro-batch: 2^23 floats =
- * 32 MiB per score tensor (8 sets × 4 heads × 500² trials). A training step keeps several tensors of
- * that size per attention block for the backward pass: a whole batch of 64 × 500 (2^26 entries) ran
- * out of wasm's 4 GiB heap (measured, e = 64), 16 sets per micro-batch peaked at 2.7 GB process RSS.
+ * Bound on attention-score entries (sets · heads · Nq · Nk) per micro-batch: 2^23 floats = 32 MiB per
+ * score tensor, so no single buffer of a pass outgrows what GPU adapters allow per binding.
  */
 export const DEFAULT_ATTENTION_BUDGET = 1 << 23;
 
-/** Largest micro-batch whose attention scores fit `budget` entries (≥ 1). */
-export function autoMicroBatchSize(config: NetworkConfig, numObs: number, budget = DEFAULT_ATTENTION_BUDGET): number {
+/**
+ * Bytes one training pass (forward + backward) may hold at its peak. The wasm heap cannot outgrow 4 GiB
+ * and a failed allocation aborts the whole wasm instance ("Aborted()", then "memory access out of
+ * bounds" for everything after it), so a pass must stay well inside it whatever the configuration;
+ * 1.5 GiB leaves room for the allocator's fragmentation across trials of different sizes.
+ */
+export const DEFAULT_MEMORY_BUDGET = 1.5 * 2 ** 30;
+
+/**
+ * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family.
+ * Fitted to tf.profile's peakBytes of whole passes on wasm (tfjs 4.22, dropout 0.28; N = 50 … 1000,
+ * e = 64 / 128, 1 … 8 sets per pass, 13 configurations: the N = 50 passes within 11 % of the fit, the others within 4 %):
+ * per set ≈ 145 B per score entry (h·N·Nk) + 3,007 B per trial and embedding unit (N·e) + 117 kB per trial,
+ * with 2 attention blocks, 4 heads and MLP widths (128, 128); fixed ≈ 11 MB + 204 kB per embedding unit
+ * (weights, gradients, Adam moments). The terms scale with the blocks, heads and MLP widths they come
+ * from, so other architectures get a proportional estimate. Only the per-set part depends on the
+ * micro-batch: attention (N²) dominates at N = 1000, the N·e projections below N ≈ 300, which the old
+ * score-count-only rule ignored — 52 sets of 200 trials at e = 128 asked for 6.6 GB and aborted wasm.
+ */
+export function trainingPassBytes(config: NetworkConfig, numObs: number): { perSet: number; fixed: number } {
   const keys = config.numInducingPoints ?? numObs;
-  return Math.max(1, Math.floor(budget / (config.numHeads * numObs * keys)));
+  const blocks = config.numAttentionBlocks / 2;
+  const heads = config.numHeads / 4;
+  const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
+  const perSet =
+    blocks * (145 * (config.numHeads * numObs * keys) + 3007 * heads * numObs * config.embedDim + 117_000 * mlp * numObs);
+  const fixed = 11e6 + 204e3 * config.embedDim;
+  return { perSet, fixed };
+}
+
+export class MemoryBudgetError extends Error {
+  override readonly name = 'MemoryBudgetError';
+}
+
+/**
+ * Largest micro-batch (≥ 1 set) within both the score-entry bound and the memory budget. Throws a
+ * MemoryBudgetError naming the sizes when not even one data set fits, so the trial fails with a reason
+ * before anything is allocated.
+ */
+export function autoMicroBatchSize(
+  config: NetworkConfig,
+  numObs: number,
+  budget: { scores?: number; bytes?: number } = {},
+): number {
+  const scores = budget.scores ?? DEFAULT_ATTENTION_BUDGET;
+  const bytes = budget.bytes ?? DEFAULT_MEMORY_BUDGET;
+  const keys = config.numInducingPoints ?? numObs;
+  const { perSet, fixed } = trainingPassBytes(config, numObs);
+  const byBytes = Math.floor((bytes - fixed) / perSet);
+  if (byBytes < 1) {
+    const gib = (x: number): string => `${(x / 2 ** 30).toFixed(2)} GiB`;
+    throw new MemoryBudgetError(
+      `one data set of ${numObs} trials needs about ${gib(perSet + fixed)} to train with embed_dim ${config.embedDim}, ` +
+        `more than the ${gib(bytes)} this backend allows; use fewer trials per data set or a smaller embed_dim`,
+    );
+  }
+  const byScores = Math.floor(scores / (config.numHeads * numObs * keys));
+  return Math.max(1, Math.min(byBytes, byScores));
 }
 
 export interface BatchNoise {
