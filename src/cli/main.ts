@@ -1,34 +1,84 @@
 /**
  * `npm run --silent cli -- <command> [options]`. Each command lives in src/cli/commands/<name>.ts and
- * exports `run(args: string[]): Promise<number>` (the exit code). With `--json` a command prints one
- * JSON object on the last line of stdout.
+ * exports `USAGE` (its options and help text, see usage.ts) and `run(args: string[]): Promise<number>`
+ * (the exit code). With `--json` a command prints one JSON object on the last line of stdout.
+ *
+ * `-h`/`--help` anywhere after a command, and `help [command [sub-command]]`, are answered here from
+ * `USAGE` before the command runs, so asking for help never starts a simulation, a training run or a
+ * read of stdin. No command at all is a usage error (exit 2); a bad option or argument exits 2 too.
  */
-const commands: Record<string, { file: string; summary: string }> = {
-  simulate: { file: './commands/simulate.ts', summary: 'simulate DMC trials or data sets' },
-  'ask-tell': { file: './commands/ask-tell.ts', summary: 'interactive ask/tell loop over stdin/stdout' },
-  journal: { file: './commands/journal.ts', summary: 'Optuna journal tools (roundtrip IN OUT)' },
-  metrics: { file: './commands/metrics.ts', summary: 'BayesFlow diagnostics from posterior draws' },
-  train: { file: './commands/train.ts', summary: 'simulate, train and score a network in Node' },
-  config: { file: './commands/config.ts', summary: 'study configuration (config default)' },
+import { CliError } from './args.ts';
+import { formatUsage, isHelpFlag, listEntries, PROGRAM, type CommandSpec, type CommandUsage } from './usage.ts';
+
+interface CommandModule {
+  USAGE: CommandUsage;
+  run(args: string[]): Promise<number>;
+}
+
+// Loaded on demand: train pulls in tfjs, which the other commands should not pay for.
+const commands: Record<string, () => Promise<CommandModule>> = {
+  simulate: () => import('./commands/simulate.ts'),
+  'ask-tell': () => import('./commands/ask-tell.ts'),
+  journal: () => import('./commands/journal.ts'),
+  metrics: () => import('./commands/metrics.ts'),
+  train: () => import('./commands/train.ts'),
+  config: () => import('./commands/config.ts'),
 };
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: npm run --silent cli -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+const HELP_ENTRY = { name: 'help [COMMAND]', summary: "this list, or a command's usage (same as COMMAND -h)" };
+
+async function commandList(): Promise<string> {
+  const mods = await Promise.all(Object.values(commands).map((load) => load()));
+  const entries = [...mods.flatMap((m) => listEntries(m.USAGE)), HELP_ENTRY];
+  const width = Math.max(...entries.map((e) => e.name.length));
+  const lines = entries.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`);
+  return `usage: ${PROGRAM} <command> [options]\n       ${PROGRAM} <command> -h\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+function unknownCommand(name: string): CliError {
+  return new CliError(`unknown command '${name}'; '${PROGRAM} help' lists the commands`);
+}
+
+/** With `-h` among a command's arguments: a sub-command's usage when one is named, else the command's. */
+function specFor(usage: CommandUsage, args: readonly string[]): CommandSpec {
+  return (usage.subcommands ?? []).find((sub) => args.includes(subWord(usage, sub))) ?? usage;
+}
+
+function subWord(usage: CommandUsage, sub: CommandSpec): string {
+  return sub.name.slice(usage.name.length + 1);
+}
+
+async function help(topic: readonly string[]): Promise<number> {
+  const [name, word, ...more] = topic;
+  if (name === undefined || name === 'help' || isHelpFlag(name)) {
+    process.stdout.write(await commandList());
+    return 0;
+  }
+  const load = commands[name];
+  if (load === undefined) throw unknownCommand(name);
+  const { USAGE } = await load();
+  const sub = (USAGE.subcommands ?? []).find((s) => subWord(USAGE, s) === word);
+  if ((word !== undefined && sub === undefined) || more.length > 0) {
+    throw new CliError(`'${name}' has no sub-command '${[word, ...more].join(' ')}'; see '${PROGRAM} help ${name}'`);
+  }
+  process.stdout.write(formatUsage(sub ?? USAGE));
+  return 0;
 }
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
-  if (name === undefined || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
-    return name === undefined ? 2 : 0;
-  }
-  const cmd = commands[name];
-  if (cmd === undefined) {
-    process.stderr.write(`unknown command '${name}'\n${usage()}`);
+  if (name === undefined) {
+    process.stderr.write(await commandList());
     return 2;
   }
-  const mod = (await import(cmd.file)) as { run: (args: string[]) => Promise<number> };
+  if (name === 'help' || isHelpFlag(name)) return help(rest);
+  const load = commands[name];
+  if (load === undefined) throw unknownCommand(name);
+  const mod = await load();
+  if (rest.some(isHelpFlag)) {
+    process.stdout.write(formatUsage(specFor(mod.USAGE, rest)));
+    return 0;
+  }
   return mod.run(rest);
 }
 
@@ -38,6 +88,6 @@ main().then(
   },
   (err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof CliError ? 2 : 1;
   },
 );

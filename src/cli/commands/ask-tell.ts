@@ -35,10 +35,29 @@ import {
 } from '../../engine/index.ts';
 import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
 import { parsePyJson, pyFloat, pyJson, pyObject, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
-import { CliError, optFlag, optInt, optString, parseArgs, rejectUnknown } from '../args.ts';
+import { CliError, optFlag, optInt, optString } from '../args.ts';
 import { JournalFileBackend } from '../journal-file-backend.ts';
+import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 const DEFAULT_STUDY = 'ask-tell';
+
+export const USAGE: CommandUsage = {
+  name: 'ask-tell',
+  summary: 'interactive Optuna ask/tell loop over stdin/stdout',
+  synopsis: ['--space SPACE.json [options]'],
+  options: [
+    { name: 'space', value: 'SPACE.json', help: "search space in Optuna's distribution JSON (required)" },
+    { name: 'sampler', value: 'tpe|random', help: 'sampler (tpe)' },
+    { name: 'seed', value: 'S', help: 'sampler seed, 0..4294967295' },
+    { name: 'multivariate', help: 'multivariate TPE' },
+    { name: 'direction', value: 'minimize|maximize', help: "a new study's direction (minimize; a continued study keeps its own)" },
+    { name: 'journal', value: 'FILE', help: 'append every step to this Optuna journal; a later run continues it' },
+    { name: 'study', value: 'NAME', help: `study in the journal (${DEFAULT_STUDY}, or the only one there)` },
+  ],
+  notes:
+    'Prints {"number": k, "params": {...}} per trial and reads one answer line: a number, pruned or fail.\n' +
+    'Stops at end of input; an unanswered trial is offered again by the next run.',
+};
 
 /** Parses SPACE.json text into distributions, naming the file, parameter and Optuna's message on error. */
 export function parseSearchSpace(text: string, file = 'SPACE.json'): Record<string, Distribution> {
@@ -157,8 +176,7 @@ export async function run(argv: string[]): Promise<number> {
   let storage: Storage | undefined;
   const previous = setWarningHandler((m) => process.stderr.write(`warning: ${m}\n`));
   try {
-    const p = parseArgs(argv, ['multivariate']);
-    rejectUnknown(p, ['space', 'sampler', 'seed', 'multivariate', 'direction', 'journal', 'study']);
+    const p = parseWithSpec(argv, USAGE.options);
     if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
     const spaceFile = optString(p, 'space');
     if (spaceFile === undefined) throw new CliError('--space SPACE.json is required');

@@ -7,16 +7,39 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CliError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { flagNames, formatUsage, optionNames, type CommandSpec, type CommandUsage } from '../usage.ts';
 import { formatIssues, isPresetName, parseStudyConfig, PRESETS } from '../../study-config/index.ts';
 
-const USAGE = 'usage: config default [--preset notebook|cpu|smoke] [--json] | config validate FILE [--json]';
+const DEFAULT: CommandSpec = {
+  name: 'config default',
+  summary: 'print a preset study configuration (notebook unless --preset)',
+  options: [
+    { name: 'preset', value: Object.keys(PRESETS).join('|'), help: 'which preset (notebook)' },
+    { name: 'json', help: 'print it on one line instead of indented' },
+  ],
+};
+
+const VALIDATE: CommandSpec = {
+  name: 'config validate',
+  summary: 'check a study configuration file, listing every problem (exit 1 when invalid)',
+  synopsis: ['FILE [options]'],
+  options: [{ name: 'json', help: 'print {valid, errors} as one JSON object' }],
+};
+
+export const USAGE: CommandUsage = {
+  name: 'config',
+  summary: 'study configuration: print a preset or check a file',
+  options: [],
+  subcommands: [DEFAULT, VALIDATE],
+};
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['json']);
+  // Both sub-commands' flags, so the sub-command is found among the positionals wherever it stands.
+  const p = parseArgs(args, [...flagNames(DEFAULT.options), ...flagNames(VALIDATE.options)]);
   const [sub, ...rest] = p.positional;
   const json = optFlag(p, 'json');
   if (sub === 'default') {
-    rejectUnknown(p, ['preset', 'json']);
+    rejectUnknown(p, optionNames(DEFAULT.options));
     if (rest.length > 0) throw new CliError(`config default takes no positional arguments, got ${rest.join(' ')}`);
     const preset = optString(p, 'preset') ?? 'notebook';
     if (!isPresetName(preset)) throw new CliError(`option --preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
@@ -25,9 +48,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'validate') {
-    rejectUnknown(p, ['json']);
+    rejectUnknown(p, optionNames(VALIDATE.options));
     const file = rest[0];
-    if (file === undefined || rest.length > 1) throw new CliError(`config validate needs exactly one FILE\n${USAGE}`);
+    if (file === undefined || rest.length > 1) throw new CliError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
     const text = await readFile(file, 'utf8').catch((err: unknown) => {
       throw new CliError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -38,5 +61,5 @@ export async function run(args: string[]): Promise<number> {
     else process.stdout.write(`${file}: ${errors.length} problem(s)\n${formatIssues(errors)}\n`);
     return errors.length === 0 ? 0 : 1;
   }
-  throw new CliError(sub === undefined ? USAGE : `unknown subcommand '${sub}'\n${USAGE}`);
+  throw new CliError(sub === undefined ? formatUsage(USAGE) : `unknown subcommand '${sub}'\n${formatUsage(USAGE)}`);
 }

@@ -13,9 +13,27 @@ import { MemoryJournalBackend } from '../../engine/storages/journal/backend.ts';
 import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
 import { COMPACT, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
 import { exportJournal, importJournal, readJournalStudies } from '../../engine/storages/journal/transfer.ts';
-import { CliError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { CliError, optFlag, optString, printJson } from '../args.ts';
+import { formatUsage, parseWithSpec, type CommandSpec, type CommandUsage } from '../usage.ts';
 
-const USAGE = 'usage: journal roundtrip IN OUT [--full] [--separators compact|python] [--json]';
+const ROUNDTRIP: CommandSpec = {
+  name: 'journal roundtrip',
+  summary: 'import an Optuna journal file and export it again',
+  synopsis: ['IN OUT [options]'],
+  options: [
+    { name: 'full', help: 'export the recorded op log instead of one CREATE_TRIAL per trial' },
+    { name: 'separators', value: 'compact|python', help: "Optuna 4.x's compact JSON separators or 3.1's \", \" (compact)" },
+    { name: 'json', help: 'print the summary as one JSON object on the last line' },
+  ],
+  notes: 'Malformed input is reported with its line and nothing is written (exit 2).',
+};
+
+export const USAGE: CommandUsage = {
+  name: 'journal',
+  summary: 'Optuna journal tools',
+  options: [],
+  subcommands: [ROUNDTRIP],
+};
 
 async function roundtrip(input: string, output: string, full: boolean, python: boolean, json: boolean): Promise<number> {
   let text: string;
@@ -55,10 +73,9 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
 
 export async function run(argv: string[]): Promise<number> {
   try {
-    const p = parseArgs(argv, ['full', 'json']);
-    rejectUnknown(p, ['full', 'separators', 'json']);
+    const p = parseWithSpec(argv, ROUNDTRIP.options);
     const [sub, input, output, extra] = p.positional;
-    if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new CliError(USAGE);
+    if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new CliError(formatUsage(USAGE));
     const sep = optString(p, 'separators') ?? 'compact';
     if (sep !== 'compact' && sep !== 'python') throw new CliError(`option --separators: '${sep}' is not compact or python`);
     return await roundtrip(input, output, optFlag(p, 'full'), sep === 'python', optFlag(p, 'json'));

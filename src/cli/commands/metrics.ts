@@ -7,8 +7,20 @@
  * "Calibration Error": {…}, "L": v}.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { CliError, optFlag, optString, printJson } from '../args.ts';
+import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type MetricWeights } from '../../metrics/index.ts';
+
+export const USAGE: CommandUsage = {
+  name: 'metrics',
+  summary: 'BayesFlow diagnostics and the weighted metric sum L from posterior draws',
+  synopsis: ['--input FILE.json [options]'],
+  options: [
+    { name: 'input', value: 'FILE.json', help: '{"draws": [N][S][P], "truths": [N][P], "names": [P]} (required)' },
+    { name: 'weights', value: 'R,P,S', help: 'weights of recovery, posterior contraction, calibration in L (1,1,1)' },
+    { name: 'json', help: 'print the table and L as one JSON object on the last line' },
+  ],
+};
 
 export interface MetricsInput {
   draws: Float64Array;
@@ -87,8 +99,7 @@ export function parseWeights(text: string | undefined): MetricWeights {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['json']);
-  rejectUnknown(p, ['input', 'weights', 'json']);
+  const p = parseWithSpec(args, USAGE.options);
   const file = optString(p, 'input');
   if (file === undefined) throw new CliError('option --input FILE.json is required');
   const weights = parseWeights(optString(p, 'weights'));

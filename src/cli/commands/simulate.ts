@@ -27,17 +27,47 @@ import {
   type TrialOptions,
 } from '../../sim/index.ts';
 import { NodeSimPool, defaultNodeWorkers } from '../../workers/node-sim-pool.ts';
+import { flagNames, formatUsage, optionNames, type CommandUsage, type OptionSpec } from '../usage.ts';
 
 const PARAMS = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
-const COMMON = ['json', 'seed', 'tmax', 'a', 'sigma', 'contamination', 'start-point'];
-const PARAM_FORM = [...COMMON, ...PARAMS, 'trials'];
-const PRIOR_FORM = [...COMMON, 'prior', 'datasets', 'obs', 'workers'];
+const PARAM_HELP: Record<(typeof PARAMS)[number], string> = {
+  A: 'amplitude of the automatic activation',
+  tau: 'time constant of the automatic pulse (ms)',
+  mu_c: 'drift of the controlled process (per ms)',
+  mu_r: 'mean non-decision time (ms)',
+  b: 'boundary, absorbing at +b and −b',
+  sd_r: 'sd of the non-decision time (ms)',
+};
 
-const USAGE = `usage:
-  simulate --A 20 --tau 150 --mu_c 0.5 --mu_r 300 --b 75 --sd_r 30 [--trials 100000] [--seed 1] [--json]
-  simulate --prior ${Object.keys(PRIORS).join('|')} [--datasets 1000] [--obs 500] [--workers N] [--seed 1] [--json]
-options of both: --tmax MS (1500)  --a SHAPE (2)  --sigma SD (4)  --contamination P  --start-point beta|zero
-`;
+const PARAM_OPTIONS: readonly OptionSpec[] = [
+  ...PARAMS.map((name) => ({ name, value: 'X', help: `${PARAM_HELP[name]} (required)`, group: 'parameter form' })),
+  { name: 'trials', value: 'N', help: 'trials per condition (100000)', group: 'parameter form' },
+];
+const PRIOR_OPTIONS: readonly OptionSpec[] = [
+  { name: 'prior', value: 'NAME', help: `prior of dmc-model.md §5: ${Object.keys(PRIORS).join(', ')} (required)`, group: 'prior form' },
+  { name: 'datasets', value: 'N', help: 'data sets to simulate (1000)', group: 'prior form' },
+  { name: 'obs', value: 'N', help: 'trials per data set (500)', group: 'prior form' },
+  { name: 'workers', value: 'N', help: 'worker threads (cores − 1, at least 1)', group: 'prior form' },
+];
+const COMMON_OPTIONS: readonly OptionSpec[] = [
+  { name: 'seed', value: 'S', help: 'seed (1)', group: 'both forms' },
+  { name: 'tmax', value: 'MS', help: 'longest trial simulated (1500)', group: 'both forms' },
+  { name: 'a', value: 'SHAPE', help: 'gamma shape of the automatic pulse (2)', group: 'both forms' },
+  { name: 'sigma', value: 'SD', help: 'noise sd per √ms (4)', group: 'both forms' },
+  { name: 'contamination', value: 'P', help: 'per-trial contamination probability (off)', group: 'both forms' },
+  { name: 'start-point', value: 'beta|zero', help: 'start-point distribution (beta)', group: 'both forms' },
+  { name: 'json', help: 'print the result as one JSON object on the last line', group: 'both forms' },
+];
+const PARAM_FORM = optionNames([...PARAM_OPTIONS, ...COMMON_OPTIONS]);
+const PRIOR_FORM = optionNames([...PRIOR_OPTIONS, ...COMMON_OPTIONS]);
+
+export const USAGE: CommandUsage = {
+  name: 'simulate',
+  summary: 'simulate DMC trials with given parameters, or data sets from a prior on worker threads',
+  synopsis: ['--A X --tau X --mu_c X --mu_r X --b X --sd_r X [options]', '--prior NAME [options]'],
+  options: [...PARAM_OPTIONS, ...PRIOR_OPTIONS, ...COMMON_OPTIONS],
+  notes: 'The parameter form prints per-condition summaries; the prior form the simulation throughput.',
+};
 
 function positiveInt(p: ParsedArgs, name: string, fallback: number): number {
   const v = optInt(p, name) ?? fallback;
@@ -118,11 +148,7 @@ async function runPrior(p: ParsedArgs): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   try {
-    const p = parseArgs(args, ['json', 'help']);
-    if (p.options.has('help')) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
+    const p = parseArgs(args, flagNames(USAGE.options));
     if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
     const hasParams = PARAMS.some((n) => p.options.has(n));
     if (p.options.has('prior') && hasParams) throw new CliError('give either --prior or the parameters --A … --sd_r, not both');
@@ -131,7 +157,7 @@ export async function run(args: string[]): Promise<number> {
     throw new CliError('give the parameters --A --tau --mu_c --mu_r --b --sd_r, or --prior NAME');
   } catch (err) {
     if (err instanceof CliError || err instanceof DmcConfigError) {
-      process.stderr.write(`simulate: ${err.message}\n${USAGE}`);
+      process.stderr.write(`simulate: ${err.message}\n${formatUsage(USAGE)}`);
       return 2;
     }
     throw err;

@@ -9,30 +9,50 @@
  * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';
-import { CliError, optFlag, optInt, optNumber, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { CliError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
+import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import { selectBackend, type BackendName } from '../../nn/backend.ts';
 import { runObjective, validateHyperparameters, type TrialHyperparameters } from '../../nn/objective.ts';
 import { tableToRecord } from '../../metrics/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
 import { splitmix32 } from '../../shared/rng.ts';
 
-const KNOWN = [
-  'train-sets', 'val-sets', 'obs', 'epochs', 'seed', 'batch-size', 'lr', 'dropout', 'num-seeds', 'embed-dim',
-  'summary-dim', 'samples', 'steps', 'integrator', 'backend', 'save', 'json',
-] as const;
+export const USAGE: CommandUsage = {
+  name: 'train',
+  summary: 'simulate, train and score a network in Node',
+  options: [
+    { name: 'train-sets', value: 'N', help: 'training data sets simulated from the notebook prior (512)' },
+    { name: 'val-sets', value: 'N', help: 'validation data sets, at least 2 (128)' },
+    { name: 'obs', value: 'N', help: 'trials per data set (100)' },
+    { name: 'epochs', value: 'N', help: 'training epochs (5)' },
+    { name: 'seed', value: 'S', help: 'seed of the simulation and the training (1)' },
+    { name: 'batch-size', value: 'N', help: 'data sets per training step (32)' },
+    { name: 'lr', value: 'X', help: 'learning rate (5e-4)' },
+    { name: 'dropout', value: 'X', help: 'dropout rate in [0, 1) (0.05)' },
+    { name: 'num-seeds', value: 'N', help: 'seeds of the pooling (PMA) block (1)' },
+    { name: 'embed-dim', value: 'N', help: 'SetTransformer embedding width (64)' },
+    { name: 'summary-dim', value: 'N', help: 'summary statistics per data set (16)' },
+    { name: 'samples', value: 'N', help: 'posterior draws per validation set (100)' },
+    { name: 'steps', value: 'N', help: 'flow-matching integration steps (20)' },
+    { name: 'integrator', value: 'euler|rk4', help: 'ODE integrator for sampling (euler)' },
+    { name: 'backend', value: 'wasm|cpu', help: 'tfjs backend (wasm)' },
+    { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
+    { name: 'json', help: 'print the result as one JSON object on the last line' },
+  ],
+  notes: 'Per-epoch progress goes to stderr.',
+};
 
 /** Validation sets use their own simulation seed so they never share data sets with training. */
 const VALIDATION_SALT = 0x76616c;
 
-function positive(p: ReturnType<typeof parseArgs>, name: string, fallback: number): number {
+function positive(p: ParsedArgs, name: string, fallback: number): number {
   const v = optInt(p, name) ?? fallback;
   if (v < 1) throw new CliError(`option --${name}: must be a positive integer, got ${v}`);
   return v;
 }
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['json']);
-  rejectUnknown(p, KNOWN);
+  const p = parseWithSpec(args, USAGE.options);
   const trainSets = positive(p, 'train-sets', 512);
   const valSets = positive(p, 'val-sets', 128);
   const obs = positive(p, 'obs', 100);
