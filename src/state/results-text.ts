@@ -65,7 +65,7 @@ export function objectiveTerms(weights: WeightsSpec | null): ObjectiveTerm[] {
       weight: w('recovery', 'w_recovery'),
       term: 'mean NRMSE',
       name: 'NRMSE',
-      reading: '0 = the posterior draws sit on the true values. It is the error divided by the range of the true values, so a network that ignores the data and draws from the prior scores about 0.3–0.4, not 1.',
+      reading: '0 = the posterior draws sit on the true values. The error is divided by the range of the true values, so a network that ignores the data and draws from the prior scores about 0.3–0.4, not 1; above that is worse than guessing.',
       ignored: weights !== null && weights.recovery === 0,
     },
     {
