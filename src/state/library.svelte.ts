@@ -3,7 +3,7 @@
  * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
  * Errors are kept per study row (or for the import) so the view shows them where they happened.
  */
-import { EngineError, TrialState, type FrozenTrial } from '../engine/index.ts';
+import { durationSeconds, EngineError, TrialState, type FrozenTrial } from '../engine/index.ts';
 import { exportStudyJournal, readJournalStudies, importStudies } from '../engine/storages/journal/index.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
 
@@ -26,6 +26,8 @@ export interface StudyEntry {
   /** Trial budget of the stored configuration, or null (no configuration). */
   budget: number | null;
   best: { number: number; value: number } | null;
+  /** Seconds the finished trials ran, summed (wall time of each trial, not of the study). */
+  trialSeconds: number;
   startedAt: string | null;
   configProblem: string | null;
 }
@@ -37,9 +39,11 @@ function summarize(studyId: number, name: string, trials: readonly FrozenTrial[]
     const v = t.values?.[0];
     if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) best = { number: t.number, value: v };
   }
+  let trialSeconds = 0;
+  for (const t of trials) trialSeconds += durationSeconds(t.datetimeStart, t.datetimeComplete) ?? 0;
   return {
     studyId, name, nTrials: trials.length, complete: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED),
-    failed: count(TrialState.FAIL), running: count(TrialState.RUNNING), budget, best, startedAt, configProblem: problem,
+    failed: count(TrialState.FAIL), running: count(TrialState.RUNNING), budget, best, trialSeconds, startedAt, configProblem: problem,
   };
 }
 

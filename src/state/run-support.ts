@@ -48,13 +48,20 @@ export function trialFraction(p: { epoch: number; batch: number; numBatches: num
   return Math.min(1, (train + p.sampling) / units);
 }
 
+/**
+ * The one way a duration is written in the app: "5.1 s" below a minute, "2 min 3 s" below an hour,
+ * "1 h 5 min" above. Tenths below a minute because trials of small studies take a few seconds and
+ * whole seconds would make them look equal; "–" for what is not a duration.
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  const tenths = Math.round(seconds * 10);
+  if (tenths < 600) return tenths === 0 && seconds > 0 ? '< 0.1 s' : `${(tenths / 10).toFixed(1)} s`;
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
 }
 
 /** NaN/Infinity are not JSON: keep them readable as strings rather than losing them to null. */
@@ -135,8 +142,19 @@ export function isInterrupted(t: FrozenTrial): boolean {
   return typeof reason === 'string' && reason.startsWith('stale');
 }
 
-/** Set on the trial that Cancel stopped (the engine's optimize loop writes "Aborted: …"). */
+/**
+ * The prefix the engine's optimize loop gives `fail_reason` when the run's AbortSignal fired during a
+ * trial (src/engine/study/optimize.ts); in the app only Cancel fires it. The colon matters: a wasm
+ * crash reads "Aborted()" or "Aborted(OOM)" and is a failure, not a cancellation.
+ */
+export const CANCELLED_REASON_PREFIX = 'Aborted: ';
+
+export function isCancelledReason(reason: string): boolean {
+  return reason.startsWith(CANCELLED_REASON_PREFIX);
+}
+
+/** Set on the trial that Cancel stopped. */
 export function isCancelled(t: FrozenTrial): boolean {
   const reason = t.systemAttrs['fail_reason'];
-  return typeof reason === 'string' && reason.startsWith('Aborted');
+  return typeof reason === 'string' && isCancelledReason(reason);
 }

@@ -40,8 +40,14 @@ it('shows the results: best trial, sortable table, plots and diagnostics', async
   await page.getByTestId('best-trial').waitFor();
   const best = Number(await page.getByTestId('best-value').textContent());
   expect(Number.isFinite(best)).toBe(true);
-  const rows = page.locator('[data-testid="trials-table"] tbody tr');
+  const rows = page.locator('[data-testid="trials-table"] tbody tr[data-number]');
   expect(await rows.count()).toBe(3);
+  // The legend carries the smoke preset's weights; the table names the clipped contraction.
+  expect(await page.getByTestId('objective-formula').textContent()).toBe('L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error');
+  expect(await page.getByTestId('sort-mean_contraction').textContent()).toMatch(/Contraction \[0, 1\]/);
+  expect(await page.getByTestId('show-diagnostics').count()).toBe(3);
+  expect(await page.getByTestId('fail-reason').count()).toBe(0);
+  expect(await page.getByTestId('best-duration').textContent()).toMatch(/^(\d+\.\d s|\d+ min( \d+ s)?)$/);
   await page.getByTestId('sort-value').click();
   const firstValue = Number(await rows.first().locator('td').nth(2).textContent());
   expect(firstValue).toBeCloseTo(best, 3);
@@ -75,7 +81,8 @@ it('lists the study in the Home library', async () => {
   await page.goto(app.url + '#/', { waitUntil: 'commit' });
   const row = page.locator('[data-testid="study-row"][data-study="e2e-smoke"]');
   await row.waitFor();
-  expect(await row.textContent()).toMatch(/3\s*\/\s*3/);
+  expect(await row.textContent()).toMatch(/3\s*\/\s*3 trials/);
+  expect(await row.getByTestId('study-counts').textContent()).toBe('3 complete');
   await screenshot(page, 'home-library');
 });
 

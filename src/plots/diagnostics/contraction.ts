@@ -16,6 +16,11 @@ import type { PosteriorSample } from './draws.ts';
 import { NO_DRAWS_REASON } from './recovery.ts';
 
 export const CONTRACTION_TITLE = 'Posterior z-Score vs Contraction';
+/**
+ * The table and the objective use the clipped contraction, this axis the raw one: the second line
+ * says why points can sit left of 0 while the table never shows a negative value.
+ */
+export const CONTRACTION_AXIS_TITLE: readonly string[] = ['Posterior contraction (unclipped)', 'below 0: posterior wider than the prior'];
 
 export interface ContractionPoint {
   readonly x: number;
@@ -55,7 +60,7 @@ export function buildContractionPlot(sample: PosteriorSample | null): Plot {
   if (skipped.length > 0) parts.push(`not drawn (truths all equal): ${skipped.join(', ')}`);
   const options = baseOptions<'scatter'>(CONTRACTION_TITLE, parts.join(' · '));
   options.scales = {
-    x: { type: 'linear', suggestedMin: 0, suggestedMax: 1, title: { display: true, text: 'Posterior contraction' } },
+    x: { type: 'linear', suggestedMin: 0, suggestedMax: 1, title: { display: true, text: [...CONTRACTION_AXIS_TITLE] } },
     y: { type: 'linear', title: { display: true, text: 'Posterior z-score' } },
   };
   const config: ChartConfiguration<'scatter', ContractionPoint[]> = { type: 'scatter', data: { datasets }, options };

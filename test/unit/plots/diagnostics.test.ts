@@ -116,7 +116,7 @@ describe('z-score vs contraction', () => {
       expect(p.x).toBeCloseTo(1 - v(d) / prior, 10);
       expect(p.y).toBeCloseTo((m(d) - truthsA[i]!) / Math.sqrt(v(d)), 10);
     });
-    expect(c.options.scales.x.title.text).toBe('Posterior contraction');
+    expect(c.options.scales.x.title.text).toEqual(['Posterior contraction (unclipped)', 'below 0: posterior wider than the prior']);
     expect(c.options.scales.y.title.text).toBe('Posterior z-score');
   });
 

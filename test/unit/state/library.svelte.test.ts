@@ -7,6 +7,7 @@ import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-st
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
 import { BackendStatus } from '../../../src/state/backends.svelte.ts';
 import { StudyLibrary, type NetworkLibrary } from '../../../src/state/library.svelte.ts';
+import { trialNote } from '../../../src/state/results-text.ts';
 import type { Router } from '../../../src/state/router.svelte.ts';
 import { CONFIG_ATTR, createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import type { StudyRun } from '../../../src/state/study-run.svelte.ts';
@@ -59,6 +60,17 @@ describe('StudyLibrary', () => {
     expect(smoke).toMatchObject({ name: 'smoke', nTrials: 2, complete: 2, budget: 3, best: { number: 1, value: 0.25 }, configProblem: null });
     expect(imported).toMatchObject({ name: 'demo', nTrials: 3, complete: 2, pruned: 1, budget: null, best: { number: 0, value: 0.669 } });
     expect(imported!.configProblem).toMatch(/no dmc-tune configuration/);
+  });
+
+  it('counts failed trials and sums the trial time of an imported journal with failures', async () => {
+    await library.importJournal(readFileSync('test/fixtures/journal/failures.log', 'utf8'), 'failures.log');
+    await library.refresh();
+    const [entry] = library.studies!;
+    expect(entry).toMatchObject({ name: 'failures', nTrials: 6, complete: 2, pruned: 1, failed: 3, best: { number: 5, value: 0.655 } });
+    // 5.08 + 1.5 + 11.2 + 2 + 47 + 123.4 s
+    expect(entry!.trialSeconds).toBeCloseTo(190.18, 2);
+    const reasons = (await storage.getAllTrials(entry!.studyId)).map((t) => trialNote(t)?.text ?? null);
+    expect(reasons).toEqual([null, 'Failed: Aborted()', 'Failed: RuntimeError: memory access out of bounds', 'Cancelled from the Run view.', null, null]);
   });
 
   it('renames, and reports a taken name on the study’s row', async () => {
