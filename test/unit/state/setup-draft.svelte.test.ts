@@ -15,10 +15,10 @@ describe('SetupDraft', () => {
     d.config.simulator.prior.tau.sd = -1;
     d.config.epochs = 0;
     expect(d.valid).toBe(false);
-    expect(d.error('simulator.prior.tau.sd')).toBe('must be a finite number > 0, got -1');
-    expect(d.error('simulator.prior.tau', true)).toBe('must be a finite number > 0, got -1');
+    expect(d.error('simulator.prior.tau.sd')).toBe('Enter a number greater than 0 (got -1)');
+    expect(d.error('simulator.prior.tau', true)).toBe('Enter a number greater than 0 (got -1)');
     expect(d.error('simulator.prior.tau')).toBeNull();
-    expect(d.error('epochs')).toBe('must be an integer ≥ 1, got 0');
+    expect(d.error('epochs')).toBe('Enter a whole number of at least 1 (got 0)');
     d.config.simulator.prior.tau.sd = 40;
     d.config.epochs = 3;
     expect(d.valid).toBe(true);
@@ -34,7 +34,7 @@ describe('SetupDraft', () => {
     d.timeoutOn = true;
     d.timeout = 60;
     expect(d.raw.simulator.numObs).toEqual({ min: 900, max: 100 });
-    expect(d.error('simulator.numObs.min')).toBe('must be ≤ max, got min=900, max=100');
+    expect(d.error('simulator.numObs.min')).toBe('Min must not exceed max (900 > 100)');
     d.numObs.max = 1000;
     expect(d.valid).toBe(true);
     const c = 'config' in d.validation ? d.validation.config : null;
@@ -48,9 +48,9 @@ describe('SetupDraft', () => {
     expect(parseChoices('16, big')[1]).toBeNaN();
     const d = new SetupDraft();
     d.choices.batch_size = '16, 32, 32';
-    expect(d.error('searchSpace.batch_size', true)).toBe('duplicate choice 32');
+    expect(d.error('searchSpace.batch_size', true)).toBe('32 is listed twice');
     d.choices.batch_size = '';
-    expect(d.error('searchSpace.batch_size.choices')).toBe('The `choices` must contain one or more elements.');
+    expect(d.error('searchSpace.batch_size.choices')).toBe('Enter at least one choice');
     // What was typed is named, not the NaN it parses to.
     d.choices.batch_size = '16; 32, big';
     expect(d.error('searchSpace.batch_size', true)).toBe("'big' is not a number");
@@ -67,7 +67,7 @@ describe('SetupDraft', () => {
     d.setType('batch_size', 'int');
     expect(d.config.searchSpace.batch_size).toEqual({ type: 'int', low: 16, high: 128, log: false, step: 1 });
     d.setType('num_seeds', 'float');
-    expect(d.error('searchSpace.num_seeds.type')).toMatch(/must be "int" or "categorical"/);
+    expect(d.error('searchSpace.num_seeds.type')).toBe('This hyperparameter takes whole numbers: choose int or categorical, not float');
   });
 
   it('switches pruners with their Optuna defaults', () => {
@@ -83,9 +83,9 @@ describe('SetupDraft', () => {
     const d = new SetupDraft();
     const smoke = smokeStudyConfig();
     expect(d.loadJson('{"version": 1', 'x.json')).toBe(false);
-    expect(d.loadError).toMatch(/^x\.json is not a valid study configuration \(nothing was changed\):\n\(root\): not valid JSON/);
+    expect(d.loadError).toMatch(/^x\.json is not a valid study configuration \(nothing was changed\):\n\(root\): This is not valid JSON: /);
     expect(d.loadJson(JSON.stringify({ ...smoke, epochs: -2 }), 'bad.json')).toBe(false);
-    expect(d.loadError).toContain('epochs: must be an integer ≥ 1, got -2');
+    expect(d.loadError).toContain('epochs: Enter a whole number of at least 1 (got -2)');
     expect(d.config.nTrials).toBe(10);
     expect(d.loadJson(JSON.stringify(smoke), 'smoke.json')).toBe(true);
     expect(d.loadError).toBeNull();
