@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStudyConfig, smokeStudyConfig } from '../../../src/study-config/index.ts';
-import { parseChoices, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
+import { parseChoices, readNumberText, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
 
 describe('SetupDraft', () => {
   it('starts valid with the notebook configuration', () => {
@@ -55,6 +55,46 @@ describe('SetupDraft', () => {
     d.choices.batch_size = '16; 32, big';
     expect(d.error('searchSpace.batch_size', true)).toBe("'big' is not a number");
     expect(d.issues.map((i) => i.path)).toEqual(['searchSpace.batch_size.choices.2']);
+  });
+
+  it('keeps text typed into a number field and flags it there instead of storing NaN', () => {
+    const d = new SetupDraft();
+    const type = (path: string, text: string, opts: { nullable?: boolean; keyword?: 'auto' } = {}) =>
+      d.keepTyped(path, text, readNumberText(text, opts), opts.keyword);
+    type('epochs', 'abc');
+    expect(d.numberText('epochs', d.config.epochs)).toBe('abc');
+    expect(d.config.epochs).toBe(10); // the last good value stays in the configuration
+    expect(d.error('epochs')).toBe("'abc' is not a number");
+    expect(d.valid).toBe(false);
+    type('epochs', '');
+    expect(d.error('epochs')).toBe('Enter a number');
+    // A number being typed keeps its text ("1." is not rewritten to "1").
+    type('searchSpace.lr.low', '1.');
+    d.config.searchSpace.lr.low = 1;
+    expect(d.numberText('searchSpace.lr.low', 1)).toBe('1.');
+    expect(d.error('searchSpace.lr.low')).toBe('Low must not exceed high (1 > 0.001)');
+    d.config.searchSpace.lr.low = 1e-4;
+    expect(d.numberText('searchSpace.lr.low', 1e-4)).toBe('0.0001'); // changed elsewhere: the value wins
+    // A switched-off field does not block the start; an empty float step means "none".
+    type('epochs', '12');
+    d.config.epochs = 12;
+    type('simulator.contamination', 'lots');
+    expect(d.valid).toBe(true);
+    d.contaminationOn = true;
+    expect(d.error('simulator.contamination')).toBe("'lots' is not a number");
+    d.contaminationOn = false;
+    expect(readNumberText(' ', { nullable: true })).toEqual({ ok: true, value: null });
+    expect(readNumberText('auto', { keyword: 'auto' })).toEqual({ ok: true, value: 'auto' });
+    d.setPruner('successive-halving');
+    type('pruner.minResource', 'soon', { keyword: 'auto' });
+    expect(d.error('pruner.minResource')).toBe("'soon' is neither auto nor a number");
+    d.setPruner('median');
+    expect(d.valid).toBe(true);
+    // Loading a preset replaces what was typed.
+    type('seed', 'x');
+    d.loadPreset('smoke');
+    expect(d.numberText('seed', d.config.seed)).toBe(String(d.config.seed));
+    expect(d.valid).toBe(true);
   });
 
   it('switches a hyperparameter between distribution types keeping its range', () => {
