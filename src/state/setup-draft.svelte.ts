@@ -6,11 +6,14 @@
  */
 import {
   defaultStudyConfig,
+  describeEstimate,
+  estimateStudy,
   formatIssues,
   HYPERPARAMETER_NAMES,
   parseStudyConfig,
   PRESETS,
   validateStudyConfig,
+  type BackendPreference,
   type ConfigIssue,
   type HyperparameterName,
   type PresetName,
@@ -18,7 +21,18 @@ import {
   type SearchDistribution,
   type StudyConfig,
 } from '../study-config/index.ts';
+import { planBackend, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+
+/**
+ * The backend a study with this preference would train on: the detected plan for "auto" (confirmed by
+ * tfjs once the training worker answered), else the preferred one where this browser offers it.
+ * Null while the backends are still being probed.
+ */
+export function estimateBackend(plan: BackendPlan | null, probes: readonly BackendProbe[] | null, preference: BackendPreference): BackendName | null {
+  if (preference !== 'auto' && probes !== null) return planBackend(probes, preference).backend;
+  return plan?.backend ?? null;
+}
 
 type ChoiceTexts = Record<HyperparameterName, string>;
 
@@ -198,6 +212,15 @@ export class SetupDraft {
 
   get valid(): boolean {
     return 'config' in this.validation;
+  }
+
+  /** What the Setup view says about the time the configuration will take on `backend`. */
+  estimate(backend: BackendName | null): string {
+    const v = this.validation;
+    if (!('config' in v)) return 'The time estimate appears when every field is valid.';
+    if (backend === null) return 'Time estimate: waiting for the backend check…';
+    const text = describeEstimate(estimateStudy(v.config, backend));
+    return v.config.pruner.type === 'none' ? text : `${text} (less if trials are pruned)`;
   }
 
   replace(c: StudyConfig): void {

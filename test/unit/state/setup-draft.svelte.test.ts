@@ -70,10 +70,12 @@ describe('SetupDraft', () => {
     expect(d.error('epochs')).toBe('Enter a number');
     // A number being typed keeps its text ("1." is not rewritten to "1").
     type('searchSpace.lr.low', '1.');
-    d.config.searchSpace.lr.low = 1;
+    const lr = d.config.searchSpace.lr;
+    if (lr.type === 'categorical') throw new Error('lr is a float range');
+    lr.low = 1;
     expect(d.numberText('searchSpace.lr.low', 1)).toBe('1.');
     expect(d.error('searchSpace.lr.low')).toBe('Low must not exceed high (1 > 0.001)');
-    d.config.searchSpace.lr.low = 1e-4;
+    lr.low = 1e-4;
     expect(d.numberText('searchSpace.lr.low', 1e-4)).toBe('0.0001'); // changed elsewhere: the value wins
     // A switched-off field does not block the start; an empty float step means "none".
     type('epochs', '12');
