@@ -94,6 +94,19 @@ function putText(root: StudyConfig, path: string, text: string): void {
   if (last in rec) rec[last] = text;
 }
 
+/**
+ * The first of `name-2`, `name-3`, … that no study has; a name already ending in `-k` counts on from
+ * k ("demo-2" taken → "demo-3", not "demo-2-2").
+ */
+export function nextFreeName(name: string, taken: ReadonlySet<string>): string {
+  const m = /^(.*\S)-(\d+)$/.exec(name);
+  const base = m === null ? name : m[1]!;
+  for (let k = m === null ? 2 : Number(m[2]) + 1; ; k++) {
+    const candidate = `${base}-${k}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 export const PRUNER_DEFAULTS: Record<PrunerSpec['type'], PrunerSpec> = {
   none: { type: 'none' },
   median: { type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 },
@@ -212,6 +225,18 @@ export class SetupDraft {
 
   get valid(): boolean {
     return 'config' in this.validation;
+  }
+
+  /**
+   * When the name is already a study's in `takenNames` (the library), the message and the next free
+   * name to offer; null otherwise, and for an imported study kept under its own name to continue it.
+   */
+  nameClash(takenNames: readonly string[] | null): { message: string; suggestion: string } | null {
+    const name = this.config.name;
+    if (takenNames === null || !takenNames.includes(name)) return null;
+    if (this.fromStudy !== null && !this.fromStudy.hasConfig && name === this.fromStudy.name) return null;
+    const suggestion = nextFreeName(name, new Set(takenNames));
+    return { message: `A study named '${name}' exists — use '${suggestion}'?`, suggestion };
   }
 
   /** What the Setup view says about the time the configuration will take on `backend`. */

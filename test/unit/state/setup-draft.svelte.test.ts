@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStudyConfig, smokeStudyConfig } from '../../../src/study-config/index.ts';
-import { parseChoices, readNumberText, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
+import { estimateBackend, nextFreeName, parseChoices, readNumberText, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
 
 describe('SetupDraft', () => {
   it('starts valid with the notebook configuration', () => {
@@ -97,6 +97,37 @@ describe('SetupDraft', () => {
     d.loadPreset('smoke');
     expect(d.numberText('seed', d.config.seed)).toBe(String(d.config.seed));
     expect(d.valid).toBe(true);
+  });
+
+  it('offers the next free name when the name is a study of the library', () => {
+    expect(nextFreeName('demo', new Set(['demo']))).toBe('demo-2');
+    expect(nextFreeName('demo', new Set(['demo', 'demo-2', 'demo-3']))).toBe('demo-4');
+    expect(nextFreeName('demo-2', new Set(['demo', 'demo-2']))).toBe('demo-3');
+    const d = new SetupDraft();
+    d.config.name = 'demo';
+    expect(d.nameClash(null)).toBeNull(); // library not read yet
+    expect(d.nameClash(['other'])).toBeNull();
+    expect(d.nameClash(['demo', 'other'])).toEqual({ message: "A study named 'demo' exists — use 'demo-2'?", suggestion: 'demo-2' });
+    // Keeping an imported study's own name continues that study: no clash.
+    d.openStudy(3, 'demo', null);
+    expect(d.nameClash(['demo'])).toBeNull();
+  });
+
+  it('estimates the time on the backend the study would use, once the backends are known', () => {
+    const probes = [
+      { backend: 'webgpu' as const, available: false, detail: 'no adapter' },
+      { backend: 'wasm' as const, available: true, detail: 'SIMD' },
+      { backend: 'cpu' as const, available: true, detail: '' },
+    ];
+    expect(estimateBackend(null, null, 'auto')).toBeNull();
+    expect(estimateBackend({ backend: 'wasm', fallbackReason: 'x' }, probes, 'auto')).toBe('wasm');
+    expect(estimateBackend({ backend: 'wasm', fallbackReason: 'x' }, probes, 'cpu')).toBe('cpu');
+    const d = new SetupDraft();
+    expect(d.estimate(null)).toBe('Time estimate: waiting for the backend check…');
+    expect(d.estimate('wasm')).toMatch(/^≈ [\d.]+–[\d.]+ min per trial on wasm, ≈ [\d.]+–[\d.]+ h for the study$/);
+    expect(d.estimate('webgpu')).toMatch(/^webgpu: no estimate for GPUs yet/);
+    d.config.epochs = 0;
+    expect(d.estimate('wasm')).toBe('The time estimate appears when every field is valid.');
   });
 
   it('switches a hyperparameter between distribution types keeping its range', () => {
