@@ -8,7 +8,9 @@
  *   - posterior sampling at N = 500, 100 Euler steps gave 213 draws per second (embed 64, 2 sets × 250);
  *   - tfjs cpu was 290 s / 504 s for the same steps, ≈ 30× wasm.
  * No GPU run has been measured, so webgpu and webgl get no estimate (the wasm figure is given as a
- * labelled reference only). Pure: no DOM, Svelte or tfjs.
+ * labelled reference only). Fixed costs per trial (building the network, tfjs kernel warm-up, worker
+ * messages) were not measured either and are left out, so tiny configurations (the smoke preset) read
+ * low; notebook-sized ones are dominated by what was measured. Pure: no DOM, Svelte or tfjs.
  */
 import type { SearchDistribution, StudyConfig } from './types.ts';
 
