@@ -6,11 +6,14 @@
  */
 import {
   defaultStudyConfig,
+  describeEstimate,
+  estimateStudy,
   formatIssues,
   HYPERPARAMETER_NAMES,
   parseStudyConfig,
   PRESETS,
   validateStudyConfig,
+  type BackendPreference,
   type ConfigIssue,
   type HyperparameterName,
   type PresetName,
@@ -18,7 +21,18 @@ import {
   type SearchDistribution,
   type StudyConfig,
 } from '../study-config/index.ts';
+import { planBackend, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+
+/**
+ * The backend a study with this preference would train on: the detected plan for "auto" (confirmed by
+ * tfjs once the training worker answered), else the preferred one where this browser offers it.
+ * Null while the backends are still being probed.
+ */
+export function estimateBackend(plan: BackendPlan | null, probes: readonly BackendProbe[] | null, preference: BackendPreference): BackendName | null {
+  if (preference !== 'auto' && probes !== null) return planBackend(probes, preference).backend;
+  return plan?.backend ?? null;
+}
 
 type ChoiceTexts = Record<HyperparameterName, string>;
 
@@ -42,6 +56,57 @@ export function parseChoices(text: string): number[] {
   return choiceTokens(text).map((s) => (NUMBER_TOKEN.test(s) ? Number(s) : Number.NaN));
 }
 
+/** How the text of a number field reads: a value, or not a value (flagged, the text kept as typed). */
+export type NumberRead = { ok: true; value: number | null | 'auto' } | { ok: false };
+
+/**
+ * Reads what was typed into a number field. `nullable`: empty means "none" (a float step); `keyword`:
+ * that word is a value too (a pruner's "auto"). Anything else that is not a plain number is not a value.
+ */
+export function readNumberText(text: string, opts: { nullable?: boolean; keyword?: 'auto' } = {}): NumberRead {
+  const t = text.trim();
+  if (t === '' && opts.nullable === true) return { ok: true, value: null };
+  if (opts.keyword !== undefined && t === opts.keyword) return { ok: true, value: opts.keyword };
+  return NUMBER_TOKEN.test(t) ? { ok: true, value: Number(t) } : { ok: false };
+}
+
+/** What was last typed into one number field, and the value it read as (undefined: not a value). */
+interface Typed {
+  text: string;
+  value: number | null | 'auto' | undefined;
+  keyword: 'auto' | undefined;
+}
+
+/**
+ * Puts `text` at a dotted path of a configuration snapshot so the validator sees what was typed (and
+ * flags it there) instead of the last good value; only where the snapshot has that field now, so the
+ * options of a pruner no longer chosen or of N's other mode stay out of it.
+ */
+function putText(root: StudyConfig, path: string, text: string): void {
+  const keys = path.split('.');
+  let o: unknown = root;
+  for (const k of keys.slice(0, -1)) {
+    o = typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined;
+    if (typeof o !== 'object' || o === null) return;
+  }
+  const rec = o as Record<string, unknown>;
+  const last = keys[keys.length - 1]!;
+  if (last in rec) rec[last] = text;
+}
+
+/**
+ * The first of `name-2`, `name-3`, … that no study has; a name already ending in `-k` counts on from
+ * k ("demo-2" taken → "demo-3", not "demo-2-2").
+ */
+export function nextFreeName(name: string, taken: ReadonlySet<string>): string {
+  const m = /^(.*\S)-(\d+)$/.exec(name);
+  const base = m === null ? name : m[1]!;
+  for (let k = m === null ? 2 : Number(m[2]) + 1; ; k++) {
+    const candidate = `${base}-${k}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 export const PRUNER_DEFAULTS: Record<PrunerSpec['type'], PrunerSpec> = {
   none: { type: 'none' },
   median: { type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 },
@@ -59,6 +124,8 @@ export class SetupDraft {
   choices = $state<ChoiceTexts>(choiceTexts(defaultStudyConfig()));
   /** Set when the draft came from an existing study (Setup opened from the library). */
   fromStudy = $state<{ studyId: number; name: string; hasConfig: boolean } | null>(null);
+  // Keyed by configuration path; kept even when valid so "1." or "1e" survive while being typed.
+  #typed = $state<Record<string, Typed>>({});
   #loadError = $state<string | null>(null);
   // One validation per edit, shared by every field's error lookup.
   readonly #validation = $derived.by(() => validateStudyConfig(this.raw));
@@ -99,7 +166,28 @@ export class SetupDraft {
       const d = c.searchSpace[h];
       if (d.type === 'categorical') c.searchSpace[h] = { type: 'categorical', choices: parseChoices(this.choices[h]) };
     }
+    for (const [path, t] of Object.entries(this.#typed)) {
+      // A switched-off field is disabled on screen: what it holds must not block the start.
+      if ((path === 'simulator.contamination' && !this.contaminationOn) || (path === 'timeout' && !this.timeoutOn)) continue;
+      if (t.value === undefined) putText(c, path, t.text);
+    }
     return c;
+  }
+
+  /** The text the number field at `path` shows: what was typed while it is not `value`, else `value`. */
+  numberText(path: string, value: number | null | string): string {
+    const t = this.#typed[path];
+    if (t !== undefined && (t.value === undefined || t.value === value)) return t.text;
+    return value === null ? '' : String(value);
+  }
+
+  /** Remembers what was typed at `path` and how it read; text that is no value is flagged at the field. */
+  keepTyped(path: string, text: string, read: NumberRead, keyword?: 'auto'): void {
+    this.#typed[path] = { text, value: read.ok ? read.value : undefined, keyword };
+  }
+
+  #forgetTyped(prefix: string): void {
+    for (const k of Object.keys(this.#typed)) if (k.startsWith(prefix)) delete this.#typed[k];
   }
 
   get validation(): { config: StudyConfig } | { errors: ConfigIssue[] } {
@@ -115,6 +203,12 @@ export class SetupDraft {
     if (!('errors' in v)) return [];
     // A typed choice that is not a number reaches the validator as NaN: name what was typed instead.
     return v.errors.map((i) => {
+      const typed = this.#typed[i.path];
+      if (typed !== undefined && typed.value === undefined) {
+        const t = typed.text.trim();
+        const message = t === '' ? 'Enter a number' : typed.keyword !== undefined ? `'${t}' is neither ${typed.keyword} nor a number` : `'${t}' is not a number`;
+        return { ...i, message };
+      }
       const m = /^searchSpace\.(\w+)\.choices\.(\d+)$/.exec(i.path);
       const token = m === null ? undefined : choiceTokens(this.choices[m[1] as keyof ChoiceTexts] ?? '')[Number(m[2])];
       return token !== undefined && !NUMBER_TOKEN.test(token) ? { ...i, message: `'${token}' is not a number` } : i;
@@ -133,6 +227,27 @@ export class SetupDraft {
     return 'config' in this.validation;
   }
 
+  /**
+   * When the name is already a study's in `takenNames` (the library), the message and the next free
+   * name to offer; null otherwise, and for an imported study kept under its own name to continue it.
+   */
+  nameClash(takenNames: readonly string[] | null): { message: string; suggestion: string } | null {
+    const name = this.config.name;
+    if (takenNames === null || !takenNames.includes(name)) return null;
+    if (this.fromStudy !== null && !this.fromStudy.hasConfig && name === this.fromStudy.name) return null;
+    const suggestion = nextFreeName(name, new Set(takenNames));
+    return { message: `A study named '${name}' exists — use '${suggestion}'?`, suggestion };
+  }
+
+  /** What the Setup view says about the time the configuration will take on `backend`. */
+  estimate(backend: BackendName | null): string {
+    const v = this.validation;
+    if (!('config' in v)) return 'The time estimate appears when every field is valid.';
+    if (backend === null) return 'Time estimate: waiting for the backend check…';
+    const text = describeEstimate(estimateStudy(v.config, backend));
+    return v.config.pruner.type === 'none' ? text : `${text} (less if trials are pruned)`;
+  }
+
   replace(c: StudyConfig): void {
     const copy = structuredClone(c);
     const n = copy.simulator.numObs;
@@ -143,6 +258,7 @@ export class SetupDraft {
     this.timeoutOn = copy.timeout !== null;
     this.timeout = copy.timeout ?? 3600;
     this.choices = choiceTexts(copy);
+    this.#typed = {};
     this.config = copy;
   }
 
@@ -174,6 +290,7 @@ export class SetupDraft {
   setType(h: HyperparameterName, type: SearchDistribution['type']): void {
     const d = this.config.searchSpace[h];
     if (d.type === type) return;
+    this.#forgetTyped(`searchSpace.${h}.`);
     if (type === 'categorical') {
       const seed = d.type === 'categorical' ? d.choices : [d.low, d.high];
       this.choices[h] = seed.join(', ');
@@ -188,7 +305,9 @@ export class SetupDraft {
   }
 
   setPruner(type: PrunerSpec['type']): void {
-    if (this.config.pruner.type !== type) this.config.pruner = structuredClone(PRUNER_DEFAULTS[type]);
+    if (this.config.pruner.type === type) return;
+    this.#forgetTyped('pruner.');
+    this.config.pruner = structuredClone(PRUNER_DEFAULTS[type]);
   }
 
   /** Prefills from a library study: its configuration, or the notebook's for a study imported from Optuna. */

@@ -40,3 +40,23 @@ export {
   trialSeed,
   type SuggestedHyperparameters,
 } from './convert.ts';
+export {
+  attentionEntries,
+  CPU_SLOWDOWN,
+  describeEstimate,
+  estimateStudy,
+  formatDuration,
+  formatRange,
+  samplingSeconds,
+  summaryFlops,
+  trainingStepSeconds,
+  velocityFlops,
+  wasmTrialSeconds,
+  WASM_FLOPS_PER_S,
+  WASM_S_PER_ENTRY,
+  WASM_SAMPLING_FLOPS_PER_S,
+  type CostShape,
+  type EstimateBackend,
+  type SecondsRange,
+  type StudyEstimate,
+} from './estimate.ts';

@@ -24,15 +24,35 @@ export function show(v: unknown): string {
   return String(v);
 }
 
-function describe(rule: NumRule): string {
-  const bounds: string[] = [];
-  if (rule.min !== undefined) bounds.push(`≥ ${rule.min}`);
-  if (rule.above !== undefined) bounds.push(`> ${rule.above}`);
-  if (rule.max !== undefined) bounds.push(`≤ ${rule.max}`);
-  if (rule.below !== undefined) bounds.push(`< ${rule.below}`);
-  const kind = rule.integer ? 'an integer' : 'a finite number';
-  return bounds.length === 0 ? kind : `${kind} ${bounds.join(' and ')}`;
+/** A bound as a reader writes it: digit groups for big integers (the seed's 4,294,967,295). */
+export function showBound(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) >= 10_000 ? x.toLocaleString('en-US') : String(x);
 }
+
+/**
+ * What to enter, in words: "a whole number of at least 1", "a number between 0 and 1", "a number
+ * greater than 0". Inclusive min and max together read as "between"; exclusive bounds say so.
+ */
+export function describe(rule: NumRule): string {
+  const kind = rule.integer ? 'a whole number' : 'a number';
+  const lower = rule.above !== undefined ? `greater than ${showBound(rule.above)}` : rule.min !== undefined ? `at least ${showBound(rule.min)}` : null;
+  const upper = rule.below !== undefined ? `below ${showBound(rule.below)}` : rule.max !== undefined ? `at most ${showBound(rule.max)}` : null;
+  if (rule.min !== undefined && rule.max !== undefined && rule.above === undefined && rule.below === undefined) {
+    return `${kind} between ${showBound(rule.min)} and ${showBound(rule.max)}`;
+  }
+  const parts = [lower, upper].filter((x) => x !== null);
+  if (parts.length === 0) return kind;
+  // "at least 1" reads better after "of"; "greater than 0" and "below 1" do not take it.
+  return lower !== null && lower.startsWith('at least') ? `${kind} of ${parts.join(' and ')}` : `${kind} ${parts.join(' and ')}`;
+}
+
+/** "Enter a whole number of at least 1 (got 0)". */
+export function enter(rule: NumRule, got: unknown): string {
+  return `Enter ${describe(rule)} (got ${show(got)})`;
+}
+
+/** The message of a required setting that is absent. */
+export const MISSING = 'This setting is missing';
 
 export function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
@@ -51,16 +71,16 @@ export class Reader {
    */
   object(v: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> | null {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      this.fail(path, `must be an object, got ${show(v)}`);
+      this.fail(path, `Expected a group of settings {…} here (got ${show(v)})`);
       return null;
     }
     const o = v as Record<string, unknown>;
     for (const k of required) {
-      if (!(k in o) || o[k] === undefined) this.fail(join(path, k), 'is required');
+      if (!(k in o) || o[k] === undefined) this.fail(join(path, k), MISSING);
     }
     for (const k of Object.keys(o)) {
       if (!required.includes(k) && !optional.includes(k)) {
-        this.fail(join(path, k), `unknown key (allowed: ${[...required, ...optional].join(', ')})`);
+        this.fail(join(path, k), `Unknown setting '${k}' (allowed here: ${[...required, ...optional].join(', ')})`);
       }
     }
     return o;
@@ -77,7 +97,7 @@ export class Reader {
       (rule.above === undefined || v > rule.above) &&
       (rule.below === undefined || v < rule.below);
     if (!ok) {
-      this.fail(path, `must be ${describe(rule)}, got ${show(v)}`);
+      this.fail(path, enter(rule, v));
       return null;
     }
     return v as number;
@@ -93,7 +113,7 @@ export class Reader {
   bool(v: unknown, path: string, fallback: boolean): boolean {
     if (v === undefined) return fallback;
     if (typeof v !== 'boolean') {
-      this.fail(path, `must be true or false, got ${show(v)}`);
+      this.fail(path, `Enter true or false (got ${show(v)})`);
       return fallback;
     }
     return v;
@@ -102,7 +122,7 @@ export class Reader {
   oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T | null {
     if (v === undefined) return null;
     if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
-      this.fail(path, `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${show(v)}`);
+      this.fail(path, `Choose one of ${options.map((o) => JSON.stringify(o)).join(', ')} (got ${show(v)})`);
       return null;
     }
     return v as T;
@@ -111,11 +131,11 @@ export class Reader {
   str(v: unknown, path: string, maxLength: number): string | null {
     if (v === undefined) return null;
     if (typeof v !== 'string' || v.trim() === '' || v.length > maxLength) {
-      this.fail(path, `must be a non-empty string of at most ${maxLength} characters, got ${show(v)}`);
+      this.fail(path, `Enter a name of 1 to ${maxLength} characters (got ${typeof v === 'string' && v.length > 40 ? `${v.length} characters` : show(v)})`);
       return null;
     }
     if (v.trim() !== v) {
-      this.fail(path, `must not start or end with spaces, got ${show(v)}`);
+      this.fail(path, `Remove the spaces at the start or end (got ${show(v)})`);
       return null;
     }
     return v;

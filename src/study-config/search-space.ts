@@ -1,10 +1,12 @@
 /**
  * Validation of the search space in Optuna's short distribution form. The distribution checks follow
- * optuna/distributions.py v4.9 in order and wording (study-engine.md §1), and each hyperparameter also
+ * optuna/distributions.py v4.9 in order (study-engine.md §1), so the first problem Optuna would raise is
+ * the one reported, but in a researcher's words ("Low must not exceed high (0.5 > 0.1)") rather than
+ * Optuna's (`low <= high` must hold); the engine keeps Optuna's wording. Each hyperparameter also
  * gets the domain its network wiring needs (networks.md §8): dropout a probability < 1, lr > 0, the
  * others positive integers.
  */
-import { join, type Reader, show } from './reader.ts';
+import { describe, join, MISSING, type NumRule, type Reader, show } from './reader.ts';
 import { HYPERPARAMETER_NAMES, type HyperparameterName, type SearchDistribution, type SearchSpace } from './types.ts';
 
 type Domain = { integer: false; min: number; below?: number; above?: number } | { integer: true; min: number };
@@ -24,10 +26,9 @@ function inDomain(x: number, d: Domain): boolean {
 }
 
 function domainText(d: Domain): string {
-  if (d.integer) return `an integer ≥ ${d.min}`;
-  const parts = [d.above !== undefined ? `> ${d.above}` : `≥ ${d.min}`];
-  if (d.below !== undefined) parts.push(`< ${d.below}`);
-  return `a number ${parts.join(' and ')}`;
+  const rule: NumRule = d.integer ? { integer: true, min: d.min } : d.above !== undefined ? { above: d.above } : { min: d.min };
+  if (!d.integer && d.below !== undefined) rule.below = d.below;
+  return describe(rule);
 }
 
 /**
@@ -42,7 +43,12 @@ function onGrid(range: number, step: number): boolean {
 
 function offGrid(low: number, high: number, step: number): string {
   const last = low + Math.floor((high - low) / step + 1e-8) * step;
-  return `high − low must be a multiple of step, but got (low=${low}, high=${high}, step=${step}); the last grid point is ${Number(last.toPrecision(12))}`;
+  return `High − low must be a whole number of steps (${high} − ${low} is not a multiple of ${step}): the last value reached is ${Number(last.toPrecision(12))}, use it as high`;
+}
+
+/** "Low must not exceed high (0.5 > 0.1)". */
+function lowAboveHigh(low: number, high: number): string {
+  return `Low must not exceed high (${low} > ${high})`;
 }
 
 function readFloat(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
@@ -53,18 +59,18 @@ function readFloat(r: Reader, o: Record<string, unknown>, path: string, d: Domai
   let step: number | null = null;
   if (o.step !== undefined && o.step !== null) step = r.num(o.step, join(path, 'step'));
   if (r.issues.length > before || low === null || high === null) return null;
-  if (log && step !== null) r.fail(join(path, 'step'), 'The parameter `step` is not supported when `log` is true.');
-  else if (low > high) r.fail(join(path, 'low'), `\`low <= high\` must hold, but got (low=${low}, high=${high}).`);
-  else if (log && low <= 0) r.fail(join(path, 'low'), `\`low > 0\` must hold for \`log=True\`, but got (low=${low}, high=${high}).`);
-  else if (step !== null && step <= 0) r.fail(join(path, 'step'), `\`step > 0\` must hold, but got step=${step}.`);
+  if (log && step !== null) r.fail(join(path, 'step'), 'A step cannot be combined with a log scale: clear the step or untick Log');
+  else if (low > high) r.fail(join(path, 'low'), lowAboveHigh(low, high));
+  else if (log && low <= 0) r.fail(join(path, 'low'), `On a log scale low must be greater than 0 (got ${low})`);
+  else if (step !== null && step <= 0) r.fail(join(path, 'step'), `Step must be greater than 0 (got ${step})`);
   else if (step !== null && !onGrid(high - low, step)) r.fail(join(path, 'high'), offGrid(low, high, step));
   if (r.issues.length > before) return null;
   if (d.integer) {
-    r.fail(join(path, 'type'), `must be "int" or "categorical" for this integer hyperparameter, got "float"`);
+    r.fail(join(path, 'type'), 'This hyperparameter takes whole numbers: choose int or categorical, not float');
     return null;
   }
   for (const [k, x] of [['low', low], ['high', high]] as const) {
-    if (!inDomain(x, d)) r.fail(join(path, k), `must be ${domainText(d)}, got ${show(x)}`);
+    if (!inDomain(x, d)) r.fail(join(path, k), `Enter ${domainText(d)} (got ${show(x)})`);
   }
   return r.issues.length > before ? null : { type: 'float', low, high, log, step };
 }
@@ -77,14 +83,14 @@ function readInt(r: Reader, o: Record<string, unknown>, path: string, d: Domain)
   const step = o.step === undefined ? 1 : r.num(o.step, join(path, 'step'), { integer: true });
   if (r.issues.length > before || low === null || high === null || step === null) return null;
   if (log && step !== 1) {
-    r.fail(join(path, 'step'), 'Samplers and other components in Optuna only accept step is 1 when `log` argument is True.');
-  } else if (low > high) r.fail(join(path, 'low'), `\`low <= high\` must hold, but got (low=${low}, high=${high}).`);
-  else if (log && low < 1) r.fail(join(path, 'low'), `\`low >= 1\` must hold for \`log=True\`, but got (low=${low}, high=${high}).`);
-  else if (step <= 0) r.fail(join(path, 'step'), `\`step > 0\` must hold, but got step=${step}.`);
+    r.fail(join(path, 'step'), `On a log scale the step must be 1 (got ${step})`);
+  } else if (low > high) r.fail(join(path, 'low'), lowAboveHigh(low, high));
+  else if (log && low < 1) r.fail(join(path, 'low'), `On a log scale low must be at least 1 (got ${low})`);
+  else if (step <= 0) r.fail(join(path, 'step'), `Step must be greater than 0 (got ${step})`);
   else if ((high - low) % step !== 0) r.fail(join(path, 'high'), offGrid(low, high, step));
   if (r.issues.length > before) return null;
   for (const [k, x] of [['low', low], ['high', high]] as const) {
-    if (!inDomain(x, d)) r.fail(join(path, k), `must be ${domainText(d)}, got ${show(x)}`);
+    if (!inDomain(x, d)) r.fail(join(path, k), `Enter ${domainText(d)} (got ${show(x)})`);
   }
   return r.issues.length > before ? null : { type: 'int', low, high, log, step };
 }
@@ -92,11 +98,11 @@ function readInt(r: Reader, o: Record<string, unknown>, path: string, d: Domain)
 function readCategorical(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
   const p = join(path, 'choices');
   if (!Array.isArray(o.choices)) {
-    if (o.choices !== undefined) r.fail(p, `must be an array of numbers, got ${show(o.choices)}`);
+    if (o.choices !== undefined) r.fail(p, `Enter the choices as a list of numbers, e.g. [16, 32] (got ${show(o.choices)})`);
     return null;
   }
   if (o.choices.length === 0) {
-    r.fail(p, 'The `choices` must contain one or more elements.');
+    r.fail(p, 'Enter at least one choice');
     return null;
   }
   const before = r.issues.length;
@@ -105,9 +111,9 @@ function readCategorical(r: Reader, o: Record<string, unknown>, path: string, d:
   o.choices.forEach((c: unknown, i) => {
     const x = r.num(c, `${p}.${i}`);
     if (x === null) return;
-    if (!inDomain(x, d)) r.fail(`${p}.${i}`, `must be ${domainText(d)}, got ${show(x)}`);
+    if (!inDomain(x, d)) r.fail(`${p}.${i}`, `Enter ${domainText(d)} for each choice (got ${show(x)})`);
     // Optuna stores a categorical as the index of its choice: duplicates would make that ambiguous.
-    else if (seen.has(x)) r.fail(`${p}.${i}`, `duplicate choice ${show(x)}`);
+    else if (seen.has(x)) r.fail(`${p}.${i}`, `${show(x)} is listed twice`);
     seen.add(x);
     choices.push(x);
   });
@@ -116,11 +122,11 @@ function readCategorical(r: Reader, o: Record<string, unknown>, path: string, d:
 
 function readDistribution(r: Reader, v: unknown, path: string, d: Domain): SearchDistribution | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    r.fail(path, `must be a distribution object, got ${show(v)}`);
+    r.fail(path, `Expected a distribution such as {"type": "float", "low": 0, "high": 1} (got ${show(v)})`);
     return null;
   }
   const type = r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['float', 'int', 'categorical'] as const);
-  if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), 'is required');
+  if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), MISSING);
   if (type === null) return null;
   if (type === 'categorical') {
     const o = r.object(v, path, ['type', 'choices']);

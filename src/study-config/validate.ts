@@ -5,7 +5,7 @@
  */
 import { DmcConfigError, validateDmcConfig } from '../sim/index.ts';
 import { toDmcConfig } from './convert.ts';
-import { join, Reader, show } from './reader.ts';
+import { join, MISSING, Reader, show } from './reader.ts';
 import { readSearchSpace } from './search-space.ts';
 import {
   PARAM_NAMES,
@@ -38,7 +38,9 @@ function readSimulator(r: Reader, v: unknown, path: string): SimulatorSpec | nul
       if (mean !== null && sd !== null) {
         // The prior is truncated at 0 (dmc-model.md §4); with the mass almost all below 0 it is
         // meaningless and sampling it by rejection would not terminate.
-        if (mean / sd < -5) r.fail(join(pp, 'mean'), `puts almost no prior mass above 0 (mean ${mean}, sd ${sd}); need mean ≥ −5·sd`);
+        if (mean / sd < -5) {
+          r.fail(join(pp, 'mean'), `Mean ${mean} lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least ${-5 * sd} (5 SDs below 0)`);
+        }
         prior[name] = { mean, sd };
       }
     }
@@ -59,7 +61,7 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
     return fixed === null ? null : { fixed };
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    if (v !== undefined) r.fail(path, `must be {"fixed": N} or {"min": N1, "max": N2}, got ${show(v)}`);
+    if (v !== undefined) r.fail(path, `Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got ${show(v)})`);
     return null;
   }
   const o = r.object(v, path, ['min', 'max']);
@@ -68,7 +70,7 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
   const max = r.num(o.max, join(path, 'max'), { integer: true, min: 1 });
   if (min === null || max === null) return null;
   if (min > max) {
-    r.fail(join(path, 'min'), `must be ≤ max, got min=${min}, max=${max}`);
+    r.fail(join(path, 'min'), `Min must not exceed max (${min} > ${max})`);
     return null;
   }
   return { min, max };
@@ -97,8 +99,8 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
       ? r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['none', 'median', 'successive-halving'] as const)
       : null;
   if (type === null) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) r.fail(path, `must be an object, got ${show(v)}`);
-    else if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), 'is required');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) r.fail(path, `Expected a group of settings {…} here (got ${show(v)})`);
+    else if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), MISSING);
     return null;
   }
   if (type === 'none') return r.object(v, path, ['type']) === null ? null : { type };
@@ -119,7 +121,7 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
   let minResource: 'auto' | number | null = 'auto';
   if (o.minResource !== undefined && o.minResource !== 'auto') {
     minResource = typeof o.minResource === 'string'
-      ? (r.fail(join(path, 'minResource'), `must be "auto" or an integer ≥ 1, got ${show(o.minResource)}`), null)
+      ? (r.fail(join(path, 'minResource'), `Enter auto or a whole number of epochs of at least 1 (got ${show(o.minResource)})`), null)
       : r.num(o.minResource, join(path, 'minResource'), { integer: true, min: 1 });
   }
   // SuccessiveHalvingPruner defaults (study-engine.md §4).
@@ -138,7 +140,7 @@ function readWeights(r: Reader, v: unknown, path: string): WeightsSpec | null {
   const sbc = r.num(o.sbc, join(path, 'sbc'), { min: 0 });
   if (recovery === null || pc === null || sbc === null) return null;
   if (recovery + pc + sbc === 0) {
-    r.fail(join(path, 'recovery'), 'at least one weight must be > 0 (all three are 0, so every trial would score 0)');
+    r.fail(join(path, 'recovery'), 'Give at least one weight a value above 0: with all three at 0 every trial would score 0');
     return null;
   }
   return { recovery, pc, sbc };
@@ -165,7 +167,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const o = r.object(x, '', ROOT_KEYS);
   if (o === null) return { errors: r.issues };
   if (o.version !== undefined && o.version !== STUDY_CONFIG_VERSION) {
-    r.fail('version', `must be ${STUDY_CONFIG_VERSION} (the only format version), got ${show(o.version)}`);
+    r.fail('version', `Unknown format version ${show(o.version)}: this app reads version ${STUDY_CONFIG_VERSION}`);
   }
   const name = r.str(o.name, 'name', 100);
   const seed = r.num(o.seed, 'seed', { integer: true, min: 0, max: MAX_SEED });
@@ -199,7 +201,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
     validateDmcConfig(toDmcConfig(config));
   } catch (err) {
     if (!(err instanceof DmcConfigError)) throw err;
-    return { errors: [{ path: simulatorPath(err.field), message: err.message }] };
+    return { errors: [{ path: simulatorPath(err.field), message: `The simulator cannot run with this: ${err.message}` }] };
   }
   return { config };
 }
@@ -220,7 +222,7 @@ export function parseStudyConfig(text: string): ValidationResult {
   try {
     x = JSON.parse(text);
   } catch (err) {
-    return { errors: [{ path: '', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+    return { errors: [{ path: '', message: `This is not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
   }
   return validateStudyConfig(x);
 }

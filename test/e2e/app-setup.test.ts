@@ -1,7 +1,8 @@
 /**
  * Setup view (issue 5 item 2): the notebook configuration by default, invalid input flagged at its
- * field with Start disabled, the configuration saved as JSON and loaded back, and a broken file refused
- * with the reason.
+ * field in plain words with Start disabled (text typed into a number field kept as typed), the time
+ * estimate for the detected backend, the configuration saved as JSON and loaded back, a broken file
+ * refused with the reason, and a name another study has answered with the next free one.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,8 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const errorAt = (p: string) => page.locator(`[data-testid="config-error"][data-path="${p}"]`);
+const JOURNAL = path.resolve('test/fixtures/journal/optuna31-demo.log');
+const estimateText = async () => (await page.getByTestId('time-estimate').textContent()) ?? '';
 
 it('starts from the notebook configuration, valid', async () => {
   expect(await page.locator('#cfg-nTrials').inputValue()).toBe('10');
@@ -31,18 +34,37 @@ it('starts from the notebook configuration, valid', async () => {
   expect(await page.getByTestId('config-issues').count()).toBe(0);
 });
 
+it('shows a time estimate for the detected backend before Start, updating as fields change', async () => {
+  // Headless Chromium has no GPU: training plans wasm (SwiftShader WebGPU is slower), so there is a figure.
+  await page.waitForFunction(() => /per trial on (wasm|cpu)/.test(document.querySelector('[data-testid="time-estimate"]')?.textContent ?? ''), null, { timeout: 60_000 });
+  const before = await estimateText();
+  expect(before).toMatch(/^≈ [\d.]+(–[\d.]+)? (s|min|h) per trial on (wasm|cpu), ≈ .+ for the study$/);
+  await page.locator('#cfg-epochs').fill('40');
+  await page.waitForFunction((b) => document.querySelector('[data-testid="time-estimate"]')?.textContent !== b, before);
+  expect(await estimateText()).toMatch(/per trial on (wasm|cpu)/);
+  await screenshot(page, 'setup-estimate');
+  await page.locator('#cfg-epochs').fill('10');
+  await page.waitForFunction((b) => document.querySelector('[data-testid="time-estimate"]')?.textContent === b, before);
+});
+
 it('flags invalid input at the field and blocks Start', async () => {
   await page.locator('[id="cfg-simulator.prior.tau.sd"]').fill('-4');
   await page.locator('[id="cfg-searchSpace.lr.low"]').fill('0.01');
   await page.locator('[id="cfg-data.validationSets"]').fill('1');
   await page.locator('[id="cfg-searchSpace.batch_size.choices"]').fill('16, 32, big');
+  await page.locator('#cfg-epochs').fill('abc');
   expect(await page.getByTestId('start-study').isDisabled()).toBe(true);
   expect(await page.locator('[id="cfg-simulator.prior.tau.sd"]').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toContain('must be a finite number > 0, got -4');
-  expect(await errorAt('searchSpace.lr').textContent()).toContain('`low <= high` must hold, but got (low=0.01, high=0.001).');
-  expect(await errorAt('data.validationSets').textContent()).toContain('got 1');
+  expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toBe('Enter a number greater than 0 (got -4)');
+  expect(await errorAt('searchSpace.lr').textContent()).toBe('Low must not exceed high (0.01 > 0.001)');
+  expect(await errorAt('data.validationSets').textContent()).toBe('Enter a whole number of at least 2 (got 1)');
   expect(await errorAt('searchSpace.batch_size').textContent()).toContain("'big' is not a number");
-  expect(await page.getByTestId('config-issues').textContent()).toMatch(/4 problems/);
+  // Text in a number field stays as typed and is named in the message (no emptied field, no NaN).
+  expect(await page.locator('#cfg-epochs').inputValue()).toBe('abc');
+  expect(await errorAt('epochs').textContent()).toBe("'abc' is not a number");
+  expect(await page.locator('#cfg-epochs').getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByTestId('config-issues').textContent()).toMatch(/5 problems/);
+  expect(await estimateText()).toBe('The time estimate appears when every field is valid.');
   await screenshot(page, 'setup-invalid');
   // The list of problems moves focus to the field.
   await page.getByTestId('config-issues').getByRole('button', { name: 'data.validationSets' }).click();
@@ -81,9 +103,27 @@ it('refuses a broken configuration file and says why', async () => {
   const msg = page.getByText(/is not a valid study configuration/);
   await msg.waitFor();
   const text = await msg.textContent();
-  expect(text).toContain('epochs: must be an integer ≥ 1, got 0');
-  expect(text).toContain('typo: unknown key');
+  expect(text).toContain('epochs: Enter a whole number of at least 1 (got 0)');
+  expect(text).toContain("typo: Unknown setting 'typo'");
   expect(await page.locator('#cfg-name').inputValue()).toBe('saved-config'); // unchanged
+});
+
+it('offers the next free name when another study has the name, next to the Name field', async () => {
+  // An imported Optuna journal puts a study named "demo" into the library.
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
+  await page.getByTestId('file-input').setInputFiles(JOURNAL);
+  await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
+  await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
+  await page.locator('#cfg-name').fill('demo');
+  const clash = page.getByTestId('name-clash');
+  await clash.waitFor();
+  expect(await clash.locator('span').textContent()).toBe("A study named 'demo' exists — use 'demo-2'?");
+  expect(await page.getByTestId('start-study').isDisabled()).toBe(true);
+  await screenshot(page, 'setup-name-clash');
+  await page.getByTestId('use-free-name').click();
+  expect(await page.locator('#cfg-name').inputValue()).toBe('demo-2');
+  expect(await clash.count()).toBe(0);
+  expect(await page.getByTestId('start-study').isDisabled()).toBe(false);
 });
 
 it('had no page errors and no foreign requests', () => {

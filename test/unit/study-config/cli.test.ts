@@ -47,5 +47,5 @@ it('config validate reports problems with paths and exits 1', async () => {
   const [ok, ko] = c.out().trim().split('\n').map((l) => JSON.parse(l));
   expect(ok).toEqual({ valid: true, errors: [] });
   expect(ko.valid).toBe(false);
-  expect(ko.errors).toEqual([{ path: 'epochs', message: 'must be an integer ≥ 1, got 0' }]);
+  expect(ko.errors).toEqual([{ path: 'epochs', message: 'Enter a whole number of at least 1 (got 0)' }]);
 });

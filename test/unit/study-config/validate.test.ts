@@ -68,7 +68,7 @@ describe('defaults and presets', () => {
 
 describe('validateStudyConfig collects every problem with its path', () => {
   it('rejects non-objects at the root', () => {
-    expect(errorsOf(null)).toEqual([{ path: '', message: 'must be an object, got null' }]);
+    expect(errorsOf(null)).toEqual([{ path: '', message: 'Expected a group of settings {…} here (got null)' }]);
     expect(paths([])).toEqual(['']);
   });
 
@@ -98,12 +98,11 @@ describe('validateStudyConfig collects every problem with its path', () => {
     expect(e.map((x) => x.path).sort()).toEqual(
       ['epochs', 'searchSpace.dropout.low', 'simulator.numObs.min', 'simulator.prior.tau.sd', 'weights.pc'].sort(),
     );
-    expect(e.find((x) => x.path === 'simulator.prior.tau.sd')?.message).toContain('-3');
-    expect(e.find((x) => x.path === 'epochs')?.message).toContain('NaN');
-    expect(e.find((x) => x.path === 'searchSpace.dropout.low')?.message).toBe(
-      '`low <= high` must hold, but got (low=0.5, high=0.1).',
-    );
-    expect(e.find((x) => x.path === 'simulator.numObs.min')?.message).toBe('must be ≤ max, got min=800, max=50');
+    expect(e.find((x) => x.path === 'simulator.prior.tau.sd')?.message).toBe('Enter a number greater than 0 (got -3)');
+    expect(e.find((x) => x.path === 'epochs')?.message).toBe('Enter a whole number of at least 1 (got NaN)');
+    expect(e.find((x) => x.path === 'searchSpace.dropout.low')?.message).toBe('Low must not exceed high (0.5 > 0.1)');
+    expect(e.find((x) => x.path === 'simulator.numObs.min')?.message).toBe('Min must not exceed max (800 > 50)');
+    expect(e.find((x) => x.path === 'weights.pc')?.message).toBe('Enter a number of at least 0 (got "one")');
   });
 
   it.each([
@@ -140,19 +139,70 @@ describe('validateStudyConfig collects every problem with its path', () => {
   });
 });
 
+describe('messages a researcher understands, at the field they are about', () => {
+  it.each([
+    ['seed', (c: any) => (c.seed = 1.5), 'Enter a whole number between 0 and 4,294,967,295 (got 1.5)'],
+    ['name', (c: any) => (c.name = ''), 'Enter a name of 1 to 100 characters (got "")'],
+    ['name', (c: any) => (c.name = ' demo'), 'Remove the spaces at the start or end (got " demo")'],
+    ['version', (c: any) => (c.version = 2), 'Unknown format version 2: this app reads version 1'],
+    ['simulator.tmax', (c: any) => (c.simulator.tmax = 0), 'Enter a whole number between 1 and 1,000,000 (got 0)'],
+    ['simulator.sdr', (c: any) => (c.simulator.sdr = 'free'), 'Choose one of "estimated", "fixed" (got "free")'],
+    ['simulator.contamination', (c: any) => (c.simulator.contamination = 1.01), 'Enter a number between 0 and 1 (got 1.01)'],
+    ['simulator.numObs.fixed', (c: any) => (c.simulator.numObs = { fixed: 0 }), 'Enter a whole number of at least 1 (got 0)'],
+    ['simulator.numObs', (c: any) => (c.simulator.numObs = 500), 'Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got 500)'],
+    ['simulator.prior.mu_c.mean', (c: any) => (c.simulator.prior.mu_c = { mean: -10, sd: 1 }),
+      'Mean -10 lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least -5 (5 SDs below 0)'],
+    ['data.validationSets', (c: any) => (c.data.validationSets = 1), 'Enter a whole number of at least 2 (got 1)'],
+    ['timeout', (c: any) => (c.timeout = 0), 'Enter a number greater than 0 (got 0)'],
+    ['sampler.multivariate', (c: any) => (c.sampler.multivariate = 'yes'), 'Enter true or false (got "yes")'],
+    ['pruner.minResource', (c: any) => (c.pruner = { type: 'successive-halving', minResource: 'soon' }),
+      'Enter auto or a whole number of epochs of at least 1 (got "soon")'],
+    ['pruner.reductionFactor', (c: any) => (c.pruner = { type: 'successive-halving', reductionFactor: 1 }), 'Enter a whole number of at least 2 (got 1)'],
+    ['pruner.type', (c: any) => (c.pruner = {}), 'This setting is missing'],
+    ['weights.recovery', (c: any) => (c.weights = { recovery: 0, pc: 0, sbc: 0 }),
+      'Give at least one weight a value above 0: with all three at 0 every trial would score 0'],
+    ['extra', (c: any) => (c.extra = 1),
+      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend)"],
+    ['searchSpace.dropout.high', (c: any) => (c.searchSpace.dropout.high = 1), 'Enter a number of at least 0 and below 1 (got 1)'],
+    ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr.low = 0), 'Enter a number greater than 0 (got 0)'],
+    ['searchSpace.embed_dim.choices.1', (c: any) => (c.searchSpace.embed_dim.choices = [64, 0.5]),
+      'Enter a whole number of at least 1 for each choice (got 0.5)'],
+    ['searchSpace.batch_size.choices.1', (c: any) => (c.searchSpace.batch_size.choices = [16, 16]), '16 is listed twice'],
+    ['searchSpace.lr', (c: any) => (c.searchSpace.lr = 0.01), 'Expected a distribution such as {"type": "float", "low": 0, "high": 1} (got 0.01)'],
+  ])('%s: %s', (path, edit, message) => {
+    expect(errorsOf(mutated(edit))).toEqual([{ path, message }]);
+  });
+
+  it('no message uses symbols or code a researcher would have to decode', () => {
+    const e = errorsOf(
+      mutated((c) => {
+        c.searchSpace.dropout = { type: 'float', low: 0.5, high: 0.1 };
+        c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-3, log: true, step: 1e-4 };
+        c.simulator.numObs = { min: 9, max: 1 };
+        c.epochs = 0;
+      }),
+    );
+    for (const { message } of e) expect(message).not.toMatch(/[`≤≥]|must hold|=True/);
+  });
+});
+
 describe('search space (Optuna short form)', () => {
   it.each([
     ['searchSpace.lr.step', (c: any) => (c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-3, log: true, step: 1e-4 }),
-      'The parameter `step` is not supported when `log` is true.'],
+      'A step cannot be combined with a log scale: clear the step or untick Log'],
     ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr = { type: 'float', low: 0, high: 1e-3, log: true }),
-      '`low > 0` must hold for `log=True`, but got (low=0, high=0.001).'],
+      'On a log scale low must be greater than 0 (got 0)'],
     ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, log: true, step: 2 }),
-      'Samplers and other components in Optuna only accept step is 1 when `log` argument is True.'],
+      'On a log scale the step must be 1 (got 2)'],
     ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, step: 0 }),
-      '`step > 0` must hold, but got step=0.'],
+      'Step must be greater than 0 (got 0)'],
     ['searchSpace.batch_size.choices', (c: any) => (c.searchSpace.batch_size = { type: 'categorical', choices: [] }),
-      'The `choices` must contain one or more elements.'],
-  ])('%s: Optuna message', (path, edit, message) => {
+      'Enter at least one choice'],
+    ['searchSpace.summary_dim.low', (c: any) => (c.searchSpace.summary_dim = { type: 'int', low: 0, high: 10, log: true }),
+      'On a log scale low must be at least 1 (got 0)'],
+    ['searchSpace.num_seeds.type', (c: any) => (c.searchSpace.num_seeds = { type: 'float', low: 1, high: 8 }),
+      'This hyperparameter takes whole numbers: choose int or categorical, not float'],
+  ])('%s: Optuna\'s check, in plain words', (path, edit, message) => {
     expect(errorsOf(mutated(edit))).toEqual([{ path, message }]);
   });
 
@@ -160,7 +210,7 @@ describe('search space (Optuna short form)', () => {
     const e = errorsOf(mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.25, step: 0.1 })));
     expect(e).toHaveLength(1);
     expect(e[0]!.path).toBe('searchSpace.dropout.high');
-    expect(e[0]!.message).toContain('last grid point is 0.2');
+    expect(e[0]!.message).toBe('High − low must be a whole number of steps (0.25 − 0 is not a multiple of 0.1): the last value reached is 0.2, use it as high');
     expect(paths(mutated((c) => (c.searchSpace.summary_dim = { type: 'int', low: 4, high: 31, step: 2 })))).toEqual([
       'searchSpace.summary_dim.high',
     ]);
@@ -213,7 +263,7 @@ describe('parseStudyConfig and formatIssues', () => {
   it('reports JSON syntax errors at the root', () => {
     const r = parseStudyConfig('{"version": 1,');
     expect('errors' in r && r.errors[0]!.path).toBe('');
-    expect('errors' in r && r.errors[0]!.message).toMatch(/^not valid JSON/);
+    expect('errors' in r && r.errors[0]!.message).toMatch(/^This is not valid JSON: /);
   });
 
   it('formats one path per line', () => {
