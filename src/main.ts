@@ -2,7 +2,7 @@
  * Composition root: the only file that wires layers together. It opens the study library and the
  * model store (IndexedDB), starts the worker clients (simulation pool, training worker, fANOVA worker),
  * builds the state classes on them and mounts App.svelte. A study the tab was running before a reload
- * is continued from here.
+ * is offered for continuing from here.
  */
 import { mount } from 'svelte';
 import './ui/styles.css';
@@ -23,7 +23,7 @@ import { trialsViaPool } from './state/trials-via-pool.ts';
 import { rememberActiveRun, Workbench } from './state/workbench.svelte.ts';
 import { FanovaClient } from './workers/fanova-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
-import { TrainClient } from './workers/train-client.ts';
+import { TrainClient, type InjectedFault } from './workers/train-client.ts';
 
 /** Build id, and whether this is a build (not the dev server), from vite.config.ts (`define`). */
 declare const __BUILD_ID__: string;
@@ -61,7 +61,9 @@ async function boot(el: HTMLElement): Promise<void> {
   };
   mount(App, { target: el, props: { app } });
   void backends.load();
-  await app.workbench.resumeAfterReload();
+  // The e2e tests reach the training worker's fault injection through this; dev server only.
+  if (import.meta.env.DEV) Object.assign(globalThis, { __dmcTuneTest: { injectFatalError: (f?: InjectedFault) => trainer.injectFatalErrorForTests(f) } });
+  await app.workbench.offerResumeAfterReload();
 }
 
 boot(target).catch((err: unknown) => {

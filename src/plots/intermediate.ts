@@ -19,6 +19,11 @@ const MAX_LEGEND_ENTRIES = 6;
 export interface IntermediateOptions {
   /** x-axis title; the app's objective reports once per epoch. */
   readonly stepName?: string;
+  /**
+   * Added to each step on the x axis. The app reports epoch k as step k − 1 (Optuna's 0-based habit,
+   * which the pruners' warm-up counts rely on); 1 shows them as epochs 1…E, as the Run view numbers them.
+   */
+  readonly stepOffset?: number;
   /** y-axis title, Optuna's "Intermediate Value" by default. */
   readonly valueName?: string;
   readonly valueUnit?: string;
@@ -48,7 +53,7 @@ export function buildIntermediateValuesPlot(trials: readonly FrozenTrial[], opts
       .map(([step, v]) => {
         if (!Number.isFinite(v)) gaps++;
         // chart.js cannot place NaN or ±Infinity; null leaves a visible gap in the line.
-        return { x: step, y: Number.isFinite(v) ? v : null };
+        return { x: step + (opts.stepOffset ?? 0), y: Number.isFinite(v) ? v : null };
       });
     const color = STATE_COLORS[t.state];
     return {

@@ -10,32 +10,69 @@ import { base64ToFloat32, float32ToBase64 } from '../nn/serialize.ts';
 export interface TrialTiming {
   /** Seconds of trials finished in this session (their wall time). */
   finished: readonly number[];
-  /** Elapsed seconds of the running trial, and the share of its work done (0..1), if one is running. */
-  current: { elapsed: number; fraction: number } | null;
+  /** Seconds the diagnostics (posterior sampling, metrics) took in this session's completed trials. */
+  diagnostics?: readonly number[];
+  /** The running trial, if one is. */
+  current: CurrentTrialTiming | null;
   /** Trials still to start after the current one. */
   remaining: number;
 }
 
+export interface CurrentTrialTiming {
+  /** Seconds since the trial started. */
+  elapsed: number;
+  epochs: number;
+  /** Epochs trained so far, fractional within the running epoch. */
+  epochsDone: number;
+  /** Seconds the diagnostics have been running; null while the trial still trains. */
+  diagnosticsElapsed: number | null;
+  /** Share of the posterior sampling done (0..1). */
+  sampling: number;
+}
+
+/** Below this share of a phase the extrapolation from it is mostly start-up noise. */
+const MIN_SHARE = 0.05;
+
 /**
- * Seconds until the study ends: the mean duration of this session's finished trials (or, before any,
- * the running trial's extrapolated duration) for each trial still to run, plus what the running trial
- * still needs. Null while there is nothing to extrapolate from.
+ * Seconds until the study ends. A trial is modelled as its epochs (their pace extrapolated from the
+ * epochs done) plus the diagnostics (extrapolated from the sampling progress once it has moved, else
+ * what they took in earlier trials, else one epoch's time). Each trial still to run costs the mean of
+ * this session's finished trials, or before any the running trial's projected total. Null while there
+ * is nothing to extrapolate from.
  */
 export function etaSeconds(t: TrialTiming): number | null {
   const finishedMean = t.finished.length > 0 ? mean(t.finished) : null;
-  let perTrial = finishedMean;
+  const diagMean = t.diagnostics !== undefined && t.diagnostics.length > 0 ? mean(t.diagnostics) : null;
   let currentLeft = 0;
+  let currentTotal: number | null = null;
   if (t.current !== null) {
-    const { elapsed, fraction } = t.current;
-    // Below 5 % the extrapolation is mostly start-up noise.
-    const projected = fraction >= 0.05 ? elapsed / fraction : null;
-    perTrial ??= projected;
-    const total = projected ?? finishedMean;
-    if (total === null) return null;
-    currentLeft = Math.max(0, total - elapsed);
+    const left = currentTrialLeft(t.current, diagMean);
+    if (left !== null) {
+      currentLeft = left;
+      currentTotal = t.current.elapsed + left;
+    } else if (finishedMean !== null) {
+      currentLeft = Math.max(0, finishedMean - t.current.elapsed);
+    } else {
+      return null;
+    }
   }
-  if (perTrial === null) return null;
+  const perTrial = finishedMean ?? currentTotal;
+  if (perTrial === null) return t.remaining === 0 && t.current !== null ? currentLeft : null;
   return currentLeft + perTrial * t.remaining;
+}
+
+function currentTrialLeft(c: CurrentTrialTiming, diagMean: number | null): number | null {
+  const inDiagnostics = c.diagnosticsElapsed !== null;
+  const trainElapsed = inDiagnostics ? c.elapsed - c.diagnosticsElapsed! : c.elapsed;
+  const epochsDone = inDiagnostics ? c.epochs : c.epochsDone;
+  const perEpoch = c.epochs > 0 && epochsDone >= MIN_SHARE * c.epochs ? trainElapsed / epochsDone : null;
+  const trainLeft = inDiagnostics ? 0 : perEpoch === null ? null : (c.epochs - epochsDone) * perEpoch;
+  if (trainLeft === null) return null;
+  const diagEstimate = diagMean ?? perEpoch;
+  if (!inDiagnostics) return diagEstimate === null ? null : trainLeft + diagEstimate;
+  const elapsed = c.diagnosticsElapsed!;
+  const projected = c.sampling >= MIN_SHARE ? elapsed / c.sampling : diagEstimate;
+  return projected === null ? null : Math.max(0, projected - elapsed);
 }
 
 /**

@@ -4,7 +4,8 @@
  * journal, one trial = suggest → train (validation loss reported each epoch, so the pruner can stop it)
  * → diagnostics → L. The data sets are regenerated from the study seed, so a study continued after a
  * reload needs nothing stored but its journal; trials a closed tab left RUNNING are marked FAIL
- * ("interrupted") and the study goes on with the next trial.
+ * ("interrupted") and re-run first with the same parameters (Optuna's RetryFailedTrialCallback: a
+ * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
 import { loadStudy, TrialPruned, TrialState, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
 import type { BackendChoice, BackendName } from '../nn/backend.ts';
@@ -25,7 +26,8 @@ import {
 import type { TrialOutcome } from '../workers/train-client.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
 import type { BackendStatus } from './backends.svelte.ts';
-import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs, trialFraction } from './run-support.ts';
+import { budgetUsed, endSummary, retriesToEnqueue, type EndSummary } from './run-outcome.ts';
+import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs } from './run-support.ts';
 import type { RunLock } from './run-lock.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -33,7 +35,8 @@ import type { BatchPool } from './trials-via-pool.ts';
 /** The training worker as the run uses it (src/workers/train-client.ts TrainClient). */
 export interface Trainer {
   selectBackend(preferred?: BackendName): Promise<BackendChoice>;
-  setData(train: DmcBatch, val: DmcBatch): Promise<void>;
+  /** With `transfer: false` the trainer keeps a copy, so a replaced (crashed) worker gets the data again. */
+  setData(train: DmcBatch, val: DmcBatch, opts?: { transfer?: boolean }): Promise<void>;
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome>;
 }
 
@@ -68,6 +71,8 @@ export interface LiveTrial {
   /** Share of the posterior sampling done (0..1). */
   sampling: number;
   startedAt: number;
+  /** When training ended and the diagnostics began (performance.now()), null while training. */
+  diagnosticsStartedAt: number | null;
 }
 
 export class StudyRun {
@@ -82,6 +87,9 @@ export class StudyRun {
   #interrupted = $state.raw<number[]>([]);
   #backend = $state.raw<BackendChoice | null>(null);
   #durations = $state.raw<number[]>([]);
+  #diagnosticsDurations = $state.raw<number[]>([]);
+  #retried = $state.raw<number[]>([]);
+  #cancelling = $state(false);
   #now = $state(0);
   #controller: AbortController | null = null;
   #ticker: ReturnType<typeof setInterval> | null = null;
@@ -121,21 +129,42 @@ export class StudyRun {
   get interrupted(): number[] {
     return this.#interrupted;
   }
+  /** Interrupted trials this run re-runs with their parameters (their numbers). */
+  get retried(): number[] {
+    return this.#retried;
+  }
+  /** Cancel was pressed and the running trial is still stopping. */
+  get cancelling(): boolean {
+    return this.#cancelling && this.active;
+  }
+  /** How the study stands when the run ends: counts, the first failure, and whether it is usable. */
+  get summary(): EndSummary {
+    return endSummary(this.#trials);
+  }
   get backend(): BackendChoice | null {
     return this.#backend;
   }
-  /** Trials of the configured budget that are finished. */
+  /** Trials of the configured budget that are finished (an interrupted trial that is re-run is not). */
   get finishedCount(): number {
-    return this.#trials.filter((t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING).length;
+    return budgetUsed(this.#trials);
   }
 
   get etaSeconds(): number | null {
     const c = this.#config;
     const l = this.#live;
     if (c === null || !this.active) return null;
-    const current = l === null ? null : { elapsed: (this.#now - l.startedAt) / 1000, fraction: trialFraction(l) };
+    const current =
+      l === null
+        ? null
+        : {
+            elapsed: (this.#now - l.startedAt) / 1000,
+            epochs: l.epochs,
+            epochsDone: Math.min(l.epochs, l.epoch + (l.numBatches > 0 ? l.batch / l.numBatches : 0)),
+            diagnosticsElapsed: l.diagnosticsStartedAt === null ? null : Math.max(0, (this.#now - l.diagnosticsStartedAt) / 1000),
+            sampling: l.sampling,
+          };
     const remaining = Math.max(0, c.nTrials - this.finishedCount - (l === null ? 0 : 1));
-    return etaSeconds({ finished: this.#durations, current, remaining });
+    return etaSeconds({ finished: this.#durations, diagnostics: this.#diagnosticsDurations, current, remaining });
   }
 
   /** Runs (or continues) a study of the library until its trial budget is spent, it is cancelled or it fails. */
@@ -164,6 +193,7 @@ export class StudyRun {
       this.#ticker = null;
       this.#live = null;
       this.#controller = null;
+      this.#cancelling = false;
       this.#deps.markActive?.(null);
       release();
       if (this.#studyId !== null) await this.#refresh().catch(() => undefined);
@@ -172,7 +202,9 @@ export class StudyRun {
 
   /** Stops the run: the current trial ends FAIL ("Aborted") or PRUNED; the journal stays valid. */
   cancel(): void {
-    this.#controller?.abort(new DOMException('Cancelled by the user', 'AbortError'));
+    if (this.#controller === null) return;
+    this.#cancelling = true;
+    this.#controller.abort(new DOMException('Cancelled by the user', 'AbortError'));
   }
 
   #reset(studyId: number): void {
@@ -183,6 +215,9 @@ export class StudyRun {
     this.#live = null;
     this.#interrupted = [];
     this.#durations = [];
+    this.#diagnosticsDurations = [];
+    this.#retried = [];
+    this.#cancelling = false;
     this.#now = performance.now();
   }
 
@@ -199,6 +234,14 @@ export class StudyRun {
     this.#studyName = meta.name;
     this.#interrupted = await storage.failStaleTrials(studyId);
     await this.#refresh();
+    const retries = retriesToEnqueue(this.#trials);
+    for (const r of retries) {
+      await storage.createNewTrial(studyId, { state: TrialState.WAITING, systemAttrs: r.systemAttrs, userAttrs: r.userAttrs });
+    }
+    if (retries.length > 0) await this.#refresh();
+    this.#retried = this.#trials
+      .filter((t) => t.state === TrialState.WAITING && typeof t.systemAttrs['failed_trial'] === 'number')
+      .map((t) => (t.systemAttrs['retry_history'] as number[]).at(-1)!);
     const remaining = config.nTrials - this.finishedCount;
     if (remaining <= 0) return;
 
@@ -223,7 +266,9 @@ export class StudyRun {
     const truths = val.params.slice();
     const valCount = val.n;
     const names = [...val.paramNames];
-    await trainer.setData(train, val);
+    // Kept on this side too: a trial that kills the training worker (a wasm abort, a lost GPU device)
+    // gets it replaced, and the replacement needs the data sets again.
+    await trainer.setData(train, val, { transfer: false });
     signal.throwIfAborted();
 
     this.#phase = 'training';
@@ -253,10 +298,25 @@ export class StudyRun {
   ): Promise<number> {
     const startedAt = performance.now();
     const params = await suggestAll(trial, config);
-    const live: LiveTrial = { number: trial.number, params, epoch: 0, epochs: config.epochs, batch: 0, numBatches: 0, loss: [], valLoss: [], sampling: 0, startedAt };
+    const live: LiveTrial = {
+      number: trial.number,
+      params,
+      epoch: 0,
+      epochs: config.epochs,
+      batch: 0,
+      numBatches: 0,
+      loss: [],
+      valLoss: [],
+      sampling: 0,
+      startedAt,
+      diagnosticsStartedAt: null,
+    };
     this.#live = live;
     await this.#refresh();
-    const seed = trialSeed(config, trial.number);
+    // A retry re-runs the interrupted trial exactly: its seed came along with its user attributes.
+    const inherited = trial.userAttrs['seed'];
+    const isRetry = typeof trial.systemAttrs['failed_trial'] === 'number';
+    const seed = isRetry && typeof inherited === 'number' ? inherited : trialSeed(config, trial.number);
     await trial.setUserAttr('seed', seed);
     const update = (patch: Partial<LiveTrial>): void => {
       if (this.#live?.number === trial.number) this.#live = { ...this.#live, ...patch };
@@ -273,9 +333,15 @@ export class StudyRun {
           const cur = this.#live;
           update({ epoch: r.epoch + 1, batch: 0, loss: [...(cur?.loss ?? []), r.loss], valLoss: [...(cur?.valLoss ?? []), r.valLoss] });
           await trial.report(r.valLoss, r.epoch);
-          return trial.shouldPrune();
+          const prune = await trial.shouldPrune();
+          if (!prune && r.epoch + 1 >= config.epochs) update({ diagnosticsStartedAt: performance.now() });
+          return prune;
         },
-        onSampling: (p) => update({ sampling: p.total > 0 ? p.done / p.total : 0 }),
+        onSampling: (p) =>
+          update({
+            sampling: p.total > 0 ? p.done / p.total : 0,
+            diagnosticsStartedAt: this.#live?.diagnosticsStartedAt ?? performance.now(),
+          }),
       });
       if (outcome.status === 'pruned') {
         const l = this.#live;
@@ -293,7 +359,10 @@ export class StudyRun {
       }
       return r.L;
     } finally {
-      this.#durations = [...this.#durations, (performance.now() - startedAt) / 1000];
+      const now = performance.now();
+      this.#durations = [...this.#durations, (now - startedAt) / 1000];
+      const diag = this.#live?.number === trial.number ? this.#live.diagnosticsStartedAt : null;
+      if (diag !== null) this.#diagnosticsDurations = [...this.#diagnosticsDurations, (now - diag) / 1000];
     }
   }
 }

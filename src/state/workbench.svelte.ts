@@ -2,7 +2,8 @@
  * The app's actions that span several state objects: start a study from a configuration (or the demo
  * preset for this browser), continue one, and pick up the study a reloaded tab was running. The study
  * this tab runs is remembered in localStorage (per origin) until it finishes, is cancelled or fails, so
- * closing the tab and coming back continues it (issue 5 item 3).
+ * closing the tab and coming back offers to continue it: a reload is not always a wish to go on (the
+ * tab may have crashed because of the study), so it asks instead of starting a GPU job on its own.
  */
 import { demoPresetFor, PRESETS, validateStudyConfig, formatIssues, type PresetName, type StudyConfig } from '../study-config/index.ts';
 import type { BackendStatus } from './backends.svelte.ts';
@@ -35,9 +36,18 @@ export function activeRun(): number | null {
   return v !== null && v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
 }
 
+/** A study a closed or reloaded tab was running, waiting for Continue / Not now. */
+export interface ResumeOffer {
+  studyId: number;
+  name: string;
+  /** Trials it left RUNNING: continuing marks them interrupted and re-runs them first. */
+  interrupted: number[];
+}
+
 export class Workbench {
   #startError = $state<string | null>(null);
   #busy = $state(false);
+  #resumeOffer = $state.raw<ResumeOffer | null>(null);
 
   constructor(
     private readonly deps: {
@@ -56,6 +66,9 @@ export class Workbench {
   }
   get busy(): boolean {
     return this.#busy;
+  }
+  get resumeOffer(): ResumeOffer | null {
+    return this.#resumeOffer;
   }
 
   /** The preset "Run demo study" uses here, and why. */
@@ -101,25 +114,49 @@ export class Workbench {
     await this.#launch(async () => studyId);
   }
 
-  /** After a reload: continues the study this tab was running, if any. Returns its id. */
-  async resumeAfterReload(): Promise<number | null> {
+  /** After a reload: offers to continue the study this tab was running, if any. Returns its id. */
+  async offerResumeAfterReload(): Promise<number | null> {
     const id = activeRun();
     if (id === null || this.deps.run.active) return null;
     // Another tab is running it (the marker is per origin, shared by tabs): leave it to that tab. Right
     // after a reload the unloaded page may still hold the lock for a moment, so wait a little first.
     for (let i = 0; i < 20 && (await this.deps.lock?.held(id)) === true; i++) await new Promise((r) => setTimeout(r, 250));
     if ((await this.deps.lock?.held(id)) === true) return null;
+    let name: string;
     try {
-      await this.deps.storage.getStudyNameFromId(id);
+      name = await this.deps.storage.getStudyNameFromId(id);
     } catch {
       rememberActiveRun(null); // deleted meanwhile
       return null;
     }
-    void this.continue(id);
+    const interrupted = (await this.deps.storage.staleRunningTrials(id)).map((t) => t.number);
+    if (this.deps.run.active) return null; // started by hand meanwhile
+    this.#resumeOffer = { studyId: id, name, interrupted };
     return id;
   }
 
+  /** Continue: runs the offered study from its interrupted trial (re-run) or next trial. */
+  acceptResume(): Promise<void> {
+    const offer = this.#resumeOffer;
+    this.#resumeOffer = null;
+    return offer === null ? Promise.resolve() : this.continue(offer.studyId);
+  }
+
+  /**
+   * Not now: forgets the offer. The interrupted trials are marked now, so the library does not show
+   * them as running; Continue in the library still re-runs them.
+   */
+  async dismissResume(): Promise<void> {
+    const offer = this.#resumeOffer;
+    this.#resumeOffer = null;
+    if (offer === null) return;
+    rememberActiveRun(null);
+    await this.deps.storage.failStaleTrials(offer.studyId);
+    await this.deps.library.refresh();
+  }
+
   async #launch(studyIdOf: () => Promise<number>): Promise<void> {
+    this.#resumeOffer = null;
     if (this.deps.run.active) {
       this.#startError = `Study "${this.deps.run.studyName}" is running; cancel it before starting another.`;
       return;

@@ -7,14 +7,32 @@
  * Data sets are transferred, not copied, by default: the page's DmcBatch buffers are detached after
  * `setData`. A terminated worker loses them; `setData(…, { transfer: false })` keeps a copy here and
  * re-sends it after a respawn.
+ *
+ * A trial that dies of a fatal backend error (see isFatalBackendError) or a worker crash takes its
+ * worker with it: tfjs cannot be trusted after a wasm abort or a lost GPU device (later trials fail in
+ * milliseconds with "memory access out of bounds"), so the worker is terminated and the next call gets a
+ * fresh one, with the kept data and the selected backend sent again.
  */
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendName, BackendProbe } from '../nn/backend.ts';
 import type { TrialHyperparameters } from '../nn/objective.ts';
 import type { DmcBatch } from '../sim/index.ts';
-import type { TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
+import type { InjectedFault, TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
 
-export type { TrialOutcome } from './train.worker.ts';
+export type { InjectedFault, TrialOutcome } from './train.worker.ts';
+
+/**
+ * Errors after which the worker's tfjs is broken: an Emscripten abort or trap of the wasm backend, a
+ * lost WebGPU device, or the worker itself having crashed. Comlink re-creates errors as plain Error
+ * objects with the original name, so the name is checked as well as the message.
+ */
+export function isFatalBackendError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, message } = e as { name?: unknown; message?: unknown };
+  if (name === 'RuntimeError' || name === 'CompileError' || name === 'LinkError') return true;
+  if (typeof message !== 'string') return false;
+  return /Aborted\(|memory access out of bounds|\bunreachable\b|device (was |is )?lost|training worker failed/i.test(message);
+}
 
 export interface TrainClientOptions {
   /** How long an aborted trial may take to stop before the worker is terminated (ms, default 3000). */
@@ -68,6 +86,10 @@ export class TrainClient {
   private loaded = false;
   private readonly graceMs: number;
   private disposed = false;
+  /** The backend last asked for, so a replacement worker trains on the same one. */
+  private preferred: BackendName | undefined;
+  /** Workers started so far (the first is 1). */
+  private spawned = 0;
 
   constructor(private readonly opts: TrainClientOptions = {}) {
     this.graceMs = opts.graceMs ?? 3000;
@@ -88,6 +110,7 @@ export class TrainClient {
     });
     this.live = { worker, remote: Comlink.wrap<TrainWorkerApi>(worker), dead, kill };
     this.loaded = false;
+    this.spawned++;
     return this.live;
   }
 
@@ -115,7 +138,8 @@ export class TrainClient {
   }
 
   selectBackend(preferred?: BackendName): Promise<BackendChoice> {
-    return this.enqueue((l) => l.remote.selectBackend(preferred ?? this.opts.backend));
+    this.preferred = preferred ?? this.opts.backend;
+    return this.enqueue((l) => l.remote.selectBackend(this.preferred));
   }
 
   /**
@@ -146,40 +170,54 @@ export class TrainClient {
     const { signal, onBatch, onEpoch, onSampling, seed, ...rest } = opts;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return this.enqueue(async (l) => {
-      signal?.throwIfAborted();
-      if (!this.loaded) {
-        if (this.kept === null) {
-          throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
-        }
-        await this.send(l, copyBatch(this.kept.train), copyBatch(this.kept.val), true);
+      try {
+        return await this.trial(l, hparams, rest, { signal, onBatch, onEpoch, onSampling, seed });
+      } catch (e) {
+        if (this.live === l && !(signal?.aborted ?? false) && isFatalBackendError(e)) this.terminate(e);
+        throw e;
       }
-      const runId = this.nextRunId++;
-      const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
-      const run = l.remote.runTrial(
-        request,
-        this.opts.backend,
-        onBatch ? Comlink.proxy(onBatch) : undefined,
-        onEpoch ? Comlink.proxy(onEpoch) : undefined,
-        onSampling ? Comlink.proxy(onSampling) : undefined,
-      );
-      if (signal === undefined) return run;
-      return new Promise<TrialOutcome>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const onAbort = (): void => {
-          void l.remote.cancel(runId).catch(() => undefined);
-          timer = setTimeout(() => {
-            if (this.live === l) this.terminate(abortError(signal));
-            reject(abortError(signal));
-          }, this.graceMs);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        run.then(
-          (v) => (signal.aborted ? reject(abortError(signal)) : resolve(v)),
-          (e: unknown) => reject(signal.aborted ? abortError(signal) : e),
-        ).finally(() => {
-          signal.removeEventListener('abort', onAbort);
-          if (timer !== undefined) clearTimeout(timer);
-        });
+    });
+  }
+
+  private async trial(
+    l: Live,
+    hparams: TrialHyperparameters,
+    rest: Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'>,
+    { signal, onBatch, onEpoch, onSampling, seed }: RunTrialOptions,
+  ): Promise<TrialOutcome> {
+    signal?.throwIfAborted();
+    if (!this.loaded) {
+      if (this.kept === null) {
+        throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
+      }
+      await this.send(l, copyBatch(this.kept.train), copyBatch(this.kept.val), true);
+    }
+    const runId = this.nextRunId++;
+    const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
+    const run = l.remote.runTrial(
+      request,
+      this.preferred ?? this.opts.backend,
+      onBatch ? Comlink.proxy(onBatch) : undefined,
+      onEpoch ? Comlink.proxy(onEpoch) : undefined,
+      onSampling ? Comlink.proxy(onSampling) : undefined,
+    );
+    if (signal === undefined) return run;
+    return new Promise<TrialOutcome>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = (): void => {
+        void l.remote.cancel(runId).catch(() => undefined);
+        timer = setTimeout(() => {
+          if (this.live === l) this.terminate(abortError(signal));
+          reject(abortError(signal));
+        }, this.graceMs);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.then(
+        (v) => (signal.aborted ? reject(abortError(signal)) : resolve(v)),
+        (e: unknown) => reject(signal.aborted ? abortError(signal) : e),
+      ).finally(() => {
+        signal.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
       });
     });
   }
@@ -187,6 +225,21 @@ export class TrainClient {
   /** tf.memory() of the worker (numTensors, numBytes) and its active backend. */
   memory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
     return this.enqueue((l) => l.remote.memory());
+  }
+
+  /** The current worker instance's id (a replaced worker has another). */
+  instanceId(): Promise<string> {
+    return this.enqueue((l) => l.remote.instanceId());
+  }
+
+  /** Workers started so far: grows by one each time a dead or broken worker is replaced. */
+  get workersStarted(): number {
+    return this.spawned;
+  }
+
+  /** Test hook: the next trial fails as if the backend died (see train.worker.ts). */
+  injectFatalErrorForTests(fault?: InjectedFault): Promise<void> {
+    return this.enqueue((l) => l.remote.injectFatalErrorForTests(fault));
   }
 
   /** Whether a worker is alive now (false after a terminate-on-abort until the next call). */

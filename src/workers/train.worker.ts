@@ -6,6 +6,9 @@
  * Progress goes back through comlink proxies; the per-epoch prune decision is awaited from the page.
  * Cancellation: `cancel(runId)` aborts the run at the next batch boundary; the client terminates the
  * worker if that does not happen within its grace period (a long wasm/GPU op cannot be interrupted).
+ *
+ * A fatal backend error (a wasm abort, a lost WebGPU device) leaves tfjs unusable in this worker; the
+ * client recognises it from the rejected trial and replaces the worker, so nothing here tries to recover.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -66,15 +69,47 @@ export type TrialOutcome =
   | { status: 'complete'; result: ObjectiveResult; backend: BackendChoice }
   | { status: 'pruned'; epoch: number; value: number; backend: BackendChoice };
 
+/** What `injectFatalErrorForTests` makes the next trial do. */
+export type InjectedFault = 'wasm-abort' | 'device-lost' | 'crash';
+
+/** Tells one worker instance from its replacement (tests and diagnostics). */
+const instanceId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
 let backendChoice: BackendChoice | null = null;
+/** Set only by `injectFatalErrorForTests`; consumed by the next trial. */
+let injected: InjectedFault | null = null;
+/** Why the WebGPU device went away, once it has: every later GPU op fails, so trials must say so. */
+let deviceLost: string | null = null;
 let data: { train: DmcBatch; val: DmcBatch } | null = null;
 const running = new Map<number, AbortController>();
 
 async function ensureBackend(preferred?: BackendName): Promise<BackendChoice> {
   if (backendChoice === null || (preferred !== undefined && preferred !== backendChoice.backend)) {
     backendChoice = await selectBackend(preferred);
+    if (backendChoice.backend === 'webgpu') watchDevice();
   }
   return backendChoice;
+}
+
+function watchDevice(): void {
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+  void device?.lost?.then((info) => {
+    deviceLost = info.message || info.reason || 'unknown reason';
+  });
+}
+
+/** The fault the tests asked for, raised the way the real one reaches the trial. */
+function raiseInjected(fault: InjectedFault): Promise<never> {
+  if (fault === 'crash') {
+    // Uncaught in the worker's event loop and the trial never answers: the page learns of it only
+    // from the Worker's error event, as with a real crash.
+    setTimeout(() => {
+      throw new Error('injected worker crash');
+    }, 0);
+    return new Promise<never>(() => undefined);
+  }
+  if (fault === 'device-lost') return Promise.reject(new Error('injected fault: WebGPU device was lost (destroyed)'));
+  return Promise.reject(new WebAssembly.RuntimeError('Aborted(). injected fault: wasm backend abort'));
 }
 
 function transferList(r: ObjectiveResult): Transferable[] {
@@ -111,6 +146,11 @@ const api = {
   ): Promise<TrialOutcome> {
     if (data === null) throw new Error('train worker: no data sets loaded (call setData first)');
     const backend = await ensureBackend(preferred);
+    if (injected !== null) {
+      const fault = injected;
+      injected = null;
+      return raiseInjected(fault);
+    }
     const controller = new AbortController();
     running.set(req.runId, controller);
     try {
@@ -132,6 +172,9 @@ const api = {
     } catch (e) {
       // comlink serializes errors as {name, message, stack}: a prune travels as a value instead.
       if (e instanceof TrialPrunedError) return { status: 'pruned', epoch: e.epoch, value: e.value, backend };
+      if (deviceLost !== null && backend.backend === 'webgpu') {
+        throw new Error(`WebGPU device lost (${deviceLost}): ${e instanceof Error ? e.message : String(e)}`);
+      }
       throw e;
     } finally {
       running.delete(req.runId);
@@ -143,6 +186,19 @@ const api = {
     const c = running.get(runId);
     c?.abort();
     return c !== undefined;
+  },
+
+  /** Identifies this worker instance (a replaced worker answers differently). */
+  instanceId(): string {
+    return instanceId;
+  },
+
+  /**
+   * Test hook: the next trial in this worker fails the way a dying backend does. Nothing in the app
+   * calls it; a replaced worker starts without it.
+   */
+  injectFatalErrorForTests(fault: InjectedFault = 'wasm-abort'): void {
+    injected = fault;
   },
 
   /** tf.memory() counters, for leak checks across consecutive trials. */

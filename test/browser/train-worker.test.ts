@@ -153,3 +153,35 @@ describe('training worker', () => {
     expect(out.status).toBe('complete');
   });
 });
+
+describe('fatal backend errors', () => {
+  it('a wasm abort fails that trial with its message and the next trial runs on a fresh worker', async () => {
+    const c = client();
+    const d = data();
+    // Kept here, as the study run keeps them, so a replacement worker gets them again.
+    await c.setData(d.train, d.val, { transfer: false });
+    const before = await c.instanceId();
+    await c.injectFatalErrorForTests('wasm-abort');
+    const failed = c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    await expect(failed).rejects.toThrow(/Aborted\(\)\. injected fault: wasm backend abort/);
+    expect(c.alive).toBe(false);
+    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    expect(out.status).toBe('complete');
+    expect(await c.instanceId()).not.toBe(before);
+    expect(c.workersStarted).toBe(2);
+  });
+
+  it('a worker that crashes (error event) is replaced too, and keeps the selected backend', async () => {
+    const c = client();
+    const d = data();
+    await c.setData(d.train, d.val, { transfer: false });
+    await c.selectBackend('cpu');
+    const before = await c.instanceId();
+    await c.injectFatalErrorForTests('crash');
+    await expect(c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny })).rejects.toThrow(/training worker failed: .*injected worker crash/);
+    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    expect(out.status).toBe('complete');
+    expect(out.backend.backend).toBe('cpu');
+    expect(await c.instanceId()).not.toBe(before);
+  });
+});

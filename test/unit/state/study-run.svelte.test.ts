@@ -142,7 +142,7 @@ describe('StudyRun', () => {
     expect(trainer.data!.train.params).not.toEqual(first.val.params);
   });
 
-  it('continues after a reload: the interrupted trial is marked and no completed trial is lost', async () => {
+  it('continues after a reload: the interrupted trial is marked, re-run with its parameters first, and costs no budget', async () => {
     const config = smoke((c) => (c.nTrials = 4));
     const id = await createStudyFromConfig(storage, config);
     // First "tab": completes one trial, then is closed in the middle of the next one.
@@ -164,13 +164,27 @@ describe('StudyRun', () => {
     const completed = trials[0]!;
 
     trainer.hook = null;
+    const interruptedSeed = trainer.seeds[1];
     await run.run(id);
     expect(run.phase).toBe('finished');
     expect(run.interrupted).toEqual([1]);
+    expect(run.retried).toEqual([1]);
     trials = await storage.getAllTrials(id);
-    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
+    // 4 trials of budget complete: the interrupted one is replaced by its retry (trial 2).
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE]);
     expect(isInterrupted(trials[1]!)).toBe(true);
     expect(trials[0]).toEqual(completed);
+    const retry = trials[2]!;
+    expect(retry.params).toEqual(trials[1]!.params);
+    expect(retry.systemAttrs.failed_trial).toBe(1);
+    expect(retry.systemAttrs.retry_history).toEqual([1]);
+    expect(retry.userAttrs.seed).toBe(trials[1]!.userAttrs.seed);
+    expect(trainer.seeds[2]).toBe(interruptedSeed); // the same run again
+    expect(run.finishedCount).toBe(4);
+    expect(run.summary).toMatchObject({ kind: 'ok', text: 'Finished: 4 complete.' });
+    // Continuing a finished study changes nothing: no second retry, no extra trial.
+    await run.run(id);
+    expect(await storage.getAllTrials(id)).toHaveLength(5);
   });
 
   it('cancel ends the current trial as FAIL and leaves a valid study', async () => {
@@ -178,11 +192,13 @@ describe('StudyRun', () => {
     trainer.hook = async (opts) => {
       if (trainer.seeds.length === 2) {
         run.cancel();
+        expect(run.cancelling).toBe(true);
         opts.signal!.throwIfAborted();
       }
     };
     await run.run(id);
     expect(run.phase).toBe('cancelled');
+    expect(run.cancelling).toBe(false);
     expect(run.error).toBeNull();
     const trials = await storage.getAllTrials(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL]);
@@ -247,5 +263,52 @@ describe('StudyRun', () => {
     const trials = await storage.getAllTrials(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
     expect(trials[0]!.systemAttrs.fail_reason).toBe('training diverged: loss is NaN');
+  });
+
+  it('a fatal backend error fails its trial with the real reason and the study ends with a warning', async () => {
+    const id = await createStudyFromConfig(storage, smoke());
+    trainer.hook = async () => {
+      if (trainer.seeds.length === 2) throw Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
+    };
+    await run.run(id);
+    expect(run.phase).toBe('finished');
+    const trials = await storage.getAllTrials(id);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
+    expect(trials[1]!.systemAttrs.fail_reason).toBe('Aborted(). Build with -sASSERTIONS for more info.');
+    expect(run.summary).toMatchObject({ kind: 'warn', text: 'Finished: 2 complete, 1 failed — first error: Aborted(). Build with -sASSERTIONS for more info.' });
+  });
+
+  it('a study where no trial completes ends in the error state', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 2)));
+    trainer.hook = async () => {
+      throw new Error('memory access out of bounds');
+    };
+    await run.run(id);
+    expect(run.summary).toMatchObject({ kind: 'error', text: 'Finished without a complete trial: 0 complete, 2 failed — first error: memory access out of bounds' });
+  });
+
+  it('sends the data sets so that the trainer keeps a copy for a replacement worker', async () => {
+    const calls: unknown[] = [];
+    const t = Object.assign(Object.create(trainer) as FakeTrainer, {
+      setData: async (train: DmcBatch, val: DmcBatch, opts?: unknown) => {
+        calls.push(opts);
+        trainer.data = { train, val };
+      },
+    });
+    const r = new StudyRun({ storage, pool, trainer: t, networks: { save: async () => undefined } });
+    await r.run(await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1))));
+    expect(calls).toEqual([{ transfer: false }]);
+  });
+
+  it('the ETA counts the diagnostics of the running trial', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 2)));
+    const etas: (number | null)[] = [];
+    trainer.hook = async () => {
+      if (trainer.seeds.length === 2) etas.push(run.etaSeconds);
+    };
+    await run.run(id);
+    // Measured after one finished trial: finite, the next trial's time at least.
+    expect(etas[0]).not.toBeNull();
+    expect(etas[0]!).toBeGreaterThanOrEqual(0);
   });
 });
