@@ -26,7 +26,10 @@ function precacheManifest(): Plugin {
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  plugins: [svelte(), precacheManifest()],
+  // No dependency ships .svelte files, so there is nothing for the plugin to pre-bundle; left on, it forces
+  // Vite to re-optimize all dependencies whenever its metadata file is new or was written by another kind
+  // of server (a fresh clone's first `npm start`, or after the Vitest browser run), and Vite says so.
+  plugins: [svelte({ prebundleSvelteLibraries: false }), precacheManifest()],
   define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },

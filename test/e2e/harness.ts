@@ -19,6 +19,9 @@ export interface Served {
 export async function serveDev(): Promise<Served> {
   const server: ViteDevServer = await createServer({
     configFile: path.resolve('vite.config.ts'),
+    // Vitest sets NODE_ENV=test, which is part of Vite's hash of pre-bundled dependencies: sharing
+    // `npm start`'s cache would make its next start re-optimize them all, and say so.
+    cacheDir: path.resolve('node_modules/.vite-e2e'),
     server: { host: '127.0.0.1', port: 0, strictPort: false },
     logLevel: 'error',
   });

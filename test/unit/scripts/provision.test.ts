@@ -1,0 +1,97 @@
+/**
+ * The provisioning decisions of scripts/provision.mjs, from given facts (root or not, apt-get or not,
+ * what exists): nothing is installed here.
+ */
+import { describe, expect, it } from 'vitest';
+import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
+
+const PW = '/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome';
+
+function chromium(over: Partial<ChromiumFacts> & { present?: string[] } = {}): ReturnType<typeof planChromium> {
+  const present = new Set(over.present ?? []);
+  return planChromium({
+    envPath: undefined,
+    exists: (p) => present.has(p),
+    playwrightPath: PW,
+    isRoot: false,
+    hasAptGet: true,
+    noProvision: false,
+    ...over,
+  });
+}
+
+function python(over: Partial<PythonFacts> = {}): ReturnType<typeof planPython> {
+  return planPython({ hasOptuna: false, isRoot: false, hasAptGet: true, noProvision: false, ...over });
+}
+
+describe('planChromium', () => {
+  it("uses Debian's chromium, then an earlier Playwright download, before installing anything", () => {
+    expect(chromium({ present: [DEBIAN_CHROMIUM, PW], isRoot: true })).toEqual({ kind: 'found', path: DEBIAN_CHROMIUM });
+    expect(chromium({ present: [PW], isRoot: true })).toEqual({ kind: 'found', path: PW });
+  });
+
+  it('honours an existing CHROMIUM_PATH over both', () => {
+    expect(chromium({ envPath: '/opt/c', present: ['/opt/c', DEBIAN_CHROMIUM] })).toEqual({ kind: 'found', path: '/opt/c' });
+  });
+
+  it('installs with apt-get as root where apt-get exists', () => {
+    expect(chromium({ isRoot: true })).toEqual({ kind: 'apt', packages: ['chromium'], path: DEBIAN_CHROMIUM });
+  });
+
+  it("downloads Playwright's build when not root, or as root without apt-get", () => {
+    const pw = { kind: 'playwright', command: 'npx playwright install chromium', path: PW };
+    expect(chromium({ isRoot: false })).toEqual(pw);
+    expect(chromium({ isRoot: true, hasAptGet: false })).toEqual(pw);
+  });
+
+  it('stops with both install commands when told not to provision', () => {
+    const plan = chromium({ isRoot: true, noProvision: true });
+    expect(plan.kind).toBe('missing');
+    const msg = plan.kind === 'missing' ? plan.message : '';
+    expect(msg).toMatch(/^Chromium not found at \/usr\/bin\/chromium/);
+    expect(msg).toContain('DMC_NO_PROVISION=1');
+    expect(msg).toContain('apt-get install chromium');
+    expect(msg).toContain('npx playwright install chromium');
+    // Not root: the apt command needs sudo.
+    const user = chromium({ noProvision: true });
+    expect(user.kind === 'missing' ? user.message : '').toContain('sudo apt-get install chromium');
+  });
+
+  it('never replaces a CHROMIUM_PATH that does not exist with another Chromium', () => {
+    const plan = chromium({ envPath: '/nonexistent', isRoot: true, present: [DEBIAN_CHROMIUM] });
+    expect(plan.kind).toBe('missing');
+    expect(plan.kind === 'missing' ? plan.message : '').toMatch(/CHROMIUM_PATH=\/nonexistent does not exist.*npx playwright install chromium/);
+  });
+
+  it('without playwright-core and without root there is nothing to run but to tell', () => {
+    const plan = chromium({ playwrightPath: undefined, hasAptGet: false });
+    expect(plan.kind).toBe('missing');
+    expect(plan.kind === 'missing' ? plan.message : '').not.toContain('apt-get');
+  });
+});
+
+describe('planPython', () => {
+  it('needs nothing when /usr/bin/python3 imports optuna', () => {
+    expect(python({ hasOptuna: true, noProvision: true })).toEqual({ kind: 'found', path: '/usr/bin/python3' });
+  });
+
+  it('installs python3-optuna as root with apt-get', () => {
+    expect(python({ isRoot: true })).toEqual({ kind: 'apt', packages: ['python3-optuna'], path: '/usr/bin/python3' });
+  });
+
+  it('otherwise stops with the exact command', () => {
+    const msg = (p: ReturnType<typeof planPython>): string => (p.kind === 'missing' ? p.message : `not missing: ${p.kind}`);
+    expect(msg(python())).toMatch(/cannot import optuna.*sudo apt-get install python3-optuna\.$/);
+    expect(msg(python({ isRoot: true, noProvision: true }))).toMatch(/DMC_NO_PROVISION=1.* apt-get install python3-optuna\.$/);
+    expect(msg(python({ hasAptGet: false }))).toContain("/usr/bin/python3 -m pip install 'optuna>=3.1'");
+  });
+});
+
+describe('aptSteps', () => {
+  it('updates the index only when it does not know a package', () => {
+    const install = ['apt-get', 'install', '-y', '-qq', 'chromium', 'python3-optuna'];
+    expect(aptSteps(['chromium', 'python3-optuna'], () => true)).toEqual([install]);
+    expect(aptSteps(['chromium', 'python3-optuna'], (p) => p !== 'chromium')).toEqual([['apt-get', 'update', '-qq'], install]);
+    expect(aptSteps([], () => false)).toEqual([]);
+  });
+});
