@@ -29,9 +29,11 @@ interface Args {
   preset: PresetName | null;
   skipBuild: boolean;
   timeoutMinutes: number | null;
+  /** Study and sampler seed typed into Setup (with --preset): repeat the demo over seeds. */
+  seed: number | null;
 }
 
-const USAGE = 'usage: npm run demo -- --json [--preset smoke|cpu|notebook] [--skip-build] [--timeout MINUTES]';
+const USAGE = 'usage: npm run demo -- --json [--preset smoke|cpu|notebook] [--seed S] [--skip-build] [--timeout MINUTES]';
 
 /**
  * Watchdog per preset, in minutes: several times what a run takes where the preset is meant to run (smoke
@@ -42,7 +44,7 @@ const WATCHDOG_MINUTES: Record<PresetName, number> = { smoke: 15, cpu: 120, note
 const STARTUP_MINUTES = 10;
 
 function parse(argv: readonly string[]): Args {
-  const out: Args = { json: false, preset: null, skipBuild: false, timeoutMinutes: null };
+  const out: Args = { json: false, preset: null, skipBuild: false, timeoutMinutes: null, seed: null };
   const value = (i: number, a: string): [string | undefined, number] =>
     a.includes('=') ? [a.slice(a.indexOf('=') + 1), i] : [argv[i + 1], i + 1];
   for (let i = 0; i < argv.length; i++) {
@@ -60,8 +62,15 @@ function parse(argv: readonly string[]): Args {
       const m = Number(v);
       if (!(m > 0)) throw new Error(`--timeout takes minutes > 0, got ${JSON.stringify(v)} (${USAGE})`);
       out.timeoutMinutes = m;
+    } else if (a === '--seed' || a.startsWith('--seed=')) {
+      const [v, j] = value(i, a);
+      i = j;
+      const seed = Number(v);
+      if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${JSON.stringify(v)} (${USAGE})`);
+      out.seed = seed;
     } else throw new Error(`unknown argument ${a} (${USAGE})`);
   }
+  if (out.seed !== null && out.preset === null) throw new Error(`--seed is typed into Setup, so it needs --preset (${USAGE})`);
   return out;
 }
 
@@ -122,7 +131,11 @@ async function readStudy(page: Page, id: number): Promise<{ storage: Storage; st
 async function presetOf(storage: Storage, studyId: number): Promise<PresetName | null> {
   const config = (await storage.getStudyUserAttrs(studyId))[CONFIG_ATTR];
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return null;
-  const key = (c: object): string => JSON.stringify({ ...c, name: null });
+  // The name and the seeds are the user's choice; the preset is everything else.
+  const key = (c: object): string => {
+    const { name: _n, seed: _s, sampler, ...rest } = c as { name: unknown; seed: unknown; sampler: object };
+    return JSON.stringify({ ...rest, sampler: { ...sampler, seed: null } });
+  };
   const names = Object.keys(PRESETS) as PresetName[];
   return names.find((n) => key(PRESETS[n]()) === key(config)) ?? null;
 }
@@ -147,7 +160,11 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
     log(`serving ${url}; Setup → preset ${args.preset} → Start`);
     await page.goto(url + '#/setup', { waitUntil: 'commit' });
     await page.getByTestId(`preset-${args.preset}`).click();
-    await page.locator('#cfg-name').fill(`demo-${args.preset}`);
+    await page.locator('#cfg-name').fill(`demo-${args.preset}${args.seed === null ? '' : `-seed-${args.seed}`}`);
+    if (args.seed !== null) {
+      await page.locator('#cfg-seed').fill(String(args.seed));
+      await page.locator('[id="cfg-sampler.seed"]').fill(String(args.seed));
+    }
     const start = page.getByTestId('start-study');
     await start.waitFor();
     if (await start.isDisabled()) throw new Error('the Start button is disabled: the preset did not validate');

@@ -92,7 +92,7 @@ it('Run demo study starts the preset this browser gets, stating why', { timeout:
   const reason = page.getByTestId('demo-reason');
   await reason.waitFor({ timeout: 120_000 });
   // No hardware GPU here: the smaller CPU preset, with the reason on screen.
-  expect(await reason.innerText()).toMatch(/^Smaller CPU preset \(5 trials × 5 epochs.*software/);
+  expect(await reason.innerText()).toMatch(/^Smaller CPU preset \(5 trials × 3 epochs.*software/);
   await page.getByTestId('run-demo').click();
   await page.waitForURL(/#\/run\/\d+$/);
   await page.getByRole('heading', { name: 'Running “demo-cpu”' }).waitFor();

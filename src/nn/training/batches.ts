@@ -31,13 +31,13 @@ export const DEFAULT_MEMORY_BUDGET = 1.5 * 2 ** 30;
 /**
  * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family.
  * Fitted to tf.profile's peakBytes of whole passes on wasm (tfjs 4.22, dropout 0.28; N = 50 … 1000,
- * e = 64 / 128, 1 … 8 sets per pass, 13 configurations: the N = 50 passes within 11 % of the fit, the others within 4 %):
- * per set ≈ 145 B per score entry (h·N·Nk) + 3,007 B per trial and embedding unit (N·e) + 117 kB per trial,
- * with 2 attention blocks, 4 heads and MLP widths (128, 128); fixed ≈ 11 MB + 204 kB per embedding unit
- * (weights, gradients, Adam moments). The terms scale with the blocks, heads and MLP widths they come
- * from, so other architectures get a proportional estimate. Only the per-set part depends on the
- * micro-batch: attention (N²) dominates at N = 1000, the N·e projections below N ≈ 300, which the old
- * score-count-only rule ignored — 52 sets of 200 trials at e = 128 asked for 6.6 GB and aborted wasm.
+ * e = 64 / 128, 2 … 59 sets per pass, 14 configurations): per set ≈ 145 B per score entry (h·N·Nk)
+ * + 3,040 B per trial and embedding unit (N·e) + 113 kB per trial + 1.7 MB, with 2 attention blocks,
+ * 4 heads and MLP widths (128, 128); fixed ≈ 10.7 MB + 158 kB per embedding unit (weights, gradients,
+ * Adam moments). Passes of 1 GiB and more are within 1 % of the fit, small ones (≤ 100 MB) within 16 %.
+ * The terms scale with the blocks, heads and MLP widths they come from, so other architectures get a
+ * proportional estimate. Attention (N²) dominates at N = 1000, the N·e projections below N ≈ 300, which
+ * a score-count-only rule misses: 52 sets of 200 trials at e = 128 asked for 6.6 GB and aborted wasm.
  */
 export function trainingPassBytes(config: NetworkConfig, numObs: number): { perSet: number; fixed: number } {
   const keys = config.numInducingPoints ?? numObs;
@@ -45,10 +45,14 @@ export function trainingPassBytes(config: NetworkConfig, numObs: number): { perS
   const heads = config.numHeads / 4;
   const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
   const perSet =
-    blocks * (145 * (config.numHeads * numObs * keys) + 3007 * heads * numObs * config.embedDim + 117_000 * mlp * numObs);
-  const fixed = 11e6 + 204e3 * config.embedDim;
+    blocks * (145 * (config.numHeads * numObs * keys) + 3040 * heads * numObs * config.embedDim + 113e3 * mlp * numObs) +
+    1.7e6;
+  const fixed = 10.7e6 + 158e3 * config.embedDim;
   return { perSet, fixed };
 }
+
+/** Headroom over the fit when planning (its residuals on budget-sized passes are ≈ 1 %). */
+const PLAN_MARGIN = 1.1;
 
 export class MemoryBudgetError extends Error {
   override readonly name = 'MemoryBudgetError';
@@ -68,11 +72,11 @@ export function autoMicroBatchSize(
   const bytes = budget.bytes ?? DEFAULT_MEMORY_BUDGET;
   const keys = config.numInducingPoints ?? numObs;
   const { perSet, fixed } = trainingPassBytes(config, numObs);
-  const byBytes = Math.floor((bytes - fixed) / perSet);
+  const byBytes = Math.floor((bytes / PLAN_MARGIN - fixed) / perSet);
   if (byBytes < 1) {
     const gib = (x: number): string => `${(x / 2 ** 30).toFixed(2)} GiB`;
     throw new MemoryBudgetError(
-      `one data set of ${numObs} trials needs about ${gib(perSet + fixed)} to train with embed_dim ${config.embedDim}, ` +
+      `one data set of ${numObs} trials needs about ${gib((perSet + fixed) * PLAN_MARGIN)} to train with embed_dim ${config.embedDim}, ` +
         `more than the ${gib(bytes)} this backend allows; use fewer trials per data set or a smaller embed_dim`,
     );
   }

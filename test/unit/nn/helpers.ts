@@ -37,3 +37,25 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+/**
+ * tfjs's peak tensor bytes over `fn`, as tf.profile computes it (the engine's byte count after every
+ * kernel), without tf.profile's `Math.max(...records)`, which overflows the call stack past ~10^5 kernels
+ * (one training step of 128 sets at N = 1000 runs more). Uses the engine's profiling switch directly.
+ */
+export async function peakBytesDuring(fn: () => Promise<void>): Promise<number> {
+  const state = (tf.engine() as unknown as {
+    state: { profiling: boolean; numBytes: number; activeProfile: { kernels: unknown } };
+  }).state;
+  let peak = state.numBytes;
+  const saved = state.activeProfile.kernels;
+  state.activeProfile.kernels = { push: (k: { totalBytesSnapshot: number }) => void (peak = Math.max(peak, k.totalBytesSnapshot)) };
+  state.profiling = true;
+  try {
+    await fn();
+  } finally {
+    state.profiling = false;
+    state.activeProfile.kernels = saved;
+  }
+  return peak;
+}
