@@ -232,6 +232,9 @@ async function trainStep(
       } finally {
         disposeLossInputs(inputs);
       }
+      // A step of 128 sets at N = 1000 runs 128 passes (~2 min on wasm): between passes the worker
+      // stays responsive to messages (a cancel, a test runner's heartbeat).
+      if (to < size) await yieldToEventLoop();
     }
     const loss = (await total!.data())[0]!;
     if (Number.isFinite(loss)) adam.apply(acc!, lr);
