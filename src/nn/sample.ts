@@ -34,7 +34,7 @@ export interface SampleOptions {
   method?: IntegrationMethod;
   /** Seed of the base noise. */
   seed: number;
-  /** Data sets per chunk; default keeps chunk·numSamples ≤ 65,536 rows. */
+  /** Data sets per chunk; default keeps chunk·numSamples ≤ 65,536 rows and makes at least 20 chunks. */
   chunkSize?: number;
   signal?: AbortSignal;
   /** Called after every chunk with data sets done / total. */
@@ -43,6 +43,8 @@ export interface SampleOptions {
 
 /** Rows (data sets × draws) per integration chunk by default: 64 MiB per 256-wide float32 activation. */
 export const DEFAULT_CHUNK_ROWS = 65536;
+/** Fewest chunks a sampling run is cut into by default. */
+const PROGRESS_CHUNKS = 20;
 /** Bound on attention-score entries (sets · heads · N²) per summary-network call during sampling. */
 export const SUMMARY_CHUNK_SCORES = 1 << 24;
 
@@ -61,7 +63,9 @@ export async function samplePosterior(
   if (!Number.isInteger(s) || s < 1) throw new Error(`samplePosterior: numSamples must be a positive integer, got ${s}`);
   const steps = opts.steps ?? 100;
   const method = opts.method ?? 'euler';
-  const chunk = opts.chunkSize ?? Math.max(1, Math.floor(DEFAULT_CHUNK_ROWS / s));
+  // At least PROGRESS_CHUNKS chunks: progress (and a cancel) arrives per chunk, and one chunk for all
+  // 100 validation sets of a small study left the diagnostics bar at 0 % until sampling was over.
+  const chunk = opts.chunkSize ?? Math.max(1, Math.min(Math.floor(DEFAULT_CHUNK_ROWS / s), Math.ceil(sets.n / PROGRESS_CHUNKS)));
   if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`samplePosterior: chunkSize must be a positive integer, got ${chunk}`);
 
   const out = new Float32Array(sets.n * s * p);

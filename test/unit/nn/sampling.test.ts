@@ -92,6 +92,17 @@ describe('samplePosterior', () => {
     a.dispose();
   });
 
+  it('reports progress in at least 20 steps by default, so a progress bar moves during the diagnostics', async () => {
+    const a = new Approximator(config, { seed: 9 });
+    const sets = randomBatch(100, 6, 3, 3);
+    const seen: number[] = [];
+    await samplePosterior(a, sets, fitStandardization(sets), { numSamples: 5, steps: 2, seed: 1, onProgress: (d) => seen.push(d) });
+    expect(seen.length).toBeGreaterThanOrEqual(20);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    a.dispose();
+  });
+
   it('validates its options', async () => {
     const a = new Approximator(config, { seed: 8 });
     const st = fitStandardization(short);
