@@ -7,10 +7,10 @@
  *   - a training step at batch 64, N = 500, embed 64 / 128 (summary_dim 16, 1 seed) took 9.1 s / 17.3 s;
  *   - posterior sampling at N = 500, 100 Euler steps gave 213 draws per second (embed 64, 2 sets × 250);
  *   - tfjs cpu was 290 s / 504 s for the same steps, ≈ 30× wasm.
+ *   - at N = 50 a set-step costs about twice the FLOP model (see WASM_S_PER_SET_EMBED).
  * No GPU run has been measured, so webgpu and webgl get no estimate (the wasm figure is given as a
  * labelled reference only). Fixed costs per trial (building the network, tfjs kernel warm-up, worker
- * messages) were not measured either and are left out, so tiny configurations (the smoke preset) read
- * low; notebook-sized ones are dominated by what was measured. Pure: no DOM, Svelte or tfjs.
+ * messages) were not measured and are left out, so tiny configurations (the smoke preset) read low. Pure: no DOM, Svelte or tfjs.
  */
 import type { SearchDistribution, StudyConfig } from './types.ts';
 
@@ -101,8 +101,17 @@ const W128 = stepWork(128);
  * The two steps share N and so the attention entries: the time difference is the FLOP difference at
  * the wasm matmul rate, and what is left of the embed-64 step is the per-entry cost.
  */
-export const WASM_FLOPS_PER_S = (W128.flops - W64.flops) / (BENCH_STEP_S[128] - BENCH_STEP_S[64]);
-export const WASM_S_PER_ENTRY = (BENCH_STEP_S[64] - W64.flops / WASM_FLOPS_PER_S) / W64.entries;
+/**
+ * Seconds per data set and training step per embedding unit that neither FLOPs nor attention entries
+ * explain: kernel dispatch and small matrices running below the matmul rate. Measured with `cli train`
+ * at N = 50 (600 sets × 3 epochs, 2-core development machine): 11.2 ms per set-step at e = 64 and 22.6 ms
+ * at e = 128, twice the FLOP model, i.e. 5.4 / 10.4 ms ≈ e · 8.2e-5 s more. Small at N = 500 (≈ 4 %).
+ */
+export const WASM_S_PER_SET_EMBED = 8.2e-5;
+const benchOverhead = (e: 64 | 128): number => BENCH_BATCH * e * WASM_S_PER_SET_EMBED;
+export const WASM_FLOPS_PER_S =
+  (W128.flops - W64.flops) / (BENCH_STEP_S[128] - benchOverhead(128) - (BENCH_STEP_S[64] - benchOverhead(64)));
+export const WASM_S_PER_ENTRY = (BENCH_STEP_S[64] - benchOverhead(64) - W64.flops / WASM_FLOPS_PER_S) / W64.entries;
 
 /** Forward pass of the summary network on one data set, seconds on wasm. */
 const summaryForwardS = (s: CostShape): number => summaryFlops(s) / WASM_FLOPS_PER_S + attentionEntries(s) * WASM_S_PER_ENTRY;
@@ -116,7 +125,7 @@ export const WASM_SAMPLING_FLOPS_PER_S = (() => {
 
 /** Seconds of one training step of `batch` data sets on wasm. */
 export function trainingStepSeconds(s: CostShape, batch: number): number {
-  return 3 * batch * (summaryForwardS(s) + velocityFlops(s) / WASM_FLOPS_PER_S);
+  return batch * (3 * (summaryForwardS(s) + velocityFlops(s) / WASM_FLOPS_PER_S) + s.embedDim * WASM_S_PER_SET_EMBED);
 }
 
 /** Seconds to draw `draws` posterior samples for one data set on wasm (RK4: 4 evaluations per step). */

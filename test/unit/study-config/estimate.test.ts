@@ -43,6 +43,12 @@ describe('calibration against the README Performance table (wasm)', () => {
     within(trainingStepSeconds(bench(128), 64), 17.3, 0.1);
   });
 
+  it('training step per data set at N = 50 (cli train, 600 sets × 3 epochs): 11.2 ms at embed 64, 22.6 ms at 128, within 10 %', () => {
+    const small = (e: number) => ({ numObs: 50, embedDim: e, numSeeds: 8, summaryDim: 32, paramDim: 6 });
+    within(trainingStepSeconds(small(64), 1), 11.2e-3, 0.1);
+    within(trainingStepSeconds(small(128), 1), 22.6e-3, 0.1);
+  });
+
   it('posterior sampling, N = 500, 100 Euler steps: 213 draws per second, within 10 %', () => {
     const drawsPerSecond = 250 / samplingSeconds(bench(64), 250, 100, 'euler');
     within(drawsPerSecond, 213, 0.1);
@@ -54,7 +60,7 @@ describe('calibration against the README Performance table (wasm)', () => {
     const c = defaultStudyConfig();
     const wasm = perTrial(estimateStudy(c, 'wasm'));
     const cpu = perTrial(estimateStudy(c, 'cpu'));
-    expect(cpu.low / wasm.low).toBe(CPU_SLOWDOWN);
+    expect(cpu.low / wasm.low).toBeCloseTo(CPU_SLOWDOWN, 9);
     within(290 / 9.1, CPU_SLOWDOWN, 0.1);
     within(504 / 17.3, CPU_SLOWDOWN, 0.1);
   });
