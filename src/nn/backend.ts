@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerKernels } from './kernels/index.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -197,9 +198,11 @@ function softwareReason(name: BackendName, c: Candidate): string {
 /**
  * Selects and initializes a backend. Without `preferred`: webgpu → webgl → wasm → cpu, skipping
  * software GPUs. With `preferred`: that backend first, even on a software GPU (a user's explicit
- * choice), then the automatic order unless `strict`. Throws if nothing initializes.
+ * choice), then the automatic order unless `strict`. Throws if nothing initializes. This project's
+ * kernels (kernels/register.ts) are registered first, so every backend finds its own.
  */
 export async function selectBackend(preferred?: BackendName, opts: SelectOptions = {}): Promise<BackendChoice> {
+  registerKernels();
   const fallbacks: BackendFallback[] = [];
   if (preferred !== undefined) {
     if (!BACKEND_ORDER.includes(preferred)) {
@@ -237,6 +240,7 @@ export async function selectBackend(preferred?: BackendName, opts: SelectOptions
 export async function probeBackends(): Promise<BackendProbe[]> {
   // undefined until a backend has been initialized (reading tf.getBackend() would initialize one).
   const previous = tf.engine().backendName as BackendName | undefined;
+  registerKernels();
   const out: BackendProbe[] = [];
   for (const name of BACKEND_ORDER) {
     const c = await assess(name);

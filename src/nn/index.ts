@@ -35,12 +35,13 @@ export {
 export { WeightShapeError, type NamedWeight } from './params.ts';
 export { INFERENCE, type ForwardContext } from './blocks/context.ts';
 export {
-  setMatMulStrategy,
-  getMatMulStrategy,
-  setSliceMinMacs,
+  DEFAULT_OPS,
   DEFAULT_SLICE_MIN_MACS,
+  opsOptions,
   type MatMulStrategy,
-} from './blocks/matmul.ts';
+  type OpsOptions,
+} from './ops/index.ts';
+export { registerKernels } from './kernels/index.ts';
 export { integrate, type IntegrationMethod, type VelocityFn } from './networks/integrate.ts';
 export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './sample.ts';
 export {

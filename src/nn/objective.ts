@@ -17,6 +17,7 @@ import type { SimBatch } from './adapter.ts';
 import { defaultNetworkConfig, type NetworkConfig } from './config.ts';
 import type { IntegrationMethod } from './networks/integrate.ts';
 import { Approximator } from './networks/approximator.ts';
+import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './sample.ts';
 import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
 import { fit, type BatchProgress } from './training/fit.ts';
@@ -59,7 +60,7 @@ export interface ObjectiveOptions {
   onBatch?: (p: BatchProgress) => void;
   /**
    * After every epoch's validation. Resolving to true prunes the trial: training stops and the
-   * objective rejects with a `TrialPrunedError` carrying this epoch's validation loss.
+   * objective resolves to `{status: 'pruned'}` with this epoch and its validation loss.
    */
   onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
   onSampling?: (p: SamplingProgress) => void;
@@ -71,6 +72,8 @@ export interface ObjectiveOptions {
   keepNetwork?: boolean | { metadata?: Partial<NetworkMetadata> };
   /** Also return the draws (n × S × P, original scale), e.g. for recovery and calibration plots. */
   keepDraws?: boolean;
+  /** Op implementations of the network (default DEFAULT_OPS); the same values on every path. */
+  ops?: Partial<OpsOptions>;
 }
 
 export interface ObjectiveResult {
@@ -87,18 +90,21 @@ export interface ObjectiveResult {
   draws?: Float32Array;
 }
 
-/** Thrown when `onEpoch` asks to prune; recognisable by `instanceof` or `name === 'TrialPrunedError'`. */
-export class TrialPrunedError extends Error {
-  override readonly name = 'TrialPrunedError';
-  constructor(
-    /** 0-based epoch after which the trial was pruned. */
-    readonly epoch: number,
-    /** The last reported validation loss (the value a pruned Optuna trial keeps). */
-    readonly value: number,
-  ) {
-    super(`trial pruned after epoch ${epoch + 1} (validation loss ${value})`);
-  }
-}
+/**
+ * How a trial's run ended, when it did not throw. A prune is a value, not an exception, on its way
+ * through fit, this objective and the worker (whose transport would flatten an exception's class into
+ * a plain Error); only the study's objective turns it into the engine's `TrialPruned`, the one
+ * exception the optimize loop reads as PRUNED, as Optuna handles `TrialPruned` in one place.
+ */
+export type ObjectiveOutcome =
+  | { status: 'complete'; result: ObjectiveResult }
+  | {
+      status: 'pruned';
+      /** 0-based epoch after which training stopped. */
+      epoch: number;
+      /** That epoch's validation loss (the value a pruned Optuna trial keeps). */
+      value: number;
+    };
 
 export class HyperparameterError extends Error {
   override readonly name = 'HyperparameterError';
@@ -161,7 +167,7 @@ export async function runObjective(
   train: SimBatch | readonly SimBatch[],
   val: SimBatch | readonly SimBatch[],
   opts: ObjectiveOptions = {},
-): Promise<ObjectiveResult> {
+): Promise<ObjectiveOutcome> {
   const h = validateHyperparameters(hparams);
   const trainList = Array.isArray(train) ? (train as readonly SimBatch[]) : [train as SimBatch];
   const valList = Array.isArray(val) ? (val as readonly SimBatch[]) : [val as SimBatch];
@@ -170,7 +176,7 @@ export async function runObjective(
   const { truths, n, names } = truthsOf(valList);
   const P = names.length;
   const config = trialNetworkConfig(h, P, opts.network);
-  const approx = new Approximator(config, { seed });
+  const approx = new Approximator(config, { seed, ...(opts.ops ? { ops: opts.ops } : {}) });
   try {
     const history = await fit(approx, trainList, valList, {
       epochs: h.epochs,
@@ -179,11 +185,12 @@ export async function runObjective(
       seed,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
-      onEpoch: async (r) => {
-        const prune = await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs });
-        if (prune === true) throw new TrialPrunedError(r.epoch, r.valLoss);
-      },
+      onEpoch: async (r) =>
+        (await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs })) === true,
     });
+    if (history.stoppedBy === 'callback') {
+      return { status: 'pruned', epoch: history.valLoss.length - 1, value: history.valLoss.at(-1)! };
+    }
     const t0 = performance.now();
     const draws = await samplePosterior(approx, valList, history.standardization, {
       numSamples: h.posteriorDraws,
@@ -219,7 +226,7 @@ export async function runObjective(
       });
     }
     if (opts.keepDraws) result.draws = draws;
-    return result;
+    return { status: 'complete', result };
   } finally {
     approx.dispose();
   }

@@ -20,7 +20,6 @@ import {
   type SimBatch,
   type Standardization,
 } from './adapter.ts';
-import { INFERENCE } from './blocks/context.ts';
 import type { Approximator } from './networks/approximator.ts';
 import { integrate, type IntegrationMethod } from './networks/integrate.ts';
 import { yieldToEventLoop } from './yield.ts';
@@ -80,7 +79,7 @@ export async function samplePosterior(
       const c = tf.reshape(tf.tile(tf.expandDims(conditions, 1), [1, s, 1]), [m, -1]) as tf.Tensor2D;
       const z = tf.tensor2d(noise, [m, p]);
       return integrate(
-        (x, t) => approx.inferenceNetwork.velocity(x, tf.fill([m, 1], t) as tf.Tensor2D, c, INFERENCE),
+        (x, t) => approx.inferenceNetwork.velocity(x, tf.fill([m, 1], t) as tf.Tensor2D, c, approx.inference),
         z,
         method,
         steps,
@@ -112,7 +111,7 @@ async function chunkConditions(
     const size = Math.max(1, Math.min(end - i, Math.floor(SUMMARY_CHUNK_SCORES / perSet)));
     const rows = Int32Array.from({ length: size }, (_, k) => i + k);
     const inputs = uploadInputs(buildHostInputs(sets, rows, standardization, false), sets.paramDim);
-    parts.push(approx.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, INFERENCE));
+    parts.push(approx.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, approx.inference));
     disposeInputs(inputs);
     i += size;
     // Let the backend drain between sub-chunks (and an abort message arrive).

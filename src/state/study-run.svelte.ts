@@ -343,6 +343,8 @@ export class StudyRun {
             diagnosticsStartedAt: this.#live?.diagnosticsStartedAt ?? performance.now(),
           }),
       });
+      // The one place a prune becomes the engine's exception: fit, the objective and the worker carry
+      // it as a value, and the optimize loop reads TrialPruned as PRUNED (value = last reported loss).
       if (outcome.status === 'pruned') {
         const l = this.#live;
         if (l !== null) for (const [k, v] of Object.entries(historyAttrs(l))) await trial.setUserAttr(k, v);

@@ -162,9 +162,9 @@ export class TrainClient {
   }
 
   /**
-   * One trial: train, sample, score. Resolves to `{status: 'complete', result, backend}` or
-   * `{status: 'pruned', epoch, value}` when `onEpoch` resolved to true; rejects with the signal's
-   * reason (an AbortError by default) when aborted.
+   * One trial: train, sample, score. Resolves to the objective's outcome with the backend:
+   * `{status: 'complete', result, backend}`, or `{status: 'pruned', epoch, value, backend}` when
+   * `onEpoch` resolved to true; rejects with the signal's reason (an AbortError by default) when aborted.
    */
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions = {}): Promise<TrialOutcome> {
     const { signal, onBatch, onEpoch, onSampling, seed, ...rest } = opts;

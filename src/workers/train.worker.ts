@@ -3,7 +3,8 @@
  * selection, the trial objective (train → sample → diagnostics) and the data sets, which arrive as
  * transferred DmcBatch buffers and stay here across trials. Imports only nn/, sim/, metrics/ and shared/.
  *
- * Progress goes back through comlink proxies; the per-epoch prune decision is awaited from the page.
+ * Progress goes back through comlink proxies; the per-epoch prune decision is awaited from the page,
+ * and a pruned run comes back as the objective's `{status: 'pruned'}` value, passed through unchanged.
  * Cancellation: `cancel(runId)` aborts the run at the next batch boundary; the client terminates the
  * worker if that does not happen within its grace period (a long wasm/GPU op cannot be interrupted).
  *
@@ -25,9 +26,9 @@ import {
 } from '../nn/backend.ts';
 import {
   runObjective,
-  TrialPrunedError,
   type EpochReport,
   type ObjectiveOptions,
+  type ObjectiveOutcome,
   type ObjectiveResult,
   type SamplingProgress,
   type TrialHyperparameters,
@@ -65,9 +66,8 @@ export interface TrialCallbacks {
   onSampling?: (p: SamplingProgress) => void;
 }
 
-export type TrialOutcome =
-  | { status: 'complete'; result: ObjectiveResult; backend: BackendChoice }
-  | { status: 'pruned'; epoch: number; value: number; backend: BackendChoice };
+/** The objective's outcome and the backend it ran on. */
+export type TrialOutcome = ObjectiveOutcome & { backend: BackendChoice };
 
 /** What `injectFatalErrorForTests` makes the next trial do. */
 export type InjectedFault = 'wasm-abort' | 'device-lost' | 'crash';
@@ -154,7 +154,7 @@ const api = {
     const controller = new AbortController();
     running.set(req.runId, controller);
     try {
-      const result = await runObjective(req.hparams, data.train, data.val, {
+      const outcome = await runObjective(req.hparams, data.train, data.val, {
         seed: req.seed,
         signal: controller.signal,
         ...(req.weights ? { weights: req.weights } : {}),
@@ -167,11 +167,9 @@ const api = {
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
         ...(onSampling ? { onSampling: (p: SamplingProgress) => void Promise.resolve(onSampling(p)).catch(() => undefined) } : {}),
       });
-      const outcome: TrialOutcome = { status: 'complete', result, backend };
-      return Comlink.transfer(outcome, transferList(result));
+      const out: TrialOutcome = { ...outcome, backend };
+      return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
-      // comlink serializes errors as {name, message, stack}: a prune travels as a value instead.
-      if (e instanceof TrialPrunedError) return { status: 'pruned', epoch: e.epoch, value: e.value, backend };
       if (deviceLost !== null && backend.backend === 'webgpu') {
         throw new Error(`WebGPU device lost (${deviceLost}): ${e instanceof Error ? e.message : String(e)}`);
       }

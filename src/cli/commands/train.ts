@@ -90,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
   const simMs = performance.now() - t0;
   process.stderr.write(`simulated ${trainSets} + ${valSets} data sets of ${obs} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`);
 
-  const result = await runObjective(hparams, train, val, {
+  const outcome = await runObjective(hparams, train, val, {
     seed,
     onEpoch: (r) => {
       process.stderr.write(
@@ -101,6 +101,9 @@ export async function run(args: string[]): Promise<number> {
       ? { keepNetwork: { metadata: { simulator: simConfig, trainSets, valSets, source: 'cli train' } } }
       : {}),
   });
+  // onEpoch above never asks to prune, so a run that returns has completed.
+  if (outcome.status !== 'complete') throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);
+  const result = outcome.result;
   if (save !== undefined && result.network !== undefined) {
     await writeFile(save, JSON.stringify(result.network));
     process.stderr.write(`saved the trained network to ${save}\n`);

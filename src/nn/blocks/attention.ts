@@ -14,10 +14,10 @@
  * weight (and stay finite, unlike −∞, which would give NaN for a query whose keys were all padded).
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchedMatMul } from '../ops/index.ts';
 import type { ParamStore } from '../params.ts';
 import { dropout, type ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';
-import { batchedMatMul } from './matmul.ts';
 
 /** Additive score bias for padded keys. */
 export const MASK_NEG = -1e9;
@@ -72,15 +72,15 @@ export class MultiHeadAttention {
       // (B, N, h·k) → (B, h, N, k). Scaling Q (B·Nq·h·k values) is cheaper than scaling the scores.
       const heads = (x: tf.Tensor, n: number): tf.Tensor4D =>
         tf.transpose(tf.reshape(x, [b, n, h, k]), [0, 2, 1, 3]) as tf.Tensor4D;
-      const q = heads(tf.mul(this.query.apply(query), this.scale), nq);
-      const kk = heads(this.key.apply(keyValue), nk);
-      const v = heads(this.value.apply(keyValue), nk);
-      let scores: tf.Tensor = batchedMatMul(q, kk, true); // (B, h, Nq, Nk)
+      const q = heads(tf.mul(this.query.apply(query, ctx), this.scale), nq);
+      const kk = heads(this.key.apply(keyValue, ctx), nk);
+      const v = heads(this.value.apply(keyValue, ctx), nk);
+      let scores: tf.Tensor = batchedMatMul(q, kk, true, ctx.ops); // (B, h, Nq, Nk)
       if (keyBias !== null) scores = tf.add(scores, keyBias);
       const probs = dropout(tf.softmax(scores), this.opts.dropout, ctx);
-      const attended = batchedMatMul(probs as tf.Tensor4D, v); // (B, h, Nq, k)
+      const attended = batchedMatMul(probs as tf.Tensor4D, v, false, ctx.ops); // (B, h, Nq, k)
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b, nq, h * k]);
-      return this.output.apply(merged) as tf.Tensor3D;
+      return this.output.apply(merged, ctx) as tf.Tensor3D;
     });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Forward-pass context: whether dropout is active and where its randomness comes from.
+ * Forward-pass context: whether dropout is active, where its randomness comes from, and which op
+ * implementations run (`ops`, see ../ops/options.ts).
  *
  * Dropout masks are drawn from the project's seeded RNG in JavaScript rather than `tf.dropout`, so a
  * training step is reproducible from (seed, step) on every backend (the webgpu-vs-wasm equality check
@@ -14,15 +15,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../shared/rng.ts';
+import { DEFAULT_OPS, type OpsOptions } from '../ops/index.ts';
 
 export interface ForwardContext {
   /** Training stage: dropout on. Validation, sampling and summaries use `training: false`. */
   readonly training: boolean;
   /** One dropout RNG per data set of the batch; required when training with a dropout rate > 0. */
   readonly rngs: readonly Rng[] | null;
+  /** Kernel or composite path of the products (and later kernels); the same values either way. */
+  readonly ops: OpsOptions;
 }
 
-export const INFERENCE: ForwardContext = Object.freeze({ training: false, rngs: null });
+/** Inference with the default ops; an Approximator's own is `approx.inference` (its `ops`). */
+export const INFERENCE: ForwardContext = Object.freeze({ training: false, rngs: null, ops: DEFAULT_OPS });
 
 /**
  * Inverted dropout mask: each entry is 0 with probability `rate`, else 1 / (1 − rate) (Keras

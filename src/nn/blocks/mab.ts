@@ -59,8 +59,8 @@ export class MultiheadAttentionBlock {
   /** x (B, Nq, Fq), y (B, Nk, Fk), keyBias for y (B, 1, 1, Nk) or null → (B, Nq, e). */
   apply(x: tf.Tensor3D, y: tf.Tensor3D, keyBias: tf.Tensor4D | null, ctx: ForwardContext): tf.Tensor3D {
     return tf.tidy(() => {
-      const h = this.ln1.apply(tf.add(this.denseIn.apply(x), this.mha.apply(x, y, keyBias, ctx)));
-      return this.ln2.apply(tf.add(h, this.denseOut.apply(this.mlp.apply(h, ctx)))) as tf.Tensor3D;
+      const h = this.ln1.apply(tf.add(this.denseIn.apply(x, ctx), this.mha.apply(x, y, keyBias, ctx)));
+      return this.ln2.apply(tf.add(h, this.denseOut.apply(this.mlp.apply(h, ctx), ctx))) as tf.Tensor3D;
     });
   }
 }

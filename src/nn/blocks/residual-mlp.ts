@@ -34,8 +34,8 @@ class ResidualBlock {
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
-      const h = activate(this.opts.activation, dropout(this.dense.apply(x), this.opts.dropout, ctx));
-      return tf.add(this.projector.apply(x), h);
+      const h = activate(this.opts.activation, dropout(this.dense.apply(x, ctx), this.opts.dropout, ctx));
+      return tf.add(this.projector.apply(x, ctx), h);
     });
   }
 }

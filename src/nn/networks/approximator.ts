@@ -10,8 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/rng.ts';
 import type { Standardization } from '../adapter.ts';
 import { validateStandardization } from '../adapter.ts';
-import { INFERENCE, type ForwardContext } from '../blocks/context.ts';
+import type { ForwardContext } from '../blocks/context.ts';
 import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../config.ts';
+import { opsOptions, type OpsOptions } from '../ops/index.ts';
 import { ParamStore, type NamedWeight } from '../params.ts';
 import { FlowMatching } from './flow-matching.ts';
 import { SetTransformer } from './set-transformer.ts';
@@ -37,6 +38,8 @@ export interface ApproximatorOptions {
   seed: number;
   /** Standardization of the inference variables; `fit` fills it from the training set when null. */
   standardization?: Standardization | null;
+  /** Op implementations for every forward pass of this network (default: DEFAULT_OPS). */
+  ops?: Partial<OpsOptions>;
 }
 
 export interface ParameterCounts {
@@ -50,6 +53,9 @@ export class Approximator {
   readonly seed: number;
   readonly summaryNetwork: SetTransformer;
   readonly inferenceNetwork: FlowMatching;
+  readonly ops: OpsOptions;
+  /** Context of validation, sampling and summaries: no dropout, this network's ops. */
+  readonly inference: ForwardContext;
   private standardizationValue: Standardization | null = null;
   private readonly store: ParamStore;
   /** Dropout randomness when `loss(…, true)` is called without explicit row RNGs. */
@@ -60,6 +66,8 @@ export class Approximator {
     this.config = validateNetworkConfig(config);
     if (!Number.isFinite(opts.seed)) throw new Error(`Approximator: seed must be a finite number, got ${opts.seed}`);
     this.seed = opts.seed;
+    this.ops = opsOptions(opts.ops);
+    this.inference = Object.freeze({ training: false, rngs: null, ops: this.ops });
     this.store = new ParamStore(opts.seed);
     this.summaryNetwork = new SetTransformer(this.store.scope('summary'), this.config);
     this.inferenceNetwork = new FlowMatching(
@@ -95,7 +103,7 @@ export class Approximator {
   }
 
   /** Learned summary (B, summary_dim); dropout only when ctx.training. */
-  summarize(summary: tf.Tensor3D, mask: tf.Tensor2D | null, ctx: ForwardContext = INFERENCE): tf.Tensor2D {
+  summarize(summary: tf.Tensor3D, mask: tf.Tensor2D | null, ctx: ForwardContext = this.inference): tf.Tensor2D {
     this.assertLive();
     return this.summaryNetwork.apply(summary, mask, ctx);
   }
@@ -105,7 +113,7 @@ export class Approximator {
     summary: tf.Tensor3D,
     mask: tf.Tensor2D | null,
     sqrtNumObs: tf.Tensor2D,
-    ctx: ForwardContext = INFERENCE,
+    ctx: ForwardContext = this.inference,
   ): tf.Tensor2D {
     return tf.tidy(() => tf.concat([sqrtNumObs, this.summarize(summary, mask, ctx)], 1) as tf.Tensor2D);
   }
@@ -118,11 +126,11 @@ export class Approximator {
   loss(inputs: LossInputs, training: boolean, dropoutRngs?: readonly Rng[]): tf.Scalar {
     this.assertLive();
     const b = inputs.x1.shape[0];
-    let ctx: ForwardContext = INFERENCE;
+    let ctx: ForwardContext = this.inference;
     if (training) {
       const rngs = dropoutRngs ?? Array.from({ length: b }, () => Rng.fromSeed(this.fallbackRng.nextU32()));
       if (rngs.length !== b) throw new Error(`loss: ${rngs.length} dropout RNGs for a batch of ${b}`);
-      ctx = { training: true, rngs };
+      ctx = { training: true, rngs, ops: this.ops };
     }
     return tf.tidy(() => {
       const c = this.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, ctx);

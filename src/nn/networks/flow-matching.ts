@@ -36,7 +36,7 @@ export class FlowMatching {
   velocity(x: tf.Tensor2D, t: tf.Tensor2D, conditions: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
     return tf.tidy(() => {
       const h = tf.concat([x, t, conditions], 1);
-      return this.output.apply(this.mlp.apply(h, ctx)) as tf.Tensor2D;
+      return this.output.apply(this.mlp.apply(h, ctx), ctx) as tf.Tensor2D;
     });
   }
 

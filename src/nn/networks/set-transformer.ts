@@ -65,7 +65,7 @@ export class SetTransformer {
       for (const block of this.blocks) h = block.apply(h, keyBias, ctx);
       const pooled = this.pma.apply(h, keyBias, ctx);
       const flat = tf.reshape(pooled, [x.shape[0], -1]);
-      return this.outputDense.apply(flat) as tf.Tensor2D;
+      return this.outputDense.apply(flat, ctx) as tf.Tensor2D;
     });
   }
 }

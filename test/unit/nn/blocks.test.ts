@@ -13,6 +13,7 @@ import {
   SetAttentionBlock,
 } from '../../../src/nn/blocks/mab.ts';
 import { INFERENCE, type ForwardContext } from '../../../src/nn/blocks/context.ts';
+import { DEFAULT_OPS } from '../../../src/nn/ops/index.ts';
 import { SetTransformer } from '../../../src/nn/networks/set-transformer.ts';
 import { FlowMatching } from '../../../src/nn/networks/flow-matching.ts';
 import { defaultNetworkConfig } from '../../../src/nn/index.ts';
@@ -27,6 +28,7 @@ const rand = (shape: number[], seed: number): tf.Tensor => {
 const trainCtx = (rows: number, seed = 1): ForwardContext => ({
   training: true,
   rngs: Array.from({ length: rows }, (_, i) => Rng.stream(seed, i)),
+  ops: DEFAULT_OPS,
 });
 const o = { embedDim: 8, numHeads: 2, mlpWidths: [12, 10], dropout: 0.1 };
 
@@ -49,10 +51,10 @@ describe('output shapes and gradients of every block', () => {
   it('Dense on rank 2 and rank 3', async () => {
     const s = new ParamStore(1);
     const d = new Dense(s, 5, 7, { kernelInit: 'glorot_uniform' });
-    expect(d.apply(rand([4, 5], 1)).shape).toEqual([4, 7]);
-    expect(d.apply(rand([2, 3, 5], 2)).shape).toEqual([2, 3, 7]);
-    expect(() => d.apply(rand([2, 4], 3))).toThrow(/expected last dim 5/);
-    await expectUsefulGradients(s, () => d.apply(rand([2, 3, 5], 2)));
+    expect(d.apply(rand([4, 5], 1), INFERENCE).shape).toEqual([4, 7]);
+    expect(d.apply(rand([2, 3, 5], 2), INFERENCE).shape).toEqual([2, 3, 7]);
+    expect(() => d.apply(rand([2, 4], 3), INFERENCE)).toThrow(/expected last dim 5/);
+    await expectUsefulGradients(s, () => d.apply(rand([2, 3, 5], 2), INFERENCE));
     s.dispose();
   });
 
@@ -195,7 +197,7 @@ describe('gradients match central finite differences (float32, tiny case)', () =
     // Non-trivial gamma/beta so their gradients are exercised away from the initial point.
     ln.gamma.assign(tf.tensor1d([0.5, 1.5, -1, 2, 1]));
     ln.beta.assign(tf.tensor1d([0.1, -0.2, 0.3, 0, 0.5]));
-    const err = await fdCheck(s, () => tf.sum(tf.mul(ln.apply(pre.apply(x)), w)) as tf.Scalar, 3e-3);
+    const err = await fdCheck(s, () => tf.sum(tf.mul(ln.apply(pre.apply(x, INFERENCE)), w)) as tf.Scalar, 3e-3);
     expect(err).toBeLessThan(2e-3);
     s.dispose();
   });

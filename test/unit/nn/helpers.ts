@@ -5,9 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../../../src/shared/rng.ts';
+import { registerKernels } from '../../../src/nn/kernels/index.ts';
 import type { SimBatch } from '../../../src/nn/index.ts';
 
+/** The wasm backend with this project's kernels, as selectBackend('wasm') would set it up. */
 export async function useWasm(): Promise<void> {
+  registerKernels();
   if (tf.getBackend() !== 'wasm') {
     const ok = await tf.setBackend('wasm');
     if (!ok) throw new Error('tfjs wasm backend failed to initialise in Node');

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { batchedMatMul, linear, setMatMulStrategy, slice2d } from '../../../src/nn/blocks/matmul.ts';
+import { batchedMatMul, linear, opsOptions, slice2d, type OpsOptions } from '../../../src/nn/ops/index.ts';
 import { maxAbsDiff, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);
-afterEach(() => setMatMulStrategy('auto'));
 
 const rand = (shape: number[], seed: number): tf.Tensor => {
   const r = Rng.fromSeed(seed);
@@ -15,14 +14,14 @@ const rand = (shape: number[], seed: number): tf.Tensor => {
 /** Value and gradients (w.r.t. both operands) of sum(f(a, b) · probe) under a strategy. */
 async function valueAndGrads(
   strategy: 'native' | 'untransposed',
-  f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  f: (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => tf.Tensor,
   a: tf.Tensor,
   b: tf.Tensor,
 ): Promise<Float32Array[]> {
-  setMatMulStrategy(strategy);
-  const probe = tf.tidy(() => rand(f(a, b).shape, 7));
-  const y = tf.tidy(() => f(a, b));
-  const [ga, gb] = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(f(x, z), probe)))([a, b]);
+  const ops = opsOptions({ matmul: strategy });
+  const probe = tf.tidy(() => rand(f(a, b, ops).shape, 7));
+  const y = tf.tidy(() => f(a, b, ops));
+  const [ga, gb] = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(f(x, z, ops), probe)))([a, b]);
   const out = [await y.data(), await ga!.data(), await gb!.data()] as Float32Array[];
   tf.dispose([probe, y, ga!, gb!]);
   return out;
@@ -30,10 +29,10 @@ async function valueAndGrads(
 
 describe('wasm-friendly products equal the native ones (values and gradients)', () => {
   it.each([
-    ['linear 2-D', (a: tf.Tensor, b: tf.Tensor) => linear(a as tf.Tensor2D, b as tf.Tensor2D), [5, 3], [3, 4]],
-    ['batched rank 3', (a: tf.Tensor, b: tf.Tensor) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D), [3, 5, 2], [3, 2, 4]],
-    ['batched rank 3, b transposed', (a: tf.Tensor, b: tf.Tensor) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, true), [3, 5, 2], [3, 4, 2]],
-    ['batched rank 4, b transposed', (a: tf.Tensor, b: tf.Tensor) => batchedMatMul(a as tf.Tensor4D, b as tf.Tensor4D, true), [2, 3, 5, 2], [2, 3, 6, 2]],
+    ['linear 2-D', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => linear(a as tf.Tensor2D, b as tf.Tensor2D, ops), [5, 3], [3, 4]],
+    ['batched rank 3', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, false, ops), [3, 5, 2], [3, 2, 4]],
+    ['batched rank 3, b transposed', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, true, ops), [3, 5, 2], [3, 4, 2]],
+    ['batched rank 4, b transposed', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor4D, b as tf.Tensor4D, true, ops), [2, 3, 5, 2], [2, 3, 6, 2]],
   ] as const)('%s', async (_name, f, sa, sb) => {
     const a = rand([...sa], 1);
     const b = rand([...sb], 2);

@@ -227,6 +227,8 @@ describe('StudyRun', () => {
     for (const t of pruned) {
       expect(t.values![0]).toBe([...t.intermediateValues.values()].at(-1));
       expect(t.userAttrs.val_loss).toHaveLength(t.intermediateValues.size);
+      // The trainer's pruned outcome became the engine's TrialPruned, not a failure.
+      expect(t.systemAttrs.fail_reason).toBeUndefined();
     }
   });
 

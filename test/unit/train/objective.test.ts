@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/nn/backend.ts';
 import {
   HyperparameterError,
-  TrialPrunedError,
   runObjective,
   trialNetworkConfig,
   validateHyperparameters,
+  type ObjectiveOutcome,
+  type ObjectiveResult,
   type TrialHyperparameters,
 } from '../../../src/nn/objective.ts';
 import { parseNetworkFile } from '../../../src/nn/serialize.ts';
@@ -27,6 +28,11 @@ const h: TrialHyperparameters = {
 const network = { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] };
 let train: DmcBatch;
 let val: DmcBatch;
+
+function completed(o: ObjectiveOutcome): ObjectiveResult {
+  if (o.status !== 'complete') throw new Error(`expected a completed run, got ${JSON.stringify(o)}`);
+  return o.result;
+}
 
 beforeAll(async () => {
   await selectBackend('wasm', { strict: true });
@@ -49,7 +55,7 @@ describe('runObjective', () => {
   it('returns L, the table, history, timing and backend; the same seed gives the same result', async () => {
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
-    const a = await runObjective(h, train, val, { seed: 7, keepNetwork: { metadata: { trialNumber: 3 } }, onEpoch: (r) => void epochs.push(r.epoch) });
+    const a = completed(await runObjective(h, train, val, { seed: 7, keepNetwork: { metadata: { trialNumber: 3 } }, onEpoch: (r) => void epochs.push(r.epoch) }));
     expect(tf.memory().numTensors).toBe(before);
     expect(epochs).toEqual([0, 1]);
     expect(a.history.valLoss).toHaveLength(2);
@@ -61,27 +67,27 @@ describe('runObjective', () => {
     expect(file.metadata['trialNumber']).toBe(3);
     expect(file.metadata['L']).toBe(a.L);
     expect(file.metadata['hyperparameters']).toEqual(h);
-    const b = await runObjective(h, train, val, { seed: 7 });
+    const b = completed(await runObjective(h, train, val, { seed: 7 }));
     expect(b.L).toBe(a.L);
     expect(b.history).toEqual(a.history);
-    const c = await runObjective(h, train, val, { seed: 8 });
+    const c = completed(await runObjective(h, train, val, { seed: 8 }));
     expect(c.history.loss).not.toEqual(a.history.loss);
   });
 
-  it('a prune request throws TrialPrunedError carrying the epoch and its validation loss, without leaks', async () => {
+  it('a prune request resolves to {status: pruned} with the epoch and its validation loss, without leaks', async () => {
     const before = tf.memory().numTensors;
     let last = Number.NaN;
-    const err = await runObjective({ ...h, epochs: 5 }, train, val, {
+    const epochs: number[] = [];
+    const out = await runObjective({ ...h, epochs: 5 }, train, val, {
       seed: 1,
       onEpoch: async (r) => {
+        epochs.push(r.epoch);
         last = r.valLoss;
         return r.epoch === 1;
       },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TrialPrunedError);
-    expect((err as TrialPrunedError).epoch).toBe(1);
-    expect((err as TrialPrunedError).value).toBe(last);
-    expect((err as Error).message).toMatch(/pruned after epoch 2/);
+    });
+    expect(out).toEqual({ status: 'pruned', epoch: 1, value: last });
+    expect(epochs).toEqual([0, 1]); // training stopped right after the prune decision
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -1,0 +1,11 @@
+/**
+ * This project's own tfjs kernels — the only code under src/ that reaches into a backend's internals.
+ * names.ts declares each kernel's name, inputs and attributes; reference/ holds the plain-TS
+ * definitions (the cpu backend's kernels and the tests' oracle); wasm/ and webgpu/ the backend
+ * implementations; register.ts the one list that backend setup registers. The differentiable ops that
+ * call these kernels live in ../ops/.
+ */
+export { TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
+export { KERNELS, registerKernels, hasKernel } from './register.ts';
+export { takeSliceReference } from './reference/index.ts';
+export type { DmcKernel } from './types.ts';

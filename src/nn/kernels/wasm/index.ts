@@ -1,0 +1,5 @@
+/** Kernels of the tfjs wasm backend, with the dtypes each handles (see ../register.ts). */
+import type { DmcKernel } from '../types.ts';
+import { takeSliceWasmConfig } from './take-slice.ts';
+
+export const WASM_KERNELS: readonly DmcKernel[] = [{ config: takeSliceWasmConfig, dtypes: ['float32'] }];

@@ -1,0 +1,24 @@
+/**
+ * Kernels of the tfjs webgpu backend. None yet: every op here takes its composite path (tfjs's own
+ * kernels) on webgpu.
+ *
+ * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
+ * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
+ *
+ * - `programs/<name>-webgpu.ts` — a class implementing tfjs's `WebGPUProgram`: `variableNames` (the
+ *   inputs, in order), `outputShape`, `shaderKey` (everything that changes the WGSL text, since tfjs
+ *   caches compiled pipelines by it), `dispatchLayout` and `dispatch` (from `computeDispatch` over the
+ *   output shape and `workgroupSize`), `uniforms` (scalars that vary per call without recompiling) and
+ *   `getUserCode()`, the WGSL body that tfjs wraps with its header, bindings and index helpers.
+ * - `<name>.ts` — the kernel function: validates shapes, builds the program and runs it with
+ *   `backend.runWebGPUProgram(program, inputs, dtype, uniformData)`, and exports its `KernelConfig`
+ *   (`kernelName` from ../names.ts, `backendName: 'webgpu'`).
+ *
+ * Each kernel is added to WEBGPU_KERNELS below with the dtypes it handles, has its reference in
+ * ../reference/ (which the tests compare it with), and gets its gradient in the op that calls it
+ * (`tf.customGrad` in ../../ops/), not from a registered gradient. WGSL has no 64-bit integers, and
+ * workgroup storage defaults to 16 KiB: programs must state the limits they rely on.
+ */
+import type { DmcKernel } from '../types.ts';
+
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [];
