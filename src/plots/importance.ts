@@ -7,19 +7,11 @@ import { baseOptions, formatNumber, targetName } from './common.ts';
 import { SERIES_COLORS } from './colors.ts';
 import { chart, empty } from './types.ts';
 import type { Plot } from './types.ts';
+import type { ImportanceOutcome, ParamImportance } from '../engine/index.ts';
 
 export const IMPORTANCE_TITLE = 'Hyperparameter Importances';
 
-export interface ParamImportance {
-  readonly name: string;
-  /** Share of the objective's variance explained by this parameter alone; all shares sum to 1. */
-  readonly importance: number;
-}
-
-/** What the fANOVA worker answers: importances, or why there are none. */
-export type ImportanceOutcome =
-  | { readonly ok: true; readonly importances: readonly ParamImportance[] }
-  | { readonly ok: false; readonly reason: string };
+export type { ImportanceOutcome, ParamImportance };
 
 export interface ImportanceOptions {
   readonly targetName?: string;

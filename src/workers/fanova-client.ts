@@ -11,8 +11,7 @@
 import { wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { Distribution, FrozenTrial } from '../engine/types.ts';
-import type { FanovaOptions } from '../plots/fanova/index.ts';
-import type { ImportanceOutcome } from '../plots/importance.ts';
+import type { FanovaOptions, ImportanceOutcome } from '../engine/index.ts';
 import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
 
 export interface FanovaClientOptions {
