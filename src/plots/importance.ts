@@ -3,7 +3,8 @@
  * the most important parameter on top, values from `fanovaImportances` (computed in a worker).
  */
 import type { ChartConfiguration } from 'chart.js';
-import { baseOptions, formatNumber, targetName } from './common.ts';
+import { baseOptions, targetName } from './common.ts';
+import { formatNumber } from './format.ts';
 import { SERIES_COLORS } from './colors.ts';
 import { chart, empty } from './types.ts';
 import type { Plot } from './types.ts';

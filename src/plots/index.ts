@@ -29,6 +29,14 @@ export type { CalibrationOptions } from './diagnostics/calibration.ts';
 export { CONTRACTION_TITLE, buildContractionPlot } from './diagnostics/contraction.ts';
 export type { PosteriorSample } from './diagnostics/draws.ts';
 
+export { formatDuration, formatNumber, formatValue } from './format.ts';
+export type { NumberFormat } from './format.ts';
+
+export { buildRunLossChart } from './run-loss.ts';
+export type { EarlierTrialLoss, RunLossChart, RunningTrialLoss } from './run-loss.ts';
+export { buildAccuracyChart, buildRtHistogram } from './simulation.ts';
+export type { RtHistogramCounts } from './simulation.ts';
+
 export { trialsToCsv } from './csv.ts';
 export type { CsvOptions } from './csv.ts';
 export { parseDatetime } from './datetime.ts';

@@ -27,6 +27,7 @@ import {
   type TrialOptions,
 } from '../../sim/index.ts';
 import { NodeSimPool, defaultNodeWorkers } from '../../workers/node-sim-pool.ts';
+import { formatNumber } from '../../plots/index.ts';
 import { flagNames, formatUsage, optionNames, type CommandUsage, type OptionSpec } from '../usage.ts';
 
 const PARAMS = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
@@ -91,9 +92,8 @@ function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
   return out;
 }
 
-function fmt(x: number | null, digits = 1): string {
-  return x === null ? '–' : x.toFixed(digits);
-}
+/** Milliseconds to a tenth, percentages to a hundredth: the resolution the simulator's SEs allow. */
+const fmt = (x: number | null, decimals = 1): string => formatNumber(x, { decimals });
 
 function describe(name: string, s: ConditionSummary): string {
   const q = s.quantilesCorrectMs;

@@ -5,7 +5,8 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { nrmse, quantileSorted } from '../../metrics/index.ts';
-import { baseOptions, formatNumber, withUnit } from '../common.ts';
+import { baseOptions, withUnit } from '../common.ts';
+import { formatNumber } from '../format.ts';
 import { SERIES_COLORS } from '../colors.ts';
 import { chart, empty } from '../types.ts';
 import type { ChartPlot, PlotSet } from '../types.ts';
