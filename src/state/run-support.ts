@@ -132,7 +132,7 @@ export interface DrawsRecord {
   S: number;
   P: number;
   names: string[];
-  /** Base64 float32, n × S × P row-major (networks.md §9 layout). */
+  /** Base64 float32, n × S × P row-major (docs/design/networks.md#diagnostics layout). */
   draws: string;
   /** Base64 float32, n × P. */
   truths: string;

@@ -1,5 +1,5 @@
 /**
- * One study running in this tab (issue 5 item 3): simulate the training and validation sets in the
+ * One study running in this tab: simulate the training and validation sets in the
  * worker pool, hand them to the training worker, then run the engine's optimize loop over the IndexedDB
  * journal, one trial = suggest → train (validation loss reported each epoch, so the pruner can stop it)
  * → diagnostics → L. The data sets are regenerated from the study seed, so a study continued after a

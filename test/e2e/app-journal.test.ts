@@ -39,7 +39,7 @@ it('imports an Optuna 3.1 journal and shows its plots', async () => {
   await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
   await page.getByTestId('best-trial').waitFor();
   expect(await page.locator('[data-testid="trials-table"] tbody tr[data-number]').count()).toBe(3);
-  // The spec's sample: trial 0 = 0.669 is the best of the two completed trials (study-engine.md §5).
+  // Optuna 3.1's sample journal: trial 0 = 0.669 is the best of the two completed trials (docs/design/study-engine.md#journal-storage).
   expect(await page.getByTestId('best-value').textContent()).toBe('0.669');
   const charts = page.locator('[data-testid="plot"][data-title="Optimization History Plot"] canvas');
   await charts.waitFor();
