@@ -2,7 +2,7 @@
  * `npm run bench -- nn`: training-step time of the notebook's network (N = 500 trials per set, embed_dim
  * 64 and 128, BayesFlow defaults otherwise: 2 SAB + PMA with 1 seed, summary_dim 16, FlowMatching
  * 5 × 256) on every tfjs backend Node offers, for batch 64; and posterior draws per second (Euler,
- * 100 steps, as the diagnostics use). Issue 4 item 10; FLOP estimates in networks.md §10.
+ * 100 steps, as the diagnostics use). FLOP estimates in docs/design/networks.md#cost.
  *
  * A batch-64 step at N = 500 is ≈ 0.2–0.3 TFLOP (3 × 64 × 0.84 / 1.74 GFLOP), i.e. minutes per step on a
  * CPU backend, which does not fit "a few minutes" for the whole bench. The step cost is linear in the
@@ -12,7 +12,7 @@
  * linearity check. NN_BENCH_FULL=1 also measures one real batch-64 step per configuration.
  *
  * Backends: wasm and cpu; webgpu only when the optional npm package `webgpu` (Dawn) is installed
- * (browser-runtime.md §11), otherwise skipped with the reason. Everything is bounded by a time budget
+ * (docs/design/gpu-path.md#measuring), otherwise skipped with the reason. Everything is bounded by a time budget
  * (NN_BENCH_BUDGET_S, default 240 s); what would not fit is reported as skipped.
  */
 import type { BackendName } from '../src/nn/backend.ts';
@@ -110,7 +110,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
   /** ms per set per step already measured, to predict the next configuration before starting it. */
   const perSetMs = new Map<string, number>();
-  // FLOP ratio e = 128 vs 64 (networks.md §10: 1.74 / 0.84) and cpu vs wasm (browser-runtime.md §5: 5–35×).
+  // FLOP ratio e = 128 vs 64 (docs/design/networks.md#cost: 1.74 / 0.84) and cpu vs wasm (docs/design/gpu-path.md#backend-selection: 5–35×).
   const predictPerSet = (backend: string, embedDim: number): number | undefined => {
     const same = perSetMs.get(`${backend}/${embedDim}`);
     if (same !== undefined) return same;

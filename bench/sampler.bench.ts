@@ -1,5 +1,5 @@
 /**
- * Sampler benchmarks (issue 3 item 9; study-engine.md §8): milliseconds per trial of TPE (ask, six
+ * Sampler benchmarks (docs/design/study-engine.md#the-reference-study): milliseconds per trial of TPE (ask, six
  * suggests, tell, in-memory storage) once the study holds 100 and 1000 trials, on the seed notebook's
  * six-parameter space; and the median best value after 50 trials over 10 seeds on a synthetic
  * objective shaped like the reference study, TPE against random search.

@@ -1,7 +1,7 @@
 /**
- * Simulator throughput (issue 2, item 6): ms per 500-trial data set under the notebook prior (tmax 1500),
+ * Simulator throughput: ms per 500-trial data set under the notebook prior (tmax 1500),
  * on the calling thread and on the Node worker pool with 1 and with N = cores workers. The NumPy reference
- * needs 21–26 ms per data set on one core (dmc-model.md §11.4); the goal is ≤ 0.4 ms per data set per core
+ * needs 21–26 ms per data set on one core (docs/design/simulator.md#reference-numbers); the goal is ≤ 0.4 ms per data set per core
  * and near-linear scaling. Each figure is the median of 5 timed runs after a warm-up of 1000 data sets per thread (JIT tiers, worker start).
  * Besides wall time, the process CPU time (all threads) per data set is reported: on a shared machine it is
  * the better estimate of the per-core cost, while wall time shows the scaling actually obtained.

@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- torch`: the reference the networks benchmark is held against (issue 4 item 10: "BayesFlow on
- * PyTorch on the same device"). Runs bench/reference/torch_reference.py — the notebook's network in PyTorch,
- * written from networks.md — with the system Python (Debian `python3-torch`) on this machine's CPU, and checks
+ * `npm run bench -- torch`: the reference the networks benchmark is held against (the speed goal is BayesFlow
+ * on PyTorch on the same device). Runs bench/reference/torch_reference.py — the notebook's network in PyTorch,
+ * written from docs/design/networks.md — with the system Python (Debian `python3-torch`) on this machine's CPU, and checks
  * that its parameter count equals the tfjs network's, so both time the same architecture. Skipped, with the
  * reason, when PyTorch is not installed. Budget: TORCH_BENCH_TIMEOUT_S (default 600 s).
  */
@@ -46,7 +46,7 @@ export async function run(): Promise<Record<string, unknown>> {
     return { ...row, tfjsParameters: tfjs, sameParameterCount: tfjs === row.parameters };
   });
   return {
-    note: 'the notebook network in PyTorch (bench/reference/torch_reference.py, from networks.md; BayesFlow itself is not installable offline), CPU, same machine; ms per optimizer step = median of 2 after a warm-up, batch 64 measured, not scaled',
+    note: 'the notebook network in PyTorch (bench/reference/torch_reference.py, from docs/design/networks.md; BayesFlow itself is not installable offline), CPU, same machine; ms per optimizer step = median of 2 after a warm-up, batch 64 measured, not scaled',
     torch: out.torch,
     threads: out.threads,
     trainingStep,

@@ -1,6 +1,6 @@
 """
 Reference timing for `npm run bench -- torch`: the notebook's network written in PyTorch from
-../shared/docs/networks.md (§5 FlowMatching, §6 SetTransformer, §7 optimizer), timed on the same
+docs/design/networks.md (flow matching, Set Transformer, training), timed on the same
 machine as the tfjs benchmark (bench/nn.bench.ts). BayesFlow itself (Keras 3 on PyTorch) cannot be
 installed here (no PyPI), so this is the closest reference to "BayesFlow on PyTorch on the same
 device": the same layers, widths, activations and parameter count (checked against the tfjs network
@@ -21,7 +21,7 @@ from torch import nn
 
 
 class ResidualBlock(nn.Module):
-    """y = P(x) + act(Dropout(W x)) — networks.md §5/§6 (P is always a full Dense)."""
+    """y = P(x) + act(Dropout(W x)) — docs/design/networks.md#flow-matching, docs/design/networks.md#set-transformer (P is always a full Dense)."""
 
     def __init__(self, d_in, width, act, dropout):
         super().__init__()
@@ -66,7 +66,7 @@ class MHA(nn.Module):
 
 
 class MAB(nn.Module):
-    """Post-LN MAB of §6: LN2(h + DenseOut(MLP(h))), h = LN1(DenseIn(X) + MHA(X, Y)), LN eps 1e-3."""
+    """Post-LN MAB: LN2(h + DenseOut(MLP(h))), h = LN1(DenseIn(X) + MHA(X, Y)), LN eps 1e-3."""
 
     def __init__(self, dx, dy, e, heads, widths, dropout):
         super().__init__()
@@ -155,7 +155,7 @@ def step(model, opt, data):
     opt.zero_grad(set_to_none=True)
     loss = model.loss(*data)
     loss.backward()
-    for p in model.parameters():  # clipnorm 1.5 per variable (§7)
+    for p in model.parameters():  # clipnorm 1.5 per variable
         torch.nn.utils.clip_grad_norm_([p], 1.5)
     opt.step()
     return float(loss)

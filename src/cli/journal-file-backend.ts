@@ -1,7 +1,7 @@
 /**
  * Node file backend for JournalStorage, compatible with Python Optuna's JournalFileStorage (3.1) /
  * JournalFileBackend (4.x): the same file can be written by both at once (optuna/storages/journal/
- * _file.py; study-engine.md §5).
+ * _file.py; docs/design/study-engine.md#journal-storage).
  * - Appends: one O_APPEND write of whole "\n"-terminated records, then fsync.
  * - Lock: `<path>.lock` created exclusively, the protocol of Optuna's JournalFileOpenLock and mutually
  *   exclusive with its default JournalFileSymlinkLock (both fail while the name exists); released by

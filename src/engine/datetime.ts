@@ -1,7 +1,7 @@
 /**
  * Datetimes as Optuna writes them: `datetime.isoformat(timespec="microseconds")`, naive local time in
  * Optuna 3.x/4.x (`2026-11-27T01:37:45.759740`), "+00:00" offsets from 5.0-rc1. Never "Z" (Python
- * < 3.11 rejects it). Spec: study-engine.md §5 "Datetimes".
+ * < 3.11 rejects it). See docs/design/study-engine.md#journal-storage.
  */
 import type { IsoDateTime } from './types.ts';
 

@@ -5,7 +5,7 @@
  * `{"name": "FloatDistribution", "attributes": {"step": null, "low": 1e-05, "high": 0.1, "log": true}}`.
  * Reading accepts the current names, the legacy ones (Uniform, LogUniform, DiscreteUniform with "q",
  * IntUniform, IntLogUniform) and the abbreviated `{"type": "float"|"int"|"categorical", ...}` form.
- * Spec: study-engine.md §5 "Distribution JSON".
+ * See docs/design/study-engine.md#journal-storage.
  */
 import { categoricalDistribution, floatDistribution, intDistribution } from './distributions.ts';
 import { pyFloatRepr, pyJsonDumps, pyJsonLoads, pyRepr } from './py-format.ts';

@@ -2,7 +2,7 @@
  * Parameter distributions (optuna/distributions.py, v4.9): validated constructors with Optuna's
  * exact messages, the grid adjustment of `high`, the single-value short-cut, internal/external
  * representation, membership, equality and the cross-trial compatibility check.
- * Spec: study-engine.md §1. The JSON codec lives in distribution-json.ts.
+ * See docs/design/study-engine.md#distributions. The JSON codec lives in distribution-json.ts.
  *
  * Internal representation: Float and Int values are stored as themselves (a double), a categorical
  * value as the index of its choice. Samplers only ever see internal values.

@@ -1,6 +1,6 @@
 /**
  * Public surface of the study engine (Optuna-compatible, pure TypeScript). Everything else under
- * src/engine is internal. Spec: ../shared/docs/study-engine.md.
+ * src/engine is internal. Design notes: docs/design/study-engine.md.
  */
 export * from './types.ts';
 export {
@@ -34,6 +34,9 @@ export type { Sampler, SamplerStudy, DirectionName } from './samplers/sampler.ts
 export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';
 export { intersectionSearchSpace } from './samplers/search-space.ts';
+
+export { FanovaError, fanovaImportances } from './importance/index.ts';
+export type { FanovaErrorCode, FanovaOptions, ImportanceOutcome, ParamImportance } from './importance/index.ts';
 
 export type { Pruner, PrunerStudy } from './pruners/pruner.ts';
 export { NopPruner } from './pruners/nop.ts';

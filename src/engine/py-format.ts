@@ -3,7 +3,7 @@
  * `repr(float)` (shortest round-trip digits, exponent outside 1e-4 ≤ |x| < 1e16, ".0" on integral
  * values), `repr` of categorical choices and tuples, and `json.dumps` / `json.loads` with Python's
  * defaults (`", "` and `": "` separators, ensure_ascii, bare NaN / Infinity / -Infinity tokens).
- * See study-engine.md §5 "Pitfalls".
+ * See docs/design/study-engine.md#journal-storage.
  */
 import type { JsonValue } from './types.ts';
 

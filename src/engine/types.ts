@@ -1,7 +1,7 @@
 /**
  * Core value types of the study engine, shared by every other engine module, the storages and the UI.
  * Mirrors optuna/distributions.py, optuna/trial/_state.py and optuna/trial/_frozen.py (v4.9) in spirit;
- * see ../shared/docs/study-engine.md §1–2. Pure data: no DOM, Svelte, tfjs or IndexedDB.
+ * see docs/design/study-engine.md#distributions, docs/design/study-engine.md#trials-and-studies. Pure data: no DOM, Svelte, tfjs or IndexedDB.
  */
 
 /** Any value that survives JSON (user and system attributes, categorical choices). */

@@ -1,6 +1,6 @@
 /**
  * BayesFlow 2.0.x default diagnostics (`bayesflow/diagnostics/metrics/*.py`, `compute_default_diagnostics`)
- * as pure functions over posterior draws, exactly as networks.md §9 defines them.
+ * as pure functions over posterior draws, exactly as docs/design/networks.md#diagnostics defines them.
  *
  * Layout everywhere: draws (n data sets × S draws × P parameters) row-major, i.e. draw s of data set i
  * for parameter j is `draws[(i·S + s)·P + j]`; truths (n × P) row-major, `truths[i·P + j]`.
@@ -23,7 +23,7 @@ export class MetricsError extends Error {
   }
 }
 
-/** Row order pinned by networks.md §9 and dmc-model.md §10 (the objective depends on it). */
+/** Row order pinned by docs/design/networks.md#diagnostics and docs/design/simulator.md#objective (the objective depends on it). */
 export const METRIC_ROWS = ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const;
 export type MetricRow = (typeof METRIC_ROWS)[number];
 
@@ -190,7 +190,7 @@ export function calibrationError(
 
 /**
  * The three diagnostics as a table (rows METRIC_ROWS × columns `names`), the input of the objective
- * (dmc-model.md §10). Undefined cells are NaN and listed with their reason.
+ * (docs/design/simulator.md#objective). Undefined cells are NaN and listed with their reason.
  */
 export function computeDiagnostics(
   draws: NumericArray,

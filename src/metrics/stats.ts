@@ -1,6 +1,6 @@
 /**
  * Small NumPy-compatible statistics on typed arrays, used by the BayesFlow diagnostics
- * (networks.md §9). Everything is computed in float64 whatever the input precision.
+ * (docs/design/networks.md#diagnostics). Everything is computed in float64 whatever the input precision.
  */
 
 /** NumPy `linspace(start, stop, num)` (endpoint included): start + k·step, the last point exact. */

@@ -1,5 +1,5 @@
 /**
- * The study's objective from the diagnostics table (dmc-model.md §10, reference
+ * The study's objective from the diagnostics table (docs/design/simulator.md#objective, reference
  * `dmc/dmc_helpers.py::weighted_metric_sum`):
  *   L = w_recovery · mean_j NRMSE_j + w_pc · mean_j (1 − PC_j) + w_sbc · mean_j CalErr_j.
  * Weights are bound by name because the notebook prose and the reference code pair them differently;
@@ -42,7 +42,7 @@ export function weightedMetricSum(table: DiagnosticsTable, weights: Partial<Metr
     if (rowWeights[r] === 0) return 0;
     let sum = 0;
     for (let j = 0; j < P; j++) {
-      // The contraction row enters as its contraction factor CF = 1 − PC (dmc-model.md §10).
+      // The contraction row enters as its contraction factor CF = 1 − PC (docs/design/simulator.md#objective).
       const v = r === 1 ? 1 - row[j]! : row[j]!;
       if (!Number.isFinite(v)) {
         const cell = table.undefinedCells.find((c) => c.row === METRIC_ROWS[r] && c.name === table.names[j]);

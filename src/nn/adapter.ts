@@ -1,5 +1,5 @@
 /**
- * Adapter: simulator output → network inputs, and back (BayesFlow `adapters/*`, `networks.md` §2, §4).
+ * Adapter: simulator output → network inputs, and back (BayesFlow `adapters/*`, docs/design/networks.md#data-flow, docs/design/networks.md#adapter-and-standardization).
  *
  * - inference variables x1 (B, P): the parameters in the batch's `paramNames` order (A, tau, mu_c,
  *   mu_r, b[, sd_r]), standardized with a fixed per-parameter mean and std (ddof 1) fitted once on
@@ -7,7 +7,7 @@
  * - summary variables (B, N, 3): [rt, accuracy, condition] per trial, raw (−1 rows of non-crossing
  *   trials go in as they are);
  * - direct condition (B, 1): sqrt(num_obs), not standardized — the notebook's adapter
- *   (`networks.md` §4). Opt-in (`fitStandardization(…, { condition: true })`): standardized with a fixed
+ *   (docs/design/networks.md#adapter-and-standardization). Opt-in (`fitStandardization(…, { condition: true })`): standardized with a fixed
  *   mean/std of sqrt(num_obs) over the training sets, as BayesFlow's default adapter
  *   (`ContinuousApproximator.build_adapter`, `.standardize()` on every key) does. Why offer it: the raw
  *   value (22.4 at N = 500) is a large constant input to the velocity MLP and slows training a lot.

@@ -1,8 +1,8 @@
 /**
  * tfjs backend selection: webgpu → webgl → wasm → cpu, with the reason for every fallback
- * (browser-runtime.md §4, §6, §10; issue 4 item 5).
+ * (docs/design/gpu-path.md#backend-selection, docs/design/gpu-path.md#rules-the-code-keeps).
  *
- * Rules from the measurements in browser-runtime.md:
+ * Rules from the measurements in docs/design/gpu-path.md:
  * - webgpu is tried only after `navigator.gpu.requestAdapter()` returned an adapter (`navigator.gpu`
  *   exists even without one), and `tf.setBackend` failure is a `false` return value, not an exception;
  * - on a software GPU (WebGPU fallback adapter / SwiftShader WebGL) wasm is 5–20× faster than webgpu or
@@ -192,7 +192,7 @@ function softwareReason(name: BackendName, c: Candidate): string {
     name === 'webgpu'
       ? `WebGPU adapter is a software fallback (vendor '${c.adapter?.vendor ?? ''}', architecture '${c.adapter?.architecture ?? ''}')`
       : 'WebGL renders in software (SwiftShader)';
-  return `${what}: skipped in favour of wasm, which is 5–20× faster on a CPU (browser-runtime.md §5)`;
+  return `${what}: skipped in favour of wasm, which is 5–20× faster on a CPU (docs/design/gpu-path.md#backend-selection)`;
 }
 
 /**

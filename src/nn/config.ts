@@ -3,8 +3,8 @@
  * (SetTransformer summary network + FlowMatching inference network), so a saved network can be rebuilt
  * from `{ config, weights, standardization }` alone.
  *
- * Defaults follow BayesFlow 2.0.x (`networks.md` §5, §6); the study's hyperparameters are applied as the
- * notebook intended (`networks.md` §3, §8): `embedDim` sets both attention blocks (and the PMA seed
+ * Defaults follow BayesFlow 2.0.x (docs/design/networks.md#flow-matching, docs/design/networks.md#set-transformer); the study's hyperparameters are applied as the
+ * notebook intended (docs/design/networks.md#hyperparameters-the-notebook-meant): `embedDim` sets both attention blocks (and the PMA seed
  * width), and `dropout` reaches the SetTransformer *and*, unless `flowDropout` is given, the FlowMatching MLP.
  */
 
@@ -33,7 +33,7 @@ export interface NetworkConfig {
   readonly flowDropout: number;
 }
 
-/** Summary variables per trial: rt, accuracy, condition (`networks.md` §2). */
+/** Summary variables per trial: rt, accuracy, condition (docs/design/networks.md#data-flow). */
 export const SUMMARY_INPUT_DIM = 3;
 /** Direct (non-learned) condition: sqrt(num_obs). */
 export const DIRECT_CONDITION_DIM = 1;

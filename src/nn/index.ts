@@ -1,5 +1,5 @@
 /**
- * Public API of the networks layer (issue 4; `networks.md`). Everything here runs in a worker or in
+ * Public API of the networks layer (docs/design/networks.md). Everything here runs in a worker or in
  * Node; tensors are read with `await data()` only.
  */
 export {

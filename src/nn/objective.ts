@@ -1,11 +1,11 @@
 /**
- * The trial objective (issue 4 item 8; dmc-model.md §10, networks.md §7–§9): build the notebook's
+ * The trial objective (docs/design/simulator.md#objective, docs/design/networks.md#training, docs/design/networks.md#diagnostics): build the notebook's
  * approximator from the trial's hyperparameters, train it on the training sets while reporting the
  * validation loss after every epoch (so a pruner can stop it), sample the posterior of every validation
  * set in memory-bounded chunks, and score the draws with the BayesFlow diagnostics and the weighted
  * metric sum L.
  *
- * Hyperparameter wiring (networks.md §8): dropout → SetTransformer (attention + MLP) and FlowMatching
+ * Hyperparameter wiring (docs/design/networks.md#hyperparameters-the-notebook-meant): dropout → SetTransformer (attention + MLP) and FlowMatching
  * MLP; lr → lr0 of the warmup-cosine schedule; numSeeds → PMA seeds; batchSize → training and
  * validation batches; embedDim → both attention blocks; summaryDim → summary width. Everything else
  * stays at the BayesFlow defaults unless `opts.network` overrides it.

@@ -1,9 +1,9 @@
 /**
- * Posterior sampling (`networks.md` §5, §10): for each data set, draw z ~ N(0, I) (S, D) and integrate
+ * Posterior sampling (docs/design/networks.md#flow-matching, docs/design/networks.md#cost): for each data set, draw z ~ N(0, I) (S, D) and integrate
  * the velocity field from t = 0 to 1 (Euler by default, 100 steps; or RK4), dropout off, then invert the
  * standardization. The summary network runs once per data set and its conditions are broadcast over the
  * S draws. Work is done in chunks of data sets so memory stays bounded (≈ chunk·S rows per activation);
- * results are read with `await data()` only (never a synchronous read: webgpu, `browser-runtime.md` §6.1).
+ * results are read with `await data()` only (never a synchronous read: webgpu, docs/design/gpu-path.md#rules-the-code-keeps).
  *
  * Base noise for data set i comes from Rng.stream(seed, i): the draws depend on (weights, seed, i)
  * only, not on the chunk size or on which other data sets are sampled together.

@@ -1,5 +1,5 @@
 /**
- * Network files: a trained approximator as one versioned JSON document (issue 4 item 7) — architecture
+ * Network files: a trained approximator as one versioned JSON document — architecture
  * config, standardization, every named weight as base64 little-endian float32, and metadata. The same
  * object is what the IndexedDB model store keeps and what the user downloads.
  *

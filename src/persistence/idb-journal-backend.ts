@@ -2,7 +2,7 @@
  * One study's Optuna journal in IndexedDB (through `idb`): store `ops` holds `{studyId, seq, op}`
  * keyed by [studyId, seq], seq = the op's 0-based index in that study's journal, so
  * readLogs(from) is one key-range read (the "read_logs / append_logs" port of
- * optuna/storages/journal/_base.py mapped onto one object store, style.md §2).
+ * optuna/storages/journal/_base.py mapped onto one object store; storage kept apart from the study and the sampler, as in Optuna).
  *
  * Concurrency between tabs: every append is one readwrite transaction that finds the last seq and
  * writes after it, so ops are never lost, duplicated or interleaved; around "read new logs + append"

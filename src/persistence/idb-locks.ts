@@ -17,18 +17,43 @@ export function journalLockName(dbName: string, studyId: number): string {
   return `dmc-tune-journal:${dbName}:${studyId}`;
 }
 
+/** A lock request the browser refused (a SecurityError in an opaque origin, an aborted or broken request). */
+export class LockRequestError extends Error {
+  constructor(
+    readonly lockName: string,
+    cause: unknown,
+  ) {
+    super(`The browser refused the Web Lock "${lockName}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'LockRequestError';
+  }
+}
+
 /**
  * Requests lock `name` and holds it until the returned function is called. Without `ifAvailable` the
  * request waits until granted; with it, resolves to null at once when another holder has the lock.
+ * Rejects with a `LockRequestError` when the request itself fails, instead of waiting for a grant
+ * that will never come.
  */
 export function holdLock(locks: LockManager, name: string, ifAvailable = false): Promise<(() => void) | null> {
-  return new Promise((resolve) => {
-    void locks.request(name, { ifAvailable }, (lock) => {
-      if (lock === null) {
-        resolve(null);
-        return undefined;
-      }
-      return new Promise<void>((release) => resolve(release));
+  return new Promise((resolve, reject) => {
+    let granted = false;
+    let request: Promise<unknown>;
+    try {
+      request = locks.request(name, { ifAvailable }, (lock) => {
+        granted = true;
+        if (lock === null) {
+          resolve(null);
+          return undefined;
+        }
+        return new Promise<void>((release) => resolve(release));
+      });
+    } catch (err) {
+      reject(new LockRequestError(name, err));
+      return;
+    }
+    // After a grant the request settles only when the lock is released; a rejection then has no caller left to tell.
+    request.catch((err: unknown) => {
+      if (!granted) reject(new LockRequestError(name, err));
     });
   });
 }

@@ -12,7 +12,7 @@ import type {
   HeatmapOptions,
   ParallelAxesOptions,
 } from './plugin-options.ts';
-import { formatNumber } from './common.ts';
+import { formatNumber } from './format.ts';
 
 type PluginKey = 'heatmap' | 'colorBar' | 'parallelAxes' | 'canvasBackground';
 

@@ -103,3 +103,20 @@ export function withAlpha(color: string, alpha: number): string {
   if (rgb) return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${alpha})`;
   throw new Error(`withAlpha: unsupported colour ${JSON.stringify(color)}`);
 }
+
+/**
+ * Colours of the Run view's loss chart and the Simulate view's charts. Training loss and congruent
+ * trials share the blue, validation loss and incongruent trials the orange, so that each view reads
+ * "the first series blue, the second orange" (the same two hues the app's charts used before they
+ * moved here).
+ */
+export const PRIMARY_RGB = '31, 95, 191';
+export const SECONDARY_RGB = '217, 115, 13';
+/** Earlier trials behind the running one: grey and faint enough not to compete with it. */
+export const FADED_COLOR = 'rgba(110, 118, 130, 0.35)';
+/** Trial outcomes in the accuracy chart: correct green, error red, no crossing grey. */
+export const OUTCOME_COLORS = {
+  correct: 'rgba(29, 122, 70, 0.75)',
+  error: 'rgba(180, 35, 24, 0.8)',
+  timeout: 'rgba(120, 120, 120, 0.7)',
+} as const;

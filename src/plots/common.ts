@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the plot builders: trial selection as Optuna's visualisations do it
  * (optuna/visualization/_utils.py `_filter_nonfinite`, `_is_log_scale`, `_is_categorical`),
- * number and choice formatting, and the chart options every plot starts from.
+ * choice formatting, and the chart options every plot starts from (numbers: format.ts).
  */
 import type { ChartOptions, ChartType } from 'chart.js';
 import { TrialState, trialValue } from '../engine/types.ts';
@@ -48,15 +48,6 @@ export function withUnit(name: string, unit: string | undefined): string {
 
 export function targetAxisTitle(opts: Pick<TargetOptions, 'targetName' | 'targetUnit'>): string {
   return withUnit(targetName(opts), opts.targetUnit);
-}
-
-/** Four significant digits without trailing zeros; "NaN", "Infinity" spelled out. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(4)));
-  return v.toExponential(3).replace(/\.?0+e/, 'e');
 }
 
 /** Python-style text for a categorical choice, as Optuna's figures print them. */

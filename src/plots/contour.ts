@@ -12,13 +12,13 @@ import {
   choiceIndex,
   completedFinite,
   formatChoice,
-  formatNumber,
   paramInfo,
   paramNames,
   targetName,
   withColorBar,
   withUnit,
 } from './common.ts';
+import { formatNumber } from './format.ts';
 import type { ParamInfo } from './common.ts';
 import { blues, objectiveColor, objectiveStops } from './colors.ts';
 import { cellEdges, cellOf, laplaceFill, paddedRange } from './contour-grid.ts';

@@ -4,7 +4,8 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import type { FrozenTrial } from '../engine/types.ts';
-import { baseOptions, completed, formatNumber, targetAxisTitle, targetName } from './common.ts';
+import { baseOptions, completed, targetAxisTitle, targetName } from './common.ts';
+import { formatNumber } from './format.ts';
 import { STATE_COLORS } from './colors.ts';
 import { chart, empty } from './types.ts';
 import type { Plot, TargetOptions } from './types.ts';

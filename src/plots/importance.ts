@@ -3,23 +3,16 @@
  * the most important parameter on top, values from `fanovaImportances` (computed in a worker).
  */
 import type { ChartConfiguration } from 'chart.js';
-import { baseOptions, formatNumber, targetName } from './common.ts';
+import { baseOptions, targetName } from './common.ts';
+import { formatNumber } from './format.ts';
 import { SERIES_COLORS } from './colors.ts';
 import { chart, empty } from './types.ts';
 import type { Plot } from './types.ts';
+import type { ImportanceOutcome, ParamImportance } from '../engine/index.ts';
 
 export const IMPORTANCE_TITLE = 'Hyperparameter Importances';
 
-export interface ParamImportance {
-  readonly name: string;
-  /** Share of the objective's variance explained by this parameter alone; all shares sum to 1. */
-  readonly importance: number;
-}
-
-/** What the fANOVA worker answers: importances, or why there are none. */
-export type ImportanceOutcome =
-  | { readonly ok: true; readonly importances: readonly ParamImportance[] }
-  | { readonly ok: false; readonly reason: string };
+export type { ImportanceOutcome, ParamImportance };
 
 export interface ImportanceOptions {
   readonly targetName?: string;

@@ -1,6 +1,6 @@
 /**
  * Public surface of the plotting layer: pure builders (trials → chart.js configuration or an empty
- * state with a reason), the diagnostics plots, the trials CSV, fANOVA importances and the chart.js
+ * state with a reason), the diagnostics plots, the trials CSV (fANOVA importances are computed by the engine) and the chart.js
  * plugins that `src/ui/charts/Chart.svelte` registers. No DOM, Svelte, tfjs or IndexedDB here.
  */
 export type { ChartPlot, Direction, EmptyPlot, Plot, PlotGroup, PlotSet, TargetOptions } from './types.ts';
@@ -29,12 +29,17 @@ export type { CalibrationOptions } from './diagnostics/calibration.ts';
 export { CONTRACTION_TITLE, buildContractionPlot } from './diagnostics/contraction.ts';
 export type { PosteriorSample } from './diagnostics/draws.ts';
 
+export { formatDuration, formatNumber, formatValue } from './format.ts';
+export type { NumberFormat } from './format.ts';
+
+export { buildRunLossChart } from './run-loss.ts';
+export type { EarlierTrialLoss, RunLossChart, RunningTrialLoss } from './run-loss.ts';
+export { buildAccuracyChart, buildRtHistogram } from './simulation.ts';
+export type { RtHistogramCounts } from './simulation.ts';
+
 export { trialsToCsv } from './csv.ts';
 export type { CsvOptions } from './csv.ts';
 export { parseDatetime } from './datetime.ts';
-
-export { FanovaError, fanovaImportances } from './fanova/index.ts';
-export type { FanovaErrorCode, FanovaOptions } from './fanova/index.ts';
 
 export { PLOT_PLUGINS, cloneConfig } from './chart-plugins.ts';
 export type { ColorBarOptions, HeatmapOptions, ParallelAxesOptions } from './plugin-options.ts';

@@ -16,13 +16,13 @@ import {
   choiceIndex,
   completedFinite,
   formatChoice,
-  formatNumber,
   paramInfo,
   paramNames,
   targetName,
   withColorBar,
   withUnit,
 } from './common.ts';
+import { formatNumber } from './format.ts';
 import { normalise, objectiveColor, objectiveStops } from './colors.ts';
 import type { ParallelAxis } from './plugin-options.ts';
 import { PlotError, chart, empty } from './types.ts';

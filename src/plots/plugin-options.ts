@@ -2,7 +2,7 @@
  * Data for the three small chart.js plugins that `src/ui/charts/plugins.ts` draws with. chart.js has
  * no heatmap, colour bar or parallel-coordinates type; the builders here compute everything (cell
  * edges, colours, normalised tick positions) and the plugins only paint it, so the shaping stays
- * testable without a canvas (style.md §3: data shaping apart from the render code).
+ * testable without a canvas (data shaping stays apart from the render code).
  *
  * The `declare module` block registers the option keys with chart.js's typings, so configurations
  * that carry them type-check as ordinary `ChartConfiguration`s.

@@ -9,13 +9,13 @@ import {
   baseOptions,
   completedFinite,
   formatChoice,
-  formatNumber,
   paramInfo,
   paramNames,
   targetAxisTitle,
   withColorBar,
   withUnit,
 } from './common.ts';
+import { formatNumber } from './format.ts';
 import { trialNumberColor, trialNumberStops } from './colors.ts';
 import { PlotError, chart, empty } from './types.ts';
 import type { ChartPlot, PlotSet, TargetOptions } from './types.ts';

@@ -8,7 +8,8 @@
 import type { ChartConfiguration } from 'chart.js';
 import { TRIAL_STATE_NAMES, TrialState } from '../engine/types.ts';
 import type { FrozenTrial } from '../engine/types.ts';
-import { baseOptions, formatNumber } from './common.ts';
+import { baseOptions } from './common.ts';
+import { formatNumber } from './format.ts';
 import { STATE_COLORS } from './colors.ts';
 import { formatPandasDatetime, nowNaiveMicros, parseDatetime } from './datetime.ts';
 import { chart, empty } from './types.ts';

@@ -1,7 +1,7 @@
 /**
  * Result types of the plot builders. Builders are pure functions (trials → chart.js configuration);
  * when there is nothing to draw they return an `EmptyPlot` whose reason says what to do, so the UI
- * never has to guess why a chart is missing (issue 5 §7 "empty states that say what to do").
+ * never has to guess why a chart is missing.
  */
 import type { ChartConfiguration } from 'chart.js';
 

@@ -1,5 +1,5 @@
 /**
- * Batches of simulated data sets (../shared/docs/dmc-model.md §8). Determinism contract: data set i of
+ * Batches of simulated data sets (docs/design/simulator.md#data-sets-and-batches). Determinism contract: data set i of
  * a batch draws its parameters and trials from `Rng.stream(seed, i)` only, and num_obs comes from the
  * batch stream `Rng.stream(seed, NUM_OBS_STREAM)`. A batch is therefore bit-identical however it is cut
  * into chunks or spread over workers (`simulateRange` on any partition, concatenated, = `simulateBatch`).

@@ -1,7 +1,7 @@
 /**
  * Validation of simulator input. Every rejection names the field and the value received. Besides the
- * range checks of issue 2 (negative sd, tmax < 1, probability outside [0, 1], min > max, a ≤ 1, NaN), the
- * reference's construction errors are reproduced (../shared/docs/dmc-model.md §3): fewer than 5 prior
+ * range checks (negative sd, tmax < 1, probability outside [0, 1], min > max, a ≤ 1, NaN), the
+ * reference's construction errors are reproduced (docs/design/simulator.md#parameters): fewer than 5 prior
  * means or sds, means/sds length ≠ number of param_names, means and sds of different length, sdr_fixed
  * None with ≤ 5 priors, num_conditions ≠ 2. Like the reference, sdr_fixed set together with 6 priors is
  * accepted (the 6th prior is then unused).
@@ -92,7 +92,7 @@ export function validateDmcConfig(c: unknown): DmcConfig {
     throw new DmcConfigError('paramNames', o.paramNames, `has ${names.length} names but there are ${means.length} prior means`);
   }
   names.forEach((name, j) => {
-    // the prior is mapped by position (§4), so a name out of place would mislabel a column
+    // the prior is mapped by position (docs/design/simulator.md#prior), so a name out of place would mislabel a column
     if (name !== PARAM_ORDER[j]) {
       throw new DmcConfigError(`paramNames[${j}]`, name, `must be '${PARAM_ORDER[j]}' (the prior mapping is positional: ${PARAM_ORDER.join(', ')})`);
     }

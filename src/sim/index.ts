@@ -1,5 +1,5 @@
 /**
- * DMC simulator (../shared/docs/dmc-model.md): configuration, prior, trial process, batches, summaries.
+ * DMC simulator (docs/design/simulator.md): configuration, prior, trial process, batches, summaries.
  * Pure TypeScript without DOM, so it runs in the page, in Web Workers and in Node worker_threads.
  */
 export { PARAM_ORDER } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * The DMC trial process of ../shared/docs/dmc-model.md §7 on the project grid t = 1..tmax (§6):
+ * The DMC trial process of docs/design/simulator.md#one-trial on the project grid t = 1..tmax (docs/design/simulator.md#time-grid):
  *
  *   X0 = b·(2·Beta(3,3) − 1)            (or 0 with startPoint 'zero', DMCfun spDist = 0)
  *   X_k = X_{k−1} + s·mu_a(k) + mu_c + sigma·Z_k,   k = 1..tmax, s = +1 congruent / −1 incongruent
@@ -8,7 +8,7 @@
  *
  * Performance (goal ≤ 0.4 ms per 500-trial data set): the drift s·mu_a(k) + mu_c is tabulated once per
  * data set and condition; the walk stops at the first crossing (noise after it is never used, so the
- * distribution is that of the reference's full matrix, §7); the xoshiro128** state lives in local
+ * distribution is that of the reference's full matrix); the xoshiro128** state lives in local
  * variables during a walk and the ziggurat fast path (src/shared/ziggurat.ts) is inlined, so a step is a
  * handful of integer operations, one table lookup, two adds and two compares, with no allocation.
  * Every draw for a data set comes from its own stream, so results never depend on how data sets are
@@ -19,7 +19,7 @@ import type { DmcConfig, DmcParams } from './types.ts';
 
 export type TrialOptions = Pick<DmcConfig, 'tmax' | 'a' | 'sigma' | 'startPoint' | 'contamination'>;
 
-/** Automatic drift mu_a(t) for t = 1..tmax into out[t−1] (derivative of E[X_a(t)], §7). */
+/** Automatic drift mu_a(t) for t = 1..tmax into out[t−1] (derivative of E[X_a(t)]). */
 export function fillAutomaticDrift(out: Float64Array, A: number, tau: number, a: number): void {
   const tmax = out.length;
   if (a === 2) {
@@ -112,7 +112,7 @@ export class DmcKernel {
       const congruent = k < nc;
       cond[o] = congruent ? 0 : 1;
       if (pCont > 0 && float53(st) < pCont) {
-        // contamination (§8): rt ~ U(0, 2) s, accuracy ~ Bernoulli(0.5); the trial is never simulated
+        // contamination: rt ~ U(0, 2) s, accuracy ~ Bernoulli(0.5); the trial is never simulated
         rt[o] = 2 * float53(st);
         acc[o] = nextI32(st) < 0 ? 1 : 0;
         continue;

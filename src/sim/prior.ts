@@ -1,5 +1,5 @@
 /**
- * Prior of ../shared/docs/dmc-model.md §4: independent normals truncated to [0, ∞), mapped by position
+ * Prior of docs/design/simulator.md#prior: independent normals truncated to [0, ∞), mapped by position
  * (p[0]=A, p[1]=tau, p[2]=mu_c, p[3]=mu_r, p[4]=b, and sd_r = p[5] only when sdrFixed is null; otherwise
  * sd_r = 0 whatever the value of sdrFixed).
  */
@@ -9,7 +9,7 @@ import type { DmcConfig, DmcParams } from './types.ts';
 /**
  * One draw of N(mean, sd²) conditioned on ≥ 0. Two exact samplers, chosen by the standardized truncation
  * point α = −mean/sd: for α < 0.5 plain rejection from the normal (acceptance 1 − Φ(α) > 0.3; every prior of
- * §5 has α ≤ −2.26, acceptance ≥ 98.8 %); for α ≥ 0.5 (a user prior centred at or below 0) the exponential
+ * prior table has α ≤ −2.26, acceptance ≥ 98.8 %); for α ≥ 0.5 (a user prior centred at or below 0) the exponential
  * rejection sampler of Robert (1995, "Simulation of truncated normal variables", Stat. Comput. 5) with the
  * optimal rate λ = (α + √(α² + 4)) / 2, whose acceptance stays above 0.7 for every α ≥ 0, where normal
  * rejection would loop almost forever.
@@ -44,7 +44,7 @@ export function drawPrior(config: DmcConfig, st: Int32Array, out?: Float64Array,
   const mu_r = truncatedNormalAtZero(st, m[3]!, s[3]!);
   const b = truncatedNormalAtZero(st, m[4]!, s[4]!);
   const estimated = config.sdrFixed === null;
-  // positional: the last (6th) entry is sd_r; with sdrFixed set it is not drawn at all (§4)
+  // positional: the last (6th) entry is sd_r; with sdrFixed set it is not drawn at all (docs/design/simulator.md#prior)
   const sd_r = estimated ? truncatedNormalAtZero(st, m[5]!, s[5]!) : 0;
   if (out !== undefined) {
     out[offset] = A;

@@ -1,5 +1,5 @@
 /**
- * Prior tables of ../shared/docs/dmc-model.md §5 and the notebook configuration of §3
+ * Prior tables of docs/design/simulator.md#prior and the notebook configuration
  * (simschaefer/amortized-dmc `notebooks/hyperparameter_optimization.ipynb`, `model_specs/*.pickle`).
  */
 import type { DmcConfig, ParamName } from './types.ts';

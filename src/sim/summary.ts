@@ -1,11 +1,11 @@
 /**
  * Per-condition summaries of simulated (or empirical) trials, as reported by DMCfun (`dmcSim` summary) and
- * the tables of ../shared/docs/dmc-model.md §11: correct-RT mean / SD / quantiles in ms, error rate over
+ * the tables of docs/design/simulator.md#reference-numbers: correct-RT mean / SD / quantiles in ms, error rate over
  * all trials of the condition, mean error RT, and the count of trials without a bound crossing.
  */
 import type { DmcBatch } from './types.ts';
 
-/** Quantile levels of the correct-RT distribution (§11.3 table). */
+/** Quantile levels of the correct-RT distribution (the reference-moment tables of the tests). */
 export const SUMMARY_QUANTILES = ['0.1', '0.3', '0.5', '0.7', '0.9'] as const;
 export type QuantileKey = (typeof SUMMARY_QUANTILES)[number];
 

@@ -1,46 +1,46 @@
 /**
- * Types of the DMC simulator (../shared/docs/dmc-model.md). Parameter names and units: §2.
+ * Types of the DMC simulator (docs/design/simulator.md). Parameter names and units: #parameters there.
  */
 
-/** DMC parameters. Prior mapping is positional in this order (§4); `sd_r` only when `sdrFixed` is null. */
+/** DMC parameters. Prior mapping is positional in this order; `sd_r` only when `sdrFixed` is null. */
 export type ParamName = 'A' | 'tau' | 'mu_c' | 'mu_r' | 'b' | 'sd_r';
 
-/** Positional order of the prior vector and inference order of `DmcBatch.params` columns (§4). */
+/** Positional order of the prior vector and inference order of `DmcBatch.params` columns. */
 export const PARAM_ORDER: readonly ParamName[] = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'];
 
 /** Start point of the evidence accumulator: the reference's b·(2·Beta(3,3) − 1), or 0 (DMCfun spDist = 0). */
 export type StartPoint = 'beta' | 'zero';
 
 /**
- * Simulator configuration; the reference `DMC(...)` options of §3 in camelCase. Validate untrusted input
+ * Simulator configuration; the reference `DMC(...)` options in camelCase. Validate untrusted input
  * with `validateDmcConfig` (src/sim/config.ts).
  */
 export interface DmcConfig {
   /** Names of the prior entries, positional: a prefix of A, tau, mu_c, mu_r, b, sd_r (5 or 6 names). */
   paramNames: ParamName[];
-  /** Means of the normals truncated at 0, one per name (§4, §5). */
+  /** Means of the normals truncated at 0, one per name. */
   priorMeans: number[];
   /** Standard deviations of those normals (≥ 0; 0 fixes the parameter at its mean). */
   priorSds: number[];
-  /** null: sd_r is drawn from the 6th prior entry. Any number: sd_r = 0 (the value itself is unused, §4). */
+  /** null: sd_r is drawn from the 6th prior entry. Any number: sd_r = 0 (the value itself is unused). */
   sdrFixed: number | null;
-  /** Last time step in ms (grid t = 1..tmax, §6). */
+  /** Last time step in ms (grid t = 1..tmax). */
   tmax: number;
   /** Shape of the gamma-shaped automatic pulse, > 1 (reference `a_value`, default 2). */
   a: number;
   /** Noise sd per √ms (default 4). */
   sigma: number;
-  /** Start point distribution (default 'beta', the reference; 'zero' only for DMCfun comparisons, §11.2). */
+  /** Start point distribution (default 'beta', the reference; 'zero' only for DMCfun comparisons). */
   startPoint: StartPoint;
   /** Trials per data set when set (≥ 1); null: numObs ~ U{minNumObs..maxNumObs}, drawn once per batch. */
   fixedNumObs: number | null;
   minNumObs: number;
   maxNumObs: number;
-  /** Per-trial contamination probability; null or 0 = off (§8). */
+  /** Per-trial contamination probability; null or 0 = off. */
   contamination: number | null;
 }
 
-/** One parameter vector, in ms / evidence units as in §2. */
+/** One parameter vector, in ms / evidence units. */
 export interface DmcParams {
   A: number;
   tau: number;
@@ -52,7 +52,7 @@ export interface DmcParams {
 
 /**
  * A batch of n simulated data sets of N = numObs trials each, columnar and row-major, so every array is a
- * single transferable buffer. It mirrors the reference's output dict (§8):
+ * single transferable buffer. It mirrors the reference's output dict:
  *
  * | reference key (shape)                  | here                                                     |
  * |----------------------------------------|----------------------------------------------------------|

@@ -1,7 +1,7 @@
 /**
  * Which tfjs backends this browser can offer, found by feature detection on the main thread without
  * importing tfjs (≈ 1.3 MB; it belongs in the training worker). The checks are the ones
- * ../shared/docs/browser-runtime.md §4 and §10 prescribe: WebGPU only when `requestAdapter()` returns an
+ * docs/design/gpu-path.md#backend-selection, docs/design/gpu-path.md#rules-the-code-keeps prescribe: WebGPU only when `requestAdapter()` returns an
  * adapter (`navigator.gpu` exists even without one), WebGL2 through a context, wasm through
  * `WebAssembly.validate` of a module that uses SIMD (tfjs's fast wasm binary needs it).
  *
@@ -57,7 +57,7 @@ export async function probeWebGpu(nav: Navigator = navigator): Promise<BackendPr
   }
   const info = adapter.info ?? {};
   const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  // SwiftShader reports architecture "swiftshader" (browser-runtime.md §2) and is CPU emulation.
+  // SwiftShader reports architecture "swiftshader" (docs/design/gpu-path.md#measuring) and is CPU emulation.
   const software = fallback || /swiftshader/i.test(`${info.architecture ?? ''} ${info.description ?? ''}`);
   const name = [info.vendor, info.architecture, info.description].filter((s) => s !== undefined && s !== '').join(' ');
   return {
@@ -110,8 +110,8 @@ export interface BackendPlan {
 }
 
 /**
- * The order browser-runtime.md §10 prescribes: WebGPU on a hardware adapter; otherwise wasm, which was
- * 5–20× faster than SwiftShader WebGPU/WebGL on a GPU-less machine (§5); then WebGL; then cpu. An
+ * The order docs/design/gpu-path.md#rules-the-code-keeps prescribes: WebGPU on a hardware adapter; otherwise wasm, which was
+ * 5–20× faster than SwiftShader WebGPU/WebGL on a GPU-less machine; then WebGL; then cpu. An
  * explicit preference is honoured when that backend is available.
  */
 export function planBackend(probes: readonly BackendProbe[], preference: BackendName | 'auto' = 'auto'): BackendPlan {

@@ -1,5 +1,5 @@
 /**
- * The study library of Home (issue 5 items 1 and 5): every study in IndexedDB with its progress and
+ * The study library of Home: every study in IndexedDB with its progress and
  * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
  * Errors are kept per study row (or for the import) so the view shows them where they happened.
  */

@@ -1,7 +1,7 @@
 /**
  * Histograms of one simulated data set for the Simulate view: correct and error RTs, congruent vs
  * incongruent, on shared bin edges so the two conditions can be compared bar by bar. Pure numbers; the
- * view turns them into a chart. Trials without a bound crossing (rt = −1, dmc-model.md §7) are not
+ * view turns them into a chart. Trials without a bound crossing (rt = −1, docs/design/simulator.md#one-trial) are not
  * binned; the summary table counts them as timeouts.
  */
 import type { DmcTrials } from '../sim/index.ts';

@@ -85,22 +85,6 @@ export function trialFraction(p: { epoch: number; batch: number; numBatches: num
   return Math.min(1, (train + p.sampling) / units);
 }
 
-/**
- * The one way a duration is written in the app: "5.1 s" below a minute, "2 min 3 s" below an hour,
- * "1 h 5 min" above. Tenths below a minute because trials of small studies take a few seconds and
- * whole seconds would make them look equal; "–" for what is not a duration.
- */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  const tenths = Math.round(seconds * 10);
-  if (tenths < 600) return tenths === 0 && seconds > 0 ? '< 0.1 s' : `${(tenths / 10).toFixed(1)} s`;
-  const s = Math.round(seconds);
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
-  const h = Math.floor(m / 60);
-  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
-}
-
 /** NaN/Infinity are not JSON: keep them readable as strings rather than losing them to null. */
 function jsonNumber(x: number): JsonValue {
   return Number.isFinite(x) ? x : String(x);
@@ -148,7 +132,7 @@ export interface DrawsRecord {
   S: number;
   P: number;
   names: string[];
-  /** Base64 float32, n × S × P row-major (networks.md §9 layout). */
+  /** Base64 float32, n × S × P row-major (docs/design/networks.md#diagnostics layout). */
   draws: string;
   /** Base64 float32, n × P. */
   truths: string;

@@ -1,5 +1,5 @@
 /**
- * The Setup view's editable study configuration (issue 5 item 2). The form binds straight to a deep
+ * The Setup view's editable study configuration. The form binds straight to a deep
  * `$state` copy of a StudyConfig; the few fields whose editing shape differs from the JSON (num_obs
  * mode, contamination on/off, timeout on/off, categorical choices typed as text) are kept beside it.
  * Every edit re-validates the whole configuration, and each error is shown at the field its path names.

@@ -1,5 +1,5 @@
 /**
- * The Simulate view's state (issue 2 item 1): DMC parameters validated at the field, one simulation at a
+ * The Simulate view's state: DMC parameters validated at the field, one simulation at a
  * time through the worker pool with progress and cancel (latest request wins: a new run aborts the old
  * one, squoosh-style), and the result shaped for the view — per-condition summary and RT histograms.
  */
@@ -41,7 +41,7 @@ export const PARAM_PRESETS: readonly { name: string; description: string; values
   },
   {
     name: 'Notebook prior means',
-    description: 'the means of the prior the notebook study trains on (dmc-model.md §5)',
+    description: 'the means of the prior the notebook study trains on (docs/design/simulator.md#prior)',
     values: { A: 70.8, tau: 114.71, mu_c: 0.71, mu_r: 332.34, b: 98.36, sd_r: 43.36 },
   },
 ];

@@ -1,5 +1,5 @@
 /**
- * The Results view's data (issue 4): one study's trials and configuration, the best trial, the posterior
+ * The Results view's data: one study's trials and configuration, the best trial, the posterior
  * draws of a chosen trial for its recovery / calibration / contraction plots (read from the trial's
  * network file in the model store), fANOVA importances computed off the main thread, and the exports
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.

@@ -1,5 +1,5 @@
 /**
- * One study running in this tab (issue 5 item 3): simulate the training and validation sets in the
+ * One study running in this tab: simulate the training and validation sets in the
  * worker pool, hand them to the training worker, then run the engine's optimize loop over the IndexedDB
  * journal, one trial = suggest → train (validation loss reported each epoch, so the pruner can stop it)
  * → diagnostics → L. The data sets are regenerated from the study seed, so a study continued after a
@@ -173,7 +173,16 @@ export class StudyRun {
     const controller = new AbortController();
     this.#controller = controller;
     this.#reset(studyId);
-    const release = this.#deps.lock === undefined ? () => undefined : await this.#deps.lock.acquire(studyId);
+    let release: (() => void) | null;
+    try {
+      release = this.#deps.lock === undefined ? () => undefined : await this.#deps.lock.acquire(studyId);
+    } catch (err) {
+      // A refused lock request must end the run here: left in 'starting' it would refuse every later run.
+      this.#phase = 'failed';
+      this.#error = err instanceof Error ? err.message : String(err);
+      this.#controller = null;
+      return;
+    }
     if (release === null) {
       this.#phase = 'failed';
       this.#error = 'This study is running in another tab of this browser; watch it there or close that tab first.';

@@ -50,7 +50,7 @@ export function pointMassConfig(req: TrialsRequest, perCondition: number): DmcCo
 
 /**
  * Gathers exactly `trialsPerCondition` trials of each condition from the batch (data set order), congruent
- * first, as one experiment is laid out (dmc-model.md §8).
+ * first, as one experiment is laid out (docs/design/simulator.md#data-sets-and-batches).
  */
 export function mergeExperiment(batch: DmcBatch, trialsPerCondition: number): DmcTrials {
   const N = batch.numObs;

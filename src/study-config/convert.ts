@@ -2,7 +2,7 @@
  * From a validated StudyConfig to what the layers below take: the simulator's DmcConfig, the engine's
  * distributions, sampler and pruner, the objective's hyperparameters, and the seeds. Every seed is a
  * pure function of the study seed (and the trial number), so a study continued after a reload
- * regenerates exactly the same data sets (issue 5 item 3) and a trial's network initialisation does not
+ * regenerates exactly the same data sets and a trial's network initialisation does not
  * depend on which session ran it.
  */
 import {
@@ -24,7 +24,7 @@ import type { TrialHyperparameters } from '../nn/objective.ts';
 import type { DmcConfig } from '../sim/index.ts';
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from './types.ts';
 
-/** The simulator configuration (dmc-model.md §3) with the project's fixed constants a = 2, σ = 4, Beta start. */
+/** The simulator configuration (docs/design/simulator.md#parameters) with the project's fixed constants a = 2, σ = 4, Beta start. */
 export function toDmcConfig(c: StudyConfig): DmcConfig {
   const names = c.simulator.sdr === 'estimated' ? [...PARAM_NAMES] : PARAM_NAMES.slice(0, 5);
   const n = c.simulator.numObs;
@@ -32,7 +32,7 @@ export function toDmcConfig(c: StudyConfig): DmcConfig {
     paramNames: names,
     priorMeans: names.map((p) => c.simulator.prior[p].mean),
     priorSds: names.map((p) => c.simulator.prior[p].sd),
-    // Only null vs not-null matters (dmc-model.md §4): not null ⇒ constant non-decision time.
+    // Only null vs not-null matters (docs/design/simulator.md#prior): not null ⇒ constant non-decision time.
     sdrFixed: c.simulator.sdr === 'estimated' ? null : 0,
     tmax: c.simulator.tmax,
     a: 2,

@@ -1,6 +1,6 @@
 /**
  * How long a trial and a study of a configuration will take on a tfjs backend, before it is started.
- * Cost model: forward FLOPs of the notebook network derived from networks.md §5, §6 and §10
+ * Cost model: forward FLOPs of the notebook network derived from docs/design/networks.md#flow-matching, docs/design/networks.md#set-transformer, docs/design/networks.md#cost
  * (multiply-add = 2 FLOPs, backward ≈ 2× forward) plus the memory-bound work on the attention
  * probabilities (softmax, dropout) that FLOPs miss; both turned into seconds with rates calibrated on
  * the README's Performance table, measured with tfjs wasm in Node on a 2 vCPU AMD EPYC:
@@ -38,18 +38,18 @@ export type StudyEstimate =
   | { kind: 'estimate'; backend: 'wasm' | 'cpu'; perTrial: SecondsRange; study: SecondsRange }
   | { kind: 'none'; backend: EstimateBackend; reason: string; wasmPerTrial: SecondsRange };
 
-// SetTransformer constants fixed by the notebook (networks.md §6): 4 heads, MAB MLPs of 2 blocks × 128,
+// SetTransformer constants fixed by the notebook (docs/design/networks.md#set-transformer): 4 heads, MAB MLPs of 2 blocks × 128,
 // input (rt, accuracy, condition) of width 3.
 const HEADS = 4;
 const MLP_WIDTH = 128;
 const INPUT_WIDTH = 3;
-// FlowMatching velocity network (networks.md §5): 5 residual blocks of width 256.
+// FlowMatching velocity network (docs/design/networks.md#flow-matching): 5 residual blocks of width 256.
 const FLOW_WIDTH = 256;
 const FLOW_BLOCKS = 5;
 
 const dense = (rows: number, inW: number, outW: number): number => 2 * rows * inW * outW;
 
-/** MLP of a MAB: two residual blocks `P(x) + gelu(Dense(x))`, both P and Dense full (networks.md §6). */
+/** MLP of a MAB: two residual blocks `P(x) + gelu(Dense(x))`, both P and Dense full (docs/design/networks.md#set-transformer). */
 const mabMlp = (rows: number, inW: number): number => 2 * dense(rows, inW, MLP_WIDTH) + 2 * dense(rows, MLP_WIDTH, MLP_WIDTH);
 
 /** MAB(X, Y) with `q` query rows of width `qW` and `k` key rows of width `kW`; key_dim = e per head. */

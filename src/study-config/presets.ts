@@ -1,12 +1,12 @@
 /**
  * Ready-made study configurations. `notebook` reproduces the demo of simschaefer/amortized-dmc
- * `notebooks/hyperparameter_optimization.ipynb` (study-engine.md §8: 10 trials × 10 epochs, 100
- * training / 100 validation sets of 500 trials, notebook prior of dmc-model.md §5); the others keep its
+ * `notebooks/hyperparameter_optimization.ipynb` (docs/design/study-engine.md#the-reference-study: 10 trials × 10 epochs, 100
+ * training / 100 validation sets of 500 trials, notebook prior of docs/design/simulator.md#prior); the others keep its
  * search space and shrink the data so a study finishes on hardware without a GPU.
  */
 import type { SearchSpace, StudyConfig } from './types.ts';
 
-/** The notebook's search space (study-engine.md §8), with summary_dim [4, 32] as the scripts now say. */
+/** The notebook's search space (docs/design/study-engine.md#the-reference-study), with summary_dim [4, 32] as the scripts now say. */
 export function notebookSearchSpace(): SearchSpace {
   return {
     dropout: { type: 'float', low: 0.01, high: 0.3, log: false, step: null },
@@ -25,7 +25,7 @@ export function defaultStudyConfig(): StudyConfig {
     name: 'notebook',
     seed: 2025,
     simulator: {
-      // dmc-model.md §5, row "notebook / study".
+      // docs/design/simulator.md#prior, row "notebook / study".
       prior: {
         A: { mean: 70.8, sd: 19.42 },
         tau: { mean: 114.71, sd: 40.08 },
@@ -49,7 +49,7 @@ export function defaultStudyConfig(): StudyConfig {
     // The notebook's MedianPruner never acted (its objective never reports); "none" reproduces that.
     pruner: { type: 'none' },
     weights: { recovery: 1, pc: 1, sbc: 1 },
-    // BayesFlow defaults used by compute_default_diagnostics (networks.md §5, §9).
+    // BayesFlow defaults used by compute_default_diagnostics (docs/design/networks.md#flow-matching, docs/design/networks.md#diagnostics).
     diagnostics: { posteriorDraws: 1000, integrationSteps: 100, integrator: 'euler' },
     backend: 'auto',
   };
@@ -74,7 +74,7 @@ export function cpuStudyConfig(): StudyConfig {
   return c;
 }
 
-/** Tiny study for tests and the headless demo (issue 5 item 8: 3 trials, 2 epochs, tiny data). */
+/** Tiny study for tests and the headless demo (3 trials, 2 epochs, tiny data). */
 export function smokeStudyConfig(): StudyConfig {
   const c = defaultStudyConfig();
   c.name = 'smoke';

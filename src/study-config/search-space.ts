@@ -1,9 +1,9 @@
 /**
  * Validation of the search space in Optuna's short distribution form. The distribution checks follow
- * optuna/distributions.py v4.9 in order (study-engine.md §1), so the first problem Optuna would raise is
+ * optuna/distributions.py v4.9 in order (docs/design/study-engine.md#distributions), so the first problem Optuna would raise is
  * the one reported, but in a researcher's words ("Low must not exceed high (0.5 > 0.1)") rather than
  * Optuna's (`low <= high` must hold); the engine keeps Optuna's wording. Each hyperparameter also
- * gets the domain its network wiring needs (networks.md §8): dropout a probability < 1, lr > 0, the
+ * gets the domain its network wiring needs (docs/design/networks.md#hyperparameters-the-notebook-meant): dropout a probability < 1, lr > 0, the
  * others positive integers.
  */
 import { describe, join, MISSING, type NumRule, type Reader, show } from './reader.ts';

@@ -7,17 +7,17 @@
  * docs/study-config.md; validated by validate.ts. Pure data: no DOM, Svelte, tfjs or IndexedDB.
  */
 
-/** The DMC parameters in the inference order of the notebook adapter (dmc-model.md §4). */
+/** The DMC parameters in the inference order of the notebook adapter (docs/design/simulator.md#prior). */
 export const PARAM_NAMES = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
 export type PriorParamName = (typeof PARAM_NAMES)[number];
 
-/** Independent normal truncated at 0 (dmc-model.md §4). */
+/** Independent normal truncated at 0 (docs/design/simulator.md#prior). */
 export interface PriorSpec {
   mean: number;
   sd: number;
 }
 
-/** num_obs: the same N for every data set, or N ~ U{min..max} drawn once per simulated batch (dmc-model.md §8). */
+/** num_obs: the same N for every data set, or N ~ U{min..max} drawn once per simulated batch (docs/design/simulator.md#data-sets-and-batches). */
 export type NumObsSpec = { fixed: number } | { min: number; max: number };
 
 export interface SimulatorSpec {
@@ -26,7 +26,7 @@ export interface SimulatorSpec {
   /**
    * "estimated": sd_r is drawn from its prior and inferred (6 parameters, the notebook).
    * "fixed": no sd_r is drawn, the non-decision time is constant mu_r (5 parameters; the reference's
-   * `sdr_fixed` not None, whose numeric value is never used — dmc-model.md §4).
+   * `sdr_fixed` not None, whose numeric value is never used — docs/design/simulator.md#prior).
    */
   sdr: 'estimated' | 'fixed';
   /** Last simulated time step in ms (grid t = 1..tmax, dt = 1 ms). */
@@ -45,7 +45,7 @@ export interface DataSpec {
 }
 
 /**
- * Optuna's short distribution form (study-engine.md §5, "Readers also accept … the short form"), so a
+ * Optuna's short distribution form (docs/design/study-engine.md#journal-storage; readers also accept the short form), so a
  * search space pasted from an ask-tell JSON search space works unchanged.
  */
 export type SearchDistribution =
@@ -53,7 +53,7 @@ export type SearchDistribution =
   | { type: 'int'; low: number; high: number; log?: boolean; step?: number }
   | { type: 'categorical'; choices: number[] };
 
-/** The notebook's tuned hyperparameters (study-engine.md §8), wired as networks.md §8 says. */
+/** The notebook's tuned hyperparameters (docs/design/study-engine.md#the-reference-study), wired as docs/design/networks.md#hyperparameters-the-notebook-meant says. */
 export const HYPERPARAMETER_NAMES = ['dropout', 'lr', 'num_seeds', 'batch_size', 'embed_dim', 'summary_dim'] as const;
 export type HyperparameterName = (typeof HYPERPARAMETER_NAMES)[number];
 export type SearchSpace = Record<HyperparameterName, SearchDistribution>;
@@ -78,7 +78,7 @@ export type PrunerSpec =
       bootstrapCount: number;
     };
 
-/** L = recovery·mean NRMSE + pc·mean(1 − contraction) + sbc·mean calibration error (dmc-model.md §10). */
+/** L = recovery·mean NRMSE + pc·mean(1 − contraction) + sbc·mean calibration error (docs/design/simulator.md#objective). */
 export interface WeightsSpec {
   recovery: number;
   pc: number;

@@ -36,7 +36,7 @@ function readSimulator(r: Reader, v: unknown, path: string): SimulatorSpec | nul
       const mean = r.num(e.mean, join(pp, 'mean'));
       const sd = r.num(e.sd, join(pp, 'sd'), { above: 0 });
       if (mean !== null && sd !== null) {
-        // The prior is truncated at 0 (dmc-model.md §4); with the mass almost all below 0 it is
+        // The prior is truncated at 0 (docs/design/simulator.md#prior); with the mass almost all below 0 it is
         // meaningless and sampling it by rejection would not terminate.
         if (mean / sd < -5) {
           r.fail(join(pp, 'mean'), `Mean ${mean} lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least ${-5 * sd} (5 SDs below 0)`);
@@ -108,7 +108,7 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
     const keys = ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'];
     const o = r.object(v, path, ['type'], keys);
     if (o === null) return null;
-    // MedianPruner defaults (study-engine.md §4).
+    // MedianPruner defaults (docs/design/study-engine.md#pruners).
     const nStartupTrials = opt(r, o, path, 'nStartupTrials', 5, 0);
     const nWarmupSteps = opt(r, o, path, 'nWarmupSteps', 0, 0);
     const intervalSteps = opt(r, o, path, 'intervalSteps', 1, 1);
@@ -124,7 +124,7 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
       ? (r.fail(join(path, 'minResource'), `Enter auto or a whole number of epochs of at least 1 (got ${show(o.minResource)})`), null)
       : r.num(o.minResource, join(path, 'minResource'), { integer: true, min: 1 });
   }
-  // SuccessiveHalvingPruner defaults (study-engine.md §4).
+  // SuccessiveHalvingPruner defaults (docs/design/study-engine.md#pruners).
   const reductionFactor = opt(r, o, path, 'reductionFactor', 4, 2);
   const minEarlyStoppingRate = opt(r, o, path, 'minEarlyStoppingRate', 0, 0);
   const bootstrapCount = opt(r, o, path, 'bootstrapCount', 0, 0);
@@ -149,7 +149,7 @@ function readWeights(r: Reader, v: unknown, path: string): WeightsSpec | null {
 function readDiagnostics(r: Reader, v: unknown, path: string): DiagnosticsSpec | null {
   const o = r.object(v, path, ['posteriorDraws', 'integrationSteps', 'integrator']);
   if (o === null) return null;
-  // ≥ 2 draws: posterior variance uses ddof 1 (networks.md §9).
+  // ≥ 2 draws: posterior variance uses ddof 1 (docs/design/networks.md#diagnostics).
   const posteriorDraws = r.num(o.posteriorDraws, join(path, 'posteriorDraws'), { integer: true, min: 2 });
   const integrationSteps = r.num(o.integrationSteps, join(path, 'integrationSteps'), { integer: true, min: 1 });
   const integrator = r.oneOf(o.integrator, join(path, 'integrator'), ['euler', 'rk4'] as const);
@@ -174,7 +174,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const simulator = o.simulator === undefined ? null : readSimulator(r, o.simulator, 'simulator');
   const d = o.data === undefined ? null : r.object(o.data, 'data', ['trainingSets', 'validationSets']);
   const trainingSets = d === null ? null : r.num(d.trainingSets, 'data.trainingSets', { integer: true, min: 1 });
-  // ≥ 2 validation sets: contraction and NRMSE need the spread of the true parameters (networks.md §9).
+  // ≥ 2 validation sets: contraction and NRMSE need the spread of the true parameters (docs/design/networks.md#diagnostics).
   const validationSets = d === null ? null : r.num(d.validationSets, 'data.validationSets', { integer: true, min: 2 });
   const searchSpace = o.searchSpace === undefined ? null : readSearchSpace(r, o.searchSpace, 'searchSpace');
   const epochs = r.num(o.epochs, 'epochs', { integer: true, min: 1 });

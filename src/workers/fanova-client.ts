@@ -3,7 +3,7 @@
  *
  * - The worker starts lazily on the first request and is reused.
  * - Latest request wins: a new request terminates a computation still running (cancel by
- *   terminate; style.md §7), and the superseded caller receives the newer request's outcome, since
+ *   terminate: a worker busy in a loop cannot read a message), and the superseded caller receives the newer request's outcome, since
  *   it asked about an older state of the same study.
  * - An AbortSignal cancels the same way and rejects with an AbortError.
  * Only the fields fANOVA reads cross the worker boundary.
@@ -11,8 +11,7 @@
 import { wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { Distribution, FrozenTrial } from '../engine/types.ts';
-import type { FanovaOptions } from '../plots/fanova/index.ts';
-import type { ImportanceOutcome } from '../plots/importance.ts';
+import type { FanovaOptions, ImportanceOutcome } from '../engine/index.ts';
 import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
 
 export interface FanovaClientOptions {

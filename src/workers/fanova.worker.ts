@@ -1,13 +1,11 @@
 /**
  * Execution context: Web Worker (module). Computes fANOVA parameter importances off the main thread
  * (a forest of 64 trees over a few hundred trials takes about a second). Exposed with comlink;
- * `fanova-client.ts` is the page-side half. Imports only the pure fANOVA module.
+ * `fanova-client.ts` is the page-side half. Imports only the pure engine.
  */
 import { expose } from 'comlink';
-import type { FrozenTrial } from '../engine/types.ts';
-import { FanovaError, fanovaImportances } from '../plots/fanova/index.ts';
-import type { FanovaOptions } from '../plots/fanova/index.ts';
-import type { ImportanceOutcome } from '../plots/importance.ts';
+import { FanovaError, fanovaImportances } from '../engine/index.ts';
+import type { FanovaOptions, FrozenTrial, ImportanceOutcome } from '../engine/index.ts';
 
 export interface FanovaRequest {
   readonly trials: readonly FrozenTrial[];

@@ -5,7 +5,7 @@
  * draws from its own stream (src/sim/batch.ts), the assembled batch equals `simulateBatch` exactly,
  * whatever the worker count or chunk size.
  *
- * Cancellation follows squoosh's worker bridge (../shared/docs/style.md §1): a tight simulation loop
+ * Cancellation follows squoosh's worker bridge (GoogleChromeLabs/squoosh): a tight simulation loop
  * cannot be interrupted, so aborting terminates every worker busy with the job and rejects with an
  * AbortError at once; freed slots spawn a fresh worker lazily on the next chunk. Workers idle for
  * `idleTimeoutMs` are terminated too.

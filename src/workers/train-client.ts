@@ -1,6 +1,6 @@
 /**
  * Page side of the training worker (src/workers/train.worker.ts, comlink). One worker owns tfjs and the
- * data sets; trials run one at a time (queued). Squoosh-style cancellation (style.md §1): an aborted
+ * data sets; trials run one at a time (queued). Squoosh-style cancellation (GoogleChromeLabs/squoosh): an aborted
  * trial is first asked to stop at its next batch boundary; if it has not stopped after `graceMs` the
  * worker is terminated (a running wasm/GPU op cannot be interrupted) and respawned lazily.
  *

@@ -1,7 +1,7 @@
 /** The fANOVA worker in a real module Worker: same answer as on the main thread, cancel, latest wins. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FanovaClient } from '../../src/workers/fanova-client.ts';
-import { fanovaImportances } from '../../src/plots/fanova/index.ts';
+import { fanovaImportances } from '../../src/engine/index.ts';
 import type { Distribution, FrozenTrial } from '../../src/engine/types.ts';
 import { Rng } from '../../src/shared/rng.ts';
 import { makeTrial, studyFixture } from '../unit/plots/fixtures.ts';

@@ -1,9 +1,9 @@
 /**
- * Cross-backend agreement (issue 4 "must show"): the same tiny network, data, seed and initial weights
+ * Cross-backend agreement: the same tiny network, data, seed and initial weights
  * trained a few steps on webgpu (SwiftShader here: CPU emulation, slow, hence the tiny sizes) and on
  * wasm gives the same losses to 1e-3. Randomness (shuffle, base noise, times, dropout masks) comes from
  * seeded host-side streams and weights from (config, seed), so only float arithmetic differs;
- * browser-runtime.md §6.3 measured ≤ 2e-4 relative differences between SwiftShader and cpu.
+ * docs/design/gpu-path.md#rules-the-code-keeps measured ≤ 2e-4 relative differences between SwiftShader and cpu.
  */
 import { afterAll, expect, it, vi } from 'vitest';
 import { TrainClient } from '../../src/workers/train-client.ts';

@@ -39,8 +39,8 @@ it('imports an Optuna 3.1 journal and shows its plots', async () => {
   await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
   await page.getByTestId('best-trial').waitFor();
   expect(await page.locator('[data-testid="trials-table"] tbody tr[data-number]').count()).toBe(3);
-  // The spec's sample: trial 0 = 0.669 is the best of the two completed trials (study-engine.md §5).
-  expect(await page.getByTestId('best-value').textContent()).toBe('0.6690');
+  // Optuna 3.1's sample journal: trial 0 = 0.669 is the best of the two completed trials (docs/design/study-engine.md#journal-storage).
+  expect(await page.getByTestId('best-value').textContent()).toBe('0.669');
   const charts = page.locator('[data-testid="plot"][data-title="Optimization History Plot"] canvas');
   await charts.waitFor();
   for (const t of ['Optimization History Plot', 'Parallel Coordinate Plot', 'Intermediate Values Plot', 'Timeline Plot', 'Slice Plot']) {
@@ -97,7 +97,7 @@ it('shows every FAIL reason of an imported journal, and its counts in the librar
   await page.getByTestId('file-input').setInputFiles(FAILURES);
   await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
   await page.getByTestId('best-trial').waitFor();
-  expect(await page.getByTestId('best-value').textContent()).toBe('0.6550');
+  expect(await page.getByTestId('best-value').textContent()).toBe('0.655');
   expect(await page.getByTestId('best-duration').textContent()).toBe('2 min 3 s');
   const reasons = await page.getByTestId('fail-reason').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-for'), r.textContent?.trim()]));
   expect(reasons).toEqual([

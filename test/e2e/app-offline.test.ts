@@ -1,5 +1,5 @@
 /**
- * Offline (issue 5 item 6) on the production build served by `vite preview`: the service worker
+ * Offline on the production build served by `vite preview`: the service worker
  * precaches every file of the build on the first visit; with the network cut, a reload still loads the
  * app, simulates a data set and runs the smoke study to completion (workers and tfjs wasm from the
  * cache). Nothing is requested from another origin and the CSP reports no violation.

@@ -1,5 +1,5 @@
 /**
- * Setup view (issue 5 item 2): the notebook configuration by default, invalid input flagged at its
+ * Setup view: the notebook configuration by default, invalid input flagged at its
  * field in plain words with Start disabled (text typed into a number field kept as typed), the time
  * estimate for the detected backend, the configuration saved as JSON and loaded back, a broken file
  * refused with the reason, and a name another study has answered with the next free one.

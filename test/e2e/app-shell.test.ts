@@ -24,7 +24,7 @@ afterAll(() => app?.close());
 it('shows the backend in use and why it is not WebGPU', async () => {
   const name = page.getByTestId('backend-name');
   await name.waitFor({ timeout: 30_000 });
-  // SwiftShader's WebGPU adapter is software: training falls back to wasm (browser-runtime.md §10).
+  // SwiftShader's WebGPU adapter is software: training falls back to wasm (docs/design/gpu-path.md#rules-the-code-keeps).
   expect(await name.textContent()).toBe('wasm');
   const notice = page.getByTestId('backend-fallback');
   expect(await notice.textContent()).toMatch(/software/);

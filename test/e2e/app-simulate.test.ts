@@ -1,5 +1,5 @@
 /**
- * Simulate view (issue 2 item 1) in headless Chromium: the backend table, a simulated data set drawn
+ * Simulate view in headless Chromium: the backend table, a simulated data set drawn
  * through the real worker pool (charts + summary table), field-level validation that blocks the run,
  * and cancel of a long simulation.
  */
@@ -33,7 +33,7 @@ it('simulates a data set in the workers and shows charts and the summary', async
   expect(await result.locator('canvas').count()).toBe(3);
   const summary = page.getByTestId('summary-table');
   const row = await summary.locator('tr', { hasText: 'Mean RT, correct' }).locator('td').allTextContents();
-  // DMCfun tau = 30 defaults, 10,000 trials per condition: ≈ 436 / 451 ms (dmc-model.md §11.3).
+  // DMCfun tau = 30 defaults, 10,000 trials per condition: ≈ 436 / 451 ms (docs/design/simulator.md#reference-numbers).
   const [cong, incong] = row.map(Number);
   expect(cong).toBeGreaterThan(425);
   expect(cong).toBeLessThan(447);

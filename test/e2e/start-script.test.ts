@@ -1,5 +1,5 @@
 /**
- * `npm start` (scripts/start.mjs, issue 2 item 1): serves the app on http://localhost:5173 and prints
+ * `npm start` (scripts/start.mjs): serves the app on http://localhost:5173 and prints
  * that URL; a second start while the port is taken exits with a clear message instead of a stack trace.
  * Dependencies are installed here already, so the install branch is not exercised; what `npm ci` would
  * warn about is checked through `npm install-scripts ls`, the same review.

@@ -2,7 +2,7 @@
  * `npm run --silent cli -- ask-tell --space SPACE.json [--sampler tpe|random] [--seed S]
  *   [--multivariate] [--direction minimize|maximize] [--journal FILE] [--study NAME]`
  *
- * Ask/tell over stdin/stdout (issue 3 item 8; Optuna's `optuna ask` / `optuna tell` CLI, PR #2817, in
+ * Ask/tell over stdin/stdout (Optuna's `optuna ask` / `optuna tell` CLI, PR #2817, in
  * one loop): print one line `{"number": k, "params": {...}}` (external values), then read one line —
  * a number (COMPLETE; "nan" fails the trial as Optuna does), `pruned` or `fail`. Stops at EOF.
  * SPACE.json uses Optuna's abbreviated distribution JSON: `{"x": {"type": "float", "low": 0,

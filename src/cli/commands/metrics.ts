@@ -2,7 +2,7 @@
  * `npm run --silent cli -- metrics --input FILE.json [--weights 1,1,1] [--json]`
  *
  * FILE = {"draws": [N][S][P], "truths": [N][P], "names": [P]} → the BayesFlow diagnostics
- * (networks.md §9) and the weighted metric sum L (dmc-model.md §10); weights in the order
+ * (docs/design/networks.md#diagnostics) and the weighted metric sum L (docs/design/simulator.md#objective); weights in the order
  * recovery, pc, sbc. With --json prints {"NRMSE": {name: v}, "Posterior Contraction": {…},
  * "Calibration Error": {…}, "L": v}.
  */

@@ -1,11 +1,11 @@
 /**
- * `npm run --silent cli -- simulate …` (issue 2, item 5). Two forms:
+ * `npm run --silent cli -- simulate …`. Two forms:
  *
  *   simulate --A 20 --tau 150 --mu_c 0.5 --mu_r 300 --b 75 --sd_r 30 --trials 100000 --seed 7 --json
  *     one experiment with these parameters, `--trials` per condition; prints per-condition summaries
  *     {"congruent": S, "incongruent": S} (src/sim/summary.ts).
  *   simulate --prior notebook --datasets 2000 --obs 500 --workers 2 --seed 1 --json
- *     a batch from a prior of dmc-model.md §5 on Node worker threads; prints
+ *     a batch from a prior of docs/design/simulator.md#prior on Node worker threads; prints
  *     {"datasets", "obs", "workers", "seconds", "msPerDataset"} (wall time of the simulation, measured
  *     after the workers have started).
  *
@@ -27,6 +27,7 @@ import {
   type TrialOptions,
 } from '../../sim/index.ts';
 import { NodeSimPool, defaultNodeWorkers } from '../../workers/node-sim-pool.ts';
+import { formatNumber } from '../../plots/index.ts';
 import { flagNames, formatUsage, optionNames, type CommandUsage, type OptionSpec } from '../usage.ts';
 
 const PARAMS = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
@@ -44,7 +45,7 @@ const PARAM_OPTIONS: readonly OptionSpec[] = [
   { name: 'trials', value: 'N', help: 'trials per condition (100000)', group: 'parameter form' },
 ];
 const PRIOR_OPTIONS: readonly OptionSpec[] = [
-  { name: 'prior', value: 'NAME', help: `prior of dmc-model.md §5: ${Object.keys(PRIORS).join(', ')} (required)`, group: 'prior form' },
+  { name: 'prior', value: 'NAME', help: `prior of docs/design/simulator.md#prior: ${Object.keys(PRIORS).join(', ')} (required)`, group: 'prior form' },
   { name: 'datasets', value: 'N', help: 'data sets to simulate (1000)', group: 'prior form' },
   { name: 'obs', value: 'N', help: 'trials per data set (500)', group: 'prior form' },
   { name: 'workers', value: 'N', help: 'worker threads (cores − 1, at least 1)', group: 'prior form' },
@@ -91,9 +92,8 @@ function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
   return out;
 }
 
-function fmt(x: number | null, digits = 1): string {
-  return x === null ? '–' : x.toFixed(digits);
-}
+/** Milliseconds to a tenth, percentages to a hundredth: the resolution the simulator's SEs allow. */
+const fmt = (x: number | null, decimals = 1): string => formatNumber(x, { decimals });
 
 function describe(name: string, s: ConditionSummary): string {
   const q = s.quantilesCorrectMs;

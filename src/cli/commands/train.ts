@@ -5,7 +5,7 @@
  *
  * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
  * notebook's approximator in Node on the wasm backend (cpu with --backend cpu), samples the validation
- * posteriors and prints {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep} (issue 4 item 9).
+ * posteriors and prints {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}.
  * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * PercentilePruner and MedianPruner (optuna/pruners/_percentile.py, _median.py, v4.9).
- * Spec: study-engine.md §4. No pruning with fewer than max(1, nStartupTrials) COMPLETE trials, before
+ * See docs/design/study-engine.md#pruners. No pruning with fewer than max(1, nStartupTrials) COMPLETE trials, before
  * the first report, during warm-up, or off the first check of an interval window. Otherwise the
  * trial's best report (NaN ⇒ prune) is compared with the `percentile` of the COMPLETE trials'
  * reports at exactly the current step (mirrored for maximization); fewer than nMinTrials such

@@ -1,7 +1,7 @@
 /**
  * SuccessiveHalvingPruner: asynchronous successive halving without repechage
  * (Li et al. 2018, arXiv 1810.05934; optuna/pruners/_successive_halving.py, v4.9).
- * Spec: study-engine.md §4. A trial's rung is the number of `completed_rung_k` system attributes it
+ * See docs/design/study-engine.md#pruners. A trial's rung is the number of `completed_rung_k` system attributes it
  * holds; at step ≥ minResource·η^(s+rung) it records its value for that rung and is kept only if the
  * value is within the top max(⌊n/η⌋, 1) of all values recorded at the rung (its own included).
  * 'auto' min resource = max(⌊longest COMPLETE trial's last step / 100⌋, 1), so nothing is pruned

@@ -1,5 +1,5 @@
 /**
- * Activations missing from tfjs (`browser-runtime.md` §6.4: no tf.gelu), written with gradient-safe ops.
+ * Activations missing from tfjs (docs/design/gpu-path.md#rules-the-code-keeps: no tf.gelu), written with gradient-safe ops.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -1,7 +1,7 @@
 /**
  * Multi-head attention as Keras `MultiHeadAttention(num_heads, key_dim, value_dim = key_dim,
- * output_shape = e, dropout)` (`networks.md` §6), built from batched matMul and softmax because tfjs has
- * no MHA layer (`browser-runtime.md` §6.4, §7).
+ * output_shape = e, dropout)` (docs/design/networks.md#set-transformer), built from batched matMul and softmax because tfjs has
+ * no MHA layer (docs/design/gpu-path.md#rules-the-code-keeps).
  *
  * Shapes: query (B, Nq, Fq), key/value (B, Nk, Fk) → (B, Nq, outDim).
  * Q/K/V projections Fq|Fk → heads·keyDim with biases; scores = Q·Kᵀ/√keyDim per head; softmax over

@@ -1,7 +1,7 @@
 /**
  * Fully connected layer y = x·W + b over the last axis of a tensor of any rank ≥ 2.
  * Higher ranks are reshaped to 2-D first: `tf.matMul(rank3, rank2)` has no usable gradient in tfjs
- * 4.22 (`browser-runtime.md` §7). The product goes through `linear` (fast gradients on wasm, by `ctx.ops`).
+ * 4.22 (docs/design/gpu-path.md#rules-the-code-keeps). The product goes through `linear` (fast gradients on wasm, by `ctx.ops`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Initializer } from '../init.ts';

@@ -1,6 +1,6 @@
 /**
  * Layer normalisation over the last axis with learned scale and offset (Keras LayerNormalization,
- * epsilon 1e-3 as in the BayesFlow MAB, `networks.md` §6): y = (x − μ)/sqrt(σ² + ε)·γ + β,
+ * epsilon 1e-3 as in the BayesFlow MAB, docs/design/networks.md#set-transformer): y = (x − μ)/sqrt(σ² + ε)·γ + β,
  * σ² the biased variance.
  */
 import * as tf from '@tensorflow/tfjs';

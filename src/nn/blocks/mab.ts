@@ -1,6 +1,6 @@
 /**
  * Set Transformer blocks (Lee et al. 2019, "Set Transformer"; BayesFlow
- * `bayesflow/networks/transformers/{mab,sab,isab,pma}.py`, `networks.md` §6), post-layer-norm:
+ * `bayesflow/networks/transformers/{mab,sab,isab,pma}.py`, docs/design/networks.md#set-transformer), post-layer-norm:
  *
  *   h   = LayerNorm1(DenseIn(X) + MHA(query X, key/value Y))
  *   out = LayerNorm2(h + DenseOut(MLP(h)))

@@ -2,7 +2,7 @@
  * BayesFlow residual MLP (`bayesflow/networks/mlp/mlp.py`, `networks/residual/residual.py`):
  * a stack of blocks y = P(x) + act(Dropout(W·x + b)), order Dense → Dropout → activation, P a full
  * Dense(width) with glorot_uniform kernel and bias even when the width does not change
- * (`networks.md` §5). No normalisation, no dropout on the residual path.
+ * (docs/design/networks.md#flow-matching). No normalisation, no dropout on the residual path.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Initializer } from '../init.ts';

@@ -1,5 +1,5 @@
 /**
- * Continuous approximator (BayesFlow `approximators/continuous_approximator.py`, `networks.md` §2):
+ * Continuous approximator (BayesFlow `approximators/continuous_approximator.py`, docs/design/networks.md#data-flow):
  * summary network (SetTransformer) + inference network (FlowMatching), trained end-to-end through the
  * flow-matching loss. Conditions c = concat([sqrt(num_obs), summary]) (direct condition first).
  *
@@ -119,7 +119,7 @@ export class Approximator {
   }
 
   /**
-   * Flow-matching loss of one mini-batch (`networks.md` §5). `training` switches dropout on; its masks
+   * Flow-matching loss of one mini-batch (docs/design/networks.md#flow-matching). `training` switches dropout on; its masks
    * come from `dropoutRngs`, one per data set (the training loop passes per-(step, row) streams so steps
    * are reproducible and independent of micro-batching); without them an internal stream is used.
    */

@@ -1,5 +1,5 @@
 /**
- * FlowMatching inference network (BayesFlow `networks/flow_matching/flow_matching.py`, `networks.md` §5):
+ * FlowMatching inference network (BayesFlow `networks/flow_matching/flow_matching.py`, docs/design/networks.md#flow-matching):
  * a velocity field v_θ(x_t, t, c) trained on the linear (rectified-flow) path and integrated from
  * t = 0 (base N(0, I)) to t = 1 for sampling.
  *

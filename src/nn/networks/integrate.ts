@@ -1,6 +1,6 @@
 /**
  * Fixed-step ODE integration of dx/dt = f(x, t) from t = 0 to t = 1 (BayesFlow `utils/integrate.py`
- * `integrate_fixed`, `networks.md` §5): Euler x ← x + Δt·f(x, t_k), t_k = k·Δt (BayesFlow default,
+ * `integrate_fixed`, docs/design/networks.md#flow-matching): Euler x ← x + Δt·f(x, t_k), t_k = k·Δt (BayesFlow default,
  * 100 steps), or classic 4-stage Runge–Kutta with fixed steps.
  *
  * Each step runs in its own tidy scope and the previous state is disposed, so memory stays at one

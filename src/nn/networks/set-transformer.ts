@@ -1,6 +1,6 @@
 /**
  * SetTransformer summary network (BayesFlow `networks/transformers/set_transformer.py`,
- * `networks.md` §6): (B, N, 3) → numAttentionBlocks × SAB (or ISAB) → PMA → flatten
+ * docs/design/networks.md#set-transformer): (B, N, 3) → numAttentionBlocks × SAB (or ISAB) → PMA → flatten
  * (B, num_seeds·e) → Dense(summary_dim) (glorot_uniform, no activation).
  *
  * Permutation invariant in the set axis. With a mask (B, N) (1 real / 0 padding) padded rows are

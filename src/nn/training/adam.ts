@@ -1,9 +1,9 @@
 /**
  * Adam with per-variable gradient clipping, written out as Keras 3 does it
  * (`keras/src/optimizers/adam.py`, `base_optimizer.py` `_clip_by_norm`), because the reference trains
- * with `Adam(β1 0.9, β2 0.999, ε 1e-7, clipnorm 1.5)` (`networks.md` §7) and tfjs has neither clipnorm
+ * with `Adam(β1 0.9, β2 0.999, ε 1e-7, clipnorm 1.5)` (docs/design/networks.md#training) and tfjs has neither clipnorm
  * nor a per-step learning rate; ε is explicit (the tfjs default is backend-dependent,
- * `browser-runtime.md` §6.2).
+ * docs/design/gpu-path.md#rules-the-code-keeps).
  *
  *   g ← g · c / max(‖g‖₂, c)                 for each variable separately (not a global norm)
  *   m ← m + (g − m)(1 − β1);  v ← v + (g² − v)(1 − β2)

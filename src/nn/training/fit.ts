@@ -1,5 +1,5 @@
 /**
- * Offline training (BayesFlow `fit_offline`, `networks.md` §7): Adam(0.9, 0.999, ε 1e-7) with
+ * Offline training (BayesFlow `fit_offline`, docs/design/networks.md#training): Adam(0.9, 0.999, ε 1e-7) with
  * per-variable clipnorm 1.5, 5 % linear warmup from 0.1·lr0 then cosine decay to 0 (per step),
  * indices reshuffled every epoch (seeded), num_batches = ceil(n / batch_size) with the last partial
  * batch kept, validation loss once per epoch without dropout (batch-size-weighted mean; the training

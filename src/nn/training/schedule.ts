@@ -1,5 +1,5 @@
 /**
- * Learning-rate schedule of BayesFlow's offline training (`networks.md` §7): Keras
+ * Learning-rate schedule of BayesFlow's offline training (docs/design/networks.md#training): Keras
  * `CosineDecay(initial_learning_rate = 0.1·lr0, decay_steps, alpha = 0, warmup_target = lr0,
  * warmup_steps)` evaluated at the optimizer's iteration count s (0 for the first update):
  *

@@ -6,7 +6,8 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { CALIBRATION_ALPHAS, median } from '../../metrics/index.ts';
-import { baseOptions, formatNumber } from '../common.ts';
+import { baseOptions } from '../common.ts';
+import { formatNumber } from '../format.ts';
 import { seriesColor } from '../colors.ts';
 import { chart, empty } from '../types.ts';
 import type { Plot } from '../types.ts';

@@ -1,6 +1,6 @@
 /**
  * Per-data-set summaries of posterior draws for the diagnostics plots, with the layout and the
- * definitions of networks.md §9 / src/metrics: draws (n data sets × S draws × P parameters)
+ * definitions of docs/design/networks.md#diagnostics / src/metrics: draws (n data sets × S draws × P parameters)
  * row-major, draw s of data set i for parameter j at `draws[(i·S + s)·P + j]`; truths n × P.
  * The metrics module reduces these to one number per parameter; the plots need every data set.
  */

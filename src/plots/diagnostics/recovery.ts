@@ -1,11 +1,12 @@
 /**
  * Parameter recovery (BayesFlow `diagnostics/plots/recovery.py`): per parameter, the posterior median
- * of every test data set against its true value, with the identity line and the NRMSE of networks.md
- * §9 (from src/metrics, so the title shows the number that entered the objective).
+ * of every test data set against its true value, with the identity line and the NRMSE of docs/design/networks.md
+ * (from src/metrics, so the title shows the number that entered the objective).
  */
 import type { ChartConfiguration } from 'chart.js';
 import { nrmse, quantileSorted } from '../../metrics/index.ts';
-import { baseOptions, formatNumber, withUnit } from '../common.ts';
+import { baseOptions, withUnit } from '../common.ts';
+import { formatNumber } from '../format.ts';
 import { SERIES_COLORS } from '../colors.ts';
 import { chart, empty } from '../types.ts';
 import type { ChartPlot, PlotSet } from '../types.ts';

@@ -3,7 +3,7 @@ import { distributionToJson, jsonToDistribution } from '../../../src/engine/dist
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/engine/distributions.ts';
 import { EngineError } from '../../../src/engine/types.ts';
 
-// Strings as Python Optuna writes them (study-engine.md §5 and the 3.1 sample journal).
+// Strings as Python Optuna writes them (docs/design/study-engine.md#journal-storage and the 3.1 sample journal).
 describe('distributionToJson', () => {
   it('reproduces Python byte for byte', () => {
     expect(distributionToJson(floatDistribution(1e-5, 0.1, { log: true }))).toBe(

@@ -27,7 +27,7 @@ function message(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
-// Exact v4.9 messages: study-engine.md §1 table.
+// Exact v4.9 messages: docs/design/study-engine.md#distributions table.
 describe('FloatDistribution validation', () => {
   it('checks in Optuna order with Optuna messages', () => {
     expect(message(() => floatDistribution(2, 1, { log: true, step: 0.1 }))).toBe('The parameter `step` is not supported when `log` is true.');

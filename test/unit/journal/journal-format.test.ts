@@ -1,5 +1,5 @@
 /**
- * Journal format edge cases from study-engine.md §5: the enqueued WAITING example, the compact export
+ * Journal format edge cases from docs/design/study-engine.md#journal-storage: the enqueued WAITING example, the compact export
  * form, NaN/±Infinity tokens, torn last lines, malformed input (error names the line, storage
  * untouched) and the writer's exact output.
  */
@@ -47,7 +47,7 @@ describe('spec examples', () => {
     expect(r).toMatchObject({ state: TrialState.RUNNING, datetimeStart: '2026-11-27T01:37:38.763892', values: null });
   });
 
-  it('reads the compact export form of the spec', async () => {
+  it('reads the compact export form', async () => {
     const s = fresh();
     const res = await importJournal(COMPACT_FORM, s);
     expect(res.studyNames).toEqual(['exported']);

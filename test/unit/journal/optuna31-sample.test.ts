@@ -1,5 +1,5 @@
 /**
- * The journal written by python3-optuna 3.1.0 in study-engine.md §5 (fixture copied verbatim):
+ * The journal written by python3-optuna 3.1.0 (fixture copied verbatim; format: docs/design/study-engine.md#journal-storage):
  * imported, checked against the values Optuna itself reports for it, re-exported in both forms and
  * re-imported with identical content.
  */
@@ -23,7 +23,7 @@ const SAMPLE = readFileSync(new URL('../../fixtures/journal/optuna31-demo.log', 
 const fresh = (): JournalStorage => new JournalStorage(new MemoryJournalBackend());
 
 describe('Optuna 3.1 sample journal', () => {
-  it('has the 26 records of the spec', () => {
+  it('has the 26 records of the Optuna 3.1 sample', () => {
     expect(parseJournal(SAMPLE)).toHaveLength(26);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Shared setup for the nn unit tests: the tfjs wasm backend in Node (≈ 20× faster than 'cpu',
- * `browser-runtime.md` §5), plus small DmcBatch-shaped data built by hand.
+ * docs/design/gpu-path.md#backend-selection), plus small DmcBatch-shaped data built by hand.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt, scheduleShape } from '../../../src/nn/training/schedule.ts';
 
-describe('warmup + cosine schedule (networks.md §7)', () => {
+describe('warmup + cosine schedule (docs/design/networks.md#training)', () => {
   // 10 epochs × 20 batches = 200 steps: warmup floor(0.05·200) = 10, decay 190.
   const shape = scheduleShape(10, 20);
   const lr0 = 5e-4;

@@ -20,7 +20,7 @@ async function summaries(a: Approximator, x: Float32Array, b: number, n: number,
   ).data() as Promise<Float32Array>;
 }
 
-describe('SetTransformer parameter counts (networks.md §6)', () => {
+describe('SetTransformer parameter counts (docs/design/networks.md#set-transformer)', () => {
   it.each([
     [64, 428118],
     [128, 968854],
@@ -30,7 +30,7 @@ describe('SetTransformer parameter counts (networks.md §6)', () => {
     a.dispose();
   });
 
-  it('embedDim and dropout really act (the reference silently dropped them, networks.md §3)', () => {
+  it('embedDim and dropout really act (the reference silently dropped them, docs/design/networks.md#hyperparameters-the-notebook-meant)', () => {
     const a = new Approximator(defaultNetworkConfig({ embedDim: 32, dropout: 0.2 }), { seed: 1 });
     expect(a.config.flowDropout).toBe(0.2);
     const b = new Approximator(defaultNetworkConfig({ embedDim: 64 }), { seed: 1 });

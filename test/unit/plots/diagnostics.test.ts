@@ -6,7 +6,7 @@ import { buildCalibrationPlot } from '../../../src/plots/diagnostics/calibration
 import { buildContractionPlot } from '../../../src/plots/diagnostics/contraction.ts';
 import { coverage } from '../../../src/plots/diagnostics/draws.ts';
 import type { PosteriorSample } from '../../../src/plots/diagnostics/draws.ts';
-import { formatNumber } from '../../../src/plots/common.ts';
+import { formatNumber } from '../../../src/plots/format.ts';
 import { cfg, panels } from './helpers.ts';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Realistic FrozenTrial fixtures for the plot tests, built with the engine's own shapes: the notebook's
- * search space (study-engine.md §8) plus a log-scale learning rate, every trial state, and NaN/±Infinity
+ * search space (docs/design/study-engine.md#the-reference-study) plus a log-scale learning rate, every trial state, and NaN/±Infinity
  * values where Optuna allows them (COMPLETE ±Infinity; NaN only in intermediate values).
  */
 import { TrialState } from '../../../src/engine/types.ts';

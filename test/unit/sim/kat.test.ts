@@ -1,5 +1,5 @@
 /**
- * Known-answer tests against ../shared/docs/dmc-model.md §11. Tolerances are derived from standard errors
+ * Known-answer tests against docs/design/simulator.md#reference-numbers. Tolerances are derived from standard errors
  * (SE) of the compared estimates, never tuned to a seed; every comparison below holds with an independent
  * seed because the reference figures are themselves estimates (or rounded DMCfun values).
  */
@@ -40,7 +40,7 @@ function seQuantile(sorted: Float64Array, q: number): number {
   return Math.sqrt((q * (1 - q)) / n) / density;
 }
 
-describe('§11.3 amortized-dmc reference, tau = 30, project grid t = 1..tmax (100k trials per condition)', () => {
+describe('amortized-dmc reference, tau = 30, project grid t = 1..tmax (100k trials per condition)', () => {
   // rows "t = 1..tmax (project)": mean, SD, %err, errRT, q10, q30, q50, q70, q90
   const reference = {
     cong: [435.8, 117.2, 1.96, 420.0, 313.2, 359.8, 410.8, 477.1, 591.9],
@@ -81,15 +81,15 @@ describe('§11.3 amortized-dmc reference, tau = 30, project grid t = 1..tmax (10
 });
 
 /**
- * DMCfun v4.0.3 `tests/testthat/test-dmcSim.R` rows (§11.2; rounded to 1 ms and 0.1 %). The spDist = 1 row
+ * DMCfun v4.0.3 `tests/testthat/test-dmcSim.R` rows (rounded to 1 ms and 0.1 %). The spDist = 1 row
  * uses the Beta(3,3) start point of the project; the others use DMCfun's default constant start point 0
  * (startPoint 'zero') and DMCfun's tmax = 1000. The remaining DMCfun differences (residual truncated at 0,
  * strict `>` bounds, non-terminated trials dropped) move these summaries far less than the rounding, so,
- * as the spec prescribes, the rows are checked with a tolerance of 2 ms (mean, SD) and 0.3 points (% errors).
+ * as the design note says, the rows are checked with a tolerance of 2 ms (mean, SD) and 0.3 points (% errors).
  * The row "tau=30, drDist=1" (Fig. 7) needs DMCfun's variable drift rate, which neither amortized-dmc nor
  * this project simulates, so it has no counterpart here.
  */
-describe('§11.2 DMCfun dmcSim rows (100k trials per condition; tolerance ≈ 2 ms and 0.3 points)', () => {
+describe('DMCfun dmcSim rows (100k trials per condition; tolerance ≈ 2 ms and 0.3 points)', () => {
   const rows: [string, number, StartPoint, [number, number, number], [number, number, number]][] = [
     ['tau=30 (Ulrich Fig. 3)', 30, 'zero', [440, 105, 0.6], [459, 94, 1.3]],
     ['tau=150 (Fig. 4)', 150, 'zero', [421, 90, 0.2], [484, 102, 2.2]],

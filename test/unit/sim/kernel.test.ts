@@ -5,7 +5,7 @@ import { beta33 } from '../../../src/sim/kernel.ts';
 import { fillAutomaticDrift, simulateTrials } from '../../../src/sim/index.ts';
 import { ksStatistic } from './helpers.ts';
 
-/** E[X_a(t)] = A·exp(−t/tau)·[e·t/((a−1)·tau)]^(a−1) (dmc-model.md §7). */
+/** E[X_a(t)] = A·exp(−t/tau)·[e·t/((a−1)·tau)]^(a−1) (docs/design/simulator.md#one-trial). */
 function expectedActivation(t: number, A: number, tau: number, a: number): number {
   return A * Math.exp(-t / tau) * Math.pow((Math.E * t) / ((a - 1) * tau), a - 1);
 }

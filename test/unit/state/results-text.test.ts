@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { collectWarnings, createStudy, NopPruner, RandomSampler, TrialState, type FrozenTrial } from '../../../src/engine/index.ts';
 import { nrmse } from '../../../src/metrics/index.ts';
-import { formatDuration, isCancelled, isCancelledReason } from '../../../src/state/run-support.ts';
+import { isCancelled, isCancelledReason } from '../../../src/state/run-support.ts';
+import { formatDuration } from '../../../src/plots/format.ts';
 import { formatWeight, hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from '../../../src/state/results-text.ts';
 import { NOTEBOOK_CONFIG, drawPrior } from '../../../src/sim/index.ts';
 import { Rng } from '../../../src/shared/rng.ts';

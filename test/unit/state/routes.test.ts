@@ -36,7 +36,7 @@ describe('hash routes', () => {
   });
 });
 
-describe('planBackend (browser-runtime.md §10)', () => {
+describe('planBackend (docs/design/gpu-path.md#rules-the-code-keeps)', () => {
   const probes = (gpu: Partial<BackendProbe>, others: Partial<Record<'webgl' | 'wasm', boolean>> = {}): BackendProbe[] => [
     { backend: 'webgpu', available: false, detail: 'no adapter', ...gpu },
     { backend: 'webgl', available: others.webgl ?? true, detail: 'gl' },

@@ -16,6 +16,7 @@ import { decodeDraws, isInterrupted } from '../../../src/state/run-support.ts';
 import { createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
+import { webRunLock } from '../../../src/state/run-lock.ts';
 import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
 
 const pool: BatchPool = {
@@ -246,6 +247,25 @@ describe('StudyRun', () => {
     await busy.run(id);
     expect(busy.phase).toBe('failed');
     expect(busy.error).toMatch(/running in another tab/);
+  });
+
+  it('a refused lock request fails the run with the lock’s name instead of hanging in starting', async () => {
+    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    let refuse = true;
+    const locks = {
+      request: (name: string, _options: LockOptions, callback: LockGrantedCallback<unknown>) =>
+        refuse ? Promise.reject(new DOMException('The request was aborted.', 'AbortError')) : Promise.resolve(callback({ name, mode: 'exclusive' } as Lock)),
+      query: async () => ({ held: [], pending: [] }),
+    } as unknown as LockManager;
+    const run = new StudyRun({ storage, pool, trainer, networks: { save: async () => undefined }, lock: webRunLock(locks) });
+    await run.run(id);
+    expect(run.phase).toBe('failed');
+    expect(run.active).toBe(false);
+    expect(run.error).toMatch(`dmc-tune-run:${id}`);
+    expect(run.error).toMatch(/aborted/);
+    refuse = false;
+    await run.run(id);
+    expect(run.phase).toBe('finished');
   });
 
   it('refuses a study without a configuration, saying what to do', async () => {

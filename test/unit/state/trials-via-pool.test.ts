@@ -39,7 +39,7 @@ describe('splitting one experiment into pool data sets', () => {
 });
 
 describe('trialsViaPool', () => {
-  it('reproduces the tau = 30 reference moments (dmc-model.md §11.3) within 4 standard errors', async () => {
+  it('reproduces the tau = 30 reference moments (docs/design/simulator.md#reference-numbers) within 4 standard errors', async () => {
     const progress: number[] = [];
     const trials = await trialsViaPool(inline)(TAU30, { signal: new AbortController().signal, onProgress: (d) => progress.push(d) });
     expect(trials.numObs).toBe(40_000);

@@ -15,7 +15,7 @@ import {
 } from '../../../src/study-config/index.ts';
 
 describe('toDmcConfig', () => {
-  it('maps the notebook configuration onto the simulator’s notebook config (dmc-model.md §3, §5)', () => {
+  it('maps the notebook configuration onto the simulator’s notebook config (docs/design/simulator.md#parameters, docs/design/simulator.md#prior)', () => {
     const c = toDmcConfig(defaultStudyConfig());
     expect(c.paramNames).toEqual(NOTEBOOK_CONFIG.paramNames);
     expect(c.priorMeans).toEqual(NOTEBOOK_CONFIG.priorMeans);

@@ -28,7 +28,7 @@ function edited(edit: (c: StudyConfig) => void): StudyConfig {
   return c;
 }
 
-describe('FLOP counts match networks.md §10', () => {
+describe('FLOP counts match docs/design/networks.md#cost', () => {
   it('SetTransformer at N = 500, num_seeds 7: ≈ 0.84 G (e = 64) and 1.74 G (e = 128); velocity ≈ 1.08 M', () => {
     within(summaryFlops({ ...bench(64), numSeeds: 7, summaryDim: 22 }), 0.84e9, 0.02);
     within(summaryFlops({ ...bench(128), numSeeds: 7, summaryDim: 22 }), 1.74e9, 0.02);

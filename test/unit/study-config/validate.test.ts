@@ -29,7 +29,7 @@ function mutated(edit: (c: Record<string, any>) => void): unknown {
 }
 
 describe('defaults and presets', () => {
-  it('the notebook configuration matches study-engine.md §8 and dmc-model.md §5', () => {
+  it('the notebook configuration matches docs/design/study-engine.md#the-reference-study and docs/design/simulator.md#prior', () => {
     const c = defaultStudyConfig();
     expect(c.nTrials).toBe(10);
     expect(c.epochs).toBe(10);

@@ -1,5 +1,5 @@
 /**
- * A real training run in Node on the wasm backend (issue 4 "must show"): the objective trains a small
+ * A real training run in Node on the wasm backend: the objective trains a small
  * approximator on simulated DMC data sets, the validation loss falls, and the posterior medians recover
  * the well-identified parameters b (boundary) and mu_r (non-decision time).
  *

@@ -1,7 +1,7 @@
 /**
  * The Parzen estimator of TPE (optuna/samplers/_tpe/parzen_estimator.py and
  * probability_distributions.py, v4.9): a mixture of n + 1 product kernels — one per observation plus
- * the prior — over the (sub)space. Spec: study-engine.md §3, steps 4–7.
+ * the prior — over the (sub)space. See docs/design/study-engine.md#tpe.
  *
  * Numeric parameters live in a transformed space (log for log parameters; bounds widened by step/2
  * for stepped and integer ones; integer-log uses log(low − ½), log(high + ½) as in Optuna ≥ 4.7).

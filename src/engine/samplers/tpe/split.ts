@@ -1,6 +1,6 @@
 /**
  * TPE's pure pieces (optuna/samplers/_tpe/sampler.py, v4.9): `default_gamma`, `hyperopt_default_gamma`,
- * `default_weights` and `_split_trials` for one objective. Spec: study-engine.md §3, step 2.
+ * `default_weights` and `_split_trials` for one objective. See docs/design/study-engine.md#tpe.
  */
 import { lastStep } from '../../trial/frozen.ts';
 import { TrialState, type FrozenTrial } from '../../types.ts';

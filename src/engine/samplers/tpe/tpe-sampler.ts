@@ -1,5 +1,5 @@
 /**
- * TPESampler (optuna/samplers/_tpe/sampler.py, v4.9, single objective). Spec: study-engine.md §3.
+ * TPESampler (optuna/samplers/_tpe/sampler.py, v4.9, single objective). See docs/design/study-engine.md#tpe.
  *
  * Defaults: 10 startup trials (random sampling while fewer than 10 COMPLETE + PRUNED trials exist,
  * through a separate RandomSampler with the same seed), 24 EI candidates, prior weight 1, magic clip

@@ -1,7 +1,7 @@
 /**
  * Timestamps as Optuna writes them: `datetime.now().isoformat(timespec="microseconds")`, naive local
  * time (3.x/4.x), or UTC with "+00:00" (5.0-rc1, PR #6776) for studies that already hold aware times,
- * so one study never mixes the two (study-engine.md §5, "Datetimes"). Never "Z": Python < 3.11 rejects it.
+ * so one study never mixes the two (docs/design/study-engine.md#journal-storage). Never "Z": Python < 3.11 rejects it.
  *
  * JS clocks give milliseconds; the microsecond digits are a per-process counter that keeps successive
  * stamps strictly increasing, so start < complete holds even within one millisecond.

@@ -1,5 +1,5 @@
 /**
- * Journal text ⇄ ops. Reading follows Optuna's JournalFileBackend (study-engine.md §5): one JSON
+ * Journal text ⇄ ops. Reading follows Optuna's JournalFileBackend (docs/design/study-engine.md#journal-storage): one JSON
  * object per "\n"-terminated line; a final line without "\n" is a torn write and is ignored. Every
  * other defect is an EngineError('journal-format') that names the 1-based line. Writing uses Optuna
  * 4.x's compact separators (3.1's `", "` on request), Python float reprs and always ends with "\n".

@@ -1,6 +1,6 @@
 /**
  * Optuna journal storage: the op format, its reader/writer, replay, the JournalStorage over any
- * JournalBackend, and journal import/export. Spec: study-engine.md §5.
+ * JournalBackend, and journal import/export. See docs/design/study-engine.md#journal-storage.
  */
 export { JournalOpCode, isStudyOp, isTrialOp } from './ops.ts';
 export type {

@@ -1,6 +1,6 @@
 /**
  * Journal operations as Optuna's JournalStorage writes them (optuna/storages/journal/_storage.py,
- * study-engine.md §5). Field names keep the file's snake_case so one op object is one JSON line.
+ * docs/design/study-engine.md#journal-storage). Field names keep the file's snake_case so one op object is one JSON line.
  * Distributions stay JSON strings, exactly as stored, and are decoded during replay.
  */
 import type { IsoDateTime, JsonValue, StudyDirection, TrialState } from '../../types.ts';

@@ -1,5 +1,5 @@
 /**
- * JSON as Python's `json` module reads and writes it (study-engine.md §5, "Pitfalls"): NaN, Infinity
+ * JSON as Python's `json` module reads and writes it (docs/design/study-engine.md#journal-storage): NaN, Infinity
  * and -Infinity appear as bare tokens, which JSON.parse rejects and JSON.stringify turns into null.
  *
  * Reading: JSON.parse first (fast, and correct whenever it succeeds, since then the text held no bare

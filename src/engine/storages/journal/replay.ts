@@ -1,6 +1,6 @@
 /**
  * Replay of journal ops into study/trial state: the rules of Optuna's JournalStorageReplayResult
- * (optuna/storages/journal/_storage.py, v3.1 = v4.9 for ops 0–9; study-engine.md §5):
+ * (optuna/storages/journal/_storage.py, v3.1 = v4.9 for ops 0–9; docs/design/study-engine.md#journal-storage):
  * - study_id counts the CREATE_STUDY ops that took effect (a duplicate name is not one);
  * - trial_id counts applied CREATE_TRIAL ops across all studies; number = index within the study;
  * - CREATE_TRIAL without "state" is RUNNING; a template's "value" becomes values = [value];

@@ -1,6 +1,6 @@
 /**
  * A study as plain data (name, directions, attributes, full trial templates), read from any Storage,
- * and its "compact" journal form (study-engine.md §5): CREATE_STUDY, one op per study attribute, then
+ * and its "compact" journal form (docs/design/study-engine.md#journal-storage): CREATE_STUDY, one op per study attribute, then
  * one full-template CREATE_TRIAL per trial, which Optuna 3.1–4.9 load and resume. Templates reference
  * only their study id, so a batch of them can be appended in one go.
  */

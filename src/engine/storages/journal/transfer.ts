@@ -1,5 +1,5 @@
 /**
- * Export and import of Optuna journals (study-engine.md §5).
+ * Export and import of Optuna journals (docs/design/study-engine.md#journal-storage).
  * - Compact export (any Storage): per study CREATE_STUDY, its attributes, one full-template
  *   CREATE_TRIAL per trial. Full export (journal-backed storages): the study's own op log, keeping
  *   only ops that took effect, with study and trial ids renumbered from 0. Both load in Optuna 3.1–4.9.

@@ -27,7 +27,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], digits = 5):
   expected.forEach((e, i) => expect(actual[i]).toBeCloseTo(e, digits));
 }
 
-// study-engine.md §3, "Test vectors (v4.9.0 internals)".
+// Values of Optuna v4.9.0 internals (docs/design/study-engine.md#tpe).
 describe('Parzen estimator: v4.9 test vectors', () => {
   it('float [0, 10], observations 1, 2, 6', () => {
     const pe = univariate(floatDistribution(0, 10), [1, 2, 6]);

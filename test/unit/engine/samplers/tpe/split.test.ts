@@ -3,7 +3,7 @@ import { defaultGamma, defaultWeights, hyperoptDefaultGamma, splitTrials } from 
 import { TrialState } from '../../../../../src/engine/types.ts';
 import { makeTrials } from '../../helpers/trials.ts';
 
-describe('gamma and weights (study-engine.md §3)', () => {
+describe('gamma and weights (docs/design/study-engine.md#tpe)', () => {
   it('default gamma = min(ceil(0.1 n), 25)', () => {
     expect([0, 1, 10, 11, 100, 249, 250, 1000].map(defaultGamma)).toEqual([0, 1, 1, 2, 10, 25, 25, 25]);
     for (let n = 0; n < 250; n++) expect(defaultGamma(n)).toBe(Math.ceil(n / 10));

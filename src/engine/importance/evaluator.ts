@@ -1,10 +1,11 @@
 /**
  * Parameter importances by fANOVA, as Optuna's default evaluator
  * (optuna/importance/_fanova/_evaluator.py `FanovaImportanceEvaluator`, n_trees 64, max_depth 64;
- * study-engine.md §6):
+ * docs/design/study-engine.md):
  *
- * 1. Search space: without `params`, the intersection search space of the COMPLETE trials
- *    (parameters every completed trial has, with one and the same distribution), sorted by name;
+ * 1. Search space: without `params`, the engine's intersection search space of the COMPLETE trials
+ *    (parameters every completed trial has, with one and the same distribution by
+ *    `distributionsEqual`), sorted by name;
  *    with `params`, their distributions in the completed trials that have them all.
  * 2. Trials: COMPLETE, with all the parameters and a finite value.
  * 3. Features untransformed (no log, no step rounding). A categorical is the index of its choice,
@@ -15,13 +16,25 @@
  *    widened to include observed values outside it (an enqueued trial may carry one).
  * 4. Per tree the share V_j / V of its variance explained by parameter j alone (decomposition.ts),
  *    averaged over the trees with V > 0, then normalised to sum 1. Parameters whose distribution has
- *    a single value get 0 (they cannot matter) and are listed last.
+ *    a single value (`isSingle`) get 0 (they cannot matter) and are listed last.
  */
-import { TrialState, trialValue } from '../../engine/types.ts';
-import type { Distribution, FrozenTrial } from '../../engine/types.ts';
-import type { ParamImportance } from '../importance.ts';
+import { choicesEqual, distributionsEqual, isSingle } from '../distributions.ts';
+import { intersectionSearchSpace } from '../samplers/search-space.ts';
+import { TrialState, trialValue } from '../types.ts';
+import type { CategoricalChoice, Distribution, FrozenTrial } from '../types.ts';
 import { decomposeTree } from './decomposition.ts';
 import { fitForest } from './forest.ts';
+
+export interface ParamImportance {
+  readonly name: string;
+  /** Share of the objective's variance explained by this parameter alone; all shares sum to 1. */
+  readonly importance: number;
+}
+
+/** What the fANOVA worker answers: importances, or why there are none. */
+export type ImportanceOutcome =
+  | { readonly ok: true; readonly importances: readonly ParamImportance[] }
+  | { readonly ok: false; readonly reason: string };
 
 export interface FanovaOptions {
   readonly nTrees?: number;
@@ -47,38 +60,13 @@ export class FanovaError extends Error {
   }
 }
 
-/** Same distribution (engine's `distributionsEqual` semantics: class, bounds, log, step, choices). */
-function sameDistribution(a: Distribution, b: Distribution): boolean {
-  if (a.type === 'categorical') {
-    return b.type === 'categorical' && a.choices.length === b.choices.length && a.choices.every((c, k) => Object.is(c, b.choices[k]));
-  }
-  if (b.type === 'categorical') return false;
-  return a.type === b.type && a.low === b.low && a.high === b.high && a.log === b.log && a.step === b.step;
-}
-
-/** Optuna `single()`: only one value can be suggested. */
-function isSingle(d: Distribution): boolean {
-  if (d.type === 'categorical') return d.choices.length === 1;
-  if (d.low === d.high) return true;
-  return d.step !== null && d.high - d.low < d.step;
-}
-
 /** Search space to assess, by name, sorted by name (Optuna `_get_distributions`). */
 export function importanceSearchSpace(
   completedTrials: readonly FrozenTrial[],
   params?: readonly string[],
 ): [string, Distribution][] {
-  if (params === undefined) {
-    const first = completedTrials[0]!;
-    return Object.entries(first.distributions)
-      .filter(([name, d]) =>
-        completedTrials.every((t) => {
-          const other = t.distributions[name];
-          return other !== undefined && sameDistribution(other, d);
-        }),
-      )
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
+  // The sampler's search space (COMPLETE trials only, as `completedTrials` holds), already sorted.
+  if (params === undefined) return Object.entries(intersectionSearchSpace(completedTrials, false));
   const having = completedTrials.filter((t) => params.every((p) => p in t.distributions));
   if (params.length > 0 && having.length === 0) {
     throw new FanovaError(
@@ -92,7 +80,7 @@ export function importanceSearchSpace(
       const d = t.distributions[p]!;
       const seen = space.get(p);
       if (seen === undefined) space.set(p, d);
-      else if (!sameDistribution(seen, d)) {
+      else if (!distributionsEqual(seen, d)) {
         throw new FanovaError(
           'dynamic-search-space',
           `Parameters importances cannot be assessed with dynamic search spaces if parameters are specified. Specified parameters: ${JSON.stringify(params)}.`,
@@ -103,9 +91,14 @@ export function importanceSearchSpace(
   return [...space.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+function isChoice(v: unknown): v is CategoricalChoice {
+  return v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
+}
+
 function encode(d: Distribution, v: unknown, name: string): number {
   if (d.type === 'categorical') {
-    const k = d.choices.findIndex((c) => Object.is(c, v));
+    // Python's `choices.index(v)`, as the engine's toInternalRepr: 1, 1.0 and True are one choice.
+    const k = isChoice(v) ? d.choices.findIndex((c) => choicesEqual(v, c)) : -1;
     if (k < 0) throw new Error(`fANOVA: value ${JSON.stringify(v)} of ${name} is not one of its choices`);
     return k;
   }

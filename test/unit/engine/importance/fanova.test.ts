@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/shared/rng.ts';
-import { TrialState } from '../../../src/engine/types.ts';
-import type { Distribution, FrozenTrial, ParamValue } from '../../../src/engine/types.ts';
+import { Rng } from '../../../../src/shared/rng.ts';
+import { TrialState } from '../../../../src/engine/types.ts';
+import type { Distribution, FrozenTrial, ParamValue } from '../../../../src/engine/types.ts';
 import {
   FanovaError,
   decomposeTree,
   fanovaImportances,
   fitForest,
   predictTree,
-} from '../../../src/plots/fanova/index.ts';
-import type { RegressionTree } from '../../../src/plots/fanova/index.ts';
-import { makeTrial } from './fixtures.ts';
+} from '../../../../src/engine/importance/index.ts';
+import type { RegressionTree } from '../../../../src/engine/importance/index.ts';
+import { makeTrial } from '../../plots/fixtures.ts';
 
 const U01: Distribution = { type: 'float', low: 0, high: 1, log: false, step: null };
 
@@ -203,6 +203,17 @@ describe('fanovaImportances: selection and errors', () => {
       { name: 'x1', importance: 1 },
       { name: 'fixed', importance: 0 },
     ]);
+  });
+
+  it('compares choices as the engine does: 0 and false are one choice, as in Python', () => {
+    const numbers: Distribution = { type: 'categorical', choices: [0, 1, 2] };
+    const withFalse: Distribution = { type: 'categorical', choices: [false, 1, 2] };
+    const trials = Array.from({ length: 12 }, (_, k) => {
+      const c = k % 3;
+      const [dist, value] = k < 6 ? [numbers, c] : [withFalse, c === 0 ? false : c];
+      return makeTrial({ number: k, value: 10 * c, params: { c: value }, distributions: { c: dist } });
+    });
+    expect(fanovaImportances(trials)).toEqual([{ name: 'c', importance: 1 }]);
   });
 
   it('explains why it cannot assess', () => {
