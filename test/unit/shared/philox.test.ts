@@ -4,7 +4,7 @@ import { mulhi32, philox4x32, uniform24 } from '../../../src/shared/philox.ts';
 const hex = (w: Uint32Array): string[] => Array.from(w, (x) => x.toString(16).padStart(8, '0'));
 
 describe('Philox4x32-10', () => {
-  // Random123's kat_vectors (gpu-training spec §3).
+  // Random123's known-answer vectors for philox4x32 with 10 rounds (kat_vectors).
   it.each([
     [[0, 0, 0, 0], [0, 0], ['6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8']],
     [[0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], ['408f276d', '41c83b0e', 'a20bc7c6', '6d5451fd']],

@@ -147,7 +147,7 @@ describe('Workbench', () => {
   it('refuses an invalid configuration and a taken name, saying so', async () => {
     const { w, ran } = bench();
     await w.start({ ...smokeStudyConfig(), epochs: 0 });
-    expect(w.startError).toBe('The configuration is invalid:\nepochs: must be an integer ≥ 1, got 0');
+    expect(w.startError).toBe('The configuration is invalid:\nepochs: Enter a whole number of at least 1 (got 0)');
     await w.start(smokeStudyConfig());
     await w.start(smokeStudyConfig());
     expect(w.startError).toBe('A study named "smoke" already exists: choose another name.');
