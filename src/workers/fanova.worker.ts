@@ -4,10 +4,8 @@
  * `fanova-client.ts` is the page-side half. Imports only the pure fANOVA module.
  */
 import { expose } from 'comlink';
-import type { FrozenTrial } from '../engine/types.ts';
-import { FanovaError, fanovaImportances } from '../plots/fanova/index.ts';
-import type { FanovaOptions } from '../plots/fanova/index.ts';
-import type { ImportanceOutcome } from '../plots/importance.ts';
+import type { FrozenTrial } from '../engine/index.ts';
+import { FanovaError, fanovaImportances, type FanovaOptions, type ImportanceOutcome } from '../plots/index.ts';
 
 export interface FanovaRequest {
   readonly trials: readonly FrozenTrial[];

@@ -16,23 +16,22 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import {
-  configureWasm,
-  probeBackends,
-  selectBackend,
   type BackendChoice,
   type BackendName,
   type BackendProbe,
-} from '../nn/backend.ts';
-import {
-  runObjective,
-  TrialPrunedError,
+  type BatchProgress,
+  configureWasm,
   type EpochReport,
+  type NetworkConfig,
   type ObjectiveOptions,
   type ObjectiveResult,
+  probeBackends,
+  runObjective,
   type SamplingProgress,
+  selectBackend,
   type TrialHyperparameters,
-} from '../nn/objective.ts';
-import type { BatchProgress, NetworkConfig } from '../nn/index.ts';
+  TrialPrunedError,
+} from '../nn/index.ts';
 import type { MetricWeights } from '../metrics/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
 

@@ -13,7 +13,7 @@
  * accumulation on memory-limited backends) and the loss does not depend on that split.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../shared/rng.ts';
+import type { Rng } from '../../shared/index.ts';
 
 export interface ForwardContext {
   /** Training stage: dropout on. Validation, sampling and summaries use `training: false`. */

@@ -17,8 +17,7 @@
  *    averaged over the trees with V > 0, then normalised to sum 1. Parameters whose distribution has
  *    a single value get 0 (they cannot matter) and are listed last.
  */
-import { TrialState, trialValue } from '../../engine/types.ts';
-import type { Distribution, FrozenTrial } from '../../engine/types.ts';
+import { type Distribution, type FrozenTrial, TrialState, trialValue } from '../../engine/index.ts';
 import type { ParamImportance } from '../importance.ts';
 import { decomposeTree } from './decomposition.ts';
 import { fitForest } from './forest.ts';
