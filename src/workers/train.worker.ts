@@ -132,10 +132,6 @@ const api = {
     return { train: train.n, val: val.n };
   },
 
-  hasData(): boolean {
-    return data !== null;
-  },
-
   async runTrial(
     req: TrialRunRequest,
     preferred: BackendName | undefined,
