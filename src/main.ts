@@ -8,19 +8,21 @@ import { mount } from 'svelte';
 import './ui/styles.css';
 import App from './ui/App.svelte';
 import BootError from './ui/BootError.svelte';
-import { openIdbStorage } from './persistence/idb-storage.ts';
-import { ModelStore } from './persistence/model-store.ts';
-import type { AppContext } from './state/app.ts';
-import { BackendStatus } from './state/backends.svelte.ts';
-import { StudyLibrary } from './state/library.svelte.ts';
-import { Router } from './state/router.svelte.ts';
-import { SetupDraft } from './state/setup-draft.svelte.ts';
-import { webRunLock } from './state/run-lock.ts';
-import { SimulationRun } from './state/simulation-run.svelte.ts';
-import { StudyResults } from './state/study-results.svelte.ts';
-import { StudyRun } from './state/study-run.svelte.ts';
-import { trialsViaPool } from './state/trials-via-pool.ts';
-import { rememberActiveRun, Workbench } from './state/workbench.svelte.ts';
+import { ModelStore, openIdbStorage } from './persistence/index.ts';
+import {
+  type AppContext,
+  BackendStatus,
+  rememberActiveRun,
+  Router,
+  SetupDraft,
+  SimulationRun,
+  StudyLibrary,
+  StudyResults,
+  StudyRun,
+  trialsViaPool,
+  webRunLock,
+  Workbench,
+} from './state/index.ts';
 import { FanovaClient } from './workers/fanova-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient, type InjectedFault } from './workers/train-client.ts';

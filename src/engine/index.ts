@@ -45,3 +45,4 @@ export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './pruner
 
 export type { Storage } from './storages/storage.ts';
 export { InMemoryStorage } from './storages/in-memory.ts';
+export * from './storages/journal/index.ts';

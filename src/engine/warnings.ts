@@ -7,7 +7,6 @@
 
 export type WarningHandler = (message: string) => void;
 
-// eslint-disable-next-line no-console -- the default sink of a library warning hook
 const defaultHandler: WarningHandler = (message) => console.warn(`[engine] ${message}`);
 
 let handler: WarningHandler = defaultHandler;

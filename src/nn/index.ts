@@ -1,30 +1,18 @@
 /**
- * Public API of the networks layer (docs/design/networks.md). Everything here runs in a worker or in
- * Node; tensors are read with `await data()` only.
+ * Public API of the networks layer (docs/design/networks.md). Importing it loads tfjs, so only worker entries and
+ * Node import it; the main thread imports the tfjs-free part, `pure.ts`. Tensors are read with
+ * `await data()` only.
  */
-export {
-  defaultNetworkConfig,
-  validateNetworkConfig,
-  NetworkConfigError,
-  SUMMARY_INPUT_DIM,
-  DIRECT_CONDITION_DIM,
-  type NetworkConfig,
-} from './config.ts';
+export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM } from './config.ts';
 export {
   DataSets,
   fitStandardization,
   validateStandardization,
-  buildHostInputs,
-  uploadInputs,
-  toTensors,
-  disposeInputs,
   unstandardize,
   AdapterError,
   type SimBatch,
   type Standardization,
   type StandardizationOptions,
-  type HostInputs,
-  type AdaptedTensors,
 } from './adapter.ts';
 export {
   Approximator,
@@ -33,7 +21,6 @@ export {
   type ParameterCounts,
 } from './networks/approximator.ts';
 export { WeightShapeError, type NamedWeight } from './params.ts';
-export { INFERENCE, type ForwardContext } from './blocks/context.ts';
 export {
   DEFAULT_OPS,
   DEFAULT_SLICE_MIN_MACS,
@@ -42,7 +29,7 @@ export {
   type OpsOptions,
 } from './ops/index.ts';
 export { registerKernels } from './kernels/index.ts';
-export { integrate, type IntegrationMethod, type VelocityFn } from './networks/integrate.ts';
+export type { IntegrationMethod } from './networks/integrate.ts';
 export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './sample.ts';
 export {
   fit,
@@ -53,17 +40,28 @@ export {
   type BatchProgress,
   type EpochResult,
 } from './training/fit.ts';
-export {
-  autoMicroBatchSize,
-  drawBatchNoise,
-  uploadLossInputs,
-  disposeLossInputs,
-  DEFAULT_ATTENTION_BUDGET,
-  DEFAULT_MEMORY_BUDGET,
-  MemoryBudgetError,
-  trainingPassBytes,
-  type BatchNoise,
-} from './training/batches.ts';
+export { DEFAULT_MEMORY_BUDGET, MemoryBudgetError } from './training/batches.ts';
 export { TrainingDivergedError } from './training/errors.ts';
-export { learningRateAt, scheduleShape, type ScheduleShape } from './training/schedule.ts';
-export { Adam, clipByNorm, REFERENCE_ADAM, type AdamOptions } from './training/adam.ts';
+export {
+  BACKEND_ORDER,
+  BackendError,
+  configureWasm,
+  probeBackends,
+  selectBackend,
+  type SelectOptions,
+  type WasmPaths,
+} from './backend.ts';
+export {
+  runObjective,
+  validateHyperparameters,
+  trialNetworkConfig,
+  HyperparameterError,
+  type EpochReport,
+  type SamplingProgress,
+  type ObjectiveOptions,
+  type ObjectiveOutcome,
+  type ObjectiveResult,
+} from './objective.ts';
+export { serializeNetwork, restoreNetwork } from './serialize.ts';
+// The tfjs-free part, so that workers and Node see one API.
+export * from './pure.ts';

@@ -11,7 +11,7 @@
  * stays at the BayesFlow defaults unless `opts.network` overrides it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { splitmix32 } from '../shared/rng.ts';
+import { splitmix32 } from '../shared/index.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable, type MetricWeights } from '../metrics/index.ts';
 import type { SimBatch } from './adapter.ts';
 import { defaultNetworkConfig, type NetworkConfig } from './config.ts';

@@ -9,7 +9,7 @@
  * only, not on the chunk size or on which other data sets are sampled together.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../shared/rng.ts';
+import { Rng } from '../shared/index.ts';
 import {
   buildHostInputs,
   DataSets,

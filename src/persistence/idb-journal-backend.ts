@@ -13,9 +13,14 @@
  * reads and writes fail with 'not-found' (the journal DELETE_STUDY semantics).
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { JournalBackend } from '../engine/storages/journal/backend.ts';
-import type { JournalOp } from '../engine/storages/journal/ops.ts';
-import { EngineError, isFinished, type IsoDateTime, type StudyDirection } from '../engine/types.ts';
+import {
+  EngineError,
+  isFinished,
+  type IsoDateTime,
+  type JournalBackend,
+  type JournalOp,
+  type StudyDirection,
+} from '../engine/index.ts';
 
 export interface CatalogEntry {
   readonly studyId: number;

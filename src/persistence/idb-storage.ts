@@ -11,22 +11,26 @@
  * holds a Web Lock named after its worker id for its lifetime, so a RUNNING trial whose owner's lock is
  * not held belongs to nobody. Without Web Locks every RUNNING trial not started by this handle counts.
  */
-import { JournalStorage, newWorkerId } from '../engine/storages/journal/journal-storage.ts';
-import { journalNow } from '../engine/storages/journal/clock.ts';
-import type { JournalOp } from '../engine/storages/journal/ops.ts';
-import { compactOps, snapshotStudy, type BulkImporter, type StudySnapshot } from '../engine/storages/journal/snapshot.ts';
-import type { JournalOpSource } from '../engine/storages/journal/transfer.ts';
-import type { Storage } from '../engine/storages/storage.ts';
 import {
-  EngineError,
-  TrialState,
+  type BulkImporter,
+  compactOps,
   type Distribution,
+  EngineError,
   type FrozenTrial,
+  journalNow,
+  type JournalOp,
+  type JournalOpSource,
+  JournalStorage,
   type JsonValue,
+  newWorkerId,
+  snapshotStudy,
+  type Storage,
   type StudyDirection,
+  type StudySnapshot,
   type StudySummary,
+  TrialState,
   type TrialTemplate,
-} from '../engine/types.ts';
+} from '../engine/index.ts';
 import { holdWorkerLock, journalLockName, liveWorkers, webLocks } from './idb-locks.ts';
 import { IdbJournalBackend, deletedError, opRange, openStudyDb, runTx, type CatalogEntry, type Db } from './idb-journal-backend.ts';
 

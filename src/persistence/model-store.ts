@@ -8,7 +8,7 @@
  * the worker that needs them.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { parseNetworkFile, type NetworkFile } from '../nn/serialize.ts';
+import { parseNetworkFile, type NetworkFile } from '../nn/pure.ts';
 
 export const MODEL_DB_NAME = 'dmc-tune-models';
 const DB_VERSION = 1;

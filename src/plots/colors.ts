@@ -3,7 +3,7 @@
  * ColorBrewer "Blues" scale (optuna/visualization/_slice.py, _contour.py, _parallel_coordinate.py),
  * reversed for minimisation so that better trials are always darker; we keep that reading.
  */
-import type { TrialState } from '../engine/types.ts';
+import type { TrialState } from '../engine/index.ts';
 
 /** ColorBrewer Blues, 9 classes (the stops Plotly's "Blues" scale interpolates). */
 const BLUES: readonly (readonly [number, number, number])[] = [

@@ -4,10 +4,14 @@
  * choice formatting, and the chart options every plot starts from (numbers: format.ts).
  */
 import type { ChartOptions, ChartType } from 'chart.js';
-import { TrialState, trialValue } from '../engine/types.ts';
-import type { CategoricalChoice, Distribution, FrozenTrial } from '../engine/types.ts';
-import { COLOR_BAR_SPACE } from './plugin-options.ts';
-import type { ColorBarOptions } from './plugin-options.ts';
+import {
+  type CategoricalChoice,
+  type Distribution,
+  type FrozenTrial,
+  TrialState,
+  trialValue,
+} from '../engine/index.ts';
+import { COLOR_BAR_SPACE, type ColorBarOptions } from './plugin-options.ts';
 import type { TargetOptions } from './types.ts';
 
 export const DEFAULT_TARGET_NAME = 'Objective Value';

@@ -87,10 +87,22 @@ export function laplaceFill(
         if (fixed[k]) continue;
         let s = 0;
         let c = 0;
-        if (i > 0) (s += z[k - 1]!), c++;
-        if (i < nx - 1) (s += z[k + 1]!), c++;
-        if (j > 0) (s += z[k - nx]!), c++;
-        if (j < ny - 1) (s += z[k + nx]!), c++;
+        if (i > 0) {
+          s += z[k - 1]!;
+          c++;
+        }
+        if (i < nx - 1) {
+          s += z[k + 1]!;
+          c++;
+        }
+        if (j > 0) {
+          s += z[k - nx]!;
+          c++;
+        }
+        if (j < ny - 1) {
+          s += z[k + nx]!;
+          c++;
+        }
         const delta = omega * (s / c - z[k]!);
         z[k] = z[k]! + delta;
         change = Math.max(change, Math.abs(delta));

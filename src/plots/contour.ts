@@ -5,7 +5,7 @@
  * minimisation.
  */
 import type { ChartConfiguration, Scale, ScaleOptions } from 'chart.js';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { FrozenTrial } from '../engine/index.ts';
 import {
   baseOptions,
   categoryTicks,
@@ -13,18 +13,16 @@ import {
   completedFinite,
   formatChoice,
   paramInfo,
+  type ParamInfo,
   paramNames,
   targetName,
   withColorBar,
   withUnit,
 } from './common.ts';
 import { formatNumber } from './format.ts';
-import type { ParamInfo } from './common.ts';
 import { blues, objectiveColor, objectiveStops } from './colors.ts';
-import { cellEdges, cellOf, laplaceFill, paddedRange } from './contour-grid.ts';
-import type { AxisRange } from './contour-grid.ts';
-import { PlotError, chart, empty } from './types.ts';
-import type { Plot, TargetOptions } from './types.ts';
+import { type AxisRange, cellEdges, cellOf, laplaceFill, paddedRange } from './contour-grid.ts';
+import { chart, empty, type Plot, PlotError, type TargetOptions } from './types.ts';
 
 export const CONTOUR_TITLE = 'Contour Plot';
 export const DEFAULT_CONTOUR_GRID = 40;

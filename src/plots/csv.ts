@@ -12,8 +12,7 @@
  * QUOTE_MINIMAL: a cell with a comma, double quote, CR or LF is quoted, quotes doubled. Lines end
  * in "\n" like pandas.
  */
-import { TRIAL_STATE_NAMES } from '../engine/types.ts';
-import type { FrozenTrial, JsonValue } from '../engine/types.ts';
+import { type FrozenTrial, type JsonValue, TRIAL_STATE_NAMES } from '../engine/index.ts';
 import { formatPandasDatetime, formatPandasTimedelta, parseDatetime } from './datetime.ts';
 
 export interface CsvOptions {

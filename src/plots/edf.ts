@@ -3,11 +3,10 @@
  * COMPLETE trials, the share of values ≤ x at 100 evenly spaced x from the smallest to the largest.
  */
 import type { ChartConfiguration } from 'chart.js';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { FrozenTrial } from '../engine/index.ts';
 import { baseOptions, completedFinite, targetAxisTitle } from './common.ts';
 import { SERIES_COLORS } from './colors.ts';
-import { chart, empty } from './types.ts';
-import type { Plot } from './types.ts';
+import { chart, empty, type Plot } from './types.ts';
 
 export const EDF_TITLE = 'Empirical Distribution Function Plot';
 /** Optuna's NUM_SAMPLES_X_AXIS. */

@@ -3,12 +3,11 @@
  * COMPLETE trial against its number, plus the running best (np.minimum/maximum.accumulate).
  */
 import type { ChartConfiguration } from 'chart.js';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { FrozenTrial } from '../engine/index.ts';
 import { baseOptions, completed, targetAxisTitle, targetName } from './common.ts';
 import { formatNumber } from './format.ts';
 import { STATE_COLORS } from './colors.ts';
-import { chart, empty } from './types.ts';
-import type { Plot, TargetOptions } from './types.ts';
+import { chart, empty, type Plot, type TargetOptions } from './types.ts';
 
 export const HISTORY_TITLE = 'Optimization History Plot';
 

@@ -4,12 +4,10 @@
  * Lines are coloured by trial state so pruned trials stand out.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { TRIAL_STATE_NAMES, TrialState } from '../engine/types.ts';
-import type { FrozenTrial } from '../engine/types.ts';
+import { type FrozenTrial, TRIAL_STATE_NAMES, TrialState } from '../engine/index.ts';
 import { baseOptions } from './common.ts';
 import { STATE_COLORS } from './colors.ts';
-import { chart, empty } from './types.ts';
-import type { Plot } from './types.ts';
+import { chart, empty, type Plot } from './types.ts';
 
 export const INTERMEDIATE_TITLE = 'Intermediate Values Plot';
 

@@ -10,7 +10,7 @@
  * (Optuna's tickvals rule); categoricals by the index of the observed choices in choice order.
  */
 import type { ChartConfiguration } from 'chart.js';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { FrozenTrial } from '../engine/index.ts';
 import {
   baseOptions,
   choiceIndex,
@@ -25,8 +25,7 @@ import {
 import { formatNumber } from './format.ts';
 import { normalise, objectiveColor, objectiveStops } from './colors.ts';
 import type { ParallelAxis } from './plugin-options.ts';
-import { PlotError, chart, empty } from './types.ts';
-import type { Plot, TargetOptions } from './types.ts';
+import { chart, empty, type Plot, PlotError, type TargetOptions } from './types.ts';
 
 export const PARALLEL_TITLE = 'Parallel Coordinate Plot';
 

@@ -4,7 +4,7 @@
  * x-axis where the parameter's distribution is logarithmic and a category axis for categoricals.
  */
 import type { ChartConfiguration } from 'chart.js';
-import type { FrozenTrial } from '../engine/types.ts';
+import type { FrozenTrial } from '../engine/index.ts';
 import {
   baseOptions,
   completedFinite,
@@ -17,8 +17,7 @@ import {
 } from './common.ts';
 import { formatNumber } from './format.ts';
 import { trialNumberColor, trialNumberStops } from './colors.ts';
-import { PlotError, chart, empty } from './types.ts';
-import type { ChartPlot, PlotSet, TargetOptions } from './types.ts';
+import { chart, type ChartPlot, empty, PlotError, type PlotSet, type TargetOptions } from './types.ts';
 
 export const SLICE_TITLE = 'Slice Plot';
 

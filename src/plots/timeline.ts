@@ -6,14 +6,12 @@
  * subtitle names the start.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { TRIAL_STATE_NAMES, TrialState } from '../engine/types.ts';
-import type { FrozenTrial } from '../engine/types.ts';
+import { type FrozenTrial, TRIAL_STATE_NAMES, TrialState } from '../engine/index.ts';
 import { baseOptions } from './common.ts';
 import { formatNumber } from './format.ts';
 import { STATE_COLORS } from './colors.ts';
 import { formatPandasDatetime, nowNaiveMicros, parseDatetime } from './datetime.ts';
-import { chart, empty } from './types.ts';
-import type { Plot } from './types.ts';
+import { chart, empty, type Plot } from './types.ts';
 
 export const TIMELINE_TITLE = 'Timeline Plot';
 

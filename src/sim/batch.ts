@@ -6,8 +6,7 @@
  * Bit identity holds within one JavaScript engine (Node and Chromium share V8); another engine may round
  * Math.exp/log differently in the last place and so produce a different, equally valid stream.
  */
-import { Rng } from '../shared/rng.ts';
-import { stateFromRng } from '../shared/ziggurat.ts';
+import { Rng, stateFromRng } from '../shared/index.ts';
 import { DmcConfigError, batchParamNames, validateDmcConfig, validateDmcParams } from './config.ts';
 import { DmcKernel, type TrialOptions } from './kernel.ts';
 import { drawPrior } from './prior.ts';

@@ -14,7 +14,7 @@
  * Every draw for a data set comes from its own stream, so results never depend on how data sets are
  * distributed over workers or chunks.
  */
-import { ZIG_K, ZIG_W, float53, nextI32, nextI32Many, normal, normalSlow } from '../shared/ziggurat.ts';
+import { ZIG_K, ZIG_W, float53, nextI32, nextI32Many, normal, normalSlow } from '../shared/index.ts';
 import type { DmcConfig, DmcParams } from './types.ts';
 
 export type TrialOptions = Pick<DmcConfig, 'tmax' | 'a' | 'sigma' | 'startPoint' | 'contamination'>;

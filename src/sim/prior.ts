@@ -3,7 +3,7 @@
  * (p[0]=A, p[1]=tau, p[2]=mu_c, p[3]=mu_r, p[4]=b, and sd_r = p[5] only when sdrFixed is null; otherwise
  * sd_r = 0 whatever the value of sdrFixed).
  */
-import { float53, normal } from '../shared/ziggurat.ts';
+import { float53, normal } from '../shared/index.ts';
 import type { DmcConfig, DmcParams } from './types.ts';
 
 /**

@@ -5,7 +5,7 @@
  * if it cannot start, main-thread feature detection (backend-probe.ts) stands in and the plan is marked
  * as not confirmed.
  */
-import type { BackendChoice, BackendProbe as TfProbe } from '../nn/backend.ts';
+import type { BackendChoice, BackendProbe as TfProbe } from '../nn/pure.ts';
 import { planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */

@@ -3,8 +3,15 @@
  * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
  * Errors are kept per study row (or for the import) so the view shows them where they happened.
  */
-import { durationSeconds, EngineError, TrialState, type FrozenTrial } from '../engine/index.ts';
-import { exportStudyJournal, readJournalStudies, importStudies } from '../engine/storages/journal/index.ts';
+import {
+  durationSeconds,
+  EngineError,
+  exportStudyJournal,
+  type FrozenTrial,
+  importStudies,
+  readJournalStudies,
+  TrialState,
+} from '../engine/index.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
 
 /** Model-store operations the library needs (src/persistence/model-store.ts). */
@@ -96,6 +103,8 @@ export class StudyLibrary {
 
   /** A name not used by any study: `base`, else `base (2)`, `base (3)`, … */
   async freeName(base: string): Promise<string> {
+    // A throwaway lookup table, not state: nothing renders it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const taken = new Set((await this.#storage.getAllStudies()).map((s) => s.studyName));
     if (!taken.has(base)) return base;
     for (let k = 2; ; k++) if (!taken.has(`${base} (${k})`)) return `${base} (${k})`;

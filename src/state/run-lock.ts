@@ -3,7 +3,7 @@
  * second tab (or the same study continued twice) is refused instead of interleaving trials. Where the
  * Locks API is missing (old browsers, Node tests) every run is allowed.
  */
-import { heldLockNames, holdLock, webLocks } from '../persistence/idb-locks.ts';
+import { heldLockNames, holdLock, webLocks } from '../persistence/index.ts';
 
 export interface RunLock {
   /** Takes the study's lock; resolves to its release function, or null when another tab holds it. */

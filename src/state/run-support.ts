@@ -5,7 +5,7 @@
  */
 import { mean, tableToRecord, type DiagnosticsTable } from '../metrics/index.ts';
 import type { FrozenTrial, JsonValue } from '../engine/index.ts';
-import { base64ToFloat32, float32ToBase64 } from '../nn/serialize.ts';
+import { base64ToFloat32, float32ToBase64 } from '../nn/pure.ts';
 
 export interface TrialTiming {
   /** Seconds of trials finished in this session (their wall time). */

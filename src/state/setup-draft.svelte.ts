@@ -235,6 +235,8 @@ export class SetupDraft {
     const name = this.config.name;
     if (takenNames === null || !takenNames.includes(name)) return null;
     if (this.fromStudy !== null && !this.fromStudy.hasConfig && name === this.fromStudy.name) return null;
+    // A throwaway lookup table, not state: nothing renders it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const suggestion = nextFreeName(name, new Set(takenNames));
     return { message: `A study named '${name}' exists — use '${suggestion}'?`, suggestion };
   }

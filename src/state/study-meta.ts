@@ -5,7 +5,7 @@
  * configuration until one is given in Setup.
  */
 import { createStudy, EngineError, type JsonValue, type Storage } from '../engine/index.ts';
-import type { IdbStorage } from '../persistence/idb-storage.ts';
+import type { IdbStorage } from '../persistence/index.ts';
 import { formatIssues, validateStudyConfig, type StudyConfig } from '../study-config/index.ts';
 
 export const CONFIG_ATTR = 'dmc_tune_config';

@@ -5,9 +5,8 @@
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
-import type { NetworkFile } from '../nn/serialize.ts';
-import type { ImportanceOutcome } from '../plots/importance.ts';
-import type { PosteriorSample } from '../plots/diagnostics/draws.ts';
+import type { NetworkFile } from '../nn/pure.ts';
+import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
 import { decodeDraws } from './run-support.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';

@@ -8,9 +8,7 @@
  * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
 import { loadStudy, TrialPruned, TrialState, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
-import type { BackendChoice, BackendName } from '../nn/backend.ts';
-import type { TrialHyperparameters } from '../nn/objective.ts';
-import type { NetworkFile } from '../nn/serialize.ts';
+import type { BackendChoice, BackendName, NetworkFile, TrialHyperparameters } from '../nn/pure.ts';
 import type { DmcBatch } from '../sim/index.ts';
 import {
   dataSeeds,
@@ -23,8 +21,7 @@ import {
   type StudyConfig,
   type SuggestedHyperparameters,
 } from '../study-config/index.ts';
-import type { TrialOutcome } from '../workers/train-client.ts';
-import type { RunTrialOptions } from '../workers/train-client.ts';
+import type { RunTrialOptions, TrialOutcome } from '../workers/train-client.ts';
 import type { BackendStatus } from './backends.svelte.ts';
 import { budgetUsed, endSummary, retriesToEnqueue, type EndSummary } from './run-outcome.ts';
 import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs } from './run-support.ts';

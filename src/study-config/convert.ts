@@ -19,8 +19,8 @@ import {
   type Sampler,
   type Trial,
 } from '../engine/index.ts';
-import { Rng } from '../shared/rng.ts';
-import type { TrialHyperparameters } from '../nn/objective.ts';
+import { Rng } from '../shared/index.ts';
+import type { TrialHyperparameters } from '../nn/pure.ts';
 import type { DmcConfig } from '../sim/index.ts';
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from './types.ts';
 

@@ -8,10 +8,8 @@
  * - An AbortSignal cancels the same way and rejects with an AbortError.
  * Only the fields fANOVA reads cross the worker boundary.
  */
-import { wrap } from 'comlink';
-import type { Remote } from 'comlink';
-import type { Distribution, FrozenTrial } from '../engine/types.ts';
-import type { FanovaOptions, ImportanceOutcome } from '../engine/index.ts';
+import { type Remote, wrap } from 'comlink';
+import type { Distribution, FanovaOptions, FrozenTrial, ImportanceOutcome } from '../engine/index.ts';
 import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
 
 export interface FanovaClientOptions {

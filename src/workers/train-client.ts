@@ -14,8 +14,7 @@
  * fresh one, with the kept data and the selected backend sent again.
  */
 import * as Comlink from 'comlink';
-import type { BackendChoice, BackendName, BackendProbe } from '../nn/backend.ts';
-import type { TrialHyperparameters } from '../nn/objective.ts';
+import type { BackendChoice, BackendName, BackendProbe, TrialHyperparameters } from '../nn/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
 import type { InjectedFault, TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
 

@@ -17,23 +17,22 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import {
-  configureWasm,
-  probeBackends,
-  selectBackend,
   type BackendChoice,
   type BackendName,
   type BackendProbe,
-} from '../nn/backend.ts';
-import {
-  runObjective,
+  type BatchProgress,
+  configureWasm,
   type EpochReport,
+  type NetworkConfig,
   type ObjectiveOptions,
   type ObjectiveOutcome,
   type ObjectiveResult,
+  probeBackends,
+  runObjective,
   type SamplingProgress,
+  selectBackend,
   type TrialHyperparameters,
-} from '../nn/objective.ts';
-import type { BatchProgress, NetworkConfig } from '../nn/index.ts';
+} from '../nn/index.ts';
 import type { MetricWeights } from '../metrics/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
 
@@ -131,10 +130,6 @@ const api = {
   setData(train: DmcBatch, val: DmcBatch): { train: number; val: number } {
     data = { train, val };
     return { train: train.n, val: val.n };
-  },
-
-  hasData(): boolean {
-    return data !== null;
   },
 
   async runTrial(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { JournalFileBackend } from '../../src/cli/journal-file-backend.ts';
+import { JournalFileBackend } from '../../src/persistence/node/index.ts';
 import { InMemoryStorage } from '../../src/engine/storages/in-memory.ts';
 import { JournalStorage, MemoryJournalBackend } from '../../src/engine/storages/journal/index.ts';
 import { IdbStorage } from '../../src/persistence/idb-storage.ts';

@@ -18,25 +18,29 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import {
+  createStudy,
+  type Distribution,
+  distributionFromJsonValue,
   EngineError,
   InMemoryStorage,
+  JournalStorage,
+  type JsonValue,
   NopPruner,
+  type ParamValue,
+  parsePyJson,
+  pyFloat,
+  pyJson,
+  pyObject,
+  PYTHON_DEFAULT,
   RandomSampler,
+  type Sampler,
+  setWarningHandler,
+  type Storage,
   TPESampler,
   TrialState,
-  createStudy,
-  distributionFromJsonValue,
-  setWarningHandler,
-  type Distribution,
-  type JsonValue,
-  type ParamValue,
-  type Sampler,
-  type Storage,
 } from '../../engine/index.ts';
-import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
-import { parsePyJson, pyFloat, pyJson, pyObject, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
 import { CliError, optFlag, optInt, optString } from '../args.ts';
-import { JournalFileBackend } from '../journal-file-backend.ts';
+import { JournalFileBackend } from '../../persistence/node/index.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 const DEFAULT_STUDY = 'ask-tell';

@@ -8,11 +8,16 @@
  * line and nothing is written (exit 2). OUT is written to a temporary file and renamed into place.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { EngineError } from '../../engine/types.ts';
-import { MemoryJournalBackend } from '../../engine/storages/journal/backend.ts';
-import { JournalStorage } from '../../engine/storages/journal/journal-storage.ts';
-import { COMPACT, PYTHON_DEFAULT } from '../../engine/storages/journal/pyjson.ts';
-import { exportJournal, importJournal, readJournalStudies } from '../../engine/storages/journal/transfer.ts';
+import {
+  COMPACT,
+  EngineError,
+  exportJournal,
+  importJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+  PYTHON_DEFAULT,
+  readJournalStudies,
+} from '../../engine/index.ts';
 import { CliError, optFlag, optString, printJson } from '../args.ts';
 import { formatUsage, parseWithSpec, type CommandSpec, type CommandUsage } from '../usage.ts';
 

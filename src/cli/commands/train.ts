@@ -11,11 +11,16 @@
 import { writeFile } from 'node:fs/promises';
 import { CliError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
-import { selectBackend, type BackendName } from '../../nn/backend.ts';
-import { runObjective, validateHyperparameters, type TrialHyperparameters } from '../../nn/objective.ts';
+import {
+  type BackendName,
+  runObjective,
+  selectBackend,
+  type TrialHyperparameters,
+  validateHyperparameters,
+} from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
-import { splitmix32 } from '../../shared/rng.ts';
+import { splitmix32 } from '../../shared/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'train',

@@ -14,7 +14,7 @@
  * Breiman (2001), Random Forests, Machine Learning 45:5–32. Seeded: tree t draws from
  * `Rng.stream(seed, t)`, so the forest depends only on the data and the seed.
  */
-import { Rng } from '../../shared/rng.ts';
+import { Rng } from '../../shared/index.ts';
 
 /** Arrays of one fitted tree; node 0 is the root, `feature[k] = -1` marks a leaf. */
 export interface RegressionTree {

@@ -7,7 +7,7 @@
  * two tabs never draw the same stream for different trials, and the order of suggest calls inside
  * a trial does not change the values.
  */
-import { Rng, splitmix32 } from '../../shared/rng.ts';
+import { Rng, splitmix32 } from '../../shared/index.ts';
 
 /** numpy's `round` (half to even). */
 export function roundHalfEven(x: number): number {

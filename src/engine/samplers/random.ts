@@ -4,7 +4,7 @@
  * and integer parameters on [low − step/2, high + step/2], then rounded to the grid (so both end
  * points get a full cell); categoricals uniformly by index.
  */
-import type { Rng } from '../../shared/rng.ts';
+import type { Rng } from '../../shared/index.ts';
 import { toExternalRepr } from '../distributions.ts';
 import type { Distribution, FrozenTrial, ParamValue } from '../types.ts';
 import { derivedRng, nextDown, randomSeed, roundHalfEven } from './numeric.ts';

@@ -14,18 +14,27 @@ import type { Trial } from '../trial/trial.ts';
 import { pyRepr } from '../py-format.ts';
 import { TrialState, type FrozenTrial } from '../types.ts';
 import { warn } from '../warnings.ts';
-import { FAIL_REASON_KEY } from './tell.ts';
-import type { Study } from './study.ts';
+import { FAIL_REASON_KEY, type InternalTellOptions } from './tell.ts';
 
 export type Objective = (trial: Trial) => Promise<number> | number;
 
-export interface OptimizeOptions {
+/**
+ * What the loop needs of a study. `Study` implements it; naming the two methods here instead of
+ * importing study.ts keeps the dependency one-way (study.ts → optimize.ts).
+ */
+export interface OptimizeHost {
+  askWithSignal(signal: AbortSignal | undefined): Promise<Trial>;
+  tellInternal(trial: Trial, value: unknown, state: TrialState | null, opts: InternalTellOptions): Promise<FrozenTrial>;
+}
+
+/** `S` is the study the callbacks receive (`Study` for `Study.optimize`). */
+export interface OptimizeOptions<S extends OptimizeHost = OptimizeHost> {
   nTrials?: number;
   /** Seconds; checked before each trial. */
   timeout?: number;
   /** Returns true for errors that should fail the trial without stopping the loop. */
   catch?: (err: unknown) => boolean;
-  callbacks?: ((study: Study, trial: FrozenTrial) => void | Promise<void>)[];
+  callbacks?: ((study: S, trial: FrozenTrial) => void | Promise<void>)[];
   signal?: AbortSignal;
 }
 
@@ -40,8 +49,8 @@ function abortText(signal: AbortSignal): string {
 }
 
 /** Runs one trial; returns its final snapshot or throws the objective's uncaught error. */
-export async function runTrial(
-  study: Study,
+async function runTrial(
+  study: OptimizeHost,
   objective: Objective,
   catchFn: ((err: unknown) => boolean) | undefined,
   signal: AbortSignal | undefined,
@@ -82,7 +91,12 @@ export async function runTrial(
   return frozen;
 }
 
-export async function optimizeLoop(study: Study, objective: Objective, opts: OptimizeOptions, shouldStop: () => boolean): Promise<void> {
+export async function optimizeLoop<S extends OptimizeHost>(
+  study: S,
+  objective: Objective,
+  opts: OptimizeOptions<S>,
+  shouldStop: () => boolean,
+): Promise<void> {
   const { nTrials, timeout, signal } = opts;
   const started = performance.now();
   let i = 0;

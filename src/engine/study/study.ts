@@ -81,7 +81,7 @@ export class Study implements TrialHost {
     return tellTrial(this, trial, value, state, opts);
   }
 
-  async optimize(objective: Objective, opts: OptimizeOptions = {}): Promise<void> {
+  async optimize(objective: Objective, opts: OptimizeOptions<Study> = {}): Promise<void> {
     if (this.inOptimize) throw new EngineError('invalid-argument', 'Nested optimization is not supported.');
     if (opts.nTrials !== undefined && !(Number.isInteger(opts.nTrials) && opts.nTrials >= 0)) {
       throw new EngineError('invalid-argument', `nTrials must be a non-negative integer, but got ${opts.nTrials}.`);

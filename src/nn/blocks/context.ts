@@ -14,7 +14,7 @@
  * accumulation on memory-limited backends) and the loss does not depend on that split.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../shared/rng.ts';
+import type { Rng } from '../../shared/index.ts';
 import { DEFAULT_OPS, type OpsOptions } from '../ops/index.ts';
 
 export interface ForwardContext {

@@ -7,9 +7,8 @@
  * pure function of (config, seed), identical on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../shared/rng.ts';
-import type { Standardization } from '../adapter.ts';
-import { validateStandardization } from '../adapter.ts';
+import { Rng } from '../../shared/index.ts';
+import { type Standardization, validateStandardization } from '../adapter.ts';
 import type { ForwardContext } from '../blocks/context.ts';
 import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../config.ts';
 import { opsOptions, type OpsOptions } from '../ops/index.ts';

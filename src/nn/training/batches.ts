@@ -9,7 +9,7 @@
  * data set, so the split does not change them either.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, splitmix32 } from '../../shared/rng.ts';
+import { Rng, splitmix32 } from '../../shared/index.ts';
 import { buildHostInputs, type DataSets, type Standardization } from '../adapter.ts';
 import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';

@@ -14,7 +14,7 @@
  * is cancelled or throws).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, splitmix32 } from '../../shared/rng.ts';
+import { Rng, splitmix32 } from '../../shared/index.ts';
 import { DataSets, fitStandardization, type SimBatch, type Standardization } from '../adapter.ts';
 import type { Approximator } from '../networks/approximator.ts';
 import { yieldToEventLoop } from '../yield.ts';

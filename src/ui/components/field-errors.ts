@@ -4,7 +4,7 @@
  * with its `path`, instead of every use passing the same path twice (`path` and `error={d.error(path)}`).
  */
 import { getContext, setContext } from 'svelte';
-import type { NumberRead } from '../../state/setup-draft.svelte.ts';
+import type { NumberRead } from '../../state/index.ts';
 
 export type FieldErrors = (path: string) => string | null;
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JournalFileBackend } from '../../../src/cli/journal-file-backend.ts';
+import { JournalFileBackend } from '../../../src/persistence/node/index.ts';
 import { JournalStorage, MemoryJournalBackend, parseJournal } from '../../../src/engine/storages/journal/index.ts';
 import { TrialState } from '../../../src/engine/types.ts';
 

@@ -3,13 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdapterError,
   DataSets,
-  buildHostInputs,
-  disposeInputs,
   fitStandardization,
-  toTensors,
   unstandardize,
   type SimBatch,
 } from '../../../src/nn/index.ts';
+import { buildHostInputs, disposeInputs, toTensors } from '../../../src/nn/adapter.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

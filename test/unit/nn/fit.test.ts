@@ -7,12 +7,11 @@ import {
   defaultNetworkConfig,
   fit,
   fitStandardization,
-  learningRateAt,
-  scheduleShape,
   validationLoss,
   type BatchProgress,
   type SimBatch,
 } from '../../../src/nn/index.ts';
+import { learningRateAt, scheduleShape } from '../../../src/nn/training/schedule.ts';
 import { maxAbsDiff, randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, clipByNorm } from '../../../src/nn/index.ts';
+import { Adam, clipByNorm } from '../../../src/nn/training/adam.ts';
 import { useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

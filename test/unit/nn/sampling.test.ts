@@ -4,9 +4,9 @@ import {
   Approximator,
   defaultNetworkConfig,
   fitStandardization,
-  integrate,
   samplePosterior,
 } from '../../../src/nn/index.ts';
+import { integrate } from '../../../src/nn/networks/integrate.ts';
 import { maxAbsDiff, randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

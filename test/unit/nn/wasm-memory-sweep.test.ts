@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Approximator, DEFAULT_MEMORY_BUDGET, autoMicroBatchSize, defaultNetworkConfig, fit } from '../../../src/nn/index.ts';
+import { Approximator, DEFAULT_MEMORY_BUDGET, defaultNetworkConfig, fit } from '../../../src/nn/index.ts';
+import { autoMicroBatchSize } from '../../../src/nn/training/batches.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../../src/sim/index.ts';
 import { peakBytesDuring, useWasm } from './helpers.ts';
 

@@ -6,12 +6,10 @@ import {
   DataSets,
   WeightShapeError,
   defaultNetworkConfig,
-  disposeLossInputs,
-  drawBatchNoise,
   fitStandardization,
-  uploadLossInputs,
   type LossInputs,
 } from '../../../src/nn/index.ts';
+import { disposeLossInputs, drawBatchNoise, uploadLossInputs } from '../../../src/nn/training/batches.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

@@ -11,7 +11,7 @@
  *
  * Typed arrays throughout; densities are in parzen-density.ts.
  */
-import type { Rng } from '../../../shared/rng.ts';
+import type { Rng } from '../../../shared/index.ts';
 import { EngineError, type Distribution, type FloatDistribution, type IntDistribution } from '../../types.ts';
 import { roundHalfEven } from '../numeric.ts';
 import { lowerBound, sortFloat64 } from './sort.ts';

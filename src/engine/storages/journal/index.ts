@@ -18,10 +18,10 @@ export type {
   StudyOp,
   TrialOp,
 } from './ops.ts';
-export { parseJournal, parseJournalDetailed, serializeJournal, serializeOp, type ParsedJournal } from './format.ts';
-export { parsePyJson, pyFloat, pyJson, COMPACT, PYTHON_DEFAULT, type PyJsonStyle } from './pyjson.ts';
+export { lineError, parseJournal, parseJournalDetailed, serializeJournal, serializeOp, type ParsedJournal } from './format.ts';
+export { parsePyJson, pyFloat, pyJson, pyObject, COMPACT, PYTHON_DEFAULT, type PyJsonStyle } from './pyjson.ts';
 export { MemoryJournalBackend, Mutex, type JournalBackend } from './backend.ts';
-export { JournalStorage, type JournalStorageOptions } from './journal-storage.ts';
+export { JournalStorage, newWorkerId, type JournalStorageOptions } from './journal-storage.ts';
 export { JournalReplay } from './replay.ts';
 export { journalNow } from './clock.ts';
 export { compactOps, snapshotStudy, isBulkImporter, type BulkImporter, type StudySnapshot } from './snapshot.ts';

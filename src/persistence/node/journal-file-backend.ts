@@ -14,11 +14,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { lineError, parseJournalDetailed, serializeJournal } from '../engine/storages/journal/format.ts';
-import type { JournalBackend } from '../engine/storages/journal/backend.ts';
-import { Mutex } from '../engine/storages/journal/backend.ts';
-import type { JournalOp } from '../engine/storages/journal/ops.ts';
-import { EngineError } from '../engine/types.ts';
+import {
+  EngineError,
+  lineError,
+  Mutex,
+  parseJournalDetailed,
+  serializeJournal,
+  type JournalBackend,
+  type JournalOp,
+} from '../../engine/index.ts';
 
 export interface JournalFileBackendOptions {
   /** A lock file older than this is treated as left behind by a crashed writer (default 30 s). */

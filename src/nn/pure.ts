@@ -1,0 +1,26 @@
+/**
+ * The part of the networks layer's public API that loads no tfjs: network configurations, the network
+ * file format, and the types the main thread shares with the training worker. The page imports this
+ * and never `index.ts`, whose modules register tfjs backends on import. Everything here is a type or
+ * comes from a module without a tfjs import; keep it so.
+ */
+export {
+  defaultNetworkConfig,
+  validateNetworkConfig,
+  NetworkConfigError,
+  type NetworkConfig,
+} from './config.ts';
+export {
+  NETWORK_FILE_FORMAT,
+  NETWORK_FILE_VERSION,
+  NetworkFileError,
+  float32ToBase64,
+  base64ToFloat32,
+  parseNetworkFile,
+  type NetworkFile,
+  type NetworkFileWeight,
+  type NetworkMetadata,
+} from './serialize.ts';
+export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary } from './backend.ts';
+export type { TrialHyperparameters } from './objective.ts';
+export type { BatchProgress } from './training/fit.ts';

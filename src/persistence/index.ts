@@ -1,0 +1,7 @@
+/**
+ * Public surface of browser persistence: study journals and the library catalog in IndexedDB, the Web
+ * Locks that keep one writer per study, and the trained-network store. Node backends are in `node/`.
+ */
+export { IdbStorage, openIdbStorage, DEFAULT_DB_NAME } from './idb-storage.ts';
+export { heldLockNames, holdLock, holdWorkerLock, journalLockName, liveWorkers, webLocks } from './idb-locks.ts';
+export { ModelStore, ModelStoreError, MODEL_DB_NAME, type StoredNetworkSummary } from './model-store.ts';

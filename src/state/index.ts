@@ -1,0 +1,20 @@
+/**
+ * Public surface of the state layer, for ui/ and main.ts: the rune classes that own the app's state,
+ * the run lock, routing, and the text and download helpers the views call.
+ */
+export type { AppContext } from './app.ts';
+export { BackendStatus } from './backends.svelte.ts';
+export { downloadText, safeFileName } from './download.ts';
+export { StudyLibrary, type StudyEntry } from './library.svelte.ts';
+export type { NumberField } from './number-field.svelte.ts';
+export { hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';
+export { Router } from './router.svelte.ts';
+export { href, NAV, type Route, type ViewName } from './routes.ts';
+export { webRunLock } from './run-lock.ts';
+export { isCancelled, isInterrupted } from './run-support.ts';
+export { estimateBackend, readNumberText, SetupDraft, type NumberRead } from './setup-draft.svelte.ts';
+export { PARAM_PRESETS, SimulationRun, type SimulationResult } from './simulation-run.svelte.ts';
+export { StudyResults } from './study-results.svelte.ts';
+export { StudyRun } from './study-run.svelte.ts';
+export { trialsViaPool } from './trials-via-pool.ts';
+export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
