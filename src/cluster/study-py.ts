@@ -335,15 +335,16 @@ def dry_run_objective(trial: optuna.Trial) -> float:
 def open_storage(spec: str) -> optuna.storages.BaseStorage:
     if spec.startswith("journal:"):
         return optuna.storages.JournalStorage(JournalFile(spec.removeprefix("journal:")))
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     engine_kwargs = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_S}} if spec.startswith("sqlite") else {}
     attempt = 1
     while True:
         try:
             return optuna.storages.RDBStorage(spec, engine_kwargs=engine_kwargs)
-        except OperationalError:
-            # Workers starting together race to create the tables; a loser finds them there on the next try.
+        except DBAPIError:
+            # Workers starting together race to create the tables (and their version row); a loser finds them
+            # there on the next try.
             if attempt == STORAGE_ATTEMPTS:
                 raise
             time.sleep(attempt)
