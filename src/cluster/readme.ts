@@ -28,7 +28,7 @@ export function readme(c: StudyConfig, opts: ClusterOptions, carried: number): s
   const simulator =
     opts.simulator === 'numpy'
       ? '`dmc_simulator.py`, the NumPy port of dmc-tune\'s simulator (it agrees with the app\'s statistically)'
-      : "the `DMC` class of simschaefer/amortized-dmc (clone it and put its `dmc/` folder on `PYTHONPATH`)";
+      : "the `DMC` class of simschaefer/amortized-dmc (clone it and extend `PYTHONPATH` so that `from dmc import DMC` works)";
   const network =
     opts.network === 'project'
       ? 'dropout and embed_dim applied as the study tunes them (`subnet_kwargs=dict(dropout=…)`, `embed_dims=(e, e)`)'

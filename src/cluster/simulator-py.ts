@@ -137,7 +137,8 @@ class DmcSimulator:
         low, high = self.settings.num_obs
         num_obs = int(self.rng.integers(low, high + 1))
         params = [draw_prior(self.rng, self.settings) for _ in range(n)]
-        trials = [simulate_trials(self.rng, p, num_obs, self.settings.tmax, self.settings.contamination) for p in params]
+        tmax, contamination = self.settings.tmax, self.settings.contamination
+        trials = [simulate_trials(self.rng, p, num_obs, tmax, contamination) for p in params]
         out = {name: np.array([[p[name]] for p in params]) for name in self.settings.param_names}
         for key in ("rt", "accuracy", "conditions"):
             out[key] = np.stack([x[key] for x in trials])[..., np.newaxis]

@@ -95,7 +95,8 @@ function simulatorBlock(c: StudyConfig, opts: ClusterOptions): string {
     except ImportError:
         sys.exit(
             "--simulator amortized-dmc needs the DMC class of simschaefer/amortized-dmc: "
-            "git clone https://github.com/simschaefer/amortized-dmc and put its dmc/ folder on PYTHONPATH"
+            "git clone https://github.com/simschaefer/amortized-dmc and extend PYTHONPATH "
+            "so that 'from dmc import DMC' works"
         )
     # The reference draws from NumPy's global generator.
     np.random.seed(seed)
@@ -383,7 +384,7 @@ def seed_storage(storage: optuna.storages.BaseStorage, name: str) -> None:
     study = optuna.load_study(study_name=name, storage=storage)
     while len(study.get_trials(deepcopy=False)) < expected:
         if time.monotonic() > deadline:
-            sys.exit(f"the exported trials did not arrive in study {name!r} within {SEED_WAIT_S} s; delete it and restart")
+            sys.exit(f"the exported trials did not reach study {name!r} within {SEED_WAIT_S} s; delete it, restart")
         time.sleep(1)
 
 
@@ -422,7 +423,7 @@ def parse_args() -> argparse.Namespace:
         "(default: the exported journal next to this script)",
     )
     parser.add_argument("--study-name", default=STUDY_NAME, help="study in the storage (default: %(default)s)")
-    parser.add_argument("--n-trials", type=int, help="trials this worker runs at most (default: until the total is reached)")
+    parser.add_argument("--n-trials", type=int, help="trials this worker runs at most (default: up to the total)")
     parser.add_argument(
         "--total-trials",
         type=int,
@@ -431,7 +432,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, help="sampler seed of this worker (default: derived, see worker_seed)")
     parser.add_argument("--dry-run", action="store_true", help="replace simulation and training by a cheap function")
-    parser.add_argument("--export-journal", type=Path, metavar="FILE", help="copy the study from --storage into a new journal FILE and exit")
+    parser.add_argument(
+        "--export-journal",
+        type=Path,
+        metavar="FILE",
+        help="copy the study from --storage into a new journal FILE and exit",
+    )
     return parser.parse_args()
 
 

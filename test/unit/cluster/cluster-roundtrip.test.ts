@@ -129,12 +129,24 @@ async function checkMerge(storage: Storage, studyId: number, grown: string, befo
 }
 
 describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 }, () => {
-  it('the generated scripts compile', async () => {
+  it('the generated scripts compile, for every simulator and network option', async () => {
     const { storage, studyId } = await appStudy();
+    const journal = await exportStudyJournal(storage, studyId);
+    for (const simulator of ['numpy', 'amortized-dmc'] as const) {
+      for (const network of ['project', 'reference'] as const) {
+        const variant = mkdtempSync(path.join(dir, `compile-${simulator}-${network}-`));
+        const files = clusterExport(config, journal, { simulator, network }).files;
+        for (const f of files) writeFileSync(path.join(variant, f.path), f.content);
+        const py = files.filter((f) => f.path.endsWith('.py')).map((f) => f.path);
+        const r = spawnSync(PYTHON, ['-m', 'py_compile', ...py], { cwd: variant, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        for (const f of files.filter((x) => x.path.endsWith('.py'))) {
+          for (const line of f.content.split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
+        }
+      }
+    }
     const folder = mkdtempSync(path.join(dir, 'compile-'));
-    exportTo(folder, await exportStudyJournal(storage, studyId));
-    const r = spawnSync(PYTHON, ['-m', 'py_compile', 'study.py', 'dmc_simulator.py'], { cwd: folder, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    exportTo(folder, journal);
     const help = spawnSync(PYTHON, ['study.py', '--help'], { cwd: folder, encoding: 'utf8' });
     expect(help.status, help.stderr).toBe(0);
     for (const o of ['--storage', '--n-trials', '--study-name', '--dry-run', '--export-journal']) expect(help.stdout).toContain(o);
