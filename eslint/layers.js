@@ -6,7 +6,7 @@
 import path from 'node:path';
 
 /** Layers whose code never touches the DOM, Svelte, tfjs or IndexedDB, whatever thread runs it. */
-export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots'];
+export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots', 'cluster'];
 
 /**
  * Public entry points, as paths below src/, and the layers allowed to import each. Main-thread layers
@@ -15,14 +15,16 @@ export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots'];
  */
 export const ENTRIES = {
   'shared/index.ts': ['engine', 'sim', 'metrics', 'nn', 'study-config', 'persistence', 'plots', 'workers', 'state', 'ui', 'cli', 'main.ts'],
-  'engine/index.ts': ['study-config', 'persistence', 'plots', 'workers', 'state', 'ui', 'cli'],
+  'engine/index.ts': ['study-config', 'persistence', 'plots', 'cluster', 'workers', 'state', 'ui', 'cli'],
   'sim/index.ts': ['study-config', 'plots', 'workers', 'state', 'ui', 'cli'],
   'metrics/index.ts': ['nn', 'plots', 'workers', 'state', 'cli'],
   // The whole networks API; loads tfjs, so only worker entries and Node import it.
   'nn/index.ts': ['workers', 'cli'],
   // The part of the networks API that loads no tfjs (network files, hyperparameters, backend names).
   'nn/pure.ts': ['study-config', 'persistence', 'workers', 'state', 'cli'],
-  'study-config/index.ts': ['state', 'ui', 'cli'],
+  'study-config/index.ts': ['cluster', 'state', 'ui', 'cli'],
+  // Files for Optuna workers on a cluster (study.py, simulator, journal, zip): pure text generation.
+  'cluster/index.ts': ['state', 'cli'],
   'persistence/index.ts': ['state', 'main.ts'],
   'persistence/node/index.ts': ['cli'],
   'plots/index.ts': ['workers', 'state', 'ui', 'cli', 'main.ts'],
@@ -54,6 +56,7 @@ export const PACKAGES = {
     sim: [],
     metrics: [],
     plots: ['type:chart.js'],
+    cluster: ['fflate'],
     nn: [...TFJS, ...NODE],
     'study-config': [],
     persistence: ['idb'],

@@ -4,7 +4,8 @@
  */
 export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
-export { downloadText, safeFileName } from './download.ts';
+export { downloadBlob, downloadText, safeFileName } from './download.ts';
+export type { ClusterOptions } from '../cluster/index.ts';
 export { StudyLibrary, type StudyEntry } from './library.svelte.ts';
 export type { NumberField } from './number-field.svelte.ts';
 export { hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';

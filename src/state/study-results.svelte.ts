@@ -4,10 +4,12 @@
  * network file in the model store), fANOVA importances computed off the main thread, and the exports
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
+import type { ClusterOptions } from '../cluster/index.ts';
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
+import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive } from './cluster-transfer.ts';
 import { decodeDraws } from './run-support.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 
@@ -38,6 +40,7 @@ export class StudyResults {
   #importance = $state.raw<ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null>(null);
   #importanceAbort: AbortController | null = null;
   #drawsRequest = 0;
+  #clusterStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   constructor(
     private readonly storage: LibraryStorage,
@@ -69,6 +72,10 @@ export class StudyResults {
   get importance(): ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null {
     return this.#importance;
   }
+  /** Outcome of the last cluster export or import, for the Results view. */
+  get clusterStatus(): { kind: 'ok' | 'error'; text: string } | null {
+    return this.#clusterStatus;
+  }
   /** Trial numbers whose trained network is stored. */
   get networks(): number[] {
     return this.#networks;
@@ -94,6 +101,7 @@ export class StudyResults {
       this.#draws = { status: 'idle' };
       this.#importance = null;
       this.#trials = [];
+      this.#clusterStatus = null;
     }
     try {
       const meta = await readStudyMeta(this.storage, studyId);
@@ -152,5 +160,36 @@ export class StudyResults {
   async network(trialNumber: number): Promise<NetworkFile | undefined> {
     if (this.#studyId === null) return undefined;
     return this.models.load(`study-${this.#studyId}`, trialNumber);
+  }
+
+  /** The study's cluster export folder as a .zip (null when it cannot be built; the reason is in clusterStatus). */
+  async clusterArchive(options: ClusterOptions): Promise<ClusterArchive | null> {
+    const id = this.#studyId;
+    const config = this.#config;
+    if (id === null || config === null) return null;
+    try {
+      const archive = await clusterArchive(this.storage, id, config, options);
+      const left = archive.trialsLeftOut > 0 ? ` (${archive.trialsLeftOut} unfinished trial(s) stay here)` : '';
+      this.#clusterStatus = { kind: 'ok', text: `${archive.fileName}: ${archive.trialsCarried} finished trial(s) go to the cluster${left}.` };
+      return archive;
+    } catch (e) {
+      this.#clusterStatus = { kind: 'error', text: `Could not build the cluster export: ${e instanceof Error ? e.message : String(e)}` };
+      return null;
+    }
+  }
+
+  /** Merges a journal grown on a cluster into this study, then reloads it (tables and plots follow). */
+  async importFromCluster(text: string, fileName: string): Promise<boolean> {
+    const id = this.#studyId;
+    if (id === null) return false;
+    try {
+      const plan = await mergeClusterJournal(this.storage, id, text);
+      this.#clusterStatus = { kind: 'ok', text: describeMerge(plan, fileName) };
+    } catch (e) {
+      this.#clusterStatus = { kind: 'error', text: `Could not import ${fileName}: ${e instanceof Error ? e.message : String(e)}` };
+      return false;
+    }
+    await this.load(id);
+    return true;
   }
 }

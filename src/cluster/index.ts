@@ -1,0 +1,31 @@
+/**
+ * Cluster export (study.py, dmc_simulator.py, the journal so far, README.md, a Slurm script) from a
+ * StudyConfig and the study's journal, and the merge plan for the grown journal coming back. Pure: no
+ * DOM, Svelte, tfjs or IndexedDB, so the CLI and the app share it.
+ */
+import type { StudyConfig } from '../study-config/index.ts';
+import { clusterJournal } from './journal.ts';
+import { readme, SLURM_SCRIPT, slurmScript } from './readme.ts';
+import { simulatorPy } from './simulator-py.ts';
+import { studyPy } from './study-py.ts';
+import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
+
+export { ClusterError, DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
+export { planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
+export { CONFIG_ATTR } from './journal.ts';
+export { zipFiles } from './zip.ts';
+
+export const JOURNAL_FILE = 'journal.log';
+
+/** The export folder's files for a study; `journalText` is the study's journal so far (null: none yet). */
+export function clusterExport(config: StudyConfig, journalText: string | null, options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): ClusterExport {
+  const journal = clusterJournal(config, journalText);
+  const files: ClusterFile[] = [
+    { path: 'study.py', content: studyPy(config, options, JOURNAL_FILE), executable: true },
+    ...(options.simulator === 'numpy' ? [{ path: 'dmc_simulator.py', content: simulatorPy(config) }] : []),
+    { path: JOURNAL_FILE, content: journal.text },
+    { path: 'README.md', content: readme(config, options, journal.carried) },
+    { path: SLURM_SCRIPT, content: slurmScript(config), executable: true },
+  ];
+  return { files, studyName: config.name, trialsCarried: journal.carried, trialsLeftOut: journal.leftOut };
+}

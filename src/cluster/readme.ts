@@ -1,0 +1,104 @@
+/** README.md and the Slurm batch script of a cluster export. */
+import type { StudyConfig } from '../study-config/index.ts';
+import type { ClusterOptions } from './types.ts';
+
+export const SLURM_SCRIPT = 'slurm-array.sbatch';
+
+export function slurmScript(c: StudyConfig): string {
+  return `#!/bin/bash
+# Slurm array job: one Optuna worker per array task, one GPU per task, all on one shared storage.
+# Submit from this folder:  sbatch ${SLURM_SCRIPT}
+# Edit the array size, the time limit and the storage to suit the cluster.
+#SBATCH --job-name=${c.name.replace(/[^A-Za-z0-9_-]+/g, '-')}
+#SBATCH --array=0-7
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=4
+#SBATCH --gpus-per-task=1
+#SBATCH --time=24:00:00
+#SBATCH --output=worker-%A_%a.out
+
+set -euo pipefail
+# A journal on the shared file system; an RDB URL (postgresql://…, mysql://…) works the same way.
+STORAGE="journal:$SLURM_SUBMIT_DIR/journal.log"
+srun python3 study.py --storage "$STORAGE"
+`;
+}
+
+export function readme(c: StudyConfig, opts: ClusterOptions, carried: number): string {
+  const simulator =
+    opts.simulator === 'numpy'
+      ? '`dmc_simulator.py`, the NumPy port of dmc-tune\'s simulator (it agrees with the app\'s statistically)'
+      : "the `DMC` class of simschaefer/amortized-dmc (clone it and extend `PYTHONPATH` so that `from dmc import DMC` works)";
+  const network =
+    opts.network === 'project'
+      ? 'dropout and embed_dim applied as the study tunes them (`subnet_kwargs=dict(dropout=…)`, `embed_dims=(e, e)`)'
+      : "the reference notebook's effective networks (FlowMatching dropout 0.05, embed_dims (64, 64); dropout reaches only the SetTransformer)";
+  return `# Study "${c.name}" on a cluster
+
+Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna workers continue the same study
+(the browser's trials are not repeated: the sampler sees them), and the grown study goes back into the app.
+
+| file | what |
+|---|---|
+| \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.trainingSets} / ${c.data.validationSets} training / validation sets, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
+${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`journal.log\` | the study so far, an Optuna journal |
+| \`${SLURM_SCRIPT}\` | a Slurm array job |
+
+Simulator: ${simulator}. Networks: ${network}.
+
+## Install
+
+\`\`\`sh
+python3 -m pip install 'optuna>=3.1' numpy 'bayesflow==2.0.5' torch   # Optuna 3.1 to 4.x
+\`\`\`
+
+\`study.py\` checks its imports and prints what to install. \`--dry-run\` needs only optuna and numpy.
+
+## Run
+
+Test the wiring first (no simulation, no training; values are a synthetic function of the parameters and say so):
+
+\`\`\`sh
+python3 study.py --dry-run --n-trials 3 --storage journal:dry-run.log
+\`\`\`
+
+One worker, on the exported journal in this folder:
+
+\`\`\`sh
+python3 study.py
+\`\`\`
+
+Many workers on one node, one GPU each, sharing the journal:
+
+\`\`\`sh
+for gpu in 0 1 2 3; do CUDA_VISIBLE_DEVICES=$gpu python3 study.py > worker-$gpu.out 2>&1 & done; wait
+\`\`\`
+
+A Slurm array job, one worker per task with one GPU per task (\`#SBATCH --array=0-7\`, \`--gpus-per-task=1\`):
+
+\`\`\`sh
+sbatch ${SLURM_SCRIPT}
+\`\`\`
+
+Options: \`--storage journal:PATH\` (a journal file on a shared file system; Optuna's JournalFileStorage in 3.x,
+JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`sqlite:///study.db\` or
+\`postgresql://…\`; the first worker copies the exported trials into it once, the others wait for the copy;
+SQLite connections wait up to 300 s for a lock instead of failing); \`--n-trials K\` (trials per worker);
+\`--total-trials T\` (stop when the study holds T trials, default ${c.nTrials}, the browser's included);
+\`--study-name\`; \`--seed\` (the sampler seed; by default derived from the study's, the Slurm task id or process
+id, and the trials so far, so workers draw different startup trials); \`--dry-run\`.
+
+## Bring it back
+
+A journal storage is already the file to import. From an RDB, copy the study into a new journal with Optuna's
+\`copy_study\`:
+
+\`\`\`sh
+python3 study.py --storage sqlite:///study.db --export-journal grown.log
+\`\`\`
+
+In dmc-tune open the study's Results, choose **Run on a cluster… → Import the grown journal** and pick the file:
+the new trials appear with their states, parameters, values and validation losses; trials already in the app
+are not duplicated; a journal of another study is refused.
+`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Results → "Run on a cluster…": the button downloads one .zip with study.py, the NumPy simulator, the
+ * study's journal (finished trials only), README and the Slurm script; a dry-run worker of that very
+ * study.py (Debian's python3-optuna 3.1) grows the journal; importing it from the same panel adds the new
+ * trials to the table without duplicating the old ones, and a journal of another study is refused.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openApp, screenshot, type App } from './harness.ts';
+
+const FAILURES = path.resolve('test/fixtures/journal/failures.log');
+const OTHER = path.resolve('test/fixtures/journal/optuna31-demo.log');
+let app: App;
+let page: Page;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'dmc-e2e-cluster-'));
+  app = await openApp({ route: '', downloads: true });
+  page = app.page;
+  await page.getByTestId('library-empty').waitFor({ timeout: 60_000 });
+  await page.getByTestId('file-input').setInputFiles(FAILURES);
+  await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
+  await page.getByTestId('trials-table').waitFor();
+});
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const rows = () => page.locator('[data-testid="trials-table"] tbody tr[data-number]').count();
+
+it('downloads the cluster export as one zip and takes the grown journal back', async () => {
+  const before = await rows();
+  await page.getByTestId('cluster-toggle').click();
+  await page.getByTestId('cluster-panel').waitFor();
+  await screenshot(page, 'results-cluster');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cluster-download').click()]);
+  expect(dl.suggestedFilename()).toBe('failures-cluster.zip');
+  const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
+  expect(Object.keys(files).sort()).toEqual(
+    ['README.md', 'dmc_simulator.py', 'journal.log', 'slurm-array.sbatch', 'study.py'].map((f) => `failures-cluster/${f}`),
+  );
+  expect(await page.getByTestId('cluster-status').textContent()).toMatch(/finished trial\(s\) go to the cluster/);
+
+  for (const [name, bytes] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), bytes);
+  }
+  const folder = path.join(dir, 'failures-cluster');
+  expect(strFromU8(files['failures-cluster/study.py']!)).toContain('STUDY_NAME = "failures"');
+  const r = spawnSync('/usr/bin/python3', ['study.py', '--dry-run', '--n-trials', '2', '--total-trials', '1000'], { cwd: folder, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+
+  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'journal.log'));
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from journal\.log/);
+  await expect.poll(rows, { timeout: 20_000 }).toBe(before + 2);
+
+  // The same file again: nothing new.
+  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'journal.log'));
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\)/);
+  expect(await rows()).toBe(before + 2);
+
+  await page.getByTestId('cluster-import-input').setInputFiles(OTHER);
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/"demo".*"failures"/);
+  expect(await rows()).toBe(before + 2);
+});
