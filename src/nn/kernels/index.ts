@@ -5,7 +5,8 @@
  * implementations; register.ts the one list that backend setup registers. The differentiable ops that
  * call these kernels live in ../ops/.
  */
-export { TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
+export { Dropout, type DropoutAttrs, type DropoutInputs, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
 export { KERNELS, registerKernels, hasKernel } from './register.ts';
-export { takeSliceReference } from './reference/index.ts';
+export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
+export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';

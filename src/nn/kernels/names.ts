@@ -23,3 +23,27 @@ export interface TakeSliceAttrs {
   /** 0-based slice along the leading axis, 0 ≤ index < G. */
   index: number;
 }
+
+/**
+ * Inverted dropout with masks from Philox4x32-10 (src/shared/philox.ts), computed where they are applied:
+ * y = x · keep / (1 − rate). The leading axis of x is the data set: element j of row r (r counted from
+ * `rowOffset`, so a data set keeps its masks in any micro-batch) is kept when the 16-bit half (j & 1) of
+ * word ((j >> 1) & 3) of Philox(counter (j >> 3, rowOffset + r, site, 0), key (key0, key1)) is at least
+ * round(rate · 2^16). The same kernel on dy is the gradient: the mask is recomputed, never stored.
+ */
+export const Dropout = 'DmcDropout';
+export interface DropoutInputs {
+  /** (rows, …), float32. */
+  x: TensorInfo;
+}
+export interface DropoutAttrs {
+  /** Drop probability in [0, 1). */
+  rate: number;
+  /** Philox key: per training run and step. */
+  key0: number;
+  key1: number;
+  /** Which dropout of the forward pass (its order in the pass). */
+  site: number;
+  /** Batch position of row 0. */
+  rowOffset: number;
+}

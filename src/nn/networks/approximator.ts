@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/index.ts';
 import { type Standardization, validateStandardization } from '../adapter.ts';
-import type { ForwardContext } from '../blocks/context.ts';
+import { dropoutStream, type ForwardContext } from '../blocks/context.ts';
 import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../config.ts';
-import { opsOptions, type OpsOptions } from '../ops/index.ts';
+import { opsOptions, type DropoutKey, type OpsOptions } from '../ops/index.ts';
 import { ParamStore, type NamedWeight } from '../params.ts';
 import { FlowMatching } from './flow-matching.ts';
 import { SetTransformer } from './set-transformer.ts';
@@ -66,7 +66,7 @@ export class Approximator {
     if (!Number.isFinite(opts.seed)) throw new Error(`Approximator: seed must be a finite number, got ${opts.seed}`);
     this.seed = opts.seed;
     this.ops = opsOptions(opts.ops);
-    this.inference = Object.freeze({ training: false, rngs: null, ops: this.ops });
+    this.inference = Object.freeze({ training: false, dropout: null, ops: this.ops });
     this.store = new ParamStore(opts.seed);
     this.summaryNetwork = new SetTransformer(this.store.scope('summary'), this.config);
     this.inferenceNetwork = new FlowMatching(
@@ -118,18 +118,17 @@ export class Approximator {
   }
 
   /**
-   * Flow-matching loss of one mini-batch (docs/design/networks.md#flow-matching). `training` switches dropout on; its masks
-   * come from `dropoutRngs`, one per data set (the training loop passes per-(step, row) streams so steps
-   * are reproducible and independent of micro-batching); without them an internal stream is used.
+   * Flow-matching loss of one mini-batch (docs/design/networks.md#flow-matching). `training` switches
+   * dropout on; its masks come from `dropoutKey` (the training loop passes one per step, with the
+   * micro-batch's position in the batch, so steps are reproducible and independent of micro-batching);
+   * without it a key from an internal stream is used.
    */
-  loss(inputs: LossInputs, training: boolean, dropoutRngs?: readonly Rng[]): tf.Scalar {
+  loss(inputs: LossInputs, training: boolean, dropoutKey?: DropoutKey): tf.Scalar {
     this.assertLive();
-    const b = inputs.x1.shape[0];
     let ctx: ForwardContext = this.inference;
     if (training) {
-      const rngs = dropoutRngs ?? Array.from({ length: b }, () => Rng.fromSeed(this.fallbackRng.nextU32()));
-      if (rngs.length !== b) throw new Error(`loss: ${rngs.length} dropout RNGs for a batch of ${b}`);
-      ctx = { training: true, rngs, ops: this.ops };
+      const key = dropoutKey ?? { key0: this.fallbackRng.nextU32(), key1: this.fallbackRng.nextU32(), rowOffset: 0 };
+      ctx = { training: true, dropout: dropoutStream(key), ops: this.ops };
     }
     return tf.tidy(() => {
       const c = this.conditions(inputs.summary, inputs.mask, inputs.sqrtNumObs, ctx);

@@ -5,3 +5,4 @@
 export { DEFAULT_OPS, DEFAULT_SLICE_MIN_MACS, opsOptions, type MatMulStrategy, type OpsOptions } from './options.ts';
 export { batchedMatMul, linear } from './matmul.ts';
 export { slice2d } from './slice2d.ts';
+export { dropoutOp, type DropoutKey } from './dropout.ts';

@@ -9,7 +9,7 @@
  * data set, so the split does not change them either.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, splitmix32 } from '../../shared/index.ts';
+import { Rng } from '../../shared/index.ts';
 import { buildHostInputs, type DataSets, type Standardization } from '../adapter.ts';
 import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
@@ -89,20 +89,18 @@ export interface BatchNoise {
   readonly x0: Float32Array;
   /** (B) times in [0, 1). */
   readonly t: Float32Array;
-  /** One dropout stream per data set of the batch. */
-  readonly dropoutRngs: Rng[];
+  /** Philox key of the step's dropout masks (rows are keyed by their position in the batch). */
+  readonly dropout: { readonly key0: number; readonly key1: number };
 }
 
-/** Noise and dropout streams for a batch of `size` data sets, from (noiseSeed, dropoutSeed, step). */
+/** Noise, times and the dropout key for a batch of `size` data sets, from (noiseSeed, dropoutSeed, step). */
 export function drawBatchNoise(size: number, paramDim: number, noiseSeed: number, dropoutSeed: number, step: number): BatchNoise {
   const rng = Rng.stream(noiseSeed, step);
   const x0 = new Float32Array(size * paramDim);
   for (let i = 0; i < x0.length; i++) x0[i] = rng.normal();
   const t = new Float32Array(size);
   for (let i = 0; i < size; i++) t[i] = rng.float();
-  const stepSeed = splitmix32(dropoutSeed ^ splitmix32(step));
-  const dropoutRngs = Array.from({ length: size }, (_, r) => Rng.stream(stepSeed, r));
-  return { x0, t, dropoutRngs };
+  return { x0, t, dropout: { key0: dropoutSeed >>> 0, key1: step >>> 0 } };
 }
 
 /** Tensors for rows [from, to) of a batch (`rows` are data-set indices, `noise` covers the whole batch). */

@@ -213,10 +213,9 @@ async function trainStep(
     for (const [from, to] of microRanges(size, micro)) {
       const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
       const weight = (to - from) / size;
-      const rngs = noise.dropoutRngs.slice(from, to);
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const l = approx.loss(inputs, true, rngs);
+          const l = approx.loss(inputs, true, { ...noise.dropout, rowOffset: from });
           return weight === 1 ? l : (tf.mul(l, weight) as tf.Scalar);
         }, vars);
         if (acc === null || total === null) {

@@ -12,7 +12,7 @@ import {
   PoolingByMultiheadAttention,
   SetAttentionBlock,
 } from '../../../src/nn/blocks/mab.ts';
-import { INFERENCE, type ForwardContext } from '../../../src/nn/blocks/context.ts';
+import { dropoutStream, INFERENCE, type ForwardContext } from '../../../src/nn/blocks/context.ts';
 import { DEFAULT_OPS } from '../../../src/nn/ops/index.ts';
 import { SetTransformer } from '../../../src/nn/networks/set-transformer.ts';
 import { FlowMatching } from '../../../src/nn/networks/flow-matching.ts';
@@ -25,9 +25,10 @@ const rand = (shape: number[], seed: number): tf.Tensor => {
   const r = Rng.fromSeed(seed);
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
 };
-const trainCtx = (rows: number, seed = 1): ForwardContext => ({
+// `rows` is kept for the call sites' readability: masks are keyed by row position, not by stream.
+const trainCtx = (_rows: number, seed = 1): ForwardContext => ({
   training: true,
-  rngs: Array.from({ length: rows }, (_, i) => Rng.stream(seed, i)),
+  dropout: dropoutStream({ key0: seed, key1: 0, rowOffset: 0 }),
   ops: DEFAULT_OPS,
 });
 const o = { embedDim: 8, numHeads: 2, mlpWidths: [12, 10], dropout: 0.1 };

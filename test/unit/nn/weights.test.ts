@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/shared/rng.ts';
 import {
   Approximator,
   DataSets,
@@ -23,8 +22,8 @@ function inputs(): LossInputs {
 }
 
 async function lossOf(a: Approximator, inp: LossInputs, training: boolean, rngSeed?: number): Promise<number> {
-  const rngs = rngSeed === undefined ? undefined : Array.from({ length: 4 }, (_, i) => Rng.stream(rngSeed, i));
-  const l = a.loss(inp, training, rngs);
+  const key = rngSeed === undefined ? undefined : { key0: rngSeed, key1: 0, rowOffset: 0 };
+  const l = a.loss(inp, training, key);
   const v = (await l.data())[0]!;
   l.dispose();
   return v;

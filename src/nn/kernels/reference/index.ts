@@ -3,8 +3,13 @@
  * are the tests' oracle for the wasm and webgpu kernels and, registered for the cpu backend, its kernels.
  */
 import type { DmcKernel } from '../types.ts';
+import { dropoutCpuConfig } from './dropout.ts';
 import { takeSliceCpuConfig } from './take-slice.ts';
 
 export { takeSliceReference } from './take-slice.ts';
+export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
 
-export const CPU_KERNELS: readonly DmcKernel[] = [{ config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] }];
+export const CPU_KERNELS: readonly DmcKernel[] = [
+  { config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] },
+  { config: dropoutCpuConfig, dtypes: ['float32'] },
+];

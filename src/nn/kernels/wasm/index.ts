@@ -1,5 +1,9 @@
 /** Kernels of the tfjs wasm backend, with the dtypes each handles (see ../register.ts). */
 import type { DmcKernel } from '../types.ts';
+import { dropoutWasmConfig } from './dropout.ts';
 import { takeSliceWasmConfig } from './take-slice.ts';
 
-export const WASM_KERNELS: readonly DmcKernel[] = [{ config: takeSliceWasmConfig, dtypes: ['float32'] }];
+export const WASM_KERNELS: readonly DmcKernel[] = [
+  { config: takeSliceWasmConfig, dtypes: ['float32'] },
+  { config: dropoutWasmConfig, dtypes: ['float32'] },
+];

@@ -1,6 +1,6 @@
 /**
- * Kernels of the tfjs webgpu backend. None yet: every op here takes its composite path (tfjs's own
- * kernels) on webgpu.
+ * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader). Ops without a
+ * kernel here take their composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
  * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
@@ -20,5 +20,7 @@
  * workgroup storage defaults to 16 KiB: programs must state the limits they rely on.
  */
 import type { DmcKernel } from '../types.ts';
+import { dropoutWebgpuConfig } from './dropout.ts';
 
-export const WEBGPU_KERNELS: readonly DmcKernel[] = [];
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [{ config: dropoutWebgpuConfig, dtypes: ['float32'] }];
+export { PHILOX_WGSL } from './dropout-webgpu.ts';

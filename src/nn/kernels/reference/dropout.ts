@@ -1,0 +1,61 @@
+/**
+ * Reference of `Dropout` (see ../names.ts): the definition the wasm and webgpu kernels are tested
+ * against, the cpu backend's kernel, and (through `dropoutValues`) the wasm kernel's loop.
+ */
+import type { DataType, KernelConfig, TensorInfo, TypedArray } from '@tensorflow/tfjs';
+import { philox4x32 } from '../../../shared/index.ts';
+import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
+
+/** Keep threshold on a 16-bit draw, and the survivors' scale. */
+export function dropoutConstants(rate: number): { threshold: number; scale: number } {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
+  // scale rounded to float32 so x · scale rounds as a float32 product does in WGSL and tfjs (bit-equal).
+  return { threshold: Math.round(rate * 65536), scale: Math.fround(1 / (1 - rate)) };
+}
+
+/** y = x · mask into `out` (may be `x` itself) for `rows` rows of `rowSize` values. */
+export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, rowSize: number, a: DropoutAttrs): void {
+  const { threshold, scale } = dropoutConstants(a.rate);
+  const words = new Uint32Array(4);
+  for (let r = 0; r < rows; r++) {
+    const row = (a.rowOffset + r) >>> 0;
+    const base = r * rowSize;
+    for (let j = 0; j < rowSize; j += 8) {
+      philox4x32(j >>> 3, row, a.site, 0, a.key0, a.key1, words);
+      const end = Math.min(rowSize, j + 8);
+      for (let i = j; i < end; i++) {
+        const w = words[(i >>> 1) & 3]!;
+        const u = (i & 1) === 1 ? w >>> 16 : w & 0xffff;
+        out[base + i] = u >= threshold ? x[base + i]! * scale : 0;
+      }
+    }
+  }
+}
+
+/** The mask alone (0 or 1 / (1 − rate)) for a tensor of `shape`: what tests compare across backends. */
+export function dropoutMaskReference(shape: readonly number[], a: DropoutAttrs): Float32Array {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const ones = new Float32Array(size).fill(1);
+  const rows = shape[0] ?? 1;
+  dropoutValues(ones, ones, rows, rows === 0 ? 0 : size / rows, a);
+  return ones;
+}
+
+interface CpuBackendInternals {
+  data: { get(dataId: object): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: DataType, values: TypedArray): TensorInfo;
+}
+
+export const dropoutCpuConfig: KernelConfig = {
+  kernelName: Dropout,
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const { x } = inputs as unknown as DropoutInputs;
+    const b = backend as unknown as CpuBackendInternals;
+    const values = b.data.get(x.dataId)?.values as Float32Array;
+    const out = new Float32Array(values.length);
+    const rows = x.shape[0] ?? 1;
+    dropoutValues(values, out, rows, rows === 0 ? 0 : values.length / rows, attrs as unknown as DropoutAttrs);
+    return b.makeTensorInfo(x.shape, 'float32', out);
+  },
+};

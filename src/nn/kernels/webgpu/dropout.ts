@@ -1,0 +1,38 @@
+/** `Dropout` (see ../names.ts) on the tfjs webgpu backend: validates, builds DropoutProgram, runs it. */
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
+import { dropoutConstants } from '../reference/dropout.ts';
+import { DropoutProgram } from './dropout-webgpu.ts';
+
+type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
+
+/** The part of tfjs-backend-webgpu's WebGPUBackend this kernel uses. */
+interface WebGPUBackendInternals {
+  runWebGPUProgram(program: DropoutProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
+}
+
+export const dropoutWebgpuConfig: KernelConfig = {
+  kernelName: Dropout,
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const { x } = inputs as unknown as DropoutInputs;
+    const a = attrs as unknown as DropoutAttrs;
+    const { threshold, scale } = dropoutConstants(a.rate);
+    const size = x.shape.reduce((p, d) => p * d, 1);
+    const rows = x.shape[0] ?? 1;
+    const rowSize = rows === 0 ? 0 : size / rows;
+    const groups = rows * Math.ceil(rowSize / 8);
+    const program = new DropoutProgram(x.shape, Math.max(1, groups));
+    const uniforms: Uniform[] = [
+      { type: 'uint32', data: [threshold] },
+      { type: 'float32', data: [scale] },
+      { type: 'uint32', data: [a.key0 >>> 0] },
+      { type: 'uint32', data: [a.key1 >>> 0] },
+      { type: 'uint32', data: [a.site >>> 0] },
+      { type: 'uint32', data: [a.rowOffset >>> 0] },
+      { type: 'int32', data: [rowSize] },
+      { type: 'int32', data: [groups] },
+    ];
+    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [x], 'float32', uniforms);
+  },
+};
