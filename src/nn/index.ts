@@ -66,3 +66,10 @@ export {
 export { TrainingDivergedError } from './training/errors.ts';
 export { learningRateAt, scheduleShape, type ScheduleShape } from './training/schedule.ts';
 export { Adam, clipByNorm, REFERENCE_ADAM, type AdamOptions } from './training/adam.ts';
+export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';
+export {
+  parseNetworkFile,
+  NetworkFileError,
+  type NetworkFile,
+  type NetworkMetadata,
+} from './serialize.ts';
