@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   metrics: () => import('./commands/metrics.ts'),
   train: () => import('./commands/train.ts'),
   config: () => import('./commands/config.ts'),
+  infer: () => import('./commands/infer.ts'),
 };
 
 const HELP_ENTRY = { name: 'help [COMMAND]', summary: "this list, or a command's usage (same as COMMAND -h)" };

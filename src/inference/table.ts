@@ -230,7 +230,7 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
       flag(`"${rtName}" must be > 0`, line);
       ok = false;
     } else if (rt > rules.absurdRtS) {
-      flag(`"${rtName}" above ${rules.absurdRtS} s is not a response time (is the unit ${m.rtUnit === 's' ? 'ms' : 's'}?)`, line);
+      flag(`"${rtName}" above ${rules.absurdRtS} s is not a response time${m.rtUnit === 's' ? ' (if the RTs are in ms, set the unit to ms)' : ''}`, line);
       ok = false;
     }
     const accNum = rawAcc === '' ? NaN : Number(rawAcc);
@@ -275,8 +275,7 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
     a.cond.push(rawCond === congruent ? 0 : 1);
   });
   for (const [rule, lines] of bad) issues.push({ rule, lines });
-  if (issues.length > 0) return { ok: false, issues };
-
+  // checked even when rows are bad, so one pass over a file reports every problem it has
   const participants: ParticipantData[] = [];
   for (const [id, a] of byId) {
     const nCong = a.cond.filter((c) => c === 0).length;

@@ -40,7 +40,7 @@ function cli(args: readonly string[]): Promise<Result> {
 }
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
-const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'train', 'config default', 'config validate'] as const;
+const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'train', 'config default', 'config validate', 'infer'] as const;
 const PARENTS = ['journal', 'config'] as const;
 
 /**
@@ -55,6 +55,7 @@ const PROBES: Record<(typeof LISTED)[number], readonly (readonly string[])[]> = 
   train: [['train']],
   'config default': [['config', 'default']],
   'config validate': [['config', 'validate', 'FILE']],
+  infer: [['infer']],
 };
 
 const BOGUS = '--zz-not-an-option';
