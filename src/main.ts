@@ -9,9 +9,11 @@ import './ui/styles.css';
 import App from './ui/App.svelte';
 import BootError from './ui/BootError.svelte';
 import { openIdbStorage } from './persistence/idb-storage.ts';
+import { InferenceStore } from './persistence/inference-store.ts';
 import { ModelStore } from './persistence/model-store.ts';
 import type { AppContext } from './state/app.ts';
 import { BackendStatus } from './state/backends.svelte.ts';
+import { InferenceSession } from './state/inference.svelte.ts';
 import { StudyLibrary } from './state/library.svelte.ts';
 import { Router } from './state/router.svelte.ts';
 import { SetupDraft } from './state/setup-draft.svelte.ts';
@@ -22,6 +24,7 @@ import { StudyRun } from './state/study-run.svelte.ts';
 import { trialsViaPool } from './state/trials-via-pool.ts';
 import { rememberActiveRun, Workbench } from './state/workbench.svelte.ts';
 import { FanovaClient } from './workers/fanova-client.ts';
+import { InferClient } from './workers/infer-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient, type InjectedFault } from './workers/train-client.ts';
 
@@ -40,7 +43,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 async function boot(el: HTMLElement): Promise<void> {
-  const [storage, models] = await Promise.all([openIdbStorage(), ModelStore.open()]);
+  const [storage, models, inferences] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open()]);
   const pool = new SimPool();
   const trainer = new TrainClient();
   const router = new Router();
@@ -58,6 +61,7 @@ async function boot(el: HTMLElement): Promise<void> {
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient()),
     setup: new SetupDraft(storage),
+    inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();
