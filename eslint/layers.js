@@ -6,7 +6,7 @@
 import path from 'node:path';
 
 /** Layers whose code never touches the DOM, Svelte, tfjs or IndexedDB, whatever thread runs it. */
-export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots', 'cluster'];
+export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots', 'cluster', 'inference'];
 
 /**
  * Public entry points, as paths below src/, and the layers allowed to import each. Main-thread layers
@@ -16,13 +16,15 @@ export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots', 'clus
 export const ENTRIES = {
   'shared/index.ts': ['engine', 'sim', 'metrics', 'nn', 'study-config', 'persistence', 'plots', 'workers', 'state', 'ui', 'cli', 'main.ts'],
   'engine/index.ts': ['study-config', 'persistence', 'plots', 'cluster', 'workers', 'state', 'ui', 'cli'],
-  'sim/index.ts': ['study-config', 'plots', 'workers', 'state', 'ui', 'cli'],
+  'sim/index.ts': ['study-config', 'plots', 'inference', 'workers', 'state', 'ui', 'cli'],
   'metrics/index.ts': ['nn', 'plots', 'workers', 'state', 'cli'],
   // The whole networks API; loads tfjs, so only worker entries and Node import it.
   'nn/index.ts': ['workers', 'cli'],
   // The part of the networks API that loads no tfjs (network files, hyperparameters, backend names).
   'nn/pure.ts': ['study-config', 'persistence', 'workers', 'state', 'cli'],
-  'study-config/index.ts': ['cluster', 'state', 'ui', 'cli'],
+  'study-config/index.ts': ['cluster', 'inference', 'state', 'ui', 'cli'],
+  // Trial-level data of one's own participants: parsing, posterior summaries, predictive checks.
+  'inference/index.ts': ['persistence', 'workers', 'state', 'ui', 'cli'],
   // Files for Optuna workers on a cluster (study.py, simulator, journal, zip): pure text generation.
   'cluster/index.ts': ['state', 'cli'],
   'persistence/index.ts': ['state', 'main.ts'],
@@ -32,6 +34,7 @@ export const ENTRIES = {
   'workers/sim-pool.ts': ['state', 'main.ts'],
   'workers/train-client.ts': ['state', 'main.ts'],
   'workers/fanova-client.ts': ['state', 'main.ts'],
+  'workers/infer-client.ts': ['state', 'main.ts'],
   'workers/node-sim-pool.ts': ['cli'],
   'state/index.ts': ['ui', 'main.ts'],
   'ui/App.svelte': ['main.ts'],
@@ -57,6 +60,7 @@ export const PACKAGES = {
     metrics: [],
     plots: ['type:chart.js'],
     cluster: ['fflate'],
+    inference: ['papaparse'],
     nn: [...TFJS, ...NODE],
     'study-config': [],
     persistence: ['idb'],

@@ -8,10 +8,11 @@ import { mount } from 'svelte';
 import './ui/styles.css';
 import App from './ui/App.svelte';
 import BootError from './ui/BootError.svelte';
-import { ModelStore, openIdbStorage } from './persistence/index.ts';
+import { InferenceStore, ModelStore, openIdbStorage } from './persistence/index.ts';
 import {
   type AppContext,
   BackendStatus,
+  InferenceSession,
   rememberActiveRun,
   Router,
   SetupDraft,
@@ -24,6 +25,7 @@ import {
   Workbench,
 } from './state/index.ts';
 import { FanovaClient } from './workers/fanova-client.ts';
+import { InferClient } from './workers/infer-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient, type InjectedFault } from './workers/train-client.ts';
 
@@ -42,7 +44,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 async function boot(el: HTMLElement): Promise<void> {
-  const [storage, models] = await Promise.all([openIdbStorage(), ModelStore.open()]);
+  const [storage, models, inferences] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open()]);
   const pool = new SimPool();
   const trainer = new TrainClient();
   const router = new Router();
@@ -60,6 +62,7 @@ async function boot(el: HTMLElement): Promise<void> {
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient()),
     setup: new SetupDraft(storage),
+    inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();

@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   train: () => import('./commands/train.ts'),
   config: () => import('./commands/config.ts'),
   'export-cluster': () => import('./commands/export-cluster.ts'),
+  infer: () => import('./commands/infer.ts'),
 };
 
 const HELP_ENTRY = { name: 'help [COMMAND]', summary: "this list, or a command's usage (same as COMMAND -h)" };

@@ -65,3 +65,4 @@ export {
 export { serializeNetwork, restoreNetwork } from './serialize.ts';
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
+export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';

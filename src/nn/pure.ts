@@ -23,4 +23,5 @@ export {
 } from './serialize.ts';
 export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary } from './backend.ts';
 export type { TrialHyperparameters } from './objective.ts';
+export type { ObservedDraws, ObservedSet } from './infer.ts';
 export type { BatchProgress } from './training/fit.ts';

@@ -5,3 +5,4 @@
 export { IdbStorage, openIdbStorage, DEFAULT_DB_NAME } from './idb-storage.ts';
 export { heldLockNames, holdLock, holdWorkerLock, journalLockName, liveWorkers, webLocks } from './idb-locks.ts';
 export { ModelStore, ModelStoreError, MODEL_DB_NAME, type StoredNetworkSummary } from './model-store.ts';
+export { InferenceStore, INFERENCE_DB_NAME, type InferenceNetworkRef, type InferenceRunRecord, type InferenceRunSummary } from './inference-store.ts';

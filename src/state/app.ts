@@ -3,6 +3,7 @@
  * Views receive what they need from here as props; nothing in ui/ constructs state or workers.
  */
 import type { BackendStatus } from './backends.svelte.ts';
+import type { InferenceSession } from './inference.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
 import type { SimulationRun } from './simulation-run.svelte.ts';
@@ -22,4 +23,5 @@ export interface AppContext {
   workbench: Workbench;
   results: StudyResults;
   setup: SetupDraft;
+  inference: InferenceSession;
 }

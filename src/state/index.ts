@@ -19,3 +19,4 @@ export { StudyResults } from './study-results.svelte.ts';
 export { StudyRun } from './study-run.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
+export { AVERAGE, InferenceSession } from './inference.svelte.ts';

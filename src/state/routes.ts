@@ -3,7 +3,7 @@
  * offline, and under `vite preview`) and lets the browser's back/forward buttons move between views.
  * Pure functions, so the mapping is unit-tested without a DOM.
  */
-export type ViewName = 'home' | 'simulate' | 'setup' | 'run' | 'results';
+export type ViewName = 'home' | 'simulate' | 'setup' | 'run' | 'results' | 'infer';
 
 export type Route =
   | { view: 'home' }
@@ -13,6 +13,8 @@ export type Route =
   /** The run view of one study, or its empty state when no study is named. */
   | { view: 'run'; studyId: number | null }
   | { view: 'results'; studyId: number | null }
+  /** Posteriors for the user's own data from a trained network. */
+  | { view: 'infer' }
   | { view: 'not-found'; hash: string };
 
 export const NAV: readonly { view: ViewName; label: string }[] = [
@@ -21,6 +23,7 @@ export const NAV: readonly { view: ViewName; label: string }[] = [
   { view: 'setup', label: 'Setup' },
   { view: 'run', label: 'Run' },
   { view: 'results', label: 'Results' },
+  { view: 'infer', label: 'Infer' },
 ];
 
 function studyId(part: string | undefined): number | null | undefined {
@@ -38,6 +41,8 @@ export function parseHash(hash: string): Route {
       return arg === undefined ? { view: 'home' } : { view: 'not-found', hash };
     case 'simulate':
       return arg === undefined ? { view: 'simulate' } : { view: 'not-found', hash };
+    case 'infer':
+      return arg === undefined ? { view: 'infer' } : { view: 'not-found', hash };
     case 'setup':
       return id === undefined ? { view: 'not-found', hash } : { view: 'setup', fromStudy: id };
     case 'run':
@@ -54,6 +59,8 @@ export function href(route: Exclude<Route, { view: 'not-found' }>): string {
       return '#/';
     case 'simulate':
       return '#/simulate';
+    case 'infer':
+      return '#/infer';
     case 'setup':
       return route.fromStudy === null ? '#/setup' : `#/setup/${route.fromStudy}`;
     case 'run':

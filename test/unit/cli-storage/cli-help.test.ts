@@ -40,7 +40,7 @@ function cli(args: readonly string[]): Promise<Result> {
 }
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
-const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'train', 'config default', 'config validate', 'export-cluster'] as const;
+const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'train', 'config default', 'config validate', 'export-cluster', 'infer'] as const;
 const PARENTS = ['journal', 'config'] as const;
 
 /**
@@ -56,6 +56,7 @@ const PROBES: Record<(typeof LISTED)[number], readonly (readonly string[])[]> = 
   'config default': [['config', 'default']],
   'config validate': [['config', 'validate', 'FILE']],
   'export-cluster': [['export-cluster']],
+  infer: [['infer']],
 };
 
 const BOGUS = '--zz-not-an-option';

@@ -17,6 +17,8 @@ describe('hash routes', () => {
     ['#/results/x', { view: 'not-found', hash: '#/results/x' }],
     ['#/results/1/2', { view: 'not-found', hash: '#/results/1/2' }],
     ['#/simulate/3', { view: 'not-found', hash: '#/simulate/3' }],
+    ['#/infer', { view: 'infer' }],
+    ['#/infer/2', { view: 'not-found', hash: '#/infer/2' }],
     ['#/elsewhere', { view: 'not-found', hash: '#/elsewhere' }],
   ])('%s', (hash, route) => {
     expect(parseHash(hash)).toEqual(route);
@@ -31,6 +33,7 @@ describe('hash routes', () => {
       { view: 'run', studyId: null },
       { view: 'run', studyId: 3 },
       { view: 'results', studyId: 0 },
+      { view: 'infer' },
     ];
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);
   });
