@@ -40,7 +40,8 @@ export {
   type BatchProgress,
   type EpochResult,
 } from './training/fit.ts';
-export { DEFAULT_MEMORY_BUDGET, MemoryBudgetError } from './training/batches.ts';
+export { DEFAULT_MEMORY_BUDGET, MemoryBudgetError, autoMicroBatchSize, type MemoryBudget } from './training/batches.ts';
+export { backendMemoryBudget, GpuError, GpuErrorWatch } from './device.ts';
 export { TrainingDivergedError } from './training/errors.ts';
 export {
   BACKEND_ORDER,

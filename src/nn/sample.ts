@@ -22,6 +22,7 @@ import {
 } from './adapter.ts';
 import type { Approximator } from './networks/approximator.ts';
 import { integrate, type IntegrationMethod } from './networks/integrate.ts';
+import { GpuErrorWatch } from './device.ts';
 import { yieldToEventLoop } from './yield.ts';
 
 export interface SampleOptions {
@@ -68,6 +69,7 @@ export async function samplePosterior(
   if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`samplePosterior: chunkSize must be a positive integer, got ${chunk}`);
 
   const out = new Float32Array(sets.n * s * p);
+  const gpu = new GpuErrorWatch();
   for (let start = 0; start < sets.n; start += chunk) {
     opts.signal?.throwIfAborted();
     const end = Math.min(sets.n, start + chunk);
@@ -89,6 +91,7 @@ export async function samplePosterior(
     const values = await draws.data();
     draws.dispose();
     out.set(unstandardize(values as Float32Array, standardization), start * s * p);
+    gpu.check();
     opts.onProgress?.(end, sets.n);
   }
   return out;

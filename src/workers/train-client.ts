@@ -22,15 +22,16 @@ export type { InjectedFault, TrialOutcome } from './train.worker.ts';
 
 /**
  * Errors after which the worker's tfjs is broken: an Emscripten abort or trap of the wasm backend, a
+ * WebGPU validation or out-of-memory error (tfjs would run on with invalid buffers), a
  * lost WebGPU device, or the worker itself having crashed. Comlink re-creates errors as plain Error
  * objects with the original name, so the name is checked as well as the message.
  */
 export function isFatalBackendError(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const { name, message } = e as { name?: unknown; message?: unknown };
-  if (name === 'RuntimeError' || name === 'CompileError' || name === 'LinkError') return true;
+  if (name === 'RuntimeError' || name === 'CompileError' || name === 'LinkError' || name === 'GpuError') return true;
   if (typeof message !== 'string') return false;
-  return /Aborted\(|memory access out of bounds|\bunreachable\b|device (was |is )?lost|training worker failed/i.test(message);
+  return /Aborted\(|memory access out of bounds|\bunreachable\b|device (was |is )?lost|GPU error|training worker failed/i.test(message);
 }
 
 export interface TrainClientOptions {

@@ -15,8 +15,8 @@ import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
 
 /**
- * Bound on attention-score entries (sets · heads · Nq · Nk) per micro-batch: 2^23 floats = 32 MiB per
- * score tensor, so no single buffer of a pass outgrows what GPU adapters allow per binding.
+ * Default bound on the floats of the largest single tensor of a pass (the attention scores, or the
+ * projections at small N): 2^23 floats = 32 MiB, where the backend states no per-buffer limit of its own.
  */
 export const DEFAULT_ATTENTION_BUDGET = 1 << 23;
 
@@ -58,30 +58,46 @@ export class MemoryBudgetError extends Error {
   override readonly name = 'MemoryBudgetError';
 }
 
+/** Floats of the largest single tensor one data set adds to a pass: scores, projections or MLP activations. */
+export function largestTensorPerSet(config: NetworkConfig, numObs: number): number {
+  const keys = config.numInducingPoints ?? numObs;
+  const widest = Math.max(config.numHeads * config.embedDim, ...config.mlpWidths, ...config.flowWidths);
+  return Math.max(config.numHeads * numObs * keys, numObs * widest);
+}
+
+export interface MemoryBudget {
+  /** Floats allowed in one tensor (a GPU buffer binding); default DEFAULT_ATTENTION_BUDGET. */
+  scores?: number;
+  /** Peak bytes of a pass; default DEFAULT_MEMORY_BUDGET. */
+  bytes?: number;
+}
+
 /**
- * Largest micro-batch (≥ 1 set) within both the score-entry bound and the memory budget. Throws a
+ * Largest micro-batch (≥ 1 set) within both the single-tensor bound and the memory budget. Throws a
  * MemoryBudgetError naming the sizes when not even one data set fits, so the trial fails with a reason
  * before anything is allocated.
  */
-export function autoMicroBatchSize(
-  config: NetworkConfig,
-  numObs: number,
-  budget: { scores?: number; bytes?: number } = {},
-): number {
+export function autoMicroBatchSize(config: NetworkConfig, numObs: number, budget: MemoryBudget = {}): number {
   const scores = budget.scores ?? DEFAULT_ATTENTION_BUDGET;
   const bytes = budget.bytes ?? DEFAULT_MEMORY_BUDGET;
-  const keys = config.numInducingPoints ?? numObs;
   const { perSet, fixed } = trainingPassBytes(config, numObs);
+  const gib = (x: number): string => `${(x / 2 ** 30).toFixed(2)} GiB`;
   const byBytes = Math.floor((bytes / PLAN_MARGIN - fixed) / perSet);
   if (byBytes < 1) {
-    const gib = (x: number): string => `${(x / 2 ** 30).toFixed(2)} GiB`;
     throw new MemoryBudgetError(
       `one data set of ${numObs} trials needs about ${gib((perSet + fixed) * PLAN_MARGIN)} to train with embed_dim ${config.embedDim}, ` +
         `more than the ${gib(bytes)} this backend allows; use fewer trials per data set or a smaller embed_dim`,
     );
   }
-  const byScores = Math.floor(scores / (config.numHeads * numObs * keys));
-  return Math.max(1, Math.min(byBytes, byScores));
+  const largest = largestTensorPerSet(config, numObs);
+  const byTensor = Math.floor(scores / largest);
+  if (byTensor < 1) {
+    throw new MemoryBudgetError(
+      `one data set of ${numObs} trials needs a ${gib(largest * 4)} tensor (attention scores) with embed_dim ${config.embedDim}, ` +
+        `more than the ${gib(scores * 4)} this GPU allows in one buffer; use fewer trials per data set`,
+    );
+  }
+  return Math.min(byBytes, byTensor);
 }
 
 export interface BatchNoise {

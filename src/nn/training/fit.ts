@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, splitmix32 } from '../../shared/index.ts';
 import { DataSets, fitStandardization, type SimBatch, type Standardization } from '../adapter.ts';
 import type { Approximator } from '../networks/approximator.ts';
+import { backendMemoryBudget, GpuErrorWatch } from '../device.ts';
 import { yieldToEventLoop } from '../yield.ts';
 import { Adam, REFERENCE_ADAM } from './adam.ts';
 import {
@@ -118,10 +119,12 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
+  const budget = backendMemoryBudget();
   const micro = {
-    train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs),
-    val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs),
+    train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs, budget),
+    val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs, budget),
   };
+  const gpu = new GpuErrorWatch();
   if (!Number.isInteger(micro.train) || micro.train < 1) {
     throw new Error(`fit: microBatchSize must be a positive integer, got ${opts.microBatchSize}`);
   }
@@ -151,6 +154,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
         const loss = await trainStep(approx, adam, vars, trainSets, rows, standardization, opts.seed, step, lr, micro.train);
+        gpu.check();
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss, 'training');
         sum += loss * rows.length;
         history.steps++;
@@ -166,6 +170,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         microBatchSize: micro.val,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      gpu.check();
       if (!Number.isFinite(valLoss)) throw new TrainingDivergedError(epoch, null, valLoss, 'validation');
       const loss = sum / trainSets.n;
       history.loss.push(loss);
@@ -263,7 +268,7 @@ export async function validationLoss(
   standardization: Standardization,
   opts: ValidationOptions,
 ): Promise<number> {
-  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs);
+  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget());
   const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
   let sum = 0;
