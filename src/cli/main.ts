@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'ask-tell': () => import('./commands/ask-tell.ts'),
   journal: () => import('./commands/journal.ts'),
   metrics: () => import('./commands/metrics.ts'),
+  importances: () => import('./commands/importances.ts'),
   train: () => import('./commands/train.ts'),
   config: () => import('./commands/config.ts'),
   'export-cluster': () => import('./commands/export-cluster.ts'),

@@ -46,7 +46,7 @@ function samplerBlock(c: StudyConfig): string {
         seed=seed,
         n_startup_trials=${c.sampler.nStartupTrials},
         multivariate=${pyBool(c.sampler.multivariate)},
-        constant_liar=True,
+        constant_liar=${pyBool(c.sampler.constantLiar)},
     )`;
 }
 

@@ -35,8 +35,8 @@ export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';
 export { intersectionSearchSpace } from './samplers/search-space.ts';
 
-export { FanovaError, fanovaImportances } from './importance/index.ts';
-export type { FanovaErrorCode, FanovaOptions, ImportanceOutcome, ParamImportance } from './importance/index.ts';
+export { evaluateFanova, FanovaError, fanovaImportances } from './importance/index.ts';
+export type { FanovaErrorCode, FanovaOptions, FanovaResult, ImportanceOutcome, ParamImportance } from './importance/index.ts';
 
 export type { Pruner, PrunerStudy } from './pruners/pruner.ts';
 export { NopPruner } from './pruners/nop.ts';

@@ -37,7 +37,9 @@ export function buildImportancePlot(
     .sort((a, b) => b.p.importance - a.p.importance || a.k - b.k)
     .map(({ p }) => p);
   const axisTitle = `Importance for ${targetName(opts)}`;
-  const options = baseOptions<'bar'>(IMPORTANCE_TITLE, `${opts.evaluator ?? 'fANOVA'} · shares of variance, sum 1`);
+  // The seed names the forest that drew these bars: the same seed redraws them exactly.
+  const seed = outcome.seed === undefined ? '' : ` (seed ${outcome.seed})`;
+  const options = baseOptions<'bar'>(IMPORTANCE_TITLE, `${opts.evaluator ?? 'fANOVA'}${seed} · shares of variance, sum 1`);
   options.indexAxis = 'y';
   options.plugins!.legend = { display: false };
   options.plugins!.tooltip = {

@@ -281,7 +281,7 @@ export class StudyRun {
     const study = await loadStudy({
       studyName: meta.name,
       storage,
-      sampler: makeSampler(config, this.#trials.length),
+      sampler: makeSampler(config),
       pruner: makePruner(config),
     });
     const objective = (trial: Trial): Promise<number> => this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal);

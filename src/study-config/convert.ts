@@ -72,13 +72,17 @@ export function trialSeed(c: StudyConfig, trialNumber: number): number {
 }
 
 /**
- * The sampler. `trialsSoFar` re-seeds it when a study is continued: a seeded sampler restarted with the
- * same seed would repeat the random startup draws of the first session.
+ * The sampler, seeded with the configured seed however many trials the study already has. Every draw
+ * is derived from (seed, trial number, parameter) and the stored history (engine/samplers/numeric.ts),
+ * so a study interrupted after k trials and continued proposes trial k exactly as the uninterrupted
+ * run would, and a continued random search cannot repeat earlier points: their trial numbers differ.
+ * Re-seeding on resume would break the first property and is not needed for the second.
  */
-export function makeSampler(c: StudyConfig, trialsSoFar = 0): Sampler {
-  const seed = trialsSoFar === 0 ? c.sampler.seed : Rng.stream(c.sampler.seed, trialsSoFar).nextU32();
+export function makeSampler(c: StudyConfig): Sampler {
+  const seed = c.sampler.seed;
   if (c.sampler.type === 'random') return new RandomSampler({ seed });
-  return new TPESampler({ seed, nStartupTrials: c.sampler.nStartupTrials, multivariate: c.sampler.multivariate });
+  const { nStartupTrials, multivariate, constantLiar } = c.sampler;
+  return new TPESampler({ seed, nStartupTrials, multivariate, constantLiar });
 }
 
 export function makePruner(c: StudyConfig): Pruner {

@@ -45,7 +45,7 @@ export function defaultStudyConfig(): StudyConfig {
     nTrials: 10,
     timeout: null,
     // The notebook's TPESampler has 10 startup trials, so its 10 trials are all random draws.
-    sampler: { type: 'tpe', seed: 2025, multivariate: false, nStartupTrials: 10 },
+    sampler: { type: 'tpe', seed: 2025, multivariate: false, nStartupTrials: 10, constantLiar: true },
     // The notebook's MedianPruner never acted (its objective never reports); "none" reproduces that.
     pruner: { type: 'none' },
     weights: { recovery: 1, pc: 1, sbc: 1 },

@@ -65,6 +65,11 @@ export interface SamplerSpec {
   multivariate: boolean;
   /** TPE only: random trials before TPE starts (Optuna default 10). */
   nStartupTrials: number;
+  /**
+   * TPE only: other workers' RUNNING trials count as the worst value (Optuna's `constant_liar`), so
+   * tabs, CLIs and cluster workers on one journal spread out; with one worker it changes nothing.
+   */
+  constantLiar: boolean;
 }
 
 export type PrunerSpec =

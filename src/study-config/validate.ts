@@ -77,15 +77,16 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
 }
 
 function readSampler(r: Reader, v: unknown, path: string): SamplerSpec | null {
-  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials']);
+  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials', 'constantLiar']);
   if (o === null) return null;
   const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random'] as const);
   const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
   const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), false);
+  const constantLiar = r.bool(o.constantLiar, join(path, 'constantLiar'), true);
   const nStartupTrials =
     o.nStartupTrials === undefined ? 10 : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
   if (type === null || seed === null || nStartupTrials === null) return null;
-  return { type, seed, multivariate, nStartupTrials };
+  return { type, seed, multivariate, nStartupTrials, constantLiar };
 }
 
 /** An optional integer option with its Optuna default. */

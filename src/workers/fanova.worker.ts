@@ -4,7 +4,7 @@
  * `fanova-client.ts` is the page-side half. Imports only the pure engine.
  */
 import { expose } from 'comlink';
-import { FanovaError, fanovaImportances } from '../engine/index.ts';
+import { evaluateFanova, FanovaError } from '../engine/index.ts';
 import type { FanovaOptions, FrozenTrial, ImportanceOutcome } from '../engine/index.ts';
 
 export interface FanovaRequest {
@@ -16,12 +16,14 @@ export interface FanovaRequest {
 
 const api = {
   /**
-   * Importances, or the evaluator's reason when it cannot assess them (no or one completed trial,
-   * zero variance, unknown parameter). Other errors are bugs and reject the call.
+   * Importances with the forest's seed (a fresh one unless the request names it, as Optuna's None),
+   * or the evaluator's reason when it cannot assess them (no or one completed trial, zero variance,
+   * unknown parameter). Other errors are bugs and reject the call.
    */
   importances(request: FanovaRequest): ImportanceOutcome {
     try {
-      return { ok: true, importances: fanovaImportances(request.trials, request.params, request.options) };
+      const { importances, seed } = evaluateFanova(request.trials, request.params, request.options);
+      return { ok: true, importances, seed };
     } catch (err) {
       if (err instanceof FanovaError) return { ok: false, reason: err.message };
       throw err;

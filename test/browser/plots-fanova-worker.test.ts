@@ -28,7 +28,7 @@ describe('fANOVA worker', () => {
     client = new FanovaClient();
     const trials = studyFixture();
     const outcome = await client.importances(trials, { seed: 3 });
-    expect(outcome).toEqual({ ok: true, importances: fanovaImportances(trials, undefined, { seed: 3 }) });
+    expect(outcome).toEqual({ ok: true, importances: fanovaImportances(trials, undefined, { seed: 3 }), seed: 3 });
     if (!outcome.ok) throw new Error(outcome.reason);
     expect(outcome.importances.map((p) => p.name).sort()).toEqual(['batch_size', 'dropout', 'embed_dim', 'lr', 'num_seeds']);
   });
@@ -40,7 +40,7 @@ describe('fANOVA worker', () => {
       (t) => new Proxy({ ...t, params: new Proxy({ ...t.params }, {}), distributions: new Proxy({ ...t.distributions }, {}) }, {}),
     );
     expect(() => structuredClone(proxied)).toThrow();
-    expect(await client.importances(proxied)).toEqual({ ok: true, importances: fanovaImportances(trials) });
+    expect(await client.importances(proxied, { seed: 1 })).toEqual({ ok: true, importances: fanovaImportances(trials, undefined, { seed: 1 }), seed: 1 });
   });
 
   it('answers with the reason when it cannot assess', async () => {
@@ -55,9 +55,9 @@ describe('fANOVA worker', () => {
     client = new FanovaClient();
     const big = linearStudy(400, 1);
     const small = linearStudy(50, 2);
-    const first = client.importances(big);
-    const second = client.importances(small);
-    const expected = { ok: true, importances: fanovaImportances(small) };
+    const first = client.importances(big, { seed: 2 });
+    const second = client.importances(small, { seed: 2 });
+    const expected = { ok: true, importances: fanovaImportances(small, undefined, { seed: 2 }), seed: 2 };
     expect(await second).toEqual(expected);
     expect(await first).toEqual(expected);
 
@@ -65,6 +65,6 @@ describe('fANOVA worker', () => {
     const aborted = client.importances(big, { signal: ctrl.signal });
     ctrl.abort();
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
-    expect(await client.importances(small)).toEqual(expected);
+    expect(await client.importances(small, { seed: 2 })).toEqual(expected);
   });
 });

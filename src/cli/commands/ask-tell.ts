@@ -1,6 +1,6 @@
 /**
  * `npm run --silent cli -- ask-tell --space SPACE.json [--sampler tpe|random] [--seed S]
- *   [--multivariate] [--direction minimize|maximize] [--journal FILE] [--study NAME]`
+ *   [--multivariate] [--constant-liar] [--direction minimize|maximize] [--journal FILE] [--study NAME]`
  *
  * Ask/tell over stdin/stdout (Optuna's `optuna ask` / `optuna tell` CLI, PR #2817, in
  * one loop): print one line `{"number": k, "params": {...}}` (external values), then read one line —
@@ -12,8 +12,9 @@
  * With --journal every step is appended to an Optuna journal file, and a later run continues the same
  * study (Python Optuna can open the file too). A trial printed but not answered when input ends goes
  * back to WAITING, so the next run — ours or Optuna's — offers it first with the same params.
- * On continuation the seed is mixed with the number of existing trials so a resumed random search
- * does not repeat its earlier points. Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers.
+ * A continued run keeps the seed: draws are derived from (seed, trial number), so a stopped and
+ * continued seeded run proposes what one uninterrupted run would, and never repeats an earlier point.
+ * Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers.
  */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -54,6 +55,7 @@ export const USAGE: CommandUsage = {
     { name: 'sampler', value: 'tpe|random', help: 'sampler (tpe)' },
     { name: 'seed', value: 'S', help: 'sampler seed, 0..4294967295' },
     { name: 'multivariate', help: 'multivariate TPE' },
+    { name: 'constant-liar', help: "TPE's constant liar: other writers' RUNNING trials count as the worst value" },
     { name: 'direction', value: 'minimize|maximize', help: "a new study's direction (minimize; a continued study keeps its own)" },
     { name: 'journal', value: 'FILE', help: 'append every step to this Optuna journal; a later run continues it' },
     { name: 'study', value: 'NAME', help: `study in the journal (${DEFAULT_STUDY}, or the only one there)` },
@@ -114,6 +116,8 @@ export interface AskTellOptions {
   sampler: 'tpe' | 'random';
   seed?: number;
   multivariate: boolean;
+  /** TPE's constant liar (Optuna's default, off): RUNNING trials of other writers count as the worst. */
+  constantLiar?: boolean;
   /** Undefined: minimize for a new study, whatever the study has when continuing. */
   direction?: 'minimize' | 'maximize';
   studyName?: string;
@@ -131,10 +135,8 @@ async function chooseStudyName(storage: Storage, requested: string | undefined):
 /** The loop itself, over any line source and sink (the command wires stdin/stdout). */
 export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<string>, write: (line: string) => Promise<void>): Promise<number> {
   const studyName = await chooseStudyName(opts.storage, opts.studyName);
-  let existing: number | null = null;
   try {
     const id = await opts.storage.getStudyIdFromName(studyName);
-    existing = (await opts.storage.getAllTrials(id)).length;
     const dir = (await opts.storage.getStudyDirections(id))[0] === 2 ? 'maximize' : 'minimize';
     if (opts.direction !== undefined && opts.direction !== dir) {
       throw new CliError(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
@@ -142,9 +144,11 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
   } catch (e) {
     if (!(e instanceof EngineError && e.code === 'not-found')) throw e;
   }
-  const seed = opts.seed === undefined ? undefined : (opts.seed ^ Math.imul(existing ?? 0, 0x9e3779b1)) >>> 0;
+  const seed = opts.seed;
   const sampler: Sampler =
-    opts.sampler === 'random' ? new RandomSampler({ seed }) : new TPESampler({ seed, multivariate: opts.multivariate });
+    opts.sampler === 'random'
+      ? new RandomSampler({ seed })
+      : new TPESampler({ seed, multivariate: opts.multivariate, constantLiar: opts.constantLiar ?? false });
   const study = await createStudy({
     studyName,
     direction: opts.direction ?? 'minimize',
@@ -188,6 +192,8 @@ export async function run(argv: string[]): Promise<number> {
     if (sampler !== 'tpe' && sampler !== 'random') throw new CliError(`option --sampler: '${sampler}' is not tpe or random`);
     const multivariate = optFlag(p, 'multivariate');
     if (multivariate && sampler !== 'tpe') throw new CliError('--multivariate applies to --sampler tpe only');
+    const constantLiar = optFlag(p, 'constant-liar');
+    if (constantLiar && sampler !== 'tpe') throw new CliError('--constant-liar applies to --sampler tpe only');
     const seed = optInt(p, 'seed');
     if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new CliError(`option --seed: ${seed} is not in 0..4294967295`);
     const direction = optString(p, 'direction');
@@ -208,7 +214,7 @@ export async function run(argv: string[]): Promise<number> {
       new Promise((resolve, reject) => process.stdout.write(line, (err) => (err ? reject(err) : resolve())));
     try {
       return await askTellLoop(
-        { space, storage, sampler, seed, multivariate, direction, studyName: optString(p, 'study') },
+        { space, storage, sampler, seed, multivariate, constantLiar, direction, studyName: optString(p, 'study') },
         rl[Symbol.asyncIterator](),
         write,
       );

@@ -8,17 +8,22 @@
  *    `distributionsEqual`), sorted by name;
  *    with `params`, their distributions in the completed trials that have them all.
  * 2. Trials: COMPLETE, with all the parameters and a finite value.
- * 3. Features untransformed (no log, no step rounding). A categorical is the index of its choice,
- *    spanning [−0.5, k − 0.5] so that every choice owns the same volume. (Optuna one-hot encodes
- *    categoricals and lets fANOVA treat the columns as one group; with an index one split separates
- *    lower from higher indices and isolating an arbitrary choice takes two splits instead of one,
- *    which fully grown trees afford, and each parameter stays a single feature.) The range is
- *    widened to include observed values outside it (an enqueued trial may carry one).
+ * 3. Features as `_SearchSpaceTransform(transform_log=False, transform_step=False)`: a number is one
+ *    column on [low, high] (widened to observed values outside it, which an enqueued trial may
+ *    carry); a categorical with k choices is k one-hot columns on [0, 1], and its importance is the
+ *    joint main effect of that group of columns (`column_to_encoded_columns`). A choice index
+ *    instead would let the forest split "lower vs higher index", an order the choices do not have,
+ *    and spread the categorical's effect over interactions: measured on a 6-choice categorical beside
+ *    a float, 0.82 against Optuna's 0.97. Optuna 3.1 and 4.9 encode and group alike; 4.9 moved the
+ *    final normalisation from the evaluator to `get_param_importances(normalize=True)`, same result.
  * 4. Per tree the share V_j / V of its variance explained by parameter j alone (decomposition.ts),
  *    averaged over the trees with V > 0, then normalised to sum 1. Parameters whose distribution has
  *    a single value (`isSingle`) get 0 (they cannot matter) and are listed last.
+ * 5. The forest's seed: given, or a fresh one as Optuna's `seed=None` draws, returned with the result
+ *    so that a plot can say which seed drew it and be redrawn identically.
  */
 import { choicesEqual, distributionsEqual, isSingle } from '../distributions.ts';
+import { randomSeed } from '../samplers/numeric.ts';
 import { intersectionSearchSpace } from '../samplers/search-space.ts';
 import { TrialState, trialValue } from '../types.ts';
 import type { CategoricalChoice, Distribution, FrozenTrial } from '../types.ts';
@@ -33,14 +38,20 @@ export interface ParamImportance {
 
 /** What the fANOVA worker answers: importances, or why there are none. */
 export type ImportanceOutcome =
-  | { readonly ok: true; readonly importances: readonly ParamImportance[] }
+  | { readonly ok: true; readonly importances: readonly ParamImportance[]; readonly seed?: number }
   | { readonly ok: false; readonly reason: string };
 
 export interface FanovaOptions {
   readonly nTrees?: number;
   readonly maxDepth?: number;
-  /** Seed of the forest (bootstrap samples and feature order); default 0. */
+  /** Seed of the forest (bootstrap samples and feature order); default a fresh one, as Optuna's None. */
   readonly seed?: number;
+}
+
+export interface FanovaResult {
+  readonly importances: ParamImportance[];
+  /** The forest's seed, drawn when none was given: passing it again reproduces the importances. */
+  readonly seed: number;
 }
 
 export type FanovaErrorCode =
@@ -95,13 +106,14 @@ function isChoice(v: unknown): v is CategoricalChoice {
   return v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
 }
 
-function encode(d: Distribution, v: unknown, name: string): number {
-  if (d.type === 'categorical') {
-    // Python's `choices.index(v)`, as the engine's toInternalRepr: 1, 1.0 and True are one choice.
-    const k = isChoice(v) ? d.choices.findIndex((c) => choicesEqual(v, c)) : -1;
-    if (k < 0) throw new Error(`fANOVA: value ${JSON.stringify(v)} of ${name} is not one of its choices`);
-    return k;
-  }
+function choiceIndex(d: Distribution & { type: 'categorical' }, v: unknown, name: string): number {
+  // Python's `choices.index(v)`, as the engine's toInternalRepr: 1, 1.0 and True are one choice.
+  const k = isChoice(v) ? d.choices.findIndex((c) => choicesEqual(v, c)) : -1;
+  if (k < 0) throw new Error(`fANOVA: value ${JSON.stringify(v)} of ${name} is not one of its choices`);
+  return k;
+}
+
+function numeric(v: unknown, name: string): number {
   if (typeof v !== 'number') throw new Error(`fANOVA: value ${JSON.stringify(v)} of ${name} is not a number`);
   return v;
 }
@@ -111,6 +123,17 @@ export function fanovaImportances(
   params?: readonly string[],
   opts: FanovaOptions = {},
 ): ParamImportance[] {
+  return evaluateFanova(trials, params, opts).importances;
+}
+
+/** `fanovaImportances` with the seed it used. */
+export function evaluateFanova(
+  trials: readonly FrozenTrial[],
+  params?: readonly string[],
+  opts: FanovaOptions = {},
+): FanovaResult {
+  // 32 bits: what numpy's RandomState (Optuna's forest) and the CLI's --seed accept, so it can be passed back.
+  const seed = opts.seed ?? randomSeed() % 2 ** 32;
   const done = trials.filter((t) => t.state === TrialState.COMPLETE && trialValue(t) !== null);
   if (done.length === 0) {
     throw new FanovaError('no-completed-trials', 'Cannot evaluate parameter importances without completed trials.');
@@ -121,41 +144,53 @@ export function fanovaImportances(
   const space = importanceSearchSpace(done, params);
   const assessed = space.filter(([, d]) => !isSingle(d));
   const single = space.filter(([, d]) => isSingle(d));
-  if (assessed.length === 0) return [];
+  if (assessed.length === 0) return { importances: [], seed };
 
   const rows = done.filter(
     (t) => assessed.every(([p]) => p in t.params) && Number.isFinite(trialValue(t)),
   );
   const n = rows.length;
-  const d = assessed.length;
+  // Columns of each assessed parameter, in order: k one-hot columns for a categorical, else one.
+  const groups: number[][] = [];
+  let d = 0;
+  for (const [, dist] of assessed) {
+    const width = dist.type === 'categorical' ? dist.choices.length : 1;
+    groups.push(Array.from({ length: width }, (_, k) => d + k));
+    d += width;
+  }
   const x = new Float64Array(n * d);
   const y = new Float64Array(n);
-  rows.forEach((t, i) => {
-    y[i] = trialValue(t)!;
-    assessed.forEach(([p, dist], j) => (x[i * d + j] = encode(dist, t.params[p], p)));
-  });
   const lower = new Float64Array(d);
   const upper = new Float64Array(d);
-  assessed.forEach(([, dist], j) => {
-    let lo = dist.type === 'categorical' ? -0.5 : dist.low;
-    let hi = dist.type === 'categorical' ? dist.choices.length - 0.5 : dist.high;
-    for (let i = 0; i < n; i++) {
-      lo = Math.min(lo, x[i * d + j]!);
-      hi = Math.max(hi, x[i * d + j]!);
+  assessed.forEach(([p, dist], j) => {
+    const first = groups[j]![0]!;
+    if (dist.type === 'categorical') {
+      upper.fill(1, first, first + dist.choices.length);
+      rows.forEach((t, i) => (x[i * d + first + choiceIndex(dist, t.params[p], p)] = 1));
+      return;
     }
-    lower[j] = lo;
-    upper[j] = hi;
+    let lo = dist.low;
+    let hi = dist.high;
+    rows.forEach((t, i) => {
+      const v = numeric(t.params[p], p);
+      x[i * d + first] = v;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    });
+    lower[first] = lo;
+    upper[first] = hi;
   });
+  rows.forEach((t, i) => (y[i] = trialValue(t)!));
 
-  const sums = new Float64Array(d);
+  const sums = new Float64Array(assessed.length);
   let used = 0;
   if (n > 0) {
-    const trees = fitForest({ x, y, n, d }, { nTrees: opts.nTrees ?? 64, maxDepth: opts.maxDepth ?? 64, seed: opts.seed ?? 0 });
+    const trees = fitForest({ x, y, n, d }, { nTrees: opts.nTrees ?? 64, maxDepth: opts.maxDepth ?? 64, seed });
     for (const tree of trees) {
-      const { total, marginal } = decomposeTree(tree, lower, upper);
+      const { total, marginal } = decomposeTree(tree, lower, upper, groups);
       if (!(total > 0)) continue;
       used++;
-      for (let j = 0; j < d; j++) sums[j] = sums[j]! + marginal[j]! / total;
+      for (let j = 0; j < assessed.length; j++) sums[j] = sums[j]! + marginal[j]! / total;
     }
   }
   if (used === 0) {
@@ -169,5 +204,5 @@ export function fanovaImportances(
   // All main effects 0 with V > 0 means pure interaction: nothing to share out, report zeros.
   const importances = assessed.map(([name], j) => ({ name, importance: total > 0 ? fractions[j]! / total : 0 }));
   importances.sort((a, b) => b.importance - a.importance);
-  return [...importances, ...single.map(([name]) => ({ name, importance: 0 }))];
+  return { importances: [...importances, ...single.map(([name]) => ({ name, importance: 0 }))], seed };
 }

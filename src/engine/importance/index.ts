@@ -2,8 +2,8 @@
  * fANOVA parameter importances (pure; src/workers/fanova.worker.ts runs them off the main thread).
  * Reached through src/engine/index.ts; the plots only draw what this computes.
  */
-export { FanovaError, fanovaImportances, importanceSearchSpace } from './evaluator.ts';
-export type { FanovaErrorCode, FanovaOptions, ImportanceOutcome, ParamImportance } from './evaluator.ts';
+export { evaluateFanova, FanovaError, fanovaImportances, importanceSearchSpace } from './evaluator.ts';
+export type { FanovaErrorCode, FanovaOptions, FanovaResult, ImportanceOutcome, ParamImportance } from './evaluator.ts';
 export { decomposeTree } from './decomposition.ts';
 export type { TreeVariance } from './decomposition.ts';
 export { fitForest, predictTree } from './forest.ts';

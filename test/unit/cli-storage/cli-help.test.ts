@@ -40,7 +40,7 @@ function cli(args: readonly string[]): Promise<Result> {
 }
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
-const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'train', 'config default', 'config validate', 'export-cluster', 'infer'] as const;
+const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'importances', 'train', 'config default', 'config validate', 'export-cluster', 'infer'] as const;
 const PARENTS = ['journal', 'config'] as const;
 
 /**
@@ -52,6 +52,7 @@ const PROBES: Record<(typeof LISTED)[number], readonly (readonly string[])[]> = 
   'ask-tell': [['ask-tell']],
   'journal roundtrip': [['journal', 'roundtrip', 'IN', 'OUT']],
   metrics: [['metrics']],
+  importances: [['importances']],
   train: [['train']],
   'config default': [['config', 'default']],
   'config validate': [['config', 'validate', 'FILE']],

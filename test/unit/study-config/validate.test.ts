@@ -255,7 +255,7 @@ describe('search space (Optuna short form)', () => {
     expect(c.searchSpace.lr).toEqual({ type: 'float', low: 1e-4, high: 1e-2, log: true, step: null });
     expect(c.searchSpace.num_seeds).toEqual({ type: 'int', low: 1, high: 8, log: false, step: 1 });
     expect(c.pruner).toEqual({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 });
-    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: false, nStartupTrials: 10 });
+    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: false, nStartupTrials: 10, constantLiar: true });
   });
 });
 

@@ -101,7 +101,8 @@ function markSmallest(idx: Int32Array, n: number, key1: Float64Array, key2: Floa
 /**
  * Splits COMPLETE and PRUNED trials into `below` (the nBelow best) and `above`, each in number order:
  * COMPLETE trials ranked by value, then PRUNED by (−last step, last value), PRUNED without reports last;
- * with constraints, infeasible trials follow by summed violation. Returns a flag per input trial.
+ * with constraints, infeasible trials follow by summed violation. Any other trial (the constant liar's
+ * RUNNING ones) is never below. Returns a flag per input trial.
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],

@@ -11,6 +11,12 @@
  * trials that contain every parameter of the (sub)space, draw the candidates from l, and return the
  * one with the largest log l − log g (the first on ties; a NaN score wins, as with numpy's argmax).
  * All state is derived from the stored trials; random streams from (seed, trial number, parameters).
+ *
+ * With `constantLiar` (Optuna ≥ 2.8, `_sample` / `_split_trials`), the other RUNNING trials that
+ * already hold every parameter being sampled join the history as the worst value: gamma counts only
+ * the finished trials, and the RUNNING ones always go to `above`, so g(x) grows where another worker
+ * is already evaluating and the next proposal moves away from it. The trial being sampled is left
+ * out. The startup count still counts COMPLETE and PRUNED trials only, as Optuna does.
  */
 import { isSingle, toExternalRepr } from '../../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
@@ -34,9 +40,12 @@ export interface TPESamplerOptions {
   considerEndpoints?: boolean;
   gamma?: (n: number) => number;
   weights?: (n: number) => ArrayLike<number>;
+  /** Count other workers' RUNNING trials as the worst value (Optuna's `constant_liar`; default off). */
+  constantLiar?: boolean;
 }
 
 const FINISHED_FOR_TPE = [TrialState.COMPLETE, TrialState.PRUNED] as const;
+const WITH_RUNNING = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] as const;
 
 interface SplitCache {
   direction: DirectionName;
@@ -49,6 +58,7 @@ export class TPESampler implements Sampler {
   readonly nStartupTrials: number;
   readonly nEiCandidates: number;
   readonly multivariate: boolean;
+  readonly constantLiar: boolean;
   private readonly gamma: (n: number) => number;
   private readonly parzen: ParzenEstimatorParameters;
   private readonly random: RandomSampler;
@@ -64,6 +74,7 @@ export class TPESampler implements Sampler {
     this.nStartupTrials = opts.nStartupTrials ?? 10;
     this.nEiCandidates = opts.nEiCandidates ?? 24;
     this.multivariate = opts.multivariate ?? false;
+    this.constantLiar = opts.constantLiar ?? false;
     this.gamma = opts.gamma ?? defaultGamma;
     this.parzen = {
       priorWeight: opts.priorWeight ?? 1,
@@ -86,7 +97,7 @@ export class TPESampler implements Sampler {
     if (Object.keys(searchSpace).length === 0) return {};
     const trials = await study.getTrials(FINISHED_FOR_TPE);
     if (trials.length < this.nStartupTrials) return {};
-    return this.sample(study.direction, trials, trial, Object.entries(searchSpace));
+    return this.sample(study.direction, await this.history(study, trials, trial), trial, Object.entries(searchSpace));
   }
 
   async sampleIndependent(study: SamplerStudy, trial: FrozenTrial, paramName: string, distribution: Distribution): Promise<ParamValue> {
@@ -94,12 +105,24 @@ export class TPESampler implements Sampler {
     if (trials.length < this.nStartupTrials) {
       return this.random.sampleIndependent(study, trial, paramName, distribution);
     }
-    const out = this.sample(study.direction, trials, trial, [[paramName, distribution]]);
+    const out = this.sample(study.direction, await this.history(study, trials, trial), trial, [[paramName, distribution]]);
     return out[paramName] as ParamValue;
   }
 
+  /** The trials the split sees: the finished ones, plus with the constant liar the other RUNNING ones. */
+  private async history(study: SamplerStudy, finished: readonly FrozenTrial[], trial: FrozenTrial): Promise<readonly FrozenTrial[]> {
+    if (!this.constantLiar) return finished;
+    const all = await study.getTrials(WITH_RUNNING);
+    // Without other RUNNING trials the history is exactly `finished`: hand back that very array so the
+    // split cache keyed on it still hits, and a single worker gets what it gets without the liar.
+    if (!all.some((t) => t.state === TrialState.RUNNING && t.number !== trial.number)) return finished;
+    return all.filter((t) => t.number !== trial.number);
+  }
+
   private split(direction: DirectionName, trials: readonly FrozenTrial[]): Uint8Array {
-    const nBelow = this.gamma(trials.length);
+    let finished = 0;
+    for (const t of trials) if (t.state !== TrialState.RUNNING) finished++;
+    const nBelow = this.gamma(finished);
     const hit = this.splits.get(trials);
     if (hit !== undefined && hit.direction === direction && hit.nBelow === nBelow) return hit.below;
     const below = splitTrials(trials, nBelow, direction);
