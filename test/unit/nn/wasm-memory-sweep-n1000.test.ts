@@ -1,0 +1,3 @@
+import { sweepCorners } from './wasm-sweep.ts';
+
+sweepCorners([1000]);
