@@ -21,7 +21,7 @@ export {
 export { distributionToJson, jsonToDistribution, distributionFromJsonValue } from './distribution-json.ts';
 export { pyJsonDumps, pyJsonLoads, pyFloatRepr, pyJsonString } from './py-format.ts';
 export { nowIsoDateTime, toIsoDateTime, parseIsoDateTime, durationSeconds } from './datetime.ts';
-export { setWarningHandler, collectWarnings, type WarningHandler } from './warnings.ts';
+export { setWarningHandler, collectWarnings, warn, type WarningHandler } from './warnings.ts';
 
 export { Trial } from './trial/trial.ts';
 export { TrialPruned, lastStep, lastIntermediateValue } from './trial/frozen.ts';

@@ -6,7 +6,7 @@ export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
 export { downloadBlob, downloadText, safeFileName } from './download.ts';
 export type { ClusterOptions } from '../cluster/index.ts';
-export { StudyLibrary, type StudyEntry } from './library.svelte.ts';
+export { StudyLibrary, type ImportStatus, type StudyEntry } from './library.svelte.ts';
 export type { NumberField } from './number-field.svelte.ts';
 export { hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';
 export { Router } from './router.svelte.ts';

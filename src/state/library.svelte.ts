@@ -9,6 +9,7 @@ import {
   exportStudyJournal,
   type FrozenTrial,
   importStudies,
+  JournalDamageError,
   readJournalStudies,
   TrialState,
 } from '../engine/index.ts';
@@ -58,11 +59,16 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The outcome of a journal import; `damaged` offers to import the valid lines before the damage. */
+export type ImportStatus =
+  | { kind: 'ok' | 'error'; text: string }
+  | { kind: 'damaged'; text: string; validOps: number; line: number; accept: () => Promise<number[]> };
+
 export class StudyLibrary {
   #studies = $state.raw<StudyEntry[] | null>(null);
   #loadError = $state<string | null>(null);
   #rowErrors = $state.raw<Record<number, string>>({});
-  #importStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  #importStatus = $state.raw<ImportStatus | null>(null);
   readonly #storage: LibraryStorage;
   readonly #networks: NetworkLibrary;
 
@@ -77,7 +83,7 @@ export class StudyLibrary {
   get loadError(): string | null {
     return this.#loadError;
   }
-  get importStatus(): { kind: 'ok' | 'error'; text: string } | null {
+  get importStatus(): ImportStatus | null {
     return this.#importStatus;
   }
   rowError(studyId: number): string | null {
@@ -165,10 +171,10 @@ export class StudyLibrary {
    * Imports every study of an Optuna journal (all or nothing). A name already in the library gets a
    * " (imported)" suffix instead of failing. Returns the new study ids.
    */
-  async importJournal(text: string, fileName: string): Promise<number[]> {
+  async importJournal(source: string, fileName: string, opts: { validPrefix?: boolean } = {}): Promise<number[]> {
     this.#importStatus = null;
     try {
-      const { studies, skipped, tornTail } = readJournalStudies(text);
+      const { studies, skipped, tornTail, warnings } = readJournalStudies(source, opts);
       if (studies.length === 0) throw new EngineError('journal-format', 'the file holds no study');
       const renamed = [];
       for (const s of studies) {
@@ -179,12 +185,24 @@ export class StudyLibrary {
       const notes = [`Imported ${ids.length} stud${ids.length === 1 ? 'y' : 'ies'} from ${fileName}: ${renamed.map((s) => s.name).join(', ')}.`];
       if (skipped.length > 0) notes.push(`${skipped.length} operation(s) skipped by Optuna's replay rules (first: line ${skipped[0]!.line}, ${skipped[0]!.reason}).`);
       if (tornTail !== null) notes.push('The last line had no newline (a torn write) and was ignored.');
+      for (const w of warnings) notes.push(`${w.message.charAt(0).toUpperCase()}${w.message.slice(1)}.`);
       this.#importStatus = { kind: 'ok', text: notes.join(' ') };
       await this.refresh();
       return ids;
     } catch (e) {
-      this.#importStatus = { kind: 'error', text: `Could not import ${fileName}: ${message(e)}` };
+      const text = `Could not import ${fileName}: ${message(e)}`;
+      // Damage in the middle: the lines before it are still a journal Optuna would have written.
+      if (e instanceof JournalDamageError && e.validOps > 0 && opts.validPrefix !== true) {
+        this.#importStatus = {
+          kind: 'damaged',
+          text,
+          validOps: e.validOps,
+          line: e.line,
+          accept: () => this.importJournal(source, fileName, { validPrefix: true }),
+        };
+      } else this.#importStatus = { kind: 'error', text };
       return [];
     }
   }
+
 }
