@@ -12,6 +12,7 @@ import {
   JournalDamageError,
   readJournalStudies,
   TrialState,
+  withFailReasons,
 } from '../engine/index.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
 
@@ -95,7 +96,7 @@ export class StudyLibrary {
       const summaries = await this.#storage.getAllStudies();
       const entries = await Promise.all(
         summaries.map(async (s) => {
-          const trials = await this.#storage.getAllTrials(s.studyId);
+          const trials = withFailReasons(await this.#storage.getAllTrials(s.studyId), s.systemAttrs);
           const { config, problem } = configFromAttrs(s.userAttrs, s.studyName);
           return summarize(s.studyId, s.studyName, trials, config?.nTrials ?? null, problem, s.datetimeStart);
         }),
