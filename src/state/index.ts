@@ -8,7 +8,7 @@ export { downloadBlob, downloadText, safeFileName } from './download.ts';
 export type { ClusterOptions } from '../cluster/index.ts';
 export { StudyLibrary, type ImportStatus, type StudyEntry } from './library.svelte.ts';
 export type { NumberField } from './number-field.svelte.ts';
-export { hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';
+export { hasDiagnostics, networkText, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';
 export { Router } from './router.svelte.ts';
 export { href, NAV, type Route, type ViewName } from './routes.ts';
 export { webRunLock } from './run-lock.ts';

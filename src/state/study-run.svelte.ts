@@ -12,6 +12,7 @@ import type { BackendChoice, BackendName, NetworkFile, TrialHyperparameters } fr
 import type { DmcBatch } from '../sim/index.ts';
 import {
   dataSeeds,
+  DEFAULT_NETWORK_SPEC,
   makePruner,
   makeSampler,
   suggestAll,
@@ -334,6 +335,8 @@ export class StudyRun {
         seed,
         signal,
         weights: config.weights,
+        variant: (config.network ?? DEFAULT_NETWORK_SPEC).variant,
+        standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
         keepDraws: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
