@@ -82,7 +82,7 @@ export function parseJournalDetailed(text: string, opts: ParseOptions = {}): Par
     const line = row.endsWith('\r') ? row.slice(0, -1) : row;
     if (line.trim() === '') continue;
     try {
-      const op = decodeOp(parsePyJson(line));
+      const op = decodeOp(exactUserAttrs(parsePyJson(line), line));
       checkContent(op, checker);
       ops.push(op);
       lines.push(i + 1);
@@ -105,6 +105,31 @@ export function parseJournalDetailed(text: string, opts: ParseOptions = {}): Par
     }
   }
   return { ops, lines, tornTail, warnings, badTail };
+}
+
+/** Whether a parsed value holds an integer-valued number (the only kind whose Python type may be lost). */
+function hasIntegral(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isInteger(v);
+  if (typeof v !== 'object' || v === null) return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some(hasIntegral);
+}
+
+const USER_ATTR_FIELDS = ['user_attr', 'user_attrs'] as const;
+
+/**
+ * User attributes as Python typed them: `1.0` stays a float and an int beyond 2^53 stays exact
+ * (PyNumberBox), so an export writes them back unchanged. Limited to user attributes: system
+ * attributes are read by the engine (fixed_params, constraints, pruner rungs) as plain numbers, and
+ * Optuna itself treats those by value.
+ */
+function exactUserAttrs(raw: unknown, line: string): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const r = raw as Record<string, unknown>;
+  if (!USER_ATTR_FIELDS.some((k) => hasIntegral(r[k]))) return raw;
+  const exact = parsePyJson(line, { exactNumbers: true }) as Record<string, unknown>;
+  const out = { ...r };
+  for (const k of USER_ATTR_FIELDS) if (k in exact) out[k] = exact[k];
+  return out;
 }
 
 /** Parses a whole journal; see parseJournalDetailed. */

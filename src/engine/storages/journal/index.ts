@@ -29,7 +29,18 @@ export {
   type ParsedJournal,
   type ParseOptions,
 } from './format.ts';
-export { parsePyJson, pyFloat, pyJson, pyObject, COMPACT, PYTHON_DEFAULT, type PyJsonStyle } from './pyjson.ts';
+export {
+  attrNumber,
+  isPyNumberBox,
+  parsePyJson,
+  pyFloat,
+  pyJson,
+  pyObject,
+  COMPACT,
+  PYTHON_DEFAULT,
+  type PyJsonStyle,
+  type PyNumberBox,
+} from './pyjson.ts';
 export { MemoryJournalBackend, Mutex, type JournalBackend } from './backend.ts';
 export { JournalStorage, newWorkerId, type JournalStorageOptions } from './journal-storage.ts';
 export { JournalReplay } from './replay.ts';
