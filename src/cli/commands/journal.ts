@@ -78,7 +78,7 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
     throw e;
   }
   // Only the accepted part goes on, whatever form is written.
-  const source = serializeJournal(parseJournalDetailed(text, { validPrefix }).ops);
+  const source = serializeJournal(parseJournalDetailed(text, { validPrefix }).ops.slice(0, checked.opsUsed));
   const style = python ? PYTHON_DEFAULT : COMPACT;
   let out: string;
   if (full) {

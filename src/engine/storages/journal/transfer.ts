@@ -115,11 +115,12 @@ export interface ImportResult {
 /**
  * Parses and replays a journal text into study snapshots without touching any storage. An empty text
  * is refused: opening it would make an empty study out of what is most likely the wrong file.
+ * `opsUsed`: how many of the parsed ops went into the studies (fewer only with `validPrefix`).
  */
 export function readJournalStudies(
   text: string,
   opts: ParseOptions = {},
-): { studies: StudySnapshot[] } & Omit<ImportResult, 'studyIds' | 'studyNames'> {
+): { studies: StudySnapshot[]; opsUsed: number } & Omit<ImportResult, 'studyIds' | 'studyNames'> {
   const parsed = parseJournalDetailed(text, opts);
   if (parsed.ops.length === 0) {
     const why = text.trim() === '' ? 'the file is empty' : 'the file holds no complete journal operation';
@@ -128,6 +129,7 @@ export function readJournalStudies(
   const replay = new JournalReplay();
   const skipped: { line: number; reason: string }[] = [];
   const warnings = [...parsed.warnings];
+  let opsUsed = parsed.ops.length;
   for (const [i, op] of parsed.ops.entries()) {
     const line = parsed.lines[i] as number;
     let o;
@@ -138,6 +140,7 @@ export function readJournalStudies(
       const detail = lineError(line, e).message.replace(/^journal line \d+: /, '');
       if (opts.validPrefix !== true) throw new JournalDamageError(line, i, detail);
       warnings.push({ line, message: `journal line ${line} and everything after it were left out (damaged: ${detail})` });
+      opsUsed = i;
       break;
     }
     if (!o.ok) skipped.push({ line, reason: o.error.message });
@@ -165,7 +168,7 @@ export function readJournalStudies(
         };
       }),
     }));
-  return { studies, skipped, tornTail: parsed.tornTail, warnings };
+  return { studies, opsUsed, skipped, tornTail: parsed.tornTail, warnings };
 }
 
 /** Writes snapshots into a storage: atomically when it is a BulkImporter, else with rollback. */
