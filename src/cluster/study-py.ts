@@ -287,7 +287,7 @@ class Objective:
             summary_network=summary_network,
             initial_learning_rate=h.lr,
             inference_variables=INFERENCE_VARIABLES,
-            standardize="inference_variables",
+            standardize=${c.network?.standardizeCondition === true ? '["inference_variables", "inference_conditions"]' : '"inference_variables"'},
         )
         pruned = False
 

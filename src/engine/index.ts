@@ -21,13 +21,13 @@ export {
 export { distributionToJson, jsonToDistribution, distributionFromJsonValue } from './distribution-json.ts';
 export { pyJsonDumps, pyJsonLoads, pyFloatRepr, pyJsonString } from './py-format.ts';
 export { nowIsoDateTime, toIsoDateTime, parseIsoDateTime, durationSeconds } from './datetime.ts';
-export { setWarningHandler, collectWarnings, type WarningHandler } from './warnings.ts';
+export { setWarningHandler, collectWarnings, warn, type WarningHandler } from './warnings.ts';
 
 export { Trial } from './trial/trial.ts';
 export { TrialPruned, lastStep, lastIntermediateValue } from './trial/frozen.ts';
 export { Study, CONSTRAINTS_KEY, popWaitingTrial } from './study/study.ts';
 export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions } from './study/create.ts';
-export { FAIL_REASON_KEY, type TellOptions } from './study/tell.ts';
+export { FAIL_REASON_KEY, FAIL_REASON_PREFIX, failReasonOf, recordFailReason, withFailReasons, type TellOptions } from './study/tell.ts';
 export type { Objective, OptimizeOptions } from './study/optimize.ts';
 
 export type { Sampler, SamplerStudy, DirectionName } from './samplers/sampler.ts';

@@ -33,6 +33,19 @@ export interface NetworkConfig {
   readonly flowDropout: number;
 }
 
+/**
+ * Which network a trial trains. "as-tuned": the hyperparameters as the notebook intended (dropout
+ * reaches the FlowMatching MLP, embed_dim both attention blocks). "reference": what BayesFlow 2.0.5
+ * actually built from the notebook's arguments (docs/design/networks.md, /work/shared/docs/networks.md
+ * §3): the FlowMatching MLP keeps dropout 0.05 and the SetTransformer embed_dims (64, 64), whatever
+ * the trial suggests, so trial values can be set beside the published study's.
+ */
+export type NetworkVariant = 'as-tuned' | 'reference';
+export const NETWORK_VARIANTS: readonly NetworkVariant[] = ['as-tuned', 'reference'];
+
+/** The settings BayesFlow 2.0.5 used in place of the two arguments it dropped. */
+export const REFERENCE_NETWORK = Object.freeze({ flowDropout: 0.05, embedDim: 64 });
+
 /** Summary variables per trial: rt, accuracy, condition (docs/design/networks.md#data-flow). */
 export const SUMMARY_INPUT_DIM = 3;
 /** Direct (non-learned) condition: sqrt(num_obs). */

@@ -3,7 +3,7 @@
  * Node import it; the main thread imports the tfjs-free part, `pure.ts`. Tensors are read with
  * `await data()` only.
  */
-export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM } from './config.ts';
+export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM, NETWORK_VARIANTS, REFERENCE_NETWORK, type NetworkVariant } from './config.ts';
 export {
   DataSets,
   fitStandardization,

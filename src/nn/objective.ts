@@ -8,13 +8,14 @@
  * Hyperparameter wiring (docs/design/networks.md#hyperparameters-the-notebook-meant): dropout → SetTransformer (attention + MLP) and FlowMatching
  * MLP; lr → lr0 of the warmup-cosine schedule; numSeeds → PMA seeds; batchSize → training and
  * validation batches; embedDim → both attention blocks; summaryDim → summary width. Everything else
- * stays at the BayesFlow defaults unless `opts.network` overrides it.
+ * stays at the BayesFlow defaults unless `opts.network` overrides it. The "reference" variant
+ * instead fixes what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64)).
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitmix32 } from '../shared/index.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable, type MetricWeights } from '../metrics/index.ts';
 import type { SimBatch } from './adapter.ts';
-import { defaultNetworkConfig, type NetworkConfig } from './config.ts';
+import { defaultNetworkConfig, NetworkConfigError, REFERENCE_NETWORK, type NetworkConfig, type NetworkVariant } from './config.ts';
 import type { IntegrationMethod } from './networks/integrate.ts';
 import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
@@ -66,8 +67,15 @@ export interface ObjectiveOptions {
   onSampling?: (p: SamplingProgress) => void;
   /** Validation sets per sampling chunk (default: ≤ 65,536 rows of draws per chunk). */
   sampleChunkSize?: number;
-  /** Architecture settings the study does not tune (numHeads, mlpWidths, numInducingPoints, …). */
+  /**
+   * Architecture settings the study does not tune (numHeads, mlpWidths, numInducingPoints, flowDropout,
+   * …). Each one given is applied; one that contradicts a tuned hyperparameter is an error.
+   */
   network?: Partial<NetworkConfig>;
+  /** "as-tuned" (default) or "reference" (what BayesFlow 2.0.5 ran for the notebook); see NetworkVariant. */
+  variant?: NetworkVariant;
+  /** Standardize the direct condition sqrt(num_obs) (default false: the notebook's raw value). */
+  standardizeCondition?: boolean;
   /** Also return the trained network as a file (for IndexedDB or download). */
   keepNetwork?: boolean | { metadata?: Partial<NetworkMetadata> };
   /** Also return the draws (n × S × P, original scale), e.g. for recovery and calibration plots. */
@@ -133,17 +141,42 @@ export function validateHyperparameters(h: TrialHyperparameters): TrialHyperpara
   return h;
 }
 
-/** The network the trial trains: BayesFlow defaults with the tuned hyperparameters applied. */
-export function trialNetworkConfig(h: TrialHyperparameters, paramDim: number, extra: Partial<NetworkConfig> = {}): NetworkConfig {
-  return defaultNetworkConfig({
-    ...extra,
+/** Network fields each tuned hyperparameter sets; an override of one of them would silently undo the trial's value. */
+const TUNED_FIELDS = { dropout: 'dropout', numSeeds: 'numSeeds', embedDim: 'embedDim', summaryDim: 'summaryDim' } as const;
+
+/**
+ * The network the trial trains: BayesFlow defaults with the tuned hyperparameters applied as the
+ * variant says, then every explicit override. An override of a field the trial itself sets (dropout,
+ * numSeeds, embedDim, summaryDim) is refused, naming both values, rather than letting one of the two
+ * quietly lose; the reference's fixed embedDim is such a field, so it may only be overridden with 64.
+ */
+export function trialNetworkConfig(
+  h: TrialHyperparameters,
+  paramDim: number,
+  extra: Partial<NetworkConfig> = {},
+  variant: NetworkVariant = 'as-tuned',
+): NetworkConfig {
+  const tuned: Partial<NetworkConfig> = {
     paramDim,
     summaryDim: h.summaryDim,
     numSeeds: h.numSeeds,
-    embedDim: h.embedDim,
+    embedDim: variant === 'reference' ? REFERENCE_NETWORK.embedDim : h.embedDim,
     dropout: h.dropout,
-    flowDropout: h.dropout,
-  });
+    flowDropout: variant === 'reference' ? REFERENCE_NETWORK.flowDropout : h.dropout,
+  };
+  for (const k of Object.values(TUNED_FIELDS)) {
+    const v = extra[k];
+    if (v !== undefined && v !== tuned[k]) {
+      throw new NetworkConfigError(
+        `network override ${k} = ${JSON.stringify(v)} contradicts the trial's ${k} = ${JSON.stringify(tuned[k])}` +
+          ` (${variant} network); a tuned hyperparameter is fixed through the search space, not an override`,
+      );
+    }
+  }
+  if (extra.paramDim !== undefined && extra.paramDim !== paramDim) {
+    throw new NetworkConfigError(`network override paramDim = ${extra.paramDim} contradicts the data's ${paramDim} parameters`);
+  }
+  return defaultNetworkConfig({ ...tuned, ...extra });
 }
 
 /** Truths (n × P) of the validation sets, concatenated over batches. */
@@ -175,7 +208,9 @@ export async function runObjective(
   const seed = opts.seed ?? 0;
   const { truths, n, names } = truthsOf(valList);
   const P = names.length;
-  const config = trialNetworkConfig(h, P, opts.network);
+  const variant = opts.variant ?? 'as-tuned';
+  const standardizeCondition = opts.standardizeCondition === true;
+  const config = trialNetworkConfig(h, P, opts.network, variant);
   const approx = new Approximator(config, { seed, ...(opts.ops ? { ops: opts.ops } : {}) });
   try {
     const history = await fit(approx, trainList, valList, {
@@ -183,6 +218,7 @@ export async function runObjective(
       batchSize: h.batchSize,
       lr: h.lr,
       seed,
+      standardizeCondition,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
       onEpoch: async (r) =>
@@ -217,6 +253,8 @@ export async function runObjective(
       const extra = typeof opts.keepNetwork === 'object' ? (opts.keepNetwork.metadata ?? {}) : {};
       result.network = await serializeNetwork(approx, names, {
         hyperparameters: { ...h },
+        network: variant,
+        standardizeCondition,
         history: result.history,
         L,
         metrics: tableToRecord(table),

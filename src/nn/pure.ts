@@ -8,7 +8,10 @@ export {
   defaultNetworkConfig,
   validateNetworkConfig,
   NetworkConfigError,
+  NETWORK_VARIANTS,
+  REFERENCE_NETWORK,
   type NetworkConfig,
+  type NetworkVariant,
 } from './config.ts';
 export {
   NETWORK_FILE_FORMAT,

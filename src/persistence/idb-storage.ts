@@ -23,6 +23,7 @@ import {
   JournalStorage,
   type JsonValue,
   newWorkerId,
+  recordFailReason,
   snapshotStudy,
   type Storage,
   type StudyDirection,
@@ -284,12 +285,12 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
     return running.filter((r) => r.owner === null || !alive.has(r.owner)).map((r) => this.globalTrial(studyId, r.trial));
   }
 
-  /** Marks the stale RUNNING trials FAIL (with a fail_reason); returns their numbers. */
+  /** Marks the stale RUNNING trials FAIL (with their reason recorded); returns their numbers. */
   async failStaleTrials(studyId: number): Promise<number[]> {
     const failed: number[] = [];
     for (const t of await this.staleRunningTrials(studyId)) {
       try {
-        await this.setTrialSystemAttr(t.trialId, 'fail_reason', 'stale: still RUNNING when the study was reopened (its tab closed or crashed)');
+        await recordFailReason(this, studyId, t.number, 'stale: still RUNNING when the study was reopened (its tab closed or crashed)');
         await this.setTrialStateValues(t.trialId, TrialState.FAIL);
         failed.push(t.number);
       } catch (e) {

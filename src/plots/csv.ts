@@ -12,7 +12,7 @@
  * QUOTE_MINIMAL: a cell with a comma, double quote, CR or LF is quoted, quotes doubled. Lines end
  * in "\n" like pandas.
  */
-import { type FrozenTrial, type JsonValue, TRIAL_STATE_NAMES } from '../engine/index.ts';
+import { isPyNumberBox, type FrozenTrial, type JsonValue, TRIAL_STATE_NAMES } from '../engine/index.ts';
 import { formatPandasDatetime, formatPandasTimedelta, parseDatetime } from './datetime.ts';
 
 export interface CsvOptions {
@@ -29,6 +29,8 @@ export function csvCell(v: JsonValue | undefined): string {
     return String(v);
   }
   if (typeof v === 'boolean') return v ? 'True' : 'False';
+  // The token Python wrote (1.0, a big int), as pandas prints it.
+  if (isPyNumberBox(v)) return v.$py;
   const text = typeof v === 'string' ? v : jsonText(v);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

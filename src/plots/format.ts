@@ -2,6 +2,7 @@
  * The app's one way of writing numbers and durations, shared by the charts, the tables, the Run view
  * and the command line, so that one value reads the same wherever it appears.
  */
+import { attrNumber } from '../engine/index.ts';
 
 export interface NumberFormat {
   /** Significant digits (default 4), enough to tell trials apart without a wall of digits. */
@@ -42,7 +43,8 @@ export function formatNumber(v: number | null | undefined, opts: NumberFormat = 
 /** A cell value: numbers by `formatNumber`, missing ones as "–", anything else (a categorical choice) as text. */
 export function formatValue(v: unknown, opts: NumberFormat = {}): string {
   if (v === null || v === undefined) return '–';
-  return typeof v === 'number' ? formatNumber(v, opts) : String(v);
+  const x = attrNumber(v);
+  return x !== undefined ? formatNumber(x, opts) : String(v);
 }
 
 /**

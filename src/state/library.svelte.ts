@@ -9,8 +9,10 @@ import {
   exportStudyJournal,
   type FrozenTrial,
   importStudies,
+  JournalDamageError,
   readJournalStudies,
   TrialState,
+  withFailReasons,
 } from '../engine/index.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
 
@@ -58,11 +60,16 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The outcome of a journal import; `damaged` offers to import the valid lines before the damage. */
+export type ImportStatus =
+  | { kind: 'ok' | 'error'; text: string }
+  | { kind: 'damaged'; text: string; validOps: number; line: number; accept: () => Promise<number[]> };
+
 export class StudyLibrary {
   #studies = $state.raw<StudyEntry[] | null>(null);
   #loadError = $state<string | null>(null);
   #rowErrors = $state.raw<Record<number, string>>({});
-  #importStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  #importStatus = $state.raw<ImportStatus | null>(null);
   readonly #storage: LibraryStorage;
   readonly #networks: NetworkLibrary;
 
@@ -77,7 +84,7 @@ export class StudyLibrary {
   get loadError(): string | null {
     return this.#loadError;
   }
-  get importStatus(): { kind: 'ok' | 'error'; text: string } | null {
+  get importStatus(): ImportStatus | null {
     return this.#importStatus;
   }
   rowError(studyId: number): string | null {
@@ -89,7 +96,7 @@ export class StudyLibrary {
       const summaries = await this.#storage.getAllStudies();
       const entries = await Promise.all(
         summaries.map(async (s) => {
-          const trials = await this.#storage.getAllTrials(s.studyId);
+          const trials = withFailReasons(await this.#storage.getAllTrials(s.studyId), s.systemAttrs);
           const { config, problem } = configFromAttrs(s.userAttrs, s.studyName);
           return summarize(s.studyId, s.studyName, trials, config?.nTrials ?? null, problem, s.datetimeStart);
         }),
@@ -165,10 +172,10 @@ export class StudyLibrary {
    * Imports every study of an Optuna journal (all or nothing). A name already in the library gets a
    * " (imported)" suffix instead of failing. Returns the new study ids.
    */
-  async importJournal(text: string, fileName: string): Promise<number[]> {
+  async importJournal(source: string, fileName: string, opts: { validPrefix?: boolean } = {}): Promise<number[]> {
     this.#importStatus = null;
     try {
-      const { studies, skipped, tornTail } = readJournalStudies(text);
+      const { studies, skipped, tornTail, warnings } = readJournalStudies(source, opts);
       if (studies.length === 0) throw new EngineError('journal-format', 'the file holds no study');
       const renamed = [];
       for (const s of studies) {
@@ -179,12 +186,24 @@ export class StudyLibrary {
       const notes = [`Imported ${ids.length} stud${ids.length === 1 ? 'y' : 'ies'} from ${fileName}: ${renamed.map((s) => s.name).join(', ')}.`];
       if (skipped.length > 0) notes.push(`${skipped.length} operation(s) skipped by Optuna's replay rules (first: line ${skipped[0]!.line}, ${skipped[0]!.reason}).`);
       if (tornTail !== null) notes.push('The last line had no newline (a torn write) and was ignored.');
+      for (const w of warnings) notes.push(`${w.message.charAt(0).toUpperCase()}${w.message.slice(1)}.`);
       this.#importStatus = { kind: 'ok', text: notes.join(' ') };
       await this.refresh();
       return ids;
     } catch (e) {
-      this.#importStatus = { kind: 'error', text: `Could not import ${fileName}: ${message(e)}` };
+      const text = `Could not import ${fileName}: ${message(e)}`;
+      // Damage in the middle: the lines before it are still a journal Optuna would have written.
+      if (e instanceof JournalDamageError && e.validOps > 0 && opts.validPrefix !== true) {
+        this.#importStatus = {
+          kind: 'damaged',
+          text,
+          validOps: e.validOps,
+          line: e.line,
+          accept: () => this.importJournal(source, fileName, { validPrefix: true }),
+        };
+      } else this.#importStatus = { kind: 'error', text };
       return [];
     }
   }
+
 }

@@ -4,7 +4,7 @@
  * study's own weights, and the library's trial counts.
  */
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
-import type { WeightsSpec } from '../study-config/index.ts';
+import { DEFAULT_NETWORK_SPEC, type NetworkSpec, type WeightsSpec } from '../study-config/index.ts';
 import { isCancelled, isInterrupted } from './run-support.ts';
 
 export interface TrialNote {
@@ -85,6 +85,16 @@ export function objectiveTerms(weights: WeightsSpec | null): ObjectiveTerm[] {
       ignored: weights !== null && weights.sbc === 0,
     },
   ];
+}
+
+/** Which network the study's trials trained, in words for Results (absent: configurations from before the option). */
+export function networkText(network: NetworkSpec | undefined | null): string {
+  const n = network ?? DEFAULT_NETWORK_SPEC;
+  const which =
+    n.variant === 'reference'
+      ? 'reference: what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64) whatever the trial suggests), comparable with the published study'
+      : 'as tuned: dropout reaches the FlowMatching MLP and embed_dim both attention blocks, as the notebook intended';
+  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}.`;
 }
 
 /** "L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error" */

@@ -5,7 +5,7 @@
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import type { ClusterOptions } from '../cluster/index.ts';
-import { TrialState, type FrozenTrial } from '../engine/index.ts';
+import { TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
@@ -105,7 +105,12 @@ export class StudyResults {
     }
     try {
       const meta = await readStudyMeta(this.storage, studyId);
-      const [trials, nets] = await Promise.all([this.storage.getAllTrials(studyId), this.models.list(meta.modelKey)]);
+      const [raw, attrs, nets] = await Promise.all([
+        this.storage.getAllTrials(studyId),
+        this.storage.getStudySystemAttrs(studyId),
+        this.models.list(meta.modelKey),
+      ]);
+      const trials = withFailReasons(raw, attrs);
       if (this.#studyId !== studyId) return;
       this.#name = meta.name;
       this.#config = meta.config;

@@ -7,11 +7,12 @@
  * ("interrupted") and re-run first with the same parameters (Optuna's RetryFailedTrialCallback: a
  * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
-import { loadStudy, TrialPruned, TrialState, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
+import { loadStudy, TrialPruned, TrialState, withFailReasons, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
 import type { BackendChoice, BackendName, NetworkFile, TrialHyperparameters } from '../nn/pure.ts';
 import type { DmcBatch } from '../sim/index.ts';
 import {
   dataSeeds,
+  DEFAULT_NETWORK_SPEC,
   makePruner,
   makeSampler,
   suggestAll,
@@ -228,7 +229,9 @@ export class StudyRun {
   }
 
   async #refresh(): Promise<void> {
-    this.#trials = await this.#deps.storage.getAllTrials(this.#studyId!);
+    const storage = this.#deps.storage;
+    const [trials, attrs] = await Promise.all([storage.getAllTrials(this.#studyId!), storage.getStudySystemAttrs(this.#studyId!)]);
+    this.#trials = withFailReasons(trials, attrs);
   }
 
   async #execute(studyId: number, signal: AbortSignal): Promise<void> {
@@ -332,6 +335,8 @@ export class StudyRun {
         seed,
         signal,
         weights: config.weights,
+        variant: (config.network ?? DEFAULT_NETWORK_SPEC).variant,
+        standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
         keepDraws: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),

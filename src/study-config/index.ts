@@ -1,6 +1,7 @@
 /** Public surface of the study configuration (docs/study-config.md). */
 export type {
   BackendPreference,
+  NetworkSpec,
   ConfigIssue,
   DataSpec,
   DiagnosticsSpec,
@@ -17,7 +18,7 @@ export type {
   ValidationResult,
   WeightsSpec,
 } from './types.ts';
-export { HYPERPARAMETER_NAMES, PARAM_NAMES, STUDY_CONFIG_VERSION } from './types.ts';
+export { DEFAULT_NETWORK_SPEC, HYPERPARAMETER_NAMES, PARAM_NAMES, STUDY_CONFIG_VERSION } from './types.ts';
 export {
   cpuStudyConfig,
   defaultStudyConfig,

@@ -100,6 +100,19 @@ export interface DiagnosticsSpec {
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/**
+ * Which network the trials train. `variant` "as-tuned" applies dropout and embed_dim as the notebook
+ * intended; "reference" builds what BayesFlow 2.0.5 actually ran for it (FlowMatching dropout 0.05,
+ * embed_dims (64, 64) whatever the trial suggests), to compare trial values with the published study.
+ * `standardizeCondition` also standardizes sqrt(num_obs) (off: the notebook's raw value).
+ */
+export interface NetworkSpec {
+  variant: 'as-tuned' | 'reference';
+  standardizeCondition: boolean;
+}
+
+export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });
+
 export const STUDY_CONFIG_VERSION = 1;
 
 export interface StudyConfig {
@@ -122,6 +135,8 @@ export interface StudyConfig {
   weights: WeightsSpec;
   diagnostics: DiagnosticsSpec;
   backend: BackendPreference;
+  /** Absent in configurations saved before it existed: DEFAULT_NETWORK_SPEC. */
+  network?: NetworkSpec;
 }
 
 /** One problem found in a configuration, with the dotted path of the field (e.g. `simulator.prior.A.sd`). */

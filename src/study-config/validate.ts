@@ -8,9 +8,11 @@ import { toDmcConfig } from './convert.ts';
 import { join, MISSING, Reader, show } from './reader.ts';
 import { readSearchSpace } from './search-space.ts';
 import {
+  DEFAULT_NETWORK_SPEC,
   PARAM_NAMES,
   STUDY_CONFIG_VERSION,
   type DiagnosticsSpec,
+  type NetworkSpec,
   type NumObsSpec,
   type PrunerSpec,
   type SamplerSpec,
@@ -162,10 +164,20 @@ const ROOT_KEYS = [
   'version', 'name', 'seed', 'simulator', 'data', 'searchSpace', 'epochs', 'nTrials', 'timeout',
   'sampler', 'pruner', 'weights', 'diagnostics', 'backend',
 ] as const;
+/** Added after configurations were first saved; absent means the default. */
+const OPTIONAL_ROOT_KEYS = ['network'] as const;
+
+function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
+  const o = r.object(x, path, [], ['variant', 'standardizeCondition']);
+  if (o === null) return null;
+  const variant = o.variant === undefined ? DEFAULT_NETWORK_SPEC.variant : r.oneOf(o.variant, join(path, 'variant'), ['as-tuned', 'reference'] as const);
+  const standardizeCondition = r.bool(o.standardizeCondition, join(path, 'standardizeCondition'), DEFAULT_NETWORK_SPEC.standardizeCondition);
+  return variant === null ? null : { variant, standardizeCondition };
+}
 
 export function validateStudyConfig(x: unknown): ValidationResult {
   const r = new Reader();
-  const o = r.object(x, '', ROOT_KEYS);
+  const o = r.object(x, '', ROOT_KEYS, OPTIONAL_ROOT_KEYS);
   if (o === null) return { errors: r.issues };
   if (o.version !== undefined && o.version !== STUDY_CONFIG_VERSION) {
     r.fail('version', `Unknown format version ${show(o.version)}: this app reads version ${STUDY_CONFIG_VERSION}`);
@@ -186,16 +198,18 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');
   const backend = r.oneOf(o.backend, 'backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const);
+  const network = o.network === undefined ? undefined : readNetwork(r, o.network, 'network');
   if (
     r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null ||
     validationSets === null || searchSpace === null || epochs === null || nTrials === null || !timeout.ok ||
-    sampler === null || pruner === null || weights === null || diagnostics === null || backend === null
+    sampler === null || pruner === null || weights === null || diagnostics === null || backend === null || network === null
   ) {
     return { errors: r.issues };
   }
   const config: StudyConfig = {
     version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
     epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
+    ...(network === undefined ? {} : { network }),
   };
   // The simulator has the last word on its own input; its field names map back to config paths.
   try {

@@ -49,6 +49,8 @@ export interface TrialRunRequest {
   seed: number;
   weights?: Partial<MetricWeights>;
   network?: Partial<NetworkConfig>;
+  variant?: ObjectiveOptions['variant'];
+  standardizeCondition?: boolean;
   sampleChunkSize?: number;
   keepNetwork?: ObjectiveOptions['keepNetwork'];
   keepDraws?: boolean;
@@ -154,6 +156,8 @@ const api = {
         signal: controller.signal,
         ...(req.weights ? { weights: req.weights } : {}),
         ...(req.network ? { network: req.network } : {}),
+        ...(req.variant !== undefined ? { variant: req.variant } : {}),
+        ...(req.standardizeCondition !== undefined ? { standardizeCondition: req.standardizeCondition } : {}),
         ...(req.sampleChunkSize !== undefined ? { sampleChunkSize: req.sampleChunkSize } : {}),
         ...(req.keepNetwork !== undefined ? { keepNetwork: req.keepNetwork } : {}),
         ...(req.keepDraws ? { keepDraws: true } : {}),

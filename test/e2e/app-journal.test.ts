@@ -91,6 +91,20 @@ it('reports a broken journal at the import, naming the line', async () => {
   expect(await page.locator('[data-testid="study-row"]').count()).toBe(2);
 });
 
+it('offers the valid prefix of a journal damaged in the middle, and opens it when accepted', async () => {
+  await page.goto(app.url + '#/', { waitUntil: 'commit' });
+  await page.getByTestId('library-table').waitFor();
+  await page.getByTestId('file-input').setInputFiles(path.resolve('test/fixtures/journal/damaged/damaged-middle.log'));
+  const msg = page.getByTestId('import-damaged');
+  await msg.waitFor();
+  expect(await msg.textContent()).toMatch(/^Could not import damaged-middle\.log: journal line 11: invalid JSON/);
+  const accept = page.getByTestId('import-valid-prefix');
+  expect(await accept.textContent()).toBe('Open the first 10 operations');
+  await accept.click();
+  await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
+  await page.getByTestId('trials-table').waitFor();
+});
+
 it('shows every FAIL reason of an imported journal, and its counts in the library', async () => {
   await page.goto(app.url + '#/', { waitUntil: 'commit' });
   await page.getByTestId('library-table').waitFor();

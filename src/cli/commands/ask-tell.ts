@@ -14,13 +14,18 @@
  * back to WAITING, so the next run — ours or Optuna's — offers it first with the same params.
  * A continued run keeps the seed: draws are derived from (seed, trial number), so a stopped and
  * continued seeded run proposes what one uninterrupted run would, and never repeats an earlier point.
- * Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers.
+ * A SPACE.json that contradicts the journal's distributions is refused before any trial starts.
+ * SIGINT / SIGTERM while a trial waits for its answer end that trial FAIL, its reason recorded, before
+ * exiting. Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers, 130 / 143 after SIGINT /
+ * SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import {
+  checkDistributionCompatibility,
   createStudy,
   type Distribution,
+  distributionToJson,
   distributionFromJsonValue,
   EngineError,
   InMemoryStorage,
@@ -62,7 +67,8 @@ export const USAGE: CommandUsage = {
   ],
   notes:
     'Prints {"number": k, "params": {...}} per trial and reads one answer line: a number, pruned or fail.\n' +
-    'Stops at end of input; an unanswered trial is offered again by the next run.',
+    'Stops at end of input; an unanswered trial is offered again by the next run.\n' +
+    'SIGINT or SIGTERM while waiting for an answer marks the open trial FAIL (reason recorded), then exits 130 / 143.',
 };
 
 /** Parses SPACE.json text into distributions, naming the file, parameter and Optuna's message on error. */
@@ -121,6 +127,62 @@ export interface AskTellOptions {
   /** Undefined: minimize for a new study, whatever the study has when continuing. */
   direction?: 'minimize' | 'maximize';
   studyName?: string;
+  /**
+   * Aborted by SIGINT / SIGTERM: the trial waiting for an answer ends FAIL with the abort's reason
+   * (a string) recorded, and the loop returns `interruptedExitCode`.
+   */
+  signal?: AbortSignal;
+}
+
+/** Exit codes of a loop ended by a signal, as a shell reports them (128 + signal number). */
+export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Refuses a SPACE.json whose distribution for a parameter cannot join the one the study already
+ * uses (Optuna's rule: same kind, log flag and categorical choices), before any trial is popped:
+ * otherwise the trial would be taken from the queue and then stranded RUNNING when the parameter is
+ * set.
+ */
+async function checkSpaceAgainstStudy(storage: Storage, studyId: number, studyName: string, space: Record<string, Distribution>): Promise<void> {
+  const seen = new Set<string>();
+  for (const t of await storage.getAllTrials(studyId)) {
+    for (const [name, stored] of Object.entries(t.distributions)) {
+      const mine = space[name];
+      if (mine === undefined || seen.has(name)) continue;
+      seen.add(name);
+      try {
+        checkDistributionCompatibility(stored, mine);
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        throw new CliError(
+          `SPACE.json: parameter "${name}": ${distributionToJson(mine)} conflicts with ${distributionToJson(stored)}, ` +
+            `which study "${studyName}" in the journal uses since trial ${t.number} (${e.message}); no trial was started`,
+        );
+      }
+    }
+  }
+}
+
+/** The next line, or the abort's reason when the signal fires first. */
+function nextOrAbort(lines: AsyncIterator<string>, signal: AbortSignal | undefined): Promise<IteratorResult<string> | { aborted: string }> {
+  const next = lines.next();
+  if (signal === undefined) return next;
+  const reasonOf = (): { aborted: string } => ({ aborted: String(signal.reason) });
+  if (signal.aborted) return Promise.resolve(reasonOf());
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(reasonOf());
+    signal.addEventListener('abort', onAbort, { once: true });
+    next.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 async function chooseStudyName(storage: Storage, requested: string | undefined): Promise<string> {
@@ -141,6 +203,7 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
     if (opts.direction !== undefined && opts.direction !== dir) {
       throw new CliError(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
     }
+    await checkSpaceAgainstStudy(opts.storage, id, studyName, opts.space);
   } catch (e) {
     if (!(e instanceof EngineError && e.code === 'not-found')) throw e;
   }
@@ -162,7 +225,11 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
     await write(formatTrialLine(trial.number, trial.params, opts.space) + '\n');
     let answer: Answer | null = null;
     while (answer === null) {
-      const next = await lines.next();
+      const next = await nextOrAbort(lines, opts.signal);
+      if ('aborted' in next) {
+        await study.tellInternal(trial, null, TrialState.FAIL, { failReason: next.aborted, suppressWarning: true });
+        return SIGNAL_EXIT_CODES[next.aborted.split(' ')[0] ?? ''] ?? 1;
+      }
       if (next.done === true) {
         // Unanswered: back to the queue, params kept, so the next run offers it first.
         await opts.storage.setTrialStateValues(trial.trialId, TrialState.WAITING);
@@ -212,13 +279,30 @@ export async function run(argv: string[]): Promise<number> {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     const write = (line: string): Promise<void> =>
       new Promise((resolve, reject) => process.stdout.write(line, (err) => (err ? reject(err) : resolve())));
+    // A signal while a trial waits for its answer must not leave that trial RUNNING in the journal.
+    const interrupt = new AbortController();
+    const onSignal = (name: string) => (): void => {
+      if (!interrupt.signal.aborted) interrupt.abort(`${name} while waiting for the answer; ask-tell was stopped`);
+    };
+    const onInt = onSignal('SIGINT');
+    const handlers = [['SIGINT', onInt], ['SIGTERM', onSignal('SIGTERM')]] as const;
+    for (const [name, h] of handlers) process.on(name, h);
+    // On a terminal readline takes Ctrl-C as a key; it reaches us as the interface's SIGINT.
+    rl.on('SIGINT', onInt);
     try {
-      return await askTellLoop(
-        { space, storage, sampler, seed, multivariate, constantLiar, direction, studyName: optString(p, 'study') },
+      const code = await askTellLoop(
+        { space, storage, sampler, seed, multivariate, constantLiar, direction, studyName: optString(p, 'study'), signal: interrupt.signal },
         rl[Symbol.asyncIterator](),
         write,
       );
+      if (interrupt.signal.aborted) {
+        process.stderr.write(`ask-tell: ${String(interrupt.signal.reason)}; the open trial was marked FAIL\n`);
+        // The parent may still hold stdin open; a paused pipe must not keep the process alive.
+        process.stdin.destroy();
+      }
+      return code;
     } finally {
+      for (const [name, h] of handlers) process.off(name, h);
       rl.close();
     }
   } catch (e) {

@@ -21,7 +21,7 @@ export const USAGE: CommandUsage = {
     { name: 'journal', value: 'FILE', help: "the study's Optuna journal so far (default: a new study)" },
     { name: 'out', value: 'DIR', help: 'folder for the files (created if missing)' },
     { name: 'simulator', value: 'numpy|amortized-dmc', help: "the project's NumPy simulator or simschaefer/amortized-dmc's DMC (numpy)" },
-    { name: 'network', value: 'project|reference', help: 'dropout and embed_dim applied, or the reference notebook\'s effective networks (project)' },
+    { name: 'network', value: 'project|reference', help: "dropout and embed_dim applied, or the reference notebook's effective networks (the study's network option)" },
     { name: 'json', help: 'print {out, files, trialsCarried} as one JSON object' },
   ],
   notes: 'The cluster side: see the README.md written into DIR. Existing files in DIR are never overwritten (exit 2).',
@@ -47,12 +47,14 @@ export async function run(argv: string[]): Promise<number> {
   const configFile = optString(p, 'config');
   const out = optString(p, 'out');
   if (configFile === undefined || out === undefined) throw new CliError('export-cluster needs --config FILE and --out DIR');
-  const options: ClusterOptions = {
-    simulator: choice(optString(p, 'simulator'), 'simulator', ['numpy', 'amortized-dmc'], 'numpy'),
-    network: choice(optString(p, 'network'), 'network', ['project', 'reference'], 'project'),
-  };
   const parsed = parseStudyConfig(await readText(configFile, 'configuration'));
   if ('errors' in parsed) throw new CliError(`${configFile} is not a valid study configuration:\n${formatIssues(parsed.errors)}`);
+  // A study that trains the reference network goes to the cluster as one, unless told otherwise.
+  const studyNetwork = parsed.config.network?.variant === 'reference' ? 'reference' : 'project';
+  const options: ClusterOptions = {
+    simulator: choice(optString(p, 'simulator'), 'simulator', ['numpy', 'amortized-dmc'], 'numpy'),
+    network: choice(optString(p, 'network'), 'network', ['project', 'reference'], studyNetwork),
+  };
   const journalFile = optString(p, 'journal');
   const journal = journalFile === undefined ? null : await readText(journalFile, 'journal');
   let result;

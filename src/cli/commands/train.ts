@@ -1,7 +1,8 @@
 /**
  * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
- *    --samples 100 --steps 20 --integrator euler --backend wasm --save MODEL.json] [--json]`
+ *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
+ *    --standardize-condition --save MODEL.json] [--json]`
  *
  * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
  * notebook's approximator in Node on the wasm backend (cpu with --backend cpu), samples the validation
@@ -41,6 +42,8 @@ export const USAGE: CommandUsage = {
     { name: 'steps', value: 'N', help: 'flow-matching integration steps (20)' },
     { name: 'integrator', value: 'euler|rk4', help: 'ODE integrator for sampling (euler)' },
     { name: 'backend', value: 'wasm|cpu', help: 'tfjs backend (wasm)' },
+    { name: 'network', value: 'as-tuned|reference', help: "as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)" },
+    { name: 'standardize-condition', help: 'standardize the direct condition sqrt(num_obs) (off: the raw value)' },
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
   ],
@@ -83,6 +86,9 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
+  const variant = optString(p, 'network') ?? 'as-tuned';
+  if (variant !== 'as-tuned' && variant !== 'reference') throw new CliError(`option --network: expected as-tuned or reference, got '${variant}'`);
+  const standardizeCondition = optFlag(p, 'standardize-condition');
   const save = optString(p, 'save');
   if (valSets < 2) throw new CliError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
   if (trainSets < 2) throw new CliError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
@@ -97,6 +103,8 @@ export async function run(args: string[]): Promise<number> {
 
   const outcome = await runObjective(hparams, train, val, {
     seed,
+    variant,
+    standardizeCondition,
     onEpoch: (r) => {
       process.stderr.write(
         `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,
@@ -115,6 +123,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const out = {
     backend: result.backend,
+    network: variant,
+    standardizeCondition,
+    parameterCount: result.parameterCount,
     epochs: result.history.loss.map((loss, i) => ({ loss, valLoss: result.history.valLoss[i]! })),
     metrics: tableToRecord(result.table),
     L: result.L,

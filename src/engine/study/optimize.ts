@@ -4,17 +4,18 @@
  * run ask → objective → tell; run the callbacks.
  *
  * Outcomes: `TrialPruned` → PRUNED (value = last intermediate value unless NaN); any other thrown
- * value → FAIL with its message in `fail_reason`, re-thrown unless `catch` accepts it; NaN or a
+ * value → FAIL with its message recorded (recordFailReason), re-thrown unless `catch` accepts it; NaN or a
  * non-number → FAIL with a warning; ±Infinity → COMPLETE. If the AbortSignal fires during a trial
  * (the objective sees it as `trial.signal`), the trial ends FAIL unless the objective threw
  * `TrialPruned`, and the loop ends without throwing.
  */
 import { TrialPruned } from '../trial/frozen.ts';
 import type { Trial } from '../trial/trial.ts';
+import type { Storage } from '../storages/storage.ts';
 import { pyRepr } from '../py-format.ts';
 import { TrialState, type FrozenTrial } from '../types.ts';
 import { warn } from '../warnings.ts';
-import { FAIL_REASON_KEY, type InternalTellOptions } from './tell.ts';
+import { failReasonOf, type InternalTellOptions } from './tell.ts';
 
 export type Objective = (trial: Trial) => Promise<number> | number;
 
@@ -23,6 +24,8 @@ export type Objective = (trial: Trial) => Promise<number> | number;
  * importing study.ts keeps the dependency one-way (study.ts → optimize.ts).
  */
 export interface OptimizeHost {
+  readonly studyId: number;
+  readonly storage: Storage;
   askWithSignal(signal: AbortSignal | undefined): Promise<Trial>;
   tellInternal(trial: Trial, value: unknown, state: TrialState | null, opts: InternalTellOptions): Promise<FrozenTrial>;
 }
@@ -81,7 +84,7 @@ async function runTrial(
     failReason,
   });
   if (frozen.state === TrialState.FAIL) {
-    const reason = frozen.systemAttrs[FAIL_REASON_KEY];
+    const reason = failReasonOf(frozen, await study.storage.getStudySystemAttrs(study.studyId));
     warn(
       `Trial ${frozen.number} failed with parameters: ${pyRepr(frozen.params)} because of the following error: ` +
         `${typeof reason === 'string' ? reason : 'unknown'}.`,

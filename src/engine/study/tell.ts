@@ -1,8 +1,9 @@
 /**
  * `Study.tell` (optuna/study/_tell.py, v4.9): validates the (state, value) pair, lets the sampler see
  * the finished trial (`afterTrial`), and writes the final state. A failure reason, when there is
- * one, is stored as the system attribute `fail_reason` before the state becomes final (finished
- * trials are immutable).
+ * one, is kept as the app's own metadata: a study system attribute per trial number (see
+ * FAIL_REASON_PREFIX), not a trial attribute, because neither Optuna 3.1 nor 4.9 writes a trial's fail
+ * reason anywhere and an unknown trial attribute shows up as a column in Optuna's trials_dataframe.
  */
 import { lastStep } from '../trial/frozen.ts';
 import { Trial, type TrialHost } from '../trial/trial.ts';
@@ -11,7 +12,34 @@ import { StudyView } from './view.ts';
 import { EngineError, isFinished, TRIAL_STATE_NAMES, TrialState, type FrozenTrial } from '../types.ts';
 import { warn } from '../warnings.ts';
 
+/** The trial system attribute older versions of the app wrote; still read, never written. */
 export const FAIL_REASON_KEY = 'fail_reason';
+/** Study system attribute `<prefix><trial number>` holding that trial's failure reason. */
+export const FAIL_REASON_PREFIX = 'dmc_tune_fail_reason:';
+
+/** Records why trial `number` of the study failed (before its state becomes final or after, either works). */
+export function recordFailReason(storage: TrialHost['storage'], studyId: number, number: number, reason: string): Promise<void> {
+  return storage.setStudySystemAttr(studyId, `${FAIL_REASON_PREFIX}${number}`, reason);
+}
+
+/** Why a trial failed: the app's study-level record, else the trial attribute of older journals. */
+export function failReasonOf(t: FrozenTrial, studySystemAttrs: Readonly<Record<string, unknown>>): string | undefined {
+  const r = studySystemAttrs[`${FAIL_REASON_PREFIX}${t.number}`] ?? t.systemAttrs[FAIL_REASON_KEY];
+  return typeof r === 'string' ? r : undefined;
+}
+
+/**
+ * The trials as readers show them: a FAIL trial's reason from the study attributes placed under
+ * `fail_reason` in its systemAttrs. A view only, never written back; old journals that carry the
+ * trial attribute read the same.
+ */
+export function withFailReasons(trials: readonly FrozenTrial[], studySystemAttrs: Readonly<Record<string, unknown>>): FrozenTrial[] {
+  return trials.map((t) => {
+    const r = studySystemAttrs[`${FAIL_REASON_PREFIX}${t.number}`];
+    if (typeof r !== 'string' || t.systemAttrs[FAIL_REASON_KEY] === r) return t;
+    return Object.freeze({ ...t, systemAttrs: Object.freeze({ ...t.systemAttrs, [FAIL_REASON_KEY]: r }) });
+  });
+}
 
 export interface TellOptions {
   /** Return the stored trial unchanged instead of throwing when it is already finished. */
@@ -21,7 +49,7 @@ export interface TellOptions {
 export interface InternalTellOptions extends TellOptions {
   /** Optimize logs the failure itself instead of tell warning about it. */
   suppressWarning?: boolean;
-  /** Stored as `fail_reason` when the trial ends FAIL. */
+  /** Recorded (recordFailReason) when the trial ends FAIL. */
   failReason?: string;
 }
 
@@ -109,7 +137,7 @@ export async function tellTrial(
     await host.sampler.afterTrial?.(new StudyView(host, false), frozen, finalState, values);
   } finally {
     if (finalState === TrialState.FAIL && failReason !== undefined) {
-      await host.storage.setTrialSystemAttr(frozen.trialId, FAIL_REASON_KEY, failReason);
+      await recordFailReason(host.storage, host.studyId, frozen.number, failReason);
     }
     await host.storage.setTrialStateValues(frozen.trialId, finalState, values);
   }

@@ -16,12 +16,14 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import {
   EngineError,
+  JournalDamageError,
   lineError,
   Mutex,
   parseJournalDetailed,
   serializeJournal,
   type JournalBackend,
   type JournalOp,
+  warn,
 } from '../../engine/index.ts';
 
 export interface JournalFileBackendOptions {
@@ -46,6 +48,12 @@ export class JournalFileBackend implements JournalBackend {
   private inSection = false;
   /** After `ops` ops the next record starts at byte `offset`, on 1-based line `line`. */
   private cursor = { ops: 0, offset: 0, line: 1 };
+  /**
+   * An invalid last line the reader skipped, and the file size when it was seen. It is cut off before
+   * the next append: a record appended after it would turn it into a damaged middle line that
+   * Optuna (and this reader) refuse.
+   */
+  private badTail: { offset: number; size: number } | null = null;
 
   constructor(
     readonly path: string,
@@ -88,13 +96,34 @@ export class JournalFileBackend implements JournalBackend {
       parsed = parseJournalDetailed(text);
     } catch (e) {
       // Re-number the line relative to the whole file.
+      if (e instanceof JournalDamageError) throw new JournalDamageError(start.line + e.line - 1, start.ops + e.validOps, e.detail);
       const m = e instanceof EngineError ? /^journal line (\d+): (.*)$/s.exec(e.message) : null;
       if (m === null) throw e;
       throw lineError(start.line + Number(m[1]) - 1, m[2]);
     }
     let lines = 0;
-    for (let i = 0; i < end; i++) if (buf[i] === NL) lines++;
-    this.cursor = { ops: start.ops + parsed.ops.length, offset: start.offset + end, line: start.line + lines };
+    let stop = end;
+    const badLine = parsed.badTail?.line;
+    for (let i = 0; i < end; i++) {
+      if (buf[i] !== NL) continue;
+      lines++;
+      // The cursor stays before an ignored invalid last line, so it is read again after a repair.
+      if (badLine !== undefined && lines === badLine - 1) stop = i + 1;
+    }
+    if (badLine !== undefined) {
+      if (badLine === 1) stop = 0;
+      const offset = start.offset + stop;
+      if (this.badTail?.offset !== offset) {
+        for (const w of parsed.warnings) if (w.line === badLine) warn(`${this.path}: ${w.message.replace(/^journal line \d+/, `journal line ${start.line + badLine - 1}`)}`);
+      }
+      this.badTail = { offset, size: start.offset + end };
+      lines = badLine - 1;
+    } else {
+      this.badTail = null;
+      stop = end;
+    }
+    for (const w of parsed.warnings) if (w.line !== badLine) warn(`${this.path}: ${w.message.replace(/^journal line (\d+)/, (_m, n: string) => `journal line ${start.line + Number(n) - 1}`)}`);
+    this.cursor = { ops: start.ops + parsed.ops.length, offset: start.offset + stop, line: start.line + lines };
     return parsed.ops.slice(Math.max(0, from - start.ops));
   }
 
@@ -107,6 +136,7 @@ export class JournalFileBackend implements JournalBackend {
   private async appendLocked(ops: readonly JournalOp[]): Promise<void> {
     const data = Buffer.from(serializeJournal(ops), 'utf8');
     try {
+      await this.cutBadTail();
       await this.cutTornTail();
       const fh = await fs.open(this.path, 'a');
       try {
@@ -121,6 +151,19 @@ export class JournalFileBackend implements JournalBackend {
       }
     } catch (e) {
       throw storageError(this.path, 'append', e);
+    }
+  }
+
+  /** Removes the invalid last line a read skipped, if nothing was appended after it since. */
+  private async cutBadTail(): Promise<void> {
+    const bad = this.badTail;
+    if (bad === null) return;
+    this.badTail = null;
+    const fh = await fs.open(this.path, 'r+');
+    try {
+      if ((await fh.stat()).size === bad.size) await fh.truncate(bad.offset);
+    } finally {
+      await fh.close();
     }
   }
 

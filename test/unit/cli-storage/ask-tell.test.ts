@@ -129,12 +129,12 @@ describe('the loop', () => {
 describe('journal roundtrip command', () => {
   it('exits 2 naming the line of malformed input and writes nothing', async () => {
     const bad = path.join(dir, 'bad.log');
-    writeFileSync(bad, '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n{"op_code": 42, "worker_id": "w"}\n');
+    writeFileSync(bad, '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n{"op_code": -42, "worker_id": "w"}\n{"op_code": 1, "worker_id": "w", "study_id": 0}\n');
     const out = path.join(dir, 'out.log');
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       expect(await journalRun(['roundtrip', bad, out])).toBe(2);
-      expect(String(err.mock.calls[0]?.[0])).toMatch(/journal line 2: unknown op_code 42/);
+      expect(String(err.mock.calls[0]?.[0])).toMatch(/journal line 2: unknown op_code -42/);
     } finally {
       err.mockRestore();
     }

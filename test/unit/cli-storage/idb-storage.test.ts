@@ -7,6 +7,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { floatDistribution } from '../../../src/engine/distributions.ts';
 import { EngineError, TrialState } from '../../../src/engine/types.ts';
+import { failReasonOf } from '../../../src/engine/index.ts';
 import { JournalStorage, MemoryJournalBackend, exportStudyJournal, importJournal, parseJournal } from '../../../src/engine/storages/journal/index.ts';
 import { IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { studyContent } from '../journal/content.ts';
@@ -90,7 +91,8 @@ describe('crash recovery', () => {
     expect(await s.failStaleTrials(st)).toEqual([3]);
     const trials = await s.getAllTrials(st);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL, TrialState.RUNNING]);
-    expect(trials[3]!.systemAttrs.fail_reason).toMatch(/^stale/);
+    expect(trials[3]!.systemAttrs.fail_reason).toBeUndefined();
+    expect(failReasonOf(trials[3]!, await s.getStudySystemAttrs(st))).toMatch(/^stale/);
     expect(trials[4]!.trialId).toBe(mine);
     expect(await s.staleRunningTrials(st)).toEqual([]);
     await s.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   collectWarnings,
   createStudy,
-  FAIL_REASON_KEY,
+  failReasonOf,
   NopPruner,
   RandomSampler,
   TrialPruned,
@@ -10,6 +10,10 @@ import {
   type FrozenTrial,
   type Study,
 } from '../../../src/engine/index.ts';
+
+/** A FAIL trial's reason, from the study's records where the engine keeps it. */
+const reasonOf = async (study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number }, t: FrozenTrial): Promise<string | undefined> =>
+  failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
 
 const newStudy = (): Promise<Study> => createStudy({ sampler: new RandomSampler({ seed: 5 }), pruner: new NopPruner() });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -38,9 +42,9 @@ describe('optimize', () => {
     const { warnings } = await collectWarnings(() => study.optimize((t) => values[t.number] as number, { nTrials: values.length }));
     const trials = await study.getTrials();
     expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]);
-    expect(trials[0]?.systemAttrs[FAIL_REASON_KEY]).toBe('The value nan is not acceptable.');
-    expect(trials[1]?.systemAttrs[FAIL_REASON_KEY]).toBe("The value 'abc' could not be cast to float.");
-    expect(trials[4]?.systemAttrs[FAIL_REASON_KEY]).toBe('The value None could not be cast to float.');
+    expect(await reasonOf(study, trials[0]!)).toBe('The value nan is not acceptable.');
+    expect(await reasonOf(study, trials[1]!)).toBe("The value 'abc' could not be cast to float.");
+    expect(await reasonOf(study, trials[4]!)).toBe('The value None could not be cast to float.');
     expect(trials[2]?.values).toEqual([Infinity]);
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toBe('Trial 0 failed with parameters: {} because of the following error: The value nan is not acceptable..');
@@ -63,7 +67,7 @@ describe('optimize', () => {
     let trials = await study.getTrials();
     expect(trials).toHaveLength(1);
     expect(trials[0]?.state).toBe(TrialState.FAIL);
-    expect(trials[0]?.systemAttrs[FAIL_REASON_KEY]).toBe('out of memory');
+    expect(await reasonOf(study, trials[0]!)).toBe('out of memory');
 
     await collectWarnings(() =>
       study.optimize(
@@ -148,7 +152,7 @@ describe('optimize', () => {
     );
     const trials = await study.getTrials();
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL]);
-    expect(trials[1]?.systemAttrs[FAIL_REASON_KEY]).toBe('Aborted: user cancelled');
+    expect(await reasonOf(study, trials[1]!)).toBe('Aborted: user cancelled');
     expect(seen).toHaveLength(2);
   });
 

@@ -4,7 +4,8 @@ import {
   collectWarnings,
   createStudy,
   EngineError,
-  FAIL_REASON_KEY,
+  failReasonOf,
+  type FrozenTrial,
   floatDistribution,
   InMemoryStorage,
   popWaitingTrial,
@@ -19,6 +20,10 @@ import {
   type Study,
 } from '../../../src/engine/index.ts';
 import { JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
+
+/** A FAIL trial's reason, from the study's records where the engine keeps it. */
+const reasonOf = async (study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number }, t: FrozenTrial): Promise<string | undefined> =>
+  failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
 
 const newStudy = (direction: 'minimize' | 'maximize' = 'minimize', storage: Storage = new InMemoryStorage()): Promise<Study> =>
   createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner(), direction, storage });
@@ -107,7 +112,7 @@ describe('ask / tell', () => {
     const { result, warnings } = await collectWarnings(async () => study.tell(await study.ask(), NaN));
     expect(result.state).toBe(TrialState.FAIL);
     expect(result.values).toBeNull();
-    expect(result.systemAttrs[FAIL_REASON_KEY]).toBe('The value nan is not acceptable.');
+    expect(await reasonOf(study, result!)).toBe('The value nan is not acceptable.');
     expect(warnings).toEqual(['The value nan is not acceptable.']);
     const none = await collectWarnings(async () => study.tell(await study.ask()));
     expect(none.result.state).toBe(TrialState.FAIL);

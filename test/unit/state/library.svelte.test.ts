@@ -108,10 +108,31 @@ describe('StudyLibrary', () => {
   });
 
   it('refuses a broken journal without touching the library', async () => {
-    expect(await library.importJournal('{"op_code": 0, "worker_id": "w", "study_name": "x", "directions": [1]}\n{"op_code": 99}\n', 'bad.log')).toEqual([]);
+    expect(await library.importJournal('{"op_code": 0, "worker_id": "w", "study_name": "x"}\n{"op_code": 1, "worker_id": "w", "study_id": 0}\n', 'bad.log')).toEqual([]);
     expect(library.importStatus?.kind).toBe('error');
-    expect(library.importStatus?.text).toMatch(/^Could not import bad\.log: .*line 2/);
+    expect(library.importStatus?.text).toMatch(/^Could not import bad\.log: .*line 1/);
+    expect(await library.importJournal('', 'empty.log')).toEqual([]);
+    expect(library.importStatus?.text).toMatch(/^Could not import empty\.log: the file is empty/);
     expect(await storage.getAllStudies()).toEqual([]);
+  });
+
+  it('offers the valid prefix of a journal damaged in the middle, and imports it when accepted', async () => {
+    const text =
+      '{"op_code": 0, "worker_id": "w", "study_name": "x", "directions": [1]}\n' +
+      '{"op_code": 4, "worker_id": "w", "study_id": 0, "datetime_start": "2024-01-01T00:00:00.000000"}\n' +
+      '{"op_code": 6, "worker_id": "w", "trial_id": 0, "sta\n' +
+      '{"op_code": 1, "worker_id": "w", "study_id": 0}\n';
+    expect(await library.importJournal(text, 'mid.log')).toEqual([]);
+    const st = library.importStatus;
+    expect(st?.kind).toBe('damaged');
+    if (st?.kind !== 'damaged') return;
+    expect([st.line, st.validOps]).toEqual([3, 2]);
+    expect(await storage.getAllStudies()).toEqual([]);
+    const ids = await st.accept();
+    expect(ids).toHaveLength(1);
+    expect((await storage.getAllTrials(ids[0]!)).map((t) => t.state)).toEqual([0]);
+    expect(library.importStatus?.kind).toBe('ok');
+    expect(library.importStatus?.text).toMatch(/line 3 and everything after it were left out/);
   });
 });
 

@@ -1,6 +1,6 @@
 /** What the Results view and the library say: durations, failure reasons, the objective's legend, counts. */
 import { describe, expect, it } from 'vitest';
-import { collectWarnings, createStudy, NopPruner, RandomSampler, TrialState, type FrozenTrial } from '../../../src/engine/index.ts';
+import { collectWarnings, createStudy, NopPruner, RandomSampler, TrialState, withFailReasons, type FrozenTrial } from '../../../src/engine/index.ts';
 import { nrmse } from '../../../src/metrics/index.ts';
 import { isCancelled, isCancelledReason } from '../../../src/state/run-support.ts';
 import { formatDuration } from '../../../src/plots/format.ts';
@@ -22,7 +22,7 @@ async function trialsFailingWith(errors: (Error | null)[]): Promise<FrozenTrial[
       { nTrials: errors.length, catch: () => true },
     ),
   );
-  return study.getTrials();
+  return withFailReasons(await study.getTrials(), await study.storage.getStudySystemAttrs(study.studyId));
 }
 
 describe('formatDuration', () => {
@@ -67,7 +67,7 @@ describe('failure reasons', () => {
         { nTrials: 1, signal: controller.signal },
       ),
     );
-    const trials = await study.getTrials();
+    const trials = withFailReasons(await study.getTrials(), await study.storage.getStudySystemAttrs(study.studyId));
     expect(trials[0]!.state).toBe(TrialState.FAIL);
     expect(trials[0]!.systemAttrs['fail_reason']).toBe('Aborted: Cancelled by the user');
     expect(isCancelled(trials[0]!)).toBe(true);

@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrialState } from '../../../src/engine/index.ts';
+import { TrialState, withFailReasons, type FrozenTrial } from '../../../src/engine/index.ts';
 import type { BackendChoice } from '../../../src/nn/backend.ts';
 import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
 import type { NetworkFile } from '../../../src/nn/serialize.ts';
@@ -72,6 +72,8 @@ class FakeTrainer implements Trainer {
 }
 
 let storage: IdbStorage;
+/** The trials as the app shows them: reasons of FAIL trials come from the study's own records. */
+const shown = async (id: number): Promise<FrozenTrial[]> => withFailReasons(await storage.getAllTrials(id), await storage.getStudySystemAttrs(id));
 let dbName: string;
 let trainer: FakeTrainer;
 let saved: Map<string, NetworkFile>;
@@ -111,7 +113,7 @@ describe('StudyRun', () => {
     await run.run(id);
     expect(run.phase).toBe('finished');
     expect(run.error).toBeNull();
-    const trials = await storage.getAllTrials(id);
+    const trials = await shown(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE]);
     for (const t of trials) {
       expect([...t.intermediateValues.keys()]).toEqual([0, 1]); // one report per epoch
@@ -160,7 +162,7 @@ describe('StudyRun', () => {
     };
     await first.run(id);
     await other.close();
-    let trials = await storage.getAllTrials(id);
+    let trials = await shown(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.RUNNING]);
     const completed = trials[0]!;
 
@@ -170,7 +172,7 @@ describe('StudyRun', () => {
     expect(run.phase).toBe('finished');
     expect(run.interrupted).toEqual([1]);
     expect(run.retried).toEqual([1]);
-    trials = await storage.getAllTrials(id);
+    trials = await shown(id);
     // 4 trials of budget complete: the interrupted one is replaced by its retry (trial 2).
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE]);
     expect(isInterrupted(trials[1]!)).toBe(true);
@@ -185,7 +187,7 @@ describe('StudyRun', () => {
     expect(run.summary).toMatchObject({ kind: 'ok', text: 'Finished: 4 complete.' });
     // Continuing a finished study changes nothing: no second retry, no extra trial.
     await run.run(id);
-    expect(await storage.getAllTrials(id)).toHaveLength(5);
+    expect(await shown(id)).toHaveLength(5);
   });
 
   it('cancel ends the current trial as FAIL and leaves a valid study', async () => {
@@ -201,14 +203,14 @@ describe('StudyRun', () => {
     expect(run.phase).toBe('cancelled');
     expect(run.cancelling).toBe(false);
     expect(run.error).toBeNull();
-    const trials = await storage.getAllTrials(id);
+    const trials = await shown(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL]);
     expect(String(trials[1]!.systemAttrs.fail_reason)).toMatch(/^Aborted/);
     expect(active.at(-1)).toBeNull();
     // Continuing runs the remaining budget.
     trainer.hook = null;
     await run.run(id);
-    expect((await storage.getAllTrials(id)).map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
+    expect((await shown(id)).map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
   });
 
   it('feeds each epoch’s validation loss to the pruner', async () => {
@@ -222,7 +224,7 @@ describe('StudyRun', () => {
       }),
     );
     await run.run(id);
-    const trials = await storage.getAllTrials(id);
+    const trials = await shown(id);
     const pruned = trials.filter((t) => t.state === TrialState.PRUNED);
     expect(pruned.length).toBeGreaterThan(0);
     for (const t of pruned) {
@@ -282,7 +284,7 @@ describe('StudyRun', () => {
     };
     await run.run(id);
     expect(run.phase).toBe('finished');
-    const trials = await storage.getAllTrials(id);
+    const trials = await shown(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
     expect(trials[0]!.systemAttrs.fail_reason).toBe('training diverged: loss is NaN');
   });
@@ -294,7 +296,7 @@ describe('StudyRun', () => {
     };
     await run.run(id);
     expect(run.phase).toBe('finished');
-    const trials = await storage.getAllTrials(id);
+    const trials = await shown(id);
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
     expect(trials[1]!.systemAttrs.fail_reason).toBe('Aborted(). Build with -sASSERTIONS for more info.');
     expect(run.summary).toMatchObject({ kind: 'warn', text: 'Finished: 2 complete, 1 failed — first error: Aborted(). Build with -sASSERTIONS for more info.' });

@@ -14,6 +14,21 @@ export class JournalFormatError extends Error {
   }
 }
 
+/**
+ * An op code above the ones this reader knows, written by a newer Optuna. The reader skips the record
+ * with a warning rather than refusing a file whose every other line it understands.
+ */
+export class UnknownOpCodeError extends JournalFormatError {
+  constructor(readonly opCode: number) {
+    super(
+      opCode === 10
+        ? 'op_code 10 (DISCARD_TRIALS) is applied only by Rustuna; Optuna itself skips it too'
+        : `op_code ${opCode} is newer than the Optuna 3.1–4.x format (0–9)`,
+    );
+    this.name = 'UnknownOpCodeError';
+  }
+}
+
 type Raw = Record<string, unknown>;
 
 function fail(msg: string): never {
@@ -198,9 +213,8 @@ export function decodeOp(raw: unknown): JournalOp {
       return { op_code: 8, worker_id: w, trial_id: nonNegInt(raw, 'trial_id'), user_attr: singleKey(raw, 'user_attr') };
     case 9:
       return { op_code: 9, worker_id: w, trial_id: nonNegInt(raw, 'trial_id'), system_attr: singleKey(raw, 'system_attr') };
-    case 10:
-      return fail('op_code 10 (DISCARD_TRIALS) is written only by Optuna 5.0-dev / Rustuna and is not part of the 3.1–4.x format');
     default:
+      if (typeof code === 'number' && Number.isSafeInteger(code) && code > 9) throw new UnknownOpCodeError(code);
       return fail(`unknown op_code ${show(code)} (Optuna journals use 0–9)`);
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Journal text ⇄ ops. Reading follows Optuna's JournalFileBackend (docs/design/study-engine.md#journal-storage): one JSON
- * object per "\n"-terminated line; a final line without "\n" is a torn write and is ignored. Every
- * other defect is an EngineError('journal-format') that names the 1-based line. Writing uses Optuna
+ * object per "\n"-terminated line; a final line without "\n" is a torn write and is ignored, and so
+ * is an invalid last line; an op code from a newer Optuna is skipped with a warning. Every other
+ * defect is an EngineError('journal-format') that names the 1-based line. Writing uses Optuna
  * 4.x's compact separators (3.1's `", "` on request), Python float reprs and always ends with "\n".
  */
 import { EngineError } from '../../types.ts';
-import { JournalFormatError, decodeOp } from './decode.ts';
+import { JournalFormatError, UnknownOpCodeError, decodeOp } from './decode.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
 import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, pyString, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
@@ -16,31 +17,119 @@ export interface ParsedJournal {
   readonly lines: number[];
   /** The ignored unterminated last line, or null. */
   readonly tornTail: string | null;
+  /** Lines read past with a reason: an invalid last line, op codes from a newer Optuna, a cut-off tail. */
+  readonly warnings: JournalWarning[];
+  /** The invalid, newline-terminated last line that was ignored (1-based line, text), or null. */
+  readonly badTail: { readonly line: number; readonly text: string } | null;
 }
 
-/** Parses a whole journal, validating every record (shape, distributions, categorical indices). */
-export function parseJournalDetailed(text: string): ParsedJournal {
+export interface JournalWarning {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ParseOptions {
+  /**
+   * Accept the valid prefix of a journal damaged in the middle: stop before the first damaged line
+   * instead of refusing the file (what the user agrees to after a JournalDamageError).
+   */
+  readonly validPrefix?: boolean;
+}
+
+/**
+ * A damaged line that is not the last one. Optuna refuses such a file too; the error also says how
+ * much of the file is still usable, so a caller can offer to open just that prefix.
+ */
+export class JournalDamageError extends EngineError {
+  constructor(
+    /** 1-based line of the damage. */
+    readonly line: number,
+    /** Ops on the lines before it, all valid. */
+    readonly validOps: number,
+    readonly detail: string,
+  ) {
+    super(
+      'journal-format',
+      `journal line ${line}: ${detail}` +
+        (validOps > 0 ? ` (the ${validOps} operation${validOps === 1 ? '' : 's'} before line ${line} are valid and can be opened on their own)` : ''),
+    );
+    this.name = 'JournalDamageError';
+  }
+}
+
+/**
+ * Parses a whole journal, validating every record (shape, distributions, categorical indices).
+ * Leniency follows what Optuna 3.1–4.x load: their file reader drops an undecodable last line
+ * (terminated or not) without complaint, so a crash mid-write does not lose the study; a damaged line
+ * with lines after it fails the whole file. Records with an op code from a newer Optuna are skipped
+ * with a warning, since every other line is still meaningful.
+ */
+export function parseJournalDetailed(text: string, opts: ParseOptions = {}): ParsedJournal {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rows = body.split('\n');
   // split leaves '' after a final "\n"; anything else there is an unterminated (torn) line.
   const last = rows.pop() ?? '';
   const tornTail = last.trim() === '' ? null : last;
+  let lastContent = rows.length - 1;
+  while (lastContent >= 0 && rows[lastContent]!.trim() === '') lastContent--;
   const ops: JournalOp[] = [];
   const lines: number[] = [];
+  const warnings: JournalWarning[] = [];
+  let badTail: ParsedJournal['badTail'] = null;
   const checker = new JournalReplay();
-  rows.forEach((row, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const line = row.endsWith('\r') ? row.slice(0, -1) : row;
-    if (line.trim() === '') return;
+    if (line.trim() === '') continue;
     try {
-      const op = decodeOp(parsePyJson(line));
+      const op = decodeOp(exactUserAttrs(parsePyJson(line), line));
       checkContent(op, checker);
       ops.push(op);
       lines.push(i + 1);
     } catch (e) {
-      throw lineError(i + 1, e);
+      if (e instanceof UnknownOpCodeError) {
+        warnings.push({ line: i + 1, message: `journal line ${i + 1}: skipped: ${e.message}` });
+        continue;
+      }
+      const detail = lineError(i + 1, e).message.replace(/^journal line \d+: /, '');
+      if (i === lastContent && tornTail === null) {
+        badTail = { line: i + 1, text: line };
+        warnings.push({ line: i + 1, message: `journal line ${i + 1} (the last line) is invalid and was ignored, as Optuna ignores it: ${detail}` });
+        break;
+      }
+      if (opts.validPrefix === true) {
+        warnings.push({ line: i + 1, message: `journal line ${i + 1} and everything after it were left out (damaged: ${detail})` });
+        return { ops, lines, tornTail: null, warnings, badTail: null };
+      }
+      throw new JournalDamageError(i + 1, ops.length, detail);
     }
-  });
-  return { ops, lines, tornTail };
+  }
+  return { ops, lines, tornTail, warnings, badTail };
+}
+
+/** Whether a parsed value holds an integer-valued number (the only kind whose Python type may be lost). */
+function hasIntegral(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isInteger(v);
+  if (typeof v !== 'object' || v === null) return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some(hasIntegral);
+}
+
+const USER_ATTR_FIELDS = ['user_attr', 'user_attrs'] as const;
+
+/**
+ * User attributes as Python typed them: `1.0` stays a float and an int beyond 2^53 stays exact
+ * (PyNumberBox), so an export writes them back unchanged. Limited to user attributes: system
+ * attributes are read by the engine (fixed_params, constraints, pruner rungs) as plain numbers, and
+ * Optuna itself treats those by value.
+ */
+function exactUserAttrs(raw: unknown, line: string): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const r = raw as Record<string, unknown>;
+  if (!USER_ATTR_FIELDS.some((k) => hasIntegral(r[k]))) return raw;
+  const exact = parsePyJson(line, { exactNumbers: true }) as Record<string, unknown>;
+  const out = { ...r };
+  for (const k of USER_ATTR_FIELDS) if (k in exact) out[k] = exact[k];
+  return out;
 }
 
 /** Parses a whole journal; see parseJournalDetailed. */

@@ -18,8 +18,29 @@ export type {
   StudyOp,
   TrialOp,
 } from './ops.ts';
-export { lineError, parseJournal, parseJournalDetailed, serializeJournal, serializeOp, type ParsedJournal } from './format.ts';
-export { parsePyJson, pyFloat, pyJson, pyObject, COMPACT, PYTHON_DEFAULT, type PyJsonStyle } from './pyjson.ts';
+export {
+  JournalDamageError,
+  lineError,
+  parseJournal,
+  parseJournalDetailed,
+  serializeJournal,
+  serializeOp,
+  type JournalWarning,
+  type ParsedJournal,
+  type ParseOptions,
+} from './format.ts';
+export {
+  attrNumber,
+  isPyNumberBox,
+  parsePyJson,
+  pyFloat,
+  pyJson,
+  pyObject,
+  COMPACT,
+  PYTHON_DEFAULT,
+  type PyJsonStyle,
+  type PyNumberBox,
+} from './pyjson.ts';
 export { MemoryJournalBackend, Mutex, type JournalBackend } from './backend.ts';
 export { JournalStorage, newWorkerId, type JournalStorageOptions } from './journal-storage.ts';
 export { JournalReplay } from './replay.ts';

@@ -21,8 +21,39 @@ export class PyJsonSyntaxError extends Error {
   }
 }
 
+/**
+ * A number whose Python type a JS number cannot carry: a float with an integral value (`1.0`, which
+ * a JS number would write back as the int `1`) or an int beyond ±2^53 (which it would round). Kept
+ * as the exact token so an attribute Python wrote is written back unchanged. A plain object, so it
+ * survives IndexedDB's structured clone.
+ */
+export interface PyNumberBox {
+  readonly $py: string;
+}
+
+const NUMBER_TOKEN = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+export function isPyNumberBox(v: unknown): v is PyNumberBox {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  const raw = (v as Record<string, unknown>)['$py'];
+  return keys.length === 1 && typeof raw === 'string' && NUMBER_TOKEN.test(raw);
+}
+
+/** An attribute value as a number: a plain number, or the value of a PyNumberBox; otherwise undefined. */
+export function attrNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return isPyNumberBox(v) ? Number(v.$py) : undefined;
+}
+
+export interface PyJsonParseOptions {
+  /** Integral floats and ints beyond ±2^53 become PyNumberBox instead of numbers. */
+  readonly exactNumbers?: boolean;
+}
+
 /** Parses one JSON text that may contain NaN / Infinity / -Infinity outside strings. */
-export function parsePyJson(text: string): unknown {
+export function parsePyJson(text: string, opts: PyJsonParseOptions = {}): unknown {
+  if (opts.exactNumbers === true) return new Parser(text, true).parseDocument();
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -34,7 +65,10 @@ const WS = new Set([' ', '\t', '\n', '\r']);
 
 class Parser {
   private pos = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly exact = false,
+  ) {}
 
   parseDocument(): unknown {
     this.skipWs();
@@ -91,13 +125,18 @@ class Parser {
     return v;
   }
 
-  private number(): number {
+  private number(): number | PyNumberBox {
     const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     m.lastIndex = this.pos;
     const hit = m.exec(this.s);
     if (hit === null) this.fail('malformed number');
     this.pos += hit[0].length;
-    return Number(hit[0]);
+    const x = Number(hit[0]);
+    if (this.exact && Number.isFinite(x)) {
+      const isFloat = /[.eE]/.test(hit[0]);
+      if (isFloat ? Number.isInteger(x) : !Number.isSafeInteger(x)) return { $py: hit[0] };
+    }
+    return x;
   }
 
   private string(): string {
@@ -230,6 +269,7 @@ export function pyJson(value: unknown, style: PyJsonStyle = COMPACT): string {
       case 'string':
         return pyString(v);
       case 'object': {
+        if (isPyNumberBox(v)) return v.$py;
         if (Array.isArray(v)) return `[${v.map((x, i) => walk(x, `${path}[${i}]`)).join(comma)}]`;
         const parts = Object.entries(v as Record<string, unknown>).map(
           ([k, x]) => `${pyString(k)}${colon}${walk(x, `${path}.${k}`)}`,

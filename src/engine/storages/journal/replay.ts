@@ -27,6 +27,7 @@ import {
   type StudyDirection,
 } from '../../types.ts';
 import { isAware } from './clock.ts';
+import { rememberDistributionJson } from './snapshot.ts';
 import type { CreateTrialOp, JournalOp, SetTrialParamOp, SetTrialStateValuesOp, TrialOp } from './ops.ts';
 
 export interface ReplayStudy {
@@ -98,6 +99,7 @@ export class JournalReplay {
       } catch (e) {
         throw new EngineError('journal-format', `invalid distribution ${json}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      rememberDistributionJson(d, json);
       this.distCache.set(json, d);
     }
     return d;

@@ -12,6 +12,16 @@ import type { CreateTrialOp, JournalOp } from './ops.ts';
 
 const jsonCache = new WeakMap<Distribution, string>();
 
+/**
+ * Keeps the JSON a categorical distribution was read from, for exports. Its choices are Python values
+ * and `1.0` and `1` are one JS number, so writing the choices anew would turn Python floats into
+ * ints; the text Optuna wrote keeps their types. Other kinds carry their types in the class name and
+ * are written anew.
+ */
+export function rememberDistributionJson(d: Distribution, json: string): void {
+  if (d.type === 'categorical' && !jsonCache.has(d)) jsonCache.set(d, json);
+}
+
 /** distribution_to_json, cached per object (replay shares one object per distinct distribution). */
 export function distributionJson(d: Distribution): string {
   let j = jsonCache.get(d);

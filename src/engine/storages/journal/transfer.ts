@@ -13,7 +13,7 @@
 import { EngineError, type StudyDirection } from '../../types.ts';
 import type { Storage } from '../storage.ts';
 import { journalNow } from './clock.ts';
-import { lineError, parseJournalDetailed, serializeJournal } from './format.ts';
+import { JournalDamageError, lineError, parseJournalDetailed, serializeJournal, type JournalWarning, type ParseOptions } from './format.ts';
 import { isStudyOp, type JournalOp } from './ops.ts';
 import { COMPACT, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
@@ -108,23 +108,43 @@ export interface ImportResult {
   readonly skipped: { readonly line: number; readonly reason: string }[];
   /** The unterminated last line that was ignored as a torn write, or null. */
   readonly tornTail: string | null;
+  /** Lines read past: an invalid last line, op codes from a newer Optuna, a prefix cut-off. */
+  readonly warnings: JournalWarning[];
 }
 
-/** Parses and replays a journal text into study snapshots without touching any storage. */
-export function readJournalStudies(text: string): { studies: StudySnapshot[] } & Omit<ImportResult, 'studyIds' | 'studyNames'> {
-  const parsed = parseJournalDetailed(text);
+/**
+ * Parses and replays a journal text into study snapshots without touching any storage. An empty text
+ * is refused: opening it would make an empty study out of what is most likely the wrong file.
+ * `opsUsed`: how many of the parsed ops went into the studies (fewer only with `validPrefix`).
+ */
+export function readJournalStudies(
+  text: string,
+  opts: ParseOptions = {},
+): { studies: StudySnapshot[]; opsUsed: number } & Omit<ImportResult, 'studyIds' | 'studyNames'> {
+  const parsed = parseJournalDetailed(text, opts);
+  if (parsed.ops.length === 0) {
+    const why = text.trim() === '' ? 'the file is empty' : 'the file holds no complete journal operation';
+    throw new EngineError('journal-format', `${why}: an Optuna journal has one JSON operation per line, starting with a create-study record`);
+  }
   const replay = new JournalReplay();
   const skipped: { line: number; reason: string }[] = [];
-  parsed.ops.forEach((op, i) => {
+  const warnings = [...parsed.warnings];
+  let opsUsed = parsed.ops.length;
+  for (const [i, op] of parsed.ops.entries()) {
     const line = parsed.lines[i] as number;
     let o;
     try {
       o = replay.apply(op);
     } catch (e) {
-      throw lineError(line, e);
+      // Content Optuna's replay crashes on, with valid lines before it: the same choice as a bad line.
+      const detail = lineError(line, e).message.replace(/^journal line \d+: /, '');
+      if (opts.validPrefix !== true) throw new JournalDamageError(line, i, detail);
+      warnings.push({ line, message: `journal line ${line} and everything after it were left out (damaged: ${detail})` });
+      opsUsed = i;
+      break;
     }
     if (!o.ok) skipped.push({ line, reason: o.error.message });
-  });
+  }
   const studies: StudySnapshot[] = [...replay.studies.values()]
     .sort((a, b) => a.studyId - b.studyId)
     .map((s) => ({
@@ -148,7 +168,7 @@ export function readJournalStudies(text: string): { studies: StudySnapshot[] } &
         };
       }),
     }));
-  return { studies, skipped, tornTail: parsed.tornTail };
+  return { studies, opsUsed, skipped, tornTail: parsed.tornTail, warnings };
 }
 
 /** Writes snapshots into a storage: atomically when it is a BulkImporter, else with rollback. */
@@ -181,8 +201,8 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
 }
 
 /** Imports every study of an Optuna journal text; nothing is written unless all of it is valid. */
-export async function importJournal(text: string, storage: Storage): Promise<ImportResult> {
-  const { studies, skipped, tornTail } = readJournalStudies(text);
+export async function importJournal(text: string, storage: Storage, opts: ParseOptions = {}): Promise<ImportResult> {
+  const { studies, skipped, tornTail, warnings } = readJournalStudies(text, opts);
   const studyIds = await importStudies(storage, studies);
-  return { studyIds, studyNames: studies.map((s) => s.name), skipped, tornTail };
+  return { studyIds, studyNames: studies.map((s) => s.name), skipped, tornTail, warnings };
 }

@@ -1,0 +1,26 @@
+/** The study's network option: as-tuned (default) or reference, and the standardized condition; shown in Results, honoured by `train`. */
+import { describe, expect, it } from 'vitest';
+import { run as trainRun } from '../../../src/cli/commands/train.ts';
+import { networkText } from '../../../src/state/results-text.ts';
+import { DEFAULT_NETWORK_SPEC, defaultStudyConfig, validateStudyConfig } from '../../../src/study-config/index.ts';
+
+describe('network option', () => {
+  it('is optional (older configurations), defaults to as-tuned with the raw condition', () => {
+    const r = validateStudyConfig(defaultStudyConfig());
+    expect('config' in r && r.config.network).toBeUndefined();
+    expect(DEFAULT_NETWORK_SPEC).toEqual({ variant: 'as-tuned', standardizeCondition: false });
+    expect(networkText(undefined)).toMatch(/^Network as tuned: .*condition raw, as in the notebook\.$/);
+  });
+
+  it('is recorded as given and validated', () => {
+    const r = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'reference', standardizeCondition: true } });
+    expect('config' in r && r.config.network).toEqual({ variant: 'reference', standardizeCondition: true });
+    if ('config' in r) expect(networkText(r.config.network)).toMatch(/^Network reference: what BayesFlow 2\.0\.5 ran .*condition standardized\.$/);
+    const bad = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'paper', standardizeCondition: 'yes' } });
+    expect('errors' in bad && bad.errors.map((e) => e.path)).toEqual(['network.variant', 'network.standardizeCondition']);
+  });
+
+  it('is an option of train, whose bad value is refused before anything runs', async () => {
+    await expect(trainRun(['--network', 'paper'])).rejects.toThrow(/option --network: expected as-tuned or reference, got 'paper'/);
+  });
+});
