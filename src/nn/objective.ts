@@ -21,7 +21,7 @@ import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './sample.ts';
 import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
-import { fit, type BatchProgress } from './training/fit.ts';
+import { fit, type BatchProgress, type EpochResult } from './training/fit.ts';
 
 export interface TrialHyperparameters {
   dropout: number;
@@ -38,14 +38,8 @@ export interface TrialHyperparameters {
   integrator: IntegrationMethod;
 }
 
-export interface EpochReport {
-  /** 0-based epoch. */
-  epoch: number;
-  epochs: number;
-  loss: number;
-  valLoss: number;
-  trainMs: number;
-}
+/** What the objective reports after each epoch: fit's own epoch result, unchanged. */
+export type EpochReport = EpochResult;
 
 export interface SamplingProgress {
   done: number;

@@ -153,7 +153,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const step = history.steps;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
-        const loss = await trainStep(approx, adam, vars, trainSets, rows, standardization, opts.seed, step, lr, micro.train);
+        const loss = await trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train });
         gpu.check();
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss, 'training');
         sum += loss * rows.length;
@@ -188,22 +188,27 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   return history;
 }
 
+interface StepInputs {
+  approx: Approximator;
+  adam: Adam;
+  vars: tf.Variable[];
+  sets: DataSets;
+  /** Data-set indices of this batch. */
+  rows: Int32Array;
+  standardization: Standardization;
+  seed: number;
+  /** 0-based global optimizer step. */
+  step: number;
+  lr: number;
+  /** Data sets per forward/backward pass. */
+  micro: number;
+}
+
 /**
  * One optimizer step; returns the batch loss. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches
  * (= ∇ of the batch mean). A non-finite loss leaves the weights untouched.
  */
-async function trainStep(
-  approx: Approximator,
-  adam: Adam,
-  vars: tf.Variable[],
-  sets: DataSets,
-  rows: Int32Array,
-  standardization: Standardization,
-  seed: number,
-  step: number,
-  lr: number,
-  micro: number,
-): Promise<number> {
+async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro }: StepInputs): Promise<number> {
   const size = rows.length;
   const noise = drawBatchNoise(
     size,
