@@ -14,6 +14,7 @@ import {
   type TrialTemplate,
 } from '../engine/index.ts';
 import { readJournalStudies, type StudySnapshot } from '../engine/index.ts';
+import { validateStudyConfig } from '../study-config/index.ts';
 import { CONFIG_ATTR } from './journal.ts';
 import { ClusterError } from './types.ts';
 
@@ -64,9 +65,15 @@ function canonical(v: JsonValue | undefined): string {
     .join(',')}}`;
 }
 
+/**
+ * The configuration as the app reads it (defaults of fields added since it was written filled in), so a
+ * study exported before a new optional field existed still matches its own grown journal; the raw value
+ * where it does not validate.
+ */
 function configWithoutName(v: JsonValue | undefined): string | null {
   if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const { name: _name, ...rest } = v;
+  const read = validateStudyConfig(v);
+  const { name: _name, ...rest } = ('config' in read ? (read.config as unknown as Record<string, JsonValue>) : v);
   return canonical(rest);
 }
 
