@@ -21,6 +21,10 @@
  */
 import type { DmcKernel } from '../types.ts';
 import { dropoutWebgpuConfig } from './dropout.ts';
+import { multiAdamWebgpuConfig } from './multi-adam.ts';
 
-export const WEBGPU_KERNELS: readonly DmcKernel[] = [{ config: dropoutWebgpuConfig, dtypes: ['float32'] }];
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [
+  { config: dropoutWebgpuConfig, dtypes: ['float32'] },
+  { config: multiAdamWebgpuConfig, dtypes: ['float32'] },
+];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
