@@ -20,7 +20,9 @@
  * host reads the loss. On the kernel path the check runs on the GPU and the host learns of it only
  * from its own read of the loss (or `halted()`); `iteration` therefore counts the updates issued,
  * which equals the updates applied as long as the losses were finite — fit stops at the first
- * non-finite one, so no update ever uses a t that disagrees with the moments.
+ * non-finite one, so no update ever uses a t that disagrees with the moments. Only the loss is
+ * guarded, as before: a non-finite gradient under a finite loss still reaches the weights (and the
+ * next loss).
  */
 import * as tf from '@tensorflow/tfjs';
 import { hasMultiAdam } from '../ops/index.ts';
