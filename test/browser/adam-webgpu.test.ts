@@ -82,7 +82,7 @@ it('multi-tensor Adam on webgpu = the per-variable path = the reference, over 3 
   multi.params.forEach((p, k) => expect(maxRel([p], [init[k]!])).toBeGreaterThan(1e-4));
 });
 
-it('a non-finite loss (with NaN gradients, as NaN data gives) leaves parameters and moments untouched, and every later step', async () => {
+it('a non-finite loss (also with NaN gradients, as NaN data gives) leaves the parameters untouched, bit for bit, and halts every later step', async () => {
   for (const bad of [NaN, Infinity]) {
     const got = await run(true, [1, bad, 1]);
     const ref = reference([1, bad, 1]);

@@ -73,7 +73,7 @@ export class Adam {
     path: AdamPath = {},
   ) {
     if (opts.clipNorm !== null && !(opts.clipNorm > 0)) throw new Error(`Adam: clipNorm must be positive or null, got ${opts.clipNorm}`);
-    const multi = path.multiTensor ?? hasMultiAdam();
+    const multi = path.multiTensor ?? (hasMultiAdam() && variables.length > 0 && fitsOneBinding(variables));
     if (multi && !hasMultiAdam()) throw new Error(`Adam: backend ${tf.getBackend()} has no multi-tensor kernel`);
     this.impl = multi ? new MultiTensorAdam(variables, opts) : new PerVariableAdam(variables, opts);
   }
@@ -182,6 +182,16 @@ class PerVariableAdam implements AdamStep {
     const constants = [this.oneMinusBeta1, this.oneMinusBeta2, this.epsilon, ...(this.c === null ? [] : [this.c])];
     tf.dispose([...this.m, ...this.v, ...constants]);
   }
+}
+
+/**
+ * Whether the flat state (3P + 1 floats) fits one storage binding on every WebGPU adapter (the
+ * spec's minimum maxStorageBufferBindingSize, 128 MiB: P ≤ 11.1 M); larger models keep the
+ * per-variable path.
+ */
+function fitsOneBinding(variables: readonly tf.Variable[]): boolean {
+  const P = variables.reduce((p, x) => p + x.size, 0);
+  return 4 * (3 * P + 1) <= 128 * 1024 * 1024;
 }
 
 function zeroSlot(x: tf.Variable): tf.Variable {
