@@ -10,3 +10,16 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export {
+  MultiAdam,
+  packMultiAdamInputs,
+  type MultiAdamAttrs,
+  type MultiAdamInputs,
+} from './names.ts';
+export {
+  clipScaleReference,
+  multiAdamHalted,
+  multiAdamReference,
+  multiAdamSegments,
+  multiAdamStateSize,
+} from './reference/index.ts';

@@ -47,3 +47,57 @@ export interface DropoutAttrs {
   /** Batch position of row 0. */
   rowOffset: number;
 }
+
+/**
+ * One Adam step over all variables of a model at once: Keras' per-variable clipnorm, then the Adam update
+ * of src/nn/training/adam.ts, on one flat state for every variable (a constant number of GPU
+ * dispatches however many variables there are). Guarded: when `loss` is not finite, or an earlier step
+ * was not, nothing changes (parameters, moments) and the state stays halted — every later step is
+ * skipped too, so the weights are those before the first non-finite loss, whenever the host reads it.
+ *
+ * Inputs, as an array because their number varies (`packMultiAdamInputs`): the state, the loss, the
+ * segment table, the n parameters, then their n gradients. Outputs: the new state, then the n new
+ * parameters (fresh tensors for the caller to assign; the inputs are never written).
+ */
+export const MultiAdam = 'DmcMultiAdam';
+export interface MultiAdamInputs {
+  /**
+   * (3P + 1,) float32, P = Σ sizes: [θ | m | v | halted]. The θ part of an input state is never read
+   * (the variables are, so a `setWeights` in between is respected); the output's θ part is the new θ.
+   */
+  state: TensorInfo;
+  /** Scalar float32: the loss of the step; non-finite halts. */
+  loss: TensorInfo;
+  /** (n + 1,) int32: offset of variable k in the flat layout, and P last. */
+  segments: TensorInfo;
+  /** The n parameters, float32, in segment order. */
+  params: readonly TensorInfo[];
+  /** Their gradients, same shapes. */
+  grads: readonly TensorInfo[];
+}
+export interface MultiAdamAttrs {
+  /** lr · sqrt(1 − β2^t) / (1 − β1^t), computed on the host in double precision. */
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Per-variable L2 clip norm; 0 = no clipping. */
+  clipNorm: number;
+}
+
+export function packMultiAdamInputs(x: MultiAdamInputs): TensorInfo[] {
+  if (x.params.length !== x.grads.length) throw new Error(`MultiAdam: ${x.params.length} parameters, ${x.grads.length} gradients`);
+  return [x.state, x.loss, x.segments, ...x.params, ...x.grads];
+}
+
+export function unpackMultiAdamInputs(inputs: readonly TensorInfo[]): MultiAdamInputs {
+  const n = (inputs.length - 3) / 2;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`MultiAdam: ${inputs.length} inputs is not 3 + 2n`);
+  return {
+    state: inputs[0]!,
+    loss: inputs[1]!,
+    segments: inputs[2]!,
+    params: inputs.slice(3, 3 + n),
+    grads: inputs.slice(3 + n),
+  };
+}

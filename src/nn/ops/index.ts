@@ -6,3 +6,4 @@ export { DEFAULT_OPS, DEFAULT_SLICE_MIN_MACS, opsOptions, type MatMulStrategy, t
 export { batchedMatMul, linear } from './matmul.ts';
 export { slice2d } from './slice2d.ts';
 export { dropoutOp, type DropoutKey } from './dropout.ts';
+export { hasMultiAdam, multiAdamStep, type MultiAdamStep } from './multi-adam.ts';

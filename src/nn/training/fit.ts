@@ -12,6 +12,15 @@
  * Memory: every step runs inside tf.variableGrads/tidy; the optimizer state is created here and
  * disposed on every exit path, so tf.memory().numTensors is the same before and after fit (also when it
  * is cancelled or throws).
+ *
+ * No step waits for the GPU. A step's loss stays a tensor: Adam takes it as its guard (a non-finite
+ * loss halts the optimizer on the device, adam.ts) and its read-back is started at once and awaited
+ * only when more than LOSS_READS_IN_FLIGHT later steps have been queued behind it, so the GPU always
+ * has work while the host reports progress (onBatch, in step order, when a step's loss has arrived)
+ * and sums the epoch mean. Where reads are immediate anyway (wasm, cpu: Adam reads the loss before its
+ * update) nothing is left in flight and onBatch follows its step at once, as before. A non-finite loss
+ * is reported when its read arrives, as TrainingDivergedError for its own epoch and step; the weights
+ * are still those before it, since the halted optimizer skipped every step queued after it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, splitmix32 } from '../../shared/index.ts';
@@ -29,6 +38,7 @@ import {
   uploadLossInputs,
 } from './batches.ts';
 import { TrainingDivergedError } from './errors.ts';
+import { ScalarCache } from './scalars.ts';
 import { learningRateAt, scheduleShape } from './schedule.ts';
 
 export interface BatchProgress {
@@ -108,6 +118,30 @@ function streamSeed(seed: number, purpose: number): number {
   return splitmix32(splitmix32(Math.trunc(seed) ^ purpose) + purpose);
 }
 
+/** Steps whose loss may still be on its way back while the next step is queued (device-guarded Adam). */
+const LOSS_READS_IN_FLIGHT = 2;
+
+/** The value of a scalar loss, read without blocking; the tensor is disposed once it is read. */
+function readScalar(t: tf.Scalar): Promise<number> {
+  const value = t
+    .data()
+    .then((d) => d[0]!)
+    .finally(() => t.dispose());
+  // Awaited later (in order, or on the way out): a failure must not count as unhandled meanwhile.
+  value.catch(() => undefined);
+  return value;
+}
+
+/** A step whose loss has not been reported yet. */
+interface PendingStep {
+  loss: Promise<number>;
+  epoch: number;
+  batch: number;
+  step: number;
+  lr: number;
+  size: number;
+}
+
 export async function fit(approx: Approximator, train: DataInput, val: DataInput, opts: FitOptions): Promise<FitHistory> {
   const trainSets = DataSets.from(train);
   const valSets = DataSets.from(val);
@@ -141,26 +175,39 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   const vars = approx.trainableVariables;
   const adam = new Adam(vars, { ...REFERENCE_ADAM, clipNorm: opts.clipNorm === undefined ? 1.5 : opts.clipNorm });
   const history: FitHistory = { loss: [], valLoss: [], stoppedBy: 'completed', steps: 0, msPerStep: 0, standardization };
+  const scalars = new ScalarCache();
+  const inFlight = adam.guardsOnDevice ? LOSS_READS_IN_FLIGHT : 0;
+  const pending: PendingStep[] = [];
+  let issued = 0;
   let trainMsTotal = 0;
+  let sum = 0;
+  const report = async (): Promise<void> => {
+    const p = pending.shift()!;
+    const loss = await p.loss;
+    gpu.check();
+    if (!Number.isFinite(loss)) throw new TrainingDivergedError(p.epoch, p.step, loss, 'training');
+    sum += loss * p.size;
+    history.steps++;
+    opts.onBatch?.({ epoch: p.epoch, batch: p.batch, numBatches, step: p.step, totalSteps: shape.totalSteps, loss, lr: p.lr });
+  };
 
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       shuffleRng.shuffle(order);
       const t0 = performance.now();
-      let sum = 0;
+      sum = 0;
       for (let b = 0; b < numBatches; b++) {
         opts.signal?.throwIfAborted();
-        const step = history.steps;
+        const step = issued++;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
-        const loss = await trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train });
+        const loss = await trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars });
+        pending.push({ loss: readScalar(loss), epoch, batch: b, step, lr, size: rows.length });
         gpu.check();
-        if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss, 'training');
-        sum += loss * rows.length;
-        history.steps++;
-        opts.onBatch?.({ epoch, batch: b, numBatches, step, totalSteps: shape.totalSteps, loss, lr });
+        while (pending.length > inFlight) await report();
         await yieldToEventLoop();
       }
+      while (pending.length > 0) await report();
       const trainMs = performance.now() - t0;
       trainMsTotal += trainMs;
       const valLoss = await validationLoss(approx, valSets, standardization, {
@@ -183,7 +230,10 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
       }
     }
   } finally {
+    // Reads still in flight (cancelled or failed mid-epoch) dispose their tensors when they land.
+    await Promise.allSettled(pending.map((p) => p.loss));
     adam.dispose();
+    scalars.dispose();
   }
   return history;
 }
@@ -202,13 +252,16 @@ interface StepInputs {
   lr: number;
   /** Data sets per forward/backward pass. */
   micro: number;
+  /** The micro-batch weights b_k / B, uploaded once per run. */
+  scalars: ScalarCache;
 }
 
 /**
- * One optimizer step; returns the batch loss. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches
- * (= ∇ of the batch mean). A non-finite loss leaves the weights untouched.
+ * One optimizer step, queued; returns the batch loss as a tensor (the caller's to dispose) without
+ * reading it. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches (= ∇ of the batch mean). A
+ * non-finite loss leaves the weights untouched (Adam's guard).
  */
-async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro }: StepInputs): Promise<number> {
+async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro, scalars }: StepInputs): Promise<tf.Scalar> {
   const size = rows.length;
   const noise = drawBatchNoise(
     size,
@@ -226,7 +279,7 @@ async function trainStep({ approx, adam, vars, sets, rows, standardization, seed
       try {
         const { value, grads } = tf.variableGrads(() => {
           const l = approx.loss(inputs, true, { ...noise.dropout, rowOffset: from });
-          return weight === 1 ? l : (tf.mul(l, weight) as tf.Scalar);
+          return weight === 1 ? l : (tf.mul(l, scalars.get(weight)) as tf.Scalar);
         }, vars);
         if (acc === null || total === null) {
           acc = grads;
@@ -245,8 +298,9 @@ async function trainStep({ approx, adam, vars, sets, rows, standardization, seed
       // stays responsive to messages (a cancel, a test runner's heartbeat).
       if (to < size) await yieldToEventLoop();
     }
-    const loss = (await total!.data())[0]!;
-    if (Number.isFinite(loss)) adam.apply(acc!, lr);
+    await adam.applyIfFinite(acc!, lr, total!);
+    const loss = total!;
+    total = null;
     return loss;
   } finally {
     total?.dispose();
@@ -276,22 +330,29 @@ export async function validationLoss(
   const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget());
   const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
-  let sum = 0;
-  for (let b = 0; b * opts.batchSize < sets.n; b++) {
-    opts.signal?.throwIfAborted();
-    const rows = batchRows(order, b, opts.batchSize);
-    const noise = drawBatchNoise(rows.length, sets.paramDim, noiseSeed, 0, b);
-    for (const [from, to] of microRanges(rows.length, micro)) {
-      const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
-      try {
-        const loss = approx.loss(inputs, false);
-        const v = (await loss.data())[0]!;
-        loss.dispose();
-        sum += v * (to - from);
-      } finally {
-        disposeLossInputs(inputs);
+  // Reads are started per micro-batch and awaited at the end, summed in the same order as before.
+  const reads: Promise<number>[] = [];
+  const weights: number[] = [];
+  try {
+    for (let b = 0; b * opts.batchSize < sets.n; b++) {
+      opts.signal?.throwIfAborted();
+      const rows = batchRows(order, b, opts.batchSize);
+      const noise = drawBatchNoise(rows.length, sets.paramDim, noiseSeed, 0, b);
+      for (const [from, to] of microRanges(rows.length, micro)) {
+        const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
+        try {
+          reads.push(readScalar(approx.loss(inputs, false)));
+          weights.push(to - from);
+        } finally {
+          disposeLossInputs(inputs);
+        }
       }
     }
+    const values = await Promise.all(reads);
+    let sum = 0;
+    values.forEach((v, i) => (sum += v * weights[i]!));
+    return sum / sets.n;
+  } finally {
+    await Promise.allSettled(reads);
   }
-  return sum / sets.n;
 }

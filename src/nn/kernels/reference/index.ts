@@ -8,6 +8,7 @@ import { takeSliceCpuConfig } from './take-slice.ts';
 
 export { takeSliceReference } from './take-slice.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
+export { clipScaleReference, multiAdamHalted, multiAdamReference, multiAdamSegments, multiAdamStateSize } from './multi-adam.ts';
 
 export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] },

@@ -1,6 +1,7 @@
 /**
- * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader). Ops without a
- * kernel here take their composite path (tfjs's own kernels) on webgpu.
+ * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader), `MultiAdam`
+ * (clipnorm + Adam over all variables in two dispatches). Ops without a kernel here take their
+ * composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
  * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
@@ -21,6 +22,10 @@
  */
 import type { DmcKernel } from '../types.ts';
 import { dropoutWebgpuConfig } from './dropout.ts';
+import { multiAdamWebgpuConfig } from './multi-adam.ts';
 
-export const WEBGPU_KERNELS: readonly DmcKernel[] = [{ config: dropoutWebgpuConfig, dtypes: ['float32'] }];
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [
+  { config: dropoutWebgpuConfig, dtypes: ['float32'] },
+  { config: multiAdamWebgpuConfig, dtypes: ['float32'] },
+];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';

@@ -1,0 +1,122 @@
+/**
+ * `MultiAdam` (see ../names.ts) on the tfjs webgpu backend: the parameters and gradients are gathered
+ * into flat buffers by buffer-to-buffer copies, two programs (multi-adam-webgpu.ts) compute the clip
+ * factors and the update, and the new parameters are copied out of the new state into fresh tensors.
+ *
+ * A shader cannot bind one buffer per variable (≈ 8 storage buffers per stage), hence the copies; they
+ * are commands on tfjs's own encoder, outside any compute pass, so they run in queue order with the
+ * dispatches around them. The kernel never writes a buffer it did not allocate: a variable's buffer may be
+ * shared with reshape outputs (tfjs counts references per buffer) or cached on the CPU after a read, so
+ * the new values go to new tensors that the caller assigns. Every buffer a copy reads or writes is marked
+ * as owned by the pending command buffer, as tfjs marks a program's bindings, so a tensor disposed before
+ * the submit keeps its buffer out of the pool until then.
+ */
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { MultiAdam, unpackMultiAdamInputs, type MultiAdamAttrs } from '../names.ts';
+import { ClipScaleProgram, MultiAdamProgram } from './multi-adam-webgpu.ts';
+
+type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
+
+/** The parts of tfjs-backend-webgpu 4.22's WebGPUBackend (backend_webgpu.ts) this kernel uses. */
+interface WebGPUBackendInternals {
+  tensorMap: { get(dataId: object): { resource: unknown } | undefined };
+  commandEncoder: GPUCommandEncoder | null;
+  commandQueueOwnedIds: WeakSet<object>;
+  makeTensorInfo(shape: number[], dtype: 'float32'): TensorInfo;
+  uploadToGPU(dataId: object): void;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  disposeData(dataId: object): boolean;
+  runWebGPUProgram(program: ClipScaleProgram | MultiAdamProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
+}
+
+const sizeOf = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
+
+function bufferOf(b: WebGPUBackendInternals, t: TensorInfo): GPUBuffer {
+  b.uploadToGPU(t.dataId);
+  const resource = b.tensorMap.get(t.dataId)?.resource;
+  if (resource === null || resource === undefined || !('size' in (resource as object))) {
+    throw new Error('MultiAdam: tensor is not backed by a GPU buffer');
+  }
+  return resource as GPUBuffer;
+}
+
+/** Records copies on tfjs's encoder; each entry copies `bytes` from src at srcOffset to dst at dstOffset. */
+function copy(b: WebGPUBackendInternals, moves: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }[]): void {
+  b.endComputePassEncoder();
+  b.ensureCommandEncoderReady();
+  const enc = b.commandEncoder!;
+  for (const m of moves) if (m.bytes > 0) enc.copyBufferToBuffer(m.src, m.srcOffset, m.dst, m.dstOffset, m.bytes);
+}
+
+/** A new float32 (P,) tensor holding the given tensors' values back to back. */
+function gather(b: WebGPUBackendInternals, parts: readonly TensorInfo[], total: number): TensorInfo {
+  const out = b.makeTensorInfo([total], 'float32');
+  const dst = bufferOf(b, out);
+  // Uploading a part may itself record a copy (values still on the CPU); do all uploads first.
+  const srcs = parts.map((t) => bufferOf(b, t));
+  let offset = 0;
+  const moves = parts.map((t, k) => {
+    const bytes = 4 * sizeOf(t);
+    const m = { src: srcs[k]!, srcOffset: 0, dst, dstOffset: offset, bytes };
+    offset += bytes;
+    return m;
+  });
+  copy(b, moves);
+  for (const t of parts) b.commandQueueOwnedIds.add(t.dataId);
+  b.commandQueueOwnedIds.add(out.dataId);
+  return out;
+}
+
+/** New tensors of `shapes` from consecutive ranges of `flat`, starting at element 0. */
+function split(b: WebGPUBackendInternals, flat: TensorInfo, shapes: readonly number[][]): TensorInfo[] {
+  const src = bufferOf(b, flat);
+  const outs = shapes.map((s) => b.makeTensorInfo([...s], 'float32'));
+  const dsts = outs.map((t) => bufferOf(b, t));
+  let offset = 0;
+  const moves = outs.map((t, k) => {
+    const bytes = 4 * sizeOf(t);
+    const m = { src, srcOffset: offset, dst: dsts[k]!, dstOffset: 0, bytes };
+    offset += bytes;
+    return m;
+  });
+  copy(b, moves);
+  b.commandQueueOwnedIds.add(flat.dataId);
+  for (const t of outs) b.commandQueueOwnedIds.add(t.dataId);
+  return outs;
+}
+
+export const multiAdamWebgpuConfig: KernelConfig = {
+  kernelName: MultiAdam,
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const b = backend as unknown as WebGPUBackendInternals;
+    const x = unpackMultiAdamInputs(inputs as unknown as TensorInfo[]);
+    const a = attrs as unknown as MultiAdamAttrs;
+    const n = x.params.length;
+    const sizes = x.params.map(sizeOf);
+    const P = sizes.reduce((p, s) => p + s, 0);
+    if (sizeOf(x.state) !== 3 * P + 1) throw new Error(`MultiAdam: state of ${sizeOf(x.state)} values for ${P} parameters`);
+    if (sizeOf(x.segments) !== n + 1 || x.segments.dtype !== 'int32') throw new Error(`MultiAdam: segments must be int32 (${n + 1},)`);
+    x.grads.forEach((g, k) => {
+      if (sizes[k] !== sizeOf(g)) throw new Error(`MultiAdam: gradient ${k} has ${sizeOf(g)} values, its variable ${sizes[k]}`);
+    });
+    const theta = gather(b, x.params, P);
+    const grad = gather(b, x.grads, P);
+    const scales = b.runWebGPUProgram(new ClipScaleProgram(n), [grad, x.segments], 'float32', [
+      { type: 'float32', data: [a.clipNorm] },
+      { type: 'int32', data: [n] },
+    ]);
+    const state = b.runWebGPUProgram(new MultiAdamProgram(P), [theta, x.state, grad, scales, x.segments, x.loss], 'float32', [
+      { type: 'float32', data: [a.alpha] },
+      { type: 'float32', data: [1 - a.beta1] },
+      { type: 'float32', data: [1 - a.beta2] },
+      { type: 'float32', data: [a.epsilon] },
+      { type: 'int32', data: [P] },
+      { type: 'int32', data: [n] },
+    ]);
+    const params = split(b, state, x.params.map((p) => p.shape));
+    for (const t of [theta, grad, scales]) b.disposeData(t.dataId);
+    return [state, ...params];
+  },
+};
