@@ -10,3 +10,35 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export {
+  BiasAct,
+  BiasActGrad,
+  ColumnSum,
+  LAYER_NORM_BLOCK_ROWS,
+  LayerNorm,
+  LayerNormGrad,
+  LayerNormParamGrad,
+  type BiasActAttrs,
+  type BiasActGradInputs,
+  type BiasActInputs,
+  type BiasActivation,
+  type ColumnSumAttrs,
+  type ColumnSumInputs,
+  type LayerNormAttrs,
+  type LayerNormGradInputs,
+  type LayerNormInputs,
+  type LayerNormParamGradAttrs,
+  type LayerNormParamGradInputs,
+} from './names.ts';
+export {
+  activationDerivative,
+  activationValue,
+  biasActGradReference,
+  biasActReference,
+  columnSumReference,
+  erfApprox,
+  layerNormGradReference,
+  layerNormParamGradReference,
+  layerNormReference,
+  MISH_EXP_CAP,
+} from './reference/index.ts';

@@ -21,6 +21,16 @@
  */
 import type { DmcKernel } from '../types.ts';
 import { dropoutWebgpuConfig } from './dropout.ts';
+import { columnSumWebgpuConfig, layerNormGradWebgpuConfig, layerNormParamGradWebgpuConfig, layerNormWebgpuConfig } from './layer-norm.ts';
+import { biasActGradWebgpuConfig, biasActWebgpuConfig } from './bias-act.ts';
 
-export const WEBGPU_KERNELS: readonly DmcKernel[] = [{ config: dropoutWebgpuConfig, dtypes: ['float32'] }];
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [
+  { config: dropoutWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormGradWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormParamGradWebgpuConfig, dtypes: ['float32'] },
+  { config: columnSumWebgpuConfig, dtypes: ['float32'] },
+  { config: biasActWebgpuConfig, dtypes: ['float32'] },
+  { config: biasActGradWebgpuConfig, dtypes: ['float32'] },
+];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
