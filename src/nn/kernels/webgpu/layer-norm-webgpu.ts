@@ -1,18 +1,20 @@
 /**
  * WGSL programs of `LayerNorm`, `LayerNormGrad`, `LayerNormParamGrad` and `ColumnSum` (see ../names.ts).
  *
- * The row kernels give a workgroup of LN_WORKGROUP invocations one row: each sums a strided share of
- * the row, a tree in workgroup memory (2 · LN_WORKGROUP floats, far under the 16 KiB default) adds the
- * shares, and the row is then read again from the cache rather than held in registers, so any row
- * length works (the rows here are 64–512 wide). More rows than maxComputeWorkgroupsPerDimension make
- * tfjs fold the dispatch into 2-D with spare workgroups: `getGlobalIndex()` undoes the fold, and a
- * spare workgroup joins every barrier (WGSL wants them in uniform control flow) but reads and writes
- * nothing.
+ * The row kernels give a workgroup of LN_WORKGROUP invocations one row at a time: each sums a strided
+ * share of the row, a tree in workgroup memory (2 · LN_WORKGROUP floats, far under the 16 KiB default)
+ * adds the shares, and the row is then read again from the cache rather than held in registers, so any
+ * row length works (the rows here are 64–512 wide). At most LN_MAX_WORKGROUPS workgroups run, each
+ * taking every LN_MAX_WORKGROUPS-th row, so the dispatch never exceeds maxComputeWorkgroupsPerDimension
+ * (65,535; batch 128 × N 1000 has 128,000 rows) and tfjs never folds it; a workgroup whose last turn
+ * has no row still joins the barriers (WGSL wants them in uniform control flow) but touches no memory.
  */
 import { LAYER_NORM_BLOCK_ROWS } from '../names.ts';
 import type { DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 export const LN_WORKGROUP = LAYER_NORM_BLOCK_ROWS;
+/** Enough workgroups to fill any GPU (262,144 invocations). */
+export const LN_MAX_WORKGROUPS = 4096;
 
 /** Sum of `v` over the workgroup, in every invocation; `tid` is local_invocation_id.x. */
 const WORKGROUP_SUM_WGSL = /* wgsl */ `
@@ -32,10 +34,16 @@ fn dmcWorkgroupSum(v : vec2<f32>, tid : u32) -> vec2<f32> {
 }
 `;
 
-/** Row index, local id, loop bound (0 in a spare workgroup) and the row's μ and 1/sqrt(σ² + ε). */
+/**
+ * Opens the loop over this workgroup's rows (wg, wg + workgroups, …; the count is a uniform, so the
+ * barriers inside stay in uniform control flow) and finds the row's loop bound (0 past the last row)
+ * and its μ and 1/sqrt(σ² + ε). The program closes the loop.
+ */
 const ROW_STATS_WGSL = /* wgsl */ `
   let tid = i32(localId.x);
-  let row = index / ${LN_WORKGROUP};
+  let wg = index / ${LN_WORKGROUP};
+  for (var k = 0; k < uniforms.rowsPerWorkgroup; k++) {
+  let row = wg + k * uniforms.workgroups;
   let n = select(0, uniforms.d, row < uniforms.rows);
   let base = row * uniforms.d;
   let fd = f32(uniforms.d);
@@ -52,19 +60,22 @@ const ROW_STATS_WGSL = /* wgsl */ `
   let rstd = inverseSqrt(dmcWorkgroupSum(vec2<f32>(q, 0.0), u32(tid)).x / fd + uniforms.epsilon);
 `;
 
+/** Shared by all three LayerNorm programs (the parameter gradient ignores the last two). */
+export const LN_UNIFORMS = 'rows : i32, d : i32, epsilon : f32, workgroups : i32, rowsPerWorkgroup : i32,';
+
 abstract class RowProgram implements DmcWebGPUProgram {
   outputShape: number[];
   abstract shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   abstract variableNames: string[];
-  uniforms = 'rows : i32, d : i32, epsilon : f32,';
+  uniforms = LN_UNIFORMS;
   workgroupSize: [number, number, number] = [LN_WORKGROUP, 1, 1];
 
-  constructor(shape: readonly number[], rows: number) {
+  constructor(shape: readonly number[], workgroups: number) {
     this.outputShape = [...shape];
     this.dispatchLayout = { x: shape.map((_, i) => i) };
-    this.dispatch = [rows, 1, 1];
+    this.dispatch = [workgroups, 1, 1];
   }
 
   abstract getUserCode(): string;
@@ -81,6 +92,7 @@ fn main(index : i32) {
 ${ROW_STATS_WGSL}
   for (var j = tid; j < n; j += ${LN_WORKGROUP}) {
     setOutputAtIndex(base + j, (x[base + j] - mean) * rstd * gamma[j] + beta[j]);
+  }
   }
 }
 `;
@@ -106,6 +118,7 @@ ${ROW_STATS_WGSL}
     let xhat = (x[base + j] - mean) * rstd;
     setOutputAtIndex(base + j, rstd * (dy[base + j] * gamma[j] - m.x - xhat * m.y));
   }
+  }
 }
 `;
   }
@@ -122,7 +135,7 @@ export class LayerNormParamGradProgram implements DmcWebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   variableNames = ['dy', 'x'];
-  uniforms = 'rows : i32, d : i32, epsilon : f32,';
+  uniforms = LN_UNIFORMS;
   workgroupSize: [number, number, number] = [LN_WORKGROUP, 1, 1];
 
   constructor(blocks: number, d: number) {

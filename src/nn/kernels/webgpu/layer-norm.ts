@@ -17,7 +17,7 @@ import {
   type LayerNormParamGradInputs,
 } from '../names.ts';
 import type { DmcWebGPUProgram } from './dropout-webgpu.ts';
-import { ColumnSumProgram, LayerNormGradProgram, LayerNormParamGradProgram, LayerNormProgram, LN_WORKGROUP } from './layer-norm-webgpu.ts';
+import { ColumnSumProgram, LayerNormGradProgram, LayerNormParamGradProgram, LayerNormProgram, LN_MAX_WORKGROUPS, LN_WORKGROUP } from './layer-norm-webgpu.ts';
 
 export type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
 
@@ -39,11 +39,18 @@ function rowsOf(name: string, x: TensorInfo, ...params: TensorInfo[]): { rows: n
   return { rows: d === 0 ? 0 : size / d, d };
 }
 
-const rowUniforms = (rows: number, d: number, epsilon: number): Uniform[] => [
-  { type: 'int32', data: [rows] },
-  { type: 'int32', data: [d] },
-  { type: 'float32', data: [epsilon] },
-];
+/** Workgroups for `rows` rows, and the uniforms of the LayerNorm programs. */
+function rowLayout(rows: number, d: number, epsilon: number): { workgroups: number; uniforms: Uniform[] } {
+  const workgroups = Math.max(1, Math.min(rows, LN_MAX_WORKGROUPS));
+  const uniforms: Uniform[] = [
+    { type: 'int32', data: [rows] },
+    { type: 'int32', data: [d] },
+    { type: 'float32', data: [epsilon] },
+    { type: 'int32', data: [workgroups] },
+    { type: 'int32', data: [Math.ceil(rows / workgroups)] },
+  ];
+  return { workgroups, uniforms };
+}
 
 export const layerNormWebgpuConfig: KernelConfig = {
   kernelName: LayerNorm,
@@ -52,7 +59,8 @@ export const layerNormWebgpuConfig: KernelConfig = {
     const { x, gamma, beta } = inputs as unknown as LayerNormInputs;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
     const { rows, d } = rowsOf(LayerNorm, x, gamma, beta);
-    return run(backend, new LayerNormProgram(x.shape, Math.max(1, rows)), [x, gamma, beta], rowUniforms(rows, d, epsilon));
+    const { workgroups, uniforms } = rowLayout(rows, d, epsilon);
+    return run(backend, new LayerNormProgram(x.shape, workgroups), [x, gamma, beta], uniforms);
   },
 };
 
@@ -63,7 +71,8 @@ export const layerNormGradWebgpuConfig: KernelConfig = {
     const { dy, x, gamma } = inputs as unknown as LayerNormGradInputs;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
     const { rows, d } = rowsOf(LayerNormGrad, x, gamma);
-    return run(backend, new LayerNormGradProgram(x.shape, Math.max(1, rows)), [dy, x, gamma], rowUniforms(rows, d, epsilon));
+    const { workgroups, uniforms } = rowLayout(rows, d, epsilon);
+    return run(backend, new LayerNormGradProgram(x.shape, workgroups), [dy, x, gamma], uniforms);
   },
 };
 
@@ -77,7 +86,7 @@ export const layerNormParamGradWebgpuConfig: KernelConfig = {
     if (rowsPerBlock !== LN_WORKGROUP) throw new Error(`${LayerNormParamGrad}: rowsPerBlock must be ${LN_WORKGROUP} on webgpu, got ${rowsPerBlock}`);
     const { rows, d } = rowsOf(LayerNormParamGrad, x);
     const blocks = Math.ceil(rows / rowsPerBlock);
-    return run(backend, new LayerNormParamGradProgram(blocks, d), [dy, x], rowUniforms(rows, d, epsilon));
+    return run(backend, new LayerNormParamGradProgram(blocks, d), [dy, x], rowLayout(rows, d, epsilon).uniforms);
   },
 };
 
