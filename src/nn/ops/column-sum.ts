@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ColumnSum, type ColumnSumAttrs, type ColumnSumInputs } from '../kernels/index.ts';
 
-/** Rows up to which one invocation per column sums the whole column. */
+/** Rows up to which one invocation per column sums the whole column, by default. */
 const SINGLE_PASS_ROWS = 256;
 
 function pass(x: tf.Tensor2D, attrs: ColumnSumAttrs): tf.Tensor2D {
@@ -14,13 +14,16 @@ function pass(x: tf.Tensor2D, attrs: ColumnSumAttrs): tf.Tensor2D {
   return tf.engine().runKernel(ColumnSum, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
-/** Σ_r x[r, offset + c] for c < width, as (width). Callers check `hasKernel(ColumnSum, …)`. */
-export function columnSum(x: tf.Tensor2D, offset: number, width: number): tf.Tensor1D {
+/**
+ * Σ_r x[r, offset + c] for c < width, as (width), in one pass up to `singlePassRows` rows. Callers check
+ * `hasKernel(ColumnSum, …)`.
+ */
+export function columnSum(x: tf.Tensor2D, offset: number, width: number, singlePassRows = SINGLE_PASS_ROWS): tf.Tensor1D {
   return tf.tidy(() => {
     const rows = x.shape[0];
     let t = x;
     let off = offset;
-    if (rows > SINGLE_PASS_ROWS) {
+    if (rows > singlePassRows) {
       t = pass(x, { offset, width, rowsPerBlock: Math.ceil(Math.sqrt(rows)) });
       off = 0;
     }

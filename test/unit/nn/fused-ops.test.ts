@@ -12,6 +12,7 @@ import {
   biasAct,
   biasActComposite,
   biasActFused,
+  columnSum,
   DEFAULT_OPS,
   layerNorm,
   layerNormComposite,
@@ -76,6 +77,16 @@ describe('LayerNorm kernels (cpu reference) vs the composite', () => {
       tf.dispose([x, gamma, beta, dy]);
     });
   }
+
+  it('columnSum in two passes (more than 256 rows) and in one equals tf.sum over the rows', async () => {
+    for (const rows of [300, 40]) {
+      const x = normal([rows, 9], 14) as tf.Tensor2D;
+      const s = columnSum(x, 2, 5);
+      const ref = tf.sum(tf.slice(x, [0, 2], [rows, 5]), 0);
+      expect(await maxDiff(s, ref)).toBeLessThan(1e-4);
+      tf.dispose([x, s, ref]);
+    }
+  });
 
   it('column sums over blocks add up to the plain column sum', () => {
     const r = Rng.fromSeed(9);

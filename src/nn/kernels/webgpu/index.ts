@@ -1,6 +1,7 @@
 /**
- * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader). Ops without a
- * kernel here take their composite path (tfjs's own kernels) on webgpu.
+ * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader); LayerNorm
+ * forward, dx and parameter-gradient partials, `ColumnSum`; bias + dropout + activation and its
+ * gradient. Ops without a kernel here take their composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
  * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
