@@ -40,7 +40,9 @@ export class Dense {
       }
       const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
       let y: tf.Tensor = linear(flat, this.kernel as tf.Tensor2D, ctx.ops);
-      if (this.bias !== null) y = tf.add(y, this.bias);
+      // biasAct's identity is tf.add where it has no kernel; on webgpu its bias gradient is a column sum
+      // without tfjs's transpose of the whole gradient.
+      if (this.bias !== null) y = biasAct(y, this.bias as tf.Tensor1D, 'identity', null);
       return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
     });
   }

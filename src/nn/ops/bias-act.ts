@@ -69,7 +69,9 @@ export function biasAct(x: tf.Tensor, bias: tf.Tensor1D, activation: BiasActivat
         tf.tidy(() => {
           const [sx, sb] = saved as [tf.Tensor, tf.Tensor1D];
           const gradInputs: BiasActGradInputs = { dy, x: sx, bias: sb };
-          const dpre = runKernel(BiasActGrad, gradInputs, attrs);
+          // Without an activation or dropout the pre-activation gradient is dy itself: a clone (the
+          // same buffer), since the engine disposes returned gradients and dy belongs to the caller.
+          const dpre = activation === 'identity' && rate === 0 ? tf.clone(dy) : runKernel(BiasActGrad, gradInputs, attrs);
           const c = sb.shape[0];
           return [dpre, columnSum(tf.reshape(dpre, [-1, c]) as tf.Tensor2D, 0, c)];
         }),
