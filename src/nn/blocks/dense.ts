@@ -34,16 +34,10 @@ export class Dense {
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
-      const shape = x.shape;
-      if (shape[shape.length - 1] !== this.inDim) {
-        throw new Error(`Dense: expected last dim ${this.inDim}, got shape [${shape.join(',')}]`);
-      }
-      const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
-      let y: tf.Tensor = linear(flat, this.kernel as tf.Tensor2D, ctx.ops);
+      const y = this.product(x, ctx);
       // biasAct's identity is tf.add where it has no kernel; on webgpu its bias gradient is a column sum
       // without tfjs's transpose of the whole gradient.
-      if (this.bias !== null) y = biasAct(y, this.bias as tf.Tensor1D, 'identity', null);
-      return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
+      return this.bias === null ? y : biasAct(y, this.bias as tf.Tensor1D, 'identity', null);
     });
   }
 
@@ -52,17 +46,21 @@ export class Dense {
    * of ctx's stream, as `dropout` in ./context.ts would number it. Without a bias, the separate ops.
    */
   applyActivated(x: tf.Tensor, ctx: ForwardContext, activation: Activation, rate: number): tf.Tensor {
-    if (this.bias === null) return tf.tidy(() => activate(activation, dropout(this.apply(x, ctx), rate, ctx)));
     return tf.tidy(() => {
-      const shape = x.shape;
-      if (shape[shape.length - 1] !== this.inDim) {
-        throw new Error(`Dense: expected last dim ${this.inDim}, got shape [${shape.join(',')}]`);
-      }
-      const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
-      const y = linear(flat, this.kernel as tf.Tensor2D, ctx.ops);
-      const pre = shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
-      return biasAct(pre, this.bias as tf.Tensor1D, activation, dropoutSite(rate, ctx));
+      if (this.bias === null) return activate(activation, dropout(this.apply(x, ctx), rate, ctx));
+      return biasAct(this.product(x, ctx), this.bias as tf.Tensor1D, activation, dropoutSite(rate, ctx));
     });
+  }
+
+  /** x·W in x's shape (…, units), through a 2-D product. */
+  private product(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+    const shape = x.shape;
+    if (shape[shape.length - 1] !== this.inDim) {
+      throw new Error(`Dense: expected last dim ${this.inDim}, got shape [${shape.join(',')}]`);
+    }
+    const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
+    const y = linear(flat, this.kernel as tf.Tensor2D, ctx.ops);
+    return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
   }
 }
 
