@@ -1,10 +1,12 @@
 /**
  * Layer normalisation over the last axis with learned scale and offset (Keras LayerNormalization,
  * epsilon 1e-3 as in the BayesFlow MAB, docs/design/networks.md#set-transformer): y = (x − μ)/sqrt(σ² + ε)·γ + β,
- * σ² the biased variance.
+ * σ² the biased variance. One fused kernel forward and three backward on webgpu, the composite of tfjs
+ * ops elsewhere (../ops/layer-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../params.ts';
+import { layerNorm } from '../ops/index.ts';
 
 export const LAYER_NORM_EPSILON = 1e-3;
 
@@ -22,13 +24,6 @@ export class LayerNorm {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const axis = x.rank - 1;
-      const mean = tf.mean(x, axis, true);
-      const centered = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centered), axis, true);
-      const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normed, this.gamma), this.beta);
-    });
+    return layerNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon);
   }
 }

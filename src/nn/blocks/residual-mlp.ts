@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Initializer } from '../init.ts';
 import type { ParamStore } from '../params.ts';
-import { activate, type Activation } from './activations.ts';
-import { dropout, type ForwardContext } from './context.ts';
+import type { Activation } from './activations.ts';
+import type { ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';
 
 export interface ResidualMlpOptions {
@@ -34,7 +34,7 @@ class ResidualBlock {
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
-      const h = activate(this.opts.activation, dropout(this.dense.apply(x, ctx), this.opts.dropout, ctx));
+      const h = this.dense.applyActivated(x, ctx, this.opts.activation, this.opts.dropout);
       return tf.add(this.projector.apply(x, ctx), h);
     });
   }

@@ -101,3 +101,98 @@ export function unpackMultiAdamInputs(inputs: readonly TensorInfo[]): MultiAdamI
     grads: inputs.slice(3 + n),
   };
 }
+
+/**
+ * Layer normalisation over the last axis: y = (x − μ)·rsqrt(σ² + ε)·γ + β with μ and the biased σ² of
+ * each row (a row is the last axis; all leading axes are rows), two-pass (mean first, then squared
+ * deviations), as the composite in ../ops/layer-norm.ts.
+ */
+export const LayerNorm = 'DmcLayerNorm';
+export interface LayerNormInputs {
+  /** (…, D), float32. */
+  x: TensorInfo;
+  /** (D). */
+  gamma: TensorInfo;
+  /** (D). */
+  beta: TensorInfo;
+}
+export interface LayerNormAttrs {
+  epsilon: number;
+}
+
+/**
+ * dx of `LayerNorm` for upstream dy, with μ and σ² recomputed from x (not stored): with
+ * x̂ = (x − μ)·r, r = rsqrt(σ² + ε) and g = dy·γ, dx = r·(g − mean(g) − x̂·mean(g·x̂)) per row.
+ */
+export const LayerNormGrad = 'DmcLayerNormGrad';
+export interface LayerNormGradInputs {
+  /** (…, D). */
+  dy: TensorInfo;
+  /** (…, D), the forward input. */
+  x: TensorInfo;
+  /** (D). */
+  gamma: TensorInfo;
+}
+export type LayerNormGradAttrs = LayerNormAttrs;
+
+/**
+ * Partial sums of dγ = Σ dy·x̂ and dβ = Σ dy over blocks of `rowsPerBlock` rows: out (blocks, 2·D) with
+ * out[k, j] = Σ_{r in block k} dy[r, j]·x̂[r, j] and out[k, D + j] = Σ_{r in block k} dy[r, j]; rows are
+ * all leading axes of x. `ColumnSum` over the blocks finishes the reduction.
+ */
+export const LayerNormParamGrad = 'DmcLayerNormParamGrad';
+export type LayerNormParamGradInputs = Pick<LayerNormGradInputs, 'dy' | 'x'>;
+export interface LayerNormParamGradAttrs extends LayerNormAttrs {
+  rowsPerBlock: number;
+}
+
+/**
+ * Column sums of columns [offset, offset + width) of x (R, W) over blocks of `rowsPerBlock` rows:
+ * out (ceil(R / rowsPerBlock), width), out[k, c] = Σ_{r in block k} x[r, offset + c], summed in row order.
+ * With rowsPerBlock ≥ R it is the full column sum, as (1, width).
+ */
+export const ColumnSum = 'DmcColumnSum';
+export interface ColumnSumInputs {
+  /** (R, W), float32. */
+  x: TensorInfo;
+}
+export interface ColumnSumAttrs {
+  offset: number;
+  width: number;
+  rowsPerBlock: number;
+}
+
+/** Activations a `BiasAct` kernel applies; codes are the WGSL's. */
+export type BiasActivation = 'identity' | 'gelu' | 'mish';
+
+/**
+ * y = act(dropout(x + b)) with b broadcast over the last axis of x, exact gelu (erf by Abramowitz &
+ * Stegun 7.1.26, as tfjs's Erf kernels), mish as ../ops/activations.ts computes it (x·n/(n + 2),
+ * n = e(e + 2), e = exp(min(x, 20))), and dropout exactly as `Dropout` (its rows: the leading axis of x;
+ * rate 0: none).
+ */
+export const BiasAct = 'DmcBiasAct';
+export interface BiasActInputs {
+  /** (rows, …, C), float32. */
+  x: TensorInfo;
+  /** (C). */
+  bias: TensorInfo;
+}
+export interface BiasActAttrs extends DropoutAttrs {
+  activation: BiasActivation;
+}
+
+/**
+ * Gradient of `BiasAct` with respect to its pre-activation: dpre = dy·act′(m·(x + b))·m, m the dropout
+ * mask value (0 or 1/(1 − rate); 1 at rate 0). dpre is x's gradient; its column sum is b's.
+ */
+export const BiasActGrad = 'DmcBiasActGrad';
+export interface BiasActGradInputs {
+  dy: TensorInfo;
+  x: TensorInfo;
+  bias: TensorInfo;
+}
+export type BiasActGradAttrs = BiasActAttrs;
+
+/** Rows per block of `LayerNormParamGrad` as its ops call it (the webgpu program's workgroup size). */
+export const LAYER_NORM_BLOCK_ROWS = 64;

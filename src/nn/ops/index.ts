@@ -7,3 +7,7 @@ export { batchedMatMul, linear } from './matmul.ts';
 export { slice2d } from './slice2d.ts';
 export { dropoutOp, type DropoutKey } from './dropout.ts';
 export { hasMultiAdam, multiAdamStep, type MultiAdamStep } from './multi-adam.ts';
+export { activate, gelu, mish, type Activation } from './activations.ts';
+export { layerNorm, layerNormComposite, layerNormFused } from './layer-norm.ts';
+export { biasAct, biasActComposite, biasActFused, type BiasActDropout } from './bias-act.ts';
+export { columnSum } from './column-sum.ts';

@@ -5,12 +5,22 @@
 import type { DmcKernel } from '../types.ts';
 import { dropoutCpuConfig } from './dropout.ts';
 import { takeSliceCpuConfig } from './take-slice.ts';
+import { columnSumCpuConfig, layerNormCpuConfig, layerNormGradCpuConfig, layerNormParamGradCpuConfig } from './layer-norm.ts';
+import { biasActCpuConfig, biasActGradCpuConfig } from './bias-act.ts';
 
 export { takeSliceReference } from './take-slice.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
 export { clipScaleReference, multiAdamHalted, multiAdamReference, multiAdamSegments, multiAdamStateSize } from './multi-adam.ts';
+export { columnSumReference, layerNormGradReference, layerNormParamGradReference, layerNormReference } from './layer-norm.ts';
+export { activationDerivative, activationValue, biasActGradReference, biasActReference, erfApprox, MISH_EXP_CAP } from './bias-act.ts';
 
 export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] },
   { config: dropoutCpuConfig, dtypes: ['float32'] },
+  { config: layerNormCpuConfig, dtypes: ['float32'] },
+  { config: layerNormGradCpuConfig, dtypes: ['float32'] },
+  { config: layerNormParamGradCpuConfig, dtypes: ['float32'] },
+  { config: columnSumCpuConfig, dtypes: ['float32'] },
+  { config: biasActCpuConfig, dtypes: ['float32'] },
+  { config: biasActGradCpuConfig, dtypes: ['float32'] },
 ];

@@ -1,7 +1,8 @@
 /**
- * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader), `MultiAdam`
- * (clipnorm + Adam over all variables in two dispatches). Ops without a kernel here take their
- * composite path (tfjs's own kernels) on webgpu.
+ * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader); `MultiAdam`
+ * (clipnorm + Adam over all variables in two dispatches); LayerNorm forward, dx and parameter-gradient
+ * partials, `ColumnSum`; bias + dropout + activation and its gradient. Ops without a kernel here take
+ * their composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
  * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
@@ -23,9 +24,17 @@
 import type { DmcKernel } from '../types.ts';
 import { dropoutWebgpuConfig } from './dropout.ts';
 import { multiAdamWebgpuConfig } from './multi-adam.ts';
+import { columnSumWebgpuConfig, layerNormGradWebgpuConfig, layerNormParamGradWebgpuConfig, layerNormWebgpuConfig } from './layer-norm.ts';
+import { biasActGradWebgpuConfig, biasActWebgpuConfig } from './bias-act.ts';
 
 export const WEBGPU_KERNELS: readonly DmcKernel[] = [
   { config: dropoutWebgpuConfig, dtypes: ['float32'] },
   { config: multiAdamWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormGradWebgpuConfig, dtypes: ['float32'] },
+  { config: layerNormParamGradWebgpuConfig, dtypes: ['float32'] },
+  { config: columnSumWebgpuConfig, dtypes: ['float32'] },
+  { config: biasActWebgpuConfig, dtypes: ['float32'] },
+  { config: biasActGradWebgpuConfig, dtypes: ['float32'] },
 ];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
