@@ -10,3 +10,4 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profile.ts';

@@ -85,6 +85,12 @@ export interface FitOptions {
    * accumulated (same result, bounded memory). Default: `autoMicroBatchSize` for the longest set.
    */
   microBatchSize?: number;
+  /**
+   * Runs each optimizer step: called with the 0-based step and the step itself, it must call `run`
+   * once and return its loss. For measurement (kernels/profile.ts counts what one step sends to the
+   * device); training is unchanged without it.
+   */
+  wrapStep?: (step: number, run: () => Promise<number>) => Promise<number>;
 }
 
 export interface FitHistory {
@@ -153,7 +159,9 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const step = history.steps;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
-        const loss = await trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train });
+        const run = (): Promise<number> =>
+          trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train });
+        const loss = await (opts.wrapStep !== undefined ? opts.wrapStep(step, run) : run());
         gpu.check();
         if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss, 'training');
         sum += loss * rows.length;
