@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/nn-step.ts --backend webgpu|wasm|cpu [--batch 64 --obs 500 --embed 64
  *     --seeds 7 --summary-dim 22 --dropout 0.1] [--counts auto|compile-only|execute|skip]
- *     [--time-batch B --time-obs N --time-steps S (0: no timing)]
+ *     [--time-batch B --time-obs N --time-steps S (0: no timing)] [--micro-batch M (forced sets per pass)]
  *
  * counts: StepProfiler (src/nn/kernels/profile.ts) over the second optimizer step of fit at the full size;
  * `compile-only` (webgpu) builds every program and makes every upload without executing, so a full-size step
@@ -28,6 +28,8 @@ const { values: a } = parseArgs({
     'time-batch': { type: 'string' },
     'time-obs': { type: 'string' },
     'time-steps': { type: 'string', default: '1' },
+    // Forces the sets per pass (default: the planner's choice for this backend), e.g. past the GPU's limits.
+    'micro-batch': { type: 'string' },
   },
 });
 const int = (k: keyof typeof a): number => Number(a[k]);
@@ -100,7 +102,8 @@ if (counts !== 'skip') {
   const compileOnly = counts === 'compile-only';
   const profiler = nn.profileStepWrapper({ warmupSteps: 1, compileOnly, top: 15, onProfile: () => stop.abort() });
   const t0 = performance.now();
-  const r = await fitSteps(size.batch, size.obs, 2, { wrapStep: profiler.wrapStep }, stop);
+  const micro = a['micro-batch'] !== undefined ? { microBatchSize: Number(a['micro-batch']) } : {};
+  const r = await fitSteps(size.batch, size.obs, 2, { wrapStep: profiler.wrapStep, ...micro }, stop);
   out['parameters'] = r.parameters;
   out['counts'] = { mode: compileOnly ? 'compile-only' : 'execute', seconds: (performance.now() - t0) / 1000, error: r.error, profile: profiler.result() };
 }
