@@ -30,6 +30,8 @@ const { values: a } = parseArgs({
     'time-steps': { type: 'string', default: '1' },
     // Forces the sets per pass (default: the planner's choice for this backend), e.g. past the GPU's limits.
     'micro-batch': { type: 'string' },
+    // Steps before the counted one (0: count the first step, pipelines compiled inside it).
+    warmup: { type: 'string', default: '1' },
   },
 });
 const int = (k: keyof typeof a): number => Number(a[k]);
@@ -100,12 +102,13 @@ if (software && a['time-batch'] === undefined && a['time-obs'] === undefined) {
 if (counts !== 'skip') {
   const stop = new AbortController();
   const compileOnly = counts === 'compile-only';
-  const profiler = nn.profileStepWrapper({ warmupSteps: 1, compileOnly, top: 15, onProfile: () => stop.abort() });
+  const warmupSteps = int('warmup');
+  const profiler = nn.profileStepWrapper({ warmupSteps, compileOnly, top: 15, onProfile: () => stop.abort() });
   const t0 = performance.now();
   const micro = a['micro-batch'] !== undefined ? { microBatchSize: Number(a['micro-batch']) } : {};
-  const r = await fitSteps(size.batch, size.obs, 2, { wrapStep: profiler.wrapStep, ...micro }, stop);
+  const r = await fitSteps(size.batch, size.obs, warmupSteps + 1, { wrapStep: profiler.wrapStep, ...micro }, stop);
   out['parameters'] = r.parameters;
-  out['counts'] = { mode: compileOnly ? 'compile-only' : 'execute', seconds: (performance.now() - t0) / 1000, error: r.error, profile: profiler.result() };
+  out['counts'] = { mode: compileOnly ? 'compile-only' : 'execute', warmupSteps, seconds: (performance.now() - t0) / 1000, error: r.error, profile: profiler.result() };
 }
 
 if (a['time-steps'] !== '0') {
