@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark module and prints one JSON object with the machine it ran on.
- * Each module exports `run(): Promise<Record<string, unknown>>`. Select some with `npm run bench -- sim`.
+ * Each module exports `run(args): Promise<Record<string, unknown>>`. Select some with `npm run bench -- sim`;
+ * arguments that are not module names (`npm run bench -- nn --batch 8`) go to the modules selected.
  */
 import os from 'node:os';
 
@@ -11,7 +12,10 @@ const modules: Record<string, string> = {
   torch: './torch.bench.ts',
 };
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith('--'));
+const wanted = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const moduleArgs = firstFlag < 0 ? [] : args.slice(firstFlag);
 const result: Record<string, unknown> = {
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -24,8 +28,8 @@ const result: Record<string, unknown> = {
 };
 for (const [name, file] of Object.entries(modules)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
-  const mod = (await import(file)) as { run: () => Promise<Record<string, unknown>> };
+  const mod = (await import(file)) as { run: (args: readonly string[]) => Promise<Record<string, unknown>> };
   process.stderr.write(`bench: ${name} …\n`);
-  result[name] = await mod.run();
+  result[name] = await mod.run(moduleArgs);
 }
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -1,196 +1,128 @@
 /**
- * `npm run bench -- nn`: training-step time of the notebook's network (N = 500 trials per set, embed_dim
- * 64 and 128, BayesFlow defaults otherwise: 2 SAB + PMA with 1 seed, summary_dim 16, FlowMatching
- * 5 × 256) on every tfjs backend Node offers, for batch 64; and posterior draws per second (Euler,
- * 100 steps, as the diagnostics use). FLOP estimates in docs/design/networks.md#cost.
+ * `npm run bench -- nn [--batch 64 --obs 500 --embed 64 --seeds 7 --summary-dim 22 --dropout 0.1]
+ *   [--backends wasm,webgpu] [--time-batch B --time-obs N --time-steps S] [--counts auto|compile-only|execute|skip]`
  *
- * A batch-64 step at N = 500 is ≈ 0.2–0.3 TFLOP (3 × 64 × 0.84 / 1.74 GFLOP), i.e. minutes per step on a
- * CPU backend, which does not fit "a few minutes" for the whole bench. The step cost is linear in the
- * batch size (fit accumulates gradients over micro-batches of a few sets, then one Adam update), so the
- * bench measures whole optimizer steps at two small batch sizes (after a warm-up step) and scales the
- * larger one to batch 64 — labelled `estimated`; the slope between the two (ms per set) is reported as a
- * linearity check. NN_BENCH_FULL=1 also measures one real batch-64 step per configuration.
+ * Per backend, one training step of the network at that size (defaults: the size docs/ measured the
+ * webgpu step at — batch 64 × N 500 × embed 64, 7 seeds, summary_dim 22, dropout 0.1): ms per optimizer
+ * step, GPU dispatches per step, host→GPU bytes per step, peak tensor and GPU buffer bytes, and where the
+ * dispatches go (src/nn/kernels/profile.ts, over the second step of fit). webgpu runs in Node through Dawn
+ * on a GPU's Vulkan driver, or on SwiftShader (CPU emulation) where there is none: there the full-size
+ * step is counted in tfjs's compile-only mode (every program built, every upload made, nothing executed)
+ * and the time is taken at a smaller size (2 × 100 unless --time-batch/--time-obs say otherwise), as a
+ * before/after ratio on the same machine, never as GPU speed.
  *
- * Backends: wasm and cpu; webgpu only when the optional npm package `webgpu` (Dawn) is installed
- * (docs/design/gpu-path.md#measuring), otherwise skipped with the reason. Everything is bounded by a time budget
- * (NN_BENCH_BUDGET_S, default 240 s); what would not fit is reported as skipped.
+ * Each backend runs in its own process (bench/nn-step.ts). With CUDA available to the system Python's
+ * PyTorch, bench/reference/torch_reference.py times the same network size on the GPU in the same run.
+ * NN_BENCH_TIMEOUT_S (default 1200) bounds each process.
  */
-import type { BackendName } from '../src/nn/backend.ts';
-import { median } from '../src/metrics/index.ts';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const NUM_OBS = 500;
-const SMALL_BATCHES = [2, 4] as const;
-const TARGET_BATCH = 64;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
+const SIZE_FLAGS = ['batch', 'obs', 'embed', 'seeds', 'summary-dim', 'dropout', 'time-batch', 'time-obs', 'time-steps', 'counts'] as const;
 
-interface StepRow {
+interface StepOut {
   backend: string;
-  embedDim: number;
-  numObs: number;
+  driver: string | null;
+  size: { batch: number; obs: number; embed: number };
+  microBatch?: unknown;
   parameters?: number;
-  /** Measured ms per optimizer step (median of the timed steps) at each small batch size. */
-  measured?: { batchSize: number; msPerStep: number; timedSteps: number }[];
-  /** Largest measured ms per step scaled to batch 64 (cost is linear in the batch). */
-  estimatedMsPerStepBatch64?: number;
-  msPerSetPerStep?: number;
-  measuredMsPerStepBatch64?: number;
-  skipped?: string;
+  counts?: { mode: string; seconds: number; error: string | null; profile: Record<string, unknown> | null };
+  time?: { batch: number; obs: number; msPerStep: number | null; warmupMs: number | null; error: string | null };
 }
 
-async function tryWebGpuInNode(): Promise<string | null> {
-  // Must run before tfjs-backend-webgpu is first imported: it registers only when navigator.gpu exists.
-  try {
-    const pkg = 'webgpu';
-    const mod = (await import(/* @vite-ignore */ pkg)) as { create: (o: string[]) => unknown; globals: object };
-    Object.assign(globalThis, mod.globals);
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: mod.create([]) }, configurable: true });
-    return null;
-  } catch (e) {
-    return `npm package 'webgpu' (Dawn for Node) is not installed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
-  }
+function lastJson(stdout: string): unknown {
+  const line = stdout.trim().split('\n').at(-1);
+  return line === undefined || line === '' ? null : JSON.parse(line);
 }
 
-export async function run(): Promise<Record<string, unknown>> {
-  const budgetMs = Number(process.env['NN_BENCH_BUDGET_S'] ?? 240) * 1000;
-  const full = process.env['NN_BENCH_FULL'] === '1';
-  const started = performance.now();
-  const left = (): number => budgetMs - (performance.now() - started);
-  const webgpuMissing = await tryWebGpuInNode();
-  const tf = await import('@tensorflow/tfjs');
-  const { selectBackend } = await import('../src/nn/backend.ts');
-  const { Approximator, defaultNetworkConfig, fit, samplePosterior } = await import('../src/nn/index.ts');
-  const { NOTEBOOK_CONFIG, simulateBatch } = await import('../src/sim/index.ts');
-
-  const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: NUM_OBS };
-  const t0 = performance.now();
-  const pool = simulateBatch(sim, 1, full ? 2 * TARGET_BATCH : 3 * SMALL_BATCHES[1]);
-  const valSet = simulateBatch(sim, 2, 2);
-  const simMsPerSet = (performance.now() - t0) / pool.n;
-
-  /**
-   * ms of each optimizer step of one epoch over `steps` batches of `batchSize` (the first is warm-up).
-   * Aborted at a batch boundary when the time budget runs out (then null).
-   */
-  async function stepTimes(approx: InstanceType<typeof Approximator>, batchSize: number, steps: number): Promise<number[] | null> {
-    const n = batchSize * steps;
-    const P = pool.paramNames.length;
-    const N = pool.numObs;
-    const data = {
-      ...pool,
-      n,
-      params: pool.params.subarray(0, n * P),
-      rt: pool.rt.subarray(0, n * N),
-      accuracy: pool.accuracy.subarray(0, n * N),
-      conditions: pool.conditions.subarray(0, n * N),
-    };
-    const times: number[] = [];
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), Math.max(0, left()));
-    let last = performance.now();
-    try {
-      await fit(approx, data, valSet, {
-        epochs: 1,
-        batchSize,
-        lr: 5e-4,
-        seed: 1,
-        signal: stop.signal,
-        onBatch: () => {
-          const now = performance.now();
-          times.push(now - last);
-          last = now;
-        },
-      });
-    } catch (e) {
-      if (stop.signal.aborted) return null;
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-    return times;
+function runBackend(backend: string, flags: string[], timeoutS: number): Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'nn-step.ts'), '--backend', backend, ...flags], {
+    encoding: 'utf8',
+    timeout: timeoutS * 1000,
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) {
+    const why = r.signal !== null ? `killed by ${r.signal}${r.error ? ` (${r.error.message})` : ''}` : `exit ${r.status}`;
+    return { backend, skipped: `${why}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
   }
-
-  /** ms per set per step already measured, to predict the next configuration before starting it. */
-  const perSetMs = new Map<string, number>();
-  // FLOP ratio e = 128 vs 64 (docs/design/networks.md#cost: 1.74 / 0.84) and cpu vs wasm (docs/design/gpu-path.md#backend-selection: 5–35×).
-  const predictPerSet = (backend: string, embedDim: number): number | undefined => {
-    const same = perSetMs.get(`${backend}/${embedDim}`);
-    if (same !== undefined) return same;
-    const otherEmbed = perSetMs.get(`${backend}/${embedDim === 64 ? 128 : 64}`);
-    if (otherEmbed !== undefined) return embedDim === 128 ? otherEmbed * 2.1 : otherEmbed / 2.1;
-    const wasm = perSetMs.get(`wasm/${embedDim}`) ?? (perSetMs.get('wasm/64') ?? Number.NaN) * (embedDim === 128 ? 2.1 : 1);
-    return backend === 'cpu' && Number.isFinite(wasm) ? wasm * 10 : undefined;
+  const o = lastJson(r.stdout) as StepOut;
+  const p = o.counts?.profile ?? null;
+  const pick = (k: string): unknown => (p === null ? null : p[k]);
+  return {
+    backend,
+    driver: o.driver,
+    msPerStep: o.time?.msPerStep ?? null,
+    timedAt: o.time ? { batch: o.time.batch, obs: o.time.obs, warmupMs: o.time.warmupMs, error: o.time.error } : null,
+    countsMode: o.counts?.mode ?? null,
+    dispatchesPerStep: pick('dispatchesPerStep'),
+    dispatchesCountedAs: pick('dispatchesCountedAs'),
+    kernelRecordsPerStep: pick('kernelRecordsPerStep'),
+    uploadBytesPerStep: pick('uploadBytesPerStep'),
+    uploadsPerStep: pick('uploadsPerStep'),
+    uploadsCountedAs: pick('uploadsCountedAs'),
+    uniformBytesPerStep: pick('uniformBytesPerStep'),
+    jsRandomPerStep: pick('jsRandomPerStep'),
+    peakBytes: pick('peakBytes'),
+    peakGpuBufferBytes: pick('peakGpuBufferBytes'),
+    countsError: o.counts?.error ?? null,
+    detail: o,
   };
+}
 
-  const rows: StepRow[] = [];
-  let sampling: Record<string, unknown> = { skipped: 'no backend had time left' };
-  const backends: BackendName[] = webgpuMissing === null ? ['webgpu', 'wasm', 'cpu'] : ['wasm', 'cpu'];
-  if (webgpuMissing !== null) rows.push({ backend: 'webgpu', embedDim: 0, numObs: NUM_OBS, skipped: webgpuMissing });
+function torchCuda(size: Record<string, string>, timeoutS: number): Record<string, unknown> {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: `PyTorch is not importable by ${PYTHON}` };
+  if (probe.stdout.trim() !== 'True') return { skipped: 'PyTorch has no CUDA device here' };
+  const r = spawnSync(PYTHON, [path.join(HERE, 'reference', 'torch_reference.py')], {
+    encoding: 'utf8',
+    timeout: timeoutS * 1000,
+    env: {
+      ...process.env,
+      TORCH_DEVICE: 'cuda',
+      TORCH_NUM_OBS: size['obs'],
+      TORCH_BATCHES: size['batch'],
+      TORCH_EMBED_DIMS: size['embed'],
+      TORCH_SUMMARY_DIM: size['summary-dim'],
+      TORCH_NUM_SEEDS: size['seeds'],
+      TORCH_DROPOUT: size['dropout'],
+      TORCH_THREADS: String(os.cpus().length),
+    },
+  });
+  if (r.status !== 0) return { skipped: `torch_reference.py failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  return { note: 'the same network size in PyTorch on CUDA (bench/reference/torch_reference.py), median of 2 steps after a warm-up', ...(lastJson(r.stdout) as object) };
+}
 
-  for (const backend of backends) {
-    try {
-      await selectBackend(backend, { strict: true });
-    } catch (e) {
-      rows.push({ backend, embedDim: 0, numObs: NUM_OBS, skipped: e instanceof Error ? e.message : String(e) });
-      continue;
-    }
-    for (const embedDim of [64, 128]) {
-      const row: StepRow = { backend, embedDim, numObs: NUM_OBS };
-      rows.push(row);
-      const approx = new Approximator(defaultNetworkConfig({ paramDim: 6, embedDim, summaryDim: 16, numSeeds: 1 }), { seed: 1 });
-      row.parameters = approx.parameterCounts.total;
-      try {
-        row.measured = [];
-        const steps = backend === 'cpu' ? 2 : 3;
-        for (const b of SMALL_BATCHES) {
-          // steps + the 2-set validation, predicted from what was measured so far.
-          const perSet = predictPerSet(backend, embedDim) ?? 0;
-          if (left() < Math.max(perSet * b * (steps + 1), 5_000)) {
-            row.skipped = `time budget (${budgetMs / 1000} s) too small for batch ${b} (predicted ${(perSet * b * (steps + 1) / 1000).toFixed(0)} s); raise NN_BENCH_BUDGET_S`;
-            break;
-          }
-          const times = await stepTimes(approx, b, steps);
-          if (times === null) {
-            row.skipped = `time budget ran out while measuring batch ${b}`;
-            break;
-          }
-          const ms = median(times.slice(1));
-          row.measured.push({ batchSize: b, msPerStep: ms, timedSteps: times.length - 1 });
-          perSetMs.set(`${backend}/${embedDim}`, ms / b);
-        }
-        const [m1, m2] = row.measured;
-        if (m1 && m2) row.msPerSetPerStep = (m2.msPerStep - m1.msPerStep) / (m2.batchSize - m1.batchSize);
-        const top = row.measured.at(-1);
-        if (top) {
-          // Proportional to the largest measured batch: the per-step fixed part (one clipped Adam update)
-          // is small next to seconds per set at N = 500, and this is robust to timing noise, unlike the
-          // slope between two noisy points.
-          row.estimatedMsPerStepBatch64 = (top.msPerStep * TARGET_BATCH) / top.batchSize;
-          if (full && left() > 3 * row.estimatedMsPerStepBatch64) {
-            const t = await stepTimes(approx, TARGET_BATCH, 2);
-            if (t !== null) row.measuredMsPerStepBatch64 = t[1]!;
-          }
-        }
-        if (backend !== 'cpu' && embedDim === 64 && approx.standardization !== null && left() > 30_000) {
-          const ts = performance.now();
-          await samplePosterior(approx, valSet, approx.standardization, { numSamples: 250, steps: 100, seed: 1 });
-          const sec = (performance.now() - ts) / 1000;
-          sampling = { backend, embedDim, numObs: NUM_OBS, dataSets: 2, drawsPerSet: 250, eulerSteps: 100, seconds: sec, drawsPerSecond: 500 / sec };
-        }
-      } finally {
-        approx.dispose();
-      }
-    }
-  }
+export async function run(args: readonly string[] = []): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      backends: { type: 'string', default: 'wasm,webgpu' },
+      ...Object.fromEntries(SIZE_FLAGS.map((f) => [f, { type: 'string' as const }])),
+    },
+  });
+  const v = values as Record<string, string | undefined>;
+  const size = { batch: '64', obs: '500', embed: '64', seeds: '7', 'summary-dim': '22', dropout: '0.1', ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) } as Record<string, string>;
+  const flags = SIZE_FLAGS.flatMap((f) => (size[f] !== undefined ? [`--${f}`, size[f]] : []));
+  const timeoutS = Number(process.env['NN_BENCH_TIMEOUT_S'] ?? 1200);
+  const started = performance.now();
+  const backends = (v['backends'] ?? 'wasm,webgpu').split(',').filter((b) => b !== '');
+  const rows = backends.map((b) => {
+    process.stderr.write(`bench nn: ${b} …\n`);
+    return runBackend(b, flags, timeoutS);
+  });
   return {
     note:
-      'notebook network (BayesFlow defaults, num_seeds 1, summary_dim 16), N = 500 trials per set. ms per optimizer step ' +
-      `measured at batch ${SMALL_BATCHES.join(' and ')} after a warm-up step; batch 64 estimated by scaling the larger ` +
-      'one (cost is linear in the batch: micro-batched gradients + one Adam update). Draws per second include ' +
-      'the summary network once per set.',
-    simulateMsPerSet: simMsPerSet,
-    trainingStep: rows,
-    posteriorSampling: sampling,
-    tfjsVersion: tf.version.tfjs,
-    budgetSeconds: budgetMs / 1000,
+      'one optimizer step of fit after a warm-up step; counts from src/nn/kernels/profile.ts (webgpu: dispatchWorkgroups, or programs built in ' +
+      'compile-only mode; wasm: kernel records, no uploads). On SwiftShader msPerStep is at the smaller timedAt size and only a ratio.',
+    size: { batch: Number(size['batch']), obs: Number(size['obs']), embed: Number(size['embed']), seeds: Number(size['seeds']), summaryDim: Number(size['summary-dim']), dropout: Number(size['dropout']) },
+    backends: rows,
+    torchCuda: torchCuda(size, timeoutS),
     elapsedSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -29,6 +29,8 @@ export const ENTRIES = {
   'cluster/index.ts': ['state', 'cli'],
   'persistence/index.ts': ['state', 'main.ts'],
   'persistence/node/index.ts': ['cli'],
+  // WebGPU in Node (Dawn): runs before tfjs loads, so it is its own entry, not part of nn/index.ts.
+  'nn/node/index.ts': ['cli'],
   'plots/index.ts': ['workers', 'state', 'ui', 'cli', 'main.ts'],
   // Each worker is reached through its client; the worker module itself is loaded by URL.
   'workers/sim-pool.ts': ['state', 'main.ts'],
@@ -73,6 +75,8 @@ export const PACKAGES = {
   folders: {
     'nn/kernels': [...TFJS, ...TFJS_DEEP, ...NODE],
     'persistence/node': [...NODE],
+    // No tfjs here: Dawn's navigator.gpu must exist before tfjs-backend-webgpu is imported.
+    'nn/node': [...NODE, 'webgpu'],
   },
 };
 

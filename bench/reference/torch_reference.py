@@ -168,8 +168,14 @@ def main():
     n = int(os.environ.get("TORCH_NUM_OBS", 500))
     batches = [int(x) for x in os.environ.get("TORCH_BATCHES", "2,4,64").split(",")]
     rows = []
-    for e in (64, 128):
-        model = Approximator(e=e).to(DEVICE)
+    sampling = None  # measured at e = 64 only
+    for e in [int(x) for x in os.environ.get("TORCH_EMBED_DIMS", "64,128").split(",")]:
+        model = Approximator(
+            e=e,
+            summary_dim=int(os.environ.get("TORCH_SUMMARY_DIM", 16)),
+            num_seeds=int(os.environ.get("TORCH_NUM_SEEDS", 1)),
+            dropout=float(os.environ.get("TORCH_DROPOUT", 0.05)),
+        ).to(DEVICE)
         model.train()
         opt = torch.optim.Adam(model.parameters(), lr=5e-4, betas=(0.9, 0.999), eps=1e-7)
         row = {"embedDim": e, "numObs": n, "parameters": sum(p.numel() for p in model.parameters()), "measured": []}

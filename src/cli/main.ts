@@ -8,6 +8,7 @@
  * read of stdin. No command at all is a usage error (exit 2); a bad option or argument exits 2 too.
  */
 import { CliError } from './args.ts';
+import { ensureNodeWebgpu } from '../nn/node/index.ts';
 import { formatUsage, isHelpFlag, listEntries, PROGRAM, type CommandSpec, type CommandUsage } from './usage.ts';
 
 interface CommandModule {
@@ -68,6 +69,19 @@ async function help(topic: readonly string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * `--backend webgpu` needs Dawn's navigator.gpu before the command module loads tfjs (tfjs-backend-webgpu
+ * registers itself on import only where navigator.gpu exists). Without a GPU driver this may start the
+ * process again with SwiftShader (src/nn/node/), which then runs the command.
+ */
+async function installWebgpuIfAsked(args: readonly string[]): Promise<void> {
+  const at = args.indexOf('--backend');
+  const backend = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--backend='))?.slice('--backend='.length);
+  if (backend !== 'webgpu') return;
+  const gpu = await ensureNodeWebgpu();
+  process.stderr.write(`webgpu: Dawn on ${gpu.detail}\n`);
+}
+
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   if (name === undefined) {
@@ -77,6 +91,7 @@ async function main(): Promise<number> {
   if (name === 'help' || isHelpFlag(name)) return help(rest);
   const load = commands[name];
   if (load === undefined) throw unknownCommand(name);
+  if (!rest.some(isHelpFlag)) await installWebgpuIfAsked(rest);
   const mod = await load();
   if (rest.some(isHelpFlag)) {
     process.stdout.write(formatUsage(specFor(mod.USAGE, rest)));

@@ -67,3 +67,4 @@ export { serializeNetwork, restoreNetwork } from './serialize.ts';
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
 export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';
+export { StepProfiler, profileStepWrapper, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './kernels/index.ts';

@@ -21,7 +21,7 @@ import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './sample.ts';
 import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
-import { fit, type BatchProgress, type EpochResult } from './training/fit.ts';
+import { fit, type BatchProgress, type EpochResult, type FitOptions } from './training/fit.ts';
 
 export interface TrialHyperparameters {
   dropout: number;
@@ -76,6 +76,8 @@ export interface ObjectiveOptions {
   keepDraws?: boolean;
   /** Op implementations of the network (default DEFAULT_OPS); the same values on every path. */
   ops?: Partial<OpsOptions>;
+  /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
+  wrapStep?: FitOptions['wrapStep'];
 }
 
 export interface ObjectiveResult {
@@ -215,6 +217,7 @@ export async function runObjective(
       standardizeCondition,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+      ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
       onEpoch: async (r) =>
         (await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs })) === true,
     });

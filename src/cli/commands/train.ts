@@ -2,18 +2,21 @@
  * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
  *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
- *    --standardize-condition --save MODEL.json] [--json]`
+ *    --standardize-condition --save MODEL.json] [--json] [--profile]`
  *
  * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
- * notebook's approximator in Node on the wasm backend (cpu with --backend cpu), samples the validation
- * posteriors and prints {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}.
- * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
+ * notebook's approximator in Node on the wasm backend (cpu with --backend cpu, webgpu through Dawn:
+ * src/cli/main.ts installs it before this module loads tfjs), samples the validation posteriors and prints
+ * {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}; with --profile also {profile: StepProfile}
+ * of the second optimizer step (src/nn/kernels/profile.ts). Per-epoch progress goes to stderr. --save
+ * writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { CliError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   type BackendName,
+  profileStepWrapper,
   runObjective,
   selectBackend,
   type TrialHyperparameters,
@@ -41,11 +44,12 @@ export const USAGE: CommandUsage = {
     { name: 'samples', value: 'N', help: 'posterior draws per validation set (100)' },
     { name: 'steps', value: 'N', help: 'flow-matching integration steps (20)' },
     { name: 'integrator', value: 'euler|rk4', help: 'ODE integrator for sampling (euler)' },
-    { name: 'backend', value: 'wasm|cpu', help: 'tfjs backend (wasm)' },
+    { name: 'backend', value: 'wasm|cpu|webgpu', help: 'tfjs backend (wasm); webgpu through Dawn, on a GPU Vulkan driver or SwiftShader' },
     { name: 'network', value: 'as-tuned|reference', help: "as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)" },
     { name: 'standardize-condition', help: 'standardize the direct condition sqrt(num_obs) (off: the raw value)' },
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
+    { name: 'profile', help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)' },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
@@ -68,7 +72,8 @@ export async function run(args: string[]): Promise<number> {
   const integrator = optString(p, 'integrator') ?? 'euler';
   if (integrator !== 'euler' && integrator !== 'rk4') throw new CliError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
-  if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`option --backend: Node offers wasm or cpu, got '${backend}'`);
+  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new CliError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
+  const profiler = optFlag(p, 'profile') ? profileStepWrapper({ warmupSteps: 1 }) : null;
   let hparams: TrialHyperparameters;
   try {
     hparams = validateHyperparameters({
@@ -105,6 +110,7 @@ export async function run(args: string[]): Promise<number> {
     seed,
     variant,
     standardizeCondition,
+    ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
     onEpoch: (r) => {
       process.stderr.write(
         `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,
@@ -130,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
     metrics: tableToRecord(result.table),
     L: result.L,
     msPerStep: result.msPerStep,
+    ...(profiler !== null ? { profile: profiler.result() ?? { skipped: 'the run took fewer than 2 optimizer steps (one warm-up, one measured)' } } : {}),
   };
   if (optFlag(p, 'json')) printJson(out);
   else {

@@ -55,3 +55,4 @@ export {
   layerNormReference,
   MISH_EXP_CAP,
 } from './reference/index.ts';
+export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profile.ts';

@@ -95,6 +95,12 @@ export interface FitOptions {
    * accumulated (same result, bounded memory). Default: `autoMicroBatchSize` for the longest set.
    */
   microBatchSize?: number;
+  /**
+   * Runs each optimizer step: called with the 0-based step and the step itself, it must call `run`
+   * once and return its loss. For measurement (kernels/profile.ts counts what one step sends to the
+   * device); training is unchanged without it.
+   */
+  wrapStep?: <T>(step: number, run: () => Promise<T>) => Promise<T>;
 }
 
 export interface FitHistory {
@@ -201,7 +207,9 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const step = issued++;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
-        const loss = await trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars });
+        const run = (): Promise<tf.Scalar> =>
+          trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars });
+        const loss = await (opts.wrapStep !== undefined ? opts.wrapStep(step, run) : run());
         pending.push({ loss: readScalar(loss), epoch, batch: b, step, lr, size: rows.length });
         gpu.check();
         while (pending.length > inFlight) await report();

@@ -18,6 +18,15 @@ beforeAll(() => {
 });
 
 describe('layers/imports', () => {
+  it('refuses tfjs in nn/node, which must run before tfjs loads, and allows Dawn there only', async () => {
+    const messages = await lint('src/nn/node/fixture.ts', "import * as tf from '@tensorflow/tfjs';\nimport { create } from 'webgpu';\nexport const t = [tf, create];\n");
+    expect(messages).toEqual([
+      "layers/imports: Layer nn may not import '@tensorflow/tfjs' (as a value) (allowed packages: node:**, webgpu); see eslint/layers.js.",
+    ]);
+    const elsewhere = await lint('src/nn/fixture.ts', "import { create } from 'webgpu';\nexport const c = create;\n");
+    expect(elsewhere).toHaveLength(1);
+  });
+
   it('refuses tfjs in the engine, wherever the engine file sits', async () => {
     const messages = await lint(
       'src/engine/importance/fixture.ts',
@@ -38,7 +47,7 @@ describe('layers/imports', () => {
     ]);
     const ts = await lint('src/ui/fixture.ts', "export { runObjective } from '../nn/objective.ts';\n");
     expect(ts).toEqual([
-      'layers/imports: Deep import of src/nn/objective.ts from src/ui/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts.',
+      'layers/imports: Deep import of src/nn/objective.ts from src/ui/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts, src/nn/node/index.ts.',
     ]);
   });
 
@@ -48,7 +57,7 @@ describe('layers/imports', () => {
       "export { parseNetworkFile } from '../nn/serialize.ts';\nexport { fit } from '../nn/index.ts';\n",
     );
     expect(messages).toEqual([
-      'layers/imports: Deep import of src/nn/serialize.ts from src/state/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts.',
+      'layers/imports: Deep import of src/nn/serialize.ts from src/state/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts, src/nn/node/index.ts.',
       'layers/imports: Layer state may not import src/nn/index.ts (allowed: workers, cli); see eslint/layers.js.',
     ]);
   });

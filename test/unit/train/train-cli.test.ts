@@ -50,7 +50,7 @@ describe('train CLI', () => {
     await expect(run(['--val-sets', '1'])).rejects.toThrow(/--val-sets: the diagnostics need at least 2/);
     await expect(run(['--dropout', '1.5'])).rejects.toThrow('hyperparameter dropout must be in [0, 1), got 1.5');
     await expect(run(['--integrator', 'rk45'])).rejects.toThrow("option --integrator: expected euler or rk4, got 'rk45'");
-    await expect(run(['--backend', 'webgpu'])).rejects.toThrow(/Node offers wasm or cpu/);
+    await expect(run(['--backend', 'metal'])).rejects.toThrow(/Node offers wasm, cpu or webgpu/);
     await expect(run(['--epoch', '3'])).rejects.toThrow(/unknown option --epoch/);
   });
 });
