@@ -10,3 +10,13 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export {
+  Attention,
+  AttentionGradKV,
+  AttentionGradQ,
+  type AttentionAttrs,
+  type AttentionGradInputs,
+  type AttentionInputs,
+} from './names.ts';
+export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './reference/index.ts';
+export { ATTENTION_MAX_DIM } from './webgpu/index.ts';

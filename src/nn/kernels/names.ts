@@ -47,3 +47,45 @@ export interface DropoutAttrs {
   /** Batch position of row 0. */
   rowOffset: number;
 }
+
+/**
+ * Fused attention forward: for q (B, h, Nq, k), k and v (B, h, Nk, k) and an optional key bias
+ * (B, 1, 1, Nk), P = softmax(scale · q·kᵀ + bias) over keys, dropout on P with the masks `Dropout` would
+ * apply to the (B, h, Nq, Nk) tensor at `site` (row b, element (hh·Nq + i)·Nk + j), O = P·v. The scores
+ * are never stored. Output: one flat float32 tensor [O (B·h·Nq·k) | LSE (B·h·Nq)], O first so the op
+ * takes it as a prefix; LSE = m + log Σ exp(s − m) per query row, kept for the backward pass. (tfjs runs
+ * one output per program; packing keeps O and LSE from one pass over the keys.)
+ */
+export const Attention = 'DmcAttention';
+export interface AttentionInputs {
+  q: TensorInfo;
+  k: TensorInfo;
+  v: TensorInfo;
+  /** (B, 1, 1, Nk) additive key bias (0 or −1e9), or absent. */
+  bias?: TensorInfo;
+}
+export interface AttentionAttrs {
+  /** Multiplies q before the product (1 / √k in MultiHeadAttention). */
+  scale: number;
+  /** Dropout on the probabilities: rate 0 = none (then key, site and rowOffset are unused). */
+  rate: number;
+  key0: number;
+  key1: number;
+  site: number;
+  rowOffset: number;
+}
+
+/**
+ * Fused attention backward, dQ (B, h, Nq, k): scores recomputed from q, k, bias and the forward's LSE,
+ * D = rowsum(dO ∘ O) per query row, dS = P ∘ (dP ∘ mask − D), dQ = scale · dS·k.
+ */
+export const AttentionGradQ = 'DmcAttentionGradQ';
+export interface AttentionGradInputs extends AttentionInputs {
+  /** The forward's packed output [O | LSE]. */
+  ol: TensorInfo;
+  /** dL/dO, (B, h, Nq, k). */
+  dy: TensorInfo;
+}
+
+/** Fused attention backward, flat [dK (B·h·Nk·k) | dV (B·h·Nk·k)], one pass over the queries per key. */
+export const AttentionGradKV = 'DmcAttentionGradKV';

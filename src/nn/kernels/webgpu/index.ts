@@ -1,5 +1,6 @@
 /**
- * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader). Ops without a
+ * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader) and fused attention
+ * (`Attention` with its two gradient kernels, see attention-webgpu.ts). Ops without a
  * kernel here take their composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
@@ -21,6 +22,13 @@
  */
 import type { DmcKernel } from '../types.ts';
 import { dropoutWebgpuConfig } from './dropout.ts';
+import { attentionGradKVWebgpuConfig, attentionGradQWebgpuConfig, attentionWebgpuConfig } from './attention.ts';
 
-export const WEBGPU_KERNELS: readonly DmcKernel[] = [{ config: dropoutWebgpuConfig, dtypes: ['float32'] }];
+export const WEBGPU_KERNELS: readonly DmcKernel[] = [
+  { config: dropoutWebgpuConfig, dtypes: ['float32'] },
+  { config: attentionWebgpuConfig, dtypes: ['float32'] },
+  { config: attentionGradQWebgpuConfig, dtypes: ['float32'] },
+  { config: attentionGradKVWebgpuConfig, dtypes: ['float32'] },
+];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
+export { ATTENTION_MAX_DIM } from './attention-webgpu.ts';

@@ -1,0 +1,127 @@
+/**
+ * The fused attention kernels in WGSL (SwiftShader here) against the composite ops on the same backend
+ * and against the TypeScript reference: values and gradients w.r.t. q, k and v, padded keys, Nq ≠ Nk,
+ * more keys and queries than one tile, the dropout mask bit-identical to dropoutOp's at the same site,
+ * no leaked tensors; and one MultiHeadAttention forward + backward's kernels and peak bytes either way.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { beforeAll, expect, it } from 'vitest';
+import { MASK_NEG, MultiHeadAttention } from '../../src/nn/blocks/attention.ts';
+import { dropoutStream } from '../../src/nn/blocks/context.ts';
+import { attentionForwardReference, dropoutMaskReference, registerKernels } from '../../src/nn/kernels/index.ts';
+import { attentionOp, fusedAttentionAvailable, opsOptions, type AttentionDropout } from '../../src/nn/ops/index.ts';
+import { ParamStore } from '../../src/nn/params.ts';
+import { Rng } from '../../src/shared/rng.ts';
+
+const FUSED = opsOptions({ attention: 'fused' });
+const COMPOSITE = opsOptions({ attention: 'composite' });
+
+beforeAll(async () => {
+  registerKernels();
+  expect(await tf.setBackend('webgpu')).toBe(true);
+});
+
+function randArray(n: number, seed: number): Float32Array {
+  const r = Rng.fromSeed(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+}
+
+function bias(nk: number, padded: number[]): tf.Tensor4D {
+  const v = padded.flatMap((p) => Array.from({ length: nk }, (_, j) => (j >= nk - p ? MASK_NEG : 0)));
+  return tf.tensor(v, [padded.length, 1, 1, nk]) as tf.Tensor4D;
+}
+
+function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number, what: string): void {
+  expect(a.length, what).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (atol + rtol * Math.abs(b[i]!)));
+  expect(worst, what).toBeLessThanOrEqual(1);
+}
+
+const CASES: { dims: [number, number, number, number, number]; padded: number[] | null; rate: number }[] = [
+  { dims: [2, 2, 5, 7, 4], padded: [0, 3], rate: 0.3 },
+  { dims: [2, 2, 3, 40, 8], padded: [11, 0], rate: 0.171 }, // PMA-like: few queries, keys in several tiles
+  { dims: [2, 4, 300, 300, 16], padded: [0, 57], rate: 0.2 }, // N > one tile of queries and of keys
+  { dims: [1, 2, 70, 20, 16], padded: null, rate: 0 },
+];
+
+it.each(CASES)('fused = composite = reference, values and gradients: $dims, padded $padded, rate $rate', async ({ dims, padded, rate }) => {
+  const [b, h, nq, nk, d] = dims;
+  const before = tf.memory().numTensors;
+  const qa = randArray(b * h * nq * d, 1);
+  const ka = randArray(b * h * nk * d, 2);
+  const va = randArray(b * h * nk * d, 3);
+  const q = tf.tensor(qa, [b, h, nq, d]) as tf.Tensor4D;
+  const k = tf.tensor(ka, [b, h, nk, d]) as tf.Tensor4D;
+  const v = tf.tensor(va, [b, h, nk, d]) as tf.Tensor4D;
+  const dy = tf.tensor(randArray(b * h * nq * d, 4), [b, h, nq, d]);
+  const kb = padded === null ? null : bias(nk, padded);
+  const scale = 1 / Math.sqrt(d);
+  const key = { key0: 0x9e3779b9, key1: 3, rowOffset: 5 };
+  const drop: AttentionDropout | null = rate === 0 ? null : { rate, key, site: 4 };
+  const [composite, fused] = [COMPOSITE, FUSED].map((ops) =>
+    tf.tidy(() => {
+      const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
+        tf.sum(tf.mul(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, scale, drop, ops), dy));
+      return [attentionOp(q, k, v, kb, scale, drop, ops), ...tf.grads(f)([q, k, v])];
+    }),
+  ) as [tf.Tensor[], tf.Tensor[]];
+  for (const [i, name] of ['O', 'dQ', 'dK', 'dV'].entries()) {
+    expectClose(await fused[i]!.data(), await composite[i]!.data(), 1e-5, 1e-4, name);
+  }
+  const attrs = { scale, rate, key0: key.key0, key1: key.key1, site: 4, rowOffset: key.rowOffset };
+  const ref = attentionForwardReference(qa, ka, va, kb === null ? null : ((await kb.data()) as Float32Array), { b, h, nq, nk, d }, attrs);
+  expectClose(await fused[0]!.data(), ref.subarray(0, b * h * nq * d), 1e-5, 1e-4, 'O vs reference');
+  tf.dispose([q, k, v, dy, ...(kb === null ? [] : [kb]), ...composite, ...fused]);
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+it('the fused kernel drops exactly the entries dropoutOp drops at the same site', async () => {
+  // v = identity (Nk = k): O[i, j] is the dropped probability P_ij · mask_ij itself.
+  const [b, h, nq, nk] = [2, 3, 5, 16];
+  const q = tf.tensor(randArray(b * h * nq * nk, 7), [b, h, nq, nk]) as tf.Tensor4D;
+  const k = tf.tensor(randArray(b * h * nk * nk, 8), [b, h, nk, nk]) as tf.Tensor4D;
+  const v = tf.tidy(() => tf.tile(tf.reshape(tf.eye(nk), [1, 1, nk, nk]), [b, h, 1, 1])) as tf.Tensor4D;
+  const drop: AttentionDropout = { rate: 0.4, key: { key0: 77, key1: 0xffffffff, rowOffset: 9 }, site: 6 };
+  const o = attentionOp(q, k, v, null, 0.25, drop, FUSED);
+  const oc = attentionOp(q, k, v, null, 0.25, drop, COMPOSITE);
+  const mask = dropoutMaskReference([b, h, nq, nk], { rate: drop.rate, ...drop.key, site: drop.site });
+  const values = await o.data();
+  expect(Array.from(values, (x) => x === 0)).toEqual(Array.from(mask, (m) => m === 0));
+  expect(mask.some((m) => m === 0)).toBe(true);
+  expectClose(values, await oc.data(), 1e-6, 1e-5, 'dropped probabilities');
+  tf.dispose([q, k, v, o, oc]);
+});
+
+/** Kernels (all, and without Reshape) and peak bytes of one MHA forward + backward. */
+async function profileMha(ops: typeof FUSED) {
+  const [b, n, e, heads] = [4, 200, 64, 4];
+  const s = new ParamStore(1);
+  const mha = new MultiHeadAttention(s, e, e, { numHeads: heads, keyDim: e / heads, outDim: e, dropout: 0.1 });
+  const x = tf.tensor3d(randArray(b * n * e, 11), [b, n, e]);
+  const kb = bias(n, [0, 20, 0, 150]);
+  const step = () =>
+    tf.tidy(() => {
+      const ctx = { training: true, dropout: dropoutStream({ key0: 1, key1: 2, rowOffset: 0 }), ops };
+      const { value, grads } = tf.variableGrads(() => tf.sum(mha.apply(x, x, kb, ctx)) as tf.Scalar);
+      return [value, ...Object.values(grads)];
+    });
+  tf.dispose(step()); // warm-up: compiles the pipelines
+  const info = await tf.profile(() => step());
+  tf.dispose(info.result as tf.Tensor[]);
+  tf.dispose([x, kb]);
+  s.dispose();
+  const kernels = info.kernels.length;
+  const dispatches = info.kernels.filter((kr) => kr.name !== 'Reshape' && kr.name !== 'Identity').length;
+  return { kernels, dispatches, peakBytes: info.peakBytes, scoreBytes: b * heads * n * n * 4 };
+}
+
+it('one MultiHeadAttention forward + backward: fewer kernels, no B × h × N × N buffer', async () => {
+  expect(fusedAttentionAvailable(opsOptions(), 16)).toBe(true);
+  const composite = await profileMha(COMPOSITE);
+  const fused = await profileMha(FUSED);
+  console.log(`MHA fwd+bwd B 4 N 200 e 64 h 4: composite ${JSON.stringify(composite)}, fused ${JSON.stringify(fused)}`);
+  expect(fused.dispatches).toBeLessThan(composite.dispatches);
+  expect(fused.peakBytes).toBeLessThan(composite.peakBytes - 2 * composite.scoreBytes);
+});
