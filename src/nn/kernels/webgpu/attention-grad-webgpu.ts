@@ -6,10 +6,10 @@
  * bias and the forward's LSE, and the dropout mask from Philox, and take D = rowsum(dO ∘ O) from the
  * forward's O (D = Σ_j P·dP holds with dropout too, since O = (P ∘ mask)·v).
  *
- * Limits: workgroup storage ≤ 2 · TILE · d + 3 · TILE floats (8.2 KiB at d = 64); the dK/dV pass
+ * Limits: workgroup storage 2 · tile · d + 2 · tile floats (≤ 8.1 KiB, see attentionTile); the dK/dV pass
  * recomputes one Philox block per (query, key) because its invocations walk queries, not keys.
  */
-import { ATTENTION_KEY_TILE, AttentionProgramBase, attentionPrelude, attentionShaderKey, type AttentionVariant } from './attention-webgpu.ts';
+import { AttentionProgramBase, attentionPrelude, attentionShaderKey, type AttentionVariant } from './attention-webgpu.ts';
 
 export class AttentionGradQProgram extends AttentionProgramBase {
   shaderKey: string;
@@ -20,12 +20,11 @@ export class AttentionGradQProgram extends AttentionProgramBase {
   }
 
   getUserCode(): string {
-    const tile = ATTENTION_KEY_TILE * this.variant.d;
     return `
 ${attentionPrelude(this.variant)}
-var<workgroup> tileK : array<f32, ${tile}>;
-var<workgroup> tileV : array<f32, ${tile}>;
-var<workgroup> tileB : array<f32, ${ATTENTION_KEY_TILE}>;
+var<workgroup> tileK : array<f32, TILE * D>;
+var<workgroup> tileV : array<f32, TILE * D>;
+var<workgroup> tileB : array<f32, TILE>;
 
 fn main() {
   let lane = i32(localId.x);
@@ -98,13 +97,12 @@ export class AttentionGradKVProgram extends AttentionProgramBase {
   }
 
   getUserCode(): string {
-    const tile = ATTENTION_KEY_TILE * this.variant.d;
     return `
 ${attentionPrelude(this.variant)}
-var<workgroup> tileQ : array<f32, ${tile}>;
-var<workgroup> tileG : array<f32, ${tile}>;
-var<workgroup> tileL : array<f32, ${ATTENTION_KEY_TILE}>;
-var<workgroup> tileD : array<f32, ${ATTENTION_KEY_TILE}>;
+var<workgroup> tileQ : array<f32, TILE * D>;
+var<workgroup> tileG : array<f32, TILE * D>;
+var<workgroup> tileL : array<f32, TILE>;
+var<workgroup> tileD : array<f32, TILE>;
 
 fn main() {
   let lane = i32(localId.x);

@@ -1,23 +1,30 @@
 /**
  * WGSL program of `Attention` (see ../names.ts), FlashAttention's forward (Dao et al. 2022, Alg. 1)
  * in its simplest GPU form: one invocation per query row, a workgroup of ATTENTION_ROWS rows of one
- * (data set, head), keys streamed through workgroup memory ATTENTION_KEY_TILE at a time with an
- * online softmax (running max m, running sum l, output accumulator rescaled when m grows). Scores and
- * probabilities exist only in registers; the dropout mask is Philox evaluated per element with the
- * counter layout of `Dropout`, one call per 8 consecutive keys of a row.
+ * (data set, head), keys streamed through workgroup memory a tile at a time with an online softmax
+ * (running max m, running sum l, output accumulator rescaled when m grows). Scores and probabilities
+ * exist only in registers; the dropout mask is Philox evaluated per element with the counter layout of
+ * `Dropout`, one call per 8 consecutive keys of a row.
  *
- * Limits it relies on: workgroup storage 2 · ATTENTION_KEY_TILE · d + ATTENTION_KEY_TILE floats
- * (≤ 8.3 KiB for d ≤ ATTENTION_MAX_DIM, inside WebGPU's default 16 KiB); dispatch (⌈Nq / 64⌉, h, B),
- * each inside the default 65,535 workgroups per dimension for B, h ≤ 65,535 and Nq ≤ 4 M.
+ * Limits it relies on: workgroup storage 2 · tile · d + tile floats with tile = attentionTile(d), ≤ 8.1
+ * KiB for every d ≤ ATTENTION_MAX_DIM, inside WebGPU's default 16 KiB; private arrays of 2 · d floats
+ * per invocation (4 · d in the dK/dV pass: 2 KiB at d = 128, inside WGSL's 8 KiB); dispatch (⌈Nq / 64⌉,
+ * h, B), each inside the default 65,535 workgroups per dimension.
  */
 import { PHILOX_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 /** Query (or key, in the dK/dV pass) rows per workgroup: one invocation each. */
 export const ATTENTION_ROWS = 64;
-/** Rows of the other operand held in workgroup memory at a time. */
-export const ATTENTION_KEY_TILE = 16;
-/** Largest head dimension the programs take (private arrays of d floats per invocation). */
-export const ATTENTION_MAX_DIM = 64;
+/**
+ * Largest head dimension the programs take. MultiHeadAttention's heads are embed_dim wide (Keras'
+ * key_dim = embed_dim), so this covers the study's choices 64 and 128.
+ */
+export const ATTENTION_MAX_DIM = 128;
+
+/** Rows of the other operand held in workgroup memory at a time: two tiles of d floats stay ≤ 8 KiB. */
+export function attentionTile(d: number): number {
+  return Math.max(1, Math.min(16, Math.floor(1024 / d)));
+}
 
 /** Uniforms of all three attention programs, in the order the kernels pass them. */
 export const ATTENTION_UNIFORMS =
@@ -39,7 +46,7 @@ export function attentionPrelude(v: AttentionVariant): string {
 ${PHILOX_WGSL}
 const D = ${v.d};
 const ROWS = ${ATTENTION_ROWS};
-const TILE = ${ATTENTION_KEY_TILE};
+const TILE = ${attentionTile(v.d)};
 var<private> maskBlock : u32 = 0xffffffffu;
 var<private> maskWords : vec4<u32>;
 
@@ -115,9 +122,9 @@ export class AttentionForwardProgram extends AttentionProgramBase {
   getUserCode(): string {
     return `
 ${attentionPrelude(this.variant)}
-var<workgroup> tileK : array<f32, ${ATTENTION_KEY_TILE * this.variant.d}>;
-var<workgroup> tileV : array<f32, ${ATTENTION_KEY_TILE * this.variant.d}>;
-var<workgroup> tileB : array<f32, ${ATTENTION_KEY_TILE}>;
+var<workgroup> tileK : array<f32, TILE * D>;
+var<workgroup> tileV : array<f32, TILE * D>;
+var<workgroup> tileB : array<f32, TILE>;
 
 fn main() {
   let lane = i32(localId.x);
