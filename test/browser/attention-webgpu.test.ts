@@ -2,16 +2,14 @@
  * The fused attention kernels in WGSL (SwiftShader here) against the composite ops on the same backend
  * and against the TypeScript reference: values and gradients w.r.t. q, k and v, padded keys, Nq ≠ Nk,
  * more keys and queries than one tile, the dropout mask bit-identical to dropoutOp's at the same site,
- * no leaked tensors; and one MultiHeadAttention forward + backward's kernels and peak bytes either way.
+ * no leaked tensors; and one attention forward + backward's kernels and peak bytes either way.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
-import { MASK_NEG, MultiHeadAttention } from '../../src/nn/blocks/attention.ts';
-import { dropoutStream } from '../../src/nn/blocks/context.ts';
+import { MASK_NEG } from '../../src/nn/blocks/attention.ts';
 import { attentionBackwardReference, attentionForwardReference, dropoutMaskReference, registerKernels } from '../../src/nn/kernels/index.ts';
 import { attentionOp, fusedAttentionAvailable, opsOptions, type AttentionDropout } from '../../src/nn/ops/index.ts';
-import { ParamStore } from '../../src/nn/params.ts';
 import { Rng } from '../../src/shared/rng.ts';
 
 const FUSED = opsOptions({ attention: 'fused' });
@@ -114,33 +112,31 @@ it('the fused kernel drops exactly the entries dropoutOp drops at the same site'
   tf.dispose([q, k, v, kb, o, oc]);
 });
 
-/** Kernels (all, and without Reshape) and peak bytes of one MHA forward + backward. */
-async function profileMha(ops: typeof FUSED, [b, n, e, heads]: [number, number, number, number]) {
-  const s = new ParamStore(1);
-  const mha = new MultiHeadAttention(s, e, e, { numHeads: heads, keyDim: e / heads, outDim: e, dropout: 0.1 });
-  const x = tf.tensor3d(randArray(b * n * e, 11), [b, n, e]);
-  const kb = bias(n, [0, 30]);
-  const step = () =>
-    tf.tidy(() => {
-      const ctx = { training: true, dropout: dropoutStream({ key0: 1, key1: 2, rowOffset: 0 }), ops };
-      const { value, grads } = tf.variableGrads(() => tf.sum(mha.apply(x, x, kb, ctx)) as tf.Scalar);
-      return [value, ...Object.values(grads)];
-    });
-  const info = await tf.profile(() => step());
-  tf.dispose(info.result as tf.Tensor[]);
-  tf.dispose([x, kb]);
-  s.dispose();
+/** Kernels (all, and without Reshape) and peak bytes of one attention forward + backward. */
+async function profileAttention(ops: typeof FUSED, [b, h, n, d]: [number, number, number, number]) {
+  const q = tf.tensor(randArray(b * h * n * d, 1), [b, h, n, d]) as tf.Tensor4D;
+  const k = tf.tensor(randArray(b * h * n * d, 2), [b, h, n, d]) as tf.Tensor4D;
+  const v = tf.tensor(randArray(b * h * n * d, 3), [b, h, n, d]) as tf.Tensor4D;
+  const kb = bias(n, [0, 20]);
+  const drop: AttentionDropout = { rate: 0.1, key: { key0: 1, key1: 2, rowOffset: 0 }, site: 0 };
+  const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
+    tf.sum(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, 0.25, drop, ops));
+  const info = await tf.profile(() => tf.grads(f)([q, k, v]));
+  tf.dispose([q, k, v, kb, ...(info.result as tf.Tensor[])]);
   const kernels = info.kernels.length;
   const dispatches = info.kernels.filter((kr) => kr.name !== 'Reshape' && kr.name !== 'Identity').length;
-  return { kernels, dispatches, peakBytes: info.peakBytes, scoreBytes: b * heads * n * n * 4 };
+  return { kernels, dispatches, peakBytes: info.peakBytes, scoreBytes: b * h * n * n * 4 };
 }
 
-it('one MultiHeadAttention forward + backward: fewer kernels, no B × h × N × N buffer', async () => {
-  expect(fusedAttentionAvailable(opsOptions(), 16)).toBe(true);
-  const dims: [number, number, number, number] = [2, 100, 16, 4]; // B, N, embed (= head width), heads
-  const composite = await profileMha(COMPOSITE, dims);
-  const fused = await profileMha(opsOptions(), dims); // 'auto' runs the fused kernels on webgpu
-  console.log(`MHA fwd+bwd B, N, e, h = ${dims.join(', ')}: composite ${JSON.stringify(composite)}, fused ${JSON.stringify(fused)}`);
+it('one attention forward + backward: fewer kernels, no B × h × N × N buffer', async () => {
+  expect(fusedAttentionAvailable(opsOptions(), 16)).toBe(true); // 'auto' takes the fused kernels on webgpu
+  const dims: [number, number, number, number] = [2, 4, 64, 16]; // B, h, N, head width
+  const before = tf.memory().numTensors;
+  const composite = await profileAttention(COMPOSITE, dims);
+  const fused = await profileAttention(FUSED, dims);
+  console.log(`attention fwd+bwd B, h, N, k = ${dims.join(', ')}: composite ${JSON.stringify(composite)}, fused ${JSON.stringify(fused)}`);
   expect(fused.dispatches).toBeLessThan(composite.dispatches);
+  // The composite holds scores, probabilities and dropped probabilities (and their gradients).
   expect(fused.peakBytes).toBeLessThan(composite.peakBytes - 2 * composite.scoreBytes);
+  expect(tf.memory().numTensors).toBe(before);
 });
