@@ -52,9 +52,11 @@ export interface DropoutAttrs {
  * Fused attention forward: for q (B, h, Nq, k), k and v (B, h, Nk, k) and an optional key bias
  * (B, 1, 1, Nk), P = softmax(scale · q·kᵀ + bias) over keys, dropout on P with the masks `Dropout` would
  * apply to the (B, h, Nq, Nk) tensor at `site` (row b, element (hh·Nq + i)·Nk + j), O = P·v. The scores
- * are never stored. Output: one flat float32 tensor [O (B·h·Nq·k) | LSE (B·h·Nq)], O first so the op
- * takes it as a prefix; LSE = m + log Σ exp(s − m) per query row, kept for the backward pass. (tfjs runs
- * one output per program; packing keeps O and LSE from one pass over the keys.)
+ * are never stored. Output: one flat float32 tensor [O (B·h·Nq·k) | (m, log l) per query row (2·B·h·Nq)],
+ * O first so the op takes it as a prefix; m = max_j s_j and l = Σ_j exp(s_j − m) are the row's softmax
+ * statistics, kept for the backward pass. They are kept apart rather than as m + log l: for a row whose
+ * keys are all padded m ≈ −1e9, and m + log l would round log l away in float32. (tfjs runs one output
+ * per program; packing keeps O and the statistics from one pass over the keys.)
  */
 export const Attention = 'DmcAttention';
 export interface AttentionInputs {
@@ -76,12 +78,12 @@ export interface AttentionAttrs {
 }
 
 /**
- * Fused attention backward, dQ (B, h, Nq, k): scores recomputed from q, k, bias and the forward's LSE,
+ * Fused attention backward, dQ (B, h, Nq, k): scores recomputed from q, k, bias and the forward's (m, log l),
  * D = rowsum(dO ∘ O) per query row, dS = P ∘ (dP ∘ mask − D), dQ = scale · dS·k.
  */
 export const AttentionGradQ = 'DmcAttentionGradQ';
 export interface AttentionGradInputs extends AttentionInputs {
-  /** The forward's packed output [O | LSE]. */
+  /** The forward's packed output [O | (m, log l)]. */
   ol: TensorInfo;
   /** dL/dO, (B, h, Nq, k). */
   dy: TensorInfo;

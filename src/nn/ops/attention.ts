@@ -3,8 +3,8 @@
  * out = dropout(softmax(scale · q·kᵀ + keyBias)) · v for q (B, h, Nq, k), k and v (B, h, Nk, k).
  *
  * Fused (the `Attention` kernels, ../kernels/names.ts; on webgpu by default): the (B, h, Nq, Nk) scores
- * are never stored; the forward keeps O and the log-sum-exp per query row, and the backward recomputes
- * the probabilities and the dropout mask from them (FlashAttention). The mask is the one `dropoutOp`
+ * are never stored; the forward keeps O and each query row's softmax statistics (max and log-sum), and
+ * the backward recomputes the probabilities and the dropout mask from them (FlashAttention). The mask is the one `dropoutOp`
  * applies to the probabilities at the same site, so both paths drop the same entries.
  *
  * Composite (every other backend): the ops MultiHeadAttention used before this op existed, in the same

@@ -34,7 +34,7 @@ function maskRow(dims: AttentionDims, bb: number, a: AttentionAttrs): Float32Arr
   return m;
 }
 
-/** Scaled query row (rounded to float32 as tf.mul(q, scale) is) and its scores against every key. */
+/** Scaled query row (rounded to float32 as tf.mul(q, scale) is) and its float32 scores against every key. */
 function scores(q: Float32Array, k: Float32Array, bias: Float32Array | null, dims: AttentionDims, bh: number, i: number, scale: number) {
   const { nq, nk, d, h } = dims;
   const qs = new Float64Array(d);
@@ -44,12 +44,14 @@ function scores(q: Float32Array, k: Float32Array, bias: Float32Array | null, dim
   for (let j = 0; j < nk; j++) {
     let dot = 0;
     for (let c = 0; c < d; c++) dot += qs[c]! * k[(bh * nk + j) * d + c]!;
-    s[j] = dot + (bias === null ? 0 : bias[bb * nk + j]!);
+    // Rounded as float32 scores are: a −1e9 bias then swallows the product, so a data set whose keys
+    // are all padded gets uniform weights here too, as in the composite and the WGSL kernel.
+    s[j] = Math.fround(Math.fround(dot) + (bias === null ? 0 : bias[bb * nk + j]!));
   }
   return { qs, s };
 }
 
-/** Packed [O | LSE] of the forward pass. */
+/** Packed [O | (m, log l) per row] of the forward pass. */
 export function attentionForwardReference(
   q: Float32Array,
   k: Float32Array,
@@ -59,7 +61,7 @@ export function attentionForwardReference(
   a: AttentionAttrs,
 ): Float32Array {
   const { b, h, nq, nk, d } = dims;
-  const out = new Float32Array(b * h * nq * d + b * h * nq);
+  const out = new Float32Array(b * h * nq * d + 2 * b * h * nq);
   const lseOffset = b * h * nq * d;
   for (let bb = 0; bb < b; bb++) {
     const mask = maskRow(dims, bb, a);
@@ -77,14 +79,15 @@ export function attentionForwardReference(
           for (let c = 0; c < d; c++) o[c] = o[c]! + p * v[(bh * nk + j) * d + c]!;
         }
         out.set(o, (bh * nq + i) * d);
-        out[lseOffset + bh * nq + i] = m + Math.log(l);
+        out[lseOffset + 2 * (bh * nq + i)] = m;
+        out[lseOffset + 2 * (bh * nq + i) + 1] = Math.log(l);
       }
     }
   }
   return out;
 }
 
-/** dQ, dK and dV from the inputs, the forward's packed [O | LSE] and dO. */
+/** dQ, dK and dV from the inputs, the forward's packed [O | (m, log l)] and dO. */
 export function attentionBackwardReference(
   q: Float32Array,
   k: Float32Array,
@@ -107,11 +110,12 @@ export function attentionBackwardReference(
       for (let i = 0; i < nq; i++) {
         const { qs, s } = scores(q, k, bias, dims, bh, i, a.scale);
         const row = (bh * nq + i) * d;
-        const lse = ol[lseOffset + bh * nq + i]!;
+        const m = ol[lseOffset + 2 * (bh * nq + i)]!;
+        const logl = ol[lseOffset + 2 * (bh * nq + i) + 1]!;
         let dd = 0;
         for (let c = 0; c < d; c++) dd += dy[row + c]! * ol[row + c]!;
         for (let j = 0; j < nk; j++) {
-          const p = Math.exp(s[j]! - lse);
+          const p = Math.exp(s[j]! - m - logl);
           const mk = mask[(hh * nq + i) * nk + j]!;
           const kr = (bh * nk + j) * d;
           let dpd = 0;

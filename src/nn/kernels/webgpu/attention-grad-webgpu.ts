@@ -2,11 +2,11 @@
  * WGSL programs of `AttentionGradQ` and `AttentionGradKV` (see ../names.ts), FlashAttention's backward
  * (Dao et al. 2022, Alg. 2) split by what each invocation owns, so no two invocations add into one
  * value and no atomics are needed: dQ with one invocation per query row streaming the keys, dK and dV
- * with one invocation per key row streaming the queries. Both recompute P = exp(s − LSE) from q, k, the
- * bias and the forward's LSE, and the dropout mask from Philox, and take D = rowsum(dO ∘ O) from the
+ * with one invocation per key row streaming the queries. Both recompute P = exp((s − m) − log l) from
+ * q, k, the bias and the forward's row statistics, and the dropout mask from Philox, and take D = rowsum(dO ∘ O) from the
  * forward's O (D = Σ_j P·dP holds with dropout too, since O = (P ∘ mask)·v).
  *
- * Limits: workgroup storage 2 · tile · d + 2 · tile floats (≤ 8.1 KiB, see attentionTile); the dK/dV pass
+ * Limits: workgroup storage 2 · tile · d + 3 · tile floats (≤ 8.1 KiB, see attentionTile); the dK/dV pass
  * recomputes one Philox block per (query, key) because its invocations walk queries, not keys.
  */
 import { AttentionProgramBase, attentionPrelude, attentionShaderKey, type AttentionVariant } from './attention-webgpu.ts';
@@ -41,7 +41,8 @@ fn main() {
     g[c] = dy[qRow * D + c];
     dd += g[c] * ol[qRow * D + c];
   }
-  let lse = ol[uniforms.lseOffset + qRow];
+  let m = ol[uniforms.lseOffset + 2 * qRow];
+  let logl = ol[uniforms.lseOffset + 2 * qRow + 1];
   var acc : array<f32, D>;
   let keyBase = bh * uniforms.nk;
   let row = uniforms.rowOffset + u32(bb);
@@ -70,7 +71,7 @@ fn main() {
         dot += qs[c] * tileK[j * D + c];
         dpd += g[c] * tileV[j * D + c];
       }
-      let p = exp(dot + tileB[j] - lse);
+      let p = exp((dot + tileB[j] - m) - logl);
       let ds = p * (dpd * dmcAttnMask(flatBase + u32(t0 + j), row) - dd);
       for (var c = 0; c < D; c++) {
         acc[c] += ds * tileK[j * D + c];
@@ -101,6 +102,7 @@ export class AttentionGradKVProgram extends AttentionProgramBase {
 ${attentionPrelude(this.variant)}
 var<workgroup> tileQ : array<f32, TILE * D>;
 var<workgroup> tileG : array<f32, TILE * D>;
+var<workgroup> tileM : array<f32, TILE>;
 var<workgroup> tileL : array<f32, TILE>;
 var<workgroup> tileD : array<f32, TILE>;
 
@@ -141,7 +143,8 @@ fn main() {
         dd += dy[r * D + c] * ol[r * D + c];
       }
       tileD[lane] = dd;
-      tileL[lane] = ol[uniforms.lseOffset + r];
+      tileM[lane] = ol[uniforms.lseOffset + 2 * r];
+      tileL[lane] = ol[uniforms.lseOffset + 2 * r + 1];
     }
     workgroupBarrier();
     let n = min(TILE, uniforms.nq - t0);
@@ -152,7 +155,7 @@ fn main() {
         dot += tileQ[i * D + c] * kr[c];
         dpd += tileG[i * D + c] * vr[c];
       }
-      let p = exp(dot + kb - tileL[i]);
+      let p = exp((dot + kb - tileM[i]) - tileL[i]);
       let mk = dmcAttnMask(u32((hh * uniforms.nq + t0 + i) * uniforms.nk + jk), row);
       let ds = p * (dpd * mk - tileD[i]);
       let pm = p * mk;

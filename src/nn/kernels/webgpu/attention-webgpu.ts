@@ -115,7 +115,7 @@ export class AttentionForwardProgram extends AttentionProgramBase {
   shaderKey: string;
 
   constructor(variant: AttentionVariant, b: number, h: number, nq: number) {
-    super(variant, [b * h * nq * (variant.d + 1)], nq, h, b, []);
+    super(variant, [b * h * nq * (variant.d + 2)], nq, h, b, []);
     this.shaderKey = attentionShaderKey('attn_fwd', variant);
   }
 
@@ -193,7 +193,8 @@ fn main() {
     for (var c = 0; c < D; c++) {
       setOutputAtIndex(qRow * D + c, acc[c] * inv);
     }
-    setOutputAtIndex(uniforms.lseOffset + qRow, m + log(l));
+    setOutputAtIndex(uniforms.lseOffset + 2 * qRow, m);
+    setOutputAtIndex(uniforms.lseOffset + 2 * qRow + 1, log(l));
   }
 }
 `;
