@@ -5,9 +5,9 @@
  *
  * Shapes: query (B, Nq, Fq), key/value (B, Nk, Fk) → (B, Nq, outDim).
  * Q/K/V projections Fq|Fk → heads·keyDim with biases; scores = Q·Kᵀ/√keyDim per head; softmax over
- * keys; dropout on the probabilities (all four in `attentionOp`: fused kernels on webgpu); output projection heads·keyDim → outDim with bias. Kernels are
- * glorot_uniform with Keras' fans for its 3-D EinsumDense kernels ((F, heads, keyDim) for Q/K/V,
- * (heads, keyDim, outDim) for the output).
+ * keys; dropout on the probabilities (these three in `attentionOp`, fused kernels on webgpu); output
+ * projection heads·keyDim → outDim with bias. Kernels are glorot_uniform with Keras' fans for its 3-D
+ * EinsumDense kernels ((F, heads, keyDim) for Q/K/V, (heads, keyDim, outDim) for the output).
  *
  * Padding: `keyBias` (B, 1, 1, Nk) is 0 for real keys and −1e9 for padded ones, added to the scores
  * before the softmax: exp(−1e9 − max) underflows to exactly 0 in float32, so padded keys receive zero
