@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MEMORY_BUDGET, type MemoryBudget } from './training/batches.ts';
+import { DEFAULT_OPS, fusedAttentionAvailable } from './ops/index.ts';
 
 interface DeviceLike {
   limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
@@ -33,7 +34,8 @@ export function backendMemoryBudget(): MemoryBudget {
   // 10 % under the limit: tfjs rounds buffer sizes up.
   const scores = Math.floor((0.9 * maxBuffer) / 4);
   const bytes = Math.min(8 * 2 ** 30, Math.max(DEFAULT_MEMORY_BUDGET, 2 * maxBuffer));
-  return { scores, bytes };
+  // Attention runs fused here by default (ops 'auto'): the planner drops the score terms.
+  return { scores, bytes, fusedAttention: fusedAttentionAvailable(DEFAULT_OPS, 1) };
 }
 
 export class GpuError extends Error {

@@ -5,18 +5,18 @@
  *
  * Shapes: query (B, Nq, Fq), key/value (B, Nk, Fk) → (B, Nq, outDim).
  * Q/K/V projections Fq|Fk → heads·keyDim with biases; scores = Q·Kᵀ/√keyDim per head; softmax over
- * keys; dropout on the probabilities; output projection heads·keyDim → outDim with bias. Kernels are
- * glorot_uniform with Keras' fans for its 3-D EinsumDense kernels ((F, heads, keyDim) for Q/K/V,
- * (heads, keyDim, outDim) for the output).
+ * keys; dropout on the probabilities (these three in `attentionOp`, fused kernels on webgpu); output
+ * projection heads·keyDim → outDim with bias. Kernels are glorot_uniform with Keras' fans for its 3-D
+ * EinsumDense kernels ((F, heads, keyDim) for Q/K/V, (heads, keyDim, outDim) for the output).
  *
  * Padding: `keyBias` (B, 1, 1, Nk) is 0 for real keys and −1e9 for padded ones, added to the scores
  * before the softmax: exp(−1e9 − max) underflows to exactly 0 in float32, so padded keys receive zero
  * weight (and stay finite, unlike −∞, which would give NaN for a query whose keys were all padded).
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchedMatMul } from '../ops/index.ts';
+import { attentionOp } from '../ops/index.ts';
 import type { ParamStore } from '../params.ts';
-import { dropout, type ForwardContext } from './context.ts';
+import { dropoutSite, type ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';
 
 /** Additive score bias for padded keys. */
@@ -69,16 +69,15 @@ export class MultiHeadAttention {
       const { numHeads: h, keyDim: k } = this.opts;
       const [b, nq] = query.shape;
       const nk = keyValue.shape[1];
-      // (B, N, h·k) → (B, h, N, k). Scaling Q (B·Nq·h·k values) is cheaper than scaling the scores.
+      // (B, N, h·k) → (B, h, N, k).
       const heads = (x: tf.Tensor, n: number): tf.Tensor4D =>
         tf.transpose(tf.reshape(x, [b, n, h, k]), [0, 2, 1, 3]) as tf.Tensor4D;
-      const q = heads(tf.mul(this.query.apply(query, ctx), this.scale), nq);
+      const q = heads(this.query.apply(query, ctx), nq);
       const kk = heads(this.key.apply(keyValue, ctx), nk);
       const v = heads(this.value.apply(keyValue, ctx), nk);
-      let scores: tf.Tensor = batchedMatMul(q, kk, true, ctx.ops); // (B, h, Nq, Nk)
-      if (keyBias !== null) scores = tf.add(scores, keyBias);
-      const probs = dropout(tf.softmax(scores), this.opts.dropout, ctx);
-      const attended = batchedMatMul(probs as tf.Tensor4D, v, false, ctx.ops); // (B, h, Nq, k)
+      // The site is taken here, in the pass's order, whichever path attentionOp runs.
+      const drop = dropoutSite(this.opts.dropout, ctx);
+      const attended = attentionOp(q, kk, v, keyBias, this.scale, drop, ctx.ops); // (B, h, Nq, k)
       const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b, nq, h * k]);
       return this.output.apply(merged, ctx) as tf.Tensor3D;
     });

@@ -15,7 +15,7 @@
  * them, which the network's structure fixes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dropoutOp, DEFAULT_OPS, type DropoutKey, type OpsOptions } from '../ops/index.ts';
+import { dropoutOp, DEFAULT_OPS, type AttentionDropout, type DropoutKey, type OpsOptions } from '../ops/index.ts';
 
 /** A forward pass's dropout key and its site counter. */
 export interface DropoutStream extends DropoutKey {
@@ -40,9 +40,18 @@ export interface ForwardContext {
 /** Inference with the default ops; an Approximator's own is `approx.inference` (its `ops`). */
 export const INFERENCE: ForwardContext = Object.freeze({ training: false, dropout: null, ops: DEFAULT_OPS });
 
+/**
+ * The next dropout site of the pass when dropout at `rate` is active, else null (and no site is taken):
+ * for ops that apply dropout inside a kernel of their own (attention).
+ */
+export function dropoutSite(rate: number, ctx: ForwardContext): AttentionDropout | null {
+  if (!ctx.training || rate === 0) return null;
+  if (ctx.dropout === null) throw new Error(`dropout(rate ${rate}) in training needs a dropout stream`);
+  return { rate, key: ctx.dropout, site: ctx.dropout.nextSite() };
+}
+
 /** Applies dropout to `x` when training; identity otherwise (and for rate 0). */
 export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
-  if (!ctx.training || rate === 0) return x;
-  if (ctx.dropout === null) throw new Error(`dropout(rate ${rate}) in training needs a dropout stream`);
-  return dropoutOp(x, rate, ctx.dropout, ctx.dropout.nextSite());
+  const d = dropoutSite(rate, ctx);
+  return d === null ? x : dropoutOp(x, d.rate, d.key, d.site);
 }

@@ -56,3 +56,13 @@ export {
   MISH_EXP_CAP,
 } from './reference/index.ts';
 export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profile.ts';
+export {
+  Attention,
+  AttentionGradKV,
+  AttentionGradQ,
+  type AttentionAttrs,
+  type AttentionGradInputs,
+  type AttentionInputs,
+} from './names.ts';
+export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './reference/index.ts';
+export { ATTENTION_MAX_DIM } from './webgpu/index.ts';

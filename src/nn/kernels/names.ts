@@ -196,3 +196,47 @@ export type BiasActGradAttrs = BiasActAttrs;
 
 /** Rows per block of `LayerNormParamGrad` as its ops call it (the webgpu program's workgroup size). */
 export const LAYER_NORM_BLOCK_ROWS = 64;
+
+/**
+ * Fused attention forward: for q (B, h, Nq, k), k and v (B, h, Nk, k) and an optional key bias
+ * (B, 1, 1, Nk), P = softmax(scale · q·kᵀ + bias) over keys, dropout on P with the masks `Dropout` would
+ * apply to the (B, h, Nq, Nk) tensor at `site` (row b, element (hh·Nq + i)·Nk + j), O = P·v. The scores
+ * are never stored. Output: one flat float32 tensor [O (B·h·Nq·k) | (m, log l) per query row (2·B·h·Nq)],
+ * O first so the op takes it as a prefix; m = max_j s_j and l = Σ_j exp(s_j − m) are the row's softmax
+ * statistics, kept for the backward pass. They are kept apart rather than as m + log l: for a row whose
+ * keys are all padded m ≈ −1e9, and m + log l would round log l away in float32. (tfjs runs one output
+ * per program; packing keeps O and the statistics from one pass over the keys.)
+ */
+export const Attention = 'DmcAttention';
+export interface AttentionInputs {
+  q: TensorInfo;
+  k: TensorInfo;
+  v: TensorInfo;
+  /** (B, 1, 1, Nk) additive key bias (0 or −1e9), or absent. */
+  bias?: TensorInfo;
+}
+export interface AttentionAttrs {
+  /** Multiplies q before the product (1 / √k in MultiHeadAttention). */
+  scale: number;
+  /** Dropout on the probabilities: rate 0 = none (then key, site and rowOffset are unused). */
+  rate: number;
+  key0: number;
+  key1: number;
+  site: number;
+  rowOffset: number;
+}
+
+/**
+ * Fused attention backward, dQ (B, h, Nq, k): scores recomputed from q, k, bias and the forward's (m, log l),
+ * D = rowsum(dO ∘ O) per query row, dS = P ∘ (dP ∘ mask − D), dQ = scale · dS·k.
+ */
+export const AttentionGradQ = 'DmcAttentionGradQ';
+export interface AttentionGradInputs extends AttentionInputs {
+  /** The forward's packed output [O | (m, log l)]. */
+  ol: TensorInfo;
+  /** dL/dO, (B, h, Nq, k). */
+  dy: TensorInfo;
+}
+
+/** Fused attention backward, flat [dK (B·h·Nk·k) | dV (B·h·Nk·k)], one pass over the queries per key. */
+export const AttentionGradKV = 'DmcAttentionGradKV';

@@ -18,7 +18,15 @@ export interface OpsOptions {
    * splits (benchmarks of the unsliced path).
    */
   readonly sliceMinMacs: number;
+  /**
+   * Attention (scores, softmax, dropout, product with V; ./attention.ts). 'auto': the fused kernels on
+   * webgpu (head dimension ≤ ATTENTION_MAX_DIM), the composite ops elsewhere; 'fused': the kernels on any
+   * backend that has them (the cpu reference in tests); 'composite': tfjs ops everywhere.
+   */
+  readonly attention?: AttentionStrategy;
 }
+
+export type AttentionStrategy = 'auto' | 'fused' | 'composite';
 
 /**
  * Default `sliceMinMacs`: 2^14. Measured on the 2-core development machine (Node 20, tfjs 4.22 wasm,
@@ -39,6 +47,9 @@ export function opsOptions(overrides: Partial<OpsOptions> = {}): OpsOptions {
   }
   if (typeof o.sliceMinMacs !== 'number' || !(o.sliceMinMacs >= 0)) {
     throw new Error(`ops.sliceMinMacs must be a non-negative number (or Infinity), got ${JSON.stringify(o.sliceMinMacs)}`);
+  }
+  if (o.attention !== undefined && o.attention !== 'auto' && o.attention !== 'fused' && o.attention !== 'composite') {
+    throw new Error(`ops.attention must be 'auto', 'fused' or 'composite', got ${JSON.stringify(o.attention)}`);
   }
   return Object.freeze(o);
 }

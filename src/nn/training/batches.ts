@@ -13,6 +13,7 @@ import { Rng } from '../../shared/index.ts';
 import { buildHostInputs, type DataSets, type Standardization } from '../adapter.ts';
 import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
+import { ATTENTION_MAX_DIM } from '../kernels/index.ts';
 
 /**
  * Default bound on the floats of the largest single tensor of a pass (the attention scores, or the
@@ -39,16 +40,31 @@ export const DEFAULT_MEMORY_BUDGET = 1.5 * 2 ** 30;
  * proportional estimate. Attention (N²) dominates at N = 1000, the N·e projections below N ≈ 300, which
  * a score-count-only rule misses: 52 sets of 200 trials at e = 128 asked for 6.6 GB and aborted wasm.
  */
-export function trainingPassBytes(config: NetworkConfig, numObs: number): { perSet: number; fixed: number } {
+export function trainingPassBytes(config: NetworkConfig, numObs: number, pass: PassOptions = {}): { perSet: number; fixed: number } {
   const keys = config.numInducingPoints ?? numObs;
   const blocks = config.numAttentionBlocks / 2;
   const heads = config.numHeads / 4;
   const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
-  const perSet =
-    blocks * (145 * (config.numHeads * numObs * keys) + 3040 * heads * numObs * config.embedDim + 113e3 * mlp * numObs) +
-    1.7e6;
+  const scores = fusedAttention(config, pass) ? 0 : 145 * (config.numHeads * numObs * keys);
+  const perSet = blocks * (scores + 3040 * heads * numObs * config.embedDim + 113e3 * mlp * numObs) + 1.7e6;
   const fixed = 10.7e6 + 158e3 * config.embedDim;
   return { perSet, fixed };
+}
+
+/** How a pass computes, where that changes what it holds. */
+export interface PassOptions {
+  /**
+   * The backend runs attention as the fused kernels (../ops/attention.ts; webgpu): no (B, h, N, Nk)
+   * tensor exists, so the per-score term drops out. What the fused pass holds instead (O, LSE, dK/dV:
+   * N · embed per head) is of the projections' size, inside their term; the fit itself is wasm's and
+   * was not refitted on webgpu. Applies only where the head width allows (≤ ATTENTION_MAX_DIM).
+   */
+  fusedAttention?: boolean;
+}
+
+function fusedAttention(config: NetworkConfig, pass: PassOptions): boolean {
+  // MultiHeadAttention's heads are embedDim wide (src/nn/blocks/mab.ts).
+  return pass.fusedAttention === true && config.embedDim <= ATTENTION_MAX_DIM;
 }
 
 /** Headroom over the fit when planning (its residuals on budget-sized passes are ≈ 1 %). */
@@ -59,13 +75,15 @@ export class MemoryBudgetError extends Error {
 }
 
 /** Floats of the largest single tensor one data set adds to a pass: scores, projections or MLP activations. */
-export function largestTensorPerSet(config: NetworkConfig, numObs: number): number {
+export function largestTensorPerSet(config: NetworkConfig, numObs: number, pass: PassOptions = {}): number {
   const keys = config.numInducingPoints ?? numObs;
   const widest = Math.max(config.numHeads * config.embedDim, ...config.mlpWidths, ...config.flowWidths);
+  // Fused: the largest attention tensor is the packed dK | dV, 2 · h · Nk · embed ≤ 2 · N · h · embed.
+  if (fusedAttention(config, pass)) return Math.max(2 * config.numHeads * keys * config.embedDim, numObs * widest);
   return Math.max(config.numHeads * numObs * keys, numObs * widest);
 }
 
-export interface MemoryBudget {
+export interface MemoryBudget extends PassOptions {
   /** Floats allowed in one tensor (a GPU buffer binding); default DEFAULT_ATTENTION_BUDGET. */
   scores?: number;
   /** Peak bytes of a pass; default DEFAULT_MEMORY_BUDGET. */
@@ -80,7 +98,7 @@ export interface MemoryBudget {
 export function autoMicroBatchSize(config: NetworkConfig, numObs: number, budget: MemoryBudget = {}): number {
   const scores = budget.scores ?? DEFAULT_ATTENTION_BUDGET;
   const bytes = budget.bytes ?? DEFAULT_MEMORY_BUDGET;
-  const { perSet, fixed } = trainingPassBytes(config, numObs);
+  const { perSet, fixed } = trainingPassBytes(config, numObs, budget);
   const gib = (x: number): string => `${(x / 2 ** 30).toFixed(2)} GiB`;
   const byBytes = Math.floor((bytes / PLAN_MARGIN - fixed) / perSet);
   if (byBytes < 1) {
@@ -89,7 +107,7 @@ export function autoMicroBatchSize(config: NetworkConfig, numObs: number, budget
         `more than the ${gib(bytes)} this backend allows; use fewer trials per data set or a smaller embed_dim`,
     );
   }
-  const largest = largestTensorPerSet(config, numObs);
+  const largest = largestTensorPerSet(config, numObs, budget);
   const byTensor = Math.floor(scores / largest);
   if (byTensor < 1) {
     throw new MemoryBudgetError(

@@ -49,3 +49,33 @@ describe('autoMicroBatchSize', () => {
     expect(() => autoMicroBatchSize(net(64), 3000, { scores: 2 ** 22, bytes: 64 * 2 ** 30 })).toThrow(/tensor \(attention scores\).*in one buffer/);
   });
 });
+
+describe('the plan with fused attention (webgpu)', () => {
+  it('drops the score terms: a larger micro-batch, the wasm plan unchanged', () => {
+    for (const e of [64, 128]) {
+      const c = net(e);
+      const plain = trainingPassBytes(c, 1000);
+      expect(trainingPassBytes(c, 1000, { fusedAttention: false })).toEqual(plain);
+      const fused = trainingPassBytes(c, 1000, { fusedAttention: true });
+      expect(plain.perSet - fused.perSet).toBeCloseTo((c.numAttentionBlocks / 2) * 145 * c.numHeads * 1000 * 1000, -3);
+      expect(fused.fixed).toBe(plain.fixed);
+      // The wasm budget at N 1000: 1 set per pass unfused, 2 (e 128) to 4 (e 64) fused.
+      expect(autoMicroBatchSize(c, 1000, { fusedAttention: true })).toBeGreaterThanOrEqual(2 * autoMicroBatchSize(c, 1000));
+    }
+  });
+
+  it('bounds the largest tensor by the N · embed tensors, not N²', () => {
+    const c = net(128);
+    expect(largestTensorPerSet(c, 1000, { fusedAttention: true })).toBe(Math.max(2 * c.numHeads * 1000 * 128, 1000 * c.numHeads * 128));
+    // 128 MiB bindings (WebGPU's default) and 8 GiB: the scores bound 8 sets unfused; fused, the bytes bound 15.
+    const budget = { scores: (128 * 2 ** 20) / 4, bytes: 8 * 2 ** 30 };
+    const unfused = autoMicroBatchSize(c, 1000, budget);
+    expect(unfused).toBeLessThanOrEqual(Math.floor(budget.scores / (c.numHeads * 1000 * 1000)));
+    expect(autoMicroBatchSize(c, 1000, { ...budget, fusedAttention: true })).toBeGreaterThanOrEqual(2 * unfused);
+  });
+
+  it('heads wider than the kernels take keep the unfused estimate', () => {
+    const c = net(256);
+    expect(trainingPassBytes(c, 500, { fusedAttention: true })).toEqual(trainingPassBytes(c, 500));
+  });
+});

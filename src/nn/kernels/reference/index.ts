@@ -7,12 +7,14 @@ import { dropoutCpuConfig } from './dropout.ts';
 import { takeSliceCpuConfig } from './take-slice.ts';
 import { columnSumCpuConfig, layerNormCpuConfig, layerNormGradCpuConfig, layerNormParamGradCpuConfig } from './layer-norm.ts';
 import { biasActCpuConfig, biasActGradCpuConfig } from './bias-act.ts';
+import { attentionCpuConfig, attentionGradKVCpuConfig, attentionGradQCpuConfig } from './attention.ts';
 
 export { takeSliceReference } from './take-slice.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
 export { clipScaleReference, multiAdamHalted, multiAdamReference, multiAdamSegments, multiAdamStateSize } from './multi-adam.ts';
 export { columnSumReference, layerNormGradReference, layerNormParamGradReference, layerNormReference } from './layer-norm.ts';
 export { activationDerivative, activationValue, biasActGradReference, biasActReference, erfApprox, MISH_EXP_CAP } from './bias-act.ts';
+export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './attention.ts';
 
 export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] },
@@ -23,4 +25,7 @@ export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: columnSumCpuConfig, dtypes: ['float32'] },
   { config: biasActCpuConfig, dtypes: ['float32'] },
   { config: biasActGradCpuConfig, dtypes: ['float32'] },
+  { config: attentionCpuConfig, dtypes: ['float32'] },
+  { config: attentionGradQCpuConfig, dtypes: ['float32'] },
+  { config: attentionGradKVCpuConfig, dtypes: ['float32'] },
 ];

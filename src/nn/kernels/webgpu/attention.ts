@@ -1,0 +1,75 @@
+/**
+ * `Attention`, `AttentionGradQ` and `AttentionGradKV` (see ../names.ts) on the tfjs webgpu backend:
+ * validate, build the program of ./attention-webgpu.ts or ./attention-grad-webgpu.ts, run it.
+ */
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { Attention, AttentionGradKV, AttentionGradQ, type AttentionAttrs, type AttentionGradInputs, type AttentionInputs } from '../names.ts';
+import { attentionDims, type AttentionDims } from '../reference/attention.ts';
+import { dropoutConstants } from '../reference/dropout.ts';
+import { AttentionGradKVProgram, AttentionGradQProgram } from './attention-grad-webgpu.ts';
+import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionProgramBase, type AttentionVariant } from './attention-webgpu.ts';
+
+type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
+
+interface WebGPUBackendInternals {
+  runWebGPUProgram(program: AttentionProgramBase, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
+}
+
+function prepare(x: AttentionInputs, a: AttentionAttrs): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
+  const dims = attentionDims(x.q.shape, x.k.shape);
+  if (dims.d > ATTENTION_MAX_DIM) throw new Error(`attention (webgpu): head dimension ${dims.d} > ${ATTENTION_MAX_DIM}`);
+  if (x.v.shape.join(',') !== x.k.shape.join(',')) throw new Error(`attention: v [${x.v.shape.join(',')}] must have k's shape`);
+  const { threshold, scale } = dropoutConstants(a.rate);
+  const { b, h, nq, nk, d } = dims;
+  const uniforms: Uniform[] = [
+    { type: 'int32', data: [nq] },
+    { type: 'int32', data: [nk] },
+    { type: 'int32', data: [h] },
+    { type: 'float32', data: [a.scale] },
+    { type: 'uint32', data: [threshold] },
+    { type: 'float32', data: [scale] },
+    { type: 'uint32', data: [a.key0 >>> 0] },
+    { type: 'uint32', data: [a.key1 >>> 0] },
+    { type: 'uint32', data: [a.site >>> 0] },
+    { type: 'uint32', data: [a.rowOffset >>> 0] },
+    { type: 'int32', data: [b * h * nq * d] },
+    { type: 'int32', data: [b * h * nk * d] },
+  ];
+  const variant = { d, hasBias: x.bias !== undefined, hasDropout: a.rate > 0 };
+  return { dims, variant, uniforms, inputs: [x.q, x.k, x.v, ...(x.bias === undefined ? [] : [x.bias])] };
+}
+
+export const attentionWebgpuConfig: KernelConfig = {
+  kernelName: Attention,
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const p = prepare(inputs as unknown as AttentionInputs, attrs as unknown as AttentionAttrs);
+    const { b, h, nq } = p.dims;
+    const program = new AttentionForwardProgram(p.variant, b, h, nq);
+    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, p.inputs, 'float32', p.uniforms);
+  },
+};
+
+export const attentionGradQWebgpuConfig: KernelConfig = {
+  kernelName: AttentionGradQ,
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const x = inputs as unknown as AttentionGradInputs;
+    const p = prepare(x, attrs as unknown as AttentionAttrs);
+    const { b, h, nq } = p.dims;
+    const program = new AttentionGradQProgram(p.variant, b, h, nq);
+    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [...p.inputs, x.ol, x.dy], 'float32', p.uniforms);
+  },
+};
+
+export const attentionGradKVWebgpuConfig: KernelConfig = {
+  kernelName: AttentionGradKV,
+  backendName: 'webgpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const x = inputs as unknown as AttentionGradInputs;
+    const p = prepare(x, attrs as unknown as AttentionAttrs);
+    const { b, h, nk } = p.dims;
+    const program = new AttentionGradKVProgram(p.variant, b, h, nk);
+    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [...p.inputs, x.ol, x.dy], 'float32', p.uniforms);
+  },
+};
