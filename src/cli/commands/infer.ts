@@ -8,7 +8,7 @@
  * observed ones. Prints {participants: {id: {param: {mean, sd, median, hdi95}, warnings, [ppc]}}}.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, optFlag, optInt, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   DEFAULT_RULES,
@@ -52,7 +52,7 @@ export const USAGE: CommandUsage = {
 
 function positive(v: number | undefined, name: string, fallback: number): number {
   const x = v ?? fallback;
-  if (!Number.isInteger(x) || x < 1) throw new CliError(`option --${name}: must be a positive integer, got ${x}`);
+  if (!Number.isInteger(x) || x < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${x}`);
   return x;
 }
 
@@ -60,26 +60,26 @@ export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const modelPath = optString(p, 'model');
   const dataPath = optString(p, 'data');
-  if (modelPath === undefined || dataPath === undefined) throw new CliError('infer needs --model MODEL.json and --data FILE');
+  if (modelPath === undefined || dataPath === undefined) throw new UsageError('infer needs --model MODEL.json and --data FILE');
   const draws = positive(optInt(p, 'draws'), 'draws', 1000);
   const steps = positive(optInt(p, 'steps'), 'steps', 100);
   const ppcDraws = positive(optInt(p, 'ppc-draws'), 'ppc-draws', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const unit = optString(p, 'rt-unit');
-  if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new CliError(`option --rt-unit: expected s or ms, got '${unit}'`);
+  if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new UsageError(`option --rt-unit: expected s or ms, got '${unit}'`);
   const congruent = optString(p, 'congruent');
 
   let file;
   try {
     file = parseNetworkFile(await readFile(modelPath, 'utf8'));
   } catch (e) {
-    throw new CliError(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const settings = simulatorSettings(file.metadata);
   const tmaxMs = settings?.config.tmax ?? DEFAULT_RULES.tmaxMs;
   const override: Partial<ColumnMapping> = { ...(unit ? { rtUnit: unit } : {}), ...(congruent ? { congruentValue: congruent } : {}) };
   const { result } = importTrials(await readFile(dataPath, 'utf8'), { ...DEFAULT_RULES, tmaxMs }, override);
-  if (!result.ok) throw new CliError(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
+  if (!result.ok) throw new Error(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
   const data = result.data;
   if (data.excluded.lines.length > 0) process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
 

@@ -10,7 +10,7 @@
  * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';
-import { CliError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
+import { UsageError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   type BackendName,
@@ -55,7 +55,7 @@ const VALIDATION_SALT = 0x76616c;
 
 function positive(p: ParsedArgs, name: string, fallback: number): number {
   const v = optInt(p, name) ?? fallback;
-  if (v < 1) throw new CliError(`option --${name}: must be a positive integer, got ${v}`);
+  if (v < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${v}`);
   return v;
 }
 
@@ -66,9 +66,9 @@ export async function run(args: string[]): Promise<number> {
   const obs = positive(p, 'obs', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const integrator = optString(p, 'integrator') ?? 'euler';
-  if (integrator !== 'euler' && integrator !== 'rk4') throw new CliError(`option --integrator: expected euler or rk4, got '${integrator}'`);
+  if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
-  if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`option --backend: Node offers wasm or cpu, got '${backend}'`);
+  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`option --backend: Node offers wasm or cpu, got '${backend}'`);
   let hparams: TrialHyperparameters;
   try {
     hparams = validateHyperparameters({
@@ -84,14 +84,14 @@ export async function run(args: string[]): Promise<number> {
       integrator,
     });
   } catch (e) {
-    throw new CliError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const variant = optString(p, 'network') ?? 'as-tuned';
-  if (variant !== 'as-tuned' && variant !== 'reference') throw new CliError(`option --network: expected as-tuned or reference, got '${variant}'`);
+  if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition');
   const save = optString(p, 'save');
-  if (valSets < 2) throw new CliError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
-  if (trainSets < 2) throw new CliError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
+  if (valSets < 2) throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
+  if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
   const simConfig = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: obs });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorText, exitCodeOf } from '../../../src/cli/args.ts';
 import { run } from '../../../src/cli/commands/simulate.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -9,6 +10,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   try {
     const code = await run(args);
     return { code, out, err };
+  } catch (e) {
+    // What main.ts makes of it.
+    return { code: exitCodeOf(e), out, err: err + errorText(e, {}) };
   } finally {
     o.mockRestore();
     e.mockRestore();
