@@ -15,22 +15,22 @@ import {
   drawToParams,
   formatIssue,
   importTrials,
-  participantWarnings,
+  participantResult,
   pointMass,
+  ppcSeed,
   predictiveBands,
   PRIOR_PREDICTIVE_SETS,
-  priorPredictiveConfig,
+  priorCheckConfig,
   priorRanges,
   resultsJson,
   simulatorSettings,
   spreadIndices,
-  summarizeDraws,
   trialStats,
   type ColumnMapping,
   type ParticipantResult,
 } from '../../inference/index.ts';
 import { parseNetworkFile, sampleObserved, selectBackend } from '../../nn/index.ts';
-import { simulateBatch, type DmcConfig } from '../../sim/index.ts';
+import { NOTEBOOK_CONFIG, simulateBatch, type DmcConfig } from '../../sim/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'infer',
@@ -83,34 +83,20 @@ export async function run(args: string[]): Promise<number> {
   const data = result.data;
   if (data.excluded.lines.length > 0) process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
 
-  let ranges = null;
-  if (settings !== null) {
-    const ns = data.participants.map((q) => q.rt.length).sort((a, b) => a - b);
-    const prior = simulateBatch(priorPredictiveConfig(settings, ns[Math.floor(ns.length / 2)]!), seed, PRIOR_PREDICTIVE_SETS);
-    ranges = priorRanges(prior);
-  }
+  const ranges = settings === null ? null : priorRanges(simulateBatch(priorCheckConfig(settings, data.participants), seed, PRIOR_PREDICTIVE_SETS));
 
   await selectBackend('wasm', { strict: true });
   const out = await sampleObserved(file, data.participants, { numSamples: draws, steps, seed });
   const P = out.paramNames.length;
   const results: ParticipantResult[] = data.participants.map((q, i) => {
     const mine = out.draws.subarray(i * draws * P, (i + 1) * draws * P);
-    const r: ParticipantResult = {
-      id: q.id,
-      participant: q.participant,
-      groups: q.groups,
-      trials: q.rt.length,
-      excluded: q.excluded,
-      summaries: summarizeDraws(mine, draws, out.paramNames),
-      warnings: participantWarnings(q, settings, ranges),
-      observed: trialStats(q),
-    };
+    const r = participantResult(q, mine, draws, out.paramNames, settings, ranges);
     if (optFlag(p, 'ppc')) {
-      const base: DmcConfig = settings?.config ?? simulateDefaults();
+      // Without the network's settings pointMass takes a, sigma, tmax and the start point from the notebook's simulator.
+      const base: DmcConfig = settings?.config ?? NOTEBOOK_CONFIG;
       const reps = spreadIndices(draws, ppcDraws).map((k, rep) => {
         const params = drawToParams(out.paramNames, mine.subarray(k * P, (k + 1) * P));
-        const b = simulateBatch(pointMass(params, base, q.rt.length), seed + 7919 * (i + 1) + rep, 1);
-        return trialStats(b);
+        return trialStats(simulateBatch(pointMass(params, base, q.rt.length), ppcSeed(seed, i, rep), 1));
       });
       r.predicted = predictiveBands(reps);
     }
@@ -128,9 +114,4 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return 0;
-}
-
-/** The notebook's simulator for files without settings (only a, sigma, tmax and the start point are used). */
-function simulateDefaults(): DmcConfig {
-  return { paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'], priorMeans: [1, 1, 1, 1, 1, 1], priorSds: [0, 0, 0, 0, 0, 0], sdrFixed: null, tmax: 1500, a: 2, sigma: 4, startPoint: 'beta', fixedNumObs: 1, minNumObs: 1, maxNumObs: 1, contamination: null };
 }
