@@ -77,6 +77,27 @@ export function optInt(p: ParsedArgs, name: string): number | undefined {
   return x;
 }
 
+/** An integer option that must be ≥ 1 (counts, sizes): `fallback` when absent. */
+export function optPositiveInt(p: ParsedArgs, name: string, fallback: number): number;
+export function optPositiveInt(p: ParsedArgs, name: string): number | undefined;
+export function optPositiveInt(p: ParsedArgs, name: string, fallback?: number): number | undefined {
+  const v = optInt(p, name) ?? fallback;
+  if (v !== undefined && v < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** A seed: an integer in 0..2³² − 1 (what the generators take), undefined when absent. */
+export function optSeed(p: ParsedArgs, name = 'seed'): number | undefined {
+  const v = optInt(p, name);
+  if (v !== undefined && !(v >= 0 && v < 2 ** 32)) throw new UsageError(`option --${name}: ${v} is not in 0..4294967295`);
+  return v;
+}
+
+/** For a command that takes options only: a stray word is a usage error, not silently ignored. */
+export function rejectPositional(p: ParsedArgs): void {
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
+}
+
 export function optFlag(p: ParsedArgs, name: string): boolean {
   return p.options.get(name) === true;
 }

@@ -45,7 +45,7 @@ import {
   TPESampler,
   TrialState,
 } from '../../engine/index.ts';
-import { UsageError, optFlag, optInt, optString } from '../args.ts';
+import { UsageError, optFlag, optSeed, optString, rejectPositional } from '../args.ts';
 import { JournalFileBackend } from '../../persistence/node/index.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
@@ -252,7 +252,7 @@ export async function run(argv: string[]): Promise<number> {
   const previous = setWarningHandler((m) => process.stderr.write(`warning: ${m}\n`));
   try {
     const p = parseWithSpec(argv, USAGE.options);
-    if (p.positional.length > 0) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
+    rejectPositional(p);
     const spaceFile = optString(p, 'space');
     if (spaceFile === undefined) throw new UsageError('--space SPACE.json is required');
     const sampler = optString(p, 'sampler') ?? 'tpe';
@@ -261,8 +261,7 @@ export async function run(argv: string[]): Promise<number> {
     if (multivariate && sampler !== 'tpe') throw new UsageError('--multivariate applies to --sampler tpe only');
     const constantLiar = optFlag(p, 'constant-liar');
     if (constantLiar && sampler !== 'tpe') throw new UsageError('--constant-liar applies to --sampler tpe only');
-    const seed = optInt(p, 'seed');
-    if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new UsageError(`option --seed: ${seed} is not in 0..4294967295`);
+    const seed = optSeed(p);
     const direction = optString(p, 'direction');
     if (direction !== undefined && direction !== 'minimize' && direction !== 'maximize') {
       throw new UsageError(`option --direction: '${direction}' is not minimize or maximize`);

@@ -8,7 +8,7 @@ import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clusterExport, type ClusterOptions } from '../../cluster/index.ts';
 import { formatIssues, parseStudyConfig } from '../../study-config/index.ts';
-import { UsageError, optFlag, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optString, printJson, rejectPositional } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 export const USAGE: CommandUsage = {
@@ -42,7 +42,7 @@ function choice<T extends string>(value: string | undefined, name: string, allow
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseWithSpec(argv, USAGE.options);
-  if (p.positional.length > 0) throw new UsageError(`export-cluster takes no positional arguments, got ${p.positional.join(' ')}`);
+  rejectPositional(p);
   const configFile = optString(p, 'config');
   const out = optString(p, 'out');
   if (configFile === undefined || out === undefined) throw new UsageError('export-cluster needs --config FILE and --out DIR');

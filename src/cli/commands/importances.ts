@@ -10,7 +10,7 @@
 import { access } from 'node:fs/promises';
 import { evaluateFanova, JournalStorage, TrialState } from '../../engine/index.ts';
 import { JournalFileBackend } from '../../persistence/node/index.ts';
-import { UsageError, optFlag, optInt, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optSeed, optString, printJson, rejectPositional } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 export const USAGE: CommandUsage = {
@@ -28,11 +28,10 @@ export const USAGE: CommandUsage = {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseWithSpec(argv, USAGE.options);
-  if (p.positional.length > 0) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
+  rejectPositional(p);
   const file = optString(p, 'journal');
   if (file === undefined) throw new UsageError('--journal FILE is required');
-  const seed = optInt(p, 'seed');
-  if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new UsageError(`option --seed: ${seed} is not in 0..4294967295`);
+  const seed = optSeed(p);
   try {
     await access(file);
   } catch (e) {

@@ -8,7 +8,7 @@
  * observed ones. Prints {participants: {id: {param: {mean, sd, median, hdi95}, warnings, [ppc]}}}.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError, optFlag, optInt, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optInt, optPositiveInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   DEFAULT_RULES,
@@ -50,20 +50,14 @@ export const USAGE: CommandUsage = {
   notes: 'Columns are detected by name (participant/Subject, rt/RT, accuracy or Error, congruency_num/Comp); extra columns with few values (e.g. spacing_num) group the inference.',
 };
 
-function positive(v: number | undefined, name: string, fallback: number): number {
-  const x = v ?? fallback;
-  if (!Number.isInteger(x) || x < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${x}`);
-  return x;
-}
-
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const modelPath = optString(p, 'model');
   const dataPath = optString(p, 'data');
   if (modelPath === undefined || dataPath === undefined) throw new UsageError('infer needs --model MODEL.json and --data FILE');
-  const draws = positive(optInt(p, 'draws'), 'draws', 1000);
-  const steps = positive(optInt(p, 'steps'), 'steps', 100);
-  const ppcDraws = positive(optInt(p, 'ppc-draws'), 'ppc-draws', 100);
+  const draws = optPositiveInt(p, 'draws', 1000);
+  const steps = optPositiveInt(p, 'steps', 100);
+  const ppcDraws = optPositiveInt(p, 'ppc-draws', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const unit = optString(p, 'rt-unit');
   if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new UsageError(`option --rt-unit: expected s or ms, got '${unit}'`);

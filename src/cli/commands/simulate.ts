@@ -12,7 +12,7 @@
  * Both accept --tmax, --a, --sigma, --contamination and --start-point beta|zero. Bad options exit with 2
  * (a setting the simulator refuses counts as one: every setting comes from an option).
  */
-import { UsageError, optFlag, optInt, optNumber, optString, parseArgs, printJson, rejectUnknown, type ParsedArgs } from '../args.ts';
+import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, parseArgs, printJson, rejectPositional, rejectUnknown, type ParsedArgs } from '../args.ts';
 import {
   DmcConfigError,
   NOTEBOOK_CONFIG,
@@ -71,12 +71,6 @@ export const USAGE: CommandUsage = {
   notes: 'The parameter form prints per-condition summaries; the prior form the simulation throughput.',
 };
 
-function positiveInt(p: ParsedArgs, name: string, fallback: number): number {
-  const v = optInt(p, name) ?? fallback;
-  if (v < 1) throw new UsageError(`option --${name}: ${v} must be ≥ 1`);
-  return v;
-}
-
 function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
   const sp = optString(p, 'start-point');
   if (sp !== undefined && sp !== 'beta' && sp !== 'zero') throw new UsageError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
@@ -109,7 +103,7 @@ async function runParams(p: ParsedArgs): Promise<number> {
     if (v === undefined) throw new UsageError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
     params[name] = v;
   }
-  const trials = positiveInt(p, 'trials', 100_000);
+  const trials = optPositiveInt(p, 'trials', 100_000);
   const seed = optInt(p, 'seed') ?? 1;
   const t = simulateTrials(params, 2 * trials, seed, trialOptions(p));
   const s = summarizeConditions(t.rt, t.accuracy, t.conditions);
@@ -122,11 +116,10 @@ async function runPrior(p: ParsedArgs): Promise<number> {
   rejectUnknown(p, PRIOR_FORM);
   const name = optString(p, 'prior')!;
   if (!isPriorName(name)) throw new UsageError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
-  const datasets = positiveInt(p, 'datasets', 1000);
-  const workers = positiveInt(p, 'workers', defaultNodeWorkers());
+  const datasets = optPositiveInt(p, 'datasets', 1000);
+  const workers = optPositiveInt(p, 'workers', defaultNodeWorkers());
   const seed = optInt(p, 'seed') ?? 1;
-  const obs = optInt(p, 'obs');
-  if (obs !== undefined && obs < 1) throw new UsageError(`option --obs: ${obs} must be ≥ 1`);
+  const obs = optPositiveInt(p, 'obs');
   const config: DmcConfig = validateDmcConfig({
     ...configWithPrior(name, NOTEBOOK_CONFIG),
     ...trialOptions(p),
@@ -149,7 +142,7 @@ async function runPrior(p: ParsedArgs): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, flagNames(USAGE.options));
-  if (p.positional.length > 0) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
+  rejectPositional(p);
   const hasParams = PARAMS.some((n) => p.options.has(n));
   if (p.options.has('prior') && hasParams) throw new UsageError('give either --prior or the parameters --A … --sd_r, not both');
   try {

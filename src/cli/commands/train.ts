@@ -10,7 +10,7 @@
  * Per-epoch progress goes to stderr. --save writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';
-import { UsageError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
+import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   type BackendName,
@@ -53,11 +53,8 @@ export const USAGE: CommandUsage = {
 /** Validation sets use their own simulation seed so they never share data sets with training. */
 const VALIDATION_SALT = 0x76616c;
 
-function positive(p: ParsedArgs, name: string, fallback: number): number {
-  const v = optInt(p, name) ?? fallback;
-  if (v < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${v}`);
-  return v;
-}
+// The shared check (args.ts), under the name the option lines below use.
+const positive = optPositiveInt;
 
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
