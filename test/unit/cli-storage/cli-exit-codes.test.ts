@@ -3,38 +3,15 @@
  * and points at the command's usage; a failure (a file that is missing or holds invalid content, an
  * output that cannot be written) exits 1 with one `error:` line and no stack trace.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, KILL_MS } from './cli-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const KILL_MS = 30_000;
 const dir = mkdtempSync(path.join(tmpdir(), 'cli-exit-'));
 const missing = path.join(dir, 'no-such-file');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: readonly string[], debug = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DEBUG: debug },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 function file(name: string, text: string): string {
   const f = path.join(dir, name);
@@ -76,7 +53,7 @@ const CASES: { name: string; words: string[]; failure: (() => string[]) | null; 
 // Concurrent: each case is a process start of its own, mostly waiting on tsx and tfjs to load.
 describe.concurrent('CLI exit codes', { timeout: 2 * KILL_MS }, () => {
   it.each(CASES)('$name: an unknown option exits 2 and points at its usage', async ({ name, words }) => {
-    const r = await cli([...words, '--zz-not-an-option', '1']);
+    const r = await cli([...words, '--zz-not-an-option', '1'], { DEBUG: '' });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^error: unknown option --zz-not-an-option \(known: /);
     expect(r.stderr).toContain(`see 'npm run --silent cli -- ${name.split(' ')[0]} -h'`);
@@ -84,7 +61,7 @@ describe.concurrent('CLI exit codes', { timeout: 2 * KILL_MS }, () => {
   });
 
   it.each(CASES.filter((c) => c.failure !== null))('$name: a failure exits 1 with a plain message', async ({ failure, message }) => {
-    const r = await cli(failure!());
+    const r = await cli(failure!(), { DEBUG: '' });
     expect(r.code, r.stderr).toBe(1);
     // config validate lists the problems on stdout as its result; the others say what failed on stderr.
     expect(`${r.stdout}${r.stderr}`).toMatch(message!);
@@ -92,7 +69,7 @@ describe.concurrent('CLI exit codes', { timeout: 2 * KILL_MS }, () => {
   });
 
   it('DEBUG adds the stack to a failure, not to the exit code', async () => {
-    const r = await cli(['metrics', '--input', missing], '1');
+    const r = await cli(['metrics', '--input', missing], { DEBUG: '1' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: --input .*cannot read/);
     expect(r.stderr).toMatch(/^\s+at .*metrics\.ts/m);
