@@ -2,11 +2,29 @@
  * Minimal `--name value` / `--flag` parser shared by the CLI commands. Numbers are validated here so
  * every command reports bad input the same way: the option name and the value received.
  */
-export class CliError extends Error {
+
+/**
+ * The command line itself is wrong: an unknown or missing option, a value out of its range, a
+ * contradiction between options. Exit 2. Anything else a command throws (a file that cannot be read
+ * or holds invalid content, a journal that contradicts the arguments) is a failure: exit 1.
+ */
+export class UsageError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'CliError';
+    this.name = 'UsageError';
   }
+}
+
+/** The exit code of an error a command threw; main.ts is the one place that applies it. */
+export function exitCodeOf(err: unknown): 1 | 2 {
+  return err instanceof UsageError ? 2 : 1;
+}
+
+/** What stderr shows for it: the message, plus the stack only when DEBUG is set (a failure is not a crash). */
+export function errorText(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const stack = env['DEBUG'] && err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
+  return `error: ${message}${stack}\n`;
 }
 
 export interface ParsedArgs {
@@ -30,7 +48,7 @@ export function parseArgs(argv: readonly string[], booleanFlags: readonly string
     else {
       const v = argv[i + 1];
       if (v === undefined || (v.startsWith('--') && !/^--?\d/.test(v))) {
-        throw new CliError(`option --${name} needs a value`);
+        throw new UsageError(`option --${name} needs a value`);
       }
       options.set(name, v);
       i++;
@@ -41,7 +59,7 @@ export function parseArgs(argv: readonly string[], booleanFlags: readonly string
 
 export function optString(p: ParsedArgs, name: string): string | undefined {
   const v = p.options.get(name);
-  if (v === true) throw new CliError(`option --${name} needs a value`);
+  if (v === true) throw new UsageError(`option --${name} needs a value`);
   return v;
 }
 
@@ -49,14 +67,35 @@ export function optNumber(p: ParsedArgs, name: string): number | undefined {
   const v = optString(p, name);
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (v.trim() === '' || Number.isNaN(x)) throw new CliError(`option --${name}: '${v}' is not a number`);
+  if (v.trim() === '' || Number.isNaN(x)) throw new UsageError(`option --${name}: '${v}' is not a number`);
   return x;
 }
 
 export function optInt(p: ParsedArgs, name: string): number | undefined {
   const x = optNumber(p, name);
-  if (x !== undefined && !Number.isInteger(x)) throw new CliError(`option --${name}: ${x} is not an integer`);
+  if (x !== undefined && !Number.isInteger(x)) throw new UsageError(`option --${name}: ${x} is not an integer`);
   return x;
+}
+
+/** An integer option that must be ≥ 1 (counts, sizes): `fallback` when absent. */
+export function optPositiveInt(p: ParsedArgs, name: string, fallback: number): number;
+export function optPositiveInt(p: ParsedArgs, name: string): number | undefined;
+export function optPositiveInt(p: ParsedArgs, name: string, fallback?: number): number | undefined {
+  const v = optInt(p, name) ?? fallback;
+  if (v !== undefined && v < 1) throw new UsageError(`option --${name}: must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** A seed: an integer in 0..2³² − 1 (what the generators take), undefined when absent. */
+export function optSeed(p: ParsedArgs, name = 'seed'): number | undefined {
+  const v = optInt(p, name);
+  if (v !== undefined && !(v >= 0 && v < 2 ** 32)) throw new UsageError(`option --${name}: ${v} is not in 0..4294967295`);
+  return v;
+}
+
+/** For a command that takes options only: a stray word is a usage error, not silently ignored. */
+export function rejectPositional(p: ParsedArgs): void {
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument '${p.positional[0]}'`);
 }
 
 export function optFlag(p: ParsedArgs, name: string): boolean {
@@ -66,7 +105,7 @@ export function optFlag(p: ParsedArgs, name: string): boolean {
 /** Rejects options the command does not know, naming them (a typo must not be silently ignored). */
 export function rejectUnknown(p: ParsedArgs, known: readonly string[]): void {
   for (const k of p.options.keys()) {
-    if (!known.includes(k)) throw new CliError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
+    if (!known.includes(k)) throw new UsageError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
   }
 }
 

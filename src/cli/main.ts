@@ -1,13 +1,18 @@
 /**
  * `npm run --silent cli -- <command> [options]`. Each command lives in src/cli/commands/<name>.ts and
  * exports `USAGE` (its options and help text, see usage.ts) and `run(args: string[]): Promise<number>`
- * (the exit code). With `--json` a command prints one JSON object on the last line of stdout.
+ * (the exit code of a run that did not throw). With `--json` a command prints one JSON object on the
+ * last line of stdout.
  *
  * `-h`/`--help` anywhere after a command, and `help [command [sub-command]]`, are answered here from
  * `USAGE` before the command runs, so asking for help never starts a simulation, a training run or a
- * read of stdin. No command at all is a usage error (exit 2); a bad option or argument exits 2 too.
+ * read of stdin.
+ *
+ * Exit codes are decided here and nowhere else: a command throws `UsageError` for a bad command line
+ * (exit 2, like no command at all) and any other error for a failure (exit 1); both print one
+ * `error:` line, with the stack only under DEBUG.
  */
-import { CliError } from './args.ts';
+import { errorText, exitCodeOf, UsageError } from './args.ts';
 import { ensureNodeWebgpu } from '../nn/node/index.ts';
 import { formatUsage, isHelpFlag, listEntries, PROGRAM, type CommandSpec, type CommandUsage } from './usage.ts';
 
@@ -39,8 +44,8 @@ async function commandList(): Promise<string> {
   return `usage: ${PROGRAM} <command> [options]\n       ${PROGRAM} <command> -h\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
-function unknownCommand(name: string): CliError {
-  return new CliError(`unknown command '${name}'; '${PROGRAM} help' lists the commands`);
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command '${name}'; '${PROGRAM} help' lists the commands`);
 }
 
 /** With `-h` among a command's arguments: a sub-command's usage when one is named, else the command's. */
@@ -63,7 +68,7 @@ async function help(topic: readonly string[]): Promise<number> {
   const { USAGE } = await load();
   const sub = (USAGE.subcommands ?? []).find((s) => subWord(USAGE, s) === word);
   if ((word !== undefined && sub === undefined) || more.length > 0) {
-    throw new CliError(`'${name}' has no sub-command '${[word, ...more].join(' ')}'; see '${PROGRAM} help ${name}'`);
+    throw new UsageError(`'${name}' has no sub-command '${[word, ...more].join(' ')}'; see '${PROGRAM} help ${name}'`);
   }
   process.stdout.write(formatUsage(sub ?? USAGE));
   return 0;
@@ -82,6 +87,9 @@ async function installWebgpuIfAsked(args: readonly string[]): Promise<void> {
   process.stderr.write(`webgpu: Dawn on ${gpu.detail}\n`);
 }
 
+/** The command being run, for the usage hint after its usage error. */
+let running: string | undefined;
+
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   if (name === undefined) {
@@ -93,6 +101,7 @@ async function main(): Promise<number> {
   if (load === undefined) throw unknownCommand(name);
   if (!rest.some(isHelpFlag)) await installWebgpuIfAsked(rest);
   const mod = await load();
+  running = name;
   if (rest.some(isHelpFlag)) {
     process.stdout.write(formatUsage(specFor(mod.USAGE, rest)));
     return 0;
@@ -105,7 +114,8 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof CliError ? 2 : 1;
+    const hint = err instanceof UsageError && running !== undefined ? `see '${PROGRAM} ${running} -h'\n` : '';
+    process.stderr.write(errorText(err) + hint);
+    process.exitCode = exitCodeOf(err);
   },
 );

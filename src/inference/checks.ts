@@ -102,6 +102,12 @@ export function priorPredictiveConfig(settings: SimulatorSettings, numObs: numbe
   return { ...settings.config, fixedNumObs: numObs, minNumObs: numObs, maxNumObs: numObs };
 }
 
+/** The prior predictive check at the data's typical size: the participants' median trial count. */
+export function priorCheckConfig(settings: SimulatorSettings, participants: readonly { rt: ArrayLike<number> }[]): DmcConfig {
+  const ns = participants.map((p) => p.rt.length).sort((a, b) => a - b);
+  return priorPredictiveConfig(settings, ns[Math.floor(ns.length / 2)]!);
+}
+
 export function dataWarnings(t: TrialArrays, ranges: PriorRanges | null): InferenceWarning[] {
   if (ranges === null) return [];
   const s = trialStats(t);
@@ -161,6 +167,14 @@ export function pointMass(p: DmcParams, base: DmcConfig, numObs: number): DmcCon
     minNumObs: numObs,
     maxNumObs: numObs,
   };
+}
+
+/**
+ * Simulation seed of posterior predictive replicate `rep` of participant `i`: its own stream per
+ * (participant, replicate), so the app and the CLI simulate the same check from the same draws.
+ */
+export function ppcSeed(seed: number, i: number, rep: number): number {
+  return (seed + 7919 * (i + 1) + rep) >>> 0;
 }
 
 /** `k` draw indices spread evenly over `s` draws (the posterior predictive replicates). */

@@ -60,6 +60,8 @@ export {
   participantWarnings,
   pointMass,
   PRIOR_PREDICTIVE_SETS,
+  ppcSeed,
+  priorCheckConfig,
   priorPredictiveConfig,
   priorRanges,
   simulatorSettings,
@@ -70,4 +72,4 @@ export {
   type StatName,
   type WarningKind,
 } from './checks.ts';
-export { resultsCsv, resultsJson, type ParticipantResult } from './results.ts';
+export { participantResult, resultsCsv, resultsJson, type ParticipantResult } from './results.ts';

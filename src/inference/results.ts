@@ -2,9 +2,10 @@
  * One inference run's results, as shown, stored, exported and printed by the CLI. The JSON export
  * is the CLI's object: {participants: {id: {param: {mean, sd, median, hdi95}, warnings: [..]}}}.
  */
-import type { ParamSummary } from './posterior.ts';
-import type { InferenceWarning } from './checks.ts';
-import type { PredictiveStats, TrialStats } from './ppc.ts';
+import { summarizeDraws, type ParamSummary } from './posterior.ts';
+import { participantWarnings, type InferenceWarning, type PriorRanges, type SimulatorSettings } from './checks.ts';
+import { trialStats, type PredictiveStats, type TrialStats } from './ppc.ts';
+import type { ParticipantData } from './table.ts';
 
 export interface ParticipantResult {
   id: string;
@@ -17,6 +18,27 @@ export interface ParticipantResult {
   observed: TrialStats;
   /** Present once the posterior predictive check has run. */
   predicted?: PredictiveStats;
+}
+
+/** A participant's result from its `s` posterior draws (s × paramNames, row-major), before any predictive check. */
+export function participantResult(
+  p: ParticipantData,
+  draws: ArrayLike<number>,
+  s: number,
+  paramNames: readonly string[],
+  settings: SimulatorSettings | null,
+  ranges: PriorRanges | null,
+): ParticipantResult {
+  return {
+    id: p.id,
+    participant: p.participant,
+    groups: p.groups,
+    trials: p.rt.length,
+    excluded: p.excluded,
+    summaries: summarizeDraws(draws, s, paramNames),
+    warnings: participantWarnings(p, settings, ranges),
+    observed: trialStats(p),
+  };
 }
 
 export function resultsJson(results: readonly ParticipantResult[], withPpc = false): Record<string, unknown> {

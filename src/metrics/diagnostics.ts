@@ -75,6 +75,13 @@ function truthColumn(truths: NumericArray, n: number, P: number, j: number): Flo
   return col;
 }
 
+/** The S draws of parameter j in data set i (draws is n × S × P, row-major), copied into `out`. */
+function drawsOf(draws: NumericArray, i: number, j: number, S: number, P: number, out: Float64Array): Float64Array {
+  const base = i * S * P + j;
+  for (let s = 0; s < S; s++) out[s] = draws[base + s * P]!;
+  return out;
+}
+
 function range(xs: Float64Array): number {
   let lo = Infinity;
   let hi = -Infinity;
@@ -140,9 +147,7 @@ export function posteriorContraction(
     }
     const priorVar = varianceDdof1(col);
     for (let i = 0; i < n; i++) {
-      const base = i * S * P + j;
-      for (let s = 0; s < S; s++) row[s] = draws[base + s * P]!;
-      const c = 1 - varianceDdof1(row) / priorVar;
+      const c = 1 - varianceDdof1(drawsOf(draws, i, j, S, P, row)) / priorVar;
       pc[i] = Math.min(1, Math.max(0, c));
     }
     out[j] = median(pc);
@@ -171,9 +176,7 @@ export function calibrationError(
   for (let j = 0; j < P; j++) {
     covered.fill(0);
     for (let i = 0; i < n; i++) {
-      const base = i * S * P + j;
-      for (let s = 0; s < S; s++) sorted[s] = draws[base + s * P]!;
-      sorted.sort();
+      drawsOf(draws, i, j, S, P, sorted).sort();
       const theta = truths[i * P + j]!;
       for (let k = 0; k < K; k++) {
         const lowerQ = (1 - CALIBRATION_ALPHAS[k]!) / 2;

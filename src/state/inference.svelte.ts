@@ -16,17 +16,17 @@ import {
   guessCongruent,
   guessRtUnit,
   parseTable,
-  participantWarnings,
+  participantResult,
   pointMass,
+  ppcSeed,
   predictiveBands,
   PRIOR_PREDICTIVE_SETS,
-  priorPredictiveConfig,
+  priorCheckConfig,
   priorRanges,
   resultsCsv,
   resultsJson,
   simulatorSettings,
   spreadIndices,
-  summarizeDraws,
   trialStats,
   type ColumnMapping,
   type ImportResult,
@@ -284,8 +284,7 @@ export class InferenceSession {
       let ranges: PriorRanges | null = null;
       if (settings !== null) {
         this.#phase = 'prior-check';
-        const ns = participants.map((p) => p.rt.length).sort((a, b) => a - b);
-        const prior = await this.#deps.pool.simulate(priorPredictiveConfig(settings, ns[Math.floor(ns.length / 2)]!), seed, PRIOR_PREDICTIVE_SETS, {
+        const prior = await this.#deps.pool.simulate(priorCheckConfig(settings, participants), seed, PRIOR_PREDICTIVE_SETS, {
           signal: controller.signal,
           onProgress: (done, total) => this.#onProgress(controller, done, total),
         });
@@ -301,16 +300,9 @@ export class InferenceSession {
         onProgress: (done, total) => this.#onProgress(controller, done, total),
       });
       const P = out.paramNames.length;
-      const results: ParticipantResult[] = participants.map((p, i) => ({
-        id: p.id,
-        participant: p.participant,
-        groups: p.groups,
-        trials: p.rt.length,
-        excluded: p.excluded,
-        summaries: summarizeDraws(out.draws.subarray(i * draws * P, (i + 1) * draws * P), draws, out.paramNames),
-        warnings: participantWarnings(p, settings, ranges),
-        observed: trialStats(p),
-      }));
+      const results: ParticipantResult[] = participants.map((p, i) =>
+        participantResult(p, out.draws.subarray(i * draws * P, (i + 1) * draws * P), draws, out.paramNames, settings, ranges),
+      );
       const cfg = settings?.config;
       const record: Omit<InferenceRunRecord, 'id'> = {
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp string, not state
@@ -379,7 +371,7 @@ export class InferenceSession {
           picks.map(async (k, r) => {
             const o = (i * S + k) * P;
             const params = drawToParams(run.paramNames, run.draws.subarray(o, o + P));
-            const b = await this.#deps.pool.simulate(pointMass(params, base, n), (run.settings.seed + 7919 * (i + 1) + r) >>> 0, 1, { signal: controller.signal });
+            const b = await this.#deps.pool.simulate(pointMass(params, base, n), ppcSeed(run.settings.seed, i, r), 1, { signal: controller.signal });
             done++;
             if (done % 10 === 0 || done === total) this.#onProgress(controller, done, total);
             return trialStats(b);

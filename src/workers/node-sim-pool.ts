@@ -7,9 +7,9 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import type { DmcBatch, DmcConfig, SimChunkApi } from '../sim/index.ts';
+import type { SimChunkApi } from '../sim/index.ts';
 import { nodeEndpoint } from './node-endpoint.ts';
-import { SimPoolCore, type SimulateOptions, type WorkerHandle } from './sim-pool-core.ts';
+import { SimPoolCore, type WorkerHandle } from './sim-pool-core.ts';
 
 export type { SimulateOptions } from './sim-pool-core.ts';
 
@@ -33,38 +33,8 @@ function spawnNodeWorker(onCrash: (err: Error) => void): WorkerHandle {
   };
 }
 
-export class NodeSimPool {
-  private readonly core: SimPoolCore;
-
+export class NodeSimPool extends SimPoolCore {
   constructor(opts: { workers?: number; idleTimeoutMs?: number } = {}) {
-    this.core = new SimPoolCore(spawnNodeWorker, {
-      workers: opts.workers ?? defaultNodeWorkers(),
-      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    });
-  }
-
-  get workers(): number {
-    return this.core.workers;
-  }
-
-  get liveWorkers(): number {
-    return this.core.liveWorkers;
-  }
-
-  get busyWorkers(): number {
-    return this.core.busyWorkers;
-  }
-
-  simulate(config: DmcConfig, seed: number, n: number, opts?: SimulateOptions): Promise<DmcBatch> {
-    return this.core.simulate(config, seed, n, opts);
-  }
-
-  /** Starts every worker and waits until it is ready (≈ 1 s: tsx compiles the worker's TypeScript). */
-  warmUp(): Promise<void> {
-    return this.core.warmUp();
-  }
-
-  dispose(): void {
-    this.core.dispose();
+    super(spawnNodeWorker, { ...opts, workers: opts.workers ?? defaultNodeWorkers() });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Scheduling core shared by the browser pool (sim-pool.ts, Web Workers) and the Node pool
- * (node-sim-pool.ts, worker_threads). A job of n data sets is cut into chunks of consecutive indices; idle
+ * (node-sim-pool.ts, worker_threads): both extend it and differ only in how a worker is spawned and
+ * how many there are by default. A job of n data sets is cut into chunks of consecutive indices; idle
  * workers take chunks from one FIFO queue, so concurrent jobs share the pool. Because every data set
  * draws from its own stream (src/sim/batch.ts), the assembled batch equals `simulateBatch` exactly,
  * whatever the worker count or chunk size.
@@ -85,6 +86,7 @@ export class SimPoolCore {
     this.idleTimeoutMs = idle;
   }
 
+  /** Maximum number of workers. */
   get workers(): number {
     return this.maxWorkers;
   }
@@ -99,7 +101,11 @@ export class SimPoolCore {
     return this.slots.filter((s) => s.job !== null).length;
   }
 
-  /** n data sets of `config` under `seed`, simulated in the workers; equals `simulateBatch(config, seed, n)`. */
+  /**
+   * n data sets of `config` under `seed`, simulated in the workers; bit-identical to
+   * `simulateBatch(config, seed, n)`. Rejects with a DmcConfigError for an invalid config and with a
+   * DOMException named 'AbortError' when `signal` aborts.
+   */
   simulate(config: DmcConfig, seed: number, n: number, opts: SimulateOptions = {}): Promise<DmcBatch> {
     return new Promise<DmcBatch>((resolve, reject) => {
       if (this.disposed) throw new Error('SimPool: used after dispose()');

@@ -5,8 +5,8 @@
  * released after `idleTimeoutMs`; chunk buffers are transferred, not copied, then assembled into one batch.
  */
 import * as Comlink from 'comlink';
-import type { DmcBatch, DmcConfig, SimChunkApi } from '../sim/index.ts';
-import { SimPoolCore, type SimulateOptions, type WorkerHandle } from './sim-pool-core.ts';
+import type { SimChunkApi } from '../sim/index.ts';
+import { SimPoolCore, type WorkerHandle } from './sim-pool-core.ts';
 
 export type { SimulateOptions } from './sim-pool-core.ts';
 
@@ -35,46 +35,8 @@ function spawnWebWorker(onCrash: (err: Error) => void): WorkerHandle {
   };
 }
 
-export class SimPool {
-  private readonly core: SimPoolCore;
-
+export class SimPool extends SimPoolCore {
   constructor(opts: SimPoolOptions = {}) {
-    this.core = new SimPoolCore(spawnWebWorker, {
-      workers: opts.workers ?? defaultBrowserWorkers(),
-      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    });
-  }
-
-  /** Maximum number of workers. */
-  get workers(): number {
-    return this.core.workers;
-  }
-
-  /** Workers alive now (busy or idle). */
-  get liveWorkers(): number {
-    return this.core.liveWorkers;
-  }
-
-  /** Workers running a chunk now. */
-  get busyWorkers(): number {
-    return this.core.busyWorkers;
-  }
-
-  /**
-   * n data sets, bit-identical to `simulateBatch(config, seed, n)`. Rejects with a DmcConfigError for an
-   * invalid config and with a DOMException named 'AbortError' when `signal` aborts.
-   */
-  simulate(config: DmcConfig, seed: number, n: number, opts?: SimulateOptions): Promise<DmcBatch> {
-    return this.core.simulate(config, seed, n, opts);
-  }
-
-  /** Starts every worker and waits until it has loaded. */
-  warmUp(): Promise<void> {
-    return this.core.warmUp();
-  }
-
-  /** Terminates all workers; unfinished simulations reject. */
-  dispose(): void {
-    this.core.dispose();
+    super(spawnWebWorker, { ...opts, workers: opts.workers ?? defaultBrowserWorkers() });
   }
 }

@@ -8,22 +8,11 @@ returns, and the mean over the seeds. Needs scikit-learn (Optuna's fANOVA fits i
 """
 import json
 import sys
-import warnings
 
 import optuna
 from optuna.importance import FanovaImportanceEvaluator, get_param_importances
 
-warnings.simplefilter("ignore")
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-def open_storage(path):
-    try:
-        from optuna.storages.journal import JournalFileBackend  # Optuna >= 4.0
-
-        return optuna.storages.JournalStorage(JournalFileBackend(path))
-    except ImportError:
-        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(path))
+from optuna_common import open_storage
 
 
 def main():

@@ -10,21 +10,10 @@ already uses, reports two intermediate values and sets a user attribute, so each
 import json
 import math
 import sys
-import warnings
 
 import optuna
 
-warnings.simplefilter("ignore")
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-def open_storage(path):
-    try:
-        from optuna.storages.journal import JournalFileBackend  # Optuna >= 4.0
-
-        return optuna.storages.JournalStorage(JournalFileBackend(path))
-    except ImportError:
-        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(path))
+from optuna_common import open_storage
 
 
 def trial_dict(t):

@@ -6,25 +6,14 @@
 """
 import json
 import sys
-import warnings
 
 import optuna
 
-warnings.simplefilter("ignore")
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-def storage(path):
-    try:
-        from optuna.storages.journal import JournalFileBackend  # Optuna >= 4.0
-
-        return optuna.storages.JournalStorage(JournalFileBackend(path))
-    except ImportError:
-        return optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(path))
+from optuna_common import open_storage
 
 
 def write(path):
-    study = optuna.create_study(study_name="types", storage=storage(path), sampler=optuna.samplers.RandomSampler(seed=1))
+    study = optuna.create_study(study_name="types", storage=open_storage(path), sampler=optuna.samplers.RandomSampler(seed=1))
     study.set_user_attr("scale", 2.0)
     study.set_user_attr("huge", 2**60 + 1)
 
@@ -42,7 +31,7 @@ def write(path):
 
 def describe(path):
     out = []
-    s = storage(path)
+    s = open_storage(path)
     for summary in optuna.get_all_study_summaries(s):
         study = optuna.load_study(study_name=summary.study_name, storage=s)
         out.append(

@@ -16,8 +16,8 @@
  * continued seeded run proposes what one uninterrupted run would, and never repeats an earlier point.
  * A SPACE.json that contradicts the journal's distributions is refused before any trial starts.
  * SIGINT / SIGTERM while a trial waits for its answer end that trial FAIL, its reason recorded, before
- * exiting. Exit codes: 0 at EOF, 2 for bad arguments, SPACE.json or answers, 130 / 143 after SIGINT /
- * SIGTERM.
+ * exiting. Exit codes: 0 at EOF, 2 for bad arguments, 1 for an unreadable or invalid SPACE.json, a
+ * journal it contradicts or a bad answer, 130 / 143 after SIGINT / SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -45,7 +45,7 @@ import {
   TPESampler,
   TrialState,
 } from '../../engine/index.ts';
-import { CliError, optFlag, optInt, optString } from '../args.ts';
+import { UsageError, optFlag, optSeed, optString, rejectPositional } from '../args.ts';
 import { JournalFileBackend } from '../../persistence/node/index.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
@@ -77,20 +77,20 @@ export function parseSearchSpace(text: string, file = 'SPACE.json'): Record<stri
   try {
     raw = parsePyJson(text);
   } catch (e) {
-    throw new CliError(`${file}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CliError(`${file}: expected an object mapping parameter names to distributions`);
+    throw new Error(`${file}: expected an object mapping parameter names to distributions`);
   }
   const space: Record<string, Distribution> = {};
   for (const [name, spec] of Object.entries(raw as Record<string, JsonValue>)) {
     try {
       space[name] = distributionFromJsonValue(spec);
     } catch (e) {
-      throw new CliError(`${file}: parameter "${name}": ${(e as Error).message}`);
+      throw new Error(`${file}: parameter "${name}": ${(e as Error).message}`);
     }
   }
-  if (Object.keys(space).length === 0) throw new CliError(`${file}: the search space defines no parameters`);
+  if (Object.keys(space).length === 0) throw new Error(`${file}: the search space defines no parameters`);
   return space;
 }
 
@@ -154,7 +154,7 @@ async function checkSpaceAgainstStudy(storage: Storage, studyId: number, studyNa
         checkDistributionCompatibility(stored, mine);
       } catch (e) {
         if (!(e instanceof EngineError)) throw e;
-        throw new CliError(
+        throw new Error(
           `SPACE.json: parameter "${name}": ${distributionToJson(mine)} conflicts with ${distributionToJson(stored)}, ` +
             `which study "${studyName}" in the journal uses since trial ${t.number} (${e.message}); no trial was started`,
         );
@@ -191,7 +191,7 @@ async function chooseStudyName(storage: Storage, requested: string | undefined):
   if (studies.length === 0) return DEFAULT_STUDY;
   if (studies.length === 1) return studies[0]!.studyName;
   if (studies.some((s) => s.studyName === DEFAULT_STUDY)) return DEFAULT_STUDY;
-  throw new CliError(`the journal holds ${studies.length} studies (${studies.map((s) => s.studyName).join(', ')}); pick one with --study NAME`);
+  throw new Error(`the journal holds ${studies.length} studies (${studies.map((s) => s.studyName).join(', ')}); pick one with --study NAME`);
 }
 
 /** The loop itself, over any line source and sink (the command wires stdin/stdout). */
@@ -201,7 +201,7 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
     const id = await opts.storage.getStudyIdFromName(studyName);
     const dir = (await opts.storage.getStudyDirections(id))[0] === 2 ? 'maximize' : 'minimize';
     if (opts.direction !== undefined && opts.direction !== dir) {
-      throw new CliError(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
+      throw new Error(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
     }
     await checkSpaceAgainstStudy(opts.storage, id, studyName, opts.space);
   } catch (e) {
@@ -239,7 +239,7 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
       answer = parseAnswer(next.value);
       if (answer === null) {
         await opts.storage.setTrialStateValues(trial.trialId, TrialState.WAITING);
-        throw new CliError(`trial ${trial.number}: expected a number, 'pruned' or 'fail', got ${JSON.stringify(next.value)}`);
+        throw new Error(`trial ${trial.number}: expected a number, 'pruned' or 'fail', got ${JSON.stringify(next.value)}`);
       }
     }
     if (answer.state === TrialState.COMPLETE) await study.tell(trial, answer.value);
@@ -252,26 +252,25 @@ export async function run(argv: string[]): Promise<number> {
   const previous = setWarningHandler((m) => process.stderr.write(`warning: ${m}\n`));
   try {
     const p = parseWithSpec(argv, USAGE.options);
-    if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
+    rejectPositional(p);
     const spaceFile = optString(p, 'space');
-    if (spaceFile === undefined) throw new CliError('--space SPACE.json is required');
+    if (spaceFile === undefined) throw new UsageError('--space SPACE.json is required');
     const sampler = optString(p, 'sampler') ?? 'tpe';
-    if (sampler !== 'tpe' && sampler !== 'random') throw new CliError(`option --sampler: '${sampler}' is not tpe or random`);
+    if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`option --sampler: '${sampler}' is not tpe or random`);
     const multivariate = optFlag(p, 'multivariate');
-    if (multivariate && sampler !== 'tpe') throw new CliError('--multivariate applies to --sampler tpe only');
+    if (multivariate && sampler !== 'tpe') throw new UsageError('--multivariate applies to --sampler tpe only');
     const constantLiar = optFlag(p, 'constant-liar');
-    if (constantLiar && sampler !== 'tpe') throw new CliError('--constant-liar applies to --sampler tpe only');
-    const seed = optInt(p, 'seed');
-    if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new CliError(`option --seed: ${seed} is not in 0..4294967295`);
+    if (constantLiar && sampler !== 'tpe') throw new UsageError('--constant-liar applies to --sampler tpe only');
+    const seed = optSeed(p);
     const direction = optString(p, 'direction');
     if (direction !== undefined && direction !== 'minimize' && direction !== 'maximize') {
-      throw new CliError(`option --direction: '${direction}' is not minimize or maximize`);
+      throw new UsageError(`option --direction: '${direction}' is not minimize or maximize`);
     }
     let text: string;
     try {
       text = await readFile(spaceFile, 'utf8');
     } catch (e) {
-      throw new CliError(`cannot read ${spaceFile}: ${(e as Error).message}`);
+      throw new Error(`cannot read ${spaceFile}: ${(e as Error).message}`);
     }
     const space = parseSearchSpace(text, spaceFile);
     const journal = optString(p, 'journal');
@@ -305,12 +304,6 @@ export async function run(argv: string[]): Promise<number> {
       for (const [name, h] of handlers) process.off(name, h);
       rl.close();
     }
-  } catch (e) {
-    if (e instanceof CliError || (e instanceof EngineError && e.code !== 'storage')) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
   } finally {
     setWarningHandler(previous);
     await storage?.close();

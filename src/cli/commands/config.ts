@@ -6,7 +6,7 @@
  * problem with its field path; exit code 1 when it is invalid.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
+import { UsageError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
 import { flagNames, formatUsage, optionNames, type CommandSpec, type CommandUsage } from '../usage.ts';
 import { formatIssues, isPresetName, parseStudyConfig, PRESETS } from '../../study-config/index.ts';
 
@@ -40,9 +40,9 @@ export async function run(args: string[]): Promise<number> {
   const json = optFlag(p, 'json');
   if (sub === 'default') {
     rejectUnknown(p, optionNames(DEFAULT.options));
-    if (rest.length > 0) throw new CliError(`config default takes no positional arguments, got ${rest.join(' ')}`);
+    if (rest.length > 0) throw new UsageError(`config default takes no positional arguments, got ${rest.join(' ')}`);
     const preset = optString(p, 'preset') ?? 'notebook';
-    if (!isPresetName(preset)) throw new CliError(`option --preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+    if (!isPresetName(preset)) throw new UsageError(`option --preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
     const config = PRESETS[preset]();
     process.stdout.write(json ? JSON.stringify(config) + '\n' : JSON.stringify(config, null, 2) + '\n');
     return 0;
@@ -50,9 +50,9 @@ export async function run(args: string[]): Promise<number> {
   if (sub === 'validate') {
     rejectUnknown(p, optionNames(VALIDATE.options));
     const file = rest[0];
-    if (file === undefined || rest.length > 1) throw new CliError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
+    if (file === undefined || rest.length > 1) throw new UsageError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
     const text = await readFile(file, 'utf8').catch((err: unknown) => {
-      throw new CliError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     });
     const result = parseStudyConfig(text);
     const errors = 'errors' in result ? result.errors : [];
@@ -61,5 +61,5 @@ export async function run(args: string[]): Promise<number> {
     else process.stdout.write(`${file}: ${errors.length} problem(s)\n${formatIssues(errors)}\n`);
     return errors.length === 0 ? 0 : 1;
   }
-  throw new CliError(sub === undefined ? formatUsage(USAGE) : `unknown subcommand '${sub}'\n${formatUsage(USAGE)}`);
+  throw new UsageError(sub === undefined ? formatUsage(USAGE) : `unknown subcommand '${sub}'\n${formatUsage(USAGE)}`);
 }

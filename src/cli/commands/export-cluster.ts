@@ -6,10 +6,9 @@
  */
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { clusterExport, ClusterError, type ClusterOptions } from '../../cluster/index.ts';
-import { EngineError } from '../../engine/index.ts';
+import { clusterExport, type ClusterOptions } from '../../cluster/index.ts';
 import { formatIssues, parseStudyConfig } from '../../study-config/index.ts';
-import { CliError, optFlag, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optString, printJson, rejectPositional } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 export const USAGE: CommandUsage = {
@@ -24,31 +23,31 @@ export const USAGE: CommandUsage = {
     { name: 'network', value: 'project|reference', help: "dropout and embed_dim applied, or the reference notebook's effective networks (the study's network option)" },
     { name: 'json', help: 'print {out, files, trialsCarried} as one JSON object' },
   ],
-  notes: 'The cluster side: see the README.md written into DIR. Existing files in DIR are never overwritten (exit 2).',
+  notes: 'The cluster side: see the README.md written into DIR. Existing files in DIR are never overwritten (exit 1).',
 };
 
 async function readText(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read the ${what} ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read the ${what} ${file}: ${(e as Error).message}`);
   }
 }
 
 function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`option --${name}: '${value}' is not ${allowed.join(' or ')}`);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`option --${name}: '${value}' is not ${allowed.join(' or ')}`);
   return value as T;
 }
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseWithSpec(argv, USAGE.options);
-  if (p.positional.length > 0) throw new CliError(`export-cluster takes no positional arguments, got ${p.positional.join(' ')}`);
+  rejectPositional(p);
   const configFile = optString(p, 'config');
   const out = optString(p, 'out');
-  if (configFile === undefined || out === undefined) throw new CliError('export-cluster needs --config FILE and --out DIR');
+  if (configFile === undefined || out === undefined) throw new UsageError('export-cluster needs --config FILE and --out DIR');
   const parsed = parseStudyConfig(await readText(configFile, 'configuration'));
-  if ('errors' in parsed) throw new CliError(`${configFile} is not a valid study configuration:\n${formatIssues(parsed.errors)}`);
+  if ('errors' in parsed) throw new Error(`${configFile} is not a valid study configuration:\n${formatIssues(parsed.errors)}`);
   // A study that trains the reference network goes to the cluster as one, unless told otherwise.
   const studyNetwork = parsed.config.network?.variant === 'reference' ? 'reference' : 'project';
   const options: ClusterOptions = {
@@ -57,20 +56,14 @@ export async function run(argv: string[]): Promise<number> {
   };
   const journalFile = optString(p, 'journal');
   const journal = journalFile === undefined ? null : await readText(journalFile, 'journal');
-  let result;
-  try {
-    result = clusterExport(parsed.config, journal, options);
-  } catch (e) {
-    if (e instanceof ClusterError || e instanceof EngineError) throw new CliError(e.message);
-    throw e;
-  }
+  const result = clusterExport(parsed.config, journal, options);
   await mkdir(out, { recursive: true });
   const clashes = [];
   for (const f of result.files) {
     const target = path.join(out, f.path);
     if (await access(target).then(() => true, () => false)) clashes.push(target);
   }
-  if (clashes.length > 0) throw new CliError(`not overwriting ${clashes.join(', ')}: choose an empty --out folder`);
+  if (clashes.length > 0) throw new Error(`not overwriting ${clashes.join(', ')}: choose an empty --out folder`);
   for (const f of result.files) {
     const target = path.join(out, f.path);
     await writeFile(target, f.content, { encoding: 'utf8', flag: 'wx' });

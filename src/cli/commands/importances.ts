@@ -8,9 +8,9 @@
  * {"<param>": importance, ...}, most important first.
  */
 import { access } from 'node:fs/promises';
-import { evaluateFanova, FanovaError, JournalStorage, TrialState } from '../../engine/index.ts';
+import { evaluateFanova, JournalStorage, TrialState } from '../../engine/index.ts';
 import { JournalFileBackend } from '../../persistence/node/index.ts';
-import { CliError, optFlag, optInt, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optSeed, optString, printJson, rejectPositional } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 
 export const USAGE: CommandUsage = {
@@ -28,15 +28,14 @@ export const USAGE: CommandUsage = {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseWithSpec(argv, USAGE.options);
-  if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
+  rejectPositional(p);
   const file = optString(p, 'journal');
-  if (file === undefined) throw new CliError('--journal FILE is required');
-  const seed = optInt(p, 'seed');
-  if (seed !== undefined && !(seed >= 0 && seed < 2 ** 32)) throw new CliError(`option --seed: ${seed} is not in 0..4294967295`);
+  if (file === undefined) throw new UsageError('--journal FILE is required');
+  const seed = optSeed(p);
   try {
     await access(file);
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
   }
   const storage = new JournalStorage(await JournalFileBackend.open(file));
   try {
@@ -45,16 +44,10 @@ export async function run(argv: string[]): Promise<number> {
     const study = requested === undefined ? (studies.length === 1 ? studies[0] : undefined) : studies.find((s) => s.studyName === requested);
     if (study === undefined) {
       const names = studies.map((s) => s.studyName).join(', ') || 'none';
-      throw new CliError(requested === undefined ? `the journal holds ${studies.length} studies (${names}); pick one with --study NAME` : `no study "${requested}" in ${file} (studies: ${names})`);
+      throw new Error(requested === undefined ? `the journal holds ${studies.length} studies (${names}); pick one with --study NAME` : `no study "${requested}" in ${file} (studies: ${names})`);
     }
     const trials = await storage.getAllTrials(study.studyId, [TrialState.COMPLETE]);
-    let result;
-    try {
-      result = evaluateFanova(trials, undefined, seed === undefined ? {} : { seed });
-    } catch (e) {
-      if (e instanceof FanovaError) throw new CliError(e.message);
-      throw e;
-    }
+    const result = evaluateFanova(trials, undefined, seed === undefined ? {} : { seed });
     if (seed === undefined) process.stderr.write(`fANOVA seed: ${result.seed}\n`);
     if (optFlag(p, 'json')) {
       printJson(Object.fromEntries(result.importances.map((i) => [i.name, i.importance])));

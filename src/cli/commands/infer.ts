@@ -8,29 +8,29 @@
  * observed ones. Prints {participants: {id: {param: {mean, sd, median, hdi95}, warnings, [ppc]}}}.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, optFlag, optInt, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optInt, optPositiveInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   DEFAULT_RULES,
   drawToParams,
   formatIssue,
   importTrials,
-  participantWarnings,
+  participantResult,
   pointMass,
+  ppcSeed,
   predictiveBands,
   PRIOR_PREDICTIVE_SETS,
-  priorPredictiveConfig,
+  priorCheckConfig,
   priorRanges,
   resultsJson,
   simulatorSettings,
   spreadIndices,
-  summarizeDraws,
   trialStats,
   type ColumnMapping,
   type ParticipantResult,
 } from '../../inference/index.ts';
 import { parseNetworkFile, sampleObserved, selectBackend } from '../../nn/index.ts';
-import { simulateBatch, type DmcConfig } from '../../sim/index.ts';
+import { NOTEBOOK_CONFIG, simulateBatch, type DmcConfig } from '../../sim/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'infer',
@@ -50,67 +50,47 @@ export const USAGE: CommandUsage = {
   notes: 'Columns are detected by name (participant/Subject, rt/RT, accuracy or Error, congruency_num/Comp); extra columns with few values (e.g. spacing_num) group the inference.',
 };
 
-function positive(v: number | undefined, name: string, fallback: number): number {
-  const x = v ?? fallback;
-  if (!Number.isInteger(x) || x < 1) throw new CliError(`option --${name}: must be a positive integer, got ${x}`);
-  return x;
-}
-
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const modelPath = optString(p, 'model');
   const dataPath = optString(p, 'data');
-  if (modelPath === undefined || dataPath === undefined) throw new CliError('infer needs --model MODEL.json and --data FILE');
-  const draws = positive(optInt(p, 'draws'), 'draws', 1000);
-  const steps = positive(optInt(p, 'steps'), 'steps', 100);
-  const ppcDraws = positive(optInt(p, 'ppc-draws'), 'ppc-draws', 100);
+  if (modelPath === undefined || dataPath === undefined) throw new UsageError('infer needs --model MODEL.json and --data FILE');
+  const draws = optPositiveInt(p, 'draws', 1000);
+  const steps = optPositiveInt(p, 'steps', 100);
+  const ppcDraws = optPositiveInt(p, 'ppc-draws', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const unit = optString(p, 'rt-unit');
-  if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new CliError(`option --rt-unit: expected s or ms, got '${unit}'`);
+  if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new UsageError(`option --rt-unit: expected s or ms, got '${unit}'`);
   const congruent = optString(p, 'congruent');
 
   let file;
   try {
     file = parseNetworkFile(await readFile(modelPath, 'utf8'));
   } catch (e) {
-    throw new CliError(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const settings = simulatorSettings(file.metadata);
   const tmaxMs = settings?.config.tmax ?? DEFAULT_RULES.tmaxMs;
   const override: Partial<ColumnMapping> = { ...(unit ? { rtUnit: unit } : {}), ...(congruent ? { congruentValue: congruent } : {}) };
   const { result } = importTrials(await readFile(dataPath, 'utf8'), { ...DEFAULT_RULES, tmaxMs }, override);
-  if (!result.ok) throw new CliError(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
+  if (!result.ok) throw new Error(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
   const data = result.data;
   if (data.excluded.lines.length > 0) process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
 
-  let ranges = null;
-  if (settings !== null) {
-    const ns = data.participants.map((q) => q.rt.length).sort((a, b) => a - b);
-    const prior = simulateBatch(priorPredictiveConfig(settings, ns[Math.floor(ns.length / 2)]!), seed, PRIOR_PREDICTIVE_SETS);
-    ranges = priorRanges(prior);
-  }
+  const ranges = settings === null ? null : priorRanges(simulateBatch(priorCheckConfig(settings, data.participants), seed, PRIOR_PREDICTIVE_SETS));
 
   await selectBackend('wasm', { strict: true });
   const out = await sampleObserved(file, data.participants, { numSamples: draws, steps, seed });
   const P = out.paramNames.length;
   const results: ParticipantResult[] = data.participants.map((q, i) => {
     const mine = out.draws.subarray(i * draws * P, (i + 1) * draws * P);
-    const r: ParticipantResult = {
-      id: q.id,
-      participant: q.participant,
-      groups: q.groups,
-      trials: q.rt.length,
-      excluded: q.excluded,
-      summaries: summarizeDraws(mine, draws, out.paramNames),
-      warnings: participantWarnings(q, settings, ranges),
-      observed: trialStats(q),
-    };
+    const r = participantResult(q, mine, draws, out.paramNames, settings, ranges);
     if (optFlag(p, 'ppc')) {
-      const base: DmcConfig = settings?.config ?? simulateDefaults();
+      // Without the network's settings pointMass takes a, sigma, tmax and the start point from the notebook's simulator.
+      const base: DmcConfig = settings?.config ?? NOTEBOOK_CONFIG;
       const reps = spreadIndices(draws, ppcDraws).map((k, rep) => {
         const params = drawToParams(out.paramNames, mine.subarray(k * P, (k + 1) * P));
-        const b = simulateBatch(pointMass(params, base, q.rt.length), seed + 7919 * (i + 1) + rep, 1);
-        return trialStats(b);
+        return trialStats(simulateBatch(pointMass(params, base, q.rt.length), ppcSeed(seed, i, rep), 1));
       });
       r.predicted = predictiveBands(reps);
     }
@@ -128,9 +108,4 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return 0;
-}
-
-/** The notebook's simulator for files without settings (only a, sigma, tmax and the start point are used). */
-function simulateDefaults(): DmcConfig {
-  return { paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'], priorMeans: [1, 1, 1, 1, 1, 1], priorSds: [0, 0, 0, 0, 0, 0], sdrFixed: null, tmax: 1500, a: 2, sigma: 4, startPoint: 'beta', fixedNumObs: 1, minNumObs: 1, maxNumObs: 1, contamination: null };
 }

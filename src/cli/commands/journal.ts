@@ -5,14 +5,13 @@
  * state) and exports it again: by default in the compact form (one full-template CREATE_TRIAL per
  * trial), with --full as the recorded op log minus the ops Optuna's replay skips. Separators default
  * to Optuna 4.x's compact ones; `python` writes 3.1's `", "`. Malformed input is reported with its
- * line and nothing is written (exit 2); --valid-prefix accepts the lines before a damaged one. OUT is
+ * line and nothing is written (exit 1); --valid-prefix accepts the lines before a damaged one. OUT is
  * written to a temporary file and renamed into place, never over IN.
  */
 import { realpath, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   COMPACT,
-  EngineError,
   exportJournal,
   importJournal,
   JournalDamageError,
@@ -23,7 +22,7 @@ import {
   readJournalStudies,
   serializeJournal,
 } from '../../engine/index.ts';
-import { CliError, optFlag, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optString, printJson } from '../args.ts';
 import { formatUsage, parseWithSpec, type CommandSpec, type CommandUsage } from '../usage.ts';
 
 const ROUNDTRIP: CommandSpec = {
@@ -37,7 +36,7 @@ const ROUNDTRIP: CommandSpec = {
     { name: 'json', help: 'print the summary as one JSON object on the last line' },
   ],
   notes:
-    'Malformed input is reported with its line and nothing is written (exit 2); an invalid last line is ignored\n' +
+    'Malformed input is reported with its line and nothing is written (exit 1); an invalid last line is ignored\n' +
     'with a warning, as Optuna ignores it. OUT must differ from IN and its folder must exist.',
 };
 
@@ -52,12 +51,12 @@ export const USAGE: CommandUsage = {
 async function checkOutput(input: string, output: string): Promise<void> {
   const real = (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
   if ((await real(input)) === (await real(output))) {
-    throw new CliError(`OUT is the input file ${input}; the roundtrip never overwrites its input, name another file`);
+    throw new UsageError(`OUT is the input file ${input}; the roundtrip never overwrites its input, name another file`);
   }
   const folder = dirname(resolve(output));
   const st = await stat(folder).catch(() => null);
-  if (st === null) throw new CliError(`cannot write ${output}: the folder ${folder} does not exist`);
-  if (!st.isDirectory()) throw new CliError(`cannot write ${output}: ${folder} is not a folder`);
+  if (st === null) throw new Error(`cannot write ${output}: the folder ${folder} does not exist`);
+  if (!st.isDirectory()) throw new Error(`cannot write ${output}: ${folder} is not a folder`);
 }
 
 async function roundtrip(input: string, output: string, full: boolean, python: boolean, json: boolean, validPrefix: boolean): Promise<number> {
@@ -66,14 +65,14 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
   try {
     text = await readFile(input, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${input}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${input}: ${(e as Error).message}`);
   }
   let checked;
   try {
     checked = readJournalStudies(text, { validPrefix });
   } catch (e) {
     if (e instanceof JournalDamageError && e.validOps > 0) {
-      throw new CliError(`${input}: ${e.message}; run again with --valid-prefix to keep only those ${e.validOps}`);
+      throw new Error(`${input}: ${e.message}; run again with --valid-prefix to keep only those ${e.validOps}`);
     }
     throw e;
   }
@@ -94,7 +93,7 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
     await rename(tmp, output);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw new CliError(`cannot write ${output}: ${(e as Error).message}`);
+    throw new Error(`cannot write ${output}: ${(e as Error).message}`);
   }
   const summary = {
     studies: checked.studies.map((s) => ({ name: s.name, trials: s.trials.length })),
@@ -115,18 +114,10 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
 }
 
 export async function run(argv: string[]): Promise<number> {
-  try {
-    const p = parseWithSpec(argv, ROUNDTRIP.options);
-    const [sub, input, output, extra] = p.positional;
-    if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new CliError(formatUsage(USAGE));
-    const sep = optString(p, 'separators') ?? 'compact';
-    if (sep !== 'compact' && sep !== 'python') throw new CliError(`option --separators: '${sep}' is not compact or python`);
-    return await roundtrip(input, output, optFlag(p, 'full'), sep === 'python', optFlag(p, 'json'), optFlag(p, 'valid-prefix'));
-  } catch (e) {
-    if (e instanceof CliError || (e instanceof EngineError && e.code !== 'storage')) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const p = parseWithSpec(argv, ROUNDTRIP.options);
+  const [sub, input, output, extra] = p.positional;
+  if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new UsageError(formatUsage(USAGE));
+  const sep = optString(p, 'separators') ?? 'compact';
+  if (sep !== 'compact' && sep !== 'python') throw new UsageError(`option --separators: '${sep}' is not compact or python`);
+  return roundtrip(input, output, optFlag(p, 'full'), sep === 'python', optFlag(p, 'json'), optFlag(p, 'valid-prefix'));
 }

@@ -7,7 +7,7 @@
  * "Calibration Error": {…}, "L": v}.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, optFlag, optString, printJson } from '../args.ts';
+import { UsageError, optFlag, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type MetricWeights } from '../../metrics/index.ts';
 
@@ -42,36 +42,36 @@ function describe(v: unknown): string {
 }
 
 function finiteAt(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CliError(`${path}: expected a finite number, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${path}: expected a finite number, got ${describe(v)}`);
   return v;
 }
 
 function arrayAt(v: unknown, path: string, length?: number, what = 'values'): unknown[] {
-  if (!Array.isArray(v)) throw new CliError(`${path}: expected an array, got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new Error(`${path}: expected an array, got ${describe(v)}`);
   if (length !== undefined && v.length !== length) {
-    throw new CliError(`${path}: expected ${length} ${what}, got ${v.length} (arrays must not be ragged)`);
+    throw new Error(`${path}: expected ${length} ${what}, got ${v.length} (arrays must not be ragged)`);
   }
   return v;
 }
 
 /** Validates and flattens the metrics input file; every error names the offending path. */
 export function parseMetricsInput(json: unknown): MetricsInput {
-  if (!isObject(json)) throw new CliError(`input: expected an object {draws, truths, names}, got ${describe(json)}`);
+  if (!isObject(json)) throw new Error(`input: expected an object {draws, truths, names}, got ${describe(json)}`);
   for (const k of Object.keys(json)) {
-    if (!['draws', 'truths', 'names'].includes(k)) throw new CliError(`input: unknown key '${k}' (known: draws, truths, names)`);
+    if (!['draws', 'truths', 'names'].includes(k)) throw new Error(`input: unknown key '${k}' (known: draws, truths, names)`);
   }
   const names = arrayAt(json.names, 'names').map((x, j) => {
-    if (typeof x !== 'string' || x === '') throw new CliError(`names[${j}]: expected a non-empty string, got ${describe(x)}`);
+    if (typeof x !== 'string' || x === '') throw new Error(`names[${j}]: expected a non-empty string, got ${describe(x)}`);
     return x;
   });
   const P = names.length;
-  if (P === 0) throw new CliError('names: expected at least one parameter name, got an empty array');
+  if (P === 0) throw new Error('names: expected at least one parameter name, got an empty array');
   const drawsN = arrayAt(json.draws, 'draws');
   const n = drawsN.length;
-  if (n === 0) throw new CliError('draws: expected at least one data set, got an empty array');
+  if (n === 0) throw new Error('draws: expected at least one data set, got an empty array');
   const truthsN = arrayAt(json.truths, 'truths', n, 'data sets (one per data set in draws)');
   const S = arrayAt(drawsN[0], 'draws[0]').length;
-  if (S === 0) throw new CliError('draws[0]: expected at least one draw, got an empty array');
+  if (S === 0) throw new Error('draws[0]: expected at least one draw, got an empty array');
   const draws = new Float64Array(n * S * P);
   const truths = new Float64Array(n * P);
   for (let i = 0; i < n; i++) {
@@ -89,10 +89,10 @@ export function parseMetricsInput(json: unknown): MetricsInput {
 export function parseWeights(text: string | undefined): MetricWeights {
   if (text === undefined) return { recovery: 1, pc: 1, sbc: 1 };
   const parts = text.split(',');
-  if (parts.length !== 3) throw new CliError(`option --weights: expected 3 comma-separated numbers (recovery,pc,sbc), got '${text}'`);
+  if (parts.length !== 3) throw new UsageError(`option --weights: expected 3 comma-separated numbers (recovery,pc,sbc), got '${text}'`);
   const [recovery, pc, sbc] = parts.map((p) => {
     const x = Number(p);
-    if (p.trim() === '' || !Number.isFinite(x)) throw new CliError(`option --weights: '${p}' is not a finite number (in '${text}')`);
+    if (p.trim() === '' || !Number.isFinite(x)) throw new UsageError(`option --weights: '${p}' is not a finite number (in '${text}')`);
     return x;
   }) as [number, number, number];
   return { recovery, pc, sbc };
@@ -101,20 +101,20 @@ export function parseWeights(text: string | undefined): MetricWeights {
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const file = optString(p, 'input');
-  if (file === undefined) throw new CliError('option --input FILE.json is required');
+  if (file === undefined) throw new UsageError('option --input FILE.json is required');
   const weights = parseWeights(optString(p, 'weights'));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new CliError(`--input ${file}: cannot read (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`--input ${file}: cannot read (${e instanceof Error ? e.message : String(e)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     // JSON has no NaN/Infinity literals; a file containing them fails here, which is the intended check.
-    throw new CliError(`--input ${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`--input ${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   const input = parseMetricsInput(json);
   const table = computeDiagnostics(input.draws, input.truths, input.n, input.S, input.P, input.names);

@@ -9,9 +9,10 @@
  *     {"datasets", "obs", "workers", "seconds", "msPerDataset"} (wall time of the simulation, measured
  *     after the workers have started).
  *
- * Both accept --tmax, --a, --sigma, --contamination and --start-point beta|zero. Bad options exit with 2.
+ * Both accept --tmax, --a, --sigma, --contamination and --start-point beta|zero. Bad options exit with 2
+ * (a setting the simulator refuses counts as one: every setting comes from an option).
  */
-import { CliError, optFlag, optInt, optNumber, optString, parseArgs, printJson, rejectUnknown, type ParsedArgs } from '../args.ts';
+import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, parseArgs, printJson, rejectPositional, rejectUnknown, type ParsedArgs } from '../args.ts';
 import {
   DmcConfigError,
   NOTEBOOK_CONFIG,
@@ -28,7 +29,7 @@ import {
 } from '../../sim/index.ts';
 import { NodeSimPool, defaultNodeWorkers } from '../../workers/node-sim-pool.ts';
 import { formatNumber } from '../../plots/index.ts';
-import { flagNames, formatUsage, optionNames, type CommandUsage, type OptionSpec } from '../usage.ts';
+import { flagNames, optionNames, type CommandUsage, type OptionSpec } from '../usage.ts';
 
 const PARAMS = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
 const PARAM_HELP: Record<(typeof PARAMS)[number], string> = {
@@ -70,15 +71,9 @@ export const USAGE: CommandUsage = {
   notes: 'The parameter form prints per-condition summaries; the prior form the simulation throughput.',
 };
 
-function positiveInt(p: ParsedArgs, name: string, fallback: number): number {
-  const v = optInt(p, name) ?? fallback;
-  if (v < 1) throw new CliError(`option --${name}: ${v} must be ≥ 1`);
-  return v;
-}
-
 function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
   const sp = optString(p, 'start-point');
-  if (sp !== undefined && sp !== 'beta' && sp !== 'zero') throw new CliError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
+  if (sp !== undefined && sp !== 'beta' && sp !== 'zero') throw new UsageError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
   const out: Partial<TrialOptions> = {};
   const tmax = optNumber(p, 'tmax');
   const a = optNumber(p, 'a');
@@ -105,10 +100,10 @@ async function runParams(p: ParsedArgs): Promise<number> {
   const params = {} as Record<(typeof PARAMS)[number], number>;
   for (const name of PARAMS) {
     const v = optNumber(p, name);
-    if (v === undefined) throw new CliError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
+    if (v === undefined) throw new UsageError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
     params[name] = v;
   }
-  const trials = positiveInt(p, 'trials', 100_000);
+  const trials = optPositiveInt(p, 'trials', 100_000);
   const seed = optInt(p, 'seed') ?? 1;
   const t = simulateTrials(params, 2 * trials, seed, trialOptions(p));
   const s = summarizeConditions(t.rt, t.accuracy, t.conditions);
@@ -120,12 +115,11 @@ async function runParams(p: ParsedArgs): Promise<number> {
 async function runPrior(p: ParsedArgs): Promise<number> {
   rejectUnknown(p, PRIOR_FORM);
   const name = optString(p, 'prior')!;
-  if (!isPriorName(name)) throw new CliError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
-  const datasets = positiveInt(p, 'datasets', 1000);
-  const workers = positiveInt(p, 'workers', defaultNodeWorkers());
+  if (!isPriorName(name)) throw new UsageError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
+  const datasets = optPositiveInt(p, 'datasets', 1000);
+  const workers = optPositiveInt(p, 'workers', defaultNodeWorkers());
   const seed = optInt(p, 'seed') ?? 1;
-  const obs = optInt(p, 'obs');
-  if (obs !== undefined && obs < 1) throw new CliError(`option --obs: ${obs} must be ≥ 1`);
+  const obs = optPositiveInt(p, 'obs');
   const config: DmcConfig = validateDmcConfig({
     ...configWithPrior(name, NOTEBOOK_CONFIG),
     ...trialOptions(p),
@@ -147,19 +141,17 @@ async function runPrior(p: ParsedArgs): Promise<number> {
 }
 
 export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args, flagNames(USAGE.options));
+  rejectPositional(p);
+  const hasParams = PARAMS.some((n) => p.options.has(n));
+  if (p.options.has('prior') && hasParams) throw new UsageError('give either --prior or the parameters --A … --sd_r, not both');
   try {
-    const p = parseArgs(args, flagNames(USAGE.options));
-    if (p.positional.length > 0) throw new CliError(`unexpected argument '${p.positional[0]}'`);
-    const hasParams = PARAMS.some((n) => p.options.has(n));
-    if (p.options.has('prior') && hasParams) throw new CliError('give either --prior or the parameters --A … --sd_r, not both');
     if (p.options.has('prior')) return await runPrior(p);
     if (hasParams || p.options.has('trials')) return await runParams(p);
-    throw new CliError('give the parameters --A --tau --mu_c --mu_r --b --sd_r, or --prior NAME');
   } catch (err) {
-    if (err instanceof CliError || err instanceof DmcConfigError) {
-      process.stderr.write(`simulate: ${err.message}\n${formatUsage(USAGE)}`);
-      return 2;
-    }
+    // Every simulator setting comes from an option here, so a setting the simulator refuses is a usage error.
+    if (err instanceof DmcConfigError) throw new UsageError(err.message);
     throw err;
   }
+  throw new UsageError('give the parameters --A --tau --mu_c --mu_r --b --sd_r, or --prior NAME');
 }

@@ -12,7 +12,7 @@
  * writes the trained network file (src/nn/serialize.ts).
  */
 import { writeFile } from 'node:fs/promises';
-import { CliError, optFlag, optInt, optNumber, optString, printJson, type ParsedArgs } from '../args.ts';
+import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   type BackendName,
@@ -57,11 +57,8 @@ export const USAGE: CommandUsage = {
 /** Validation sets use their own simulation seed so they never share data sets with training. */
 const VALIDATION_SALT = 0x76616c;
 
-function positive(p: ParsedArgs, name: string, fallback: number): number {
-  const v = optInt(p, name) ?? fallback;
-  if (v < 1) throw new CliError(`option --${name}: must be a positive integer, got ${v}`);
-  return v;
-}
+// The shared check (args.ts), under the name the option lines below use.
+const positive = optPositiveInt;
 
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
@@ -70,9 +67,9 @@ export async function run(args: string[]): Promise<number> {
   const obs = positive(p, 'obs', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const integrator = optString(p, 'integrator') ?? 'euler';
-  if (integrator !== 'euler' && integrator !== 'rk4') throw new CliError(`option --integrator: expected euler or rk4, got '${integrator}'`);
+  if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
-  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new CliError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
+  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
   const profiler = optFlag(p, 'profile') ? profileStepWrapper({ warmupSteps: 1 }) : null;
   let hparams: TrialHyperparameters;
   try {
@@ -89,14 +86,14 @@ export async function run(args: string[]): Promise<number> {
       integrator,
     });
   } catch (e) {
-    throw new CliError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const variant = optString(p, 'network') ?? 'as-tuned';
-  if (variant !== 'as-tuned' && variant !== 'reference') throw new CliError(`option --network: expected as-tuned or reference, got '${variant}'`);
+  if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition');
   const save = optString(p, 'save');
-  if (valSets < 2) throw new CliError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
-  if (trainSets < 2) throw new CliError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
+  if (valSets < 2) throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
+  if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
   const simConfig = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: obs });

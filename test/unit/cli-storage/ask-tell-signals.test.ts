@@ -97,7 +97,7 @@ describe('a SPACE.json that conflicts with the journal', () => {
     writeFileSync(bad, '{"x": {"type": "float", "low": 0, "high": 1}, "c": {"type": "categorical", "choices": [8, 16]}}');
     const c = askTell(['--space', bad, '--journal', journal]);
     const { code } = await c.exit;
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(c.stderr()).toMatch(
       /SPACE\.json: parameter "c": \{"name": "CategoricalDistribution", "attributes": \{"choices": \[8, 16\]\}\} conflicts with \{"name": "CategoricalDistribution", "attributes": \{"choices": \[16, 32\]\}\}, which study "ask-tell" in the journal uses since trial 0/,
     );

@@ -2,9 +2,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { askTellLoop, formatTrialLine, parseAnswer, parseSearchSpace, run, type AskTellOptions } from '../../../src/cli/commands/ask-tell.ts';
 import { run as journalRun } from '../../../src/cli/commands/journal.ts';
+import { exitCodeOf } from '../../../src/cli/args.ts';
 import { categoricalDistribution, floatDistribution, InMemoryStorage, intDistribution, TrialState } from '../../../src/engine/index.ts';
 import { JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
 
@@ -48,19 +49,16 @@ describe('SPACE.json', () => {
     expect(() => parseSearchSpace(text)).toThrow(msg);
   });
 
-  it('makes the command exit with 2 and a message naming the file and parameter', async () => {
+  it('makes the command fail (exit 1) naming the file and parameter; bad options are usage errors (exit 2)', async () => {
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, '{"lr": {"type": "float", "low": 0, "high": 1, "log": true}}');
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await run(['--space', bad])).toBe(2);
-      expect(String(err.mock.calls[0]?.[0])).toMatch(/bad\.json: parameter "lr": `low > 0` must hold for `log=True`/);
-      expect(await run(['--space', path.join(dir, 'missing.json')])).toBe(2);
-      expect(await run(['--space', bad, '--sampler', 'cmaes'])).toBe(2);
-      expect(await run(['--space', bad, '--bogus', '1'])).toBe(2);
-    } finally {
-      err.mockRestore();
-    }
+    const thrown = (args: string[]): Promise<unknown> => run(args).then(() => expect.fail('ask-tell did not throw'), (e: unknown) => e);
+    const invalid = await thrown(['--space', bad]);
+    expect(String(invalid)).toMatch(/bad\.json: parameter "lr": `low > 0` must hold for `log=True`/);
+    expect(exitCodeOf(invalid)).toBe(1);
+    expect(exitCodeOf(await thrown(['--space', path.join(dir, 'missing.json')]))).toBe(1);
+    expect(exitCodeOf(await thrown(['--space', bad, '--sampler', 'cmaes']))).toBe(2);
+    expect(exitCodeOf(await thrown(['--space', bad, '--bogus', '1']))).toBe(2);
   });
 });
 
@@ -127,17 +125,13 @@ describe('the loop', () => {
 });
 
 describe('journal roundtrip command', () => {
-  it('exits 2 naming the line of malformed input and writes nothing', async () => {
+  it('fails (exit 1) naming the line of malformed input and writes nothing', async () => {
     const bad = path.join(dir, 'bad.log');
     writeFileSync(bad, '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n{"op_code": -42, "worker_id": "w"}\n{"op_code": 1, "worker_id": "w", "study_id": 0}\n');
     const out = path.join(dir, 'out.log');
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await journalRun(['roundtrip', bad, out])).toBe(2);
-      expect(String(err.mock.calls[0]?.[0])).toMatch(/journal line 2: unknown op_code -42/);
-    } finally {
-      err.mockRestore();
-    }
+    const e = await journalRun(['roundtrip', bad, out]).then(() => expect.fail('roundtrip did not throw'), (x: unknown) => x);
+    expect(String(e)).toMatch(/journal line 2: unknown op_code -42/);
+    expect(exitCodeOf(e)).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -3,41 +3,12 @@
  * read from the process too (the `known:` list of its unknown-option error), so the check does not
  * trust the same USAGE data that prints the help.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli, KILL_MS, type CliResult as Result } from './cli-process.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const KILL_MS = 30_000;
 /** Far below a training run or a default simulation, far above a loaded machine's start-up of tsx + tfjs. */
 const QUICK_MS = 20_000;
 const PROGRAM = 'npm run --silent cli --';
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function cli(args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    // stdin stays open: a command that read it instead of answering -h would hang until the kill
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      child.stdin.destroy();
-      resolve({ code, stdout, stderr, ms: performance.now() - t0 });
-    });
-  });
-}
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
 const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'importances', 'train', 'config default', 'config validate', 'export-cluster', 'infer'] as const;

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { errorText, exitCodeOf } from '../../../src/cli/args.ts';
 import { run as journalRun } from '../../../src/cli/commands/journal.ts';
 import {
   collectWarnings,
@@ -37,6 +38,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
   try {
     return { code: await journalRun(args), out: out.join(''), err: err.join('') };
+  } catch (e) {
+    // What main.ts makes of it.
+    return { code: exitCodeOf(e), out: out.join(''), err: err.join('') + errorText(e, {}) };
   } finally {
     o.mockRestore();
     e.mockRestore();
@@ -147,7 +151,7 @@ describe('journal roundtrip with damaged input', () => {
     const out = path.join(dir, 'rt-mid.log');
     const input = path.join(FIXTURES, 'damaged/damaged-middle.log');
     const r = await cli(['roundtrip', input, out]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toMatch(/journal line 11: .*run again with --valid-prefix to keep only those 10/);
     expect(existsSync(out)).toBe(false);
     const ok = await cli(['roundtrip', input, out, '--valid-prefix']);
@@ -158,7 +162,7 @@ describe('journal roundtrip with damaged input', () => {
 
   it('says an empty input is empty', async () => {
     const r = await cli(['roundtrip', path.join(FIXTURES, 'damaged/empty.log'), path.join(dir, 'rt-empty.log')]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: the file is empty/);
   });
 
@@ -176,7 +180,7 @@ describe('journal roundtrip with damaged input', () => {
   it('says plainly that the output folder is missing', async () => {
     const out = path.join(dir, 'no', 'such', 'folder', 'out.log');
     const r = await cli(['roundtrip', path.join(FIXTURES, 'optuna31-demo.log'), out]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toBe(`error: cannot write ${out}: the folder ${path.dirname(out)} does not exist\n`);
   });
 });

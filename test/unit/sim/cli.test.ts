@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorText, exitCodeOf } from '../../../src/cli/args.ts';
 import { run } from '../../../src/cli/commands/simulate.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -9,6 +10,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   try {
     const code = await run(args);
     return { code, out, err };
+  } catch (e) {
+    // What main.ts makes of it.
+    return { code: exitCodeOf(e), out, err: err + errorText(e, {}) };
   } finally {
     o.mockRestore();
     e.mockRestore();
@@ -55,14 +59,14 @@ describe('simulate CLI', () => {
     [['--A', '20', '--tau', '30'], /--mu_c is required/],
     [['--A', '20', '--tau', '-30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30'], /tau = -30/],
     [['--A', 'x', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30'], /--A: 'x' is not a number/],
-    [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '0'], /--trials: 0/],
+    [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '0'], /--trials: must be a positive integer, got 0/],
     [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--a', '1'], /a = 1/],
     [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--datasets', '3'], /unknown option --datasets/],
     [['--prior', 'notebook', '--contamination', '1.5'], /contamination = 1.5/],
     [['--prior', 'notebook', '--tmax', '0'], /tmax = 0/],
     [['--prior', 'wide'], /'wide' is not a known prior/],
     [['--prior', 'notebook', '--start-point', 'middle'], /--start-point: 'middle'/],
-    [['--prior', 'notebook', '--workers', '0'], /--workers: 0/],
+    [['--prior', 'notebook', '--workers', '0'], /--workers: must be a positive integer, got 0/],
     [['--prior', 'notebook', '--A', '3'], /either --prior or the parameters/],
     [[], /give the parameters/],
   ])('rejects %j with exit code 2 and a message naming the problem', async (args, message) => {

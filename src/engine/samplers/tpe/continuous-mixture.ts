@@ -1,5 +1,6 @@
-import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratch } from './density-util.ts';
+import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF } from './density-util.ts';
 import type { NumericKernels } from './parzen-kernels.ts';
+import type { Workspace } from './workspace.ts';
 
 /**
  * One-parameter continuous mixture. With many kernels most are narrow (bandwidth clipped to
@@ -8,7 +9,14 @@ import type { NumericKernels } from './parzen-kernels.ts';
  * constant, widest narrow sigma) is more than LSE_CUTOFF nats below a term already computed — the
  * same tolerance as the log-sum-exp itself. Wide kernels (the prior among them) are always evaluated.
  */
-export function continuousLogMixture(kern: NumericKernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
+export function continuousLogMixture(
+  scratch: Workspace,
+  kern: NumericKernels,
+  weights: Float64Array,
+  xs: Float64Array,
+  size: number,
+  out: Float64Array,
+): Float64Array {
   const K = weights.length;
   const base = scratch.f64('base', K, null);
   const inv = scratch.f64('inv', K, null);

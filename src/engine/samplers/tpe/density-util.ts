@@ -1,15 +1,7 @@
-/** Shared constants, reusable buffers and the log-sum-exp of the Parzen density code. */
-import { Workspace } from './workspace.ts';
-
+/** Shared constants and the log-sum-exp of the Parzen density code. */
 export { LOG_SQRT_2PI } from './truncnorm.ts';
 /** Terms more than this many nats below the largest add < 4e-18 each relative: skipped. */
 export const LSE_CUTOFF = 40;
-
-/**
- * Work buffers of the density functions (TPE builds two estimators per parameter per trial; no
- * per-call garbage). The density functions are synchronous and never nested, so one set suffices.
- */
-export const scratch = new Workspace();
 
 /** log Σ exp(v[base .. base+K)), skipping terms far below the maximum. */
 export function logSumExpRow(v: Float64Array, base: number, K: number): number {

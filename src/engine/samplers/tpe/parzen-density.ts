@@ -4,11 +4,15 @@
  * mixtures (independent TPE, the default) take shortcuts with the same result: categorical mixtures
  * collapse to one probability per choice, discrete ones to one weight per distinct (mu, sigma), and
  * continuous ones skip the exp of kernels far below the best.
+ *
+ * `scratch` holds the work buffers (the estimator's own workspace: TPE builds two estimators per
+ * parameter per trial, and per-call typed arrays would be garbage); only the keys named here are used.
  */
 import { continuousLogMixture } from './continuous-mixture.ts';
-import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF, scratch } from './density-util.ts';
+import { LOG_SQRT_2PI, logSumExpRow, LSE_CUTOFF } from './density-util.ts';
 import type { Kernels, NumericKernels } from './parzen-kernels.ts';
 import { logGaussMass } from './truncnorm.ts';
+import type { Workspace } from './workspace.ts';
 
 /** Cell [x − step/2, x + step/2] in the transformed space. */
 function cell(kern: NumericKernels, x: number): [number, number] {
@@ -55,7 +59,7 @@ function discreteLogMixture(kern: NumericKernels, logW: Float64Array, x: number,
   return logSumExpRow(terms, 0, G);
 }
 
-export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
+export function logPdf1D(scratch: Workspace, kern: Kernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
   const K = weights.length;
   if (kern.kind === 'categorical') {
     const table = kern.mixture(weights);
@@ -76,10 +80,11 @@ export function logPdf1D(kern: Kernels, weights: Float64Array, xs: Float64Array,
     }
     return out;
   }
-  return continuousLogMixture(kern, weights, xs, size, out);
+  return continuousLogMixture(scratch, kern, weights, xs, size, out);
 }
 
 export function logPdfJoint(
+  scratch: Workspace,
   kernels: readonly Kernels[],
   weights: Float64Array,
   samples: readonly Float64Array[],

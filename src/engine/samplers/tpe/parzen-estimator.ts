@@ -163,7 +163,8 @@ export class ParzenEstimator {
    * @param observations internal values per parameter of `space`, all of length n (the trials that
    *   contain every parameter), oldest first; categorical observations must stay unchanged while
    *   the estimator is used.
-   * @param ws buffers to build in; the estimator is valid until `ws` builds another one.
+   * @param ws buffers to build in, and the density code's work buffers; the estimator is valid until
+   *   `ws` builds another one.
    */
   constructor(
     observations: readonly Float64Array[],
@@ -260,7 +261,7 @@ export class ParzenEstimator {
    */
   logPdf(samples: readonly Float64Array[], size: number): Float64Array {
     const out = this.ws.f64('logPdf', size);
-    if (this.kernels.length === 1) return logPdf1D(this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size, out);
-    return logPdfJoint(this.kernels, this.weights, samples, size, out);
+    if (this.kernels.length === 1) return logPdf1D(this.ws, this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size, out);
+    return logPdfJoint(this.ws, this.kernels, this.weights, samples, size, out);
   }
 }

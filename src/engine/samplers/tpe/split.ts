@@ -66,9 +66,6 @@ function prunedKey(t: FrozenTrial, maximize: boolean): [number, number] {
   return [-step, maximize ? -v : v];
 }
 
-/** Work buffers of splitTrials (synchronous, so one set suffices). */
-const ws = new Workspace();
-
 /**
  * Marks in `below` the k entries of `idx[0..n)` with the smallest (key1, key2), ties keeping the
  * earlier entry — the same set as a stable sort followed by a slice. O(n·k) worst case, k ≤ 25.
@@ -102,13 +99,15 @@ function markSmallest(idx: Int32Array, n: number, key1: Float64Array, key2: Floa
  * Splits COMPLETE and PRUNED trials into `below` (the nBelow best) and `above`, each in number order:
  * COMPLETE trials ranked by value, then PRUNED by (−last step, last value), PRUNED without reports last;
  * with constraints, infeasible trials follow by summed violation. Any other trial (the constant liar's
- * RUNNING ones) is never below. Returns a flag per input trial.
+ * RUNNING ones) is never below. Returns a flag per input trial (a fresh array; `ws` only holds the
+ * sort keys, so a sampler can pass its own and keep them from call to call).
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],
   nBelow: number,
   direction: DirectionName,
   constraintsEnabled = false,
+  ws: Workspace = new Workspace(),
 ): Uint8Array {
   const maximize = direction === 'maximize';
   const n = trials.length;

@@ -65,6 +65,8 @@ export class TPESampler implements Sampler {
   /** The split depends only on the history snapshot, which a trial reuses for all of its suggests. */
   private readonly splits = new WeakMap<readonly FrozenTrial[], SplitCache>();
   private readonly columns = new HistoryColumns();
+  // Work buffers, one set per sampler (two samplers in one process share nothing).
+  private readonly splitWs = new Workspace();
   private readonly obsWs = new Workspace();
   private readonly belowWs = new Workspace();
   private readonly aboveWs = new Workspace();
@@ -125,7 +127,7 @@ export class TPESampler implements Sampler {
     const nBelow = this.gamma(finished);
     const hit = this.splits.get(trials);
     if (hit !== undefined && hit.direction === direction && hit.nBelow === nBelow) return hit.below;
-    const below = splitTrials(trials, nBelow, direction);
+    const below = splitTrials(trials, nBelow, direction, false, this.splitWs);
     this.splits.set(trials, { direction, nBelow, below });
     return below;
   }

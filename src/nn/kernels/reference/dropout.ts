@@ -2,8 +2,10 @@
  * Reference of `Dropout` (see ../names.ts): the definition the wasm and webgpu kernels are tested
  * against, the cpu backend's kernel, and (through `dropoutValues`) the wasm kernel's loop.
  */
-import type { DataType, KernelConfig, TensorInfo, TypedArray } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { philox4x32 } from '../../../shared/index.ts';
+import type { CpuBackendInternals } from '../backend-internals.ts';
+import { rowLayout } from '../layout.ts';
 import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
 
 /** Keep threshold on a 16-bit draw, and the survivors' scale. */
@@ -34,16 +36,10 @@ export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, 
 
 /** The mask alone (0 or 1 / (1 − rate)) for a tensor of `shape`: what tests compare across backends. */
 export function dropoutMaskReference(shape: readonly number[], a: DropoutAttrs): Float32Array {
-  const size = shape.reduce((p, d) => p * d, 1);
+  const { size, rows, rowSize } = rowLayout(shape);
   const ones = new Float32Array(size).fill(1);
-  const rows = shape[0] ?? 1;
-  dropoutValues(ones, ones, rows, rows === 0 ? 0 : size / rows, a);
+  dropoutValues(ones, ones, rows, rowSize, a);
   return ones;
-}
-
-interface CpuBackendInternals {
-  data: { get(dataId: object): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: DataType, values: TypedArray): TensorInfo;
 }
 
 export const dropoutCpuConfig: KernelConfig = {
@@ -54,8 +50,8 @@ export const dropoutCpuConfig: KernelConfig = {
     const b = backend as unknown as CpuBackendInternals;
     const values = b.data.get(x.dataId)?.values as Float32Array;
     const out = new Float32Array(values.length);
-    const rows = x.shape[0] ?? 1;
-    dropoutValues(values, out, rows, rows === 0 ? 0 : values.length / rows, attrs as unknown as DropoutAttrs);
+    const { rows, rowSize } = rowLayout(x.shape);
+    dropoutValues(values, out, rows, rowSize, attrs as unknown as DropoutAttrs);
     return b.makeTensorInfo(x.shape, 'float32', out);
   },
 };

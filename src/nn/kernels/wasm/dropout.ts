@@ -2,16 +2,11 @@
  * `Dropout` (see ../names.ts) on the tfjs wasm backend: the reference loop run straight over the wasm
  * heap (input and output views), so no mask tensor is made or copied. float32 only.
  */
-import type { DataType, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { wasmHeapF32, type WasmBackendInternals } from '../backend-internals.ts';
+import { rowLayout } from '../layout.ts';
 import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
 import { dropoutValues } from '../reference/dropout.ts';
-
-interface WasmBackendInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 export const dropoutWasmConfig: KernelConfig = {
   kernelName: Dropout,
@@ -19,12 +14,9 @@ export const dropoutWasmConfig: KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { x } = inputs as unknown as DropoutInputs;
     const b = backend as unknown as WasmBackendInternals;
-    const size = x.shape.reduce((p, d) => p * d, 1);
+    const { size, rows, rowSize } = rowLayout(x.shape);
     const out = b.makeOutput(x.shape, 'float32');
-    // After makeOutput: allocating may grow the heap, which replaces HEAPU8's buffer.
-    const input = new Float32Array(b.wasm.HEAPU8.buffer, b.dataIdMap.get(x.dataId)!.memoryOffset, size);
-    const rows = x.shape[0] ?? 1;
-    dropoutValues(input, b.typedArrayFromHeap(out), rows, rows === 0 ? 0 : size / rows, attrs as unknown as DropoutAttrs);
+    dropoutValues(wasmHeapF32(b, x, 0, size), b.typedArrayFromHeap(out), rows, rowSize, attrs as unknown as DropoutAttrs);
     return out;
   },
 };

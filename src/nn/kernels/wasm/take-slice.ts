@@ -5,16 +5,10 @@
  * `slice`/`split` read the whole input per slice. float32 only: the heap offset arithmetic assumes
  * 4-byte elements, and the op takes the composite path for other dtypes.
  */
-import type { DataType, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { wasmHeapF32, type WasmBackendInternals } from '../backend-internals.ts';
+import { sliceLayout } from '../layout.ts';
 import { TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from '../names.ts';
-
-/** The part of tfjs-backend-wasm's BackendWasm this kernel uses. */
-interface WasmBackendInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 export const takeSliceWasmConfig: KernelConfig = {
   kernelName: TakeSlice,
@@ -22,12 +16,10 @@ export const takeSliceWasmConfig: KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { x } = inputs as unknown as TakeSliceInputs;
     const { index } = attrs as unknown as TakeSliceAttrs;
-    const [, m, k] = x.shape as [number, number, number];
+    const { m, k, start, size } = sliceLayout(x.shape, index);
     const b = backend as unknown as WasmBackendInternals;
     const out = b.makeOutput([m, k], 'float32');
-    // After makeOutput: allocating may grow the heap, which replaces HEAPU8's buffer.
-    const offset = b.dataIdMap.get(x.dataId)!.memoryOffset + index * m * k * 4;
-    b.typedArrayFromHeap(out).set(new Float32Array(b.wasm.HEAPU8.buffer, offset, m * k));
+    b.typedArrayFromHeap(out).set(wasmHeapF32(b, x, start, size));
     return out;
   },
 };

@@ -1,5 +1,6 @@
 /** `Dropout` (see ../names.ts) on the tfjs webgpu backend: validates, builds DropoutProgram, runs it. */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { rowLayout } from '../layout.ts';
 import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
 import { dropoutConstants } from '../reference/dropout.ts';
 import { DropoutProgram } from './dropout-webgpu.ts';
@@ -18,9 +19,7 @@ export const dropoutWebgpuConfig: KernelConfig = {
     const { x } = inputs as unknown as DropoutInputs;
     const a = attrs as unknown as DropoutAttrs;
     const { threshold, scale } = dropoutConstants(a.rate);
-    const size = x.shape.reduce((p, d) => p * d, 1);
-    const rows = x.shape[0] ?? 1;
-    const rowSize = rows === 0 ? 0 : size / rows;
+    const { rows, rowSize } = rowLayout(x.shape);
     const groups = rows * Math.ceil(rowSize / 8);
     const program = new DropoutProgram(x.shape, Math.max(1, groups));
     const uniforms: Uniform[] = [
