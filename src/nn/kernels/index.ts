@@ -66,3 +66,5 @@ export {
 } from './names.ts';
 export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './reference/index.ts';
 export { ATTENTION_MAX_DIM } from './webgpu/index.ts';
+export { BatchNoise, type BatchNoiseAttrs } from './names.ts';
+export { batchNoiseReference, batchNoiseShape } from './reference/index.ts';

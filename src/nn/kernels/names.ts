@@ -240,3 +240,25 @@ export interface AttentionGradInputs extends AttentionInputs {
 
 /** Fused attention backward, flat [dK (B·h·Nk·k) | dV (B·h·Nk·k)], one pass over the queries per key. */
 export const AttentionGradKV = 'DmcAttentionGradKV';
+
+/**
+ * The flow-matching noise of a training batch from Philox4x32-10, made where it is used instead of drawn
+ * in JavaScript and uploaded: for row r (counted from `rowOffset`, so a data set keeps its noise in any
+ * micro-batch) word m of the row is word (m & 3) of Philox(counter (m >> 2, rowOffset + r, 0, 1), key
+ * (key0, key1)) — c3 = 1 keeps these counters apart from every `Dropout` counter (c3 = 0). Base noise
+ * x0[r, 2i], x0[r, 2i + 1] is the Box–Muller pair of words 2i, 2i + 1: u1 = (w ≫ 8 + 1)/2^24 ∈ (0, 1],
+ * θ = 2π·((w' ≫ 8)/2^24 − ½), ρ = sqrt(−2 ln u1), (ρ cos θ, ρ sin θ); the time t[r] is (w ≫ 8)/2^24 ∈ [0, 1)
+ * of word 2·⌈dim/2⌉. θ is centred on 0 because WGSL promises its sin and cos accuracy only on [−π, π].
+ * `part` 0 gives x0 (rows, dim), 1 gives t (rows, 1). No inputs.
+ */
+export const BatchNoise = 'DmcBatchNoise';
+export interface BatchNoiseAttrs {
+  rows: number;
+  /** Parameters per data set (the width of x0). */
+  dim: number;
+  /** 0 = x0, 1 = t. */
+  part: 0 | 1;
+  key0: number;
+  key1: number;
+  rowOffset: number;
+}

@@ -12,3 +12,4 @@ export { layerNorm, layerNormComposite, layerNormFused } from './layer-norm.ts';
 export { biasAct, biasActComposite, biasActFused, type BiasActDropout } from './bias-act.ts';
 export { columnSum } from './column-sum.ts';
 export { attentionOp, fusedAttentionAvailable, type AttentionDropout } from './attention.ts';
+export { batchNoise, type NoiseKey } from './batch-noise.ts';

@@ -1,6 +1,7 @@
 /**
- * Mini-batch construction for training and validation: seeded base noise x0 ~ N(0, I) and times
- * t ~ U(0, 1) for the whole batch, the adapter's host arrays per micro-batch, uploaded as tensors.
+ * Mini-batch construction for training and validation: the adapter's host arrays per micro-batch,
+ * uploaded as tensors, and the base noise x0 ~ N(0, I) and times t ~ U(0, 1), a function of the step's
+ * key and the data set's position in the batch (made on the device by the `batchNoise` op).
  *
  * Micro-batches: on memory-limited backends (wasm has a 4 GiB heap; the attention tensors of one
  * batch of 64 sets × 500 trials need more) a batch is processed in slices and their gradients are
@@ -9,11 +10,11 @@
  * data set, so the split does not change them either.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../shared/index.ts';
 import { buildHostInputs, type DataSets, type Standardization } from '../adapter.ts';
 import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
 import { ATTENTION_MAX_DIM } from '../kernels/index.ts';
+import { batchNoise, type NoiseKey } from '../ops/index.ts';
 
 /**
  * Default bound on the floats of the largest single tensor of a pass (the attention scores, or the
@@ -118,23 +119,19 @@ export function autoMicroBatchSize(config: NetworkConfig, numObs: number, budget
   return Math.min(byBytes, byTensor);
 }
 
-export interface BatchNoise {
-  /** (B, D) base noise. */
-  readonly x0: Float32Array;
-  /** (B) times in [0, 1). */
-  readonly t: Float32Array;
-  /** Philox key of the step's dropout masks (rows are keyed by their position in the batch). */
+/** Philox keys of a step: its flow-matching noise and its dropout masks (rows keyed by batch position). */
+export interface BatchKeys {
+  readonly noise: NoiseKey;
   readonly dropout: { readonly key0: number; readonly key1: number };
 }
 
-/** Noise, times and the dropout key for a batch of `size` data sets, from (noiseSeed, dropoutSeed, step). */
-export function drawBatchNoise(size: number, paramDim: number, noiseSeed: number, dropoutSeed: number, step: number): BatchNoise {
-  const rng = Rng.stream(noiseSeed, step);
-  const x0 = new Float32Array(size * paramDim);
-  for (let i = 0; i < x0.length; i++) x0[i] = rng.normal();
-  const t = new Float32Array(size);
-  for (let i = 0; i < size; i++) t[i] = rng.float();
-  return { x0, t, dropout: { key0: dropoutSeed >>> 0, key1: step >>> 0 } };
+/**
+ * The keys for step `step` of a run. The noise itself (x0 and t) is made per micro-batch by the
+ * `batchNoise` op from (key, row), on the device where the backend can: no step draws random numbers
+ * in JavaScript.
+ */
+export function batchKeys(noiseSeed: number, dropoutSeed: number, step: number): BatchKeys {
+  return { noise: { key0: noiseSeed >>> 0, key1: step >>> 0 }, dropout: { key0: dropoutSeed >>> 0, key1: step >>> 0 } };
 }
 
 /** Tensors for rows [from, to) of a batch (`rows` are data-set indices, `noise` covers the whole batch). */
@@ -144,7 +141,7 @@ export function uploadLossInputs(
   from: number,
   to: number,
   standardization: Standardization,
-  noise: BatchNoise,
+  keys: BatchKeys,
 ): LossInputs {
   const p = sets.paramDim;
   const h = buildHostInputs(sets, rows.subarray(from, to), standardization);
@@ -153,8 +150,7 @@ export function uploadLossInputs(
     mask: h.mask === null ? null : tf.tensor2d(h.mask, [h.size, h.numObs]),
     sqrtNumObs: tf.tensor2d(h.sqrtNumObs, [h.size, 1]),
     x1: tf.tensor2d(h.x1!, [h.size, p]),
-    x0: tf.tensor2d(noise.x0.subarray(from * p, to * p), [h.size, p]),
-    t: tf.tensor2d(noise.t.subarray(from, to), [h.size, 1]),
+    ...batchNoise(h.size, p, keys.noise, from),
   };
 }
 

@@ -5,9 +5,10 @@
  * batch kept, validation loss once per epoch without dropout (batch-size-weighted mean; the training
  * loss is reported the same way, as Keras' loss tracker does).
  *
- * Randomness per optimizer step s comes from Rng streams of (seed, s) — base noise, times and dropout
- * masks (one stream per data set) — so a run is reproducible from (weights, data, seed) on every
- * backend and for any micro-batch size (see batches.ts).
+ * Randomness per optimizer step s is Philox keyed by (seed stream, s) and the data set's position in the
+ * batch — base noise, times and dropout masks, made by kernels where they are used — so a run is
+ * reproducible from (weights, data, seed) on every backend and for any micro-batch size, and no step
+ * draws random numbers in JavaScript (see batches.ts). Only the per-epoch shuffle uses an Rng stream.
  *
  * Memory: every step runs inside tf.variableGrads/tidy; the optimizer state is created here and
  * disposed on every exit path, so tf.memory().numTensors is the same before and after fit (also when it
@@ -33,7 +34,7 @@ import {
   autoMicroBatchSize,
   batchRows,
   disposeLossInputs,
-  drawBatchNoise,
+  batchKeys,
   microRanges,
   uploadLossInputs,
 } from './batches.ts';
@@ -271,22 +272,16 @@ interface StepInputs {
  */
 async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro, scalars }: StepInputs): Promise<tf.Scalar> {
   const size = rows.length;
-  const noise = drawBatchNoise(
-    size,
-    sets.paramDim,
-    streamSeed(seed, STREAM.noise),
-    streamSeed(seed, STREAM.dropout),
-    step,
-  );
+  const keys = batchKeys(streamSeed(seed, STREAM.noise), streamSeed(seed, STREAM.dropout), step);
   let total: tf.Scalar | null = null;
   let acc: tf.NamedTensorMap | null = null;
   try {
     for (const [from, to] of microRanges(size, micro)) {
-      const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
+      const inputs = uploadLossInputs(sets, rows, from, to, standardization, keys);
       const weight = (to - from) / size;
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const l = approx.loss(inputs, true, { ...noise.dropout, rowOffset: from });
+          const l = approx.loss(inputs, true, { ...keys.dropout, rowOffset: from });
           return weight === 1 ? l : (tf.mul(l, scalars.get(weight)) as tf.Scalar);
         }, vars);
         if (acc === null || total === null) {
@@ -345,9 +340,9 @@ export async function validationLoss(
     for (let b = 0; b * opts.batchSize < sets.n; b++) {
       opts.signal?.throwIfAborted();
       const rows = batchRows(order, b, opts.batchSize);
-      const noise = drawBatchNoise(rows.length, sets.paramDim, noiseSeed, 0, b);
+      const keys = batchKeys(noiseSeed, 0, b);
       for (const [from, to] of microRanges(rows.length, micro)) {
-        const inputs = uploadLossInputs(sets, rows, from, to, standardization, noise);
+        const inputs = uploadLossInputs(sets, rows, from, to, standardization, keys);
         try {
           reads.push(readScalar(approx.loss(inputs, false)));
           weights.push(to - from);

@@ -7,6 +7,7 @@ import { dropoutCpuConfig } from './dropout.ts';
 import { takeSliceCpuConfig } from './take-slice.ts';
 import { columnSumCpuConfig, layerNormCpuConfig, layerNormGradCpuConfig, layerNormParamGradCpuConfig } from './layer-norm.ts';
 import { biasActCpuConfig, biasActGradCpuConfig } from './bias-act.ts';
+import { batchNoiseCpuConfig } from './batch-noise.ts';
 import { attentionCpuConfig, attentionGradKVCpuConfig, attentionGradQCpuConfig } from './attention.ts';
 
 export { takeSliceReference } from './take-slice.ts';
@@ -14,6 +15,7 @@ export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout
 export { clipScaleReference, multiAdamHalted, multiAdamReference, multiAdamSegments, multiAdamStateSize } from './multi-adam.ts';
 export { columnSumReference, layerNormGradReference, layerNormParamGradReference, layerNormReference } from './layer-norm.ts';
 export { activationDerivative, activationValue, biasActGradReference, biasActReference, erfApprox, MISH_EXP_CAP } from './bias-act.ts';
+export { batchNoiseReference, batchNoiseShape } from './batch-noise.ts';
 export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './attention.ts';
 
 export const CPU_KERNELS: readonly DmcKernel[] = [
@@ -28,4 +30,5 @@ export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: attentionCpuConfig, dtypes: ['float32'] },
   { config: attentionGradQCpuConfig, dtypes: ['float32'] },
   { config: attentionGradKVCpuConfig, dtypes: ['float32'] },
+  { config: batchNoiseCpuConfig, dtypes: ['float32'] },
 ];

@@ -2,8 +2,8 @@
  * Kernels of the tfjs webgpu backend: `Dropout` (Philox masks computed in the shader); `MultiAdam`
  * (clipnorm + Adam over all variables in two dispatches); LayerNorm forward, dx and parameter-gradient
  * partials, `ColumnSum`; bias + dropout + activation and its gradient; fused attention (`Attention`
- * with its two gradient kernels, see attention-webgpu.ts). Ops without a kernel here take their
- * composite path (tfjs's own kernels) on webgpu.
+ * with its two gradient kernels, see attention-webgpu.ts); `BatchNoise` (a step's flow-matching
+ * noise). Ops without a kernel here take their composite path (tfjs's own kernels) on webgpu.
  *
  * Layout, as tfjs-backend-webgpu 4.22 lays out its own kernels (there: `src/softmax_webgpu.ts` and
  * `src/kernels/Softmax.ts`, listed in `src/register_all_kernels.ts`), one pair per kernel:
@@ -27,6 +27,7 @@ import { dropoutWebgpuConfig } from './dropout.ts';
 import { multiAdamWebgpuConfig } from './multi-adam.ts';
 import { columnSumWebgpuConfig, layerNormGradWebgpuConfig, layerNormParamGradWebgpuConfig, layerNormWebgpuConfig } from './layer-norm.ts';
 import { biasActGradWebgpuConfig, biasActWebgpuConfig } from './bias-act.ts';
+import { batchNoiseWebgpuConfig } from './batch-noise.ts';
 import { attentionGradKVWebgpuConfig, attentionGradQWebgpuConfig, attentionWebgpuConfig } from './attention.ts';
 
 export const WEBGPU_KERNELS: readonly DmcKernel[] = [
@@ -41,6 +42,7 @@ export const WEBGPU_KERNELS: readonly DmcKernel[] = [
   { config: attentionWebgpuConfig, dtypes: ['float32'] },
   { config: attentionGradQWebgpuConfig, dtypes: ['float32'] },
   { config: attentionGradKVWebgpuConfig, dtypes: ['float32'] },
+  { config: batchNoiseWebgpuConfig, dtypes: ['float32'] },
 ];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
 export { ATTENTION_MAX_DIM } from './attention-webgpu.ts';
