@@ -36,8 +36,7 @@ export interface NetworkConfig {
 /**
  * Which network a trial trains. "as-tuned": the hyperparameters as the notebook intended (dropout
  * reaches the FlowMatching MLP, embed_dim both attention blocks). "reference": what BayesFlow 2.0.5
- * actually built from the notebook's arguments (docs/design/networks.md, /work/shared/docs/networks.md
- * §3): the FlowMatching MLP keeps dropout 0.05 and the SetTransformer embed_dims (64, 64), whatever
+ * actually built from the notebook's arguments (docs/design/networks.md): the FlowMatching MLP keeps dropout 0.05 and the SetTransformer embed_dims (64, 64), whatever
  * the trial suggests, so trial values can be set beside the published study's.
  */
 export type NetworkVariant = 'as-tuned' | 'reference';
