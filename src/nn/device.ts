@@ -35,7 +35,7 @@ export function backendMemoryBudget(): MemoryBudget {
   const scores = Math.floor((0.9 * maxBuffer) / 4);
   const bytes = Math.min(8 * 2 ** 30, Math.max(DEFAULT_MEMORY_BUDGET, 2 * maxBuffer));
   // Attention runs fused here by default (ops 'auto'): the planner drops the score terms.
-  return { scores, bytes, fusedAttention: fusedAttentionAvailable(DEFAULT_OPS, 1) };
+  return { scores, bytes, fusedAttention: fusedAttentionAvailable(DEFAULT_OPS, 1), device: 'webgpu' };
 }
 
 export class GpuError extends Error {

@@ -46,21 +46,45 @@ export function trainingPassBytes(config: NetworkConfig, numObs: number, pass: P
   const blocks = config.numAttentionBlocks / 2;
   const heads = config.numHeads / 4;
   const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
+  const fit = pass.device === 'webgpu' ? WEBGPU_FIT : WASM_FIT;
   const scores = fusedAttention(config, pass) ? 0 : 145 * (config.numHeads * numObs * keys);
-  const perSet = blocks * (scores + 3040 * heads * numObs * config.embedDim + 113e3 * mlp * numObs) + 1.7e6;
+  const perSet = blocks * (scores + fit.perTrialEmbed * heads * numObs * config.embedDim + fit.perTrial * mlp * numObs) + fit.perSet;
   const fixed = 10.7e6 + 158e3 * config.embedDim;
   return { perSet, fixed };
 }
+
+/** Bytes per set of a pass: per trial and embedding unit, per trial, and per set (see trainingPassBytes). */
+interface PassFit {
+  readonly perTrialEmbed: number;
+  readonly perTrial: number;
+  readonly perSet: number;
+}
+
+const WASM_FIT: PassFit = { perTrialEmbed: 3040, perTrial: 113e3, perSet: 1.7e6 };
+
+/**
+ * webgpu with this project's kernels (fused attention, LayerNorm, bias + dropout + activation): fitted
+ * to the peak GPU buffer bytes in use (tfjs's buffer manager) of single-pass steps measured with the Dawn
+ * profiler (bench/nn-step.ts, compile-only, SwiftShader; 2026-12-01) — e 64: N 100 × 64 sets 613 MB,
+ * N 500 × 64 2,935 MB, N 1000 × 16 1,474 MB; e 128: N 100 × 64 1,046 MB, N 500 × 16 1,281 MB,
+ * N 1000 × 4 655 MB, all within 1 % of 1,016 B per trial·embed + 25.6 kB per trial + 0.3 MB per set
+ * over the fixed part — then × 1.2 for tfjs's buffer pool, which keeps the buffers of a smaller last
+ * micro-batch beside the full ones (allocated/in use was 1.36 at 5 × 12 + 4 sets, 1.01–1.06 for equal
+ * passes). A third of wasm's per-set bytes: no tensor of the unfused ops' intermediates is kept.
+ */
+const WEBGPU_FIT: PassFit = { perTrialEmbed: 1.2 * 1016, perTrial: 1.2 * 25.6e3, perSet: 1.2 * 0.3e6 };
 
 /** How a pass computes, where that changes what it holds. */
 export interface PassOptions {
   /**
    * The backend runs attention as the fused kernels (../ops/attention.ts; webgpu): no (B, h, N, Nk)
    * tensor exists, so the per-score term drops out. What the fused pass holds instead (O, LSE, dK/dV:
-   * N · embed per head) is of the projections' size, inside their term; the fit itself is wasm's and
-   * was not refitted on webgpu. Applies only where the head width allows (≤ ATTENTION_MAX_DIM).
+   * N · embed per head) is of the projections' size, inside their term; with `device` 'webgpu' the
+   * fit is the webgpu one. Applies only where the head width allows (≤ ATTENTION_MAX_DIM).
    */
   fusedAttention?: boolean;
+  /** 'webgpu': the pass runs this project's webgpu kernels, whose memory has its own fit (WEBGPU_FIT). */
+  device?: 'webgpu';
 }
 
 function fusedAttention(config: NetworkConfig, pass: PassOptions): boolean {

@@ -79,3 +79,32 @@ describe('the plan with fused attention (webgpu)', () => {
     expect(trainingPassBytes(c, 500, { fusedAttention: true })).toEqual(trainingPassBytes(c, 500));
   });
 });
+
+describe('the webgpu plan (this project kernels: fused attention, LayerNorm, bias + activation)', () => {
+  // Peak GPU buffer bytes in use of single-pass steps, measured with the Dawn profiler
+  // (bench/nn-step.ts --counts compile-only --micro-batch M --batch M; SwiftShader, 7 seeds, summary 22).
+  const measured: [embed: number, numObs: number, sets: number, bytes: number][] = [
+    [64, 100, 64, 612_809_976],
+    [64, 500, 64, 2_935_138_552],
+    [64, 1000, 16, 1_474_139_128],
+    [128, 100, 64, 1_046_278_648],
+    [128, 500, 16, 1_281_104_628],
+    [128, 1000, 4, 654_514_872],
+  ];
+  const webgpu = { fusedAttention: true, device: 'webgpu' } as const;
+
+  it.each(measured)('e %i × N %i × %i sets: the fit (before its pool allowance) within 2 % of the measured peak', (e, n, sets, bytes) => {
+    const c = defaultNetworkConfig({ embedDim: e, numSeeds: 7, summaryDim: 22, dropout: 0.1 });
+    const { perSet, fixed } = trainingPassBytes(c, n, webgpu);
+    expect(Math.abs((perSet / 1.2) * sets + fixed - bytes) / bytes).toBeLessThan(0.02);
+  });
+
+  it('batch 64 × N 500 × e 64 is one pass where the budget is 4 GiB or more, two under 2 GiB (SwiftShader)', () => {
+    const c = defaultNetworkConfig({ embedDim: 64, numSeeds: 7, summaryDim: 22, dropout: 0.1 });
+    expect(autoMicroBatchSize(c, 500, { ...webgpu, bytes: 4 * 2 ** 30, scores: 2 ** 30 })).toBeGreaterThanOrEqual(64);
+    const swiftShader = autoMicroBatchSize(c, 500, { ...webgpu, bytes: 2 * 2 ** 30, scores: 241_591_910 });
+    expect(Math.ceil(64 / swiftShader)).toBe(2);
+    // The wasm fit would have split the same batch six ways.
+    expect(Math.ceil(64 / autoMicroBatchSize(c, 500, { fusedAttention: true, bytes: 2 * 2 ** 30, scores: 241_591_910 }))).toBe(6);
+  });
+});
