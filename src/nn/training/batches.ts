@@ -187,9 +187,21 @@ export function batchRows(order: Int32Array, b: number, batchSize: number): Int3
   return order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
 }
 
-/** Micro-batch boundaries [from, to) covering `size` rows in slices of at most `micro`. */
+/**
+ * Micro-batch boundaries [from, to) covering `size` rows in the fewest slices of at most `micro`, as
+ * equal as they can be (sizes differ by at most one): tfjs's webgpu buffer pool keeps the buffers of
+ * every slice size it has seen, so 35 + 29 holds two sets of buffers where 32 + 32 holds one.
+ */
 export function microRanges(size: number, micro: number): [number, number][] {
+  const passes = Math.max(1, Math.ceil(size / micro));
+  const base = Math.floor(size / passes);
+  const extra = size - base * passes;
   const out: [number, number][] = [];
-  for (let a = 0; a < size; a += micro) out.push([a, Math.min(size, a + micro)]);
+  let a = 0;
+  for (let k = 0; k < passes && a < size; k++) {
+    const b = a + base + (k < extra ? 1 : 0);
+    out.push([a, b]);
+    a = b;
+  }
   return out;
 }

@@ -11,6 +11,7 @@ import {
   largestTensorPerSet,
   MemoryBudgetError,
   trainingPassBytes,
+  microRanges,
 } from '../../../src/nn/training/batches.ts';
 
 const net = (embedDim: number) => defaultNetworkConfig({ embedDim, numSeeds: 8, summaryDim: 32, dropout: 0.3 });
@@ -106,5 +107,25 @@ describe('the webgpu plan (this project kernels: fused attention, LayerNorm, bia
     expect(Math.ceil(64 / swiftShader)).toBe(2);
     // The wasm fit would have split the same batch six ways.
     expect(Math.ceil(64 / autoMicroBatchSize(c, 500, { fusedAttention: true, bytes: 2 * 2 ** 30, scores: 241_591_910 }))).toBe(6);
+  });
+});
+
+describe('microRanges', () => {
+  it('covers the batch in the fewest slices of at most `micro`, sizes within one of each other', () => {
+    for (let size = 1; size <= 70; size++) {
+      for (const micro of [1, 2, 3, 7, 12, 35, 64, 100]) {
+        const r = microRanges(size, micro);
+        expect(r.length).toBe(Math.ceil(size / micro));
+        expect(r[0]![0]).toBe(0);
+        expect(r.at(-1)![1]).toBe(size);
+        r.forEach(([a, b], k) => {
+          if (k > 0) expect(a).toBe(r[k - 1]![1]);
+          expect(b - a).toBeLessThanOrEqual(micro);
+        });
+        const sizes = r.map(([a, b]) => b - a);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(microRanges(64, 35)).toEqual([[0, 32], [32, 64]]);
   });
 });
