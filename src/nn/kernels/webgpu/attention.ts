@@ -6,14 +6,9 @@ import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { Attention, AttentionGradKV, AttentionGradQ, type AttentionAttrs, type AttentionGradInputs, type AttentionInputs } from '../names.ts';
 import { attentionDims, type AttentionDims } from '../reference/attention.ts';
 import { dropoutConstants } from '../reference/dropout.ts';
+import { runProgram, type Uniform } from './backend-internals.ts';
 import { AttentionGradKVProgram, AttentionGradQProgram } from './attention-grad-webgpu.ts';
-import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionProgramBase, type AttentionVariant } from './attention-webgpu.ts';
-
-type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
-
-interface WebGPUBackendInternals {
-  runWebGPUProgram(program: AttentionProgramBase, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
-}
+import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionVariant } from './attention-webgpu.ts';
 
 function prepare(x: AttentionInputs, a: AttentionAttrs): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
   const dims = attentionDims(x.q.shape, x.k.shape);
@@ -46,7 +41,7 @@ export const attentionWebgpuConfig: KernelConfig = {
     const p = prepare(inputs as unknown as AttentionInputs, attrs as unknown as AttentionAttrs);
     const { b, h, nq } = p.dims;
     const program = new AttentionForwardProgram(p.variant, b, h, nq);
-    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, p.inputs, 'float32', p.uniforms);
+    return runProgram(backend, program, p.inputs, p.uniforms);
   },
 };
 
@@ -58,7 +53,7 @@ export const attentionGradQWebgpuConfig: KernelConfig = {
     const p = prepare(x, attrs as unknown as AttentionAttrs);
     const { b, h, nq } = p.dims;
     const program = new AttentionGradQProgram(p.variant, b, h, nq);
-    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [...p.inputs, x.ol, x.dy], 'float32', p.uniforms);
+    return runProgram(backend, program, [...p.inputs, x.ol, x.dy], p.uniforms);
   },
 };
 
@@ -70,6 +65,6 @@ export const attentionGradKVWebgpuConfig: KernelConfig = {
     const p = prepare(x, attrs as unknown as AttentionAttrs);
     const { b, h, nk } = p.dims;
     const program = new AttentionGradKVProgram(p.variant, b, h, nk);
-    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [...p.inputs, x.ol, x.dy], 'float32', p.uniforms);
+    return runProgram(backend, program, [...p.inputs, x.ol, x.dy], p.uniforms);
   },
 };

@@ -1,14 +1,9 @@
 /** `BatchNoise` (see ../names.ts) on the tfjs webgpu backend: validates, builds BatchNoiseProgram, runs it. */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { BatchNoise, type BatchNoiseAttrs } from '../names.ts';
 import { batchNoiseShape } from '../reference/batch-noise.ts';
+import { runProgram, type Uniform } from './backend-internals.ts';
 import { BatchNoiseProgram } from './batch-noise-webgpu.ts';
-
-type Uniform = { type: 'int32' | 'uint32'; data: number[] };
-
-interface WebGPUBackendInternals {
-  runWebGPUProgram(program: BatchNoiseProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
-}
 
 export const batchNoiseWebgpuConfig: KernelConfig = {
   kernelName: BatchNoise,
@@ -23,6 +18,6 @@ export const batchNoiseWebgpuConfig: KernelConfig = {
       { type: 'int32', data: [a.dim] },
       { type: 'int32', data: [shape[0] * shape[1]] },
     ];
-    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(new BatchNoiseProgram(shape, a.part), [], 'float32', uniforms);
+    return runProgram(backend, new BatchNoiseProgram(shape, a.part), [], uniforms);
   },
 };

@@ -2,8 +2,8 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { BiasAct, BiasActGrad, type BiasActAttrs, type BiasActGradInputs, type BiasActInputs } from '../names.ts';
 import { dropoutConstants } from '../reference/dropout.ts';
+import { runProgram, type Uniform } from './backend-internals.ts';
 import { BiasActGradProgram, BiasActProgram } from './bias-act-webgpu.ts';
-import type { Uniform, WebGPUBackendInternals } from './layer-norm.ts';
 
 const ACTIVATIONS = ['identity', 'gelu', 'mish'];
 
@@ -30,9 +30,6 @@ function layout(name: string, x: TensorInfo, bias: TensorInfo, a: BiasActAttrs):
   return { rowSize, groups, uniforms };
 }
 
-const run = (backend: unknown, p: BiasActProgram, inputs: TensorInfo[], uniforms: Uniform[]): TensorInfo =>
-  (backend as WebGPUBackendInternals).runWebGPUProgram(p, inputs, 'float32', uniforms);
-
 export const biasActWebgpuConfig: KernelConfig = {
   kernelName: BiasAct,
   backendName: 'webgpu',
@@ -40,7 +37,7 @@ export const biasActWebgpuConfig: KernelConfig = {
     const { x, bias } = inputs as unknown as BiasActInputs;
     const a = attrs as unknown as BiasActAttrs;
     const { groups, uniforms } = layout(BiasAct, x, bias, a);
-    return run(backend, new BiasActProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [x, bias], uniforms);
+    return runProgram(backend, new BiasActProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [x, bias], uniforms);
   },
 };
 
@@ -51,6 +48,6 @@ export const biasActGradWebgpuConfig: KernelConfig = {
     const { dy, x, bias } = inputs as unknown as BiasActGradInputs;
     const a = attrs as unknown as BiasActAttrs;
     const { groups, uniforms } = layout(BiasActGrad, x, bias, a);
-    return run(backend, new BiasActGradProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [dy, x, bias], uniforms);
+    return runProgram(backend, new BiasActGradProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [dy, x, bias], uniforms);
   },
 };

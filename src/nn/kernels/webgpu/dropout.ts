@@ -1,16 +1,10 @@
 /** `Dropout` (see ../names.ts) on the tfjs webgpu backend: validates, builds DropoutProgram, runs it. */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { rowLayout } from '../layout.ts';
 import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
 import { dropoutConstants } from '../reference/dropout.ts';
+import { runProgram, type Uniform } from './backend-internals.ts';
 import { DropoutProgram } from './dropout-webgpu.ts';
-
-type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
-
-/** The part of tfjs-backend-webgpu's WebGPUBackend this kernel uses. */
-interface WebGPUBackendInternals {
-  runWebGPUProgram(program: DropoutProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
-}
 
 export const dropoutWebgpuConfig: KernelConfig = {
   kernelName: Dropout,
@@ -32,6 +26,6 @@ export const dropoutWebgpuConfig: KernelConfig = {
       { type: 'int32', data: [rowSize] },
       { type: 'int32', data: [groups] },
     ];
-    return (backend as unknown as WebGPUBackendInternals).runWebGPUProgram(program, [x], 'float32', uniforms);
+    return runProgram(backend, program, [x], uniforms);
   },
 };

@@ -16,18 +16,8 @@ import {
   type LayerNormParamGradAttrs,
   type LayerNormParamGradInputs,
 } from '../names.ts';
-import type { DmcWebGPUProgram } from './dropout-webgpu.ts';
+import { runProgram, type Uniform } from './backend-internals.ts';
 import { ColumnSumProgram, LayerNormGradProgram, LayerNormParamGradProgram, LayerNormProgram, LN_MAX_WORKGROUPS, LN_WORKGROUP } from './layer-norm-webgpu.ts';
-
-export type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
-
-/** The part of tfjs-backend-webgpu's WebGPUBackend these kernels use. */
-export interface WebGPUBackendInternals {
-  runWebGPUProgram(program: DmcWebGPUProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
-}
-
-const run = (backend: unknown, p: DmcWebGPUProgram, inputs: TensorInfo[], uniforms: Uniform[]): TensorInfo =>
-  (backend as WebGPUBackendInternals).runWebGPUProgram(p, inputs, 'float32', uniforms);
 
 /** Rows (all leading axes) and row length of x, checking that `params` have the row length. */
 function rowsOf(name: string, x: TensorInfo, ...params: TensorInfo[]): { rows: number; d: number } {
@@ -60,7 +50,7 @@ export const layerNormWebgpuConfig: KernelConfig = {
     const { epsilon } = attrs as unknown as LayerNormAttrs;
     const { rows, d } = rowsOf(LayerNorm, x, gamma, beta);
     const { workgroups, uniforms } = rowLayout(rows, d, epsilon);
-    return run(backend, new LayerNormProgram(x.shape, workgroups), [x, gamma, beta], uniforms);
+    return runProgram(backend, new LayerNormProgram(x.shape, workgroups), [x, gamma, beta], uniforms);
   },
 };
 
@@ -72,7 +62,7 @@ export const layerNormGradWebgpuConfig: KernelConfig = {
     const { epsilon } = attrs as unknown as LayerNormAttrs;
     const { rows, d } = rowsOf(LayerNormGrad, x, gamma);
     const { workgroups, uniforms } = rowLayout(rows, d, epsilon);
-    return run(backend, new LayerNormGradProgram(x.shape, workgroups), [dy, x, gamma], uniforms);
+    return runProgram(backend, new LayerNormGradProgram(x.shape, workgroups), [dy, x, gamma], uniforms);
   },
 };
 
@@ -86,7 +76,7 @@ export const layerNormParamGradWebgpuConfig: KernelConfig = {
     if (rowsPerBlock !== LN_WORKGROUP) throw new Error(`${LayerNormParamGrad}: rowsPerBlock must be ${LN_WORKGROUP} on webgpu, got ${rowsPerBlock}`);
     const { rows, d } = rowsOf(LayerNormParamGrad, x);
     const blocks = Math.ceil(rows / rowsPerBlock);
-    return run(backend, new LayerNormParamGradProgram(blocks, d), [dy, x], rowLayout(rows, d, epsilon).uniforms);
+    return runProgram(backend, new LayerNormParamGradProgram(blocks, d), [dy, x], rowLayout(rows, d, epsilon).uniforms);
   },
 };
 
@@ -101,6 +91,6 @@ export const columnSumWebgpuConfig: KernelConfig = {
     if (a.offset < 0 || a.offset + a.width > w) throw new Error(`${ColumnSum}: columns [${a.offset}, ${a.offset + a.width}) outside width ${w}`);
     const blocks = Math.ceil(rows / a.rowsPerBlock);
     const uniforms: Uniform[] = [rows, w, a.offset, a.width, a.rowsPerBlock, blocks * a.width].map((v) => ({ type: 'int32', data: [v] }));
-    return run(backend, new ColumnSumProgram(blocks, a.width), [x], uniforms);
+    return runProgram(backend, new ColumnSumProgram(blocks, a.width), [x], uniforms);
   },
 };

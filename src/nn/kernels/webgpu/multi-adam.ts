@@ -13,12 +13,11 @@
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { MultiAdam, unpackMultiAdamInputs, type MultiAdamAttrs } from '../names.ts';
+import type { WebGPUBackendInternals } from './backend-internals.ts';
 import { ClipScaleProgram, MultiAdamProgram } from './multi-adam-webgpu.ts';
 
-type Uniform = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
-
-/** The parts of tfjs-backend-webgpu 4.22's WebGPUBackend (backend_webgpu.ts) this kernel uses. */
-interface WebGPUBackendInternals {
+/** The further parts of tfjs-backend-webgpu 4.22's WebGPUBackend (backend_webgpu.ts) this kernel uses. */
+interface MultiAdamBackend extends WebGPUBackendInternals {
   tensorMap: { get(dataId: object): { resource: unknown } | undefined };
   commandEncoder: GPUCommandEncoder | null;
   commandQueueOwnedIds: WeakSet<object>;
@@ -27,12 +26,11 @@ interface WebGPUBackendInternals {
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
   disposeData(dataId: object): boolean;
-  runWebGPUProgram(program: ClipScaleProgram | MultiAdamProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: Uniform[]): TensorInfo;
 }
 
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
 
-function bufferOf(b: WebGPUBackendInternals, t: TensorInfo): GPUBuffer {
+function bufferOf(b: MultiAdamBackend, t: TensorInfo): GPUBuffer {
   b.uploadToGPU(t.dataId);
   const resource = b.tensorMap.get(t.dataId)?.resource;
   if (resource === null || resource === undefined || !('size' in (resource as object))) {
@@ -42,7 +40,7 @@ function bufferOf(b: WebGPUBackendInternals, t: TensorInfo): GPUBuffer {
 }
 
 /** Records copies on tfjs's encoder; each entry copies `bytes` from src at srcOffset to dst at dstOffset. */
-function copy(b: WebGPUBackendInternals, moves: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }[]): void {
+function copy(b: MultiAdamBackend, moves: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }[]): void {
   b.endComputePassEncoder();
   b.ensureCommandEncoderReady();
   const enc = b.commandEncoder!;
@@ -50,7 +48,7 @@ function copy(b: WebGPUBackendInternals, moves: { src: GPUBuffer; srcOffset: num
 }
 
 /** A new float32 (P,) tensor holding the given tensors' values back to back. */
-function gather(b: WebGPUBackendInternals, parts: readonly TensorInfo[], total: number): TensorInfo {
+function gather(b: MultiAdamBackend, parts: readonly TensorInfo[], total: number): TensorInfo {
   const out = b.makeTensorInfo([total], 'float32');
   const dst = bufferOf(b, out);
   // Uploading a part may itself record a copy (values still on the CPU); do all uploads first.
@@ -69,7 +67,7 @@ function gather(b: WebGPUBackendInternals, parts: readonly TensorInfo[], total: 
 }
 
 /** New tensors of `shapes` from consecutive ranges of `flat`, starting at element 0. */
-function split(b: WebGPUBackendInternals, flat: TensorInfo, shapes: readonly number[][]): TensorInfo[] {
+function split(b: MultiAdamBackend, flat: TensorInfo, shapes: readonly number[][]): TensorInfo[] {
   const src = bufferOf(b, flat);
   const outs = shapes.map((s) => b.makeTensorInfo([...s], 'float32'));
   const dsts = outs.map((t) => bufferOf(b, t));
@@ -90,7 +88,7 @@ export const multiAdamWebgpuConfig: KernelConfig = {
   kernelName: MultiAdam,
   backendName: 'webgpu',
   kernelFunc: ({ inputs, attrs, backend }) => {
-    const b = backend as unknown as WebGPUBackendInternals;
+    const b = backend as unknown as MultiAdamBackend;
     const x = unpackMultiAdamInputs(inputs as unknown as TensorInfo[]);
     const a = attrs as unknown as MultiAdamAttrs;
     const n = x.params.length;
