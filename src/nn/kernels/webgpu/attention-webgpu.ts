@@ -11,7 +11,7 @@
  * per invocation (4 · d in the dK/dV pass: 2 KiB at d = 128, inside WGSL's 8 KiB); dispatch (⌈Nq / 64⌉,
  * h, B), each inside the default 65,535 workgroups per dimension.
  */
-import { PHILOX_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
+import { DROPOUT_KEEP_WGSL, PHILOX_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 /** Query (or key, in the dK/dV pass) rows per workgroup: one invocation each. */
 export const ATTENTION_ROWS = 64;
@@ -43,7 +43,7 @@ export interface AttentionVariant {
  */
 export function attentionPrelude(v: AttentionVariant): string {
   return `
-${PHILOX_WGSL}
+${v.hasDropout ? DROPOUT_KEEP_WGSL : PHILOX_WGSL}
 const D = ${v.d};
 const ROWS = ${ATTENTION_ROWS};
 const TILE = ${attentionTile(v.d)};
@@ -58,12 +58,7 @@ fn dmcAttnMask(flat : u32, row : u32) -> f32 {
     maskWords = dmcPhilox4x32(vec4<u32>(blk, row, uniforms.site, 0u), vec2<u32>(uniforms.key0, uniforms.key1));
     maskBlock = blk;
   }
-  let word = maskWords[(flat >> 1u) & 3u];
-  var u = word & 0xffffu;
-  if ((flat & 1u) == 1u) {
-    u = word >> 16u;
-  }
-  if (u >= uniforms.threshold) {
+  if (dmcDropoutKeep(maskWords, flat)) {
     return uniforms.dscale;
   }
   return 0.0;`

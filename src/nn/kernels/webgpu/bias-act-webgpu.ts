@@ -5,7 +5,7 @@
  * compiled in (part of the shader key); everything else is a uniform.
  */
 import type { BiasActivation } from '../names.ts';
-import { PHILOX_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
+import { DROPOUT_KEEP_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 export const BIAS_ACT_WORKGROUP = 64;
 
@@ -75,16 +75,11 @@ class BiasActBase implements DmcWebGPUProgram {
 
   getUserCode(): string {
     const mask = this.dropout
-      ? `let word = w[(k >> 1u) & 3];
-      var u = word & 0xffffu;
-      if ((k & 1) == 1) {
-        u = word >> 16u;
-      }
-      let m = select(0.0, uniforms.scale, u >= uniforms.threshold);`
+      ? 'let m = select(0.0, uniforms.scale, dmcDropoutKeep(w, u32(k)));'
       : 'let m = 1.0;';
     const value = this.grad ? 'select(0.0, dy[i] * dmcActGrad(z) * m, m != 0.0)' : 'dmcAct(z)';
     return `
-${this.dropout ? PHILOX_WGSL : ''}
+${this.dropout ? DROPOUT_KEEP_WGSL : ''}
 ${ACTIVATION_WGSL[this.activation]}
 fn main(index : i32) {
   if (index >= uniforms.groups) {

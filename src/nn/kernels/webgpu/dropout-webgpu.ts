@@ -32,6 +32,22 @@ fn dmcPhilox4x32(counter : vec4<u32>, key : vec2<u32>) -> vec4<u32> {
 }
 `;
 
+/**
+ * Philox and the one mask rule of `Dropout`, shared by every program that drops: element k of a block
+ * of eight takes the 16 bits k ∈ {0..7} of the block's Philox output w (low half of word k / 2 first)
+ * and is kept when they reach the program's `threshold` uniform.
+ */
+export const DROPOUT_KEEP_WGSL = /* wgsl */ `${PHILOX_WGSL}
+fn dmcDropoutKeep(w : vec4<u32>, k : u32) -> bool {
+  let word = w[(k >> 1u) & 3u];
+  var u = word & 0xffffu;
+  if ((k & 1u) == 1u) {
+    u = word >> 16u;
+  }
+  return u >= uniforms.threshold;
+}
+`;
+
 /** The part of tfjs's WebGPUProgram interface (tfjs-backend-webgpu 4.22, webgpu_program.ts) used here. */
 export interface DmcWebGPUProgram {
   outputShape: number[];
@@ -65,7 +81,7 @@ export class DropoutProgram implements DmcWebGPUProgram {
 
   getUserCode(): string {
     return `
-${PHILOX_WGSL}
+${DROPOUT_KEEP_WGSL}
 fn main(index : i32) {
   if (index >= uniforms.groups) {
     return;
@@ -78,13 +94,8 @@ fn main(index : i32) {
   for (var k = 0; k < 8; k++) {
     let j = q * 8 + k;
     if (j < uniforms.rowSize) {
-      let word = w[(k >> 1u) & 3];
-      var u = word & 0xffffu;
-      if ((k & 1) == 1) {
-        u = word >> 16u;
-      }
       var v = 0.0;
-      if (u >= uniforms.threshold) {
+      if (dmcDropoutKeep(w, u32(k))) {
         v = x[base + j] * uniforms.scale;
       }
       setOutputAtIndex(base + j, v);
