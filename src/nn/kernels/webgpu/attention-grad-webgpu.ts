@@ -9,7 +9,15 @@
  * Limits: workgroup storage 2 · tile · d + 3 · tile floats (≤ 8.1 KiB, see attentionTile); the dK/dV pass
  * recomputes one Philox block per (query, key) because its invocations walk queries, not keys.
  */
-import { AttentionProgramBase, attentionPrelude, attentionShaderKey, type AttentionVariant } from './attention-webgpu.ts';
+import {
+  AttentionProgramBase,
+  attentionPrelude,
+  attentionShaderKey,
+  KEY_TILES_WGSL,
+  LOAD_KEY_TILE_WGSL,
+  QUERY_ROW_WGSL,
+  type AttentionVariant,
+} from './attention-webgpu.ts';
 
 export class AttentionGradQProgram extends AttentionProgramBase {
   shaderKey: string;
@@ -22,17 +30,10 @@ export class AttentionGradQProgram extends AttentionProgramBase {
   getUserCode(): string {
     return `
 ${attentionPrelude(this.variant)}
-var<workgroup> tileK : array<f32, TILE * D>;
-var<workgroup> tileV : array<f32, TILE * D>;
-var<workgroup> tileB : array<f32, TILE>;
+${KEY_TILES_WGSL}
 
 fn main() {
-  let lane = i32(localId.x);
-  let iq = i32(workgroupId.x) * ROWS + lane;
-  let hh = i32(workgroupId.y);
-  let bb = i32(workgroupId.z);
-  let bh = bb * uniforms.heads + hh;
-  let qRow = bh * uniforms.nq + min(iq, uniforms.nq - 1);
+${QUERY_ROW_WGSL}
   var qs : array<f32, D>;
   var g : array<f32, D>;
   var dd = 0.0;
@@ -48,22 +49,7 @@ fn main() {
   let row = uniforms.rowOffset + u32(bb);
   let flatBase = u32((hh * uniforms.nq + iq) * uniforms.nk);
   for (var t0 = 0; t0 < uniforms.nk; t0 += TILE) {
-    for (var e = lane; e < TILE * D; e += ROWS) {
-      let kj = t0 + e / D;
-      var kx = 0.0;
-      var vx = 0.0;
-      if (kj < uniforms.nk) {
-        kx = k[(keyBase + kj) * D + e % D];
-        vx = v[(keyBase + kj) * D + e % D];
-      }
-      tileK[e] = kx;
-      tileV[e] = vx;
-    }
-    if (lane < TILE && t0 + lane < uniforms.nk) {
-      tileB[lane] = dmcAttnBias(bb, t0 + lane);
-    }
-    workgroupBarrier();
-    let n = min(TILE, uniforms.nk - t0);
+${LOAD_KEY_TILE_WGSL}
     for (var j = 0; j < n; j++) {
       var dot = 0.0;
       var dpd = 0.0;

@@ -72,6 +72,40 @@ fn dmcAttnBias(bb : i32, j : i32) -> f32 {
 `;
 }
 
+/** Workgroup memory of the two passes that stream keys (forward and dQ): a tile of k, of v and of the bias. */
+export const KEY_TILES_WGSL = /* wgsl */ `var<workgroup> tileK : array<f32, TILE * D>;
+var<workgroup> tileV : array<f32, TILE * D>;
+var<workgroup> tileB : array<f32, TILE>;`;
+
+/** Where a key-streaming invocation stands: its query row iq of (data set bb, head hh), clamped to qRow. */
+export const QUERY_ROW_WGSL = /* wgsl */ `  let lane = i32(localId.x);
+  let iq = i32(workgroupId.x) * ROWS + lane;
+  let hh = i32(workgroupId.y);
+  let bb = i32(workgroupId.z);
+  let bh = bb * uniforms.heads + hh;
+  let qRow = bh * uniforms.nq + min(iq, uniforms.nq - 1);`;
+
+/**
+ * Loads keys t0 .. t0 + TILE of the (data set, head) whose keys start at row keyBase into the tiles,
+ * all invocations of the workgroup together; n of them exist (past nk the tiles hold zeros).
+ */
+export const LOAD_KEY_TILE_WGSL = /* wgsl */ `    for (var e = lane; e < TILE * D; e += ROWS) {
+      let kj = t0 + e / D;
+      var kx = 0.0;
+      var vx = 0.0;
+      if (kj < uniforms.nk) {
+        kx = k[(keyBase + kj) * D + e % D];
+        vx = v[(keyBase + kj) * D + e % D];
+      }
+      tileK[e] = kx;
+      tileV[e] = vx;
+    }
+    if (lane < TILE && t0 + lane < uniforms.nk) {
+      tileB[lane] = dmcAttnBias(bb, t0 + lane);
+    }
+    workgroupBarrier();
+    let n = min(TILE, uniforms.nk - t0);`;
+
 export function attentionShaderKey(name: string, v: AttentionVariant): string {
   return `dmc_${name}_${v.d}_${v.hasBias ? 'b' : 'n'}_${v.hasDropout ? 'r' : 'n'}`;
 }
@@ -117,17 +151,10 @@ export class AttentionForwardProgram extends AttentionProgramBase {
   getUserCode(): string {
     return `
 ${attentionPrelude(this.variant)}
-var<workgroup> tileK : array<f32, TILE * D>;
-var<workgroup> tileV : array<f32, TILE * D>;
-var<workgroup> tileB : array<f32, TILE>;
+${KEY_TILES_WGSL}
 
 fn main() {
-  let lane = i32(localId.x);
-  let iq = i32(workgroupId.x) * ROWS + lane;
-  let hh = i32(workgroupId.y);
-  let bb = i32(workgroupId.z);
-  let bh = bb * uniforms.heads + hh;
-  let qRow = bh * uniforms.nq + min(iq, uniforms.nq - 1);
+${QUERY_ROW_WGSL}
   var qs : array<f32, D>;
   for (var c = 0; c < D; c++) {
     qs[c] = q[qRow * D + c] * uniforms.scale;
@@ -139,22 +166,7 @@ fn main() {
   let row = uniforms.rowOffset + u32(bb);
   let flatBase = u32((hh * uniforms.nq + iq) * uniforms.nk);
   for (var t0 = 0; t0 < uniforms.nk; t0 += TILE) {
-    for (var e = lane; e < TILE * D; e += ROWS) {
-      let kj = t0 + e / D;
-      var kx = 0.0;
-      var vx = 0.0;
-      if (kj < uniforms.nk) {
-        kx = k[(keyBase + kj) * D + e % D];
-        vx = v[(keyBase + kj) * D + e % D];
-      }
-      tileK[e] = kx;
-      tileV[e] = vx;
-    }
-    if (lane < TILE && t0 + lane < uniforms.nk) {
-      tileB[lane] = dmcAttnBias(bb, t0 + lane);
-    }
-    workgroupBarrier();
-    let n = min(TILE, uniforms.nk - t0);
+${LOAD_KEY_TILE_WGSL}
     var s : array<f32, TILE>;
     var tmax = m;
     for (var j = 0; j < n; j++) {
