@@ -5,28 +5,23 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { Attention, AttentionGradKV, AttentionGradQ, type AttentionAttrs, type AttentionGradInputs, type AttentionInputs } from '../names.ts';
 import { attentionDims, type AttentionDims } from '../reference/attention.ts';
-import { dropoutConstants } from '../reference/dropout.ts';
 import { runProgram, type Uniform } from './backend-internals.ts';
 import { AttentionGradKVProgram, AttentionGradQProgram } from './attention-grad-webgpu.ts';
+import { dropoutUniforms } from './dropout.ts';
 import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionVariant } from './attention-webgpu.ts';
 
 function prepare(x: AttentionInputs, a: AttentionAttrs): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
   const dims = attentionDims(x.q.shape, x.k.shape);
   if (dims.d > ATTENTION_MAX_DIM) throw new Error(`attention (webgpu): head dimension ${dims.d} > ${ATTENTION_MAX_DIM}`);
   if (x.v.shape.join(',') !== x.k.shape.join(',')) throw new Error(`attention: v [${x.v.shape.join(',')}] must have k's shape`);
-  const { threshold, scale } = dropoutConstants(a.rate);
+  const mask = dropoutUniforms(a);
   const { b, h, nq, nk, d } = dims;
   const uniforms: Uniform[] = [
     { type: 'int32', data: [nq] },
     { type: 'int32', data: [nk] },
     { type: 'int32', data: [h] },
     { type: 'float32', data: [a.scale] },
-    { type: 'uint32', data: [threshold] },
-    { type: 'float32', data: [scale] },
-    { type: 'uint32', data: [a.key0 >>> 0] },
-    { type: 'uint32', data: [a.key1 >>> 0] },
-    { type: 'uint32', data: [a.site >>> 0] },
-    { type: 'uint32', data: [a.rowOffset >>> 0] },
+    ...mask,
     { type: 'int32', data: [b * h * nq * d] },
     { type: 'int32', data: [b * h * nk * d] },
   ];

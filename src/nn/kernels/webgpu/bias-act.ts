@@ -1,9 +1,10 @@
 /** `BiasAct` and `BiasActGrad` (see ../names.ts) on the tfjs webgpu backend. */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { BiasAct, BiasActGrad, type BiasActAttrs, type BiasActGradInputs, type BiasActInputs } from '../names.ts';
-import { dropoutConstants } from '../reference/dropout.ts';
+import { rowLayout } from '../layout.ts';
 import { runProgram, type Uniform } from './backend-internals.ts';
 import { BiasActGradProgram, BiasActProgram } from './bias-act-webgpu.ts';
+import { dropoutUniforms } from './dropout.ts';
 
 const ACTIVATIONS = ['identity', 'gelu', 'mish'];
 
@@ -11,18 +12,11 @@ function layout(name: string, x: TensorInfo, bias: TensorInfo, a: BiasActAttrs):
   const cols = x.shape[x.shape.length - 1] ?? 1;
   if (bias.shape.length !== 1 || bias.shape[0] !== cols) throw new Error(`${name}: bias must have shape [${cols}], got [${bias.shape.join(',')}]`);
   if (!ACTIVATIONS.includes(a.activation)) throw new Error(`${name}: unknown activation ${JSON.stringify(a.activation)}`);
-  const { threshold, scale } = dropoutConstants(a.rate);
-  const size = x.shape.reduce((p, d) => p * d, 1);
-  const rows = x.shape[0] ?? 1;
-  const rowSize = rows === 0 ? 0 : size / rows;
+  const mask = dropoutUniforms(a);
+  const { rows, rowSize } = rowLayout(x.shape);
   const groups = rows * Math.ceil(rowSize / 8);
   const uniforms: Uniform[] = [
-    { type: 'uint32', data: [threshold] },
-    { type: 'float32', data: [scale] },
-    { type: 'uint32', data: [a.key0 >>> 0] },
-    { type: 'uint32', data: [a.key1 >>> 0] },
-    { type: 'uint32', data: [a.site >>> 0] },
-    { type: 'uint32', data: [a.rowOffset >>> 0] },
+    ...mask,
     { type: 'int32', data: [rowSize] },
     { type: 'int32', data: [groups] },
     { type: 'int32', data: [cols] },
