@@ -5,7 +5,7 @@
  * compiled in (part of the shader key); everything else is a uniform.
  */
 import type { BiasActivation } from '../names.ts';
-import { DROPOUT_KEEP_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
+import { DROPOUT_BLOCK_WGSL, DROPOUT_GROUP_WGSL, DROPOUT_KEEP_WGSL, type DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 export const BIAS_ACT_WORKGROUP = 64;
 
@@ -82,13 +82,8 @@ class BiasActBase implements DmcWebGPUProgram {
 ${this.dropout ? DROPOUT_KEEP_WGSL : ''}
 ${ACTIVATION_WGSL[this.activation]}
 fn main(index : i32) {
-  if (index >= uniforms.groups) {
-    return;
-  }
-  let groupsPerRow = (uniforms.rowSize + 7) / 8;
-  let r = index / groupsPerRow;
-  let q = index - r * groupsPerRow;
-  ${this.dropout ? 'var w = dmcPhilox4x32(vec4<u32>(u32(q), uniforms.rowOffset + u32(r), uniforms.site, 0u), vec2<u32>(uniforms.key0, uniforms.key1));' : ''}
+${DROPOUT_GROUP_WGSL}
+  ${this.dropout ? DROPOUT_BLOCK_WGSL : ''}
   let base = r * uniforms.rowSize;
   for (var k = 0; k < 8; k++) {
     let j = q * 8 + k;

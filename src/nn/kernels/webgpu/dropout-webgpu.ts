@@ -48,6 +48,20 @@ fn dmcDropoutKeep(w : vec4<u32>, k : u32) -> bool {
 }
 `;
 
+/**
+ * Start of main(index) in the programs laid out as Dropout: invocation `index` takes elements q·8 ..
+ * q·8 + 7 of row r (uniforms groups and rowSize), and returns past the last group.
+ */
+export const DROPOUT_GROUP_WGSL = /* wgsl */ `  if (index >= uniforms.groups) {
+    return;
+  }
+  let groupsPerRow = (uniforms.rowSize + 7) / 8;
+  let r = index / groupsPerRow;
+  let q = index - r * groupsPerRow;`;
+
+/** That group's Philox block w, which dmcDropoutKeep(w, k) reads for element q·8 + k. */
+export const DROPOUT_BLOCK_WGSL = /* wgsl */ `var w = dmcPhilox4x32(vec4<u32>(u32(q), uniforms.rowOffset + u32(r), uniforms.site, 0u), vec2<u32>(uniforms.key0, uniforms.key1));`;
+
 /** The part of tfjs's WebGPUProgram interface (tfjs-backend-webgpu 4.22, webgpu_program.ts) used here. */
 export interface DmcWebGPUProgram {
   outputShape: number[];
@@ -83,13 +97,8 @@ export class DropoutProgram implements DmcWebGPUProgram {
     return `
 ${DROPOUT_KEEP_WGSL}
 fn main(index : i32) {
-  if (index >= uniforms.groups) {
-    return;
-  }
-  let groupsPerRow = (uniforms.rowSize + 7) / 8;
-  let r = index / groupsPerRow;
-  let q = index - r * groupsPerRow;
-  var w = dmcPhilox4x32(vec4<u32>(u32(q), uniforms.rowOffset + u32(r), uniforms.site, 0u), vec2<u32>(uniforms.key0, uniforms.key1));
+${DROPOUT_GROUP_WGSL}
+  ${DROPOUT_BLOCK_WGSL}
   let base = r * uniforms.rowSize;
   for (var k = 0; k < 8; k++) {
     let j = q * 8 + k;
