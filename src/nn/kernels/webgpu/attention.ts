@@ -8,7 +8,7 @@ import { attentionDims, type AttentionDims } from '../reference/attention.ts';
 import { runProgram, type Uniform } from './backend-internals.ts';
 import { AttentionGradKVProgram, AttentionGradQProgram } from './attention-grad-webgpu.ts';
 import { dropoutUniforms } from './dropout.ts';
-import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionVariant } from './attention-webgpu.ts';
+import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionProgramBase, type AttentionVariant } from './attention-webgpu.ts';
 
 function prepare(x: AttentionInputs, a: AttentionAttrs): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
   const dims = attentionDims(x.q.shape, x.k.shape);
@@ -40,26 +40,19 @@ export const attentionWebgpuConfig: KernelConfig = {
   },
 };
 
-export const attentionGradQWebgpuConfig: KernelConfig = {
-  kernelName: AttentionGradQ,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const x = inputs as unknown as AttentionGradInputs;
-    const p = prepare(x, attrs as unknown as AttentionAttrs);
-    const { b, h, nq } = p.dims;
-    const program = new AttentionGradQProgram(p.variant, b, h, nq);
-    return runProgram(backend, program, [...p.inputs, x.ol, x.dy], p.uniforms);
-  },
-};
+/** The two gradient kernels differ only in their program: dQ walks query rows, dK/dV key rows. */
+function gradConfig(kernelName: string, program: (v: AttentionVariant, dims: AttentionDims) => AttentionProgramBase): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const x = inputs as unknown as AttentionGradInputs;
+      const p = prepare(x, attrs as unknown as AttentionAttrs);
+      return runProgram(backend, program(p.variant, p.dims), [...p.inputs, x.ol, x.dy], p.uniforms);
+    },
+  };
+}
 
-export const attentionGradKVWebgpuConfig: KernelConfig = {
-  kernelName: AttentionGradKV,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const x = inputs as unknown as AttentionGradInputs;
-    const p = prepare(x, attrs as unknown as AttentionAttrs);
-    const { b, h, nk } = p.dims;
-    const program = new AttentionGradKVProgram(p.variant, b, h, nk);
-    return runProgram(backend, program, [...p.inputs, x.ol, x.dy], p.uniforms);
-  },
-};
+export const attentionGradQWebgpuConfig = gradConfig(AttentionGradQ, (v, { b, h, nq }) => new AttentionGradQProgram(v, b, h, nq));
+
+export const attentionGradKVWebgpuConfig = gradConfig(AttentionGradKV, (v, { b, h, nk }) => new AttentionGradKVProgram(v, b, h, nk));
