@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- parity` (not part of CI, and not run by a bare `npm run bench`): the learning-parity
+ * benchmark. Our network (tfjs, wasm, trained by `runObjective` as the CLI's `train` does) and the same
+ * network in PyTorch (bench/reference/torch_parity.py on torch_reference.py's model, CPU) are trained on
+ * the same simulated data sets — the file holds the inputs exactly as our adapter builds them — with
+ * the same initializers, optimizer, clipping, schedule, loss and time sampling, once per seed. Both
+ * report per-epoch losses, a final validation loss on the same fixed (x0, t) draws, and posterior
+ * draws scored by the same diagnostics code (src/metrics). The figure of merit: the mean final
+ * validation losses over the seeds agree within 5 %, at a budget where b and mu_r contract ≥ 0.3.
+ *
+ * Budget: PARITY_* variables (bench/parity/setup.ts); PYTHON (default /usr/bin/python3); the two sides
+ * run concurrently, one thread each (TORCH_THREADS, default 1). PARITY_KEEP=DIR keeps the data file
+ * and the torch draws in DIR.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFloat32File, writeParityFile } from './parity/data-file.ts';
+import { budgetFromEnv, type ParityBudget } from './parity/budget.ts';
+import { buildParityData, parityHeader } from './parity/setup.ts';
+import { scoreDraws, trainOurs, type ImplRun } from './parity/ours.ts';
+
+const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reference', 'torch_parity.py');
+/** Agreement asked of the mean final validation losses. */
+const TOLERANCE = 0.05;
+/** Contraction of b and mu_r that shows the budget learns. */
+const LEARNS = 0.3;
+
+interface TorchOut {
+  torch: string;
+  device: string;
+  threads: number;
+  parameters: number;
+  runs: { seed: number; epochs: { loss: number; valLoss: number }[]; finalValLoss: number; msPerStep: number; samplingS: number; drawsFile: string }[];
+}
+
+function runTorch(dataFile: string, outDir: string): Promise<TorchOut> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [SCRIPT, dataFile, outDir], {
+      env: { ...process.env, TORCH_THREADS: process.env['TORCH_THREADS'] ?? '1', PYTHONDONTWRITEBYTECODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderrTail = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      stderrTail = (stderrTail + d.toString()).slice(-2000);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) reject(new Error(`torch_parity.py failed (${signal ?? `exit ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as TorchOut);
+    });
+  });
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+
+function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[]): Record<string, unknown> {
+  const loss = { tfjs: mean(ours.map((r) => r.finalValLoss)), torch: mean(torch.map((r) => r.finalValLoss)) };
+  const rel = Math.abs(loss.tfjs - loss.torch) / loss.torch;
+  const contraction = (runs: ImplRun[], p: string): number => mean(runs.map((r) => r.metrics['Posterior Contraction']![p]!));
+  const c = {
+    tfjs: { b: contraction(ours, 'b'), mu_r: contraction(ours, 'mu_r') },
+    torch: { b: contraction(torch, 'b'), mu_r: contraction(torch, 'mu_r') },
+  };
+  return {
+    seeds: b.seeds,
+    meanFinalValLoss: loss,
+    sdFinalValLoss: { tfjs: sd(ours.map((r) => r.finalValLoss)), torch: sd(torch.map((r) => r.finalValLoss)) },
+    relativeDifference: rel,
+    within5Percent: rel <= TOLERANCE,
+    contraction: c,
+    learns: [c.tfjs.b, c.tfjs.mu_r, c.torch.b, c.torch.mu_r].every((x) => x >= LEARNS),
+    msPerStep: { tfjs: mean(ours.map((r) => r.msPerStep)), torch: mean(torch.map((r) => r.msPerStep)) },
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    return { skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}` };
+  }
+  const budget = budgetFromEnv(process.env);
+  const keep = process.env['PARITY_KEEP'];
+  const dir = keep ? (await mkdir(keep, { recursive: true }), keep) : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
+  try {
+    const t0 = performance.now();
+    const data = buildParityData(budget);
+    const dataFile = path.join(dir, 'parity-data.bin');
+    await writeParityFile(dataFile, parityHeader(budget, data.train.paramNames), data.arrays);
+    process.stderr.write(`parity: ${budget.trainSets} + ${budget.valSets} sets of ${budget.obs} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s, data in ${dataFile}\n`);
+    // Both sides at once, one thread each: the wall time is the slower side's, not the sum.
+    const torchPromise = runTorch(dataFile, dir);
+    torchPromise.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
+    const { runs: ours, parameters: tfjsParameters } = await trainOurs(budget, data);
+    const torchOut = await torchPromise;
+    const torch: ImplRun[] = [];
+    for (const r of torchOut.runs) {
+      const n = budget.valSets * budget.posteriorDraws * data.val.paramNames.length;
+      const draws = await readFloat32File(r.drawsFile, n);
+      torch.push({ seed: r.seed, epochs: r.epochs, finalValLoss: r.finalValLoss, msPerStep: r.msPerStep, samplingS: r.samplingS, ...scoreDraws(budget, data, draws) });
+    }
+    const parameters = { tfjs: tfjsParameters, torch: torchOut.parameters };
+    return {
+      note:
+        'final val loss: no dropout, the same fixed (x0, t) draws on both sides (valReps per validation set), mean over sets; ' +
+        'per-epoch valLoss: fresh draws each epoch on each side (noisy by construction, as fit does); ' +
+        'contraction/NRMSE from posteriorDraws Euler draws per validation set, scored by src/metrics on both sides; ' +
+        'relativeDifference = |tfjs − torch| / torch of the seed means',
+      budget,
+      torch: { version: torchOut.torch, device: torchOut.device, threads: torchOut.threads },
+      parameters: { ...parameters, same: parameters.tfjs === parameters.torch },
+      runs: { tfjs: ours, torch },
+      summary: summarize(budget, ours, torch),
+    };
+  } finally {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+}

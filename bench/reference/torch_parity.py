@@ -1,0 +1,243 @@
+"""
+PyTorch side of the learning-parity benchmark (`npm run bench -- parity`, bench/parity.bench.ts).
+
+Trains the notebook network of torch_reference.py (imported, not copied) on the data sets the
+benchmark wrote (bench/parity/data-file.ts: inputs exactly as our adapter builds them, standardized
+parameters and condition included) with the training procedure of src/nn/training/, written out here
+rather than taken from torch's defaults, because each default differs a little:
+
+- initial weights: Keras' initializers with Keras' fans (src/nn/init.ts), zero biases — torch's
+  Linear default is Kaiming-uniform with random biases;
+- Adam as Keras 3 writes it (src/nn/training/adam.ts): ε added to sqrt(v) before the bias correction
+  folded into the step size — torch.optim.Adam adds ε after correcting v;
+- per-variable clipping g·c/max(‖g‖, c) — torch's clip_grad_norm_ scales by c/(‖g‖ + 1e-6);
+- the warmup-cosine learning rate per step (src/nn/training/schedule.ts);
+- x0 ~ N(0, I) and t ~ U(0, 1) per data set, indices reshuffled each epoch, last partial batch kept,
+  batch-size-weighted epoch means, a step skipped when its loss is not finite (src/nn/training/fit.ts).
+
+Validation: per epoch with fresh draws (as fit.ts does on our side), and at the end on the fixed
+(x0, t) draws from the data file, which our side evaluates too. Posterior draws (Euler, fixed steps,
+standardized scale) are written to <out-dir>/torch-draws-seed<s>.f32 for the benchmark to score with
+the same diagnostics code as ours. Prints one JSON object on the last stdout line.
+
+Usage: torch_parity.py DATA_FILE OUT_DIR   (TORCH_DEVICE, TORCH_THREADS honoured)
+"""
+
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources when torch_reference is imported
+import torch_reference as ref  # noqa: E402
+
+TRUNCATED_NORMAL_STD = 0.87962566103423978
+
+
+def read_data(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:4] != b"DMCP":
+        raise SystemExit(f"{path}: not a parity data file")
+    (h,) = struct.unpack("<I", raw[4:8])
+    header = json.loads(raw[8 : 8 + h].decode("utf-8"))
+    start = 8 + h
+    arrays = {}
+    for name, e in header.pop("arrays").items():
+        n = int(np.prod(e["shape"]))
+        a = np.frombuffer(raw, dtype="<f4", count=n, offset=start + 4 * e["offset"])
+        arrays[name] = torch.from_numpy(a.reshape(e["shape"]).astype(np.float32))
+    return header, arrays
+
+
+def fans(shape):
+    """Keras compute_fans: for rank > 2 the leading dims are the receptive field."""
+    receptive = 1
+    for s in shape[:-2]:
+        receptive *= s
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def glorot_(w, fan_shape):
+    fi, fo = fans(fan_shape)
+    lim = math.sqrt(6.0 / (fi + fo))
+    with torch.no_grad():
+        w.uniform_(-lim, lim)
+
+
+def truncated_(w, fan_in, scale):
+    sd = math.sqrt(scale / fan_in) / TRUNCATED_NORMAL_STD
+    nn.init.trunc_normal_(w, 0.0, sd, -2 * sd, 2 * sd)
+
+
+def dense_(lin, init, fan_shape=None):
+    """A torch Linear (weight out × in) initialised as our Dense (kernel in × out), zero bias."""
+    fan_shape = fan_shape or [lin.in_features, lin.out_features]
+    if init == "glorot_uniform":
+        glorot_(lin.weight, fan_shape)
+    else:
+        truncated_(lin.weight, fans(fan_shape)[0], 2.0 if init == "he_normal" else 1.0)
+    nn.init.zeros_(lin.bias)
+
+
+def mlp_(seq, inner):
+    for block in seq:
+        dense_(block.w, inner)
+        dense_(block.p, "glorot_uniform")
+
+
+def mab_(mab):
+    dense_(mab.dense_in, "glorot_uniform")
+    a = mab.mha
+    for lin in (a.q, a.kp, a.v):
+        dense_(lin, "glorot_uniform", [lin.in_features, a.h, a.k])
+    dense_(a.o, "glorot_uniform", [a.h, a.k, a.o.out_features])
+    mlp_(mab.mlp, "lecun_normal")
+    dense_(mab.dense_out, "glorot_uniform")
+    for ln in (mab.ln1, mab.ln2):
+        nn.init.ones_(ln.weight)
+        nn.init.zeros_(ln.bias)
+
+
+def keras_init_(model):
+    st = model.summary
+    for m in (st.sab1, st.sab2, st.pma):
+        mab_(m)
+    mlp_(st.ff, "lecun_normal")
+    glorot_(st.seeds, list(st.seeds.shape))
+    dense_(st.out, "glorot_uniform")
+    mlp_(model.velocity.mlp, "he_normal")
+    dense_(model.velocity.out, "glorot_uniform")
+
+
+class KerasAdam:
+    """src/nn/training/adam.ts: per-variable clipnorm, then Keras 3's Adam update."""
+
+    def __init__(self, params, beta1, beta2, eps, clip):
+        self.params = list(params)
+        self.b1, self.b2, self.eps, self.clip = beta1, beta2, eps, clip
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    @torch.no_grad()
+    def step(self, lr):
+        self.t += 1
+        alpha = lr * math.sqrt(1 - self.b2**self.t) / (1 - self.b1**self.t)
+        for p, m, v in zip(self.params, self.m, self.v):
+            g = p.grad
+            if self.clip is not None:
+                g = g * (self.clip / torch.clamp(torch.linalg.vector_norm(g), min=self.clip))
+            m.add_((g - m) * (1 - self.b1))
+            v.add_((g * g - v) * (1 - self.b2))
+            p.sub_(alpha * m / (torch.sqrt(v) + self.eps))
+
+
+def learning_rate(step, lr0, total, warmup_fraction, start_factor):
+    warmup = math.floor(warmup_fraction * total)
+    decay = total - warmup
+    if step < warmup:
+        start = start_factor * lr0
+        return start + (lr0 - start) * (step / warmup)
+    return lr0 * 0.5 * (1 + math.cos(math.pi * min(step - warmup, decay) / decay))
+
+
+def flow_loss(model, x1, trials, cond, x0, t):
+    """The loss of torch_reference.Approximator.loss with the draws passed in (fixed for validation)."""
+    c = torch.cat([cond, model.summary(trials)], dim=-1)
+    xt = t * x1 + (1 - t) * x0
+    return ((model.velocity(xt, t, c) - (x1 - x0)) ** 2).mean()
+
+
+@torch.no_grad()
+def mean_loss(model, sets, batch_size, x0, t):
+    """Batch-size-weighted mean over batches in data order (fit.ts validationLoss), dropout off."""
+    x1, trials, cond = sets
+    n, total = x1.shape[0], 0.0
+    for a in range(0, n, batch_size):
+        b = min(n, a + batch_size)
+        total += float(flow_loss(model, x1[a:b], trials[a:b], cond[a:b], x0[a:b], t[a:b])) * (b - a)
+    return total / n
+
+
+def run_seed(seed, hp, train, val, fixed, dev, out_dir, draws, steps):
+    torch.manual_seed(seed)
+    model = ref.Approximator(d=train[0].shape[1], e=hp["embedDim"], summary_dim=hp["summaryDim"], num_seeds=hp["numSeeds"], dropout=hp["dropout"]).to(dev)
+    keras_init_(model)
+    opt = KerasAdam(model.parameters(), hp["beta1"], hp["beta2"], hp["epsilon"], hp["clipNorm"])
+    n, bs, epochs = train[0].shape[0], hp["batchSize"], hp["epochs"]
+    num_batches = math.ceil(n / bs)
+    total = epochs * num_batches
+    history, step, train_s = [], 0, 0.0
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(n)
+        s, t0 = 0.0, time.perf_counter()
+        for b in range(num_batches):
+            rows = order[b * bs : (b + 1) * bs].to(dev)
+            x1, trials, cond = (a[rows] for a in train)
+            x0 = torch.randn_like(x1)
+            t = torch.rand(x1.shape[0], 1, device=dev)
+            for p in model.parameters():
+                p.grad = None
+            loss = flow_loss(model, x1, trials, cond, x0, t)
+            loss.backward()
+            value = float(loss)
+            if math.isfinite(value):
+                opt.step(learning_rate(step, hp["lr"], total, hp["warmupFraction"], hp["warmupStartFactor"]))
+            s += value * x1.shape[0]
+            step += 1
+        train_s += time.perf_counter() - t0
+        model.eval()
+        vx1 = val[0]
+        val_loss = mean_loss(model, val, bs, torch.randn_like(vx1), torch.rand(vx1.shape[0], 1, device=dev))
+        history.append({"loss": s / n, "valLoss": val_loss})
+        print(f"torch seed {seed} epoch {epoch + 1}/{epochs}: loss {s / n:.4f}, val_loss {val_loss:.4f}", file=sys.stderr, flush=True)
+    model.eval()
+    reps = fixed[0].shape[0]
+    fixed_loss = sum(mean_loss(model, val, bs, fixed[0][k], fixed[1][k]) for k in range(reps)) / reps
+    # Posterior draws in chunks of data sets (rows = sets × draws stay ≤ 65,536, as sample.ts).
+    x1v, trials_v, cond_v = val
+    chunk = max(1, 65536 // draws)
+    parts = []
+    t0 = time.perf_counter()
+    for a in range(0, x1v.shape[0], chunk):
+        z = model.sample(trials_v[a : a + chunk], cond_v[a : a + chunk], draws, steps)
+        parts.append(z.reshape(-1, draws, z.shape[-1]).cpu())
+    sampling_s = time.perf_counter() - t0
+    path = os.path.join(out_dir, f"torch-draws-seed{seed}.f32")
+    torch.cat(parts).numpy().astype("<f4").tofile(path)
+    print(f"torch seed {seed}: final val loss {fixed_loss:.4f} (draws in {path})", file=sys.stderr, flush=True)
+    return {
+        "seed": seed,
+        "epochs": history,
+        "finalValLoss": fixed_loss,
+        "msPerStep": 1000 * train_s / step,
+        "samplingS": sampling_s,
+        "drawsFile": path,
+    }
+
+
+def main():
+    data_path, out_dir = sys.argv[1], sys.argv[2]
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
+    dev = ref.DEVICE
+    header, a = read_data(data_path)
+    hp = header["hyperparameters"]
+    train = tuple(a[k].to(dev) for k in ("train_x1", "train_trials", "train_cond"))
+    val = tuple(a[k].to(dev) for k in ("val_x1", "val_trials", "val_cond"))
+    fixed = (a["val_x0"].to(dev), a["val_t"].to(dev))
+    probe = ref.Approximator(d=train[0].shape[1], e=hp["embedDim"], summary_dim=hp["summaryDim"], num_seeds=hp["numSeeds"], dropout=hp["dropout"])
+    params = sum(p.numel() for p in probe.parameters())
+    runs = [run_seed(s, hp, train, val, fixed, dev, out_dir, header["posteriorDraws"], header["integrationSteps"]) for s in header["seeds"]]
+    print(json.dumps({"torch": torch.__version__, "device": str(dev), "threads": torch.get_num_threads(), "parameters": params, "runs": runs}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
