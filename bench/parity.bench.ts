@@ -8,7 +8,25 @@
  * draws scored by the same diagnostics code (src/metrics). The figure of merit: the mean final
  * validation losses over the seeds agree within 5 %, at a budget where b and mu_r contract ≥ 0.3.
  *
- * Budget: PARITY_* variables (bench/parity/setup.ts); PYTHON (default /usr/bin/python3); the two sides
+ * Where the two sides could differ, and what makes them equal:
+ * - data and standardization: one file, built by our adapter (`buildHostInputs` on `fitStandardization`
+ *   of the training sets), so torch trains on the very bytes `fit` uploads — parameters standardized
+ *   (ddof 1), trials raw, the direct condition sqrt(N) as our objective passes it;
+ * - architecture: torch_reference.py (from docs/design/networks.md); equal parameter counts are checked;
+ * - initial weights: Keras' initializers with Keras' fans in torch_parity.py, not torch's defaults;
+ * - optimizer: Keras' Adam (β 0.9/0.999, ε 1e-7 outside the bias correction) and per-variable
+ *   g·c/max(‖g‖, c) clipping, not torch.optim.Adam / clip_grad_norm_; the schedule's formula and
+ *   constants come from src/nn/training/ through the file header;
+ * - loss and time sampling: x0 ~ N(0, I), one t ~ U[0, 1) per data set, MSE over batch × parameters;
+ *   reshuffled batches, last partial batch kept, batch-weighted epoch means, non-finite steps skipped;
+ * - validation: dropout off; the final loss on the same fixed draws on both sides;
+ * - sampling: Euler with the same draws and steps; both sides' draws scored by src/metrics.
+ * What stays different by construction: the random values (initial weights, shuffles, training draws,
+ * dropout masks, posterior noise: same distributions, other generators), our dropout rate quantized to
+ * 1/65536, mish in one-exp form (≤ 2.4e-7) and tfjs's erf approximation (≤ 1.5e-7), and the kernels'
+ * summation order. Hence several seeds and a tolerance, not equality.
+ *
+ * Budget: PARITY_* variables (bench/parity/budget.ts); PYTHON (default /usr/bin/python3); the two sides
  * run concurrently, one thread each (TORCH_THREADS, default 1). PARITY_KEEP=DIR keeps the data file
  * and the torch draws in DIR.
  */
@@ -69,6 +87,8 @@ function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[]): Record<s
     tfjs: { b: contraction(ours, 'b'), mu_r: contraction(ours, 'mu_r') },
     torch: { b: contraction(torch, 'b'), mu_r: contraction(torch, 'mu_r') },
   };
+  const perParam = (runs: ImplRun[], row: 'NRMSE' | 'Posterior Contraction'): Record<string, number> =>
+    Object.fromEntries(Object.keys(runs[0]!.metrics[row]).map((p) => [p, mean(runs.map((r) => r.metrics[row][p]!))]));
   return {
     seeds: b.seeds,
     meanFinalValLoss: loss,
@@ -76,6 +96,8 @@ function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[]): Record<s
     relativeDifference: rel,
     within5Percent: rel <= TOLERANCE,
     contraction: c,
+    meanContraction: { tfjs: perParam(ours, 'Posterior Contraction'), torch: perParam(torch, 'Posterior Contraction') },
+    meanNrmse: { tfjs: perParam(ours, 'NRMSE'), torch: perParam(torch, 'NRMSE') },
     learns: [c.tfjs.b, c.tfjs.mu_r, c.torch.b, c.torch.mu_r].every((x) => x >= LEARNS),
     msPerStep: { tfjs: mean(ours.map((r) => r.msPerStep)), torch: mean(torch.map((r) => r.msPerStep)) },
   };
