@@ -21,6 +21,8 @@
  *   reshuffled batches, last partial batch kept, batch-weighted epoch means, non-finite steps skipped;
  * - validation: dropout off; the final loss on the same fixed draws on both sides;
  * - sampling: Euler with the same draws and steps; both sides' draws scored by src/metrics.
+ * The same-weights check (bench/parity/check.ts) shows the math equal: our initial weights in torch,
+ * one batch, no dropout, loss, gradient norms and the loss after one Adam step.
  * What stays different by construction: the random values (initial weights, shuffles, training draws,
  * dropout masks, posterior noise: same distributions, other generators), our dropout rate quantized to
  * 1/65536, mish in one-exp form (≤ 2.4e-7) and tfjs's erf approximation (≤ 1.5e-7), and the kernels'
@@ -28,7 +30,7 @@
  *
  * Budget: PARITY_* variables (bench/parity/budget.ts); PYTHON (default /usr/bin/python3); the two sides
  * run concurrently, one thread each (TORCH_THREADS, default 1). PARITY_KEEP=DIR keeps the data file
- * and the torch draws in DIR.
+ * and the torch draws in DIR; PARITY_CHECK_ONLY=1 runs only the same-weights check (seconds).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -36,8 +38,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFloat32File, writeParityFile } from './parity/data-file.ts';
+import { selectBackend } from '../src/nn/index.ts';
 import { budgetFromEnv, type ParityBudget } from './parity/budget.ts';
 import { buildParityData, parityHeader } from './parity/setup.ts';
+import { maxRelativeDifference, ourCheck, type CheckSide } from './parity/check.ts';
 import { scoreDraws, trainOurs, type ImplRun } from './parity/ours.ts';
 
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
@@ -74,6 +78,25 @@ function runTorch(dataFile: string, outDir: string): Promise<TorchOut> {
       else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as TorchOut);
     });
   });
+}
+
+/** Same initial weights, same batch, no dropout, one Adam step, on both sides (bench/parity/check.ts). */
+async function sameWeightsCheck(budget: ParityBudget, data: ReturnType<typeof buildParityData>, dir: string): Promise<Record<string, unknown>> {
+  const { arrays, names, ours } = await ourCheck(budget, data);
+  const file = path.join(dir, 'parity-check.bin');
+  await writeParityFile(file, { ...parityHeader(budget, data.val.paramNames), names }, arrays);
+  const res = spawnSync(PYTHON, [SCRIPT, '--check', file], { encoding: 'utf8', env: { ...process.env, TORCH_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' } });
+  if (res.status !== 0) throw new Error(`torch_parity.py --check failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const torch = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as CheckSide;
+  const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y));
+  return {
+    note: 'our seed-1 initial weights copied into torch; first validation batch, fixed draws, no dropout; one clipped Adam step at lr',
+    loss: { tfjs: ours.loss, torch: torch.loss, relativeDifference: rel(ours.loss, torch.loss) },
+    lossAfterStep: { tfjs: ours.lossAfterStep, torch: torch.lossAfterStep, relativeDifference: rel(ours.lossAfterStep, torch.lossAfterStep) },
+    // Norms below 1e-6 of the largest are rounding of an analytically zero gradient (see maxRelativeDifference).
+    gradNorms: maxRelativeDifference(ours.gradNorms, torch.gradNorms, 1e-6 * Math.max(...ours.gradNorms)),
+    variables: names.length,
+  };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -117,6 +140,10 @@ export async function run(): Promise<Record<string, unknown>> {
     const dataFile = path.join(dir, 'parity-data.bin');
     await writeParityFile(dataFile, parityHeader(budget, data.train.paramNames), data.arrays);
     process.stderr.write(`parity: ${budget.trainSets} + ${budget.valSets} sets of ${budget.obs} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s, data in ${dataFile}\n`);
+    await selectBackend('wasm', { strict: true });
+    const check = await sameWeightsCheck(budget, data, dir);
+    process.stderr.write(`parity: same-weights check ${JSON.stringify(check)}\n`);
+    if (process.env['PARITY_CHECK_ONLY'] === '1') return { budget, check };
     // Both sides at once, one thread each: the wall time is the slower side's, not the sum.
     const torchPromise = runTorch(dataFile, dir);
     torchPromise.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
@@ -138,6 +165,7 @@ export async function run(): Promise<Record<string, unknown>> {
       budget,
       torch: { version: torchOut.torch, device: torchOut.device, threads: torchOut.threads },
       parameters: { ...parameters, same: parameters.tfjs === parameters.torch },
+      check,
       runs: { tfjs: ours, torch },
       summary: summarize(budget, ours, torch),
     };

@@ -21,6 +21,7 @@ standardized scale) are written to <out-dir>/torch-draws-seed<s>.f32 for the ben
 the same diagnostics code as ours. Prints one JSON object on the last stdout line.
 
 Usage: torch_parity.py DATA_FILE OUT_DIR   (TORCH_DEVICE, TORCH_THREADS honoured)
+       torch_parity.py --check CHECK_FILE   (bench/parity/check.ts: same weights, one batch, one step)
 """
 
 import json
@@ -224,9 +225,52 @@ def run_seed(seed, hp, train, val, fixed, dev, out_dir, draws, steps):
     }
 
 
+def torch_params_in_our_order(model, names):
+    """Our weight names (summary/sab_0/mab/…/kernel, in creation order) ↔ torch parameters.
+
+    Both lists follow the forward pass, except that torch lists the PMA seeds (a parameter of the
+    SetTransformer itself) first and ours lists them with the PMA block."""
+    seeds_name = "summary/pma/seeds"
+    rest = [(n, p) for n, p in model.named_parameters() if n != "summary.seeds"]
+    ours = [n for n in names if n != seeds_name]
+    if len(rest) != len(ours):
+        raise SystemExit(f"check: {len(ours)} weights of ours vs {len(rest)} torch parameters")
+    mapping = dict(zip(ours, (p for _, p in rest)))
+    mapping[seeds_name] = model.summary.seeds
+    return [mapping[n] for n in names]
+
+
+def check(path):
+    """--check: same weights, same batch, no dropout: loss, gradient norms, loss after one Adam step."""
+    header, a = read_data(path)
+    hp = header["hyperparameters"]
+    model = ref.Approximator(d=a["x1"].shape[1], e=hp["embedDim"], summary_dim=hp["summaryDim"], num_seeds=hp["numSeeds"], dropout=hp["dropout"])
+    model.eval()
+    names = header["names"]
+    params = torch_params_in_our_order(model, names)
+    with torch.no_grad():
+        for n, p in zip(names, params):
+            w = a[f"w:{n}"]
+            w = w.t() if n.endswith("/kernel") else w  # our kernels are in × out, torch's weights out × in
+            if tuple(w.shape) != tuple(p.shape):
+                raise SystemExit(f"check: {n} has shape {tuple(w.shape)}, torch {tuple(p.shape)}")
+            p.copy_(w)
+    batch = (a["x1"], a["trials"], a["cond"], a["x0"], a["t"])
+    loss = flow_loss(model, *batch)
+    loss.backward()
+    norms = [float(torch.linalg.vector_norm(p.grad)) for p in params]
+    opt = KerasAdam(params, hp["beta1"], hp["beta2"], hp["epsilon"], hp["clipNorm"])
+    opt.step(hp["lr"])
+    with torch.no_grad():
+        after = float(flow_loss(model, *batch))
+    print(json.dumps({"loss": float(loss), "gradNorms": norms, "lossAfterStep": after}))
+
+
 def main():
-    data_path, out_dir = sys.argv[1], sys.argv[2]
     torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
+    if sys.argv[1] == "--check":
+        return check(sys.argv[2])
+    data_path, out_dir = sys.argv[1], sys.argv[2]
     dev = ref.DEVICE
     header, a = read_data(data_path)
     hp = header["hyperparameters"]
