@@ -148,7 +148,13 @@ export async function run(): Promise<Record<string, unknown>> {
     const torchPromise = runTorch(dataFile, dir);
     torchPromise.catch(() => undefined); // awaited below; keeps an early failure from being unhandled meanwhile
     const { runs: ours, parameters: tfjsParameters } = await trainOurs(budget, data);
-    const torchOut = await torchPromise;
+    let torchOut: TorchOut;
+    try {
+      torchOut = await torchPromise;
+    } catch (e) {
+      // Our side took most of the time: keep its figures rather than losing them with the error.
+      return { budget, check, failed: e instanceof Error ? e.message : String(e), runs: { tfjs: ours }, parameters: { tfjs: tfjsParameters } };
+    }
     const torch: ImplRun[] = [];
     for (const r of torchOut.runs) {
       const n = budget.valSets * budget.posteriorDraws * data.val.paramNames.length;
