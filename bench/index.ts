@@ -10,7 +10,10 @@ const modules: Record<string, string> = {
   sampler: './sampler.bench.ts',
   nn: './nn.bench.ts',
   torch: './torch.bench.ts',
+  parity: './parity.bench.ts',
 };
+/** Run only when named (`npm run bench -- parity`): minutes to hours, not for a bare `npm run bench`. */
+const ONLY_WHEN_NAMED = new Set(['parity']);
 
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));
@@ -28,6 +31,7 @@ const result: Record<string, unknown> = {
 };
 for (const [name, file] of Object.entries(modules)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
+  if (wanted.length === 0 && ONLY_WHEN_NAMED.has(name)) continue;
   const mod = (await import(file)) as { run: (args: readonly string[]) => Promise<Record<string, unknown>> };
   process.stderr.write(`bench: ${name} …\n`);
   result[name] = await mod.run(moduleArgs);
