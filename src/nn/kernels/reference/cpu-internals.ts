@@ -1,10 +1,8 @@
-/** The part of tfjs-backend-cpu's MathBackendCPU the reference kernels use. */
-import type { DataType, TensorInfo, TypedArray } from '@tensorflow/tfjs';
+/** Float32 values of a cpu-backend tensor, for the reference kernels (the backend's type: ../backend-internals.ts). */
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { CpuBackendInternals } from '../backend-internals.ts';
 
-export interface CpuBackendInternals {
-  data: { get(dataId: object): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: DataType, values: TypedArray): TensorInfo;
-}
+export type { CpuBackendInternals };
 
 export function cpuValues(backend: unknown, t: TensorInfo): Float32Array {
   return (backend as CpuBackendInternals).data.get(t.dataId)?.values as Float32Array;
