@@ -11,9 +11,10 @@ const modules: Record<string, string> = {
   nn: './nn.bench.ts',
   torch: './torch.bench.ts',
   parity: './parity.bench.ts',
+  memory: './memory.bench.ts',
 };
 /** Run only when named (`npm run bench -- parity`): minutes to hours, not for a bare `npm run bench`. */
-const ONLY_WHEN_NAMED = new Set(['parity']);
+const ONLY_WHEN_NAMED = new Set(['parity', 'memory']);
 
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));

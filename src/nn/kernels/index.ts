@@ -68,3 +68,4 @@ export { attentionBackwardReference, attentionDims, attentionForwardReference, t
 export { ATTENTION_MAX_DIM } from './webgpu/index.ts';
 export { BatchNoise, type BatchNoiseAttrs } from './names.ts';
 export { batchNoiseReference, batchNoiseShape } from './reference/index.ts';
+export { variableGradsFreeing } from './tape.ts';

@@ -9,6 +9,7 @@ import { splitmix32 } from '../../shared/index.ts';
 import type { DataSets, Standardization } from '../adapter.ts';
 import type { Approximator } from '../networks/approximator.ts';
 import { backendMemoryBudget } from '../device.ts';
+import { variableGradsFreeing } from '../kernels/index.ts';
 import { yieldToEventLoop } from '../yield.ts';
 import type { Adam } from './adam.ts';
 import { autoMicroBatchSize, batchKeys, batchRows, disposeLossInputs, microRanges, uploadLossInputs } from './batches.ts';
@@ -65,7 +66,7 @@ export async function trainStep({ approx, adam, vars, sets, rows, standardizatio
       const inputs = uploadLossInputs(sets, rows, from, to, standardization, keys);
       const weight = (to - from) / size;
       try {
-        const { value, grads } = tf.variableGrads(() => {
+        const { value, grads } = variableGradsFreeing(() => {
           const l = approx.loss(inputs, true, { ...keys.dropout, rowOffset: from });
           return weight === 1 ? l : (tf.mul(l, scalars.get(weight)) as tf.Scalar);
         }, vars);
