@@ -31,15 +31,14 @@ export const DEFAULT_ATTENTION_BUDGET = 1 << 23;
 export const DEFAULT_MEMORY_BUDGET = 1.5 * 2 ** 30;
 
 /**
- * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family.
- * Fitted to tf.profile's peakBytes of whole passes on wasm (tfjs 4.22, dropout 0.28; N = 50 … 1000,
- * e = 64 / 128, 2 … 59 sets per pass, 14 configurations): per set ≈ 145 B per score entry (h·N·Nk)
- * + 3,040 B per trial and embedding unit (N·e) + 113 kB per trial + 1.7 MB, with 2 attention blocks,
- * 4 heads and MLP widths (128, 128); fixed ≈ 10.7 MB + 158 kB per embedding unit (weights, gradients,
- * Adam moments). Passes of 1 GiB and more are within 1 % of the fit, small ones (≤ 100 MB) within 16 %.
- * The terms scale with the blocks, heads and MLP widths they come from, so other architectures get a
- * proportional estimate. Attention (N²) dominates at N = 1000, the N·e projections below N ≈ 300, which
- * a score-count-only rule misses: 52 sets of 200 trials at e = 128 asked for 6.6 GB and aborted wasm.
+ * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family:
+ * per set, bytes per attention score entry (h·N·Nk, unfused attention only), per trial and embedding
+ * unit (N·e), per trial, and per set, with 2 attention blocks, 4 heads and MLP widths (128, 128); fixed
+ * ≈ 10.7 MB + 158 kB per embedding unit (weights, gradients, Adam moments). The terms scale with the
+ * blocks, heads and MLP widths they come from, so other architectures get a proportional estimate.
+ * Attention (N²) dominates at N = 1000 on the unfused path, the N·e projections below N ≈ 300, which a
+ * score-count-only rule misses. The coefficients are measured, per backend, by `npm run bench -- memory`
+ * (bench/memory.bench.ts: single passes over a grid of sizes, least squares in relative error).
  */
 export function trainingPassBytes(config: NetworkConfig, numObs: number, pass: PassOptions = {}): { perSet: number; fixed: number } {
   const keys = config.numInducingPoints ?? numObs;
@@ -47,32 +46,37 @@ export function trainingPassBytes(config: NetworkConfig, numObs: number, pass: P
   const heads = config.numHeads / 4;
   const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
   const fit = pass.device === 'webgpu' ? WEBGPU_FIT : WASM_FIT;
-  const scores = fusedAttention(config, pass) ? 0 : 145 * (config.numHeads * numObs * keys);
+  const scores = fusedAttention(config, pass) ? 0 : fit.perScore * (config.numHeads * numObs * keys);
   const perSet = blocks * (scores + fit.perTrialEmbed * heads * numObs * config.embedDim + fit.perTrial * mlp * numObs) + fit.perSet;
   const fixed = 10.7e6 + 158e3 * config.embedDim;
   return { perSet, fixed };
 }
 
-/** Bytes per set of a pass: per trial and embedding unit, per trial, and per set (see trainingPassBytes). */
+/** Bytes per set of a pass: per score entry, per trial and embedding unit, per trial, and per set (see trainingPassBytes). */
 interface PassFit {
+  readonly perScore: number;
   readonly perTrialEmbed: number;
   readonly perTrial: number;
   readonly perSet: number;
 }
 
-const WASM_FIT: PassFit = { perTrialEmbed: 3040, perTrial: 113e3, perSet: 1.7e6 };
+/**
+ * wasm: tfjs's peak tensor bytes of single passes (engine byte count after every kernel), 12 sizes
+ * N 50 … 1000 × e 64 / 128, 2 … 96 sets, 8 seeds, summary 32, dropout 0.28; all within 4 % (2026-12-01,
+ * after the backward pass began freeing gradients and saved tensors as it goes, ../kernels/tape.ts —
+ * before it: 145 B per score, 3,040 per trial·embed, 113 kB per trial, 1.7 MB per set).
+ */
+const WASM_FIT: PassFit = { perScore: 39.4, perTrialEmbed: 1174, perTrial: 38.2e3, perSet: 0.69e6 };
 
 /**
- * webgpu with this project's kernels (fused attention, LayerNorm, bias + dropout + activation): fitted
- * to the peak GPU buffer bytes in use (tfjs's buffer manager) of single-pass steps measured with the Dawn
- * profiler (bench/nn-step.ts, compile-only, SwiftShader; 2026-12-01) — e 64: N 100 × 64 sets 613 MB,
- * N 500 × 64 2,935 MB, N 1000 × 16 1,474 MB; e 128: N 100 × 64 1,046 MB, N 500 × 16 1,281 MB,
- * N 1000 × 4 655 MB, all within 1 % of 1,016 B per trial·embed + 25.6 kB per trial + 0.3 MB per set
- * over the fixed part — then × 1.2 for tfjs's buffer pool, which keeps the buffers of a smaller last
- * micro-batch beside the full ones (allocated/in use was 1.36 at 5 × 12 + 4 sets, 1.01–1.06 for equal
- * passes). A third of wasm's per-set bytes: no tensor of the unfused ops' intermediates is kept.
+ * webgpu with this project's kernels (fused attention, LayerNorm, bias + dropout + activation): the GPU
+ * buffer bytes tfjs's buffer manager allocated in single-pass steps (the Dawn profiler, compile-only on
+ * SwiftShader), 7 sizes N 100 … 1000 × e 64 / 128, all within 3.1 % (2026-12-01, with ../kernels/tape.ts;
+ * before it the in-use peak of 64 sets × N 500 × e 64 was 2,935 MB, now 1,829 MB allocated). Allocated,
+ * not in use: the pool keeps freed buffers for reuse, and equal passes (microRanges) reuse them. The
+ * unfused attention path, off by default here, borrows wasm's bytes per score entry.
  */
-const WEBGPU_FIT: PassFit = { perTrialEmbed: 1.2 * 1016, perTrial: 1.2 * 25.6e3, perSet: 1.2 * 0.3e6 };
+const WEBGPU_FIT: PassFit = { perScore: WASM_FIT.perScore, perTrialEmbed: 647, perTrial: 15.6e3, perSet: 0.28e6 };
 
 /** How a pass computes, where that changes what it holds. */
 export interface PassOptions {
