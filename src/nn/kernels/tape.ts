@@ -89,7 +89,7 @@ export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Varia
   for (const node of tape) if (!onPath.has(node.id)) disposeSaved(node);
 
   const grads = engine.tidy('backward', () => {
-    const acc = new Map<number, tf.Tensor>([[y.id, tf.onesLike(y)]]);
+    const acc = new Map<number, tf.Tensor>([[y.id, tf.ones(y.shape)]]);
     const owned = new Set<tf.Tensor>(acc.values());
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i]!;
