@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MEMORY_BUDGET, type MemoryBudget } from './training/batches.ts';
-import { DEFAULT_OPS, fusedAttentionAvailable } from './ops/index.ts';
+import { DEFAULT_OPS, fusedAttentionAvailable, type OpsOptions } from './ops/index.ts';
 
 interface GpuErrorLike {
   message: string;
@@ -38,16 +38,20 @@ function webgpuDevice(): DeviceLike | null {
   return ((tf.backend() as unknown as { device?: DeviceLike }).device ?? null);
 }
 
-/** Tensor and pass bounds of the active backend for the micro-batch planner. */
-export function backendMemoryBudget(): MemoryBudget {
+/**
+ * Tensor and pass bounds of the active backend for the micro-batch planner, for a network running
+ * `ops` with attention heads of `headDim` (default: the default ops' fused kernels).
+ */
+export function backendMemoryBudget(ops: OpsOptions = DEFAULT_OPS, headDim = 1): MemoryBudget {
   const device = webgpuDevice();
   if (device === null) return {};
   const maxBuffer = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   // 10 % under the limit: tfjs rounds buffer sizes up.
   const scores = Math.floor((0.9 * maxBuffer) / 4);
   const bytes = Math.min(8 * 2 ** 30, Math.max(DEFAULT_MEMORY_BUDGET, 2 * maxBuffer));
-  // Attention runs fused here by default (ops 'auto'): the planner drops the score terms.
-  return { scores, bytes, fusedAttention: fusedAttentionAvailable(DEFAULT_OPS, 1), device: 'webgpu' };
+  // Fused attention (ops 'auto' here) never writes the scores: the planner drops their terms. Forced
+  // composite, or heads too wide for the kernel, write them, and the planner must count them.
+  return { scores, bytes, fusedAttention: fusedAttentionAvailable(ops, headDim), device: 'webgpu' };
 }
 
 /** A GPU error as a trial failure: what to do, in plain words, then the GPU's own message. */

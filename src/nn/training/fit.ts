@@ -146,7 +146,8 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
-  const budget = backendMemoryBudget();
+  // key_dim = embedDim per head (config.ts)
+  const budget = backendMemoryBudget(approx.ops, approx.config.embedDim);
   const micro = {
     train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs, budget),
     val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs, budget),
