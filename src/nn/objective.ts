@@ -76,6 +76,11 @@ export interface ObjectiveOptions {
   keepDraws?: boolean;
   /** Op implementations of the network (default DEFAULT_OPS); the same values on every path. */
   ops?: Partial<OpsOptions>;
+  /**
+   * Data sets per forward/backward pass in training and validation (FitOptions.microBatchSize; default:
+   * the planner's, which keeps every tensor within the device's limits). A forced size bypasses that.
+   */
+  microBatchSize?: number;
   /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
   wrapStep?: FitOptions['wrapStep'];
 }
@@ -218,6 +223,7 @@ export async function runObjective(
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
       ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
+      ...(opts.microBatchSize !== undefined ? { microBatchSize: opts.microBatchSize } : {}),
       onEpoch: async (r) =>
         (await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs })) === true,
     });

@@ -70,29 +70,44 @@ export async function samplePosterior(
 
   const out = new Float32Array(sets.n * s * p);
   const gpu = new GpuErrorWatch();
-  for (let start = 0; start < sets.n; start += chunk) {
-    opts.signal?.throwIfAborted();
-    const end = Math.min(sets.n, start + chunk);
-    const conditions = await chunkConditions(approx, sets, standardization, start, end);
-    const noise = baseNoise(opts.seed, start, end, s, p);
-    const draws = tf.tidy(() => {
-      const m = (end - start) * s;
-      // (n_c, C) → (n_c·S, C): data set i's condition repeated for each of its S draws.
-      const c = tf.reshape(tf.tile(tf.expandDims(conditions, 1), [1, s, 1]), [m, -1]) as tf.Tensor2D;
-      const z = tf.tensor2d(noise, [m, p]);
-      return integrate(
-        (x, t) => approx.inferenceNetwork.velocity(x, tf.fill([m, 1], t) as tf.Tensor2D, c, approx.inference),
-        z,
-        method,
-        steps,
-      );
-    });
-    conditions.dispose();
-    const values = await draws.data();
-    draws.dispose();
-    out.set(unstandardize(values as Float32Array, standardization), start * s * p);
-    gpu.check();
-    opts.onProgress?.(end, sets.n);
+  try {
+    for (let start = 0; start < sets.n; start += chunk) {
+      opts.signal?.throwIfAborted();
+      gpu.check();
+      const end = Math.min(sets.n, start + chunk);
+      // Each chunk in error scopes, judged with its read: a refused chunk stops the run with the GPU's message.
+      const close = gpu.scope();
+      let read: Promise<tf.TypedArray>;
+      try {
+        const conditions = await chunkConditions(approx, sets, standardization, start, end);
+        const noise = baseNoise(opts.seed, start, end, s, p);
+        const draws = tf.tidy(() => {
+          const m = (end - start) * s;
+          // (n_c, C) → (n_c·S, C): data set i's condition repeated for each of its S draws.
+          const c = tf.reshape(tf.tile(tf.expandDims(conditions, 1), [1, s, 1]), [m, -1]) as tf.Tensor2D;
+          const z = tf.tensor2d(noise, [m, p]);
+          return integrate(
+            (x, t) => approx.inferenceNetwork.velocity(x, tf.fill([m, 1], t) as tf.Tensor2D, c, approx.inference),
+            z,
+            method,
+            steps,
+          );
+        });
+        conditions.dispose();
+        read = draws.data().finally(() => draws.dispose());
+      } catch (e) {
+        await close();
+        gpu.check();
+        throw e;
+      }
+      const [values] = await Promise.allSettled([read, close()]);
+      gpu.check();
+      if (values.status === 'rejected') throw values.reason;
+      out.set(unstandardize(values.value as Float32Array, standardization), start * s * p);
+      opts.onProgress?.(end, sets.n);
+    }
+  } finally {
+    gpu.dispose();
   }
   return out;
 }

@@ -2,14 +2,15 @@
  * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
  *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
- *    --standardize-condition --save MODEL.json] [--json] [--profile]`
+ *    --standardize-condition --save MODEL.json --micro-batch N --heads N --attention auto|fused|composite] [--json] [--profile]`
  *
  * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
  * notebook's approximator in Node on the wasm backend (cpu with --backend cpu, webgpu through Dawn:
  * src/cli/main.ts installs it before this module loads tfjs), samples the validation posteriors and prints
  * {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}; with --profile also {profile: StepProfile}
  * of the second optimizer step (src/nn/kernels/profile.ts). Per-epoch progress goes to stderr. --save
- * writes the trained network file (src/nn/serialize.ts).
+ * writes the trained network file (src/nn/serialize.ts). --micro-batch, --heads and --attention force the
+ * pass size, the heads and the attention path (e.g. a configuration over the GPU's buffer limit, which fails with its message).
  */
 import { writeFile } from 'node:fs/promises';
 import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, printJson } from '../args.ts';
@@ -50,6 +51,9 @@ export const USAGE: CommandUsage = {
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
     { name: 'profile', help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)' },
+    { name: 'micro-batch', value: 'N', help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)" },
+    { name: 'heads', value: 'N', help: 'attention heads per block (4)' },
+    { name: 'attention', value: 'auto|fused|composite', help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)' },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
@@ -91,6 +95,12 @@ export async function run(args: string[]): Promise<number> {
   const variant = optString(p, 'network') ?? 'as-tuned';
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition');
+  const microBatch = positive(p, 'micro-batch');
+  const heads = positive(p, 'heads');
+  const attention = optString(p, 'attention') ?? 'auto';
+  if (attention !== 'auto' && attention !== 'fused' && attention !== 'composite') {
+    throw new UsageError(`option --attention: expected auto, fused or composite, got '${attention}'`);
+  }
   const save = optString(p, 'save');
   if (valSets < 2) throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
   if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
@@ -108,6 +118,9 @@ export async function run(args: string[]): Promise<number> {
     variant,
     standardizeCondition,
     ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
+    ...(microBatch !== undefined ? { microBatchSize: microBatch } : {}),
+    ...(attention !== 'auto' ? { ops: { attention } } : {}),
+    ...(heads !== undefined ? { network: { numHeads: heads } } : {}),
     onEpoch: (r) => {
       process.stderr.write(
         `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,

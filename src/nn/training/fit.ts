@@ -22,6 +22,12 @@
  * update) nothing is left in flight and onBatch follows its step at once, as before. A non-finite loss
  * is reported when its read arrives, as TrainingDivergedError for its own epoch and step; the weights
  * are still those before it, since the halted optimizer skipped every step queued after it.
+ *
+ * GPU errors (device.ts): each step runs in error scopes that close once its loss read has submitted
+ * its commands, and their verdict is awaited with that read; validation runs in scopes of its own.
+ * Before each step the watch is checked, so after a validation or out-of-memory error nothing more is
+ * queued beyond the steps already in flight, and fit throws the GpuError (the GPU's message) after
+ * the usual cleanup.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/index.ts';
@@ -120,6 +126,8 @@ const LOSS_READS_IN_FLIGHT = 2;
 /** A step whose loss has not been reported yet. */
 interface PendingStep {
   loss: Promise<number>;
+  /** Settles when the GPU has judged the step's work (errors are recorded in the watch). */
+  judged: Promise<void>;
   epoch: number;
   batch: number;
   step: number;
@@ -138,12 +146,12 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
-  const budget = backendMemoryBudget();
+  // key_dim = embedDim per head (config.ts)
+  const budget = backendMemoryBudget(approx.ops, approx.config.embedDim);
   const micro = {
     train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs, budget),
     val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs, budget),
   };
-  const gpu = new GpuErrorWatch();
   if (!Number.isInteger(micro.train) || micro.train < 1) {
     throw new Error(`fit: microBatchSize must be a positive integer, got ${opts.microBatchSize}`);
   }
@@ -166,10 +174,14 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   let issued = 0;
   let trainMsTotal = 0;
   let sum = 0;
+  const gpu = new GpuErrorWatch();
   const report = async (): Promise<void> => {
     const p = pending.shift()!;
-    const loss = await p.loss;
+    const [read] = await Promise.allSettled([p.loss, p.judged]);
+    // A read of an invalid buffer may fail or return garbage: the GPU's error comes first.
     gpu.check();
+    if (read.status === 'rejected') throw read.reason;
+    const loss = read.value;
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(p.epoch, p.step, loss, 'training');
     sum += loss * p.size;
     history.steps++;
@@ -183,27 +195,49 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
       sum = 0;
       for (let b = 0; b < numBatches; b++) {
         opts.signal?.throwIfAborted();
+        gpu.check();
         const step = issued++;
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
         const run = (): Promise<tf.Scalar> =>
           trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars });
-        const loss = await (opts.wrapStep !== undefined ? opts.wrapStep(step, run) : run());
-        pending.push({ loss: readScalar(loss), epoch, batch: b, step, lr, size: rows.length });
-        gpu.check();
+        const close = gpu.scope();
+        let loss: tf.Scalar;
+        try {
+          loss = await (opts.wrapStep !== undefined ? opts.wrapStep(step, run) : run());
+        } catch (e) {
+          // Work on invalid buffers can make tfjs throw too: the GPU's message is the cause.
+          await close();
+          gpu.check();
+          throw e;
+        }
+        // The read submits the step's pending commands, so their errors land in its scopes.
+        const read = readScalar(loss);
+        pending.push({ loss: read, judged: close(), epoch, batch: b, step, lr, size: rows.length });
         while (pending.length > inFlight) await report();
         await yieldToEventLoop();
       }
       while (pending.length > 0) await report();
       const trainMs = performance.now() - t0;
       trainMsTotal += trainMs;
-      const valLoss = await validationLoss(approx, valSets, standardization, {
-        batchSize: opts.batchSize,
-        seed: opts.seed,
-        epoch,
-        microBatchSize: micro.val,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      gpu.check();
+      const closeVal = gpu.scope();
+      let valLoss: number;
+      try {
+        valLoss = await validationLoss(approx, valSets, standardization, {
+          batchSize: opts.batchSize,
+          seed: opts.seed,
+          epoch,
+          microBatchSize: micro.val,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (e) {
+        await closeVal();
+        gpu.check();
+        throw e;
+      }
+      // Every read was awaited inside, so all of validation's work has been submitted.
+      await closeVal();
       gpu.check();
       if (!Number.isFinite(valLoss)) throw new TrainingDivergedError(epoch, null, valLoss, 'validation');
       const loss = sum / trainSets.n;
@@ -218,7 +252,8 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     }
   } finally {
     // Reads still in flight (cancelled or failed mid-epoch) dispose their tensors when they land.
-    await Promise.allSettled(pending.map((p) => p.loss));
+    await Promise.allSettled(pending.flatMap((p) => [p.loss, p.judged]));
+    gpu.dispose();
     adam.dispose();
     scalars.dispose();
   }

@@ -116,7 +116,7 @@ export async function validationLoss(
   standardization: Standardization,
   opts: ValidationOptions,
 ): Promise<number> {
-  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget());
+  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget(approx.ops, approx.config.embedDim));
   const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
   // Reads are started per micro-batch and awaited at the end, summed in the same order as before.
