@@ -151,17 +151,17 @@ describe('generated WGSL and the webgpu device', () => {
   it('native: enable f16 and f16 tiles; packed: core WGSL, u32 tiles of packed halves', () => {
     const native = matMulF16Wgsl({ transposeA: false, transposeB: false, variant: 'native' });
     expect(native.startsWith('enable f16;\n')).toBe(true);
-    expect(native).toContain('var<workgroup> tileA : array<array<f16, 16>, 16>;');
-    expect(native).toContain('var<workgroup> tileB : array<array<f16, 16>, 16>;');
-    expect(native).toContain('f32(tileA[ly][p]) * f32(tileB[p][lx])');
+    expect(native).toContain('var<workgroup> tileA : array<array<f16, 16>, 64>;');
+    expect(native).toContain('var<workgroup> tileB : array<array<f16, 64>, 16>;');
+    expect(native).toContain('f32(tileA[ly + 16 * i][p]) * bv');
     expect(native).not.toContain('pack2x16float');
     const packed = matMulF16Wgsl({ transposeA: false, transposeB: false, variant: 'packed' });
     expect(packed).not.toContain('enable');
     expect(packed).not.toMatch(/\bf16\b/);
-    expect(packed).toContain('var<workgroup> tileA : array<array<u32, 8>, 16>;');
-    expect(packed).toContain('var<workgroup> tileB : array<array<u32, 16>, 8>;');
+    expect(packed).toContain('var<workgroup> tileA : array<array<u32, 8>, 64>;');
+    expect(packed).toContain('var<workgroup> tileB : array<array<u32, 64>, 8>;');
     expect(packed).toContain('pack2x16float(vec2<f32>(');
-    expect(packed).toContain('unpack2x16float(tileA[ly][p])');
+    expect(packed).toContain('unpack2x16float(tileA[ly + 16 * i][p])');
   });
 
   it('transpose flags change only the operand indexing', () => {

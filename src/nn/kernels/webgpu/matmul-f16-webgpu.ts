@@ -1,8 +1,9 @@
 /**
- * WGSL program of `MatMulF16` (see ../names.ts): a tiled product, one workgroup per 16 × 16 block of C
- * (and batch entry), one invocation per element of the block, K walked in tiles of 16 held in workgroup
- * memory. Operands are converted to binary16 as they enter the tiles; each invocation accumulates its
- * element in float32 in k order, as the reference does.
+ * WGSL program of `MatMulF16` (see ../names.ts): a tiled product, one workgroup per 64 × 64 block of C
+ * (and batch entry), 16 × 16 invocations with 4 × 4 elements each (so each value read from a tile
+ * serves four products), K walked in tiles of 16 held in workgroup memory. Operands are converted to
+ * binary16 as they enter the tiles; every element is accumulated in float32 in k order, as the
+ * reference does.
  *
  * Two variants from one generator:
  * - `native` (devices with 'shader-f16'): `enable f16;`, tiles of f16.
@@ -16,8 +17,10 @@ import type { DmcWebGPUProgram } from './dropout-webgpu.ts';
 
 export type MatMulF16Variant = 'native' | 'packed';
 
-/** Edge of C's block per workgroup, and K per tile. */
-export const MATMUL_F16_TILE = 16;
+/** Edge of C's block per workgroup (16 × 16 invocations, 4 × 4 elements each), K per tile, invocations. */
+export const MATMUL_F16_TILE = 64;
+export const MATMUL_F16_TILE_K = 16;
+const MATMUL_F16_THREADS = 256;
 
 export interface MatMulF16Layout {
   transposeA: boolean;
@@ -46,63 +49,85 @@ fn dmcReadB(g : i32, row : i32, col : i32) -> f32 {
 `;
 }
 
-/** Workgroup tiles, their fill (all 256 invocations) and the inner loop, per variant. */
+/** Workgroup tiles, their fill (all 256 invocations) and one k step of the 4 × 4 accumulators, per variant. */
 function tiles(variant: MatMulF16Variant): { decl: string; fill: string; inner: string } {
-  const T = MATMUL_F16_TILE;
+  const [T, K, R] = [MATMUL_F16_TILE, MATMUL_F16_TILE_K, MATMUL_F16_THREADS];
   if (variant === 'native') {
     return {
-      decl: `var<workgroup> tileA : array<array<f16, ${T}>, ${T}>;
-var<workgroup> tileB : array<array<f16, ${T}>, ${T}>;`,
-      fill: `  tileA[ly][lx] = f16(dmcReadA(g, rowBase + ly, k0 + lx));
-    tileB[ly][lx] = f16(dmcReadB(g, k0 + ly, colBase + lx));`,
-      inner: `    for (var p = 0; p < ${T}; p++) {
-      acc = acc + f32(tileA[ly][p]) * f32(tileB[p][lx]);
+      decl: `var<workgroup> tileA : array<array<f16, ${K}>, ${T}>;
+var<workgroup> tileB : array<array<f16, ${T}>, ${K}>;`,
+      fill: `for (var e = 0; e < ${(T * K) / R}; e++) {
+      let idx = li + e * ${R};
+      tileA[idx / ${K}][idx % ${K}] = f16(dmcReadA(g, rowBase + idx / ${K}, k0 + idx % ${K}));
+      tileB[idx / ${T}][idx % ${T}] = f16(dmcReadB(g, k0 + idx / ${T}, colBase + idx % ${T}));
+    }`,
+      inner: `    for (var p = 0; p < ${K}; p++) {
+      let bv = vec4<f32>(f32(tileB[p][lx]), f32(tileB[p][lx + 16]), f32(tileB[p][lx + 32]), f32(tileB[p][lx + 48]));
+      for (var i = 0; i < 4; i++) {
+        acc[i] = acc[i] + f32(tileA[ly + 16 * i][p]) * bv;
+      }
     }`,
     };
   }
-  const H = T / 2;
+  const H = K / 2;
   return {
     decl: `var<workgroup> tileA : array<array<u32, ${H}>, ${T}>;
 var<workgroup> tileB : array<array<u32, ${T}>, ${H}>;`,
-    // Invocations with lx < 8 pack two k of A's row ly; those with ly < 8 two k of B's column lx.
-    fill: `  if (lx < ${H}) {
-      tileA[ly][lx] = pack2x16float(vec2<f32>(dmcReadA(g, rowBase + ly, k0 + 2 * lx), dmcReadA(g, rowBase + ly, k0 + 2 * lx + 1)));
-    }
-    if (ly < ${H}) {
-      tileB[ly][lx] = pack2x16float(vec2<f32>(dmcReadB(g, k0 + 2 * ly, colBase + lx), dmcReadB(g, k0 + 2 * ly + 1, colBase + lx)));
+    // Each word holds the halves of k = 2c and 2c + 1 (A: of row r; B: of column c).
+    fill: `for (var e = 0; e < ${(T * H) / R}; e++) {
+      let idx = li + e * ${R};
+      let ar = idx / ${H};
+      let ac = 2 * (idx % ${H});
+      tileA[ar][idx % ${H}] = pack2x16float(vec2<f32>(dmcReadA(g, rowBase + ar, k0 + ac), dmcReadA(g, rowBase + ar, k0 + ac + 1)));
+      let br = idx / ${T};
+      let bc = idx % ${T};
+      tileB[br][bc] = pack2x16float(vec2<f32>(dmcReadB(g, k0 + 2 * br, colBase + bc), dmcReadB(g, k0 + 2 * br + 1, colBase + bc)));
     }`,
     inner: `    for (var p = 0; p < ${H}; p++) {
-      let av = unpack2x16float(tileA[ly][p]);
-      let bv = unpack2x16float(tileB[p][lx]);
-      acc = acc + av.x * bv.x;
-      acc = acc + av.y * bv.y;
+      let b0 = unpack2x16float(tileB[p][lx]);
+      let b1 = unpack2x16float(tileB[p][lx + 16]);
+      let b2 = unpack2x16float(tileB[p][lx + 32]);
+      let b3 = unpack2x16float(tileB[p][lx + 48]);
+      let bx = vec4<f32>(b0.x, b1.x, b2.x, b3.x);
+      let by = vec4<f32>(b0.y, b1.y, b2.y, b3.y);
+      for (var i = 0; i < 4; i++) {
+        let av = unpack2x16float(tileA[ly + 16 * i][p]);
+        acc[i] = acc[i] + av.x * bx;
+        acc[i] = acc[i] + av.y * by;
+      }
     }`,
   };
 }
 
 /** The program's WGSL (tfjs adds the bindings, uniforms and helpers around it). */
 export function matMulF16Wgsl(l: MatMulF16Layout): string {
-  const T = MATMUL_F16_TILE;
+  const [T, K] = [MATMUL_F16_TILE, MATMUL_F16_TILE_K];
   const t = tiles(l.variant);
   return `${l.variant === 'native' ? 'enable f16;\n' : ''}${t.decl}
 ${loaders(l)}
 fn main() {
   let lx = i32(localId.x);
   let ly = i32(localId.y);
+  let li = i32(localIndex);
   let g = i32(workgroupId.z);
   let rowBase = i32(workgroupId.y) * ${T};
   let colBase = i32(workgroupId.x) * ${T};
-  var acc = 0.0;
-  for (var k0 = 0; k0 < uniforms.dimK; k0 += ${T}) {
-  ${t.fill}
+  // acc[i][j]: C at row rowBase + ly + 16·i, column colBase + lx + 16·j.
+  var acc : array<vec4<f32>, 4>;
+  for (var k0 = 0; k0 < uniforms.dimK; k0 += ${K}) {
+    ${t.fill}
     workgroupBarrier();
 ${t.inner}
     workgroupBarrier();
   }
-  let row = rowBase + ly;
-  let col = colBase + lx;
-  if (row < uniforms.dimM && col < uniforms.dimN) {
-    setOutputAtIndex((g * uniforms.dimM + row) * uniforms.dimN + col, acc);
+  for (var i = 0; i < 4; i++) {
+    let row = rowBase + ly + 16 * i;
+    for (var j = 0; j < 4; j++) {
+      let col = colBase + lx + 16 * j;
+      if (row < uniforms.dimM && col < uniforms.dimN) {
+        setOutputAtIndex((g * uniforms.dimM + row) * uniforms.dimN + col, acc[i][j]);
+      }
+    }
   }
 }
 `;
@@ -122,7 +147,7 @@ export class MatMulF16Program implements Omit<DmcWebGPUProgram, 'dispatchLayout'
   dispatch: [number, number, number];
   variableNames = ['a', 'b'];
   uniforms = 'dimM : i32, dimN : i32, dimK : i32,';
-  workgroupSize: [number, number, number] = [MATMUL_F16_TILE, MATMUL_F16_TILE, 1];
+  workgroupSize: [number, number, number] = [16, 16, 1];
 
   constructor(
     outShape: readonly number[],
