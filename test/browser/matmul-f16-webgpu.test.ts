@@ -21,13 +21,13 @@ beforeAll(async () => {
   adapterHasF16 = (await navigator.gpu.requestAdapter())!.features.has('shader-f16');
 });
 
-const randArray = (n: number, seed: number, scale = 1): Float32Array => {
+const randArray = (n: number, seed: number, scale = 1): Float32Array<ArrayBuffer> => {
   const r = Rng.fromSeed(seed);
   return Float32Array.from({ length: n }, () => scale * r.normal());
 };
 
 /** Runs `body` (WGSL statements over in : array<f32>, out : array<f32>) on a raw device of its own. */
-async function runRaw(input: Float32Array, body: string, header = ''): Promise<Float32Array> {
+async function runRaw(input: Float32Array<ArrayBuffer>, body: string, header = ''): Promise<Float32Array> {
   const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
   const code = `${header}
 @group(0) @binding(0) var<storage, read> src : array<f32>;

@@ -269,7 +269,9 @@ export interface BatchNoiseAttrs {
  * in k order. The product of two binary16 values is exact in float32, so the result does not depend on
  * whether a backend holds its tiles as native f16 or as packed halves. A is (M, K), or (K, M) with
  * `transposeA`; B is (K, N), or (N, K) with `transposeB`; rank-3 inputs carry a common leading batch
- * axis (no broadcasting). C is (M, N) or (batch, M, N), float32.
+ * axis (no broadcasting). C is (M, N) or (batch, M, N), float32. On the GPU, operands beyond ±65504
+ * convert as the implementation does (WGSL leaves f16(x) and pack2x16float of such values undefined);
+ * the reference's ±Inf is the IEEE answer.
  */
 export const MatMulF16 = 'DmcMatMulF16';
 export interface MatMulF16Inputs {
