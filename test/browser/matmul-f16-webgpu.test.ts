@@ -71,8 +71,11 @@ it('WGSL unpack2x16float(pack2x16float(x)) equals roundToF16 on in-range values'
   expect(Array.from(got)).toEqual(Array.from(want));
 });
 
-it("the backend's device has shader-f16 exactly when the adapter offers it", () => {
+it("the backend's device comes from this project's factory and has shader-f16 exactly when the adapter offers it", () => {
   expect(webgpuFeatures()).toEqual({ shaderF16: adapterHasF16 });
+  // Only our factory's device moves `enable` directives up, by wrapping createShaderModule.
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  expect(device.createShaderModule).not.toBe(GPUDevice.prototype.createShaderModule);
 });
 
 it('native variant: enable f16 compiles and f16(x) rounds like roundToF16 (needs shader-f16)', async (ctx) => {
