@@ -6,6 +6,7 @@
  *   node --import tsx bench/nn-step.ts --backend webgpu|wasm|cpu [--batch 64 --obs 500 --embed 64
  *     --seeds 7 --summary-dim 22 --dropout 0.1] [--counts auto|compile-only|execute|skip]
  *     [--time-batch B --time-obs N --time-steps S (0: no timing)] [--micro-batch M (forced sets per pass)]
+ *     [--matmul-f16 (webgpu: the Dense products through MatMulF16, ops.matmulPrecision 'f16')]
  *
  * counts: StepProfiler (src/nn/kernels/profile.ts) over the second optimizer step of fit at the full size;
  * `compile-only` (webgpu) builds every program and makes every upload without executing, so a full-size step
@@ -32,6 +33,7 @@ const { values: a } = parseArgs({
     'micro-batch': { type: 'string' },
     // Steps before the counted one (0: count the first step, pipelines compiled inside it).
     warmup: { type: 'string', default: '1' },
+    'matmul-f16': { type: 'boolean', default: false },
   },
 });
 const int = (k: keyof typeof a): number => Number(a[k]);
@@ -56,7 +58,7 @@ function network(embedDim: number): InstanceType<typeof nn.Approximator> {
     numSeeds: int('seeds'),
     dropout: Number(a.dropout),
   });
-  return new nn.Approximator(config, { seed: 1 });
+  return new nn.Approximator(config, { seed: 1, ...(a['matmul-f16'] === true ? { ops: { matmulPrecision: 'f16' as const } } : {}) });
 }
 
 /** fit over `steps` batches of `batch` sets of `obs` trials; stopped before validation. */
@@ -78,7 +80,7 @@ async function fitSteps(batch: number, obs: number, steps: number, extra: Partia
 }
 
 const size = { batch: int('batch'), obs: int('obs'), embed: int('embed'), seeds: int('seeds'), summaryDim: int('summary-dim'), dropout: Number(a.dropout) };
-const out: Record<string, unknown> = { backend, driver, size, tfjs: tf.version.tfjs };
+const out: Record<string, unknown> = { backend, driver, size, tfjs: tf.version.tfjs, matmulPrecision: a['matmul-f16'] === true ? 'f16' : 'f32' };
 const adapter = (tf.backend() as unknown as { device?: { limits: { maxBufferSize: number; maxStorageBufferBindingSize: number } } }).device;
 if (adapter !== undefined) {
   out['limits'] = { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize };

@@ -28,6 +28,8 @@ export interface GpuAdapterSummary {
   vendor: string;
   architecture: string;
   isFallbackAdapter: boolean;
+  /** The adapter offers 'shader-f16' (the MatMulF16 kernel then runs its native-f16 variant). */
+  shaderF16?: boolean;
 }
 
 export interface BackendChoice {
@@ -105,6 +107,7 @@ interface GpuLike {
 }
 interface AdapterLike {
   isFallbackAdapter?: boolean;
+  features?: { has(feature: string): boolean };
   info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
 }
 
@@ -125,6 +128,7 @@ async function webgpuAdapter(): Promise<{ adapter?: GpuAdapterSummary; reason?: 
       vendor: a.info?.vendor ?? '',
       architecture,
       isFallbackAdapter: isFallbackAdapter || /swiftshader/i.test(architecture),
+      shaderF16: a.features?.has('shader-f16') ?? false,
     },
   };
 }

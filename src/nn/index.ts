@@ -68,3 +68,4 @@ export { serializeNetwork, restoreNetwork } from './serialize.ts';
 export * from './pure.ts';
 export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';
 export { StepProfiler, profileStepWrapper, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './kernels/index.ts';
+export { webgpuFeatures, type WebgpuFeatures } from './kernels/index.ts';

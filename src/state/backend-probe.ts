@@ -18,6 +18,13 @@ export interface BackendProbe {
   detail: string;
   /** webgpu only: true when the adapter is a real GPU, false for a software/fallback adapter. */
   hardware?: boolean;
+  /** webgpu with an adapter: whether the mixed-precision (f16) products can use native f16 (`f16Note`). */
+  f16?: string;
+}
+
+/** What the backend panel says about 'shader-f16' for a WebGPU adapter. */
+export function f16Note(shaderF16: boolean): string {
+  return shaderF16 ? 'shader-f16: f16 matmul available (opt-in)' : 'this adapter does not offer shader-f16';
 }
 
 /**
@@ -35,6 +42,7 @@ const SIMD_PROBE = new Uint8Array([
 /** Minimal structural view of the WebGPU entry points we touch (lib.dom in TS 5.9 has no WebGPU types). */
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
+  features?: { has(feature: string): boolean };
   info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
 }
 interface GpuLike {
@@ -65,6 +73,7 @@ export async function probeWebGpu(nav: Navigator = navigator): Promise<BackendPr
     available: true,
     hardware: !software,
     detail: software ? `software adapter only (${name || 'fallback'}), no hardware GPU` : `adapter ${name || '(unnamed)'}`,
+    f16: f16Note(adapter.features?.has('shader-f16') ?? false),
   };
 }
 

@@ -6,7 +6,7 @@
  * as not confirmed.
  */
 import type { BackendChoice, BackendProbe as TfProbe } from '../nn/pure.ts';
-import { planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
+import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
 export interface BackendOracle {
@@ -18,7 +18,10 @@ export interface BackendOracle {
 export function fromTfProbe(p: TfProbe): BackendProbe {
   const adapter = p.adapter ? ` (${[p.adapter.vendor, p.adapter.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter'})` : '';
   const detail = p.available ? (p.software ? `software emulation${adapter}, no hardware GPU` : `initialized${adapter}`) : p.reason;
-  return p.backend === 'webgpu' ? { backend: p.backend, available: p.available, detail, hardware: !p.software } : { backend: p.backend, available: p.available, detail };
+  if (p.backend !== 'webgpu') return { backend: p.backend, available: p.available, detail };
+  const gpu: BackendProbe = { backend: p.backend, available: p.available, detail, hardware: !p.software };
+  if (p.adapter?.shaderF16 !== undefined) gpu.f16 = f16Note(p.adapter.shaderF16);
+  return gpu;
 }
 
 /**

@@ -36,6 +36,8 @@ describe('backend selection in headless Chromium (SwiftShader, no GPU)', () => {
     for (const p of probes) expect(p.available).toBe(true);
     expect(probes[0]!.software).toBe(true);
     expect(probes[0]!.adapter?.isFallbackAdapter).toBe(true);
+    // SwiftShader offers subgroups but not shader-f16: the f16 products run their packed variant there.
+    expect(probes[0]!.adapter?.shaderF16).toBe((await navigator.gpu.requestAdapter())!.features.has('shader-f16'));
     expect(probes[1]!.software).toBe(true);
     expect(probes[2]!.software).toBe(false);
     expect(tf.getBackend()).toBe('cpu');

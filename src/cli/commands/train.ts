@@ -2,15 +2,17 @@
  * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
  *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
- *    --standardize-condition --save MODEL.json --micro-batch N --heads N --attention auto|fused|composite] [--json] [--profile]`
+ *    --standardize-condition --matmul-f16 --save MODEL.json --micro-batch N --heads N --attention auto|fused|composite] [--json] [--profile]`
  *
  * Simulates training and validation sets with the notebook prior (N = --obs trials per set), trains the
  * notebook's approximator in Node on the wasm backend (cpu with --backend cpu, webgpu through Dawn:
  * src/cli/main.ts installs it before this module loads tfjs), samples the validation posteriors and prints
  * {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}; with --profile also {profile: StepProfile}
  * of the second optimizer step (src/nn/kernels/profile.ts). Per-epoch progress goes to stderr. --save
- * writes the trained network file (src/nn/serialize.ts). --micro-batch, --heads and --attention force the
- * pass size, the heads and the attention path (e.g. a configuration over the GPU's buffer limit, which fails with its message).
+ * writes the trained network file (src/nn/serialize.ts). --matmul-f16 (webgpu only) runs the Dense layers'
+ * products in mixed precision (binary16 operands, float32 accumulation; ops.matmulPrecision 'f16').
+ * --micro-batch, --heads and --attention force the pass size, the heads and the attention path (e.g. a
+ * configuration over the GPU's buffer limit, which fails with its message).
  */
 import { writeFile } from 'node:fs/promises';
 import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, printJson } from '../args.ts';
@@ -22,6 +24,7 @@ import {
   selectBackend,
   type TrialHyperparameters,
   validateHyperparameters,
+  webgpuFeatures,
 } from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
@@ -48,6 +51,7 @@ export const USAGE: CommandUsage = {
     { name: 'backend', value: 'wasm|cpu|webgpu', help: 'tfjs backend (wasm); webgpu through Dawn, on a GPU Vulkan driver or SwiftShader' },
     { name: 'network', value: 'as-tuned|reference', help: "as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)" },
     { name: 'standardize-condition', help: 'standardize the direct condition sqrt(num_obs) (off: the raw value)' },
+    { name: 'matmul-f16', help: 'webgpu only: Dense products with binary16 operands and float32 accumulation (native f16 where the adapter offers shader-f16)' },
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
     { name: 'profile', help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)' },
@@ -101,6 +105,8 @@ export async function run(args: string[]): Promise<number> {
   if (attention !== 'auto' && attention !== 'fused' && attention !== 'composite') {
     throw new UsageError(`option --attention: expected auto, fused or composite, got '${attention}'`);
   }
+  const matmulF16 = optFlag(p, 'matmul-f16');
+  if (matmulF16 && backend !== 'webgpu') throw new UsageError(`option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got '${backend}'`);
   const save = optString(p, 'save');
   if (valSets < 2) throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
   if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
@@ -119,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
     standardizeCondition,
     ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
     ...(microBatch !== undefined ? { microBatchSize: microBatch } : {}),
-    ...(attention !== 'auto' ? { ops: { attention } } : {}),
+    ...(attention !== 'auto' || matmulF16 ? { ops: { ...(attention !== 'auto' ? { attention } : {}), ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}) } } : {}),
     ...(heads !== undefined ? { network: { numHeads: heads } } : {}),
     onEpoch: (r) => {
       process.stderr.write(
@@ -141,6 +147,8 @@ export async function run(args: string[]): Promise<number> {
     backend: result.backend,
     network: variant,
     standardizeCondition,
+    matmulPrecision: matmulF16 ? 'f16' : 'f32',
+    ...(matmulF16 ? { shaderF16: webgpuFeatures()?.shaderF16 ?? false } : {}),
     parameterCount: result.parameterCount,
     epochs: result.history.loss.map((loss, i) => ({ loss, valLoss: result.history.valLoss[i]! })),
     metrics: tableToRecord(result.table),

@@ -1,7 +1,7 @@
 /**
  * Fully connected layer y = x·W + b over the last axis of a tensor of any rank ≥ 2.
  * Higher ranks are reshaped to 2-D first: `tf.matMul(rank3, rank2)` has no usable gradient in tfjs
- * 4.22 (docs/design/gpu-path.md#rules-the-code-keeps). The product goes through `linear` (fast gradients on wasm, by `ctx.ops`).
+ * 4.22 (docs/design/gpu-path.md#rules-the-code-keeps). The product goes through `linear` (fast gradients on wasm, by `ctx.ops`; binary16 operands with `ops.matmulPrecision` 'f16').
  * `applyActivated` adds the bias, dropout and an activation in one op (`biasAct`: one kernel on webgpu).
  */
 import * as tf from '@tensorflow/tfjs';

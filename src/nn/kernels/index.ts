@@ -69,3 +69,15 @@ export { ATTENTION_MAX_DIM } from './webgpu/index.ts';
 export { BatchNoise, type BatchNoiseAttrs } from './names.ts';
 export { batchNoiseReference, batchNoiseShape } from './reference/index.ts';
 export { variableGradsFreeing } from './tape.ts';
+export { MatMulF16, type MatMulF16Attrs, type MatMulF16Inputs } from './names.ts';
+export { F16_MAX, matMulF16Dims, matMulF16Reference, roundArrayToF16, roundToF16, type MatMulF16Dims } from './reference/index.ts';
+export {
+  hoistEnableDirectives,
+  MATMUL_F16_TILE,
+  matMulF16Wgsl,
+  requestedFeatures,
+  webgpuFeatures,
+  type MatMulF16Layout,
+  type MatMulF16Variant,
+  type WebgpuFeatures,
+} from './webgpu/index.ts';

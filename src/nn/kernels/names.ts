@@ -262,3 +262,23 @@ export interface BatchNoiseAttrs {
   key1: number;
   rowOffset: number;
 }
+
+/**
+ * Mixed-precision product: C = f16(A)·f16(B) in float32, with every operand rounded to binary16
+ * (round to nearest even, overflow to ±Inf, subnormals kept) and the products accumulated in float32
+ * in k order. The product of two binary16 values is exact in float32, so the result does not depend on
+ * whether a backend holds its tiles as native f16 or as packed halves. A is (M, K), or (K, M) with
+ * `transposeA`; B is (K, N), or (N, K) with `transposeB`; rank-3 inputs carry a common leading batch
+ * axis (no broadcasting). C is (M, N) or (batch, M, N), float32. On the GPU, operands beyond ±65504
+ * convert as the implementation does (WGSL leaves f16(x) and pack2x16float of such values undefined);
+ * the reference's ±Inf is the IEEE answer.
+ */
+export const MatMulF16 = 'DmcMatMulF16';
+export interface MatMulF16Inputs {
+  a: TensorInfo;
+  b: TensorInfo;
+}
+export interface MatMulF16Attrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}

@@ -7,16 +7,18 @@ import * as tf from '@tensorflow/tfjs';
 import { CPU_KERNELS } from './reference/index.ts';
 import type { DmcKernel } from './types.ts';
 import { WASM_KERNELS } from './wasm/index.ts';
-import { WEBGPU_KERNELS } from './webgpu/index.ts';
+import { registerWebgpuFactory, WEBGPU_KERNELS } from './webgpu/index.ts';
 
 export const KERNELS: readonly DmcKernel[] = [...CPU_KERNELS, ...WASM_KERNELS, ...WEBGPU_KERNELS];
 
 /**
  * Registers every kernel of KERNELS that tfjs does not know yet. Idempotent: tfjs's registry outlives
  * this module (a second copy in tests or after a hot reload would otherwise log a re-registration
- * warning per kernel).
+ * warning per kernel). Also puts this project's webgpu factory in place (webgpu/device.ts: a device with
+ * 'shader-f16' where the adapter offers it), which only works before the webgpu backend initializes.
  */
 export function registerKernels(): void {
+  registerWebgpuFactory();
   for (const { config } of KERNELS) {
     if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
   }

@@ -3,6 +3,8 @@
  * and a composite of tfjs ops, by the active backend and the caller's explicit `OpsOptions`.
  */
 export { DEFAULT_OPS, DEFAULT_SLICE_MIN_MACS, opsOptions, type AttentionStrategy, type MatMulStrategy, type OpsOptions } from './options.ts';
+export type { MatMulPrecision } from './options.ts';
+export { linearF16, matMulF16, matMulF16Available } from './matmul-f16.ts';
 export { batchedMatMul, linear } from './matmul.ts';
 export { slice2d } from './slice2d.ts';
 export { dropoutOp, type DropoutKey } from './dropout.ts';

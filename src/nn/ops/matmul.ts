@@ -14,6 +14,7 @@
  * pieces, so no slice op needs a gradient of its own.
  */
 import * as tf from '@tensorflow/tfjs';
+import { linearF16 } from './matmul-f16.ts';
 import type { OpsOptions } from './options.ts';
 import { slice2d } from './slice2d.ts';
 
@@ -34,8 +35,9 @@ const linearUntransposed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
-/** x (M, K) · w (K, N). */
+/** x (M, K) · w (K, N); mixed precision with `ops.matmulPrecision` 'f16' (./matmul-f16.ts). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, ops: OpsOptions): tf.Tensor2D {
+  if (ops.matmulPrecision === 'f16') return linearF16(x, w);
   return untransposed(ops) ? linearUntransposed(x, w) : tf.matMul(x, w);
 }
 

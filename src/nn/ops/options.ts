@@ -24,7 +24,15 @@ export interface OpsOptions {
    * backend that has them (the cpu reference in tests); 'composite': tfjs ops everywhere.
    */
   readonly attention?: AttentionStrategy;
+  /**
+   * Precision of the Dense layers' products (`linear`). 'f32' (default): tfjs's float32 products. 'f16':
+   * the mixed-precision `MatMulF16` kernel (operands rounded to binary16, float32 accumulation; forward and
+   * backward), on webgpu (and the cpu reference); any other backend throws. Attention stays float32.
+   */
+  readonly matmulPrecision?: MatMulPrecision;
 }
+
+export type MatMulPrecision = 'f32' | 'f16';
 
 export type AttentionStrategy = 'auto' | 'fused' | 'composite';
 
@@ -50,6 +58,9 @@ export function opsOptions(overrides: Partial<OpsOptions> = {}): OpsOptions {
   }
   if (o.attention !== undefined && o.attention !== 'auto' && o.attention !== 'fused' && o.attention !== 'composite') {
     throw new Error(`ops.attention must be 'auto', 'fused' or 'composite', got ${JSON.stringify(o.attention)}`);
+  }
+  if (o.matmulPrecision !== undefined && o.matmulPrecision !== 'f32' && o.matmulPrecision !== 'f16') {
+    throw new Error(`ops.matmulPrecision must be 'f32' or 'f16', got ${JSON.stringify(o.matmulPrecision)}`);
   }
   return Object.freeze(o);
 }

@@ -28,6 +28,14 @@ describe('backend wording', () => {
     expect(fromTfProbe(PROBES[2]!)).toEqual({ backend: 'wasm', available: true, detail: 'initialized' });
   });
 
+  it("says whether the WebGPU adapter offers shader-f16 (the f16 matmul's native variant)", () => {
+    const adapter = { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false };
+    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: true } }).f16).toBe('shader-f16: f16 matmul available (opt-in)');
+    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: false } }).f16).toBe('this adapter does not offer shader-f16');
+    // A probe from before the field (or without an adapter) says nothing rather than guessing.
+    expect(fromTfProbe(SWIFTSHADER).f16).toBeUndefined();
+  });
+
   it('explains a fallback from what the WebGPU probe found', () => {
     expect(fallbackReason(WASM_CHOICE, SWIFTSHADER)).toBe('this browser offers only a software WebGPU adapter (google swiftshader), no hardware GPU');
     expect(fallbackReason(WASM_CHOICE, { backend: 'webgpu', available: false, software: false, reason: 'requestAdapter() returned null' })).toBe(

@@ -52,5 +52,7 @@ describe('train CLI', () => {
     await expect(run(['--integrator', 'rk45'])).rejects.toThrow("option --integrator: expected euler or rk4, got 'rk45'");
     await expect(run(['--backend', 'metal'])).rejects.toThrow(/Node offers wasm, cpu or webgpu/);
     await expect(run(['--epoch', '3'])).rejects.toThrow(/unknown option --epoch/);
+    await expect(run(['--matmul-f16'])).rejects.toThrow("option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got 'wasm'");
+    await expect(run(['--matmul-f16', '--backend', 'cpu'])).rejects.toThrow(/--matmul-f16: needs --backend webgpu/);
   });
 });

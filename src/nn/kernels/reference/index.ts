@@ -9,6 +9,7 @@ import { columnSumCpuConfig, layerNormCpuConfig, layerNormGradCpuConfig, layerNo
 import { biasActCpuConfig, biasActGradCpuConfig } from './bias-act.ts';
 import { batchNoiseCpuConfig } from './batch-noise.ts';
 import { attentionCpuConfig, attentionGradKVCpuConfig, attentionGradQCpuConfig } from './attention.ts';
+import { matMulF16CpuConfig } from './matmul-f16.ts';
 
 export { takeSliceReference } from './take-slice.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
@@ -17,6 +18,7 @@ export { columnSumReference, layerNormGradReference, layerNormParamGradReference
 export { activationDerivative, activationValue, biasActGradReference, biasActReference, erfApprox, MISH_EXP_CAP } from './bias-act.ts';
 export { batchNoiseReference, batchNoiseShape } from './batch-noise.ts';
 export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './attention.ts';
+export { F16_MAX, matMulF16Dims, matMulF16Reference, roundArrayToF16, roundToF16, type MatMulF16Dims } from './matmul-f16.ts';
 
 export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceCpuConfig, dtypes: ['float32', 'int32', 'bool'] },
@@ -31,4 +33,5 @@ export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: attentionGradQCpuConfig, dtypes: ['float32'] },
   { config: attentionGradKVCpuConfig, dtypes: ['float32'] },
   { config: batchNoiseCpuConfig, dtypes: ['float32'] },
+  { config: matMulF16CpuConfig, dtypes: ['float32'] },
 ];

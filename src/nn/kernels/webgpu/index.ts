@@ -29,6 +29,7 @@ import { columnSumWebgpuConfig, layerNormGradWebgpuConfig, layerNormParamGradWeb
 import { biasActGradWebgpuConfig, biasActWebgpuConfig } from './bias-act.ts';
 import { batchNoiseWebgpuConfig } from './batch-noise.ts';
 import { attentionGradKVWebgpuConfig, attentionGradQWebgpuConfig, attentionWebgpuConfig } from './attention.ts';
+import { matMulF16WebgpuConfig } from './matmul-f16.ts';
 
 export const WEBGPU_KERNELS: readonly DmcKernel[] = [
   { config: dropoutWebgpuConfig, dtypes: ['float32'] },
@@ -43,6 +44,9 @@ export const WEBGPU_KERNELS: readonly DmcKernel[] = [
   { config: attentionGradQWebgpuConfig, dtypes: ['float32'] },
   { config: attentionGradKVWebgpuConfig, dtypes: ['float32'] },
   { config: batchNoiseWebgpuConfig, dtypes: ['float32'] },
+  { config: matMulF16WebgpuConfig, dtypes: ['float32'] },
 ];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
 export { ATTENTION_MAX_DIM } from './attention-webgpu.ts';
+export { hoistEnableDirectives, registerWebgpuFactory, requestedFeatures, webgpuFeatures, type WebgpuFeatures } from './device.ts';
+export { MATMUL_F16_TILE, matMulF16Wgsl, type MatMulF16Layout, type MatMulF16Variant } from './matmul-f16-webgpu.ts';
