@@ -24,7 +24,9 @@ export interface BackendProbe {
 
 /** What the backend panel says about 'shader-f16' for a WebGPU adapter. */
 export function f16Note(shaderF16: boolean): string {
-  return shaderF16 ? 'shader-f16: f16 matmul available (opt-in)' : 'this adapter does not offer shader-f16';
+  return shaderF16
+    ? 'shader-f16 offered: the opt-in f16 matmul (Setup → Network) runs native f16 tiles'
+    : 'this adapter does not offer shader-f16: the opt-in f16 matmul (Setup → Network) packs its halves in 32-bit words (same numbers)';
 }
 
 /**

@@ -94,7 +94,8 @@ export function networkText(network: NetworkSpec | undefined | null): string {
     n.variant === 'reference'
       ? 'reference: what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64) whatever the trial suggests), comparable with the published study'
       : 'as tuned: dropout reaches the FlowMatching MLP and embed_dim both attention blocks, as the notebook intended';
-  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}.`;
+  const f16 = n.matmulF16 === true ? '; Dense products in f16 (binary16 operands, float32 sums) where training ran on webgpu' : '';
+  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}${f16}.`;
 }
 
 /** "L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error" */

@@ -337,6 +337,7 @@ export class StudyRun {
         weights: config.weights,
         variant: (config.network ?? DEFAULT_NETWORK_SPEC).variant,
         standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
+        ...(config.network?.matmulF16 === true ? { matmulF16: true } : {}),
         keepDraws: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),

@@ -104,11 +104,14 @@ export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
  * Which network the trials train. `variant` "as-tuned" applies dropout and embed_dim as the notebook
  * intended; "reference" builds what BayesFlow 2.0.5 actually ran for it (FlowMatching dropout 0.05,
  * embed_dims (64, 64) whatever the trial suggests), to compare trial values with the published study.
- * `standardizeCondition` also standardizes sqrt(num_obs) (off: the notebook's raw value).
+ * `standardizeCondition` also standardizes sqrt(num_obs) (off: the notebook's raw value). `matmulF16`
+ * (opt-in, webgpu only) runs the Dense products in mixed precision: binary16 operands, float32 sums.
  */
 export interface NetworkSpec {
   variant: 'as-tuned' | 'reference';
   standardizeCondition: boolean;
+  /** Absent in configurations saved before it existed: off. */
+  matmulF16?: boolean;
 }
 
 export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });

@@ -168,11 +168,12 @@ const ROOT_KEYS = [
 const OPTIONAL_ROOT_KEYS = ['network'] as const;
 
 function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
-  const o = r.object(x, path, [], ['variant', 'standardizeCondition']);
+  const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16']);
   if (o === null) return null;
   const variant = o.variant === undefined ? DEFAULT_NETWORK_SPEC.variant : r.oneOf(o.variant, join(path, 'variant'), ['as-tuned', 'reference'] as const);
   const standardizeCondition = r.bool(o.standardizeCondition, join(path, 'standardizeCondition'), DEFAULT_NETWORK_SPEC.standardizeCondition);
-  return variant === null ? null : { variant, standardizeCondition };
+  const matmulF16 = r.bool(o.matmulF16, join(path, 'matmulF16'), false);
+  return variant === null ? null : { variant, standardizeCondition, ...(matmulF16 ? { matmulF16 } : {}) };
 }
 
 export function validateStudyConfig(x: unknown): ValidationResult {

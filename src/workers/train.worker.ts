@@ -51,6 +51,8 @@ export interface TrialRunRequest {
   network?: Partial<NetworkConfig>;
   variant?: ObjectiveOptions['variant'];
   standardizeCondition?: boolean;
+  /** Mixed-precision Dense products (ops.matmulPrecision 'f16'); applied where the backend is webgpu, ignored elsewhere. */
+  matmulF16?: boolean;
   sampleChunkSize?: number;
   keepNetwork?: ObjectiveOptions['keepNetwork'];
   keepDraws?: boolean;
@@ -68,7 +70,8 @@ export interface TrialCallbacks {
 }
 
 /** The objective's outcome and the backend it ran on. */
-export type TrialOutcome = ObjectiveOutcome & { backend: BackendChoice };
+/** `matmulPrecision`: what the Dense products ran in ('f16' only where asked for and the backend is webgpu). */
+export type TrialOutcome = ObjectiveOutcome & { backend: BackendChoice; matmulPrecision: 'f32' | 'f16' };
 
 /** What `injectFatalErrorForTests` makes the next trial do. */
 export type InjectedFault = 'wasm-abort' | 'device-lost' | 'crash';
@@ -151,6 +154,7 @@ const api = {
     const controller = new AbortController();
     running.set(req.runId, controller);
     try {
+      const f16 = req.matmulF16 === true && backend.backend === 'webgpu';
       const outcome = await runObjective(req.hparams, data.train, data.val, {
         seed: req.seed,
         signal: controller.signal,
@@ -158,6 +162,9 @@ const api = {
         ...(req.network ? { network: req.network } : {}),
         ...(req.variant !== undefined ? { variant: req.variant } : {}),
         ...(req.standardizeCondition !== undefined ? { standardizeCondition: req.standardizeCondition } : {}),
+        // Only webgpu has the kernel; a study set to f16 that falls back to wasm trains in f32 (the
+        // backend panel says which backend trains and whether f16 is on).
+        ...(f16 ? { ops: { matmulPrecision: 'f16' as const } } : {}),
         ...(req.sampleChunkSize !== undefined ? { sampleChunkSize: req.sampleChunkSize } : {}),
         ...(req.keepNetwork !== undefined ? { keepNetwork: req.keepNetwork } : {}),
         ...(req.keepDraws ? { keepDraws: true } : {}),
@@ -166,7 +173,7 @@ const api = {
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
         ...(onSampling ? { onSampling: (p: SamplingProgress) => void Promise.resolve(onSampling(p)).catch(() => undefined) } : {}),
       });
-      const out: TrialOutcome = { ...outcome, backend };
+      const out: TrialOutcome = { ...outcome, backend, matmulPrecision: f16 ? 'f16' : 'f32' };
       return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
       if (deviceLost !== null && backend.backend === 'webgpu') {

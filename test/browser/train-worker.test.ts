@@ -113,6 +113,25 @@ describe('training worker', () => {
     expect(counts).toEqual([before.numTensors, before.numTensors, before.numTensors, before.numTensors]);
   });
 
+  it('the opt-in f16 matmul runs on webgpu (SwiftShader: packed halves) and is ignored on wasm, as the outcome says', async () => {
+    const c = client();
+    const { train, val } = data();
+    await c.setData(train, val);
+    await c.selectBackend('wasm');
+    const onWasm = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny, matmulF16: true });
+    expect(onWasm.status).toBe('complete');
+    expect(onWasm.matmulPrecision).toBe('f32');
+    expect((await c.selectBackend('webgpu')).backend).toBe('webgpu');
+    const f32 = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny });
+    const f16 = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny, matmulF16: true });
+    expect([f32.matmulPrecision, f16.matmulPrecision]).toEqual(['f32', 'f16']);
+    if (f32.status !== 'complete' || f16.status !== 'complete') throw new Error(`trials did not complete: ${f32.status}, ${f16.status}`);
+    // Same seed and data: the f16 products change the losses a little, not the training.
+    const [a, b] = [f32.result.history.valLoss[0]!, f16.result.history.valLoss[0]!];
+    expect(b).not.toBe(a);
+    expect(Math.abs(b - a) / Math.abs(a)).toBeLessThan(2e-2);
+  }, 240_000);
+
   it('abort: the run stops at a batch boundary and the worker survives with its data', async () => {
     const c = client({ graceMs: 60_000 });
     const { train, val } = data();

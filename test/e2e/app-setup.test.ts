@@ -81,18 +81,21 @@ it('a preset replaces the form and makes it valid again', async () => {
 it('saves the configuration as JSON and loads it back', async () => {
   await page.locator('#cfg-name').fill('saved-config');
   await page.locator('#cfg-seed').fill('77');
+  await page.getByTestId('network-matmul-f16').check();
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-config').click()]);
   const saved = JSON.parse(readFileSync((await dl.path())!, 'utf8'));
   expect(dl.suggestedFilename()).toBe('saved-config.study.json');
-  expect(saved).toMatchObject({ version: 1, name: 'saved-config', seed: 77, nTrials: 3 });
+  expect(saved).toMatchObject({ version: 1, name: 'saved-config', seed: 77, nTrials: 3, network: { matmulF16: true } });
   await page.getByTestId('preset-notebook').click();
   expect(await page.locator('#cfg-seed').inputValue()).toBe('2025');
+  expect(await page.getByTestId('network-matmul-f16').isChecked()).toBe(false);
   const file = path.resolve('test-output/e2e-config.json');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(saved));
   await page.getByTestId('file-input').setInputFiles(file);
   await page.waitForFunction(() => (document.getElementById('cfg-seed') as HTMLInputElement | null)?.value === '77');
   expect(await page.locator('#cfg-name').inputValue()).toBe('saved-config');
+  expect(await page.getByTestId('network-matmul-f16').isChecked()).toBe(true);
 });
 
 it('refuses a broken configuration file and says why', async () => {

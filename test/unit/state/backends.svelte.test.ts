@@ -30,8 +30,8 @@ describe('backend wording', () => {
 
   it("says whether the WebGPU adapter offers shader-f16 (the f16 matmul's native variant)", () => {
     const adapter = { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false };
-    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: true } }).f16).toBe('shader-f16: f16 matmul available (opt-in)');
-    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: false } }).f16).toBe('this adapter does not offer shader-f16');
+    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: true } }).f16).toMatch(/^shader-f16 offered: the opt-in f16 matmul \(Setup → Network\) runs native f16 tiles$/);
+    expect(fromTfProbe({ ...SWIFTSHADER, adapter: { ...adapter, shaderF16: false } }).f16).toMatch(/^this adapter does not offer shader-f16: .*packs its halves/);
     // A probe from before the field (or without an adapter) says nothing rather than guessing.
     expect(fromTfProbe(SWIFTSHADER).f16).toBeUndefined();
   });

@@ -40,6 +40,7 @@ class FakeTrainer implements Trainer {
     return {
       status: 'complete',
       backend: { backend: 'cpu', fallbacks: [] },
+      matmulPrecision: 'f32',
       result: { L, table, history: { loss: [L], valLoss: [L] }, msPerStep: 1, samplingMs: 1, backend: 'cpu', parameterCount: 1 },
     } as TrialOutcome;
   }

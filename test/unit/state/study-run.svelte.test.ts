@@ -53,7 +53,7 @@ class FakeTrainer implements Trainer {
       loss.push(base / (e + 1));
       valLoss.push(base / (e + 1) + 0.01);
       if (await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: loss[e]!, valLoss: valLoss[e]!, trainMs: 1 })) {
-        return { status: 'pruned', epoch: e, value: valLoss[e]!, backend };
+        return { status: 'pruned', epoch: e, value: valLoss[e]!, backend, matmulPrecision: 'f32' };
       }
     }
     const n = this.data!.val.n;
@@ -64,6 +64,7 @@ class FakeTrainer implements Trainer {
     const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => base), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };
     const network = { format: 'dmc-tune-network', version: 1, config: {}, standardization: { mean: [], std: [] }, weights: [], metadata: { createdAt: '', paramNames: names, seed: opts.seed! } } as unknown as NetworkFile;
     return {
+      matmulPrecision: 'f32',
       status: 'complete',
       backend,
       result: { L: base + 0.6, table, history: { loss, valLoss }, msPerStep: 2, samplingMs: 3, backend: 'cpu', parameterCount: 10, network, draws },
@@ -108,6 +109,14 @@ function smoke(edit: (c: StudyConfig) => void = () => {}): StudyConfig {
 }
 
 describe('StudyRun', () => {
+  it('passes the opt-in f16 matmul to every trial, and nothing when it is off', async () => {
+    const seen: (boolean | undefined)[] = [];
+    trainer.hook = async (opts) => void seen.push(opts.matmulF16);
+    await run.run(await createStudyFromConfig(storage, smoke((c) => (c.network = { variant: 'as-tuned', standardizeCondition: false, matmulF16: true }))));
+    await run.run(await createStudyFromConfig(storage, smoke((c) => (c.name = 'smoke-f32'))));
+    expect(seen).toEqual([true, true, true, undefined, undefined, undefined]);
+  });
+
   it('runs a study to its trial budget and records every trial', async () => {
     const id = await createStudyFromConfig(storage, smoke());
     await run.run(id);

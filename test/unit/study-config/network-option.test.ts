@@ -20,6 +20,17 @@ describe('network option', () => {
     expect('errors' in bad && bad.errors.map((e) => e.path)).toEqual(['network.variant', 'network.standardizeCondition']);
   });
 
+  it('takes the opt-in f16 matmul, recorded only when on, mentioned in Results', () => {
+    const on = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, matmulF16: true } });
+    expect('config' in on && on.config.network).toEqual({ variant: 'as-tuned', standardizeCondition: false, matmulF16: true });
+    if ('config' in on) expect(networkText(on.config.network)).toMatch(/Dense products in f16 \(binary16 operands, float32 sums\) where training ran on webgpu\.$/);
+    const off = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, matmulF16: false } });
+    expect('config' in off && off.config.network).toEqual({ variant: 'as-tuned', standardizeCondition: false });
+    if ('config' in off) expect(networkText(off.config.network)).not.toMatch(/f16/);
+    const bad = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, matmulF16: 'yes' } });
+    expect('errors' in bad && bad.errors.map((e) => e.path)).toEqual(['network.matmulF16']);
+  });
+
   it('is an option of train, whose bad value is refused before anything runs', async () => {
     await expect(trainRun(['--network', 'paper'])).rejects.toThrow(/option --network: expected as-tuned or reference, got 'paper'/);
   });
