@@ -5,6 +5,8 @@
  * on a device with the feature: through this project's webgpu factory, tfjs's shader prelude and the
  * `enable` hoisting. Prints one JSON line for matmul-f16-native.test.ts.
  */
+import type * as TF from '@tensorflow/tfjs';
+
 const { create, globals } = (await import('webgpu')) as unknown as { create(o: string[]): unknown; globals: object };
 Object.assign(globalThis, globals);
 const gpu = create(['backend=null']);
@@ -32,10 +34,10 @@ device.addEventListener('uncapturederror', (e) => errors.push((e as GPUUncapture
 device.pushErrorScope('validation');
 // Shapes that do and do not divide the 64 × 64 tile, both transposes of the backward pass.
 for (const [m, k, n] of [[17, 33, 19], [128, 64, 128], [1, 1, 1]] as const) {
-  const x = tf.randomNormal([m, k]) as tf.Tensor2D;
-  const w = tf.variable(tf.randomNormal([k, n]) as tf.Tensor2D);
-  const { value, grads } = tf.variableGrads(() => tf.sum(linearF16(x, w)) as tf.Scalar, [w]);
-  const g = tf.grad((xi: tf.Tensor) => tf.sum(linearF16(xi as tf.Tensor2D, w)))(x);
+  const x = tf.randomNormal([m, k]) as TF.Tensor2D;
+  const w = tf.variable(tf.randomNormal([k, n]) as TF.Tensor2D) as TF.Variable<TF.Rank.R2>;
+  const { value, grads } = tf.variableGrads(() => tf.sum(linearF16(x, w as unknown as TF.Tensor2D)) as TF.Scalar, [w]);
+  const g = tf.grad((xi: TF.Tensor) => tf.sum(linearF16(xi as TF.Tensor2D, w as unknown as TF.Tensor2D)))(x);
   await Promise.all([value.data(), g.data(), ...Object.values(grads).map((t) => t.data())]);
   tf.dispose([x, w, value, g, ...Object.values(grads)]);
 }
