@@ -92,7 +92,7 @@ describe('training worker', () => {
         return r.epoch === 0;
       },
     });
-    expect(out).toEqual({ status: 'pruned', epoch: 0, value: reported, backend: expect.anything() as unknown });
+    expect(out).toEqual({ status: 'pruned', epoch: 0, value: reported, backend: expect.anything() as unknown, matmulPrecision: 'f32' });
   });
 
   it('no tensor leaks over several consecutive trainings (tf.memory().numTensors in the worker)', async () => {
