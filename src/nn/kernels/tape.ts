@@ -76,19 +76,39 @@ export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Varia
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth !== 0) throw new Error('variableGradsFreeing: nested gradients are not supported');
   const trainable = vars.filter((v) => v.trainable);
-  const y = engine.scopedRun(
-    () => engine.startTape(),
-    () => engine.endTape(),
-    () => engine.tidy('forward', f),
-  );
-  if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsFreeing: f must return a scalar tensor');
-  const tape = engine.state.activeTape ?? [];
-  engine.state.activeTape = null;
-  const nodes = pathNodes(tape, trainable, y);
-  const onPath = new Set(nodes.map((n) => n.id));
-  for (const node of tape) if (!onPath.has(node.id)) disposeSaved(node);
+  let tape: TapeNode[] = [];
+  let y: tf.Tensor | null = null;
+  try {
+    try {
+      y = engine.scopedRun(
+        () => engine.startTape(),
+        () => engine.endTape(),
+        () => engine.tidy('forward', f),
+      );
+    } finally {
+      // Taken off the engine whatever happens, so that the finally below frees what it saved.
+      tape = engine.state.activeTape ?? [];
+      engine.state.activeTape = null;
+    }
+    if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsFreeing: f must return a scalar tensor');
+    const nodes = pathNodes(tape, trainable, y);
+    const onPath = new Set(nodes.map((n) => n.id));
+    for (const node of tape) if (!onPath.has(node.id)) disposeSaved(node);
+    return { value: y as tf.Scalar, grads: backward(engine, nodes, y, trainable) };
+  } catch (e) {
+    // No gradients, no value: the caller gets only the error.
+    if (y instanceof tf.Tensor) y.dispose();
+    throw e;
+  } finally {
+    // Normally each node's saved tensors went with its gradient; after a throw the rest go here
+    // (disposing twice is a no-op).
+    for (const node of tape) disposeSaved(node);
+  }
+}
 
-  const grads = engine.tidy('backward', () => {
+/** The backward walk over `nodes` (tape order) from y, freeing as it goes; the gradients of `vars` by name. */
+function backward(engine: EngineInternals, nodes: readonly TapeNode[], y: tf.Tensor, vars: readonly tf.Variable[]): tf.NamedTensorMap {
+  return engine.tidy('backward', () => {
     const acc = new Map<number, tf.Tensor>([[y.id, tf.ones(y.shape)]]);
     const owned = new Set<tf.Tensor>(acc.values());
     for (let i = nodes.length - 1; i >= 0; i--) {
@@ -139,11 +159,10 @@ export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Varia
       disposeSaved(node);
     }
     const out: tf.NamedTensorMap = {};
-    for (const v of trainable) {
+    for (const v of vars) {
       const g = acc.get(v.id);
       if (g !== undefined) out[v.name] = g;
     }
     return out;
   });
-  return { value: y as tf.Scalar, grads };
 }

@@ -75,11 +75,38 @@ describe('variableGradsFreeing', () => {
   it('refuses a non-scalar and nested use, and skips variables the loss does not use', () => {
     const v = tf.variable(tf.tensor1d([1, 2]), true, 'tape-v');
     const unused = tf.variable(tf.tensor1d([3]), true, 'tape-unused');
+    const count = tf.memory().numTensors;
     expect(() => variableGradsFreeing(() => tf.mul(v, 2) as unknown as tf.Scalar, [v])).toThrow(/scalar/);
+    expect(tf.memory().numTensors).toBe(count);
     const { value, grads } = variableGradsFreeing(() => tf.sum(tf.square(v)), [v, unused]);
     expect(Object.keys(grads)).toEqual(['tape-v']);
     expect(Array.from(grads['tape-v']!.dataSync())).toEqual([2, 4]);
     expect(() => tf.grad((x: tf.Tensor) => variableGradsFreeing(() => tf.sum(tf.mul(x, v)), [v]).value)(tf.scalar(1))).toThrow(/nested/);
     tf.dispose([value, ...Object.values(grads), v, unused]);
+  });
+
+  it('leaves no saved tensor behind when the forward or the backward pass throws', () => {
+    const v = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, 'tape-throw');
+    const before = tf.memory().numTensors;
+    expect(() =>
+      variableGradsFreeing(() => {
+        tf.matMul(v, v); // saves both operands
+        throw new Error('forward failed');
+      }, [v]),
+    ).toThrow(/forward failed/);
+    expect(tf.memory().numTensors).toBe(before);
+    const broken = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      save([x]);
+      return {
+        value: tf.sum(x),
+        gradFunc: (): tf.Tensor => {
+          throw new Error('backward failed');
+        },
+      };
+    }) as (x: tf.Tensor) => tf.Scalar;
+    expect(() => variableGradsFreeing(() => broken(tf.matMul(v, v)), [v])).toThrow(/backward failed/);
+    expect(tf.memory().numTensors).toBe(before);
+    v.dispose();
   });
 });
