@@ -64,6 +64,7 @@ export {
   type ObjectiveResult,
 } from './objective.ts';
 export { serializeNetwork, restoreNetwork } from './serialize.ts';
+export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './preview.ts';
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
 export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';

@@ -20,6 +20,7 @@ import type { IntegrationMethod } from './networks/integrate.ts';
 import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './sample.ts';
+import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './preview.ts';
 import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
 import { fit, type BatchProgress, type EpochResult, type FitOptions } from './training/fit.ts';
 
@@ -38,8 +39,11 @@ export interface TrialHyperparameters {
   integrator: IntegrationMethod;
 }
 
-/** What the objective reports after each epoch: fit's own epoch result, unchanged. */
-export type EpochReport = EpochResult;
+/**
+ * What the objective reports after each epoch: fit's own epoch result, with the live recovery preview
+ * when one was asked for (ObjectiveOptions.preview).
+ */
+export type EpochReport = EpochResult & { preview?: RecoveryPreview };
 
 export interface SamplingProgress {
   done: number;
@@ -81,6 +85,11 @@ export interface ObjectiveOptions {
    * the planner's, which keeps every tensor within the device's limits). A forced size bypasses that.
    */
   microBatchSize?: number;
+  /**
+   * After every epoch, also compute the live recovery preview (src/nn/preview.ts) on the first
+   * validation sets and send it with the epoch report; `true` takes its defaults.
+   */
+  preview?: boolean | PreviewOptions;
   /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
   wrapStep?: FitOptions['wrapStep'];
 }
@@ -195,6 +204,8 @@ function truthsOf(batches: readonly SimBatch[]): { truths: Float64Array; n: numb
 
 /** Salt that separates the posterior-noise seed from the weight and training seeds. */
 const SAMPLING_SALT = 0x5a3b1e;
+/** Salt of the live recovery preview's noise (kept apart from the diagnostics' noise). */
+const PREVIEW_SALT = 0x1d4e7c;
 
 export async function runObjective(
   hparams: TrialHyperparameters,
@@ -213,6 +224,11 @@ export async function runObjective(
   const standardizeCondition = opts.standardizeCondition === true;
   const config = trialNetworkConfig(h, P, opts.network, variant);
   const approx = new Approximator(config, { seed, ...(opts.ops ? { ops: opts.ops } : {}) });
+  // The preview's base noise is fixed for the trial, so its points move only as the weights do.
+  const previewOpts: PreviewOptions | null =
+    opts.preview === undefined || opts.preview === false
+      ? null
+      : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(opts.preview === true ? {} : opts.preview) };
   try {
     const history = await fit(approx, trainList, valList, {
       epochs: h.epochs,
@@ -224,8 +240,11 @@ export async function runObjective(
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
       ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
       ...(opts.microBatchSize !== undefined ? { microBatchSize: opts.microBatchSize } : {}),
-      onEpoch: async (r) =>
-        (await opts.onEpoch?.({ epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs })) === true,
+      onEpoch: async (r) => {
+        const report: EpochReport = { epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs };
+        if (previewOpts !== null && opts.onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, opts.signal);
+        return (await opts.onEpoch?.(report)) === true;
+      },
     });
     if (history.stoppedBy === 'callback') {
       return { status: 'pruned', epoch: history.valLoss.length - 1, value: history.valLoss.at(-1)! };

@@ -28,3 +28,4 @@ export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdap
 export type { TrialHyperparameters } from './objective.ts';
 export type { ObservedDraws, ObservedSet } from './infer.ts';
 export type { BatchProgress } from './training/fit.ts';
+export type { RecoveryPreview, PreviewOptions } from './preview.ts';

@@ -33,6 +33,8 @@ export { formatDuration, formatNumber, formatValue } from './format.ts';
 export type { NumberFormat } from './format.ts';
 
 export { buildRunLossChart } from './run-loss.ts';
+export { buildRunRecoveryCharts, correlation, DMC_PARAM_UNITS } from './run-recovery.ts';
+export type { RecoveryPreviewData, RunRecoveryChart } from './run-recovery.ts';
 export type { EarlierTrialLoss, RunLossChart, RunningTrialLoss } from './run-loss.ts';
 export { buildAccuracyChart, buildRtHistogram } from './simulation.ts';
 export type { RtHistogramCounts } from './simulation.ts';

@@ -8,7 +8,7 @@
  * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
 import { loadStudy, TrialPruned, TrialState, withFailReasons, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
-import type { BackendChoice, BackendName, NetworkFile, TrialHyperparameters } from '../nn/pure.ts';
+import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialHyperparameters } from '../nn/pure.ts';
 import type { DmcBatch } from '../sim/index.ts';
 import {
   dataSeeds,
@@ -71,6 +71,8 @@ export interface LiveTrial {
   startedAt: number;
   /** When training ended and the diagnostics began (performance.now()), null while training. */
   diagnosticsStartedAt: number | null;
+  /** The live recovery preview after the last epoch (none before the first epoch ends). */
+  preview?: RecoveryPreview;
 }
 
 export class StudyRun {
@@ -339,11 +341,18 @@ export class StudyRun {
         standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
         ...(config.network?.matmulF16 === true ? { matmulF16: true } : {}),
         keepDraws: true,
+        preview: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
         onEpoch: async (r) => {
           const cur = this.#live;
-          update({ epoch: r.epoch + 1, batch: 0, loss: [...(cur?.loss ?? []), r.loss], valLoss: [...(cur?.valLoss ?? []), r.valLoss] });
+          update({
+            epoch: r.epoch + 1,
+            batch: 0,
+            loss: [...(cur?.loss ?? []), r.loss],
+            valLoss: [...(cur?.valLoss ?? []), r.valLoss],
+            ...(r.preview !== undefined ? { preview: r.preview } : {}),
+          });
           await trial.report(r.valLoss, r.epoch);
           const prune = await trial.shouldPrune();
           if (!prune && r.epoch + 1 >= config.epochs) update({ diagnosticsStartedAt: performance.now() });

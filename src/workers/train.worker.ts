@@ -56,6 +56,8 @@ export interface TrialRunRequest {
   sampleChunkSize?: number;
   keepNetwork?: ObjectiveOptions['keepNetwork'];
   keepDraws?: boolean;
+  /** Send the live recovery preview (nn/preview.ts) with every epoch report. */
+  preview?: boolean;
 }
 
 /**
@@ -168,6 +170,7 @@ const api = {
         ...(req.sampleChunkSize !== undefined ? { sampleChunkSize: req.sampleChunkSize } : {}),
         ...(req.keepNetwork !== undefined ? { keepNetwork: req.keepNetwork } : {}),
         ...(req.keepDraws ? { keepDraws: true } : {}),
+        ...(req.preview ? { preview: true } : {}),
         // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
         ...(onBatch ? { onBatch: (p: BatchProgress) => void Promise.resolve(onBatch(p)).catch(() => undefined) } : {}),
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
