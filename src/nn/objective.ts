@@ -90,6 +90,8 @@ export interface ObjectiveOptions {
    * validation sets and send it with the epoch report; `true` takes its defaults.
    */
   preview?: boolean | PreviewOptions;
+  /** Flow-matching draws per data set and step (FitOptions.flowDraws; default 1, BayesFlow's). */
+  flowDraws?: number;
   /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
   wrapStep?: FitOptions['wrapStep'];
 }
@@ -240,6 +242,7 @@ export async function runObjective(
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
       ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
       ...(opts.microBatchSize !== undefined ? { microBatchSize: opts.microBatchSize } : {}),
+      ...(opts.flowDraws !== undefined ? { flowDraws: opts.flowDraws } : {}),
       onEpoch: async (r) => {
         const report: EpochReport = { epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs };
         if (previewOpts !== null && opts.onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, opts.signal);

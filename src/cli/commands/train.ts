@@ -55,6 +55,7 @@ export const USAGE: CommandUsage = {
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
     { name: 'profile', help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)' },
+    { name: 'flow-draws', value: 'K', help: 'flow-matching draws (x0, t) per data set and step, 1-64 (1, as BayesFlow)' },
     { name: 'micro-batch', value: 'N', help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)" },
     { name: 'heads', value: 'N', help: 'attention heads per block (4)' },
     { name: 'attention', value: 'auto|fused|composite', help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)' },
@@ -100,6 +101,8 @@ export async function run(args: string[]): Promise<number> {
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition');
   const microBatch = positive(p, 'micro-batch');
+  const flowDraws = positive(p, 'flow-draws');
+  if (flowDraws !== undefined && flowDraws > 64) throw new UsageError(`option --flow-draws: expected 1 to 64, got ${flowDraws}`);
   const heads = positive(p, 'heads');
   const attention = optString(p, 'attention') ?? 'auto';
   if (attention !== 'auto' && attention !== 'fused' && attention !== 'composite') {
@@ -125,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
     standardizeCondition,
     ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
     ...(microBatch !== undefined ? { microBatchSize: microBatch } : {}),
+    ...(flowDraws !== undefined ? { flowDraws } : {}),
     ...(attention !== 'auto' || matmulF16 ? { ops: { ...(attention !== 'auto' ? { attention } : {}), ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}) } } : {}),
     ...(heads !== undefined ? { network: { numHeads: heads } } : {}),
     onEpoch: (r) => {

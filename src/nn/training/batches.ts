@@ -170,6 +170,8 @@ export function uploadLossInputs(
   to: number,
   standardization: Standardization,
   keys: BatchKeys,
+  /** Flow-matching draws (x0, t) per data set (1: BayesFlow's one draw per set). */
+  flowDraws = 1,
 ): LossInputs {
   const p = sets.paramDim;
   const h = buildHostInputs(sets, rows.subarray(from, to), standardization);
@@ -178,7 +180,7 @@ export function uploadLossInputs(
     mask: h.mask === null ? null : tf.tensor2d(h.mask, [h.size, h.numObs]),
     sqrtNumObs: tf.tensor2d(h.sqrtNumObs, [h.size, 1]),
     x1: tf.tensor2d(h.x1!, [h.size, p]),
-    ...batchNoise(h.size, p, keys.noise, from),
+    ...batchNoise(h.size * flowDraws, p, keys.noise, from * flowDraws),
   };
 }
 

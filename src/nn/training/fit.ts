@@ -74,6 +74,12 @@ export interface EpochResult {
 export interface FitOptions {
   epochs: number;
   batchSize: number;
+  /**
+   * Flow-matching draws (x0, t) per data set and step (default 1, as BayesFlow). K > 1 averages the loss
+   * over K draws for each set's one summary-network pass: a gradient with less noise for nearly the
+   * same cost, since the summary network dominates a step. Validation keeps one draw per set.
+   */
+  flowDraws?: number;
   /** Initial learning rate lr0 of the schedule. */
   lr: number;
   seed: number;
@@ -146,6 +152,9 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
+  if (opts.flowDraws !== undefined && !(Number.isInteger(opts.flowDraws) && opts.flowDraws >= 1 && opts.flowDraws <= 64)) {
+    throw new Error(`fit: flowDraws must be an integer from 1 to 64, got ${opts.flowDraws}`);
+  }
   // key_dim = embedDim per head (config.ts)
   const budget = backendMemoryBudget(approx.ops, approx.config.embedDim);
   const micro = {
@@ -200,7 +209,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
         const rows = batchRows(order, b, opts.batchSize);
         const lr = learningRateAt(step, opts.lr, shape);
         const run = (): Promise<tf.Scalar> =>
-          trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars });
+          trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars, flowDraws: opts.flowDraws ?? 1 });
         const close = gpu.scope();
         let loss: tf.Scalar;
         try {

@@ -49,6 +49,8 @@ export interface StepInputs {
   micro: number;
   /** The micro-batch weights b_k / B, uploaded once per run. */
   scalars: ScalarCache;
+  /** Flow-matching draws (x0, t) per data set (default 1, BayesFlow's). */
+  flowDraws?: number;
 }
 
 /**
@@ -56,14 +58,14 @@ export interface StepInputs {
  * reading it. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches (= ∇ of the batch mean). A
  * non-finite loss leaves the weights untouched (Adam's guard).
  */
-export async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro, scalars }: StepInputs): Promise<tf.Scalar> {
+export async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro, scalars, flowDraws }: StepInputs): Promise<tf.Scalar> {
   const size = rows.length;
   const keys = batchKeys(streamSeed(seed, STREAM.noise), streamSeed(seed, STREAM.dropout), step);
   let total: tf.Scalar | null = null;
   let acc: tf.NamedTensorMap | null = null;
   try {
     for (const [from, to] of microRanges(size, micro)) {
-      const inputs = uploadLossInputs(sets, rows, from, to, standardization, keys);
+      const inputs = uploadLossInputs(sets, rows, from, to, standardization, keys, flowDraws);
       const weight = (to - from) / size;
       try {
         const { value, grads } = variableGradsFreeing(() => {
