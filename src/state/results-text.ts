@@ -95,7 +95,11 @@ export function networkText(network: NetworkSpec | undefined | null): string {
       ? 'reference: what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64) whatever the trial suggests), comparable with the published study'
       : 'as tuned: dropout reaches the FlowMatching MLP and embed_dim both attention blocks, as the notebook intended';
   const f16 = n.matmulF16 === true ? '; Dense products in f16 (binary16 operands, float32 sums) where training ran on webgpu' : '';
-  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}${f16}.`;
+  const draws =
+    n.flowDraws !== undefined && n.flowDraws !== 1
+      ? `; ${n.flowDraws} flow-matching draws per data set and step (BayesFlow draws 1), for a less noisy gradient`
+      : '';
+  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}${f16}${draws}.`;
 }
 
 /** "L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error" */

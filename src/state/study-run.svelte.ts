@@ -340,6 +340,7 @@ export class StudyRun {
         variant: (config.network ?? DEFAULT_NETWORK_SPEC).variant,
         standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
         ...(config.network?.matmulF16 === true ? { matmulF16: true } : {}),
+        ...(config.network?.flowDraws !== undefined ? { flowDraws: config.network.flowDraws } : {}),
         keepDraws: true,
         preview: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },

@@ -112,6 +112,11 @@ export interface NetworkSpec {
   standardizeCondition: boolean;
   /** Absent in configurations saved before it existed: off. */
   matmulF16?: boolean;
+  /**
+   * Flow-matching draws (x0, t) per data set and training step, 1–64; absent: 1, BayesFlow's. More draws
+   * give a less noisy gradient for the summary network at the cost of the cheap flow network only.
+   */
+  flowDraws?: number;
 }
 
 export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });

@@ -58,6 +58,8 @@ export interface TrialRunRequest {
   keepDraws?: boolean;
   /** Send the live recovery preview (nn/preview.ts) with every epoch report. */
   preview?: boolean;
+  /** Flow-matching draws per data set and step (default 1). */
+  flowDraws?: number;
 }
 
 /**
@@ -171,6 +173,7 @@ const api = {
         ...(req.keepNetwork !== undefined ? { keepNetwork: req.keepNetwork } : {}),
         ...(req.keepDraws ? { keepDraws: true } : {}),
         ...(req.preview ? { preview: true } : {}),
+        ...(req.flowDraws !== undefined && req.flowDraws !== 1 ? { flowDraws: req.flowDraws } : {}),
         // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
         ...(onBatch ? { onBatch: (p: BatchProgress) => void Promise.resolve(onBatch(p)).catch(() => undefined) } : {}),
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),

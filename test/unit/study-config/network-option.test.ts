@@ -31,7 +31,22 @@ describe('network option', () => {
     expect('errors' in bad && bad.errors.map((e) => e.path)).toEqual(['network.matmulF16']);
   });
 
+  it('takes flow-matching draws per set (1–64), recorded only when not 1, mentioned in Results', () => {
+    const on = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, flowDraws: 8 } });
+    expect('config' in on && on.config.network).toEqual({ variant: 'as-tuned', standardizeCondition: false, flowDraws: 8 });
+    if ('config' in on) expect(networkText(on.config.network)).toMatch(/8 flow-matching draws per data set and step/);
+    const one = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, flowDraws: 1 } });
+    expect('config' in one && one.config.network).toEqual({ variant: 'as-tuned', standardizeCondition: false });
+    for (const v of [0, 65, 2.5, '4']) {
+      const bad = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, flowDraws: v } });
+      expect('errors' in bad && bad.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+        `network.flowDraws: Enter a whole number between 1 and 64 (got ${JSON.stringify(v)})`,
+      ]);
+    }
+  });
+
   it('is an option of train, whose bad value is refused before anything runs', async () => {
+    await expect(trainRun(['--flow-draws', '65'])).rejects.toThrow(/option --flow-draws: expected 1 to 64, got 65/);
     await expect(trainRun(['--network', 'paper'])).rejects.toThrow(/option --network: expected as-tuned or reference, got 'paper'/);
   });
 });
