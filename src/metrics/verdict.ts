@@ -123,7 +123,7 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
   } else {
     kind = 'none';
     short = 'not learned';
-    text = `has not learned: posteriors about as wide as the prior (contraction ≤ ${f2(maxC)})${calib}`;
+    text = `has not learned: posteriors about as wide as the prior (contraction ≤ ${f2(Math.ceil(maxC * 100) / 100)})${calib}`;
   }
   return { kind, params, learned, weak, none, miscalibrated, short, text };
 }
