@@ -95,6 +95,7 @@ export class InferenceSession {
   mapping = $state<ColumnMapping | null>(null);
 
   #stored = $state.raw<StoredNetworkSummary[]>([]);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole ($state.raw), never mutated
   #studyNames = $state.raw<ReadonlyMap<string, string>>(new Map());
   #network = $state.raw<{ ref: InferenceNetworkRef; file: NetworkFile } | null>(null);
   #networkError = $state<string | null>(null);
@@ -206,6 +207,7 @@ export class InferenceSession {
     const [stored, saved, studies] = await Promise.all([this.#deps.networks.list(), this.#deps.runs.list(), this.#deps.studies?.getAllStudies() ?? []]);
     this.#stored = stored;
     this.#saved = saved;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole ($state.raw), never mutated
     this.#studyNames = new Map(studies.map((s) => [modelKey(s.studyId), s.studyName]));
   }
 
