@@ -123,7 +123,8 @@ export function dataWarnings(t: TrialArrays, ranges: PriorRanges | null): Infere
     const v = s[c.name];
     const [lo, hi] = ranges[c.name];
     if (!Number.isFinite(v) || (v >= lo && v <= hi)) continue;
-    const f = (x: number): string => (x * c.scale).toFixed(c.unit === '%' ? 1 : 0);
+    // "+ 0" turns a rounded −0 ("-0 ms") into 0
+    const f = (x: number): string => (Number((x * c.scale).toFixed(c.unit === '%' ? 1 : 0)) + 0).toString();
     out.push({
       kind: c.kind,
       message: `The ${c.label} ${f(v)} ${c.unit} lies outside the central 99 % of data simulated from the network's prior (${f(lo)} to ${f(hi)} ${c.unit}). ${ADVICE}`,

@@ -64,7 +64,7 @@ export function trialCountWarning(trials: readonly number[], settings: Simulator
   if (outside.length === 0) return null;
   const dLo = Math.min(...trials);
   const dHi = Math.max(...trials);
-  const who = outside.length === trials.length ? (trials.length === 1 ? 'your data set has' : `all ${trials.length} participants have`) : `${outside.length} of ${trials.length} participants have`;
+  const who = outside.length === trials.length ? (trials.length === 1 ? 'Your data set has' : `All ${trials.length} participants have`) : `${outside.length} of ${trials.length} participants have`;
   return {
     kind: 'num-obs',
     title: 'Your data have other trial counts than the network was trained on',
@@ -83,30 +83,32 @@ export function priorSupportWarning(
   const P = paramNames.length;
   const n = Math.floor(draws.length / P);
   if (n === 0) return null;
-  const parts: string[] = [];
+  const below: string[] = [];
+  const far: string[] = [];
   for (let j = 0; j < P; j++) {
     const m = prior.means[j];
     const sd = prior.sds[j];
     if (m === undefined || sd === undefined || !(sd > 0)) continue;
-    let below = 0;
-    let far = 0;
+    let nBelow = 0;
+    let nFar = 0;
     for (let k = j; k < draws.length; k += P) {
       const x = draws[k]!;
-      if (x < 0) below++;
-      if (Math.abs(x - m) > FAR_SD * sd) far++;
+      if (x < 0) nBelow++;
+      if (Math.abs(x - m) > FAR_SD * sd) nFar++;
     }
     const name = paramNames[j]!;
-    if (below / n >= BELOW_SUPPORT_SHARE) {
-      parts.push(`${pct(below / n)} of the draws of ${name} are below 0, where its prior (truncated at 0) has no mass`);
-    } else if (far / n >= FAR_SHARE) {
-      parts.push(`${pct(far / n)} of the draws of ${name} lie more than ${FAR_SD} sd from its prior mean (${m} ± ${sd}), where the prior puts 0.3 %`);
-    }
+    if (nBelow / n >= BELOW_SUPPORT_SHARE) below.push(`${name} ${pct(nBelow / n)}`);
+    else if (nFar / n >= FAR_SHARE) far.push(`${name} ${pct(nFar / n)} (prior ${m} ± ${sd})`);
   }
+  const parts = [
+    below.length > 0 ? `Draws below 0, where the prior (truncated at 0) has no mass: ${below.join(', ')} of them` : '',
+    far.length > 0 ? `draws more than ${FAR_SD} prior sd from the prior mean, where the prior puts 0.3 %: ${far.join(', ')}` : '',
+  ].filter((x) => x !== '');
   if (parts.length === 0) return null;
   return {
     kind: 'prior-support',
     title: 'Many draws lie outside the prior',
-    message: `${parts.join('; ')}.`,
+    message: `${parts.join('; ').replace(/^d/, 'D')}.`,
     fix: otherCauses
       ? 'This follows from the warnings above: fix those first.'
       : 'If such values are plausible for your participants, the prior is too narrow: set a prior that covers the data (Setup → simulator prior) and train again; if not, the network extrapolates (see the warnings per participant).',

@@ -123,7 +123,8 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
   } else {
     kind = 'none';
     short = 'not learned';
-    text = `has not learned: posteriors about as wide as the prior (contraction ≤ ${f2(Math.ceil(maxC * 100) / 100)})${calib}`;
+    const most = maxC === 0 ? '0 for every parameter' : `≤ ${f2(Math.ceil(maxC * 100) / 100)}`;
+    text = `has not learned: posteriors about as wide as the prior (contraction ${most})${calib}`;
   }
   return { kind, params, learned, weak, none, miscalibrated, short, text };
 }

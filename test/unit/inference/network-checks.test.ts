@@ -49,10 +49,10 @@ describe('networkWarnings', () => {
     expect(w[0]!.message).toContain('has not learned: posteriors about as wide as the prior (contraction ≤ 0.05)');
     expect(w[0]!.fix).toMatch(/Train longer/);
     expect(w[1]!.message).toBe(
-      'all 16 participants have 336 trials, but the network was trained on data sets of 50 trials only: it never saw data of this size, and its posteriors here are an extrapolation.',
+      'All 16 participants have 336 trials, but the network was trained on data sets of 50 trials only: it never saw data of this size, and its posteriors here are an extrapolation.',
     );
     expect(w[1]!.fix).toMatch(/^Train a network on a range of trial counts that includes 336 /);
-    expect(w[2]!.message).toMatch(/^\d+ % of the draws of A are below 0, where its prior \(truncated at 0\) has no mass; \d+ % of the draws of b lie more than 3 sd from its prior mean \(98 ± 30\)/);
+    expect(w[2]!.message).toMatch(/^Draws below 0, where the prior \(truncated at 0\) has no mass: A \d+ % of them; draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b \d+ % \(prior 98 ± 30\)\.$/);
     expect(w[2]!.fix).toBe('This follows from the warnings above: fix those first.');
   });
 
@@ -66,6 +66,7 @@ describe('networkWarnings', () => {
   it('draws in the prior tails alone point at the prior, and a few draws out there are no warning', () => {
     const far = networkWarnings({ metadata: null, settings: null, trials: [100], draws: draws(1, 1000, [70, 200], [5, 5]), paramNames: NAMES, prior: PRIOR });
     expect(far.map((x) => x.kind)).toEqual(['prior-support']);
+    expect(far[0]!.message).toMatch(/^Draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b 100 % \(prior 98 ± 30\)\.$/);
     expect(far[0]!.fix).toMatch(/^If such values are plausible for your participants, the prior is too narrow/);
     // draws from the prior itself: 0.3 % beyond 3 sd, and A below 0 at 3.5 sd
     expect(networkWarnings({ metadata: null, settings: null, trials: [100], draws: draws(4, 1000, [70, 98], [20, 30]), paramNames: NAMES, prior: PRIOR })).toEqual([]);

@@ -88,6 +88,8 @@ describe('learningVerdict', () => {
     const v = verdictOf(rec)!;
     expect(v.kind).toBe('learned');
     expect(v.params.find((p) => p.name === 'A')!.level).toBe('unknown');
+    const flat = verdictOf({ NRMSE: { A: 0.3, b: 0.28 }, 'Posterior Contraction': { A: 0, b: 0 }, 'Calibration Error': { A: 0.02, b: 0.04 } })!;
+    expect(flat.text).toBe('has not learned: posteriors about as wide as the prior (contraction 0 for every parameter)');
     expect(verdictOf(undefined)).toBeNull();
     expect(verdictOf({ NRMSE: { b: 1 } })).toBeNull();
     expect(verdictOf({ 'Posterior Contraction': { A: null }, NRMSE: { A: null } })!.kind).toBe('unknown');
