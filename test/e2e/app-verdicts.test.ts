@@ -100,7 +100,7 @@ it('Infer: a network that has not learned, on data of another trial count, gets 
   expect(learned).toMatch(/The network has (not|barely) learned\./);
   expect(learned).toContain('Fix: Train longer');
   const counts = await warning.locator('li[data-kind="num-obs"]').textContent();
-  expect(counts).toMatch(/all 12 participants have 3\d\d(–3\d\d)? trials, but the network was trained on data sets of 50 trials only/);
+  expect(counts).toMatch(/All 12 participants have 3\d\d(–3\d\d)? trials, but the network was trained on data sets of 50 trials only/);
   expect(counts).toMatch(/Fix: Train a network on a range of trial counts that (includes|covers) 3\d\d/);
   // the per-participant rows do not repeat the trial-count warning the banner gives once
   const listed = page.getByTestId('warning-list');
