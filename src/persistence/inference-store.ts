@@ -34,6 +34,8 @@ export interface InferenceRunRecord extends InferenceRunSummary {
   /** The network's prior (truncated normals), drawn behind the histograms; null when the file has none. */
   prior: { means: number[]; sds: number[] } | null;
   results: ParticipantResult[];
+  /** Wall time of the posterior sampling (absent in older runs). */
+  samplingSeconds?: number;
   /** Warnings about the network as a whole (absent in runs kept before they existed). */
   networkWarnings?: NetworkWarning[];
   /** (participants, draws, P) row-major. */

@@ -102,6 +102,8 @@ export class InferenceSession {
 
   #phase = $state<Phase>('idle');
   #progress = $state({ done: 0, total: 0 });
+  /** When the current phase began (performance.now()), for its time left. */
+  #phaseStart = 0;
   #error = $state<string | null>(null);
   #cancelled = $state(false);
   #controller: AbortController | null = null;
@@ -253,6 +255,17 @@ export class InferenceSession {
   get error(): string | null {
     return this.#error;
   }
+
+  /**
+   * Seconds left in the current phase, from its pace so far (null before the first step is done).
+   * Sampling is compute-bound (README, Infer): 16 participants × 1000 draws × 100 steps take minutes on
+   * wasm, so the wait is stated, not hidden behind a bar that moves once a participant.
+   */
+  get secondsLeft(): number | null {
+    const { done, total } = this.#progress;
+    if (this.#phase === 'idle' || done <= 0 || total <= done) return null;
+    return ((performance.now() - this.#phaseStart) / done) * (total - done);
+  }
   get cancelled(): boolean {
     return this.#cancelled;
   }
@@ -306,6 +319,7 @@ export class InferenceSession {
       }
       this.#phase = 'sampling';
       this.#progress = { done: 0, total: participants.length };
+      this.#phaseStart = performance.now();
       const out = await this.#deps.sampler.sample(net.file, participants, {
         numSamples: draws,
         steps,
@@ -339,6 +353,7 @@ export class InferenceSession {
         }),
         draws: out.draws,
         backend: out.backend,
+        samplingSeconds: (performance.now() - this.#phaseStart) / 1000,
       };
       const id = await this.#deps.runs.save(record);
       if (this.#controller !== controller) return;
@@ -431,6 +446,7 @@ export class InferenceSession {
     this.#error = null;
     this.#cancelled = false;
     this.#progress = { done: 0, total: 0 };
+    this.#phaseStart = performance.now();
     return c;
   }
 
