@@ -41,6 +41,8 @@ export interface NetworkCheckInput {
   prior: { means: readonly number[]; sds: readonly number[] } | null;
 }
 
+/** Three significant digits, as the Infer tables write numbers (332.34 → 332). */
+const sig3 = (x: number): string => String(Number(x.toPrecision(3)));
 const pct = (x: number): string => `${x >= 0.1 ? Math.round(x * 100) : (x * 100).toFixed(1)} %`;
 
 export function learningWarning(verdict: LearningVerdict | null): NetworkWarning | null {
@@ -98,7 +100,7 @@ export function priorSupportWarning(
     }
     const name = paramNames[j]!;
     if (nBelow / n >= BELOW_SUPPORT_SHARE) below.push(`${name} ${pct(nBelow / n)}`);
-    else if (nFar / n >= FAR_SHARE) far.push(`${name} ${pct(nFar / n)} (prior ${m} ± ${sd})`);
+    else if (nFar / n >= FAR_SHARE) far.push(`${name} ${pct(nFar / n)} (prior ${sig3(m)} ± ${sig3(sd)})`);
   }
   const parts = [
     below.length > 0 ? `Draws below 0, where the prior (truncated at 0) has no mass: ${below.join(', ')} of them` : '',
