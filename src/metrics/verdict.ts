@@ -77,6 +77,15 @@ function level(c: number, e: number, ce: number, t: VerdictThresholds): ParamLev
 
 const f2 = (x: number): string => x.toFixed(2);
 
+/** "NRMSE b 0.31, mu_r 0.28 (learned needs ≤ 0.22)": the bars that narrow posteriors missed. */
+function missed(ps: readonly ParamVerdict[], t: VerdictThresholds): string {
+  const bar = (label: string, max: number, get: (p: ParamVerdict) => number): string => {
+    const over = ps.filter((p) => get(p) > max);
+    return over.length === 0 ? '' : `${label} ${over.map((p) => `${p.name} ${f2(get(p))}`).join(', ')} where learned needs ≤ ${max}`;
+  };
+  return [bar('NRMSE', t.learnedNrmse, (p) => p.nrmse), bar('calibration error', t.miscalibrated, (p) => p.calibrationError)].filter((x) => x !== '').join('; ');
+}
+
 /** The verdict of a network from its diagnostics table as a record ({row: {param: value}}). */
 export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresholds = VERDICT_THRESHOLDS): LearningVerdict {
   const [nrmseRow, pcRow, ceRow] = METRIC_ROWS.map((r) => record[r] ?? {});
@@ -119,7 +128,14 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
   } else if (weak.length > 0) {
     kind = 'weak';
     short = 'barely learned';
-    text = `has barely learned: posteriors only a little narrower than the prior (contraction ${list(weak)}; ${thresholds.learnedContraction} counts as learned)${calib}`;
+    // narrow enough but off the truths: say which bar it missed, else "0.50 … 0.5 counts as learned" reads as a contradiction
+    const off = params.filter((p) => p.level === 'weak' && p.contraction >= thresholds.learnedContraction);
+    const wide = weak.filter((n) => !off.some((p) => p.name === n));
+    const parts = [
+      wide.length > 0 ? `posteriors only a little narrower than the prior (contraction ${list(wide)}; ${thresholds.learnedContraction} counts as learned)` : '',
+      off.length > 0 ? `posteriors narrower than the prior but off the truths (${missed(off, thresholds)})` : '',
+    ].filter((x) => x !== '');
+    text = `has barely learned: ${parts.join('; ')}${off.length > 0 ? '' : calib}`;
   } else {
     kind = 'none';
     short = 'not learned';
