@@ -546,6 +546,9 @@ export class InferenceSession {
   }
 
   exportJson(): string {
-    return this.#run === null ? '' : JSON.stringify(resultsJson(this.#run.results, true), null, 1);
+    if (this.#run === null) return '';
+    // the network-level warnings travel with the numbers they qualify
+    const warnings = this.networkWarnings;
+    return JSON.stringify({ ...resultsJson(this.#run.results, true), ...(warnings.length > 0 ? { network_warnings: warnings } : {}) }, null, 1);
   }
 }
