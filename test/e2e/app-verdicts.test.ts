@@ -6,7 +6,7 @@
  * order (1, 10, 11, 12, 2, …) as R writes factor levels, shows one warning above the posteriors with
  * the fix for each cause, lists the participants in numeric order and names the study, not "study-N".
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ let app: App;
 let page: Page;
 
 beforeAll(async () => {
-  app = await openApp({ route: '#/setup', viewport: { width: 1400, height: 900 } });
+  app = await openApp({ route: '#/setup', viewport: { width: 1400, height: 900 }, downloads: true });
   page = app.page;
 });
 afterAll(() => app?.close());
@@ -114,6 +114,10 @@ it('Infer: a network that has not learned, on data of another trial count, gets 
   // the table fits the 1400-px window: its card does not scroll sideways
   const overflow = await page.getByTestId('posterior-table').evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  // the JSON download carries the same warnings
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { network_warnings?: { kind: string; fix: string }[] };
+  expect(exported.network_warnings?.map((w) => w.kind).slice(0, 2)).toEqual(['not-learned', 'num-obs']);
   await page.waitForTimeout(400);
   await unstickHeader();
   await page.getByTestId('infer-results').screenshot({ path: path.resolve('test-output/screenshots/infer-network-warning.png') });
