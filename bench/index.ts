@@ -13,9 +13,10 @@ const modules: Record<string, string> = {
   parity: './parity.bench.ts',
   memory: './memory.bench.ts',
   kernels: './wasm-kernels.ts',
+  infer: './infer.bench.ts',
 };
 /** Run only when named (`npm run bench -- parity`): minutes to hours, not for a bare `npm run bench`. */
-const ONLY_WHEN_NAMED = new Set(['parity', 'memory', 'kernels']);
+const ONLY_WHEN_NAMED = new Set(['parity', 'memory', 'kernels', 'infer']);
 
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));

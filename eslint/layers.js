@@ -17,7 +17,7 @@ export const ENTRIES = {
   'shared/index.ts': ['engine', 'sim', 'metrics', 'nn', 'study-config', 'persistence', 'plots', 'workers', 'state', 'ui', 'cli', 'main.ts'],
   'engine/index.ts': ['study-config', 'persistence', 'plots', 'cluster', 'workers', 'state', 'ui', 'cli'],
   'sim/index.ts': ['study-config', 'plots', 'inference', 'workers', 'state', 'ui', 'cli'],
-  'metrics/index.ts': ['nn', 'plots', 'workers', 'state', 'cli'],
+  'metrics/index.ts': ['nn', 'plots', 'inference', 'workers', 'state', 'cli'],
   // The whole networks API; loads tfjs, so only worker entries and Node import it.
   'nn/index.ts': ['workers', 'cli'],
   // The part of the networks API that loads no tfjs (network files, hyperparameters, backend names).

@@ -62,7 +62,7 @@ async function boot(el: HTMLElement): Promise<void> {
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient()),
     setup: new SetupDraft(storage),
-    inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences }),
+    inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences, studies: storage }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();

@@ -50,7 +50,14 @@ export interface InferenceWarning {
   message: string;
 }
 
-export const ADVICE = 'Set a prior that covers the data (Setup → simulator prior, and the trials per data set) and train again.';
+/** What to do when a participant's data lie outside the prior predictive range (not for trial counts: see NUM_OBS_FIX). */
+export const ADVICE = 'Set a prior that covers the data (Setup → simulator prior) and train again.';
+
+/** What to do when the data's trial counts lie outside those the network was trained on. */
+export function numObsFix(lo: number, hi: number = lo): string {
+  const what = lo === hi ? `includes ${lo}` : `covers ${lo}–${hi}`;
+  return `Train a network on a range of trial counts that ${what} (the final network in Results, or Setup → trials per data set: a range such as 50–1000).`;
+}
 
 export function numObsWarning(trials: number, settings: SimulatorSettings | null): InferenceWarning | null {
   if (settings === null) {
@@ -61,7 +68,7 @@ export function numObsWarning(trials: number, settings: SimulatorSettings | null
   const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
   return {
     kind: 'num-obs',
-    message: `${trials} trials, but the network was trained on data sets of ${range} trials; its posterior here is an extrapolation. ${ADVICE}`,
+    message: `${trials} trials, but the network was trained on data sets of ${range} trials; its posterior here is an extrapolation. ${numObsFix(trials)}`,
   };
 }
 
@@ -116,7 +123,8 @@ export function dataWarnings(t: TrialArrays, ranges: PriorRanges | null): Infere
     const v = s[c.name];
     const [lo, hi] = ranges[c.name];
     if (!Number.isFinite(v) || (v >= lo && v <= hi)) continue;
-    const f = (x: number): string => (x * c.scale).toFixed(c.unit === '%' ? 1 : 0);
+    // "+ 0" turns a rounded −0 ("-0 ms") into 0
+    const f = (x: number): string => (Number((x * c.scale).toFixed(c.unit === '%' ? 1 : 0)) + 0).toString();
     out.push({
       kind: c.kind,
       message: `The ${c.label} ${f(v)} ${c.unit} lies outside the central 99 % of data simulated from the network's prior (${f(lo)} to ${f(hi)} ${c.unit}). ${ADVICE}`,

@@ -14,6 +14,7 @@ export {
   guessCongruent,
   guessRtUnit,
   importTrials,
+  naturalCompare,
   parseTable,
   type AccuracyKind,
   type ColumnMapping,
@@ -56,6 +57,7 @@ export {
   CHECKED_STATS,
   dataWarnings,
   drawToParams,
+  numObsFix,
   numObsWarning,
   participantWarnings,
   pointMass,
@@ -73,3 +75,15 @@ export {
   type WarningKind,
 } from './checks.ts';
 export { participantResult, resultsCsv, resultsJson, type ParticipantResult } from './results.ts';
+export {
+  BELOW_SUPPORT_SHARE,
+  FAR_SD,
+  FAR_SHARE,
+  learningWarning,
+  networkWarnings,
+  priorSupportWarning,
+  trialCountWarning,
+  type NetworkCheckInput,
+  type NetworkWarning,
+  type NetworkWarningKind,
+} from './network-checks.ts';

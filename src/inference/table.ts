@@ -298,6 +298,8 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
     });
   }
   if (issues.length > 0) return { ok: false, issues };
+  // Files sorted as text (R writes factor levels 1, 10, 11, …, 2) are shown in numeric order.
+  participants.sort((a, b) => naturalCompare(a.id, b.id));
   return {
     ok: true,
     data: {
@@ -306,6 +308,13 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
       excluded: { rule: `RT > tmax = ${rules.tmaxMs} ms (the network's simulated range; such trials are timeouts to the simulator)`, lines: excludedLines },
     },
   };
+}
+
+const COLLATOR = new Intl.Collator('en', { numeric: true });
+
+/** "2" before "10", "p2" before "p10": numbers inside ids compare as numbers. */
+export function naturalCompare(a: string, b: string): number {
+  return COLLATOR.compare(a, b);
 }
 
 /** Parse + detect + apply in one go (CLI, tests). */

@@ -15,3 +15,13 @@ export {
 export { DEFAULT_METRIC_WEIGHTS, weightedMetricSum, type MetricWeights } from './weighted-sum.ts';
 export { tableToRecord, type DiagnosticsRecord } from './table-record.ts';
 export { mean, median, quantileSorted, varianceDdof1 } from './stats.ts';
+export {
+  learningVerdict,
+  verdictOf,
+  VERDICT_THRESHOLDS,
+  type LearningVerdict,
+  type MetricsRecord,
+  type ParamLevel,
+  type ParamVerdict,
+  type VerdictThresholds,
+} from './verdict.ts';

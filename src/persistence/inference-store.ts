@@ -5,7 +5,7 @@
  * without reading their draws.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ParticipantResult } from '../inference/index.ts';
+import type { NetworkWarning, ParticipantResult } from '../inference/index.ts';
 
 export const INFERENCE_DB_NAME = 'dmc-tune-inferences';
 const DB_VERSION = 1;
@@ -34,6 +34,10 @@ export interface InferenceRunRecord extends InferenceRunSummary {
   /** The network's prior (truncated normals), drawn behind the histograms; null when the file has none. */
   prior: { means: number[]; sds: number[] } | null;
   results: ParticipantResult[];
+  /** Wall time of the posterior sampling (absent in older runs). */
+  samplingSeconds?: number;
+  /** Warnings about the network as a whole (absent in runs kept before they existed). */
+  networkWarnings?: NetworkWarning[];
   /** (participants, draws, P) row-major. */
   draws: Float32Array;
   backend: string;

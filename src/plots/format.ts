@@ -40,6 +40,15 @@ export function formatNumber(v: number | null | undefined, opts: NumberFormat = 
   return v.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
 }
 
+/**
+ * A chart.js tick callback: axis labels in three significant digits. An axis with fixed min/max (a
+ * histogram spanning its draws) otherwise prints its ends as they come, e.g. "12.345678".
+ */
+export function formatTick(value: number | string): string {
+  const v = typeof value === 'number' ? value : Number(value);
+  return Number.isNaN(v) ? String(value) : formatNumber(v, { digits: 3 });
+}
+
 /** A cell value: numbers by `formatNumber`, missing ones as "–", anything else (a categorical choice) as text. */
 export function formatValue(v: unknown, opts: NumberFormat = {}): string {
   if (v === null || v === undefined) return '–';

@@ -29,7 +29,7 @@ export type { CalibrationOptions } from './diagnostics/calibration.ts';
 export { CONTRACTION_TITLE, buildContractionPlot } from './diagnostics/contraction.ts';
 export type { PosteriorSample } from './diagnostics/draws.ts';
 
-export { formatDuration, formatNumber, formatValue } from './format.ts';
+export { formatDuration, formatNumber, formatTick, formatValue } from './format.ts';
 export type { NumberFormat } from './format.ts';
 
 export { buildRunLossChart } from './run-loss.ts';

@@ -20,3 +20,4 @@ export { StudyRun } from './study-run.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
 export { AVERAGE, InferenceSession } from './inference.svelte.ts';
+export { trialVerdict, type LearningVerdict } from './verdicts.ts';

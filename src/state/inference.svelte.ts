@@ -23,6 +23,7 @@ import {
   PRIOR_PREDICTIVE_SETS,
   priorCheckConfig,
   priorRanges,
+  networkWarnings,
   resultsCsv,
   resultsJson,
   simulatorSettings,
@@ -30,6 +31,7 @@ import {
   trialStats,
   type ColumnMapping,
   type ImportResult,
+  type NetworkWarning,
   type ParticipantData,
   type ParticipantResult,
   type PredictiveStats,
@@ -42,6 +44,7 @@ import { parseNetworkFile, type NetworkFile, type ObservedDraws, type ObservedSe
 import type { InferenceNetworkRef, InferenceRunRecord, InferenceRunSummary, StoredNetworkSummary } from '../persistence/index.ts';
 import { NOTEBOOK_CONFIG, type DmcConfig } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
+import { modelKey } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
 
 export interface PosteriorSampler {
@@ -69,6 +72,8 @@ export interface InferenceDeps {
   pool: BatchPool;
   networks: NetworkSource;
   runs: InferenceRuns;
+  /** The study library, for the studies' names: networks are stored under the study id (`study-3`). */
+  studies?: { getAllStudies(): Promise<readonly { studyId: number; studyName: string }[]> };
 }
 
 export type Phase = 'idle' | 'prior-check' | 'sampling' | 'ppc';
@@ -90,11 +95,15 @@ export class InferenceSession {
   mapping = $state<ColumnMapping | null>(null);
 
   #stored = $state.raw<StoredNetworkSummary[]>([]);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole ($state.raw), never mutated
+  #studyNames = $state.raw<ReadonlyMap<string, string>>(new Map());
   #network = $state.raw<{ ref: InferenceNetworkRef; file: NetworkFile } | null>(null);
   #networkError = $state<string | null>(null);
 
   #phase = $state<Phase>('idle');
   #progress = $state({ done: 0, total: 0 });
+  /** When the current phase began (performance.now()), for its time left. */
+  #phaseStart = 0;
   #error = $state<string | null>(null);
   #cancelled = $state(false);
   #controller: AbortController | null = null;
@@ -197,9 +206,16 @@ export class InferenceSession {
   }
 
   async refresh(): Promise<void> {
-    const [stored, saved] = await Promise.all([this.#deps.networks.list(), this.#deps.runs.list()]);
+    const [stored, saved, studies] = await Promise.all([this.#deps.networks.list(), this.#deps.runs.list(), this.#deps.studies?.getAllStudies() ?? []]);
     this.#stored = stored;
     this.#saved = saved;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole ($state.raw), never mutated
+    this.#studyNames = new Map(studies.map((s) => [modelKey(s.studyId), s.studyName]));
+  }
+
+  /** The study's name for a model-store key ("study-3" → "demo-cpu"); the key itself for a deleted study. */
+  studyName(key: string): string {
+    return this.#studyNames.get(key) ?? key;
   }
 
   async chooseStored(studyName: string, trialNumber: number): Promise<void> {
@@ -207,7 +223,7 @@ export class InferenceSession {
       const file = await this.#deps.networks.load(studyName, trialNumber);
       if (file === undefined) throw new Error(`no network stored for ${studyName}, trial ${trialNumber}`);
       const best = this.bestPerStudy.get(studyName) === trialNumber;
-      this.#network = { ref: { kind: 'trial', label: `${studyName}, trial ${trialNumber}${best ? ' (best)' : ''}`, studyName, trialNumber }, file };
+      this.#network = { ref: { kind: 'trial', label: `${this.studyName(studyName)} · trial ${trialNumber}${best ? ' (best)' : ''}`, studyName, trialNumber }, file };
       this.#networkError = null;
     } catch (e) {
       this.#networkError = e instanceof Error ? e.message : String(e);
@@ -238,6 +254,17 @@ export class InferenceSession {
   }
   get error(): string | null {
     return this.#error;
+  }
+
+  /**
+   * Seconds left in the current phase, from its pace so far (null before the first step is done).
+   * Sampling is compute-bound (README, Infer): 16 participants × 1000 draws × 100 steps take minutes on
+   * wasm, so the wait is stated, not hidden behind a bar that moves once a participant.
+   */
+  get secondsLeft(): number | null {
+    const { done, total } = this.#progress;
+    if (this.#phase === 'idle' || done <= 0 || total <= done) return null;
+    return ((performance.now() - this.#phaseStart) / done) * (total - done);
   }
   get cancelled(): boolean {
     return this.#cancelled;
@@ -292,6 +319,7 @@ export class InferenceSession {
       }
       this.#phase = 'sampling';
       this.#progress = { done: 0, total: participants.length };
+      this.#phaseStart = performance.now();
       const out = await this.#deps.sampler.sample(net.file, participants, {
         numSamples: draws,
         steps,
@@ -304,6 +332,7 @@ export class InferenceSession {
         participantResult(p, out.draws.subarray(i * draws * P, (i + 1) * draws * P), draws, out.paramNames, settings, ranges),
       );
       const cfg = settings?.config;
+      const prior = cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) };
       const record: Omit<InferenceRunRecord, 'id'> = {
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp string, not state
         createdAt: new Date().toISOString(),
@@ -312,10 +341,19 @@ export class InferenceSession {
         dataFile: { name: this.#fileName ?? 'data', participants: participants.length, trials: imp.data.trials },
         settings: { draws, steps, seed, ppcDraws },
         paramNames: out.paramNames,
-        prior: cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) },
+        prior,
         results,
+        networkWarnings: networkWarnings({
+          metadata: net.file.metadata,
+          settings,
+          trials: participants.map((p) => p.rt.length),
+          draws: out.draws,
+          paramNames: out.paramNames,
+          prior,
+        }),
         draws: out.draws,
         backend: out.backend,
+        samplingSeconds: (performance.now() - this.#phaseStart) / 1000,
       };
       const id = await this.#deps.runs.save(record);
       if (this.#controller !== controller) return;
@@ -408,6 +446,7 @@ export class InferenceSession {
     this.#error = null;
     this.#cancelled = false;
     this.#progress = { done: 0, total: 0 };
+    this.#phaseStart = performance.now();
     return c;
   }
 
@@ -461,6 +500,31 @@ export class InferenceSession {
     return run.draws.subarray(i * n, (i + 1) * n);
   }
 
+  /**
+   * The warnings about the network as a whole (shown once, above the posteriors); for a run kept before
+   * they were stored, those its record still allows (trial counts when its network is loaded, draws vs prior).
+   */
+  get networkWarnings(): NetworkWarning[] {
+    const run = this.#run;
+    if (run === null) return [];
+    if (run.networkWarnings !== undefined) return run.networkWarnings;
+    const same = this.#network !== null && this.#sameNetwork(run);
+    return networkWarnings({
+      metadata: same ? this.#network!.file.metadata : null,
+      settings: same ? this.settings : null,
+      trials: run.results.map((r) => r.trials),
+      draws: run.draws,
+      paramNames: run.paramNames,
+      prior: run.prior,
+    });
+  }
+
+  /** A participant's own warnings, less those the network-level warning already says for everyone. */
+  participantNotes(r: ParticipantResult): string[] {
+    const countsSaid = this.networkWarnings.some((w) => w.kind === 'num-obs');
+    return r.warnings.filter((w) => !(countsSaid && w.kind === 'num-obs')).map((w) => w.message);
+  }
+
   /** Observed and predicted statistics of the selection (a participant, or all averaged). */
   get shown(): { observed: TrialStats; predicted: PredictiveStats | null; label: string } | null {
     const run = this.#run;
@@ -482,6 +546,9 @@ export class InferenceSession {
   }
 
   exportJson(): string {
-    return this.#run === null ? '' : JSON.stringify(resultsJson(this.#run.results, true), null, 1);
+    if (this.#run === null) return '';
+    // the network-level warnings travel with the numbers they qualify
+    const warnings = this.networkWarnings;
+    return JSON.stringify({ ...resultsJson(this.#run.results, true), ...(warnings.length > 0 ? { network_warnings: warnings } : {}) }, null, 1);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { TrialState, type FrozenTrial, type JsonValue, type ParamValue } from '../engine/index.ts';
 import { isCancelled, isInterrupted } from './run-support.ts';
+import { trialVerdict, type LearningVerdict } from './verdicts.ts';
 
 /**
  * How often an interrupted trial is re-run before it counts as a failure like any other (a trial that
@@ -68,7 +69,7 @@ export function budgetUsed(trials: readonly FrozenTrial[]): number {
 
 /** How a study's run ended, in one line. */
 export interface EndSummary {
-  /** ok: no failures; warn: some trials failed; error: no trial completed. */
+  /** ok: no failures; warn: some trials failed, or the best trial has not learned; error: no trial completed. */
   kind: 'ok' | 'warn' | 'error';
   text: string;
   complete: number;
@@ -76,6 +77,8 @@ export interface EndSummary {
   failed: number;
   cancelled: number;
   firstError: string | null;
+  /** The best complete trial and whether its network learned (null without diagnostics). */
+  best: { number: number; verdict: LearningVerdict | null } | null;
 }
 
 const MAX_ERROR_CHARS = 240;
@@ -112,8 +115,33 @@ export function endSummary(trials: readonly FrozenTrial[]): EndSummary {
   if (pruned > 0) counts.push(`${pruned} pruned`);
   if (failed > 0) counts.push(`${failed} failed`);
   if (cancelled > 0) counts.push(`${cancelled} cancelled`);
-  const tail = firstError === null ? '.' : ` — first error: ${firstError}`;
-  const kind = complete === 0 ? 'error' : failed > 0 ? 'warn' : 'ok';
+  const best = bestComplete(trials);
+  const verdict = best === null ? null : trialVerdict(best);
+  // A study whose best network learned nothing is not a success, however many trials completed.
+  const notLearned = verdict !== null && verdict.kind !== 'learned' && verdict.kind !== 'unknown';
+  const learning = best === null || verdict === null || verdict.kind === 'unknown' ? '' : ` — the best trial (#${best.number}) ${verdict.text}`;
+  const tail = firstError === null ? `${learning}.` : `${learning} — first error: ${firstError}`;
+  const kind = complete === 0 ? 'error' : failed > 0 || notLearned ? 'warn' : 'ok';
   const head = kind === 'error' ? 'Finished without a complete trial' : 'Finished';
-  return { kind, text: `${head}: ${counts.join(', ')}${tail}`, complete, pruned, failed, cancelled, firstError };
+  return {
+    kind,
+    text: `${head}: ${counts.join(', ')}${tail}`,
+    complete,
+    pruned,
+    failed,
+    cancelled,
+    firstError,
+    best: best === null ? null : { number: best.number, verdict },
+  };
+}
+
+/** The complete trial with the lowest objective (studies here minimize L), the earliest on a tie. */
+function bestComplete(trials: readonly FrozenTrial[]): FrozenTrial | null {
+  let best: FrozenTrial | null = null;
+  for (const t of trials) {
+    const v = t.values?.[0];
+    if (t.state !== TrialState.COMPLETE || v === undefined || !Number.isFinite(v)) continue;
+    if (best === null || v < best.values![0]!) best = t;
+  }
+  return best;
 }

@@ -15,6 +15,7 @@ import {
   drawToParams,
   formatIssue,
   importTrials,
+  networkWarnings,
   participantResult,
   pointMass,
   ppcSeed,
@@ -96,6 +97,18 @@ export async function run(args: string[]): Promise<number> {
     }
     return r;
   });
+  // Said once, on stderr (the JSON on stdout keeps its shape): the network has not learned, the data's
+  // trial counts lie outside its range, or draws fall outside the prior.
+  const cfg = settings?.config;
+  const netWarnings = networkWarnings({
+    metadata: file.metadata,
+    settings,
+    trials: data.participants.map((q) => q.rt.length),
+    draws: out.draws,
+    paramNames: out.paramNames,
+    prior: cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) },
+  });
+  for (const w of netWarnings) process.stderr.write(`warning: ${w.title}. ${w.message} Fix: ${w.fix}\n`);
   const json = resultsJson(results, optFlag(p, 'ppc'));
   if (optFlag(p, 'json')) printJson(json);
   else {

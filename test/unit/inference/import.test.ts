@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyMapping, DEFAULT_RULES, detectMapping, formatIssue, importTrials, parseTable } from '../../../src/inference/index.ts';
+import { applyMapping, DEFAULT_RULES, detectMapping, formatIssue, importTrials, naturalCompare, parseTable } from '../../../src/inference/index.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/inference/${name}`, import.meta.url), 'utf8');
 
@@ -103,5 +103,21 @@ describe('bad input: every rule named with its lines, nothing imported', () => {
     if (!r.ok) throw new Error('import failed');
     expect(r.data.excluded.lines.length).toBeGreaterThan(2);
     expect(r.data.excluded.rule).toContain('700 ms');
+  });
+});
+
+describe('participant order', () => {
+  it('compares numbers inside ids as numbers', () => {
+    expect(['10', '2', '1', '11', 'p10', 'p9', 'b', 'a'].sort(naturalCompare)).toEqual(['1', '2', '10', '11', 'a', 'b', 'p9', 'p10']);
+  });
+
+  it('lists participants of a file written in text order (1, 10, 11, 2) in numeric order', () => {
+    const lines = ['Subject\tComp\tRT\tError'];
+    for (const id of ['1', '10', '11', '2', '3']) {
+      for (let k = 0; k < 24; k++) lines.push(`${id}\t${k % 2 === 0 ? 'comp' : 'incomp'}\t${400 + k}\t0`);
+    }
+    const { result } = importTrials(lines.join('\n'));
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('; '));
+    expect(result.data.participants.map((p) => p.id)).toEqual(['1', '2', '3', '10', '11']);
   });
 });

@@ -59,6 +59,8 @@ describe('prior predictive warnings', () => {
     const w = participantWarnings(t, settings, ranges);
     expect(w.map((x) => x.kind)).toEqual(['num-obs']);
     expect(w[0]!.message).toContain('50 trials, but the network was trained on data sets of 100–400 trials');
+    expect(w[0]!.message).toContain('Train a network on a range of trial counts that includes 50');
+    expect(w[0]!.message).not.toContain('prior');
     const none = participantWarnings(t, null, null);
     expect(none.map((x) => x.kind)).toEqual(['no-settings']);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatNumber, formatValue } from '../../../src/plots/format.ts';
+import { formatDuration, formatNumber, formatTick, formatValue } from '../../../src/plots/format.ts';
 
 describe('formatNumber', () => {
   it('writes four significant digits without trailing zeros', () => {
@@ -44,6 +44,17 @@ describe('formatNumber', () => {
     expect(formatNumber(Number.NEGATIVE_INFINITY, { decimals: 1 })).toBe('-Infinity');
     expect(formatNumber(null)).toBe('–');
     expect(formatNumber(undefined, { decimals: 1 })).toBe('–');
+  });
+});
+
+describe('formatTick', () => {
+  it('writes axis labels, fixed ends included, in three significant digits', () => {
+    expect(formatTick(12.345678)).toBe('12.3');
+    expect(formatTick(177.98)).toBe('178');
+    expect(formatTick(-0.0123456)).toBe('-0.0123');
+    expect(formatTick(300)).toBe('300');
+    expect(formatTick('0.5')).toBe('0.5');
+    expect(formatTick('congruent')).toBe('congruent');
   });
 });
 

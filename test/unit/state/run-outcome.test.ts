@@ -24,6 +24,40 @@ function trial(number: number, state: TrialState, systemAttrs: Record<string, Js
 }
 const STALE = { fail_reason: 'stale: still RUNNING when the study was reopened (its tab closed or crashed)' };
 
+/** Diagnostics as a completed trial keeps them (`metrics`), with one contraction for every parameter. */
+function metrics(contraction: Record<string, number>): JsonValue {
+  const names = Object.keys(contraction);
+  return {
+    NRMSE: Object.fromEntries(names.map((n) => [n, contraction[n]! >= 0.5 ? 0.15 : 0.27])),
+    'Posterior Contraction': contraction,
+    'Calibration Error': Object.fromEntries(names.map((n) => [n, 0.03])),
+  };
+}
+
+function scored(number: number, value: number, contraction: Record<string, number>): FrozenTrial {
+  const t = trial(number, TrialState.COMPLETE);
+  return { ...t, values: [value], userAttrs: { ...t.userAttrs, metrics: metrics(contraction) } } as FrozenTrial;
+}
+
+describe('endSummary: whether the best trial learned', () => {
+  it('a study whose best trial has not learned is not a green success (the demo seen in issue 18)', () => {
+    const s = endSummary([
+      scored(0, 1.3, { A: 0, b: 0, mu_r: 0 }),
+      scored(1, 1.22, { A: 0.01, b: 0.045, mu_r: 0.03 }),
+      trial(2, TrialState.PRUNED),
+    ]);
+    expect(s.kind).toBe('warn');
+    expect(s.best).toMatchObject({ number: 1, verdict: { kind: 'none' } });
+    expect(s.text).toBe('Finished: 2 complete, 1 pruned — the best trial (#1) has not learned: posteriors about as wide as the prior (contraction ≤ 0.05).');
+  });
+
+  it('names what the best trial learned and stays a success', () => {
+    const s = endSummary([scored(0, 1.3, { A: 0, b: 0.1, mu_r: 0 }), scored(1, 0.9, { A: 0.1, b: 0.62, mu_r: 0.55 })]);
+    expect(s.kind).toBe('ok');
+    expect(s.text).toBe('Finished: 2 complete — the best trial (#1) learned b 0.62, mu_r 0.55 (contraction); not A.');
+  });
+});
+
 describe('endSummary', () => {
   it('all complete (pruned ones are fine): a success', () => {
     const s = endSummary([trial(0, TrialState.COMPLETE), trial(1, TrialState.PRUNED), trial(2, TrialState.COMPLETE)]);
