@@ -47,11 +47,21 @@ export interface Standardization {
    * trained with it must be stored and loaded with it.
    */
   readonly condition?: { readonly mean: number; readonly std: number };
+  /**
+   * Optional standardization of the summary network's per-trial inputs (rt, accuracy, condition), one
+   * mean and std per input over every real trial of the training sets; absent ⇒ raw (notebook). Between
+   * data sets the mean RT varies by about 0.05 s while the raw inputs sit near 0.5, so at initialisation
+   * the summary outputs differ between sets by a few percent of their size and the flow network needs
+   * many steps to amplify that; standardized inputs make the same differences several times larger.
+   */
+  readonly trials?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 export interface StandardizationOptions {
   /** Also standardize the direct condition sqrt(num_obs) (default false: the notebook's raw value). */
   condition?: boolean;
+  /** Also standardize the per-trial summary inputs (default false: the notebook's raw values). */
+  trials?: boolean;
 }
 
 export class AdapterError extends Error {
@@ -168,8 +178,35 @@ export function fitStandardization(
     mean[j] = m.mean;
     std[j] = m.std;
   }
-  if (!opts.condition) return { mean, std };
-  return { mean, std, condition: meanSd(sets.n, (i) => Math.sqrt(sets.numObs(i))) };
+  return {
+    mean,
+    std,
+    ...(opts.condition ? { condition: meanSd(sets.n, (i) => Math.sqrt(sets.numObs(i))) } : {}),
+    ...(opts.trials ? { trials: trialMoments(sets) } : {}),
+  };
+}
+
+/** Mean and std (ddof 1; 1 where constant) of each per-trial input over every trial of every set. */
+function trialMoments(sets: DataSets): { mean: number[]; std: number[] } {
+  const sum = new Float64Array(SUMMARY_INPUT_DIM);
+  const sq = new Float64Array(SUMMARY_INPUT_DIM);
+  let count = 0;
+  const row = new Float32Array(sets.maxObs * SUMMARY_INPUT_DIM);
+  for (let i = 0; i < sets.n; i++) {
+    const ni = sets.numObs(i);
+    sets.writeTrials(i, row, 0);
+    for (let k = 0; k < ni * SUMMARY_INPUT_DIM; k++) {
+      sum[k % SUMMARY_INPUT_DIM]! += row[k]!;
+      sq[k % SUMMARY_INPUT_DIM]! += row[k]! * row[k]!;
+    }
+    count += ni;
+  }
+  const mean = Array.from(sum, (v) => v / count);
+  const std = Array.from(sq, (v, j) => {
+    const sd = Math.sqrt(Math.max(0, (v - count * mean[j]! ** 2) / (count - 1)));
+    return sd > 0 ? sd : 1;
+  });
+  return { mean, std };
 }
 
 function meanSd(n: number, value: (i: number) => number): { mean: number; std: number } {
@@ -194,6 +231,18 @@ export function validateStandardization(s: Standardization, paramDim: number): v
   s.mean.forEach((v, j) => {
     if (!Number.isFinite(v)) throw new AdapterError(`standardization mean[${j}] must be finite, got ${v}`);
   });
+  if (s.trials !== undefined) {
+    const { mean, std } = s.trials;
+    if (mean.length !== SUMMARY_INPUT_DIM || std.length !== SUMMARY_INPUT_DIM) {
+      throw new AdapterError(`standardization trials must have ${SUMMARY_INPUT_DIM} means and stds, got ${mean.length} and ${std.length}`);
+    }
+    mean.forEach((v, j) => {
+      if (!Number.isFinite(v)) throw new AdapterError(`standardization trials.mean[${j}] must be finite, got ${v}`);
+    });
+    std.forEach((v, j) => {
+      if (!(v > 0) || !Number.isFinite(v)) throw new AdapterError(`standardization trials.std[${j}] must be > 0, got ${v}`);
+    });
+  }
   if (s.condition !== undefined) {
     const { mean, std } = s.condition;
     if (!Number.isFinite(mean)) throw new AdapterError(`standardization condition.mean must be finite, got ${mean}`);
@@ -232,6 +281,7 @@ export function buildHostInputs(
   let padded = false;
   for (let r = 0; r < size; r++) numObs = Math.max(numObs, sets.numObs(rows[r]!));
   for (let r = 0; r < size; r++) if (sets.numObs(rows[r]!) !== numObs) padded = true;
+  if (standardization !== null) validateStandardization(standardization, sets.paramDim);
   const summary = new Float32Array(size * numObs * SUMMARY_INPUT_DIM);
   const mask = padded ? new Float32Array(size * numObs) : null;
   const sqrtNumObs = new Float32Array(size);
@@ -239,12 +289,20 @@ export function buildHostInputs(
     const i = rows[r]!;
     const ni = sets.numObs(i);
     sets.writeTrials(i, summary, r * numObs * SUMMARY_INPUT_DIM);
+    const t = standardization?.trials;
+    if (t !== undefined) {
+      // Real trials only: padding rows stay zero (the mask hides them).
+      const from = r * numObs * SUMMARY_INPUT_DIM;
+      for (let k = 0; k < ni * SUMMARY_INPUT_DIM; k++) {
+        const j = k % SUMMARY_INPUT_DIM;
+        summary[from + k] = (summary[from + k]! - t.mean[j]!) / t.std[j]!;
+      }
+    }
     if (mask !== null) mask.fill(1, r * numObs, r * numObs + ni);
     const c = standardization?.condition;
     sqrtNumObs[r] = c === undefined ? Math.sqrt(ni) : (Math.sqrt(ni) - c.mean) / c.std;
   }
   let x1: Float32Array | null = null;
-  if (standardization !== null) validateStandardization(standardization, sets.paramDim);
   if (standardization !== null && withParams) {
     const p = sets.paramDim;
     x1 = new Float32Array(size * p);

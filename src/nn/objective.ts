@@ -74,6 +74,8 @@ export interface ObjectiveOptions {
   variant?: NetworkVariant;
   /** Standardize the direct condition sqrt(num_obs) (default false: the notebook's raw value). */
   standardizeCondition?: boolean;
+  /** Standardize the per-trial summary inputs rt, accuracy, condition (default false: the notebook's raw values). */
+  standardizeTrials?: boolean;
   /** Also return the trained network as a file (for IndexedDB or download). */
   keepNetwork?: boolean | { metadata?: Partial<NetworkMetadata> };
   /** Also return the draws (n × S × P, original scale), e.g. for recovery and calibration plots. */
@@ -224,6 +226,7 @@ export async function runObjective(
   const P = names.length;
   const variant = opts.variant ?? 'as-tuned';
   const standardizeCondition = opts.standardizeCondition === true;
+  const standardizeTrials = opts.standardizeTrials === true;
   const config = trialNetworkConfig(h, P, opts.network, variant);
   const approx = new Approximator(config, { seed, ...(opts.ops ? { ops: opts.ops } : {}) });
   // The preview's base noise is fixed for the trial, so its points move only as the weights do.
@@ -238,6 +241,7 @@ export async function runObjective(
       lr: h.lr,
       seed,
       standardizeCondition,
+      standardizeTrials,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
       ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
@@ -280,6 +284,7 @@ export async function runObjective(
         hyperparameters: { ...h },
         network: variant,
         standardizeCondition,
+        ...(standardizeTrials ? { standardizeTrials } : {}),
         history: result.history,
         L,
         metrics: tableToRecord(table),

@@ -36,7 +36,13 @@ export interface NetworkFile {
   version: typeof NETWORK_FILE_VERSION;
   config: NetworkConfig;
   /** `condition` only for networks trained with a standardized sqrt(num_obs) (adapter `condition` option). */
-  standardization: { mean: number[]; std: number[]; condition?: { mean: number; std: number } };
+  standardization: {
+    mean: number[];
+    std: number[];
+    condition?: { mean: number; std: number };
+    /** Only for networks trained with standardized per-trial inputs (adapter `trials` option): 3 each. */
+    trials?: { mean: number[]; std: number[] };
+  };
   weights: NetworkFileWeight[];
   metadata: NetworkMetadata;
 }
@@ -129,6 +135,7 @@ export async function serializeNetwork(
       mean: Array.from(s.mean),
       std: Array.from(s.std),
       ...(s.condition === undefined ? {} : { condition: { mean: s.condition.mean, std: s.condition.std } }),
+      ...(s.trials === undefined ? {} : { trials: { mean: [...s.trials.mean], std: [...s.trials.std] } }),
     },
     weights,
     metadata: { ...metadata, createdAt: metadata.createdAt ?? new Date().toISOString(), paramNames: [...paramNames], seed: approx.seed },
@@ -190,6 +197,15 @@ export function parseNetworkFile(input: unknown): NetworkFile {
     if (typeof cs !== 'number' || !Number.isFinite(cs) || !(cs > 0)) fail('standardization.condition.std', 'a number > 0', cs);
     condition = { mean: cm, std: cs };
   }
+  let trials: { mean: number[]; std: number[] } | undefined;
+  if (st.trials !== undefined) {
+    const t = st.trials as Record<string, unknown> | null;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) fail('standardization.trials', 'an object {mean, std}', t);
+    trials = { mean: finiteArray(t.mean, 'standardization.trials.mean', 3), std: finiteArray(t.std, 'standardization.trials.std', 3) };
+    trials.std.forEach((v, j) => {
+      if (!(v > 0)) fail(`standardization.trials.std[${j}]`, 'a number > 0', v);
+    });
+  }
   if (!Array.isArray(r.weights) || r.weights.length === 0) fail('weights', 'a non-empty array', r.weights);
   const weights = r.weights.map((w: unknown, i): NetworkFileWeight => {
     const p = `weights[${i}]`;
@@ -221,7 +237,7 @@ export function parseNetworkFile(input: unknown): NetworkFile {
     format: NETWORK_FILE_FORMAT,
     version: NETWORK_FILE_VERSION,
     config,
-    standardization: condition === undefined ? { mean, std } : { mean, std, condition },
+    standardization: { mean, std, ...(condition === undefined ? {} : { condition }), ...(trials === undefined ? {} : { trials }) },
     weights,
     metadata: m as NetworkMetadata,
   };
@@ -242,6 +258,7 @@ export async function restoreNetwork(fileOrText: NetworkFile | string): Promise<
       mean: Float64Array.from(file.standardization.mean),
       std: Float64Array.from(file.standardization.std),
       ...(file.standardization.condition === undefined ? {} : { condition: { ...file.standardization.condition } }),
+      ...(file.standardization.trials === undefined ? {} : { trials: { mean: [...file.standardization.trials.mean], std: [...file.standardization.trials.std] } }),
     },
   });
   try {

@@ -99,7 +99,8 @@ export function networkText(network: NetworkSpec | undefined | null): string {
     n.flowDraws !== undefined && n.flowDraws !== 1
       ? `; ${n.flowDraws} flow-matching draws per data set and step (BayesFlow draws 1), for a less noisy gradient`
       : '';
-  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}${f16}${draws}.`;
+  const trials = n.standardizeTrials === true ? '; per-trial inputs (rt, accuracy, condition) standardized' : '';
+  return `Network ${which}; sqrt(num_obs) condition ${n.standardizeCondition ? 'standardized' : 'raw, as in the notebook'}${trials}${f16}${draws}.`;
 }
 
 /** "L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error" */

@@ -341,6 +341,7 @@ export class StudyRun {
         standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
         ...(config.network?.matmulF16 === true ? { matmulF16: true } : {}),
         ...(config.network?.flowDraws !== undefined ? { flowDraws: config.network.flowDraws } : {}),
+        ...(config.network?.standardizeTrials === true ? { standardizeTrials: true } : {}),
         keepDraws: true,
         preview: true,
         keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },

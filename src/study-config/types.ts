@@ -117,6 +117,11 @@ export interface NetworkSpec {
    * give a less noisy gradient for the summary network at the cost of the cheap flow network only.
    */
   flowDraws?: number;
+  /**
+   * Standardize the summary network's per-trial inputs (rt, accuracy, condition) with moments of the
+   * training sets; absent: off, the notebook's raw inputs. Stored in every network file it trains.
+   */
+  standardizeTrials?: boolean;
 }
 
 export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });

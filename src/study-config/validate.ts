@@ -168,14 +168,21 @@ const ROOT_KEYS = [
 const OPTIONAL_ROOT_KEYS = ['network'] as const;
 
 function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
-  const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16', 'flowDraws']);
+  const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16', 'flowDraws', 'standardizeTrials']);
   if (o === null) return null;
   const variant = o.variant === undefined ? DEFAULT_NETWORK_SPEC.variant : r.oneOf(o.variant, join(path, 'variant'), ['as-tuned', 'reference'] as const);
   const standardizeCondition = r.bool(o.standardizeCondition, join(path, 'standardizeCondition'), DEFAULT_NETWORK_SPEC.standardizeCondition);
   const matmulF16 = r.bool(o.matmulF16, join(path, 'matmulF16'), false);
+  const standardizeTrials = r.bool(o.standardizeTrials, join(path, 'standardizeTrials'), false);
   const flowDraws = o.flowDraws === undefined ? 1 : r.num(o.flowDraws, join(path, 'flowDraws'), { integer: true, min: 1, max: 64 });
   if (variant === null || flowDraws === null) return null;
-  return { variant, standardizeCondition, ...(matmulF16 ? { matmulF16 } : {}), ...(flowDraws !== 1 ? { flowDraws } : {}) };
+  return {
+    variant,
+    standardizeCondition,
+    ...(matmulF16 ? { matmulF16 } : {}),
+    ...(flowDraws !== 1 ? { flowDraws } : {}),
+    ...(standardizeTrials ? { standardizeTrials } : {}),
+  };
 }
 
 export function validateStudyConfig(x: unknown): ValidationResult {

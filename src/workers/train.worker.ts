@@ -60,6 +60,8 @@ export interface TrialRunRequest {
   preview?: boolean;
   /** Flow-matching draws per data set and step (default 1). */
   flowDraws?: number;
+  /** Standardize the per-trial summary inputs (default off). */
+  standardizeTrials?: boolean;
 }
 
 /**
@@ -174,6 +176,7 @@ const api = {
         ...(req.keepDraws ? { keepDraws: true } : {}),
         ...(req.preview ? { preview: true } : {}),
         ...(req.flowDraws !== undefined && req.flowDraws !== 1 ? { flowDraws: req.flowDraws } : {}),
+        ...(req.standardizeTrials === true ? { standardizeTrials: true } : {}),
         // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
         ...(onBatch ? { onBatch: (p: BatchProgress) => void Promise.resolve(onBatch(p)).catch(() => undefined) } : {}),
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),

@@ -51,6 +51,7 @@ export const USAGE: CommandUsage = {
     { name: 'backend', value: 'wasm|cpu|webgpu', help: 'tfjs backend (wasm); webgpu through Dawn, on a GPU Vulkan driver or SwiftShader' },
     { name: 'network', value: 'as-tuned|reference', help: "as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)" },
     { name: 'standardize-condition', help: 'standardize the direct condition sqrt(num_obs) (off: the raw value)' },
+    { name: 'standardize-trials', help: 'standardize the per-trial summary inputs rt, accuracy, condition (off: the raw values, as the notebook)' },
     { name: 'matmul-f16', help: 'webgpu only: Dense products with binary16 operands and float32 accumulation (native f16 where the adapter offers shader-f16)' },
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
@@ -100,6 +101,7 @@ export async function run(args: string[]): Promise<number> {
   const variant = optString(p, 'network') ?? 'as-tuned';
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition');
+  const standardizeTrials = optFlag(p, 'standardize-trials');
   const microBatch = positive(p, 'micro-batch');
   const flowDraws = positive(p, 'flow-draws');
   if (flowDraws !== undefined && flowDraws > 64) throw new UsageError(`option --flow-draws: expected 1 to 64, got ${flowDraws}`);
@@ -126,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
     seed,
     variant,
     standardizeCondition,
+    ...(standardizeTrials ? { standardizeTrials } : {}),
     ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
     ...(microBatch !== undefined ? { microBatchSize: microBatch } : {}),
     ...(flowDraws !== undefined ? { flowDraws } : {}),

@@ -97,6 +97,8 @@ export interface FitOptions {
    * (see adapter.ts; default false = the notebook's raw condition).
    */
   standardizeCondition?: boolean;
+  /** When the standardization is fitted here: also standardize the per-trial summary inputs (adapter.ts). */
+  standardizeTrials?: boolean;
   /** Per-variable clip norm (default 1.5; null disables). */
   clipNorm?: number | null;
   /**
@@ -167,7 +169,7 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   const standardization =
     opts.standardization ??
     approx.standardization ??
-    fitStandardization(trainSets, { condition: opts.standardizeCondition === true });
+    fitStandardization(trainSets, { condition: opts.standardizeCondition === true, trials: opts.standardizeTrials === true });
   approx.standardization = standardization;
 
   const numBatches = Math.ceil(trainSets.n / opts.batchSize);

@@ -22,6 +22,38 @@ const tiny: SimBatch = {
   conditions: Float32Array.from([0, 1, 0, 1, 0, 1]),
 };
 
+describe('standardized per-trial inputs (opt-in adapter option `trials`)', () => {
+  it('known moments over every trial; applied to real rows only, padding stays zero; absent by default', () => {
+    const s = fitStandardization(tiny, { trials: true });
+    expect(fitStandardization(tiny).trials).toBeUndefined();
+    const mom = (xs: number[]) => {
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return { m, sd: Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) };
+    };
+    const rt = mom([0.4, 0.5, -1, 0.7, 0.8, 0.9].map((x) => Math.fround(x)));
+    const acc = mom([1, 0, -1, 1, 1, 1]);
+    const cond = mom([0, 1, 0, 1, 0, 1]);
+    expect(s.trials!.mean[0]).toBeCloseTo(rt.m, 6);
+    expect(s.trials!.std[0]).toBeCloseTo(rt.sd, 6);
+    expect(s.trials!.mean[1]).toBeCloseTo(acc.m, 12);
+    expect(s.trials!.std[1]).toBeCloseTo(acc.sd, 12);
+    expect(s.trials!.mean[2]).toBeCloseTo(cond.m, 12);
+    expect(s.trials!.std[2]).toBeCloseTo(cond.sd, 12);
+    // A shorter set among longer ones is padded: its padding row stays 0, its real row is standardized.
+    const short: SimBatch = { ...tiny, n: 1, numObs: 1, params: Float64Array.from([3, 30]), rt: Float32Array.from([0.6]), accuracy: Float32Array.from([1]), conditions: Float32Array.from([1]) };
+    const sets = DataSets.from([tiny, short]);
+    const h = buildHostInputs(sets, [0, 3], s);
+    expect(h.summary[0]).toBeCloseTo((Math.fround(0.4) - s.trials!.mean[0]!) / s.trials!.std[0]!, 6);
+    expect(h.summary[7]).toBeCloseTo((1 - s.trials!.mean[1]!) / s.trials!.std[1]!, 6);
+    expect(Array.from(h.summary.subarray(9, 12))).toEqual([0, 0, 0]);
+    expect(Array.from(h.mask!)).toEqual([1, 1, 1, 0]);
+    // A constant input gets std 1 (no division by zero).
+    const oneCond: SimBatch = { ...tiny, conditions: Float32Array.from([0, 0, 0, 0, 0, 0]) };
+    expect(fitStandardization(oneCond, { trials: true }).trials!.std[2]).toBe(1);
+    expect(() => buildHostInputs(sets, [0], { ...s, trials: { mean: [0, 0], std: [1, 1] } })).toThrow(/trials must have 3 means/);
+  });
+});
+
 describe('standardization (fixed, fitted on the training set, ddof 1)', () => {
   it('known values', () => {
     const s = fitStandardization(tiny);

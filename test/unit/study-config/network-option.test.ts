@@ -45,6 +45,14 @@ describe('network option', () => {
     }
   });
 
+  it('takes standardized per-trial inputs, recorded only when on, said in Results', () => {
+    const on = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: true, standardizeTrials: true } });
+    expect('config' in on && on.config.network).toEqual({ variant: 'as-tuned', standardizeCondition: true, standardizeTrials: true });
+    if ('config' in on) expect(networkText(on.config.network)).toMatch(/per-trial inputs \(rt, accuracy, condition\) standardized/);
+    const bad = validateStudyConfig({ ...defaultStudyConfig(), network: { variant: 'as-tuned', standardizeCondition: false, standardizeTrials: 1 } });
+    expect('errors' in bad && bad.errors.map((e) => e.path)).toEqual(['network.standardizeTrials']);
+  });
+
   it('is an option of train, whose bad value is refused before anything runs', async () => {
     await expect(trainRun(['--flow-draws', '65'])).rejects.toThrow(/option --flow-draws: expected 1 to 64, got 65/);
     await expect(trainRun(['--network', 'paper'])).rejects.toThrow(/option --network: expected as-tuned or reference, got 'paper'/);

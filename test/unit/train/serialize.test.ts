@@ -121,6 +121,24 @@ describe('network file', () => {
     expect(() => parseNetworkFile(broken)).toThrow('standardization.condition.std must be a number > 0, got number 0');
   });
 
+  it('keeps standardized per-trial inputs (opt-in adapter option): the restored network draws the same', async () => {
+    const approx = new Approximator(config, { seed: 7 });
+    await fit(approx, train, val, { epochs: 1, batchSize: 8, lr: 1e-3, seed: 7, standardizeTrials: true });
+    const trials = approx.standardization!.trials!;
+    expect(trials.std.every((v) => v > 0)).toBe(true);
+    const before = await samplePosterior(approx, val, approx.standardization!, sampleOpts);
+    const f = await serializeNetwork(approx, train.paramNames);
+    approx.dispose();
+    expect(JSON.parse(JSON.stringify(f)).standardization.trials).toEqual({ mean: [...trials.mean], std: [...trials.std] });
+    const restored = await restoreNetwork(JSON.stringify(f));
+    expect(restored.standardization!.trials).toEqual({ mean: [...trials.mean], std: [...trials.std] });
+    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(Array.from(before));
+    restored.dispose();
+    const broken = JSON.parse(JSON.stringify(f)) as NetworkFile;
+    broken.standardization.trials!.std[1] = -2;
+    expect(() => parseNetworkFile(broken)).toThrow('standardization.trials.std[1] must be a number > 0, got number -2');
+  });
+
   it('validation errors name the field and the bad value', async () => {
     const bad = (patch: (f: NetworkFile) => unknown): (() => NetworkFile) => {
       const copy = JSON.parse(JSON.stringify(file)) as NetworkFile;
