@@ -107,11 +107,19 @@ async function stepPart(): Promise<void> {
   };
   // Step 0 compiles the pipelines (warm-up), step 1 is profiled, steps 2 … steps+1 are timed from the
   // first kernel to the loss on the host, the previous step's work being done by then.
+  // The first losses, to compare precisions and drivers (the same seed gives the same data and noise).
+  const losses: number[] = [];
+  const record = async (loss: unknown): Promise<void> => {
+    if (!(loss instanceof tf.Tensor)) return;
+    const v = (await loss.data())[0]!;
+    if (losses.length < 4) losses.push(v);
+    result['firstLosses'] = losses;
+  };
   const wrapStep = async <T>(step: number, run: () => Promise<T>): Promise<T> => {
     if (step <= 1) {
       const t = performance.now();
       const loss = await profiler.wrapStep(step, run);
-      if (loss instanceof tf.Tensor) await loss.data();
+      await record(loss);
       if (step === 0) result['warmupMs'] = performance.now() - t;
       else {
         const p = profiler.result();
@@ -122,7 +130,7 @@ async function stepPart(): Promise<void> {
     }
     const t = performance.now();
     const loss = await run();
-    if (loss instanceof tf.Tensor) await loss.data();
+    await record(loss);
     times.push(performance.now() - t);
     result['time'] = summary();
     save();
