@@ -59,24 +59,29 @@ function gzip(from, to) {
   writeFileSync(to, gzipSync(readFileSync(from), { level: 9 }));
 }
 
-/** Debian's libvulkan1 .deb: downloaded with apt-get (cached), unpacked with dpkg -x. */
-function vulkanLoader() {
+/**
+ * One library from a Debian package: the .deb downloaded with apt-get (cached), unpacked with dpkg -x, the
+ * library copied to `dest` as one real file under its soname (symbolic links do not travel to the device
+ * machine). Returns the package's file name.
+ * @param {string} pkg @param {string} soname @param {string} dest
+ */
+function debianLibrary(pkg, soname, dest) {
   mkdirSync(CACHE, { recursive: true });
-  let deb = readdirSync(CACHE).find((f) => /^libvulkan1_.*_amd64\.deb$/.test(f));
+  const match = (/** @type {string} */ f) => f.startsWith(`${pkg}_`) && f.endsWith('_amd64.deb');
+  let deb = readdirSync(CACHE).find(match);
   if (deb === undefined) {
-    const r = spawnSync('apt-get', ['download', 'libvulkan1:amd64'], { cwd: CACHE, encoding: 'utf8' });
-    deb = readdirSync(CACHE).find((f) => /^libvulkan1_.*_amd64\.deb$/.test(f));
-    if (deb === undefined) fail(`apt-get download libvulkan1:amd64 failed (${r.error?.message ?? r.stderr.trim()}); it needs Debian's apt and the network once`);
+    const r = spawnSync('apt-get', ['download', `${pkg}:amd64`], { cwd: CACHE, encoding: 'utf8' });
+    deb = readdirSync(CACHE).find(match);
+    if (deb === undefined) fail(`apt-get download ${pkg}:amd64 failed (${r.error?.message ?? r.stderr.trim()}); it needs Debian's apt and the network once`);
   }
-  const tmp = mkdtempSync(path.join(tmpdir(), 'libvulkan1-'));
+  const tmp = mkdtempSync(path.join(tmpdir(), `${pkg}-`));
   tool('dpkg', ['-x', path.join(CACHE, deb), tmp]);
   const dir = path.join(tmp, 'usr', 'lib', 'x86_64-linux-gnu');
-  const real = readdirSync(dir).find((f) => /^libvulkan\.so\.1\.\d+/.test(f));
-  if (real === undefined) fail(`${deb} holds no libvulkan.so.1.*`);
-  mkdirSync(path.join(OUT, 'lib'));
-  // One real file named as the loader is asked for: symbolic links do not travel to the device machine.
-  copyFileSync(path.join(dir, real), path.join(OUT, 'lib', 'libvulkan.so.1'));
-  checkElf(path.join(OUT, 'lib', 'libvulkan.so.1'));
+  const real = readdirSync(dir).find((f) => f.startsWith(`${soname}.`) || f === soname);
+  if (real === undefined) fail(`${deb} holds no ${soname}`);
+  mkdirSync(dest, { recursive: true });
+  copyFileSync(path.join(dir, real), path.join(dest, soname));
+  checkElf(path.join(dest, soname));
   rmSync(tmp, { recursive: true });
   return deb.replace(/\.deb$/, '');
 }
@@ -132,7 +137,10 @@ mkdirSync(path.join(OUT, 'dawn'));
 copyFileSync(path.join(webgpuDir, 'index.js'), path.join(OUT, 'dawn', 'index.mjs'));
 copyFileSync(path.join(webgpuDir, 'LICENSE.md'), path.join(OUT, 'dawn', 'LICENSE.md'));
 
-const libvulkan = vulkanLoader();
+// The Vulkan loader, always the pack's; glvnd's dispatch library, which NVIDIA's libGLX_nvidia.so.0 (its
+// Vulkan driver) links against, only where the machine lacks it (run.sh decides).
+const libvulkan = debianLibrary('libvulkan1', 'libvulkan.so.1', path.join(OUT, 'lib'));
+const libglvnd = debianLibrary('libglvnd0', 'libGLdispatch.so.0', path.join(OUT, 'glvnd'));
 fallbackRuntime();
 await bundle();
 const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
@@ -157,6 +165,7 @@ const manifest = {
   dawn: { webgpu: JSON.parse(readFileSync(path.join(webgpuDir, 'package.json'), 'utf8')).version, ...dawn },
   tfjs: JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs/package.json'), 'utf8')).version,
   libvulkan,
+  libglvnd,
 };
 writeFileSync(path.join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 writeFileSync(

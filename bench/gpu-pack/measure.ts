@@ -89,6 +89,7 @@ async function adapterPart(): Promise<void> {
 async function stepPart(): Promise<void> {
   const [batch, obs, embed, steps] = [Number(a.batch), Number(a.obs), Number(a.embed), Number(a.steps)];
   result['size'] = { batch, obs, embed, ...NETWORK, ...(a.quick ? QUICK_NETWORK : {}), matmulPrecision: a.f16 ? 'f16' : 'f32' };
+  save();
   const { tf, nn, sim } = await tfjs(a.backend!);
   const train = sim.simulateBatch({ ...sim.NOTEBOOK_CONFIG, fixedNumObs: obs }, 1, batch * (steps + 2));
   const val = sim.simulateBatch({ ...sim.NOTEBOOK_CONFIG, fixedNumObs: obs }, 2, 2);
@@ -149,6 +150,7 @@ async function stepPart(): Promise<void> {
 async function trainPart(): Promise<void> {
   const c = a.quick ? TRAIN_QUICK : TRAIN;
   result['config'] = c;
+  save();
   const { nn, sim } = await tfjs(a.backend!);
   const cfg = { ...sim.NOTEBOOK_CONFIG, fixedNumObs: c.obs };
   const train = sim.simulateBatch(cfg, c.seed, c.trainSets);
@@ -184,6 +186,7 @@ async function trainPart(): Promise<void> {
 async function drawsPart(): Promise<void> {
   const c = a.quick ? { obs: 16, embed: 8, sets: 2, draws: 20, steps: 5 } : { obs: 500, embed: 64, sets: 2, draws: 250, steps: 100 };
   result['config'] = { ...c, ...NETWORK, ...(a.quick ? QUICK_NETWORK : {}) };
+  save();
   const { nn, sim } = await tfjs(a.backend!);
   const data = sim.simulateBatch({ ...sim.NOTEBOOK_CONFIG, fixedNumObs: c.obs }, 3, c.sets);
   const approx = new nn.Approximator(nn.defaultNetworkConfig({ paramDim: 6, embedDim: c.embed, ...NETWORK, ...(a.quick ? QUICK_NETWORK : {}) }), { seed: 1 });
@@ -204,11 +207,13 @@ async function drawsPart(): Promise<void> {
 function combine(): void {
   const dir = a.dir!;
   const parts: PartFiles = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const name = f.slice(0, -'.json'.length);
+  // A part stopped before it wrote anything still has its status file.
+  const names = [...new Set(readdirSync(dir).filter((n) => /\.(json|status)$/.test(n)).map((n) => n.replace(/\.(json|status)$/, '')))].sort();
+  for (const name of names) {
+    const file = join(dir, `${name}.json`);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>;
+      body = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : { complete: false };
     } catch (e) {
       body = { error: `unreadable result: ${message(e)}` };
     }

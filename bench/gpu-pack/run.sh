@@ -30,7 +30,7 @@ left() { echo $((BUDGET - ($(date +%s) - START))); }
 # carried gpu-pack/ over the device's 64 MiB), and it may be read-only.
 PACK=$HERE
 HERE=$(mktemp -d "${TMPDIR:-/tmp}/gpu-pack-run.XXXXXX")
-cp -r "$PACK/measure.mjs" "$PACK/manifest.json" "$PACK/wasm" "$PACK/dawn" "$PACK/lib" "$PACK/torch_reference.py" "$HERE/" || {
+cp -r "$PACK/measure.mjs" "$PACK/manifest.json" "$PACK/wasm" "$PACK/dawn" "$PACK/lib" "$PACK/glvnd" "$PACK/torch_reference.py" "$HERE/" || {
   echo "run.sh: could not copy the pack into $HERE" >&2
   exit 1
 }
@@ -109,7 +109,12 @@ else
   export VK_DRIVER_FILES="$DRIVER_FILE" VK_ICD_FILENAMES="$DRIVER_FILE"
   # NVIDIA's manifest names its library without a folder: let the loader find it where the driver lives.
   for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$d"; done
-  log "Vulkan driver: $DRIVER_FILE"
+  # NVIDIA's driver library links against glvnd's libGLdispatch.so.0: the pack's, where the machine has none.
+  if ! (ldconfig -p 2>/dev/null | grep -q 'libGLdispatch\.so\.0') && ! ls /usr/local/nvidia/lib64/libGLdispatch.so.0 >/dev/null 2>&1; then
+    export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$HERE/glvnd"
+    log "no libGLdispatch.so.0 on this machine: using the pack's (Debian libglvnd0)"
+  fi
+  log "Vulkan driver: $DRIVER_FILE ($(tr -d '\n ' <"$DRIVER_FILE" | cut -c1-200))"
 fi
 
 # --- the parts ------------------------------------------------------------------------------------------
@@ -144,6 +149,7 @@ torch_part() { # CAP BATCH OBS EMBED
   local cap=$1
   if ! python3 -c 'import torch' 2>>"$LOG"; then
     echo "skipped: python3 cannot import torch" >"$WORK/torch.status"
+    log "torch: skipped, python3 ($(command -v python3 || echo 'not on the PATH')) cannot import torch"
     echo '{}' >"$WORK/torch.json"
     return
   fi

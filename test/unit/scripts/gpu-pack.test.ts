@@ -19,7 +19,7 @@ import { useWasm } from '../nn/helpers.ts';
 const run = promisify(execFile);
 const PACK = 'gpu-pack';
 /** What run.sh calls; `gunzip` is a script around `gzip`. python3 only where the torch part should run. */
-const TOOLS = ['bash', 'sh', 'gzip', 'gunzip', 'mktemp', 'cp', 'rm', 'mkdir', 'mv', 'chmod', 'date', 'timeout', 'sed', 'tr', 'tail', 'cat', 'basename', 'dirname', 'env'];
+const TOOLS = ['bash', 'sh', 'gzip', 'gunzip', 'mktemp', 'cp', 'rm', 'mkdir', 'mv', 'chmod', 'date', 'timeout', 'sed', 'tr', 'tail', 'cat', 'cut', 'grep', 'ls', 'basename', 'dirname', 'env', 'ldconfig'];
 const canBuild = existsSync('/usr/bin/apt-get') && existsSync('/usr/bin/dpkg') && process.arch === 'x64';
 
 let work = '';
@@ -27,7 +27,7 @@ let work = '';
 function pathWith(tools: string[]): string {
   const bin = mkdtempSync(path.join(work, 'bin-'));
   for (const t of tools) {
-    const where = ['/usr/bin', '/bin'].map((d) => path.join(d, t)).find((p) => existsSync(p));
+    const where = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => path.join(d, t)).find((p) => existsSync(p));
     if (where !== undefined) symlinkSync(where, path.join(bin, t));
   }
   return bin;
@@ -115,6 +115,18 @@ describe.skipIf(!canBuild)('gpu:pack', () => {
     expect(json['error']).toMatch(/^no NVIDIA Vulkan driver was found/);
     expect(json['vulkanDriver']).toBeNull();
     expect(JSON.parse(readFileSync(path.join(out, 'gpu-pack.json'), 'utf8'))).toEqual(json);
+  });
+
+  it.skipIf(!existsSync(SWIFTSHADER_ICD))('keeps each part to its limit and the whole run to its budget, and says so per part', { timeout: 120_000 }, async () => {
+    // The full sizes on SwiftShader with a 20 s budget: the first step cannot finish its warm-up.
+    const { json } = await runPack(['--driver', 'swiftshader'], TOOLS, { GPU_PACK_BUDGET_S: '20' });
+    const parts = json['parts'] as Record<string, Record<string, unknown>>;
+    expect(parts['adapter']).toMatchObject({ complete: true, status: expect.stringMatching(/^ok in/) });
+    expect(parts['step-b64-n500-e64-f32']).toMatchObject({ complete: false, size: { batch: 64, obs: 500, embed: 64 }, status: expect.stringMatching(/^stopped at its \d+ s limit/) });
+    expect(parts['torch']!['status']).toMatch(/^skipped: python3 cannot import torch/);
+    for (const name of ['train', 'draws', 'step-b64-n500-e64-f16', 'step-b128-n1000-e128-f16']) expect(parts[name]!['status'], name).toBe('skipped: the 8-minute budget was spent');
+    expect(json['projection']).toEqual({ skipped: expect.stringMatching(/nothing can be projected/) });
+    expect(json['seconds']).toBeLessThan(40);
   });
 
   it.skipIf(!existsSync(SWIFTSHADER_ICD))(
