@@ -106,8 +106,12 @@ async function stepPart(): Promise<void> {
     const mean = s.reduce((x, y) => x + y, 0) / Math.max(1, s.length);
     return { timedSteps: s.length, msMedian: s[Math.floor(s.length / 2)] ?? null, msMean: s.length > 0 ? mean : null, msMin: s[0] ?? null, msMax: s.at(-1) ?? null };
   };
-  // Step 0 compiles the pipelines (warm-up), step 1 is profiled, steps 2 … steps+1 are timed from the
-  // first kernel to the loss on the host, the previous step's work being done by then.
+  try {
+    const perPass = nn.autoMicroBatchSize(approx.config, obs, nn.backendMemoryBudget());
+    result['microBatch'] = { setsPerPass: perPass, passesPerStep: Math.ceil(batch / perPass) };
+  } catch (e) {
+    result['microBatch'] = { error: message(e) };
+  }
   // The first losses, to compare precisions and drivers (the same seed gives the same data and noise).
   const losses: number[] = [];
   const record = async (loss: unknown): Promise<void> => {
@@ -116,6 +120,8 @@ async function stepPart(): Promise<void> {
     if (losses.length < 4) losses.push(v);
     result['firstLosses'] = losses;
   };
+  // Step 0 compiles the pipelines (warm-up), step 1 is profiled, steps 2 … steps+1 are timed from the
+  // first kernel to the loss on the host, the previous step's work being done by then.
   const wrapStep = async <T>(step: number, run: () => Promise<T>): Promise<T> => {
     if (step <= 1) {
       const t = performance.now();
@@ -124,7 +130,7 @@ async function stepPart(): Promise<void> {
       if (step === 0) result['warmupMs'] = performance.now() - t;
       else {
         const p = profiler.result();
-        result['profile'] = p === null ? null : { dispatchesPerStep: p.dispatchesPerStep, uploadsPerStep: p.uploadsPerStep, uploadBytesPerStep: p.uploadBytesPerStep, topPrograms: p.topPrograms };
+        result['profile'] = p;
       }
       save();
       return loss;
