@@ -95,7 +95,7 @@ try {
 }
 
 // On a software GPU a full-size step executes for many minutes: counts compile-only, time a smaller step.
-const software = driver !== null && /swiftshader/i.test(driver);
+const software = driver !== null && /swiftshader|software driver/i.test(driver);
 const counts = a.counts === 'auto' ? (software ? 'compile-only' : 'execute') : a.counts;
 if (software && a['time-batch'] === undefined && a['time-obs'] === undefined) {
   a['time-batch'] = '2';

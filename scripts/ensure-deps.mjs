@@ -10,7 +10,7 @@ if (!existsSync('node_modules/.package-lock.json')) {
   console.log('node_modules missing: running npm ci …');
   execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }
-const result = await provision({ python: true });
+const result = await provision({ python: true, lavapipe: true });
 if (!result.ok) {
   console.error(`\n${result.message}\n`);
   process.exit(1);

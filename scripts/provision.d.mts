@@ -37,6 +37,8 @@ export declare function aptSteps(packages: readonly string[], known: (pkg: strin
 export interface ProvisionOptions {
   /** Also make /usr/bin/python3 import optuna (npm test; the demo needs only Chromium). */
   python?: boolean;
+  /** Also set up lavapipe, the webgpu tests' second Vulkan driver (scripts/lavapipe.mjs; best effort). */
+  lavapipe?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (msg: string) => void;
 }

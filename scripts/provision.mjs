@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { provisionLavapipe } from './lavapipe.mjs';
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const PYTHON = '/usr/bin/python3';
@@ -171,5 +172,15 @@ export async function provision(opts) {
     }
   }
   if (chromium.kind !== 'found') log(`Chromium: ${chromium.path}`);
+  // The second software Vulkan driver for the webgpu tests: best effort, it never stops `npm test`.
+  if (opts.lavapipe === true) {
+    provisionLavapipe({
+      isRoot,
+      hasAptGet,
+      noProvision,
+      log,
+      aptInstall: (pkgs) => aptSteps(pkgs, aptKnows).every((s) => sh(s, log)),
+    });
+  }
   return { ok: true, chromiumPath: /** @type {string} */ (chromium.path) };
 }

@@ -138,7 +138,9 @@ class Approximator(nn.Module):
         return x
 
 
-DEVICE = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
+# "auto" (the GPU pack): CUDA where PyTorch sees a GPU, else the CPU.
+_requested = os.environ.get("TORCH_DEVICE", "cpu")
+DEVICE = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if _requested == "auto" else _requested)
 
 
 def sync():
@@ -182,14 +184,14 @@ def main():
         for b in batches:
             data = batch(b, n)
             step(model, opt, data)  # warm-up
-            times = []  # median of two, as bench/nn.bench.ts
-            for _ in range(2):
+            times = []  # mean of TORCH_TIMED_STEPS (2, as bench/nn.bench.ts; the GPU pack times 20)
+            for _ in range(int(os.environ.get("TORCH_TIMED_STEPS", 2))):
                 sync()
                 t0 = time.perf_counter()
                 step(model, opt, data)
                 sync()
                 times.append((time.perf_counter() - t0) * 1000)
-            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "timedSteps": len(times)})
+            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "msMedian": sorted(times)[len(times) // 2], "timedSteps": len(times)})
         rows.append(row)
         if e == 64:
             model.eval()
@@ -201,7 +203,12 @@ def main():
             sync()
             sec = time.perf_counter() - t0
             sampling = {"embedDim": e, "numObs": n, "dataSets": 2, "drawsPerSet": 250, "eulerSteps": 100, "seconds": sec, "drawsPerSecond": 500 / sec}
-    print(json.dumps({"torch": torch.__version__, "device": str(DEVICE), "threads": threads, "trainingStep": rows, "posteriorSampling": sampling}))
+    gpu = torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else None
+    out = json.dumps({"torch": torch.__version__, "device": str(DEVICE), "gpu": gpu, "threads": threads, "trainingStep": rows, "posteriorSampling": sampling})
+    print(out)
+    if os.environ.get("TORCH_OUT"):  # the GPU pack's result file
+        with open(os.environ["TORCH_OUT"], "w") as f:
+            f.write(out + "\n")
 
 
 if __name__ == "__main__":

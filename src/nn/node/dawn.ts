@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { planVulkan, probeVulkan, type FileProbe, type VulkanPlan } from './vulkan.ts';
 
 export interface NodeWebgpu {
-  driver: 'gpu' | 'swiftshader';
+  driver: 'gpu' | 'swiftshader' | 'software';
   /** Which loader and driver, in words (for stderr and benchmark output). */
   detail: string;
 }
@@ -45,8 +45,7 @@ interface DawnModule {
 let installed: NodeWebgpu | null = null;
 
 /** Dawn's globals and navigator.gpu on globalThis; true when an adapter is offered. */
-async function installDawn(): Promise<boolean> {
-  const spec = 'webgpu';
+async function installDawn(spec: string): Promise<boolean> {
   const { create, globals } = (await import(/* @vite-ignore */ spec)) as DawnModule;
   Object.assign(globalThis, globals);
   const gpu = create([]);
@@ -77,14 +76,15 @@ function settle(plan: Exclude<VulkanPlan, { action: 'use' }>): never {
 /**
  * Makes `navigator.gpu` available with a working adapter, or throws NoWebgpuError with the plain reason.
  * Without a GPU driver but with Debian chromium's SwiftShader, the process is started again with its
- * variables and this call does not return (the parent exits with the child's status).
+ * variables and this call does not return (the parent exits with the child's status). `dawnModule`: where
+ * the npm `webgpu` module is when it is not resolvable by name (the GPU pack carries a copy of it).
  */
-export async function ensureNodeWebgpu(): Promise<NodeWebgpu> {
+export async function ensureNodeWebgpu(opts: { dawnModule?: string } = {}): Promise<NodeWebgpu> {
   if (installed !== null) return installed;
   const probe = probeVulkan(NODE_FILES, process.env, process.arch);
   const first = planVulkan(probe, process.env);
   if (first.action !== 'use') return settle(first);
-  if (await installDawn()) {
+  if (await installDawn(opts.dawnModule ?? 'webgpu')) {
     installed = { driver: first.driver, detail: first.detail };
     return installed;
   }

@@ -38,6 +38,8 @@ export interface VulkanProbe {
   systemLoader: string | null;
   /** ICD manifests the system loader would read (VK_ICD_FILENAMES / VK_DRIVER_FILES when set). */
   icds: IcdManifest[];
+  /** The manifests were named by VK_DRIVER_FILES / VK_ICD_FILENAMES: the caller chose the driver. */
+  explicit: boolean;
   /** Debian chromium ships its own loader and SwiftShader's manifest + library side by side. */
   swiftshader: boolean;
   /**
@@ -48,7 +50,7 @@ export interface VulkanProbe {
 }
 
 export type VulkanPlan =
-  | { action: 'use'; driver: 'gpu' | 'swiftshader'; detail: string }
+  | { action: 'use'; driver: 'gpu' | 'swiftshader' | 'software'; detail: string }
   | { action: 'reexec'; driver: 'swiftshader'; env: Record<string, string>; detail: string }
   | { action: 'fail'; message: string };
 
@@ -107,7 +109,7 @@ export function probeVulkan(files: FileProbe, env: Env, arch: string): VulkanPro
     files.exists(SWIFTSHADER_ICD) && files.exists(`${SWIFTSHADER_DIR}/libvk_swiftshader.so`) && files.exists(`${SWIFTSHADER_DIR}/libvulkan.so.1`);
   const onSwiftshader =
     env[REEXEC_FLAG] === '1' || (env['VK_ICD_FILENAMES'] === SWIFTSHADER_ICD && splitPath(env['LD_LIBRARY_PATH']).includes(SWIFTSHADER_DIR));
-  return { systemLoader, icds, swiftshader, onSwiftshader };
+  return { systemLoader, icds, explicit: explicit.length > 0, swiftshader, onSwiftshader };
 }
 
 function swiftshaderEnv(env: Env): Record<string, string> {
@@ -129,6 +131,16 @@ export function planVulkan(probe: VulkanProbe, env: Env, adapterFailed = false):
   const gpus = probe.icds.filter((i) => !i.software);
   if (!adapterFailed && probe.systemLoader !== null && gpus.length > 0) {
     return { action: 'use', driver: 'gpu', detail: `system Vulkan loader ${probe.systemLoader}, driver ${gpus.map((g) => g.library).join(', ')}` };
+  }
+  // A software driver the caller named (lavapipe for the tests' second implementation, SwiftShader through
+  // another loader): used as named, never swapped for chromium's SwiftShader behind the caller's back.
+  if (!adapterFailed && probe.systemLoader !== null && probe.explicit && probe.icds.length > 0) {
+    const swift = probe.icds.every((i) => /swiftshader/i.test(i.library) || /swiftshader/i.test(i.path));
+    const detail = `system Vulkan loader ${probe.systemLoader}, software driver ${probe.icds.map((i) => i.library).join(', ')} (named by VK_DRIVER_FILES / VK_ICD_FILENAMES)`;
+    return { action: 'use', driver: swift ? 'swiftshader' : 'software', detail };
+  }
+  if (adapterFailed && probe.explicit && probe.systemLoader !== null && gpus.length === 0 && probe.icds.length > 0) {
+    return { action: 'fail', message: `${NO_WEBGPU_MESSAGE} (the driver named by VK_DRIVER_FILES / VK_ICD_FILENAMES offered no adapter: ${probe.icds.map((i) => i.path).join(', ')})` };
   }
   if (probe.swiftshader) {
     const why = adapterFailed ? 'the GPU driver offered no adapter' : 'no GPU Vulkan driver';

@@ -110,5 +110,8 @@ describe('explainGpuError', () => {
     expect(explainGpuError('GPUValidationError', TOO_BIG)).toMatch(/^the GPU refused a buffer of 1\.15 GB \(its limit is 1\.07 GB\)/);
     expect(explainGpuError('GPUOutOfMemoryError', 'Allocation failed')).toMatch(/^the GPU ran out of memory: use a smaller batch/);
     expect(explainGpuError('GPUValidationError', 'Invalid bind group layout (12)')).toBe('the GPU rejected this step');
+    // lavapipe's binding limit (128 MiB) is below its buffer limit: Dawn's binding message, a label in between.
+    const binding = 'Binding size (1128960000) of [Buffer (unlabeled)] is larger than the maximum storage buffer binding size (134217728).\n - While validating entries[0]';
+    expect(explainGpuError('GPUValidationError', binding)).toMatch(/^the GPU refused a buffer of 1\.13 GB \(its limit is 0\.13 GB\): use a smaller batch/);
   });
 });

@@ -76,9 +76,27 @@ describe('planVulkan', () => {
     expect(plan({ ...CHROMIUM }, byHand)).toMatchObject({ action: 'use', driver: 'swiftshader' });
   });
 
+  it('a software driver named by VK_DRIVER_FILES or VK_ICD_FILENAMES is used as named, and fails plainly', () => {
+    for (const name of ['VK_DRIVER_FILES', 'VK_ICD_FILENAMES']) {
+      const env = { ...ENV, [name]: '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json' };
+      const p = plan({ ...LOADER, ...NVIDIA, ...LAVAPIPE, ...CHROMIUM }, env);
+      expect(p).toMatchObject({ action: 'use', driver: 'software' });
+      expect(p.action === 'use' && p.detail).toContain('libvulkan_lvp.so');
+      // No adapter from it: the message names the manifest; SwiftShader is not swapped in.
+      const f = plan({ ...LOADER, ...LAVAPIPE, ...CHROMIUM }, env, true);
+      expect(f.action === 'fail' && f.message).toContain('lvp_icd.x86_64.json');
+      // Without a loader to read it, the old rule: SwiftShader from chromium.
+      expect(plan({ ...LAVAPIPE, ...CHROMIUM }, env).action).toBe('reexec');
+    }
+    // SwiftShader's manifest through another loader (the GPU pack's own libvulkan): SwiftShader.
+    const swift = { ...ENV, VK_DRIVER_FILES: SWIFTSHADER_ICD };
+    expect(plan({ ...LOADER, ...CHROMIUM }, swift)).toMatchObject({ action: 'use', driver: 'swiftshader' });
+  });
+
   it('reads only the manifests VK_ICD_FILENAMES names, as the loader does', () => {
-    const env = { ...ENV, VK_ICD_FILENAMES: '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json' };
-    expect(plan({ ...LOADER, ...NVIDIA, ...LAVAPIPE, ...CHROMIUM }, env).action).toBe('reexec');
+    const env = { ...ENV, VK_ICD_FILENAMES: '/usr/share/vulkan/icd.d/nvidia_icd.json' };
+    expect(plan({ ...LOADER, ...NVIDIA, ...LAVAPIPE, ...CHROMIUM }, env)).toMatchObject({ action: 'use', driver: 'gpu' });
+    expect(probeVulkan(machine({ ...LOADER, ...NVIDIA, ...LAVAPIPE }), env, 'x64').icds).toHaveLength(1);
     const probe = probeVulkan(machine({ ...LOADER, ...NVIDIA, ...LAVAPIPE }), ENV, 'x64');
     expect(probe.icds.map((i) => [i.library, i.software])).toEqual([
       ['libGLX_nvidia.so.0', false],

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
+import { BACKPORTS_PACKAGES, LAVAPIPE_ICD, LAVAPIPE_LIB_DIR, lavapipeEnv, planLavapipe, type LavapipeFacts } from '../../../scripts/lavapipe.mjs';
 
 const PW = '/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome';
 
@@ -93,5 +94,45 @@ describe('aptSteps', () => {
     expect(aptSteps(['chromium', 'python3-optuna'], () => true)).toEqual([install]);
     expect(aptSteps(['chromium', 'python3-optuna'], (p) => p !== 'chromium')).toEqual([['apt-get', 'update', '-qq'], install]);
     expect(aptSteps([], () => false)).toEqual([]);
+  });
+});
+
+describe('planLavapipe', () => {
+  const facts = (over: Partial<LavapipeFacts> = {}): LavapipeFacts => ({
+    installed: false, noProvision: false, arch: 'x64', debian12: true, hasAptGet: true, hasDpkg: true, systemMesa: true, isRoot: false, ...over,
+  });
+
+  it('uses a lavapipe set up earlier, and fetches the backports driver otherwise (no root needed for that)', () => {
+    expect(planLavapipe(facts({ installed: true, noProvision: true, debian12: false }))).toEqual({ kind: 'found' });
+    expect(planLavapipe(facts())).toEqual({ kind: 'fetch', installSystemMesa: false });
+  });
+
+  it("installs Debian's mesa-vulkan-drivers first (for the driver's libraries) only as root", () => {
+    expect(planLavapipe(facts({ systemMesa: false, isRoot: true }))).toEqual({ kind: 'fetch', installSystemMesa: true });
+    const p = planLavapipe(facts({ systemMesa: false }));
+    expect(p.kind === 'skip' && p.message).toContain('sudo apt-get install mesa-vulkan-drivers');
+  });
+
+  it('skips with the reason, never failing: DMC_NO_PROVISION, another architecture or system, no apt-get or dpkg', () => {
+    const cases: [Partial<LavapipeFacts>, RegExp][] = [
+      [{ noProvision: true }, /DMC_NO_PROVISION=1/],
+      [{ arch: 'arm64' }, /arm64/],
+      [{ debian12: false }, /not Debian 12/],
+      [{ hasAptGet: false }, /apt-get and dpkg/],
+      [{ hasDpkg: false }, /apt-get and dpkg/],
+    ];
+    for (const [over, why] of cases) {
+      const p = planLavapipe(facts(over));
+      expect(p.kind).toBe('skip');
+      expect(p.kind === 'skip' && p.message).toMatch(why);
+      expect(p.kind === 'skip' && p.message).toMatch(/run on SwiftShader only/);
+    }
+  });
+
+  it('points Dawn at the private manifest, its libdrm first on the library path', () => {
+    const env = lavapipeEnv({ LD_LIBRARY_PATH: '/opt/lib' });
+    expect(env.VK_DRIVER_FILES).toBe(LAVAPIPE_ICD);
+    expect(env.LD_LIBRARY_PATH).toBe(`${LAVAPIPE_LIB_DIR}:/opt/lib`);
+    expect(BACKPORTS_PACKAGES).toContain('mesa-vulkan-drivers');
   });
 });

@@ -1,11 +1,14 @@
 // `cli train --profile` through the real process: on webgpu the CLI finds a Vulkan driver by itself
 // (SwiftShader from Debian's chromium on a machine without a GPU, by restarting itself once) and reports
 // what the second optimizer step sent to the device; on wasm the same fields, counted as kernel records.
+// Where scripts/lavapipe.mjs set up Mesa's lavapipe, the webgpu run is repeated on it: the same dispatches,
+// uploads and losses as on SwiftShader, so an assumption that holds on one driver only shows up here.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '../../../src/nn/node/index.ts';
+import { LAVAPIPE_ICD, lavapipeEnv } from '../../../scripts/lavapipe.mjs';
 
 const run = promisify(execFile);
 const B = 2;
@@ -26,13 +29,28 @@ interface Profile {
   peakBytes: number;
   programsRun: number | null;
   topNoDispatchKernels: { name: string; count: number }[];
+  topPrograms: { name: string; count: number }[];
 }
 
-async function train(backend: string): Promise<{ profile: Profile; parameterCount: number; stderr: string }> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', ...ARGS, '--backend', backend], { maxBuffer: 1 << 24 });
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { profile: Profile; parameterCount: number };
+interface Trained {
+  profile: Profile;
+  parameterCount: number;
+  epochs: { loss: number; valLoss: number }[];
+  stderr: string;
+}
+
+async function train(backend: string, env: Record<string, string> = {}): Promise<Trained> {
+  const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', ...ARGS, '--backend', backend], {
+    maxBuffer: 1 << 24,
+    env: { ...process.env, ...env },
+  });
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Omit<Trained, 'stderr'>;
   return { ...out, stderr: r.stderr };
 }
+
+/** The SwiftShader run, shared by its own test and the lavapipe comparison. */
+let onSwiftshader: Promise<Trained> | null = null;
+const swiftshader = (): Promise<Trained> => (onSwiftshader ??= train('webgpu'));
 
 /** Bytes of the batch's own inputs: summary inputs (N × 3), x1 (P) and sqrt(N) per set (x0 and t are made on the device). */
 const DATA_BYTES = 4 * B * (3 * N + P + 1);
@@ -48,7 +66,7 @@ function checkCommon(p: Profile, parameterCount: number): void {
 
 describe('cli train --profile', () => {
   it.skipIf(!existsSync(SWIFTSHADER_ICD))('webgpu (Dawn): dispatches and uploads of one step after warm-up', { timeout: 180_000 }, async () => {
-    const { profile: p, parameterCount, stderr } = await train('webgpu');
+    const { profile: p, parameterCount, stderr } = await swiftshader();
     expect(stderr).toMatch(/webgpu: Dawn on /);
     expect(p.backend).toBe('webgpu');
     checkCommon(p, parameterCount);
@@ -62,6 +80,24 @@ describe('cli train --profile', () => {
     expect(p.uploadBytesPerStep).toBeLessThan(32 * DATA_BYTES);
     expect(p.uploadsPerStep).toBeGreaterThan(0);
   });
+
+  it.skipIf(!existsSync(SWIFTSHADER_ICD) || !existsSync(LAVAPIPE_ICD))(
+    'webgpu on lavapipe: the same dispatches, uploads and losses as on SwiftShader',
+    { timeout: 240_000 },
+    async () => {
+      const [lvp, swift] = await Promise.all([train('webgpu', lavapipeEnv()), swiftshader()]);
+      expect(lvp.stderr).toMatch(/software driver .*libvulkan_lvp\.so/);
+      const counts = (p: Profile) => ({
+        dispatches: p.dispatchesPerStep, uploads: p.uploadsPerStep, uploadBytes: p.uploadBytesPerStep, records: p.kernelRecordsPerStep, programs: p.topPrograms,
+      });
+      expect(counts(lvp.profile)).toEqual(counts(swift.profile));
+      for (const [i, e] of lvp.epochs.entries()) {
+        const s = swift.epochs[i]!;
+        expect(Math.abs(e.loss - s.loss) / Math.abs(s.loss)).toBeLessThan(1e-3);
+        expect(Math.abs(e.valLoss - s.valLoss) / Math.abs(s.valLoss)).toBeLessThan(1e-3);
+      }
+    },
+  );
 
   it('wasm: the same fields, dispatches counted as kernel records and no uploads', { timeout: 120_000 }, async () => {
     const { profile: p, parameterCount } = await train('wasm');
