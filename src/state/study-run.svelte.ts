@@ -289,6 +289,8 @@ export class StudyRun {
       sampler: makeSampler(config),
       pruner: makePruner(config),
     });
+    // The configuration's first trials (Optuna's enqueue_trial); a continued study already has them.
+    for (const params of config.enqueueTrials ?? []) await study.enqueueTrial(params, {}, { skipIfExists: true });
     const objective = (trial: Trial): Promise<number> => this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal);
     await study.optimize(objective, {
       nTrials: remaining,

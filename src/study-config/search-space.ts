@@ -153,3 +153,46 @@ export function readSearchSpace(r: Reader, v: unknown, path: string): SearchSpac
   }
   return ok ? (out as SearchSpace) : null;
 }
+
+/** At most this many enqueued trials: each is a full trial, and a study with more is a list, not a search. */
+export const MAX_ENQUEUED = 100;
+
+/**
+ * `enqueueTrials`: parameter sets the study tries first, in order (Optuna's `study.enqueue_trial`), e.g. a
+ * configuration known to learn. Each names every hyperparameter of the search space with a value inside
+ * its distribution (Optuna only warns about a value outside; a hand-written configuration is flagged).
+ */
+export function readEnqueueTrials(r: Reader, v: unknown, path: string, space: SearchSpace | null): Record<string, number>[] | null {
+  if (!Array.isArray(v)) {
+    r.fail(path, `Expected a list [{…}, …] of parameter sets here (got ${show(v)})`);
+    return null;
+  }
+  if (v.length > MAX_ENQUEUED) {
+    r.fail(path, `At most ${MAX_ENQUEUED} trials can be enqueued (got ${v.length})`);
+    return null;
+  }
+  if (space === null) return null; // the search space's own problems are reported already
+  const before = r.issues.length;
+  const out = v.map((entry, i) => {
+    const p = join(path, String(i));
+    const o = r.object(entry, p, HYPERPARAMETER_NAMES, []);
+    const params: Record<string, number> = {};
+    if (o === null) return params;
+    for (const name of HYPERPARAMETER_NAMES) {
+      const x = o[name];
+      if (x === undefined) continue; // reported by object()
+      const d = space[name];
+      const at = join(p, name);
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        r.fail(at, `Enter a number (got ${show(x)})`);
+      } else if (d.type === 'categorical') {
+        if (!d.choices.includes(x)) r.fail(at, `Enter one of the choices ${d.choices.join(', ')} (got ${show(x)})`);
+      } else if (x < d.low || x > d.high || (d.type === 'int' && !Number.isInteger(x))) {
+        r.fail(at, `Enter ${d.type === 'int' ? 'a whole number' : 'a number'} between ${d.low} and ${d.high}, the search space of ${name} (got ${show(x)})`);
+      }
+      params[name] = x as number;
+    }
+    return params;
+  });
+  return r.issues.length > before ? null : out;
+}

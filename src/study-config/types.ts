@@ -150,6 +150,12 @@ export interface StudyConfig {
   backend: BackendPreference;
   /** Absent in configurations saved before it existed: DEFAULT_NETWORK_SPEC. */
   network?: NetworkSpec;
+  /**
+   * Parameter sets tried first, in order, before the sampler proposes any (Optuna's `enqueue_trial`,
+   * skipped when a trial with the same parameters exists, so a continued study does not repeat them).
+   * They count towards nTrials. Absent: none.
+   */
+  enqueueTrials?: Record<string, number>[];
 }
 
 /** One problem found in a configuration, with the dotted path of the field (e.g. `simulator.prior.A.sd`). */

@@ -6,7 +6,7 @@
 import { DmcConfigError, validateDmcConfig } from '../sim/index.ts';
 import { toDmcConfig } from './convert.ts';
 import { join, MISSING, Reader, show } from './reader.ts';
-import { readSearchSpace } from './search-space.ts';
+import { readEnqueueTrials, readSearchSpace } from './search-space.ts';
 import {
   DEFAULT_NETWORK_SPEC,
   PARAM_NAMES,
@@ -165,7 +165,7 @@ const ROOT_KEYS = [
   'sampler', 'pruner', 'weights', 'diagnostics', 'backend',
 ] as const;
 /** Added after configurations were first saved; absent means the default. */
-const OPTIONAL_ROOT_KEYS = ['network'] as const;
+const OPTIONAL_ROOT_KEYS = ['network', 'enqueueTrials'] as const;
 
 function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
   const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16', 'flowDraws', 'standardizeTrials']);
@@ -209,6 +209,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');
   const backend = r.oneOf(o.backend, 'backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const);
   const network = o.network === undefined ? undefined : readNetwork(r, o.network, 'network');
+  const enqueueTrials = o.enqueueTrials === undefined ? undefined : readEnqueueTrials(r, o.enqueueTrials, 'enqueueTrials', searchSpace);
   if (
     r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null ||
     validationSets === null || searchSpace === null || epochs === null || nTrials === null || !timeout.ok ||
@@ -220,6 +221,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
     version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
     epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
     ...(network === undefined ? {} : { network }),
+    ...(enqueueTrials === undefined || enqueueTrials === null || enqueueTrials.length === 0 ? {} : { enqueueTrials }),
   };
   // The simulator has the last word on its own input; its field names map back to config paths.
   try {

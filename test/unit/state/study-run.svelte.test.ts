@@ -117,6 +117,24 @@ describe('StudyRun', () => {
     expect(seen).toEqual([true, true, true, undefined, undefined, undefined]);
   });
 
+  it('tries the configuration’s enqueued trials first, within the trial budget', async () => {
+    const first = { dropout: 0.05, lr: 0.001, num_seeds: 1, batch_size: 64, embed_dim: 64, summary_dim: 16 };
+    const second = { ...first, lr: 0.0005, batch_size: 32 };
+    const config = smoke((c) => {
+      c.nTrials = 2;
+      c.enqueueTrials = [first, second];
+    });
+    const id = await createStudyFromConfig(storage, config);
+    const seen: string[] = [];
+    trainer.hook = async (opts) => void seen.push(String(opts.standardizeTrials ?? false) + String(opts.preview ?? false));
+    await run.run(id);
+    const trials = await shown(id);
+    expect(trials.map((t) => t.params)).toEqual([first, second]);
+    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.COMPLETE]);
+    // Every trial asks for the live recovery preview; the network options pass through.
+    expect(seen).toEqual(['falsetrue', 'falsetrue']);
+  });
+
   it('runs a study to its trial budget and records every trial', async () => {
     const id = await createStudyFromConfig(storage, smoke());
     await run.run(id);
