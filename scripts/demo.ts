@@ -9,7 +9,7 @@
  * preset for the backend it detects. With --preset it loads that preset in Setup and starts it there.
  *
  * Output with --json, one line: {"backend", "preset", "trials": [{"number", "state", "value", "params"}],
- * "best": {"number", "value", "params"} | null, "seconds"} (seconds: the click to the end of the run;
+ * "best": {"number", "value", "params", "contraction": {parameter: contraction}} | null, "seconds"} (seconds: the click to the end of the run;
  * preset: the one whose configuration the study has, null for none). Progress goes to stderr. Exit code 1
  * when a trial failed, the study did not finish, or the demo could not run (no Chromium, a failed build, a
  * crashed page, the watchdog): those end it at once with a message that names the cause.
@@ -37,9 +37,9 @@ const USAGE = 'usage: npm run demo -- --json [--preset smoke|cpu|notebook] [--se
 
 /**
  * Watchdog per preset, in minutes: several times what a run takes where the preset is meant to run (smoke
- * and cpu on 2 CPU cores, notebook on a GPU), so only a stuck run reaches it.
+ * and cpu on 2 CPU cores, gpu and notebook on a GPU), so only a stuck run reaches it.
  */
-const WATCHDOG_MINUTES: Record<PresetName, number> = { smoke: 15, cpu: 120, notebook: 360 };
+const WATCHDOG_MINUTES: Record<PresetName, number> = { smoke: 15, cpu: 60, gpu: 360, notebook: 360 };
 /** Until the preset is known (building, loading, starting): those take a minute or two. */
 const STARTUP_MINUTES = 10;
 
@@ -127,6 +127,14 @@ async function readStudy(page: Page, id: number): Promise<{ storage: Storage; st
   return { storage, studyId: studyIds[0]! };
 }
 
+/** Posterior contraction per parameter of a COMPLETE trial (its user attribute `metrics`), or null. */
+function contractionOf(t: FrozenTrial): Record<string, number> | null {
+  const metrics = t.userAttrs['metrics'] as Record<string, Record<string, unknown>> | undefined;
+  const row = metrics?.['Posterior Contraction'];
+  if (row === undefined) return null;
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? v : NaN]));
+}
+
 /** The preset whose configuration the study has (its name aside: the app makes names unique). */
 async function presetOf(storage: Storage, studyId: number): Promise<PresetName | null> {
   const config = (await storage.getStudyUserAttrs(studyId))[CONFIG_ATTR];
@@ -205,7 +213,7 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
     backend,
     preset,
     trials: trials.map(summarize),
-    best: best === null ? null : { number: best.number, value: best.values![0]!, params: best.params },
+    best: best === null ? null : { number: best.number, value: best.values![0]!, params: best.params, contraction: contractionOf(best) },
     seconds: Math.round(seconds * 10) / 10,
   };
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');

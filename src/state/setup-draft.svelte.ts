@@ -127,6 +127,8 @@ export class SetupDraft {
   // Keyed by configuration path; kept even when valid so "1." or "1e" survive while being typed.
   #typed = $state<Record<string, Typed>>({});
   #loadError = $state<string | null>(null);
+  /** The preset loaded last, until another configuration replaces it (Setup shows what it is for). */
+  preset = $state<PresetName | null>(null);
   // One validation per edit, shared by every field's error lookup.
   readonly #validation = $derived.by(() => validateStudyConfig(this.raw));
 
@@ -251,6 +253,7 @@ export class SetupDraft {
   }
 
   replace(c: StudyConfig): void {
+    this.preset = null;
     const copy = structuredClone(c);
     const n = copy.simulator.numObs;
     this.numObsMode = 'fixed' in n ? 'fixed' : 'range';
@@ -267,6 +270,7 @@ export class SetupDraft {
   loadPreset(name: PresetName): void {
     const keep = this.config.name;
     this.replace(PRESETS[name]());
+    this.preset = name;
     if (this.fromStudy !== null) this.config.name = keep;
     this.#loadError = null;
   }

@@ -22,9 +22,12 @@ export { DEFAULT_NETWORK_SPEC, HYPERPARAMETER_NAMES, PARAM_NAMES, STUDY_CONFIG_V
 export {
   cpuStudyConfig,
   defaultStudyConfig,
+  CPU_DEMO_FIRST_TRIAL,
   demoPresetFor,
+  gpuStudyConfig,
   isPresetName,
   notebookSearchSpace,
+  PRESET_NOTES,
   PRESETS,
   smokeStudyConfig,
   type PresetName,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   cpuStudyConfig,
+  CPU_DEMO_FIRST_TRIAL,
+  demoPresetFor,
+  gpuStudyConfig,
+  PRESET_NOTES,
   defaultStudyConfig,
   formatIssues,
   parseStudyConfig,
@@ -63,6 +67,23 @@ describe('defaults and presets', () => {
     expect([s.nTrials, s.epochs]).toEqual([3, 2]);
     expect(s.data.trainingSets).toBeLessThan(cpuStudyConfig().data.trainingSets);
     expect(cpuStudyConfig().searchSpace).toEqual(defaultStudyConfig().searchSpace);
+  });
+
+  it('every preset validates; the demos keep the notebook search space, start from a trial inside it and standardize the inputs', () => {
+    for (const [name, make] of Object.entries(PRESETS)) {
+      const r = validateStudyConfig(make());
+      expect('config' in r, `${name}: ${'errors' in r ? JSON.stringify(r.errors) : ''}`).toBe(true);
+      expect(PRESET_NOTES[name as keyof typeof PRESETS].length).toBeGreaterThan(20);
+    }
+    for (const c of [cpuStudyConfig(), gpuStudyConfig()]) {
+      expect(c.searchSpace).toEqual(defaultStudyConfig().searchSpace);
+      expect(c.enqueueTrials).toEqual([CPU_DEMO_FIRST_TRIAL]);
+      expect(c.network).toMatchObject({ standardizeTrials: true, standardizeCondition: true });
+      expect(c.pruner.type).toBe('median');
+    }
+    expect(demoPresetFor({ available: true }).preset).toBe('gpu');
+    expect(demoPresetFor({ available: false, reason: 'software adapter' })).toMatchObject({ preset: 'cpu', reason: expect.stringMatching(/^CPU demo \(software adapter\)/) });
+    expect(PRESET_NOTES.notebook).toMatch(/barely learn/);
   });
 });
 
