@@ -183,7 +183,7 @@ describe('messages a researcher understands, at the field they are about', () =>
     ['weights.recovery', (c: any) => (c.weights = { recovery: 0, pc: 0, sbc: 0 }),
       'Give at least one weight a value above 0: with all three at 0 every trial would score 0'],
     ['extra', (c: any) => (c.extra = 1),
-      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network)"],
+      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network, enqueueTrials)"],
     ['searchSpace.dropout.high', (c: any) => (c.searchSpace.dropout.high = 1), 'Enter a number of at least 0 and below 1 (got 1)'],
     ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr.low = 0), 'Enter a number greater than 0 (got 0)'],
     ['searchSpace.embed_dim.choices.1', (c: any) => (c.searchSpace.embed_dim.choices = [64, 0.5]),
