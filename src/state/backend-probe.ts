@@ -20,6 +20,13 @@ export interface BackendProbe {
   hardware?: boolean;
   /** webgpu with an adapter: whether the mixed-precision (f16) products can use native f16 (`f16Note`). */
   f16?: string;
+  /** wasm, probed by tfjs: the threads it runs with (`getThreadsCount()`) and why that many. */
+  threads?: { count: number; reason: string };
+}
+
+/** What the backend panel says about the wasm backend's threads. */
+export function threadsNote(t: { count: number; reason: string }): string {
+  return t.count > 1 ? `${t.count} threads (${t.reason})` : `1 thread: ${t.reason}`;
 }
 
 /** What the backend panel says about 'shader-f16' for a WebGPU adapter. */

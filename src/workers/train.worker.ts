@@ -27,11 +27,15 @@ import {
   type ObjectiveOptions,
   type ObjectiveOutcome,
   type ObjectiveResult,
+  planThreads,
   probeBackends,
   runObjective,
   type SamplingProgress,
   selectBackend,
+  setWasmThreads,
+  type ThreadPlan,
   type TrialHyperparameters,
+  wasmThreads,
 } from '../nn/index.ts';
 import type { MetricWeights } from '../metrics/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
@@ -41,6 +45,18 @@ configureWasm({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+
+/** The thread count for `simulationWorkersBusy` simulation workers running beside training (src/nn/threads.ts). */
+function threadPlan(simulationWorkersBusy: number): ThreadPlan {
+  return planThreads({
+    cores: navigator.hardwareConcurrency,
+    isolated: globalThis.crossOriginIsolated === true,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+    simulationWorkersBusy,
+  });
+}
+// Offline data path: the data sets are simulated before the trials, so the pool is idle while they train.
+setWasmThreads(threadPlan(0));
 
 export interface TrialRunRequest {
   /** Identifies the run for `cancel`. */
@@ -121,6 +137,17 @@ function transferList(r: ObjectiveResult): Transferable[] {
 }
 
 const api = {
+  /**
+   * Re-decides the thread count for simulation workers that will run beside training. Only effective
+   * before the wasm backend initializes (call it first thing); returns the plan in force either way.
+   */
+  planThreads(simulationWorkersBusy: number): { planned: ThreadPlan; applied: boolean } {
+    const planned = threadPlan(simulationWorkersBusy);
+    if (wasmThreads() !== undefined) return { planned, applied: false };
+    setWasmThreads(planned);
+    return { planned, applied: true };
+  },
+
   /** Availability of all four backends here (initializes each; run before training). */
   probeBackends(): Promise<BackendProbe[]> {
     return probeBackends();
