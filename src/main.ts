@@ -13,6 +13,7 @@ import {
   type AppContext,
   BackendStatus,
   InferenceSession,
+  isolateViaServiceWorker,
   rememberActiveRun,
   Router,
   SetupDraft,
@@ -33,11 +34,13 @@ import { TrainClient, type InjectedFault } from './workers/train-client.ts';
 declare const __BUILD_ID__: string;
 declare const __REGISTER_SW__: boolean;
 
-// Offline support: only in builds (a dev server's modules change under the cache).
+// Offline support and, on hosts that send no COOP/COEP headers, cross-origin isolation (sw.js adds
+// them): only in builds (a dev server's modules change under the cache; it sends the headers itself).
 if (__REGISTER_SW__ && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     void navigator.serviceWorker.register(`./sw.js?build=${__BUILD_ID__}`, { scope: './' }).catch(() => undefined);
   });
+  isolateViaServiceWorker(window);
 }
 
 const target = document.getElementById('app');

@@ -200,7 +200,10 @@ const api = {
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
         ...(onSampling ? { onSampling: (p: SamplingProgress) => void Promise.resolve(onSampling(p)).catch(() => undefined) } : {}),
       });
-      const out: TrialOutcome = { ...outcome, backend, matmulPrecision: f16 ? 'f16' : 'f32' };
+      // tfjs's own thread count, read after the trial: the evidence that it trained on that many.
+      const threads = backend.backend === 'wasm' ? wasmThreads() : undefined;
+      const ran = threads === undefined ? backend : { ...backend, threads };
+      const out: TrialOutcome = { ...outcome, backend: ran, matmulPrecision: f16 ? 'f16' : 'f32' };
       return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
       if (deviceLost !== null && backend.backend === 'webgpu') {
