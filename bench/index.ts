@@ -12,9 +12,10 @@ const modules: Record<string, string> = {
   torch: './torch.bench.ts',
   parity: './parity.bench.ts',
   memory: './memory.bench.ts',
+  threads: './threads.bench.ts',
 };
 /** Run only when named (`npm run bench -- parity`): minutes to hours, not for a bare `npm run bench`. */
-const ONLY_WHEN_NAMED = new Set(['parity', 'memory']);
+const ONLY_WHEN_NAMED = new Set(['parity', 'memory', 'threads']);
 
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));
