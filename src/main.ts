@@ -49,7 +49,10 @@ if (!target) throw new Error('index.html has no #app element');
 async function boot(el: HTMLElement): Promise<void> {
   const [storage, models, inferences] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open()]);
   const pool = new SimPool();
-  const trainer = new TrainClient();
+  // `?threads=N` in the address: wasm training threads chosen by hand (e.g. 1 on a machine busy with other
+  // work, where threads wait on each other; README "Performance: wasm threads").
+  const threads = Number(new URLSearchParams(location.search).get('threads') ?? NaN);
+  const trainer = new TrainClient(Number.isInteger(threads) && threads >= 1 ? { threads } : {});
   const router = new Router();
   const backends = new BackendStatus(trainer);
   const library = new StudyLibrary(storage, models);

@@ -30,6 +30,8 @@ export interface ThreadInputs {
    * during training (online training).
    */
   simulationWorkersBusy?: number;
+  /** A count the user asked for (the page address's `?threads=N`): replaces the arithmetic, within tfjs's pool. */
+  requested?: number;
 }
 
 export interface ThreadPlan {
@@ -52,6 +54,10 @@ export function whyNoThreads(i: Pick<ThreadInputs, 'isolated' | 'sharedMemory' |
 export function planThreads(i: ThreadInputs): ThreadPlan {
   const no = whyNoThreads(i);
   if (no !== null) return { threads: 1, reason: no };
+  if (i.requested !== undefined && Number.isInteger(i.requested) && i.requested >= 1) {
+    const threads = Math.min(TFJS_MAX_THREADS, i.requested);
+    return { threads, reason: `asked for in the page address (?threads=${i.requested})${threads < i.requested ? `, at most tfjs's ${TFJS_MAX_THREADS}` : ''}` };
+  }
   if (i.cores === undefined || !Number.isFinite(i.cores) || i.cores < 1) {
     return { threads: 1, reason: 'the browser does not say how many cores it has (navigator.hardwareConcurrency)' };
   }

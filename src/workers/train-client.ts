@@ -47,6 +47,8 @@ export interface TrainClientOptions {
    * worker before anything else, since the count is fixed when its wasm backend initializes.
    */
   simulationWorkersWhileTraining?: number;
+  /** wasm threads the user asked for (the page address's `?threads=N`); default: planned from the cores. */
+  threads?: number;
 }
 
 export interface RunTrialOptions extends TrialCallbacks, Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'> {
@@ -117,7 +119,7 @@ export class TrainClient {
     this.live = { worker, remote: Comlink.wrap<TrainWorkerApi>(worker), dead, kill };
     const busy = this.opts.simulationWorkersWhileTraining ?? 0;
     // Comlink messages arrive in order: this one precedes the probe that initializes the wasm backend.
-    if (busy > 0) void this.live.remote.planThreads(busy).catch(() => undefined);
+    if (busy > 0 || this.opts.threads !== undefined) void this.live.remote.planThreads(busy, this.opts.threads).catch(() => undefined);
     this.loaded = false;
     this.spawned++;
     return this.live;

@@ -47,12 +47,13 @@ configureWasm({
 });
 
 /** The thread count for `simulationWorkersBusy` simulation workers running beside training (src/nn/threads.ts). */
-function threadPlan(simulationWorkersBusy: number): ThreadPlan {
+function threadPlan(simulationWorkersBusy: number, requested?: number): ThreadPlan {
   return planThreads({
     cores: navigator.hardwareConcurrency,
     isolated: globalThis.crossOriginIsolated === true,
     sharedMemory: typeof SharedArrayBuffer === 'function',
     simulationWorkersBusy,
+    ...(requested !== undefined ? { requested } : {}),
   });
 }
 // Offline data path: the data sets are simulated before the trials, so the pool is idle while they train.
@@ -138,11 +139,12 @@ function transferList(r: ObjectiveResult): Transferable[] {
 
 const api = {
   /**
-   * Re-decides the thread count for simulation workers that will run beside training. Only effective
+   * Re-decides the thread count for simulation workers that will run beside training, or for a count
+   * the user asked for. Only effective
    * before the wasm backend initializes (call it first thing); returns the plan in force either way.
    */
-  planThreads(simulationWorkersBusy: number): { planned: ThreadPlan; applied: boolean } {
-    const planned = threadPlan(simulationWorkersBusy);
+  planThreads(simulationWorkersBusy: number, requested?: number): { planned: ThreadPlan; applied: boolean } {
+    const planned = threadPlan(simulationWorkersBusy, requested);
     if (wasmThreads() !== undefined) return { planned, applied: false };
     setWasmThreads(planned);
     return { planned, applied: true };

@@ -98,6 +98,10 @@ describe('vite preview of the build', () => {
       // The simulation pool's module workers load and run under isolation too.
       await page.getByTestId('simulate-button').click();
       await page.getByTestId('simulation-result').waitFor({ timeout: 120_000 });
+      // `?threads=1` chooses the count by hand (a machine busy with other work).
+      await page.goto(app.url + '?threads=1#/simulate', { waitUntil: 'commit' });
+      const forced = await panelThreads(page);
+      expect(forced).toEqual({ count: 1, text: '1 thread: asked for in the page address (?threads=1)' });
       expect(failed).toEqual([]);
       expect(app.seen.errors).toEqual([]);
     } finally {
@@ -187,6 +191,7 @@ describe('a static host without headers', () => {
       expect(panel.count).toBe(1);
       expect(panel.text).toMatch(/^1 thread: the page is not cross-origin isolated/);
       expect(await page.getByTestId('backend-threads-badge').textContent()).toContain('1 thread');
+      await screenshot(page, 'threads-not-isolated');
     } finally {
       await browser.close();
     }

@@ -38,3 +38,12 @@ describe('planThreads', () => {
     expect(whyNoThreads({ isolated: false, sharedMemory: true })).not.toBeNull();
   });
 });
+
+describe('a count asked for by hand', () => {
+  it('replaces the arithmetic within tfjs pool, never where threads are impossible', () => {
+    expect(planThreads({ ...ISOLATED, cores: 8, simulationWorkersBusy: 3, requested: 1 })).toEqual({ threads: 1, reason: 'asked for in the page address (?threads=1)' });
+    expect(planThreads({ ...ISOLATED, cores: 2, requested: 12 })).toEqual({ threads: 8, reason: "asked for in the page address (?threads=12), at most tfjs's 8" });
+    expect(planThreads({ cores: 8, isolated: false, sharedMemory: true, requested: 4 }).threads).toBe(1);
+    expect(planThreads({ ...ISOLATED, cores: 4, requested: 0 }).threads).toBe(4);
+  });
+});
