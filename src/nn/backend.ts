@@ -99,7 +99,7 @@ let threadPlan: ThreadPlan | null = null;
 
 /**
  * How many threads the wasm backend will use (tfjs `setThreadsCount`); must run before it initializes,
- * like `configureWasm`. Without it tfjs takes every logical core where threads are possible.
+ * like `configureWasm`. Without it tfjs takes half the logical cores (see `withLogicalCores`), up to 8.
  */
 export function setWasmThreads(plan: ThreadPlan): void {
   if (tf.engine().registry['wasm'] !== undefined) {
@@ -120,7 +120,7 @@ export function wasmThreads(): WasmThreads | undefined {
   }
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
   const env = { isolated: g.crossOriginIsolated === true, sharedMemory: typeof g.SharedArrayBuffer === 'function', node: !isBrowserLike() };
-  if (count > 1) return { count, reason: threadPlan?.reason ?? `tfjs's default: one per logical core` };
+  if (count > 1) return { count, reason: threadPlan?.reason ?? `tfjs's default: half the logical cores` };
   // One thread: say why threads were impossible here, else why the plan asked for one.
   const reason = whyNoThreads(env) ?? (threadPlan !== null && threadPlan.threads === 1 ? threadPlan.reason : 'tfjs found no wasm thread support here');
   return { count, reason };
