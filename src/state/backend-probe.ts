@@ -24,11 +24,6 @@ export interface BackendProbe {
   threads?: { count: number; reason: string };
 }
 
-/** What the backend panel says about the wasm backend's threads. */
-export function threadsNote(t: { count: number; reason: string }): string {
-  return t.count > 1 ? `${t.count} threads (${t.reason})` : `1 thread: ${t.reason}`;
-}
-
 /** What the backend panel says about 'shader-f16' for a WebGPU adapter. */
 export function f16Note(shaderF16: boolean): string {
   return shaderF16

@@ -4,7 +4,6 @@
  */
 export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
-export { threadsNote } from './backend-probe.ts';
 export { isolateViaServiceWorker } from './isolation.ts';
 export { downloadBlob, downloadText, safeFileName } from './download.ts';
 export type { ClusterOptions } from '../cluster/index.ts';

@@ -34,10 +34,11 @@ function failures(context: BrowserContext): string[] {
   return out;
 }
 
+/** The backend panel's thread count (wasm row) and its sentence under the table. */
 async function panelThreads(page: Page): Promise<{ count: number; text: string }> {
   const el = page.getByTestId('backend-threads');
   await el.waitFor({ timeout: 180_000 });
-  return { count: Number(await el.getAttribute('data-count')), text: (await el.textContent()) ?? '' };
+  return { count: Number(await el.getAttribute('data-count')), text: (await page.getByTestId('training-threads').textContent())?.trim() ?? '' };
 }
 
 beforeAll(async () => {
@@ -55,7 +56,7 @@ describe('dev server', () => {
       const want = await expectedThreads(page);
       const panel = await panelThreads(page);
       expect(panel.count).toBe(want);
-      expect(await page.getByTestId('training-threads').textContent()).toContain(`wasm trains with ${want} thread`);
+      expect(panel.text).toContain(`wasm trains with ${want} thread`);
       await screenshot(page, 'threads-backend-panel');
 
       await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
@@ -101,7 +102,7 @@ describe('vite preview of the build', () => {
       // `?threads=1` chooses the count by hand (a machine busy with other work).
       await page.goto(app.url + '?threads=1#/simulate', { waitUntil: 'commit' });
       const forced = await panelThreads(page);
-      expect(forced).toEqual({ count: 1, text: '1 thread: asked for in the page address (?threads=1)' });
+      expect(forced).toEqual({ count: 1, text: 'wasm trains with 1 thread: asked for in the page address (?threads=1).' });
       expect(failed).toEqual([]);
       expect(app.seen.errors).toEqual([]);
     } finally {
@@ -189,7 +190,7 @@ describe('a static host without headers', () => {
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
       const panel = await panelThreads(page);
       expect(panel.count).toBe(1);
-      expect(panel.text).toMatch(/^1 thread: the page is not cross-origin isolated/);
+      expect(panel.text).toMatch(/^wasm trains with 1 thread: the page is not cross-origin isolated .*single-threaded wasm build\.$/);
       expect(await page.getByTestId('backend-threads-badge').textContent()).toContain('1 thread');
       await screenshot(page, 'threads-not-isolated');
     } finally {

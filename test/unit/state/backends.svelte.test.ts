@@ -92,10 +92,4 @@ describe('training threads', () => {
     s.reportChoice({ ...WASM_CHOICE, threads: { count: 1, reason: 'the page is not cross-origin isolated' } });
     expect(s.threads?.count).toBe(1);
   });
-
-  it('words one thread with its reason and several with theirs', async () => {
-    const { threadsNote } = await import('../../../src/state/backend-probe.ts');
-    expect(threadsNote(threaded)).toBe('2 threads (all 2 cores: simulation is idle while training)');
-    expect(threadsNote({ count: 1, reason: 'the page is not cross-origin isolated' })).toBe('1 thread: the page is not cross-origin isolated');
-  });
 });
