@@ -23,13 +23,35 @@ function precacheManifest(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: with these two headers on every response the page gets SharedArrayBuffer, so
+ * tfjs loads its threaded SIMD wasm build (src/nn/threads.ts). Everything the app loads is same-origin,
+ * so `require-corp` blocks nothing. The same pair is in public/_headers (Netlify, Cloudflare Pages), in
+ * README's snippets for other hosts, and added by public/sw.js where a host sends neither.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+/**
+ * Sends ISOLATION_HEADERS from the dev server (`npm start`, `npm run dev`) and `vite preview`, but not
+ * from Vitest's browser-mode server (mode 'test'), whose unit-level tests keep the single-threaded build.
+ */
+function crossOriginIsolation(): Plugin {
+  return {
+    name: 'dmc-tune-cross-origin-isolation',
+    config: (_config, { mode }) => (mode === 'test' ? {} : { server: { headers: ISOLATION_HEADERS }, preview: { headers: ISOLATION_HEADERS } }),
+  };
+}
+
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   // No dependency ships .svelte files, so there is nothing for the plugin to pre-bundle; left on, it forces
   // Vite to re-optimize all dependencies whenever its metadata file is new or was written by another kind
   // of server (a fresh clone's first `npm start`, or after the Vitest browser run), and Vite says so.
-  plugins: [svelte({ prebundleSvelteLibraries: false }), precacheManifest()],
+  plugins: [svelte({ prebundleSvelteLibraries: false }), precacheManifest(), crossOriginIsolation()],
   define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },

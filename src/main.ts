@@ -13,6 +13,7 @@ import {
   type AppContext,
   BackendStatus,
   InferenceSession,
+  isolateViaServiceWorker,
   rememberActiveRun,
   Router,
   SetupDraft,
@@ -33,11 +34,13 @@ import { TrainClient, type InjectedFault } from './workers/train-client.ts';
 declare const __BUILD_ID__: string;
 declare const __REGISTER_SW__: boolean;
 
-// Offline support: only in builds (a dev server's modules change under the cache).
+// Offline support and, on hosts that send no COOP/COEP headers, cross-origin isolation (sw.js adds
+// them): only in builds (a dev server's modules change under the cache; it sends the headers itself).
 if (__REGISTER_SW__ && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     void navigator.serviceWorker.register(`./sw.js?build=${__BUILD_ID__}`, { scope: './' }).catch(() => undefined);
   });
+  isolateViaServiceWorker(window);
 }
 
 const target = document.getElementById('app');
@@ -46,7 +49,10 @@ if (!target) throw new Error('index.html has no #app element');
 async function boot(el: HTMLElement): Promise<void> {
   const [storage, models, inferences] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open()]);
   const pool = new SimPool();
-  const trainer = new TrainClient();
+  // `?threads=N` in the address: wasm training threads chosen by hand (e.g. 1 on a machine busy with other
+  // work, where threads wait on each other; README "Performance: wasm threads").
+  const threads = Number(new URLSearchParams(location.search).get('threads') ?? NaN);
+  const trainer = new TrainClient(Number.isInteger(threads) && threads >= 1 ? { threads } : {});
   const router = new Router();
   const backends = new BackendStatus(trainer);
   const library = new StudyLibrary(storage, models);

@@ -9,12 +9,15 @@
  *   webgl, so automatic selection skips them and says so; an explicit preference still gets them;
  * - wasm binaries must be wired with `setWasmPaths` before the wasm backend initializes: in the
  *   browser the caller passes the Vite `?url` imports to `configureWasm` (see src/workers/train.worker.ts);
- *   in Node the package's own dist folder is used.
+ *   in Node the package's own dist folder is used;
+ * - the wasm backend's thread count is fixed when it initializes: `setWasmThreads` (src/nn/threads.ts
+ *   decides the count) must run before; `wasmThreads()` reads back what tfjs actually uses.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerKernels } from './kernels/index.ts';
+import { whyNoThreads, type ThreadPlan } from './threads.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -32,10 +35,18 @@ export interface GpuAdapterSummary {
   shaderF16?: boolean;
 }
 
+/** What the wasm backend runs with: tfjs's own `getThreadsCount()`, and why that many. */
+export interface WasmThreads {
+  count: number;
+  reason: string;
+}
+
 export interface BackendChoice {
   backend: BackendName;
   /** Every backend tried or skipped before `backend`, in order, with the reason. */
   fallbacks: BackendFallback[];
+  /** wasm only: the threads it trains with. */
+  threads?: WasmThreads;
 }
 
 export interface BackendProbe {
@@ -46,6 +57,8 @@ export interface BackendProbe {
   software: boolean;
   reason: string;
   adapter?: GpuAdapterSummary;
+  /** wasm, when it initialized: the threads it runs with. */
+  threads?: WasmThreads;
 }
 
 export interface SelectOptions {
@@ -80,6 +93,37 @@ export function configureWasm(paths: WasmPaths): void {
   }
   setWasmPaths(paths);
   wasmConfigured = true;
+}
+
+let threadPlan: ThreadPlan | null = null;
+
+/**
+ * How many threads the wasm backend will use (tfjs `setThreadsCount`); must run before it initializes,
+ * like `configureWasm`. Without it tfjs takes half the logical cores (see `withLogicalCores`), up to 8.
+ */
+export function setWasmThreads(plan: ThreadPlan): void {
+  if (tf.engine().registry['wasm'] !== undefined) {
+    throw new BackendError('setWasmThreads: the wasm backend is already initialized; its thread count is fixed');
+  }
+  setThreadsCount(plan.threads);
+  threadPlan = plan;
+}
+
+/** The threads the initialized wasm backend runs with, and why; undefined before it initializes. */
+export function wasmThreads(): WasmThreads | undefined {
+  if (tf.engine().registry['wasm'] === undefined) return undefined;
+  let count: number;
+  try {
+    count = getThreadsCount();
+  } catch {
+    return undefined;
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  const env = { isolated: g.crossOriginIsolated === true, sharedMemory: typeof g.SharedArrayBuffer === 'function', node: !isBrowserLike() };
+  if (count > 1) return { count, reason: threadPlan?.reason ?? `tfjs's default: half the logical cores` };
+  // One thread: say why threads were impossible here, else why the plan asked for one.
+  const reason = whyNoThreads(env) ?? (threadPlan !== null && threadPlan.threads === 1 ? threadPlan.reason : 'tfjs found no wasm thread support here');
+  return { count, reason };
 }
 
 function isBrowserLike(): boolean {
@@ -157,13 +201,32 @@ function notRegistered(name: BackendName): string | null {
     : `not registered in tfjs`;
 }
 
+/**
+ * tfjs's C++ side caps the thread pool at `navigator.hardwareConcurrency / 2` (backend.cc assumes two
+ * hyperthreads per core), read once when the wasm module instantiates: on a machine reporting 2 logical
+ * cores it would train on 1 thread whatever `setThreadsCount` says. While the wasm backend initializes,
+ * the worker's navigator reports twice the planned count so that the plan (src/nn/threads.ts) is what
+ * XNNPACK gets; `wasmThreads()` reads back tfjs's own count afterwards.
+ */
+async function withLogicalCores<T>(init: () => Promise<T>): Promise<T> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  const planned = threadPlan?.threads ?? 0;
+  if (nav === undefined || planned <= 1 || !isBrowserLike()) return init();
+  Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * planned });
+  try {
+    return await init();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
 async function trySet(name: BackendName): Promise<string | null> {
   if (name === 'wasm') await ensureWasmPaths();
   const missing = notRegistered(name);
   if (missing !== null) return missing;
   let ok: boolean;
   try {
-    ok = await tf.setBackend(name);
+    ok = name === 'wasm' ? await withLogicalCores(() => tf.setBackend(name)) : await tf.setBackend(name);
   } catch (e) {
     return `tf.setBackend('${name}') threw: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -199,6 +262,11 @@ function softwareReason(name: BackendName, c: Candidate): string {
   return `${what}: skipped in favour of wasm, which is 5–20× faster on a CPU (docs/design/gpu-path.md#backend-selection)`;
 }
 
+function withThreads(choice: BackendChoice): BackendChoice {
+  const threads = choice.backend === 'wasm' ? wasmThreads() : undefined;
+  return threads === undefined ? choice : { ...choice, threads };
+}
+
 /**
  * Selects and initializes a backend. Without `preferred`: webgpu → webgl → wasm → cpu, skipping
  * software GPUs. With `preferred`: that backend first, even on a software GPU (a user's explicit
@@ -214,7 +282,7 @@ export async function selectBackend(preferred?: BackendName, opts: SelectOptions
     }
     const c = await assess(preferred);
     const failure = c.skip ?? (await trySet(preferred));
-    if (failure === null) return { backend: preferred, fallbacks };
+    if (failure === null) return withThreads({ backend: preferred, fallbacks });
     if (opts.strict === true) throw new BackendError(`backend '${preferred}' requested but unusable: ${failure}`);
     fallbacks.push({ backend: preferred, reason: `requested, but ${failure}` });
   }
@@ -230,7 +298,7 @@ export async function selectBackend(preferred?: BackendName, opts: SelectOptions
       continue;
     }
     const failure = await trySet(name);
-    if (failure === null) return { backend: name, fallbacks };
+    if (failure === null) return withThreads({ backend: name, fallbacks });
     fallbacks.push({ backend: name, reason: failure });
   }
   throw new BackendError(`no tfjs backend could be initialized: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
@@ -252,6 +320,8 @@ export async function probeBackends(): Promise<BackendProbe[]> {
     if (c.adapter !== undefined) probe.adapter = c.adapter;
     const failure = c.skip ?? (await trySet(name));
     probe.available = failure === null;
+    const threads = name === 'wasm' && failure === null ? wasmThreads() : undefined;
+    if (threads !== undefined) probe.threads = threads;
     probe.reason =
       failure ?? (c.software ? `available, software emulation (${name === 'webgpu' ? 'fallback adapter' : 'SwiftShader'})` : 'available');
     out.push(probe);

@@ -49,6 +49,8 @@ export {
   configureWasm,
   probeBackends,
   selectBackend,
+  setWasmThreads,
+  wasmThreads,
   type SelectOptions,
   type WasmPaths,
 } from './backend.ts';

@@ -24,7 +24,8 @@ export {
   type NetworkFileWeight,
   type NetworkMetadata,
 } from './serialize.ts';
-export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary } from './backend.ts';
+export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './backend.ts';
+export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './threads.ts';
 export type { TrialHyperparameters } from './objective.ts';
 export type { ObservedDraws, ObservedSet } from './infer.ts';
 export type { BatchProgress } from './training/fit.ts';

@@ -20,6 +20,8 @@ export interface BackendProbe {
   hardware?: boolean;
   /** webgpu with an adapter: whether the mixed-precision (f16) products can use native f16 (`f16Note`). */
   f16?: string;
+  /** wasm, probed by tfjs: the threads it runs with (`getThreadsCount()`) and why that many. */
+  threads?: { count: number; reason: string };
 }
 
 /** What the backend panel says about 'shader-f16' for a WebGPU adapter. */

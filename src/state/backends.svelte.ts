@@ -5,7 +5,7 @@
  * if it cannot start, main-thread feature detection (backend-probe.ts) stands in and the plan is marked
  * as not confirmed.
  */
-import type { BackendChoice, BackendProbe as TfProbe } from '../nn/pure.ts';
+import type { BackendChoice, BackendProbe as TfProbe, WasmThreads } from '../nn/pure.ts';
 import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
@@ -18,6 +18,7 @@ export interface BackendOracle {
 export function fromTfProbe(p: TfProbe): BackendProbe {
   const adapter = p.adapter ? ` (${[p.adapter.vendor, p.adapter.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter'})` : '';
   const detail = p.available ? (p.software ? `software emulation${adapter}, no hardware GPU` : `initialized${adapter}`) : p.reason;
+  if (p.backend === 'wasm' && p.threads !== undefined) return { backend: p.backend, available: p.available, detail, threads: p.threads };
   if (p.backend !== 'webgpu') return { backend: p.backend, available: p.available, detail };
   const gpu: BackendProbe = { backend: p.backend, available: p.available, detail, hardware: !p.software };
   if (p.adapter?.shaderF16 !== undefined) gpu.f16 = f16Note(p.adapter.shaderF16);
@@ -46,6 +47,7 @@ export class BackendStatus {
   #error = $state<string | null>(null);
   #inUse = $state.raw<{ backend: BackendName; fallbackReason: string | null } | null>(null);
   #source = $state<'tfjs' | 'feature-detection'>('feature-detection');
+  #threads = $state.raw<WasmThreads | null>(null);
   #probing: Promise<void> | null = null;
   #webgpu: TfProbe | undefined;
   readonly #oracle: BackendOracle | null;
@@ -72,6 +74,14 @@ export class BackendStatus {
     return { ...planBackend(this.#probes), confirmed: false };
   }
 
+  /**
+   * The threads the wasm backend trains with (tfjs's `getThreadsCount()` in the training worker) and
+   * why; null until the worker has initialized wasm, or when it could not start.
+   */
+  get threads(): WasmThreads | null {
+    return this.#threads;
+  }
+
   /** True when WebGPU runs on real GPU hardware (the demo then runs the notebook preset). */
   get hasGpu(): boolean {
     return this.#probes?.some((p) => p.backend === 'webgpu' && p.available && p.hardware === true) ?? false;
@@ -91,7 +101,9 @@ export class BackendStatus {
         const wasm = probeWasm();
         this.#probes = probes.map(fromTfProbe).map((p) => (p.backend === 'wasm' && p.available ? { ...p, detail: `${p.detail}: ${wasm.detail}` } : p));
         this.#source = 'tfjs';
+        this.#threads = probes.find((p) => p.backend === 'wasm')?.threads ?? null;
         const choice = await this.#oracle.selectBackend();
+        if (choice.threads !== undefined) this.#threads = choice.threads;
         this.#webgpu = probes.find((p) => p.backend === 'webgpu');
         this.reportInUse(choice.backend, fallbackReason(choice, this.#webgpu));
         return;
@@ -113,6 +125,7 @@ export class BackendStatus {
 
   /** What the training worker chose for a run (the run may prefer another backend than the default). */
   reportChoice(choice: BackendChoice): void {
+    if (choice.threads !== undefined) this.#threads = choice.threads;
     this.reportInUse(choice.backend, fallbackReason(choice, this.#webgpu));
   }
 }

@@ -4,6 +4,7 @@
  */
 export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
+export { isolateViaServiceWorker } from './isolation.ts';
 export { downloadBlob, downloadText, safeFileName } from './download.ts';
 export type { ClusterOptions } from '../cluster/index.ts';
 export { StudyLibrary, type ImportStatus, type StudyEntry } from './library.svelte.ts';

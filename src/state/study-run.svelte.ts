@@ -377,6 +377,8 @@ export class StudyRun {
       }
       const r = outcome.result;
       for (const [k, v] of Object.entries(completedTrialAttrs(r))) await trial.setUserAttr(k, v);
+      // The wasm backend's thread count (tfjs getThreadsCount in the worker), for the CSV and the journal.
+      if (outcome.backend.threads !== undefined) await trial.setUserAttr('threads', outcome.backend.threads.count);
       if (r.network !== undefined) {
         const file = r.network;
         if (r.draws !== undefined) {

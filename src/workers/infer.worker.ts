@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { configureWasm, selectBackend, type BackendChoice, type BackendName } from '../nn/index.ts';
+import { configureWasm, planThreads, selectBackend, setWasmThreads, type BackendChoice, type BackendName } from '../nn/index.ts';
 import { sampleObserved, type NetworkFile, type ObservedDraws, type ObservedSet } from '../nn/index.ts';
 
 configureWasm({
@@ -16,6 +16,8 @@ configureWasm({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+// Sampling is interactive and runs while simulation is idle: every core, where the page is isolated.
+setWasmThreads(planThreads({ cores: navigator.hardwareConcurrency, isolated: globalThis.crossOriginIsolated === true, sharedMemory: typeof SharedArrayBuffer === 'function' }));
 
 export interface InferRequest {
   numSamples: number;

@@ -41,6 +41,14 @@ export interface TrainClientOptions {
   backend?: BackendName;
   /** Worker factory (tests); default a module worker on train.worker.ts. */
   spawn?: () => Worker;
+  /**
+   * Simulation workers that run while trials train (default 0: data sets are simulated before the
+   * trials). Each takes one core from the wasm backend's threads (src/nn/threads.ts); sent to every
+   * worker before anything else, since the count is fixed when its wasm backend initializes.
+   */
+  simulationWorkersWhileTraining?: number;
+  /** wasm threads the user asked for (the page address's `?threads=N`); default: planned from the cores. */
+  threads?: number;
 }
 
 export interface RunTrialOptions extends TrialCallbacks, Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'> {
@@ -109,6 +117,9 @@ export class TrainClient {
       this.terminate(new Error(`training worker failed: ${ev.message || 'could not load the worker script'}`));
     });
     this.live = { worker, remote: Comlink.wrap<TrainWorkerApi>(worker), dead, kill };
+    const busy = this.opts.simulationWorkersWhileTraining ?? 0;
+    // Comlink messages arrive in order: this one precedes the probe that initializes the wasm backend.
+    if (busy > 0 || this.opts.threads !== undefined) void this.live.remote.planThreads(busy, this.opts.threads).catch(() => undefined);
     this.loaded = false;
     this.spawned++;
     return this.live;

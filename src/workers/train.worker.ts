@@ -27,11 +27,15 @@ import {
   type ObjectiveOptions,
   type ObjectiveOutcome,
   type ObjectiveResult,
+  planThreads,
   probeBackends,
   runObjective,
   type SamplingProgress,
   selectBackend,
+  setWasmThreads,
+  type ThreadPlan,
   type TrialHyperparameters,
+  wasmThreads,
 } from '../nn/index.ts';
 import type { MetricWeights } from '../metrics/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
@@ -41,6 +45,19 @@ configureWasm({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+
+/** The thread count for `simulationWorkersBusy` simulation workers running beside training (src/nn/threads.ts). */
+function threadPlan(simulationWorkersBusy: number, requested?: number): ThreadPlan {
+  return planThreads({
+    cores: navigator.hardwareConcurrency,
+    isolated: globalThis.crossOriginIsolated === true,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+    simulationWorkersBusy,
+    ...(requested !== undefined ? { requested } : {}),
+  });
+}
+// Offline data path: the data sets are simulated before the trials, so the pool is idle while they train.
+setWasmThreads(threadPlan(0));
 
 export interface TrialRunRequest {
   /** Identifies the run for `cancel`. */
@@ -127,6 +144,18 @@ function transferList(r: ObjectiveResult): Transferable[] {
 }
 
 const api = {
+  /**
+   * Re-decides the thread count for simulation workers that will run beside training, or for a count
+   * the user asked for. Only effective
+   * before the wasm backend initializes (call it first thing); returns the plan in force either way.
+   */
+  planThreads(simulationWorkersBusy: number, requested?: number): { planned: ThreadPlan; applied: boolean } {
+    const planned = threadPlan(simulationWorkersBusy, requested);
+    if (wasmThreads() !== undefined) return { planned, applied: false };
+    setWasmThreads(planned);
+    return { planned, applied: true };
+  },
+
   /** Availability of all four backends here (initializes each; run before training). */
   probeBackends(): Promise<BackendProbe[]> {
     return probeBackends();
@@ -182,7 +211,10 @@ const api = {
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
         ...(onSampling ? { onSampling: (p: SamplingProgress) => void Promise.resolve(onSampling(p)).catch(() => undefined) } : {}),
       });
-      const out: TrialOutcome = { ...outcome, backend, matmulPrecision: f16 ? 'f16' : 'f32' };
+      // tfjs's own thread count, read after the trial: the evidence that it trained on that many.
+      const threads = backend.backend === 'wasm' ? wasmThreads() : undefined;
+      const ran = threads === undefined ? backend : { ...backend, threads };
+      const out: TrialOutcome = { ...outcome, backend: ran, matmulPrecision: f16 ? 'f16' : 'f32' };
       return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
       if (deviceLost !== null && backend.backend === 'webgpu') {

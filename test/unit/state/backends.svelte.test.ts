@@ -80,3 +80,16 @@ describe('BackendStatus', () => {
     expect(s.error).toMatch(/could not load the worker script/);
   });
 });
+
+describe('training threads', () => {
+  const threaded = { count: 2, reason: 'all 2 cores: simulation is idle while training' };
+  it("carries tfjs's thread count from the wasm probe and the choice", async () => {
+    const probes = PROBES.map((p) => (p.backend === 'wasm' ? { ...p, threads: threaded } : p));
+    const s = new BackendStatus({ probeBackends: async () => probes, selectBackend: async () => ({ ...WASM_CHOICE, threads: threaded }) });
+    await s.load();
+    expect(s.threads).toEqual(threaded);
+    expect(s.probes?.find((p) => p.backend === 'wasm')?.threads).toEqual(threaded);
+    s.reportChoice({ ...WASM_CHOICE, threads: { count: 1, reason: 'the page is not cross-origin isolated' } });
+    expect(s.threads?.count).toBe(1);
+  });
+});
