@@ -25,6 +25,6 @@ export {
   type NetworkMetadata,
 } from './serialize.ts';
 export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary } from './backend.ts';
-export type { TrialHyperparameters } from './objective.ts';
+export type { TrialHyperparameters, TrainingCheckpoint } from './objective.ts';
 export type { ObservedDraws, ObservedSet } from './infer.ts';
 export type { BatchProgress } from './training/fit.ts';

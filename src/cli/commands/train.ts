@@ -27,8 +27,7 @@ import {
   webgpuFeatures,
 } from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
-import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
-import { splitmix32 } from '../../shared/index.ts';
+import { makeTrainData, parseObs, simulatorFor } from './train-data.ts';
 
 export const USAGE: CommandUsage = {
   name: 'train',
@@ -36,7 +35,7 @@ export const USAGE: CommandUsage = {
   options: [
     { name: 'train-sets', value: 'N', help: 'training data sets simulated from the notebook prior (512)' },
     { name: 'val-sets', value: 'N', help: 'validation data sets, at least 2 (128)' },
-    { name: 'obs', value: 'N', help: 'trials per data set (100)' },
+    { name: 'obs', value: 'N|MIN-MAX', help: 'trials per data set (100), or a range with --online (50-1000: one N per batch)' },
     { name: 'epochs', value: 'N', help: 'training epochs (5)' },
     { name: 'seed', value: 'S', help: 'seed of the simulation and the training (1)' },
     { name: 'batch-size', value: 'N', help: 'data sets per training step (32)' },
@@ -58,12 +57,13 @@ export const USAGE: CommandUsage = {
     { name: 'micro-batch', value: 'N', help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)" },
     { name: 'heads', value: 'N', help: 'attention heads per block (4)' },
     { name: 'attention', value: 'auto|fused|composite', help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)' },
+    { name: 'online', help: "online training (BayesFlow's fit_online): a fresh simulated batch for every step; --train-sets is then unused" },
+    { name: 'batches-per-epoch', value: 'N', help: 'online: optimizer steps per epoch (100)' },
+    { name: 'workers', value: 'N', help: 'online: simulation worker threads preparing the batches (cores − 1)' },
+    { name: 'patience', value: 'N', help: 'early stopping: end training after N epochs without a lower validation loss' },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
-
-/** Validation sets use their own simulation seed so they never share data sets with training. */
-const VALIDATION_SALT = 0x76616c;
 
 // The shared check (args.ts), under the name the option lines below use.
 const positive = optPositiveInt;
@@ -72,7 +72,12 @@ export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const trainSets = positive(p, 'train-sets', 512);
   const valSets = positive(p, 'val-sets', 128);
-  const obs = positive(p, 'obs', 100);
+  const obs = parseObs(optString(p, 'obs'));
+  const online = optFlag(p, 'online');
+  const batchesPerEpoch = positive(p, 'batches-per-epoch');
+  if (batchesPerEpoch !== undefined && !online) throw new UsageError('option --batches-per-epoch: only for online training (add --online)');
+  const workers = positive(p, 'workers');
+  const patience = positive(p, 'patience');
   const seed = optInt(p, 'seed') ?? 1;
   const integrator = optString(p, 'integrator') ?? 'euler';
   if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
@@ -112,14 +117,24 @@ export async function run(args: string[]): Promise<number> {
   if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
-  const simConfig = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: obs });
+  const simConfig = simulatorFor(obs);
+  const obsText = 'fixed' in obs ? `${obs.fixed}` : `${obs.min}-${obs.max}`;
   const t0 = performance.now();
-  const train = simulateBatch(simConfig, seed, trainSets);
-  const val = simulateBatch(simConfig, splitmix32(seed ^ VALIDATION_SALT), valSets);
+  const onlineSpec = online ? { batchesPerEpoch: batchesPerEpoch ?? 100, epochs: hparams.epochs, batchSize: hparams.batchSize, ...(workers !== undefined ? { workers } : {}) } : null;
+  const data = makeTrainData({ config: simConfig, seed, trainSets, valSets, online: onlineSpec });
   const simMs = performance.now() - t0;
-  process.stderr.write(`simulated ${trainSets} + ${valSets} data sets of ${obs} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`);
+  process.stderr.write(
+    onlineSpec === null
+      ? `simulated ${trainSets} + ${valSets} data sets of ${obsText} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`
+      : `simulated ${valSets} validation sets of ${obsText} trials in ${(simMs / 1000).toFixed(1)} s; training online (${onlineSpec.batchesPerEpoch} fresh batches of ${hparams.batchSize} per epoch) on ${choice.backend}\n`,
+  );
 
-  const outcome = await runObjective(hparams, train, val, {
+  const feed = data.feed;
+  const outcome = await runObjective(hparams, data.train, data.val, {
+    ...(feed !== null && onlineSpec !== null
+      ? { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs, next: (j: number) => feed.next(j) } }
+      : {}),
+    ...(patience !== undefined ? { patience } : {}),
     seed,
     variant,
     standardizeCondition,
@@ -133,9 +148,9 @@ export async function run(args: string[]): Promise<number> {
       );
     },
     ...(save !== undefined
-      ? { keepNetwork: { metadata: { simulator: simConfig, trainSets, valSets, source: 'cli train' } } }
+      ? { keepNetwork: { metadata: { simulator: simConfig, ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }), valSets, source: 'cli train' } } }
       : {}),
-  });
+  }).finally(() => data.dispose());
   // onEpoch above never asks to prune, so a run that returns has completed.
   if (outcome.status !== 'complete') throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);
   const result = outcome.result;
@@ -147,6 +162,10 @@ export async function run(args: string[]): Promise<number> {
     backend: result.backend,
     network: variant,
     standardizeCondition,
+    data: onlineSpec === null
+      ? { mode: 'offline', trainingSets: trainSets }
+      : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0 },
+    ...(result.stoppedEarly != null ? { stoppedEarly: result.stoppedEarly } : {}),
     matmulPrecision: matmulF16 ? 'f16' : 'f32',
     ...(matmulF16 ? { shaderF16: webgpuFeatures()?.shaderF16 ?? false } : {}),
     parameterCount: result.parameterCount,
