@@ -1,5 +1,5 @@
 /**
- * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
+ * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1 [--online --batches-per-epoch 100 --obs 50-1000 --workers N --patience N]
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
  *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
  *    --standardize-condition --matmul-f16 --save MODEL.json --micro-batch N --heads N --attention auto|fused|composite] [--json] [--profile]`

@@ -1,0 +1,37 @@
+/** The study's data.mode ("offline" | "online") and data.batchesPerEpoch: optional, round-trips, validated in plain words. */
+import { describe, expect, it } from 'vitest';
+import { defaultStudyConfig, onlineBatchesPerEpoch, parseStudyConfig, validateStudyConfig } from '../../../src/study-config/index.ts';
+
+describe('online training option', () => {
+  it('is absent in older configurations: offline', () => {
+    const r = validateStudyConfig(defaultStudyConfig());
+    if (!('config' in r)) throw new Error('the default configuration is valid');
+    expect(r.config.data.mode).toBeUndefined();
+    expect(onlineBatchesPerEpoch(r.config)).toBeNull();
+  });
+
+  it('round-trips through JSON text as given', () => {
+    const c = { ...defaultStudyConfig(), data: { trainingSets: 100, validationSets: 50, mode: 'online', batchesPerEpoch: 250 } };
+    const r = parseStudyConfig(JSON.stringify(c));
+    if (!('config' in r)) throw new Error(JSON.stringify(r.errors));
+    expect(r.config.data).toEqual({ trainingSets: 100, validationSets: 50, mode: 'online', batchesPerEpoch: 250 });
+    expect(JSON.parse(JSON.stringify(r.config))).toEqual(r.config);
+    expect(onlineBatchesPerEpoch(r.config)).toBe(250);
+    const offline = validateStudyConfig({ ...c, data: { ...c.data, mode: 'offline' } });
+    expect('config' in offline && onlineBatchesPerEpoch(offline.config)).toBeNull();
+  });
+
+  it('says what is wrong, at the field', () => {
+    const errors = (data: object): { path: string; message: string }[] => {
+      const r = validateStudyConfig({ ...defaultStudyConfig(), data: { trainingSets: 100, validationSets: 50, ...data } });
+      return 'errors' in r ? r.errors : [];
+    };
+    expect(errors({ mode: 'streaming' })).toEqual([{ path: 'data.mode', message: 'Choose one of "offline", "online" (got "streaming")' }]);
+    expect(errors({ mode: 'online' })).toEqual([
+      { path: 'data.batchesPerEpoch', message: 'Online training needs the number of batches per epoch (fresh simulations for each batch)' },
+    ]);
+    expect(errors({ mode: 'online', batchesPerEpoch: 0 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 0)' }]);
+    expect(errors({ mode: 'online', batchesPerEpoch: 2.5 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 2.5)' }]);
+    expect(errors({ batches: 3 }).map((e) => e.path)).toEqual(['data.batches']);
+  });
+});
