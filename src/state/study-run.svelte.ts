@@ -35,7 +35,7 @@ import type { BatchPool } from './trials-via-pool.ts';
 export interface Trainer {
   selectBackend(preferred?: BackendName): Promise<BackendChoice>;
   /** With `transfer: false` the trainer keeps a copy, so a replaced (crashed) worker gets the data again. */
-  setData(train: DmcBatch | null, val: DmcBatch, opts?: { transfer?: boolean }): Promise<void>;
+  setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[], opts?: { transfer?: boolean }): Promise<void>;
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome>;
 }
 
