@@ -73,3 +73,8 @@ export function finalEta(p: { epochsAtStart: number; epochsDone: number; epochs:
   if (!(done > 0.02) || p.elapsedS <= 0) return null;
   return Math.max(0, (p.elapsedS / done) * (p.epochs - p.epochsDone - p.batchFraction));
 }
+
+/** The time now as stored in run records (a plain timestamp, not reactive state). */
+export function isoNow(): string {
+  return new Date().toISOString();
+}

@@ -14,7 +14,7 @@ import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../s
 import { splitmix32 } from '../shared/index.ts';
 import { dataSeeds, DEFAULT_NETWORK_SPEC, trialHyperparameters, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
-import { finalEta, finalNetworkKey, finalSimulator, settingsProblems } from './final-network-support.ts';
+import { finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems } from './final-network-support.ts';
 import { completedTrialAttrs, encodeDraws } from './run-support.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
@@ -122,7 +122,7 @@ export class FinalNetworkRun {
       epochs: settings.epochs,
     };
     const seed = typeof trial.userAttrs['seed'] === 'number' ? trial.userAttrs['seed'] : trialSeed(meta.config, trial.number);
-    const now = new Date().toISOString();
+    const now = isoNow();
     const record: FinalRunRecord = {
       id: finalRunId(meta.modelKey, trial.number),
       modelKey: meta.modelKey,
@@ -184,7 +184,7 @@ export class FinalNetworkRun {
     const ticker = setInterval(() => (this.#now = performance.now()), 1000);
     let current = record;
     const save = async (patch: Partial<FinalRunRecord>): Promise<void> => {
-      current = { ...current, ...patch, updatedAt: new Date().toISOString() };
+      current = { ...current, ...patch, updatedAt: isoNow() };
       await this.#deps.runs.put(current);
     };
     let feed: OnlineFeed | null = null;
