@@ -8,14 +8,15 @@
  * model store under the study's final-network key, where Infer offers it.
  */
 import type { FrozenTrial } from '../engine/index.ts';
-import type { TrainingCheckpoint, TrialHyperparameters } from '../nn/pure.ts';
+import type { NetworkFile, TrainingCheckpoint, TrialHyperparameters } from '../nn/pure.ts';
+import type { PosteriorSample } from '../plots/index.ts';
 import { finalRunId, type FinalRunRecord, type FinalRunSettings } from '../persistence/index.ts';
 import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import { splitmix32 } from '../shared/index.ts';
 import { dataSeeds, DEFAULT_NETWORK_SPEC, trialHyperparameters, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
-import { finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems } from './final-network-support.ts';
-import { completedTrialAttrs, encodeDraws } from './run-support.ts';
+import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems } from './final-network-support.ts';
+import { completedTrialAttrs, decodeDraws, encodeDraws } from './run-support.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -34,7 +35,8 @@ export interface FinalNetworkDeps {
   /** A training worker of its own, so a final run and a study never swap each other's data. */
   trainer: Trainer;
   runs: FinalRunKeeper;
-  networks: NetworkSink;
+  /** The model store: finished final networks go there, and their draws come back for the plots. */
+  networks: NetworkSink & { load(key: string, trialNumber: number): Promise<NetworkFile | undefined> };
 }
 
 export type FinalPhase = 'idle' | 'simulating' | 'training' | 'diagnostics' | 'finished' | 'cancelled' | 'failed';
@@ -62,8 +64,13 @@ export class FinalNetworkRun {
   #records = $state.raw<FinalRunRecord[]>([]);
   #studyId = $state<number | null>(null);
   #now = $state(0);
+  #diagnostics = $state.raw<{ id: string; sample: PosteriorSample | null; reason: string | null } | null>(null);
   #controller: AbortController | null = null;
   readonly #deps: FinalNetworkDeps;
+  /** The form's settings (Results edits them in place). */
+  settings = $state<FinalRunSettings>(structuredClone(DEFAULT_FINAL_SETTINGS) as FinalRunSettings);
+  /** The trial the form would train (null: the best). */
+  trialNumber = $state<number | null>(null);
 
   constructor(deps: FinalNetworkDeps) {
     this.#deps = deps;
@@ -102,6 +109,29 @@ export class FinalNetworkRun {
       batchFraction: l.numBatches > 0 ? l.batch / l.numBatches : 0,
       elapsedS: (this.#now - l.startedAt) / 1000,
     });
+  }
+
+  /** Posterior draws of a finished final network on its validation sets (recovery, calibration, contraction). */
+  get diagnostics(): { id: string; sample: PosteriorSample | null; reason: string | null } | null {
+    return this.#diagnostics;
+  }
+
+  async showDiagnostics(record: FinalRunRecord): Promise<void> {
+    try {
+      const file = await this.#deps.networks.load(finalNetworkKey(record.modelKey), record.trialNumber);
+      const d = file === undefined ? null : decodeDraws(file.metadata['validationDraws']);
+      this.#diagnostics =
+        d === null
+          ? { id: record.id, sample: null, reason: 'The final network is no longer stored with its posterior draws.' }
+          : { id: record.id, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names }, reason: null };
+    } catch (e) {
+      this.#diagnostics = { id: record.id, sample: null, reason: `Could not read the final network: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+
+  /** What keeps the form's settings from running, in plain words. */
+  get problems(): string[] {
+    return settingsProblems(this.settings);
   }
 
   /** Reads the runs of a study (Results calls it when the study opens). */

@@ -94,7 +94,7 @@ beforeEach(async () => {
 });
 
 function makeRun(trainer: NodeTrainer): FinalNetworkRun {
-  return new FinalNetworkRun({ storage, pool, trainer, runs, networks: { save: async (k, n, f) => void saved.set(`${k}/${n}`, f) } });
+  return new FinalNetworkRun({ storage, pool, trainer, runs, networks: { save: async (k, n, f) => void saved.set(`${k}/${n}`, f), load: async (k, n) => saved.get(`${k}/${n}`) } });
 }
 
 describe('final network run', () => {
@@ -143,6 +143,9 @@ describe('final network run', () => {
     expect(again.metadata['L']).toBe(reference.metadata['L']);
     expect(again.weights.map((w) => w.data)).toEqual(reference.weights.map((w) => w.data));
     expect(reloaded.interrupted).toEqual([]);
+    await reloaded.showDiagnostics((await runs.list(studyId))[0]!);
+    expect(reloaded.diagnostics?.sample?.n).toBe(8);
+    expect(reloaded.diagnostics?.sample?.names).toEqual(['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']);
   });
 
   it('refuses settings it cannot run, in plain words', async () => {
