@@ -26,11 +26,12 @@ export function parseObs(text: string | undefined): { fixed: number } | { min: n
   throw new UsageError(`option --obs: expected trials per data set (100) or a range (50-1000), got '${t}'`);
 }
 
-export function simulatorFor(obs: { fixed: number } | { min: number; max: number }): DmcConfig {
+/** The simulator (default the notebook's; a study's from its journal) with these trial counts. */
+export function simulatorFor(obs: { fixed: number } | { min: number; max: number }, base: DmcConfig = NOTEBOOK_CONFIG): DmcConfig {
   return validateDmcConfig(
     'fixed' in obs
-      ? { ...NOTEBOOK_CONFIG, fixedNumObs: obs.fixed }
-      : { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: obs.min, maxNumObs: obs.max },
+      ? { ...base, fixedNumObs: obs.fixed, minNumObs: Math.min(base.minNumObs, obs.fixed), maxNumObs: Math.max(base.maxNumObs, obs.fixed) }
+      : { ...base, fixedNumObs: null, minNumObs: obs.min, maxNumObs: obs.max },
   );
 }
 
@@ -54,7 +55,7 @@ export function makeTrainData(r: TrainDataRequest): TrainData {
   const valSeed = splitmix32(r.seed ^ VALIDATION_SALT);
   const val = validationPlans(r.config, valSeed, r.valSets).map((p) => simulateRange(r.config, p.seed, p.start, p.count, p.numObs));
   if (r.online === null) {
-    if (r.config.fixedNumObs === null) throw new UsageError('option --obs: a range of trial counts needs --online (an offline training batch has one N)');
+    if (r.config.fixedNumObs === null) throw new UsageError('option --obs: a range of trial counts (--obs MIN-MAX, or the study\'s) needs --online (an offline training batch has one N)');
     return { train: simulateBatch(r.config, r.seed, r.trainSets), val, feed: null, dispose: () => undefined };
   }
   const pool = new NodeSimPool(r.online.workers !== undefined ? { workers: r.online.workers } : {});

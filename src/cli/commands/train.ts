@@ -27,7 +27,9 @@ import {
   webgpuFeatures,
 } from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
+import { toDmcConfig } from '../../study-config/index.ts';
 import { makeTrainData, parseObs, simulatorFor } from './train-data.ts';
+import { trialFromJournal } from './train-journal.ts';
 
 export const USAGE: CommandUsage = {
   name: 'train',
@@ -61,6 +63,9 @@ export const USAGE: CommandUsage = {
     { name: 'batches-per-epoch', value: 'N', help: 'online: optimizer steps per epoch (100)' },
     { name: 'workers', value: 'N', help: 'online: simulation worker threads preparing the batches (cores − 1)' },
     { name: 'patience', value: 'N', help: 'early stopping: end training after N epochs without a lower validation loss' },
+    { name: 'from-journal', value: 'FILE', help: "train a trial's hyperparameters from an Optuna journal (with the study's simulator, diagnostics and seed when it carries the dmc-tune configuration)" },
+    { name: 'trial', value: 'N', help: 'with --from-journal: the trial number' },
+    { name: 'study', value: 'NAME', help: 'with --from-journal: the study (required when the journal holds more than one)' },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
@@ -68,42 +73,59 @@ export const USAGE: CommandUsage = {
 // The shared check (args.ts), under the name the option lines below use.
 const positive = optPositiveInt;
 
+/** The tuned hyperparameters: from the journal's trial, or by flag (never both). */
+const TUNED_FLAGS = ['batch-size', 'lr', 'dropout', 'num-seeds', 'embed-dim', 'summary-dim'] as const;
+
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
+  const journal = optString(p, 'from-journal');
+  const trialNumber = optInt(p, 'trial');
+  if (journal === undefined && trialNumber !== undefined) throw new UsageError('option --trial: needs --from-journal FILE');
+  if (journal === undefined && optString(p, 'study') !== undefined) throw new UsageError('option --study: needs --from-journal FILE');
+  if (journal !== undefined && (trialNumber === undefined || trialNumber < 0)) throw new UsageError('option --from-journal: give the trial with --trial N (a trial number ≥ 0)');
+  for (const f of TUNED_FLAGS) {
+    if (journal !== undefined && optString(p, f) !== undefined) {
+      throw new UsageError(`option --${f}: the hyperparameters come from the journal's trial (--from-journal); drop --${f} or --from-journal`);
+    }
+  }
+  const source = journal !== undefined ? await trialFromJournal(journal, trialNumber!, optString(p, 'study')) : null;
+  const study = source?.config ?? null;
   const trainSets = positive(p, 'train-sets', 512);
-  const valSets = positive(p, 'val-sets', 128);
-  const obs = parseObs(optString(p, 'obs'));
+  const valSets = positive(p, 'val-sets', study?.data.validationSets ?? 128);
+  const obsOption = optString(p, 'obs');
+  const obs = obsOption === undefined && study !== null ? study.simulator.numObs : parseObs(obsOption);
   const online = optFlag(p, 'online');
   const batchesPerEpoch = positive(p, 'batches-per-epoch');
   if (batchesPerEpoch !== undefined && !online) throw new UsageError('option --batches-per-epoch: only for online training (add --online)');
   const workers = positive(p, 'workers');
   const patience = positive(p, 'patience');
-  const seed = optInt(p, 'seed') ?? 1;
-  const integrator = optString(p, 'integrator') ?? 'euler';
+  const seed = optInt(p, 'seed') ?? source?.seed ?? 1;
+  const integrator = optString(p, 'integrator') ?? study?.diagnostics.integrator ?? 'euler';
   if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
   if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
   const profiler = optFlag(p, 'profile') ? profileStepWrapper({ warmupSteps: 1 }) : null;
   let hparams: TrialHyperparameters;
   try {
+    const t = source?.params;
     hparams = validateHyperparameters({
-      epochs: positive(p, 'epochs', 5),
-      batchSize: positive(p, 'batch-size', 32),
-      lr: optNumber(p, 'lr') ?? 5e-4,
-      dropout: optNumber(p, 'dropout') ?? 0.05,
-      numSeeds: positive(p, 'num-seeds', 1),
-      embedDim: positive(p, 'embed-dim', 64),
-      summaryDim: positive(p, 'summary-dim', 16),
-      posteriorDraws: positive(p, 'samples', 100),
-      integrationSteps: positive(p, 'steps', 20),
+      epochs: positive(p, 'epochs', study?.epochs ?? 5),
+      batchSize: t?.batch_size ?? positive(p, 'batch-size', 32),
+      lr: t?.lr ?? optNumber(p, 'lr') ?? 5e-4,
+      dropout: t?.dropout ?? optNumber(p, 'dropout') ?? 0.05,
+      numSeeds: t?.num_seeds ?? positive(p, 'num-seeds', 1),
+      embedDim: t?.embed_dim ?? positive(p, 'embed-dim', 64),
+      summaryDim: t?.summary_dim ?? positive(p, 'summary-dim', 16),
+      posteriorDraws: positive(p, 'samples', study?.diagnostics.posteriorDraws ?? 100),
+      integrationSteps: positive(p, 'steps', study?.diagnostics.integrationSteps ?? 20),
       integrator,
     });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const variant = optString(p, 'network') ?? 'as-tuned';
+  const variant = optString(p, 'network') ?? study?.network?.variant ?? 'as-tuned';
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
-  const standardizeCondition = optFlag(p, 'standardize-condition');
+  const standardizeCondition = optFlag(p, 'standardize-condition') || study?.network?.standardizeCondition === true;
   const microBatch = positive(p, 'micro-batch');
   const heads = positive(p, 'heads');
   const attention = optString(p, 'attention') ?? 'auto';
@@ -117,7 +139,10 @@ export async function run(args: string[]): Promise<number> {
   if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
-  const simConfig = simulatorFor(obs);
+  const simConfig = simulatorFor(obs, study === null ? undefined : toDmcConfig(study));
+  if (source !== null) {
+    process.stderr.write(`trial ${source.trialNumber} of "${source.studyName}": ${JSON.stringify(source.params)}${study === null ? ' (no dmc-tune configuration in the journal: the notebook simulator)' : ''}\n`);
+  }
   const obsText = 'fixed' in obs ? `${obs.fixed}` : `${obs.min}-${obs.max}`;
   const t0 = performance.now();
   const onlineSpec = online ? { batchesPerEpoch: batchesPerEpoch ?? 100, epochs: hparams.epochs, batchSize: hparams.batchSize, ...(workers !== undefined ? { workers } : {}) } : null;
@@ -148,7 +173,7 @@ export async function run(args: string[]): Promise<number> {
       );
     },
     ...(save !== undefined
-      ? { keepNetwork: { metadata: { simulator: simConfig, ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }), valSets, source: 'cli train' } } }
+      ? { keepNetwork: { metadata: { simulator: simConfig, ...(source !== null ? { study: source.studyName, trialNumber: source.trialNumber, ...(study !== null ? { studyConfig: study } : {}) } : {}), ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }), valSets, source: 'cli train' } } }
       : {}),
   }).finally(() => data.dispose());
   // onEpoch above never asks to prune, so a run that returns has completed.
@@ -162,6 +187,9 @@ export async function run(args: string[]): Promise<number> {
     backend: result.backend,
     network: variant,
     standardizeCondition,
+    seed,
+    hyperparameters: hparams,
+    ...(source !== null ? { fromJournal: { study: source.studyName, trial: source.trialNumber } } : {}),
     data: onlineSpec === null
       ? { mode: 'offline', trainingSets: trainSets }
       : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0 },

@@ -41,6 +41,6 @@ describe('cli train --online', () => {
   it('refuses what does not fit online training, naming the option', async () => {
     await expect(run(['--batches-per-epoch', '5'])).rejects.toThrow('option --batches-per-epoch: only for online training (add --online)');
     await expect(run(['--obs', '50-20'])).rejects.toThrow("option --obs: expected trials per data set (100) or a range (50-1000), got '50-20'");
-    await expect(run(['--obs', '20-40', '--val-sets', '4', '--train-sets', '8'])).rejects.toThrow('option --obs: a range of trial counts needs --online');
+    await expect(run(['--obs', '20-40', '--val-sets', '4', '--train-sets', '8'])).rejects.toThrow("option --obs: a range of trial counts (--obs MIN-MAX, or the study's) needs --online");
   });
 });
