@@ -108,6 +108,8 @@ export interface ObjectiveResult {
   history: { loss: number[]; valLoss: number[] };
   /** The epoch (1-based count) after which early stopping ended training, or null. */
   stoppedEarly?: number | null;
+  /** Online: wall time (ms) training waited for its batches (FitHistory.dataWaitMs). */
+  dataWaitMs?: number;
   /** Mean wall time per optimizer step (ms), validation excluded. */
   msPerStep: number;
   /** Wall time of the posterior sampling (ms). */
@@ -301,6 +303,7 @@ export async function runObjective(
       table,
       history: { loss: history.loss, valLoss: history.valLoss },
       stoppedEarly: history.stoppedBy === 'callback' && history.valLoss.length < h.epochs ? history.valLoss.length : null,
+      ...(opts.online !== undefined ? { dataWaitMs: history.dataWaitMs } : {}),
       msPerStep: history.msPerStep,
       samplingMs,
       backend: tf.getBackend(),

@@ -95,9 +95,12 @@ export class FinalNetworkRun {
   get studyId(): number | null {
     return this.#studyId;
   }
-  /** Runs a closed or reloaded tab left unfinished: offered for Continue. */
+  /**
+   * Runs a closed or reloaded tab left unfinished ('running'), or cancelled after an epoch: offered for
+   * Continue from their last checkpoint.
+   */
   get interrupted(): FinalRunRecord[] {
-    return this.active ? [] : this.#records.filter((r) => r.status === 'running');
+    return this.active ? [] : this.#records.filter((r) => r.status === 'running' || (r.status === 'cancelled' && r.checkpoint !== null));
   }
   get etaSeconds(): number | null {
     const l = this.#live;

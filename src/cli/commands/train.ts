@@ -192,7 +192,7 @@ export async function run(args: string[]): Promise<number> {
     ...(source !== null ? { fromJournal: { study: source.studyName, trial: source.trialNumber } } : {}),
     data: onlineSpec === null
       ? { mode: 'offline', trainingSets: trainSets }
-      : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0 },
+      : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0, dataWaitMs: result.dataWaitMs ?? 0 },
     ...(result.stoppedEarly != null ? { stoppedEarly: result.stoppedEarly } : {}),
     matmulPrecision: matmulF16 ? 'f16' : 'f32',
     ...(matmulF16 ? { shaderF16: webgpuFeatures()?.shaderF16 ?? false } : {}),

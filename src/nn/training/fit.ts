@@ -163,6 +163,8 @@ export interface FitHistory {
   steps: number;
   /** Mean wall time per optimizer step (ms), validation excluded. */
   msPerStep: number;
+  /** Online: wall time (ms) this run's steps waited for their batch (0 when the feed kept ahead). */
+  dataWaitMs: number;
   standardization: Standardization;
 }
 
@@ -241,6 +243,7 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
     stoppedBy: 'completed',
     steps: resume?.steps ?? 0,
     msPerStep: 0,
+    dataWaitMs: 0,
     standardization,
   };
   const scalars = new ScalarCache();
@@ -288,7 +291,9 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
         gpu.check();
         const step = issued++;
         // Waiting here for an online batch counts as training time: the feed is meant to be ahead.
+        const waitFrom = performance.now();
         const { sets, rows } = await batchAt(step, b);
+        history.dataWaitMs += performance.now() - waitFrom;
         opts.signal?.throwIfAborted();
         const lr = learningRateAt(step, opts.lr, shape);
         const run = (): Promise<tf.Scalar> =>

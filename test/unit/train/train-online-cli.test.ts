@@ -14,7 +14,7 @@ import { cli } from '../cli-storage/cli-process.ts';
 const TINY = ['--val-sets', '8', '--epochs', '2', '--seed', '5', '--batch-size', '8', '--embed-dim', '8', '--summary-dim', '4', '--samples', '8', '--steps', '2', '--json'];
 
 interface Out {
-  data: { mode: string; batchesPerEpoch: number; onlineBatches: number };
+  data: { mode: string; batchesPerEpoch: number; onlineBatches: number; dataWaitMs: number };
   epochs: { loss: number; valLoss: number }[];
   L: number;
 }
@@ -29,7 +29,8 @@ describe('cli train --online', () => {
     expect(one.stderr).toMatch(/training online \(3 fresh batches of 8 per epoch\)/);
     const a = JSON.parse(one.stdout.trim().split('\n').at(-1)!) as Out;
     const b = JSON.parse(two.stdout.trim().split('\n').at(-1)!) as Out;
-    expect(a.data).toEqual({ mode: 'online', batchesPerEpoch: 3, onlineBatches: 6 });
+    expect(a.data).toMatchObject({ mode: 'online', batchesPerEpoch: 3, onlineBatches: 6 });
+    expect(a.data.dataWaitMs).toBeGreaterThanOrEqual(0);
     expect(a.epochs).toHaveLength(2);
     expect(b.epochs).toEqual(a.epochs);
     expect(b.L).toBe(a.L);
