@@ -1,6 +1,7 @@
 /** The study's data.mode ("offline" | "online") and data.batchesPerEpoch: optional, round-trips, validated in plain words. */
 import { describe, expect, it } from 'vitest';
-import { defaultStudyConfig, onlineBatchesPerEpoch, parseStudyConfig, validateStudyConfig } from '../../../src/study-config/index.ts';
+import { defaultStudyConfig, onlineBatchesPerEpoch, parseStudyConfig, validateStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
+import { estimateStudy, wasmTrialSeconds } from '../../../src/study-config/estimate.ts';
 
 describe('online training option', () => {
   it('is absent in older configurations: offline', () => {
@@ -33,5 +34,22 @@ describe('online training option', () => {
     expect(errors({ mode: 'online', batchesPerEpoch: 0 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 0)' }]);
     expect(errors({ mode: 'online', batchesPerEpoch: 2.5 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 2.5)' }]);
     expect(errors({ batches: 3 }).map((e) => e.path)).toEqual(['data.batches']);
+  });
+
+  it('the time estimate counts online batches (batches per epoch × batch size) and no training sets up front', () => {
+    const base = defaultStudyConfig();
+    const fixedBatch: StudyConfig = { ...base, searchSpace: { ...base.searchSpace, batch_size: { type: 'categorical', choices: [50] } }, data: { trainingSets: 500, validationSets: 100 } };
+    const online: StudyConfig = { ...fixedBatch, data: { ...fixedBatch.data, mode: 'online', batchesPerEpoch: 10 } };
+    const off = wasmTrialSeconds(fixedBatch);
+    const on = wasmTrialSeconds(online);
+    // Same sets per epoch (10 × 50 = 500): the online trial costs the same training plus its simulation.
+    expect(on.low).toBeGreaterThan(off.low);
+    expect(on.low).toBeLessThan(off.low * 1.05);
+    const twice = wasmTrialSeconds({ ...online, data: { ...online.data, batchesPerEpoch: 20 } });
+    expect(twice.low).toBeGreaterThan(on.low * 1.5);
+    const eOff = estimateStudy({ ...fixedBatch, nTrials: 1 }, 'wasm');
+    const eOn = estimateStudy({ ...online, nTrials: 1 }, 'wasm');
+    if (eOff.kind !== 'estimate' || eOn.kind !== 'estimate') throw new Error('wasm has an estimate');
+    expect(eOn.study.low - eOn.perTrial.low).toBeLessThan(eOff.study.low - eOff.perTrial.low);
   });
 });
