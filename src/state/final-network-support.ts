@@ -5,7 +5,7 @@
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import type { FinalRunSettings } from '../persistence/index.ts';
 import type { DmcConfig } from '../sim/index.ts';
-import { toDmcConfig, type StudyConfig } from '../study-config/index.ts';
+import { finalRunSeconds, toDmcConfig, type StudyConfig } from '../study-config/index.ts';
 
 /**
  * The published networks' budget (200 epochs × 250 online batches) on the seed study's range of trial
@@ -77,4 +77,20 @@ export function finalEta(p: { epochsAtStart: number; epochsDone: number; epochs:
 /** The time now as stored in run records (a plain timestamp, not reactive state). */
 export function isoNow(): string {
   return new Date().toISOString();
+}
+
+/** Seconds the run would take on wasm (the Setup estimate's model), for the trial's network and budget. */
+export function finalSecondsOnWasm(config: StudyConfig, trial: FrozenTrial, s: FinalRunSettings): number | null {
+  const p = trial.params;
+  const [embedDim, numSeeds, summaryDim, batchSize] = [p['embed_dim'], p['num_seeds'], p['summary_dim'], p['batch_size']];
+  if (typeof embedDim !== 'number' || typeof numSeeds !== 'number' || typeof summaryDim !== 'number' || typeof batchSize !== 'number') return null;
+  if (settingsProblems(s).length > 0) return null;
+  return finalRunSeconds(config, {
+    network: { embedDim, numSeeds, summaryDim },
+    epochs: s.epochs,
+    setsPerEpoch: s.mode === 'online' ? s.batchesPerEpoch * batchSize : s.trainingSets,
+    online: s.mode === 'online',
+    numObs: s.numObs,
+    validationSets: s.validationSets,
+  });
 }

@@ -22,4 +22,4 @@ export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svel
 export { AVERAGE, InferenceSession } from './inference.svelte.ts';
 export { FinalNetworkRun, type FinalLive, type FinalPhase } from './final-network.svelte.ts';
 export type { FinalRunRecord, FinalRunSettings } from '../persistence/index.ts';
-export { DEFAULT_FINAL_SETTINGS, finalNetworkKey, isFinalNetworkKey, offeredTrials } from './final-network-support.ts';
+export { DEFAULT_FINAL_SETTINGS, finalNetworkKey, finalSecondsOnWasm, isFinalNetworkKey, offeredTrials } from './final-network-support.ts';

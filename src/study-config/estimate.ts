@@ -181,6 +181,35 @@ function trialSeconds(c: StudyConfig, corner: Omit<CostShape, 'numObs' | 'paramD
   return c.epochs * epoch + diagnostics;
 }
 
+/** What a final-network run costs: one trial's network, its budget, trial counts and validation sets. */
+export interface FinalRunCost {
+  network: Omit<CostShape, 'numObs' | 'paramDim'>;
+  epochs: number;
+  /** Data sets trained per epoch (online: batches per epoch × batch size). */
+  setsPerEpoch: number;
+  /** Online: every set is simulated alongside training. */
+  online: boolean;
+  numObs: StudyConfig['simulator']['numObs'];
+  validationSets: number;
+}
+
+/**
+ * Seconds of a final-network run on wasm, by the same model as a trial: the epochs' training and
+ * validation, the online simulation, then the diagnostics on the validation sets (an upper bound when
+ * early stopping ends it sooner).
+ */
+export function finalRunSeconds(c: StudyConfig, r: FinalRunCost): number {
+  const paramDim = c.simulator.sdr === 'fixed' ? 5 : 6;
+  const shape = (n: number): CostShape => ({ ...r.network, numObs: n, paramDim });
+  const perSet = expectOverN((n) => trainingStepSeconds(shape(n), 1), r.numObs);
+  const meanN = 'fixed' in r.numObs ? r.numObs.fixed : (r.numObs.min + r.numObs.max) / 2;
+  const simulation = r.online ? r.setsPerEpoch * meanN * SIM_S_PER_OBS : 0;
+  const epoch = r.setsPerEpoch * perSet + simulation + (r.validationSets * perSet) / 3;
+  const { posteriorDraws, integrationSteps, integrator } = c.diagnostics;
+  const diagnostics = r.validationSets * expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), r.numObs);
+  return r.epochs * epoch + diagnostics;
+}
+
 /** Per-trial seconds on wasm for the cheapest and the dearest network of the search space. */
 export function wasmTrialSeconds(c: StudyConfig): SecondsRange {
   const s = c.searchSpace;

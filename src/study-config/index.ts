@@ -48,6 +48,7 @@ export {
   CPU_SLOWDOWN,
   describeEstimate,
   estimateStudy,
+  finalRunSeconds,
   formatDuration,
   formatRange,
   samplingSeconds,

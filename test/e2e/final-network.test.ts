@@ -72,6 +72,7 @@ it('continues a final-network run after a reload from the last epoch, with the s
   await page.getByTestId('final-max').fill('60');
   await page.getByTestId('final-val').fill('16');
   expect(await page.getByTestId('final-trial').innerText()).toMatch(/trial 0 \(best\), L = 1\.25/);
+  expect(await page.getByTestId('final-estimate').innerText()).toMatch(/^On wasm \(this computer's CPU\) about [\d.]+ (s|min)/);
   await page.getByTestId('final-start').click();
   await page.locator('[data-testid="final-progress"][data-epoch="2"]').waitFor({ timeout: 300_000 });
   await screenshot(page, 'final-network-running');

@@ -1,7 +1,7 @@
 /** The study's data.mode ("offline" | "online") and data.batchesPerEpoch: optional, round-trips, validated in plain words. */
 import { describe, expect, it } from 'vitest';
 import { defaultStudyConfig, onlineBatchesPerEpoch, parseStudyConfig, validateStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
-import { estimateStudy, wasmTrialSeconds } from '../../../src/study-config/estimate.ts';
+import { estimateStudy, finalRunSeconds, wasmTrialSeconds } from '../../../src/study-config/estimate.ts';
 
 describe('online training option', () => {
   it('is absent in older configurations: offline', () => {
@@ -51,5 +51,18 @@ describe('online training option', () => {
     const eOn = estimateStudy({ ...online, nTrials: 1 }, 'wasm');
     if (eOff.kind !== 'estimate' || eOn.kind !== 'estimate') throw new Error('wasm has an estimate');
     expect(eOn.study.low - eOn.perTrial.low).toBeLessThan(eOff.study.low - eOff.perTrial.low);
+  });
+
+  it("a final run's estimate is a trial's estimate at the final budget", () => {
+    const base = defaultStudyConfig();
+    const one: StudyConfig = {
+      ...base,
+      searchSpace: { ...base.searchSpace, embed_dim: { type: 'categorical', choices: [64] }, num_seeds: { type: 'int', low: 2, high: 2 }, summary_dim: { type: 'categorical', choices: [16] } },
+    };
+    const network = { embedDim: 64, numSeeds: 2, summaryDim: 16 };
+    const asTrial = finalRunSeconds(one, { network, epochs: one.epochs, setsPerEpoch: one.data.trainingSets, online: false, numObs: one.simulator.numObs, validationSets: one.data.validationSets });
+    expect(asTrial).toBeCloseTo(wasmTrialSeconds(one).low, 6);
+    const published = finalRunSeconds(one, { network, epochs: 200, setsPerEpoch: 250 * 32, online: true, numObs: { min: 50, max: 1000 }, validationSets: 200 });
+    expect(published).toBeGreaterThan(100 * asTrial);
   });
 });
