@@ -228,6 +228,7 @@ export class FinalNetworkRun {
       const seeds = dataSeeds(config);
       const { val, train } = await this.#simulate(dmc, s, seeds, signal);
       const truths = concatTruths(val);
+      await this.#deps.trainer.selectBackend(config.backend === 'auto' ? undefined : config.backend);
       await this.#deps.trainer.setData(train, val, { transfer: false });
       feed = s.mode === 'online'
         ? new OnlineFeed({ config: dmc, seed: seeds.training, batchSize: record.hparams.batchSize, total: s.epochs * s.batchesPerEpoch, simulate: (p, sig) => this.#range(dmc, p, sig) })
