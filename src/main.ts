@@ -8,10 +8,11 @@ import { mount } from 'svelte';
 import './ui/styles.css';
 import App from './ui/App.svelte';
 import BootError from './ui/BootError.svelte';
-import { InferenceStore, ModelStore, openIdbStorage } from './persistence/index.ts';
+import { FinalRunStore, InferenceStore, ModelStore, openIdbStorage } from './persistence/index.ts';
 import {
   type AppContext,
   BackendStatus,
+  FinalNetworkRun,
   InferenceSession,
   isolateViaServiceWorker,
   rememberActiveRun,
@@ -47,7 +48,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 async function boot(el: HTMLElement): Promise<void> {
-  const [storage, models, inferences] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open()]);
+  const [storage, models, inferences, finalRuns] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open(), FinalRunStore.open()]);
   const pool = new SimPool();
   // `?threads=N` in the address: wasm training threads chosen by hand (e.g. 1 on a machine busy with other
   // work, where threads wait on each other; README "Performance: wasm threads").
@@ -69,6 +70,8 @@ async function boot(el: HTMLElement): Promise<void> {
     results: new StudyResults(storage, models, new FanovaClient()),
     setup: new SetupDraft(storage),
     inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences, studies: storage }),
+    // A training worker of its own (started on first use): a final run never swaps a study's data sets.
+    final: new FinalNetworkRun({ storage, pool, trainer: new TrainClient(), runs: finalRuns, networks: models }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();

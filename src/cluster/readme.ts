@@ -40,7 +40,7 @@ Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna 
 
 | file | what |
 |---|---|
-| \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.trainingSets} / ${c.data.validationSets} training / validation sets, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
+| \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.mode === 'online' ? `online training (BayesFlow's fit_online: ${c.data.batchesPerEpoch ?? 100} fresh batches per epoch), ${c.data.validationSets} validation sets` : `${c.data.trainingSets} / ${c.data.validationSets} training / validation sets`}, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
 ${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`journal.log\` | the study so far, an Optuna journal |
 | \`${SLURM_SCRIPT}\` | a Slurm array job |
 

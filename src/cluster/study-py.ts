@@ -190,7 +190,10 @@ SAMPLER_SEED = ${c.sampler.seed}
 EPOCHS = ${c.epochs}
 TOTAL_TRIALS = ${c.nTrials}
 TIMEOUT_S: float | None = ${pyOptionalFloat(c.timeout)}
+# "offline": fit_offline on TRAINING_SETS fixed sets; "online": fit_online, a fresh batch for every step.
+DATA_MODE = ${pyString(c.data.mode ?? 'offline')}
 TRAINING_SETS = ${c.data.trainingSets}
+BATCHES_PER_EPOCH = ${c.data.batchesPerEpoch ?? 100}
 VALIDATION_SETS = ${c.data.validationSets}
 POSTERIOR_DRAWS = ${c.diagnostics.posteriorDraws}
 INFERENCE_VARIABLES = [${names.map((p) => pyString(p)).join(', ')}]
@@ -258,13 +261,29 @@ def weighted_metric_sum(table: Any) -> float:
     )
 
 
+def make_online_simulator(bf: Any, seed: int) -> Any:
+    """BayesFlow's OnlineDataset asks its simulator for sample((batch_size,)) once per batch: each call
+    simulates fresh data sets under the next seed of a SeedSequence, so a trial's batches are reproducible."""
+
+    class OnlineSimulator(bf.simulators.Simulator):
+        def __init__(self) -> None:
+            self.seeds = np.random.SeedSequence([SEED, 3, seed])
+
+        def sample(self, batch_shape: Any, **kwargs: Any) -> dict[str, np.ndarray]:
+            n = int(np.prod(batch_shape))
+            return simulate(n, int(self.seeds.spawn(1)[0].generate_state(1)[0]))
+
+    return OnlineSimulator()
+
+
 class Objective:
-    """Trains and scores one network per trial on data sets simulated once per worker."""
+    """Trains and scores one network per trial: on data sets simulated once per worker (offline), or on
+    fresh simulations for every batch (online)."""
 
     def __init__(self) -> None:
         self.bf = import_bayesflow()
         # Seeds derived from the study seed only: every worker trains on the same data sets.
-        self.training = simulate(TRAINING_SETS, np.random.SeedSequence([SEED, 1]).generate_state(1)[0])
+        self.training = simulate(TRAINING_SETS, np.random.SeedSequence([SEED, 1]).generate_state(1)[0]) if DATA_MODE == "offline" else None
         self.validation = simulate(VALIDATION_SETS, np.random.SeedSequence([SEED, 2]).generate_state(1)[0])
 
     def __call__(self, trial: optuna.Trial) -> float:
@@ -282,6 +301,7 @@ class Objective:
             .rename("num_obs", "inference_conditions")
         )
         workflow = self.bf.BasicWorkflow(
+            simulator=make_online_simulator(self.bf, trial.number) if DATA_MODE == "online" else None,
             adapter=adapter,
             inference_network=inference_network,
             summary_network=summary_network,
@@ -298,13 +318,23 @@ class Objective:
                 pruned = True
                 workflow.approximator.stop_training = True
 
-        workflow.fit_offline(
-            self.training,
-            epochs=EPOCHS,
-            batch_size=h.batch_size,
-            validation_data=self.validation,
-            callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)],
-        )
+        callbacks = [keras.callbacks.LambdaCallback(on_epoch_end=report)]
+        if DATA_MODE == "online":
+            workflow.fit_online(
+                epochs=EPOCHS,
+                num_batches_per_epoch=BATCHES_PER_EPOCH,
+                batch_size=h.batch_size,
+                validation_data=self.validation,
+                callbacks=callbacks,
+            )
+        else:
+            workflow.fit_offline(
+                self.training,
+                epochs=EPOCHS,
+                batch_size=h.batch_size,
+                validation_data=self.validation,
+                callbacks=callbacks,
+            )
         if pruned:
             raise optuna.TrialPruned()
         table = workflow.compute_default_diagnostics(test_data=self.validation, num_samples=POSTERIOR_DRAWS)

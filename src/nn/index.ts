@@ -39,6 +39,8 @@ export {
   type FitHistory,
   type BatchProgress,
   type EpochResult,
+  type FitCheckpoint,
+  type OnlineData,
 } from './training/fit.ts';
 export { DEFAULT_MEMORY_BUDGET, MemoryBudgetError, autoMicroBatchSize, type MemoryBudget } from './training/batches.ts';
 export { backendMemoryBudget, GpuError, GpuErrorWatch } from './device.ts';
@@ -59,6 +61,7 @@ export {
   validateHyperparameters,
   trialNetworkConfig,
   HyperparameterError,
+  earlyStopping,
   type EpochReport,
   type SamplingProgress,
   type ObjectiveOptions,

@@ -22,7 +22,13 @@ import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './sample.ts';
 import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './preview.ts';
 import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
-import { fit, type BatchProgress, type EpochResult, type FitOptions } from './training/fit.ts';
+import type { NamedWeight } from './params.ts';
+import { fit, type BatchProgress, type EpochResult, type FitCheckpoint, type FitOptions, type OnlineData } from './training/fit.ts';
+
+/** A fit checkpoint with the approximator's weights of that moment: all a run needs to continue. */
+export interface TrainingCheckpoint extends FitCheckpoint {
+  weights: NamedWeight[];
+}
 
 export interface TrialHyperparameters {
   dropout: number;
@@ -96,12 +102,27 @@ export interface ObjectiveOptions {
   flowDraws?: number;
   /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
   wrapStep?: FitOptions['wrapStep'];
+  /** Online training (fresh batches every step, FitOptions.online); the `train` argument is then unused. */
+  online?: OnlineData;
+  /** After every epoch: the checkpoint to store (weights included), awaited before training goes on. */
+  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
+  /** Continue the run this checkpoint was taken from (same hyperparameters, seed and data). */
+  resume?: TrainingCheckpoint;
+  /**
+   * Early stopping (Keras EarlyStopping on val_loss, min_delta 0, last weights kept): training ends when
+   * the validation loss has not improved for this many epochs, and the diagnostics follow as usual.
+   */
+  patience?: number;
 }
 
 export interface ObjectiveResult {
   L: number;
   table: DiagnosticsTable;
   history: { loss: number[]; valLoss: number[] };
+  /** The epoch (1-based count) after which early stopping ended training, or null. */
+  stoppedEarly?: number | null;
+  /** Online: wall time (ms) training waited for its batches (FitHistory.dataWaitMs). */
+  dataWaitMs?: number;
   /** Mean wall time per optimizer step (ms), validation excluded. */
   msPerStep: number;
   /** Wall time of the posterior sampling (ms). */
@@ -206,6 +227,25 @@ function truthsOf(batches: readonly SimBatch[]): { truths: Float64Array; n: numb
   return { truths, n, names };
 }
 
+/**
+ * Keras EarlyStopping(monitor='val_loss', patience, min_delta=0): stop once the best loss is `patience`
+ * epochs old. Its state is a function of the loss history, so a resumed run picks it up from the
+ * checkpoint's losses.
+ */
+export function earlyStopping(patience: number | undefined, history: readonly number[]): { stop: (valLoss: number) => boolean } {
+  let best = Number.POSITIVE_INFINITY;
+  let wait = 0;
+  const see = (v: number): boolean => {
+    if (v < best) {
+      best = v;
+      wait = 0;
+    } else wait++;
+    return patience !== undefined && wait >= patience;
+  };
+  for (const v of history) see(v);
+  return { stop: see };
+}
+
 /** Salt that separates the posterior-noise seed from the weight and training seeds. */
 const SAMPLING_SALT = 0x5a3b1e;
 /** Salt of the live recovery preview's noise (kept apart from the diagnostics' noise). */
@@ -213,14 +253,19 @@ const PREVIEW_SALT = 0x1d4e7c;
 
 export async function runObjective(
   hparams: TrialHyperparameters,
-  train: SimBatch | readonly SimBatch[],
+  train: SimBatch | readonly SimBatch[] | null,
   val: SimBatch | readonly SimBatch[],
   opts: ObjectiveOptions = {},
 ): Promise<ObjectiveOutcome> {
   const h = validateHyperparameters(hparams);
-  const trainList = Array.isArray(train) ? (train as readonly SimBatch[]) : [train as SimBatch];
+  const trainList = train === null ? null : Array.isArray(train) ? (train as readonly SimBatch[]) : [train as SimBatch];
   const valList = Array.isArray(val) ? (val as readonly SimBatch[]) : [val as SimBatch];
-  if (trainList.length === 0 || valList.length === 0) throw new HyperparameterError('runObjective: empty training or validation data');
+  if ((trainList === null && opts.online === undefined) || trainList?.length === 0 || valList.length === 0) {
+    throw new HyperparameterError('runObjective: empty training or validation data');
+  }
+  if (opts.patience !== undefined && !(Number.isInteger(opts.patience) && opts.patience >= 1)) {
+    throw new HyperparameterError(`runObjective: patience must be a whole number of at least 1 epoch, got ${JSON.stringify(opts.patience)}`);
+  }
   const seed = opts.seed ?? 0;
   const { truths, n, names } = truthsOf(valList);
   const P = names.length;
@@ -235,6 +280,9 @@ export async function runObjective(
       ? null
       : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(opts.preview === true ? {} : opts.preview) };
   try {
+    if (opts.resume !== undefined) approx.setWeights(opts.resume.weights);
+    const early = earlyStopping(opts.patience, opts.resume?.valLoss ?? []);
+    let pruned = false;
     const history = await fit(approx, trainList, valList, {
       epochs: h.epochs,
       batchSize: h.batchSize,
@@ -247,13 +295,19 @@ export async function runObjective(
       ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
       ...(opts.microBatchSize !== undefined ? { microBatchSize: opts.microBatchSize } : {}),
       ...(opts.flowDraws !== undefined ? { flowDraws: opts.flowDraws } : {}),
+      ...(opts.online !== undefined ? { online: opts.online } : {}),
+      ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+      ...(opts.onCheckpoint !== undefined
+        ? { onCheckpoint: async (c: FitCheckpoint) => opts.onCheckpoint!({ ...c, weights: await approx.getWeights() }) }
+        : {}),
       onEpoch: async (r) => {
         const report: EpochReport = { epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs };
         if (previewOpts !== null && opts.onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, opts.signal);
-        return (await opts.onEpoch?.(report)) === true;
+        pruned = (await opts.onEpoch?.(report)) === true;
+        return pruned || early.stop(r.valLoss);
       },
     });
-    if (history.stoppedBy === 'callback') {
+    if (pruned) {
       return { status: 'pruned', epoch: history.valLoss.length - 1, value: history.valLoss.at(-1)! };
     }
     const t0 = performance.now();
@@ -273,6 +327,8 @@ export async function runObjective(
       L,
       table,
       history: { loss: history.loss, valLoss: history.valLoss },
+      stoppedEarly: history.stoppedBy === 'callback' && history.valLoss.length < h.epochs ? history.valLoss.length : null,
+      ...(opts.online !== undefined ? { dataWaitMs: history.dataWaitMs } : {}),
       msPerStep: history.msPerStep,
       samplingMs,
       backend: tf.getBackend(),

@@ -11,5 +11,7 @@ export { drawPrior, truncatedNormalAtZero } from './prior.ts';
 export { DmcKernel, fillAutomaticDrift } from './kernel.ts';
 export type { TrialOptions } from './kernel.ts';
 export { NUM_OBS_STREAM, batchBuffers, drawNumObs, simulateBatch, simulateRange, simulateTrials } from './batch.ts';
+export { ONLINE_BASE, OnlineFeed, VALIDATION_PARTS, onlineBatchPlan, simulateOnlineBatch, validationPlans } from './online.ts';
+export type { OnlineBatchPlan, OnlineFeedOptions, SimulatePlan } from './online.ts';
 export { SUMMARY_QUANTILES, summarizeConditions, summarizeDataset } from './summary.ts';
 export type { ConditionSummaries, ConditionSummary, QuantileKey } from './summary.ts';

@@ -3,6 +3,7 @@
  * Views receive what they need from here as props; nothing in ui/ constructs state or workers.
  */
 import type { BackendStatus } from './backends.svelte.ts';
+import type { FinalNetworkRun } from './final-network.svelte.ts';
 import type { InferenceSession } from './inference.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
@@ -24,4 +25,6 @@ export interface AppContext {
   results: StudyResults;
   setup: SetupDraft;
   inference: InferenceSession;
+  /** Results → Final network. */
+  final: FinalNetworkRun;
 }

@@ -22,3 +22,6 @@ export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
 export { AVERAGE, InferenceSession } from './inference.svelte.ts';
 export { trialVerdict, type LearningVerdict } from './verdicts.ts';
+export { FinalNetworkRun, type FinalLive, type FinalPhase } from './final-network.svelte.ts';
+export type { FinalRunRecord, FinalRunSettings } from '../persistence/index.ts';
+export { DEFAULT_FINAL_SETTINGS, finalNetworkKey, finalSecondsOnWasm, isFinalNetworkKey, offeredTrials } from './final-network-support.ts';

@@ -14,6 +14,7 @@ import {
   TrialState,
   withFailReasons,
 } from '../engine/index.ts';
+import { finalNetworkKey } from './final-network-support.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
 
 /** Model-store operations the library needs (src/persistence/model-store.ts). */
@@ -155,6 +156,8 @@ export class StudyLibrary {
     return this.#act(studyId, 'Delete', async () => {
       await this.#storage.deleteStudy(studyId);
       await this.#networks.deleteStudy(modelKey(studyId));
+      // Final networks trained from its trials (Results → Final network) go with it.
+      await this.#networks.deleteStudy(finalNetworkKey(modelKey(studyId)));
     });
   }
 

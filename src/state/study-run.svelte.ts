@@ -9,12 +9,13 @@
  */
 import { loadStudy, TrialPruned, TrialState, withFailReasons, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
 import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialHyperparameters } from '../nn/pure.ts';
-import type { DmcBatch } from '../sim/index.ts';
+import { OnlineFeed, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import {
   dataSeeds,
   DEFAULT_NETWORK_SPEC,
   makePruner,
   makeSampler,
+  onlineBatchesPerEpoch,
   suggestAll,
   toDmcConfig,
   trialHyperparameters,
@@ -34,7 +35,7 @@ import type { BatchPool } from './trials-via-pool.ts';
 export interface Trainer {
   selectBackend(preferred?: BackendName): Promise<BackendChoice>;
   /** With `transfer: false` the trainer keeps a copy, so a replaced (crashed) worker gets the data again. */
-  setData(train: DmcBatch, val: DmcBatch, opts?: { transfer?: boolean }): Promise<void>;
+  setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[], opts?: { transfer?: boolean }): Promise<void>;
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome>;
 }
 
@@ -263,15 +264,18 @@ export class StudyRun {
     this.#phase = 'simulating';
     const seeds = dataSeeds(config);
     const dmc = toDmcConfig(config);
-    const total = config.data.trainingSets + config.data.validationSets;
+    // Online training simulates its batches while it trains; only the fixed validation sets come first.
+    const online = onlineBatchesPerEpoch(config);
+    const trainCount = online === null ? config.data.trainingSets : 0;
+    const total = trainCount + config.data.validationSets;
     this.#sim = { done: 0, total };
-    const train = await pool.simulate(dmc, seeds.training, config.data.trainingSets, {
-      signal,
-      onProgress: (d) => (this.#sim = { done: d, total }),
-    });
+    const train =
+      online === null
+        ? await pool.simulate(dmc, seeds.training, trainCount, { signal, onProgress: (d) => (this.#sim = { done: d, total }) })
+        : null;
     const val = await pool.simulate(dmc, seeds.validation, config.data.validationSets, {
       signal,
-      onProgress: (d) => (this.#sim = { done: config.data.trainingSets + d, total }),
+      onProgress: (d) => (this.#sim = { done: trainCount + d, total }),
     });
     // setData transfers the buffers to the worker; the truths stay here for the stored draws.
     const truths = val.params.slice();
@@ -291,7 +295,9 @@ export class StudyRun {
     });
     // The configuration's first trials (Optuna's enqueue_trial); a continued study already has them.
     for (const params of config.enqueueTrials ?? []) await study.enqueueTrial(params, {}, { skipIfExists: true });
-    const objective = (trial: Trial): Promise<number> => this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal);
+    const onlineRun = online === null ? null : { batchesPerEpoch: online, dmc, seed: seeds.training };
+    const objective = (trial: Trial): Promise<number> =>
+      this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal, onlineRun);
     await study.optimize(objective, {
       nTrials: remaining,
       ...(config.timeout !== null ? { timeout: config.timeout } : {}),
@@ -302,12 +308,27 @@ export class StudyRun {
     });
   }
 
+  /** Fresh batches for one online trial, simulated ahead in the pool (src/sim/online.ts). */
+  #onlineFeed(online: { dmc: DmcConfig; seed: number; batchesPerEpoch: number }, batchSize: number, epochs: number): OnlineFeed {
+    const pool = this.#deps.pool;
+    const range = pool.simulateRange?.bind(pool);
+    if (range === undefined) throw new Error('Online training needs a simulation pool that simulates ranges of data sets');
+    return new OnlineFeed({
+      config: online.dmc,
+      seed: online.seed,
+      batchSize,
+      total: epochs * online.batchesPerEpoch,
+      simulate: (p, signal) => range(online.dmc, p.seed, p.start, p.count, p.numObs, { signal }),
+    });
+  }
+
   async #objective(
     study: Study,
     trial: Trial,
     config: StudyConfig,
     val: { truths: Float64Array; valCount: number; names: string[]; modelKey: string },
     signal: AbortSignal,
+    online: { batchesPerEpoch: number; dmc: DmcConfig; seed: number } | null,
   ): Promise<number> {
     const startedAt = performance.now();
     const params = await suggestAll(trial, config);
@@ -334,8 +355,16 @@ export class StudyRun {
     const update = (patch: Partial<LiveTrial>): void => {
       if (this.#live?.number === trial.number) this.#live = { ...this.#live, ...patch };
     };
+    const hparams = trialHyperparameters(params, config);
+    const feed = online === null ? null : this.#onlineFeed(online, hparams.batchSize, config.epochs);
     try {
-      const outcome = await this.#deps.trainer.runTrial(trialHyperparameters(params, config), {
+      const outcome = await this.#deps.trainer.runTrial(hparams, {
+        ...(feed !== null && online !== null
+          ? {
+              online: { batchesPerEpoch: online.batchesPerEpoch, maxObs: online.dmc.fixedNumObs ?? online.dmc.maxNumObs },
+              onlineBatch: (j: number) => feed.next(j),
+            }
+          : {}),
         seed,
         signal,
         weights: config.weights,
@@ -388,6 +417,7 @@ export class StudyRun {
       }
       return r.L;
     } finally {
+      feed?.dispose();
       const now = performance.now();
       this.#durations = [...this.#durations, (now - startedAt) / 1000];
       const diag = this.#live?.number === trial.number ? this.#live.diagnosticsStartedAt : null;

@@ -16,6 +16,8 @@ export interface BatchPool {
     n: number,
     opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<DmcBatch>;
+  /** Data sets start … start+n−1 of `seed` with numObs trials each (online batches, src/sim/online.ts). */
+  simulateRange?(config: DmcConfig, seed: number, start: number, n: number, numObs: number, opts?: { signal?: AbortSignal }): Promise<DmcBatch>;
 }
 
 /** Trials per condition in one data set of the split. */

@@ -136,3 +136,8 @@ export function trialHyperparameters(h: SuggestedHyperparameters, c: StudyConfig
     integrator: c.diagnostics.integrator,
   };
 }
+
+/** Online training's batches per epoch, or null for offline training (docs/study-config.md, data.mode). */
+export function onlineBatchesPerEpoch(c: StudyConfig): number | null {
+  return c.data.mode === 'online' ? (c.data.batchesPerEpoch ?? null) : null;
+}

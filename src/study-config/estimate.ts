@@ -13,6 +13,7 @@
  * messages) were not measured and are left out, so tiny configurations (the smoke preset) read low. Pure: no DOM, Svelte or tfjs.
  */
 import type { SearchDistribution, StudyConfig } from './types.ts';
+import { onlineBatchesPerEpoch } from './convert.ts';
 
 /** The tfjs backends the app can train on (src/state/backend-probe.ts names the same four). */
 export type EstimateBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -136,6 +137,11 @@ export function samplingSeconds(s: CostShape, draws: number, steps: number, inte
 
 // ---- A configuration's trial and study --------------------------------------------------------------
 
+function meanNumObs(c: StudyConfig): number {
+  const n = c.simulator.numObs;
+  return 'fixed' in n ? n.fixed : (n.min + n.max) / 2;
+}
+
 function bounds(d: SearchDistribution): [number, number] {
   return d.type === 'categorical' ? [Math.min(...d.choices), Math.max(...d.choices)] : [d.low, d.high];
 }
@@ -160,23 +166,57 @@ function expectOverN(f: (n: number) => number, numObs: StudyConfig['simulator'][
  * diagnostics draw the posterior of every validation set. The batch size only regroups the same sets,
  * so it changes the cost by the per-step Adam update alone, which is small beside ~1 M-parameter passes.
  */
-function trialSeconds(c: StudyConfig, corner: Omit<CostShape, 'numObs' | 'paramDim'>): number {
+function trialSeconds(c: StudyConfig, corner: Omit<CostShape, 'numObs' | 'paramDim'>, batchSize: number): number {
   const paramDim = c.simulator.sdr === 'fixed' ? 5 : 6;
   const shape = (n: number): CostShape => ({ ...corner, numObs: n, paramDim });
   const perSet = expectOverN((n) => trainingStepSeconds(shape(n), 1), c.simulator.numObs);
-  const epoch = c.data.trainingSets * perSet + (c.data.validationSets * perSet) / 3;
+  // Online training trains on batchesPerEpoch fresh batches per epoch, simulated alongside (counted in
+  // full: on a machine of few cores the simulation workers take their share from training).
+  const online = onlineBatchesPerEpoch(c);
+  const trainSets = online === null ? c.data.trainingSets : online * batchSize;
+  const simulation = online === null ? 0 : trainSets * meanNumObs(c) * SIM_S_PER_OBS;
+  const epoch = trainSets * perSet + simulation + (c.data.validationSets * perSet) / 3;
   const { posteriorDraws, integrationSteps, integrator } = c.diagnostics;
   const diagnostics = c.data.validationSets * expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), c.simulator.numObs);
   return c.epochs * epoch + diagnostics;
 }
 
+/** What a final-network run costs: one trial's network, its budget, trial counts and validation sets. */
+export interface FinalRunCost {
+  network: Omit<CostShape, 'numObs' | 'paramDim'>;
+  epochs: number;
+  /** Data sets trained per epoch (online: batches per epoch × batch size). */
+  setsPerEpoch: number;
+  /** Online: every set is simulated alongside training. */
+  online: boolean;
+  numObs: StudyConfig['simulator']['numObs'];
+  validationSets: number;
+}
+
+/**
+ * Seconds of a final-network run on wasm, by the same model as a trial: the epochs' training and
+ * validation, the online simulation, then the diagnostics on the validation sets (an upper bound when
+ * early stopping ends it sooner).
+ */
+export function finalRunSeconds(c: StudyConfig, r: FinalRunCost): number {
+  const paramDim = c.simulator.sdr === 'fixed' ? 5 : 6;
+  const shape = (n: number): CostShape => ({ ...r.network, numObs: n, paramDim });
+  const perSet = expectOverN((n) => trainingStepSeconds(shape(n), 1), r.numObs);
+  const meanN = 'fixed' in r.numObs ? r.numObs.fixed : (r.numObs.min + r.numObs.max) / 2;
+  const simulation = r.online ? r.setsPerEpoch * meanN * SIM_S_PER_OBS : 0;
+  const epoch = r.setsPerEpoch * perSet + simulation + (r.validationSets * perSet) / 3;
+  const { posteriorDraws, integrationSteps, integrator } = c.diagnostics;
+  const diagnostics = r.validationSets * expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), r.numObs);
+  return r.epochs * epoch + diagnostics;
+}
+
 /** Per-trial seconds on wasm for the cheapest and the dearest network of the search space. */
 export function wasmTrialSeconds(c: StudyConfig): SecondsRange {
   const s = c.searchSpace;
-  const [e, m, d] = [bounds(s.embed_dim), bounds(s.num_seeds), bounds(s.summary_dim)];
+  const [e, m, d, b] = [bounds(s.embed_dim), bounds(s.num_seeds), bounds(s.summary_dim), bounds(s.batch_size)];
   return {
-    low: trialSeconds(c, { embedDim: e[0], numSeeds: m[0], summaryDim: d[0] }),
-    high: trialSeconds(c, { embedDim: e[1], numSeeds: m[1], summaryDim: d[1] }),
+    low: trialSeconds(c, { embedDim: e[0], numSeeds: m[0], summaryDim: d[0] }, b[0]),
+    high: trialSeconds(c, { embedDim: e[1], numSeeds: m[1], summaryDim: d[1] }, b[1]),
   };
 }
 
@@ -191,8 +231,9 @@ export function estimateStudy(config: StudyConfig, backend: EstimateBackend): St
   }
   const factor = backend === 'cpu' ? CPU_SLOWDOWN : 1;
   const perTrial = { low: wasm.low * factor, high: wasm.high * factor };
-  const meanN = 'fixed' in config.simulator.numObs ? config.simulator.numObs.fixed : (config.simulator.numObs.min + config.simulator.numObs.max) / 2;
-  const simulation = (config.data.trainingSets + config.data.validationSets) * meanN * SIM_S_PER_OBS;
+  // Online training simulates no training sets up front (its batches are in the trial's time).
+  const upFront = (onlineBatchesPerEpoch(config) === null ? config.data.trainingSets : 0) + config.data.validationSets;
+  const simulation = upFront * meanNumObs(config) * SIM_S_PER_OBS;
   const total = (t: number): number => {
     const all = simulation + config.nTrials * t;
     return config.timeout === null ? all : Math.min(all, simulation + config.timeout + t);

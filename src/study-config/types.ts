@@ -38,11 +38,21 @@ export interface SimulatorSpec {
 }
 
 export interface DataSpec {
-  /** Simulated data sets the networks are trained on (shared by all trials of the study). */
+  /** Simulated data sets the networks are trained on (shared by all trials of the study; offline mode). */
   trainingSets: number;
-  /** Held-out data sets for validation loss and the diagnostics. */
+  /** Held-out data sets for validation loss and the diagnostics (fixed in both modes). */
   validationSets: number;
+  /**
+   * "offline" (default; BayesFlow `fit_offline`): every epoch goes over the same trainingSets.
+   * "online" (BayesFlow `fit_online`): every batch is freshly simulated, batchesPerEpoch batches per epoch.
+   * Absent in configurations saved before it existed: offline.
+   */
+  mode?: DataMode;
+  /** Online mode: optimizer steps (fresh batches) per epoch. */
+  batchesPerEpoch?: number;
 }
+
+export type DataMode = 'offline' | 'online';
 
 /**
  * Optuna's short distribution form (docs/design/study-engine.md#journal-storage; readers also accept the short form), so a

@@ -9,6 +9,7 @@ import { join, MISSING, Reader, show } from './reader.ts';
 import { readEnqueueTrials, readSearchSpace } from './search-space.ts';
 import {
   DEFAULT_NETWORK_SPEC,
+  type DataSpec,
   PARAM_NAMES,
   STUDY_CONFIG_VERSION,
   type DiagnosticsSpec,
@@ -185,6 +186,22 @@ function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
   };
 }
 
+/** data.mode and data.batchesPerEpoch: absent means offline; online needs its batches per epoch. */
+function readOnline(r: Reader, d: Record<string, unknown>): Pick<DataSpec, 'mode' | 'batchesPerEpoch'> | null {
+  const mode = d.mode === undefined ? 'offline' : r.oneOf(d.mode, 'data.mode', ['offline', 'online'] as const);
+  if (mode === null) return null;
+  if (d.batchesPerEpoch === undefined) {
+    if (mode === 'online') {
+      r.fail('data.batchesPerEpoch', 'Online training needs the number of batches per epoch (fresh simulations for each batch)');
+      return null;
+    }
+    return d.mode === undefined ? {} : { mode };
+  }
+  const batchesPerEpoch = r.num(d.batchesPerEpoch, 'data.batchesPerEpoch', { integer: true, min: 1 });
+  if (batchesPerEpoch === null) return null;
+  return { ...(d.mode === undefined ? {} : { mode }), batchesPerEpoch };
+}
+
 export function validateStudyConfig(x: unknown): ValidationResult {
   const r = new Reader();
   const o = r.object(x, '', ROOT_KEYS, OPTIONAL_ROOT_KEYS);
@@ -195,10 +212,11 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const name = r.str(o.name, 'name', 100);
   const seed = r.num(o.seed, 'seed', { integer: true, min: 0, max: MAX_SEED });
   const simulator = o.simulator === undefined ? null : readSimulator(r, o.simulator, 'simulator');
-  const d = o.data === undefined ? null : r.object(o.data, 'data', ['trainingSets', 'validationSets']);
+  const d = o.data === undefined ? null : r.object(o.data, 'data', ['trainingSets', 'validationSets'], ['mode', 'batchesPerEpoch']);
   const trainingSets = d === null ? null : r.num(d.trainingSets, 'data.trainingSets', { integer: true, min: 1 });
   // ≥ 2 validation sets: contraction and NRMSE need the spread of the true parameters (docs/design/networks.md#diagnostics).
   const validationSets = d === null ? null : r.num(d.validationSets, 'data.validationSets', { integer: true, min: 2 });
+  const online = d === null ? null : readOnline(r, d);
   const searchSpace = o.searchSpace === undefined ? null : readSearchSpace(r, o.searchSpace, 'searchSpace');
   const epochs = r.num(o.epochs, 'epochs', { integer: true, min: 1 });
   const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
@@ -211,14 +229,14 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const network = o.network === undefined ? undefined : readNetwork(r, o.network, 'network');
   const enqueueTrials = o.enqueueTrials === undefined ? undefined : readEnqueueTrials(r, o.enqueueTrials, 'enqueueTrials', searchSpace);
   if (
-    r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null ||
+    r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null || online === null ||
     validationSets === null || searchSpace === null || epochs === null || nTrials === null || !timeout.ok ||
     sampler === null || pruner === null || weights === null || diagnostics === null || backend === null || network === null
   ) {
     return { errors: r.issues };
   }
   const config: StudyConfig = {
-    version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets }, searchSpace,
+    version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets, ...online }, searchSpace,
     epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
     ...(network === undefined ? {} : { network }),
     ...(enqueueTrials === undefined || enqueueTrials === null || enqueueTrials.length === 0 ? {} : { enqueueTrials }),

@@ -42,6 +42,8 @@ export interface PoolOptions {
 interface Job {
   config: DmcConfig;
   seed: number;
+  /** Stream index of the job's first data set (0, or an online batch's start). */
+  first: number;
   n: number;
   numObs: number;
   batch: DmcBatch;
@@ -107,13 +109,27 @@ export class SimPoolCore {
    * DOMException named 'AbortError' when `signal` aborts.
    */
   simulate(config: DmcConfig, seed: number, n: number, opts: SimulateOptions = {}): Promise<DmcBatch> {
+    return this.#submit(config, seed, 0, n, null, opts);
+  }
+
+  /**
+   * Data sets start … start+n−1 of `seed` with `numObs` trials each, simulated in the workers; bit-identical
+   * to `simulateRange(config, seed, start, n, numObs)` (online batches: src/sim/online.ts).
+   */
+  simulateRange(config: DmcConfig, seed: number, start: number, n: number, numObs: number, opts: SimulateOptions = {}): Promise<DmcBatch> {
+    return this.#submit(config, seed, start, n, numObs, opts);
+  }
+
+  #submit(config: DmcConfig, seed: number, first: number, n: number, fixedNumObs: number | null, opts: SimulateOptions): Promise<DmcBatch> {
     return new Promise<DmcBatch>((resolve, reject) => {
       if (this.disposed) throw new Error('SimPool: used after dispose()');
       const { signal, onProgress } = opts;
       if (signal?.aborted) throw abortError();
       const c = validateDmcConfig(config);
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`n = ${n}: must be an integer ≥ 0`);
-      const numObs = drawNumObs(c, seed);
+      if (!Number.isSafeInteger(first) || first < 0) throw new RangeError(`start = ${first}: must be an integer ≥ 0`);
+      if (fixedNumObs !== null && (!Number.isInteger(fixedNumObs) || fixedNumObs < 1)) throw new RangeError(`numObs = ${fixedNumObs}: must be an integer ≥ 1`);
+      const numObs = fixedNumObs ?? drawNumObs(c, seed);
       const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(256, Math.ceil(n / (4 * this.maxWorkers))));
       if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize = ${chunkSize}: must be an integer ≥ 1`);
       const paramNames = batchParamNames(c);
@@ -131,7 +147,7 @@ export class SimPoolCore {
         };
       const onAbort = (): void => this.cancel(job);
       const job: Job = {
-        config: c, seed, n, numObs, batch, done: 0, settled: false, onProgress, resolve, reject,
+        config: c, seed, first, n, numObs, batch, done: 0, settled: false, onProgress, resolve, reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
       };
       if (n === 0) {
@@ -200,7 +216,7 @@ export class SimPoolCore {
     const { job, start, count } = chunk;
     slot.job = job;
     handle.setBusy?.(true);
-    handle.simulateChunk(job.config, job.seed, start, count, job.numObs).then(
+    handle.simulateChunk(job.config, job.seed, job.first + start, count, job.numObs).then(
       (part) => {
         if (slot.handle !== handle) return; // terminated by a cancel meanwhile
         slot.job = null;

@@ -64,6 +64,17 @@ function defaultSpawn(): Worker {
   return new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'dmc-train' });
 }
 
+/** Validation data: one batch, or several (a range of trial counts: one num_obs per batch). */
+export type ValData = DmcBatch | DmcBatch[];
+
+function valBuffers(v: ValData): ArrayBuffer[] {
+  return (Array.isArray(v) ? v : [v]).flatMap(batchBuffers);
+}
+
+function copyVal(v: ValData): ValData {
+  return Array.isArray(v) ? v.map(copyBatch) : copyBatch(v);
+}
+
 function batchBuffers(b: DmcBatch): ArrayBuffer[] {
   return [b.params.buffer, b.rt.buffer, b.accuracy.buffer, b.conditions.buffer] as ArrayBuffer[];
 }
@@ -89,7 +100,7 @@ export class TrainClient {
   private queue: Promise<unknown> = Promise.resolve();
   private nextRunId = 1;
   /** Data kept for re-sending after a respawn (only with transfer: false). */
-  private kept: { train: DmcBatch; val: DmcBatch } | null = null;
+  private kept: { train: DmcBatch | null; val: ValData } | null = null;
   /** True while the current worker holds data sets. */
   private loaded = false;
   private readonly graceMs: number;
@@ -157,18 +168,19 @@ export class TrainClient {
    * Hands the training and validation sets to the worker for the following trials. With `transfer`
    * (default) the buffers move without a copy and the page's batches become unusable (detached).
    */
-  setData(train: DmcBatch, val: DmcBatch, opts: { transfer?: boolean } = {}): Promise<void> {
+  setData(train: DmcBatch | null, val: ValData, opts: { transfer?: boolean } = {}): Promise<void> {
     const transfer = opts.transfer ?? true;
-    this.kept = transfer ? null : { train: copyBatch(train), val: copyBatch(val) };
+    this.kept = transfer ? null : { train: train === null ? null : copyBatch(train), val: copyVal(val) };
     return this.enqueue(async (l) => {
       await this.send(l, train, val, transfer);
     });
   }
 
-  private async send(l: Live, train: DmcBatch, val: DmcBatch, transfer: boolean): Promise<void> {
-    // comlink looks transfer lists up per argument, so each batch is marked on its own.
-    if (transfer) await l.remote.setData(Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, batchBuffers(val)));
-    else await l.remote.setData(train, val);
+  private async send(l: Live, train: DmcBatch | null, val: ValData, transfer: boolean): Promise<void> {
+    // comlink looks transfer lists up per argument, so each argument is marked on its own.
+    if (transfer) {
+      await l.remote.setData(train === null ? null : Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, valBuffers(val)));
+    } else await l.remote.setData(train, val);
     this.loaded = true;
   }
 
@@ -178,11 +190,11 @@ export class TrainClient {
    * `onEpoch` resolved to true; rejects with the signal's reason (an AbortError by default) when aborted.
    */
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions = {}): Promise<TrialOutcome> {
-    const { signal, onBatch, onEpoch, onSampling, seed, ...rest } = opts;
+    const { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed, ...rest } = opts;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return this.enqueue(async (l) => {
       try {
-        return await this.trial(l, hparams, rest, { signal, onBatch, onEpoch, onSampling, seed });
+        return await this.trial(l, hparams, rest, { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed });
       } catch (e) {
         if (this.live === l && !(signal?.aborted ?? false) && isFatalBackendError(e)) this.terminate(e);
         throw e;
@@ -194,14 +206,14 @@ export class TrainClient {
     l: Live,
     hparams: TrialHyperparameters,
     rest: Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'>,
-    { signal, onBatch, onEpoch, onSampling, seed }: RunTrialOptions,
+    { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed }: RunTrialOptions,
   ): Promise<TrialOutcome> {
     signal?.throwIfAborted();
     if (!this.loaded) {
       if (this.kept === null) {
         throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
       }
-      await this.send(l, copyBatch(this.kept.train), copyBatch(this.kept.val), true);
+      await this.send(l, this.kept.train === null ? null : copyBatch(this.kept.train), copyVal(this.kept.val), true);
     }
     const runId = this.nextRunId++;
     const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
@@ -211,6 +223,12 @@ export class TrainClient {
       onBatch ? Comlink.proxy(onBatch) : undefined,
       onEpoch ? Comlink.proxy(onEpoch) : undefined,
       onSampling ? Comlink.proxy(onSampling) : undefined,
+      // Online batches move to the worker without a copy.
+      onlineBatch ? Comlink.proxy(async (j: number) => {
+        const b = await onlineBatch(j);
+        return Comlink.transfer(b, batchBuffers(b));
+      }) : undefined,
+      onCheckpoint ? Comlink.proxy(onCheckpoint) : undefined,
     );
     if (signal === undefined) return run;
     return new Promise<TrialOutcome>((resolve, reject) => {

@@ -34,6 +34,7 @@ import {
   selectBackend,
   setWasmThreads,
   type ThreadPlan,
+  type TrainingCheckpoint,
   type TrialHyperparameters,
   wasmThreads,
 } from '../nn/index.ts';
@@ -79,6 +80,15 @@ export interface TrialRunRequest {
   flowDraws?: number;
   /** Standardize the per-trial summary inputs (default off). */
   standardizeTrials?: boolean;
+  /**
+   * Online training: a fresh batch for every step, asked for through the `onlineBatch` callback (the
+   * page's simulation pool prepares them ahead); the stored training sets are not used.
+   */
+  online?: { batchesPerEpoch: number; maxObs: number; standardizationSets?: number };
+  /** Continue from this checkpoint (a final-network run after a reload). */
+  resume?: TrainingCheckpoint;
+  /** Early stopping on the validation loss after this many epochs without improvement. */
+  patience?: number;
 }
 
 /**
@@ -90,6 +100,10 @@ export interface TrialCallbacks {
   /** Resolves to true to prune the trial. */
   onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
   onSampling?: (p: SamplingProgress) => void;
+  /** Online batch j (request.online); the page transfers its buffers. */
+  onlineBatch?: (j: number) => Promise<DmcBatch>;
+  /** After every epoch, awaited: where the run stands, weights and optimizer state included. */
+  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
 }
 
 /** The objective's outcome and the backend it ran on. */
@@ -107,7 +121,8 @@ let backendChoice: BackendChoice | null = null;
 let injected: InjectedFault | null = null;
 /** Why the WebGPU device went away, once it has: every later GPU op fails, so trials must say so. */
 let deviceLost: string | null = null;
-let data: { train: DmcBatch; val: DmcBatch } | null = null;
+/** Training sets (null: only online runs) and the validation batches (several for a range of trial counts). */
+let data: { train: DmcBatch | null; val: DmcBatch[] } | null = null;
 const running = new Map<number, AbortController>();
 
 async function ensureBackend(preferred?: BackendName): Promise<BackendChoice> {
@@ -167,9 +182,10 @@ const api = {
   },
 
   /** Stores the data sets for the following trials (the caller transfers the buffers). */
-  setData(train: DmcBatch, val: DmcBatch): { train: number; val: number } {
-    data = { train, val };
-    return { train: train.n, val: val.n };
+  setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[]): { train: number; val: number } {
+    const list = Array.isArray(val) ? val : [val];
+    data = { train, val: list };
+    return { train: train?.n ?? 0, val: list.reduce((a, b) => a + b.n, 0) };
   },
 
   async runTrial(
@@ -178,8 +194,12 @@ const api = {
     onBatch?: TrialCallbacks['onBatch'],
     onEpoch?: TrialCallbacks['onEpoch'],
     onSampling?: TrialCallbacks['onSampling'],
+    onlineBatch?: TrialCallbacks['onlineBatch'],
+    onCheckpoint?: TrialCallbacks['onCheckpoint'],
   ): Promise<TrialOutcome> {
     if (data === null) throw new Error('train worker: no data sets loaded (call setData first)');
+    if (req.online !== undefined && onlineBatch === undefined) throw new Error('train worker: an online run needs the onlineBatch callback');
+    if (req.online === undefined && data.train === null) throw new Error('train worker: no training sets loaded for an offline run');
     const backend = await ensureBackend(preferred);
     if (injected !== null) {
       const fault = injected;
@@ -190,7 +210,7 @@ const api = {
     running.set(req.runId, controller);
     try {
       const f16 = req.matmulF16 === true && backend.backend === 'webgpu';
-      const outcome = await runObjective(req.hparams, data.train, data.val, {
+      const outcome = await runObjective(req.hparams, req.online !== undefined ? null : data.train, data.val, {
         seed: req.seed,
         signal: controller.signal,
         ...(req.weights ? { weights: req.weights } : {}),
@@ -206,6 +226,10 @@ const api = {
         ...(req.preview ? { preview: true } : {}),
         ...(req.flowDraws !== undefined && req.flowDraws !== 1 ? { flowDraws: req.flowDraws } : {}),
         ...(req.standardizeTrials === true ? { standardizeTrials: true } : {}),
+        ...(req.online !== undefined && onlineBatch !== undefined ? { online: { ...req.online, next: (j: number) => onlineBatch(j) } } : {}),
+        ...(req.resume !== undefined ? { resume: req.resume } : {}),
+        ...(req.patience !== undefined ? { patience: req.patience } : {}),
+        ...(onCheckpoint ? { onCheckpoint: (c: TrainingCheckpoint) => onCheckpoint(c) } : {}),
         // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
         ...(onBatch ? { onBatch: (p: BatchProgress) => void Promise.resolve(onBatch(p)).catch(() => undefined) } : {}),
         ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),

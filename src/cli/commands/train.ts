@@ -1,5 +1,5 @@
 /**
- * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1
+ * `npm run --silent cli -- train --train-sets 512 --val-sets 128 --obs 100 --epochs 5 --seed 1 [--online --batches-per-epoch 100 --obs 50-1000 --workers N --patience N]
  *   [--batch-size 32 --lr 5e-4 --dropout 0.05 --num-seeds 1 --embed-dim 64 --summary-dim 16
  *    --samples 100 --steps 20 --integrator euler --backend wasm --network as-tuned|reference
  *    --standardize-condition --matmul-f16 --save MODEL.json --micro-batch N --heads N --attention auto|fused|composite] [--json] [--profile]`
@@ -27,8 +27,9 @@ import {
   webgpuFeatures,
 } from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
-import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig } from '../../sim/index.ts';
-import { splitmix32 } from '../../shared/index.ts';
+import { toDmcConfig } from '../../study-config/index.ts';
+import { makeTrainData, parseObs, simulatorFor } from './train-data.ts';
+import { trialFromJournal } from './train-journal.ts';
 
 export const USAGE: CommandUsage = {
   name: 'train',
@@ -36,7 +37,7 @@ export const USAGE: CommandUsage = {
   options: [
     { name: 'train-sets', value: 'N', help: 'training data sets simulated from the notebook prior (512)' },
     { name: 'val-sets', value: 'N', help: 'validation data sets, at least 2 (128)' },
-    { name: 'obs', value: 'N', help: 'trials per data set (100)' },
+    { name: 'obs', value: 'N|MIN-MAX', help: 'trials per data set (100), or a range with --online (50-1000: one N per batch)' },
     { name: 'epochs', value: 'N', help: 'training epochs (5)' },
     { name: 'seed', value: 'S', help: 'seed of the simulation and the training (1)' },
     { name: 'batch-size', value: 'N', help: 'data sets per training step (32)' },
@@ -60,48 +61,74 @@ export const USAGE: CommandUsage = {
     { name: 'micro-batch', value: 'N', help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)" },
     { name: 'heads', value: 'N', help: 'attention heads per block (4)' },
     { name: 'attention', value: 'auto|fused|composite', help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)' },
+    { name: 'online', help: "online training (BayesFlow's fit_online): a fresh simulated batch for every step; --train-sets is then unused" },
+    { name: 'batches-per-epoch', value: 'N', help: 'online: optimizer steps per epoch (100)' },
+    { name: 'workers', value: 'N', help: 'online: simulation worker threads preparing the batches (cores − 1)' },
+    { name: 'patience', value: 'N', help: 'early stopping: end training after N epochs without a lower validation loss' },
+    { name: 'from-journal', value: 'FILE', help: "train a trial's hyperparameters from an Optuna journal (with the study's simulator, diagnostics and seed when it carries the dmc-tune configuration)" },
+    { name: 'trial', value: 'N', help: 'with --from-journal: the trial number' },
+    { name: 'study', value: 'NAME', help: 'with --from-journal: the study (required when the journal holds more than one)' },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
 
-/** Validation sets use their own simulation seed so they never share data sets with training. */
-const VALIDATION_SALT = 0x76616c;
-
 // The shared check (args.ts), under the name the option lines below use.
 const positive = optPositiveInt;
 
+/** The tuned hyperparameters: from the journal's trial, or by flag (never both). */
+const TUNED_FLAGS = ['batch-size', 'lr', 'dropout', 'num-seeds', 'embed-dim', 'summary-dim'] as const;
+
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
+  const journal = optString(p, 'from-journal');
+  const trialNumber = optInt(p, 'trial');
+  if (journal === undefined && trialNumber !== undefined) throw new UsageError('option --trial: needs --from-journal FILE');
+  if (journal === undefined && optString(p, 'study') !== undefined) throw new UsageError('option --study: needs --from-journal FILE');
+  if (journal !== undefined && (trialNumber === undefined || trialNumber < 0)) throw new UsageError('option --from-journal: give the trial with --trial N (a trial number ≥ 0)');
+  for (const f of TUNED_FLAGS) {
+    if (journal !== undefined && optString(p, f) !== undefined) {
+      throw new UsageError(`option --${f}: the hyperparameters come from the journal's trial (--from-journal); drop --${f} or --from-journal`);
+    }
+  }
+  const source = journal !== undefined ? await trialFromJournal(journal, trialNumber!, optString(p, 'study')) : null;
+  const study = source?.config ?? null;
   const trainSets = positive(p, 'train-sets', 512);
-  const valSets = positive(p, 'val-sets', 128);
-  const obs = positive(p, 'obs', 100);
-  const seed = optInt(p, 'seed') ?? 1;
-  const integrator = optString(p, 'integrator') ?? 'euler';
+  const valSets = positive(p, 'val-sets', study?.data.validationSets ?? 128);
+  const obsOption = optString(p, 'obs');
+  const obs = obsOption === undefined && study !== null ? study.simulator.numObs : parseObs(obsOption);
+  const online = optFlag(p, 'online');
+  const batchesPerEpoch = positive(p, 'batches-per-epoch');
+  if (batchesPerEpoch !== undefined && !online) throw new UsageError('option --batches-per-epoch: only for online training (add --online)');
+  const workers = positive(p, 'workers');
+  const patience = positive(p, 'patience');
+  const seed = optInt(p, 'seed') ?? source?.seed ?? 1;
+  const integrator = optString(p, 'integrator') ?? study?.diagnostics.integrator ?? 'euler';
   if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
   if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
   const profiler = optFlag(p, 'profile') ? profileStepWrapper({ warmupSteps: 1 }) : null;
   let hparams: TrialHyperparameters;
   try {
+    const t = source?.params;
     hparams = validateHyperparameters({
-      epochs: positive(p, 'epochs', 5),
-      batchSize: positive(p, 'batch-size', 32),
-      lr: optNumber(p, 'lr') ?? 5e-4,
-      dropout: optNumber(p, 'dropout') ?? 0.05,
-      numSeeds: positive(p, 'num-seeds', 1),
-      embedDim: positive(p, 'embed-dim', 64),
-      summaryDim: positive(p, 'summary-dim', 16),
-      posteriorDraws: positive(p, 'samples', 100),
-      integrationSteps: positive(p, 'steps', 20),
+      epochs: positive(p, 'epochs', study?.epochs ?? 5),
+      batchSize: t?.batch_size ?? positive(p, 'batch-size', 32),
+      lr: t?.lr ?? optNumber(p, 'lr') ?? 5e-4,
+      dropout: t?.dropout ?? optNumber(p, 'dropout') ?? 0.05,
+      numSeeds: t?.num_seeds ?? positive(p, 'num-seeds', 1),
+      embedDim: t?.embed_dim ?? positive(p, 'embed-dim', 64),
+      summaryDim: t?.summary_dim ?? positive(p, 'summary-dim', 16),
+      posteriorDraws: positive(p, 'samples', study?.diagnostics.posteriorDraws ?? 100),
+      integrationSteps: positive(p, 'steps', study?.diagnostics.integrationSteps ?? 20),
       integrator,
     });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const variant = optString(p, 'network') ?? 'as-tuned';
+  const variant = optString(p, 'network') ?? study?.network?.variant ?? 'as-tuned';
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
-  const standardizeCondition = optFlag(p, 'standardize-condition');
-  const standardizeTrials = optFlag(p, 'standardize-trials');
+  const standardizeCondition = optFlag(p, 'standardize-condition') || study?.network?.standardizeCondition === true;
+  const standardizeTrials = optFlag(p, 'standardize-trials') || study?.network?.standardizeTrials === true;
   const microBatch = positive(p, 'micro-batch');
   const flowDraws = positive(p, 'flow-draws');
   if (flowDraws !== undefined && flowDraws > 64) throw new UsageError(`option --flow-draws: expected 1 to 64, got ${flowDraws}`);
@@ -117,14 +144,27 @@ export async function run(args: string[]): Promise<number> {
   if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
-  const simConfig = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: obs });
+  const simConfig = simulatorFor(obs, study === null ? undefined : toDmcConfig(study));
+  if (source !== null) {
+    process.stderr.write(`trial ${source.trialNumber} of "${source.studyName}": ${JSON.stringify(source.params)}${study === null ? ' (no dmc-tune configuration in the journal: the notebook simulator)' : ''}\n`);
+  }
+  const obsText = 'fixed' in obs ? `${obs.fixed}` : `${obs.min}-${obs.max}`;
   const t0 = performance.now();
-  const train = simulateBatch(simConfig, seed, trainSets);
-  const val = simulateBatch(simConfig, splitmix32(seed ^ VALIDATION_SALT), valSets);
+  const onlineSpec = online ? { batchesPerEpoch: batchesPerEpoch ?? 100, epochs: hparams.epochs, batchSize: hparams.batchSize, ...(workers !== undefined ? { workers } : {}) } : null;
+  const data = makeTrainData({ config: simConfig, seed, trainSets, valSets, online: onlineSpec });
   const simMs = performance.now() - t0;
-  process.stderr.write(`simulated ${trainSets} + ${valSets} data sets of ${obs} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`);
+  process.stderr.write(
+    onlineSpec === null
+      ? `simulated ${trainSets} + ${valSets} data sets of ${obsText} trials in ${(simMs / 1000).toFixed(1)} s; training on ${choice.backend}\n`
+      : `simulated ${valSets} validation sets of ${obsText} trials in ${(simMs / 1000).toFixed(1)} s; training online (${onlineSpec.batchesPerEpoch} fresh batches of ${hparams.batchSize} per epoch) on ${choice.backend}\n`,
+  );
 
-  const outcome = await runObjective(hparams, train, val, {
+  const feed = data.feed;
+  const outcome = await runObjective(hparams, data.train, data.val, {
+    ...(feed !== null && onlineSpec !== null
+      ? { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs, next: (j: number) => feed.next(j) } }
+      : {}),
+    ...(patience !== undefined ? { patience } : {}),
     seed,
     variant,
     standardizeCondition,
@@ -140,9 +180,9 @@ export async function run(args: string[]): Promise<number> {
       );
     },
     ...(save !== undefined
-      ? { keepNetwork: { metadata: { simulator: simConfig, trainSets, valSets, source: 'cli train' } } }
+      ? { keepNetwork: { metadata: { simulator: simConfig, ...(source !== null ? { study: source.studyName, trialNumber: source.trialNumber, ...(study !== null ? { studyConfig: study } : {}) } : {}), ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }), valSets, source: 'cli train' } } }
       : {}),
-  });
+  }).finally(() => data.dispose());
   // onEpoch above never asks to prune, so a run that returns has completed.
   if (outcome.status !== 'complete') throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);
   const result = outcome.result;
@@ -154,6 +194,13 @@ export async function run(args: string[]): Promise<number> {
     backend: result.backend,
     network: variant,
     standardizeCondition,
+    seed,
+    hyperparameters: hparams,
+    ...(source !== null ? { fromJournal: { study: source.studyName, trial: source.trialNumber } } : {}),
+    data: onlineSpec === null
+      ? { mode: 'offline', trainingSets: trainSets }
+      : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0, dataWaitMs: result.dataWaitMs ?? 0 },
+    ...(result.stoppedEarly != null ? { stoppedEarly: result.stoppedEarly } : {}),
     matmulPrecision: matmulF16 ? 'f16' : 'f32',
     ...(matmulF16 ? { shaderF16: webgpuFeatures()?.shaderF16 ?? false } : {}),
     parameterCount: result.parameterCount,

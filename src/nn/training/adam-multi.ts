@@ -49,6 +49,23 @@ export class MultiTensorAdam implements AdamStep {
     this.hostHalted = true;
   }
 
+  async readMoments(): Promise<{ m: Float32Array; v: Float32Array }> {
+    // Layout [θ | m | v | halted] (kernels/reference/multi-adam.ts).
+    const all = (await this.state.data()) as Float32Array;
+    const P = this.numParams;
+    return { m: all.slice(P, 2 * P), v: all.slice(2 * P, 3 * P) };
+  }
+
+  writeMoments(m: Float32Array, v: Float32Array): void {
+    const P = this.numParams;
+    // The θ part is left as the constructor leaves it (zeros): the kernel takes θ from the variables.
+    const next = tf.tidy(() => tf.concat([tf.zeros([P]), tf.tensor1d(m), tf.tensor1d(v), tf.zeros([1])]));
+    if (next.size !== multiAdamStateSize(P)) throw new Error(`Adam: state of ${next.size} values, expected ${multiAdamStateSize(P)}`);
+    this.state.dispose();
+    this.state = tf.keep(next as tf.Tensor1D);
+    this.hostHalted = false;
+  }
+
   async halted(): Promise<boolean> {
     if (this.hostHalted) return true;
     const flag = tf.slice(this.state, [3 * this.numParams], [1]);

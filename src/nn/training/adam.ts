@@ -52,11 +52,25 @@ export function clipByNorm(g: tf.Tensor, clipNorm: number | tf.Scalar): tf.Tenso
 }
 
 /** One implementation of the update; α comes from the caller, which owns t. */
+/**
+ * Adam's state in a form either implementation can take back (a checkpoint, ../checkpoint.ts): the step
+ * count and the first and second moments of every variable, flattened and concatenated in variable order.
+ */
+export interface AdamState {
+  iterations: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
 export interface AdamStep {
   /** The update; `guard` (kernel path only): the loss, whose non-finiteness halts on the device. */
   step(grads: readonly tf.Tensor[], alpha: number, guard: tf.Scalar | null): void;
   /** Halts from the host, which has seen a non-finite loss. */
   halt(): void;
+  /** The moments, flat (AdamState.m, .v). */
+  readMoments(): Promise<{ m: Float32Array; v: Float32Array }>;
+  /** Replaces the moments (flat, as readMoments returns them). */
+  writeMoments(m: Float32Array, v: Float32Array): void;
   /** Halted as far as the host knows without reading anything. */
   readonly hostHalted: boolean;
   halted(): Promise<boolean>;
@@ -116,6 +130,23 @@ export class Adam {
     this.impl.dispose();
   }
 
+  /** The state to continue from later (reads the moments back from the device). */
+  async exportState(): Promise<AdamState> {
+    const { m, v } = await this.impl.readMoments();
+    return { iterations: this.iterations, m, v };
+  }
+
+  /** Continues from an exported state (either implementation's); the variables must be the same shapes. */
+  importState(state: AdamState): void {
+    const total = this.variables.reduce((a, x) => a + x.size, 0);
+    if (state.m.length !== total || state.v.length !== total) {
+      throw new Error(`Adam: the saved optimizer state has ${state.m.length} values, this network has ${total} parameters`);
+    }
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) throw new Error(`Adam: saved step count ${state.iterations} is not an integer ≥ 0`);
+    this.impl.writeMoments(state.m, state.v);
+    this.iterations = state.iterations;
+  }
+
   private step(grads: tf.NamedTensorMap, lr: number, guard: tf.Scalar | null): void {
     if (this.impl.hostHalted) return;
     const { beta1, beta2 } = this.opts;
@@ -172,6 +203,32 @@ class PerVariableAdam implements AdamStep {
 
   halt(): void {
     this.hostHalted = true;
+  }
+
+  async readMoments(): Promise<{ m: Float32Array; v: Float32Array }> {
+    const flat = async (slots: tf.Variable[]): Promise<Float32Array> => {
+      const parts = await Promise.all(slots.map((x) => x.data() as Promise<Float32Array>));
+      const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+      let off = 0;
+      for (const p of parts) {
+        out.set(p, off);
+        off += p.length;
+      }
+      return out;
+    };
+    return { m: await flat(this.m), v: await flat(this.v) };
+  }
+
+  writeMoments(m: Float32Array, v: Float32Array): void {
+    let off = 0;
+    this.variables.forEach((x, i) => {
+      const n = x.size;
+      tf.tidy(() => {
+        this.m[i]!.assign(tf.tensor(m.subarray(off, off + n), x.shape, 'float32'));
+        this.v[i]!.assign(tf.tensor(v.subarray(off, off + n), x.shape, 'float32'));
+      });
+      off += n;
+    });
   }
 
   halted(): Promise<boolean> {

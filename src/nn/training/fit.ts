@@ -10,6 +10,17 @@
  * reproducible from (weights, data, seed) on every backend and for any micro-batch size, and no step
  * draws random numbers in JavaScript (see batches.ts). Only the per-epoch shuffle uses an Rng stream.
  *
+ * Online training (BayesFlow `fit_online`, `opts.online`): instead of reshuffled epochs over fixed sets,
+ * every step trains on a fresh batch that `online.next(j)` supplies (global batch j = epoch · batchesPerEpoch
+ * + b; src/sim/online.ts makes it a function of the seed and j only, prepared ahead by the simulation
+ * workers). Without a given standardization it is fitted on the first online batches, which then train
+ * as usual. The validation sets stay fixed.
+ *
+ * Checkpoints (`onCheckpoint`, `resume`): after every epoch's validation the run's position — epochs and
+ * steps done, loss history, Adam's moments, the shuffle generator's state, the standardization — is
+ * handed out; a run given that checkpoint (and the approximator's weights of that moment) continues
+ * bit-identically to one that never stopped, since every other random number is keyed by the step.
+ *
  * Memory: every step runs inside tf.variableGrads/tidy; the optimizer state is created here and
  * disposed on every exit path, so tf.memory().numTensors is the same before and after fit (also when it
  * is cancelled or throws).
@@ -35,7 +46,7 @@ import { DataSets, fitStandardization, type SimBatch, type Standardization } fro
 import type { Approximator } from '../networks/approximator.ts';
 import { backendMemoryBudget, GpuErrorWatch } from '../device.ts';
 import { yieldToEventLoop } from '../yield.ts';
-import { Adam, REFERENCE_ADAM } from './adam.ts';
+import { Adam, REFERENCE_ADAM, type AdamState } from './adam.ts';
 import { autoMicroBatchSize, batchRows } from './batches.ts';
 import { TrainingDivergedError } from './errors.ts';
 import { ScalarCache } from './scalars.ts';
@@ -68,6 +79,34 @@ export interface EpochResult {
   /** Batch-size-weighted mean validation loss (no dropout). */
   valLoss: number;
   /** Wall time of the epoch's training steps (ms), excluding validation. */
+  trainMs: number;
+}
+
+/** Fresh training batches for every step (BayesFlow `fit_online`). */
+export interface OnlineData {
+  batchesPerEpoch: number;
+  /** Global batch j (epoch · batchesPerEpoch + batch) of batchSize fresh data sets. */
+  next: (j: number) => Promise<SimBatch>;
+  /** The most trials a batch may have (plans the micro-batch size before any batch exists). */
+  maxObs: number;
+  /** Data sets the standardization is fitted on when none is given (whole batches; default 512). */
+  standardizationSets?: number;
+}
+
+/** Where a run stands after an epoch: with the approximator's weights of that moment, enough to continue. */
+export interface FitCheckpoint {
+  /** Epochs completed. */
+  epoch: number;
+  /** Optimizer steps taken. */
+  steps: number;
+  loss: number[];
+  valLoss: number[];
+  adam: AdamState;
+  /** State of the per-epoch shuffle generator and the order it last left (offline data; shuffles compound). */
+  shuffle: [number, number, number, number];
+  order: Int32Array;
+  standardization: Standardization;
+  /** Training wall time so far (ms), for msPerStep. */
   trainMs: number;
 }
 
@@ -112,6 +151,15 @@ export interface FitOptions {
    * device); training is unchanged without it.
    */
   wrapStep?: <T>(step: number, run: () => Promise<T>) => Promise<T>;
+  /** Online training: a fresh batch for every step; the `train` argument is then unused (may be null). */
+  online?: OnlineData;
+  /**
+   * After every epoch's validation (before onEpoch), awaited: where the run stands, to store with the
+   * approximator's weights. Reading Adam's moments costs a device read, so it runs only when asked for.
+   */
+  onCheckpoint?: (c: FitCheckpoint) => void | Promise<void>;
+  /** Continue from this checkpoint (the approximator must hold the weights saved with it). */
+  resume?: FitCheckpoint;
 }
 
 export interface FitHistory {
@@ -123,6 +171,8 @@ export interface FitHistory {
   steps: number;
   /** Mean wall time per optimizer step (ms), validation excluded. */
   msPerStep: number;
+  /** Online: wall time (ms) this run's steps waited for their batch (0 when the feed kept ahead). */
+  dataWaitMs: number;
   standardization: Standardization;
 }
 
@@ -143,12 +193,16 @@ interface PendingStep {
   size: number;
 }
 
-export async function fit(approx: Approximator, train: DataInput, val: DataInput, opts: FitOptions): Promise<FitHistory> {
-  const trainSets = DataSets.from(train);
+const DEFAULT_STANDARDIZATION_SETS = 512;
+
+export async function fit(approx: Approximator, train: DataInput | null, val: DataInput, opts: FitOptions): Promise<FitHistory> {
+  const online = opts.online ?? null;
+  if (online === null && train === null) throw new Error('fit: no training data (pass data sets, or online batches)');
+  const trainSets = online === null ? DataSets.from(train!) : null;
   const valSets = DataSets.from(val);
   const p = approx.config.paramDim;
   for (const [what, s] of [['train', trainSets], ['val', valSets]] as const) {
-    if (s.paramDim !== p) throw new Error(`fit: ${what} data has ${s.paramDim} parameters, network expects ${p}`);
+    if (s !== null && s.paramDim !== p) throw new Error(`fit: ${what} data has ${s.paramDim} parameters, network expects ${p}`);
   }
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
@@ -157,34 +211,60 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
   if (opts.flowDraws !== undefined && !(Number.isInteger(opts.flowDraws) && opts.flowDraws >= 1 && opts.flowDraws <= 64)) {
     throw new Error(`fit: flowDraws must be an integer from 1 to 64, got ${opts.flowDraws}`);
   }
+  if (online !== null && (!Number.isInteger(online.batchesPerEpoch) || online.batchesPerEpoch < 1)) {
+    throw new Error(`fit: batches per epoch must be a positive integer, got ${online.batchesPerEpoch}`);
+  }
   // key_dim = embedDim per head (config.ts)
   const budget = backendMemoryBudget(approx.ops, approx.config.embedDim);
   const micro = {
-    train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, trainSets.maxObs, budget),
+    train: opts.microBatchSize ?? autoMicroBatchSize(approx.config, online?.maxObs ?? trainSets!.maxObs, budget),
     val: opts.microBatchSize ?? autoMicroBatchSize(approx.config, valSets.maxObs, budget),
   };
   if (!Number.isInteger(micro.train) || micro.train < 1) {
     throw new Error(`fit: microBatchSize must be a positive integer, got ${opts.microBatchSize}`);
   }
+  const numBatches = online?.batchesPerEpoch ?? Math.ceil(trainSets!.n / opts.batchSize);
+  const resume = opts.resume;
+  if (resume !== undefined && !(Number.isInteger(resume.epoch) && resume.epoch >= 0 && resume.steps === resume.epoch * numBatches)) {
+    throw new Error(`fit: the checkpoint (epoch ${resume.epoch}, step ${resume.steps}) does not fit a run of ${numBatches} batches per epoch`);
+  }
+  // Online batches fetched ahead of the loop (to fit the standardization on), handed to it in turn.
+  const early = new Map<number, SimBatch>();
   const standardization =
+    resume?.standardization ??
     opts.standardization ??
     approx.standardization ??
-    fitStandardization(trainSets, { condition: opts.standardizeCondition === true, trials: opts.standardizeTrials === true });
+    fitStandardization(trainSets ?? (await firstOnlineBatches(online!, opts.batchSize, numBatches * opts.epochs, early)), {
+      condition: opts.standardizeCondition === true,
+      trials: opts.standardizeTrials === true,
+    });
   approx.standardization = standardization;
 
-  const numBatches = Math.ceil(trainSets.n / opts.batchSize);
   const shape = scheduleShape(opts.epochs, numBatches);
-  const shuffleRng = Rng.stream(streamSeed(opts.seed, STREAM.shuffle), 0);
-  const order = Int32Array.from({ length: trainSets.n }, (_, i) => i);
+  const shuffleRng = resume !== undefined ? Rng.fromState(resume.shuffle) : Rng.stream(streamSeed(opts.seed, STREAM.shuffle), 0);
+  const order = Int32Array.from({ length: trainSets?.n ?? opts.batchSize }, (_, i) => i);
+  if (resume !== undefined) {
+    if (resume.order.length !== order.length) throw new Error(`fit: the checkpoint's order covers ${resume.order.length} data sets, this run has ${order.length}`);
+    order.set(resume.order);
+  }
   const vars = approx.trainableVariables;
   const adam = new Adam(vars, { ...REFERENCE_ADAM, clipNorm: opts.clipNorm === undefined ? 1.5 : opts.clipNorm });
-  const history: FitHistory = { loss: [], valLoss: [], stoppedBy: 'completed', steps: 0, msPerStep: 0, standardization };
+  const history: FitHistory = {
+    loss: [...(resume?.loss ?? [])],
+    valLoss: [...(resume?.valLoss ?? [])],
+    stoppedBy: 'completed',
+    steps: resume?.steps ?? 0,
+    msPerStep: 0,
+    dataWaitMs: 0,
+    standardization,
+  };
   const scalars = new ScalarCache();
   const inFlight = adam.guardsOnDevice ? LOSS_READS_IN_FLIGHT : 0;
   const pending: PendingStep[] = [];
-  let issued = 0;
-  let trainMsTotal = 0;
+  let issued = resume?.steps ?? 0;
+  let trainMsTotal = resume?.trainMs ?? 0;
   let sum = 0;
+  let epochSets = 0;
   const gpu = new GpuErrorWatch();
   const report = async (): Promise<void> => {
     const p = pending.shift()!;
@@ -195,23 +275,41 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     const loss = read.value;
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(p.epoch, p.step, loss, 'training');
     sum += loss * p.size;
+    epochSets += p.size;
     history.steps++;
     opts.onBatch?.({ epoch: p.epoch, batch: p.batch, numBatches, step: p.step, totalSteps: shape.totalSteps, loss, lr: p.lr });
   };
+  /** The sets and rows of step b of this epoch. */
+  const batchAt = async (j: number, b: number): Promise<{ sets: DataSets; rows: Int32Array }> => {
+    if (online === null) return { sets: trainSets!, rows: batchRows(order, b, opts.batchSize) };
+    const got = early.get(j) ?? (await online.next(j));
+    early.delete(j);
+    if (got.n !== opts.batchSize) throw new Error(`fit: online batch ${j} has ${got.n} data sets, expected ${opts.batchSize}`);
+    const sets = DataSets.from(got);
+    if (sets.paramDim !== p) throw new Error(`fit: online batch ${j} has ${sets.paramDim} parameters, network expects ${p}`);
+    if (sets.maxObs > online.maxObs) throw new Error(`fit: online batch ${j} has ${sets.maxObs} trials per set, more than the planned ${online.maxObs}`);
+    return { sets, rows: order };
+  };
+  if (resume !== undefined) adam.importState(resume.adam);
 
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
-      shuffleRng.shuffle(order);
+    for (let epoch = resume?.epoch ?? 0; epoch < opts.epochs; epoch++) {
+      if (online === null) shuffleRng.shuffle(order);
       const t0 = performance.now();
       sum = 0;
+      epochSets = 0;
       for (let b = 0; b < numBatches; b++) {
         opts.signal?.throwIfAborted();
         gpu.check();
         const step = issued++;
-        const rows = batchRows(order, b, opts.batchSize);
+        // Waiting here for an online batch counts as training time: the feed is meant to be ahead.
+        const waitFrom = performance.now();
+        const { sets, rows } = await batchAt(step, b);
+        history.dataWaitMs += performance.now() - waitFrom;
+        opts.signal?.throwIfAborted();
         const lr = learningRateAt(step, opts.lr, shape);
         const run = (): Promise<tf.Scalar> =>
-          trainStep({ approx, adam, vars, sets: trainSets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars, flowDraws: opts.flowDraws ?? 1 });
+          trainStep({ approx, adam, vars, sets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars, flowDraws: opts.flowDraws ?? 1 });
         const close = gpu.scope();
         let loss: tf.Scalar;
         try {
@@ -251,10 +349,23 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
       await closeVal();
       gpu.check();
       if (!Number.isFinite(valLoss)) throw new TrainingDivergedError(epoch, null, valLoss, 'validation');
-      const loss = sum / trainSets.n;
+      const loss = sum / epochSets;
       history.loss.push(loss);
       history.valLoss.push(valLoss);
       history.msPerStep = trainMsTotal / history.steps;
+      if (opts.onCheckpoint !== undefined) {
+        await opts.onCheckpoint({
+          epoch: epoch + 1,
+          steps: history.steps,
+          loss: [...history.loss],
+          valLoss: [...history.valLoss],
+          adam: await adam.exportState(),
+          shuffle: shuffleRng.getState(),
+          order: order.slice(),
+          standardization,
+          trainMs: trainMsTotal,
+        });
+      }
       const stop = await opts.onEpoch?.({ epoch, epochs: opts.epochs, loss, valLoss, trainMs });
       if (stop === true) {
         history.stoppedBy = 'callback';
@@ -269,4 +380,19 @@ export async function fit(approx: Approximator, train: DataInput, val: DataInput
     scalars.dispose();
   }
   return history;
+}
+
+/**
+ * The first online batches, enough for `standardizationSets` data sets (at most the run's batches); kept in
+ * `early` so that training uses them as its first steps rather than simulating them twice.
+ */
+async function firstOnlineBatches(online: OnlineData, batchSize: number, totalBatches: number, early: Map<number, SimBatch>): Promise<SimBatch[]> {
+  const want = Math.min(totalBatches, Math.max(1, Math.ceil((online.standardizationSets ?? DEFAULT_STANDARDIZATION_SETS) / batchSize)));
+  const out: SimBatch[] = [];
+  for (let j = 0; j < want; j++) {
+    const b = await online.next(j);
+    early.set(j, b);
+    out.push(b);
+  }
+  return out;
 }

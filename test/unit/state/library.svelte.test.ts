@@ -9,6 +9,7 @@ import { BackendStatus } from '../../../src/state/backends.svelte.ts';
 import { StudyLibrary, type NetworkLibrary } from '../../../src/state/library.svelte.ts';
 import { trialNote } from '../../../src/state/results-text.ts';
 import type { Router } from '../../../src/state/router.svelte.ts';
+import { finalNetworkKey } from '../../../src/state/final-network-support.ts';
 import { CONFIG_ATTR, createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import type { StudyRun } from '../../../src/state/study-run.svelte.ts';
 import { Workbench } from '../../../src/state/workbench.svelte.ts';
@@ -19,7 +20,8 @@ class FakeNetworks implements NetworkLibrary {
   files = new Map<string, unknown>();
   async deleteStudy(key: string): Promise<number> {
     let n = 0;
-    for (const k of [...this.files.keys()]) if (k.startsWith(`${key}/`) && this.files.delete(k)) n++;
+    // The store's key is exact (a study's final networks have a key of their own).
+    for (const k of [...this.files.keys()]) if (k.slice(0, k.lastIndexOf('/')) === key && this.files.delete(k)) n++;
     return n;
   }
   async list(key?: string): Promise<{ trialNumber: number }[]> {
@@ -87,12 +89,14 @@ describe('StudyLibrary', () => {
   it('duplicates a study with its stored networks, and deletes one with its networks', async () => {
     const a = await createStudyFromConfig(storage, smokeStudyConfig());
     await networks.save(modelKey(a), 0, { w: 1 } as never);
+    await networks.save(finalNetworkKey(modelKey(a)), 0, { w: 2 } as never);
     expect(await library.duplicate(a)).toBe(true);
     const copy = library.studies!.find((s) => s.name === 'smoke copy')!;
     expect(await networks.load(modelKey(copy.studyId), 0)).toEqual({ w: 1 });
     expect((await storage.getStudyUserAttrs(copy.studyId))[CONFIG_ATTR]).toBeDefined();
     expect(await library.delete(a)).toBe(true);
     expect(await networks.list(modelKey(a))).toEqual([]);
+    expect(networks.files.has(`${finalNetworkKey(modelKey(a))}/0`)).toBe(false);
     expect(library.studies!.map((s) => s.name)).toEqual(['smoke copy']);
   });
 

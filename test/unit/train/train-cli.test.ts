@@ -46,7 +46,7 @@ describe('train CLI', () => {
   });
 
   it('rejects bad options with the option name and value', async () => {
-    await expect(run(['--obs', '0'])).rejects.toThrow('option --obs: must be a positive integer, got 0');
+    await expect(run(['--obs', '0'])).rejects.toThrow("option --obs: expected trials per data set (100) or a range (50-1000), got '0'");
     await expect(run(['--val-sets', '1'])).rejects.toThrow(/--val-sets: the diagnostics need at least 2/);
     await expect(run(['--dropout', '1.5'])).rejects.toThrow('hyperparameter dropout must be in [0, 1), got 1.5');
     await expect(run(['--integrator', 'rk45'])).rejects.toThrow("option --integrator: expected euler or rk4, got 'rk45'");

@@ -1,0 +1,117 @@
+/**
+ * Results → Final network in headless Chromium with the real workers and IndexedDB (issue 18's "must
+ * show"): a study with one finished trial is imported, its hyperparameters are trained online on a range
+ * of trial counts; the page is reloaded in the middle of the run; the panel offers to continue from the
+ * last stored epoch, and continuing shows the same loss history up to that epoch and goes on from there
+ * to the end; the finished network is offered in Infer.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createStudy, RandomSampler } from '../../src/engine/index.ts';
+import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../src/engine/storages/journal/index.ts';
+import { CONFIG_ATTR } from '../../src/state/study-meta.ts';
+import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../src/study-config/index.ts';
+import { openApp, screenshot, type App } from './harness.ts';
+
+let app: App;
+let page: Page;
+let dir: string;
+
+/** A study whose one complete trial trains a tiny network (embed 8, summary 4, batch 8). */
+async function journalFile(): Promise<string> {
+  const smoke = smokeStudyConfig();
+  const config: StudyConfig = {
+    ...smoke,
+    name: 'final-e2e',
+    searchSpace: {
+      ...smoke.searchSpace,
+      embed_dim: { type: 'categorical', choices: [8] },
+      summary_dim: { type: 'categorical', choices: [4] },
+      batch_size: { type: 'categorical', choices: [8] },
+      num_seeds: { type: 'int', low: 1, high: 1 },
+    },
+    diagnostics: { posteriorDraws: 20, integrationSteps: 4, integrator: 'euler' },
+  };
+  const storage = new JournalStorage(new MemoryJournalBackend());
+  const study = await createStudy({ studyName: config.name, storage, sampler: new RandomSampler({ seed: 1 }) });
+  await storage.setStudyUserAttr(study.studyId, CONFIG_ATTR, config as never);
+  const trial = await study.ask();
+  await suggestAll(trial, config);
+  await trial.setUserAttr('seed', 12345);
+  await study.tell(trial, 1.25);
+  const file = path.join(dir, 'final-e2e.log');
+  writeFileSync(file, await exportStudyJournal(storage, study.studyId));
+  return file;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'dmc-e2e-final-'));
+  const file = await journalFile();
+  app = await openApp({ route: '' });
+  page = app.page;
+  await page.getByTestId('library-empty').waitFor({ timeout: 60_000 });
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
+  await page.getByTestId('final-network').waitFor();
+});
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const lossOf = async (): Promise<number[]> => JSON.parse((await page.getByTestId('final-progress').getAttribute('data-loss')) ?? '[]') as number[];
+
+it('continues a final-network run after a reload from the last epoch, with the same loss history', { timeout: 900_000 }, async () => {
+  const resultsUrl = page.url();
+  await page.getByTestId('final-epochs').fill('10');
+  await page.getByTestId('final-batches').fill('3');
+  await page.getByTestId('final-min').fill('20');
+  await page.getByTestId('final-max').fill('60');
+  await page.getByTestId('final-val').fill('16');
+  expect(await page.getByTestId('final-trial').innerText()).toMatch(/trial 0 \(best\), L = 1\.25/);
+  expect(await page.getByTestId('final-estimate').innerText()).toMatch(/^On wasm \(this computer's CPU\) about [\d.]+ (s|min)/);
+  await page.getByTestId('final-start').click();
+  await page.locator('[data-testid="final-progress"][data-epoch="2"]').waitFor({ timeout: 300_000 });
+  await screenshot(page, 'final-network-running');
+  const before = await lossOf();
+  expect(before.length).toBeGreaterThanOrEqual(2);
+
+  await page.reload({ waitUntil: 'commit' });
+  await page.waitForURL(resultsUrl);
+  const offer = page.getByTestId('final-resume');
+  await offer.waitFor({ timeout: 60_000 });
+  const stored = Number(await offer.getAttribute('data-epoch'));
+  expect(stored).toBeGreaterThanOrEqual(before.length);
+  expect(await offer.innerText()).toMatch(new RegExp(`The final network of trial 0 stopped after epoch ${stored} of 10 \\(the page was closed or reloaded\\)\\.`));
+  expect(await page.getByTestId('final-progress').count()).toBe(0); // nothing continues on its own
+  await screenshot(page, 'final-network-continue-offer');
+
+  await page.getByTestId('final-continue').click();
+  await page.getByTestId('final-progress').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('final-progress').innerText()).toMatch(new RegExp(`Continued from epoch ${stored}\\.`));
+  const continued = await lossOf();
+  // The history up to the stored epoch is the one from before the reload.
+  expect(continued.slice(0, before.length)).toEqual(before);
+  await page.locator(`[data-testid="final-progress"][data-epoch="${stored + 1}"]`).waitFor({ timeout: 300_000 });
+  const after = await lossOf();
+  expect(after.slice(0, before.length)).toEqual(before);
+  await screenshot(page, 'final-network-continued');
+
+  const done = page.getByTestId('final-done');
+  await done.waitFor({ timeout: 600_000 });
+  expect(await done.innerText()).toMatch(/Final network of trial 0: L = \d/);
+  // The full diagnostics: the metrics behind L per parameter, and the plots of the posterior draws.
+  const diagnostics = page.getByTestId('final-diagnostics');
+  expect(await diagnostics.innerText()).toMatch(/NRMSE[\s\S]*Posterior Contraction[\s\S]*Calibration Error/);
+  await diagnostics.locator('canvas').nth(2).waitFor({ timeout: 30_000 });
+  await screenshot(page, 'final-network-done');
+
+  await page.goto(app.url + '#/infer', { waitUntil: 'commit' });
+  const select = page.getByTestId('network-select');
+  await select.waitFor();
+  expect(await select.innerText()).toMatch(/final network from trial 0/);
+  expect(app.seen.errors).toEqual([]);
+});
