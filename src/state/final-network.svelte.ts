@@ -244,6 +244,8 @@ export class FinalNetworkRun {
         variant: network.variant,
         standardizeCondition: network.standardizeCondition,
         ...(network.matmulF16 === true ? { matmulF16: true } : {}),
+        ...(network.flowDraws !== undefined ? { flowDraws: network.flowDraws } : {}),
+        ...(network.standardizeTrials === true ? { standardizeTrials: true } : {}),
         ...(onlineFeed !== null ? { online: { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs }, onlineBatch: (j: number) => onlineFeed.next(j) } : {}),
         ...(resume !== null ? { resume } : {}),
         ...(s.patience !== null ? { patience: s.patience } : {}),
