@@ -193,12 +193,22 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
   log(`study ${studyId}, preset ${preset ?? '(none)'}; watchdog ${minutes} min`);
 
   let last = '';
+  let shotTaken = false;
   for (;;) {
     const phase = (await page.getByTestId('run-status').getAttribute('data-phase')) ?? '';
     if (phase === 'finished' || phase === 'failed' || phase === 'cancelled') break;
     const status = (await page.getByTestId('run-status').innerText()).replace(/\s+/g, ' ').slice(0, 160);
     if (status !== last) log(status);
     last = status;
+    // DEMO_SCREENSHOT=FILE.png: the Run view once the first trial's live recovery has a few epochs behind it.
+    const shot = process.env['DEMO_SCREENSHOT'];
+    if (shot !== undefined && !shotTaken && /Trial 0/.test(status) && /Epoch [5-9] of/.test(await page.getByTestId('run-status').innerText())) {
+      shotTaken = true;
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: shot, fullPage: true });
+      log(`screenshot: ${shot}`);
+    }
     await page.waitForTimeout(2000);
   }
   const seconds = (performance.now() - t0) / 1000;

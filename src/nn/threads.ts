@@ -5,7 +5,7 @@
  * The threaded SIMD binary needs SharedArrayBuffer, which a browser offers only to a cross-origin
  * isolated page (COOP same-origin + COEP require-corp, see README "Cross-origin isolation"); Node's
  * tfjs-backend-wasm never uses threads (tfjs issue 3830). Where threads exist, training takes every
- * core except those the simulation pool keeps busy *while training runs*: XNNPACK's thread pool spins
+ * core but one (the page's) and those the simulation pool keeps busy *while training runs*: XNNPACK's thread pool spins
  * briefly and then sleeps, so a core shared with a simulation worker is time-sliced, not lost, but two
  * busy threads on one core make both slower than one. The count is fixed when the wasm backend
  * initializes (tfjs `setThreadsCount` before `setBackend`), so it is decided once per training worker.
@@ -62,14 +62,14 @@ export function planThreads(i: ThreadInputs): ThreadPlan {
     return { threads: 1, reason: 'the browser does not say how many cores it has (navigator.hardwareConcurrency)' };
   }
   const cores = Math.floor(i.cores);
+  if (cores === 1) return { threads: 1, reason: 'this machine has one core' };
   const busy = Math.max(0, Math.floor(i.simulationWorkersBusy ?? 0));
-  const free = Math.max(1, cores - busy);
+  // One core stays with the page and the browser (rendering, charts, the worker messages): on 2 cores a
+  // second XNNPACK thread that has to share a core made every step 2–3× slower, not faster (README,
+  // "Threads"), because each small product waits for the descheduled thread.
+  const free = Math.max(1, cores - 1 - busy);
   const threads = Math.min(TFJS_MAX_THREADS, free);
-  const coreWord = cores === 1 ? 'core' : 'cores';
   if (threads < free) return { threads, reason: `${free} cores free, but tfjs's wasm thread pool has ${TFJS_MAX_THREADS} threads` };
-  if (busy === 0) return { threads, reason: threads === 1 ? 'this machine has one core' : `all ${cores} ${coreWord}: simulation is idle while training` };
-  return {
-    threads,
-    reason: `${cores} ${coreWord} less the ${busy} simulation worker${busy === 1 ? '' : 's'} running beside training`,
-  };
+  const sims = busy === 0 ? '' : ` and the ${busy} simulation worker${busy === 1 ? '' : 's'} running beside training`;
+  return { threads, reason: `${cores} cores less one for the page${sims}` };
 }

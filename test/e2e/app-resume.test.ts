@@ -93,11 +93,11 @@ it('Run demo study starts the preset this browser gets, stating why', { timeout:
   const reason = page.getByTestId('demo-reason');
   await reason.waitFor({ timeout: 120_000 });
   // No hardware GPU here: the smaller CPU preset, with the reason on screen.
-  expect(await reason.innerText()).toMatch(/^Smaller CPU preset \(5 trials × 3 epochs.*software/);
+  expect(await reason.innerText()).toMatch(/^CPU demo \(.*software.*\): 4 trials on 1024 data sets of 50 trials/);
   await page.getByTestId('run-demo').click();
   await page.waitForURL(/#\/run\/\d+$/);
   await page.getByRole('heading', { name: 'Running “demo-cpu”' }).waitFor();
-  await page.getByText('0 of 5 finished').waitFor();
+  await page.getByText('0 of 4 finished').waitFor();
   await page.getByTestId('cancel-run').click();
   await page.locator('[data-testid="run-status"][data-phase="cancelled"]').waitFor({ timeout: 120_000 });
 });

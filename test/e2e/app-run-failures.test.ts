@@ -34,6 +34,10 @@ it('a fatal backend error fails one trial, the next ones complete, and the end s
 
   await page.getByRole('heading', { name: 'Trial 2' }).waitFor({ timeout: 400_000 });
   await page.getByText(/Epoch [2-4] of 4/).first().waitFor({ timeout: 120_000 });
+  // Beside the loss, the live recovery scatter of b and mu_r, redrawn after every epoch.
+  await page.getByTestId('live-recovery').first().waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('live-recovery').count()).toBe(2);
+  expect(await page.getByText(/^Live recovery: after each epoch/).count()).toBe(1);
   await page.waitForTimeout(300);
   await screenshot(page, 'run-live');
 

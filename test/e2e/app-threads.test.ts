@@ -19,9 +19,9 @@ import { launch, openApp, screenshot, watch } from './harness.ts';
 
 const DIST = path.resolve('dist');
 
-/** Threads tfjs should train with on this machine while simulation is idle (src/nn/threads.ts). */
+/** Threads tfjs should train with on this machine while simulation is idle: every core but the page's (src/nn/threads.ts). */
 async function expectedThreads(page: Page): Promise<number> {
-  return Math.min(8, Math.max(1, await page.evaluate(() => navigator.hardwareConcurrency)));
+  return Math.min(8, Math.max(1, (await page.evaluate(() => navigator.hardwareConcurrency)) - 1));
 }
 
 /** Failed requests and HTTP errors: under COEP require-corp a blocked resource shows up here. */
@@ -47,19 +47,21 @@ beforeAll(async () => {
 
 describe('dev server', () => {
   it('is isolated and trains a study on the threaded wasm build', { timeout: 900_000 }, async () => {
-    const app = await openApp({ route: '#/simulate', downloads: true });
+    // Two threads, asked for in the address: the plan gives one on a 2-core machine, and this test is
+    // about the multi-threaded build actually training.
+    const app = await openApp({ route: '?threads=2#/simulate', downloads: true });
     try {
       const failed = failures(app.context);
       const page = app.page;
       await page.getByTestId('backend-name').waitFor({ timeout: 180_000 });
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-      const want = await expectedThreads(page);
+      const want = 2;
       const panel = await panelThreads(page);
       expect(panel.count).toBe(want);
       expect(panel.text).toContain(`wasm trains with ${want} thread`);
       await screenshot(page, 'threads-backend-panel');
 
-      await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
+      await page.goto(app.url + '?threads=2#/setup', { waitUntil: 'commit' });
       await page.getByTestId('preset-smoke').click();
       await page.locator('#cfg-name').fill('e2e-threads');
       await page.getByTestId('start-study').click();
