@@ -68,7 +68,7 @@ describe('dev server', () => {
       await page.locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]').waitFor({ timeout: 800_000 });
       expect(await page.getByTestId('run-status').getAttribute('data-phase')).toBe('finished');
       expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');
-      expect(await page.getByTestId('run-threads').textContent()).toBe(`${want} ${want === 1 ? 'thread' : 'threads'}`);
+      expect(await page.getByTestId('run-threads').textContent()).toBe(`${want} threads`);
 
       // Each completed trial carries the thread count the worker's tfjs reported after training it.
       await page.getByTestId('to-results').click();

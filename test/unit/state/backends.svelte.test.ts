@@ -82,7 +82,7 @@ describe('BackendStatus', () => {
 });
 
 describe('training threads', () => {
-  const threaded = { count: 2, reason: 'all 2 cores: simulation is idle while training' };
+  const threaded = { count: 2, reason: '3 cores less one for the page' };
   it("carries tfjs's thread count from the wasm probe and the choice", async () => {
     const probes = PROBES.map((p) => (p.backend === 'wasm' ? { ...p, threads: threaded } : p));
     const s = new BackendStatus({ probeBackends: async () => probes, selectBackend: async () => ({ ...WASM_CHOICE, threads: threaded }) });
