@@ -8,7 +8,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { baseOptions, withUnit } from './common.ts';
 import { SERIES_COLORS } from './colors.ts';
-import { formatNumber } from './format.ts';
+import { formatNumber, formatTick } from './format.ts';
 
 /** Units of the DMC parameters, for axis titles (Ulrich et al., 2015: evidence units and ms). */
 export const DMC_PARAM_UNITS: Readonly<Record<string, string>> = {
@@ -67,13 +67,14 @@ export function buildRunRecoveryCharts(
     const hi = Math.max(...truths);
     const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
     const r = correlation(truths, means);
-    const title = `${name}: true vs posterior mean`;
+    // Short: the chart's PNG button sits at the title's end on a third-width card.
+    const title = `Recovery of ${name}`;
     const subtitle = `after epoch ${epoch} · ${truths.length} validation sets · r = ${Number.isNaN(r) ? '–' : formatNumber(r, { digits: 2 })}`;
     const options = baseOptions<'scatter'>(title, subtitle);
     options.plugins!.legend = { display: false };
     options.scales = {
-      x: { type: 'linear', min: lo - pad, max: hi + pad, title: { display: true, text: withUnit(`True ${name}`, units[name]) } },
-      y: { type: 'linear', min: lo - pad, max: hi + pad, title: { display: true, text: withUnit(`Posterior mean of ${name}`, units[name]) } },
+      x: { type: 'linear', min: lo - pad, max: hi + pad, ticks: { callback: formatTick }, title: { display: true, text: withUnit(`True ${name}`, units[name]) } },
+      y: { type: 'linear', min: lo - pad, max: hi + pad, ticks: { callback: formatTick }, title: { display: true, text: withUnit(`Posterior mean of ${name}`, units[name]) } },
     };
     const color = SERIES_COLORS[j % SERIES_COLORS.length]!;
     // Means outside the frame are drawn on its edge, so that a wild early epoch still shows every set.
