@@ -183,13 +183,17 @@ def main():
             data = batch(b, n)
             step(model, opt, data)  # warm-up
             times = []  # median of two, as bench/nn.bench.ts
-            for _ in range(2):
+            cpu_times = []  # process CPU time (all threads): steadier than wall time on a loaded machine
+            for _ in range(int(os.environ.get("TORCH_TIMED_STEPS", 2))):
                 sync()
                 t0 = time.perf_counter()
+                c0 = time.process_time()
                 step(model, opt, data)
                 sync()
                 times.append((time.perf_counter() - t0) * 1000)
-            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "timedSteps": len(times)})
+                cpu_times.append((time.process_time() - c0) * 1000)
+            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times),
+                                    "cpuMsPerStep": sum(cpu_times) / len(cpu_times), "timedSteps": len(times)})
         rows.append(row)
         if e == 64:
             model.eval()

@@ -3,9 +3,11 @@ import type { DmcKernel } from '../types.ts';
 import { dropoutWasmConfig } from './dropout.ts';
 import { takeSliceWasmConfig } from './take-slice.ts';
 import { batchNoiseWasmConfig } from './batch-noise.ts';
+import { slicedMatMulWasmConfig } from './sliced-matmul.ts';
 
 export const WASM_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceWasmConfig, dtypes: ['float32'] },
   { config: dropoutWasmConfig, dtypes: ['float32'] },
   { config: batchNoiseWasmConfig, dtypes: ['float32'] },
+  { config: slicedMatMulWasmConfig, dtypes: ['float32'] },
 ];
