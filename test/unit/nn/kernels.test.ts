@@ -129,6 +129,21 @@ describe('SlicedMatMul', () => {
   });
 });
 
+describe('Identity on wasm (an alias, not a copy)', () => {
+  it('tf.clone shares the bytes, survives the original and frees them with the last holder', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d(values(12, 8), [3, 4]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    expect(tf.memory().numDataBuffers).toBe(buffers); // no new buffer
+    const xv = Array.from(await x.data());
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual(xv);
+    y.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1);
+  });
+});
+
 describe('OpsOptions', () => {
   it('rejects bad values by name', () => {
     expect(() => opsOptions({ matmul: 'fast' as 'auto' })).toThrow(`ops.matmul must be 'auto', 'native' or 'untransposed', got "fast"`);
