@@ -8,6 +8,8 @@ by bench/torch.bench.ts), PyTorch's own kernels. Like the reference it has no pa
 
 Input values are random with the right shapes: the cost of a step does not depend on them.
 Prints one JSON object on stdout. TORCH_DEVICE=cuda times it on a GPU (for the webgpu comparison).
+TORCH_THREADS, TORCH_NUM_OBS, TORCH_BATCHES, TORCH_EMBED_DIMS and TORCH_TIMED_STEPS (default 2) pick the run;
+each size reports wall ms (msPerStep) and process CPU ms (cpuMsPerStep) per step, the mean of the timed steps.
 """
 
 import json
