@@ -82,19 +82,9 @@ export class Adam {
     return this.iterations;
   }
 
-  /** Whether the updates run through the `MultiAdam` kernel (one call per step for all variables). */
-  get kernelPath(): boolean {
-    return this.impl instanceof MultiTensorAdam;
-  }
-
-  /**
-   * Whether the non-finite guard runs on the device (`applyIfFinite` then never waits for a read). Not on
-   * wasm and cpu, which also run the multi-tensor kernel: a read is immediate there, so the host guards and
-   * fit keeps no steps in flight (a cancellation stops at the step it was asked at).
-   */
+  /** Whether the non-finite guard runs on the device (`applyIfFinite` then never waits for a read). */
   get guardsOnDevice(): boolean {
-    const backend = tf.getBackend();
-    return this.impl instanceof MultiTensorAdam && backend !== 'wasm' && backend !== 'cpu';
+    return this.impl instanceof MultiTensorAdam;
   }
 
   /** One update with learning rate `lr`; `grads` maps tf variable names to gradients (tf.variableGrads). */

@@ -6,14 +6,12 @@ import { takeSliceWasmConfig } from './take-slice.ts';
 import { batchNoiseWasmConfig } from './batch-noise.ts';
 import { slicedMatMulWasmConfig } from './sliced-matmul.ts';
 import { identityWasmConfig } from './identity.ts';
-import { multiAdamWasmConfig } from './multi-adam.ts';
 
 export const WASM_KERNELS: readonly DmcKernel[] = [
   { config: takeSliceWasmConfig, dtypes: ['float32'] },
   { config: dropoutWasmConfig, dtypes: ['float32'] },
   { config: batchNoiseWasmConfig, dtypes: ['float32'] },
   { config: slicedMatMulWasmConfig, dtypes: ['float32'] },
-  { config: multiAdamWasmConfig, dtypes: ['float32'] },
 ];
 
 /** Replacements of tfjs's own wasm kernels (registered over them; see ../register.ts). */
