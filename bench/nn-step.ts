@@ -119,19 +119,25 @@ if (a['time-steps'] !== '0') {
   const steps = int('time-steps');
   const stop = new AbortController();
   const times: number[] = [];
+  // CPU time of this process per step (user + system, every thread): on a shared, loaded machine it
+  // is far steadier than wall time, and comparable with torch_reference.py's process_time at 1 thread.
+  const cpuTimes: number[] = [];
   // fit no longer waits for a step's loss, so the timer waits for it here: a step's time is from its
   // first kernel to its loss on the host (the work of the step before is done by then). Adam's
   // dispatches of the last step are not waited for.
   const wrapStep = async <T>(step: number, run: () => Promise<T>): Promise<T> => {
     const t = performance.now();
+    const c = process.cpuUsage();
     const loss = await run();
     if (loss instanceof tf.Tensor) await loss.data();
     times.push(performance.now() - t);
+    const dc = process.cpuUsage(c);
+    cpuTimes.push((dc.user + dc.system) / 1000);
     if (step === steps) stop.abort();
     return loss;
   };
   const r = await fitSteps(batch, obs, steps + 1, { wrapStep }, stop);
-  const timed = times.slice(1).sort((x, y) => x - y);
-  out['time'] = { batch, obs, warmupMs: times[0] ?? null, msPerStep: timed[Math.floor(timed.length / 2)] ?? null, timedSteps: timed.length, error: r.error };
+  const median = (xs: number[]): number | null => xs.slice(1).sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)] ?? null;
+  out['time'] = { batch, obs, warmupMs: times[0] ?? null, msPerStep: median(times), cpuMsPerStep: median(cpuTimes), timedSteps: times.length - 1, error: r.error };
 }
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -8,6 +8,8 @@ by bench/torch.bench.ts), PyTorch's own kernels. Like the reference it has no pa
 
 Input values are random with the right shapes: the cost of a step does not depend on them.
 Prints one JSON object on stdout. TORCH_DEVICE=cuda times it on a GPU (for the webgpu comparison).
+TORCH_THREADS, TORCH_NUM_OBS, TORCH_BATCHES, TORCH_EMBED_DIMS and TORCH_TIMED_STEPS (default 2) pick the run;
+each size reports wall ms (msPerStep) and process CPU ms (cpuMsPerStep) per step, the mean of the timed steps.
 """
 
 import json
@@ -185,13 +187,17 @@ def main():
             data = batch(b, n)
             step(model, opt, data)  # warm-up
             times = []  # mean of TORCH_TIMED_STEPS (2, as bench/nn.bench.ts; the GPU pack times 20)
+            cpu_times = []  # process CPU time (all threads): steadier than wall time on a loaded machine
             for _ in range(int(os.environ.get("TORCH_TIMED_STEPS", 2))):
                 sync()
                 t0 = time.perf_counter()
+                c0 = time.process_time()
                 step(model, opt, data)
                 sync()
                 times.append((time.perf_counter() - t0) * 1000)
-            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "msMedian": sorted(times)[len(times) // 2], "timedSteps": len(times)})
+                cpu_times.append((time.process_time() - c0) * 1000)
+            row["measured"].append({"batchSize": b, "msPerStep": sum(times) / len(times), "msMedian": sorted(times)[len(times) // 2],
+                                    "cpuMsPerStep": sum(cpu_times) / len(cpu_times), "timedSteps": len(times)})
         rows.append(row)
         if e == 64:
             model.eval()

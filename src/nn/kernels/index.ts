@@ -6,8 +6,9 @@
  * call these kernels live in ../ops/.
  */
 export { Dropout, type DropoutAttrs, type DropoutInputs, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
+export { SlicedMatMul, type SlicedMatMulInputs } from './names.ts';
 export { KERNELS, registerKernels, hasKernel } from './register.ts';
-export { dropoutConstants, dropoutMaskReference, dropoutValues, takeSliceReference } from './reference/index.ts';
+export { dropoutConstants, dropoutMaskReference, dropoutValues, slicedMatMulReference, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
 export {

@@ -35,3 +35,23 @@ export function sliceLayout(shape: readonly number[], index: number): SliceLayou
   }
   return { m, k, start: index * m * k, size: m * k };
 }
+
+/** SlicedMatMul's dimensions: a (G, M, K) · b (G, K, N) slice by slice. */
+export interface SlicedMatMulDims {
+  readonly g: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+export function slicedMatMulDims(aShape: readonly number[], bShape: readonly number[]): SlicedMatMulDims {
+  if (aShape.length !== 3 || bShape.length !== 3) {
+    throw new Error(`slicedMatMul: expected rank-3 operands, got shapes [${aShape.join(',')}] and [${bShape.join(',')}]`);
+  }
+  const [g, m, k] = aShape as [number, number, number];
+  const [gb, kb, n] = bShape as [number, number, number];
+  if (g !== gb || k !== kb) {
+    throw new Error(`slicedMatMul: shapes [${aShape.join(',')}] and [${bShape.join(',')}] do not multiply slice by slice`);
+  }
+  return { g, m, k, n };
+}

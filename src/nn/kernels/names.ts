@@ -282,3 +282,17 @@ export interface MatMulF16Attrs {
   transposeA: boolean;
   transposeB: boolean;
 }
+
+/**
+ * Per-slice products of rank-3 tensors, all untransposed: out[g] = a[g] · b[g] for a (G, M, K),
+ * b (G, K, N), out (G, M, N). On wasm each slice is one XNNPACK product run on views of the inputs'
+ * heap memory (no slice copies, no concat, one engine dispatch for all G). No gradient of its own: the
+ * custom gradient of ../ops/matmul.ts builds dA and dB from the same kernel and explicit transposes.
+ */
+export const SlicedMatMul = 'DmcSlicedMatMul';
+export interface SlicedMatMulInputs {
+  /** (G, M, K), float32. */
+  a: TensorInfo;
+  /** (G, K, N), float32. */
+  b: TensorInfo;
+}

@@ -9,11 +9,13 @@
  * there). Both paths compute the same values; `OpsOptions.matmul` picks one (see options.ts).
  *
  * Batched attention products on wasm are split into per-slice 2-D XNNPACK products (above
- * `sliceMinMacs` per slice; at every size with 'untransposed'). The slices come from `slice2d` (the
- * `TakeSlice` kernel) and are reassembled with `concat`. Gradients are custom and built from the same
- * pieces, so no slice op needs a gradient of its own.
+ * `sliceMinMacs` per slice; at every size with 'untransposed'): the `SlicedMatMul` kernel, one dispatch
+ * running every slice's product on heap views; without it (other backends with 'untransposed') the
+ * slices come from `slice2d` (the `TakeSlice` kernel) and are reassembled with `concat`. Gradients are
+ * custom and built from the same pieces, so no slice op needs a gradient of its own.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasKernel, SlicedMatMul, type SlicedMatMulInputs } from '../kernels/index.ts';
 import { linearF16 } from './matmul-f16.ts';
 import type { OpsOptions } from './options.ts';
 import { slice2d } from './slice2d.ts';
@@ -43,6 +45,10 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, ops: OpsOptions): tf.Tens
 
 /** Per-slice products: out_g = a_g · b_g with a (G, M, K), b (G, K, N), all untransposed 2-D. */
 function slicewise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (hasKernel(SlicedMatMul, tf.getBackend(), a.dtype) && b.dtype === a.dtype) {
+    const inputs: SlicedMatMulInputs = { a, b };
+    return tf.engine().runKernel(SlicedMatMul, inputs as unknown as tf.NamedTensorMap) as tf.Tensor3D;
+  }
   const [g, m] = a.shape;
   const n = b.shape[2];
   const parts: tf.Tensor2D[] = [];

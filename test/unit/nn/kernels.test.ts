@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { hasKernel, KERNELS, registerKernels, TakeSlice, takeSliceReference } from '../../../src/nn/kernels/index.ts';
-import { opsOptions, slice2d } from '../../../src/nn/ops/index.ts';
+import { hasKernel, KERNELS, registerKernels, SlicedMatMul, slicedMatMulReference, TakeSlice, takeSliceReference } from '../../../src/nn/kernels/index.ts';
+import { batchedMatMul, opsOptions, slice2d } from '../../../src/nn/ops/index.ts';
 import { Approximator, DataSets, defaultNetworkConfig, fitStandardization, validationLoss } from '../../../src/nn/index.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
@@ -76,6 +76,71 @@ describe('TakeSlice', () => {
     expect(s.dtype).toBe('int32');
     expect(Array.from(await s.data())).toEqual([5, 6, 7, 8]);
     tf.dispose([x, s]);
+  });
+});
+
+describe('SlicedMatMul', () => {
+  it('reference: slice-by-slice products; the error names shapes that do not multiply', () => {
+    const a = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]); // (2, 2, 2)
+    const b = Float32Array.from([1, 0, 0, 1, 2, 0, 0, 2]); // (2, 2, 2): I, then 2·I
+    expect(Array.from(slicedMatMulReference(a, [2, 2, 2], b, [2, 2, 2]))).toEqual([1, 2, 3, 4, 10, 12, 14, 16]);
+    expect(() => slicedMatMulReference(a, [2, 2, 2], b, [1, 2, 4])).toThrow('do not multiply slice by slice');
+  });
+
+  it.each(['wasm', 'cpu'] as const)('the %s kernel equals the reference (and tf.matMul), without leaks, also for empty slices', async (backend) => {
+    await tf.setBackend(backend);
+    for (const [g, m, k, n] of [
+      [6, 7, 5, 9],
+      [3, 33, 16, 1],
+      [2, 4, 0, 3],
+      [0, 4, 2, 3],
+    ] as const) {
+      const av = values(g * m * k, 3);
+      const bv = values(g * k * n, 4);
+      const a = tf.tensor3d(av, [g, m, k]);
+      const b = tf.tensor3d(bv, [g, k, n]);
+      const before = tf.memory().numTensors;
+      const out = tf.engine().runKernel(SlicedMatMul, { a, b }) as tf.Tensor3D;
+      expect(out.shape).toEqual([g, m, n]);
+      const got = await out.data();
+      const ref = slicedMatMulReference(av, [g, m, k], bv, [g, k, n]);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[i]!)));
+      out.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([a, b]);
+    }
+  });
+
+  it('wasm: batchedMatMul through the kernel has the gradients of the native product', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor4d(values(2 * 3 * 5 * 4, 5), [2, 3, 5, 4]);
+    const b = tf.tensor4d(values(2 * 3 * 6 * 4, 6), [2, 3, 6, 4]);
+    const w = tf.tensor4d(values(2 * 3 * 5 * 6, 7), [2, 3, 5, 6]);
+    const loss = (ops: ReturnType<typeof opsOptions>) => (x: tf.Tensor, y: tf.Tensor) =>
+      tf.sum(tf.mul(batchedMatMul(x as tf.Tensor4D, y as tf.Tensor4D, true, ops), w));
+    const viaKernel = tf.grads(loss(opsOptions({ matmul: 'untransposed', sliceMinMacs: 0 })))([a, b]);
+    const native = tf.grads(loss(opsOptions({ matmul: 'native' })))([a, b]);
+    for (let i = 0; i < 2; i++) {
+      const got = await viaKernel[i]!.data();
+      const ref = await native[i]!.data();
+      for (let j = 0; j < ref.length; j++) expect(Math.abs(got[j]! - ref[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[j]!)));
+    }
+    tf.dispose([a, b, w, ...viaKernel, ...native]);
+  });
+});
+
+describe('Identity on wasm (an alias, not a copy)', () => {
+  it('tf.clone shares the bytes, survives the original and frees them with the last holder', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d(values(12, 8), [3, 4]);
+    const buffers = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    expect(tf.memory().numDataBuffers).toBe(buffers); // no new buffer
+    const xv = Array.from(await x.data());
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual(xv);
+    y.dispose();
+    expect(tf.memory().numDataBuffers).toBe(buffers - 1);
   });
 });
 

@@ -15,8 +15,11 @@ export function dropoutConstants(rate: number): { threshold: number; scale: numb
   return { threshold: Math.round(rate * 65536), scale: Math.fround(1 / (1 - rate)) };
 }
 
-/** y = x · mask into `out` (may be `x` itself) for `rows` rows of `rowSize` values. */
-export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, rowSize: number, a: DropoutAttrs): void {
+/**
+ * y = x · mask into `out` (may be `x` itself) for `rows` rows of `rowSize` values; with `keep`, also
+ * 1 (kept) or 0 (dropped) per element there (the wasm kernel keeps it for the backward pass).
+ */
+export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, rowSize: number, a: DropoutAttrs, keep?: Uint8Array): void {
   const { threshold, scale } = dropoutConstants(a.rate);
   const words = new Uint32Array(4);
   for (let r = 0; r < rows; r++) {
@@ -29,6 +32,7 @@ export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, 
         const w = words[(i >>> 1) & 3]!;
         const u = (i & 1) === 1 ? w >>> 16 : w & 0xffff;
         out[base + i] = u >= threshold ? x[base + i]! * scale : 0;
+        if (keep !== undefined) keep[base + i] = u >= threshold ? 1 : 0;
       }
     }
   }

@@ -10,8 +10,10 @@ import { biasActCpuConfig, biasActGradCpuConfig } from './bias-act.ts';
 import { batchNoiseCpuConfig } from './batch-noise.ts';
 import { attentionCpuConfig, attentionGradKVCpuConfig, attentionGradQCpuConfig } from './attention.ts';
 import { matMulF16CpuConfig } from './matmul-f16.ts';
+import { slicedMatMulCpuConfig } from './sliced-matmul.ts';
 
 export { takeSliceReference } from './take-slice.ts';
+export { slicedMatMulReference } from './sliced-matmul.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues } from './dropout.ts';
 export { clipScaleReference, multiAdamHalted, multiAdamReference, multiAdamSegments, multiAdamStateSize } from './multi-adam.ts';
 export { columnSumReference, layerNormGradReference, layerNormParamGradReference, layerNormReference } from './layer-norm.ts';
@@ -34,4 +36,5 @@ export const CPU_KERNELS: readonly DmcKernel[] = [
   { config: attentionGradKVCpuConfig, dtypes: ['float32'] },
   { config: batchNoiseCpuConfig, dtypes: ['float32'] },
   { config: matMulF16CpuConfig, dtypes: ['float32'] },
+  { config: slicedMatMulCpuConfig, dtypes: ['float32'] },
 ];
