@@ -10,6 +10,14 @@ import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.t
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
+/** BasicWorkflow's `standardize` for the study's network options (inference variables always). */
+function pyStandardize(c: StudyConfig): string {
+  const keys = ['inference_variables'];
+  if (c.network?.standardizeCondition === true) keys.push('inference_conditions');
+  if (c.network?.standardizeTrials === true) keys.push('summary_variables');
+  return keys.length === 1 ? '"inference_variables"' : `[${keys.map((k) => `"${k}"`).join(', ')}]`;
+}
+
 const INTEGER_HYPERPARAMETERS: ReadonlySet<HyperparameterName> = new Set(['num_seeds', 'batch_size', 'embed_dim', 'summary_dim']);
 
 function suggestCall(name: HyperparameterName, d: SearchDistribution): string {
@@ -161,6 +169,7 @@ metric sum L back. Any number of workers may share one storage. See README.md fo
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -196,6 +205,10 @@ TRAINING_SETS = ${c.data.trainingSets}
 BATCHES_PER_EPOCH = ${c.data.batchesPerEpoch ?? 100}
 VALIDATION_SETS = ${c.data.validationSets}
 POSTERIOR_DRAWS = ${c.diagnostics.posteriorDraws}
+# Flow-matching draws per data set and step in the browser (network.flowDraws); BayesFlow draws one.
+BROWSER_FLOW_DRAWS = ${c.network?.flowDraws ?? 1}
+# The study's first trials (its configuration's enqueueTrials), queued once: Optuna skips one that exists.
+ENQUEUE_TRIALS: list[dict[str, float]] = json.loads(${pyString(JSON.stringify(c.enqueueTrials ?? []))})
 INFERENCE_VARIABLES = [${names.map((p) => pyString(p)).join(', ')}]
 WEIGHTS = {"recovery": ${pyFloat(w.recovery)}, "pc": ${pyFloat(w.pc)}, "sbc": ${pyFloat(w.sbc)}}
 
@@ -283,7 +296,8 @@ class Objective:
     def __init__(self) -> None:
         self.bf = import_bayesflow()
         # Seeds derived from the study seed only: every worker trains on the same data sets.
-        self.training = simulate(TRAINING_SETS, np.random.SeedSequence([SEED, 1]).generate_state(1)[0]) if DATA_MODE == "offline" else None
+        training_seed = np.random.SeedSequence([SEED, 1]).generate_state(1)[0]
+        self.training = simulate(TRAINING_SETS, training_seed) if DATA_MODE == "offline" else None
         self.validation = simulate(VALIDATION_SETS, np.random.SeedSequence([SEED, 2]).generate_state(1)[0])
 
     def __call__(self, trial: optuna.Trial) -> float:
@@ -307,7 +321,9 @@ class Objective:
             summary_network=summary_network,
             initial_learning_rate=h.lr,
             inference_variables=INFERENCE_VARIABLES,
-            standardize=${c.network?.standardizeCondition === true ? '["inference_variables", "inference_conditions"]' : '"inference_variables"'},
+            # The browser standardizes the per-trial inputs with fixed moments of the training sets; BayesFlow's
+            # Standardization layer keeps running moments of the same inputs ("summary_variables").
+            standardize=${pyStandardize(c)},
         )
         pruned = False
 
@@ -489,6 +505,11 @@ def main() -> None:
     if len(study.get_trials(deepcopy=False)) >= args.total_trials:
         print(f"study {args.study_name!r} already holds {args.total_trials} trials; nothing to do")
         return
+    for params in ENQUEUE_TRIALS:
+        study.enqueue_trial(params, skip_if_exists=True)
+    if BROWSER_FLOW_DRAWS != 1:
+        print(f"note: the browser trained with {BROWSER_FLOW_DRAWS} flow-matching draws per data set;"
+              " BayesFlow trains with one, so values here compare with each other, not exactly with the browser's")
     if args.dry_run:
         print("DRY RUN: no simulation, no training; values are a synthetic function of the parameters")
     objective = dry_run_objective if args.dry_run else Objective()

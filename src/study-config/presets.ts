@@ -67,9 +67,10 @@ export const CPU_DEMO_FIRST_TRIAL = Object.freeze({ dropout: 0.05, lr: 0.001, nu
  *   contraction b 0.28, mu_r 0); standardized, the same steps reach L 0.95, b 0.63, mu_r 0.64;
  * - many small data sets (1024 of 50 trials): a step costs roughly N·e, so N 50 gives ten times the steps
  *   of the notebook's N 500 for the same time;
- * - a first trial known to learn at this budget (enqueueTrials), and a median pruner that stops a later
- *   trial after 3 epochs when its validation loss is worse than the best so far, so the minutes go to
- *   promising trials; and a study timeout, after which no new trial starts;
+ * - a first trial known to learn at this budget (enqueueTrials: 12 epochs × 16 steps of 64 sets), and a
+ *   median pruner that stops a later trial after 2 epochs when its validation loss is worse than the
+ *   first trial's, so the minutes go to promising trials; and a study timeout of 200 s, after which no
+ *   new trial starts (the whole demo stays within 5 minutes on 2 cores);
  * - 50 posterior draws × 25 Euler steps on the 100 validation sets: diagnostics in seconds, while 100 sets
  *   still make the calibration error meaningful.
  */
@@ -78,10 +79,10 @@ export function cpuStudyConfig(): StudyConfig {
   c.name = 'demo-cpu';
   c.simulator.numObs = { fixed: 50 };
   c.data = { trainingSets: 1024, validationSets: 100 };
-  c.epochs = 8;
+  c.epochs = 12;
   c.nTrials = 4;
-  c.timeout = 180;
-  c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 2, intervalSteps: 1, nMinTrials: 1 };
+  c.timeout = 200;
+  c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 1, intervalSteps: 1, nMinTrials: 1 };
   c.network = { variant: 'as-tuned', standardizeCondition: true, standardizeTrials: true };
   c.enqueueTrials = [{ ...CPU_DEMO_FIRST_TRIAL }];
   c.diagnostics = { posteriorDraws: 50, integrationSteps: 25, integrator: 'euler' };
@@ -144,7 +145,7 @@ export const PRESET_NOTES: Readonly<Record<PresetName, string>> = {
     'standardized inputs, a first trial known to learn and a pruner that stops trials worse than the best.',
   cpu:
     'A study sized to learn in a few minutes on a CPU: the notebook’s search space on 1024 data sets of 50 trials, ' +
-    'standardized inputs, a first trial known to learn, and a pruner that stops trials worse than the best after 3 epochs.',
+    'standardized inputs, a first trial known to learn, and a pruner that stops trials worse than the best after 2 epochs.',
   smoke: 'A tiny study that checks the whole path in seconds; its networks learn nothing.',
 };
 
@@ -162,8 +163,8 @@ export function demoPresetFor(gpu: { available: boolean; reason?: string }): { p
   return {
     preset: 'cpu',
     reason:
-      `CPU demo (${why}): 4 trials on 1024 data sets of 50 trials, with standardized inputs, a first trial known to learn ` +
-      `and a pruner that stops trials worse than the best after 3 epochs — about 4 minutes on 2 cores, where the notebook ` +
+      `CPU demo (${why}): up to 4 trials on 1024 data sets of 50 trials, with standardized inputs, a first trial known to learn ` +
+      `and a pruner that stops trials worse than the best after 2 epochs — about 4 minutes on 2 cores, where the notebook ` +
       `study would take hours. Watch the recovery plots fill in.`,
   };
 }

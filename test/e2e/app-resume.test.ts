@@ -93,7 +93,7 @@ it('Run demo study starts the preset this browser gets, stating why', { timeout:
   const reason = page.getByTestId('demo-reason');
   await reason.waitFor({ timeout: 120_000 });
   // No hardware GPU here: the smaller CPU preset, with the reason on screen.
-  expect(await reason.innerText()).toMatch(/^CPU demo \(.*software.*\): 4 trials on 1024 data sets of 50 trials/);
+  expect(await reason.innerText()).toMatch(/^CPU demo \(.*software.*\): up to 4 trials on 1024 data sets of 50 trials/);
   await page.getByTestId('run-demo').click();
   await page.waitForURL(/#\/run\/\d+$/);
   await page.getByRole('heading', { name: 'Running “demo-cpu”' }).waitFor();

@@ -152,6 +152,33 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
     for (const o of ['--storage', '--n-trials', '--study-name', '--dry-run', '--export-journal']) expect(help.stdout).toContain(o);
   });
 
+  it('carries the demo options: enqueued first trials (tried first by Optuna), standardized inputs, the flow-draws note', async () => {
+    const first = { dropout: 0.05, lr: 0.0005, num_seeds: 1, batch_size: 64, embed_dim: 64, summary_dim: 16 };
+    const demo: StudyConfig = {
+      ...config,
+      name: 'cluster-demo-options',
+      network: { variant: 'as-tuned', standardizeCondition: true, standardizeTrials: true, flowDraws: 4 },
+      enqueueTrials: [first],
+    };
+    const storage = new JournalStorage(new MemoryJournalBackend());
+    const study = await createStudy({ studyName: demo.name, storage, sampler: new RandomSampler({ seed: 3 }) });
+    await storage.setStudyUserAttr(study.studyId, CONFIG_ATTR, demo as never);
+    const folder = mkdtempSync(path.join(dir, 'demo-options-'));
+    const files = clusterExport(demo, await exportStudyJournal(storage, study.studyId)).files;
+    for (const f of files) writeFileSync(path.join(folder, f.path), f.content);
+    const py = files.find((f) => f.path === 'study.py')!.content;
+    expect(py).toContain('standardize=["inference_variables", "inference_conditions", "summary_variables"],');
+    const journal = path.join(folder, 'journal.log');
+    const run = await worker(folder, ['--dry-run', '--n-trials', '2', '--storage', `journal:${journal}`]);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('the browser trained with 4 flow-matching draws per data set');
+    const grown = readJournalStudies(readFileSync(journal, 'utf8')).studies[0]!;
+    // Trial 0 is the enqueued one (Optuna keeps its fixed_params), and it ran as COMPLETE; trial 1 was sampled.
+    expect(grown.trials[0]!.systemAttrs?.['fixed_params']).toEqual(first);
+    expect(grown.trials[0]!.state).toBe(TrialState.COMPLETE);
+    expect(grown.trials[1]!.systemAttrs?.['fixed_params']).toBeUndefined();
+  });
+
   it('two workers on one journal file; the grown journal merges back', async () => {
     const { storage, studyId } = await appStudy();
     const before = await storage.getAllTrials(studyId);
