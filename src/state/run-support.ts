@@ -16,6 +16,11 @@ export interface TrialTiming {
   current: CurrentTrialTiming | null;
   /** Trials still to start after the current one. */
   remaining: number;
+  /**
+   * Seconds until the study's timeout, after which no new trial starts (Optuna's `timeout`), or
+   * null/absent without one. Trials that would start after it are not counted.
+   */
+  timeoutLeft?: number | null;
 }
 
 export interface CurrentTrialTiming {
@@ -58,7 +63,15 @@ export function etaSeconds(t: TrialTiming): number | null {
   }
   const perTrial = finishedMean ?? currentTotal;
   if (perTrial === null) return t.remaining === 0 && t.current !== null ? currentLeft : null;
-  return currentLeft + perTrial * t.remaining;
+  return currentLeft + perTrial * trialsThatStart(t.remaining, perTrial, currentLeft, t.timeoutLeft);
+}
+
+/** Of `remaining` trials of `perTrial` seconds each, after `currentLeft`, those that start before the timeout. */
+function trialsThatStart(remaining: number, perTrial: number, currentLeft: number, timeoutLeft: number | null | undefined): number {
+  if (timeoutLeft === null || timeoutLeft === undefined) return remaining;
+  const window = timeoutLeft - currentLeft;
+  if (window <= 0) return 0;
+  return Math.min(remaining, perTrial > 0 ? Math.ceil(window / perTrial) : remaining);
 }
 
 function currentTrialLeft(c: CurrentTrialTiming, diagMean: number | null): number | null {

@@ -92,6 +92,8 @@ export class StudyRun {
   #retried = $state.raw<number[]>([]);
   #cancelling = $state(false);
   #now = $state(0);
+  /** When the optimize loop started (performance.now()): the study timeout counts from there. */
+  #optimizeStartedAt: number | null = null;
   #controller: AbortController | null = null;
   #ticker: ReturnType<typeof setInterval> | null = null;
   readonly #deps: StudyRunDeps;
@@ -165,7 +167,8 @@ export class StudyRun {
             sampling: l.sampling,
           };
     const remaining = Math.max(0, c.nTrials - this.finishedCount - (l === null ? 0 : 1));
-    return etaSeconds({ finished: this.#durations, diagnostics: this.#diagnosticsDurations, current, remaining });
+    const timeoutLeft = c.timeout === null || this.#optimizeStartedAt === null ? null : c.timeout - (this.#now - this.#optimizeStartedAt) / 1000;
+    return etaSeconds({ finished: this.#durations, diagnostics: this.#diagnosticsDurations, current, remaining, timeoutLeft });
   }
 
   /** Runs (or continues) a study of the library until its trial budget is spent, it is cancelled or it fails. */
@@ -298,6 +301,7 @@ export class StudyRun {
     const onlineRun = online === null ? null : { batchesPerEpoch: online, dmc, seed: seeds.training };
     const objective = (trial: Trial): Promise<number> =>
       this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal, onlineRun);
+    this.#optimizeStartedAt = performance.now();
     await study.optimize(objective, {
       nTrials: remaining,
       ...(config.timeout !== null ? { timeout: config.timeout } : {}),

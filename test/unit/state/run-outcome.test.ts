@@ -155,6 +155,18 @@ describe('etaSeconds', () => {
     expect(etaSeconds({ finished: [], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 2 })).toBeCloseTo(20 + 60, 9);
   });
 
+  it('counts no trial that would start after the study timeout', () => {
+    // Current: 20 s left; trials of 30 s; 3 to come. Timeout in 100 s: trials starting at +20, +50, +80 run (all 3).
+    const base = { finished: [], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 3 };
+    expect(etaSeconds({ ...base, timeoutLeft: 100 })).toBeCloseTo(20 + 90, 9);
+    // Timeout in 60 s: trials starting at +20 and +50 run, the third would start at +80: not counted.
+    expect(etaSeconds({ ...base, timeoutLeft: 60 })).toBeCloseTo(20 + 60, 9);
+    // The timeout passes during the current trial: only it is left.
+    expect(etaSeconds({ ...base, timeoutLeft: 15 })).toBeCloseTo(20, 9);
+    expect(etaSeconds({ ...base, timeoutLeft: -5 })).toBeCloseTo(20, 9);
+    expect(etaSeconds({ ...base, timeoutLeft: null })).toBeCloseTo(20 + 90, 9);
+  });
+
   it('uses the finished trials’ mean for the trials to come and their diagnostics time for this one', () => {
     const eta = etaSeconds({ finished: [50, 70], diagnostics: [30, 30], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 1 });
     expect(eta).toBeCloseTo(10 + 30 + 60, 9);
