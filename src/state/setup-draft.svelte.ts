@@ -249,7 +249,7 @@ export class SetupDraft {
     if (!('config' in v)) return 'The time estimate appears when every field is valid.';
     if (backend === null) return 'Time estimate: waiting for the backend check…';
     const text = describeEstimate(estimateStudy(v.config, backend));
-    return v.config.pruner.type === 'none' ? text : `${text} (less if trials are pruned)`;
+    return v.config.pruner.type === 'none' ? text : `${text} (the low end if the pruner stops every trial it may at its first chance)`;
   }
 
   replace(c: StudyConfig): void {

@@ -221,8 +221,35 @@ export function wasmTrialSeconds(c: StudyConfig): SecondsRange {
 }
 
 /**
- * The estimate for `config` on `backend`. The study total assumes no trial is pruned, adds simulating
- * the data sets once, and is capped by the timeout (no new trial after it, so at most one more trial).
+ * When the study's pruner may stop trials early: trials after the first `afterTrials` can stop after
+ * `epochs` epochs (a median pruner compares from its startup trials on, after its warm-up; successive
+ * halving's first rung is its minimum resource). Null without a pruner.
+ */
+export function earliestPrune(c: StudyConfig): { afterTrials: number; epochs: number } | null {
+  const p = c.pruner;
+  if (p.type === 'median') return { afterTrials: Math.max(1, p.nStartupTrials), epochs: Math.min(c.epochs, p.nWarmupSteps + 1) };
+  if (p.type === 'successive-halving') return { afterTrials: 1, epochs: Math.min(c.epochs, p.minResource === 'auto' ? 1 : p.minResource) };
+  return null;
+}
+
+/**
+ * Seconds of a study whose trials cost `cost(k)` each, run one after the other, when no trial starts
+ * after `timeout` seconds (Optuna's timeout counts from the start of optimize; the running trial ends).
+ */
+function sequence(nTrials: number, cost: (k: number) => number, timeout: number | null): number {
+  let t = 0;
+  for (let k = 0; k < nTrials; k++) {
+    if (timeout !== null && t >= timeout) break;
+    t += cost(k);
+  }
+  return t;
+}
+
+/**
+ * The estimate for `config` on `backend`: per trial, the cheapest and the dearest network of the search
+ * space; for the study, simulating the data sets once, then trials one after the other until nTrials or
+ * the timeout (no trial starts after it). The low end also assumes that every trial the pruner may stop
+ * is stopped at its first chance (training only, no diagnostics), the high end that none is.
  */
 export function estimateStudy(config: StudyConfig, backend: EstimateBackend): StudyEstimate {
   const wasm = wasmTrialSeconds(config);
@@ -234,11 +261,18 @@ export function estimateStudy(config: StudyConfig, backend: EstimateBackend): St
   // Online training simulates no training sets up front (its batches are in the trial's time).
   const upFront = (onlineBatchesPerEpoch(config) === null ? config.data.trainingSets : 0) + config.data.validationSets;
   const simulation = upFront * meanNumObs(config) * SIM_S_PER_OBS;
-  const total = (t: number): number => {
-    const all = simulation + config.nTrials * t;
-    return config.timeout === null ? all : Math.min(all, simulation + config.timeout + t);
+  const prune = earliestPrune(config);
+  const lowCost = (k: number): number =>
+    prune !== null && k >= prune.afterTrials ? (perTrial.low * prune.epochs) / config.epochs : perTrial.low;
+  return {
+    kind: 'estimate',
+    backend,
+    perTrial,
+    study: {
+      low: simulation + sequence(config.nTrials, lowCost, config.timeout),
+      high: simulation + sequence(config.nTrials, () => perTrial.high, config.timeout),
+    },
   };
-  return { kind: 'estimate', backend, perTrial, study: { low: total(perTrial.low), high: total(perTrial.high) } };
 }
 
 /** "45 s", "4 min", "1.5 h", "3 days": two significant figures at most, in the largest fitting unit. */

@@ -50,6 +50,7 @@ export {
   attentionEntries,
   CPU_SLOWDOWN,
   describeEstimate,
+  earliestPrune,
   estimateStudy,
   finalRunSeconds,
   formatDuration,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cpuStudyConfig,
   CPU_SLOWDOWN,
+  earliestPrune,
   defaultStudyConfig,
   describeEstimate,
   estimateStudy,
@@ -10,6 +12,7 @@ import {
   summaryFlops,
   trainingStepSeconds,
   velocityFlops,
+  wasmTrialSeconds,
   type StudyConfig,
   type StudyEstimate,
 } from '../../../src/study-config/index.ts';
@@ -164,5 +167,30 @@ describe('GPUs and wording', () => {
     expect(describeEstimate({ kind: 'estimate', backend: 'wasm', perTrial: { low: 45, high: 45 }, study: { low: 240, high: 240 } })).toBe(
       '≈ 45 s per trial on wasm, ≈ 4 min for the study',
     );
+  });
+});
+
+describe('study estimate with a pruner and a timeout', () => {
+  it('low end: the first trials in full, later ones stopped at the pruner’s first chance; none starts after the timeout', () => {
+    const c = cpuStudyConfig();
+    const t = wasmTrialSeconds(c);
+    const e = estimateStudy(c, 'wasm');
+    if (e.kind !== 'estimate') throw new Error('expected an estimate');
+    expect(earliestPrune(c)).toEqual({ afterTrials: 1, epochs: 2 });
+    const sim = e.study.low - (t.low + 3 * (t.low * 2) / 12);
+    expect(sim).toBeGreaterThanOrEqual(0);
+    expect(sim).toBeLessThan(2); // 1124 sets of 50 trials at 0.4 ms per 500 trials
+    // The dearest trial takes longer than the 200 s timeout: the high end is one trial.
+    expect(t.high).toBeGreaterThan(200);
+    expect(e.study.high).toBeCloseTo(sim + t.high, 6);
+    // With a timeout shorter than the first trial, only that trial runs.
+    const short = estimateStudy({ ...c, timeout: 10 }, 'wasm');
+    if (short.kind !== 'estimate') throw new Error('expected an estimate');
+    expect(short.study.low).toBeCloseTo(sim + t.low, 6);
+    // Without a pruner and a timeout: nTrials full trials.
+    const plain = estimateStudy({ ...c, timeout: null, pruner: { type: 'none' } }, 'wasm');
+    if (plain.kind !== 'estimate') throw new Error('expected an estimate');
+    expect(plain.study.low).toBeCloseTo(sim + 4 * t.low, 6);
+    expect(earliestPrune({ ...c, pruner: { type: 'successive-halving', minResource: 'auto', reductionFactor: 3, minEarlyStoppingRate: 0, bootstrapCount: 0 } })).toEqual({ afterTrials: 1, epochs: 1 });
   });
 });
