@@ -9,6 +9,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { baseOptions, withUnit } from './common.ts';
 import { SERIES_COLORS } from './colors.ts';
 import { formatNumber, formatTick } from './format.ts';
+import { identityLine } from './diagnostics/recovery.ts';
 
 /** Units of the DMC parameters, for axis titles (Ulrich et al., 2015: evidence units and ms). */
 export const DMC_PARAM_UNITS: Readonly<Record<string, string>> = {
@@ -90,18 +91,7 @@ export function buildRunRecoveryCharts(
             borderColor: color,
             pointRadius: 3.5,
           },
-          {
-            label: 'Perfect recovery',
-            data: [
-              { x: lo - pad, y: lo - pad },
-              { x: hi + pad, y: hi + pad },
-            ],
-            showLine: true,
-            pointRadius: 0,
-            borderColor: '#555555',
-            borderDash: [6, 4],
-            borderWidth: 1.5,
-          },
+          identityLine('Perfect recovery', lo - pad, hi + pad),
         ],
       },
       options,

@@ -27,6 +27,22 @@ export interface RecoveryPoint {
   readonly y: number;
 }
 
+/** The dashed identity line y = x from lo to hi, as a scatter dataset (recovery plots, live and final). */
+export function identityLine(label: string, lo: number, hi: number) {
+  return {
+    label,
+    data: [
+      { x: lo, y: lo },
+      { x: hi, y: hi },
+    ],
+    showLine: true,
+    pointRadius: 0,
+    borderColor: '#555555',
+    borderDash: [6, 4],
+    borderWidth: 1.5,
+  };
+}
+
 export function buildRecoveryPlots(sample: PosteriorSample | null, opts: DiagnosticsPlotOptions = {}): PlotSet {
   if (!sample) return empty(RECOVERY_TITLE, NO_DRAWS_REASON);
   const problem = sampleProblem(sample);
@@ -61,18 +77,7 @@ export function buildRecoveryPlots(sample: PosteriorSample | null, opts: Diagnos
       data: {
         datasets: [
           { label: 'Posterior median', data: points, backgroundColor: color, borderColor: color, pointRadius: 3 },
-          {
-            label: 'Identity',
-            data: [
-              { x: lo, y: lo },
-              { x: hi, y: hi },
-            ],
-            showLine: true,
-            pointRadius: 0,
-            borderColor: '#555555',
-            borderDash: [6, 4],
-            borderWidth: 1.5,
-          },
+          identityLine('Identity', lo, hi),
         ],
       },
       options,
