@@ -67,7 +67,7 @@ export const CPU_DEMO_FIRST_TRIAL = Object.freeze({ dropout: 0.05, lr: 0.001, nu
  *   contraction b 0.28, mu_r 0); standardized, the same steps reach L 0.95, b 0.63, mu_r 0.64;
  * - many small data sets (1024 of 50 trials): a step costs roughly N·e, so N 50 gives ten times the steps
  *   of the notebook's N 500 for the same time;
- * - a first trial known to learn at this budget (enqueueTrials: 12 epochs × 16 steps of 64 sets), and a
+ * - a first trial known to learn at this budget (enqueueTrials: 16 epochs × 16 steps of 64 sets), and a
  *   median pruner that stops a later trial after 2 epochs when its validation loss is worse than the
  *   first trial's, so the minutes go to promising trials; and a study timeout of 200 s, after which no
  *   new trial starts (the whole demo stays within 5 minutes on 2 cores);
@@ -79,7 +79,7 @@ export function cpuStudyConfig(): StudyConfig {
   c.name = 'demo-cpu';
   c.simulator.numObs = { fixed: 50 };
   c.data = { trainingSets: 1024, validationSets: 100 };
-  c.epochs = 12;
+  c.epochs = 16;
   c.nTrials = 4;
   c.timeout = 200;
   c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 1, intervalSteps: 1, nMinTrials: 1 };
