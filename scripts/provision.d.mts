@@ -37,6 +37,8 @@ export declare function aptSteps(packages: readonly string[], known: (pkg: strin
 export interface ProvisionOptions {
   /** Also make /usr/bin/python3 import optuna (npm test; the demo needs only Chromium). */
   python?: boolean;
+  /** Also make the pinned .venv from python/requirements.lock when missing or stale (scripts/python-env.mjs). */
+  venv?: boolean;
   /** Also set up lavapipe, the webgpu tests' second Vulkan driver (scripts/lavapipe.mjs; best effort). */
   lavapipe?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -46,3 +48,9 @@ export interface ProvisionOptions {
 export declare function provision(
   opts: ProvisionOptions,
 ): Promise<{ ok: true; chromiumPath: string } | { ok: false; message: string }>;
+
+/** `npm run setup:python`: .venv made when missing or stale, or rebuilt with force. */
+export declare function provisionVenv(opts?: {
+  force?: boolean;
+  log?: (msg: string) => void;
+}): { ok: true } | { ok: false; message: string };

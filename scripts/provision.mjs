@@ -3,9 +3,10 @@
 // refused at once with the command that installs it. The plan* functions decide from facts passed in, so
 // that the decisions are unit-tested without installing anything; provision() gathers the facts and acts.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { provisionLavapipe } from './lavapipe.mjs';
+import { createVenv, LOCK_FILE, lockHash, planVenv, venvFacts, VENV_DIR } from './python-env.mjs';
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const PYTHON = '/usr/bin/python3';
@@ -117,6 +118,43 @@ function sh(argv, log) {
   return r.status === 0;
 }
 
+/**
+ * Builds .venv from python/requirements.lock (the plan said it is missing or stale).
+ * @param {string} why @param {(msg: string) => void} log
+ * @returns {{ ok: true } | { ok: false, message: string }}
+ */
+function makeVenv(why, log) {
+  log(`${why}: creating ${VENV_DIR} from python/requirements.lock (about 200 MB of wheels, 940 MB installed; ~30 s on a fast network)…`);
+  const t0 = Date.now();
+  if (!createVenv((argv) => sh(argv, log), lockHash(readFileSync(LOCK_FILE, 'utf8')))) {
+    return { ok: false, message: `Could not create ${VENV_DIR}: see pip's output above (no network to PyPI? a Python other than 3.10–3.12?). Try again with npm run setup:python.` };
+  }
+  log(`.venv ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return { ok: true };
+}
+
+/**
+ * `npm run setup:python`: the pinned environment alone, made when missing or stale (asked for by name, so
+ * DMC_NO_PROVISION does not apply); `force` rebuilds it anyway.
+ * @type {import('./provision.d.mts').provisionVenv}
+ */
+export function provisionVenv(opts = {}) {
+  const log = opts.log ?? ((m) => process.stderr.write(`[setup:python] ${m}\n`));
+  const isRoot = process.getuid?.() === 0;
+  const hasAptGet = onPath('apt-get');
+  const facts = venvFacts({ isRoot, hasAptGet, noProvision: false });
+  const plan = planVenv(opts.force === true ? { ...facts, stamp: undefined } : facts);
+  if (plan.kind === 'found') {
+    log(`${VENV_DIR} is up to date with python/requirements.lock`);
+    return { ok: true };
+  }
+  if (plan.kind === 'missing') return { ok: false, message: plan.message };
+  if (plan.apt.length > 0 && !aptSteps(plan.apt, aptKnows).every((s) => sh(s, log))) {
+    return { ok: false, message: `apt-get could not install ${plan.apt.join(' ')}: see its output above. Run it yourself: ${aptCommand(true, plan.apt)}.` };
+  }
+  return makeVenv(opts.force === true ? 'rebuild asked for' : plan.why, log);
+}
+
 /** Where `npx playwright install chromium` puts its Chromium, or undefined without playwright-core. */
 async function playwrightChromium() {
   try {
@@ -145,10 +183,12 @@ export async function provision(opts) {
   });
   const python = opts.python ? planPython({ hasOptuna: spawnSync(PYTHON, ['-c', 'import optuna']).status === 0, isRoot, hasAptGet, noProvision }) : null;
 
-  const problems = [chromium, python].flatMap((p) => (p?.kind === 'missing' ? [p.message] : []));
+  const venv = opts.venv ? planVenv(venvFacts({ isRoot, hasAptGet, noProvision })) : null;
+
+  const problems = [chromium, python, venv].flatMap((p) => (p?.kind === 'missing' ? [p.message] : []));
   if (problems.length > 0) return { ok: false, message: problems.join('\n') };
 
-  const apt = [chromium, python].flatMap((p) => (p?.kind === 'apt' ? p.packages : []));
+  const apt = [...[chromium, python].flatMap((p) => (p?.kind === 'apt' ? p.packages : [])), ...(venv?.kind === 'create' ? venv.apt : [])];
   if (apt.length > 0) {
     log(`installing ${apt.join(' ')} with apt-get (running as root)…`);
     const steps = aptSteps(apt, aptKnows);
@@ -170,6 +210,10 @@ export async function provision(opts) {
     if (p?.kind === 'apt' && !(p.path === PYTHON ? spawnSync(PYTHON, ['-c', 'import optuna']).status === 0 : executable(p.path))) {
       return { ok: false, message: `apt-get installed ${p.packages.join(' ')}, but ${p.path} is still not usable.` };
     }
+  }
+  if (venv?.kind === 'create') {
+    const made = makeVenv(venv.why, log);
+    if (!made.ok) return made;
   }
   if (chromium.kind !== 'found') log(`Chromium: ${chromium.path}`);
   // The second software Vulkan driver for the webgpu tests: best effort, it never stops `npm test`.

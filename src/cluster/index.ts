@@ -1,11 +1,12 @@
 /**
- * Cluster export (study.py, dmc_simulator.py, the journal so far, README.md, a Slurm script) from a
+ * Cluster export (study.py, dmc_simulator.py, the journal so far, README.md, requirements.txt, a Slurm script) from a
  * StudyConfig and the study's journal, and the merge plan for the grown journal coming back. Pure: no
  * DOM, Svelte, tfjs or IndexedDB, so the CLI and the app share it.
  */
 import type { StudyConfig } from '../study-config/index.ts';
 import { clusterJournal } from './journal.ts';
 import { readme, SLURM_SCRIPT, slurmScript } from './readme.ts';
+import { REQUIREMENTS_FILE, requirementsTxt } from './requirements.ts';
 import { simulatorPy } from './simulator-py.ts';
 import { studyPy } from './study-py.ts';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
@@ -25,6 +26,7 @@ export function clusterExport(config: StudyConfig, journalText: string | null, o
     ...(options.simulator === 'numpy' ? [{ path: 'dmc_simulator.py', content: simulatorPy(config) }] : []),
     { path: JOURNAL_FILE, content: journal.text },
     { path: 'README.md', content: readme(config, options, journal.carried) },
+    { path: REQUIREMENTS_FILE, content: requirementsTxt() },
     { path: SLURM_SCRIPT, content: slurmScript(config), executable: true },
   ];
   return { files, studyName: config.name, trialsCarried: journal.carried, trialsLeftOut: journal.leftOut };

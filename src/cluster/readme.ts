@@ -42,6 +42,7 @@ Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna 
 |---|---|
 | \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.mode === 'online' ? `online training (BayesFlow's fit_online: ${c.data.batchesPerEpoch ?? 100} fresh batches per epoch), ${c.data.validationSets} validation sets` : `${c.data.trainingSets} / ${c.data.validationSets} training / validation sets`}, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
 ${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`journal.log\` | the study so far, an Optuna journal |
+| \`requirements.txt\` | the exact Python package versions dmc-tune tests with |
 | \`${SLURM_SCRIPT}\` | a Slurm array job |
 
 Simulator: ${simulator}. Networks: ${network}.
@@ -49,8 +50,12 @@ Simulator: ${simulator}. Networks: ${network}.
 ## Install
 
 \`\`\`sh
-python3 -m pip install 'optuna>=3.1' numpy 'bayesflow==2.0.5' torch   # Optuna 3.1 to 4.x
+python3 -m pip install -r requirements.txt torch
 \`\`\`
+
+\`requirements.txt\` holds the exact versions dmc-tune tests with: bayesflow 2.0.5, which needs Python 3.10 to 3.12
+and numpy < 2, with a Keras below 3.13 (which broke parts of it). The Keras backend is yours to pick: torch by
+default (\`KERAS_BACKEND\`), in the build that fits the cluster's CUDA drivers.
 
 \`study.py\` checks its imports and prints what to install. \`--dry-run\` needs only optuna and numpy.
 

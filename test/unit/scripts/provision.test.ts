@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
+import { LOCK_FILE, lockHash, planVenv, VENV_DIR, VENV_PYTHON, venvSteps, type VenvFacts } from '../../../scripts/python-env.mjs';
 import { BACKPORTS_PACKAGES, LAVAPIPE_ICD, LAVAPIPE_LIB_DIR, lavapipeEnv, planLavapipe, type LavapipeFacts } from '../../../scripts/lavapipe.mjs';
 
 const PW = '/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome';
@@ -85,6 +86,43 @@ describe('planPython', () => {
     expect(msg(python())).toMatch(/cannot import optuna.*sudo apt-get install python3-optuna\.$/);
     expect(msg(python({ isRoot: true, noProvision: true }))).toMatch(/DMC_NO_PROVISION=1.* apt-get install python3-optuna\.$/);
     expect(msg(python({ hasAptGet: false }))).toContain("/usr/bin/python3 -m pip install 'optuna>=3.1'");
+  });
+});
+
+function venv(over: Partial<VenvFacts> = {}): ReturnType<typeof planVenv> {
+  return planVenv({ venvPython: true, stamp: 'aaa', lockHash: 'aaa', basePython: true, hasVenvModule: true, isRoot: false, hasAptGet: true, noProvision: false, ...over });
+}
+
+describe('planVenv', () => {
+  const msg = (p: ReturnType<typeof planVenv>): string => (p.kind === 'missing' ? p.message : `not missing: ${p.kind}`);
+
+  it('keeps a .venv made from the current lock, even with DMC_NO_PROVISION=1', () => {
+    expect(venv({ noProvision: true })).toEqual({ kind: 'found' });
+  });
+
+  it('rebuilds it when missing, never completed, or made from another lock', () => {
+    expect(venv({ venvPython: false, stamp: undefined })).toEqual({ kind: 'create', why: '.venv is missing', apt: [] });
+    expect(venv({ stamp: undefined })).toEqual({ kind: 'create', why: '.venv was never completed', apt: [] });
+    expect(venv({ lockHash: 'bbb' })).toEqual({ kind: 'create', why: 'python/requirements.lock changed since .venv was made', apt: [] });
+  });
+
+  it("installs Debian's python3-venv first as root when /usr/bin/python3 cannot make one", () => {
+    expect(venv({ venvPython: false, hasVenvModule: false, isRoot: true })).toEqual({ kind: 'create', why: '.venv is missing', apt: ['python3-venv'] });
+    expect(msg(venv({ venvPython: false, hasVenvModule: false }))).toMatch(/cannot make virtual environments.*sudo apt-get install python3-venv; then npm run setup:python\.$/);
+  });
+
+  it('installs nothing under DMC_NO_PROVISION=1 or without /usr/bin/python3, and says how', () => {
+    expect(msg(venv({ lockHash: 'bbb', noProvision: true }))).toMatch(/lock changed.*DMC_NO_PROVISION=1.*npm run setup:python\.$/);
+    expect(msg(venv({ venvPython: false, basePython: false, isRoot: true }))).toMatch(/Python 3\.10–3\.12.* apt-get install python3 python3-venv/);
+  });
+
+  it('installs exactly the hashed lock, nothing resolved beside it', () => {
+    const steps = venvSteps();
+    expect(steps[0]).toEqual(['/usr/bin/python3', '-m', 'venv', VENV_DIR]);
+    expect(steps[1]?.[0]).toBe(VENV_PYTHON);
+    expect(steps[1]).toEqual(expect.arrayContaining(['--require-hashes', '--no-deps', '-r', LOCK_FILE]));
+    expect(lockHash('a')).not.toBe(lockHash('b'));
+    expect(lockHash('a')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
