@@ -46,6 +46,10 @@ let installed: NodeWebgpu | null = null;
 
 /** Dawn's globals and navigator.gpu on globalThis; true when an adapter is offered. */
 async function installDawn(spec: string): Promise<boolean> {
+  // Mesa's implicit Vulkan layer VK_LAYER_MESA_device_select (Debian's mesa-vulkan-drivers, which the tests'
+  // provisioning installs for lavapipe) looks for a Wayland display and prints "error: XDG_RUNTIME_DIR is
+  // invalid…" into the CLI's stderr on a headless machine. Dawn picks its adapter itself, so it is not needed.
+  process.env['NODEVICE_SELECT'] ??= '1';
   const { create, globals } = (await import(/* @vite-ignore */ spec)) as DawnModule;
   Object.assign(globalThis, globals);
   const gpu = create([]);
