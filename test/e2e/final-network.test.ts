@@ -112,6 +112,8 @@ it('continues a final-network run after a reload from the last epoch, with the s
   await page.goto(app.url + '#/infer', { waitUntil: 'commit' });
   const select = page.getByTestId('network-select');
   await select.waitFor();
+  // The view reads the stores when it opens (studies, networks, runs): the option comes once that has answered.
+  await select.locator('option', { hasText: 'final network from trial 0' }).waitFor({ state: 'attached', timeout: 30_000 });
   expect(await select.innerText()).toMatch(/final network from trial 0/);
   expect(app.seen.errors).toEqual([]);
 });
