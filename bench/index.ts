@@ -15,9 +15,10 @@ const modules: Record<string, string> = {
   kernels: './wasm-kernels.ts',
   infer: './infer.bench.ts',
   threads: './threads.bench.ts',
+  peak: './wasm-peak.ts',
 };
 /** Run only when named (`npm run bench -- parity`): minutes to hours, not for a bare `npm run bench`. */
-const ONLY_WHEN_NAMED = new Set(['parity', 'memory', 'kernels', 'infer', 'threads']);
+const ONLY_WHEN_NAMED = new Set(['parity', 'memory', 'kernels', 'infer', 'threads', 'peak']);
 
 const args = process.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('--'));
