@@ -8,8 +8,11 @@ export type ViewName = 'home' | 'simulate' | 'setup' | 'run' | 'results' | 'infe
 export type Route =
   | { view: 'home' }
   | { view: 'simulate' }
-  /** A new study, optionally prefilled from an existing study's configuration. */
-  | { view: 'setup'; fromStudy: number | null }
+  /**
+   * A new study, optionally prefilled from an existing study's configuration or from a study link
+   * (`#/setup?study=v1.…`, the configuration packed into the fragment: study-config/share-link.ts).
+   */
+  | { view: 'setup'; fromStudy: number | null; link?: string }
   /** The run view of one study, or its empty state when no study is named. */
   | { view: 'run'; studyId: number | null }
   | { view: 'results'; studyId: number | null }
@@ -32,9 +35,18 @@ function studyId(part: string | undefined): number | null | undefined {
 }
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const bare = hash.replace(/^#/, '');
+  const q = bare.indexOf('?');
+  const path = (q < 0 ? bare : bare.slice(0, q)).replace(/^\/+/, '').replace(/\/+$/, '');
   const [head = '', arg, ...extra] = path.split('/');
   if (extra.length > 0) return { view: 'not-found', hash };
+  if (q >= 0) {
+    // Only Setup takes a query: the study link. Its value is base64url, so it needs no decoding here.
+    const query = new URLSearchParams(bare.slice(q + 1));
+    const link = query.get('study');
+    const onlyStudy = [...query.keys()].every((k) => k === 'study');
+    return head === 'setup' && arg === undefined && link !== null && onlyStudy ? { view: 'setup', fromStudy: null, link } : { view: 'not-found', hash };
+  }
   const id = studyId(arg);
   switch (head) {
     case '':
@@ -62,6 +74,7 @@ export function href(route: Exclude<Route, { view: 'not-found' }>): string {
     case 'infer':
       return '#/infer';
     case 'setup':
+      if (route.link !== undefined) return `#/setup?study=${route.link}`;
       return route.fromStudy === null ? '#/setup' : `#/setup/${route.fromStudy}`;
     case 'run':
     case 'results':

@@ -6,12 +6,15 @@
  */
 import {
   defaultStudyConfig,
+  decodeStudyLink,
   describeEstimate,
   estimateStudy,
   formatIssues,
   HYPERPARAMETER_NAMES,
   parseStudyConfig,
   PRESETS,
+  studyLinkUrl,
+  StudyLinkError,
   validateStudyConfig,
   type BackendPreference,
   type ConfigIssue,
@@ -127,6 +130,12 @@ export class SetupDraft {
   // Keyed by configuration path; kept even when valid so "1." or "1e" survive while being typed.
   #typed = $state<Record<string, Typed>>({});
   #loadError = $state<string | null>(null);
+  /**
+   * Set when the route carried a study link: the setup it filled in ('loaded'), or why the link was refused
+   * (the draft is then unchanged). Cleared by the next preset, file or study that replaces the draft.
+   */
+  link = $state<{ kind: 'loaded'; name: string } | { kind: 'refused'; message: string } | null>(null);
+  #linkOpened: string | null = null;
   /** The preset loaded last, until another configuration replaces it (Setup shows what it is for). */
   preset = $state<PresetName | null>(null);
   // One validation per edit, shared by every field's error lookup.
@@ -139,8 +148,15 @@ export class SetupDraft {
     this.replace(defaultStudyConfig());
   }
 
-  /** Follows the route: `#/setup/<id>` prefills from that study; plain `#/setup` keeps the draft. */
-  async show(fromStudy: number | null): Promise<void> {
+  /**
+   * Follows the route: `#/setup/<id>` prefills from that study; `#/setup?study=…` from a study link (only
+   * fills in the form: nothing starts until the user presses Start); plain `#/setup` keeps the draft.
+   */
+  async show(fromStudy: number | null, link?: string): Promise<void> {
+    if (link !== undefined) {
+      await this.openLink(link);
+      return;
+    }
     if (fromStudy === null) {
       this.startFresh();
       return;
@@ -268,6 +284,7 @@ export class SetupDraft {
   }
 
   loadPreset(name: PresetName): void {
+    this.link = null;
     const keep = this.config.name;
     this.replace(PRESETS[name]());
     this.preset = name;
@@ -284,6 +301,7 @@ export class SetupDraft {
     }
     this.replace(r.config);
     this.#loadError = null;
+    this.link = null;
     return true;
   }
 
@@ -320,11 +338,34 @@ export class SetupDraft {
   openStudy(studyId: number, name: string, config: StudyConfig | null): void {
     this.replace(config ?? { ...defaultStudyConfig(), name });
     this.fromStudy = { studyId, name, hasConfig: config !== null };
+    this.link = null;
     if (config !== null) this.config.name = `${name} (new)`;
     this.#loadError = null;
   }
 
   startFresh(): void {
     this.fromStudy = null;
+  }
+
+  /** Fills the draft from a study link's fragment value, once per link; a bad link leaves the draft as it was. */
+  async openLink(payload: string): Promise<void> {
+    if (this.#linkOpened === payload) return;
+    this.#linkOpened = payload;
+    try {
+      const config = await decodeStudyLink(payload);
+      this.replace(config);
+      this.fromStudy = null;
+      this.#loadError = null;
+      this.link = { kind: 'loaded', name: config.name };
+    } catch (err) {
+      const message = err instanceof StudyLinkError ? err.message : `The link could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      this.link = { kind: 'refused', message };
+    }
+  }
+
+  /** A link that opens this setup in Setup (`base`: the app's address), or null while the draft has problems. */
+  async shareLink(base: string): Promise<string | null> {
+    const v = this.validation;
+    return 'config' in v ? studyLinkUrl(base, v.config) : null;
   }
 }

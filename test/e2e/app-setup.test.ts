@@ -129,6 +129,46 @@ it('offers the next free name when another study has the name, next to the Name 
   expect(await page.getByTestId('start-study').isDisabled()).toBe(false);
 });
 
+it('a study link opens the exact setup in another browser, runs nothing, and a damaged link is refused', async () => {
+  await page.goto(app.url + '#/setup', { waitUntil: 'commit' });
+  await page.getByTestId('preset-cpu').click();
+  await page.locator('#cfg-name').fill('class-flanker');
+  await page.locator('#cfg-seed').fill('4242');
+  await page.getByTestId('share-link').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  expect(url).toMatch(/#\/setup\?study=v1\.[A-Za-z0-9_-]+$/);
+  // A student's browser: a fresh context (its own, empty library) opens the link.
+  const student = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const other = await student.newPage();
+    const errors: string[] = [];
+    other.on('pageerror', (e) => errors.push(String(e)));
+    await other.goto(url, { waitUntil: 'commit' });
+    await other.getByTestId('link-note').waitFor({ timeout: 60_000 });
+    expect(await other.getByTestId('link-note').textContent()).toContain('This setup (“class-flanker”) came from a study link');
+    expect(await other.locator('#cfg-name').inputValue()).toBe('class-flanker');
+    expect(await other.locator('#cfg-seed').inputValue()).toBe('4242');
+    expect(await other.locator('#cfg-nTrials').inputValue()).toBe('4');
+    expect(await other.locator('[id="cfg-simulator.numObs.fixed"]').inputValue()).toBe('50');
+    // Nothing ran: still on Setup with Start offered (checked below: the library is empty).
+    await other.waitForTimeout(1000);
+    expect(new URL(other.url()).hash).toMatch(/^#\/setup\?study=/);
+    expect(await other.getByTestId('start-study').isDisabled()).toBe(false);
+    await screenshot(other, 'setup-from-link');
+    // A link cut short in a chat message: refused in plain words, the form left as it was.
+    await other.goto(url.slice(0, url.length - 40), { waitUntil: 'commit' });
+    await other.getByTestId('link-refused').waitFor({ timeout: 30_000 });
+    expect(await other.getByTestId('link-refused').textContent()).toMatch(/The study link was refused.*damaged/);
+    expect(await other.locator('#cfg-name').inputValue()).toBe('class-flanker');
+    await screenshot(other, 'setup-link-refused');
+    await other.goto(new URL(url).origin + '/#/', { waitUntil: 'commit' });
+    await other.getByTestId('library-empty').waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  } finally {
+    await student.close();
+  }
+});
+
 it('had no page errors and no foreign requests', () => {
   expect(app.seen.errors).toEqual([]);
   expect(app.seen.foreign).toEqual([]);

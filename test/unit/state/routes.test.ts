@@ -20,6 +20,12 @@ describe('hash routes', () => {
     ['#/infer', { view: 'infer' }],
     ['#/infer/2', { view: 'not-found', hash: '#/infer/2' }],
     ['#/elsewhere', { view: 'not-found', hash: '#/elsewhere' }],
+    ['#/setup?study=v1.abc_-', { view: 'setup', fromStudy: null, link: 'v1.abc_-' }],
+    ['#/setup/?study=v1.x', { view: 'setup', fromStudy: null, link: 'v1.x' }],
+    ['#/setup/3?study=v1.x', { view: 'not-found', hash: '#/setup/3?study=v1.x' }],
+    ['#/setup?other=1', { view: 'not-found', hash: '#/setup?other=1' }],
+    ['#/setup?study=v1.x&more=2', { view: 'not-found', hash: '#/setup?study=v1.x&more=2' }],
+    ['#/results/2?study=v1.x', { view: 'not-found', hash: '#/results/2?study=v1.x' }],
   ])('%s', (hash, route) => {
     expect(parseHash(hash)).toEqual(route);
   });
@@ -30,6 +36,7 @@ describe('hash routes', () => {
       { view: 'simulate' },
       { view: 'setup', fromStudy: null },
       { view: 'setup', fromStudy: 7 },
+      { view: 'setup', fromStudy: null, link: 'v1.AbC-_9' },
       { view: 'run', studyId: null },
       { view: 'run', studyId: 3 },
       { view: 'results', studyId: 0 },
