@@ -4,11 +4,13 @@
  * edited (`--json` prints it on one line).
  * `npm run --silent cli -- config validate FILE [--json]` checks a configuration file and lists every
  * problem with its field path; exit code 1 when it is invalid.
+ * `npm run --silent cli -- config link FILE [--base URL]` prints a study link that opens the configuration in
+ * Setup (study-config/share-link.ts), for a teacher preparing the class's study from the shell.
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
 import { flagNames, formatUsage, optionNames, type CommandSpec, type CommandUsage } from '../usage.ts';
-import { formatIssues, isPresetName, parseStudyConfig, PRESETS } from '../../study-config/index.ts';
+import { formatIssues, isPresetName, parseStudyConfig, PRESETS, studyLinkUrl } from '../../study-config/index.ts';
 
 const DEFAULT: CommandSpec = {
   name: 'config default',
@@ -26,16 +28,29 @@ const VALIDATE: CommandSpec = {
   options: [{ name: 'json', help: 'print {valid, errors} as one JSON object' }],
 };
 
+const LINK: CommandSpec = {
+  name: 'config link',
+  summary: "print a link that opens the configuration FILE in the app's Setup",
+  synopsis: ['FILE [options]'],
+  options: [{ name: 'base', value: 'URL', help: "the app's address (http://localhost:5173/)" }],
+};
+
 export const USAGE: CommandUsage = {
   name: 'config',
-  summary: 'study configuration: print a preset or check a file',
+  summary: 'study configuration: print a preset, check a file, or make a study link',
   options: [],
-  subcommands: [DEFAULT, VALIDATE],
+  subcommands: [DEFAULT, VALIDATE, LINK],
 };
+
+async function readConfigFile(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((err: unknown) => {
+    throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+}
 
 export async function run(args: string[]): Promise<number> {
   // Both sub-commands' flags, so the sub-command is found among the positionals wherever it stands.
-  const p = parseArgs(args, [...flagNames(DEFAULT.options), ...flagNames(VALIDATE.options)]);
+  const p = parseArgs(args, [...flagNames(DEFAULT.options), ...flagNames(VALIDATE.options), ...flagNames(LINK.options)]);
   const [sub, ...rest] = p.positional;
   const json = optFlag(p, 'json');
   if (sub === 'default') {
@@ -51,15 +66,22 @@ export async function run(args: string[]): Promise<number> {
     rejectUnknown(p, optionNames(VALIDATE.options));
     const file = rest[0];
     if (file === undefined || rest.length > 1) throw new UsageError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
-    const text = await readFile(file, 'utf8').catch((err: unknown) => {
-      throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    const text = await readConfigFile(file);
     const result = parseStudyConfig(text);
     const errors = 'errors' in result ? result.errors : [];
     if (json) printJson({ valid: errors.length === 0, errors });
     else if (errors.length === 0) process.stdout.write(`${file}: valid study configuration\n`);
     else process.stdout.write(`${file}: ${errors.length} problem(s)\n${formatIssues(errors)}\n`);
     return errors.length === 0 ? 0 : 1;
+  }
+  if (sub === 'link') {
+    rejectUnknown(p, optionNames(LINK.options));
+    const file = rest[0];
+    if (file === undefined || rest.length > 1) throw new UsageError(`config link needs exactly one FILE\n${formatUsage(LINK)}`);
+    const result = parseStudyConfig(await readConfigFile(file));
+    if ('errors' in result) throw new Error(`${file} is not a valid study configuration, so no link was made:\n${formatIssues(result.errors)}`);
+    process.stdout.write(`${await studyLinkUrl(optString(p, 'base') ?? 'http://localhost:5173/', result.config)}\n`);
+    return 0;
   }
   throw new UsageError(sub === undefined ? formatUsage(USAGE) : `unknown subcommand '${sub}'\n${formatUsage(USAGE)}`);
 }

@@ -49,3 +49,21 @@ it('config validate reports problems with paths and exits 1', async () => {
   expect(ko.valid).toBe(false);
   expect(ko.errors).toEqual([{ path: 'epochs', message: 'Enter a whole number of at least 1 (got 0)' }]);
 });
+
+it('config link prints a link that carries the file exactly, and refuses an invalid file', async () => {
+  const { decodeStudyLink } = await import('../../../src/study-config/index.ts');
+  const { parseHash } = await import('../../../src/state/routes.ts');
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const good = path.join(dir, 'good.json');
+  const config = { ...defaultStudyConfig(), name: 'class 3b', seed: 99 };
+  writeFileSync(good, JSON.stringify(config));
+  const c = capture();
+  expect(await run(['link', good, '--base', 'https://lab.example/dmc/'])).toBe(0);
+  const url = new URL(c.out().trim());
+  expect(url.origin + url.pathname).toBe('https://lab.example/dmc/');
+  const route = parseHash(url.hash);
+  expect(route.view === 'setup' ? await decodeStudyLink(route.link!) : null).toEqual(config);
+  const bad = path.join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ ...config, epochs: 0 }));
+  await expect(run(['link', bad])).rejects.toThrow(/not a valid study configuration, so no link was made:\nepochs: Enter a whole number/);
+});
