@@ -45,3 +45,5 @@ export { parseDatetime } from './datetime.ts';
 
 export { PLOT_PLUGINS, cloneConfig } from './chart-plugins.ts';
 export type { ColorBarOptions, HeatmapOptions, ParallelAxesOptions } from './plugin-options.ts';
+export { activationWindow, buildActivationChart, buildCafChart, buildDeltaChart } from './explorer.ts';
+export type { CafData, DeltaData } from './explorer.ts';

@@ -14,4 +14,5 @@ export { NUM_OBS_STREAM, batchBuffers, drawNumObs, simulateBatch, simulateRange,
 export { ONLINE_BASE, OnlineFeed, VALIDATION_PARTS, onlineBatchPlan, simulateOnlineBatch, validationPlans } from './online.ts';
 export type { OnlineBatchPlan, OnlineFeedOptions, SimulatePlan } from './online.ts';
 export { SUMMARY_QUANTILES, summarizeConditions, summarizeDataset } from './summary.ts';
+export { activationCurves, expectedAutomatic, type ActivationCurves } from './activation.ts';
 export type { ConditionSummaries, ConditionSummary, QuantileKey } from './summary.ts';

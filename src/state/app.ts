@@ -3,6 +3,7 @@
  * Views receive what they need from here as props; nothing in ui/ constructs state or workers.
  */
 import type { BackendStatus } from './backends.svelte.ts';
+import type { DmcExplorer } from './dmc-explorer.svelte.ts';
 import type { FinalNetworkRun } from './final-network.svelte.ts';
 import type { InferenceSession } from './inference.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   router: Router;
   backends: BackendStatus;
   simulation: SimulationRun;
+  /** Simulate → Explore the model (live sliders). */
+  explorer: DmcExplorer;
   storage: LibraryStorage;
   library: StudyLibrary;
   run: StudyRun;

@@ -72,6 +72,39 @@ it('cancels a long simulation', async () => {
   expect(await page.getByTestId('cancel-button').count()).toBe(0);
 });
 
+it('the live explorer redraws every chart as a slider moves, and hands its values to the form', async () => {
+  const explorer = page.getByTestId('explorer');
+  await explorer.scrollIntoViewIfNeeded();
+  expect(await explorer.locator('canvas').count()).toBe(4);
+  const stats = page.getByTestId('explorer-stats');
+  const before = (await stats.textContent())!;
+  expect(before).toMatch(/4,000 trials, seed 1, simulated in \d+ ms/);
+  const charts = explorer.locator('canvas');
+  const shots = async (): Promise<Buffer[]> => Promise.all([0, 1, 2, 3].map((i) => charts.nth(i).screenshot()));
+  const pictures = await shots();
+  // tau 30 → 150 (Simon-like to flanker-like): the value, the statistics and all four charts change.
+  await page.getByTestId('slider-tau').fill('150');
+  expect(await page.getByTestId('value-tau').textContent()).toBe('150');
+  await page.waitForFunction((b) => document.querySelector('[data-testid="explorer-stats"]')?.textContent !== b, before);
+  const after = await shots();
+  for (let i = 0; i < 4; i++) expect(after[i]!.equals(pictures[i]!), `chart ${i} was not redrawn`).toBe(false);
+  // An update (simulation, statistics and four charts) stays interactive: timed from the input event to the next frame.
+  const ms = await page.evaluate(async () => {
+    const slider = document.querySelector('[data-testid="slider-A"]') as HTMLInputElement;
+    const t0 = performance.now();
+    slider.value = '60';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  });
+  expect(await page.getByTestId('value-A').textContent()).toBe('60');
+  console.log(`explorer update: ${ms.toFixed(0)} ms from input to the next frame`);
+  await screenshot(page, 'simulate-explorer');
+  await explorer.getByRole('button', { name: 'Use in the form' }).click();
+  expect(await page.locator('#f-tau').inputValue()).toBe('150');
+  expect(await page.locator('#f-A').inputValue()).toBe('60');
+});
+
 it('logged no page errors and made no foreign requests', () => {
   expect(app.seen.errors).toEqual([]);
   expect(app.seen.foreign).toEqual([]);
