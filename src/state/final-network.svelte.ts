@@ -241,7 +241,7 @@ export class FinalNetworkRun {
     const ticker = setInterval(() => (this.#now = performance.now()), 1000);
     const bpe = record.settings.mode === 'online' ? record.settings.batchesPerEpoch : null;
     /** Where training stands (restored when an online batch it waited for arrives). */
-    let training = `training epoch ${(resume?.epoch ?? 0) + 1}`;
+    let training = `training epoch ${(resume?.epoch ?? 0) + 1}${bpe === null ? '' : `, batch 1 of ${bpe}`}`;
     let current = record;
     const save = async (patch: Partial<FinalRunRecord>): Promise<void> => {
       current = { ...current, ...patch, updatedAt: isoNow() };
