@@ -94,3 +94,16 @@ export function finalSecondsOnWasm(config: StudyConfig, trial: FrozenTrial, s: F
     validationSets: s.validationSets,
   });
 }
+
+/** A run that has made no progress for this long (s) is reported as possibly stuck, whatever its pace. */
+export const STALL_MIN_SECONDS = 120;
+
+/**
+ * The watchdog's verdict: seconds since the last progress (a stage begun, a batch or sampling chunk done,
+ * a checkpoint stored) when that exceeds both STALL_MIN_SECONDS and `slowness` × the longest gap between
+ * progress events seen so far in this session (a slow machine's big batches are not a hang); else null.
+ */
+export function stalledFor(p: { sinceProgressS: number; longestGapS: number; slowness?: number }): number | null {
+  const limit = Math.max(STALL_MIN_SECONDS, (p.slowness ?? 5) * p.longestGapS);
+  return p.sinceProgressS > limit ? p.sinceProgressS : null;
+}

@@ -15,7 +15,7 @@ import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../s
 import { splitmix32 } from '../shared/index.ts';
 import { dataSeeds, DEFAULT_NETWORK_SPEC, trialHyperparameters, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
 import type { RunTrialOptions } from '../workers/train-client.ts';
-import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems } from './final-network-support.ts';
+import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems, stalledFor } from './final-network-support.ts';
 import { completedTrialAttrs, decodeDraws, encodeDraws } from './run-support.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
@@ -65,6 +65,12 @@ export class FinalNetworkRun {
   #studyId = $state<number | null>(null);
   #now = $state(0);
   #diagnostics = $state.raw<{ id: string; sample: PosteriorSample | null; reason: string | null } | null>(null);
+  /** What the run is doing or waiting for now, in words ("simulating the validation sets"). */
+  #stage = $state('');
+  /** performance.now() of the last progress (a stage begun, a batch or sampling chunk done); 0: none. */
+  #progressAt = 0;
+  /** The longest time between two progress events so far in this session (ms). */
+  #longestGap = 0;
   #controller: AbortController | null = null;
   readonly #deps: FinalNetworkDeps;
   /** The form's settings (Results edits them in place). */
@@ -112,6 +118,21 @@ export class FinalNetworkRun {
       batchFraction: l.numBatches > 0 ? l.batch / l.numBatches : 0,
       elapsedS: (this.#now - l.startedAt) / 1000,
     });
+  }
+
+  /** What the active run is doing or waiting for, in words; '' when none runs. */
+  get stage(): string {
+    return this.active ? this.#stage : '';
+  }
+
+  /**
+   * The watchdog: when the active run has made no progress for much longer than its slowest step so
+   * far (final-network-support.ts stalledFor), the stage it is stuck in and for how long; else null.
+   */
+  get stalled(): { stage: string; seconds: number } | null {
+    if (!this.active || this.#progressAt === 0) return null;
+    const seconds = stalledFor({ sinceProgressS: (this.#now - this.#progressAt) / 1000, longestGapS: this.#longestGap / 1000 });
+    return seconds === null ? null : { stage: this.#stage, seconds };
   }
 
   /** Posterior draws of a finished final network on its validation sets (recovery, calibration, contraction). */
@@ -214,7 +235,13 @@ export class FinalNetworkRun {
       epochsAtStart: resume?.epoch ?? 0,
       startedAt: performance.now(),
     };
+    this.#progressAt = 0;
+    this.#longestGap = 0;
+    this.#now = performance.now();
     const ticker = setInterval(() => (this.#now = performance.now()), 1000);
+    const bpe = record.settings.mode === 'online' ? record.settings.batchesPerEpoch : null;
+    /** Where training stands (restored when an online batch it waited for arrives). */
+    let training = `training epoch ${(resume?.epoch ?? 0) + 1}${bpe === null ? '' : `, batch 1 of ${bpe}`}`;
     let current = record;
     const save = async (patch: Partial<FinalRunRecord>): Promise<void> => {
       current = { ...current, ...patch, updatedAt: isoNow() };
@@ -222,21 +249,28 @@ export class FinalNetworkRun {
     };
     let feed: OnlineFeed | null = null;
     try {
+      this.#mark('reading the stored runs');
       await this.#refresh();
       const s = record.settings;
       const dmc = finalSimulator(config, s);
       const seeds = dataSeeds(config);
+      this.#mark(s.mode === 'online' ? 'simulating the validation sets' : 'simulating the training and validation sets');
       const { val, train } = await this.#simulate(dmc, s, seeds, signal);
       const truths = concatTruths(val);
+      this.#mark('starting the training worker (loading its backend)');
       await this.#deps.trainer.selectBackend(config.backend === 'auto' ? undefined : config.backend);
+      this.#mark('handing the data sets to the training worker');
       await this.#deps.trainer.setData(train, val, { transfer: false });
       feed = s.mode === 'online'
         ? new OnlineFeed({ config: dmc, seed: seeds.training, batchSize: record.hparams.batchSize, total: s.epochs * s.batchesPerEpoch, simulate: (p, sig) => this.#range(dmc, p, sig) })
         : null;
       this.#phase = 'training';
       this.#live = { ...this.#live, startedAt: performance.now() };
+      this.#mark(training);
       const network = config.network ?? DEFAULT_NETWORK_SPEC;
       const onlineFeed = feed;
+      // Cancel also ends a wait for an online batch (the worker's request rejects at once).
+      if (onlineFeed !== null) signal.addEventListener('abort', () => onlineFeed.dispose(), { once: true });
       const opts: RunTrialOptions = {
         seed: record.seed,
         signal,
@@ -246,21 +280,30 @@ export class FinalNetworkRun {
         ...(network.matmulF16 === true ? { matmulF16: true } : {}),
         ...(network.flowDraws !== undefined ? { flowDraws: network.flowDraws } : {}),
         ...(network.standardizeTrials === true ? { standardizeTrials: true } : {}),
-        ...(onlineFeed !== null ? { online: { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs }, onlineBatch: (j: number) => onlineFeed.next(j) } : {}),
+        ...(onlineFeed !== null ? { online: { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs }, onlineBatch: (j: number) => this.#awaitBatch(j, onlineFeed, () => training) } : {}),
         ...(resume !== null ? { resume } : {}),
         ...(s.patience !== null ? { patience: s.patience } : {}),
         keepDraws: true,
         keepNetwork: { metadata: { study: record.studyName, trialNumber: record.trialNumber, studyConfig: config, simulator: dmc, finalNetwork: { ...s } } },
-        onBatch: (p) => this.#update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
+        onBatch: (p) => {
+          this.#update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches });
+          training = p.batch + 1 < p.numBatches ? `training epoch ${p.epoch + 1}, batch ${p.batch + 2} of ${p.numBatches}` : `computing the validation loss of epoch ${p.epoch + 1}`;
+          this.#mark(training);
+        },
+        onSampling: () => this.#mark(),
         // Stored before training goes on (the worker awaits it): a reload loses at most the epoch in progress.
         onCheckpoint: async (c: TrainingCheckpoint) => {
+          this.#mark(`storing the checkpoint of epoch ${c.epoch}`);
           await save({ checkpoint: c });
           this.#update({ epoch: c.epoch, batch: 0, loss: [...c.loss], valLoss: [...c.valLoss] });
           if (c.epoch >= s.epochs) this.#phase = 'diagnostics';
+          training = c.epoch >= s.epochs ? 'sampling the validation posteriors for the diagnostics' : `training epoch ${c.epoch + 1}${bpe === null ? '' : `, batch 1 of ${bpe}`}`;
+          this.#mark(training);
         },
       };
       const outcome = await this.#deps.trainer.runTrial(record.hparams, opts);
       if (outcome.status !== 'complete') throw new Error('the final run stopped although nothing asked to prune it');
+      this.#mark('storing the finished network');
       const r = outcome.result;
       if (r.network !== undefined && r.draws !== undefined) {
         r.network.metadata.validationDraws = encodeDraws(r.draws, truths, truths.length / val[0]!.paramNames.length, record.hparams.posteriorDraws, [...val[0]!.paramNames]);
@@ -294,6 +337,23 @@ export class FinalNetworkRun {
 
   async #refresh(): Promise<void> {
     if (this.#studyId !== null) this.#records = await this.#deps.runs.list(this.#studyId);
+  }
+
+  /** Progress: the watchdog's clock restarts, and the stage changes when one is given. */
+  #mark(stage?: string): void {
+    const now = performance.now();
+    if (this.#progressAt > 0) this.#longestGap = Math.max(this.#longestGap, now - this.#progressAt);
+    this.#progressAt = now;
+    this.#now = now;
+    if (stage !== undefined) this.#stage = stage;
+  }
+
+  /** Online batch j for the training worker; the stage says so while the simulation workers make it. */
+  async #awaitBatch(j: number, feed: OnlineFeed, training: () => string): Promise<DmcBatch> {
+    this.#mark(`waiting for online batch ${j + 1} from the simulation workers`);
+    const batch = await feed.next(j);
+    this.#mark(training());
+    return batch;
   }
 
   #update(patch: Partial<FinalLive>): void {

@@ -5,16 +5,16 @@
  * same loss history, L and weights as a run that never stopped; the network lands under the final key.
  */
 import 'fake-indexeddb/auto';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadStudy, type FrozenTrial } from '../../../src/engine/index.ts';
 import { runObjective, type TrialHyperparameters } from '../../../src/nn/index.ts';
 import type { NetworkFile } from '../../../src/nn/serialize.ts';
 import { FinalRunStore, type FinalRunRecord, type FinalRunSettings } from '../../../src/persistence/final-run-store.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
-import { simulateBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';
+import { ONLINE_BASE, simulateBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';
 import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
 import { FinalNetworkRun } from '../../../src/state/final-network.svelte.ts';
-import { finalNetworkKey, offeredTrials } from '../../../src/state/final-network-support.ts';
+import { finalNetworkKey, offeredTrials, STALL_MIN_SECONDS, stalledFor } from '../../../src/state/final-network-support.ts';
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
 import type { Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
@@ -154,5 +154,42 @@ describe('final network run', () => {
       'Offline training needs one number of trials per data set; choose online training for a range of trial counts',
     );
     await expect(r.start(studyId, trial, { ...settings, epochs: 0 })).rejects.toThrow('Epochs: enter a whole number of at least 1 (got 0)');
+  });
+
+  describe('the watchdog', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('says nothing for a slow run, and names the stage of one that stopped moving', () => {
+      expect(stalledFor({ sinceProgressS: STALL_MIN_SECONDS - 1, longestGapS: 1 })).toBeNull();
+      expect(stalledFor({ sinceProgressS: STALL_MIN_SECONDS + 1, longestGapS: 1 })).toBe(STALL_MIN_SECONDS + 1);
+      // Batches of 40 s each: 3 minutes without one is still within five of them.
+      expect(stalledFor({ sinceProgressS: 180, longestGapS: 40 })).toBeNull();
+      expect(stalledFor({ sinceProgressS: 201, longestGapS: 40 })).toBe(201);
+    });
+
+    it('reports a run waiting for an online batch that never comes, with the stage, and Cancel still ends it', { timeout: TIMEOUT }, async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+      // The simulation workers answer the validation sets, never the online batches.
+      const stuck: BatchPool = {
+        simulate: pool.simulate,
+        simulateRange: (c, seed, start, n, numObs, o) =>
+          start >= ONLINE_BASE
+            ? new Promise((_, reject) => o?.signal?.addEventListener('abort', () => reject(o.signal!.reason), { once: true }))
+            : simulateRange(c, seed, start, n, numObs) as never,
+      };
+      const trainer = new NodeTrainer();
+      const run = new FinalNetworkRun({ storage, pool: stuck, trainer, runs, networks: { save: async () => undefined, load: async () => undefined } });
+      const started = run.start(studyId, trial, settings);
+      await vi.waitFor(() => expect(run.stage).toBe('waiting for online batch 1 from the simulation workers'));
+      expect(run.stalled).toBeNull();
+      vi.advanceTimersByTime((STALL_MIN_SECONDS - 5) * 1000);
+      expect(run.stalled).toBeNull();
+      vi.advanceTimersByTime(10_000);
+      expect(run.stalled).toEqual({ stage: 'waiting for online batch 1 from the simulation workers', seconds: STALL_MIN_SECONDS + 5 });
+      run.cancel();
+      await started;
+      expect(run.phase).toBe('cancelled');
+      expect(run.stalled).toBeNull();
+    });
   });
 });
