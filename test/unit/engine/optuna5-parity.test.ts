@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run as importancesCli } from '../../../src/cli/commands/importances.ts';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/engine/distributions.ts';
 import { createStudy, JournalStorage, pedAnovaImportances, TPESampler, TrialState, type Distribution, type FrozenTrial, type JsonValue, type TrialTemplate } from '../../../src/engine/index.ts';
@@ -211,5 +212,15 @@ describe.each([
     console.log(`PED-ANOVA ${name} (${direction}): Optuna ${JSON.stringify(py.importances)}; largest delta ${delta.toExponential(2)}`);
     expect(delta).toBeLessThanOrEqual(0.02);
     expect(delta).toBeLessThanOrEqual(1e-9); // deterministic on both sides: only rounding may differ
+    // `cli importances` defaults to PED-ANOVA and takes the direction from the journal.
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      expect(await importancesCli(['--journal', file, '--json'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const printed = JSON.parse(out.join('').trim().split('\n').pop()!) as Record<string, number>;
+    for (const [k, v] of Object.entries(py.importances)) expect(Math.abs((printed[k] as number) - v)).toBeLessThanOrEqual(1e-9);
   });
 });
