@@ -47,3 +47,4 @@ export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './pruner
 export type { Storage } from './storages/storage.ts';
 export { InMemoryStorage } from './storages/in-memory.ts';
 export * from './storages/journal/index.ts';
+export { dashboardNotes, NOTE_CHUNK_LENGTH, noteFromSystemAttrs, saveDashboardNote, type DashboardNotes } from './study/dashboard-notes.ts';
