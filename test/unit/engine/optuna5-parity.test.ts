@@ -8,17 +8,20 @@
  * - PED-ANOVA: `get_param_importances(study)` (5.0's default evaluator) on the same history, on it
  *   maximized, and on the two fANOVA parity studies, within 0.02 (the evaluator is deterministic:
  *   the measured deltas are rounding, about 1e-15).
+ * - TPE with the ≤ 4.x multivariate bandwidth (`bandwidth: 'scott'`, what a version-1 study
+ *   configuration keeps) against estimators recorded with the real Optuna 4.9.0
+ *   (test/fixtures/tpe/optuna49-multivariate.json, made by test/interop/make_optuna49_tpe_fixture.py).
  * Never skips: a missing .venv is an error that says how to make it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as importancesCli } from '../../../src/cli/commands/importances.ts';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../../src/engine/distributions.ts';
-import { createStudy, JournalStorage, pedAnovaImportances, TPESampler, TrialState, type Distribution, type FrozenTrial, type JsonValue, type TrialTemplate } from '../../../src/engine/index.ts';
+import { createStudy, JournalStorage, MemoryJournalBackend, pedAnovaImportances, TPESampler, TrialState, type Distribution, type FrozenTrial, type JsonValue, type TrialTemplate } from '../../../src/engine/index.ts';
 import type { ParzenEstimator } from '../../../src/engine/samplers/tpe/parzen-estimator.ts';
 import { JournalFileBackend } from '../../../src/persistence/node/index.ts';
 import { categoricalAndFloat, logFloatAndCategorical, type ParityStudy } from './importance/parity-studies.ts';
@@ -183,6 +186,38 @@ describe('TPE proposal distributions: the engine against Optuna 5.0.0 on a fixed
       compareMixture(one.above, py.independent[name]!.above, [name], `${name} g`);
     }
     console.log(`TPE parity with Optuna ${py.optuna}: n_below ${py.n_below}, largest |ours − Optuna| over weights, mus, sigmas and rows: ${worst.toExponential(2)} (${ties} kernels of tied values compared as sets)`);
+  });
+});
+
+describe('TPE with Optuna ≤ 4.x settings (multivariate, bandwidth "scott"): the recorded Optuna 4.9.0 estimators', () => {
+  it('l and g equal TPESampler(multivariate=True) of Optuna 4.9.0 on the same history', async () => {
+    const recorded = JSON.parse(readFileSync(path.resolve('test/fixtures/tpe/optuna49-multivariate.json'), 'utf8')) as { optuna: string; space: string[]; below: PyMixture; above: PyMixture };
+    expect(recorded.optuna).toBe('4.9.0');
+    const storage = new JournalStorage(new MemoryJournalBackend());
+    const sampler = new TPESampler({ multivariate: true, constantLiar: false, bandwidth: 'scott' });
+    const study = await createStudy({ studyName: 'h', storage, sampler });
+    const D = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1e-1, { log: true }), n: intDistribution(1, 100), c: categoricalDistribution(['a', 'b', 'c']) };
+    // The history the fixture was recorded on: a 31-bit LCG, 40 trials, every 7th from 3 PRUNED.
+    let state = 12345;
+    const u = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let k = 0; k < 40; k++) {
+      const x = -5 + 10 * u();
+      const lr = Math.exp(Math.log(1e-4) + u() * Math.log(1000));
+      const n = 1 + Math.floor(u() * 100);
+      const c = Math.floor(u() * 3);
+      const pruned = k % 7 === 3;
+      await study.addTrial({ state: pruned ? TrialState.PRUNED : TrialState.COMPLETE, values: pruned ? null : [(x - 1) ** 2 + Math.log10(lr) ** 2 + n / 100 + c], paramsInternal: { x, lr, n, c }, distributions: D });
+    }
+    const all = await study.getTrials();
+    const next: FrozenTrial = { ...(all[0] as FrozenTrial), number: all.length, trialId: -1, state: TrialState.RUNNING, params: {}, distributions: {} };
+    const joint = await sampler.inferRelativeSearchSpace(study);
+    expect(Object.keys(joint)).toEqual(recorded.space);
+    const { below, above } = await sampler.fit(study, next, joint);
+    compareMixture(below, recorded.below, recorded.space, '4.9 l');
+    compareMixture(above, recorded.above, recorded.space, '4.9 g');
+    // With 5.0's bandwidth the same history gives other widths: the setting is what keeps old studies.
+    const five = await new TPESampler({ multivariate: true, constantLiar: false }).fit(study, next, joint);
+    expect(Array.from(five.above.numericKernels(3).sigmas)).not.toEqual((recorded.above.params.x as { sigma: number[] }).sigma);
   });
 });
 
