@@ -60,3 +60,30 @@ export async function saveDashboardNote(storage: Storage, studyId: number, trial
   const existing = Object.keys(attrs).filter((k) => k.startsWith(prefix)).length;
   for (let i = chunks; i < existing; i++) await storage.setStudySystemAttr(studyId, `${prefix}${i}`, '');
 }
+
+/** A trial's note key: "dashboard:<trial_id>:note_ver" or "dashboard:<trial_id>:note_str:<i>". */
+const TRIAL_NOTE_KEY = /^dashboard:(\d+):(note_ver|note_str:\d+)$/;
+
+export function isTrialNoteKey(key: string): boolean {
+  return TRIAL_NOTE_KEY.test(key);
+}
+
+/**
+ * Study system attrs with each trial note key moved to the trial's id in another storage or journal
+ * (`ids`: old trial id → new one), as optuna-dashboard's `copy_notes` does for a copied study. A note
+ * keyed by an id not in `ids` (no trial of this study) is dropped: under a new id it could land on
+ * another study's trial. Other attrs are kept as they are.
+ */
+export function remapTrialNoteKeys(attrs: Readonly<Record<string, JsonValue>>, ids: ReadonlyMap<number, number>): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    const m = TRIAL_NOTE_KEY.exec(k);
+    if (m === null) {
+      out[k] = v;
+      continue;
+    }
+    const to = ids.get(Number(m[1]));
+    if (to !== undefined) out[`dashboard:${to}:${m[2]}`] = v;
+  }
+  return out;
+}

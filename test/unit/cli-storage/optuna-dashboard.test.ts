@@ -6,7 +6,8 @@
  * API (PUT /api/studies/<id>/note and /api/studies/<id>/<trial_id>/note, which it stores as study system
  * attrs "dashboard:note_ver" / "dashboard:<trial_id>:note_str:<i>") are then read back from the journal
  * by the engine (`dashboardNotes`). The server is started with `optuna-dashboard FILE --port P`, the
- * storage guessed from the file as its CLI does.
+ * storage guessed from the file as its CLI does. The studies' trials are created interleaved, so the
+ * export renumbers them and the notes must follow.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The journal the project exports: see the header. Trials are created study by study, so the
- *  exported trial ids (which the notes are keyed by) are the storage's. */
+/**
+ * The journal the project exports: see the header. The two studies' trials are created interleaved,
+ * so the export gives the trials other ids than the storage's, and the notes (keyed by trial id) must
+ * follow them.
+ */
 async function writeProjectJournal(to: string): Promise<void> {
   const storage = new JournalStorage(new MemoryJournalBackend());
   const study = await createStudy({ studyName: 'dash', storage, sampler: new RandomSampler({ seed: 2 }) });
   await storage.setStudyUserAttr(study.studyId, 'dmc_config', { weights: [1, 1, 1] });
+  const mo = await storage.createNewStudy([StudyDirection.MINIMIZE, StudyDirection.MINIMIZE], 'dash-mo');
+  const moValues = [[0.2, 0.9], [0.5, 0.5], [0.9, 0.2], [0.8, 0.8]] as const;
   for (let i = 0; i < 5; i++) {
     const t = await study.ask();
     const lr = await t.suggestFloat('lr', 1e-4, 1e-2, { log: true });
@@ -57,13 +63,8 @@ async function writeProjectJournal(to: string): Promise<void> {
     if (i === 1) await study.tell(t, null, TrialState.PRUNED);
     else if (i === 3) await study.tell(t, null, TrialState.FAIL);
     else await study.tell(t, 1 - i / 10 + bs / 1000);
-  }
-  await saveDashboardNote(storage, study.studyId, null, STUDY_NOTE);
-  const two = (await study.getTrials())[2]!;
-  await saveDashboardNote(storage, study.studyId, two.trialId, 'first draft');
-  await saveDashboardNote(storage, study.studyId, two.trialId, TRIAL_NOTE);
-  const mo = await storage.createNewStudy([StudyDirection.MINIMIZE, StudyDirection.MINIMIZE], 'dash-mo');
-  for (const [a, b] of [[0.2, 0.9], [0.5, 0.5], [0.9, 0.2], [0.8, 0.8]] as const) {
+    const [a, b] = moValues[i] ?? [];
+    if (a === undefined || b === undefined) continue;
     await storage.createNewTrial(mo, {
       state: TrialState.COMPLETE,
       values: [a, b],
@@ -73,6 +74,11 @@ async function writeProjectJournal(to: string): Promise<void> {
       datetimeComplete: '2026-12-01T10:00:02.000000',
     });
   }
+  await saveDashboardNote(storage, study.studyId, null, STUDY_NOTE);
+  const two = (await study.getTrials())[2]!;
+  expect(two.trialId).toBe(4); // trial 2 of "dash" after two of "dash-mo": the export gives it id 2
+  await saveDashboardNote(storage, study.studyId, two.trialId, 'first draft');
+  await saveDashboardNote(storage, study.studyId, two.trialId, TRIAL_NOTE);
   writeFileSync(to, await exportJournal(storage));
 }
 
