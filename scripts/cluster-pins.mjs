@@ -8,9 +8,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Left out of the cluster's pins: JAX is the CI's CPU backend (a cluster's GPU backend is the user's
- * choice, torch by default in study.py), and pytest with its own dependencies serves only the tests.
+ * choice, torch by default in study.py), and pytest and scikit-learn (Optuna's fANOVA in the parity
+ * test) with their own dependencies serve only the tests.
  */
-export const NOT_FOR_CLUSTER = ['jax', 'jaxlib', 'opt-einsum', 'pytest', 'iniconfig', 'pluggy'];
+export const NOT_FOR_CLUSTER = [
+  'jax', 'jaxlib', 'opt-einsum', 'pytest', 'iniconfig', 'pluggy',
+  'scikit-learn', 'joblib', 'threadpoolctl', 'cloudpickle', 'narwhals',
+];
 
 /** @param {string} lock @returns {[string, string][]} */
 export function clusterPins(lock) {

@@ -24,8 +24,8 @@ export { nowIsoDateTime, toIsoDateTime, parseIsoDateTime, durationSeconds } from
 export { setWarningHandler, collectWarnings, warn, type WarningHandler } from './warnings.ts';
 
 export { Trial } from './trial/trial.ts';
-export { TrialPruned, lastStep, lastIntermediateValue } from './trial/frozen.ts';
-export { Study, CONSTRAINTS_KEY, popWaitingTrial } from './study/study.ts';
+export { CONSTRAINTS_KEY, TrialPruned, isFeasible, lastStep, lastIntermediateValue, trialConstraints } from './trial/frozen.ts';
+export { Study, popWaitingTrial } from './study/study.ts';
 export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions } from './study/create.ts';
 export { FAIL_REASON_KEY, FAIL_REASON_PREFIX, failReasonOf, recordFailReason, withFailReasons, type TellOptions } from './study/tell.ts';
 export type { Objective, OptimizeOptions } from './study/optimize.ts';
@@ -35,7 +35,8 @@ export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';
 export { intersectionSearchSpace } from './samplers/search-space.ts';
 
-export { evaluateFanova, FanovaError, fanovaImportances } from './importance/index.ts';
+export { evaluateFanova, FanovaError, fanovaImportances, pedAnovaImportances } from './importance/index.ts';
+export type { PedAnovaOptions } from './importance/index.ts';
 export type { FanovaErrorCode, FanovaOptions, FanovaResult, ImportanceOutcome, ParamImportance } from './importance/index.ts';
 
 export type { Pruner, PrunerStudy } from './pruners/pruner.ts';
@@ -46,3 +47,4 @@ export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './pruner
 export type { Storage } from './storages/storage.ts';
 export { InMemoryStorage } from './storages/in-memory.ts';
 export * from './storages/journal/index.ts';
+export { dashboardNotes, NOTE_CHUNK_LENGTH, noteFromSystemAttrs, saveDashboardNote, type DashboardNotes } from './study/dashboard-notes.ts';

@@ -1,6 +1,7 @@
 /**
  * Hyperparameter importance bars (optuna/visualization/_param_importances.py): horizontal bars,
- * the most important parameter on top, values from `fanovaImportances` (computed in a worker).
+ * the most important parameter on top, values from `pedAnovaImportances` (Optuna 5's default) or
+ * `fanovaImportances` (computed in a worker).
  */
 import type { ChartConfiguration } from 'chart.js';
 import { baseOptions, targetName } from './common.ts';
@@ -39,7 +40,11 @@ export function buildImportancePlot(
   const axisTitle = `Importance for ${targetName(opts)}`;
   // The seed names the forest that drew these bars: the same seed redraws them exactly.
   const seed = outcome.seed === undefined ? '' : ` (seed ${outcome.seed})`;
-  const options = baseOptions<'bar'>(IMPORTANCE_TITLE, `${opts.evaluator ?? 'fANOVA'}${seed} · shares of variance, sum 1`);
+  const evaluator = opts.evaluator ?? 'fANOVA';
+  // What the numbers are: fANOVA's are shares of the objective's variance; PED-ANOVA's measure how much
+  // a parameter's distribution in the top 10% of trials differs from all trials'.
+  const measure = evaluator === 'PED-ANOVA' ? 'top 10% against all trials' : 'shares of variance';
+  const options = baseOptions<'bar'>(IMPORTANCE_TITLE, `${evaluator}${seed} · ${measure}, sum 1`);
   options.indexAxis = 'y';
   options.plugins!.legend = { display: false };
   options.plugins!.tooltip = {

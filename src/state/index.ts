@@ -17,7 +17,7 @@ export { isCancelled, isInterrupted } from './run-support.ts';
 export { estimateBackend, readNumberText, SetupDraft, type NumberRead } from './setup-draft.svelte.ts';
 export { PARAM_PRESETS, SimulationRun, type SimulationResult } from './simulation-run.svelte.ts';
 export { DmcExplorer, EXPLORER_SLIDERS, EXPLORER_TRIALS_PER_CONDITION, explorerView, type ExplorerView } from './dmc-explorer.svelte.ts';
-export { StudyResults } from './study-results.svelte.ts';
+export { EVALUATOR_LABEL, IMPORTANCE_EVALUATORS, pedAnovaOutcome, StudyResults, type ImportanceEvaluator } from './study-results.svelte.ts';
 export { StudyRun } from './study-run.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';

@@ -1,11 +1,12 @@
 /**
  * The Results view's data: one study's trials and configuration, the best trial, the posterior
  * draws of a chosen trial for its recovery / calibration / contraction plots (read from the trial's
- * network file in the model store), fANOVA importances computed off the main thread, and the exports
+ * network file in the model store), parameter importances (PED-ANOVA, Optuna 5's default, computed here;
+ * fANOVA, when chosen, off the main thread), and the exports
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import type { ClusterOptions } from '../cluster/index.ts';
-import { TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
+import { pedAnovaImportances, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
@@ -20,6 +21,22 @@ export interface NetworkSource {
 
 export interface ImportanceSource {
   importances(trials: readonly FrozenTrial[], opts?: { signal?: AbortSignal }): Promise<ImportanceOutcome>;
+}
+
+/** Importance evaluators the Results view offers: Optuna 5's default first. */
+export const IMPORTANCE_EVALUATORS = ['ped-anova', 'fanova'] as const;
+export type ImportanceEvaluator = (typeof IMPORTANCE_EVALUATORS)[number];
+export const EVALUATOR_LABEL: Readonly<Record<ImportanceEvaluator, string>> = { 'ped-anova': 'PED-ANOVA', fanova: 'fANOVA' };
+
+/**
+ * PED-ANOVA importances of a study that minimizes L (engine/importance/ped-anova.ts). Deterministic and
+ * O(trials × parameters × 50): cheap enough for the main thread. Below 2 finished trials Optuna would
+ * return equal shares with a warning; the view says why there is nothing to show instead.
+ */
+export function pedAnovaOutcome(trials: readonly FrozenTrial[]): ImportanceOutcome {
+  const done = trials.filter((t) => t.state === TrialState.COMPLETE && t.values !== null && t.values.every(Number.isFinite));
+  if (done.length < 2) return { ok: false, reason: `PED-ANOVA needs at least 2 completed trials with a finite value (this study has ${done.length}).` };
+  return { ok: true, importances: pedAnovaImportances(done, { direction: 'minimize' }) };
 }
 
 export type DrawsState =
@@ -39,6 +56,7 @@ export class StudyResults {
   #draws = $state.raw<DrawsState>({ status: 'idle' });
   #importance = $state.raw<ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null>(null);
   #importanceAbort: AbortController | null = null;
+  #evaluator = $state<ImportanceEvaluator>('ped-anova');
   #drawsRequest = 0;
   #clusterStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
@@ -71,6 +89,15 @@ export class StudyResults {
   }
   get importance(): ImportanceOutcome | { kind: 'pending' } | { kind: 'error'; message: string } | null {
     return this.#importance;
+  }
+  get evaluator(): ImportanceEvaluator {
+    return this.#evaluator;
+  }
+  /** Chooses the importance evaluator and recomputes the importances of the loaded study. */
+  setEvaluator(e: ImportanceEvaluator): void {
+    if (e === this.#evaluator) return;
+    this.#evaluator = e;
+    if (this.#studyId !== null) void this.#computeImportance(this.#trials);
   }
   /** Outcome of the last cluster export or import, for the Results view. */
   get clusterStatus(): { kind: 'ok' | 'error'; text: string } | null {
@@ -128,6 +155,14 @@ export class StudyResults {
     this.#importanceAbort?.abort();
     const controller = new AbortController();
     this.#importanceAbort = controller;
+    if (this.#evaluator === 'ped-anova') {
+      try {
+        this.#importance = pedAnovaOutcome(trials);
+      } catch (e) {
+        this.#importance = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+      }
+      return;
+    }
     this.#importance = { kind: 'pending' };
     try {
       const outcome = await this.fanova.importances(trials, { signal: controller.signal });

@@ -81,8 +81,8 @@ export function trialSeed(c: StudyConfig, trialNumber: number): number {
 export function makeSampler(c: StudyConfig): Sampler {
   const seed = c.sampler.seed;
   if (c.sampler.type === 'random') return new RandomSampler({ seed });
-  const { nStartupTrials, multivariate, constantLiar } = c.sampler;
-  return new TPESampler({ seed, nStartupTrials, multivariate, constantLiar });
+  const { nStartupTrials, multivariate, constantLiar, bandwidth } = c.sampler;
+  return new TPESampler({ seed, nStartupTrials, multivariate, constantLiar, bandwidth });
 }
 
 export function makePruner(c: StudyConfig): Pruner {

@@ -21,7 +21,7 @@ export function notebookSearchSpace(): SearchSpace {
 /** The notebook's study. A fresh object on every call: callers may mutate it. */
 export function defaultStudyConfig(): StudyConfig {
   return {
-    version: 1,
+    version: 2,
     name: 'notebook',
     seed: 2025,
     simulator: {
@@ -44,8 +44,9 @@ export function defaultStudyConfig(): StudyConfig {
     epochs: 10,
     nTrials: 10,
     timeout: null,
-    // The notebook's TPESampler has 10 startup trials, so its 10 trials are all random draws.
-    sampler: { type: 'tpe', seed: 2025, multivariate: false, nStartupTrials: 10, constantLiar: true },
+    // The notebook's TPESampler (Optuna 4.x defaults: independent sampling) has 10 startup trials, so
+    // its 10 trials are all random draws; its settings are kept so that a longer run stays comparable.
+    sampler: { type: 'tpe', seed: 2025, multivariate: false, nStartupTrials: 10, constantLiar: true, bandwidth: 'scott' },
     // The notebook's MedianPruner never acted (its objective never reports); "none" reproduces that.
     pruner: { type: 'none' },
     weights: { recovery: 1, pc: 1, sbc: 1 },
@@ -54,6 +55,9 @@ export function defaultStudyConfig(): StudyConfig {
     backend: 'auto',
   };
 }
+
+/** Optuna 5.0's TPESampler defaults (multivariate, constant liar, per-dimension bandwidth), seed 2025. */
+const OPTUNA5_TPE = (): StudyConfig['sampler'] => ({ type: 'tpe', seed: 2025, multivariate: true, nStartupTrials: 10, constantLiar: true, bandwidth: 'neighbor' });
 
 /** The configuration the CPU demo tries first: the largest learning rate of the space, mid-sized batches. */
 export const CPU_DEMO_FIRST_TRIAL = Object.freeze({ dropout: 0.05, lr: 0.001, num_seeds: 1, batch_size: 64, embed_dim: 64, summary_dim: 16 });
@@ -77,6 +81,7 @@ export const CPU_DEMO_FIRST_TRIAL = Object.freeze({ dropout: 0.05, lr: 0.001, nu
 export function cpuStudyConfig(): StudyConfig {
   const c = defaultStudyConfig();
   c.name = 'demo-cpu';
+  c.sampler = OPTUNA5_TPE();
   c.simulator.numObs = { fixed: 50 };
   c.data = { trainingSets: 1024, validationSets: 100 };
   c.epochs = 16;
@@ -100,6 +105,7 @@ export function cpuStudyConfig(): StudyConfig {
 export function gpuStudyConfig(): StudyConfig {
   const c = defaultStudyConfig();
   c.name = 'demo-gpu';
+  c.sampler = OPTUNA5_TPE();
   c.data = { trainingSets: 2048, validationSets: 200 };
   c.epochs = 20;
   c.nTrials = 10;
@@ -114,6 +120,7 @@ export function gpuStudyConfig(): StudyConfig {
 export function smokeStudyConfig(): StudyConfig {
   const c = defaultStudyConfig();
   c.name = 'smoke';
+  c.sampler = OPTUNA5_TPE();
   c.simulator.numObs = { fixed: 50 };
   c.data = { trainingSets: 16, validationSets: 8 };
   c.epochs = 2;

@@ -71,7 +71,10 @@ export type SearchSpace = Record<HyperparameterName, SearchDistribution>;
 export interface SamplerSpec {
   type: 'tpe' | 'random';
   seed: number;
-  /** TPE only: joint sampling over the intersection space. */
+  /**
+   * TPE only: joint sampling over the intersection space. Absent: on in version 2 (Optuna 5.0's
+   * default), off in version 1 (Optuna ≤ 4.x's).
+   */
   multivariate: boolean;
   /** TPE only: random trials before TPE starts (Optuna default 10). */
   nStartupTrials: number;
@@ -80,7 +83,15 @@ export interface SamplerSpec {
    * tabs, CLIs and cluster workers on one journal spread out; with one worker it changes nothing.
    */
   constantLiar: boolean;
+  /**
+   * TPE only, multivariate kernels' bandwidth: "neighbor" (Optuna 5.0: per dimension, distance to the
+   * neighbouring observations) or "scott" (Optuna ≤ 4.x: 0.2·n^(−1/(d+4)) of the range). Absent:
+   * "neighbor" in version 2, "scott" in version 1, so a study configured before keeps its proposals.
+   */
+  bandwidth: TpeBandwidth;
 }
+
+export type TpeBandwidth = 'neighbor' | 'scott';
 
 export type PrunerSpec =
   | { type: 'none' }
@@ -136,7 +147,12 @@ export interface NetworkSpec {
 
 export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });
 
-export const STUDY_CONFIG_VERSION = 1;
+/**
+ * 2: Optuna 5.0's TPE defaults (multivariate, per-dimension bandwidth). A version-1 configuration is
+ * read with its own defaults written out (multivariate off unless set, bandwidth "scott") and comes
+ * back as version 2, so an old study proposes what it proposed before.
+ */
+export const STUDY_CONFIG_VERSION = 2;
 
 export interface StudyConfig {
   version: typeof STUDY_CONFIG_VERSION;

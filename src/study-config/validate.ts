@@ -79,17 +79,23 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
   return { min, max };
 }
 
-function readSampler(r: Reader, v: unknown, path: string): SamplerSpec | null {
-  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials', 'constantLiar']);
+/**
+ * The sampler; absent TPE settings take the defaults of the configuration's version (types.ts
+ * STUDY_CONFIG_VERSION): Optuna 5.0's for version 2, Optuna ≤ 4.x's for version 1.
+ */
+function readSampler(r: Reader, v: unknown, path: string, version: number): SamplerSpec | null {
+  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials', 'constantLiar', 'bandwidth']);
   if (o === null) return null;
+  const optuna5 = version >= 2;
   const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random'] as const);
   const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
-  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), false);
+  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5);
   const constantLiar = r.bool(o.constantLiar, join(path, 'constantLiar'), true);
+  const bandwidth = o.bandwidth === undefined ? (optuna5 ? 'neighbor' : 'scott') : r.oneOf(o.bandwidth, join(path, 'bandwidth'), ['neighbor', 'scott'] as const);
   const nStartupTrials =
     o.nStartupTrials === undefined ? 10 : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
-  if (type === null || seed === null || nStartupTrials === null) return null;
-  return { type, seed, multivariate, nStartupTrials, constantLiar };
+  if (type === null || seed === null || nStartupTrials === null || bandwidth === null) return null;
+  return { type, seed, multivariate, nStartupTrials, constantLiar, bandwidth };
 }
 
 /** An optional integer option with its Optuna default. */
@@ -206,9 +212,11 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const r = new Reader();
   const o = r.object(x, '', ROOT_KEYS, OPTIONAL_ROOT_KEYS);
   if (o === null) return { errors: r.issues };
-  if (o.version !== undefined && o.version !== STUDY_CONFIG_VERSION) {
-    r.fail('version', `Unknown format version ${show(o.version)}: this app reads version ${STUDY_CONFIG_VERSION}`);
+  // Version 1 (before Optuna 5.0's defaults) is read and written back as the current version.
+  if (o.version !== undefined && o.version !== 1 && o.version !== STUDY_CONFIG_VERSION) {
+    r.fail('version', `Unknown format version ${show(o.version)}: this app reads versions 1 to ${STUDY_CONFIG_VERSION}`);
   }
+  const version = typeof o.version === 'number' ? o.version : STUDY_CONFIG_VERSION;
   const name = r.str(o.name, 'name', 100);
   const seed = r.num(o.seed, 'seed', { integer: true, min: 0, max: MAX_SEED });
   const simulator = o.simulator === undefined ? null : readSimulator(r, o.simulator, 'simulator');
@@ -221,7 +229,7 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const epochs = r.num(o.epochs, 'epochs', { integer: true, min: 1 });
   const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
   const timeout = o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
-  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler');
+  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version);
   const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');

@@ -85,7 +85,7 @@ it('saves the configuration as JSON and loads it back', async () => {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-config').click()]);
   const saved = JSON.parse(readFileSync((await dl.path())!, 'utf8'));
   expect(dl.suggestedFilename()).toBe('saved-config.study.json');
-  expect(saved).toMatchObject({ version: 1, name: 'saved-config', seed: 77, nTrials: 3, network: { matmulF16: true } });
+  expect(saved).toMatchObject({ version: 2, name: 'saved-config', seed: 77, nTrials: 3, network: { matmulF16: true } });
   await page.getByTestId('preset-notebook').click();
   expect(await page.locator('#cfg-seed').inputValue()).toBe('2025');
   expect(await page.getByTestId('network-matmul-f16').isChecked()).toBe(false);

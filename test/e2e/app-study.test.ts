@@ -58,6 +58,16 @@ it('shows the results: best trial, sortable table, plots and diagnostics', async
     expect(titles).toContain(t);
   }
   expect(await page.locator('[data-testid="plot"] canvas').count()).toBeGreaterThan(8);
+  // Importances: PED-ANOVA (Optuna 5's default) first, fANOVA on request (from its worker).
+  const evaluator = page.getByTestId('importance-evaluator');
+  expect(await evaluator.inputValue()).toBe('ped-anova');
+  const importances = page.locator('[data-testid="plot"][data-title="Hyperparameter Importances"]');
+  await importances.waitFor();
+  await evaluator.selectOption('fanova');
+  await importances.waitFor({ timeout: 60_000 });
+  expect(await page.getByText(/fANOVA failed/).count()).toBe(0);
+  await evaluator.selectOption('ped-anova');
+  await importances.waitFor();
   await page.waitForTimeout(500);
   await screenshot(page, 'results');
 });

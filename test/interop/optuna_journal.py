@@ -3,8 +3,9 @@
     optuna_journal.py dump FILE            print every study of the journal as JSON
     optuna_journal.py resume FILE STUDY N  optimize STUDY for N more trials, then dump
 
-Runs under Debian's python3-optuna 3.1 (JournalStorage(JournalFileStorage(path))) and Optuna 4.x
-(JournalFileBackend). The resumed objective suggests every parameter with the distribution the study
+Runs under Debian's python3-optuna 3.1 (JournalStorage(JournalFileStorage(path))), Optuna 4.x and the
+project's .venv Optuna 5.0 (JournalFileBackend). Under 5.0 the dump has each trial's `constraints` and
+the resumed objective also sets a constraint (`trial.set_constraint`, new in 5.0). The resumed objective suggests every parameter with the distribution the study
 already uses, reports two intermediate values and sets a user attribute, so each op kind is written.
 """
 import json
@@ -17,7 +18,7 @@ from optuna_common import open_storage
 
 
 def trial_dict(t):
-    return {
+    d = {
         "number": t.number,
         "state": int(t.state),
         "values": t.values,
@@ -29,6 +30,10 @@ def trial_dict(t):
         "datetime_start": t.datetime_start.isoformat(timespec="microseconds") if t.datetime_start else None,
         "datetime_complete": t.datetime_complete.isoformat(timespec="microseconds") if t.datetime_complete else None,
     }
+    # Optuna 5.0's FrozenTrial.constraints: the old "constraints" list and the "constraints:<name>" attrs.
+    if hasattr(type(t), "constraints"):
+        d["constraints"] = t.constraints
+    return d
 
 
 def dump(storage):
@@ -69,6 +74,8 @@ def resume(storage, study_name, n_trials):
             v = suggest(trial, name, dist)
             total += float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else float(len(str(v)))
         trial.set_user_attr("by", "python-optuna-" + optuna.__version__)
+        if hasattr(trial, "set_constraint"):
+            trial.set_constraint("budget", total - 3.0)
         trial.report(total + 1.0, 0)
         trial.report(total + 0.5, 1)
         return math.log1p(abs(total))

@@ -15,11 +15,12 @@ import {
   type ParamValue,
   type TrialTemplate,
 } from '../types.ts';
+import { isFeasible } from '../trial/frozen.ts';
 import { optimizeLoop, type Objective, type OptimizeOptions } from './optimize.ts';
 import { tellTrial, type InternalTellOptions, type TellOptions } from './tell.ts';
 
-/** `system_attrs` key of constraint values (≤ 0 feasible), as Optuna's samplers write it. */
-export const CONSTRAINTS_KEY = 'constraints';
+/** `system_attrs` key of constraint values (≤ 0 feasible): the old list, and 5.0's "constraints:<name>". */
+export { CONSTRAINTS_KEY } from '../trial/frozen.ts';
 
 /**
  * Makes the oldest WAITING trial RUNNING and returns its id, or null when none is left. Between
@@ -194,11 +195,6 @@ export class Study implements TrialHost {
     }
     return false;
   }
-}
-
-function isFeasible(t: FrozenTrial): boolean {
-  const c = t.systemAttrs[CONSTRAINTS_KEY];
-  return !Array.isArray(c) || c.every((x) => !(typeof x === 'number' && x > 0));
 }
 
 /** `_should_skip_enqueue`'s comparison: numbers with np.isclose(rtol=1e-5, atol=0) or NaN, others by ==. */

@@ -35,6 +35,7 @@ import {
   type ParamValue,
 } from '../types.ts';
 import { warn } from '../warnings.ts';
+import { CONSTRAINTS_KEY, trialConstraints } from './frozen.ts';
 
 /** What a trial needs from its study. */
 export interface TrialHost extends StudyHandle {
@@ -172,6 +173,27 @@ export class Trial {
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
     await this.host.storage.setTrialUserAttr(this.trialId, key, value);
     this.snapshot = { ...this.snapshot, userAttrs: { ...this.snapshot.userAttrs, [key]: value } };
+  }
+
+  /** Constraint values by name (Optuna 5's `Trial.constraints`; trial/frozen.ts `trialConstraints`). */
+  get constraints(): Record<string, number> {
+    return trialConstraints(this.snapshot);
+  }
+
+  /**
+   * Optuna 5's `Trial.set_constraint`: stored as system attr "constraints:<key>"; feasible when every
+   * value is ≤ 0. A constraint already set is kept, with a warning, as Optuna does; NaN is refused.
+   */
+  async setConstraint(key: string, value: number): Promise<void> {
+    if (typeof value !== 'number') throw new TypeError(`The \`value\` argument is of type '${typeof value}' but supposed to be a float.`);
+    if (Number.isNaN(value)) throw new EngineError('invalid-argument', `Attempted to set a constraint for ${pyRepr(key)}, but NaN is not allowed.`);
+    const attr = `${CONSTRAINTS_KEY}:${key}`;
+    const fresh = await this.host.storage.getTrial(this.trialId);
+    if (attr in fresh.systemAttrs) {
+      warn(`The constraint value is ignored because this constraint \`key=${pyRepr(key)}\` is already set.`);
+      return;
+    }
+    await this.setSystemAttr(attr, value);
   }
 
   /** System attributes are for the engine and samplers (Optuna deprecated the public setter). */

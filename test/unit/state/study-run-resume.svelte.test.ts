@@ -70,7 +70,7 @@ function config(sampler: 'tpe' | 'random'): StudyConfig {
   c.diagnostics.posteriorDraws = 3;
   c.epochs = 1;
   c.nTrials = 7;
-  c.sampler = { type: sampler, seed: 1234, multivariate: false, nStartupTrials: 3, constantLiar: true };
+  c.sampler = { type: sampler, seed: 1234, multivariate: false, nStartupTrials: 3, constantLiar: true, bandwidth: 'scott' };
   return c;
 }
 

@@ -248,7 +248,7 @@ describe('StudyRun', () => {
       smoke((c) => {
         c.nTrials = 6;
         c.epochs = 3;
-        c.sampler = { type: 'random', seed: 4, multivariate: false, nStartupTrials: 10, constantLiar: true };
+        c.sampler = { type: 'random', seed: 4, multivariate: false, nStartupTrials: 10, constantLiar: true, bandwidth: 'scott' };
         c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 };
       }),
     );

@@ -130,7 +130,7 @@ describe('validateStudyConfig collects every problem with its path', () => {
     ['seed', (c: any) => (c.seed = 1.5)],
     ['seed', (c: any) => (c.seed = 2 ** 32)],
     ['name', (c: any) => (c.name = '')],
-    ['version', (c: any) => (c.version = 2)],
+    ['version', (c: any) => (c.version = 3)],
     ['simulator.tmax', (c: any) => (c.simulator.tmax = 0)],
     ['simulator.sdr', (c: any) => (c.simulator.sdr = 'free')],
     ['simulator.contamination', (c: any) => (c.simulator.contamination = 1.01)],
@@ -165,7 +165,8 @@ describe('messages a researcher understands, at the field they are about', () =>
     ['seed', (c: any) => (c.seed = 1.5), 'Enter a whole number between 0 and 4,294,967,295 (got 1.5)'],
     ['name', (c: any) => (c.name = ''), 'Enter a name of 1 to 100 characters (got "")'],
     ['name', (c: any) => (c.name = ' demo'), 'Remove the spaces at the start or end (got " demo")'],
-    ['version', (c: any) => (c.version = 2), 'Unknown format version 2: this app reads version 1'],
+    ['version', (c: any) => (c.version = 3), 'Unknown format version 3: this app reads versions 1 to 2'],
+    ['sampler.bandwidth', (c: any) => (c.sampler.bandwidth = 'silverman'), 'Choose one of "neighbor", "scott" (got "silverman")'],
     ['simulator.tmax', (c: any) => (c.simulator.tmax = 0), 'Enter a whole number between 1 and 1,000,000 (got 0)'],
     ['simulator.sdr', (c: any) => (c.simulator.sdr = 'free'), 'Choose one of "estimated", "fixed" (got "free")'],
     ['simulator.contamination', (c: any) => (c.simulator.contamination = 1.01), 'Enter a number between 0 and 1 (got 1.01)'],
@@ -276,7 +277,7 @@ describe('search space (Optuna short form)', () => {
     expect(c.searchSpace.lr).toEqual({ type: 'float', low: 1e-4, high: 1e-2, log: true, step: null });
     expect(c.searchSpace.num_seeds).toEqual({ type: 'int', low: 1, high: 8, log: false, step: 1 });
     expect(c.pruner).toEqual({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 });
-    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: false, nStartupTrials: 10, constantLiar: true });
+    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: true, nStartupTrials: 10, constantLiar: true, bandwidth: 'neighbor' });
   });
 });
 
@@ -298,5 +299,40 @@ describe('parseStudyConfig and formatIssues', () => {
     r.config.simulator.numObs = { fixed: 1 };
     expect(r.config).not.toBe(input);
     expect(input.simulator.numObs).toEqual({ fixed: 500 });
+  });
+});
+
+describe('version 1 → 2: Optuna 5.0 defaults for new configurations, the old ones kept for old configurations', () => {
+  /** A configuration as version 1 saved it: no bandwidth, multivariate written or left out. */
+  function v1(sampler: Record<string, unknown>): unknown {
+    return mutated((c) => {
+      c.version = 1;
+      c.sampler = { type: 'tpe', seed: 7, nStartupTrials: 10, ...sampler };
+    });
+  }
+  const configOf = (x: unknown): StudyConfig => {
+    const r = validateStudyConfig(x);
+    if (!('config' in r)) throw new Error(formatIssues(r.errors));
+    return r.config;
+  };
+
+  it('a version-1 configuration comes back as version 2 with its Optuna 4.x TPE written out', () => {
+    const c = configOf(v1({}));
+    expect(c.version).toBe(2);
+    expect(c.sampler).toEqual({ type: 'tpe', seed: 7, nStartupTrials: 10, multivariate: false, constantLiar: true, bandwidth: 'scott' });
+    // What it said explicitly stays; the multivariate bandwidth it ran with (4.x's) is written out.
+    expect(configOf(v1({ multivariate: true, constantLiar: false })).sampler).toMatchObject({ multivariate: true, constantLiar: false, bandwidth: 'scott' });
+    // Read again, the written-out settings are explicit: nothing depends on the version any more.
+    expect(configOf(c)).toEqual(c);
+  });
+
+  it('a version-2 configuration without TPE settings gets Optuna 5.0\'s defaults', () => {
+    const c = configOf(mutated((x) => (x.sampler = { type: 'tpe', seed: 7 })));
+    expect(c.sampler).toEqual({ type: 'tpe', seed: 7, nStartupTrials: 10, multivariate: true, constantLiar: true, bandwidth: 'neighbor' });
+  });
+
+  it('presets: the notebook keeps the TPE it ran with (Optuna 4.x); the demos use Optuna 5.0\'s', () => {
+    expect(defaultStudyConfig().sampler).toMatchObject({ multivariate: false, bandwidth: 'scott' });
+    for (const c of [cpuStudyConfig(), gpuStudyConfig(), smokeStudyConfig()]) expect(c.sampler).toMatchObject({ multivariate: true, constantLiar: true, bandwidth: 'neighbor' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The Parzen estimator of TPE (optuna/samplers/_tpe/parzen_estimator.py and
- * probability_distributions.py, v4.9): a mixture of n + 1 product kernels — one per observation plus
+ * probability_distributions.py, v5.0; v4.9's multivariate bandwidth as an option): a mixture of n + 1 product kernels — one per observation plus
  * the prior — over the (sub)space. See docs/design/study-engine.md#tpe.
  *
  * Numeric parameters live in a transformed space (log for log parameters; bounds widened by step/2
@@ -25,6 +25,12 @@ export interface ParzenEstimatorParameters {
   considerMagicClip: boolean;
   considerEndpoints: boolean;
   multivariate: boolean;
+  /**
+   * Bandwidth of multivariate kernels: 'neighbor' (Optuna 5.0: per dimension, as univariate ones) or
+   * 'scott' (Optuna ≤ 4.x: 0.2·max(n, 1)^(−1/(d+4))·range for every kernel). Absent: 'neighbor'.
+   * Univariate kernels use the neighbour rule either way.
+   */
+  bandwidth?: 'neighbor' | 'scott';
   weights: (n: number) => ArrayLike<number>;
 }
 
@@ -80,7 +86,7 @@ function numericKernels(
   const mus = ws.f64(`mus${slot}`, K);
   const sigmas = ws.f64(`sigmas${slot}`, K);
   for (let i = 0; i < n; i++) mus[i] = d.log ? Math.log(obs[i] as number) : (obs[i] as number);
-  if (p.multivariate) sigmas.fill(0.2 * Math.max(n, 1) ** (-1 / (dim + 4)) * (hi - lo));
+  if (p.multivariate && p.bandwidth === 'scott') sigmas.fill(0.2 * Math.max(n, 1) ** (-1 / (dim + 4)) * (hi - lo));
   else univariateSigmas(mus, n, lo, hi, p.considerEndpoints, ws, sigmas);
   const maxSigma = hi - lo;
   const minSigma = p.considerMagicClip ? (hi - lo) / Math.min(100, n + 2) : EPS;

@@ -2,7 +2,7 @@
  * TPE's pure pieces (optuna/samplers/_tpe/sampler.py, v4.9): `default_gamma`, `hyperopt_default_gamma`,
  * `default_weights` and `_split_trials` for one objective. See docs/design/study-engine.md#tpe.
  */
-import { lastStep } from '../../trial/frozen.ts';
+import { lastStep, trialConstraints } from '../../trial/frozen.ts';
 import { TrialState, type FrozenTrial } from '../../types.ts';
 import type { DirectionName } from '../sampler.ts';
 import { Workspace } from './workspace.ts';
@@ -48,12 +48,13 @@ function computeDefaultWeights(n: number): Float64Array {
   return w;
 }
 
-/** Optuna's `_get_infeasible_trial_score`: summed positive constraint violation (0 when feasible). */
+/**
+ * Optuna's `_get_infeasible_trial_score`: summed positive constraint violation (0 when feasible), over
+ * the old list attr and 5.0's "constraints:<name>" attrs alike (`trialConstraints`).
+ */
 export function infeasibleScore(t: FrozenTrial): number {
-  const c = t.systemAttrs['constraints'];
-  if (!Array.isArray(c)) return 0;
   let s = 0;
-  for (const x of c) if (typeof x === 'number' && x > 0) s += x;
+  for (const x of Object.values(trialConstraints(t))) if (x > 0) s += x;
   return s;
 }
 
@@ -122,7 +123,9 @@ export function splitTrials(
     let g: number;
     let a: number;
     let b = 0;
-    const violation = constraintsEnabled ? infeasibleScore(t) : 0;
+    // A RUNNING trial (the constant liar's) is never infeasible: its constraints are not set yet (5.0).
+    const finished = t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED;
+    const violation = constraintsEnabled && finished ? infeasibleScore(t) : 0;
     if (violation > 0) {
       g = 2;
       a = violation;

@@ -1,16 +1,21 @@
 /**
- * TPESampler (optuna/samplers/_tpe/sampler.py, v4.9, single objective). See docs/design/study-engine.md#tpe.
+ * TPESampler (optuna/samplers/_tpe/sampler.py, v5.0, single objective). See docs/design/study-engine.md#tpe.
  *
- * Defaults: 10 startup trials (random sampling while fewer than 10 COMPLETE + PRUNED trials exist,
- * through a separate RandomSampler with the same seed), 24 EI candidates, prior weight 1, magic clip
- * on, endpoints off, `defaultGamma`, `defaultWeights`, univariate (independent) sampling. With
- * `multivariate`, parameters of the intersection search space are sampled jointly; the others fall
- * back to 1-D TPE.
+ * Defaults, as Optuna 5.0: 10 startup trials (random sampling while fewer than 10 COMPLETE + PRUNED
+ * trials exist, through a separate RandomSampler with the same seed), 24 EI candidates, prior weight 1,
+ * magic clip on, endpoints off, `defaultGamma`, `defaultWeights`, multivariate sampling (parameters of
+ * the intersection search space sampled jointly; the others fall back to 1-D TPE), the constant liar,
+ * and the per-dimension neighbour bandwidth for multivariate kernels too (`bandwidth: 'neighbor'`).
+ * Optuna ≤ 4.x defaulted to independent sampling without the liar, and its multivariate kernels
+ * used the Scott-like 0.2·n^(−1/(d+4))·range (`bandwidth: 'scott'`); a study written then keeps
+ * those settings explicitly (study-config version 1 → 2) so that it reproduces.
  *
  * One step: split the history into below/above by gamma(N), build Parzen estimators l and g from the
  * trials that contain every parameter of the (sub)space, draw the candidates from l, and return the
  * one with the largest log l − log g (the first on ties; a NaN score wins, as with numpy's argmax).
  * All state is derived from the stored trials; random streams from (seed, trial number, parameters).
+ * Trials whose constraints (Optuna 5's `trial.constraints`) are violated rank after the feasible
+ * COMPLETE and PRUNED ones, by summed violation, as 5.0's `_split_trials` does for every study.
  *
  * With `constantLiar` (Optuna ≥ 2.8, `_sample` / `_split_trials`), the other RUNNING trials that
  * already hold every parameter being sampled join the history as the worst value: gamma counts only
@@ -40,9 +45,13 @@ export interface TPESamplerOptions {
   considerEndpoints?: boolean;
   gamma?: (n: number) => number;
   weights?: (n: number) => ArrayLike<number>;
-  /** Count other workers' RUNNING trials as the worst value (Optuna's `constant_liar`; default off). */
+  /** Count other workers' RUNNING trials as the worst value (Optuna's `constant_liar`; default on, as 5.0). */
   constantLiar?: boolean;
+  /** Multivariate kernel bandwidth: 'neighbor' (Optuna 5.0, the default) or 'scott' (Optuna ≤ 4.x). */
+  bandwidth?: TpeBandwidth;
 }
+
+export type TpeBandwidth = NonNullable<ParzenEstimatorParameters['bandwidth']>;
 
 const FINISHED_FOR_TPE = [TrialState.COMPLETE, TrialState.PRUNED] as const;
 const WITH_RUNNING = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] as const;
@@ -59,6 +68,7 @@ export class TPESampler implements Sampler {
   readonly nEiCandidates: number;
   readonly multivariate: boolean;
   readonly constantLiar: boolean;
+  readonly bandwidth: TpeBandwidth;
   private readonly gamma: (n: number) => number;
   private readonly parzen: ParzenEstimatorParameters;
   private readonly random: RandomSampler;
@@ -75,14 +85,16 @@ export class TPESampler implements Sampler {
     this.seed = opts.seed ?? randomSeed();
     this.nStartupTrials = opts.nStartupTrials ?? 10;
     this.nEiCandidates = opts.nEiCandidates ?? 24;
-    this.multivariate = opts.multivariate ?? false;
-    this.constantLiar = opts.constantLiar ?? false;
+    this.multivariate = opts.multivariate ?? true;
+    this.constantLiar = opts.constantLiar ?? true;
+    this.bandwidth = opts.bandwidth ?? 'neighbor';
     this.gamma = opts.gamma ?? defaultGamma;
     this.parzen = {
       priorWeight: opts.priorWeight ?? 1,
       considerMagicClip: opts.considerMagicClip ?? true,
       considerEndpoints: opts.considerEndpoints ?? false,
       multivariate: this.multivariate,
+      bandwidth: this.bandwidth,
       weights: opts.weights ?? defaultWeights,
     };
     this.random = new RandomSampler({ seed: this.seed });
@@ -127,9 +139,28 @@ export class TPESampler implements Sampler {
     const nBelow = this.gamma(finished);
     const hit = this.splits.get(trials);
     if (hit !== undefined && hit.direction === direction && hit.nBelow === nBelow) return hit.below;
-    const below = splitTrials(trials, nBelow, direction, false, this.splitWs);
+    const below = splitTrials(trials, nBelow, direction, true, this.splitWs);
     this.splits.set(trials, { direction, nBelow, below });
     return below;
+  }
+
+  /**
+   * The Parzen estimators l (below) and g (above) this sampler fits for `space` on the trial's
+   * history, as Optuna's `_build_parzen_estimator` (for inspection and the parity tests; valid until
+   * the sampler fits again).
+   */
+  async fit(study: SamplerStudy, trial: FrozenTrial, space: Readonly<Record<string, Distribution>>): Promise<{ below: ParzenEstimator; above: ParzenEstimator }> {
+    const trials = await study.getTrials(FINISHED_FOR_TPE);
+    return this.estimators(study.direction, await this.history(study, trials, trial), Object.entries(space));
+  }
+
+  private estimators(direction: DirectionName, trials: readonly FrozenTrial[], space: (readonly [string, Distribution])[]): { below: ParzenEstimator; above: ParzenEstimator } {
+    const below = this.split(direction, trials);
+    const [obsBelow, obsAbove] = observations(this.columns, trials, below, space, this.obsWs);
+    return {
+      below: new ParzenEstimator(obsBelow, space, this.parzen, this.belowWs),
+      above: new ParzenEstimator(obsAbove, space, this.parzen, this.aboveWs),
+    };
   }
 
   private sample(
@@ -138,10 +169,7 @@ export class TPESampler implements Sampler {
     trial: FrozenTrial,
     space: (readonly [string, Distribution])[],
   ): Record<string, ParamValue> {
-    const below = this.split(direction, trials);
-    const [obsBelow, obsAbove] = observations(this.columns, trials, below, space, this.obsWs);
-    const l = new ParzenEstimator(obsBelow, space, this.parzen, this.belowWs);
-    const g = new ParzenEstimator(obsAbove, space, this.parzen, this.aboveWs);
+    const { below: l, above: g } = this.estimators(direction, trials, space);
     const rng = derivedRng(this.seed, 'tpe', trial.number, space.map(([name]) => name).join('\u0000'));
     const size = this.nEiCandidates;
     const candidates = l.sample(rng, size);

@@ -7,6 +7,7 @@
 import { toInternalRepr } from '../../distributions.ts';
 import { distributionToJson } from '../../distribution-json.ts';
 import { EngineError, isFinished, TrialState, type Distribution, type JsonValue, type StudyDirection, type TrialTemplate } from '../../types.ts';
+import { remapTrialNoteKeys } from '../../study/dashboard-notes.ts';
 import type { Storage } from '../storage.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
 
@@ -39,6 +40,11 @@ export interface StudySnapshot {
   readonly systemAttrs: Readonly<Record<string, JsonValue>>;
   /** Full templates (state, datetimes, internal params, ...), in trial-number order. */
   readonly trials: readonly TrialTemplate[];
+  /**
+   * The trials' ids where the snapshot was taken (index-aligned with `trials`): optuna-dashboard keys
+   * trial notes by trial id in the study's system attrs, and a copy gives the trials new ids.
+   */
+  readonly trialIds?: readonly number[];
 }
 
 /** Storages that keep internal parameter values (journals) expose them so exports copy them verbatim. */
@@ -78,17 +84,24 @@ export async function snapshotStudy(storage: Storage, studyId: number): Promise<
       intermediateValues: t.intermediateValues,
     });
   }
-  return { name, directions, userAttrs, systemAttrs, trials: templates };
+  return { name, directions, userAttrs, systemAttrs, trials: templates, trialIds: trials.map((t) => t.trialId) };
 }
 
-/** The compact op sequence of one study, which will get `studyId` in the journal it is appended to. */
-export function compactOps(study: StudySnapshot, studyId: number, workerId: string, now: () => string): JournalOp[] {
+/**
+ * The compact op sequence of one study, which will get `studyId` in the journal it is appended to and
+ * its trials the ids from `firstTrialId` on; given that, trial note keys follow the trials' new ids.
+ */
+export function compactOps(study: StudySnapshot, studyId: number, workerId: string, now: () => string, firstTrialId?: number): JournalOp[] {
   const w = workerId;
+  const systemAttrs =
+    firstTrialId === undefined || study.trialIds === undefined
+      ? study.systemAttrs
+      : remapTrialNoteKeys(study.systemAttrs, new Map(study.trialIds.map((id, i) => [id, firstTrialId + i])));
   const ops: JournalOp[] = [{ op_code: 0, worker_id: w, study_name: study.name, directions: [...study.directions] }];
   for (const [k, v] of Object.entries(study.userAttrs)) {
     ops.push({ op_code: 2, worker_id: w, study_id: studyId, user_attr: { [k]: v } });
   }
-  for (const [k, v] of Object.entries(study.systemAttrs)) {
+  for (const [k, v] of Object.entries(systemAttrs)) {
     ops.push({ op_code: 3, worker_id: w, study_id: studyId, system_attr: { [k]: v } });
   }
   for (const t of study.trials) ops.push({ ...createTrialBody(studyId, t, now), worker_id: w });

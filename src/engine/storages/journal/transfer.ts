@@ -17,6 +17,7 @@ import { JournalDamageError, lineError, parseJournalDetailed, serializeJournal, 
 import { isStudyOp, type JournalOp } from './ops.ts';
 import { COMPACT, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
+import { isTrialNoteKey, remapTrialNoteKeys } from '../../study/dashboard-notes.ts';
 import { compactOps, isBulkImporter, snapshotStudy, type StudySnapshot } from './snapshot.ts';
 
 export const EXPORT_WORKER_ID = 'dmc-tune-export';
@@ -62,6 +63,13 @@ function studyOps(
     } else if (isStudyOp(op)) {
       if (op.study_id !== journalStudyId) continue;
       if (op.op_code === 4) trialIds.set(o.result as number, firstTrialId + trialIds.size);
+      // A trial's optuna-dashboard note is a study attr keyed by the trial's id: it follows the trial.
+      if (op.op_code === 3) {
+        const attr = remapTrialNoteKeys(op.system_attr, trialIds);
+        if (Object.keys(attr).length === 0) continue;
+        out.push({ ...op, study_id: studyId, system_attr: attr });
+        continue;
+      }
       out.push({ ...op, study_id: studyId });
     } else {
       const id = trialIds.get(op.trial_id);
@@ -88,9 +96,11 @@ export async function exportJournal(storage: Storage, studyIds?: readonly number
     return serializeJournal(out, style);
   }
   const ops: JournalOp[] = [];
+  let trials = 0;
   for (const [i, id] of ids.entries()) {
     const snap = await snapshotStudy(storage, id);
-    ops.push(...compactOps(snap, i, opts.workerId ?? EXPORT_WORKER_ID, () => journalNow(false)));
+    ops.push(...compactOps(snap, i, opts.workerId ?? EXPORT_WORKER_ID, () => journalNow(false), trials));
+    trials += snap.trials.length;
   }
   return serializeJournal(ops, style);
 }
@@ -152,6 +162,7 @@ export function readJournalStudies(
       directions: [...s.directions] as StudyDirection[],
       userAttrs: s.userAttrs,
       systemAttrs: s.systemAttrs,
+      trialIds: [...s.trialIds],
       trials: s.trialIds.map((id) => {
         const t = replay.trials[id]!;
         const f = t.frozen;
@@ -183,15 +194,27 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
     );
     if (clash) throw new EngineError('duplicate', `Another study with name '${s.name}' already exists.`);
   }
-  if (isBulkImporter(storage)) return storage.importStudies(studies);
+  // Trial notes (optuna-dashboard's, keyed by trial id) are written after the trials, under their new ids.
+  const withoutNotes = studies.map((s) => ({ ...s, systemAttrs: Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => !isTrialNoteKey(k))) }));
   const created: number[] = [];
   try {
-    for (const s of studies) {
-      const id = await storage.createNewStudy(s.directions, s.name);
-      created.push(id);
-      for (const [k, v] of Object.entries(s.userAttrs)) await storage.setStudyUserAttr(id, k, v);
-      for (const [k, v] of Object.entries(s.systemAttrs)) await storage.setStudySystemAttr(id, k, v);
-      for (const t of s.trials) await storage.createNewTrial(id, t);
+    if (isBulkImporter(storage)) created.push(...(await storage.importStudies(withoutNotes)));
+    else {
+      for (const s of withoutNotes) {
+        const id = await storage.createNewStudy(s.directions, s.name);
+        created.push(id);
+        for (const [k, v] of Object.entries(s.userAttrs)) await storage.setStudyUserAttr(id, k, v);
+        for (const [k, v] of Object.entries(s.systemAttrs)) await storage.setStudySystemAttr(id, k, v);
+        for (const t of s.trials) await storage.createNewTrial(id, t);
+      }
+    }
+    for (const [i, s] of studies.entries()) {
+      if (s.trialIds === undefined || !Object.keys(s.systemAttrs).some(isTrialNoteKey)) continue;
+      const id = created[i] as number;
+      const now = await storage.getAllTrials(id);
+      const map = new Map(s.trialIds.map((old, k) => [old, (now[k] as { trialId: number }).trialId]));
+      const notes = remapTrialNoteKeys(Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => isTrialNoteKey(k))), map);
+      for (const [k, v] of Object.entries(notes)) await storage.setStudySystemAttr(id, k, v);
     }
   } catch (e) {
     for (const id of created) await storage.deleteStudy(id).catch(() => undefined);

@@ -24,7 +24,8 @@ const ROUNDS = 20;
 async function duplicates(seed: number, constantLiar: boolean): Promise<number> {
   const storage = new InMemoryStorage();
   // Both writers run the study's configuration: the same seed (their streams differ by trial number).
-  const make = (): TPESampler => new TPESampler({ seed, nStartupTrials: 6, constantLiar });
+  // Independent sampling (Optuna ≤ 4.x's default), where two writers without the liar collide often.
+  const make = (): TPESampler => new TPESampler({ seed, nStartupTrials: 6, constantLiar, multivariate: false });
   const a = await createStudy({ studyName: 's', storage, sampler: make() });
   const b = await loadStudy({ studyName: 's', storage, sampler: make() });
   let same = 0;
@@ -39,7 +40,7 @@ async function duplicates(seed: number, constantLiar: boolean): Promise<number> 
 }
 
 async function oneWriter(constantLiar: boolean): Promise<string[]> {
-  const study = await createStudy({ storage: new InMemoryStorage(), sampler: new TPESampler({ seed: 5, nStartupTrials: 4, constantLiar }) });
+  const study = await createStudy({ storage: new InMemoryStorage(), sampler: new TPESampler({ seed: 5, nStartupTrials: 4, constantLiar, multivariate: false }) });
   const out: string[] = [];
   for (let r = 0; r < 15; r++) {
     const t = await study.ask(space);

@@ -74,18 +74,29 @@ describe('Parzen estimator: v4.9 test vectors', () => {
 });
 
 describe('Parzen estimator: bandwidths and weights', () => {
-  it('multivariate: sigma = 0.2·n^(−1/(d+4))·range, raised by the magic clip (n=3, d=2: 1.665 → 2.0)', () => {
+  it('multivariate, Optuna 5.0 (neighbor): each dimension gets the univariate bandwidths', () => {
     const space: [string, Distribution][] = [
       ['x', floatDistribution(0, 10)],
       ['y', floatDistribution(0, 10)],
     ];
     const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, { ...PARAMS, multivariate: true });
+    expectClose(pe.numericKernels(0).sigmas, [2, 4, 4, 10]); // as 'float [0, 10], observations 1, 2, 6' above
+    expectClose(pe.numericKernels(1).sigmas, [2, 2, 2, 10]); // inner gaps 1, 1, 1 raised by the magic clip 10/5
+  });
+
+  it('multivariate, Optuna ≤ 4.x (scott): sigma = 0.2·n^(−1/(d+4))·range, raised by the magic clip (n=3, d=2: 1.665 → 2.0)', () => {
+    const space: [string, Distribution][] = [
+      ['x', floatDistribution(0, 10)],
+      ['y', floatDistribution(0, 10)],
+    ];
+    const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, { ...PARAMS, multivariate: true, bandwidth: 'scott' });
     expectClose(pe.numericKernels(0).sigmas, [2, 2, 2, 10]);
     const raw = 0.2 * 3 ** (-1 / 6) * 10;
     expect(raw).toBeCloseTo(1.665, 3);
     const noClip = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, {
       ...PARAMS,
       multivariate: true,
+      bandwidth: 'scott',
       considerMagicClip: false,
     });
     expectClose(noClip.numericKernels(1).sigmas, [raw, raw, raw, 10], 9);
