@@ -7,6 +7,7 @@
  */
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
+import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
 import { objectiveBlock } from './study-py-objective.ts';
 import type { ClusterOptions } from './types.ts';
 
@@ -133,7 +134,9 @@ metric sum L back. Any number of workers may share one storage. See README.md fo
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import math
 import os
 import sys
 import time
@@ -147,7 +150,12 @@ try:
     import numpy as np
     import optuna
 except ImportError as error:
-    sys.exit(f"{error.name} is missing; install it with: python3 -m pip install 'optuna>=3.1' numpy")
+    sys.exit(
+        f"{error.name} is missing ({error}). On Python 3.10 to 3.12 install the tested versions "
+        "(bayesflow 2.0.5, keras 3.10.0, numpy < 2, optuna 5.0.0) with:\\n"
+        "    python3 -m pip install -r requirements.txt torch\\n"
+        "(--dry-run needs only optuna and numpy)"
+    )
 
 try:
     from optuna.storages.journal import JournalFileBackend as JournalFile  # Optuna >= 4.0
@@ -169,6 +177,15 @@ TRAINING_SETS = ${c.data.trainingSets}
 BATCHES_PER_EPOCH = ${c.data.batchesPerEpoch ?? 100}
 VALIDATION_SETS = ${c.data.validationSets}
 POSTERIOR_DRAWS = ${c.diagnostics.posteriorDraws}
+# The study's very training and validation sets, exported by the app (the seeds and simulator settings they
+# came from are inside); --simulate draws fresh ones instead.
+TRAINING_FILE = ${pyString(TRAINING_NPZ)}
+VALIDATION_FILE = ${pyString(VALIDATION_NPZ)}
+DATA_KEYS = ["rt", "accuracy", "conditions", "num_obs"]
+TESTED_BAYESFLOW = ("2.0.5",)
+WARMUP_FRACTION = 0.05
+# The study user attribute holding when the first worker started: TIMEOUT_S counts from there, for all workers.
+STARTED_ATTR = "cluster_started_at"
 # Flow-matching draws per data set and step in the browser (network.flowDraws); BayesFlow draws one.
 BROWSER_FLOW_DRAWS = ${c.network?.flowDraws ?? 1}
 # The study's first trials (its configuration's enqueueTrials), queued once: Optuna skips one that exists.
@@ -315,6 +332,27 @@ def export_journal(storage: optuna.storages.BaseStorage, name: str, path: Path) 
     print(f"copied study {name!r} with {count} trials to {path}; import it in dmc-tune's Results view")
 
 
+def time_left(study: optuna.Study) -> float | None:
+    """Seconds left of the study's TIMEOUT_S, counted from the first worker's start and shared by all workers."""
+    if TIMEOUT_S is None:
+        return None
+    started = study.user_attrs.get(STARTED_ATTR)
+    if not isinstance(started, (int, float)):
+        started = time.time()
+        study.set_user_attr(STARTED_ATTR, started)
+    return max(0.0, started + TIMEOUT_S - time.time())
+
+
+def refuse_dry_run_on_exported_journal(storage: str) -> None:
+    """Synthetic COMPLETE trials in the study's own journal would be learnt from by real workers."""
+    if storage.startswith("journal:") and Path(storage.removeprefix("journal:")).resolve() == EXPORTED_JOURNAL:
+        sys.exit(
+            f"--dry-run would write synthetic trials into the study's journal {EXPORTED_JOURNAL.name}, which real "
+            "workers then learn from. Dry-run on a copy:\\n"
+            f"    cp {EXPORTED_JOURNAL.name} dry-run.log && python3 study.py --dry-run --storage journal:dry-run.log"
+        )
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -332,7 +370,21 @@ def parse_args() -> argparse.Namespace:
         help="stop once the study holds this many trials, the browser's included (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, help="sampler seed of this worker (default: derived, see worker_seed)")
-    parser.add_argument("--dry-run", action="store_true", help="replace simulation and training by a cheap function")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="replace simulation and training by a cheap function (needs --storage other than the exported journal)",
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help=f"simulate fresh training and validation sets instead of the exported {TRAINING_FILE} / {VALIDATION_FILE}",
+    )
+    parser.add_argument(
+        "--allow-bayesflow-version",
+        action="store_true",
+        help=f"run with a bayesflow other than the tested {', '.join(TESTED_BAYESFLOW)} (trials will not compare)",
+    )
     parser.add_argument(
         "--export-journal",
         type=Path,
@@ -346,6 +398,8 @@ def main() -> None:
     args = parse_args()
     # Optuna 3.x marks JournalStorage and constant_liar experimental; both are what this script is for.
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    if args.dry_run:
+        refuse_dry_run_on_exported_journal(args.storage)
     storage = open_storage(args.storage)
     if args.export_journal is not None:
         export_journal(storage, args.study_name, args.export_journal)
@@ -367,8 +421,19 @@ def main() -> None:
               " BayesFlow trains with one, so values here compare with each other, not exactly with the browser's")
     if args.dry_run:
         print("DRY RUN: no simulation, no training; values are a synthetic function of the parameters")
-    objective = dry_run_objective if args.dry_run else Objective()
-    study.optimize(objective, n_trials=args.n_trials, timeout=TIMEOUT_S, callbacks=[stop_at_total(args.total_trials)])
+    timeout = time_left(study)
+    if timeout == 0:
+        print(f"study {args.study_name!r} has used its time limit of {TIMEOUT_S} s (counted from the first worker's start)")
+        return
+    objective = dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version)
+    # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker goes on.
+    study.optimize(
+        objective,
+        n_trials=args.n_trials,
+        timeout=timeout,
+        callbacks=[stop_at_total(args.total_trials)],
+        catch=(Exception,),
+    )
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     best = min((t.value for t in complete if t.value is not None), default=None)
     label = " (dry run)" if args.dry_run else ""

@@ -141,7 +141,7 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
         const r = spawnSync(PYTHON, ['-m', 'py_compile', ...py], { cwd: variant, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
         for (const f of files.filter((x) => x.path.endsWith('.py'))) {
-          for (const line of f.content.split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
+          for (const line of String(f.content).split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
         }
       }
     }
