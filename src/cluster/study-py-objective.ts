@@ -182,8 +182,12 @@ def undefined_cells(table: dict[str, np.ndarray]) -> list[str]:
 def weighted_metric_sum(table: dict[str, np.ndarray]) -> float:
     """L = recovery * mean NRMSE + pc * mean (1 - contraction) + sbc * mean calibration error; a row of weight
     0 is skipped. NaN in any weighted cell makes L NaN (np.mean, unlike pandas' mean, does not skip it)."""
-    rows = {"NRMSE": table["NRMSE"], "Posterior Contraction": 1 - table["Posterior Contraction"], "Calibration Error": table["Calibration Error"]}
-    return float(sum(WEIGHTS[ROW_WEIGHTS[row]] * np.mean(values) for row, values in rows.items() if WEIGHTS[ROW_WEIGHTS[row]] != 0))
+    terms = {
+        "recovery": np.mean(table["NRMSE"]),
+        "pc": np.mean(1 - table["Posterior Contraction"]),
+        "sbc": np.mean(table["Calibration Error"]),
+    }
+    return float(sum(WEIGHTS[key] * value for key, value in terms.items() if WEIGHTS[key] != 0))
 
 
 def posterior_draws(workflow: Any, data: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -326,7 +330,8 @@ class Objective:
         if pruned:
             raise optuna.TrialPruned()
         table = diagnostics(*posterior_draws(workflow, self.validation))
-        trial.set_user_attr("metrics", {row: dict(zip(INFERENCE_VARIABLES, map(json_number, values))) for row, values in table.items()})
+        metrics = {row: dict(zip(INFERENCE_VARIABLES, map(json_number, values))) for row, values in table.items()}
+        trial.set_user_attr("metrics", metrics)
         trial.set_user_attr("mean_nrmse", json_number(np.mean(table["NRMSE"])))
         trial.set_user_attr("mean_contraction", json_number(np.mean(table["Posterior Contraction"])))
         trial.set_user_attr("mean_calibration_error", json_number(np.mean(table["Calibration Error"])))

@@ -94,11 +94,12 @@ function simulatorBlock(c: StudyConfig, opts: ClusterOptions): string {
     """n data sets from simschaefer/amortized-dmc's DMC class with this study's prior and settings."""
     try:
         from dmc import DMC
-    except ImportError:
+    except ImportError as error:
+        # The real cause: the clone may be on the path and lack one of its own dependencies.
         sys.exit(
-            "--simulator amortized-dmc needs the DMC class of simschaefer/amortized-dmc: "
-            "git clone https://github.com/simschaefer/amortized-dmc and extend PYTHONPATH "
-            "so that 'from dmc import DMC' works"
+            f"the DMC class of simschaefer/amortized-dmc could not be imported: {error!r}\\n"
+            "If it is not installed: git clone https://github.com/simschaefer/amortized-dmc and extend PYTHONPATH "
+            "so that 'from dmc import DMC' works; otherwise install what the error names"
         )
     # The reference draws from NumPy's global generator.
     np.random.seed(seed)
@@ -122,12 +123,13 @@ export function studyPy(c: StudyConfig, opts: ClusterOptions, journalFile: strin
 
 Each run of this script is one worker: it opens the study in the given storage (the first worker copies
 the trials done in the browser into an empty one), asks Optuna for hyperparameters, trains BayesFlow 2.0.5
-networks on simulated DMC data, reports each epoch's validation loss to the pruner and tells the weighted
-metric sum L back. Any number of workers may share one storage. See README.md for the commands.
+networks on the study's exported training and validation sets (--simulate: fresh ones), reports each epoch's
+validation loss to the pruner and tells the weighted metric sum L back. Any number of workers may share one
+storage. See README.md for the commands.
 
     python3 study.py                                   # one worker on ${journalFile}
-    python3 study.py --storage sqlite:///study.db      # ... on an RDB (trials copied over once)
-    python3 study.py --dry-run --n-trials 5            # wiring test: no simulation, no training
+    python3 study.py --storage postgresql://host/db    # ... on an RDB (trials copied over once)
+    python3 study.py --dry-run --storage journal:dry-run.log   # wiring test on a copy of the journal: no training
     python3 study.py --storage URL --export-journal grown.log   # bring the study back to the app
 """
 
@@ -423,10 +425,14 @@ def main() -> None:
         print("DRY RUN: no simulation, no training; values are a synthetic function of the parameters")
     timeout = time_left(study)
     if timeout == 0:
-        print(f"study {args.study_name!r} has used its time limit of {TIMEOUT_S} s (counted from the first worker's start)")
+        print(
+            f"study {args.study_name!r} has used its time limit of {TIMEOUT_S} s "
+            "(counted from the first worker's start)"
+        )
         return
     objective = dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version)
-    # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker goes on.
+    # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker
+    # goes on.
     study.optimize(
         objective,
         n_trials=args.n_trials,
