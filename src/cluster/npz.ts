@@ -12,6 +12,8 @@ export type NpyArray =
   /** A unicode string scalar (NumPy '<U…', UTF-32LE). */
   | { readonly dtype: 'str'; readonly value: string };
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function header(descr: string, shape: readonly number[]): Uint8Array {
   const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
@@ -45,13 +47,18 @@ export function npy(a: NpyArray): Uint8Array {
   } else {
     checkShape(a.shape, a.data.length);
     head = header(a.dtype, a.shape);
-    const width = a.dtype === '<f4' ? 4 : 8;
-    body = new Uint8Array(width * a.data.length);
-    const view = new DataView(body.buffer);
-    for (let i = 0; i < a.data.length; i++) {
-      if (a.dtype === '<f8') view.setFloat64(8 * i, a.data[i]!, true);
-      else if (a.dtype === '<f4') view.setFloat32(4 * i, a.data[i]!, true);
-      else view.setBigInt64(8 * i, BigInt(a.data[i]!), true);
+    if (a.dtype !== '<i8' && LITTLE_ENDIAN) {
+      // The typed array's bytes are already the .npy data.
+      body = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+    } else {
+      const width = a.dtype === '<f4' ? 4 : 8;
+      body = new Uint8Array(width * a.data.length);
+      const view = new DataView(body.buffer);
+      for (let i = 0; i < a.data.length; i++) {
+        if (a.dtype === '<f8') view.setFloat64(8 * i, a.data[i]!, true);
+        else if (a.dtype === '<f4') view.setFloat32(4 * i, a.data[i]!, true);
+        else view.setBigInt64(8 * i, BigInt(a.data[i]!), true);
+      }
     }
   }
   const out = new Uint8Array(head.length + body.length);
