@@ -291,6 +291,8 @@ class Objective:
             adapter=adapter,
             inference_network=inference_network,
             summary_network=summary_network,
+            # Given to the workflow: 2.0.5's fit_offline / fit_online take no optimizer argument, and _fit builds its
+            # default only when none was given.
             optimizer=make_optimizer(keras, h.lr, EPOCHS, num_batches),
             inference_variables=INFERENCE_VARIABLES,
             # The browser standardizes the per-trial inputs with fixed moments of the training sets; BayesFlow's

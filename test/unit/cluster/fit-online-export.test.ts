@@ -62,7 +62,8 @@ class BasicWorkflow:
         raise Stop()
 
     def fit_offline(self, data, epochs=100, batch_size=32, validation_data=None, **kwargs):
-        _record({"call": "fit_offline", "epochs": epochs, "batch_size": batch_size, "training_sets": int(data["rt"].shape[0])})
+        _record({"call": "fit_offline", "epochs": epochs, "batch_size": batch_size, "training_sets": int(data["rt"].shape[0]),
+                 "training_rt_sum": float(data["rt"].sum())})
         raise Stop()
 `;
 
@@ -106,7 +107,7 @@ import optuna, bayesflow, study
 params = json.loads(sys.argv[3])
 trial = optuna.trial.FixedTrial(params)
 try:
-    study.Objective()(trial)
+    study.Objective(simulate_fresh=sys.argv[4] == "simulate")(trial)
 except bayesflow.Stop:
     pass
 `;
@@ -123,7 +124,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function objectiveCall(config: StudyConfig, name: string): Promise<Record<string, unknown>> {
+async function objectiveCall(config: StudyConfig, name: string, sets: 'exported' | 'simulate' = 'exported'): Promise<Record<string, unknown>> {
   const folder = path.join(dir, name);
   mkdirSync(folder);
   const data = await clusterData(config, simulateBatch);
@@ -133,7 +134,7 @@ async function objectiveCall(config: StudyConfig, name: string): Promise<Record<
   const params = Object.fromEntries(
     Object.entries(config.searchSpace).map(([k, d]) => [k, k === 'batch_size' ? 16 : d.type === 'categorical' ? d.choices[0] : d.low]),
   );
-  const r = spawnSync(PYTHON, [path.join(dir, 'driver.py'), path.join(dir, 'stubs'), folder, JSON.stringify(params)], {
+  const r = spawnSync(PYTHON, [path.join(dir, 'driver.py'), path.join(dir, 'stubs'), folder, JSON.stringify(params), sets], {
     encoding: 'utf8',
     env: { ...process.env, RECORD: record },
   });
@@ -164,7 +165,15 @@ describe('cluster export of online training', () => {
     expect(readme).toContain("online training (BayesFlow's fit_online: 25 fresh batches per epoch)");
   });
 
-  it('an offline study keeps fit_offline on its training sets', async () => {
-    expect(await objectiveCall(base, 'offline')).toEqual({ call: 'fit_offline', epochs: 7, batch_size: 16, training_sets: 40 });
+  it('an offline study trains with fit_offline on the exported training sets, or on fresh ones with --simulate', async () => {
+    const exported = await objectiveCall(base, 'offline');
+    const browser = (await clusterData(base, simulateBatch)).training!;
+    const browserSum = browser.rt.reduce((a, b) => a + b, 0);
+    expect(Math.abs((exported['training_rt_sum'] as number) - browserSum) / browserSum).toBeLessThan(1e-6);
+    const fresh = await objectiveCall(base, 'offline-simulate', 'simulate');
+    expect(fresh).toMatchObject({ call: 'fit_offline', training_sets: 40 });
+    expect(Math.abs((fresh['training_rt_sum'] as number) - browserSum) / browserSum).toBeGreaterThan(1e-3);
+    delete exported['training_rt_sum'];
+    expect(exported).toEqual({ call: 'fit_offline', epochs: 7, batch_size: 16, training_sets: 40 });
   });
 });
