@@ -69,7 +69,7 @@ async function boot(el: HTMLElement): Promise<void> {
     library,
     run,
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
-    results: new StudyResults(storage, models, new FanovaClient()),
+    results: new StudyResults(storage, models, new FanovaClient(), (dmc, seed, n) => pool.simulate(dmc, seed, n)),
     setup: new SetupDraft(storage),
     inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences, studies: storage }),
     // A training worker of its own (started on first use): a final run never swaps a study's data sets.

@@ -32,7 +32,11 @@ export function readme(c: StudyConfig, opts: ClusterOptions, carried: number): s
   const network =
     opts.network === 'project'
       ? 'dropout and embed_dim applied as the study tunes them (`subnet_kwargs=dict(dropout=…)`, `embed_dims=(e, e)`)'
-      : "the reference notebook's effective networks (FlowMatching dropout 0.05, embed_dims (64, 64); dropout reaches only the SetTransformer)";
+      : "the reference notebook's effective networks (FlowMatching dropout 0.05, embed_dims (64, 64); dropout reaches only the SetTransformer), which reproduce the notebook with bayesflow 2.0.5 only";
+  const online = c.data.mode === 'online';
+  const dataRows = online
+    ? '| `validation.npz` | the study\'s validation sets, exactly as the browser simulated them (seed and simulator settings inside); training batches are simulated fresh |\n'
+    : '| `training.npz`, `validation.npz` | the study\'s training and validation sets, exactly as the browser simulated them (seeds and simulator settings inside) |\n';
   return `# Study "${c.name}" on a cluster
 
 Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna workers continue the same study
@@ -42,10 +46,20 @@ Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna 
 |---|---|
 | \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.mode === 'online' ? `online training (BayesFlow's fit_online: ${c.data.batchesPerEpoch ?? 100} fresh batches per epoch), ${c.data.validationSets} validation sets` : `${c.data.trainingSets} / ${c.data.validationSets} training / validation sets`}, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
 ${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`journal.log\` | the study so far, an Optuna journal |
-| \`requirements.txt\` | the exact Python package versions dmc-tune tests with |
+${dataRows}| \`requirements.txt\` | the exact Python package versions dmc-tune tests with |
 | \`${SLURM_SCRIPT}\` | a Slurm array job |
 
 Simulator: ${simulator}. Networks: ${network}.
+
+Data: \`study.py\` trains and scores on the exported sets, so a configuration scores the same here as in the browser up
+to training noise. \`--simulate\` draws fresh ${online ? 'validation sets' : 'training and validation sets'} with the simulator above instead (for larger budgets;
+values then differ from the browser's by validation-set noise).${online ? ' Online training simulates its batches here either way.' : ''}
+
+Training: Adam with gradient clipping (clipnorm 1.5) and the browser's learning-rate schedule (5 % linear warm-up from
+0.1 lr, then cosine to 0), set explicitly. L is computed in \`study.py\` with BayesFlow 2.0.5's formulas for NRMSE,
+posterior contraction and calibration error from \`workflow.sample()\` draws; a parameter whose metric is undefined
+makes L NaN and the trial FAIL with the reason. Each trial records the Python, bayesflow, keras and backend versions
+as user attributes.
 
 ## Install
 
@@ -57,14 +71,18 @@ python3 -m pip install -r requirements.txt torch
 and numpy < 2, with a Keras below 3.13 (which broke parts of it). The Keras backend is yours to pick: torch by
 default (\`KERAS_BACKEND\`), in the build that fits the cluster's CUDA drivers.
 
-\`study.py\` checks its imports and prints what to install. \`--dry-run\` needs only optuna and numpy.
+\`study.py\` checks its imports and prints the real import error and what to install. It refuses a bayesflow other
+than 2.0.5 (later versions build different networks, train with AdamW and compute NRMSE differently) unless you pass
+\`--allow-bayesflow-version\`. \`--dry-run\` needs only optuna and numpy.
 
 ## Run
 
-Test the wiring first (no simulation, no training; values are a synthetic function of the parameters and say so):
+Test the wiring first, on a copy of the journal (no simulation, no training; values are a synthetic function of the
+parameters and say so). \`--dry-run\` refuses the exported \`journal.log\` itself: real workers would learn from its
+synthetic trials.
 
 \`\`\`sh
-python3 study.py --dry-run --n-trials 3 --storage journal:dry-run.log
+cp journal.log dry-run.log && python3 study.py --dry-run --n-trials 3 --storage journal:dry-run.log
 \`\`\`
 
 One worker, on the exported journal in this folder:
@@ -85,13 +103,21 @@ A Slurm array job, one worker per task with one GPU per task (\`#SBATCH --array=
 sbatch ${SLURM_SCRIPT}
 \`\`\`
 
+Storage for many workers: PostgreSQL (\`--storage postgresql://user:password@host/db\`) or a journal file on a shared
+file system (\`--storage journal:PATH\`). SQLite suits a few workers on one machine's local disk only: its locking is
+unsafe on a network file system (NFS, Lustre, GPFS), where concurrent workers can corrupt the database.
+
 Options: \`--storage journal:PATH\` (a journal file on a shared file system; Optuna's JournalFileStorage in 3.x,
-JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`sqlite:///study.db\` or
-\`postgresql://…\`; the first worker copies the exported trials into it once, the others wait for the copy;
+JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`postgresql://…\` or \`sqlite:///study.db\`;
+the first worker copies the exported trials into it once, the others wait for the copy;
 SQLite connections wait up to 300 s for a lock instead of failing); \`--n-trials K\` (trials per worker);
 \`--total-trials T\` (stop when the study holds T trials, default ${c.nTrials}, the browser's included);
 \`--study-name\`; \`--seed\` (the sampler seed; by default derived from the study's, the Slurm task id or process
-id, and the trials so far, so workers draw different startup trials); \`--dry-run\`.
+id, and the trials so far, so workers draw different startup trials); \`--dry-run\`; \`--simulate\`;
+\`--allow-bayesflow-version\`.${c.timeout === null ? '' : ` The study's time limit (${c.timeout} s) counts from the first worker's start, for all workers together: a worker started after it has passed runs no trial.`}
+
+A trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with the reason (its \`fail_reason\`
+attribute) and the worker goes on to the next trial; memory is freed between trials.
 
 ## Bring it back
 

@@ -7,17 +7,11 @@
  */
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
+import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
+import { objectiveBlock } from './study-py-objective.ts';
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
-/** BasicWorkflow's `standardize` for the study's network options (inference variables always). */
-function pyStandardize(c: StudyConfig): string {
-  const keys = ['inference_variables'];
-  if (c.network?.standardizeCondition === true) keys.push('inference_conditions');
-  if (c.network?.standardizeTrials === true) keys.push('summary_variables');
-  return keys.length === 1 ? '"inference_variables"' : `[${keys.map((k) => `"${k}"`).join(', ')}]`;
-}
-
 const INTEGER_HYPERPARAMETERS: ReadonlySet<HyperparameterName> = new Set(['num_seeds', 'batch_size', 'embed_dim', 'summary_dim']);
 
 function suggestCall(name: HyperparameterName, d: SearchDistribution): string {
@@ -100,11 +94,12 @@ function simulatorBlock(c: StudyConfig, opts: ClusterOptions): string {
     """n data sets from simschaefer/amortized-dmc's DMC class with this study's prior and settings."""
     try:
         from dmc import DMC
-    except ImportError:
+    except ImportError as error:
+        # The real cause: the clone may be on the path and lack one of its own dependencies.
         sys.exit(
-            "--simulator amortized-dmc needs the DMC class of simschaefer/amortized-dmc: "
-            "git clone https://github.com/simschaefer/amortized-dmc and extend PYTHONPATH "
-            "so that 'from dmc import DMC' works"
+            f"the DMC class of simschaefer/amortized-dmc could not be imported: {error!r}\\n"
+            "If it is not installed: git clone https://github.com/simschaefer/amortized-dmc and extend PYTHONPATH "
+            "so that 'from dmc import DMC' works; otherwise install what the error names"
         )
     # The reference draws from NumPy's global generator.
     np.random.seed(seed)
@@ -120,35 +115,6 @@ function simulatorBlock(c: StudyConfig, opts: ClusterOptions): string {
     return simulator.sample(n)`;
 }
 
-function networksBlock(c: StudyConfig, opts: ClusterOptions): string {
-  const d = c.diagnostics;
-  const integrate = `{"method": ${d.integrator === 'euler' ? '"euler"' : '"rk45"'}, "steps": ${d.integrationSteps}}`;
-  if (opts.network === 'reference') {
-    return `def build_networks(bf: Any, h: Hyperparameters) -> tuple[Any, Any]:
-    """The networks the reference notebook effectively trained (networks.md §3): its FlowMatching dropout
-    argument never reached the MLP (which keeps BayesFlow's default 0.05) and its embed_dim argument was not
-    a SetTransformer parameter (embed_dims stays (64, 64)); dropout reaches only the SetTransformer."""
-    summary_network = bf.networks.SetTransformer(summary_dim=h.summary_dim, num_seeds=h.num_seeds, dropout=h.dropout)
-    inference_network = bf.networks.FlowMatching(integrate_kwargs=${integrate})
-    return summary_network, inference_network`;
-  }
-  return `def build_networks(bf: Any, h: Hyperparameters) -> tuple[Any, Any]:
-    """SetTransformer + FlowMatching with dropout and embed_dim applied as the study tunes them
-    (networks.md §3, §8): subnet_kwargs carries the dropout to the FlowMatching MLP, embed_dims widens
-    the attention blocks."""
-    summary_network = bf.networks.SetTransformer(
-        summary_dim=h.summary_dim,
-        num_seeds=h.num_seeds,
-        dropout=h.dropout,
-        embed_dims=(h.embed_dim, h.embed_dim),
-    )
-    inference_network = bf.networks.FlowMatching(
-        subnet_kwargs={"dropout": h.dropout},
-        integrate_kwargs=${integrate},
-    )
-    return summary_network, inference_network`;
-}
-
 export function studyPy(c: StudyConfig, opts: ClusterOptions, journalFile: string): string {
   const names = c.simulator.sdr === 'estimated' ? PARAM_NAMES : PARAM_NAMES.slice(0, 5);
   const w = c.weights;
@@ -157,19 +123,22 @@ export function studyPy(c: StudyConfig, opts: ClusterOptions, journalFile: strin
 
 Each run of this script is one worker: it opens the study in the given storage (the first worker copies
 the trials done in the browser into an empty one), asks Optuna for hyperparameters, trains BayesFlow 2.0.5
-networks on simulated DMC data, reports each epoch's validation loss to the pruner and tells the weighted
-metric sum L back. Any number of workers may share one storage. See README.md for the commands.
+networks on the study's exported training and validation sets (--simulate: fresh ones), reports each epoch's
+validation loss to the pruner and tells the weighted metric sum L back. Any number of workers may share one
+storage. See README.md for the commands.
 
     python3 study.py                                   # one worker on ${journalFile}
-    python3 study.py --storage sqlite:///study.db      # ... on an RDB (trials copied over once)
-    python3 study.py --dry-run --n-trials 5            # wiring test: no simulation, no training
+    python3 study.py --storage postgresql://host/db    # ... on an RDB (trials copied over once)
+    python3 study.py --dry-run --storage journal:dry-run.log   # wiring test on a copy of the journal: no training
     python3 study.py --storage URL --export-journal grown.log   # bring the study back to the app
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import math
 import os
 import sys
 import time
@@ -183,7 +152,12 @@ try:
     import numpy as np
     import optuna
 except ImportError as error:
-    sys.exit(f"{error.name} is missing; install it with: python3 -m pip install 'optuna>=3.1' numpy")
+    sys.exit(
+        f"{error.name} is missing ({error}). On Python 3.10 to 3.12 install the tested versions "
+        "(bayesflow 2.0.5, keras 3.10.0, numpy < 2, optuna 5.0.0) with:\\n"
+        "    python3 -m pip install -r requirements.txt torch\\n"
+        "(--dry-run needs only optuna and numpy)"
+    )
 
 try:
     from optuna.storages.journal import JournalFileBackend as JournalFile  # Optuna >= 4.0
@@ -205,6 +179,15 @@ TRAINING_SETS = ${c.data.trainingSets}
 BATCHES_PER_EPOCH = ${c.data.batchesPerEpoch ?? 100}
 VALIDATION_SETS = ${c.data.validationSets}
 POSTERIOR_DRAWS = ${c.diagnostics.posteriorDraws}
+# The study's very training and validation sets, exported by the app (the seeds and simulator settings they
+# came from are inside); --simulate draws fresh ones instead.
+TRAINING_FILE = ${pyString(TRAINING_NPZ)}
+VALIDATION_FILE = ${pyString(VALIDATION_NPZ)}
+DATA_KEYS = ["rt", "accuracy", "conditions", "num_obs"]
+TESTED_BAYESFLOW = ("2.0.5",)
+WARMUP_FRACTION = 0.05
+# The study user attribute holding when the first worker started: TIMEOUT_S counts from there, for all workers.
+STARTED_ATTR = "cluster_started_at"
 # Flow-matching draws per data set and step in the browser (network.flowDraws); BayesFlow draws one.
 BROWSER_FLOW_DRAWS = ${c.network?.flowDraws ?? 1}
 # The study's first trials (its configuration's enqueueTrials), queued once: Optuna skips one that exists.
@@ -245,116 +228,7 @@ ${prunerBlock(c)}
 ${simulatorBlock(c, opts)}
 
 
-def import_bayesflow() -> Any:
-    """BayesFlow 2.0.5 on Keras 3; the backend defaults to PyTorch, as in the reference study."""
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    try:
-        import bayesflow
-    except ImportError:
-        sys.exit(
-            "training needs BayesFlow 2.0.5 and a Keras backend; install them with:\\n"
-            "    python3 -m pip install 'bayesflow==2.0.5' torch\\n"
-            "(or run with --dry-run to test the wiring without them)"
-        )
-    if bayesflow.__version__ != "2.0.5":
-        warnings.warn(f"this script was written for bayesflow 2.0.5, found {bayesflow.__version__}", stacklevel=1)
-    return bayesflow
-
-
-${networksBlock(c, opts)}
-
-
-def weighted_metric_sum(table: Any) -> float:
-    """L = recovery * mean NRMSE + pc * mean (1 - contraction) + sbc * mean calibration error (rows bound by name)."""
-    rows = table if "NRMSE" in table.index else table.T
-    return float(
-        WEIGHTS["recovery"] * rows.loc["NRMSE"].mean()
-        + WEIGHTS["pc"] * (1 - rows.loc["Posterior Contraction"]).mean()
-        + WEIGHTS["sbc"] * rows.loc["Calibration Error"].mean()
-    )
-
-
-def make_online_simulator(bf: Any, seed: int) -> Any:
-    """BayesFlow's OnlineDataset asks its simulator for sample((batch_size,)) once per batch: each call
-    simulates fresh data sets under the next seed of a SeedSequence, so a trial's batches are reproducible."""
-
-    class OnlineSimulator(bf.simulators.Simulator):
-        def __init__(self) -> None:
-            self.seeds = np.random.SeedSequence([SEED, 3, seed])
-
-        def sample(self, batch_shape: Any, **kwargs: Any) -> dict[str, np.ndarray]:
-            n = int(np.prod(batch_shape))
-            return simulate(n, int(self.seeds.spawn(1)[0].generate_state(1)[0]))
-
-    return OnlineSimulator()
-
-
-class Objective:
-    """Trains and scores one network per trial: on data sets simulated once per worker (offline), or on
-    fresh simulations for every batch (online)."""
-
-    def __init__(self) -> None:
-        self.bf = import_bayesflow()
-        # Seeds derived from the study seed only: every worker trains on the same data sets.
-        training_seed = np.random.SeedSequence([SEED, 1]).generate_state(1)[0]
-        self.training = simulate(TRAINING_SETS, training_seed) if DATA_MODE == "offline" else None
-        self.validation = simulate(VALIDATION_SETS, np.random.SeedSequence([SEED, 2]).generate_state(1)[0])
-
-    def __call__(self, trial: optuna.Trial) -> float:
-        import keras
-
-        h = suggest_hyperparameters(trial)
-        keras.utils.set_random_seed(int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]))
-        summary_network, inference_network = build_networks(self.bf, h)
-        adapter = (
-            self.bf.adapters.Adapter()
-            .convert_dtype("float64", "float32")
-            .sqrt("num_obs")
-            .concatenate(INFERENCE_VARIABLES, into="inference_variables")
-            .concatenate(["rt", "accuracy", "conditions"], into="summary_variables")
-            .rename("num_obs", "inference_conditions")
-        )
-        workflow = self.bf.BasicWorkflow(
-            simulator=make_online_simulator(self.bf, trial.number) if DATA_MODE == "online" else None,
-            adapter=adapter,
-            inference_network=inference_network,
-            summary_network=summary_network,
-            initial_learning_rate=h.lr,
-            inference_variables=INFERENCE_VARIABLES,
-            # The browser standardizes the per-trial inputs with fixed moments of the training sets; BayesFlow's
-            # Standardization layer keeps running moments of the same inputs ("summary_variables").
-            standardize=${pyStandardize(c)},
-        )
-        pruned = False
-
-        def report(epoch: int, logs: dict[str, float]) -> None:
-            nonlocal pruned
-            trial.report(logs["val_loss"], epoch)
-            if trial.should_prune():
-                pruned = True
-                workflow.approximator.stop_training = True
-
-        callbacks = [keras.callbacks.LambdaCallback(on_epoch_end=report)]
-        if DATA_MODE == "online":
-            workflow.fit_online(
-                epochs=EPOCHS,
-                num_batches_per_epoch=BATCHES_PER_EPOCH,
-                batch_size=h.batch_size,
-                validation_data=self.validation,
-                callbacks=callbacks,
-            )
-        else:
-            workflow.fit_offline(
-                self.training,
-                epochs=EPOCHS,
-                batch_size=h.batch_size,
-                validation_data=self.validation,
-                callbacks=callbacks,
-            )
-        if pruned:
-            raise optuna.TrialPruned()
-        table = workflow.compute_default_diagnostics(test_data=self.validation, num_samples=POSTERIOR_DRAWS)
-        return weighted_metric_sum(table)
+${objectiveBlock(c, opts)}
 
 
 def dry_run_objective(trial: optuna.Trial) -> float:
@@ -460,6 +334,27 @@ def export_journal(storage: optuna.storages.BaseStorage, name: str, path: Path) 
     print(f"copied study {name!r} with {count} trials to {path}; import it in dmc-tune's Results view")
 
 
+def time_left(study: optuna.Study) -> float | None:
+    """Seconds left of the study's TIMEOUT_S, counted from the first worker's start and shared by all workers."""
+    if TIMEOUT_S is None:
+        return None
+    started = study.user_attrs.get(STARTED_ATTR)
+    if not isinstance(started, (int, float)):
+        started = time.time()
+        study.set_user_attr(STARTED_ATTR, started)
+    return max(0.0, started + TIMEOUT_S - time.time())
+
+
+def refuse_dry_run_on_exported_journal(storage: str) -> None:
+    """Synthetic COMPLETE trials in the study's own journal would be learnt from by real workers."""
+    if storage.startswith("journal:") and Path(storage.removeprefix("journal:")).resolve() == EXPORTED_JOURNAL:
+        sys.exit(
+            f"--dry-run would write synthetic trials into the study's journal {EXPORTED_JOURNAL.name}, which real "
+            "workers then learn from. Dry-run on a copy:\\n"
+            f"    cp {EXPORTED_JOURNAL.name} dry-run.log && python3 study.py --dry-run --storage journal:dry-run.log"
+        )
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -477,7 +372,21 @@ def parse_args() -> argparse.Namespace:
         help="stop once the study holds this many trials, the browser's included (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, help="sampler seed of this worker (default: derived, see worker_seed)")
-    parser.add_argument("--dry-run", action="store_true", help="replace simulation and training by a cheap function")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="replace simulation and training by a cheap function (needs --storage other than the exported journal)",
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help=f"simulate fresh training and validation sets instead of the exported {TRAINING_FILE} / {VALIDATION_FILE}",
+    )
+    parser.add_argument(
+        "--allow-bayesflow-version",
+        action="store_true",
+        help=f"run with a bayesflow other than the tested {', '.join(TESTED_BAYESFLOW)} (trials will not compare)",
+    )
     parser.add_argument(
         "--export-journal",
         type=Path,
@@ -491,6 +400,8 @@ def main() -> None:
     args = parse_args()
     # Optuna 3.x marks JournalStorage and constant_liar experimental; both are what this script is for.
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    if args.dry_run:
+        refuse_dry_run_on_exported_journal(args.storage)
     storage = open_storage(args.storage)
     if args.export_journal is not None:
         export_journal(storage, args.study_name, args.export_journal)
@@ -512,8 +423,23 @@ def main() -> None:
               " BayesFlow trains with one, so values here compare with each other, not exactly with the browser's")
     if args.dry_run:
         print("DRY RUN: no simulation, no training; values are a synthetic function of the parameters")
-    objective = dry_run_objective if args.dry_run else Objective()
-    study.optimize(objective, n_trials=args.n_trials, timeout=TIMEOUT_S, callbacks=[stop_at_total(args.total_trials)])
+    timeout = time_left(study)
+    if timeout == 0:
+        print(
+            f"study {args.study_name!r} has used its time limit of {TIMEOUT_S} s "
+            "(counted from the first worker's start)"
+        )
+        return
+    objective = dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version)
+    # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker
+    # goes on.
+    study.optimize(
+        objective,
+        n_trials=args.n_trials,
+        timeout=timeout,
+        callbacks=[stop_at_total(args.total_trials)],
+        catch=(Exception,),
+    )
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     best = min((t.value for t in complete if t.value is not None), default=None)
     label = " (dry run)" if args.dry_run else ""

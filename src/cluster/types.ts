@@ -15,7 +15,8 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { simulator: 'numpy', net
 export interface ClusterFile {
   /** Relative to the export folder. */
   readonly path: string;
-  readonly content: string;
+  /** Text (UTF-8) or bytes (the data sets' .npz). */
+  readonly content: string | Uint8Array;
   readonly executable?: boolean;
 }
 

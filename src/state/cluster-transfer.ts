@@ -3,7 +3,7 @@
  * journal merged back into the same study (new finished trials appended, none duplicated; a journal of
  * another study refused before anything is written).
  */
-import { clusterExport, planClusterMerge, zipFiles, type ClusterOptions, type MergePlan } from '../cluster/index.ts';
+import { clusterData, clusterExport, planClusterMerge, zipFiles, type ClusterOptions, type MergePlan, type SimulateSets } from '../cluster/index.ts';
 import type { Storage } from '../engine/index.ts';
 import { exportStudyJournal } from '../engine/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
@@ -16,9 +16,17 @@ export interface ClusterArchive {
   trialsLeftOut: number;
 }
 
-export async function clusterArchive(storage: Storage, studyId: number, config: StudyConfig, options: ClusterOptions): Promise<ClusterArchive> {
+/** `simulate`: the browser's simulation pool, so the archive carries the study's very training and validation sets. */
+export async function clusterArchive(
+  storage: Storage,
+  studyId: number,
+  config: StudyConfig,
+  options: ClusterOptions,
+  simulate: SimulateSets,
+): Promise<ClusterArchive> {
   const journal = await exportStudyJournal(storage, studyId);
-  const result = clusterExport(config, journal, options);
+  const data = await clusterData(config, simulate);
+  const result = clusterExport(config, journal, options, data);
   const folder = `${safeFileName(config.name)}-cluster`;
   return { fileName: `${folder}.zip`, bytes: zipFiles(folder, result.files), trialsCarried: result.trialsCarried, trialsLeftOut: result.trialsLeftOut };
 }

@@ -5,10 +5,11 @@
  * fANOVA, when chosen, off the main thread), and the exports
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
-import type { ClusterOptions } from '../cluster/index.ts';
+import type { ClusterOptions, SimulateSets } from '../cluster/index.ts';
 import { pedAnovaImportances, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
+import { simulateBatch } from '../sim/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
 import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive } from './cluster-transfer.ts';
 import { decodeDraws } from './run-support.ts';
@@ -64,6 +65,8 @@ export class StudyResults {
     private readonly storage: LibraryStorage,
     private readonly models: NetworkSource,
     private readonly fanova: ImportanceSource,
+    /** Simulates the data sets of a cluster export (the app passes its worker pool; default: this thread). */
+    private readonly simulate: SimulateSets = simulateBatch,
   ) {}
 
   get studyId(): number | null {
@@ -208,7 +211,7 @@ export class StudyResults {
     const config = this.#config;
     if (id === null || config === null) return null;
     try {
-      const archive = await clusterArchive(this.storage, id, config, options);
+      const archive = await clusterArchive(this.storage, id, config, options, this.simulate);
       const left = archive.trialsLeftOut > 0 ? ` (${archive.trialsLeftOut} unfinished trial(s) stay here)` : '';
       this.#clusterStatus = { kind: 'ok', text: `${archive.fileName}: ${archive.trialsCarried} finished trial(s) go to the cluster${left}.` };
       return archive;

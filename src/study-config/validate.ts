@@ -139,8 +139,17 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
   const minEarlyStoppingRate = opt(r, o, path, 'minEarlyStoppingRate', 0, 0);
   const bootstrapCount = opt(r, o, path, 'bootstrapCount', 0, 0);
   if (minResource === null || reductionFactor === null || minEarlyStoppingRate === null || bootstrapCount === null) return null;
+  if (bootstrapCount > 0 && minResource === 'auto') {
+    // Optuna's SuccessiveHalvingPruner raises on this pair, so a cluster worker would fail at start.
+    r.fail(join(path, 'bootstrapCount'), SH_BOOTSTRAP_NEEDS_MIN_RESOURCE);
+    return null;
+  }
   return { type, minResource, reductionFactor, minEarlyStoppingRate, bootstrapCount };
 }
+
+/** Optuna: "bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible". */
+export const SH_BOOTSTRAP_NEEDS_MIN_RESOURCE =
+  "A bootstrap count above 0 needs a whole number of epochs as the minimum resource, not auto: Optuna's SuccessiveHalvingPruner refuses the two together";
 
 function readWeights(r: Reader, v: unknown, path: string): WeightsSpec | null {
   const o = r.object(v, path, ['recovery', 'pc', 'sbc']);

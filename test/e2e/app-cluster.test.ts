@@ -1,16 +1,22 @@
 /**
  * Results → "Run on a cluster…": the button downloads one .zip with study.py, the NumPy simulator, the
- * study's journal (finished trials only), README and the Slurm script; a dry-run worker of that very
- * study.py (Debian's python3-optuna 3.1) grows the journal; importing it from the same panel adds the new
+ * study's journal (finished trials only), its training and validation sets (.npz, simulated in the page's
+ * pool: the very arrays the CLI export writes from the same seed), README and the Slurm script; a dry-run
+ * worker of that very study.py (Debian's python3-optuna 3.1) grows a copy of the journal (the exported one
+ * is refused to it); importing it from the same panel adds the new
  * trials to the table without duplicating the old ones, and a journal of another study is refused.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { clusterData, clusterExport, CONFIG_ATTR } from '../../src/cluster/index.ts';
+import { readJournalStudies } from '../../src/engine/storages/journal/index.ts';
+import { simulateBatch } from '../../src/sim/index.ts';
+import { validateStudyConfig } from '../../src/study-config/index.ts';
 import { openApp, screenshot, type App } from './harness.ts';
 
 const FAILURES = path.resolve('test/fixtures/journal/failures.log');
@@ -44,8 +50,29 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   expect(dl.suggestedFilename()).toBe('failures-cluster.zip');
   const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
   expect(Object.keys(files).sort()).toEqual(
-    ['README.md', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py'].map((f) => `failures-cluster/${f}`),
+    ['README.md', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py', 'training.npz', 'validation.npz'].map(
+      (f) => `failures-cluster/${f}`,
+    ),
   );
+  // The page's data sets are the ones Node simulates from the same study seed (npy entries compared; zip dates
+  // differ): trials equal, parameters up to the last bit of a double (Chromium's and Node's V8 round Math.exp /
+  // Math.log differently in the last place, src/sim/batch.ts).
+  const stored = readJournalStudies(readFileSync(FAILURES, 'utf8')).studies[0]!.userAttrs[CONFIG_ATTR];
+  const checked = validateStudyConfig(stored);
+  if (!('config' in checked)) throw new Error('the fixture study has no valid configuration');
+  const fromNode = clusterExport(checked.config, null, undefined, await clusterData(checked.config, simulateBatch)).files;
+  for (const npz of ['training.npz', 'validation.npz']) {
+    const want = unzipSync(fromNode.find((f) => f.path === npz)!.content as Uint8Array);
+    const got = unzipSync(files[`failures-cluster/${npz}`]!);
+    expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+    for (const [key, bytes] of Object.entries(want)) {
+      if (Buffer.from(got[key]!).equals(Buffer.from(bytes))) continue;
+      // Only float64 parameter columns may differ, in the last place.
+      expect(strFromU8(bytes.slice(0, 128))).toContain("'descr': '<f8'");
+      const [g, w] = [got[key]!, bytes].map((b) => new Float64Array(b.slice(128).buffer));
+      w!.forEach((x, i) => expect(Math.abs(g![i]! - x), `${npz} ${key}[${i}]`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(x)));
+    }
+  }
   expect(await page.getByTestId('cluster-status').textContent()).toMatch(/finished trial\(s\) go to the cluster/);
 
   for (const [name, bytes] of Object.entries(files)) {
@@ -54,15 +81,19 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   }
   const folder = path.join(dir, 'failures-cluster');
   expect(strFromU8(files['failures-cluster/study.py']!)).toContain('STUDY_NAME = "failures"');
-  const r = spawnSync('/usr/bin/python3', ['study.py', '--dry-run', '--n-trials', '2', '--total-trials', '1000'], { cwd: folder, encoding: 'utf8' });
+  const refused = spawnSync('/usr/bin/python3', ['study.py', '--dry-run', '--n-trials', '2'], { cwd: folder, encoding: 'utf8' });
+  expect(refused.stderr).toContain('Dry-run on a copy');
+  copyFileSync(path.join(folder, 'journal.log'), path.join(folder, 'grown.log'));
+  const args = ['study.py', '--dry-run', '--n-trials', '2', '--total-trials', '1000', '--storage', 'journal:grown.log'];
+  const r = spawnSync('/usr/bin/python3', args, { cwd: folder, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
 
-  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'journal.log'));
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from journal\.log/);
+  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'grown.log'));
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from grown\.log/);
   await expect.poll(rows, { timeout: 20_000 }).toBe(before + 2);
 
   // The same file again: nothing new.
-  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'journal.log'));
+  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'grown.log'));
   await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\)/);
   expect(await rows()).toBe(before + 2);
 

@@ -1,12 +1,13 @@
 /**
  * `npm run --silent cli -- export-cluster --config STUDY.json [--journal FILE] --out DIR` writes the
  * files that let Optuna workers on a cluster continue the study (src/cluster): study.py, the NumPy
- * simulator, the journal so far, README.md and a Slurm script. DIR may exist but must not hold any of
+ * simulator, the journal so far, the study's training and validation sets (.npz), README.md and a Slurm script. DIR may exist but must not hold any of
  * those files already, so an export never overwrites a journal that workers have grown.
  */
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { clusterExport, type ClusterOptions } from '../../cluster/index.ts';
+import { clusterData, clusterExport, type ClusterOptions } from '../../cluster/index.ts';
+import { simulateBatch } from '../../sim/index.ts';
 import { formatIssues, parseStudyConfig } from '../../study-config/index.ts';
 import { UsageError, optFlag, optString, printJson, rejectPositional } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
@@ -56,7 +57,9 @@ export async function run(argv: string[]): Promise<number> {
   };
   const journalFile = optString(p, 'journal');
   const journal = journalFile === undefined ? null : await readText(journalFile, 'journal');
-  const result = clusterExport(parsed.config, journal, options);
+  // The study's own training and validation sets, exactly as the browser simulates them from its seed.
+  const data = await clusterData(parsed.config, simulateBatch);
+  const result = clusterExport(parsed.config, journal, options, data);
   await mkdir(out, { recursive: true });
   const clashes = [];
   for (const f of result.files) {
@@ -66,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   if (clashes.length > 0) throw new Error(`not overwriting ${clashes.join(', ')}: choose an empty --out folder`);
   for (const f of result.files) {
     const target = path.join(out, f.path);
-    await writeFile(target, f.content, { encoding: 'utf8', flag: 'wx' });
+    await writeFile(target, f.content, { flag: 'wx' });
     if (f.executable === true) await chmod(target, 0o755);
   }
   const summary = { out, files: result.files.map((f) => f.path), trialsCarried: result.trialsCarried, trialsLeftOut: result.trialsLeftOut };

@@ -6,7 +6,7 @@
  * unchanged, duplicates nothing on a second import, and a journal of another study is refused.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,7 +141,7 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
         const r = spawnSync(PYTHON, ['-m', 'py_compile', ...py], { cwd: variant, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
         for (const f of files.filter((x) => x.path.endsWith('.py'))) {
-          for (const line of f.content.split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
+          for (const line of String(f.content).split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
         }
       }
     }
@@ -168,7 +168,8 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
     for (const f of files) writeFileSync(path.join(folder, f.path), f.content);
     const py = files.find((f) => f.path === 'study.py')!.content;
     expect(py).toContain('standardize=["inference_variables", "inference_conditions", "summary_variables"],');
-    const journal = path.join(folder, 'journal.log');
+    const journal = path.join(folder, 'dry-run.log');
+    copyFileSync(path.join(folder, 'journal.log'), journal);
     const run = await worker(folder, ['--dry-run', '--n-trials', '2', '--storage', `journal:${journal}`]);
     expect(run.code, run.out).toBe(0);
     expect(run.out).toContain('the browser trained with 4 flow-matching draws per data set');
@@ -187,8 +188,10 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
     const exported = readJournalStudies(readFileSync(path.join(folder, 'journal.log'), 'utf8')).studies[0]!;
     // The running trial stays in the browser.
     expect(exported.trials.length).toBe(3);
-    await twoWorkers(folder, ['--storage', `journal:${path.join(folder, 'journal.log')}`]);
-    await checkMerge(storage, studyId, readFileSync(path.join(folder, 'journal.log'), 'utf8'), before);
+    // A dry run is refused on the exported journal itself (real workers would learn from it): a copy grows.
+    copyFileSync(path.join(folder, 'journal.log'), path.join(folder, 'shared.log'));
+    await twoWorkers(folder, ['--storage', `journal:${path.join(folder, 'shared.log')}`]);
+    await checkMerge(storage, studyId, readFileSync(path.join(folder, 'shared.log'), 'utf8'), before);
   });
 
   it('two workers on one SQLite URL; --export-journal brings it back', async () => {

@@ -15,7 +15,7 @@ import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/in
 
 const config: StudyConfig = { ...smokeStudyConfig(), name: 'cluster-requirements', epochs: 2, nTrials: 10 };
 const files = clusterExport(config, null).files;
-const requirements = files.find((f) => f.path === 'requirements.txt')?.content ?? '';
+const requirements = String(files.find((f) => f.path === 'requirements.txt')?.content ?? '');
 const dir = mkdtempSync(path.join(tmpdir(), 'dmc-cluster-req-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
