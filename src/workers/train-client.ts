@@ -153,6 +153,7 @@ export class TrainClient {
         }
         await this.send(remote, this.kept.train === null ? null : copyBatch(this.kept.train), copyVal(this.kept.val), true);
       }
+      signal?.throwIfAborted(); // aborted while the data was re-sent: the trial never starts
       runId = this.nextRunId++;
       const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
       return remote.runTrial(
