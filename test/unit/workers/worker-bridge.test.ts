@@ -1,10 +1,7 @@
-/**
- * The worker bridge against fake workers: a MessageChannel with a comlink-exposed API on the far end, so
- * calls really cross a message port, and a `crash` that fires the 'error' event a browser Worker would.
- */
-import * as Comlink from 'comlink';
+/** The worker bridge against fake workers (fake-worker.ts): calls really cross a message port. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerBridge, type WorkerBridgeOptions, type WorkerLike } from '../../../src/workers/worker-bridge.ts';
+import { WorkerBridge, type WorkerBridgeOptions } from '../../../src/workers/worker-bridge.ts';
+import { FakeWorker } from './fake-worker.ts';
 
 interface Api {
   id(): number;
@@ -17,21 +14,14 @@ interface Api {
 }
 
 let log: string[] = [];
-const fakes: FakeWorker[] = [];
+const fakes: (FakeWorker & { ignoreCancel: boolean })[] = [];
 
-class FakeWorker implements WorkerLike {
-  terminated = false;
-  ignoreCancel = false;
-  private readonly port: MessagePort;
-  private readonly far: MessagePort;
-  private readonly errorListeners = new Set<EventListenerOrEventListenerObject>();
-
-  constructor(readonly index: number) {
-    const ch = new MessageChannel();
-    this.port = ch.port1;
-    this.far = ch.port2;
-    let stop: ((v: string) => void) | null = null;
-    const api: Api = {
+/** A fake worker whose API records into `log`; `hang` ends on `cancel` unless `ignoreCancel`. */
+function spawnFake(): FakeWorker {
+  const index = fakes.length;
+  let stop: ((v: string) => void) | null = null;
+  const fake = Object.assign(
+    new FakeWorker<Api>({
       id: () => index,
       work: async (name, ms) => {
         log.push(`start ${name}`);
@@ -41,52 +31,21 @@ class FakeWorker implements WorkerLike {
       },
       hang: () => new Promise((resolve) => (stop = resolve)),
       cancel: () => {
-        if (!this.ignoreCancel) stop?.('stopped');
+        if (!fake.ignoreCancel) stop?.('stopped');
       },
       fail: (message) => {
         throw new Error(message);
       },
-    };
-    Comlink.expose(api, this.far);
-    fakes.push(this);
-  }
-
-  postMessage(message: unknown, transfer?: Transferable[]): void {
-    if (!this.terminated) this.port.postMessage(message, transfer ?? []);
-  }
-
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
-    if (type === 'error') this.errorListeners.add(listener);
-    else {
-      this.port.addEventListener(type, listener);
-      this.port.start();
-    }
-  }
-
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
-    if (type === 'error') this.errorListeners.delete(listener);
-    else this.port.removeEventListener(type, listener);
-  }
-
-  terminate(): void {
-    this.terminated = true;
-    this.port.close();
-    this.far.close();
-  }
-
-  /** An uncaught error in the worker, as a browser reports it. */
-  crash(message: string): void {
-    const ev = Object.assign(new Event('error'), { message });
-    for (const l of this.errorListeners) {
-      if ('handleEvent' in l) l.handleEvent(ev);
-      else l(ev);
-    }
-  }
+    }),
+    { ignoreCancel: false },
+  );
+  fakes.push(fake);
+  return fake;
 }
 
 const bridges: WorkerBridge<Api>[] = [];
 function bridge(opts: Partial<WorkerBridgeOptions<Api>> = {}): WorkerBridge<Api> {
-  const b = new WorkerBridge<Api>({ spawn: () => new FakeWorker(fakes.length), label: 'test worker', ...opts });
+  const b = new WorkerBridge<Api>({ spawn: spawnFake, label: 'test worker', ...opts });
   bridges.push(b);
   return b;
 }
