@@ -87,3 +87,14 @@ export {
   type NetworkWarning,
   type NetworkWarningKind,
 } from './network-checks.ts';
+export {
+  predictiveChecks,
+  runInference,
+  type InferenceInput,
+  type InferenceOutcome,
+  type InferencePhase,
+  type InferenceSimulator,
+  type PosteriorDraws,
+  type PosteriorSampling,
+  type PredictiveInput,
+} from './pipeline.ts';

@@ -12,37 +12,28 @@ import {
   DEFAULT_RULES,
   detectMapping,
   distinctValues,
-  drawToParams,
   guessCongruent,
   guessRtUnit,
   parseTable,
-  participantResult,
-  pointMass,
-  ppcSeed,
-  predictiveBands,
-  PRIOR_PREDICTIVE_SETS,
-  priorCheckConfig,
-  priorRanges,
   networkWarnings,
+  predictiveChecks,
   resultsCsv,
   resultsJson,
+  runInference,
   simulatorSettings,
-  spreadIndices,
-  trialStats,
   type ColumnMapping,
   type ImportResult,
   type NetworkWarning,
   type ParticipantData,
   type ParticipantResult,
   type PredictiveStats,
-  type PriorRanges,
   type RawTable,
   type SimulatorSettings,
   type TrialStats,
 } from '../inference/index.ts';
 import { parseNetworkFile, type NetworkFile, type ObservedDraws, type ObservedSet } from '../nn/pure.ts';
 import type { InferenceNetworkRef, InferenceRunRecord, InferenceRunSummary, StoredNetworkSummary } from '../persistence/index.ts';
-import { NOTEBOOK_CONFIG, type DmcConfig } from '../sim/index.ts';
+import type { DmcConfig } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
 import { modelKey } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -305,34 +296,24 @@ export class InferenceSession {
     const seed = this.fields.seed.value!;
     const ppcDraws = this.fields.ppcDraws.value!;
     const participants = imp.data.participants;
-    const settings = this.settings;
     const controller = this.#start();
     try {
-      let ranges: PriorRanges | null = null;
-      if (settings !== null) {
-        this.#phase = 'prior-check';
-        const prior = await this.#deps.pool.simulate(priorCheckConfig(settings, participants), seed, PRIOR_PREDICTIVE_SETS, {
-          signal: controller.signal,
-          onProgress: (done, total) => this.#onProgress(controller, done, total),
-        });
-        ranges = priorRanges(prior);
-      }
-      this.#phase = 'sampling';
-      this.#progress = { done: 0, total: participants.length };
-      this.#phaseStart = performance.now();
-      const out = await this.#deps.sampler.sample(net.file, participants, {
-        numSamples: draws,
+      const sampler = this.#deps.sampler;
+      const out = await runInference(this.#deps.pool, (sets, opts) => sampler.sample(net.file, sets, opts), {
+        participants,
+        metadata: net.file.metadata,
+        draws,
         steps,
         seed,
         signal: controller.signal,
+        onPhase: (phase) => {
+          this.#phase = phase;
+          if (phase !== 'sampling') return;
+          this.#progress = { done: 0, total: participants.length };
+          this.#phaseStart = performance.now();
+        },
         onProgress: (done, total) => this.#onProgress(controller, done, total),
       });
-      const P = out.paramNames.length;
-      const results: ParticipantResult[] = participants.map((p, i) =>
-        participantResult(p, out.draws.subarray(i * draws * P, (i + 1) * draws * P), draws, out.paramNames, settings, ranges),
-      );
-      const cfg = settings?.config;
-      const prior = cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) };
       const record: Omit<InferenceRunRecord, 'id'> = {
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp string, not state
         createdAt: new Date().toISOString(),
@@ -340,19 +321,12 @@ export class InferenceSession {
         network: net.ref,
         dataFile: { name: this.#fileName ?? 'data', participants: participants.length, trials: imp.data.trials },
         settings: { draws, steps, seed, ppcDraws },
-        paramNames: out.paramNames,
-        prior,
-        results,
-        networkWarnings: networkWarnings({
-          metadata: net.file.metadata,
-          settings,
-          trials: participants.map((p) => p.rt.length),
-          draws: out.draws,
-          paramNames: out.paramNames,
-          prior,
-        }),
-        draws: out.draws,
-        backend: out.backend,
+        paramNames: out.sampled.paramNames,
+        prior: out.prior,
+        results: out.results,
+        networkWarnings: out.networkWarnings,
+        draws: out.sampled.draws,
+        backend: out.sampled.backend,
         samplingSeconds: (performance.now() - this.#phaseStart) / 1000,
       };
       const id = await this.#deps.runs.save(record);
@@ -394,29 +368,18 @@ export class InferenceSession {
     if (run === null || participants === null) return;
     const controller = this.#start();
     this.#phase = 'ppc';
-    const S = run.settings.draws;
-    const P = run.paramNames.length;
-    const base: DmcConfig = this.#baseConfig(run);
-    const picks = spreadIndices(S, run.settings.ppcDraws);
-    const total = participants.length * picks.length;
-    this.#progress = { done: 0, total };
-    let done = 0;
     try {
-      const predicted: PredictiveStats[] = [];
-      for (let i = 0; i < participants.length; i++) {
-        const n = participants[i]!.rt.length;
-        const reps = await Promise.all(
-          picks.map(async (k, r) => {
-            const o = (i * S + k) * P;
-            const params = drawToParams(run.paramNames, run.draws.subarray(o, o + P));
-            const b = await this.#deps.pool.simulate(pointMass(params, base, n), ppcSeed(run.settings.seed, i, r), 1, { signal: controller.signal });
-            done++;
-            if (done % 10 === 0 || done === total) this.#onProgress(controller, done, total);
-            return trialStats(b);
-          }),
-        );
-        predicted.push(predictiveBands(reps));
-      }
+      const predicted = await predictiveChecks(this.#deps.pool, {
+        participants,
+        draws: run.draws,
+        paramNames: run.paramNames,
+        samples: run.settings.draws,
+        ppcDraws: run.settings.ppcDraws,
+        seed: run.settings.seed,
+        base: this.#baseConfig(run),
+        signal: controller.signal,
+        onProgress: (done, total) => this.#onProgress(controller, done, total),
+      });
       const results = run.results.map((r, i) => ({ ...r, predicted: predicted[i]! }));
       const next: InferenceRunRecord = { ...run, results };
       await this.#deps.runs.save(next);
@@ -429,9 +392,10 @@ export class InferenceSession {
     }
   }
 
-  #baseConfig(run: InferenceRunRecord): DmcConfig {
+  /** The simulator of the run's network when that network is loaded (else the pipeline's default). */
+  #baseConfig(run: InferenceRunRecord): DmcConfig | null {
     const s = this.#network !== null && this.#sameNetwork(run) ? this.settings : null;
-    return s?.config ?? NOTEBOOK_CONFIG;
+    return s?.config ?? null;
   }
 
   #sameNetwork(run: InferenceRunRecord): boolean {

@@ -1,5 +1,5 @@
 /**
- * Execution context: page (main thread). Client of `fanova.worker.ts`.
+ * Execution context: page (main thread). Client of `fanova.worker.ts`, on the worker bridge (worker-bridge.ts).
  *
  * - The worker starts lazily on the first request and is reused.
  * - Latest request wins: a new request terminates a computation still running (cancel by
@@ -8,13 +8,13 @@
  * - An AbortSignal cancels the same way and rejects with an AbortError.
  * Only the fields fANOVA reads cross the worker boundary.
  */
-import { type Remote, wrap } from 'comlink';
 import type { Distribution, FanovaOptions, FrozenTrial, ImportanceOutcome } from '../engine/index.ts';
 import type { FanovaRequest, FanovaWorkerApi } from './fanova.worker.ts';
+import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
 export interface FanovaClientOptions {
   /** Worker factory (tests); default the Vite-bundled module worker. */
-  readonly createWorker?: () => Worker;
+  readonly spawn?: SpawnWorker;
 }
 
 export interface ImportanceRequestOptions extends FanovaOptions {
@@ -26,7 +26,7 @@ interface Pending {
   readonly waiters: { resolve: (o: ImportanceOutcome) => void; reject: (e: unknown) => void }[];
 }
 
-function defaultWorker(): Worker {
+function defaultSpawn(): Worker {
   return new Worker(new URL('./fanova.worker.ts', import.meta.url), { type: 'module', name: 'fanova' });
 }
 
@@ -60,50 +60,36 @@ function abortError(): DOMException {
 }
 
 export class FanovaClient {
-  private readonly createWorker: () => Worker;
-  private worker: Worker | null = null;
-  private remote: Remote<FanovaWorkerApi> | null = null;
+  private readonly bridge: WorkerBridge<FanovaWorkerApi>;
   private pending: Pending | null = null;
   private disposed = false;
 
   constructor(opts: FanovaClientOptions = {}) {
-    this.createWorker = opts.createWorker ?? defaultWorker;
+    this.bridge = new WorkerBridge<FanovaWorkerApi>({ spawn: opts.spawn ?? defaultSpawn, label: 'fANOVA worker', abortError });
   }
 
   /** fANOVA importances of `trials` (see `fanovaImportances`), computed in the worker. */
   importances(trials: readonly FrozenTrial[], opts: ImportanceRequestOptions = {}): Promise<ImportanceOutcome> {
     if (this.disposed) return Promise.reject(new Error('FanovaClient: used after dispose()'));
     if (opts.signal?.aborted) return Promise.reject(abortError());
-    // Superseded callers wait for this request's outcome instead of their own.
+    // Superseded callers wait for this request's outcome instead of their own; the superseded
+    // computation is stopped (its rejection is ignored below, since `pending` has moved on).
     const waiters = this.pending ? this.pending.waiters : [];
-    if (this.pending) this.stop();
+    if (this.pending) this.bridge.terminate();
     const pending: Pending = { waiters };
     this.pending = pending;
     const { params, signal, ...options } = opts;
     const request: FanovaRequest = { trials: trials.map(slim), options, ...(params ? { params: [...params] } : {}) };
     const promise = new Promise<ImportanceOutcome>((resolve, reject) => pending.waiters.push({ resolve, reject }));
-    const onAbort = (): void => {
+    const settle = (fn: (w: Pending['waiters'][number]) => void): void => {
       if (this.pending !== pending) return;
-      this.stop();
       this.pending = null;
-      for (const w of pending.waiters) w.reject(abortError());
+      for (const w of pending.waiters) fn(w);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.api()
-      .importances(request)
-      .then(
-        (outcome) => {
-          if (this.pending !== pending) return;
-          this.pending = null;
-          for (const w of pending.waiters) w.resolve(outcome);
-        },
-        (err: unknown) => {
-          if (this.pending !== pending) return;
-          this.pending = null;
-          for (const w of pending.waiters) w.reject(err);
-        },
-      )
-      .finally(() => signal?.removeEventListener('abort', onAbort));
+    this.bridge.call<ImportanceOutcome>((remote) => remote.importances(request), signal ? { signal } : {}).then(
+      (outcome) => settle((w) => w.resolve(outcome)),
+      (err: unknown) => settle((w) => w.reject(err)),
+    );
     return promise;
   }
 
@@ -112,21 +98,7 @@ export class FanovaClient {
     this.disposed = true;
     const pending = this.pending;
     this.pending = null;
-    this.stop();
+    this.bridge.dispose(abortError());
     for (const w of pending?.waiters ?? []) w.reject(abortError());
-  }
-
-  private api(): Remote<FanovaWorkerApi> {
-    if (!this.remote) {
-      this.worker = this.createWorker();
-      this.remote = wrap<FanovaWorkerApi>(this.worker);
-    }
-    return this.remote;
-  }
-
-  private stop(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.remote = null;
   }
 }

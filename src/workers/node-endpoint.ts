@@ -3,7 +3,9 @@
  * not a MessageEvent). Own adapter instead of comlink's dist/esm/node-adapter.mjs, which ships no types
  * that TypeScript can resolve for the .mjs path.
  */
+import type { Worker } from 'node:worker_threads';
 import type { Endpoint } from 'comlink';
+import type { WorkerLike } from './worker-bridge.ts';
 
 interface NodePort {
   postMessage(value: unknown, transferList?: readonly Transferable[]): void;
@@ -30,5 +32,34 @@ export function nodeEndpoint(port: NodePort): Endpoint {
       wrapped.delete(listener);
       port.off('message', l);
     },
+  };
+}
+
+/**
+ * A Node worker as the worker bridge sees a browser Worker: its 'error' and unexpected 'exit' become
+ * 'error' events carrying the message; `ref`/`unref` let an idle worker not hold the process open.
+ */
+export function nodeWorker(worker: Worker): WorkerLike {
+  const endpoint = nodeEndpoint(worker);
+  const onError = new Set<EventListenerOrEventListenerObject>();
+  const fire = (message: string): void => {
+    const ev = { type: 'error', message } as unknown as Event;
+    for (const l of onError) {
+      if ('handleEvent' in l) l.handleEvent(ev);
+      else l(ev);
+    }
+  };
+  worker.on('error', (err) => fire(err instanceof Error ? err.message : String(err)));
+  worker.on('exit', (code) => fire(`exited with code ${code}`));
+  return {
+    postMessage: endpoint.postMessage,
+    addEventListener: (type, listener) => (type === 'error' ? void onError.add(listener) : endpoint.addEventListener(type, listener)),
+    removeEventListener: (type, listener) => (type === 'error' ? void onError.delete(listener) : endpoint.removeEventListener(type, listener)),
+    terminate: () => {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    },
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
   };
 }

@@ -6,10 +6,8 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import type { SimChunkApi } from '../sim/index.ts';
-import { nodeEndpoint } from './node-endpoint.ts';
-import { SimPoolCore, type WorkerHandle } from './sim-pool-core.ts';
+import { nodeWorker } from './node-endpoint.ts';
+import { SimPoolCore } from './sim-pool-core.ts';
 
 export type { SimulateOptions } from './sim-pool-core.ts';
 
@@ -18,19 +16,8 @@ export function defaultNodeWorkers(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
-function spawnNodeWorker(onCrash: (err: Error) => void): WorkerHandle {
-  const worker = new Worker(new URL('./node-sim-boot.mjs', import.meta.url));
-  worker.on('error', (err) => onCrash(err instanceof Error ? err : new Error(String(err))));
-  worker.on('exit', (code) => onCrash(new Error(`simulation worker exited with code ${code}`)));
-  const remote = Comlink.wrap<SimChunkApi>(nodeEndpoint(worker));
-  return {
-    simulateChunk: (config, seed, start, count, numObs) => remote.simulateChunk(config, seed, start, count, numObs),
-    terminate: () => {
-      worker.removeAllListeners('exit');
-      void worker.terminate();
-    },
-    setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
-  };
+function spawnNodeWorker(): ReturnType<typeof nodeWorker> {
+  return nodeWorker(new Worker(new URL('./node-sim-boot.mjs', import.meta.url)));
 }
 
 export class NodeSimPool extends SimPoolCore {

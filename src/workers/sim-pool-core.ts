@@ -6,23 +6,13 @@
  * draws from its own stream (src/sim/batch.ts), the assembled batch equals `simulateBatch` exactly,
  * whatever the worker count or chunk size.
  *
- * Cancellation follows squoosh's worker bridge (GoogleChromeLabs/squoosh): a tight simulation loop
- * cannot be interrupted, so aborting terminates every worker busy with the job and rejects with an
- * AbortError at once; freed slots spawn a fresh worker lazily on the next chunk. Workers idle for
- * `idleTimeoutMs` are terminated too.
+ * Each slot is one worker bridge (worker-bridge.ts): lazy spawn, crash → the chunk's job rejects with the
+ * worker's message, idle reaping after `idleTimeoutMs`. A tight simulation loop cannot be interrupted, so
+ * aborting terminates every worker busy with the job and rejects with an AbortError at once; freed slots
+ * spawn a fresh worker lazily on the next chunk.
  */
-import { NOTEBOOK_CONFIG, batchParamNames, drawNumObs, validateDmcConfig, type DmcBatch, type DmcConfig } from '../sim/index.ts';
-
-/** A started worker: a call into its simulateChunk, and a way to kill it. */
-export interface WorkerHandle {
-  simulateChunk(config: DmcConfig, seed: number, start: number, count: number, numObs: number): Promise<DmcBatch>;
-  terminate(): void;
-  /** Busy workers keep a Node process alive, idle ones must not (optional; browsers ignore it). */
-  setBusy?(busy: boolean): void;
-}
-
-/** Starts a worker; `onCrash` must be called if it dies outside a call (uncaught error, exit). */
-export type SpawnWorker = (onCrash: (err: Error) => void) => WorkerHandle;
+import { NOTEBOOK_CONFIG, batchParamNames, drawNumObs, validateDmcConfig, type DmcBatch, type DmcConfig, type SimChunkApi } from '../sim/index.ts';
+import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
 export interface SimulateOptions {
   signal?: AbortSignal;
@@ -62,9 +52,9 @@ interface Chunk {
 }
 
 interface Slot {
-  handle: WorkerHandle | null;
-  job: Job | null;
-  idleTimer: ReturnType<typeof setTimeout> | null;
+  bridge: WorkerBridge<SimChunkApi>;
+  /** The chunk running on it; a result for any other (one cancelled meanwhile) is dropped. */
+  chunk: Chunk | null;
 }
 
 export function abortError(): Error {
@@ -95,12 +85,12 @@ export class SimPoolCore {
 
   /** Workers currently alive (busy or idle). */
   get liveWorkers(): number {
-    return this.slots.filter((s) => s.handle !== null).length;
+    return this.slots.filter((s) => s.bridge.alive).length;
   }
 
   /** Workers currently running a chunk. */
   get busyWorkers(): number {
-    return this.slots.filter((s) => s.job !== null).length;
+    return this.slots.filter((s) => s.chunk !== null).length;
   }
 
   /**
@@ -166,18 +156,8 @@ export class SimPoolCore {
    */
   async warmUp(): Promise<void> {
     if (this.disposed) throw new Error('SimPool: used after dispose()');
-    while (this.slots.length < this.maxWorkers) this.slots.push({ handle: null, job: null, idleTimer: null });
-    await Promise.all(
-      this.slots.map(async (slot) => {
-        const handle = this.ensureHandle(slot);
-        handle.setBusy?.(true);
-        try {
-          await handle.simulateChunk(NOTEBOOK_CONFIG, 0, 0, 0, 1);
-        } finally {
-          if (slot.job === null) handle.setBusy?.(false);
-        }
-      }),
-    );
+    while (this.slots.length < this.maxWorkers) this.slots.push(this.newSlot());
+    await Promise.all(this.slots.map((slot) => slot.bridge.call((r) => r.simulateChunk(NOTEBOOK_CONFIG, 0, 0, 0, 1))));
     this.pump();
   }
 
@@ -186,66 +166,47 @@ export class SimPoolCore {
     this.disposed = true;
     const jobs = new Set<Job>(this.queue.map((c) => c.job));
     for (const s of this.slots) {
-      if (s.job !== null) jobs.add(s.job);
-      this.kill(s);
+      if (s.chunk !== null) jobs.add(s.chunk.job);
+      s.chunk = null;
+      s.bridge.dispose(new Error('SimPool disposed'));
     }
     this.queue = [];
     for (const j of jobs) this.settle(j, new Error('SimPool disposed'));
   }
 
+  private newSlot(): Slot {
+    return { bridge: new WorkerBridge<SimChunkApi>({ spawn: this.spawn, label: 'simulation worker', idleMs: this.idleTimeoutMs }), chunk: null };
+  }
+
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.job === null && s.handle !== null) ?? this.slots.find((s) => s.job === null);
+      let slot = this.slots.find((s) => s.chunk === null && s.bridge.alive) ?? this.slots.find((s) => s.chunk === null);
       if (slot === undefined) {
         if (this.slots.length >= this.maxWorkers) return;
-        slot = { handle: null, job: null, idleTimer: null };
+        slot = this.newSlot();
         this.slots.push(slot);
       }
-      const chunk = this.queue.shift()!;
-      this.run(slot, chunk);
+      this.run(slot, this.queue.shift()!);
     }
-    for (const s of this.slots) if (s.job === null && s.handle !== null && s.idleTimer === null) this.armIdle(s);
   }
 
   private run(slot: Slot, chunk: Chunk): void {
-    if (slot.idleTimer !== null) {
-      clearTimeout(slot.idleTimer);
-      slot.idleTimer = null;
-    }
-    const handle = this.ensureHandle(slot);
     const { job, start, count } = chunk;
-    slot.job = job;
-    handle.setBusy?.(true);
-    handle.simulateChunk(job.config, job.seed, job.first + start, count, job.numObs).then(
+    slot.chunk = chunk;
+    slot.bridge.call((r) => r.simulateChunk(job.config, job.seed, job.first + start, count, job.numObs)).then(
       (part) => {
-        if (slot.handle !== handle) return; // terminated by a cancel meanwhile
-        slot.job = null;
-        handle.setBusy?.(false);
+        if (slot.chunk !== chunk) return; // cancelled meanwhile
+        slot.chunk = null;
         if (!job.settled) this.accept(job, start, part);
         this.pump();
       },
       (err: unknown) => {
-        if (slot.handle !== handle) return;
-        slot.job = null;
-        handle.setBusy?.(false);
+        if (slot.chunk !== chunk) return;
+        slot.chunk = null;
         this.settle(job, err);
         this.pump();
       },
     );
-  }
-
-  private ensureHandle(slot: Slot): WorkerHandle {
-    if (slot.handle !== null) return slot.handle;
-    const crashed = (err: Error): void => {
-      if (slot.handle !== handle) return; // a terminated predecessor
-      const job = slot.job;
-      this.kill(slot);
-      if (job !== null) this.settle(job, err);
-      this.pump();
-    };
-    const handle = this.spawn(crashed);
-    slot.handle = handle;
-    return handle;
   }
 
   private accept(job: Job, start: number, part: DmcBatch): void {
@@ -281,25 +242,12 @@ export class SimPoolCore {
 
   private cancel(job: Job): void {
     if (job.settled) return;
-    for (const s of this.slots) if (s.job === job) this.kill(s);
+    for (const s of this.slots) {
+      if (s.chunk?.job !== job) continue;
+      s.chunk = null;
+      s.bridge.terminate(abortError());
+    }
     this.settle(job, abortError());
     this.pump();
-  }
-
-  private kill(slot: Slot): void {
-    if (slot.idleTimer !== null) clearTimeout(slot.idleTimer);
-    slot.idleTimer = null;
-    slot.handle?.terminate();
-    slot.handle = null;
-    slot.job = null;
-  }
-
-  private armIdle(slot: Slot): void {
-    slot.idleTimer = setTimeout(() => {
-      slot.idleTimer = null;
-      if (slot.job === null) this.kill(slot);
-    }, this.idleTimeoutMs);
-    // a pending idle timer must not keep a Node process alive (no-op in browsers)
-    (slot.idleTimer as { unref?: () => void }).unref?.();
   }
 }

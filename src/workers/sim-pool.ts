@@ -4,9 +4,7 @@
  * progress; AbortSignal cancellation terminates the busy workers (respawned lazily); idle workers are
  * released after `idleTimeoutMs`; chunk buffers are transferred, not copied, then assembled into one batch.
  */
-import * as Comlink from 'comlink';
-import type { SimChunkApi } from '../sim/index.ts';
-import { SimPoolCore, type WorkerHandle } from './sim-pool-core.ts';
+import { SimPoolCore } from './sim-pool-core.ts';
 
 export type { SimulateOptions } from './sim-pool-core.ts';
 
@@ -22,17 +20,8 @@ export function defaultBrowserWorkers(): number {
   return Math.max(1, (cores ?? 2) - 1);
 }
 
-function spawnWebWorker(onCrash: (err: Error) => void): WorkerHandle {
-  const worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'dmc-sim' });
-  worker.addEventListener('error', (ev) => {
-    ev.preventDefault();
-    onCrash(new Error(`simulation worker failed: ${ev.message || 'could not load the worker script'}`));
-  });
-  const remote = Comlink.wrap<SimChunkApi>(worker);
-  return {
-    simulateChunk: (config, seed, start, count, numObs) => remote.simulateChunk(config, seed, start, count, numObs),
-    terminate: () => worker.terminate(),
-  };
+function spawnWebWorker(): Worker {
+  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'dmc-sim' });
 }
 
 export class SimPool extends SimPoolCore {

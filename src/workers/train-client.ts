@@ -1,6 +1,6 @@
 /**
- * Page side of the training worker (src/workers/train.worker.ts, comlink). One worker owns tfjs and the
- * data sets; trials run one at a time (queued). Squoosh-style cancellation (GoogleChromeLabs/squoosh): an aborted
+ * Page side of the training worker (src/workers/train.worker.ts, comlink), on the worker bridge
+ * (worker-bridge.ts). One worker owns tfjs and the data sets; calls run one at a time (queued). An aborted
  * trial is first asked to stop at its next batch boundary; if it has not stopped after `graceMs` the
  * worker is terminated (a running wasm/GPU op cannot be interrupted) and respawned lazily.
  *
@@ -17,6 +17,7 @@ import * as Comlink from 'comlink';
 import type { BackendChoice, BackendName, BackendProbe, TrialHyperparameters } from '../nn/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
 import type { InjectedFault, TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
+import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
 export type { InjectedFault, TrialOutcome } from './train.worker.ts';
 
@@ -40,7 +41,7 @@ export interface TrainClientOptions {
   /** Backend to force for every trial (default: automatic webgpu → webgl → wasm → cpu). */
   backend?: BackendName;
   /** Worker factory (tests); default a module worker on train.worker.ts. */
-  spawn?: () => Worker;
+  spawn?: SpawnWorker;
   /**
    * Simulation workers that run while trials train (default 0: data sets are simulated before the
    * trials). Each takes one core from the wasm backend's threads (src/nn/threads.ts); sent to every
@@ -83,85 +84,39 @@ function copyBatch(b: DmcBatch): DmcBatch {
   return { ...b, paramNames: [...b.paramNames], params: b.params.slice(), rt: b.rt.slice(), accuracy: b.accuracy.slice(), conditions: b.conditions.slice() };
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The training run was aborted', 'AbortError');
-}
-
-interface Live {
-  worker: Worker;
-  remote: Comlink.Remote<TrainWorkerApi>;
-  /** Rejects when the worker crashes or is terminated. */
-  dead: Promise<never>;
-  kill: (err: unknown) => void;
-}
-
 export class TrainClient {
-  private live: Live | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly bridge: WorkerBridge<TrainWorkerApi>;
   private nextRunId = 1;
   /** Data kept for re-sending after a respawn (only with transfer: false). */
   private kept: { train: DmcBatch | null; val: ValData } | null = null;
   /** True while the current worker holds data sets. */
   private loaded = false;
-  private readonly graceMs: number;
-  private disposed = false;
   /** The backend last asked for, so a replacement worker trains on the same one. */
   private preferred: BackendName | undefined;
-  /** Workers started so far (the first is 1). */
-  private spawned = 0;
 
   constructor(private readonly opts: TrainClientOptions = {}) {
-    this.graceMs = opts.graceMs ?? 3000;
-  }
-
-  private ensure(): Live {
-    if (this.disposed) throw new Error('TrainClient is disposed');
-    if (this.live !== null) return this.live;
-    const worker = (this.opts.spawn ?? defaultSpawn)();
-    let kill!: (err: unknown) => void;
-    const dead = new Promise<never>((_, reject) => {
-      kill = reject;
+    const busy = opts.simulationWorkersWhileTraining ?? 0;
+    this.bridge = new WorkerBridge<TrainWorkerApi>({
+      spawn: opts.spawn ?? defaultSpawn,
+      label: 'training worker',
+      graceMs: opts.graceMs ?? 3000,
+      isFatal: isFatalBackendError,
+      abortError: (signal) => signal.reason ?? new DOMException('The training run was aborted', 'AbortError'),
+      onSpawn: (remote) => {
+        this.loaded = false;
+        // Precedes the probe that initializes the wasm backend, which fixes the thread count.
+        if (busy > 0 || opts.threads !== undefined) void remote.planThreads(busy, opts.threads).catch(() => undefined);
+      },
     });
-    dead.catch(() => undefined); // observed by whoever races it
-    worker.addEventListener('error', (ev) => {
-      ev.preventDefault();
-      this.terminate(new Error(`training worker failed: ${ev.message || 'could not load the worker script'}`));
-    });
-    this.live = { worker, remote: Comlink.wrap<TrainWorkerApi>(worker), dead, kill };
-    const busy = this.opts.simulationWorkersWhileTraining ?? 0;
-    // Comlink messages arrive in order: this one precedes the probe that initializes the wasm backend.
-    if (busy > 0 || this.opts.threads !== undefined) void this.live.remote.planThreads(busy, this.opts.threads).catch(() => undefined);
-    this.loaded = false;
-    this.spawned++;
-    return this.live;
-  }
-
-  private terminate(reason: unknown): void {
-    const l = this.live;
-    if (l === null) return;
-    this.live = null;
-    this.loaded = false;
-    l.worker.terminate();
-    l.kill(reason);
-  }
-
-  /** Runs `fn` after everything queued before it; a crash of the worker rejects it. */
-  private enqueue<T>(fn: (l: Live) => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      const l = this.ensure();
-      return Promise.race([fn(l), l.dead]);
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   probeBackends(): Promise<BackendProbe[]> {
-    return this.enqueue((l) => l.remote.probeBackends());
+    return this.bridge.call((r) => r.probeBackends());
   }
 
   selectBackend(preferred?: BackendName): Promise<BackendChoice> {
     this.preferred = preferred ?? this.opts.backend;
-    return this.enqueue((l) => l.remote.selectBackend(this.preferred));
+    return this.bridge.call((r) => r.selectBackend(this.preferred));
   }
 
   /**
@@ -171,113 +126,79 @@ export class TrainClient {
   setData(train: DmcBatch | null, val: ValData, opts: { transfer?: boolean } = {}): Promise<void> {
     const transfer = opts.transfer ?? true;
     this.kept = transfer ? null : { train: train === null ? null : copyBatch(train), val: copyVal(val) };
-    return this.enqueue(async (l) => {
-      await this.send(l, train, val, transfer);
-    });
+    return this.bridge.call((r) => this.send(r, train, val, transfer));
   }
 
-  private async send(l: Live, train: DmcBatch | null, val: ValData, transfer: boolean): Promise<void> {
+  private async send(remote: Comlink.Remote<TrainWorkerApi>, train: DmcBatch | null, val: ValData, transfer: boolean): Promise<void> {
     // comlink looks transfer lists up per argument, so each argument is marked on its own.
     if (transfer) {
-      await l.remote.setData(train === null ? null : Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, valBuffers(val)));
-    } else await l.remote.setData(train, val);
+      await remote.setData(train === null ? null : Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, valBuffers(val)));
+    } else await remote.setData(train, val);
     this.loaded = true;
   }
 
   /**
    * One trial: train, sample, score. Resolves to the objective's outcome with the backend:
    * `{status: 'complete', result, backend}`, or `{status: 'pruned', epoch, value, backend}` when
-   * `onEpoch` resolved to true; rejects with the signal's reason (an AbortError by default) when aborted.
+   * `onEpoch` resolved to true; rejects with the signal's reason (an AbortError by default) when aborted:
+   * the worker is asked to stop at its next batch boundary and terminated after `graceMs`.
    */
   runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions = {}): Promise<TrialOutcome> {
     const { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed, ...rest } = opts;
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    return this.enqueue(async (l) => {
-      try {
-        return await this.trial(l, hparams, rest, { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed });
-      } catch (e) {
-        if (this.live === l && !(signal?.aborted ?? false) && isFatalBackendError(e)) this.terminate(e);
-        throw e;
+    let runId = 0;
+    const run = async (remote: Comlink.Remote<TrainWorkerApi>): Promise<TrialOutcome> => {
+      if (!this.loaded) {
+        if (this.kept === null) {
+          throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
+        }
+        await this.send(remote, this.kept.train === null ? null : copyBatch(this.kept.train), copyVal(this.kept.val), true);
       }
-    });
-  }
-
-  private async trial(
-    l: Live,
-    hparams: TrialHyperparameters,
-    rest: Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'>,
-    { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed }: RunTrialOptions,
-  ): Promise<TrialOutcome> {
-    signal?.throwIfAborted();
-    if (!this.loaded) {
-      if (this.kept === null) {
-        throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
-      }
-      await this.send(l, this.kept.train === null ? null : copyBatch(this.kept.train), copyVal(this.kept.val), true);
-    }
-    const runId = this.nextRunId++;
-    const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
-    const run = l.remote.runTrial(
-      request,
-      this.preferred ?? this.opts.backend,
-      onBatch ? Comlink.proxy(onBatch) : undefined,
-      onEpoch ? Comlink.proxy(onEpoch) : undefined,
-      onSampling ? Comlink.proxy(onSampling) : undefined,
-      // Online batches move to the worker without a copy.
-      onlineBatch ? Comlink.proxy(async (j: number) => {
-        const b = await onlineBatch(j);
-        return Comlink.transfer(b, batchBuffers(b));
-      }) : undefined,
-      onCheckpoint ? Comlink.proxy(onCheckpoint) : undefined,
-    );
-    if (signal === undefined) return run;
-    return new Promise<TrialOutcome>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = (): void => {
-        void l.remote.cancel(runId).catch(() => undefined);
-        timer = setTimeout(() => {
-          if (this.live === l) this.terminate(abortError(signal));
-          reject(abortError(signal));
-        }, this.graceMs);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      run.then(
-        (v) => (signal.aborted ? reject(abortError(signal)) : resolve(v)),
-        (e: unknown) => reject(signal.aborted ? abortError(signal) : e),
-      ).finally(() => {
-        signal.removeEventListener('abort', onAbort);
-        if (timer !== undefined) clearTimeout(timer);
-      });
-    });
+      signal?.throwIfAborted(); // aborted while the data was re-sent: the trial never starts
+      runId = this.nextRunId++;
+      const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
+      return remote.runTrial(
+        request,
+        this.preferred ?? this.opts.backend,
+        onBatch ? Comlink.proxy(onBatch) : undefined,
+        onEpoch ? Comlink.proxy(onEpoch) : undefined,
+        onSampling ? Comlink.proxy(onSampling) : undefined,
+        // Online batches move to the worker without a copy.
+        onlineBatch ? Comlink.proxy(async (j: number) => {
+          const b = await onlineBatch(j);
+          return Comlink.transfer(b, batchBuffers(b));
+        }) : undefined,
+        onCheckpoint ? Comlink.proxy(onCheckpoint) : undefined,
+      );
+    };
+    return this.bridge.call(run, { ...(signal ? { signal } : {}), cancel: (remote) => (runId > 0 ? remote.cancel(runId) : undefined) });
   }
 
   /** tf.memory() of the worker (numTensors, numBytes) and its active backend. */
   memory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
-    return this.enqueue((l) => l.remote.memory());
+    return this.bridge.call((r) => r.memory());
   }
 
   /** The current worker instance's id (a replaced worker has another). */
   instanceId(): Promise<string> {
-    return this.enqueue((l) => l.remote.instanceId());
+    return this.bridge.call((r) => r.instanceId());
   }
 
   /** Workers started so far: grows by one each time a dead or broken worker is replaced. */
   get workersStarted(): number {
-    return this.spawned;
+    return this.bridge.spawned;
   }
 
   /** Test hook: the next trial fails as if the backend died (see train.worker.ts). */
   injectFatalErrorForTests(fault?: InjectedFault): Promise<void> {
-    return this.enqueue((l) => l.remote.injectFatalErrorForTests(fault));
+    return this.bridge.call((r) => r.injectFatalErrorForTests(fault));
   }
 
   /** Whether a worker is alive now (false after a terminate-on-abort until the next call). */
   get alive(): boolean {
-    return this.live !== null;
+    return this.bridge.alive;
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.terminate(new Error('TrainClient disposed'));
+    this.bridge.dispose(new Error('TrainClient disposed'));
   }
 }

@@ -12,26 +12,16 @@ import { UsageError, optFlag, optInt, optPositiveInt, optString, printJson } fro
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import {
   DEFAULT_RULES,
-  drawToParams,
   formatIssue,
   importTrials,
-  networkWarnings,
-  participantResult,
-  pointMass,
-  ppcSeed,
-  predictiveBands,
-  PRIOR_PREDICTIVE_SETS,
-  priorCheckConfig,
-  priorRanges,
   resultsJson,
+  runInference,
   simulatorSettings,
-  spreadIndices,
-  trialStats,
   type ColumnMapping,
-  type ParticipantResult,
+  type InferenceSimulator,
 } from '../../inference/index.ts';
 import { parseNetworkFile, sampleObserved, selectBackend } from '../../nn/index.ts';
-import { NOTEBOOK_CONFIG, simulateBatch, type DmcConfig } from '../../sim/index.ts';
+import { simulateBatch } from '../../sim/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'infer',
@@ -70,44 +60,23 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     throw new Error(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const settings = simulatorSettings(file.metadata);
-  const tmaxMs = settings?.config.tmax ?? DEFAULT_RULES.tmaxMs;
+  const tmaxMs = simulatorSettings(file.metadata)?.config.tmax ?? DEFAULT_RULES.tmaxMs;
   const override: Partial<ColumnMapping> = { ...(unit ? { rtUnit: unit } : {}), ...(congruent ? { congruentValue: congruent } : {}) };
   const { result } = importTrials(await readFile(dataPath, 'utf8'), { ...DEFAULT_RULES, tmaxMs }, override);
   if (!result.ok) throw new Error(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
   const data = result.data;
   if (data.excluded.lines.length > 0) process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
 
-  const ranges = settings === null ? null : priorRanges(simulateBatch(priorCheckConfig(settings, data.participants), seed, PRIOR_PREDICTIVE_SETS));
-
   await selectBackend('wasm', { strict: true });
-  const out = await sampleObserved(file, data.participants, { numSamples: draws, steps, seed });
-  const P = out.paramNames.length;
-  const results: ParticipantResult[] = data.participants.map((q, i) => {
-    const mine = out.draws.subarray(i * draws * P, (i + 1) * draws * P);
-    const r = participantResult(q, mine, draws, out.paramNames, settings, ranges);
-    if (optFlag(p, 'ppc')) {
-      // Without the network's settings pointMass takes a, sigma, tmax and the start point from the notebook's simulator.
-      const base: DmcConfig = settings?.config ?? NOTEBOOK_CONFIG;
-      const reps = spreadIndices(draws, ppcDraws).map((k, rep) => {
-        const params = drawToParams(out.paramNames, mine.subarray(k * P, (k + 1) * P));
-        return trialStats(simulateBatch(pointMass(params, base, q.rt.length), ppcSeed(seed, i, rep), 1));
-      });
-      r.predicted = predictiveBands(reps);
-    }
-    return r;
-  });
+  // The simulations run here, one after another: simulateBatch gives the pool's data sets bit for bit.
+  const simulator: InferenceSimulator = { simulate: async (config, s, n) => simulateBatch(config, s, n) };
+  const { results, networkWarnings: netWarnings } = await runInference(
+    simulator,
+    (participants, opts) => sampleObserved(file, participants, opts),
+    { participants: data.participants, metadata: file.metadata, draws, steps, seed, ...(optFlag(p, 'ppc') ? { ppcDraws } : {}) },
+  );
   // Said once, on stderr (the JSON on stdout keeps its shape): the network has not learned, the data's
   // trial counts lie outside its range, or draws fall outside the prior.
-  const cfg = settings?.config;
-  const netWarnings = networkWarnings({
-    metadata: file.metadata,
-    settings,
-    trials: data.participants.map((q) => q.rt.length),
-    draws: out.draws,
-    paramNames: out.paramNames,
-    prior: cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) },
-  });
   for (const w of netWarnings) process.stderr.write(`warning: ${w.title}. ${w.message} Fix: ${w.fix}\n`);
   const json = resultsJson(results, optFlag(p, 'ppc'));
   if (optFlag(p, 'json')) printJson(json);
