@@ -56,7 +56,6 @@ export {
   layerNormReference,
   MISH_EXP_CAP,
 } from './reference/index.ts';
-export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profile.ts';
 export {
   Attention,
   AttentionGradKV,

@@ -1,6 +1,6 @@
 /**
  * The one list of this project's kernels, and their registration with tfjs. Backend setup
- * (`../backend.ts`) calls `registerKernels` before it initializes a backend; ops ask `hasKernel` whether
+ * (`../runtime/backend.ts`) calls `registerKernels` before it initializes a backend; ops ask `hasKernel` whether
  * to run a kernel or their composite path on the active backend.
  */
 import * as tf from '@tensorflow/tfjs';

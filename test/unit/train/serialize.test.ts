@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/backend.ts';
+import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import { Approximator, defaultNetworkConfig, fit, samplePosterior } from '../../../src/nn/index.ts';
 import {
   NetworkFileError,
@@ -11,7 +11,7 @@ import {
   restoreNetwork,
   serializeNetwork,
   type NetworkFile,
-} from '../../../src/nn/serialize.ts';
+} from '../../../src/nn/model/serialize.ts';
 import { ModelStore, ModelStoreError } from '../../../src/persistence/model-store.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 

@@ -6,7 +6,7 @@
  * This module has no runtime tfjs import (the Approximator is imported lazily in `restoreNetwork`), so
  * the page can validate and store files without loading tfjs.
  */
-import type { Approximator } from './networks/approximator.ts';
+import type { Approximator } from '../networks/approximator.ts';
 import { validateNetworkConfig, type NetworkConfig } from './config.ts';
 
 export const NETWORK_FILE_FORMAT = 'dmc-tune-network';
@@ -251,7 +251,7 @@ export function parseNetworkFile(input: unknown): NetworkFile {
 export async function restoreNetwork(fileOrText: NetworkFile | string): Promise<Approximator> {
   const file = parseNetworkFile(fileOrText);
   // Lazy: keeps tfjs out of any bundle that only validates or stores files.
-  const { Approximator } = await import('./networks/approximator.ts');
+  const { Approximator } = await import('../networks/approximator.ts');
   const approx = new Approximator(file.config, {
     seed: file.metadata.seed,
     standardization: {
