@@ -1,9 +1,10 @@
 /**
  * This project's own tfjs kernels — the only code under src/ that reaches into a backend's internals.
- * names.ts declares each kernel's name, inputs and attributes; reference/ holds the plain-TS
- * definitions (the cpu backend's kernels and the tests' oracle); wasm/ and webgpu/ the backend
- * implementations; register.ts the one list that backend setup registers. The differentiable ops that
- * call these kernels live in ../ops/.
+ * names.ts declares each kernel's name, inputs and attributes; signatures.ts how a call is read and
+ * which shapes are valid, shared by every backend through `defineKernel` (define.ts); reference/ holds
+ * the plain-TS definitions (the tests' oracle), cpu/ the cpu backend's kernels over them, wasm/ and
+ * webgpu/ the backend implementations; register.ts the one list that backend setup registers. The
+ * differentiable ops that call these kernels live in ../ops/.
  */
 export { Dropout, type DropoutAttrs, type DropoutInputs, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
 export { SlicedMatMul, type SlicedMatMulInputs } from './names.ts';
@@ -11,6 +12,7 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, slicedMatMulReference, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export { KernelInputError } from './define.ts';
 export {
   MultiAdam,
   packMultiAdamInputs,
