@@ -69,7 +69,7 @@ export {
   type ObjectiveOutcome,
   type ObjectiveResult,
 } from './objective.ts';
-export { serializeNetwork, restoreNetwork } from './model/serialize.ts';
+export { serializeNetwork, restoreNetwork } from './networks/network-file-io.ts';
 export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './posterior/preview.ts';
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';

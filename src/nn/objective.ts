@@ -21,7 +21,8 @@ import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './posterior/sample.ts';
 import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './posterior/preview.ts';
-import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './model/serialize.ts';
+import type { NetworkFile, NetworkMetadata } from './model/network-file.ts';
+import { serializeNetwork } from './networks/network-file-io.ts';
 import type { NamedWeight } from './model/params.ts';
 import { fit, type BatchProgress, type EpochResult, type FitCheckpoint, type FitOptions, type OnlineData } from './training/fit.ts';
 

@@ -23,7 +23,7 @@ export {
   type NetworkFile,
   type NetworkFileWeight,
   type NetworkMetadata,
-} from './model/serialize.ts';
+} from './model/network-file.ts';
 export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './runtime/backend.ts';
 export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './runtime/threads.ts';
 export type { TrialHyperparameters, TrainingCheckpoint } from './objective.ts';

@@ -98,6 +98,8 @@ export interface KernelSignature<I, A> {
   readonly attrs: (r: AttrReader) => A;
   /** Shape checks across inputs and attributes; throws a KernelInputError naming the kernel. */
   readonly check: (inputs: I, attrs: A) => void;
+  /** How a caller lays out the inputs where they are not a map of names (an array: MultiAdam). */
+  readonly pack?: (inputs: I) => TensorInfo[];
 }
 
 /** An implementation for one backend; `backend` is typed as the parts of that backend's class it uses. */

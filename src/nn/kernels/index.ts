@@ -13,6 +13,24 @@ export { dropoutConstants, dropoutMaskReference, dropoutValues, slicedMatMulRefe
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
 export { KernelInputError } from './define.ts';
+export { runKernel } from './run.ts';
+export {
+  ATTENTION,
+  ATTENTION_GRAD_KV,
+  ATTENTION_GRAD_Q,
+  BATCH_NOISE,
+  BIAS_ACT,
+  BIAS_ACT_GRAD,
+  COLUMN_SUM,
+  DROPOUT,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  LAYER_NORM_PARAM_GRAD,
+  MATMUL_F16,
+  MULTI_ADAM,
+  SLICED_MATMUL,
+  TAKE_SLICE,
+} from './signatures.ts';
 export {
   MultiAdam,
   packMultiAdamInputs,

@@ -24,6 +24,7 @@ import {
   MultiAdam,
   SlicedMatMul,
   TakeSlice,
+  packMultiAdamInputs,
   unpackMultiAdamInputs,
   type AttentionAttrs,
   type AttentionGradInputs,
@@ -241,6 +242,7 @@ export const SLICED_MATMUL: KernelSignature<SlicedMatMulInputs, Record<string, n
 
 export const MULTI_ADAM: KernelSignature<MultiAdamInputs, MultiAdamAttrs> = {
   name: MultiAdam,
+  pack: packMultiAdamInputs,
   inputs: (r) => {
     const x = asKernelError(MultiAdam, () => unpackMultiAdamInputs(r.list()));
     if (x.segments.dtype !== 'int32') throw new KernelInputError(`${MultiAdam}: segments must be int32, got ${x.segments.dtype}`);

@@ -5,7 +5,8 @@
  */
 import type { SimBatch } from '../model/adapter.ts';
 import { samplePosterior, type SampleOptions } from './sample.ts';
-import { restoreNetwork, type NetworkFile } from '../model/serialize.ts';
+import type { NetworkFile } from '../model/network-file.ts';
+import { restoreNetwork } from '../networks/network-file-io.ts';
 
 /** Trials of one observed data set, coded as the simulator codes them (rt s, accuracy 1/0, condition 0/1). */
 export interface ObservedSet {

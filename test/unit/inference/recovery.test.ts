@@ -23,7 +23,7 @@
  */
 import { expect, it } from 'vitest';
 import { selectBackend } from '../../../src/nn/runtime/backend.ts';
-import { serializeNetwork } from '../../../src/nn/model/serialize.ts';
+import { serializeNetwork } from '../../../src/nn/networks/network-file-io.ts';
 import { Approximator, defaultNetworkConfig, fit, parseNetworkFile, sampleObserved } from '../../../src/nn/index.ts';
 import { importTrials, simulatorSettings, summarizeDraws, DEFAULT_RULES } from '../../../src/inference/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';

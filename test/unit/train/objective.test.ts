@@ -10,7 +10,7 @@ import {
   type ObjectiveResult,
   type TrialHyperparameters,
 } from '../../../src/nn/objective.ts';
-import { parseNetworkFile } from '../../../src/nn/model/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 
 const h: TrialHyperparameters = {

@@ -9,7 +9,7 @@ import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import { NetworkConfigError, REFERENCE_NETWORK } from '../../../src/nn/model/config.ts';
 import { Approximator } from '../../../src/nn/networks/approximator.ts';
 import { runObjective, trialNetworkConfig, type TrialHyperparameters } from '../../../src/nn/objective.ts';
-import { parseNetworkFile } from '../../../src/nn/model/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 
 const trial = (over: Partial<TrialHyperparameters>): TrialHyperparameters => ({
