@@ -25,7 +25,7 @@ function precacheManifest(): Plugin {
 
 /**
  * Cross-origin isolation: with these two headers on every response the page gets SharedArrayBuffer, so
- * tfjs loads its threaded SIMD wasm build (src/nn/threads.ts). Everything the app loads is same-origin,
+ * tfjs loads its threaded SIMD wasm build (src/nn/runtime/threads.ts). Everything the app loads is same-origin,
  * so `require-corp` blocks nothing. The same pair is in public/_headers (Netlify, Cloudflare Pages), in
  * README's snippets for other hosts, and added by public/sw.js where a host sends neither.
  */

@@ -9,10 +9,10 @@
  * same whatever the weights. Only when named: a minute or more.
  */
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../src/nn/backend.ts';
-import { defaultNetworkConfig } from '../src/nn/config.ts';
+import { selectBackend } from '../src/nn/runtime/backend.ts';
+import { defaultNetworkConfig } from '../src/nn/model/config.ts';
 import { Approximator } from '../src/nn/networks/approximator.ts';
-import { samplePosterior } from '../src/nn/sample.ts';
+import { samplePosterior } from '../src/nn/posterior/sample.ts';
 import { fit } from '../src/nn/training/fit.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../src/sim/index.ts';
 

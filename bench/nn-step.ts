@@ -8,7 +8,7 @@
  *     [--time-batch B --time-obs N --time-steps S (0: no timing)] [--micro-batch M (forced sets per pass)]
  *     [--matmul-f16 (webgpu: the Dense products through MatMulF16, ops.matmulPrecision 'f16')]
  *
- * counts: StepProfiler (src/nn/kernels/profile.ts) over the second optimizer step of fit at the full size;
+ * counts: StepProfiler (src/nn/profiling/step-profiler.ts) over the second optimizer step of fit at the full size;
  * `compile-only` (webgpu) builds every program and makes every upload without executing, so a full-size step
  * is counted without executing it on SwiftShader (auto: compile-only there, execute on a GPU driver and on
  * wasm/cpu). time: median ms of S optimizer steps after a warm-up step, unprofiled, at --time-batch ×

@@ -5,7 +5,7 @@
  * Per backend, one training step of the network at that size (defaults: the size docs/ measured the
  * webgpu step at — batch 64 × N 500 × embed 64, 7 seeds, summary_dim 22, dropout 0.1): ms per optimizer
  * step, GPU dispatches per step, host→GPU bytes per step, peak tensor and GPU buffer bytes, and where the
- * dispatches go (src/nn/kernels/profile.ts, over the second step of fit). webgpu runs in Node through Dawn
+ * dispatches go (src/nn/profiling/step-profiler.ts, over the second step of fit). webgpu runs in Node through Dawn
  * on a GPU's Vulkan driver, or on SwiftShader (CPU emulation) where there is none: there the full-size
  * step is counted in tfjs's compile-only mode (every program built, every upload made, nothing executed)
  * and the time is taken at a smaller size (2 × 100 unless --time-batch/--time-obs say otherwise), as a
@@ -118,7 +118,7 @@ export async function run(args: readonly string[] = []): Promise<Record<string, 
   });
   return {
     note:
-      'one optimizer step of fit after a warm-up step; counts from src/nn/kernels/profile.ts (webgpu: dispatchWorkgroups, or programs built in ' +
+      'one optimizer step of fit after a warm-up step; counts from src/nn/profiling/step-profiler.ts (webgpu: dispatchWorkgroups, or programs built in ' +
       'compile-only mode; wasm: kernel records, no uploads). On SwiftShader msPerStep is at the smaller timedAt size and only a ratio.',
     size: { batch: Number(size['batch']), obs: Number(size['obs']), embed: Number(size['embed']), seeds: Number(size['seeds']), summaryDim: Number(size['summary-dim']), dropout: Number(size['dropout']) },
     backends: rows,

@@ -36,7 +36,7 @@ export async function run(): Promise<Record<string, unknown>> {
   }
   const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { torch: string; threads: number; trainingStep: TorchRow[]; posteriorSampling: unknown };
   // The same architecture as the tfjs network: compare parameter counts with a freshly built one.
-  const { selectBackend } = await import('../src/nn/backend.ts');
+  const { selectBackend } = await import('../src/nn/runtime/backend.ts');
   const { Approximator, defaultNetworkConfig } = await import('../src/nn/index.ts');
   await selectBackend('cpu', { strict: true });
   const trainingStep = out.trainingStep.map((row) => {

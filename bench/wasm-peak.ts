@@ -103,7 +103,7 @@ const SHAPES: [number, number, number][] = [
 ];
 
 async function tfjsWasmGmac(): Promise<Record<string, number>> {
-  const { selectBackend } = await import('../src/nn/backend.ts');
+  const { selectBackend } = await import('../src/nn/runtime/backend.ts');
   const tf = await import('@tensorflow/tfjs');
   await selectBackend('wasm', { strict: true });
   const out: Record<string, number> = {};

@@ -4,7 +4,7 @@
  * `fit` (standardized parameters, raw trials, the direct condition), plus fixed validation draws
  * (x0, t) on which both sides report their final validation loss.
  */
-import { buildHostInputs, DataSets, fitStandardization, type Standardization } from '../../src/nn/adapter.ts';
+import { buildHostInputs, DataSets, fitStandardization, type Standardization } from '../../src/nn/model/adapter.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, validateDmcConfig, type DmcBatch } from '../../src/sim/index.ts';
 import { Rng, splitmix32 } from '../../src/shared/index.ts';
 import { REFERENCE_ADAM } from '../../src/nn/training/adam.ts';

@@ -1,5 +1,5 @@
 """
-Keras 3's initializers for the PyTorch model of torch_reference.py, as src/nn/init.ts draws them:
+Keras 3's initializers for the PyTorch model of torch_reference.py, as src/nn/model/init.ts draws them:
 glorot_uniform with Keras' fans (leading dims of a rank > 2 kernel are its receptive field, which
 matters for the attention kernels Keras stores as (F, heads, key_dim) and (heads, key_dim, e)),
 lecun_normal / he_normal as normals truncated at ±2σ, zero biases, unit LayerNorm scales.

@@ -6,7 +6,7 @@ benchmark wrote (bench/parity/data-file.ts: inputs exactly as our adapter builds
 parameters and condition included) with the training procedure of src/nn/training/, written out here
 rather than taken from torch's defaults, because each default differs a little:
 
-- initial weights: Keras' initializers with Keras' fans (src/nn/init.ts), zero biases — torch's
+- initial weights: Keras' initializers with Keras' fans (src/nn/model/init.ts), zero biases — torch's
   Linear default is Kaiming-uniform with random biases;
 - Adam as Keras 3 writes it (src/nn/training/adam.ts): ε added to sqrt(v) before the bias correction
   folded into the step size — torch.optim.Adam adds ε after correcting v;

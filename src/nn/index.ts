@@ -3,7 +3,7 @@
  * Node import it; the main thread imports the tfjs-free part, `pure.ts`. Tensors are read with
  * `await data()` only.
  */
-export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM, NETWORK_VARIANTS, REFERENCE_NETWORK, type NetworkVariant } from './config.ts';
+export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM, NETWORK_VARIANTS, REFERENCE_NETWORK, type NetworkVariant } from './model/config.ts';
 export {
   DataSets,
   fitStandardization,
@@ -13,14 +13,14 @@ export {
   type SimBatch,
   type Standardization,
   type StandardizationOptions,
-} from './adapter.ts';
+} from './model/adapter.ts';
 export {
   Approximator,
   type ApproximatorOptions,
   type LossInputs,
   type ParameterCounts,
 } from './networks/approximator.ts';
-export { WeightShapeError, type NamedWeight } from './params.ts';
+export { WeightShapeError, type NamedWeight } from './model/params.ts';
 export {
   DEFAULT_OPS,
   DEFAULT_SLICE_MIN_MACS,
@@ -30,7 +30,7 @@ export {
 } from './ops/index.ts';
 export { registerKernels } from './kernels/index.ts';
 export type { IntegrationMethod } from './networks/integrate.ts';
-export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './sample.ts';
+export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './posterior/sample.ts';
 export {
   fit,
   validationLoss,
@@ -42,8 +42,9 @@ export {
   type FitCheckpoint,
   type OnlineData,
 } from './training/fit.ts';
-export { DEFAULT_MEMORY_BUDGET, MemoryBudgetError, autoMicroBatchSize, type MemoryBudget } from './training/batches.ts';
-export { backendMemoryBudget, GpuError, GpuErrorWatch } from './device.ts';
+export { MemoryBudgetError, autoMicroBatchSize } from './training/batches.ts';
+export { DEFAULT_MEMORY_BUDGET, type MemoryBudget } from './runtime/memory-budget.ts';
+export { backendMemoryBudget, GpuError, GpuErrorWatch } from './runtime/device.ts';
 export { TrainingDivergedError } from './training/errors.ts';
 export {
   BACKEND_ORDER,
@@ -55,7 +56,7 @@ export {
   wasmThreads,
   type SelectOptions,
   type WasmPaths,
-} from './backend.ts';
+} from './runtime/backend.ts';
 export {
   runObjective,
   validateHyperparameters,
@@ -68,10 +69,10 @@ export {
   type ObjectiveOutcome,
   type ObjectiveResult,
 } from './objective.ts';
-export { serializeNetwork, restoreNetwork } from './serialize.ts';
-export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './preview.ts';
+export { serializeNetwork, restoreNetwork } from './networks/network-file-io.ts';
+export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './posterior/preview.ts';
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
-export { sampleObserved, type ObservedSet, type ObservedDraws } from './infer.ts';
-export { StepProfiler, profileStepWrapper, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './kernels/index.ts';
+export { sampleObserved, type ObservedSet, type ObservedDraws } from './posterior/observed.ts';
+export { StepProfiler, profileStepWrapper, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profiling/index.ts';
 export { webgpuFeatures, type WebgpuFeatures } from './kernels/index.ts';

@@ -14,15 +14,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { splitmix32 } from '../shared/index.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable, type MetricWeights } from '../metrics/index.ts';
-import type { SimBatch } from './adapter.ts';
-import { defaultNetworkConfig, NetworkConfigError, REFERENCE_NETWORK, type NetworkConfig, type NetworkVariant } from './config.ts';
+import type { SimBatch } from './model/adapter.ts';
+import { defaultNetworkConfig, NetworkConfigError, REFERENCE_NETWORK, type NetworkConfig, type NetworkVariant } from './model/config.ts';
 import type { IntegrationMethod } from './networks/integrate.ts';
 import { Approximator } from './networks/approximator.ts';
 import type { OpsOptions } from './ops/index.ts';
-import { samplePosterior } from './sample.ts';
-import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './preview.ts';
-import { serializeNetwork, type NetworkFile, type NetworkMetadata } from './serialize.ts';
-import type { NamedWeight } from './params.ts';
+import { samplePosterior } from './posterior/sample.ts';
+import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './posterior/preview.ts';
+import type { NetworkFile, NetworkMetadata } from './model/network-file.ts';
+import { serializeNetwork } from './networks/network-file-io.ts';
+import type { NamedWeight } from './model/params.ts';
 import { fit, type BatchProgress, type EpochResult, type FitCheckpoint, type FitOptions, type OnlineData } from './training/fit.ts';
 
 /** A fit checkpoint with the approximator's weights of that moment: all a run needs to continue. */
@@ -94,7 +95,7 @@ export interface ObjectiveOptions {
    */
   microBatchSize?: number;
   /**
-   * After every epoch, also compute the live recovery preview (src/nn/preview.ts) on the first
+   * After every epoch, also compute the live recovery preview (src/nn/posterior/preview.ts) on the first
    * validation sets and send it with the epoch report; `true` takes its defaults.
    */
   preview?: boolean | PreviewOptions;

@@ -12,7 +12,7 @@ export {
   REFERENCE_NETWORK,
   type NetworkConfig,
   type NetworkVariant,
-} from './config.ts';
+} from './model/config.ts';
 export {
   NETWORK_FILE_FORMAT,
   NETWORK_FILE_VERSION,
@@ -23,10 +23,10 @@ export {
   type NetworkFile,
   type NetworkFileWeight,
   type NetworkMetadata,
-} from './serialize.ts';
-export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './backend.ts';
-export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './threads.ts';
+} from './model/network-file.ts';
+export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './runtime/backend.ts';
+export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './runtime/threads.ts';
 export type { TrialHyperparameters, TrainingCheckpoint } from './objective.ts';
-export type { ObservedDraws, ObservedSet } from './infer.ts';
+export type { ObservedDraws, ObservedSet } from './posterior/observed.ts';
 export type { BatchProgress } from './training/fit.ts';
-export type { RecoveryPreview, PreviewOptions } from './preview.ts';
+export type { RecoveryPreview, PreviewOptions } from './posterior/preview.ts';

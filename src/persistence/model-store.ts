@@ -1,6 +1,6 @@
 /**
  * Trained networks in IndexedDB (idb), keyed by study name + trial number. Each entry
- * is the same versioned network file that the user can download (src/nn/serialize.ts), so an import
+ * is the same versioned network file that the user can download (src/nn/model/network-file.ts), so an import
  * and an export are the same object; a small summary record per network lets the page list networks
  * without reading their weights.
  *

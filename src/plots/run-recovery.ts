@@ -1,7 +1,7 @@
 /**
  * The Run view's live recovery scatter: for each previewed parameter (b and mu_r by default), the true
  * value of a fixed handful of validation sets against the posterior mean of a few cheap draws, redrawn
- * after every epoch (src/nn/preview.ts computes the points). A network that has learned nothing puts
+ * after every epoch (src/nn/posterior/preview.ts computes the points). A network that has learned nothing puts
  * every point on a flat line at the prior's mean; learning moves them onto the dashed diagonal. The
  * axes are fixed by the truths, so the points move between epochs and the frame does not.
  */

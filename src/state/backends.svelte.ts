@@ -1,7 +1,7 @@
 /**
  * What the header and the Simulate view say about tfjs backends: the probe of every backend, the one
  * training uses and, when it is not WebGPU on a GPU, why (the fallback is always shown,
- * never silent). The training worker answers both with tfjs itself (src/nn/backend.ts: real `setBackend` results);
+ * never silent). The training worker answers both with tfjs itself (src/nn/runtime/backend.ts: real `setBackend` results);
  * if it cannot start, main-thread feature detection (backend-probe.ts) stands in and the plan is marked
  * as not confirmed.
  */

@@ -44,7 +44,7 @@ export interface TrainClientOptions {
   spawn?: SpawnWorker;
   /**
    * Simulation workers that run while trials train (default 0: data sets are simulated before the
-   * trials). Each takes one core from the wasm backend's threads (src/nn/threads.ts); sent to every
+   * trials). Each takes one core from the wasm backend's threads (src/nn/runtime/threads.ts); sent to every
    * worker before anything else, since the count is fixed when its wasm backend initializes.
    */
   simulationWorkersWhileTraining?: number;

@@ -47,7 +47,7 @@ configureWasm({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-/** The thread count for `simulationWorkersBusy` simulation workers running beside training (src/nn/threads.ts). */
+/** The thread count for `simulationWorkersBusy` simulation workers running beside training (src/nn/runtime/threads.ts). */
 function threadPlan(simulationWorkersBusy: number, requested?: number): ThreadPlan {
   return planThreads({
     cores: navigator.hardwareConcurrency,

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
 import { batchNoiseReference, registerKernels } from '../../src/nn/kernels/index.ts';
 import { batchNoise } from '../../src/nn/ops/index.ts';
-import { StepProfiler } from '../../src/nn/kernels/index.ts';
+import { StepProfiler } from '../../src/nn/profiling/index.ts';
 
 beforeAll(async () => {
   registerKernels();

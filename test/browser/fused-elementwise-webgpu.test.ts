@@ -23,7 +23,7 @@ import {
 } from '../../src/nn/ops/index.ts';
 import { Dense } from '../../src/nn/blocks/dense.ts';
 import { dropout, dropoutStream, type ForwardContext } from '../../src/nn/blocks/context.ts';
-import { ParamStore } from '../../src/nn/params.ts';
+import { ParamStore } from '../../src/nn/model/params.ts';
 
 /** Deterministic values in about [−2.5, 3.4], varied enough for statistics per row. */
 function values(n: number, seed: number, scale = 1, shift = 0): Float32Array {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import wasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { configureWasm, probeBackends, selectBackend } from '../../src/nn/backend.ts';
+import { configureWasm, probeBackends, selectBackend } from '../../src/nn/runtime/backend.ts';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': wasm,

@@ -19,7 +19,7 @@ import { launch, openApp, screenshot, watch } from './harness.ts';
 
 const DIST = path.resolve('dist');
 
-/** Threads tfjs should train with on this machine while simulation is idle: every core but the page's (src/nn/threads.ts). */
+/** Threads tfjs should train with on this machine while simulation is idle: every core but the page's (src/nn/runtime/threads.ts). */
 async function expectedThreads(page: Page): Promise<number> {
   return Math.min(8, Math.max(1, (await page.evaluate(() => navigator.hardwareConcurrency)) - 1));
 }

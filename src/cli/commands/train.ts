@@ -8,8 +8,8 @@
  * notebook's approximator in Node on the wasm backend (cpu with --backend cpu, webgpu through Dawn:
  * src/cli/main.ts installs it before this module loads tfjs), samples the validation posteriors and prints
  * {backend, epochs: [{loss, valLoss}], metrics, L, msPerStep}; with --profile also {profile: StepProfile}
- * of the second optimizer step (src/nn/kernels/profile.ts). Per-epoch progress goes to stderr. --save
- * writes the trained network file (src/nn/serialize.ts). --matmul-f16 (webgpu only) runs the Dense layers'
+ * of the second optimizer step (src/nn/profiling/step-profiler.ts). Per-epoch progress goes to stderr. --save
+ * writes the trained network file (src/nn/model/network-file.ts). --matmul-f16 (webgpu only) runs the Dense layers'
  * products in mixed precision (binary16 operands, float32 accumulation; ops.matmulPrecision 'f16').
  * --micro-batch, --heads and --attention force the pass size, the heads and the attention path (e.g. a
  * configuration over the GPU's buffer limit, which fails with its message).

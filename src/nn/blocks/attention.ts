@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attentionOp } from '../ops/index.ts';
-import type { ParamStore } from '../params.ts';
+import type { ParamStore } from '../model/params.ts';
 import { dropoutSite, type ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';
 

@@ -5,8 +5,8 @@
  * `applyActivated` adds the bias, dropout and an activation in one op (`biasAct`: one kernel on webgpu).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Initializer } from '../init.ts';
-import type { ParamStore } from '../params.ts';
+import type { Initializer } from '../model/init.ts';
+import type { ParamStore } from '../model/params.ts';
 import { activate, biasAct, linear, type Activation, type BiasActDropout } from '../ops/index.ts';
 import { dropout, type ForwardContext } from './context.ts';
 

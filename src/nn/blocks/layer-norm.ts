@@ -5,7 +5,7 @@
  * ops elsewhere (../ops/layer-norm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ParamStore } from '../params.ts';
+import type { ParamStore } from '../model/params.ts';
 import { layerNorm } from '../ops/index.ts';
 
 export const LAYER_NORM_EPSILON = 1e-3;

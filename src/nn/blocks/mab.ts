@@ -9,7 +9,7 @@
  * attended to. Rows of X that are padding produce (finite) garbage that later blocks must mask.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ParamStore } from '../params.ts';
+import type { ParamStore } from '../model/params.ts';
 import { MultiHeadAttention } from './attention.ts';
 import type { ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';

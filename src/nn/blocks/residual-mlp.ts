@@ -5,8 +5,8 @@
  * (docs/design/networks.md#flow-matching). No normalisation, no dropout on the residual path.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Initializer } from '../init.ts';
-import type { ParamStore } from '../params.ts';
+import type { Initializer } from '../model/init.ts';
+import type { ParamStore } from '../model/params.ts';
 import type { Activation } from './activations.ts';
 import type { ForwardContext } from './context.ts';
 import { Dense } from './dense.ts';

@@ -1,9 +1,10 @@
 /**
  * This project's own tfjs kernels — the only code under src/ that reaches into a backend's internals.
- * names.ts declares each kernel's name, inputs and attributes; reference/ holds the plain-TS
- * definitions (the cpu backend's kernels and the tests' oracle); wasm/ and webgpu/ the backend
- * implementations; register.ts the one list that backend setup registers. The differentiable ops that
- * call these kernels live in ../ops/.
+ * names.ts declares each kernel's name, inputs and attributes; signatures.ts how a call is read and
+ * which shapes are valid, shared by every backend through `defineKernel` (define.ts); reference/ holds
+ * the plain-TS definitions (the tests' oracle), cpu/ the cpu backend's kernels over them, wasm/ and
+ * webgpu/ the backend implementations; register.ts the one list that backend setup registers. The
+ * differentiable ops that call these kernels live in ../ops/.
  */
 export { Dropout, type DropoutAttrs, type DropoutInputs, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
 export { SlicedMatMul, type SlicedMatMulInputs } from './names.ts';
@@ -11,6 +12,25 @@ export { KERNELS, registerKernels, hasKernel } from './register.ts';
 export { dropoutConstants, dropoutMaskReference, dropoutValues, slicedMatMulReference, takeSliceReference } from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
+export { KernelInputError } from './define.ts';
+export { runKernel } from './run.ts';
+export {
+  ATTENTION,
+  ATTENTION_GRAD_KV,
+  ATTENTION_GRAD_Q,
+  BATCH_NOISE,
+  BIAS_ACT,
+  BIAS_ACT_GRAD,
+  COLUMN_SUM,
+  DROPOUT,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  LAYER_NORM_PARAM_GRAD,
+  MATMUL_F16,
+  MULTI_ADAM,
+  SLICED_MATMUL,
+  TAKE_SLICE,
+} from './signatures.ts';
 export {
   MultiAdam,
   packMultiAdamInputs,
@@ -56,7 +76,6 @@ export {
   layerNormReference,
   MISH_EXP_CAP,
 } from './reference/index.ts';
-export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profile.ts';
 export {
   Attention,
   AttentionGradKV,

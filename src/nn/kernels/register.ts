@@ -1,10 +1,10 @@
 /**
  * The one list of this project's kernels, and their registration with tfjs. Backend setup
- * (`../backend.ts`) calls `registerKernels` before it initializes a backend; ops ask `hasKernel` whether
+ * (`../runtime/backend.ts`) calls `registerKernels` before it initializes a backend; ops ask `hasKernel` whether
  * to run a kernel or their composite path on the active backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CPU_KERNELS } from './reference/index.ts';
+import { CPU_KERNELS } from './cpu/index.ts';
 import type { DmcKernel } from './types.ts';
 import { WASM_KERNELS, WASM_OVERRIDES } from './wasm/index.ts';
 import { registerWebgpuFactory, WEBGPU_KERNELS } from './webgpu/index.ts';
@@ -23,7 +23,7 @@ export function registerKernels(): void {
     if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
   }
   // Over tfjs's own kernel (unregistered first: tfjs warns on a second registration).
-  for (const config of WASM_OVERRIDES) {
+  for (const { config } of WASM_OVERRIDES) {
     const current = tf.getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);

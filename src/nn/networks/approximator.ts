@@ -8,11 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/index.ts';
-import { type Standardization, validateStandardization } from '../adapter.ts';
+import { type Standardization, validateStandardization } from '../model/adapter.ts';
 import { dropoutStream, type ForwardContext } from '../blocks/context.ts';
-import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../config.ts';
+import { DIRECT_CONDITION_DIM, validateNetworkConfig, type NetworkConfig } from '../model/config.ts';
 import { opsOptions, type DropoutKey, type OpsOptions } from '../ops/index.ts';
-import { ParamStore, type NamedWeight } from '../params.ts';
+import { ParamStore, type NamedWeight } from '../model/params.ts';
 import { FlowMatching } from './flow-matching.ts';
 import { SetTransformer } from './set-transformer.ts';
 

@@ -8,8 +8,8 @@
  * P glorot_uniform); output Dense(D), glorot_uniform kernel, zero bias.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NetworkConfig } from '../config.ts';
-import type { ParamStore } from '../params.ts';
+import type { NetworkConfig } from '../model/config.ts';
+import type { ParamStore } from '../model/params.ts';
 import type { ForwardContext } from '../blocks/context.ts';
 import { Dense } from '../blocks/dense.ts';
 import { ResidualMlp } from '../blocks/residual-mlp.ts';

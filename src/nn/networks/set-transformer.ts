@@ -9,8 +9,8 @@
  * share a batch).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
-import type { ParamStore } from '../params.ts';
+import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../model/config.ts';
+import type { ParamStore } from '../model/params.ts';
 import { keyBiasFromMask } from '../blocks/attention.ts';
 import type { ForwardContext } from '../blocks/context.ts';
 import { Dense } from '../blocks/dense.ts';

@@ -12,13 +12,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  ATTENTION,
+  ATTENTION_GRAD_KV,
+  ATTENTION_GRAD_Q,
   ATTENTION_MAX_DIM,
   Attention,
   AttentionGradKV,
   AttentionGradQ,
   hasKernel,
+  runKernel,
   type AttentionAttrs,
-  type AttentionGradInputs,
   type AttentionInputs,
 } from '../kernels/index.ts';
 import { dropoutOp, type DropoutKey } from './dropout.ts';
@@ -57,17 +60,13 @@ function composite(
   return batchedMatMul(probs as tf.Tensor4D, v, false, ops);
 }
 
-function run(name: string, inputs: AttentionInputs | AttentionGradInputs, attrs: AttentionAttrs): tf.Tensor {
-  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
-
 function fused(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, keyBias: tf.Tensor4D | null, attrs: AttentionAttrs): tf.Tensor4D {
   const [b, h, nq, d] = q.shape;
   const nk = k.shape[2];
   const withBias = (x: AttentionInputs): AttentionInputs => (keyBias === null ? x : { ...x, bias: keyBias });
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [qi, ki, vi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    const ol = run(Attention, withBias({ q: qi, k: ki, v: vi }), attrs);
+    const ol = runKernel(ATTENTION, withBias({ q: qi, k: ki, v: vi }), attrs) as tf.Tensor;
     save([qi, ki, vi, ol]);
     const value = tf.reshape(tf.slice(ol, 0, b * h * nq * d), [b, h, nq, d]);
     return {
@@ -75,8 +74,8 @@ function fused(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, keyBias: tf.Tenso
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sq, sk, sv, sol] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         const inputs = { ...withBias({ q: sq, k: sk, v: sv }), ol: sol, dy };
-        const dq = run(AttentionGradQ, inputs, attrs);
-        const dkv = run(AttentionGradKV, inputs, attrs);
+        const dq = runKernel(ATTENTION_GRAD_Q, inputs, attrs) as tf.Tensor;
+        const dkv = runKernel(ATTENTION_GRAD_KV, inputs, attrs) as tf.Tensor;
         const n = b * h * nk * d;
         return [dq, tf.reshape(tf.slice(dkv, 0, n), [b, h, nk, d]), tf.reshape(tf.slice(dkv, n, n), [b, h, nk, d])];
       },

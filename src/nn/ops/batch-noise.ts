@@ -5,7 +5,7 @@
  * values are uploaded: the same numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchNoise, batchNoiseReference, batchNoiseShape, hasKernel, type BatchNoiseAttrs } from '../kernels/index.ts';
+import { BATCH_NOISE, BatchNoise, batchNoiseReference, batchNoiseShape, hasKernel, runKernel, type BatchNoiseAttrs } from '../kernels/index.ts';
 
 /** The Philox key of a step's noise. */
 export interface NoiseKey {
@@ -15,7 +15,7 @@ export interface NoiseKey {
 
 function part(attrs: BatchNoiseAttrs): tf.Tensor2D {
   if (hasKernel(BatchNoise, tf.getBackend(), 'float32')) {
-    return tf.engine().runKernel(BatchNoise, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    return runKernel(BATCH_NOISE, {}, attrs) as tf.Tensor2D;
   }
   return tf.tensor2d(batchNoiseReference(attrs), batchNoiseShape(attrs));
 }

@@ -9,10 +9,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  BIAS_ACT,
+  BIAS_ACT_GRAD,
   BiasAct,
   BiasActGrad,
   ColumnSum,
   hasKernel,
+  runKernel,
   type BiasActAttrs,
   type BiasActGradInputs,
   type BiasActInputs,
@@ -35,10 +38,6 @@ export function biasActComposite(x: tf.Tensor, bias: tf.Tensor, activation: Bias
     if (drop !== null && drop.rate > 0) h = dropoutOp(h, drop.rate, drop.key, drop.site);
     return activation === 'identity' ? h : activate(activation, h);
   });
-}
-
-function runKernel<I>(name: string, inputs: I, attrs: BiasActAttrs): tf.Tensor {
-  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** Whether `biasAct` takes its kernel path for x on the active backend. */
@@ -64,14 +63,14 @@ export function biasAct(x: tf.Tensor, bias: tf.Tensor1D, activation: BiasActivat
     save([xi, b]);
     const inputs: BiasActInputs = { x: xi, bias: b };
     return {
-      value: runKernel(BiasAct, inputs, attrs),
+      value: runKernel(BIAS_ACT, inputs, attrs) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [sx, sb] = saved as [tf.Tensor, tf.Tensor1D];
           const gradInputs: BiasActGradInputs = { dy, x: sx, bias: sb };
           // Without an activation or dropout the pre-activation gradient is dy itself: a clone (the
           // same buffer), since the engine disposes returned gradients and dy belongs to the caller.
-          const dpre = activation === 'identity' && rate === 0 ? tf.clone(dy) : runKernel(BiasActGrad, gradInputs, attrs);
+          const dpre = activation === 'identity' && rate === 0 ? tf.clone(dy) : (runKernel(BIAS_ACT_GRAD, gradInputs, attrs) as tf.Tensor);
           const c = sb.shape[0];
           return [dpre, columnSum(tf.reshape(dpre, [-1, c]) as tf.Tensor2D, 0, c)];
         }),

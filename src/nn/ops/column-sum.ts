@@ -4,14 +4,14 @@
  * invocation per column walking thousands of rows.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ColumnSum, type ColumnSumAttrs, type ColumnSumInputs } from '../kernels/index.ts';
+import { COLUMN_SUM, runKernel, type ColumnSumAttrs, type ColumnSumInputs } from '../kernels/index.ts';
 
 /** Rows up to which one invocation per column sums the whole column, by default. */
 const SINGLE_PASS_ROWS = 256;
 
 function pass(x: tf.Tensor2D, attrs: ColumnSumAttrs): tf.Tensor2D {
   const inputs: ColumnSumInputs = { x };
-  return tf.engine().runKernel(ColumnSum, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return runKernel(COLUMN_SUM, inputs, attrs) as tf.Tensor2D;
 }
 
 /**

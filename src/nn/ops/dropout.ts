@@ -5,7 +5,7 @@
  * with the kernel. Without one (webgl) the reference mask is uploaded: same values, more traffic.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dropout, dropoutMaskReference, hasKernel, type DropoutAttrs, type DropoutInputs } from '../kernels/index.ts';
+import { Dropout, DROPOUT, dropoutMaskReference, hasKernel, runKernel, type DropoutAttrs, type DropoutInputs } from '../kernels/index.ts';
 
 /** Where a pass's masks come from: a Philox key per (run, step) and the batch position of row 0. */
 export interface DropoutKey {
@@ -17,7 +17,7 @@ export interface DropoutKey {
 function apply(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
   if (hasKernel(Dropout, tf.getBackend(), x.dtype)) {
     const inputs: DropoutInputs = { x };
-    return tf.engine().runKernel(Dropout, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return runKernel(DROPOUT, inputs, attrs) as tf.Tensor;
   }
   return tf.tidy(() => tf.mul(x, tf.tensor(dropoutMaskReference(x.shape, attrs), x.shape, 'float32')));
 }

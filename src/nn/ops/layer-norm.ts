@@ -10,6 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import {
   ColumnSum,
   hasKernel,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  LAYER_NORM_PARAM_GRAD,
+  runKernel,
   LAYER_NORM_BLOCK_ROWS,
   LayerNorm,
   LayerNormGrad,
@@ -40,10 +44,6 @@ export function layerNormComposite(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tens
   });
 }
 
-function runKernel<I, A>(name: string, inputs: I, attrs: A): tf.Tensor {
-  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
-
 /** Whether `layerNorm` takes its kernel path for x on the active backend. */
 export function layerNormFused(x: tf.Tensor): boolean {
   const b = tf.getBackend();
@@ -59,16 +59,16 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
     save([xi, g]);
     const inputs: LayerNormInputs = { x: xi, gamma: g, beta: b };
     return {
-      value: runKernel(LayerNorm, inputs, attrs),
+      value: runKernel(LAYER_NORM, inputs, attrs) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [sx, sg] = saved as [tf.Tensor, tf.Tensor1D];
           const d = sg.shape[0];
           const gradInputs: LayerNormGradInputs = { dy, x: sx, gamma: sg };
-          const dx = runKernel(LayerNormGrad, gradInputs, attrs);
+          const dx = runKernel(LAYER_NORM_GRAD, gradInputs, attrs) as tf.Tensor;
           const paramInputs: LayerNormParamGradInputs = { dy, x: sx };
           const paramAttrs: LayerNormParamGradAttrs = { epsilon, rowsPerBlock: LAYER_NORM_BLOCK_ROWS };
-          const partials = runKernel(LayerNormParamGrad, paramInputs, paramAttrs) as tf.Tensor2D;
+          const partials = runKernel(LAYER_NORM_PARAM_GRAD, paramInputs, paramAttrs) as tf.Tensor2D;
           return [dx, columnSum(partials, 0, d, PARTIALS_SINGLE_PASS_ROWS), columnSum(partials, d, d, PARTIALS_SINGLE_PASS_ROWS)];
         }),
     };

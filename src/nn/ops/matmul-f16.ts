@@ -7,7 +7,7 @@
  * silently running float32 would make an 'f16' run indistinguishable from an 'f32' one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, MatMulF16, type MatMulF16Attrs, type MatMulF16Inputs } from '../kernels/index.ts';
+import { hasKernel, MATMUL_F16, MatMulF16, runKernel, type MatMulF16Attrs, type MatMulF16Inputs } from '../kernels/index.ts';
 
 /** Whether the active backend has the kernel (webgpu; cpu runs the reference). */
 export function matMulF16Available(): boolean {
@@ -27,7 +27,7 @@ export function matMulF16<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, trans
   assertAvailable();
   const inputs: MatMulF16Inputs = { a, b };
   const attrs: MatMulF16Attrs = { transposeA, transposeB };
-  return tf.engine().runKernel(MatMulF16, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as T;
+  return runKernel(MATMUL_F16, inputs, attrs) as T;
 }
 
 /** x (M, K) · w (K, N) in mixed precision, forward and backward. */

@@ -15,7 +15,7 @@
  * custom and built from the same pieces, so no slice op needs a gradient of its own.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, SlicedMatMul, type SlicedMatMulInputs } from '../kernels/index.ts';
+import { hasKernel, runKernel, SLICED_MATMUL, SlicedMatMul, type SlicedMatMulInputs } from '../kernels/index.ts';
 import { linearF16 } from './matmul-f16.ts';
 import type { OpsOptions } from './options.ts';
 import { slice2d } from './slice2d.ts';
@@ -47,7 +47,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, ops: OpsOptions): tf.Tens
 function slicewise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   if (hasKernel(SlicedMatMul, tf.getBackend(), a.dtype) && b.dtype === a.dtype) {
     const inputs: SlicedMatMulInputs = { a, b };
-    return tf.engine().runKernel(SlicedMatMul, inputs as unknown as tf.NamedTensorMap) as tf.Tensor3D;
+    return runKernel(SLICED_MATMUL, inputs, {}) as tf.Tensor3D;
   }
   const [g, m] = a.shape;
   const n = b.shape[2];

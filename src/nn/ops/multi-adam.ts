@@ -4,7 +4,7 @@
  * backend that has the kernel — elsewhere the Adam class keeps its per-variable tfjs path.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, MultiAdam, packMultiAdamInputs, type MultiAdamAttrs } from '../kernels/index.ts';
+import { hasKernel, MULTI_ADAM, MultiAdam, runKernel, type MultiAdamAttrs } from '../kernels/index.ts';
 
 export function hasMultiAdam(backend: string = tf.getBackend()): boolean {
   return hasKernel(MultiAdam, backend, 'float32');
@@ -21,8 +21,7 @@ export function multiAdamStep(
   inputs: { state: tf.Tensor1D; loss: tf.Scalar; segments: tf.Tensor1D; params: readonly tf.Tensor[]; grads: readonly tf.Tensor[] },
   attrs: MultiAdamAttrs,
 ): MultiAdamStep {
-  const packed = packMultiAdamInputs(inputs);
-  const outs = tf.engine().runKernel(MultiAdam, packed as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = runKernel(MULTI_ADAM, inputs, attrs) as tf.Tensor[];
   const [state, ...params] = outs;
   return { state: state as tf.Tensor1D, params };
 }

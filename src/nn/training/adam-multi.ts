@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { multiAdamSegments, multiAdamStateSize } from '../kernels/index.ts';
 import { multiAdamStep } from '../ops/index.ts';
-import type { AdamOptions, AdamStep } from './adam.ts';
+import type { AdamOptions, AdamStep } from './adam-step.ts';
 
 export class MultiTensorAdam implements AdamStep {
   private state: tf.Tensor1D;

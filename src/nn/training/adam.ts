@@ -27,14 +27,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hasMultiAdam } from '../ops/index.ts';
 import { MultiTensorAdam } from './adam-multi.ts';
-
-export interface AdamOptions {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** Per-variable L2 clip norm; null = no clipping. */
-  clipNorm: number | null;
-}
+import type { AdamOptions, AdamStep } from './adam-step.ts';
 
 export const REFERENCE_ADAM: AdamOptions = Object.freeze({ beta1: 0.9, beta2: 0.999, epsilon: 1e-7, clipNorm: 1.5 });
 
@@ -51,30 +44,14 @@ export function clipByNorm(g: tf.Tensor, clipNorm: number | tf.Scalar): tf.Tenso
   });
 }
 
-/** One implementation of the update; α comes from the caller, which owns t. */
 /**
- * Adam's state in a form either implementation can take back (a checkpoint, ../checkpoint.ts): the step
+ * Adam's state in a form either implementation can take back (a training checkpoint, ../objective.ts): the step
  * count and the first and second moments of every variable, flattened and concatenated in variable order.
  */
 export interface AdamState {
   iterations: number;
   m: Float32Array;
   v: Float32Array;
-}
-
-export interface AdamStep {
-  /** The update; `guard` (kernel path only): the loss, whose non-finiteness halts on the device. */
-  step(grads: readonly tf.Tensor[], alpha: number, guard: tf.Scalar | null): void;
-  /** Halts from the host, which has seen a non-finite loss. */
-  halt(): void;
-  /** The moments, flat (AdamState.m, .v). */
-  readMoments(): Promise<{ m: Float32Array; v: Float32Array }>;
-  /** Replaces the moments (flat, as readMoments returns them). */
-  writeMoments(m: Float32Array, v: Float32Array): void;
-  /** Halted as far as the host knows without reading anything. */
-  readonly hostHalted: boolean;
-  halted(): Promise<boolean>;
-  dispose(): void;
 }
 
 export class Adam {

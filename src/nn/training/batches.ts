@@ -10,25 +10,12 @@
  * data set, so the split does not change them either.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildHostInputs, type DataSets, type Standardization } from '../adapter.ts';
-import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../config.ts';
+import { buildHostInputs, type DataSets, type Standardization } from '../model/adapter.ts';
+import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../model/config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
 import { ATTENTION_MAX_DIM } from '../kernels/index.ts';
 import { batchNoise, type NoiseKey } from '../ops/index.ts';
-
-/**
- * Default bound on the floats of the largest single tensor of a pass (the attention scores, or the
- * projections at small N): 2^23 floats = 32 MiB, where the backend states no per-buffer limit of its own.
- */
-export const DEFAULT_ATTENTION_BUDGET = 1 << 23;
-
-/**
- * Bytes one training pass (forward + backward) may hold at its peak. The wasm heap cannot outgrow 4 GiB
- * and a failed allocation aborts the whole wasm instance ("Aborted()", then "memory access out of
- * bounds" for everything after it), so a pass must stay well inside it whatever the configuration;
- * 1.5 GiB leaves room for the allocator's fragmentation across trials of different sizes.
- */
-export const DEFAULT_MEMORY_BUDGET = 1.5 * 2 ** 30;
+import { DEFAULT_ATTENTION_BUDGET, DEFAULT_MEMORY_BUDGET, type MemoryBudget, type PassOptions } from '../runtime/memory-budget.ts';
 
 /**
  * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family:
@@ -78,19 +65,6 @@ const WASM_FIT: PassFit = { perScore: 39.4, perTrialEmbed: 1174, perTrial: 38.2e
  */
 const WEBGPU_FIT: PassFit = { perScore: WASM_FIT.perScore, perTrialEmbed: 647, perTrial: 15.6e3, perSet: 0.28e6 };
 
-/** How a pass computes, where that changes what it holds. */
-export interface PassOptions {
-  /**
-   * The backend runs attention as the fused kernels (../ops/attention.ts; webgpu): no (B, h, N, Nk)
-   * tensor exists, so the per-score term drops out. What the fused pass holds instead (O, LSE, dK/dV:
-   * N · embed per head) is of the projections' size, inside their term; with `device` 'webgpu' the
-   * fit is the webgpu one. Applies only where the head width allows (≤ ATTENTION_MAX_DIM).
-   */
-  fusedAttention?: boolean;
-  /** 'webgpu': the pass runs this project's webgpu kernels, whose memory has its own fit (WEBGPU_FIT). */
-  device?: 'webgpu';
-}
-
 function fusedAttention(config: NetworkConfig, pass: PassOptions): boolean {
   // MultiHeadAttention's heads are embedDim wide (src/nn/blocks/mab.ts).
   return pass.fusedAttention === true && config.embedDim <= ATTENTION_MAX_DIM;
@@ -110,13 +84,6 @@ export function largestTensorPerSet(config: NetworkConfig, numObs: number, pass:
   // Fused: the largest attention tensor is the packed dK | dV, 2 · h · Nk · embed ≤ 2 · N · h · embed.
   if (fusedAttention(config, pass)) return Math.max(2 * config.numHeads * keys * config.embedDim, numObs * widest);
   return Math.max(config.numHeads * numObs * keys, numObs * widest);
-}
-
-export interface MemoryBudget extends PassOptions {
-  /** Floats allowed in one tensor (a GPU buffer binding); default DEFAULT_ATTENTION_BUDGET. */
-  scores?: number;
-  /** Peak bytes of a pass; default DEFAULT_MEMORY_BUDGET. */
-  bytes?: number;
 }
 
 /**

@@ -42,10 +42,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/index.ts';
-import { DataSets, fitStandardization, type SimBatch, type Standardization } from '../adapter.ts';
+import { DataSets, fitStandardization, type SimBatch, type Standardization } from '../model/adapter.ts';
 import type { Approximator } from '../networks/approximator.ts';
-import { backendMemoryBudget, GpuErrorWatch } from '../device.ts';
-import { yieldToEventLoop } from '../yield.ts';
+import { backendMemoryBudget, GpuErrorWatch } from '../runtime/device.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 import { Adam, REFERENCE_ADAM, type AdamState } from './adam.ts';
 import { autoMicroBatchSize, batchRows } from './batches.ts';
 import { TrainingDivergedError } from './errors.ts';
@@ -147,7 +147,7 @@ export interface FitOptions {
   microBatchSize?: number;
   /**
    * Runs each optimizer step: called with the 0-based step and the step itself, it must call `run`
-   * once and return its loss. For measurement (kernels/profile.ts counts what one step sends to the
+   * once and return its loss. For measurement (profiling/step-profiler.ts counts what one step sends to the
    * device); training is unchanged without it.
    */
   wrapStep?: <T>(step: number, run: () => Promise<T>) => Promise<T>;

@@ -6,11 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitmix32 } from '../../shared/index.ts';
-import type { DataSets, Standardization } from '../adapter.ts';
+import type { DataSets, Standardization } from '../model/adapter.ts';
 import type { Approximator } from '../networks/approximator.ts';
-import { backendMemoryBudget } from '../device.ts';
+import { backendMemoryBudget } from '../runtime/device.ts';
 import { variableGradsFreeing } from '../kernels/index.ts';
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 import type { Adam } from './adam.ts';
 import { autoMicroBatchSize, batchKeys, batchRows, disposeLossInputs, microRanges, uploadLossInputs } from './batches.ts';
 import type { ScalarCache } from './scalars.ts';

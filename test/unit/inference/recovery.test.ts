@@ -22,8 +22,8 @@
  * b 97, sd_r 88 %; contraction mu_r 0.64, b 0.53 (A 0.32, tau 0.20, mu_c 0.31, sd_r 0.09).
  */
 import { expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/backend.ts';
-import { serializeNetwork } from '../../../src/nn/serialize.ts';
+import { selectBackend } from '../../../src/nn/runtime/backend.ts';
+import { serializeNetwork } from '../../../src/nn/networks/network-file-io.ts';
 import { Approximator, defaultNetworkConfig, fit, parseNetworkFile, sampleObserved } from '../../../src/nn/index.ts';
 import { importTrials, simulatorSettings, summarizeDraws, DEFAULT_RULES } from '../../../src/inference/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';

@@ -12,7 +12,7 @@ import {
   priorRanges,
   simulatorSettings,
 } from '../../../src/inference/index.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, simulateTrials, type DmcParams } from '../../../src/sim/index.ts';
 import { defaultStudyConfig } from '../../../src/study-config/index.ts';
 

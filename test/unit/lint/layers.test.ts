@@ -54,10 +54,10 @@ describe('layers/imports', () => {
   it('refuses deep imports and tfjs-loading entries on the main thread', async () => {
     const messages = await lint(
       'src/state/fixture.ts',
-      "export { parseNetworkFile } from '../nn/serialize.ts';\nexport { fit } from '../nn/index.ts';\n",
+      "export { parseNetworkFile } from '../nn/model/network-file.ts';\nexport { fit } from '../nn/index.ts';\n",
     );
     expect(messages).toEqual([
-      'layers/imports: Deep import of src/nn/serialize.ts from src/state/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts, src/nn/node/index.ts.',
+      'layers/imports: Deep import of src/nn/model/network-file.ts from src/state/fixture.ts: import the nn layer through src/nn/index.ts, src/nn/pure.ts, src/nn/node/index.ts.',
       'layers/imports: Layer state may not import src/nn/index.ts (allowed: workers, cli); see eslint/layers.js.',
     ]);
   });

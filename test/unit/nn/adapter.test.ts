@@ -7,7 +7,7 @@ import {
   unstandardize,
   type SimBatch,
 } from '../../../src/nn/index.ts';
-import { buildHostInputs, disposeInputs, toTensors } from '../../../src/nn/adapter.ts';
+import { buildHostInputs, disposeInputs, toTensors } from '../../../src/nn/model/adapter.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);

@@ -11,7 +11,7 @@ import { MASK_NEG, MultiHeadAttention } from '../../../src/nn/blocks/attention.t
 import { dropoutStream, type ForwardContext } from '../../../src/nn/blocks/context.ts';
 import { attentionForwardReference, type AttentionAttrs } from '../../../src/nn/kernels/index.ts';
 import { attentionOp, opsOptions, type AttentionDropout } from '../../../src/nn/ops/index.ts';
-import { ParamStore } from '../../../src/nn/params.ts';
+import { ParamStore } from '../../../src/nn/model/params.ts';
 import { Rng } from '../../../src/shared/rng.ts';
 import { useWasm } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { ParamStore } from '../../../src/nn/params.ts';
+import { ParamStore } from '../../../src/nn/model/params.ts';
 import { Dense } from '../../../src/nn/blocks/dense.ts';
 import { LayerNorm } from '../../../src/nn/blocks/layer-norm.ts';
 import { ResidualMlp } from '../../../src/nn/blocks/residual-mlp.ts';

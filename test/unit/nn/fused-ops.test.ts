@@ -22,7 +22,7 @@ import {
 import { Dense } from '../../../src/nn/blocks/dense.ts';
 import { activate } from '../../../src/nn/blocks/activations.ts';
 import { dropout, dropoutStream, type ForwardContext } from '../../../src/nn/blocks/context.ts';
-import { ParamStore } from '../../../src/nn/params.ts';
+import { ParamStore } from '../../../src/nn/model/params.ts';
 import { maxAbsDiff, useWasm } from './helpers.ts';
 
 function normalValues(n: number, seed: number, scale = 1, shift = 0): Float32Array {

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultNetworkConfig } from '../../../src/nn/index.ts';
 import {
   autoMicroBatchSize,
-  DEFAULT_MEMORY_BUDGET,
   largestTensorPerSet,
   MemoryBudgetError,
   trainingPassBytes,
   microRanges,
 } from '../../../src/nn/training/batches.ts';
+import { DEFAULT_MEMORY_BUDGET } from '../../../src/nn/runtime/memory-budget.ts';
 
 const net = (embedDim: number) => defaultNetworkConfig({ embedDim, numSeeds: 8, summaryDim: 32, dropout: 0.3 });
 

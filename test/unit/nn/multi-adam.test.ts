@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clipScaleReference, multiAdamReference, multiAdamStateSize, type MultiAdamAttrs } from '../../../src/nn/kernels/index.ts';
-import { Adam, type AdamOptions } from '../../../src/nn/training/adam.ts';
+import { Adam } from '../../../src/nn/training/adam.ts';
+import type { AdamOptions } from '../../../src/nn/training/adam-step.ts';
 import { Rng } from '../../../src/shared/rng.ts';
 import { useWasm } from './helpers.ts';
 

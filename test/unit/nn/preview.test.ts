@@ -1,5 +1,5 @@
 /**
- * The live recovery preview (src/nn/preview.ts): the means it reports are the means of the posterior
+ * The live recovery preview (src/nn/posterior/preview.ts): the means it reports are the means of the posterior
  * draws the sampler gives for the same sets and noise, it is the same on every call for the same
  * weights, it leaves no tensor behind, and runObjective sends it with every epoch report when asked.
  */

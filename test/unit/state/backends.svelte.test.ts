@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendChoice, BackendProbe } from '../../../src/nn/backend.ts';
+import type { BackendChoice, BackendProbe } from '../../../src/nn/runtime/backend.ts';
 import { BackendStatus, fallbackReason, fromTfProbe } from '../../../src/state/backends.svelte.ts';
 
 const SWIFTSHADER: BackendProbe = {

@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadStudy, type FrozenTrial } from '../../../src/engine/index.ts';
 import { runObjective, type TrialHyperparameters } from '../../../src/nn/index.ts';
-import type { NetworkFile } from '../../../src/nn/serialize.ts';
+import type { NetworkFile } from '../../../src/nn/model/network-file.ts';
 import { FinalRunStore, type FinalRunRecord, type FinalRunSettings } from '../../../src/persistence/final-run-store.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { ONLINE_BASE, simulateBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';

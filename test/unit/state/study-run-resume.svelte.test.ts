@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InMemoryStorage, TrialState, type FrozenTrial } from '../../../src/engine/index.ts';
-import type { BackendChoice } from '../../../src/nn/backend.ts';
+import type { BackendChoice } from '../../../src/nn/runtime/backend.ts';
 import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';

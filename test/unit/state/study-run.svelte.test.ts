@@ -6,9 +6,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrialState, withFailReasons, type FrozenTrial } from '../../../src/engine/index.ts';
-import type { BackendChoice } from '../../../src/nn/backend.ts';
+import type { BackendChoice } from '../../../src/nn/runtime/backend.ts';
 import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
-import type { NetworkFile } from '../../../src/nn/serialize.ts';
+import type { NetworkFile } from '../../../src/nn/model/network-file.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/backend.ts';
+import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import {
   HyperparameterError,
   runObjective,
@@ -10,7 +10,7 @@ import {
   type ObjectiveResult,
   type TrialHyperparameters,
 } from '../../../src/nn/objective.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 
 const h: TrialHyperparameters = {

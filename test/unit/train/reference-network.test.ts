@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/backend.ts';
-import { NetworkConfigError, REFERENCE_NETWORK } from '../../../src/nn/config.ts';
+import { selectBackend } from '../../../src/nn/runtime/backend.ts';
+import { NetworkConfigError, REFERENCE_NETWORK } from '../../../src/nn/model/config.ts';
 import { Approximator } from '../../../src/nn/networks/approximator.ts';
 import { runObjective, trialNetworkConfig, type TrialHyperparameters } from '../../../src/nn/objective.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 
 const trial = (over: Partial<TrialHyperparameters>): TrialHyperparameters => ({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../src/cli/commands/train.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

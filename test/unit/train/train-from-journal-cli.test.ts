@@ -11,7 +11,7 @@ import { run } from '../../../src/cli/commands/train.ts';
 import { CONFIG_ATTR } from '../../../src/cluster/index.ts';
 import { createStudy, RandomSampler } from '../../../src/engine/index.ts';
 import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
 import { cli } from '../cli-storage/cli-process.ts';
 

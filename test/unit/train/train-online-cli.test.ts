@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/commands/train.ts';
-import { parseNetworkFile } from '../../../src/nn/serialize.ts';
+import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { cli } from '../cli-storage/cli-process.ts';
 
 const TINY = ['--val-sets', '8', '--epochs', '2', '--seed', '5', '--batch-size', '8', '--embed-dim', '8', '--summary-dim', '4', '--samples', '8', '--steps', '2', '--json'];

@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/backend.ts';
+import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import { runObjective } from '../../../src/nn/objective.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 

@@ -4,8 +4,7 @@
  * float64 over one query row at a time; the dropout mask of a data set is `dropoutValues` on a row of
  * ones, so it is the very mask `Dropout` applies to the (B, h, Nq, Nk) probabilities.
  */
-import type { DataType, KernelConfig, TensorInfo, TypedArray } from '@tensorflow/tfjs';
-import { Attention, AttentionGradKV, AttentionGradQ, type AttentionAttrs, type AttentionGradInputs, type AttentionInputs } from '../names.ts';
+import type { AttentionAttrs } from '../names.ts';
 import { dropoutValues } from './dropout.ts';
 
 export interface AttentionDims {
@@ -134,55 +133,3 @@ export function attentionBackwardReference(
   }
   return { dq: Float32Array.from(dq), dk: Float32Array.from(dk), dv: Float32Array.from(dv) };
 }
-
-interface CpuBackendInternals {
-  data: { get(dataId: object): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: DataType, values: TypedArray): TensorInfo;
-}
-
-function read(b: CpuBackendInternals, t: TensorInfo | undefined): Float32Array | null {
-  return t === undefined ? null : (b.data.get(t.dataId)?.values as Float32Array);
-}
-
-export const attentionCpuConfig: KernelConfig = {
-  kernelName: Attention,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const x = inputs as unknown as AttentionInputs;
-    const b = backend as unknown as CpuBackendInternals;
-    const dims = attentionDims(x.q.shape, x.k.shape);
-    const out = attentionForwardReference(read(b, x.q)!, read(b, x.k)!, read(b, x.v)!, read(b, x.bias), dims, attrs as unknown as AttentionAttrs);
-    return b.makeTensorInfo([out.length], 'float32', out);
-  },
-};
-
-function backward(inputs: unknown, attrs: unknown, backend: unknown) {
-  const x = inputs as AttentionGradInputs;
-  const b = backend as CpuBackendInternals;
-  const dims = attentionDims(x.q.shape, x.k.shape);
-  const g = attentionBackwardReference(
-    read(b, x.q)!, read(b, x.k)!, read(b, x.v)!, read(b, x.bias), read(b, x.ol)!, read(b, x.dy)!, dims, attrs as AttentionAttrs,
-  );
-  return { b, g, dims };
-}
-
-export const attentionGradQCpuConfig: KernelConfig = {
-  kernelName: AttentionGradQ,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { b, g, dims } = backward(inputs, attrs, backend);
-    return b.makeTensorInfo([dims.b, dims.h, dims.nq, dims.d], 'float32', g.dq);
-  },
-};
-
-export const attentionGradKVCpuConfig: KernelConfig = {
-  kernelName: AttentionGradKV,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { b, g } = backward(inputs, attrs, backend);
-    const out = new Float32Array(g.dk.length * 2);
-    out.set(g.dk);
-    out.set(g.dv, g.dk.length);
-    return b.makeTensorInfo([out.length], 'float32', out);
-  },
-};

@@ -3,10 +3,8 @@
  * the cpu and wasm backends' kernel (there the values are computed on the CPU anyway; what matters is
  * that no step draws them from a JavaScript generator, so every backend gets the same noise).
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
 import { philox4x32 } from '../../../shared/index.ts';
-import type { CpuBackendInternals } from '../backend-internals.ts';
-import { BatchNoise, type BatchNoiseAttrs } from '../names.ts';
+import type { BatchNoiseAttrs } from '../names.ts';
 
 const TWO_POW_24 = 16777216;
 
@@ -42,12 +40,3 @@ export function batchNoiseReference(a: BatchNoiseAttrs): Float32Array {
   }
   return out;
 }
-
-export const batchNoiseCpuConfig: KernelConfig = {
-  kernelName: BatchNoise,
-  backendName: 'cpu',
-  kernelFunc: ({ attrs, backend }) => {
-    const a = attrs as unknown as BatchNoiseAttrs;
-    return (backend as unknown as CpuBackendInternals).makeTensorInfo(batchNoiseShape(a), 'float32', batchNoiseReference(a));
-  },
-};

@@ -2,9 +2,7 @@
  * References of `BiasAct` and `BiasActGrad` (see ../names.ts): the activations and their derivatives
  * in float64 on float32 inputs, dropout masks from `dropoutValues` (the same bits as every backend).
  */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { BiasAct, BiasActGrad, type BiasActAttrs, type BiasActGradInputs, type BiasActInputs, type BiasActivation } from '../names.ts';
-import { cpuValues, type CpuBackendInternals } from './cpu-internals.ts';
+import type { BiasActAttrs, BiasActivation } from '../names.ts';
 import { dropoutValues } from './dropout.ts';
 
 /** Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7), the approximation tfjs's Erf kernels use. */
@@ -67,27 +65,3 @@ export function biasActGradReference(dy: Float32Array, x: Float32Array, bias: Fl
     return m[i] === 0 ? 0 : dy[i]! * activationDerivative(a.activation, z) * m[i]!;
   });
 }
-
-function make(backend: unknown, like: TensorInfo, values: Float32Array): TensorInfo {
-  return (backend as CpuBackendInternals).makeTensorInfo(like.shape, 'float32', values);
-}
-
-export const biasActCpuConfig: KernelConfig = {
-  kernelName: BiasAct,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x, bias } = inputs as unknown as BiasActInputs;
-    const a = attrs as unknown as BiasActAttrs;
-    return make(backend, x, biasActReference(cpuValues(backend, x), cpuValues(backend, bias), x.shape, a));
-  },
-};
-
-export const biasActGradCpuConfig: KernelConfig = {
-  kernelName: BiasActGrad,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { dy, x, bias } = inputs as unknown as BiasActGradInputs;
-    const a = attrs as unknown as BiasActAttrs;
-    return make(backend, x, biasActGradReference(cpuValues(backend, dy), cpuValues(backend, x), cpuValues(backend, bias), x.shape, a));
-  },
-};

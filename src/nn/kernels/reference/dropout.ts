@@ -2,11 +2,9 @@
  * Reference of `Dropout` (see ../names.ts): the definition the wasm and webgpu kernels are tested
  * against, the cpu backend's kernel, and (through `dropoutValues`) the wasm kernel's loop.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
 import { philox4x32 } from '../../../shared/index.ts';
-import type { CpuBackendInternals } from '../backend-internals.ts';
 import { rowLayout } from '../layout.ts';
-import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
+import type { DropoutAttrs } from '../names.ts';
 
 /** Keep threshold on a 16-bit draw, and the survivors' scale. */
 export function dropoutConstants(rate: number): { threshold: number; scale: number } {
@@ -45,17 +43,3 @@ export function dropoutMaskReference(shape: readonly number[], a: DropoutAttrs):
   dropoutValues(ones, ones, rows, rowSize, a);
   return ones;
 }
-
-export const dropoutCpuConfig: KernelConfig = {
-  kernelName: Dropout,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as unknown as DropoutInputs;
-    const b = backend as unknown as CpuBackendInternals;
-    const values = b.data.get(x.dataId)?.values as Float32Array;
-    const out = new Float32Array(values.length);
-    const { rows, rowSize } = rowLayout(x.shape);
-    dropoutValues(values, out, rows, rowSize, attrs as unknown as DropoutAttrs);
-    return b.makeTensorInfo(x.shape, 'float32', out);
-  },
-};

@@ -3,21 +3,7 @@
  * plain loops over one row at a time, accumulated in float64, the oracle of the webgpu kernels and the
  * cpu backend's kernels.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
-import {
-  ColumnSum,
-  LayerNorm,
-  LayerNormGrad,
-  LayerNormParamGrad,
-  type ColumnSumAttrs,
-  type ColumnSumInputs,
-  type LayerNormAttrs,
-  type LayerNormGradInputs,
-  type LayerNormInputs,
-  type LayerNormParamGradAttrs,
-  type LayerNormParamGradInputs,
-} from '../names.ts';
-import { cpuValues, type CpuBackendInternals } from './cpu-internals.ts';
+import type { ColumnSumAttrs } from '../names.ts';
 
 /** μ and r = 1/sqrt(σ² + ε) of row `row` (length d) of x, σ² biased, two-pass. */
 function rowStats(x: Float32Array, row: number, d: number, epsilon: number): { mean: number; rstd: number } {
@@ -91,50 +77,3 @@ export function columnSumReference(x: Float32Array, w: number, a: ColumnSumAttrs
   }
   return out;
 }
-
-const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
-
-export const layerNormCpuConfig: KernelConfig = {
-  kernelName: LayerNorm,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x, gamma, beta } = inputs as unknown as LayerNormInputs;
-    const { epsilon } = attrs as unknown as LayerNormAttrs;
-    const values = layerNormReference(cpuValues(backend, x), cpuValues(backend, gamma), cpuValues(backend, beta), lastDim(x.shape), epsilon);
-    return (backend as unknown as CpuBackendInternals).makeTensorInfo(x.shape, 'float32', values);
-  },
-};
-
-export const layerNormGradCpuConfig: KernelConfig = {
-  kernelName: LayerNormGrad,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { dy, x, gamma } = inputs as unknown as LayerNormGradInputs;
-    const { epsilon } = attrs as unknown as LayerNormAttrs;
-    const values = layerNormGradReference(cpuValues(backend, dy), cpuValues(backend, x), cpuValues(backend, gamma), lastDim(x.shape), epsilon);
-    return (backend as unknown as CpuBackendInternals).makeTensorInfo(x.shape, 'float32', values);
-  },
-};
-
-export const layerNormParamGradCpuConfig: KernelConfig = {
-  kernelName: LayerNormParamGrad,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { dy, x } = inputs as unknown as LayerNormParamGradInputs;
-    const { epsilon, rowsPerBlock } = attrs as unknown as LayerNormParamGradAttrs;
-    const d = lastDim(x.shape);
-    const values = layerNormParamGradReference(cpuValues(backend, dy), cpuValues(backend, x), d, epsilon, rowsPerBlock);
-    return (backend as unknown as CpuBackendInternals).makeTensorInfo([values.length / (2 * d), 2 * d], 'float32', values);
-  },
-};
-
-export const columnSumCpuConfig: KernelConfig = {
-  kernelName: ColumnSum,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as unknown as ColumnSumInputs;
-    const a = attrs as unknown as ColumnSumAttrs;
-    const values = columnSumReference(cpuValues(backend, x), lastDim(x.shape), a);
-    return (backend as unknown as CpuBackendInternals).makeTensorInfo([values.length / a.width, a.width], 'float32', values);
-  },
-};

@@ -3,9 +3,7 @@
  * multiply-accumulate in k order, the definition the webgpu kernel is tested against and the cpu
  * backend's kernel.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
-import { MatMulF16, type MatMulF16Attrs, type MatMulF16Inputs } from '../names.ts';
-import { cpuValues, type CpuBackendInternals } from './cpu-internals.ts';
+import type { MatMulF16Attrs } from '../names.ts';
 
 /** Largest finite binary16 value. */
 export const F16_MAX = 65504;
@@ -110,15 +108,3 @@ export function matMulF16Reference(
   }
   return out;
 }
-
-export const matMulF16CpuConfig: KernelConfig = {
-  kernelName: MatMulF16,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { a, b } = inputs as unknown as MatMulF16Inputs;
-    const at = attrs as unknown as MatMulF16Attrs;
-    const { outShape } = matMulF16Dims(a.shape, b.shape, at);
-    const out = matMulF16Reference(cpuValues(backend, a), a.shape, cpuValues(backend, b), b.shape, at);
-    return (backend as CpuBackendInternals).makeTensorInfo(outShape, 'float32', out);
-  },
-};

@@ -2,10 +2,7 @@
  * Reference of `SlicedMatMul` (see ../names.ts): the definition the wasm kernel is tested against, and
  * the cpu backend's kernel (float64 accumulation, rounded once to float32).
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
-import type { CpuBackendInternals } from '../backend-internals.ts';
 import { slicedMatMulDims } from '../layout.ts';
-import { SlicedMatMul, type SlicedMatMulInputs } from '../names.ts';
 
 /** out (G, M, N) with out[g] = a[g] · b[g], for row-major a (G, M, K) and b (G, K, N). */
 export function slicedMatMulReference(a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[]): Float32Array {
@@ -22,15 +19,3 @@ export function slicedMatMulReference(a: Float32Array, aShape: readonly number[]
   }
   return out;
 }
-
-export const slicedMatMulCpuConfig: KernelConfig = {
-  kernelName: SlicedMatMul,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, backend }) => {
-    const { a, b } = inputs as unknown as SlicedMatMulInputs;
-    const cpu = backend as unknown as CpuBackendInternals;
-    const { g, m, n } = slicedMatMulDims(a.shape, b.shape);
-    const values = (x: SlicedMatMulInputs['a']): Float32Array => cpu.data.get(x.dataId)?.values as Float32Array;
-    return cpu.makeTensorInfo([g, m, n], 'float32', slicedMatMulReference(values(a), a.shape, values(b), b.shape));
-  },
-};

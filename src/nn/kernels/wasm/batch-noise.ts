@@ -1,17 +1,15 @@
 /** `BatchNoise` (see ../names.ts) on the tfjs wasm backend: the reference values written into a heap output. */
-import type { KernelConfig } from '@tensorflow/tfjs';
 import type { WasmBackendInternals } from '../backend-internals.ts';
-import { BatchNoise, type BatchNoiseAttrs } from '../names.ts';
+import { defineKernel } from '../define.ts';
 import { batchNoiseReference, batchNoiseShape } from '../reference/batch-noise.ts';
+import { BATCH_NOISE } from '../signatures.ts';
 
-export const batchNoiseWasmConfig: KernelConfig = {
-  kernelName: BatchNoise,
-  backendName: 'wasm',
-  kernelFunc: ({ attrs, backend }) => {
-    const a = attrs as unknown as BatchNoiseAttrs;
-    const b = backend as unknown as WasmBackendInternals;
+export const batchNoiseWasm = defineKernel(BATCH_NOISE, {
+  backend: 'wasm',
+  dtypes: ['float32'],
+  run: (_x, a, b: WasmBackendInternals) => {
     const out = b.makeOutput(batchNoiseShape(a), 'float32');
     b.typedArrayFromHeap(out).set(batchNoiseReference(a));
     return out;
   },
-};
+});

@@ -9,11 +9,12 @@
  * it. A mask is used at most twice and then dropped; the cache is capped (oldest out first), and a
  * missing mask is simply recomputed — the cache changes the time, never the values.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
 import { wasmHeapF32, type WasmBackendInternals } from '../backend-internals.ts';
+import { defineKernel } from '../define.ts';
 import { rowLayout } from '../layout.ts';
-import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
+import type { DropoutAttrs } from '../names.ts';
 import { dropoutConstants, dropoutValues } from '../reference/dropout.ts';
+import { DROPOUT } from '../signatures.ts';
 
 /** Bytes of keep masks held between a forward and a backward call (one byte per element). */
 export const DROPOUT_MASK_CACHE_BYTES = 64 * 1024 * 1024;
@@ -50,13 +51,10 @@ export function dropoutMaskCacheSize(): { masks: number; bytes: number } {
   return { masks: masks.size, bytes: cachedBytes };
 }
 
-export const dropoutWasmConfig: KernelConfig = {
-  kernelName: Dropout,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as unknown as DropoutInputs;
-    const a = attrs as unknown as DropoutAttrs;
-    const b = backend as unknown as WasmBackendInternals;
+export const dropoutWasm = defineKernel(DROPOUT, {
+  backend: 'wasm',
+  dtypes: ['float32'],
+  run: ({ x }, a, b: WasmBackendInternals) => {
     const { size, rows, rowSize } = rowLayout(x.shape);
     const out = b.makeOutput(x.shape, 'float32');
     const key = maskKey(a, rows, rowSize);
@@ -74,4 +72,4 @@ export const dropoutWasmConfig: KernelConfig = {
     remember(key, keep);
     return out;
   },
-};
+});

@@ -6,21 +6,21 @@
  * N 50 (4680 at N 500; tf.profile on the 2-core machine). Tensors are immutable and no kernel writes
  * into an input, so sharing the bytes is safe; strings keep tfjs's own path.
  */
-import { Identity, tensor, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { tensor } from '@tensorflow/tfjs';
+import { defineKernel } from '../define.ts';
+import { IDENTITY } from '../signatures.ts';
 
 interface Backend {
   incRef(dataId: object): void;
   readSync(dataId: object): unknown;
 }
 
-export const identityWasmConfig: KernelConfig = {
-  kernelName: Identity,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const { x } = inputs as unknown as { x: TensorInfo };
-    const b = backend as unknown as Backend;
+export const identityWasm = defineKernel(IDENTITY, {
+  backend: 'wasm',
+  dtypes: ['float32', 'int32', 'bool', 'complex64', 'string'],
+  run: ({ x }, _attrs, b: Backend) => {
     if (x.dtype === 'string') return tensor(b.readSync(x.dataId) as string[], x.shape, x.dtype);
     b.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   },
-};
+});

@@ -9,10 +9,11 @@
  * Each temporary id is disposed right after its product: the C side caches an XNNPACK operator (the
  * packed weights) per `b` id and drops it on disposal, so an id never outlives the bytes it stood for.
  */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { TensorInfo } from '@tensorflow/tfjs';
 import type { WasmBackendInternals } from '../backend-internals.ts';
+import { defineKernel } from '../define.ts';
 import { slicedMatMulDims } from '../layout.ts';
-import { SlicedMatMul, type SlicedMatMulInputs } from '../names.ts';
+import { SLICED_MATMUL } from '../signatures.ts';
 
 /** The C-side parts of BackendWasm this kernel needs, beyond WasmBackendInternals. */
 interface WasmModuleInternals {
@@ -41,12 +42,10 @@ function batchMatMulC(w: WasmModuleInternals): BatchMatMulC {
 
 const shapeBytes = (shape: number[]): Uint8Array => new Uint8Array(new Int32Array(shape).buffer);
 
-export const slicedMatMulWasmConfig: KernelConfig = {
-  kernelName: SlicedMatMul,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const { a, b } = inputs as unknown as SlicedMatMulInputs;
-    const be = backend as unknown as Backend;
+export const slicedMatMulWasm = defineKernel(SLICED_MATMUL, {
+  backend: 'wasm',
+  dtypes: ['float32'],
+  run: ({ a, b }, _attrs, be: Backend) => {
     const { g, m, k, n } = slicedMatMulDims(a.shape, b.shape);
     const out: TensorInfo = be.makeOutput([g, m, n], 'float32');
     if (g * m * n === 0) return out;
@@ -75,4 +74,4 @@ export const slicedMatMulWasmConfig: KernelConfig = {
     }
     return out;
   },
-};
+});

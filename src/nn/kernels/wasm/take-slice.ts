@@ -5,21 +5,18 @@
  * `slice`/`split` read the whole input per slice. float32 only: the heap offset arithmetic assumes
  * 4-byte elements, and the op takes the composite path for other dtypes.
  */
-import type { KernelConfig } from '@tensorflow/tfjs';
 import { wasmHeapF32, type WasmBackendInternals } from '../backend-internals.ts';
+import { defineKernel } from '../define.ts';
 import { sliceLayout } from '../layout.ts';
-import { TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from '../names.ts';
+import { TAKE_SLICE } from '../signatures.ts';
 
-export const takeSliceWasmConfig: KernelConfig = {
-  kernelName: TakeSlice,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as unknown as TakeSliceInputs;
-    const { index } = attrs as unknown as TakeSliceAttrs;
+export const takeSliceWasm = defineKernel(TAKE_SLICE, {
+  backend: 'wasm',
+  dtypes: ['float32'],
+  run: ({ x }, { index }, b: WasmBackendInternals) => {
     const { m, k, start, size } = sliceLayout(x.shape, index);
-    const b = backend as unknown as WasmBackendInternals;
     const out = b.makeOutput([m, k], 'float32');
     b.typedArrayFromHeap(out).set(wasmHeapF32(b, x, start, size));
     return out;
   },
-};
+});

@@ -1,15 +1,14 @@
 /** `BatchNoise` (see ../names.ts) on the tfjs webgpu backend: validates, builds BatchNoiseProgram, runs it. */
-import type { KernelConfig } from '@tensorflow/tfjs';
-import { BatchNoise, type BatchNoiseAttrs } from '../names.ts';
+import { defineKernel } from '../define.ts';
 import { batchNoiseShape } from '../reference/batch-noise.ts';
-import { runProgram, type Uniform } from './backend-internals.ts';
+import { BATCH_NOISE } from '../signatures.ts';
+import { runProgram, type Uniform, type WebGPUBackendInternals } from './backend-internals.ts';
 import { BatchNoiseProgram } from './batch-noise-webgpu.ts';
 
-export const batchNoiseWebgpuConfig: KernelConfig = {
-  kernelName: BatchNoise,
-  backendName: 'webgpu',
-  kernelFunc: ({ attrs, backend }) => {
-    const a = attrs as unknown as BatchNoiseAttrs;
+export const batchNoiseWebgpu = defineKernel(BATCH_NOISE, {
+  backend: 'webgpu',
+  dtypes: ['float32'],
+  run: (_x, a, backend: WebGPUBackendInternals) => {
     const shape = batchNoiseShape(a);
     const uniforms: Uniform[] = [
       { type: 'uint32', data: [a.key0 >>> 0] },
@@ -20,4 +19,4 @@ export const batchNoiseWebgpuConfig: KernelConfig = {
     ];
     return runProgram(backend, new BatchNoiseProgram(shape, a.part), [], uniforms);
   },
-};
+});

@@ -66,7 +66,8 @@ export const DROPOUT_BLOCK_WGSL = /* wgsl */ `var w = dmcPhilox4x32(vec4<u32>(u3
 export interface DmcWebGPUProgram {
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout: { x: number[] };
+  /** Output axes per dispatch dimension (tfjs's flat layout: x alone; its grid layout: x, y and z). */
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
   dispatch: [number, number, number];
   variableNames: string[];
   uniforms: string;

@@ -1,9 +1,10 @@
 /** `Dropout` (see ../names.ts) on the tfjs webgpu backend: validates, builds DropoutProgram, runs it. */
-import type { KernelConfig } from '@tensorflow/tfjs';
+import { defineKernel } from '../define.ts';
 import { rowLayout } from '../layout.ts';
-import { Dropout, type DropoutAttrs, type DropoutInputs } from '../names.ts';
+import type { DropoutAttrs } from '../names.ts';
 import { dropoutConstants } from '../reference/dropout.ts';
-import { runProgram, type Uniform } from './backend-internals.ts';
+import { DROPOUT } from '../signatures.ts';
+import { runProgram, type Uniform, type WebGPUBackendInternals } from './backend-internals.ts';
 import { DropoutProgram } from './dropout-webgpu.ts';
 
 /**
@@ -22,12 +23,10 @@ export function dropoutUniforms(a: DropoutAttrs): Uniform[] {
   ];
 }
 
-export const dropoutWebgpuConfig: KernelConfig = {
-  kernelName: Dropout,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as unknown as DropoutInputs;
-    const a = attrs as unknown as DropoutAttrs;
+export const dropoutWebgpu = defineKernel(DROPOUT, {
+  backend: 'webgpu',
+  dtypes: ['float32'],
+  run: ({ x }, a, backend: WebGPUBackendInternals) => {
     const { rows, rowSize } = rowLayout(x.shape);
     const groups = rows * Math.ceil(rowSize / 8);
     const program = new DropoutProgram(x.shape, Math.max(1, groups));
@@ -38,4 +37,4 @@ export const dropoutWebgpuConfig: KernelConfig = {
     ];
     return runProgram(backend, program, [x], uniforms);
   },
-};
+});

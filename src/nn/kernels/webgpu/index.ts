@@ -13,9 +13,9 @@
  *   caches compiled pipelines by it), `dispatchLayout` and `dispatch` (from `computeDispatch` over the
  *   output shape and `workgroupSize`), `uniforms` (scalars that vary per call without recompiling) and
  *   `getUserCode()`, the WGSL body that tfjs wraps with its header, bindings and index helpers.
- * - `<name>.ts` — the kernel function: validates shapes, builds the program and runs it with
- *   `backend.runWebGPUProgram(program, inputs, dtype, uniformData)`, and exports its `KernelConfig`
- *   (`kernelName` from ../names.ts, `backendName: 'webgpu'`).
+ * - `<name>.ts` — the kernel, registered with `defineKernel` under its signature (../signatures.ts,
+ *   which reads and checks the call as on every backend): checks what only webgpu limits, builds the
+ *   program and runs it with `backend.runWebGPUProgram(program, inputs, dtype, uniformData)`.
  *
  * Each kernel is added to WEBGPU_KERNELS below with the dtypes it handles, has its reference in
  * ../reference/ (which the tests compare it with), and gets its gradient in the op that calls it
@@ -23,28 +23,28 @@
  * workgroup storage defaults to 16 KiB: programs must state the limits they rely on.
  */
 import type { DmcKernel } from '../types.ts';
-import { dropoutWebgpuConfig } from './dropout.ts';
-import { multiAdamWebgpuConfig } from './multi-adam.ts';
-import { columnSumWebgpuConfig, layerNormGradWebgpuConfig, layerNormParamGradWebgpuConfig, layerNormWebgpuConfig } from './layer-norm.ts';
-import { biasActGradWebgpuConfig, biasActWebgpuConfig } from './bias-act.ts';
-import { batchNoiseWebgpuConfig } from './batch-noise.ts';
-import { attentionGradKVWebgpuConfig, attentionGradQWebgpuConfig, attentionWebgpuConfig } from './attention.ts';
-import { matMulF16WebgpuConfig } from './matmul-f16.ts';
+import { dropoutWebgpu } from './dropout.ts';
+import { multiAdamWebgpu } from './multi-adam.ts';
+import { columnSumWebgpu, layerNormGradWebgpu, layerNormParamGradWebgpu, layerNormWebgpu } from './layer-norm.ts';
+import { biasActGradWebgpu, biasActWebgpu } from './bias-act.ts';
+import { batchNoiseWebgpu } from './batch-noise.ts';
+import { attentionGradKVWebgpu, attentionGradQWebgpu, attentionWebgpu } from './attention.ts';
+import { matMulF16Webgpu } from './matmul-f16.ts';
 
 export const WEBGPU_KERNELS: readonly DmcKernel[] = [
-  { config: dropoutWebgpuConfig, dtypes: ['float32'] },
-  { config: multiAdamWebgpuConfig, dtypes: ['float32'] },
-  { config: layerNormWebgpuConfig, dtypes: ['float32'] },
-  { config: layerNormGradWebgpuConfig, dtypes: ['float32'] },
-  { config: layerNormParamGradWebgpuConfig, dtypes: ['float32'] },
-  { config: columnSumWebgpuConfig, dtypes: ['float32'] },
-  { config: biasActWebgpuConfig, dtypes: ['float32'] },
-  { config: biasActGradWebgpuConfig, dtypes: ['float32'] },
-  { config: attentionWebgpuConfig, dtypes: ['float32'] },
-  { config: attentionGradQWebgpuConfig, dtypes: ['float32'] },
-  { config: attentionGradKVWebgpuConfig, dtypes: ['float32'] },
-  { config: batchNoiseWebgpuConfig, dtypes: ['float32'] },
-  { config: matMulF16WebgpuConfig, dtypes: ['float32'] },
+  dropoutWebgpu,
+  multiAdamWebgpu,
+  layerNormWebgpu,
+  layerNormGradWebgpu,
+  layerNormParamGradWebgpu,
+  columnSumWebgpu,
+  biasActWebgpu,
+  biasActGradWebgpu,
+  attentionWebgpu,
+  attentionGradQWebgpu,
+  attentionGradKVWebgpu,
+  batchNoiseWebgpu,
+  matMulF16Webgpu,
 ];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
 export { ATTENTION_MAX_DIM } from './attention-webgpu.ts';

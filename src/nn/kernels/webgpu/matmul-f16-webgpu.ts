@@ -140,7 +140,7 @@ export interface GridLayout {
   z?: number[];
 }
 
-export class MatMulF16Program implements Omit<DmcWebGPUProgram, 'dispatchLayout'> {
+export class MatMulF16Program implements DmcWebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: GridLayout;

@@ -11,8 +11,9 @@
  * as owned by the pending command buffer, as tfjs marks a program's bindings, so a tensor disposed before
  * the submit keeps its buffer out of the pool until then.
  */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { MultiAdam, unpackMultiAdamInputs, type MultiAdamAttrs } from '../names.ts';
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { defineKernel } from '../define.ts';
+import { MULTI_ADAM } from '../signatures.ts';
 import type { WebGPUBackendInternals } from './backend-internals.ts';
 import { ClipScaleProgram, MultiAdamProgram } from './multi-adam-webgpu.ts';
 
@@ -84,21 +85,12 @@ function split(b: MultiAdamBackend, flat: TensorInfo, shapes: readonly number[][
   return outs;
 }
 
-export const multiAdamWebgpuConfig: KernelConfig = {
-  kernelName: MultiAdam,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const b = backend as unknown as MultiAdamBackend;
-    const x = unpackMultiAdamInputs(inputs as unknown as TensorInfo[]);
-    const a = attrs as unknown as MultiAdamAttrs;
+export const multiAdamWebgpu = defineKernel(MULTI_ADAM, {
+  backend: 'webgpu',
+  dtypes: ['float32'],
+  run: (x, a, b: MultiAdamBackend) => {
     const n = x.params.length;
-    const sizes = x.params.map(sizeOf);
-    const P = sizes.reduce((p, s) => p + s, 0);
-    if (sizeOf(x.state) !== 3 * P + 1) throw new Error(`MultiAdam: state of ${sizeOf(x.state)} values for ${P} parameters`);
-    if (sizeOf(x.segments) !== n + 1 || x.segments.dtype !== 'int32') throw new Error(`MultiAdam: segments must be int32 (${n + 1},)`);
-    x.grads.forEach((g, k) => {
-      if (sizes[k] !== sizeOf(g)) throw new Error(`MultiAdam: gradient ${k} has ${sizeOf(g)} values, its variable ${sizes[k]}`);
-    });
+    const P = x.params.reduce((p, t) => p + sizeOf(t), 0);
     const theta = gather(b, x.params, P);
     const grad = gather(b, x.grads, P);
     const scales = b.runWebGPUProgram(new ClipScaleProgram(n), [grad, x.segments], 'float32', [
@@ -117,4 +109,4 @@ export const multiAdamWebgpuConfig: KernelConfig = {
     for (const t of [theta, grad, scales]) b.disposeData(t.dataId);
     return [state, ...params];
   },
-};
+});

@@ -15,8 +15,8 @@
  * happened in and not the next one; a lost device fails every later watch on it too.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_MEMORY_BUDGET, type MemoryBudget } from './training/batches.ts';
-import { DEFAULT_OPS, fusedAttentionAvailable, type OpsOptions } from './ops/index.ts';
+import { DEFAULT_MEMORY_BUDGET, type MemoryBudget } from './memory-budget.ts';
+import { DEFAULT_OPS, fusedAttentionAvailable, type OpsOptions } from '../ops/index.ts';
 
 interface GpuErrorLike {
   message: string;

@@ -1,4 +1,4 @@
-/** Temporary method replacement for measurement windows (profile.ts); each returns its undo. */
+/** Temporary method replacement for measurement windows (step-profiler.ts, webgpu-counters.ts); each returns its undo. */
 export type Undo = () => void;
 
 type Method = (this: unknown, ...args: never[]) => unknown;

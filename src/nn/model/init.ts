@@ -11,7 +11,7 @@
  * Fans use Keras' rule for kernels of rank > 2 (receptive field = product of the leading dims), which
  * matters for the multi-head attention kernels Keras stores as (F, heads, key_dim) and (heads, key_dim, e).
  */
-import { Rng } from '../shared/index.ts';
+import { Rng } from '../../shared/index.ts';
 
 export type Initializer = 'glorot_uniform' | 'lecun_normal' | 'he_normal' | 'zeros' | 'ones';
 

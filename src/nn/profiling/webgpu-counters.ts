@@ -13,7 +13,7 @@
  * - copies (`copyBufferToBuffer`: staging uploads and read-backs), new buffers (`createBuffer`: the
  *   buffer pool's misses) and the pool's peak bytes in use.
  */
-import { patchMethod, gpuPrototype, type Undo } from '../patch.ts';
+import { patchMethod, gpuPrototype, type Undo } from './patch.ts';
 
 export interface GpuCounters {
   /** dispatchWorkgroups calls. */

@@ -9,7 +9,7 @@
  * only, not on the chunk size or on which other data sets are sampled together.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../shared/index.ts';
+import { Rng } from '../../shared/index.ts';
 import {
   buildHostInputs,
   DataSets,
@@ -19,11 +19,11 @@ import {
   validateStandardization,
   type SimBatch,
   type Standardization,
-} from './adapter.ts';
-import type { Approximator } from './networks/approximator.ts';
-import { integrate, type IntegrationMethod } from './networks/integrate.ts';
-import { GpuErrorWatch } from './device.ts';
-import { yieldToEventLoop } from './yield.ts';
+} from '../model/adapter.ts';
+import type { Approximator } from '../networks/approximator.ts';
+import { integrate, type IntegrationMethod } from '../networks/integrate.ts';
+import { GpuErrorWatch } from '../runtime/device.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 export interface SampleOptions {
   /** Draws per data set (BayesFlow diagnostics: 1000). */

@@ -10,13 +10,13 @@
  * - wasm binaries must be wired with `setWasmPaths` before the wasm backend initializes: in the
  *   browser the caller passes the Vite `?url` imports to `configureWasm` (see src/workers/train.worker.ts);
  *   in Node the package's own dist folder is used;
- * - the wasm backend's thread count is fixed when it initializes: `setWasmThreads` (src/nn/threads.ts
+ * - the wasm backend's thread count is fixed when it initializes: `setWasmThreads` (src/nn/runtime/threads.ts
  *   decides the count) must run before; `wasmThreads()` reads back what tfjs actually uses.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerKernels } from './kernels/index.ts';
+import { registerKernels } from '../kernels/index.ts';
 import { whyNoThreads, type ThreadPlan } from './threads.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -205,7 +205,7 @@ function notRegistered(name: BackendName): string | null {
  * tfjs's C++ side caps the thread pool at `navigator.hardwareConcurrency / 2` (backend.cc assumes two
  * hyperthreads per core), read once when the wasm module instantiates: on a machine reporting 2 logical
  * cores it would train on 1 thread whatever `setThreadsCount` says. While the wasm backend initializes,
- * the worker's navigator reports twice the planned count so that the plan (src/nn/threads.ts) is what
+ * the worker's navigator reports twice the planned count so that the plan (src/nn/runtime/threads.ts) is what
  * XNNPACK gets; `wasmThreads()` reads back tfjs's own count afterwards.
  */
 async function withLogicalCores<T>(init: () => Promise<T>): Promise<T> {

@@ -3,9 +3,10 @@
  * rebuilt on the active backend, each data set becomes a one-set batch of its own length (the adapter
  * pads and masks sets of different lengths), and `samplePosterior` integrates the flow.
  */
-import type { SimBatch } from './adapter.ts';
+import type { SimBatch } from '../model/adapter.ts';
 import { samplePosterior, type SampleOptions } from './sample.ts';
-import { restoreNetwork, type NetworkFile } from './serialize.ts';
+import type { NetworkFile } from '../model/network-file.ts';
+import { restoreNetwork } from '../networks/network-file-io.ts';
 
 /** Trials of one observed data set, coded as the simulator codes them (rt s, accuracy 1/0, condition 0/1). */
 export interface ObservedSet {

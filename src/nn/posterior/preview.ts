@@ -7,8 +7,8 @@
  * The same sets and the same base noise every epoch, so the points move only because the weights did.
  * Not a diagnostic: with 20 draws × 10 steps the means are rough; the trial's score uses the full draws.
  */
-import type { Approximator } from './networks/approximator.ts';
-import type { SimBatch } from './adapter.ts';
+import type { Approximator } from '../networks/approximator.ts';
+import type { SimBatch } from '../model/adapter.ts';
 import { samplePosterior } from './sample.ts';
 
 export interface PreviewOptions {

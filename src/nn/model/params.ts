@@ -5,7 +5,7 @@
  * auto-generated name and the stable name lives only here (two approximators can coexist).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../shared/index.ts';
+import { Rng } from '../../shared/index.ts';
 import { initialValues, nameHash, type Initializer } from './init.ts';
 
 export interface NamedWeight {

@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../shared/index.ts';
 import { patchMethod, type Undo } from './patch.ts';
-import { instrumentWebgpu, newGpuCounters, type GpuCounters, type WebGPUBackendInternals } from './webgpu/profile.ts';
+import { instrumentWebgpu, newGpuCounters, type GpuCounters, type WebGPUBackendInternals } from './webgpu-counters.ts';
 
 export interface ProfileOptions {
   /**
