@@ -7,6 +7,7 @@
  */
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
+import { failoverPy } from './study-py-failover.ts';
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
@@ -379,16 +380,19 @@ def dry_run_objective(trial: optuna.Trial) -> float:
     return value
 
 
-def open_storage(spec: str) -> optuna.storages.BaseStorage:
+${failoverPy()}
+
+
+def open_storage(spec: str, failover: Failover | None = None) -> optuna.storages.BaseStorage:
     if spec.startswith("journal:"):
-        return optuna.storages.JournalStorage(JournalFile(spec.removeprefix("journal:")))
+        return journal_storage(JournalFile(spec.removeprefix("journal:")), failover)
     from sqlalchemy.exc import DBAPIError
 
     engine_kwargs = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_S}} if spec.startswith("sqlite") else {}
     attempt = 1
     while True:
         try:
-            return optuna.storages.RDBStorage(spec, engine_kwargs=engine_kwargs)
+            return optuna.storages.RDBStorage(spec, engine_kwargs=engine_kwargs, **rdb_failover_kwargs(failover))
         except DBAPIError:
             # Workers starting together race to create the tables (and their version row); a loser finds them
             # there on the next try.
@@ -446,7 +450,7 @@ def worker_seed(storage: optuna.storages.BaseStorage, name: str, seed: int | Non
 
 def stop_at_total(total: int) -> Callable[[optuna.Study, optuna.trial.FrozenTrial], None]:
     def callback(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-        if len(study.get_trials(deepcopy=False)) >= total:
+        if total_reached(study, total):
             study.stop()
 
     return callback
@@ -484,15 +488,20 @@ def parse_args() -> argparse.Namespace:
         metavar="FILE",
         help="copy the study from --storage into a new journal FILE and exit",
     )
-    return parser.parse_args()
+    add_failover_arguments(parser)
+    args = parser.parse_args()
+    args.failover = failover_settings(parser, args)
+    return args
 
 
 def main() -> None:
     args = parse_args()
     # Optuna 3.x marks JournalStorage and constant_liar experimental; both are what this script is for.
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    storage = open_storage(args.storage)
+    storage = open_storage(args.storage, args.failover)
     if args.export_journal is not None:
+        # A killed worker's trial goes back as FAIL (and queued again), not as running.
+        sweep_stale_trials(storage, args.study_name)
         export_journal(storage, args.study_name, args.export_journal)
         return
     seed_storage(storage, args.study_name)
@@ -502,7 +511,8 @@ def main() -> None:
         sampler=make_sampler(worker_seed(storage, args.study_name, args.seed)),
         pruner=make_pruner(),
     )
-    if len(study.get_trials(deepcopy=False)) >= args.total_trials:
+    sweep_stale_trials(storage, args.study_name)
+    if total_reached(study, args.total_trials):
         print(f"study {args.study_name!r} already holds {args.total_trials} trials; nothing to do")
         return
     for params in ENQUEUE_TRIALS:
@@ -512,7 +522,7 @@ def main() -> None:
               " BayesFlow trains with one, so values here compare with each other, not exactly with the browser's")
     if args.dry_run:
         print("DRY RUN: no simulation, no training; values are a synthetic function of the parameters")
-    objective = dry_run_objective if args.dry_run else Objective()
+    objective = record_worker(dry_run_objective if args.dry_run else Objective())
     study.optimize(objective, n_trials=args.n_trials, timeout=TIMEOUT_S, callbacks=[stop_at_total(args.total_trials)])
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
     best = min((t.value for t in complete if t.value is not None), default=None)
