@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPostgresBin, POSTGRES_DIR } from '../../../scripts/provision.mjs';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { clusterExport } from '../../../src/cluster/index.ts';
 import { createStudy, RandomSampler, TrialState, type TrialTemplate } from '../../../src/engine/index.ts';
@@ -256,13 +257,10 @@ function exportedJournal(spec: string): () => Promise<string> {
   };
 }
 
-/** initdb/pg_ctl/createdb of the newest PostgreSQL under /usr/lib/postgresql (Debian's layout). */
 function postgresBin(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'initdb'))) : [];
-  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (newest === undefined) throw new Error(`PostgreSQL's server binaries are not under ${base}/*/bin: apt-get install postgresql (npm test's provisioning does)`);
-  return path.join(base, newest, 'bin');
+  const bin = findPostgresBin();
+  if (bin === undefined) throw new Error(`PostgreSQL's server binaries are not under ${POSTGRES_DIR}/VERSION/bin: apt-get install postgresql (npm test's provisioning does)`);
+  return bin;
 }
 
 function freePort(): Promise<number> {
