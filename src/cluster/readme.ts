@@ -1,5 +1,6 @@
 /** README.md and the Slurm batch script of a cluster export. */
 import type { StudyConfig } from '../study-config/index.ts';
+import { failoverReadme } from './study-py-failover.ts';
 import type { ClusterOptions } from './types.ts';
 
 export const SLURM_SCRIPT = 'slurm-array.sbatch';
@@ -18,7 +19,7 @@ export function slurmScript(c: StudyConfig): string {
 #SBATCH --output=worker-%A_%a.out
 
 set -euo pipefail
-# A journal on the shared file system; an RDB URL (postgresql://…, mysql://…) works the same way.
+# A journal on the shared file system; an RDB URL (postgresql+psycopg2://…) works the same way.
 STORAGE="journal:$SLURM_SUBMIT_DIR/journal.log"
 srun python3 study.py --storage "$STORAGE"
 `;
@@ -87,12 +88,15 @@ sbatch ${SLURM_SCRIPT}
 
 Options: \`--storage journal:PATH\` (a journal file on a shared file system; Optuna's JournalFileStorage in 3.x,
 JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`sqlite:///study.db\` or
-\`postgresql://…\`; the first worker copies the exported trials into it once, the others wait for the copy;
+\`postgresql+psycopg2://USER@HOST/DB\` — SQLAlchemy 2.1 reads a bare \`postgresql://\` as psycopg 3, which
+\`requirements.txt\` does not install; the first worker copies the exported trials into it once, the others wait for the copy;
 SQLite connections wait up to 300 s for a lock instead of failing); \`--n-trials K\` (trials per worker);
 \`--total-trials T\` (stop when the study holds T trials, default ${c.nTrials}, the browser's included);
 \`--study-name\`; \`--seed\` (the sampler seed; by default derived from the study's, the Slurm task id or process
-id, and the trials so far, so workers draw different startup trials); \`--dry-run\`.
+id, and the trials so far, so workers draw different startup trials); \`--dry-run\`; \`--heartbeat-interval\`,
+\`--grace-period\`, \`--max-retry\` (below).
 
+${failoverReadme()}
 ## Bring it back
 
 A journal storage is already the file to import. From an RDB, copy the study into a new journal with Optuna's

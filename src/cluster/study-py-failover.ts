@@ -197,3 +197,20 @@ def record_worker(objective: Callable[[optuna.Trial], float]) -> Callable[[optun
 
     return wrapped`;
 }
+
+/** The folder README's section on killed workers (readme.ts). */
+export function failoverReadme(): string {
+  return `## Killed workers
+
+A worker killed by Slurm (time limit, preemption, \`scancel\`) or by anything else cannot finish its trial. Every
+worker records a heartbeat for its running trial (\`--heartbeat-interval\`, default 60 s); a worker starting a trial,
+a worker starting up and \`--export-journal\` mark each RUNNING trial silent for longer than \`--grace-period\`
+(default 300 s) FAIL and queue it again with the same parameters (Optuna's heartbeat and retry callback; on a
+journal file the heartbeat is a trial system attribute, so the nodes' clocks must agree, as NTP keeps them). The
+retry records the failed trial's number in its system attributes \`failed_trial\` and \`retry_history\`; a trial is
+queued again at most \`--max-retry\` times (default 3). A killed trial and its retry count once towards
+\`--total-trials\`; a trial a live worker runs is never taken for dead unless its heartbeat stops for the whole grace
+period, so keep \`--grace-period\` well above the interval on a slow shared file system. \`--heartbeat-interval 0\`
+turns this off. A trial whose objective raised an error is not retried; only a silent worker's is.
+`;
+}

@@ -307,6 +307,12 @@ async function startPostgres(): Promise<{ url: string; stop: () => void }> {
 }
 
 describe('a real cluster run: BayesFlow workers, one killed mid-trial and retried', { timeout: 420_000 }, () => {
+  it('refuses a grace period that every live trial would outlast', async () => {
+    const r = await start(['--dry-run', '--heartbeat-interval', '60', '--grace-period', '60']).done;
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('--grace-period (60 s) must be longer than --heartbeat-interval (60 s)');
+  });
+
   it('on a journal file', async () => {
     const journal = path.join(dir, 'run.log');
     copyFileSync(path.join(folder, 'journal.log'), journal);
