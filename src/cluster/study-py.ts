@@ -478,7 +478,8 @@ def parse_args() -> argparse.Namespace:
         "--total-trials",
         type=int,
         default=TOTAL_TRIALS,
-        help="stop once the study holds this many trials, the browser's included (default: %(default)s)",
+        help="stop once the study holds this many trials, the browser's included; a killed trial and its retry count "
+        "once (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, help="sampler seed of this worker (default: derived, see worker_seed)")
     parser.add_argument("--dry-run", action="store_true", help="replace simulation and training by a cheap function")
