@@ -1,5 +1,5 @@
 // `npm test`'s first step: on a fresh clone installs node_modules, then Chromium, Python Optuna and the
-// pinned .venv (scripts/provision.mjs), and runs the command it is given with CHROMIUM_PATH set to the
+// pinned .venv and PostgreSQL's server (scripts/provision.mjs), and runs the command it is given with CHROMIUM_PATH set to the
 // Chromium it found — the test harness and Vitest's browser config read that variable, and a plain `&&` chain in
 // package.json could not hand it on.
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ if (!existsSync('node_modules/.package-lock.json')) {
   console.log('node_modules missing: running npm ci …');
   execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }
-const result = await provision({ python: true, venv: true, lavapipe: true });
+const result = await provision({ python: true, venv: true, postgres: true, lavapipe: true });
 if (!result.ok) {
   console.error(`\n${result.message}\n`);
   process.exit(1);

@@ -24,6 +24,18 @@ export interface PythonFacts {
   noProvision: boolean;
 }
 
+export interface PostgresFacts {
+  /** The newest POSTGRES_DIR/VERSION/bin holding initdb, if any. */
+  bin: string | undefined;
+  isRoot: boolean;
+  hasAptGet: boolean;
+  noProvision: boolean;
+}
+
+export declare const POSTGRES_DIR: string;
+export declare function findPostgresBin(): string | undefined;
+export declare function planPostgres(facts: PostgresFacts): Plan;
+
 export type Plan =
   | { kind: 'found'; path: string }
   | { kind: 'apt'; packages: string[]; path: string }
@@ -37,6 +49,8 @@ export declare function aptSteps(packages: readonly string[], known: (pkg: strin
 export interface ProvisionOptions {
   /** Also make /usr/bin/python3 import optuna (npm test; the demo needs only Chromium). */
   python?: boolean;
+  /** Also install Debian's PostgreSQL server (the cluster test starts a throw-away one). */
+  postgres?: boolean;
   /** Also make the pinned .venv from python/requirements.lock when missing or stale (scripts/python-env.mjs). */
   venv?: boolean;
   /** Also set up lavapipe, the webgpu tests' second Vulkan driver (scripts/lavapipe.mjs; best effort). */

@@ -1,9 +1,9 @@
 // What `npm test` and `npm run demo` need outside node_modules — a Chromium for Playwright and Vitest's
-// browser mode, and /usr/bin/python3 with Optuna for the interoperability tests — found, installed, or
-// refused at once with the command that installs it. The plan* functions decide from facts passed in, so
-// that the decisions are unit-tested without installing anything; provision() gathers the facts and acts.
+// browser mode, /usr/bin/python3 with Optuna for the interoperability tests, PostgreSQL's server for the cluster test —
+// found, installed, or refused at once with the command that installs it. The plan* functions decide from facts
+// passed in, so that the decisions are unit-tested without installing anything; provision() gathers the facts and acts.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { provisionLavapipe } from './lavapipe.mjs';
 import { createVenv, LOCK_FILE, lockHash, planVenv, venvFacts, VENV_DIR } from './python-env.mjs';
@@ -59,6 +59,29 @@ export function planPython(f) {
   if (f.hasAptGet) return { kind: 'missing', message: `${why}. Install it: ${aptCommand(false, ['python3-optuna'])}.` };
   // Debian's package is what the tests were written against (Optuna 3.1); elsewhere pip is the way.
   return { kind: 'missing', message: `${why}. Install Optuna for ${PYTHON}: ${PYTHON} -m pip install 'optuna>=3.1'.` };
+}
+
+/** Where Debian's PostgreSQL server packages put initdb and pg_ctl: POSTGRES_DIR/<major>/bin. */
+export const POSTGRES_DIR = '/usr/lib/postgresql';
+
+/** The newest Debian PostgreSQL's bin folder, or undefined. @returns {string | undefined} */
+export function findPostgresBin() {
+  const versions = existsSync(POSTGRES_DIR) ? readdirSync(POSTGRES_DIR).filter((v) => executable(path.join(POSTGRES_DIR, v, 'bin', 'initdb'))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  return newest === undefined ? undefined : path.join(POSTGRES_DIR, newest, 'bin');
+}
+
+/**
+ * @param {import('./provision.d.mts').PostgresFacts} f
+ * @returns {import('./provision.d.mts').Plan}
+ */
+export function planPostgres(f) {
+  if (f.bin !== undefined) return { kind: 'found', path: f.bin };
+  const why = `PostgreSQL's server (initdb and pg_ctl in ${POSTGRES_DIR}/VERSION/bin) is missing (the cluster test starts a throw-away server)`;
+  if (f.noProvision) return { kind: 'missing', message: `${why}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${aptCommand(f.isRoot, ['postgresql'])}.` };
+  if (f.isRoot && f.hasAptGet) return { kind: 'apt', packages: ['postgresql'], path: POSTGRES_DIR };
+  if (f.hasAptGet) return { kind: 'missing', message: `${why}. Install it: ${aptCommand(false, ['postgresql'])}.` };
+  return { kind: 'missing', message: `${why}. Install Debian's postgresql package, or PostgreSQL's server binaries under ${POSTGRES_DIR}/VERSION/bin.` };
 }
 
 /**
@@ -184,11 +207,12 @@ export async function provision(opts) {
   const python = opts.python ? planPython({ hasOptuna: spawnSync(PYTHON, ['-c', 'import optuna']).status === 0, isRoot, hasAptGet, noProvision }) : null;
 
   const venv = opts.venv ? planVenv(venvFacts({ isRoot, hasAptGet, noProvision })) : null;
+  const postgres = opts.postgres ? planPostgres({ bin: findPostgresBin(), isRoot, hasAptGet, noProvision }) : null;
 
-  const problems = [chromium, python, venv].flatMap((p) => (p?.kind === 'missing' ? [p.message] : []));
+  const problems = [chromium, python, venv, postgres].flatMap((p) => (p?.kind === 'missing' ? [p.message] : []));
   if (problems.length > 0) return { ok: false, message: problems.join('\n') };
 
-  const apt = [...[chromium, python].flatMap((p) => (p?.kind === 'apt' ? p.packages : [])), ...(venv?.kind === 'create' ? venv.apt : [])];
+  const apt = [...[chromium, python, postgres].flatMap((p) => (p?.kind === 'apt' ? p.packages : [])), ...(venv?.kind === 'create' ? venv.apt : [])];
   if (apt.length > 0) {
     log(`installing ${apt.join(' ')} with apt-get (running as root)…`);
     const steps = aptSteps(apt, aptKnows);
@@ -210,6 +234,9 @@ export async function provision(opts) {
     if (p?.kind === 'apt' && !(p.path === PYTHON ? spawnSync(PYTHON, ['-c', 'import optuna']).status === 0 : executable(p.path))) {
       return { ok: false, message: `apt-get installed ${p.packages.join(' ')}, but ${p.path} is still not usable.` };
     }
+  }
+  if (postgres?.kind === 'apt' && findPostgresBin() === undefined) {
+    return { ok: false, message: `apt-get installed postgresql, but no initdb is under ${POSTGRES_DIR}/VERSION/bin.` };
   }
   if (venv?.kind === 'create') {
     const made = makeVenv(venv.why, log);

@@ -38,11 +38,22 @@ export interface MergePlan {
 }
 
 /** Second precision is not enough (two workers can start within one), so the full microseconds are kept. */
+/**
+ * The start time as far as it survives a trip through an RDB: the app (like Optuna 3) writes naive local
+ * times, Optuna >= 4 reads those as the cluster node's local time and writes them back in UTC with an offset
+ * ("...+00:00"). Zone offsets are whole quarter hours, so the minute within the quarter hour, the seconds and
+ * the microseconds stay; with the parameters that still tells trials apart.
+ */
+export function startTimeKey(datetimeStart: string | null): string | null {
+  const m = datetimeStart === null ? null : /T\d\d:(\d\d):(\d\d(?:\.\d*)?)/.exec(datetimeStart);
+  return m === null ? datetimeStart : `${Number(m[1]) % 15}:${Number(m[2]).toFixed(6)}`;
+}
+
 function trialKey(datetimeStart: string | null, paramsInternal: Readonly<Record<string, number>>): string {
   const params = Object.keys(paramsInternal)
     .sort()
     .map((k) => [k, paramsInternal[k]]);
-  return JSON.stringify([datetimeStart, params]);
+  return JSON.stringify([startTimeKey(datetimeStart), params]);
 }
 
 function frozenKey(t: FrozenTrial): string {

@@ -1,5 +1,6 @@
 /** README.md and the Slurm batch script of a cluster export. */
 import type { StudyConfig } from '../study-config/index.ts';
+import { failoverReadme } from './study-py-failover.ts';
 import type { ClusterOptions } from './types.ts';
 
 export const SLURM_SCRIPT = 'slurm-array.sbatch';
@@ -18,7 +19,7 @@ export function slurmScript(c: StudyConfig): string {
 #SBATCH --output=worker-%A_%a.out
 
 set -euo pipefail
-# A journal on the shared file system; an RDB URL (postgresql://…, mysql://…) works the same way.
+# A journal on the shared file system; an RDB URL (postgresql+psycopg2://…) works the same way.
 STORAGE="journal:$SLURM_SUBMIT_DIR/journal.log"
 srun python3 study.py --storage "$STORAGE"
 `;
@@ -103,22 +104,24 @@ A Slurm array job, one worker per task with one GPU per task (\`#SBATCH --array=
 sbatch ${SLURM_SCRIPT}
 \`\`\`
 
-Storage for many workers: PostgreSQL (\`--storage postgresql://user:password@host/db\`) or a journal file on a shared
+Storage for many workers: PostgreSQL (\`--storage postgresql+psycopg2://user:password@host/db\`) or a journal file on a shared
 file system (\`--storage journal:PATH\`). SQLite suits a few workers on one machine's local disk only: its locking is
 unsafe on a network file system (NFS, Lustre, GPFS), where concurrent workers can corrupt the database.
 
 Options: \`--storage journal:PATH\` (a journal file on a shared file system; Optuna's JournalFileStorage in 3.x,
-JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`postgresql://…\` or \`sqlite:///study.db\`;
-the first worker copies the exported trials into it once, the others wait for the copy;
+JournalFileBackend in 4.x) or \`--storage URL\` (any RDB URL such as \`sqlite:///study.db\` or
+\`postgresql+psycopg2://USER@HOST/DB\` — SQLAlchemy 2.1 reads a bare \`postgresql://\` as psycopg 3, which
+\`requirements.txt\` does not install; the first worker copies the exported trials into it once, the others wait for the copy;
 SQLite connections wait up to 300 s for a lock instead of failing); \`--n-trials K\` (trials per worker);
 \`--total-trials T\` (stop when the study holds T trials, default ${c.nTrials}, the browser's included);
 \`--study-name\`; \`--seed\` (the sampler seed; by default derived from the study's, the Slurm task id or process
 id, and the trials so far, so workers draw different startup trials); \`--dry-run\`; \`--simulate\`;
-\`--allow-bayesflow-version\`.${c.timeout === null ? '' : ` The study's time limit (${c.timeout} s) counts from the first worker's start, for all workers together: a worker started after it has passed runs no trial.`}
+\`--allow-bayesflow-version\`; \`--heartbeat-interval\`, \`--grace-period\`, \`--max-retry\` (below).${c.timeout === null ? '' : ` The study's time limit (${c.timeout} s) counts from the first worker's start, for all workers together: a worker started after it has passed runs no trial.`}
 
 A trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with the reason (its \`fail_reason\`
 attribute) and the worker goes on to the next trial; memory is freed between trials.
 
+${failoverReadme()}
 ## Bring it back
 
 A journal storage is already the file to import. From an RDB, copy the study into a new journal with Optuna's

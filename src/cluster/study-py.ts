@@ -8,6 +8,7 @@
 import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
 import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
+import { failoverPy } from './study-py-failover.ts';
 import { objectiveBlock } from './study-py-objective.ts';
 import type { ClusterOptions } from './types.ts';
 
@@ -253,16 +254,19 @@ def dry_run_objective(trial: optuna.Trial) -> float:
     return value
 
 
-def open_storage(spec: str) -> optuna.storages.BaseStorage:
+${failoverPy()}
+
+
+def open_storage(spec: str, failover: Failover | None = None) -> optuna.storages.BaseStorage:
     if spec.startswith("journal:"):
-        return optuna.storages.JournalStorage(JournalFile(spec.removeprefix("journal:")))
+        return journal_storage(JournalFile(spec.removeprefix("journal:")), failover)
     from sqlalchemy.exc import DBAPIError
 
     engine_kwargs = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_S}} if spec.startswith("sqlite") else {}
     attempt = 1
     while True:
         try:
-            return optuna.storages.RDBStorage(spec, engine_kwargs=engine_kwargs)
+            return optuna.storages.RDBStorage(spec, engine_kwargs=engine_kwargs, **rdb_failover_kwargs(failover))
         except DBAPIError:
             # Workers starting together race to create the tables (and their version row); a loser finds them
             # there on the next try.
@@ -320,7 +324,7 @@ def worker_seed(storage: optuna.storages.BaseStorage, name: str, seed: int | Non
 
 def stop_at_total(total: int) -> Callable[[optuna.Study, optuna.trial.FrozenTrial], None]:
     def callback(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-        if len(study.get_trials(deepcopy=False)) >= total:
+        if total_reached(study, total):
             study.stop()
 
     return callback
@@ -369,7 +373,8 @@ def parse_args() -> argparse.Namespace:
         "--total-trials",
         type=int,
         default=TOTAL_TRIALS,
-        help="stop once the study holds this many trials, the browser's included (default: %(default)s)",
+        help="stop once the study holds this many trials, the browser's included; a killed trial and its retry count "
+        "once (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, help="sampler seed of this worker (default: derived, see worker_seed)")
     parser.add_argument(
@@ -393,7 +398,10 @@ def parse_args() -> argparse.Namespace:
         metavar="FILE",
         help="copy the study from --storage into a new journal FILE and exit",
     )
-    return parser.parse_args()
+    add_failover_arguments(parser)
+    args = parser.parse_args()
+    args.failover = failover_settings(parser, args)
+    return args
 
 
 def main() -> None:
@@ -402,8 +410,10 @@ def main() -> None:
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     if args.dry_run:
         refuse_dry_run_on_exported_journal(args.storage)
-    storage = open_storage(args.storage)
+    storage = open_storage(args.storage, args.failover)
     if args.export_journal is not None:
+        # A killed worker's trial goes back as FAIL (and queued again), not as running.
+        sweep_stale_trials(storage, args.study_name)
         export_journal(storage, args.study_name, args.export_journal)
         return
     seed_storage(storage, args.study_name)
@@ -413,7 +423,8 @@ def main() -> None:
         sampler=make_sampler(worker_seed(storage, args.study_name, args.seed)),
         pruner=make_pruner(),
     )
-    if len(study.get_trials(deepcopy=False)) >= args.total_trials:
+    sweep_stale_trials(storage, args.study_name)
+    if total_reached(study, args.total_trials):
         print(f"study {args.study_name!r} already holds {args.total_trials} trials; nothing to do")
         return
     for params in ENQUEUE_TRIALS:
@@ -430,7 +441,7 @@ def main() -> None:
             "(counted from the first worker's start)"
         )
         return
-    objective = dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version)
+    objective = record_worker(dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version))
     # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker
     # goes on.
     study.optimize(

@@ -3,7 +3,7 @@
  * what exists): nothing is installed here.
  */
 import { describe, expect, it } from 'vitest';
-import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
+import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPostgres, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
 import { LOCK_FILE, lockHash, planVenv, VENV_DIR, VENV_PYTHON, venvSteps, type VenvFacts } from '../../../scripts/python-env.mjs';
 import { BACKPORTS_PACKAGES, LAVAPIPE_ICD, LAVAPIPE_LIB_DIR, lavapipeEnv, planLavapipe, type LavapipeFacts } from '../../../scripts/lavapipe.mjs';
 
@@ -69,6 +69,26 @@ describe('planChromium', () => {
     const plan = chromium({ playwrightPath: undefined, hasAptGet: false });
     expect(plan.kind).toBe('missing');
     expect(plan.kind === 'missing' ? plan.message : '').not.toContain('apt-get');
+  });
+});
+
+describe('planPostgres', () => {
+  const facts = { bin: undefined, isRoot: false, hasAptGet: true, noProvision: false };
+  it("uses Debian's server binaries where initdb is", () => {
+    expect(planPostgres({ ...facts, bin: '/usr/lib/postgresql/15/bin', noProvision: true })).toEqual({ kind: 'found', path: '/usr/lib/postgresql/15/bin' });
+  });
+
+  it('installs postgresql as root with apt-get', () => {
+    expect(planPostgres({ ...facts, isRoot: true })).toEqual({ kind: 'apt', packages: ['postgresql'], path: '/usr/lib/postgresql' });
+  });
+
+  it('stops with the install command otherwise', () => {
+    const notRoot = planPostgres(facts);
+    expect(notRoot.kind === 'missing' && notRoot.message).toContain('sudo apt-get install postgresql');
+    const told = planPostgres({ ...facts, isRoot: true, noProvision: true });
+    expect(told.kind === 'missing' && told.message).toContain('DMC_NO_PROVISION=1');
+    const noApt = planPostgres({ ...facts, isRoot: true, hasAptGet: false });
+    expect(noApt.kind).toBe('missing');
   });
 });
 
