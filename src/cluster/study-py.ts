@@ -441,7 +441,8 @@ def main() -> None:
             "(counted from the first worker's start)"
         )
         return
-    objective = record_worker(dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version))
+    train = dry_run_objective if args.dry_run else Objective(args.simulate, args.allow_bayesflow_version)
+    objective = record_worker(train)
     # catch: a trial that raises (a CUDA out-of-memory, a BayesFlow error) ends FAIL with its reason; the worker
     # goes on.
     study.optimize(
