@@ -64,7 +64,7 @@ export {
   earlyStopping,
   type EpochReport,
   type SamplingProgress,
-  type ObjectiveOptions,
+  type ObjectiveHooks,
   type ObjectiveOutcome,
   type ObjectiveResult,
 } from './objective.ts';

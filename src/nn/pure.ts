@@ -26,7 +26,18 @@ export {
 } from './serialize.ts';
 export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './backend.ts';
 export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './threads.ts';
-export type { TrialHyperparameters, TrainingCheckpoint } from './objective.ts';
+export type { TrainingCheckpoint } from './objective.ts';
+export {
+  trialSpec,
+  effectiveOps,
+  DEFAULT_TRIAL_NETWORK,
+  type TrialSpec,
+  type TrialSpecInit,
+  type TrialHyperparameters,
+  type TrialNetworkSpec,
+  type TrialOnlineSpec,
+  type TrialKeep,
+} from './trial-spec.ts';
 export type { ObservedDraws, ObservedSet } from './infer.ts';
 export type { BatchProgress } from './training/fit.ts';
 export type { RecoveryPreview, PreviewOptions } from './preview.ts';

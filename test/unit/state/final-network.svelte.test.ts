@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadStudy, type FrozenTrial } from '../../../src/engine/index.ts';
-import { runObjective, type TrialHyperparameters } from '../../../src/nn/index.ts';
+import { runObjective, type TrialSpec } from '../../../src/nn/index.ts';
 import type { NetworkFile } from '../../../src/nn/serialize.ts';
 import { FinalRunStore, type FinalRunRecord, type FinalRunSettings } from '../../../src/persistence/final-run-store.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
@@ -18,7 +18,7 @@ import { finalNetworkKey, offeredTrials, STALL_MIN_SECONDS, stalledFor } from '.
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
 import type { Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
-import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 import { useWasm } from '../nn/helpers.ts';
 
 beforeAll(useWasm);
@@ -39,17 +39,17 @@ class NodeTrainer implements Trainer {
   async setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[]): Promise<void> {
     this.data = { train, val: Array.isArray(val) ? val : [val] };
   }
-  async runTrial(h: TrialHyperparameters, o: RunTrialOptions): Promise<TrialOutcome> {
-    const out = await runObjective(h, o.online ? null : this.data!.train, this.data!.val, {
-      seed: o.seed!,
-      network: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] },
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.online ? { online: { ...o.online, standardizationSets: 16, next: o.onlineBatch! } } : {}),
-      ...(o.resume ? { resume: o.resume } : {}),
-      ...(o.patience !== undefined ? { patience: o.patience } : {}),
-      ...(o.onBatch ? { onBatch: o.onBatch } : {}),
-      keepDraws: true,
-      keepNetwork: o.keepNetwork!,
+  specs: TrialSpec[] = [];
+  async runTrial(spec: TrialSpec, o: TrialRunHooks): Promise<TrialOutcome> {
+    this.specs.push(spec);
+    // The spec as the app built it, with a tiny network and a small standardization sample for speed.
+    const small: TrialSpec = {
+      ...spec,
+      network: { ...spec.network, overrides: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] } },
+      online: spec.online === null ? null : { ...spec.online, standardizationSets: 16 },
+    };
+    const out = await runObjective(small, spec.online !== null ? null : this.data!.train, this.data!.val, {
+      ...o,
       onCheckpoint: async (c) => {
         await o.onCheckpoint?.(c);
         this.onCheckpoint?.(c.epoch);
