@@ -11,7 +11,7 @@ import type { TrialSpec } from '../../../src/nn/trial-spec.ts';
 import type { NetworkFile } from '../../../src/nn/serialize.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
-import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
+import { smokeStudyConfig, studyTrialSpec, type StudyConfig, type SuggestedHyperparameters } from '../../../src/study-config/index.ts';
 import { decodeDraws, isInterrupted } from '../../../src/state/run-support.ts';
 import { createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
@@ -140,7 +140,8 @@ describe('StudyRun', () => {
   });
 
   it('runs a study to its trial budget and records every trial', async () => {
-    const id = await createStudyFromConfig(storage, smoke());
+    const config = smoke();
+    const id = await createStudyFromConfig(storage, config);
     await run.run(id);
     expect(run.phase).toBe('finished');
     expect(run.error).toBeNull();
@@ -158,6 +159,12 @@ describe('StudyRun', () => {
       expect(Array.from(d!.truths)).toEqual(Array.from(Float32Array.from(trainer.data!.val.params)));
     }
     expect(new Set(trainer.seeds).size).toBe(3);
+    // Each trial's spec is the one studyTrialSpec builds from the configuration, passed on unchanged.
+    expect(trainer.specs).toEqual(
+      trials.map((t, i) =>
+        studyTrialSpec(config, { studyName: config.name, trialNumber: t.number, params: t.params as SuggestedHyperparameters, seed: trainer.seeds[i]! }),
+      ),
+    );
     expect(active).toEqual([id, null]);
     expect(run.backend?.backend).toBe('cpu');
   });
