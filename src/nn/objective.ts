@@ -44,25 +44,25 @@ export interface SamplingProgress {
 
 /**
  * One run of a trial, apart from what the trial is (TrialSpec): the abort signal, the callbacks, the
- * online batches and the checkpoint to continue from.
+ * online batches and the checkpoint to continue from. An undefined field is an absent one.
  */
 export interface ObjectiveHooks {
-  signal?: AbortSignal;
-  onBatch?: (p: BatchProgress) => void;
+  signal?: AbortSignal | undefined;
+  onBatch?: ((p: BatchProgress) => void) | undefined;
   /**
    * After every epoch's validation. Resolving to true prunes the trial: training stops and the
    * objective resolves to `{status: 'pruned'}` with this epoch and its validation loss.
    */
-  onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
-  onSampling?: (p: SamplingProgress) => void;
+  onEpoch?: ((r: EpochReport) => boolean | void | Promise<boolean | void>) | undefined;
+  onSampling?: ((p: SamplingProgress) => void) | undefined;
   /** Online batch j (epoch · batchesPerEpoch + batch) of a spec with `online`; required then. */
-  onlineBatch?: OnlineData['next'];
+  onlineBatch?: OnlineData['next'] | undefined;
   /** After every epoch: the checkpoint to store (weights included), awaited before training goes on. */
-  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
+  onCheckpoint?: ((c: TrainingCheckpoint) => void | Promise<void>) | undefined;
   /** Continue the run this checkpoint was taken from (same spec and data). */
-  resume?: TrainingCheckpoint;
+  resume?: TrainingCheckpoint | undefined;
   /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
-  wrapStep?: FitOptions['wrapStep'];
+  wrapStep?: FitOptions['wrapStep'] | undefined;
 }
 
 export interface ObjectiveResult {

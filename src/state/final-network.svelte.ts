@@ -283,8 +283,8 @@ export class FinalNetworkRun {
       });
       const hooks: TrialRunHooks = {
         signal,
-        ...(onlineFeed !== null ? { onlineBatch: (j: number) => this.#awaitBatch(j, onlineFeed, () => training) } : {}),
-        ...(resume !== null ? { resume } : {}),
+        onlineBatch: onlineFeed === null ? undefined : (j: number) => this.#awaitBatch(j, onlineFeed, () => training),
+        resume: resume ?? undefined,
         onBatch: (p) => {
           this.#update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches });
           training = p.batch + 1 < p.numBatches ? `training epoch ${p.epoch + 1}, batch ${p.batch + 2} of ${p.numBatches}` : `computing the validation loss of epoch ${p.epoch + 1}`;

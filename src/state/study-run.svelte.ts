@@ -362,7 +362,7 @@ export class StudyRun {
     const feed = online === null ? null : this.#onlineFeed(online, spec.hyperparameters.batchSize, config.epochs);
     try {
       const outcome = await this.#deps.trainer.runTrial(spec, {
-        ...(feed !== null ? { onlineBatch: (j: number) => feed.next(j) } : {}),
+        onlineBatch: feed === null ? undefined : (j: number) => feed.next(j),
         signal,
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
         onEpoch: async (r) => {

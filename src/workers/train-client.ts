@@ -54,8 +54,8 @@ export interface TrainClientOptions {
 
 /** One run of a trial, apart from its TrialSpec: the callbacks, the abort signal and a checkpoint to continue from. */
 export interface TrialRunHooks extends TrialCallbacks {
-  signal?: AbortSignal;
-  resume?: TrainingCheckpoint;
+  signal?: AbortSignal | undefined;
+  resume?: TrainingCheckpoint | undefined;
 }
 
 export class TrainDataError extends Error {

@@ -61,14 +61,14 @@ setWasmThreads(threadPlan(0));
 
 /** Callbacks from the page, apart from the TrialSpec; each crosses as its own comlink proxy (runTrial). */
 export interface TrialCallbacks {
-  onBatch?: (p: BatchProgress) => void;
+  onBatch?: ((p: BatchProgress) => void) | undefined;
   /** Resolves to true to prune the trial. */
-  onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
-  onSampling?: (p: SamplingProgress) => void;
+  onEpoch?: ((r: EpochReport) => boolean | void | Promise<boolean | void>) | undefined;
+  onSampling?: ((p: SamplingProgress) => void) | undefined;
   /** Online batch j (TrialSpec.online); the page transfers its buffers. */
-  onlineBatch?: (j: number) => Promise<DmcBatch>;
+  onlineBatch?: ((j: number) => Promise<DmcBatch>) | undefined;
   /** After every epoch, awaited: where the run stands, weights and optimizer state included. */
-  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
+  onCheckpoint?: ((c: TrainingCheckpoint) => void | Promise<void>) | undefined;
 }
 
 /**

@@ -189,8 +189,8 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   const outcome = await runObjective(spec, data.train, data.val, {
-    ...(feed !== null ? { onlineBatch: (j: number) => feed.next(j) } : {}),
-    ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
+    onlineBatch: feed === null ? undefined : (j: number) => feed.next(j),
+    wrapStep: profiler?.wrapStep,
     onEpoch: (r) => {
       process.stderr.write(
         `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,

@@ -12,7 +12,7 @@ import type { NetworkFile } from '../../../src/nn/serialize.ts';
 import { FinalRunStore, type FinalRunRecord, type FinalRunSettings } from '../../../src/persistence/final-run-store.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { ONLINE_BASE, simulateBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';
-import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
+import { smokeStudyConfig, suggestAll, trialNetwork, type StudyConfig } from '../../../src/study-config/index.ts';
 import { FinalNetworkRun } from '../../../src/state/final-network.svelte.ts';
 import { finalNetworkKey, offeredTrials, STALL_MIN_SECONDS, stalledFor } from '../../../src/state/final-network-support.ts';
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
@@ -99,9 +99,20 @@ function makeRun(trainer: NodeTrainer): FinalNetworkRun {
 
 describe('final network run', () => {
   it('checkpoints every epoch; a run continued after its tab died equals one that never stopped', { timeout: TIMEOUT }, async () => {
-    const straight = makeRun(new NodeTrainer());
+    const straightTrainer = new NodeTrainer();
+    const straight = makeRun(straightTrainer);
     await straight.start(studyId, trial, settings);
     expect(straight.error).toBeNull();
+    // The study's network options as a trial reads them, with the final run's own data mode and stopping.
+    expect(straightTrainer.specs).toHaveLength(1);
+    expect(straightTrainer.specs[0]).toMatchObject({
+      weights: config.weights,
+      network: trialNetwork(config.network),
+      online: { batchesPerEpoch: settings.batchesPerEpoch, maxObs: 30, standardizationSets: null },
+      patience: null,
+      keep: { draws: true, preview: false },
+    });
+    expect(straightTrainer.specs[0]!.hyperparameters.epochs).toBe(settings.epochs);
     expect(straight.phase).toBe('finished');
     const done = (await runs.list(studyId))[0]!;
     expect(done.status).toBe('complete');
