@@ -164,9 +164,8 @@ async function trainPart(): Promise<void> {
   const losses: number[] = [];
   const valLoss: number[] = [];
   const t0 = performance.now();
-  const out = await nn.runObjective(c.hparams, train, val, {
-    seed: c.seed,
-    ...(c.network !== undefined ? { network: { ...c.network, mlpWidths: [...c.network.mlpWidths], flowWidths: [...c.network.flowWidths] } } : {}),
+  const overrides = c.network === undefined ? {} : { ...c.network, mlpWidths: [...c.network.mlpWidths], flowWidths: [...c.network.flowWidths] };
+  const out = await nn.runObjective(nn.trialSpec(c.hparams, { seed: c.seed, network: { overrides } }), train, val, {
     onBatch: (p) => {
       losses.push(p.loss);
       result['firstLosses'] = losses.slice(0, 8);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsRecord } from '../../src/metrics/index.ts';
-import { restoreNetwork, runObjective, selectBackend, unstandardize, type Approximator, type TrialHyperparameters } from '../../src/nn/index.ts';
+import { restoreNetwork, runObjective, selectBackend, trialSpec, unstandardize, type Approximator, type TrialHyperparameters } from '../../src/nn/index.ts';
 import type { ParityBudget } from './budget.ts';
 import type { ParityData } from './setup.ts';
 
@@ -80,10 +80,8 @@ export async function trainOurs(b: ParityBudget, data: ParityData): Promise<{ ru
   const runs: ImplRun[] = [];
   let parameters = 0;
   for (const seed of b.seeds) {
-    const outcome = await runObjective(hyperparameters(b), data.train, data.val, {
-      seed,
-      standardizeCondition: b.standardizeCondition,
-      keepNetwork: true,
+    const spec = trialSpec(hyperparameters(b), { seed, network: { standardizeCondition: b.standardizeCondition }, keep: { network: { metadata: {} } } });
+    const outcome = await runObjective(spec, data.train, data.val, {
       onEpoch: (r) => {
         process.stderr.write(`tfjs seed ${seed} epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`);
       },

@@ -3,14 +3,15 @@
  * the Objective that trains and scores one trial (networks.md §3-§9). Python text spliced into study.py
  * by studyPy (study-py.ts), which defines the constants and helpers it uses.
  */
-import type { StudyConfig } from '../study-config/index.ts';
+import { trialNetwork, type StudyConfig } from '../study-config/index.ts';
 import type { ClusterOptions } from './types.ts';
 
-/** BasicWorkflow's `standardize` for the study's network options (inference variables always). */
+/** BasicWorkflow's `standardize` for the study's network options as a trial reads them (inference variables always). */
 function pyStandardize(c: StudyConfig): string {
   const keys = ['inference_variables'];
-  if (c.network?.standardizeCondition === true) keys.push('inference_conditions');
-  if (c.network?.standardizeTrials === true) keys.push('summary_variables');
+  const network = trialNetwork(c.network);
+  if (network.standardizeCondition) keys.push('inference_conditions');
+  if (network.standardizeTrials) keys.push('summary_variables');
   return keys.length === 1 ? '"inference_variables"' : `[${keys.map((k) => `"${k}"`).join(', ')}]`;
 }
 

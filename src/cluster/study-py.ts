@@ -5,7 +5,7 @@
  * BayesFlow 2.0.5 (networks.md §3–§8). Every value is written as a literal from the configuration, so
  * the script is readable without dmc-tune.
  */
-import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
+import { HYPERPARAMETER_NAMES, PARAM_NAMES, trialNetwork, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
 import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
 import { failoverPy } from './study-py-failover.ts';
@@ -190,7 +190,7 @@ WARMUP_FRACTION = 0.05
 # The study user attribute holding when the first worker started: TIMEOUT_S counts from there, for all workers.
 STARTED_ATTR = "cluster_started_at"
 # Flow-matching draws per data set and step in the browser (network.flowDraws); BayesFlow draws one.
-BROWSER_FLOW_DRAWS = ${c.network?.flowDraws ?? 1}
+BROWSER_FLOW_DRAWS = ${trialNetwork(c.network).flowDraws}
 # The study's first trials (its configuration's enqueueTrials), queued once: Optuna skips one that exists.
 ENQUEUE_TRIALS: list[dict[str, float]] = json.loads(${pyString(JSON.stringify(c.enqueueTrials ?? []))})
 INFERENCE_VARIABLES = [${names.map((p) => pyString(p)).join(', ')}]

@@ -65,7 +65,7 @@ export {
   earlyStopping,
   type EpochReport,
   type SamplingProgress,
-  type ObjectiveOptions,
+  type ObjectiveHooks,
   type ObjectiveOutcome,
   type ObjectiveResult,
 } from './objective.ts';

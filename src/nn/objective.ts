@@ -8,47 +8,33 @@
  * Hyperparameter wiring (docs/design/networks.md#hyperparameters-the-notebook-meant): dropout → SetTransformer (attention + MLP) and FlowMatching
  * MLP; lr → lr0 of the warmup-cosine schedule; numSeeds → PMA seeds; batchSize → training and
  * validation batches; embedDim → both attention blocks; summaryDim → summary width. Everything else
- * stays at the BayesFlow defaults unless `opts.network` overrides it. The "reference" variant
+ * stays at the BayesFlow defaults unless `spec.network.overrides` overrides it. The "reference" variant
  * instead fixes what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64)).
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitmix32 } from '../shared/index.ts';
-import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable, type MetricWeights } from '../metrics/index.ts';
+import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable } from '../metrics/index.ts';
 import type { SimBatch } from './model/adapter.ts';
 import { defaultNetworkConfig, NetworkConfigError, REFERENCE_NETWORK, type NetworkConfig, type NetworkVariant } from './model/config.ts';
-import type { IntegrationMethod } from './networks/integrate.ts';
+import { effectiveOps, type TrialHyperparameters, type TrialSpec } from './model/trial-spec.ts';
 import { Approximator } from './networks/approximator.ts';
-import type { OpsOptions } from './ops/index.ts';
 import { samplePosterior } from './posterior/sample.ts';
 import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './posterior/preview.ts';
-import type { NetworkFile, NetworkMetadata } from './model/network-file.ts';
+import type { NetworkFile } from './model/network-file.ts';
 import { serializeNetwork } from './networks/network-file-io.ts';
 import type { NamedWeight } from './model/params.ts';
 import { fit, type BatchProgress, type EpochResult, type FitCheckpoint, type FitOptions, type OnlineData } from './training/fit.ts';
+
+export type { TrialHyperparameters } from './model/trial-spec.ts';
 
 /** A fit checkpoint with the approximator's weights of that moment: all a run needs to continue. */
 export interface TrainingCheckpoint extends FitCheckpoint {
   weights: NamedWeight[];
 }
 
-export interface TrialHyperparameters {
-  dropout: number;
-  lr: number;
-  numSeeds: number;
-  batchSize: number;
-  embedDim: number;
-  summaryDim: number;
-  epochs: number;
-  /** Posterior draws per validation set for the diagnostics (BayesFlow default 1000). */
-  posteriorDraws: number;
-  /** Fixed integration steps of the flow ODE (BayesFlow default 100). */
-  integrationSteps: number;
-  integrator: IntegrationMethod;
-}
-
 /**
  * What the objective reports after each epoch: fit's own epoch result, with the live recovery preview
- * when one was asked for (ObjectiveOptions.preview).
+ * when one was asked for (TrialSpec.keep.preview).
  */
 export type EpochReport = EpochResult & { preview?: RecoveryPreview };
 
@@ -57,63 +43,27 @@ export interface SamplingProgress {
   total: number;
 }
 
-export interface ObjectiveOptions {
-  /** Seeds the initial weights, training randomness (shuffle, noise, dropout) and posterior noise. */
-  seed?: number;
-  /** Metric weights by name (default 1, 1, 1). */
-  weights?: Partial<MetricWeights>;
-  signal?: AbortSignal;
-  onBatch?: (p: BatchProgress) => void;
+/**
+ * One run of a trial, apart from what the trial is (TrialSpec): the abort signal, the callbacks, the
+ * online batches and the checkpoint to continue from. An undefined field is an absent one.
+ */
+export interface ObjectiveHooks {
+  signal?: AbortSignal | undefined;
+  onBatch?: ((p: BatchProgress) => void) | undefined;
   /**
    * After every epoch's validation. Resolving to true prunes the trial: training stops and the
    * objective resolves to `{status: 'pruned'}` with this epoch and its validation loss.
    */
-  onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
-  onSampling?: (p: SamplingProgress) => void;
-  /** Validation sets per sampling chunk (default: ≤ 65,536 rows of draws per chunk). */
-  sampleChunkSize?: number;
-  /**
-   * Architecture settings the study does not tune (numHeads, mlpWidths, numInducingPoints, flowDropout,
-   * …). Each one given is applied; one that contradicts a tuned hyperparameter is an error.
-   */
-  network?: Partial<NetworkConfig>;
-  /** "as-tuned" (default) or "reference" (what BayesFlow 2.0.5 ran for the notebook); see NetworkVariant. */
-  variant?: NetworkVariant;
-  /** Standardize the direct condition sqrt(num_obs) (default false: the notebook's raw value). */
-  standardizeCondition?: boolean;
-  /** Standardize the per-trial summary inputs rt, accuracy, condition (default false: the notebook's raw values). */
-  standardizeTrials?: boolean;
-  /** Also return the trained network as a file (for IndexedDB or download). */
-  keepNetwork?: boolean | { metadata?: Partial<NetworkMetadata> };
-  /** Also return the draws (n × S × P, original scale), e.g. for recovery and calibration plots. */
-  keepDraws?: boolean;
-  /** Op implementations of the network (default DEFAULT_OPS); the same values on every path. */
-  ops?: Partial<OpsOptions>;
-  /**
-   * Data sets per forward/backward pass in training and validation (FitOptions.microBatchSize; default:
-   * the planner's, which keeps every tensor within the device's limits). A forced size bypasses that.
-   */
-  microBatchSize?: number;
-  /**
-   * After every epoch, also compute the live recovery preview (src/nn/posterior/preview.ts) on the first
-   * validation sets and send it with the epoch report; `true` takes its defaults.
-   */
-  preview?: boolean | PreviewOptions;
-  /** Flow-matching draws per data set and step (FitOptions.flowDraws; default 1, BayesFlow's). */
-  flowDraws?: number;
-  /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
-  wrapStep?: FitOptions['wrapStep'];
-  /** Online training (fresh batches every step, FitOptions.online); the `train` argument is then unused. */
-  online?: OnlineData;
+  onEpoch?: ((r: EpochReport) => boolean | void | Promise<boolean | void>) | undefined;
+  onSampling?: ((p: SamplingProgress) => void) | undefined;
+  /** Online batch j (epoch · batchesPerEpoch + batch) of a spec with `online`; required then. */
+  onlineBatch?: OnlineData['next'] | undefined;
   /** After every epoch: the checkpoint to store (weights included), awaited before training goes on. */
-  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
-  /** Continue the run this checkpoint was taken from (same hyperparameters, seed and data). */
-  resume?: TrainingCheckpoint;
-  /**
-   * Early stopping (Keras EarlyStopping on val_loss, min_delta 0, last weights kept): training ends when
-   * the validation loss has not improved for this many epochs, and the diagnostics follow as usual.
-   */
-  patience?: number;
+  onCheckpoint?: ((c: TrainingCheckpoint) => void | Promise<void>) | undefined;
+  /** Continue the run this checkpoint was taken from (same spec and data). */
+  resume?: TrainingCheckpoint | undefined;
+  /** Passed to fit: runs each optimizer step, e.g. to profile one (FitOptions.wrapStep). */
+  wrapStep?: FitOptions['wrapStep'] | undefined;
 }
 
 export interface ObjectiveResult {
@@ -253,58 +203,68 @@ const SAMPLING_SALT = 0x5a3b1e;
 const PREVIEW_SALT = 0x1d4e7c;
 
 export async function runObjective(
-  hparams: TrialHyperparameters,
+  spec: TrialSpec,
   train: SimBatch | readonly SimBatch[] | null,
   val: SimBatch | readonly SimBatch[],
-  opts: ObjectiveOptions = {},
+  hooks: ObjectiveHooks = {},
 ): Promise<ObjectiveOutcome> {
-  const h = validateHyperparameters(hparams);
+  const h = validateHyperparameters(spec.hyperparameters);
   const trainList = train === null ? null : Array.isArray(train) ? (train as readonly SimBatch[]) : [train as SimBatch];
   const valList = Array.isArray(val) ? (val as readonly SimBatch[]) : [val as SimBatch];
-  if ((trainList === null && opts.online === undefined) || trainList?.length === 0 || valList.length === 0) {
+  if ((trainList === null && spec.online === null) || trainList?.length === 0 || valList.length === 0) {
     throw new HyperparameterError('runObjective: empty training or validation data');
   }
-  if (opts.patience !== undefined && !(Number.isInteger(opts.patience) && opts.patience >= 1)) {
-    throw new HyperparameterError(`runObjective: patience must be a whole number of at least 1 epoch, got ${JSON.stringify(opts.patience)}`);
+  if (spec.online !== null && hooks.onlineBatch === undefined) {
+    throw new HyperparameterError('runObjective: an online trial needs the onlineBatch hook');
   }
-  const seed = opts.seed ?? 0;
+  const { patience } = spec;
+  if (patience !== null && !(Number.isInteger(patience) && patience >= 1)) {
+    throw new HyperparameterError(`runObjective: patience must be a whole number of at least 1 epoch, got ${JSON.stringify(patience)}`);
+  }
+  const { seed, network: net, keep } = spec;
   const { truths, n, names } = truthsOf(valList);
   const P = names.length;
-  const variant = opts.variant ?? 'as-tuned';
-  const standardizeCondition = opts.standardizeCondition === true;
-  const standardizeTrials = opts.standardizeTrials === true;
-  const config = trialNetworkConfig(h, P, opts.network, variant);
-  const approx = new Approximator(config, { seed, ...(opts.ops ? { ops: opts.ops } : {}) });
+  const config = trialNetworkConfig(h, P, net.overrides, net.variant);
+  const approx = new Approximator(config, { seed, ops: effectiveOps(net.ops, tf.getBackend()) });
   // The preview's base noise is fixed for the trial, so its points move only as the weights do.
   const previewOpts: PreviewOptions | null =
-    opts.preview === undefined || opts.preview === false
-      ? null
-      : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(opts.preview === true ? {} : opts.preview) };
+    keep.preview === false ? null : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(keep.preview === true ? {} : keep.preview) };
+  const { signal, onEpoch, onCheckpoint, onlineBatch, resume } = hooks;
+  const online: OnlineData | undefined =
+    spec.online === null || onlineBatch === undefined
+      ? undefined
+      : {
+          batchesPerEpoch: spec.online.batchesPerEpoch,
+          maxObs: spec.online.maxObs,
+          next: onlineBatch,
+          ...(spec.online.standardizationSets !== null ? { standardizationSets: spec.online.standardizationSets } : {}),
+        };
+  const fitOptions: FitOptions = {
+    epochs: h.epochs,
+    batchSize: h.batchSize,
+    lr: h.lr,
+    seed,
+    standardizeCondition: net.standardizeCondition,
+    standardizeTrials: net.standardizeTrials,
+    flowDraws: net.flowDraws,
+  };
+  if (signal !== undefined) fitOptions.signal = signal;
+  if (hooks.onBatch !== undefined) fitOptions.onBatch = hooks.onBatch;
+  if (hooks.wrapStep !== undefined) fitOptions.wrapStep = hooks.wrapStep;
+  if (spec.microBatchSize !== null) fitOptions.microBatchSize = spec.microBatchSize;
+  if (online !== undefined) fitOptions.online = online;
+  if (resume !== undefined) fitOptions.resume = resume;
+  if (onCheckpoint !== undefined) fitOptions.onCheckpoint = async (c: FitCheckpoint) => onCheckpoint({ ...c, weights: await approx.getWeights() });
   try {
-    if (opts.resume !== undefined) approx.setWeights(opts.resume.weights);
-    const early = earlyStopping(opts.patience, opts.resume?.valLoss ?? []);
+    if (resume !== undefined) approx.setWeights(resume.weights);
+    const early = earlyStopping(patience ?? undefined, resume?.valLoss ?? []);
     let pruned = false;
     const history = await fit(approx, trainList, valList, {
-      epochs: h.epochs,
-      batchSize: h.batchSize,
-      lr: h.lr,
-      seed,
-      standardizeCondition,
-      standardizeTrials,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
-      ...(opts.wrapStep ? { wrapStep: opts.wrapStep } : {}),
-      ...(opts.microBatchSize !== undefined ? { microBatchSize: opts.microBatchSize } : {}),
-      ...(opts.flowDraws !== undefined ? { flowDraws: opts.flowDraws } : {}),
-      ...(opts.online !== undefined ? { online: opts.online } : {}),
-      ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
-      ...(opts.onCheckpoint !== undefined
-        ? { onCheckpoint: async (c: FitCheckpoint) => opts.onCheckpoint!({ ...c, weights: await approx.getWeights() }) }
-        : {}),
+      ...fitOptions,
       onEpoch: async (r) => {
         const report: EpochReport = { epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs };
-        if (previewOpts !== null && opts.onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, opts.signal);
-        pruned = (await opts.onEpoch?.(report)) === true;
+        if (previewOpts !== null && onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, signal);
+        pruned = (await onEpoch?.(report)) === true;
         return pruned || early.stop(r.valLoss);
       },
     });
@@ -317,40 +277,39 @@ export async function runObjective(
       steps: h.integrationSteps,
       method: h.integrator,
       seed: splitmix32(seed ^ SAMPLING_SALT),
-      ...(opts.sampleChunkSize !== undefined ? { chunkSize: opts.sampleChunkSize } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onProgress: (done, total) => opts.onSampling?.({ done, total }),
+      ...(spec.sampleChunkSize !== null ? { chunkSize: spec.sampleChunkSize } : {}),
+      ...(signal ? { signal } : {}),
+      onProgress: (done, total) => hooks.onSampling?.({ done, total }),
     });
     const samplingMs = performance.now() - t0;
     const table = computeDiagnostics(draws, truths, n, h.posteriorDraws, P, names);
-    const L = weightedMetricSum(table, opts.weights);
+    const L = weightedMetricSum(table, spec.weights);
     const result: ObjectiveResult = {
       L,
       table,
       history: { loss: history.loss, valLoss: history.valLoss },
       stoppedEarly: history.stoppedBy === 'callback' && history.valLoss.length < h.epochs ? history.valLoss.length : null,
-      ...(opts.online !== undefined ? { dataWaitMs: history.dataWaitMs } : {}),
       msPerStep: history.msPerStep,
       samplingMs,
       backend: tf.getBackend(),
       parameterCount: approx.parameterCounts.total,
     };
-    if (opts.keepNetwork) {
-      const extra = typeof opts.keepNetwork === 'object' ? (opts.keepNetwork.metadata ?? {}) : {};
+    if (online !== undefined) result.dataWaitMs = history.dataWaitMs;
+    if (keep.network !== false) {
       result.network = await serializeNetwork(approx, names, {
         hyperparameters: { ...h },
-        network: variant,
-        standardizeCondition,
-        ...(standardizeTrials ? { standardizeTrials } : {}),
+        network: net.variant,
+        standardizeCondition: net.standardizeCondition,
+        ...(net.standardizeTrials ? { standardizeTrials: true } : {}),
         history: result.history,
         L,
         metrics: tableToRecord(table),
         backend: result.backend,
         msPerStep: result.msPerStep,
-        ...extra,
+        ...keep.network.metadata,
       });
     }
-    if (opts.keepDraws) result.draws = draws;
+    if (keep.draws) result.draws = draws;
     return { status: 'complete', result };
   } finally {
     approx.dispose();

@@ -26,7 +26,18 @@ export {
 } from './model/network-file.ts';
 export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './runtime/backend.ts';
 export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './runtime/threads.ts';
-export type { TrialHyperparameters, TrainingCheckpoint } from './objective.ts';
+export type { TrainingCheckpoint } from './objective.ts';
+export {
+  trialSpec,
+  effectiveOps,
+  DEFAULT_TRIAL_NETWORK,
+  type TrialSpec,
+  type TrialSpecInit,
+  type TrialHyperparameters,
+  type TrialNetworkSpec,
+  type TrialOnlineSpec,
+  type TrialKeep,
+} from './model/trial-spec.ts';
 export type { ObservedDraws, ObservedSet } from './posterior/observed.ts';
 export type { BatchProgress } from './training/fit.ts';
 export type { RecoveryPreview, PreviewOptions } from './posterior/preview.ts';

@@ -8,13 +8,13 @@
  * model store under the study's final-network key, where Infer offers it.
  */
 import type { FrozenTrial } from '../engine/index.ts';
-import type { NetworkFile, TrainingCheckpoint, TrialHyperparameters } from '../nn/pure.ts';
+import { trialSpec, type NetworkFile, type TrainingCheckpoint, type TrialHyperparameters } from '../nn/pure.ts';
 import type { PosteriorSample } from '../plots/index.ts';
 import { finalRunId, type FinalRunRecord, type FinalRunSettings } from '../persistence/index.ts';
 import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import { splitmix32 } from '../shared/index.ts';
-import { dataSeeds, DEFAULT_NETWORK_SPEC, trialHyperparameters, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
-import type { RunTrialOptions } from '../workers/train-client.ts';
+import { dataSeeds, trialHyperparameters, trialNetwork, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
+import type { TrialRunHooks } from '../workers/train-client.ts';
 import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems, stalledFor } from './final-network-support.ts';
 import { completedTrialAttrs, decodeDraws, encodeDraws } from './run-support.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
@@ -267,24 +267,24 @@ export class FinalNetworkRun {
       this.#phase = 'training';
       this.#live = { ...this.#live, startedAt: performance.now() };
       this.#mark(training);
-      const network = config.network ?? DEFAULT_NETWORK_SPEC;
       const onlineFeed = feed;
       // Cancel also ends a wait for an online batch (the worker's request rejects at once).
       if (onlineFeed !== null) signal.addEventListener('abort', () => onlineFeed.dispose(), { once: true });
-      const opts: RunTrialOptions = {
+      const spec = trialSpec(record.hparams, {
         seed: record.seed,
-        signal,
         weights: config.weights,
-        variant: network.variant,
-        standardizeCondition: network.standardizeCondition,
-        ...(network.matmulF16 === true ? { matmulF16: true } : {}),
-        ...(network.flowDraws !== undefined ? { flowDraws: network.flowDraws } : {}),
-        ...(network.standardizeTrials === true ? { standardizeTrials: true } : {}),
-        ...(onlineFeed !== null ? { online: { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs }, onlineBatch: (j: number) => this.#awaitBatch(j, onlineFeed, () => training) } : {}),
-        ...(resume !== null ? { resume } : {}),
-        ...(s.patience !== null ? { patience: s.patience } : {}),
-        keepDraws: true,
-        keepNetwork: { metadata: { study: record.studyName, trialNumber: record.trialNumber, studyConfig: config, simulator: dmc, finalNetwork: { ...s } } },
+        network: trialNetwork(config.network),
+        online: s.mode === 'online' ? { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs } : null,
+        patience: s.patience,
+        keep: {
+          network: { metadata: { study: record.studyName, trialNumber: record.trialNumber, studyConfig: config, simulator: dmc, finalNetwork: { ...s } } },
+          draws: true,
+        },
+      });
+      const hooks: TrialRunHooks = {
+        signal,
+        onlineBatch: onlineFeed === null ? undefined : (j: number) => this.#awaitBatch(j, onlineFeed, () => training),
+        resume: resume ?? undefined,
         onBatch: (p) => {
           this.#update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches });
           training = p.batch + 1 < p.numBatches ? `training epoch ${p.epoch + 1}, batch ${p.batch + 2} of ${p.numBatches}` : `computing the validation loss of epoch ${p.epoch + 1}`;
@@ -301,7 +301,7 @@ export class FinalNetworkRun {
           this.#mark(training);
         },
       };
-      const outcome = await this.#deps.trainer.runTrial(record.hparams, opts);
+      const outcome = await this.#deps.trainer.runTrial(spec, hooks);
       if (outcome.status !== 'complete') throw new Error('the final run stopped although nothing asked to prune it');
       this.#mark('storing the finished network');
       const r = outcome.result;

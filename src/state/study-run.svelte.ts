@@ -8,22 +8,21 @@
  * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
 import { loadStudy, TrialPruned, TrialState, withFailReasons, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
-import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialHyperparameters } from '../nn/pure.ts';
+import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialSpec } from '../nn/pure.ts';
 import { OnlineFeed, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import {
   dataSeeds,
-  DEFAULT_NETWORK_SPEC,
   makePruner,
   makeSampler,
   onlineBatchesPerEpoch,
   suggestAll,
+  studyTrialSpec,
   toDmcConfig,
-  trialHyperparameters,
   trialSeed,
   type StudyConfig,
   type SuggestedHyperparameters,
 } from '../study-config/index.ts';
-import type { RunTrialOptions, TrialOutcome } from '../workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../workers/train-client.ts';
 import type { BackendStatus } from './backends.svelte.ts';
 import { budgetUsed, endSummary, retriesToEnqueue, type EndSummary } from './run-outcome.ts';
 import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs } from './run-support.ts';
@@ -36,7 +35,7 @@ export interface Trainer {
   selectBackend(preferred?: BackendName): Promise<BackendChoice>;
   /** With `transfer: false` the trainer keeps a copy, so a replaced (crashed) worker gets the data again. */
   setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[], opts?: { transfer?: boolean }): Promise<void>;
-  runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome>;
+  runTrial(spec: TrialSpec, hooks: TrialRunHooks): Promise<TrialOutcome>;
 }
 
 /** Where trained networks go (src/persistence/model-store.ts ModelStore). */
@@ -359,27 +358,12 @@ export class StudyRun {
     const update = (patch: Partial<LiveTrial>): void => {
       if (this.#live?.number === trial.number) this.#live = { ...this.#live, ...patch };
     };
-    const hparams = trialHyperparameters(params, config);
-    const feed = online === null ? null : this.#onlineFeed(online, hparams.batchSize, config.epochs);
+    const spec = studyTrialSpec(config, { studyName: study.studyName, trialNumber: trial.number, params, seed });
+    const feed = online === null ? null : this.#onlineFeed(online, spec.hyperparameters.batchSize, config.epochs);
     try {
-      const outcome = await this.#deps.trainer.runTrial(hparams, {
-        ...(feed !== null && online !== null
-          ? {
-              online: { batchesPerEpoch: online.batchesPerEpoch, maxObs: online.dmc.fixedNumObs ?? online.dmc.maxNumObs },
-              onlineBatch: (j: number) => feed.next(j),
-            }
-          : {}),
-        seed,
+      const outcome = await this.#deps.trainer.runTrial(spec, {
+        onlineBatch: feed === null ? undefined : (j: number) => feed.next(j),
         signal,
-        weights: config.weights,
-        variant: (config.network ?? DEFAULT_NETWORK_SPEC).variant,
-        standardizeCondition: (config.network ?? DEFAULT_NETWORK_SPEC).standardizeCondition,
-        ...(config.network?.matmulF16 === true ? { matmulF16: true } : {}),
-        ...(config.network?.flowDraws !== undefined ? { flowDraws: config.network.flowDraws } : {}),
-        ...(config.network?.standardizeTrials === true ? { standardizeTrials: true } : {}),
-        keepDraws: true,
-        preview: true,
-        keepNetwork: { metadata: { study: study.studyName, trialNumber: trial.number, studyConfig: config } },
         onBatch: (p) => update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches }),
         onEpoch: async (r) => {
           const cur = this.#live;

@@ -14,9 +14,9 @@
  * fresh one, with the kept data and the selected backend sent again.
  */
 import * as Comlink from 'comlink';
-import type { BackendChoice, BackendName, BackendProbe, TrialHyperparameters } from '../nn/index.ts';
+import type { BackendChoice, BackendName, BackendProbe, TrainingCheckpoint, TrialSpec } from '../nn/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
-import type { InjectedFault, TrainWorkerApi, TrialCallbacks, TrialOutcome, TrialRunRequest } from './train.worker.ts';
+import type { InjectedFault, TrainWorkerApi, TrialCallbacks, TrialOutcome } from './train.worker.ts';
 import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
 export type { InjectedFault, TrialOutcome } from './train.worker.ts';
@@ -52,9 +52,10 @@ export interface TrainClientOptions {
   threads?: number;
 }
 
-export interface RunTrialOptions extends TrialCallbacks, Omit<TrialRunRequest, 'runId' | 'hparams' | 'seed'> {
-  seed?: number;
-  signal?: AbortSignal;
+/** One run of a trial, apart from its TrialSpec: the callbacks, the abort signal and a checkpoint to continue from. */
+export interface TrialRunHooks extends TrialCallbacks {
+  signal?: AbortSignal | undefined;
+  resume?: TrainingCheckpoint | undefined;
 }
 
 export class TrainDataError extends Error {
@@ -138,13 +139,13 @@ export class TrainClient {
   }
 
   /**
-   * One trial: train, sample, score. Resolves to the objective's outcome with the backend:
+   * One trial, `spec` sent to the worker as it is: train, sample, score. Resolves to the objective's outcome with the backend:
    * `{status: 'complete', result, backend}`, or `{status: 'pruned', epoch, value, backend}` when
    * `onEpoch` resolved to true; rejects with the signal's reason (an AbortError by default) when aborted:
    * the worker is asked to stop at its next batch boundary and terminated after `graceMs`.
    */
-  runTrial(hparams: TrialHyperparameters, opts: RunTrialOptions = {}): Promise<TrialOutcome> {
-    const { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, seed, ...rest } = opts;
+  runTrial(spec: TrialSpec, hooks: TrialRunHooks = {}): Promise<TrialOutcome> {
+    const { signal, onBatch, onEpoch, onSampling, onlineBatch, onCheckpoint, resume } = hooks;
     let runId = 0;
     const run = async (remote: Comlink.Remote<TrainWorkerApi>): Promise<TrialOutcome> => {
       if (!this.loaded) {
@@ -155,9 +156,10 @@ export class TrainClient {
       }
       signal?.throwIfAborted(); // aborted while the data was re-sent: the trial never starts
       runId = this.nextRunId++;
-      const request: TrialRunRequest = { ...rest, runId, hparams, seed: seed ?? 0 };
       return remote.runTrial(
-        request,
+        runId,
+        spec,
+        resume,
         this.preferred ?? this.opts.backend,
         onBatch ? Comlink.proxy(onBatch) : undefined,
         onEpoch ? Comlink.proxy(onEpoch) : undefined,

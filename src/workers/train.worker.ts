@@ -22,9 +22,9 @@ import {
   type BackendProbe,
   type BatchProgress,
   configureWasm,
+  effectiveOps,
   type EpochReport,
-  type NetworkConfig,
-  type ObjectiveOptions,
+  type ObjectiveHooks,
   type ObjectiveOutcome,
   type ObjectiveResult,
   planThreads,
@@ -35,10 +35,9 @@ import {
   setWasmThreads,
   type ThreadPlan,
   type TrainingCheckpoint,
-  type TrialHyperparameters,
+  type TrialSpec,
   wasmThreads,
 } from '../nn/index.ts';
-import type { MetricWeights } from '../metrics/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
 
 configureWasm({
@@ -60,54 +59,22 @@ function threadPlan(simulationWorkersBusy: number, requested?: number): ThreadPl
 // Offline data path: the data sets are simulated before the trials, so the pool is idle while they train.
 setWasmThreads(threadPlan(0));
 
-export interface TrialRunRequest {
-  /** Identifies the run for `cancel`. */
-  runId: number;
-  hparams: TrialHyperparameters;
-  seed: number;
-  weights?: Partial<MetricWeights>;
-  network?: Partial<NetworkConfig>;
-  variant?: ObjectiveOptions['variant'];
-  standardizeCondition?: boolean;
-  /** Mixed-precision Dense products (ops.matmulPrecision 'f16'); applied where the backend is webgpu, ignored elsewhere. */
-  matmulF16?: boolean;
-  sampleChunkSize?: number;
-  keepNetwork?: ObjectiveOptions['keepNetwork'];
-  keepDraws?: boolean;
-  /** Send the live recovery preview (nn/preview.ts) with every epoch report. */
-  preview?: boolean;
-  /** Flow-matching draws per data set and step (default 1). */
-  flowDraws?: number;
-  /** Standardize the per-trial summary inputs (default off). */
-  standardizeTrials?: boolean;
-  /**
-   * Online training: a fresh batch for every step, asked for through the `onlineBatch` callback (the
-   * page's simulation pool prepares them ahead); the stored training sets are not used.
-   */
-  online?: { batchesPerEpoch: number; maxObs: number; standardizationSets?: number };
-  /** Continue from this checkpoint (a final-network run after a reload). */
-  resume?: TrainingCheckpoint;
-  /** Early stopping on the validation loss after this many epochs without improvement. */
-  patience?: number;
+/** Callbacks from the page, apart from the TrialSpec; each crosses as its own comlink proxy (runTrial). */
+export interface TrialCallbacks {
+  onBatch?: ((p: BatchProgress) => void) | undefined;
+  /** Resolves to true to prune the trial. */
+  onEpoch?: ((r: EpochReport) => boolean | void | Promise<boolean | void>) | undefined;
+  onSampling?: ((p: SamplingProgress) => void) | undefined;
+  /** Online batch j (TrialSpec.online); the page transfers its buffers. */
+  onlineBatch?: ((j: number) => Promise<DmcBatch>) | undefined;
+  /** After every epoch, awaited: where the run stands, weights and optimizer state included. */
+  onCheckpoint?: ((c: TrainingCheckpoint) => void | Promise<void>) | undefined;
 }
 
 /**
- * Callbacks from the page. Each crosses as its own comlink proxy argument (a proxy object would answer
- * every property access, so absent callbacks could not be told apart).
+ * The objective's outcome and the backend it ran on. `matmulPrecision`: what the Dense products ran in
+ * ('f16' only where the spec asks for it and the backend is webgpu: effectiveOps).
  */
-export interface TrialCallbacks {
-  onBatch?: (p: BatchProgress) => void;
-  /** Resolves to true to prune the trial. */
-  onEpoch?: (r: EpochReport) => boolean | void | Promise<boolean | void>;
-  onSampling?: (p: SamplingProgress) => void;
-  /** Online batch j (request.online); the page transfers its buffers. */
-  onlineBatch?: (j: number) => Promise<DmcBatch>;
-  /** After every epoch, awaited: where the run stands, weights and optimizer state included. */
-  onCheckpoint?: (c: TrainingCheckpoint) => void | Promise<void>;
-}
-
-/** The objective's outcome and the backend it ran on. */
-/** `matmulPrecision`: what the Dense products ran in ('f16' only where asked for and the backend is webgpu). */
 export type TrialOutcome = ObjectiveOutcome & { backend: BackendChoice; matmulPrecision: 'f32' | 'f16' };
 
 /** What `injectFatalErrorForTests` makes the next trial do. */
@@ -188,8 +155,15 @@ const api = {
     return { train: train?.n ?? 0, val: list.reduce((a, b) => a + b.n, 0) };
   },
 
+  /**
+   * Runs `spec` (passed to the objective as it arrived) as run `runId`, continuing from `resume` when
+   * given. Each callback is its own comlink proxy argument (a proxy object would answer every property
+   * access, so absent callbacks could not be told apart).
+   */
   async runTrial(
-    req: TrialRunRequest,
+    runId: number,
+    spec: TrialSpec,
+    resume: TrainingCheckpoint | undefined,
     preferred: BackendName | undefined,
     onBatch?: TrialCallbacks['onBatch'],
     onEpoch?: TrialCallbacks['onEpoch'],
@@ -198,8 +172,8 @@ const api = {
     onCheckpoint?: TrialCallbacks['onCheckpoint'],
   ): Promise<TrialOutcome> {
     if (data === null) throw new Error('train worker: no data sets loaded (call setData first)');
-    if (req.online !== undefined && onlineBatch === undefined) throw new Error('train worker: an online run needs the onlineBatch callback');
-    if (req.online === undefined && data.train === null) throw new Error('train worker: no training sets loaded for an offline run');
+    if (spec.online !== null && onlineBatch === undefined) throw new Error('train worker: an online run needs the onlineBatch callback');
+    if (spec.online === null && data.train === null) throw new Error('train worker: no training sets loaded for an offline run');
     const backend = await ensureBackend(preferred);
     if (injected !== null) {
       const fault = injected;
@@ -207,38 +181,24 @@ const api = {
       return raiseInjected(fault);
     }
     const controller = new AbortController();
-    running.set(req.runId, controller);
+    running.set(runId, controller);
     try {
-      const f16 = req.matmulF16 === true && backend.backend === 'webgpu';
-      const outcome = await runObjective(req.hparams, req.online !== undefined ? null : data.train, data.val, {
-        seed: req.seed,
-        signal: controller.signal,
-        ...(req.weights ? { weights: req.weights } : {}),
-        ...(req.network ? { network: req.network } : {}),
-        ...(req.variant !== undefined ? { variant: req.variant } : {}),
-        ...(req.standardizeCondition !== undefined ? { standardizeCondition: req.standardizeCondition } : {}),
-        // Only webgpu has the kernel; a study set to f16 that falls back to wasm trains in f32 (the
-        // backend panel says which backend trains and whether f16 is on).
-        ...(f16 ? { ops: { matmulPrecision: 'f16' as const } } : {}),
-        ...(req.sampleChunkSize !== undefined ? { sampleChunkSize: req.sampleChunkSize } : {}),
-        ...(req.keepNetwork !== undefined ? { keepNetwork: req.keepNetwork } : {}),
-        ...(req.keepDraws ? { keepDraws: true } : {}),
-        ...(req.preview ? { preview: true } : {}),
-        ...(req.flowDraws !== undefined && req.flowDraws !== 1 ? { flowDraws: req.flowDraws } : {}),
-        ...(req.standardizeTrials === true ? { standardizeTrials: true } : {}),
-        ...(req.online !== undefined && onlineBatch !== undefined ? { online: { ...req.online, next: (j: number) => onlineBatch(j) } } : {}),
-        ...(req.resume !== undefined ? { resume: req.resume } : {}),
-        ...(req.patience !== undefined ? { patience: req.patience } : {}),
-        ...(onCheckpoint ? { onCheckpoint: (c: TrainingCheckpoint) => onCheckpoint(c) } : {}),
-        // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
-        ...(onBatch ? { onBatch: (p: BatchProgress) => void Promise.resolve(onBatch(p)).catch(() => undefined) } : {}),
-        ...(onEpoch ? { onEpoch: (r: EpochReport) => onEpoch(r) } : {}),
-        ...(onSampling ? { onSampling: (p: SamplingProgress) => void Promise.resolve(onSampling(p)).catch(() => undefined) } : {}),
-      });
+      const hooks: ObjectiveHooks = { signal: controller.signal };
+      if (resume !== undefined) hooks.resume = resume;
+      if (onlineBatch !== undefined) hooks.onlineBatch = (j) => onlineBatch(j);
+      if (onCheckpoint !== undefined) hooks.onCheckpoint = (c) => onCheckpoint(c);
+      // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
+      if (onBatch !== undefined) hooks.onBatch = (p) => void Promise.resolve(onBatch(p)).catch(() => undefined);
+      if (onEpoch !== undefined) hooks.onEpoch = (r) => onEpoch(r);
+      if (onSampling !== undefined) hooks.onSampling = (p) => void Promise.resolve(onSampling(p)).catch(() => undefined);
+      const outcome = await runObjective(spec, spec.online !== null ? null : data.train, data.val, hooks);
       // tfjs's own thread count, read after the trial: the evidence that it trained on that many.
       const threads = backend.backend === 'wasm' ? wasmThreads() : undefined;
       const ran = threads === undefined ? backend : { ...backend, threads };
-      const out: TrialOutcome = { ...outcome, backend: ran, matmulPrecision: f16 ? 'f16' : 'f32' };
+      // Only webgpu has the f16 kernel; a spec asking for f16 that falls back to wasm trains in f32 (the
+      // backend panel says which backend trains and whether f16 is on).
+      const matmulPrecision = effectiveOps(spec.network.ops, backend.backend).matmulPrecision === 'f16' ? 'f16' : 'f32';
+      const out: TrialOutcome = { ...outcome, backend: ran, matmulPrecision };
       return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
       if (deviceLost !== null && backend.backend === 'webgpu') {
@@ -246,7 +206,7 @@ const api = {
       }
       throw e;
     } finally {
-      running.delete(req.runId);
+      running.delete(runId);
     }
   },
 

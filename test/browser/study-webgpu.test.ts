@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
 import { createStudy, NopPruner, TPESampler, TrialState } from '../../src/engine/index.ts';
-import { registerKernels, runObjective, type TrialHyperparameters } from '../../src/nn/index.ts';
+import { registerKernels, runObjective, trialSpec, type TrialHyperparameters } from '../../src/nn/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../src/sim/index.ts';
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ it('ten TPE trials train and score on webgpu, all COMPLETE, no tensor leaked', a
         integrationSteps: 2,
         integrator: 'euler',
       };
-      const out = await runObjective(hparams, train, val, { seed: trial.number, network });
+      const out = await runObjective(trialSpec(hparams, { seed: trial.number, network: { overrides: network } }), train, val);
       counts.push(tf.memory().numTensors);
       if (out.status !== 'complete') throw new Error(`trial ${trial.number} stopped at epoch ${out.epoch}`);
       return out.result.L;

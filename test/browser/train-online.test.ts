@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrialHyperparameters } from '../../src/nn/objective.ts';
+import { trialSpec } from '../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, OnlineFeed, simulateBatch, type DmcConfig } from '../../src/sim/index.ts';
 import { SimPool } from '../../src/workers/sim-pool.ts';
 import { TrainClient } from '../../src/workers/train-client.ts';
@@ -27,10 +28,8 @@ async function onlineRun(workers: number): Promise<{ losses: number[]; asked: nu
   const asked: number[] = [];
   const handed: Float32Array[] = [];
   const losses: number[] = [];
-  const out = await client.runTrial(hparams, {
-    seed: 3,
-    network: tiny,
-    online: { batchesPerEpoch: 3, maxObs: 24, standardizationSets: 16 },
+  const spec = trialSpec(hparams, { seed: 3, network: { overrides: tiny }, online: { batchesPerEpoch: 3, maxObs: 24, standardizationSets: 16 } });
+  const out = await client.runTrial(spec, {
     onlineBatch: async (j) => {
       asked.push(j);
       const b = await feed.next(j);

@@ -10,6 +10,7 @@
 import { afterAll, expect, it, vi } from 'vitest';
 import { TrainClient } from '../../src/workers/train-client.ts';
 import type { TrialHyperparameters } from '../../src/nn/objective.ts';
+import { trialSpec } from '../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../src/sim/index.ts';
 
 const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: 16 };
@@ -34,7 +35,7 @@ async function trainOn(backend: 'webgpu' | 'wasm'): Promise<{ losses: number[]; 
   clients.push(c);
   await c.setData(simulateBatch(sim, 7, 20), simulateBatch(sim, 8, 4));
   const losses: number[] = [];
-  const out = await c.runTrial(hparams, { seed: 21, network, onBatch: (p) => losses.push(p.loss) });
+  const out = await c.runTrial(trialSpec(hparams, { seed: 21, network: { overrides: network } }), { onBatch: (p) => losses.push(p.loss) });
   if (out.status !== 'complete') throw new Error('unexpected prune');
   const before = await c.memory();
   expect(before.numTensors).toBe(0);

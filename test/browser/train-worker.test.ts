@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TrainClient, TrainDataError } from '../../src/workers/train-client.ts';
 import type { TrialHyperparameters } from '../../src/nn/objective.ts';
+import { trialSpec, type TrialSpec } from '../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../src/sim/index.ts';
 
 const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: 20 };
@@ -22,6 +23,9 @@ const hparams: TrialHyperparameters = {
   integrationSteps: 4,
   integrator: 'euler',
 };
+/** A tiny-network spec of `epochs` epochs and `seed`, optionally asking for the f16 products. */
+const spec = (epochs: number, seed: number, f16 = false): TrialSpec =>
+  trialSpec({ ...hparams, epochs }, { seed, network: { overrides: tiny, ops: f16 ? { matmulPrecision: 'f16' } : {} } });
 const data = (): { train: DmcBatch; val: DmcBatch } => ({ train: simulateBatch(sim, 1, 24), val: simulateBatch(sim, 2, 8) });
 
 const clients: TrainClient[] = [];
@@ -50,11 +54,14 @@ describe('training worker', () => {
     const batches: number[] = [];
     const epochs: number[] = [];
     const sampling: number[] = [];
-    const out = await c.runTrial(hparams, {
+    // The spec reaches the objective as it was sent: what it says is what the network file records.
+    const sent = trialSpec(hparams, {
       seed: 3,
-      network: tiny,
-      keepDraws: true,
-      keepNetwork: true,
+      network: { overrides: tiny, standardizeTrials: true },
+      keep: { network: { metadata: { trialNumber: 17 } }, draws: true },
+    });
+    const copy = structuredClone(sent);
+    const out = await c.runTrial(sent, {
       onBatch: (p) => batches.push(p.step),
       onEpoch: (r) => {
         epochs.push(r.valLoss);
@@ -76,6 +83,9 @@ describe('training worker', () => {
     expect(out.result.table.names).toEqual(['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']);
     expect(out.result.draws?.length).toBe(8 * 20 * 6);
     expect(out.result.network?.format).toBe('dmc-tune-network');
+    expect(sent).toEqual(copy); // the client sends it, it does not edit it
+    expect(out.result.network?.metadata).toMatchObject({ trialNumber: 17, seed: 3, hyperparameters: hparams, network: 'as-tuned', standardizeTrials: true });
+    expect(out.result.network?.config).toMatchObject(tiny);
   });
 
   it('a prune decision from the page stops the trial after that epoch', async () => {
@@ -83,9 +93,7 @@ describe('training worker', () => {
     const { train, val } = data();
     await c.setData(train, val);
     let reported = Number.NaN;
-    const out = await c.runTrial({ ...hparams, epochs: 3 }, {
-      seed: 3,
-      network: tiny,
+    const out = await c.runTrial(spec(3, 3), {
       onEpoch: async (r) => {
         reported = r.valLoss;
         await new Promise((res) => setTimeout(res, 10)); // an async decision, as a pruner's storage round trip
@@ -103,12 +111,12 @@ describe('training worker', () => {
     const before = await c.memory();
     const counts: number[] = [];
     for (let k = 0; k < 3; k++) {
-      const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: k, network: tiny });
+      const out = await c.runTrial(spec(1, k));
       expect(out.status).toBe('complete');
       counts.push((await c.memory()).numTensors);
     }
     // A pruned trial must not leak either.
-    await c.runTrial({ ...hparams, epochs: 2 }, { seed: 9, network: tiny, onEpoch: () => true });
+    await c.runTrial(spec(2, 9), { onEpoch: () => true });
     counts.push((await c.memory()).numTensors);
     expect(counts).toEqual([before.numTensors, before.numTensors, before.numTensors, before.numTensors]);
   });
@@ -118,12 +126,12 @@ describe('training worker', () => {
     const { train, val } = data();
     await c.setData(train, val);
     await c.selectBackend('wasm');
-    const onWasm = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny, matmulF16: true });
+    const onWasm = await c.runTrial(spec(1, 4, true));
     expect(onWasm.status).toBe('complete');
     expect(onWasm.matmulPrecision).toBe('f32');
     expect((await c.selectBackend('webgpu')).backend).toBe('webgpu');
-    const f32 = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny });
-    const f16 = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 4, network: tiny, matmulF16: true });
+    const f32 = await c.runTrial(spec(1, 4));
+    const f16 = await c.runTrial(spec(1, 4, true));
     expect([f32.matmulPrecision, f16.matmulPrecision]).toEqual(['f32', 'f16']);
     if (f32.status !== 'complete' || f16.status !== 'complete') throw new Error(`trials did not complete: ${f32.status}, ${f16.status}`);
     // Same seed and data: the f16 products change the losses a little, not the training.
@@ -137,9 +145,7 @@ describe('training worker', () => {
     const { train, val } = data();
     await c.setData(train, val);
     const ac = new AbortController();
-    const run = c.runTrial({ ...hparams, epochs: 50 }, {
-      seed: 1,
-      network: tiny,
+    const run = c.runTrial(spec(50, 1), {
       signal: ac.signal,
       onBatch: (p) => {
         if (p.step === 2) ac.abort();
@@ -147,7 +153,7 @@ describe('training worker', () => {
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(c.alive).toBe(true);
-    const again = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    const again = await c.runTrial(spec(1, 1));
     expect(again.status).toBe('complete');
     expect((await c.memory()).numTensors).toBe(0);
   });
@@ -157,18 +163,18 @@ describe('training worker', () => {
     const d = data();
     await c.setData(d.train, d.val); // transferred
     const ac = new AbortController();
-    const run = c.runTrial({ ...hparams, epochs: 50 }, { seed: 1, network: tiny, signal: ac.signal, onBatch: () => ac.abort() });
+    const run = c.runTrial(spec(50, 1), { signal: ac.signal, onBatch: () => ac.abort() });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(c.alive).toBe(false);
-    await expect(c.runTrial(hparams, { network: tiny })).rejects.toThrow(TrainDataError);
+    await expect(c.runTrial(spec(hparams.epochs, 0))).rejects.toThrow(TrainDataError);
     const kept = data();
     await c.setData(kept.train, kept.val, { transfer: false });
     expect(kept.train.rt.byteLength).toBeGreaterThan(0);
     const ac2 = new AbortController();
     await expect(
-      c.runTrial({ ...hparams, epochs: 50 }, { seed: 1, network: tiny, signal: ac2.signal, onBatch: () => ac2.abort() }),
+      c.runTrial(spec(50, 1), { signal: ac2.signal, onBatch: () => ac2.abort() }),
     ).rejects.toMatchObject({ name: 'AbortError' });
-    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    const out = await c.runTrial(spec(1, 1));
     expect(out.status).toBe('complete');
   });
 });
@@ -181,10 +187,10 @@ describe('fatal backend errors', () => {
     await c.setData(d.train, d.val, { transfer: false });
     const before = await c.instanceId();
     await c.injectFatalErrorForTests('wasm-abort');
-    const failed = c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    const failed = c.runTrial(spec(1, 1));
     await expect(failed).rejects.toThrow(/Aborted\(\)\. injected fault: wasm backend abort/);
     expect(c.alive).toBe(false);
-    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    const out = await c.runTrial(spec(1, 1));
     expect(out.status).toBe('complete');
     expect(await c.instanceId()).not.toBe(before);
     expect(c.workersStarted).toBe(2);
@@ -197,8 +203,8 @@ describe('fatal backend errors', () => {
     await c.selectBackend('cpu');
     const before = await c.instanceId();
     await c.injectFatalErrorForTests('crash');
-    await expect(c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny })).rejects.toThrow(/training worker failed: .*injected worker crash/);
-    const out = await c.runTrial({ ...hparams, epochs: 1 }, { seed: 1, network: tiny });
+    await expect(c.runTrial(spec(1, 1))).rejects.toThrow(/training worker failed: .*injected worker crash/);
+    const out = await c.runTrial(spec(1, 1));
     expect(out.status).toBe('complete');
     expect(out.backend.backend).toBe('cpu');
     expect(await c.instanceId()).not.toBe(before);

@@ -21,13 +21,14 @@ import {
   type BackendName,
   profileStepWrapper,
   runObjective,
+  trialSpec,
   selectBackend,
   type TrialHyperparameters,
   validateHyperparameters,
   webgpuFeatures,
 } from '../../nn/index.ts';
 import { tableToRecord } from '../../metrics/index.ts';
-import { toDmcConfig } from '../../study-config/index.ts';
+import { toDmcConfig, trialNetwork } from '../../study-config/index.ts';
 import { makeTrainData, parseObs, simulatorFor } from './train-data.ts';
 import { trialFromJournal } from './train-journal.ts';
 
@@ -125,13 +126,15 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const variant = optString(p, 'network') ?? study?.network?.variant ?? 'as-tuned';
+  // The journal's study network as the browser and the cluster read it; each option given overrides it.
+  const studyNetwork = trialNetwork(study?.network);
+  const variant = optString(p, 'network') ?? studyNetwork.variant;
   if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
-  const standardizeCondition = optFlag(p, 'standardize-condition') || study?.network?.standardizeCondition === true;
-  const standardizeTrials = optFlag(p, 'standardize-trials') || study?.network?.standardizeTrials === true;
+  const standardizeCondition = optFlag(p, 'standardize-condition') || studyNetwork.standardizeCondition;
+  const standardizeTrials = optFlag(p, 'standardize-trials') || studyNetwork.standardizeTrials;
   const microBatch = positive(p, 'micro-batch');
-  const flowDraws = positive(p, 'flow-draws');
-  if (flowDraws !== undefined && flowDraws > 64) throw new UsageError(`option --flow-draws: expected 1 to 64, got ${flowDraws}`);
+  const flowDraws = positive(p, 'flow-draws') ?? studyNetwork.flowDraws;
+  if (flowDraws > 64) throw new UsageError(`option --flow-draws: expected 1 to 64, got ${flowDraws}`);
   const heads = positive(p, 'heads');
   const attention = optString(p, 'attention') ?? 'auto';
   if (attention !== 'auto' && attention !== 'fused' && attention !== 'composite') {
@@ -160,28 +163,39 @@ export async function run(args: string[]): Promise<number> {
   );
 
   const feed = data.feed;
-  const outcome = await runObjective(hparams, data.train, data.val, {
-    ...(feed !== null && onlineSpec !== null
-      ? { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs, next: (j: number) => feed.next(j) } }
-      : {}),
-    ...(patience !== undefined ? { patience } : {}),
+  const spec = trialSpec(hparams, {
     seed,
-    variant,
-    standardizeCondition,
-    ...(standardizeTrials ? { standardizeTrials } : {}),
-    ...(profiler !== null ? { wrapStep: profiler.wrapStep } : {}),
-    ...(microBatch !== undefined ? { microBatchSize: microBatch } : {}),
-    ...(flowDraws !== undefined ? { flowDraws } : {}),
-    ...(attention !== 'auto' || matmulF16 ? { ops: { ...(attention !== 'auto' ? { attention } : {}), ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}) } } : {}),
-    ...(heads !== undefined ? { network: { numHeads: heads } } : {}),
+    network: {
+      variant,
+      standardizeCondition,
+      standardizeTrials,
+      flowDraws,
+      overrides: heads !== undefined ? { numHeads: heads } : {},
+      ops: { ...(attention !== 'auto' ? { attention } : {}), ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}) },
+    },
+    online: onlineSpec === null ? null : { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs },
+    patience,
+    microBatchSize: microBatch,
+    keep: {
+      network: save === undefined ? false : {
+        metadata: {
+          simulator: simConfig,
+          ...(source !== null ? { study: source.studyName, trialNumber: source.trialNumber, ...(study !== null ? { studyConfig: study } : {}) } : {}),
+          ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }),
+          valSets,
+          source: 'cli train',
+        },
+      },
+    },
+  });
+  const outcome = await runObjective(spec, data.train, data.val, {
+    onlineBatch: feed === null ? undefined : (j: number) => feed.next(j),
+    wrapStep: profiler?.wrapStep,
     onEpoch: (r) => {
       process.stderr.write(
         `epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,
       );
     },
-    ...(save !== undefined
-      ? { keepNetwork: { metadata: { simulator: simConfig, ...(source !== null ? { study: source.studyName, trialNumber: source.trialNumber, ...(study !== null ? { studyConfig: study } : {}) } : {}), ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }), valSets, source: 'cli train' } } }
-      : {}),
   }).finally(() => data.dispose());
   // onEpoch above never asks to prune, so a run that returns has completed.
   if (outcome.status !== 'complete') throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);

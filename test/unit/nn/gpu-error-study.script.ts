@@ -7,7 +7,7 @@ import { ensureNodeWebgpu } from '../../../src/nn/node/index.ts';
 await ensureNodeWebgpu();
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-webgpu');
-const { registerKernels, runObjective } = await import('../../../src/nn/index.ts');
+const { registerKernels, runObjective, trialSpec } = await import('../../../src/nn/index.ts');
 const { createStudy, failReasonOf, NopPruner, RandomSampler } = await import('../../../src/engine/index.ts');
 const { NOTEBOOK_CONFIG, simulateBatch } = await import('../../../src/sim/index.ts');
 
@@ -32,7 +32,8 @@ await study.optimize(
     const data = forced ? big : small;
     try {
       const out = await runObjective(
-        {
+        trialSpec(
+          {
           dropout: await trial.suggestFloat('dropout', 0.01, 0.3),
           lr: await trial.suggestFloat('lr', 1e-4, 1e-2, { log: true }),
           numSeeds: 1,
@@ -43,10 +44,11 @@ await study.optimize(
           posteriorDraws: 4,
           integrationSteps: 2,
           integrator: 'euler',
-        },
+          },
+          { seed: trial.number, network: { overrides: network, ops }, microBatchSize: forced ? 1 : null },
+        ),
         data.train,
         data.val,
-        { seed: trial.number, network, ops, ...(forced ? { microBatchSize: 1 } : {}) },
       );
       if (out.status !== 'complete') throw new Error(`trial ${trial.number} stopped at epoch ${out.epoch}`);
       return out.result.L;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Approximator, defaultNetworkConfig, fitStandardization, headSets, recoveryPreview, runObjective, samplePosterior } from '../../../src/nn/index.ts';
+import { Approximator, defaultNetworkConfig, fitStandardization, headSets, recoveryPreview, runObjective, samplePosterior, trialSpec } from '../../../src/nn/index.ts';
 import type { EpochReport, TrialHyperparameters } from '../../../src/nn/index.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
@@ -77,7 +77,7 @@ describe('runObjective with preview', () => {
     const val = randomBatch(6, 8, 12);
     const network = { numHeads: 2, mlpWidths: [8], flowWidths: [16, 16] };
     const reports: EpochReport[] = [];
-    const out = await runObjective(h, train, val, { seed: 3, network, preview: { sets: 4, draws: 5, steps: 3 }, onEpoch: (r) => void reports.push(r) });
+    const out = await runObjective(trialSpec(h, { seed: 3, network: { overrides: network }, keep: { preview: { sets: 4, draws: 5, steps: 3 } } }), train, val, { onEpoch: (r) => void reports.push(r) });
     expect(out.status).toBe('complete');
     expect(reports).toHaveLength(2);
     for (const r of reports) {
@@ -88,7 +88,7 @@ describe('runObjective with preview', () => {
     // The weights changed between the epochs, so the points did too.
     expect(reports[1]!.preview!.means).not.toEqual(reports[0]!.preview!.means);
     const plain: EpochReport[] = [];
-    await runObjective(h, train, val, { seed: 3, network, onEpoch: (r) => void plain.push(r) });
+    await runObjective(trialSpec(h, { seed: 3, network: { overrides: network } }), train, val, { onEpoch: (r) => void plain.push(r) });
     expect(plain.every((r) => r.preview === undefined)).toBe(true);
     // The preview's sampling does not touch the training: same losses with and without it.
     expect(plain.map((r) => r.valLoss)).toEqual(reports.map((r) => r.valLoss));

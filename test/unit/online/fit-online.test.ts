@@ -18,6 +18,7 @@ import {
   type TrialHyperparameters,
 } from '../../../src/nn/index.ts';
 import type { TrainingCheckpoint } from '../../../src/nn/objective.ts';
+import { trialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, OnlineFeed, simulateBatch, simulateOnlineBatch, type DmcConfig } from '../../../src/sim/index.ts';
 import { NodeSimPool } from '../../../src/workers/node-sim-pool.ts';
 import { useWasm } from '../nn/helpers.ts';
@@ -142,14 +143,14 @@ describe('fit checkpoints', () => {
     };
     const network = { numHeads: 2, mlpWidths: [32], flowWidths: [32, 32] };
     const saved: TrainingCheckpoint[] = [];
-    const full = await runObjective(h, train, val, { seed: 3, network, onCheckpoint: (c) => void saved.push(c) });
+    const full = await runObjective(trialSpec(h, { seed: 3, network: { overrides: network } }), train, val, { onCheckpoint: (c) => void saved.push(c) });
     expect(saved.map((c) => c.epoch)).toEqual([1, 2, 3]);
-    const resumed = await runObjective(h, train, val, { seed: 3, network, resume: saved[0]! });
+    const resumed = await runObjective(trialSpec(h, { seed: 3, network: { overrides: network } }), train, val, { resume: saved[0]! });
     if (full.status !== 'complete' || resumed.status !== 'complete') throw new Error('both runs should complete');
     expect(resumed.result.history).toEqual(full.result.history);
     expect(resumed.result.L).toBe(full.result.L);
     // patience 1 after a history that never improved again stops at once
-    const stopped = await runObjective({ ...h, epochs: 5 }, train, val, { seed: 3, network, patience: 1, resume: { ...saved[1]!, valLoss: [1, 2] } });
+    const stopped = await runObjective(trialSpec({ ...h, epochs: 5 }, { seed: 3, network: { overrides: network }, patience: 1 }), train, val, { resume: { ...saved[1]!, valLoss: [1, 2] } });
     if (stopped.status !== 'complete') throw new Error('early stopping still completes with diagnostics');
     expect(stopped.result.stoppedEarly).toBe(3);
   });

@@ -76,9 +76,9 @@ async function sameLossesAsWasm(gpu: number[]): Promise<void> {
   const c = TRAIN_QUICK;
   const cfg = { ...sim.NOTEBOOK_CONFIG, fixedNumObs: c.obs };
   const wasm: number[] = [];
-  const r = await nn.runObjective(c.hparams, sim.simulateBatch(cfg, c.seed, c.trainSets), sim.simulateBatch(cfg, c.valSeed, c.valSets), {
-    seed: c.seed,
-    network: { ...c.network!, mlpWidths: [...c.network!.mlpWidths], flowWidths: [...c.network!.flowWidths] },
+  const overrides = { ...c.network!, mlpWidths: [...c.network!.mlpWidths], flowWidths: [...c.network!.flowWidths] };
+  const spec = nn.trialSpec(c.hparams, { seed: c.seed, network: { overrides } });
+  const r = await nn.runObjective(spec, sim.simulateBatch(cfg, c.seed, c.trainSets), sim.simulateBatch(cfg, c.valSeed, c.valSets), {
     onBatch: (p) => wasm.push(p.loss),
   });
   expect(r.status).toBe('complete');

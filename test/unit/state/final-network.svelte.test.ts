@@ -7,18 +7,18 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadStudy, type FrozenTrial } from '../../../src/engine/index.ts';
-import { runObjective, type TrialHyperparameters } from '../../../src/nn/index.ts';
+import { runObjective, type TrialSpec } from '../../../src/nn/index.ts';
 import type { NetworkFile } from '../../../src/nn/model/network-file.ts';
 import { FinalRunStore, type FinalRunRecord, type FinalRunSettings } from '../../../src/persistence/final-run-store.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { ONLINE_BASE, simulateBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';
-import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
+import { smokeStudyConfig, suggestAll, trialNetwork, type StudyConfig } from '../../../src/study-config/index.ts';
 import { FinalNetworkRun } from '../../../src/state/final-network.svelte.ts';
 import { finalNetworkKey, offeredTrials, STALL_MIN_SECONDS, stalledFor } from '../../../src/state/final-network-support.ts';
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
 import type { Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
-import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 import { useWasm } from '../nn/helpers.ts';
 
 beforeAll(useWasm);
@@ -39,17 +39,17 @@ class NodeTrainer implements Trainer {
   async setData(train: DmcBatch | null, val: DmcBatch | DmcBatch[]): Promise<void> {
     this.data = { train, val: Array.isArray(val) ? val : [val] };
   }
-  async runTrial(h: TrialHyperparameters, o: RunTrialOptions): Promise<TrialOutcome> {
-    const out = await runObjective(h, o.online ? null : this.data!.train, this.data!.val, {
-      seed: o.seed!,
-      network: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] },
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.online ? { online: { ...o.online, standardizationSets: 16, next: o.onlineBatch! } } : {}),
-      ...(o.resume ? { resume: o.resume } : {}),
-      ...(o.patience !== undefined ? { patience: o.patience } : {}),
-      ...(o.onBatch ? { onBatch: o.onBatch } : {}),
-      keepDraws: true,
-      keepNetwork: o.keepNetwork!,
+  specs: TrialSpec[] = [];
+  async runTrial(spec: TrialSpec, o: TrialRunHooks): Promise<TrialOutcome> {
+    this.specs.push(spec);
+    // The spec as the app built it, with a tiny network and a small standardization sample for speed.
+    const small: TrialSpec = {
+      ...spec,
+      network: { ...spec.network, overrides: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] } },
+      online: spec.online === null ? null : { ...spec.online, standardizationSets: 16 },
+    };
+    const out = await runObjective(small, spec.online !== null ? null : this.data!.train, this.data!.val, {
+      ...o,
       onCheckpoint: async (c) => {
         await o.onCheckpoint?.(c);
         this.onCheckpoint?.(c.epoch);
@@ -99,9 +99,20 @@ function makeRun(trainer: NodeTrainer): FinalNetworkRun {
 
 describe('final network run', () => {
   it('checkpoints every epoch; a run continued after its tab died equals one that never stopped', { timeout: TIMEOUT }, async () => {
-    const straight = makeRun(new NodeTrainer());
+    const straightTrainer = new NodeTrainer();
+    const straight = makeRun(straightTrainer);
     await straight.start(studyId, trial, settings);
     expect(straight.error).toBeNull();
+    // The study's network options as a trial reads them, with the final run's own data mode and stopping.
+    expect(straightTrainer.specs).toHaveLength(1);
+    expect(straightTrainer.specs[0]).toMatchObject({
+      weights: config.weights,
+      network: trialNetwork(config.network),
+      online: { batchesPerEpoch: settings.batchesPerEpoch, maxObs: 30, standardizationSets: null },
+      patience: null,
+      keep: { draws: true, preview: false },
+    });
+    expect(straightTrainer.specs[0]!.hyperparameters.epochs).toBe(settings.epochs);
     expect(straight.phase).toBe('finished');
     const done = (await runs.list(studyId))[0]!;
     expect(done.status).toBe('complete');

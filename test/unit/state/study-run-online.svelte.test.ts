@@ -6,14 +6,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrialState } from '../../../src/engine/index.ts';
-import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
+import type { TrialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { simulateBatch, simulateOnlineBatch, simulateRange, type DmcBatch } from '../../../src/sim/index.ts';
 import { dataSeeds, smokeStudyConfig, toDmcConfig, type StudyConfig } from '../../../src/study-config/index.ts';
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
-import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 
 const simulated: number[] = [];
 const pool: BatchPool = {
@@ -30,18 +30,19 @@ const pool: BatchPool = {
 class OnlineTrainer implements Trainer {
   train: DmcBatch | null | undefined;
   batches: { batchSize: number; j: number; batch: DmcBatch }[][] = [];
-  requests: RunTrialOptions[] = [];
+  requests: TrialSpec[] = [];
   async selectBackend() {
     return { backend: 'cpu' as const, fallbacks: [] };
   }
   async setData(train: DmcBatch | null): Promise<void> {
     this.train = train;
   }
-  async runTrial(h: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome> {
-    this.requests.push(opts);
+  async runTrial(spec: TrialSpec, opts: TrialRunHooks): Promise<TrialOutcome> {
+    const h = spec.hyperparameters;
+    this.requests.push(spec);
     const got: { batchSize: number; j: number; batch: DmcBatch }[] = [];
     this.batches.push(got);
-    const perEpoch = opts.online!.batchesPerEpoch;
+    const perEpoch = spec.online!.batchesPerEpoch;
     for (let e = 0; e < h.epochs; e++) {
       for (let b = 0; b < perEpoch; b++) {
         const j = e * perEpoch + b;
@@ -72,8 +73,8 @@ describe('StudyRun with online training', () => {
     expect(simulated).toEqual([6]);
     expect(trainer.train).toBeNull();
     expect(trainer.requests.map((r) => r.online)).toEqual([
-      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs },
-      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs },
+      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs, standardizationSets: null },
+      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs, standardizationSets: null },
     ]);
     const seed = dataSeeds(config).training;
     for (const trial of trainer.batches) {

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryStorage, TrialState, type FrozenTrial } from '../../../src/engine/index.ts';
 import type { BackendChoice } from '../../../src/nn/runtime/backend.ts';
-import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
+import type { TrialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
 import { createStudyFromConfig } from '../../../src/state/study-meta.ts';
 import type { LibraryStorage } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
-import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 
 const pool: BatchPool = {
   async simulate(config, seed, n, opts) {
@@ -32,8 +32,9 @@ class FakeTrainer implements Trainer {
   async setData(_train: DmcBatch, val: DmcBatch): Promise<void> {
     this.val = val;
   }
-  async runTrial(h: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome> {
-    const L = h.lr * 1000 + h.dropout + (opts.seed! % 1000) / 1e6;
+  async runTrial(spec: TrialSpec, opts: TrialRunHooks): Promise<TrialOutcome> {
+    const h = spec.hyperparameters;
+    const L = h.lr * 1000 + h.dropout + (spec.seed % 1000) / 1e6;
     for (let e = 0; e < h.epochs; e++) await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: L, valLoss: L, trainMs: 1 });
     const names = [...this.val!.paramNames];
     const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => L), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };

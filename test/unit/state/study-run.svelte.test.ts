@@ -7,17 +7,17 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrialState, withFailReasons, type FrozenTrial } from '../../../src/engine/index.ts';
 import type { BackendChoice } from '../../../src/nn/runtime/backend.ts';
-import type { TrialHyperparameters } from '../../../src/nn/objective.ts';
+import type { TrialSpec } from '../../../src/nn/model/trial-spec.ts';
 import type { NetworkFile } from '../../../src/nn/model/network-file.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
-import { smokeStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
+import { smokeStudyConfig, studyTrialSpec, type StudyConfig, type SuggestedHyperparameters } from '../../../src/study-config/index.ts';
 import { decodeDraws, isInterrupted } from '../../../src/state/run-support.ts';
 import { createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
 import { webRunLock } from '../../../src/state/run-lock.ts';
-import type { RunTrialOptions, TrialOutcome } from '../../../src/workers/train-client.ts';
+import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 
 const pool: BatchPool = {
   async simulate(config, seed, n, opts) {
@@ -32,7 +32,9 @@ class FakeTrainer implements Trainer {
   data: { train: DmcBatch; val: DmcBatch } | null = null;
   seeds: number[] = [];
   /** Called at the start of each trial; may throw or wait. */
-  hook: ((opts: RunTrialOptions) => Promise<void>) | null = null;
+  hook: ((spec: TrialSpec, opts: TrialRunHooks) => Promise<void>) | null = null;
+  /** Every spec received, as it arrived. */
+  specs: TrialSpec[] = [];
 
   async selectBackend(): Promise<BackendChoice> {
     return { backend: 'cpu', fallbacks: [{ backend: 'webgpu', reason: 'no adapter' }] };
@@ -40,10 +42,12 @@ class FakeTrainer implements Trainer {
   async setData(train: DmcBatch, val: DmcBatch): Promise<void> {
     this.data = { train, val };
   }
-  async runTrial(h: TrialHyperparameters, opts: RunTrialOptions): Promise<TrialOutcome> {
+  async runTrial(spec: TrialSpec, opts: TrialRunHooks): Promise<TrialOutcome> {
+    const h = spec.hyperparameters;
     const backend = { backend: 'cpu' as const, fallbacks: [] };
-    this.seeds.push(opts.seed!);
-    await this.hook?.(opts);
+    this.seeds.push(spec.seed);
+    this.specs.push(spec);
+    await this.hook?.(spec, opts);
     const base = h.lr * 1000 + h.dropout;
     const loss: number[] = [];
     const valLoss: number[] = [];
@@ -62,7 +66,7 @@ class FakeTrainer implements Trainer {
     const draws = new Float32Array(n * S * P).fill(1);
     const names = [...this.data!.val.paramNames];
     const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => base), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };
-    const network = { format: 'dmc-tune-network', version: 1, config: {}, standardization: { mean: [], std: [] }, weights: [], metadata: { createdAt: '', paramNames: names, seed: opts.seed! } } as unknown as NetworkFile;
+    const network = { format: 'dmc-tune-network', version: 1, config: {}, standardization: { mean: [], std: [] }, weights: [], metadata: { createdAt: '', paramNames: names, seed: spec.seed } } as unknown as NetworkFile;
     return {
       matmulPrecision: 'f32',
       status: 'complete',
@@ -110,11 +114,11 @@ function smoke(edit: (c: StudyConfig) => void = () => {}): StudyConfig {
 
 describe('StudyRun', () => {
   it('passes the opt-in f16 matmul to every trial, and nothing when it is off', async () => {
-    const seen: (boolean | undefined)[] = [];
-    trainer.hook = async (opts) => void seen.push(opts.matmulF16);
+    const seen: (string | undefined)[] = [];
+    trainer.hook = async (spec) => void seen.push(spec.network.ops.matmulPrecision);
     await run.run(await createStudyFromConfig(storage, smoke((c) => (c.network = { variant: 'as-tuned', standardizeCondition: false, matmulF16: true }))));
     await run.run(await createStudyFromConfig(storage, smoke((c) => (c.name = 'smoke-f32'))));
-    expect(seen).toEqual([true, true, true, undefined, undefined, undefined]);
+    expect(seen).toEqual(['f16', 'f16', 'f16', undefined, undefined, undefined]);
   });
 
   it('tries the configuration’s enqueued trials first, within the trial budget', async () => {
@@ -126,7 +130,7 @@ describe('StudyRun', () => {
     });
     const id = await createStudyFromConfig(storage, config);
     const seen: string[] = [];
-    trainer.hook = async (opts) => void seen.push(String(opts.standardizeTrials ?? false) + String(opts.preview ?? false));
+    trainer.hook = async (spec) => void seen.push(String(spec.network.standardizeTrials) + String(spec.keep.preview));
     await run.run(id);
     const trials = await shown(id);
     expect(trials.map((t) => t.params)).toEqual([first, second]);
@@ -136,7 +140,8 @@ describe('StudyRun', () => {
   });
 
   it('runs a study to its trial budget and records every trial', async () => {
-    const id = await createStudyFromConfig(storage, smoke());
+    const config = smoke();
+    const id = await createStudyFromConfig(storage, config);
     await run.run(id);
     expect(run.phase).toBe('finished');
     expect(run.error).toBeNull();
@@ -154,6 +159,12 @@ describe('StudyRun', () => {
       expect(Array.from(d!.truths)).toEqual(Array.from(Float32Array.from(trainer.data!.val.params)));
     }
     expect(new Set(trainer.seeds).size).toBe(3);
+    // Each trial's spec is the one studyTrialSpec builds from the configuration, passed on unchanged.
+    expect(trainer.specs).toEqual(
+      trials.map((t, i) =>
+        studyTrialSpec(config, { studyName: config.name, trialNumber: t.number, params: t.params as SuggestedHyperparameters, seed: trainer.seeds[i]! }),
+      ),
+    );
     expect(active).toEqual([id, null]);
     expect(run.backend?.backend).toBe('cpu');
   });
@@ -221,7 +232,7 @@ describe('StudyRun', () => {
 
   it('cancel ends the current trial as FAIL and leaves a valid study', async () => {
     const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 3)));
-    trainer.hook = async (opts) => {
+    trainer.hook = async (_spec, opts) => {
       if (trainer.seeds.length === 2) {
         run.cancel();
         expect(run.cancelling).toBe(true);

@@ -11,6 +11,7 @@ import {
   type TrialHyperparameters,
 } from '../../../src/nn/objective.ts';
 import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
+import { trialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
 
 const h: TrialHyperparameters = {
@@ -55,7 +56,7 @@ describe('runObjective', () => {
   it('returns L, the table, history, timing and backend; the same seed gives the same result', async () => {
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
-    const a = completed(await runObjective(h, train, val, { seed: 7, keepNetwork: { metadata: { trialNumber: 3 } }, onEpoch: (r) => void epochs.push(r.epoch) }));
+    const a = completed(await runObjective(trialSpec(h, { seed: 7, keep: { network: { metadata: { trialNumber: 3 } } } }), train, val, { onEpoch: (r) => void epochs.push(r.epoch) }));
     expect(tf.memory().numTensors).toBe(before);
     expect(epochs).toEqual([0, 1]);
     expect(a.history.valLoss).toHaveLength(2);
@@ -67,10 +68,10 @@ describe('runObjective', () => {
     expect(file.metadata['trialNumber']).toBe(3);
     expect(file.metadata['L']).toBe(a.L);
     expect(file.metadata['hyperparameters']).toEqual(h);
-    const b = completed(await runObjective(h, train, val, { seed: 7 }));
+    const b = completed(await runObjective(trialSpec(h, { seed: 7 }), train, val));
     expect(b.L).toBe(a.L);
     expect(b.history).toEqual(a.history);
-    const c = completed(await runObjective(h, train, val, { seed: 8 }));
+    const c = completed(await runObjective(trialSpec(h, { seed: 8 }), train, val));
     expect(c.history.loss).not.toEqual(a.history.loss);
   });
 
@@ -78,8 +79,7 @@ describe('runObjective', () => {
     const before = tf.memory().numTensors;
     let last = Number.NaN;
     const epochs: number[] = [];
-    const out = await runObjective({ ...h, epochs: 5 }, train, val, {
-      seed: 1,
+    const out = await runObjective(trialSpec({ ...h, epochs: 5 }, { seed: 1 }), train, val, {
       onEpoch: async (r) => {
         epochs.push(r.epoch);
         last = r.valLoss;
@@ -94,8 +94,7 @@ describe('runObjective', () => {
   it('an aborted signal stops the run with an AbortError, without leaks', async () => {
     const before = tf.memory().numTensors;
     const ac = new AbortController();
-    const p = runObjective({ ...h, epochs: 20 }, train, val, {
-      seed: 1,
+    const p = runObjective(trialSpec({ ...h, epochs: 20 }, { seed: 1 }), train, val, {
       signal: ac.signal,
       onBatch: (b) => {
         if (b.step === 1) ac.abort();

@@ -9,6 +9,7 @@ import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import { NetworkConfigError, REFERENCE_NETWORK } from '../../../src/nn/model/config.ts';
 import { Approximator } from '../../../src/nn/networks/approximator.ts';
 import { runObjective, trialNetworkConfig, type TrialHyperparameters } from '../../../src/nn/objective.ts';
+import { trialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 
@@ -95,13 +96,12 @@ describe('runObjective with the reference network and a standardized condition',
     const train = simulateBatch(sim, 1, 16);
     const val = simulateBatch(sim, 2, 4);
     const before = tf.memory().numTensors;
-    const out = await runObjective(trial({ embedDim: 128 }), train, val, {
+    const spec = trialSpec(trial({ embedDim: 128 }), {
       seed: 3,
-      variant: 'reference',
-      standardizeCondition: true,
-      network: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] },
-      keepNetwork: true,
+      network: { variant: 'reference', standardizeCondition: true, overrides: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] } },
+      keep: { network: { metadata: {} } },
     });
+    const out = await runObjective(spec, train, val);
     expect(tf.memory().numTensors).toBe(before);
     if (out.status !== 'complete') throw new Error('expected a complete run');
     const file = parseNetworkFile(JSON.parse(JSON.stringify(out.result.network)));

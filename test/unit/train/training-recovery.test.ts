@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { selectBackend } from '../../../src/nn/runtime/backend.ts';
 import { runObjective } from '../../../src/nn/objective.ts';
+import { trialSpec } from '../../../src/nn/model/trial-spec.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 
 function pearson(x: number[], y: number[]): number {
@@ -46,7 +47,8 @@ it('training lowers the validation loss and recovers b and mu_r', async () => {
   const before = tf.memory().numTensors;
   const S = 50;
   const outcome = await runObjective(
-    {
+    trialSpec(
+      {
       dropout: 0,
       lr: 3e-3,
       numSeeds: 1,
@@ -57,10 +59,11 @@ it('training lowers the validation loss and recovers b and mu_r', async () => {
       posteriorDraws: S,
       integrationSteps: 20,
       integrator: 'euler',
-    },
+      },
+      { seed: 2, keep: { draws: true }, network: { overrides: { numHeads: 1, mlpWidths: [32, 32], flowWidths: [64, 64, 64] } } },
+    ),
     train,
     val,
-    { seed: 2, keepDraws: true, network: { numHeads: 1, mlpWidths: [32, 32], flowWidths: [64, 64, 64] } },
   );
   if (outcome.status !== 'complete') throw new Error('nothing asked to prune this run');
   const r = outcome.result;
