@@ -5,6 +5,7 @@
  */
 import type { StudyConfig } from '../study-config/index.ts';
 import { clusterJournal } from './journal.ts';
+import { NETWORK_MODULE, networkPy } from './network-py.ts';
 import { readme, SLURM_SCRIPT, slurmScript } from './readme.ts';
 import { REQUIREMENTS_FILE, requirementsTxt } from './requirements.ts';
 import { simulatorPy } from './simulator-py.ts';
@@ -15,6 +16,7 @@ export { ClusterError, DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type Cluster
 export { planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
 export { CONFIG_ATTR } from './journal.ts';
 export { zipFiles } from './zip.ts';
+export { NETWORK_MODULE, NETWORKS_DIR, safeName, trialNetworkFile } from './network-py.ts';
 
 export const JOURNAL_FILE = 'journal.log';
 
@@ -23,6 +25,7 @@ export function clusterExport(config: StudyConfig, journalText: string | null, o
   const journal = clusterJournal(config, journalText);
   const files: ClusterFile[] = [
     { path: 'study.py', content: studyPy(config, options, JOURNAL_FILE), executable: true },
+    { path: NETWORK_MODULE, content: networkPy(config) },
     ...(options.simulator === 'numpy' ? [{ path: 'dmc_simulator.py', content: simulatorPy(config) }] : []),
     { path: JOURNAL_FILE, content: journal.text },
     { path: 'README.md', content: readme(config, options, journal.carried) },

@@ -354,7 +354,13 @@ class Objective:
         if pruned:
             raise optuna.TrialPruned()
         table = workflow.compute_default_diagnostics(test_data=self.validation, num_samples=POSTERIOR_DRAWS)
-        return weighted_metric_sum(table)
+        value = weighted_metric_sum(table)
+        if np.isfinite(value):  # the trial ends COMPLETE: its network goes to networks/ for the app (dmc_network.py)
+            from dmc_network import save_trial_network
+
+            save_trial_network(HERE, workflow.approximator, trial, study_name=trial.study.study_name, param_names=INFERENCE_VARIABLES, variant=${pyString(opts.network === 'reference' ? 'reference' : 'as-tuned')},
+                               hyperparameters=vars(h), seed=int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]), L=value, table=table)
+        return value
 
 
 def dry_run_objective(trial: optuna.Trial) -> float:
