@@ -13,7 +13,7 @@ import { studyPy } from './study-py.ts';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
 
 export { ClusterError, DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
-export { planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
+export { frozenKey, planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
 export { CONFIG_ATTR } from './journal.ts';
 export { zipFiles } from './zip.ts';
 export { NETWORK_MODULE, NETWORKS_DIR, safeName, trialNetworkFile } from './network-py.ts';

@@ -358,8 +358,10 @@ class Objective:
         if np.isfinite(value):  # the trial ends COMPLETE: its network goes to networks/ for the app (dmc_network.py)
             from dmc_network import save_trial_network
 
-            save_trial_network(HERE, workflow.approximator, trial, study_name=trial.study.study_name, param_names=INFERENCE_VARIABLES, variant=${pyString(opts.network === 'reference' ? 'reference' : 'as-tuned')},
-                               hyperparameters=vars(h), seed=int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]), L=value, table=table)
+            seed = int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0])
+            save_trial_network(HERE, workflow.approximator, trial, study_name=trial.study.study_name, seed=seed,
+                               param_names=INFERENCE_VARIABLES, variant=${pyString(opts.network === 'reference' ? 'reference' : 'as-tuned')},
+                               hyperparameters=vars(h), L=value, table=table)
         return value
 
 

@@ -44,7 +44,7 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   expect(dl.suggestedFilename()).toBe('failures-cluster.zip');
   const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
   expect(Object.keys(files).sort()).toEqual(
-    ['README.md', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py'].map((f) => `failures-cluster/${f}`),
+    ['README.md', 'dmc_network.py', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py'].map((f) => `failures-cluster/${f}`),
   );
   expect(await page.getByTestId('cluster-status').textContent()).toMatch(/finished trial\(s\) go to the cluster/);
 
