@@ -7,10 +7,11 @@
  * network_parity.py on the .venv (JAX on CPU); weights are perturbed there so biases and layer norms are
  * not at their initial 0/1, and every standardization is non-trivial.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
@@ -22,6 +23,7 @@ import { integrate } from '../../../src/nn/networks/integrate.ts';
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
 import { useWasm } from '../nn/helpers.ts';
 
+const run = promisify(execFile);
 const TOLERANCE = 1e-4;
 const ALL = ['inference_variables', 'inference_conditions', 'summary_variables'];
 
@@ -132,6 +134,21 @@ describe('BayesFlow 2.0.5 networks mapped by dmc_network.py run the same in the 
     // Infer and `cli infer` find the simulator settings in the file.
     expect(simulatorSettings(m)?.source).toBe('simulator');
   });
+
+  it('cli infer and cli evaluate run on the file study.py saved', async () => {
+    const model = path.join(dir, 'saved', results[0]!.saved!);
+    const cli = (args: string[]) => run('npx', ['tsx', 'src/cli/main.ts', ...args, '--model', model, '--steps', '5', '--json'], { maxBuffer: 1 << 24 });
+    const [infer, evaluate] = await Promise.all([
+      cli(['infer', '--data', 'test/fixtures/inference/flanker-dmcfun.txt', '--draws', '20']),
+      cli(['evaluate', '--val-sets', '8', '--draws', '20']),
+    ]);
+    const participants = (JSON.parse(infer.stdout.trim().split('\n').at(-1)!) as { participants: Record<string, Record<string, { mean: number }>> }).participants;
+    expect(Object.keys(participants)).toHaveLength(4);
+    expect(Number.isFinite(participants['1']!['b']!.mean)).toBe(true);
+    const score = JSON.parse(evaluate.stdout.trim().split('\n').at(-1)!) as { L: number; valSets: number; recordedL: number };
+    expect(score).toMatchObject({ valSets: 8, recordedL: 0.5 });
+    expect(Number.isFinite(score.L)).toBe(true);
+  }, 120_000);
 
   CASES.forEach((c, i) => {
     it(c.name, async () => {
