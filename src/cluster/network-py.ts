@@ -89,12 +89,13 @@ def _b64(a: np.ndarray) -> str:
 
 
 class _Weights:
-    def __init__(self) -> None:
-        self.items: list[tuple[str, np.ndarray]] = []
+    """The Keras variables in dmc-tune's order, each with its project name and project shape."""
 
-    def add(self, name: str, value: Any, shape: tuple[int, ...] | None = None) -> None:
-        a = _array(value)
-        self.items.append((name, a if shape is None else a.reshape(shape)))
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Any, tuple[int, ...]]] = []
+
+    def add(self, name: str, variable: Any, shape: tuple[int, ...] | None = None) -> None:
+        self.items.append((name, variable, tuple(int(d) for d in (variable.shape if shape is None else shape))))
 
     def dense(self, name: str, layer: Any) -> None:
         if layer.bias is None:
@@ -161,6 +162,31 @@ def _one(values: list[Any], what: str) -> Any:
 
 def map_weights(approximator: Any) -> tuple[dict[str, Any], list[tuple[str, np.ndarray]]]:
     """The project's network config and its named weights, in the order of dmc-tune's registry."""
+    config, items = _walk(approximator)
+    return config, [(name, _array(variable).reshape(shape)) for name, variable, shape in items]
+
+
+def load_weights(approximator: Any, file: dict[str, Any]) -> None:
+    """The inverse: a dmc-tune network file's weights into a built approximator of the same architecture (for
+    training BayesFlow from the project's initial weights). Names and shapes must match one to one."""
+    config, items = _walk(approximator)
+    stored = {w["name"]: w for w in file["weights"]}
+    mine = {name for name, _, _ in items}
+    def shape_of(c: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in c.items() if k not in ("dropout", "flowDropout")}
+
+    if set(stored) != mine or shape_of(file["config"]) != shape_of(config):
+        missing, extra = sorted(mine - set(stored))[:3], sorted(set(stored) - mine)[:3]
+        raise NetworkMappingError(f"the file's network is not this one (missing {missing}, extra {extra}, config {config})")
+    for name, variable, shape in items:
+        w = stored[name]
+        if tuple(w["shape"]) != shape:
+            raise NetworkMappingError(f"{name}: shape {w['shape']} in the file, {list(shape)} here")
+        data = np.frombuffer(base64.b64decode(w["data"]), dtype="<f4").reshape(tuple(variable.shape))
+        variable.assign(data.astype(np.float32))
+
+
+def _walk(approximator: Any) -> tuple[dict[str, Any], list[tuple[str, Any, tuple[int, ...]]]]:
     from bayesflow.networks.transformers.isab import InducedSetAttentionBlock
 
     st, fm = approximator.summary_network, approximator.inference_network

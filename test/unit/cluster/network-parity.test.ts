@@ -18,7 +18,7 @@ import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { clusterExport, trialNetworkFile, type ClusterOptions } from '../../../src/cluster/index.ts';
 import { simulatorSettings } from '../../../src/inference/checks.ts';
 import { buildHostInputs, DataSets, disposeInputs, unstandardize, uploadInputs } from '../../../src/nn/adapter.ts';
-import { parseNetworkFile, restoreNetwork, type NetworkFile } from '../../../src/nn/index.ts';
+import { Approximator, defaultNetworkConfig, parseNetworkFile, restoreNetwork, serializeNetwork, type NetworkFile } from '../../../src/nn/index.ts';
 import { integrate } from '../../../src/nn/networks/integrate.ts';
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
 import { useWasm } from '../nn/helpers.ts';
@@ -33,8 +33,10 @@ interface Case {
   num_seeds: number;
   embed_dim: number;
   summary_dim: number;
-  standardize: string | string[];
+  standardize: string | string[] | null;
   num_obs: number;
+  /** The other direction: the project's initial weights (this seed) loaded into BayesFlow by load_weights. */
+  fromProject?: number;
 }
 
 /** Both variants; num_seeds 1 and 8; embed 64 and 128 (the reference keeps 64 whatever is asked, networks.md §3). */
@@ -43,6 +45,7 @@ const CASES: Case[] = [
   { name: 'as-tuned, 8 seeds, embed 128', network: 'project', num_seeds: 8, embed_dim: 128, summary_dim: 8, standardize: 'inference_variables', num_obs: 20 },
   { name: 'reference, 8 seeds, embed 128 asked (64 built)', network: 'reference', num_seeds: 8, embed_dim: 128, summary_dim: 8, standardize: ALL, num_obs: 20 },
   { name: 'reference, 1 seed', network: 'reference', num_seeds: 1, embed_dim: 64, summary_dim: 8, standardize: 'inference_variables', num_obs: 20 },
+  { name: "the project's initial weights in BayesFlow (as-tuned, 8 seeds, embed 128)", network: 'project', num_seeds: 8, embed_dim: 128, summary_dim: 8, standardize: null, num_obs: 20, fromProject: 5 },
 ];
 const STEPS = 10;
 const DRAWS = 4;
@@ -61,6 +64,7 @@ interface PyResult {
   z: number[];
   draws: number[];
   saved: string | null;
+  roundTrip: boolean;
   seconds: number;
 }
 
@@ -78,6 +82,18 @@ beforeAll(async () => {
       writeFileSync(path.join(dir, network, f.path), f.content);
     }
   }
+  const projectFiles = await Promise.all(
+    CASES.map(async (c, i) => {
+      if (c.fromProject === undefined) return null;
+      const config = defaultNetworkConfig({ summaryDim: c.summary_dim, numSeeds: c.num_seeds, embedDim: c.embed_dim, dropout: 0.1 });
+      const approx = new Approximator(config, { seed: c.fromProject, standardization: { mean: new Float64Array(6), std: new Float64Array(6).fill(1) } });
+      const file = await serializeNetwork(approx, ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']);
+      approx.dispose();
+      const where = path.join(dir, `project-${i}.json`);
+      writeFileSync(where, JSON.stringify(file));
+      return where;
+    }),
+  );
   const cases = CASES.map((c, i) => ({
     ...c,
     folder: path.join(dir, c.network),
@@ -86,6 +102,7 @@ beforeAll(async () => {
     draws: DRAWS,
     steps: STEPS,
     ...(i === 0 ? { save_to: path.join(dir, 'saved') } : {}),
+    ...(projectFiles[i] ? { project_file: projectFiles[i] } : {}),
   }));
   writeFileSync(path.join(dir, 'cases.json'), JSON.stringify(cases));
   const script = path.join(import.meta.dirname, 'network_parity.py');
@@ -153,6 +170,7 @@ describe('BayesFlow 2.0.5 networks mapped by dmc_network.py run the same in the 
   CASES.forEach((c, i) => {
     it(c.name, async () => {
       const py = results[i]!;
+      expect(py.roundTrip, 'load_weights(export(weights)) exports the same file').toBe(true);
       const file = parseNetworkFile(JSON.parse(JSON.stringify(py.file)));
       expect(file.config.numSeeds).toBe(c.num_seeds);
       expect(file.config.embedDim).toBe(c.network === 'reference' ? 64 : c.embed_dim);

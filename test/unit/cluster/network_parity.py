@@ -75,11 +75,26 @@ def run_case(case: dict) -> dict:
             approx.build_from_data(adapted)
         for key, layer in approx.standardize_layers.items():
             layer(keras.ops.convert_to_tensor(adapted[key]), stage="training")
-    for v in approx.trainable_variables:
-        value = keras.ops.convert_to_numpy(v)
-        v.assign(value + rng.normal(0.0, 0.1 * (value.std() if value.size > 1 else 0.0) + 0.05, size=value.shape).astype("float32"))
+    def perturb() -> None:
+        for v in approx.trainable_variables:
+            value = keras.ops.convert_to_numpy(v)
+            noise = rng.normal(0.0, 0.1 * (value.std() if value.size > 1 else 0.0) + 0.05, size=value.shape)
+            v.assign(value + noise.astype("float32"))
 
-    file = mapping.network_file(approx, list(names), {"seed": case["seed"], "study": "parity"})
+    perturb()
+    if case.get("project_file"):
+        # The other direction: the project's own initial weights into BayesFlow (what learning parity starts from).
+        file = json.load(open(case["project_file"]))
+        mapping.load_weights(approx, file)
+    else:
+        file = mapping.network_file(approx, list(names), {"seed": case["seed"], "study": "parity"})
+    # load_weights is the exact inverse of the export: other weights, loaded back, export to the same file.
+    perturb()
+    mapping.load_weights(approx, file)
+    round_trip = mapping.map_weights(approx)[1]
+    exact = [w["name"] for w in file["weights"]] == [n for n, _ in round_trip] and all(
+        w["data"] == mapping._b64(a) for w, (_, a) in zip(file["weights"], round_trip)
+    )
 
     b, s, k = 3, case["draws"], 4
     raw = data(b, n, n)
@@ -138,6 +153,7 @@ def run_case(case: dict) -> dict:
         "z": out(z),
         "draws": out(draws),
         "saved": saved,
+        "roundTrip": exact,
         "seconds": time.perf_counter() - t0,
     }
 
