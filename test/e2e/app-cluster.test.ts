@@ -2,7 +2,8 @@
  * Results → "Run on a cluster…": the button downloads one .zip with study.py, the NumPy simulator, the
  * study's journal (finished trials only), README and the Slurm script; a dry-run worker of that very
  * study.py (Debian's python3-optuna 3.1) grows the journal; importing it from the same panel adds the new
- * trials to the table without duplicating the old ones, and a journal of another study is refused.
+ * trials to the table without duplicating the old ones, a network file picked with it is linked to its trial
+ * (marked "cluster"), and a journal of another study is refused.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readJournalStudies } from '../../src/engine/storages/journal/index.ts';
 import { openApp, screenshot, type App } from './harness.ts';
 
 const FAILURES = path.resolve('test/fixtures/journal/failures.log');
@@ -61,10 +63,21 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from journal\.log/);
   await expect.poll(rows, { timeout: 20_000 }).toBe(before + 2);
 
-  // The same file again: nothing new.
-  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'journal.log'));
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\)/);
+  // The same file again, now with the network study.py saved for the cluster's last trial (a dry run trains
+  // none: the fixture network stands in, carrying that trial's number and value): nothing new, one network
+  // linked to the app's row of that trial and marked "cluster".
+  const grown = readJournalStudies(readFileSync(path.join(folder, 'journal.log'), 'utf8')).studies[0]!;
+  const last = grown.trials.length - 1;
+  const net = JSON.parse(readFileSync('test/fixtures/inference/network-small.json', 'utf8')) as { metadata: Record<string, unknown> };
+  Object.assign(net.metadata, { source: 'cluster', trialNumber: last, L: grown.trials[last]!.values![0] });
+  mkdirSync(path.join(folder, 'networks'));
+  const netFile = path.join(folder, 'networks', `failures-trial-${last}.json`);
+  writeFileSync(netFile, JSON.stringify(net));
+  await page.getByTestId('cluster-import-input').setInputFiles([path.join(folder, 'journal.log'), netFile]);
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\) from journal\.log; 1 network\(s\) trained on the cluster/);
   expect(await rows()).toBe(before + 2);
+  await expect.poll(() => page.getByTestId('trained-on-cluster').count(), { timeout: 20_000 }).toBe(1);
+  await screenshot(page, 'results-cluster-networks');
 
   await page.getByTestId('cluster-import-input').setInputFiles(OTHER);
   await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/"demo".*"failures"/);
