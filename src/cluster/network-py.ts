@@ -177,7 +177,7 @@ def load_weights(approximator: Any, file: dict[str, Any]) -> None:
 
     if set(stored) != mine or shape_of(file["config"]) != shape_of(config):
         missing, extra = sorted(mine - set(stored))[:3], sorted(set(stored) - mine)[:3]
-        raise NetworkMappingError(f"the file's network is not this one (missing {missing}, extra {extra}, config {config})")
+        raise NetworkMappingError(f"the file's network is not this one (missing {missing}, extra {extra})")
     for name, variable, shape in items:
         w = stored[name]
         if tuple(w["shape"]) != shape:
