@@ -231,6 +231,8 @@ async function runBayesflowOnly(): Promise<Record<string, unknown>> {
       budget,
       bayesflow: bf.versions,
       parameters: { tfjs: tfjsParameters, bayesflow: bf.parameters, same: tfjsParameters === bf.parameters },
+      // The same initial weights on both sides: the fixed-draw validation loss before training.
+      initialValLoss: bf.runs.map((r) => ({ seed: r.seed, tfjs: bf.initialValLoss?.[r.seed], bayesflow: r.initialValLoss })),
       runs: { tfjs: ours, bayesflow },
       summary: summarize(budget, ours, bayesflow, 'bayesflow'),
     };

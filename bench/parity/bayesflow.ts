@@ -15,7 +15,7 @@ import { networkPy } from '../../src/cluster/network-py.ts';
 import { Approximator, serializeNetwork, trialNetworkConfig } from '../../src/nn/index.ts';
 import { defaultStudyConfig } from '../../src/study-config/index.ts';
 import type { ParityBudget } from './budget.ts';
-import { hyperparameters } from './ours.ts';
+import { fixedValidationLoss, hyperparameters } from './ours.ts';
 import type { ParityData } from './setup.ts';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'reference', 'bayesflow_parity.py');
@@ -23,7 +23,18 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 're
 export interface BayesflowOut {
   versions: Record<string, string>;
   parameters: number;
-  runs: { seed: number; epochs: { loss: number; valLoss: number }[]; finalValLoss: number; msPerStep: number; samplingS: number; drawsFile: string }[];
+  runs: {
+    seed: number;
+    epochs: { loss: number; valLoss: number }[];
+    /** Fixed-draw validation loss of the initial weights in BayesFlow: equal to ours if the mapping holds. */
+    initialValLoss: number;
+    finalValLoss: number;
+    msPerStep: number;
+    samplingS: number;
+    drawsFile: string;
+  }[];
+  /** Ours on the same initial weights and draws, per seed (filled in by runBayesflow). */
+  initialValLoss?: Record<number, number>;
 }
 
 /** Null when the .venv is missing (the benchmark then says so instead of failing). */
@@ -34,12 +45,14 @@ export function bayesflowAvailable(): boolean {
 export async function runBayesflow(b: ParityBudget, data: ParityData, dataFile: string, dir: string): Promise<BayesflowOut> {
   await writeFile(path.join(dir, NETWORK_MODULE), networkPy(defaultStudyConfig()));
   const names = [...data.train.paramNames];
+  const initialValLoss: Record<number, number> = {};
   for (const seed of b.seeds) {
     const approx = new Approximator(trialNetworkConfig(hyperparameters(b), names.length), { seed, standardization: data.standardization });
     await writeFile(path.join(dir, `initial-seed${seed}.json`), JSON.stringify(await serializeNetwork(approx, names)));
+    initialValLoss[seed] = await fixedValidationLoss(approx, b, data);
     approx.dispose();
   }
-  return new Promise((resolve, reject) => {
+  const out = await new Promise<BayesflowOut>((resolve, reject) => {
     const child = spawn(VENV_PYTHON, [SCRIPT, dataFile, dir, dir], {
       env: { ...process.env, KERAS_BACKEND: 'jax', JAX_PLATFORMS: 'cpu', PYTHONDONTWRITEBYTECODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,4 +70,5 @@ export async function runBayesflow(b: ParityBudget, data: ParityData, dataFile: 
       else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as BayesflowOut);
     });
   });
+  return { ...out, initialValLoss };
 }

@@ -112,6 +112,7 @@ def draws(approx, a, s, steps, seed):
 def run_seed(bf, mapping, seed, hp, header, a, module_dir, out_dir):
     keras.utils.set_random_seed(seed)
     approx = build(bf, mapping, hp, a, os.path.join(out_dir, f"initial-seed{seed}.json"))
+    initial = fixed_loss(approx, a, hp["batchSize"])  # before training: equal to ours on the same weights
     n, bs, epochs = a["train_x1"].shape[0], hp["batchSize"], hp["epochs"]
     total = epochs * math.ceil(n / bs)
     approx.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule(hp, total), beta_1=hp["beta1"], beta_2=hp["beta2"], epsilon=hp["epsilon"], clipnorm=hp["clipNorm"]))
@@ -135,6 +136,7 @@ def run_seed(bf, mapping, seed, hp, header, a, module_dir, out_dir):
     return {
         "seed": seed,
         "epochs": [{"loss": float(l), "valLoss": float(v)} for l, v in zip(history["loss"], history.get("val_loss", history["loss"]))],
+        "initialValLoss": initial,
         "finalValLoss": loss,
         "msPerStep": 1000 * train_s / total,
         "samplingS": sampling_s,
