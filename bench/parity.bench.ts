@@ -28,6 +28,10 @@
  * 1/65536, mish in one-exp form (≤ 2.4e-7) and tfjs's erf approximation (≤ 1.5e-7), and the kernels'
  * summation order. Hence several seeds and a tolerance, not equality.
  *
+ * PARITY_REFERENCE=bayesflow trains BayesFlow 2.0.5 itself instead of the PyTorch reference (bench/parity/bayesflow.ts,
+ * bench/reference/bayesflow_parity.py on the .venv): from our initial weights, mapped by the cluster export's
+ * dmc_network.py, with its own fit, keras Adam(clipnorm) and CosineDecay set to our schedule.
+ *
  * Budget: PARITY_* variables (bench/parity/budget.ts); PYTHON (default /usr/bin/python3); the two sides
  * run concurrently, one thread each (TORCH_THREADS, default 1). PARITY_KEEP=DIR keeps the data file
  * and the torch draws in DIR; PARITY_CHECK_ONLY=1 runs only the same-weights check (seconds).
@@ -43,6 +47,7 @@ import { budgetFromEnv, type ParityBudget } from './parity/budget.ts';
 import { buildParityData, parityHeader } from './parity/setup.ts';
 import { maxRelativeDifference, ourCheck, type CheckSide } from './parity/check.ts';
 import { scoreDraws, trainOurs, type ImplRun } from './parity/ours.ts';
+import { bayesflowAvailable, runBayesflow, type BayesflowOut } from './parity/bayesflow.ts';
 
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reference', 'torch_parity.py');
@@ -102,31 +107,49 @@ async function sameWeightsCheck(budget: ParityBudget, data: ReturnType<typeof bu
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
-function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[]): Record<string, unknown> {
-  const loss = { tfjs: mean(ours.map((r) => r.finalValLoss)), torch: mean(torch.map((r) => r.finalValLoss)) };
-  const rel = Math.abs(loss.tfjs - loss.torch) / loss.torch;
+/** tfjs against a reference side (`torch` or `bayesflow`, the key its figures appear under). */
+function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[], reference = 'torch'): Record<string, unknown> {
+  const loss = { tfjs: mean(ours.map((r) => r.finalValLoss)), [reference]: mean(torch.map((r) => r.finalValLoss)) };
+  const rel = Math.abs(loss.tfjs - loss[reference]!) / loss[reference]!;
   const contraction = (runs: ImplRun[], p: string): number => mean(runs.map((r) => r.metrics['Posterior Contraction']![p]!));
   const c = {
     tfjs: { b: contraction(ours, 'b'), mu_r: contraction(ours, 'mu_r') },
-    torch: { b: contraction(torch, 'b'), mu_r: contraction(torch, 'mu_r') },
+    [reference]: { b: contraction(torch, 'b'), mu_r: contraction(torch, 'mu_r') },
   };
   const perParam = (runs: ImplRun[], row: 'NRMSE' | 'Posterior Contraction'): Record<string, number> =>
     Object.fromEntries(Object.keys(runs[0]!.metrics[row]).map((p) => [p, mean(runs.map((r) => r.metrics[row][p]!))]));
   return {
     seeds: b.seeds,
     meanFinalValLoss: loss,
-    sdFinalValLoss: { tfjs: sd(ours.map((r) => r.finalValLoss)), torch: sd(torch.map((r) => r.finalValLoss)) },
+    sdFinalValLoss: { tfjs: sd(ours.map((r) => r.finalValLoss)), [reference]: sd(torch.map((r) => r.finalValLoss)) },
     relativeDifference: rel,
     within5Percent: rel <= TOLERANCE,
     contraction: c,
-    meanContraction: { tfjs: perParam(ours, 'Posterior Contraction'), torch: perParam(torch, 'Posterior Contraction') },
-    meanNrmse: { tfjs: perParam(ours, 'NRMSE'), torch: perParam(torch, 'NRMSE') },
-    learns: [c.tfjs.b, c.tfjs.mu_r, c.torch.b, c.torch.mu_r].every((x) => x >= LEARNS),
-    msPerStep: { tfjs: mean(ours.map((r) => r.msPerStep)), torch: mean(torch.map((r) => r.msPerStep)) },
+    meanContraction: { tfjs: perParam(ours, 'Posterior Contraction'), [reference]: perParam(torch, 'Posterior Contraction') },
+    meanNrmse: { tfjs: perParam(ours, 'NRMSE'), [reference]: perParam(torch, 'NRMSE') },
+    learns: [c.tfjs.b, c.tfjs.mu_r, c[reference]!.b, c[reference]!.mu_r].every((x) => x >= LEARNS),
+    msPerStep: { tfjs: mean(ours.map((r) => r.msPerStep)), [reference]: mean(torch.map((r) => r.msPerStep)) },
   };
 }
 
+/** Our draws' scoring of a reference side's runs (torch or BayesFlow), read from the files it wrote. */
+async function scoreReference(budget: ParityBudget, data: ReturnType<typeof buildParityData>, runs: TorchOut['runs']): Promise<ImplRun[]> {
+  const out: ImplRun[] = [];
+  for (const r of runs) {
+    const n = budget.valSets * budget.posteriorDraws * data.val.paramNames.length;
+    const draws = await readFloat32File(r.drawsFile, n);
+    out.push({ seed: r.seed, epochs: r.epochs, finalValLoss: r.finalValLoss, msPerStep: r.msPerStep, samplingS: r.samplingS, ...scoreDraws(budget, data, draws) });
+  }
+  return out;
+}
+
+/**
+ * PARITY_REFERENCE=bayesflow runs BayesFlow 2.0.5 itself (the .venv) against ours, from our initial weights;
+ * =torch the hand-written PyTorch reference (the default, as before); =bayesflow,torch both.
+ */
 export async function run(): Promise<Record<string, unknown>> {
+  const references = (process.env['PARITY_REFERENCE'] ?? 'torch').split(',');
+  if (references.includes('bayesflow') && !references.includes('torch')) return runBayesflowOnly();
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     return { skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}` };
@@ -174,6 +197,44 @@ export async function run(): Promise<Record<string, unknown>> {
       check,
       runs: { tfjs: ours, torch },
       summary: summarize(budget, ours, torch),
+    };
+  } finally {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Ours against BayesFlow 2.0.5 (bench/parity/bayesflow.ts), both sides at once, from the same initial weights. */
+async function runBayesflowOnly(): Promise<Record<string, unknown>> {
+  if (!bayesflowAvailable()) return { skipped: 'the .venv is missing: run npm run setup:python' };
+  const budget = budgetFromEnv(process.env);
+  const keep = process.env['PARITY_KEEP'];
+  const dir = keep ? (await mkdir(keep, { recursive: true }), keep) : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
+  try {
+    const data = buildParityData(budget);
+    const dataFile = path.join(dir, 'parity-data.bin');
+    await writeParityFile(dataFile, parityHeader(budget, data.train.paramNames), data.arrays);
+    await selectBackend('wasm', { strict: true });
+    const bfPromise = runBayesflow(budget, data, dataFile, dir);
+    bfPromise.catch(() => undefined);
+    const { runs: ours, parameters: tfjsParameters } = await trainOurs(budget, data);
+    let bf: BayesflowOut;
+    try {
+      bf = await bfPromise;
+    } catch (e) {
+      return { budget, failed: e instanceof Error ? e.message : String(e), runs: { tfjs: ours }, parameters: { tfjs: tfjsParameters } };
+    }
+    const bayesflow = await scoreReference(budget, data, bf.runs);
+    return {
+      note:
+        'BayesFlow 2.0.5 trains from our initial weights (dmc_network.load_weights) with keras Adam(clipnorm) and CosineDecay set to our schedule; ' +
+        'final val loss: no dropout, the same fixed (x0, t) draws on both sides; contraction/NRMSE scored by src/metrics on both sides',
+      budget,
+      bayesflow: bf.versions,
+      parameters: { tfjs: tfjsParameters, bayesflow: bf.parameters, same: tfjsParameters === bf.parameters },
+      // The same initial weights on both sides: the fixed-draw validation loss before training.
+      initialValLoss: bf.runs.map((r) => ({ seed: r.seed, tfjs: bf.initialValLoss?.[r.seed], bayesflow: r.initialValLoss })),
+      runs: { tfjs: ours, bayesflow },
+      summary: summarize(budget, ours, bayesflow, 'bayesflow'),
     };
   } finally {
     if (!keep) await rm(dir, { recursive: true, force: true });

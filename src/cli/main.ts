@@ -32,6 +32,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   config: () => import('./commands/config.ts'),
   'export-cluster': () => import('./commands/export-cluster.ts'),
   infer: () => import('./commands/infer.ts'),
+  evaluate: () => import('./commands/evaluate.ts'),
 };
 
 const HELP_ENTRY = { name: 'help [COMMAND]', summary: "this list, or a command's usage (same as COMMAND -h)" };

@@ -6,6 +6,7 @@
 import type { StudyConfig } from '../study-config/index.ts';
 import { dataFiles, type ClusterData } from './data.ts';
 import { clusterJournal } from './journal.ts';
+import { NETWORK_MODULE, networkPy } from './network-py.ts';
 import { readme, SLURM_SCRIPT, slurmScript } from './readme.ts';
 import { REQUIREMENTS_FILE, requirementsTxt } from './requirements.ts';
 import { simulatorPy } from './simulator-py.ts';
@@ -13,10 +14,11 @@ import { studyPy } from './study-py.ts';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
 
 export { ClusterError, DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
-export { planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
+export { frozenKey, planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
 export { CONFIG_ATTR } from './journal.ts';
 export { zipFiles } from './zip.ts';
 export { clusterData, TRAINING_NPZ, VALIDATION_NPZ, type ClusterData, type DataSets, type SimulateSets } from './data.ts';
+export { NETWORK_MODULE, NETWORKS_DIR, safeName, trialNetworkFile } from './network-py.ts';
 
 export const JOURNAL_FILE = 'journal.log';
 
@@ -33,6 +35,7 @@ export function clusterExport(
   const journal = clusterJournal(config, journalText);
   const files: ClusterFile[] = [
     { path: 'study.py', content: studyPy(config, options, JOURNAL_FILE), executable: true },
+    { path: NETWORK_MODULE, content: networkPy(config) },
     ...(options.simulator === 'numpy' ? [{ path: 'dmc_simulator.py', content: simulatorPy(config) }] : []),
     { path: JOURNAL_FILE, content: journal.text },
     ...(data === null ? [] : dataFiles(data)),

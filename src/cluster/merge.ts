@@ -35,6 +35,8 @@ export interface MergePlan {
   readonly unfinished: number;
   /** Operations Optuna's replay rules skip, with their line. */
   readonly skipped: readonly { readonly line: number; readonly reason: string }[];
+  /** Identity of each of the journal study's trials, indexed by its number there (the number a network file names). */
+  readonly journalTrialKeys: readonly string[];
 }
 
 /** Second precision is not enough (two workers can start within one), so the full microseconds are kept. */
@@ -56,13 +58,14 @@ function trialKey(datetimeStart: string | null, paramsInternal: Readonly<Record<
   return JSON.stringify([startTimeKey(datetimeStart), params]);
 }
 
-function frozenKey(t: FrozenTrial): string {
+/** A trial's identity across copies (start time + internal parameters), as `templateKey` gives for the journal's. */
+export function frozenKey(t: FrozenTrial): string {
   const internal: Record<string, number> = {};
   for (const [k, d] of Object.entries(t.distributions)) internal[k] = toInternalRepr(d, t.params[k]);
   return trialKey(t.datetimeStart, internal);
 }
 
-function templateKey(t: TrialTemplate): string {
+export function templateKey(t: TrialTemplate): string {
   return trialKey(t.datetimeStart ?? null, t.paramsInternal ?? {});
 }
 
@@ -138,5 +141,5 @@ export function planClusterMerge(target: MergeTarget, journalText: string): Merg
       newTrials.push(t);
     }
   }
-  return { journalStudyName: study.name, newTrials, alreadyPresent, unfinished, skipped };
+  return { journalStudyName: study.name, newTrials, alreadyPresent, unfinished, skipped, journalTrialKeys: study.trials.map(templateKey) };
 }

@@ -46,7 +46,8 @@ Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna 
 | file | what |
 |---|---|
 | \`study.py\` | the objective with optuna and BayesFlow 2.0.5: search space, ${c.sampler.type === 'tpe' ? 'TPE (constant_liar=True for parallel workers)' : 'random sampling'}, pruner on each epoch's validation loss, ${c.epochs} epochs, ${c.data.mode === 'online' ? `online training (BayesFlow's fit_online: ${c.data.batchesPerEpoch ?? 100} fresh batches per epoch), ${c.data.validationSets} validation sets` : `${c.data.trainingSets} / ${c.data.validationSets} training / validation sets`}, weights ${c.weights.recovery} / ${c.weights.pc} / ${c.weights.sbc} |
-${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`journal.log\` | the study so far, an Optuna journal |
+${opts.simulator === 'numpy' ? '| `dmc_simulator.py` | the DMC simulator of the data sets |\n' : ''}| \`dmc_network.py\` | saves each COMPLETE trial's trained network in dmc-tune's format to \`networks/\` |
+| \`journal.log\` | the study so far, an Optuna journal |
 ${dataRows}| \`requirements.txt\` | the exact Python package versions dmc-tune tests with |
 | \`${SLURM_SCRIPT}\` | a Slurm array job |
 
@@ -131,8 +132,11 @@ A journal storage is already the file to import. From an RDB, copy the study int
 python3 study.py --storage sqlite:///study.db --export-journal grown.log
 \`\`\`
 
-In dmc-tune open the study's Results, choose **Run on a cluster… → Import the grown journal** and pick the file:
-the new trials appear with their states, parameters, values and validation losses; trials already in the app
-are not duplicated; a journal of another study is refused.
+In dmc-tune open the study's Results, choose **Run on a cluster… → Import the grown journal (+ networks)** and
+pick the journal, together with the \`.json\` files of \`networks/\` (one per COMPLETE trial, written next to
+\`study.py\` as \`networks/<study>-trial-<n>.json\`): the new trials appear with their states, parameters, values
+and validation losses, each network is linked to its trial (marked "cluster" in the trials table) and is offered
+in Infer; trials already in the app are not duplicated; a journal of another study is refused. A network file
+also works on its own: \`npm run cli -- infer --model FILE --data DATA\` and \`cli evaluate --model FILE\`.
 `;
 }

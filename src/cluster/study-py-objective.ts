@@ -343,5 +343,22 @@ class Objective:
             # Optuna records a NaN value as FAIL.
             record_failure(trial, f"L is undefined: {'; '.join(undefined)}")
             return float("nan")
-        return weighted_metric_sum(table)`;
+        value = weighted_metric_sum(table)
+        # The trial ends COMPLETE: its network goes to networks/ for the app (dmc_network.py).
+        from dmc_network import save_trial_network
+
+        save_trial_network(
+            HERE,
+            workflow.approximator,
+            trial,
+            study_name=trial.study.study_name,
+            seed=int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]),
+            param_names=INFERENCE_VARIABLES,
+            variant=${opts.network === 'reference' ? '"reference"' : '"as-tuned"'},
+            hyperparameters=vars(h),
+            L=value,
+            metrics=metrics,
+            history=history.history,
+        )
+        return value`;
 }

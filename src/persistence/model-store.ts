@@ -24,6 +24,8 @@ export interface StoredNetworkSummary {
   parameterCount: number;
   /** Size of the file as JSON text (bytes, ASCII). */
   byteSize: number;
+  /** 'cluster' for a network trained by study.py on a cluster (metadata.source); absent otherwise. */
+  source?: string;
 }
 
 interface ModelDb extends DBSchema {
@@ -72,6 +74,7 @@ export class ModelStore {
       L: typeof L === 'number' && Number.isFinite(L) ? L : null,
       parameterCount: valid.weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0),
       byteSize: JSON.stringify(valid).length,
+      ...(typeof valid.metadata['source'] === 'string' ? { source: valid.metadata['source'] } : {}),
     };
     const tx = this.db.transaction(['networks', 'summaries'], 'readwrite');
     await Promise.all([

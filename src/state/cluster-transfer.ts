@@ -7,6 +7,7 @@ import { clusterData, clusterExport, planClusterMerge, zipFiles, type ClusterOpt
 import type { Storage } from '../engine/index.ts';
 import { exportStudyJournal } from '../engine/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
+import type { NetworkLinks } from './cluster-networks.ts';
 import { safeFileName } from './download.ts';
 
 export interface ClusterArchive {
@@ -38,10 +39,12 @@ export async function mergeClusterJournal(storage: Storage, studyId: number, tex
   return plan;
 }
 
-export function describeMerge(plan: MergePlan, fileName: string): string {
+export function describeMerge(plan: MergePlan, fileName: string, networks?: NetworkLinks): string {
   const parts = [`Imported ${plan.newTrials.length} new trial(s) from ${fileName}`];
+  if (networks !== undefined) parts.push(`${networks.links.length} network(s) trained on the cluster`);
   if (plan.alreadyPresent > 0) parts.push(`${plan.alreadyPresent} already here`);
   if (plan.unfinished > 0) parts.push(`${plan.unfinished} still running or waiting on the cluster (import again when they finish)`);
   if (plan.skipped.length > 0) parts.push(`${plan.skipped.length} operation(s) skipped by Optuna's replay rules`);
-  return `${parts.join('; ')}.`;
+  const problems = networks === undefined || networks.problems.length === 0 ? '' : ` Not taken: ${networks.problems.join('; ')}.`;
+  return `${parts.join('; ')}.${problems}`;
 }

@@ -13,11 +13,13 @@ import { simulateBatch } from '../sim/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
 import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive } from './cluster-transfer.ts';
 import { decodeDraws } from './run-support.ts';
-import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import { linkClusterNetworks, type NetworkLinks, type PickedFile } from './cluster-networks.ts';
+import { modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
 
 export interface NetworkSource {
   load(key: string, trialNumber: number): Promise<NetworkFile | undefined>;
-  list(key?: string): Promise<{ trialNumber: number }[]>;
+  list(key?: string): Promise<{ trialNumber: number; source?: string }[]>;
+  save(key: string, trialNumber: number, file: NetworkFile): Promise<unknown>;
 }
 
 export interface ImportanceSource {
@@ -52,6 +54,7 @@ export class StudyResults {
   #config = $state.raw<StudyConfig | null>(null);
   #trials = $state.raw<FrozenTrial[]>([]);
   #networks = $state.raw<number[]>([]);
+  #clusterNetworks = $state.raw<number[]>([]);
   #error = $state<string | null>(null);
   #loading = $state(false);
   #draws = $state.raw<DrawsState>({ status: 'idle' });
@@ -110,6 +113,10 @@ export class StudyResults {
   get networks(): number[] {
     return this.#networks;
   }
+  /** Trial numbers whose stored network was trained on the cluster (imported with the grown journal). */
+  get clusterNetworks(): readonly number[] {
+    return this.#clusterNetworks;
+  }
 
   get best(): FrozenTrial | null {
     let best: FrozenTrial | null = null;
@@ -146,6 +153,7 @@ export class StudyResults {
       this.#config = meta.config;
       this.#trials = trials;
       this.#networks = nets.map((n) => n.trialNumber);
+      this.#clusterNetworks = nets.filter((n) => n.source === 'cluster').map((n) => n.trialNumber);
       void this.#computeImportance(trials);
     } catch (e) {
       if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${e instanceof Error ? e.message : String(e)}`;
@@ -191,7 +199,7 @@ export class StudyResults {
         file === undefined
           ? { status: 'missing', trial: trialNumber, reason: `Trial ${trialNumber} has no stored network: only completed trials run in this browser keep their posterior draws.` }
           : d === null
-            ? { status: 'missing', trial: trialNumber, reason: `The network of trial ${trialNumber} was stored without posterior draws.` }
+            ? { status: 'missing', trial: trialNumber, reason: withoutDraws(trialNumber, file) }
             : { status: 'ready', trial: trialNumber, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names } };
     } catch (e) {
       next = { status: 'missing', trial: trialNumber, reason: `Could not read the network of trial ${trialNumber}: ${e instanceof Error ? e.message : String(e)}` };
@@ -221,13 +229,24 @@ export class StudyResults {
     }
   }
 
+  /** Shows a problem with the files picked for a cluster import. */
+  reportClusterProblem(text: string): void {
+    this.#clusterStatus = { kind: 'error', text };
+  }
+
   /** Merges a journal grown on a cluster into this study, then reloads it (tables and plots follow). */
-  async importFromCluster(text: string, fileName: string): Promise<boolean> {
+  async importFromCluster(text: string, fileName: string, networkFiles: readonly PickedFile[] = []): Promise<boolean> {
     const id = this.#studyId;
     if (id === null) return false;
     try {
       const plan = await mergeClusterJournal(this.storage, id, text);
-      this.#clusterStatus = { kind: 'ok', text: describeMerge(plan, fileName) };
+      let networks: NetworkLinks | undefined;
+      if (networkFiles.length > 0) {
+        // After the merge: the new trials have their numbers in this study now.
+        networks = linkClusterNetworks(plan, await this.storage.getAllTrials(id), networkFiles);
+        for (const l of networks.links) await this.models.save(modelKey(id), l.trialNumber, l.file);
+      }
+      this.#clusterStatus = { kind: 'ok', text: describeMerge(plan, fileName, networks) };
     } catch (e) {
       this.#clusterStatus = { kind: 'error', text: `Could not import ${fileName}: ${e instanceof Error ? e.message : String(e)}` };
       return false;
@@ -235,4 +254,10 @@ export class StudyResults {
     await this.load(id);
     return true;
   }
+}
+
+function withoutDraws(trialNumber: number, file: NetworkFile): string {
+  return file.metadata['source'] === 'cluster'
+    ? `Trial ${trialNumber} was trained on the cluster: its network is here (Infer, download), BayesFlow's posterior draws are not.`
+    : `The network of trial ${trialNumber} was stored without posterior draws.`;
 }

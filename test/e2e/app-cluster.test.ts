@@ -3,8 +3,9 @@
  * study's journal (finished trials only), its training and validation sets (.npz, simulated in the page's
  * pool: the very arrays the CLI export writes from the same seed), README and the Slurm script; a dry-run
  * worker of that very study.py (Debian's python3-optuna 3.1) grows a copy of the journal (the exported one
- * is refused to it); importing it from the same panel adds the new
- * trials to the table without duplicating the old ones, and a journal of another study is refused.
+ * is refused to it); importing it from the same panel adds the new trials to the table without duplicating the
+ * old ones, a network file picked with it is linked to its trial (marked "cluster"), and a journal of another
+ * study is refused.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   expect(dl.suggestedFilename()).toBe('failures-cluster.zip');
   const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
   expect(Object.keys(files).sort()).toEqual(
-    ['README.md', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py', 'training.npz', 'validation.npz'].map(
+    ['README.md', 'dmc_network.py', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py', 'training.npz', 'validation.npz'].map(
       (f) => `failures-cluster/${f}`,
     ),
   );
@@ -92,10 +93,21 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from grown\.log/);
   await expect.poll(rows, { timeout: 20_000 }).toBe(before + 2);
 
-  // The same file again: nothing new.
-  await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'grown.log'));
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\)/);
+  // The same file again, now with the network study.py saved for the cluster's last trial (a dry run trains
+  // none: the fixture network stands in, carrying that trial's number and value): nothing new, one network
+  // linked to the app's row of that trial and marked "cluster".
+  const grown = readJournalStudies(readFileSync(path.join(folder, 'grown.log'), 'utf8')).studies[0]!;
+  const last = grown.trials.length - 1;
+  const net = JSON.parse(readFileSync('test/fixtures/inference/network-small.json', 'utf8')) as { metadata: Record<string, unknown> };
+  Object.assign(net.metadata, { source: 'cluster', trialNumber: last, L: grown.trials[last]!.values![0] });
+  mkdirSync(path.join(folder, 'networks'));
+  const netFile = path.join(folder, 'networks', `failures-trial-${last}.json`);
+  writeFileSync(netFile, JSON.stringify(net));
+  await page.getByTestId('cluster-import-input').setInputFiles([path.join(folder, 'grown.log'), netFile]);
+  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\) from grown\.log; 1 network\(s\) trained on the cluster/);
   expect(await rows()).toBe(before + 2);
+  await expect.poll(() => page.getByTestId('trained-on-cluster').count(), { timeout: 20_000 }).toBe(1);
+  await screenshot(page, 'results-cluster-networks');
 
   await page.getByTestId('cluster-import-input').setInputFiles(OTHER);
   await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/"demo".*"failures"/);
