@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { clusterExport, trialNetworkFile, type ClusterOptions } from '../../../src/cluster/index.ts';
 import { simulatorSettings } from '../../../src/inference/checks.ts';
-import { buildHostInputs, DataSets, disposeInputs, unstandardize, uploadInputs } from '../../../src/nn/adapter.ts';
+import { buildHostInputs, DataSets, disposeInputs, unstandardize, uploadInputs } from '../../../src/nn/model/adapter.ts';
 import { Approximator, defaultNetworkConfig, parseNetworkFile, restoreNetwork, serializeNetwork, type NetworkFile } from '../../../src/nn/index.ts';
 import { integrate } from '../../../src/nn/networks/integrate.ts';
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
