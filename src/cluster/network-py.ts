@@ -1,6 +1,6 @@
 /**
  * dmc_network.py of the cluster export: maps a trained BayesFlow 2.0.5 approximator (SetTransformer +
- * FlowMatching, either network variant of study.py) onto dmc-tune's network file (src/nn/serialize.ts), so
+ * FlowMatching, either network variant of study.py) onto dmc-tune's network file (src/nn/model/network-file.ts), so
  * a network trained on the cluster opens in the app and the CLI like one trained in the browser.
  *
  * The mapping walks the Keras layer objects (not their auto-generated names, which carry global counters)

@@ -65,7 +65,7 @@ export interface TrialKeep {
   network: false | { metadata: Partial<NetworkMetadata> };
   /** The posterior draws of the validation sets (n × S × P, original scale). */
   draws: boolean;
-  /** The live recovery preview (src/nn/preview.ts) with every epoch report; true takes its defaults. */
+  /** The live recovery preview (src/nn/posterior/preview.ts) with every epoch report; true takes its defaults. */
   preview: boolean | PreviewOptions;
 }
 
