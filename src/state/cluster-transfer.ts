@@ -7,7 +7,7 @@ import { clusterData, clusterExport, planClusterMerge, zipFiles, type ClusterOpt
 import type { Storage } from '../engine/index.ts';
 import { exportStudyJournal } from '../engine/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
-import { safeFileName } from './download.ts';
+import { safeFileName } from '../shared/index.ts';
 
 export interface ClusterArchive {
   fileName: string;

@@ -1,11 +1,10 @@
 /**
  * Public surface of the state layer, for ui/ and main.ts: the rune classes that own the app's state,
- * the run lock, routing, and the text and download helpers the views call.
+ * the run lock, routing, and the text helpers the views call.
  */
 export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
-export { isolateViaServiceWorker } from './isolation.ts';
-export { downloadBlob, downloadText, safeFileName } from './download.ts';
+export { isolateViaServiceWorker } from './adapters/isolation.ts';
 export type { ClusterOptions } from '../cluster/index.ts';
 export { StudyLibrary, type ImportStatus, type StudyEntry } from './library.svelte.ts';
 export type { NumberField } from './number-field.svelte.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolateViaServiceWorker, shouldReloadForIsolation, type IsolationWindow } from '../../../src/state/isolation.ts';
+import { isolateViaServiceWorker, shouldReloadForIsolation, type IsolationWindow } from '../../../src/state/adapters/isolation.ts';
 
 function fakeWindow(opts: { isolated: boolean; controlled: boolean; stored?: string | null; blocked?: boolean }) {
   const store = new Map<string, string>();

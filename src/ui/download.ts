@@ -26,9 +26,3 @@ export function downloadText(fileName: string, text: string, mime = 'text/plain'
 export function downloadDataUrl(fileName: string, dataUrl: string): void {
   clickDownload(fileName, dataUrl);
 }
-
-/** A file name from a study name: keeps letters, digits, dot, dash and underscore. */
-export function safeFileName(name: string): string {
-  const s = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return s === '' ? 'study' : s;
-}
