@@ -1,7 +1,7 @@
 /** The study's network option: as-tuned (default) or reference, and the standardized condition; shown in Results, honoured by `train`. */
 import { describe, expect, it } from 'vitest';
 import { run as trainRun } from '../../../src/cli/commands/train.ts';
-import { networkText } from '../../../src/state/results-text.ts';
+import { networkText } from '../../../src/ui/results-text.ts';
 import { DEFAULT_NETWORK_SPEC, defaultStudyConfig, validateStudyConfig } from '../../../src/study-config/index.ts';
 
 describe('network option', () => {

@@ -4,7 +4,7 @@ import { collectWarnings, createStudy, NopPruner, RandomSampler, TrialState, wit
 import { nrmse } from '../../../src/metrics/index.ts';
 import { isCancelled, isCancelledReason } from '../../../src/state/run-support.ts';
 import { formatDuration } from '../../../src/plots/format.ts';
-import { formatWeight, hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from '../../../src/state/results-text.ts';
+import { formatWeight, hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from '../../../src/ui/results-text.ts';
 import { NOTEBOOK_CONFIG, drawPrior } from '../../../src/sim/index.ts';
 import { Rng } from '../../../src/shared/rng.ts';
 import { stateFromRng } from '../../../src/shared/ziggurat.ts';

@@ -5,7 +5,7 @@
  */
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import { DEFAULT_NETWORK_SPEC, type NetworkSpec, type WeightsSpec } from '../study-config/index.ts';
-import { isCancelled, isInterrupted } from './run-support.ts';
+import { isCancelled, isInterrupted } from '../state/index.ts';
 
 export interface TrialNote {
   kind: 'interrupted' | 'cancelled' | 'failed';

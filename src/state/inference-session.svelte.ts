@@ -284,7 +284,7 @@ export class InferenceSession {
   }
 
   /** Prior predictive check, then posterior sampling in the worker; the run is saved when done. */
-  async infer(): Promise<void> {
+  async samplePosteriors(): Promise<void> {
     const imp = this.imported;
     const net = this.#network;
     if (this.blocker !== null || imp === null || !imp.ok || net === null) {
