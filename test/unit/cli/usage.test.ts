@@ -11,7 +11,7 @@ const QUICK_MS = 20_000;
 const PROGRAM = 'npm run --silent cli --';
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
-const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'importances', 'train', 'config default', 'config validate', 'export-cluster', 'infer'] as const;
+const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'importances', 'train', 'config default', 'config validate', 'config link', 'export-cluster', 'infer'] as const;
 const PARENTS = ['journal', 'config'] as const;
 
 /**
@@ -27,6 +27,7 @@ const PROBES: Record<(typeof LISTED)[number], readonly (readonly string[])[]> = 
   train: [['train']],
   'config default': [['config', 'default']],
   'config validate': [['config', 'validate', 'FILE']],
+  'config link': [['config', 'link', 'FILE']],
   'export-cluster': [['export-cluster']],
   infer: [['infer']],
 };
