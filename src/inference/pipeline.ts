@@ -1,5 +1,5 @@
 /**
- * The inference pipeline, once, for the CLI (`infer`) and the Infer view (state/inference.svelte.ts):
+ * The inference pipeline, once, for the CLI (`infer`) and the Infer view (state/inference-session.svelte.ts):
  * prior predictive check → posterior sampling → participant summaries → posterior predictive draws →
  * bands. What runs where is injected: the simulator (the page's worker pool, or simulateBatch in the
  * CLI) and the posterior sampler (the inference worker, or tfjs in Node), so this module stays pure.

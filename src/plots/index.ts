@@ -38,6 +38,7 @@ export type { RecoveryPreviewData, RunRecoveryChart } from './run-recovery.ts';
 export type { EarlierTrialLoss, RunLossChart, RunningTrialLoss } from './run-loss.ts';
 export { buildAccuracyChart, buildRtHistogram } from './simulation.ts';
 export type { RtHistogramCounts } from './simulation.ts';
+export { rtHistograms, type RtHistograms } from './rt-histogram.ts';
 
 export { trialsToCsv } from './csv.ts';
 export type { CsvOptions } from './csv.ts';

@@ -8,7 +8,7 @@ import type { ConditionSummaries, ConditionSummary } from '../sim/index.ts';
 import { OUTCOME_COLORS, PRIMARY_RGB, SECONDARY_RGB } from './colors.ts';
 import { formatNumber } from './format.ts';
 
-/** Counts per bin of both conditions on shared edges (state/rt-histogram.ts computes them). */
+/** Counts per bin of both conditions on shared edges (rt-histogram.ts computes them). */
 export interface RtHistogramCounts {
   /** Bin edges in ms, length bins + 1. */
   readonly edgesMs: readonly number[];

@@ -5,7 +5,7 @@
 import type { BackendStatus } from './backends.svelte.ts';
 import type { DmcExplorer } from './dmc-explorer.svelte.ts';
 import type { FinalNetworkRun } from './final-network.svelte.ts';
-import type { InferenceSession } from './inference.svelte.ts';
+import type { InferenceSession } from './inference-session.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
 import type { SimulationRun } from './simulation-run.svelte.ts';

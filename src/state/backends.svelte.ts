@@ -6,7 +6,7 @@
  * as not confirmed.
  */
 import type { BackendChoice, BackendProbe as TfProbe, WasmThreads } from '../nn/pure.ts';
-import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
+import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './adapters/backend-probe.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
 export interface BackendOracle {

@@ -8,7 +8,7 @@ import type { Storage } from '../engine/index.ts';
 import { exportStudyJournal } from '../engine/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
 import type { NetworkLinks } from './cluster-networks.ts';
-import { safeFileName } from './download.ts';
+import { safeFileName } from '../shared/index.ts';
 
 export interface ClusterArchive {
   fileName: string;

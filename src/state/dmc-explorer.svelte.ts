@@ -8,7 +8,7 @@
  */
 import { trialStats, type TrialStats } from '../inference/index.ts';
 import { activationCurves, simulateTrials, type ActivationCurves, type DmcParams, type ParamName } from '../sim/index.ts';
-import { rtHistograms, type RtHistograms } from './rt-histogram.ts';
+import { rtHistograms, type RtHistograms } from '../plots/index.ts';
 
 export interface ExplorerSlider {
   key: ParamName;

@@ -1,15 +1,13 @@
 /**
  * Public surface of the state layer, for ui/ and main.ts: the rune classes that own the app's state,
- * the run lock, routing, and the text and download helpers the views call.
+ * the run lock, routing, and the text helpers the views call.
  */
 export type { AppContext } from './app.ts';
 export { BackendStatus } from './backends.svelte.ts';
-export { isolateViaServiceWorker } from './isolation.ts';
-export { downloadBlob, downloadText, safeFileName } from './download.ts';
+export { isolateViaServiceWorker } from './adapters/isolation.ts';
 export type { ClusterOptions } from '../cluster/index.ts';
 export { StudyLibrary, type ImportStatus, type StudyEntry } from './library.svelte.ts';
 export type { NumberField } from './number-field.svelte.ts';
-export { hasDiagnostics, networkText, objectiveFormula, objectiveTerms, trialCounts, trialNote } from './results-text.ts';
 export { Router } from './router.svelte.ts';
 export { href, NAV, type Route, type ViewName } from './routes.ts';
 export { webRunLock } from './run-lock.ts';
@@ -21,7 +19,7 @@ export { EVALUATOR_LABEL, IMPORTANCE_EVALUATORS, pedAnovaOutcome, StudyResults, 
 export { StudyRun } from './study-run.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
-export { AVERAGE, InferenceSession } from './inference.svelte.ts';
+export { AVERAGE, InferenceSession } from './inference-session.svelte.ts';
 export { trialVerdict, type LearningVerdict } from './verdicts.ts';
 export { FinalNetworkRun, type FinalLive, type FinalPhase } from './final-network.svelte.ts';
 export type { FinalRunRecord, FinalRunSettings } from '../persistence/index.ts';

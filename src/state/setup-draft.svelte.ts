@@ -24,7 +24,7 @@ import {
   type SearchDistribution,
   type StudyConfig,
 } from '../study-config/index.ts';
-import { planBackend, type BackendName, type BackendPlan, type BackendProbe } from './backend-probe.ts';
+import { planBackend, type BackendName, type BackendPlan, type BackendProbe } from './adapters/backend-probe.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 
 /**

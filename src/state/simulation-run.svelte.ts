@@ -5,7 +5,7 @@
  */
 import { summarizeConditions, type ConditionSummaries, type DmcParams, type DmcTrials } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
-import { rtHistograms, type RtHistograms } from './rt-histogram.ts';
+import { rtHistograms, type RtHistograms } from '../plots/index.ts';
 
 export interface TrialsRequest {
   params: DmcParams;

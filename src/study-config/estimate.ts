@@ -15,7 +15,7 @@
 import type { SearchDistribution, StudyConfig } from './types.ts';
 import { onlineBatchesPerEpoch } from './convert.ts';
 
-/** The tfjs backends the app can train on (src/state/backend-probe.ts names the same four). */
+/** The tfjs backends the app can train on (src/state/adapters/backend-probe.ts names the same four). */
 export type EstimateBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /** Network hyperparameters that change the cost (dropout and learning rate do not). */

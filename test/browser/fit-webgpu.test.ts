@@ -3,7 +3,7 @@
  * next step is queued before it is read — and a non-finite loss is still a TrainingDivergedError for
  * its own step, with the weights untouched although a later step was already queued, and no leaked
  * tensor. One small test: SwiftShader needs seconds per step of even a tiny network (≈ 1,000
- * dispatches). Progress order and clean-run parity are covered on wasm (test/unit/nn/fit.test.ts)
+ * dispatches). Progress order and clean-run parity are covered on wasm (test/unit/nn/training/fit.test.ts)
  * and across backends (train-webgpu-wasm.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -163,7 +163,7 @@ describe('a static host without headers', () => {
       const first = await page.goto(url + '#/simulate', { waitUntil: 'commit' });
       expect(first?.headers()['cross-origin-embedder-policy']).toBeUndefined();
       // The first visit is the host's own response: not isolated until the worker takes over and the
-      // page reloads itself (src/state/isolation.ts).
+      // page reloads itself (src/state/adapters/isolation.ts).
       await page.waitForFunction(() => crossOriginIsolated, undefined, { timeout: 180_000, polling: 200 });
       expect(navigations[0]).toBe(false);
       expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);

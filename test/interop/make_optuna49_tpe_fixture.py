@@ -1,6 +1,6 @@
 """Records test/fixtures/tpe/optuna49-multivariate.json with the real Optuna 4.9.0 (a one-off, in a temporary
 venv: python3 -m venv /tmp/o49 && /tmp/o49/bin/pip install optuna==4.9.0): the Parzen estimators that
-TPESampler(multivariate=True) fits on the journal FILE that test/unit/engine/optuna5-parity.test.ts's
+TPESampler(multivariate=True) fits on the journal FILE that test/unit/engine/samplers/tpe/tpe-sampler.optuna5-parity.test.ts's
 "4.x bandwidth" history describes (written by the engine; 40 trials). Usage: make_optuna49_tpe_fixture.py FILE"""
 import json, sys, optuna, numpy as np
 from optuna.storages import JournalStorage

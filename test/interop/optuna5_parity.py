@@ -1,4 +1,4 @@
-"""Python Optuna 5 side of the Optuna 5 parity tests (test/unit/engine/optuna5-parity.test.ts).
+"""Python Optuna 5 side of the Optuna 5 parity tests (test/unit/engine/samplers/tpe/tpe-sampler.optuna5-parity.test.ts).
 
     optuna5_parity.py parzen FILE STUDY     the Parzen estimators TPESampler() fits on the study
     optuna5_parity.py ped-anova FILE STUDY  get_param_importances(study) with the default evaluator

@@ -1,4 +1,4 @@
-"""Python Optuna side of the fANOVA parity test (test/unit/engine/importance/fanova-optuna.test.ts).
+"""Python Optuna side of the fANOVA parity test (test/unit/engine/importance/forest.optuna.test.ts).
 
     optuna_importances.py FILE STUDY SEED...   print {"per_seed": [...], "mean": {...}} as JSON
 

@@ -1,4 +1,4 @@
-"""Python Optuna side of the journal interoperability test (test/unit/cli-storage/python-interop.test.ts).
+"""Python Optuna side of the journal interoperability test (test/unit/engine/storages/journal/journal-storage.python-interop.test.ts).
 
     optuna_journal.py dump FILE            print every study of the journal as JSON
     optuna_journal.py resume FILE STUDY N  optimize STUDY for N more trials, then dump

@@ -1,4 +1,4 @@
-"""Python side of the export-fidelity test (test/unit/cli-storage/export-fidelity.test.ts).
+"""Python side of the export-fidelity test (test/unit/persistence/idb-storage.export-fidelity.test.ts).
 
     optuna_types.py write FILE   a journal whose values a JS number cannot carry: categorical float
                                  choices (1.0), ints beyond 2**53, float-typed user attributes

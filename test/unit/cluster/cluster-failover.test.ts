@@ -14,10 +14,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPostgresBin, POSTGRES_DIR } from '../../../scripts/provision.mjs';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
-import { clusterExport } from '../../../src/cluster/index.ts';
+import { clusterData, clusterExport, NETWORKS_DIR } from '../../../src/cluster/index.ts';
 import { createStudy, RandomSampler, TrialState, type TrialTemplate } from '../../../src/engine/index.ts';
 import { exportStudyJournal, JournalStorage, MemoryJournalBackend, readJournalStudies } from '../../../src/engine/storages/journal/index.ts';
+import { linkClusterNetworks } from '../../../src/state/cluster-networks.ts';
 import { mergeClusterJournal } from '../../../src/state/cluster-transfer.ts';
+import { simulateBatch } from '../../../src/sim/index.ts';
 import { CONFIG_ATTR } from '../../../src/state/study-meta.ts';
 import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
 
@@ -113,7 +115,8 @@ beforeAll(async () => {
   await study.tell(trial, 1.5);
   folder = path.join(dir, 'folder');
   mkdirSync(folder);
-  const exported = clusterExport(config, await exportStudyJournal(appStorage, appStudyId));
+  // With the study's own training and validation sets (.npz), as the app and `cli export-cluster` write them.
+  const exported = clusterExport(config, await exportStudyJournal(appStorage, appStudyId), undefined, await clusterData(config, simulateBatch));
   for (const f of exported.files) writeFileSync(path.join(folder, f.path), f.content);
   exportedTrials = exported.trialsCarried;
   expect(exportedTrials).toBe(1);
@@ -178,21 +181,36 @@ function killAfterFirstEpoch(spec: string, victim: Run, deadlineMs: number): Pro
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The network files study.py writes, where it writes any (its NETWORKS_DIR): one per COMPLETE trial. */
-function checkNetworks(complete: number): void {
-  const script = readFileSync(path.join(folder, 'study.py'), 'utf8');
-  if (!/^NETWORKS_DIR\b/m.test(script)) return;
-  const r = spawnSync(VENV_PYTHON, ['-c', 'import study; print(study.NETWORKS_DIR)'], { cwd: folder, env, encoding: 'utf8' });
+/**
+ * The networks study.py saved (dmc_network.py: networks/<study>-trial-<n>.json, one per COMPLETE trial) come back
+ * with the grown journal: the app links each to its trial (state and value checked), and `cli infer` runs on one.
+ */
+function checkNetworks(plan: Parameters<typeof linkClusterNetworks>[0], appTrials: Parameters<typeof linkClusterNetworks>[1], complete: number, infer: boolean): void {
+  const dir = path.join(folder, NETWORKS_DIR);
+  const files = readdirSync(dir).map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+  const linked = linkClusterNetworks(plan, appTrials, files);
+  expect(linked.problems).toEqual([]);
+  expect(linked.links.length).toBe(complete);
+  if (!infer) return;
+  const model = path.join(dir, files[0]!.name);
+  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'infer', '--model', model, '--data', 'test/fixtures/inference/flanker-dmcfun.txt', '--draws', '50', '--steps', '10', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   expect(r.status, r.stderr).toBe(0);
-  const networks = path.resolve(folder, r.stdout.trim());
-  expect(readdirSync(networks).length).toBeGreaterThanOrEqual(complete);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { participants: Record<string, Record<string, { mean: number }>> };
+  const ids = Object.keys(out.participants);
+  expect(ids.length).toBeGreaterThan(1);
+  expect(Number.isFinite(out.participants[ids[0]!]!['b']!.mean)).toBe(true);
 }
 
 /**
  * Two workers at once on `spec`; the first is killed mid-trial. Returns the grown journal's text
  * (`grown` makes it: the journal itself, or study.py --export-journal from an RDB).
  */
-async function killAndRetry(spec: string, grown: () => Promise<string>, midExport: boolean): Promise<void> {
+async function killAndRetry(spec: string, grown: () => Promise<string>, midExport: boolean, infer = false): Promise<void> {
+  // The folder is shared by the storages: only this run's networks count.
+  rmSync(path.join(folder, NETWORKS_DIR), { recursive: true, force: true });
   const victim = start(['--storage', spec, '--n-trials', '1', ...HEARTBEAT]);
   const other = start(['--storage', spec, '--n-trials', '1', ...HEARTBEAT]);
   const killed = await killAfterFirstEpoch(spec, victim, 240_000);
@@ -244,7 +262,7 @@ async function killAndRetry(spec: string, grown: () => Promise<string>, midExpor
   const added = (await appStorage.getAllTrials(appStudyId)).slice(before);
   expect(added.map((t) => t.state)).toEqual(trials.slice(1).map((t) => t.state));
   expect(added.map((t) => t.values)).toEqual(trials.slice(1).map((t) => t.values ?? null));
-  checkNetworks(2);
+  checkNetworks(plan, await appStorage.getAllTrials(appStudyId), 2, infer);
 }
 
 function exportedJournal(spec: string): () => Promise<string> {
@@ -316,7 +334,7 @@ describe('a real cluster run: BayesFlow workers, one killed mid-trial and retrie
   it('on a journal file', async () => {
     const journal = path.join(dir, 'run.log');
     copyFileSync(path.join(folder, 'journal.log'), journal);
-    await killAndRetry(`journal:${journal}`, () => Promise.resolve(readFileSync(journal, 'utf8')), false);
+    await killAndRetry(`journal:${journal}`, () => Promise.resolve(readFileSync(journal, 'utf8')), false, true);
   });
 
   it('on SQLite, --export-journal between the kill and the restart', async () => {

@@ -7,7 +7,7 @@ import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-st
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
 import { BackendStatus } from '../../../src/state/backends.svelte.ts';
 import { StudyLibrary, type NetworkLibrary } from '../../../src/state/library.svelte.ts';
-import { trialNote } from '../../../src/state/results-text.ts';
+import { trialNote } from '../../../src/ui/results-text.ts';
 import type { Router } from '../../../src/state/router.svelte.ts';
 import { finalNetworkKey } from '../../../src/state/final-network-support.ts';
 import { CONFIG_ATTR, createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';

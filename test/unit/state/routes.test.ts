@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { href, parseHash, type Route } from '../../../src/state/routes.ts';
-import { planBackend, type BackendProbe } from '../../../src/state/backend-probe.ts';
+import { planBackend, type BackendProbe } from '../../../src/state/adapters/backend-probe.ts';
 
 describe('hash routes', () => {
   it.each<[string, Route]>([

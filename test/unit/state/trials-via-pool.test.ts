@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateBatch, summarizeConditions, type DmcBatch, type DmcConfig } from '../../../src/sim/index.ts';
 import { mergeExperiment, pointMassConfig, splitPlan, trialsViaPool, type BatchPool } from '../../../src/state/trials-via-pool.ts';
-import { rtHistograms } from '../../../src/state/rt-histogram.ts';
+import { rtHistograms } from '../../../src/plots/rt-histogram.ts';
 import type { TrialsRequest } from '../../../src/state/simulation-run.svelte.ts';
 
 /** The pool's contract is "same result as simulateBatch"; this stand-in runs it on the calling thread. */

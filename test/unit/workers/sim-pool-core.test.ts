@@ -1,7 +1,7 @@
 /**
  * The pool's scheduling core on fake workers (fake-worker.ts) that run the real chunk simulation: one
  * bridge per slot, so a crash fails the job it was running with the worker's message and the pool goes
- * on with fresh workers; the real worker_threads pool is tested in test/unit/sim/node-pool.test.ts.
+ * on with fresh workers; the real worker_threads pool is tested in test/unit/workers/node-sim-pool.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOTEBOOK_CONFIG, simulateBatch, simulateRange, type SimChunkApi } from '../../../src/sim/index.ts';
