@@ -9,7 +9,7 @@
  * variance is 0) become the file's standardization: inference_variables → mean/std, inference_conditions
  * (sqrt(num_obs)) → condition, summary_variables → trials; the project applies them as (x − mean)/std, as
  * BayesFlow does. Anything the project's networks cannot represent is refused with a message, never
- * approximated. Forward parity with BayesFlow is tested in test/unit/cluster/network-parity.test.ts.
+ * approximated. Forward parity with BayesFlow is tested in test/unit/cluster/network-py.parity.test.ts.
  */
 import { toDmcConfig, type StudyConfig } from '../study-config/index.ts';
 import { pyString } from './python.ts';

@@ -1,5 +1,5 @@
 /**
- * The webgpu half of test/unit/nn/kernel-inputs.test.ts: a wrong-shape call of each of this project's
+ * The webgpu half of test/unit/nn/kernels/signatures.inputs.test.ts: a wrong-shape call of each of this project's
  * webgpu kernels (SwiftShader here) gets the very message the cpu and wasm kernels give, because all
  * read and check the call through the kernel's one signature.
  */
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
 import { KERNELS, registerKernels } from '../../src/nn/kernels/index.ts';
-import { callWrongly, WRONG_CALLS } from '../unit/nn/kernel-input-cases.ts';
+import { callWrongly, WRONG_CALLS } from '../unit/nn/kernels/kernel-input-cases.ts';
 
 beforeAll(async () => {
   registerKernels();

@@ -6,9 +6,9 @@ import {
   fitStandardization,
   unstandardize,
   type SimBatch,
-} from '../../../src/nn/index.ts';
-import { buildHostInputs, disposeInputs, toTensors } from '../../../src/nn/model/adapter.ts';
-import { randomBatch, useWasm } from './helpers.ts';
+} from '../../../../src/nn/index.ts';
+import { buildHostInputs, disposeInputs, toTensors } from '../../../../src/nn/model/adapter.ts';
+import { randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/shared/rng.ts';
-import { computeFans, initialValues } from '../../../src/nn/model/init.ts';
-import { Approximator, defaultNetworkConfig } from '../../../src/nn/index.ts';
-import { useWasm } from './helpers.ts';
+import { Rng } from '../../../../src/shared/rng.ts';
+import { computeFans, initialValues } from '../../../../src/nn/model/init.ts';
+import { Approximator, defaultNetworkConfig } from '../../../../src/nn/index.ts';
+import { useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 

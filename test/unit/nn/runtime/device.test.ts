@@ -3,7 +3,7 @@
 // start on, never one reported before it began or to a watch already disposed; a lost device fails
 // every watch, also those made after the loss.
 import { describe, expect, it } from 'vitest';
-import { explainGpuError, GpuError, GpuErrorWatch } from '../../../src/nn/runtime/device.ts';
+import { explainGpuError, GpuError, GpuErrorWatch } from '../../../../src/nn/runtime/device.ts';
 
 class GPUValidationError {
   constructor(readonly message: string) {}

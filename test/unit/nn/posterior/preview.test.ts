@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Approximator, defaultNetworkConfig, fitStandardization, headSets, recoveryPreview, runObjective, samplePosterior, trialSpec } from '../../../src/nn/index.ts';
-import type { EpochReport, TrialHyperparameters } from '../../../src/nn/index.ts';
-import { randomBatch, useWasm } from './helpers.ts';
+import { Approximator, defaultNetworkConfig, fitStandardization, headSets, recoveryPreview, runObjective, samplePosterior, trialSpec } from '../../../../src/nn/index.ts';
+import type { EpochReport, TrialHyperparameters } from '../../../../src/nn/index.ts';
+import { randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 

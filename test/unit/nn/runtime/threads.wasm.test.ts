@@ -3,7 +3,7 @@
  * own count, 1, and says why, in the choice and in the probe.
  */
 import { expect, it } from 'vitest';
-import { probeBackends, selectBackend, wasmThreads } from '../../../src/nn/index.ts';
+import { probeBackends, selectBackend, wasmThreads } from '../../../../src/nn/index.ts';
 
 it("reports tfjs's thread count for wasm in Node, with the reason", async () => {
   const choice = await selectBackend('wasm', { strict: true });

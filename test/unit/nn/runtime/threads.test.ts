@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planThreads, TFJS_MAX_THREADS, whyNoThreads } from '../../../src/nn/runtime/threads.ts';
+import { planThreads, TFJS_MAX_THREADS, whyNoThreads } from '../../../../src/nn/runtime/threads.ts';
 
 const ISOLATED = { isolated: true, sharedMemory: true };
 

@@ -2,14 +2,14 @@
 // study on webgpu whose first trial is forced over the GPU's buffer limit and whose second fits. The
 // study's objective is runObjective, as the train worker runs it, with optimize's `catch` as the
 // study runner (src/state/study-run.svelte.ts) sets it. Prints one JSON line.
-import { ensureNodeWebgpu } from '../../../src/nn/node/index.ts';
+import { ensureNodeWebgpu } from '../../../../src/nn/node/index.ts';
 
 await ensureNodeWebgpu();
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-webgpu');
-const { registerKernels, runObjective, trialSpec } = await import('../../../src/nn/index.ts');
-const { createStudy, failReasonOf, NopPruner, RandomSampler } = await import('../../../src/engine/index.ts');
-const { NOTEBOOK_CONFIG, simulateBatch } = await import('../../../src/sim/index.ts');
+const { registerKernels, runObjective, trialSpec } = await import('../../../../src/nn/index.ts');
+const { createStudy, failReasonOf, NopPruner, RandomSampler } = await import('../../../../src/engine/index.ts');
+const { NOTEBOOK_CONFIG, simulateBatch } = await import('../../../../src/sim/index.ts');
 
 registerKernels();
 if (!(await tf.setBackend('webgpu'))) throw new Error('no webgpu backend');

@@ -7,9 +7,9 @@ import {
   defaultNetworkConfig,
   fitStandardization,
   type LossInputs,
-} from '../../../src/nn/index.ts';
-import { batchKeys, disposeLossInputs, uploadLossInputs } from '../../../src/nn/training/batches.ts';
-import { randomBatch, useWasm } from './helpers.ts';
+} from '../../../../src/nn/index.ts';
+import { batchKeys, disposeLossInputs, uploadLossInputs } from '../../../../src/nn/training/batches.ts';
+import { randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 

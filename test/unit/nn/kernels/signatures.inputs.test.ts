@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KERNELS, registerKernels } from '../../../src/nn/kernels/index.ts';
-import { useWasm } from './helpers.ts';
+import { KERNELS, registerKernels } from '../../../../src/nn/kernels/index.ts';
+import { useWasm } from '../helpers.ts';
 import { callWrongly, WRONG_CALLS } from './kernel-input-cases.ts';
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/nn/runtime/backend.ts';
-import { Approximator, defaultNetworkConfig, fit, samplePosterior } from '../../../src/nn/index.ts';
-import { NetworkFileError, base64ToFloat32, float32ToBase64, parseNetworkFile, type NetworkFile } from '../../../src/nn/model/network-file.ts';
-import { restoreNetwork, serializeNetwork } from '../../../src/nn/networks/network-file-io.ts';
-import { ModelStore, ModelStoreError } from '../../../src/persistence/model-store.ts';
-import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
+import { selectBackend } from '../../../../src/nn/runtime/backend.ts';
+import { Approximator, defaultNetworkConfig, fit, samplePosterior } from '../../../../src/nn/index.ts';
+import { NetworkFileError, base64ToFloat32, float32ToBase64, parseNetworkFile, type NetworkFile } from '../../../../src/nn/model/network-file.ts';
+import { restoreNetwork, serializeNetwork } from '../../../../src/nn/networks/network-file-io.ts';
+import { ModelStore, ModelStoreError } from '../../../../src/persistence/model-store.ts';
+import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../../src/sim/index.ts';
 
 // A tiny network: this file tests persistence, not learning.
 const config = defaultNetworkConfig({

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { TrialState } from '../../../src/engine/index.ts';
-import { REEXEC_FLAG, SWIFTSHADER_ICD } from '../../../src/nn/node/index.ts';
-import { LAVAPIPE_ICD, lavapipeEnv } from '../../../scripts/lavapipe.mjs';
+import { TrialState } from '../../../../src/engine/index.ts';
+import { REEXEC_FLAG, SWIFTSHADER_ICD } from '../../../../src/nn/node/index.ts';
+import { LAVAPIPE_ICD, lavapipeEnv } from '../../../../scripts/lavapipe.mjs';
 
 const run = promisify(execFile);
 
@@ -25,7 +25,7 @@ interface Report {
 }
 
 async function study(env: Record<string, string | undefined>): Promise<Report> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'test/unit/nn/device.gpu-error-study.script.ts'], { env, maxBuffer: 1 << 24 });
+  const r = await run(process.execPath, ['--import', 'tsx', 'test/unit/nn/runtime/device.gpu-error-study.script.ts'], { env, maxBuffer: 1 << 24 });
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
   process.stderr.write(`gpu-error study: trials ${out.ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ')}, max RSS ${(out.maxRss / 1e9).toFixed(2)} GB\n`);
   expect(out.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE]);

@@ -1,10 +1,10 @@
 /**
  * Wrong calls of each kernel and the error every backend must give for them: the cases that
- * test/unit/nn/kernel-inputs.test.ts runs on cpu and wasm and test/browser/kernel-inputs-webgpu.test.ts
+ * test/unit/nn/kernels/signatures.inputs.test.ts runs on cpu and wasm and test/browser/kernel-inputs-webgpu.test.ts
  * on webgpu. The kernels are called straight through tfjs's engine, as the ops call them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MultiAdam } from '../../../src/nn/kernels/index.ts';
+import { MultiAdam } from '../../../../src/nn/kernels/index.ts';
 
 export interface WrongCall {
   kernel: string;
