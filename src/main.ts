@@ -31,6 +31,7 @@ import { FanovaClient } from './workers/fanova-client.ts';
 import { InferClient } from './workers/infer-client.ts';
 import { SimPool } from './workers/sim-pool.ts';
 import { TrainClient, type InjectedFault } from './workers/train-client.ts';
+import { errorMessage } from './shared/index.ts';
 
 /** Build id, and whether this is a build (not the dev server), from vite.config.ts (`define`). */
 declare const __BUILD_ID__: string;
@@ -83,6 +84,6 @@ async function boot(el: HTMLElement): Promise<void> {
 }
 
 boot(target).catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   mount(BootError, { target, props: { message } });
 });

@@ -2,6 +2,7 @@
  * Minimal `--name value` / `--flag` parser shared by the CLI commands. Numbers are validated here so
  * every command reports bad input the same way: the option name and the value received.
  */
+import { errorMessage } from '../shared/index.ts';
 
 /**
  * The command line itself is wrong: an unknown or missing option, a value out of its range, a
@@ -22,7 +23,7 @@ export function exitCodeOf(err: unknown): 1 | 2 {
 
 /** What stderr shows for it: the message, plus the stack only when DEBUG is set (a failure is not a crash). */
 export function errorText(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const stack = env['DEBUG'] && err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
   return `error: ${message}${stack}\n`;
 }

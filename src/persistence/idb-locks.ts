@@ -6,6 +6,7 @@
  * `holdLock` and `heldLockNames` are the generic pieces, also used by the app's one-tab-per-study
  * run lock (src/state/run-lock.ts).
  */
+import { errorMessage } from '../shared/index.ts';
 const WORKER_LOCK_PREFIX = 'dmc-tune-worker:';
 
 export function webLocks(): LockManager | null {
@@ -23,7 +24,7 @@ export class LockRequestError extends Error {
     readonly lockName: string,
     cause: unknown,
   ) {
-    super(`The browser refused the Web Lock "${lockName}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`The browser refused the Web Lock "${lockName}": ${errorMessage(cause)}`, { cause });
     this.name = 'LockRequestError';
   }
 }

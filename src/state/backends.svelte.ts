@@ -7,6 +7,7 @@
  */
 import type { BackendChoice, BackendProbe as TfProbe, WasmThreads } from '../nn/pure.ts';
 import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './adapters/backend-probe.ts';
+import { errorMessage } from '../shared/index.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
 export interface BackendOracle {
@@ -108,13 +109,13 @@ export class BackendStatus {
         this.reportInUse(choice.backend, fallbackReason(choice, this.#webgpu));
         return;
       } catch (err) {
-        this.#error = `The training worker could not probe the backends (${err instanceof Error ? err.message : String(err)}); showing feature detection instead.`;
+        this.#error = `The training worker could not probe the backends (${errorMessage(err)}); showing feature detection instead.`;
       }
     }
     try {
       this.#probes = await probeAll();
     } catch (err) {
-      const why = `Could not probe the tfjs backends: ${err instanceof Error ? err.message : String(err)}`;
+      const why = `Could not probe the tfjs backends: ${errorMessage(err)}`;
       this.#error = this.#error === null ? why : `${this.#error} ${why}`;
     }
   }

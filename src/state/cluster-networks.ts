@@ -8,6 +8,7 @@
 import { frozenKey, type MergePlan } from '../cluster/index.ts';
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import { parseNetworkFile, type NetworkFile } from '../nn/pure.ts';
+import { errorMessage } from '../shared/index.ts';
 
 export interface PickedFile {
   name: string;
@@ -40,7 +41,7 @@ export function linkClusterNetworks(plan: Pick<MergePlan, 'journalTrialKeys'>, t
     try {
       file = parseNetworkFile(f.text);
     } catch (e) {
-      problems.push(`${f.name} is not a network file (${e instanceof Error ? e.message : String(e)})`);
+      problems.push(`${f.name} is not a network file (${errorMessage(e)})`);
       continue;
     }
     const n = file.metadata['trialNumber'];

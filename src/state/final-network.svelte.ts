@@ -12,7 +12,7 @@ import { trialSpec, type NetworkFile, type TrainingCheckpoint, type TrialHyperpa
 import type { PosteriorSample } from '../plots/index.ts';
 import { finalRunId, type FinalRunRecord, type FinalRunSettings } from '../persistence/index.ts';
 import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../sim/index.ts';
-import { splitmix32 } from '../shared/index.ts';
+import { errorMessage, splitmix32 } from '../shared/index.ts';
 import { dataSeeds, trialHyperparameters, trialNetwork, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
 import type { TrialRunHooks } from '../workers/train-client.ts';
 import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems, stalledFor } from './final-network-support.ts';
@@ -149,7 +149,7 @@ export class FinalNetworkRun {
           ? { id: record.id, sample: null, reason: 'The final network is no longer stored with its posterior draws.' }
           : { id: record.id, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names }, reason: null };
     } catch (e) {
-      this.#diagnostics = { id: record.id, sample: null, reason: `Could not read the final network: ${e instanceof Error ? e.message : String(e)}` };
+      this.#diagnostics = { id: record.id, sample: null, reason: `Could not read the final network: ${errorMessage(e)}` };
     }
   }
 
@@ -322,7 +322,7 @@ export class FinalNetworkRun {
         await save({ status: 'cancelled' }).catch(() => undefined);
         this.#phase = 'cancelled';
       } else {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         await save({ status: 'failed', error: message }).catch(() => undefined);
         this.#error = message;
         this.#phase = 'failed';

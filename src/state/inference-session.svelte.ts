@@ -37,6 +37,7 @@ import type { DmcConfig } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
 import { modelKey } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
+import { errorMessage } from '../shared/index.ts';
 
 export interface PosteriorSampler {
   sample(
@@ -131,7 +132,7 @@ export class InferenceSession {
     } catch (e) {
       this.#table = null;
       this.mapping = null;
-      this.#parseError = e instanceof Error ? e.message : String(e);
+      this.#parseError = errorMessage(e);
     }
   }
 
@@ -217,7 +218,7 @@ export class InferenceSession {
       this.#network = { ref: { kind: 'trial', label: `${this.studyName(studyName)} · trial ${trialNumber}${best ? ' (best)' : ''}`, studyName, trialNumber }, file };
       this.#networkError = null;
     } catch (e) {
-      this.#networkError = e instanceof Error ? e.message : String(e);
+      this.#networkError = errorMessage(e);
     }
   }
 
@@ -228,7 +229,7 @@ export class InferenceSession {
       this.#networkError = null;
     } catch (e) {
       this.#network = null;
-      this.#networkError = e instanceof Error ? e.message : String(e);
+      this.#networkError = errorMessage(e);
     }
   }
 
@@ -421,7 +422,7 @@ export class InferenceSession {
   #fail(c: AbortController, e: unknown): void {
     if (this.#controller !== c) return;
     if (c.signal.aborted) this.#cancelled = true;
-    else this.#error = e instanceof Error ? e.message : String(e);
+    else this.#error = errorMessage(e);
   }
 
   #finish(c: AbortController): void {

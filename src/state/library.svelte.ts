@@ -16,6 +16,7 @@ import {
 } from '../engine/index.ts';
 import { finalNetworkKey } from './final-network-support.ts';
 import { configFromAttrs, modelKey, type LibraryStorage } from './study-meta.ts';
+import { errorMessage } from '../shared/index.ts';
 
 /** Model-store operations the library needs (src/persistence/model-store.ts). */
 export interface NetworkLibrary {
@@ -58,7 +59,7 @@ function summarize(studyId: number, name: string, trials: readonly FrozenTrial[]
 }
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 /** The outcome of a journal import; `damaged` offers to import the valid lines before the damage. */

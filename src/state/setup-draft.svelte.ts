@@ -26,6 +26,7 @@ import {
 } from '../study-config/index.ts';
 import { planBackend, type BackendName, type BackendPlan, type BackendProbe } from './adapters/backend-probe.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import { errorMessage } from '../shared/index.ts';
 
 /**
  * The backend a study with this preference would train on: the detected plan for "auto" (confirmed by
@@ -166,7 +167,7 @@ export class SetupDraft {
       const meta = await readStudyMeta(this.#storage, fromStudy);
       this.openStudy(fromStudy, meta.name, meta.config);
     } catch (e) {
-      this.#loadError = `Could not open study ${fromStudy}: ${e instanceof Error ? e.message : String(e)}`;
+      this.#loadError = `Could not open study ${fromStudy}: ${errorMessage(e)}`;
     }
   }
 
@@ -358,7 +359,7 @@ export class SetupDraft {
       this.#loadError = null;
       this.link = { kind: 'loaded', name: config.name };
     } catch (err) {
-      const message = err instanceof StudyLinkError ? err.message : `The link could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      const message = err instanceof StudyLinkError ? err.message : `The link could not be read: ${errorMessage(err)}`;
       this.link = { kind: 'refused', message };
     }
   }

@@ -6,6 +6,7 @@
 import { summarizeConditions, type ConditionSummaries, type DmcParams, type DmcTrials } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
 import { rtHistograms, type RtHistograms } from '../plots/index.ts';
+import { errorMessage } from '../shared/index.ts';
 
 export interface TrialsRequest {
   params: DmcParams;
@@ -139,7 +140,7 @@ export class SimulationRun {
     } catch (err) {
       if (this.#controller !== controller) return;
       if (controller.signal.aborted) this.#cancelled = true;
-      else this.#error = `Simulation failed: ${err instanceof Error ? err.message : String(err)}`;
+      else this.#error = `Simulation failed: ${errorMessage(err)}`;
     } finally {
       if (this.#controller === controller) {
         this.#running = false;

@@ -15,6 +15,7 @@ import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive
 import { decodeDraws } from './run-support.ts';
 import { linkClusterNetworks, type NetworkLinks, type PickedFile } from './cluster-networks.ts';
 import { modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import { errorMessage } from '../shared/index.ts';
 
 export interface NetworkSource {
   load(key: string, trialNumber: number): Promise<NetworkFile | undefined>;
@@ -156,7 +157,7 @@ export class StudyResults {
       this.#clusterNetworks = nets.filter((n) => n.source === 'cluster').map((n) => n.trialNumber);
       void this.#computeImportance(trials);
     } catch (e) {
-      if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${e instanceof Error ? e.message : String(e)}`;
+      if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${errorMessage(e)}`;
     } finally {
       if (this.#studyId === studyId) this.#loading = false;
     }
@@ -170,7 +171,7 @@ export class StudyResults {
       try {
         this.#importance = pedAnovaOutcome(trials);
       } catch (e) {
-        this.#importance = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        this.#importance = { kind: 'error', message: errorMessage(e) };
       }
       return;
     }
@@ -180,7 +181,7 @@ export class StudyResults {
       if (this.#importanceAbort === controller) this.#importance = outcome;
     } catch (e) {
       if (this.#importanceAbort === controller && !controller.signal.aborted) {
-        this.#importance = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        this.#importance = { kind: 'error', message: errorMessage(e) };
       }
     }
   }
@@ -202,7 +203,7 @@ export class StudyResults {
             ? { status: 'missing', trial: trialNumber, reason: withoutDraws(trialNumber, file) }
             : { status: 'ready', trial: trialNumber, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names } };
     } catch (e) {
-      next = { status: 'missing', trial: trialNumber, reason: `Could not read the network of trial ${trialNumber}: ${e instanceof Error ? e.message : String(e)}` };
+      next = { status: 'missing', trial: trialNumber, reason: `Could not read the network of trial ${trialNumber}: ${errorMessage(e)}` };
     }
     if (request === this.#drawsRequest) this.#draws = next;
   }
@@ -224,7 +225,7 @@ export class StudyResults {
       this.#clusterStatus = { kind: 'ok', text: `${archive.fileName}: ${archive.trialsCarried} finished trial(s) go to the cluster${left}.` };
       return archive;
     } catch (e) {
-      this.#clusterStatus = { kind: 'error', text: `Could not build the cluster export: ${e instanceof Error ? e.message : String(e)}` };
+      this.#clusterStatus = { kind: 'error', text: `Could not build the cluster export: ${errorMessage(e)}` };
       return null;
     }
   }
@@ -248,7 +249,7 @@ export class StudyResults {
       }
       this.#clusterStatus = { kind: 'ok', text: describeMerge(plan, fileName, networks) };
     } catch (e) {
-      this.#clusterStatus = { kind: 'error', text: `Could not import ${fileName}: ${e instanceof Error ? e.message : String(e)}` };
+      this.#clusterStatus = { kind: 'error', text: `Could not import ${fileName}: ${errorMessage(e)}` };
       return false;
     }
     await this.load(id);

@@ -29,6 +29,7 @@ import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs } from './ru
 import type { RunLock } from './run-lock.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
+import { errorMessage } from '../shared/index.ts';
 
 /** The training worker as the run uses it (src/workers/train-client.ts TrainClient). */
 export interface Trainer {
@@ -182,7 +183,7 @@ export class StudyRun {
     } catch (err) {
       // A refused lock request must end the run here: left in 'starting' it would refuse every later run.
       this.#phase = 'failed';
-      this.#error = err instanceof Error ? err.message : String(err);
+      this.#error = errorMessage(err);
       this.#controller = null;
       return;
     }
@@ -199,7 +200,7 @@ export class StudyRun {
       this.#phase = controller.signal.aborted ? 'cancelled' : 'finished';
     } catch (err) {
       this.#phase = controller.signal.aborted ? 'cancelled' : 'failed';
-      if (!controller.signal.aborted) this.#error = err instanceof Error ? err.message : String(err);
+      if (!controller.signal.aborted) this.#error = errorMessage(err);
     } finally {
       if (this.#ticker !== null) clearInterval(this.#ticker);
       this.#ticker = null;

@@ -12,6 +12,7 @@ import type { Router } from './router.svelte.ts';
 import type { RunLock } from './run-lock.ts';
 import { createStudyFromConfig, setStudyConfig, type LibraryStorage } from './study-meta.ts';
 import type { StudyRun } from './study-run.svelte.ts';
+import { errorMessage } from '../shared/index.ts';
 
 export const ACTIVE_RUN_KEY = 'dmc-tune:active-run';
 
@@ -167,7 +168,7 @@ export class Workbench {
     try {
       id = await studyIdOf();
     } catch (e) {
-      this.#startError = e instanceof Error ? e.message : String(e);
+      this.#startError = errorMessage(e);
       return;
     } finally {
       this.#busy = false;

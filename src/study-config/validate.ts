@@ -22,6 +22,7 @@ import {
   type ValidationResult,
   type WeightsSpec,
 } from './types.ts';
+import { errorMessage } from '../shared/index.ts';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -284,7 +285,7 @@ export function parseStudyConfig(text: string): ValidationResult {
   try {
     x = JSON.parse(text);
   } catch (err) {
-    return { errors: [{ path: '', message: `This is not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+    return { errors: [{ path: '', message: `This is not valid JSON: ${errorMessage(err)}` }] };
   }
   return validateStudyConfig(x);
 }

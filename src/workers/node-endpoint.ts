@@ -6,6 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Endpoint } from 'comlink';
 import type { WorkerLike } from './worker-bridge.ts';
+import { errorMessage } from '../shared/index.ts';
 
 interface NodePort {
   postMessage(value: unknown, transferList?: readonly Transferable[]): void;
@@ -49,7 +50,7 @@ export function nodeWorker(worker: Worker): WorkerLike {
       else l(ev);
     }
   };
-  worker.on('error', (err) => fire(err instanceof Error ? err.message : String(err)));
+  worker.on('error', (err) => fire(errorMessage(err)));
   worker.on('exit', (code) => fire(`exited with code ${code}`));
   return {
     postMessage: endpoint.postMessage,

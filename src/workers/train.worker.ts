@@ -39,6 +39,7 @@ import {
   wasmThreads,
 } from '../nn/index.ts';
 import type { DmcBatch } from '../sim/index.ts';
+import { errorMessage } from '../shared/index.ts';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -202,7 +203,7 @@ const api = {
       return out.status === 'complete' ? Comlink.transfer(out, transferList(out.result)) : out;
     } catch (e) {
       if (deviceLost !== null && backend.backend === 'webgpu') {
-        throw new Error(`WebGPU device lost (${deviceLost}): ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`WebGPU device lost (${deviceLost}): ${errorMessage(e)}`);
       }
       throw e;
     } finally {

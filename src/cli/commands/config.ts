@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, optFlag, optString, parseArgs, printJson, rejectUnknown } from '../args.ts';
 import { flagNames, formatUsage, optionNames, type CommandSpec, type CommandUsage } from '../usage.ts';
 import { formatIssues, isPresetName, parseStudyConfig, PRESETS, studyLinkUrl } from '../../study-config/index.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 const DEFAULT: CommandSpec = {
   name: 'config default',
@@ -44,7 +45,7 @@ export const USAGE: CommandUsage = {
 
 async function readConfigFile(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: unknown) => {
-    throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read ${file}: ${errorMessage(err)}`);
   });
 }
 

@@ -17,6 +17,7 @@ import { computeDiagnostics, DEFAULT_METRIC_WEIGHTS, tableToRecord, weightedMetr
 import { parseNetworkFile, restoreNetwork, samplePosterior, selectBackend } from '../../nn/index.ts';
 import { simulateBatch } from '../../sim/index.ts';
 import { validateStudyConfig, type StudyConfig } from '../../study-config/index.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'evaluate',
@@ -63,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     file = parseNetworkFile(await readFile(modelPath, 'utf8'));
   } catch (e) {
-    throw new Error(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`--model ${modelPath}: ${errorMessage(e)}`);
   }
   const settings = simulatorSettings(file.metadata);
   if (settings === null) {

@@ -22,6 +22,7 @@ import {
 } from '../../inference/index.ts';
 import { parseNetworkFile, sampleObserved, selectBackend } from '../../nn/index.ts';
 import { simulateBatch } from '../../sim/index.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'infer',
@@ -58,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     file = parseNetworkFile(await readFile(modelPath, 'utf8'));
   } catch (e) {
-    throw new Error(`--model ${modelPath}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`--model ${modelPath}: ${errorMessage(e)}`);
   }
   const tmaxMs = simulatorSettings(file.metadata)?.config.tmax ?? DEFAULT_RULES.tmaxMs;
   const override: Partial<ColumnMapping> = { ...(unit ? { rtUnit: unit } : {}), ...(congruent ? { congruentValue: congruent } : {}) };

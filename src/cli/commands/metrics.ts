@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, optFlag, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type MetricWeights } from '../../metrics/index.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'metrics',
@@ -107,14 +108,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`--input ${file}: cannot read (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`--input ${file}: cannot read (${errorMessage(e)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     // JSON has no NaN/Infinity literals; a file containing them fails here, which is the intended check.
-    throw new Error(`--input ${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`--input ${file}: not valid JSON (${errorMessage(e)})`);
   }
   const input = parseMetricsInput(json);
   const table = computeDiagnostics(input.draws, input.truths, input.n, input.S, input.P, input.names);

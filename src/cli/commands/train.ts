@@ -31,6 +31,7 @@ import { tableToRecord } from '../../metrics/index.ts';
 import { toDmcConfig, trialNetwork } from '../../study-config/index.ts';
 import { makeTrainData, parseObs, simulatorFor } from './train-data.ts';
 import { trialFromJournal } from './train-journal.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export const USAGE: CommandUsage = {
   name: 'train',
@@ -124,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
       integrator,
     });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(errorMessage(e));
   }
   // The journal's study network as the browser and the cluster read it; each option given overrides it.
   const studyNetwork = trialNetwork(study?.network);

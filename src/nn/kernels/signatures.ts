@@ -54,6 +54,7 @@ import { attentionDims } from './reference/attention.ts';
 import { batchNoiseShape } from './reference/batch-noise.ts';
 import { dropoutConstants } from './reference/dropout.ts';
 import { matMulF16Dims } from './reference/matmul-f16.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
 const lastDim = (t: TensorInfo): number => t.shape[t.shape.length - 1] ?? 1;
@@ -69,7 +70,7 @@ function asKernelError<T>(kernel: string, check: () => T): T {
     return check();
   } catch (err) {
     if (err instanceof KernelInputError) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     throw new KernelInputError(`${kernel}: ${message.replace(/^\w+: /, '')}`);
   }
 }

@@ -7,6 +7,7 @@
  * loading it. Writing a network into a file and rebuilding one from it: ../networks/network-file-io.ts.
  */
 import { validateNetworkConfig, type NetworkConfig } from './config.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export const NETWORK_FILE_FORMAT = 'dmc-tune-network';
 export const NETWORK_FILE_VERSION = 1;
@@ -125,7 +126,7 @@ export function parseNetworkFile(input: unknown): NetworkFile {
     try {
       o = JSON.parse(input);
     } catch (e) {
-      throw new NetworkFileError(`network file is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new NetworkFileError(`network file is not valid JSON (${errorMessage(e)})`);
     }
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('the document', 'an object', o);
@@ -138,7 +139,7 @@ export function parseNetworkFile(input: unknown): NetworkFile {
   try {
     config = validateNetworkConfig(r.config);
   } catch (e) {
-    throw new NetworkFileError(`network file: config: ${e instanceof Error ? e.message : String(e)}`);
+    throw new NetworkFileError(`network file: config: ${errorMessage(e)}`);
   }
   const st = r.standardization as Record<string, unknown> | undefined;
   if (typeof st !== 'object' || st === null) fail('standardization', 'an object {mean, std}', st);

@@ -18,6 +18,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerKernels } from '../kernels/index.ts';
 import { whyNoThreads, type ThreadPlan } from './threads.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -162,7 +163,7 @@ async function webgpuAdapter(): Promise<{ adapter?: GpuAdapterSummary; reason?: 
   try {
     a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
-    return { reason: `navigator.gpu.requestAdapter() threw: ${e instanceof Error ? e.message : String(e)}` };
+    return { reason: `navigator.gpu.requestAdapter() threw: ${errorMessage(e)}` };
   }
   if (a === null) return { reason: 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter)' };
   const architecture = a.info?.architecture ?? '';
@@ -228,7 +229,7 @@ async function trySet(name: BackendName): Promise<string | null> {
   try {
     ok = name === 'wasm' ? await withLogicalCores(() => tf.setBackend(name)) : await tf.setBackend(name);
   } catch (e) {
-    return `tf.setBackend('${name}') threw: ${e instanceof Error ? e.message : String(e)}`;
+    return `tf.setBackend('${name}') threw: ${errorMessage(e)}`;
   }
   if (!ok) return `tf.setBackend('${name}') returned false (initialization failed)`;
   await tf.ready();

@@ -25,6 +25,7 @@ import {
   type JournalOp,
   warn,
 } from '../../engine/index.ts';
+import { errorMessage } from '../../shared/index.ts';
 
 export interface JournalFileBackendOptions {
   /** A lock file older than this is treated as left behind by a crashed writer (default 30 s). */
@@ -38,7 +39,7 @@ function errno(e: unknown): string | undefined {
 }
 
 function storageError(path: string, what: string, e: unknown): EngineError {
-  return new EngineError('storage', `journal file ${path}: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  return new EngineError('storage', `journal file ${path}: ${what} failed: ${errorMessage(e)}`);
 }
 
 export class JournalFileBackend implements JournalBackend {

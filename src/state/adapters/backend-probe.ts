@@ -7,6 +7,7 @@
  *
  * When the training worker is available its own probe (tfjs's real `setBackend` results) replaces this.
  */
+import { errorMessage } from '../../shared/index.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -143,5 +144,5 @@ export function planBackend(probes: readonly BackendProbe[], preference: Backend
 }
 
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

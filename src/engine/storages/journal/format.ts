@@ -10,6 +10,7 @@ import { JournalFormatError, UnknownOpCodeError, decodeOp } from './decode.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
 import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, pyString, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
+import { errorMessage } from '../../../shared/index.ts';
 
 export interface ParsedJournal {
   readonly ops: JournalOp[];
@@ -141,7 +142,7 @@ export function lineError(line: number, e: unknown): EngineError {
   let detail: string;
   if (e instanceof PyJsonSyntaxError) detail = `invalid JSON: ${e.message}`;
   else if (e instanceof JournalFormatError || e instanceof EngineError) detail = e.message;
-  else detail = e instanceof Error ? e.message : String(e);
+  else detail = errorMessage(e);
   return new EngineError('journal-format', `journal line ${line}: ${detail}`);
 }
 

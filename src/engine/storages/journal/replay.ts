@@ -29,6 +29,7 @@ import {
 import { isAware } from './clock.ts';
 import { rememberDistributionJson } from './snapshot.ts';
 import type { CreateTrialOp, JournalOp, SetTrialParamOp, SetTrialStateValuesOp, TrialOp } from './ops.ts';
+import { errorMessage } from '../../../shared/index.ts';
 
 export interface ReplayStudy {
   readonly studyId: number;
@@ -97,7 +98,7 @@ export class JournalReplay {
       try {
         d = jsonToDistribution(json);
       } catch (e) {
-        throw new EngineError('journal-format', `invalid distribution ${json}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new EngineError('journal-format', `invalid distribution ${json}: ${errorMessage(e)}`);
       }
       rememberDistributionJson(d, json);
       this.distCache.set(json, d);
