@@ -41,7 +41,8 @@ export const ISOLATION_HEADERS = {
 function crossOriginIsolation(): Plugin {
   return {
     name: 'dmc-tune-cross-origin-isolation',
-    config: (_config, { mode }) => (mode === 'test' ? {} : { server: { headers: ISOLATION_HEADERS }, preview: { headers: ISOLATION_HEADERS } }),
+    config: (_config, { mode }) =>
+      mode === 'test' ? {} : { server: { headers: ISOLATION_HEADERS }, preview: { headers: ISOLATION_HEADERS } },
   };
 }
 
@@ -62,7 +63,14 @@ export default defineConfig({
     // `?url` imports and setWasmPaths, so bundling it is safe): otherwise the training worker loads
     // tfjs-core and tfjs-backend-cpu as ~2,000 separate dev-server modules, and a dependency first
     // discovered inside a worker makes the server re-optimize and fail the worker's requests.
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'comlink', 'idb', 'chart.js'],
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-backend-wasm',
+      'comlink',
+      'idb',
+      'chart.js',
+    ],
   },
   test: {
     projects: [

@@ -19,7 +19,13 @@ import { NOTEBOOK_CONFIG, simulateBatch } from '../src/sim/index.ts';
 export async function run(args: readonly string[] = []): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args: [...args],
-    options: { sets: { type: 'string' }, draws: { type: 'string' }, steps: { type: 'string' }, obs: { type: 'string' }, chunks: { type: 'string' } },
+    options: {
+      sets: { type: 'string' },
+      draws: { type: 'string' },
+      steps: { type: 'string' },
+      obs: { type: 'string' },
+      chunks: { type: 'string' },
+    },
     strict: false,
   });
   const num = (v: unknown, d: number): number => (typeof v === 'string' ? Number(v) : d);
@@ -31,7 +37,10 @@ export async function run(args: readonly string[] = []): Promise<Record<string, 
   await selectBackend('wasm', { strict: true });
   const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: 50 };
   const train = simulateBatch(sim, 1, 64);
-  const approx = new Approximator(defaultNetworkConfig({ paramDim: train.paramNames.length, embedDim: 64, summaryDim: 16 }), { seed: 1 });
+  const approx = new Approximator(
+    defaultNetworkConfig({ paramDim: train.paramNames.length, embedDim: 64, summaryDim: 16 }),
+    { seed: 1 },
+  );
   try {
     await fit(approx, train, simulateBatch(sim, 2, 16), { epochs: 1, batchSize: 32, lr: 1e-3, seed: 1 });
     const data = simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: obs }, 3, sets);

@@ -41,7 +41,9 @@ const products: Product[] = [
   [`Xᵀ·dY ((${m}×${k})ᵀ · ${m}×${n})`, () => tf.matMul(x, dy, true, false), () => matMulF16(x, dy, true, false)],
 ];
 
-async function measure(run: () => TF.Tensor): Promise<{ msMedian: number; warmupMs: number; dispatches: number; programs: string[] }> {
+async function measure(
+  run: () => TF.Tensor,
+): Promise<{ msMedian: number; warmupMs: number; dispatches: number; programs: string[] }> {
   const once = async (): Promise<number> => {
     const t = performance.now();
     const c = run();
@@ -58,10 +60,24 @@ async function measure(run: () => TF.Tensor): Promise<{ msMedian: number; warmup
   c.dispose();
   const p = await profiler.end();
   times.sort((s, t) => s - t);
-  return { msMedian: times[Math.floor(times.length / 2)]!, warmupMs, dispatches: p.dispatchesPerStep, programs: p.topPrograms.map((e) => `${e.name} ×${e.count}`) };
+  return {
+    msMedian: times[Math.floor(times.length / 2)]!,
+    warmupMs,
+    dispatches: p.dispatchesPerStep,
+    programs: p.topPrograms.map((e) => `${e.name} ×${e.count}`),
+  };
 }
 
-const out: Record<string, unknown> = { backend: tf.getBackend(), driver, device: webgpuFeatures(), m, k, n, reps, products: [] as unknown[] };
+const out: Record<string, unknown> = {
+  backend: tf.getBackend(),
+  driver,
+  device: webgpuFeatures(),
+  m,
+  k,
+  n,
+  reps,
+  products: [] as unknown[],
+};
 for (const [name, f32, f16] of products) {
   let maxRelDiff = 0;
   {
@@ -72,7 +88,12 @@ for (const [name, f32, f16] of products) {
     for (let i = 0; i < v32.length; i++) maxRelDiff = Math.max(maxRelDiff, Math.abs(v32[i]! - v16[i]!) / scale);
     tf.dispose([c32, c16]);
   }
-  (out['products'] as unknown[]).push({ name, f32: await measure(f32), f16: await measure(f16), maxDiffOverMaxAbs: maxRelDiff });
+  (out['products'] as unknown[]).push({
+    name,
+    f32: await measure(f32),
+    f16: await measure(f16),
+    maxDiffOverMaxAbs: maxRelDiff,
+  });
 }
 tf.dispose([x, w, dy]);
 process.stdout.write(JSON.stringify(out) + '\n');

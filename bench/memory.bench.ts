@@ -57,8 +57,28 @@ export interface Measured extends Size {
 function measure(backend: 'wasm' | 'webgpu', s: Size): Measured {
   const script = fileURLToPath(new URL('./nn-step.ts', import.meta.url));
   const counts = backend === 'webgpu' ? 'compile-only' : 'execute';
-  const args = ['--import', 'tsx', script, '--backend', backend, '--batch', `${s.sets}`, '--micro-batch', `${s.sets}`, '--obs', `${s.obs}`,
-    '--embed', `${s.embed}`, ...NETWORK, '--counts', counts, '--warmup', '0', '--time-steps', '0'];
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--backend',
+    backend,
+    '--batch',
+    `${s.sets}`,
+    '--micro-batch',
+    `${s.sets}`,
+    '--obs',
+    `${s.obs}`,
+    '--embed',
+    `${s.embed}`,
+    ...NETWORK,
+    '--counts',
+    counts,
+    '--warmup',
+    '0',
+    '--time-steps',
+    '0',
+  ];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -66,10 +86,13 @@ function measure(backend: 'wasm' | 'webgpu', s: Size): Measured {
   try {
     out = JSON.parse(line) as typeof out;
   } catch {
-    throw new Error(`memory bench: nn-step ${args.slice(3).join(' ')} printed no result (status ${r.status}): ${r.stderr.slice(-800)}`);
+    throw new Error(
+      `memory bench: nn-step ${args.slice(3).join(' ')} printed no result (status ${r.status}): ${r.stderr.slice(-800)}`,
+    );
   }
   const c = out.counts;
-  if (c === undefined || c.error !== null) throw new Error(`memory bench: the pass ${JSON.stringify(s)} failed: ${c?.error}`);
+  if (c === undefined || c.error !== null)
+    throw new Error(`memory bench: the pass ${JSON.stringify(s)} failed: ${c?.error}`);
   const peak = backend === 'webgpu' ? c.profile.gpuBufferBytesAllocated! : c.profile.peakBytes;
   return { ...s, peak, seconds: (performance.now() - t0) / 1000 };
 }
@@ -77,7 +100,9 @@ function measure(backend: 'wasm' | 'webgpu', s: Size): Measured {
 /** Solves the normal equations of rows·β ≈ y by Gauss–Jordan elimination with partial pivoting. */
 function leastSquares(rows: number[][], y: number[]): number[] {
   const k = rows[0]!.length;
-  const a = Array.from({ length: k }, (_, i) => Array.from({ length: k + 1 }, (_, j) => rows.reduce((s, r, n) => s + r[i]! * (j < k ? r[j]! : y[n]!), 0)));
+  const a = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k + 1 }, (_, j) => rows.reduce((s, r, n) => s + r[i]! * (j < k ? r[j]! : y[n]!), 0)),
+  );
   for (let c = 0; c < k; c++) {
     let p = c;
     for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
@@ -131,7 +156,9 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
     const measured: Measured[] = [];
     for (const s of GRID[backend]) {
       const m = measure(backend, s);
-      process.stderr.write(`memory ${backend}: N ${s.obs} × e ${s.embed} × ${s.sets} sets: ${(m.peak / 1e6).toFixed(0)} MB (${m.seconds.toFixed(0)} s)\n`);
+      process.stderr.write(
+        `memory ${backend}: N ${s.obs} × e ${s.embed} × ${s.sets} sets: ${(m.peak / 1e6).toFixed(0)} MB (${m.seconds.toFixed(0)} s)\n`,
+      );
       measured.push(m);
     }
     out[backend] = { measured, fit: fitTerms(backend, measured) };

@@ -58,11 +58,20 @@ function network(embedDim: number): InstanceType<typeof nn.Approximator> {
     numSeeds: int('seeds'),
     dropout: Number(a.dropout),
   });
-  return new nn.Approximator(config, { seed: 1, ...(a['matmul-f16'] === true ? { ops: { matmulPrecision: 'f16' as const } } : {}) });
+  return new nn.Approximator(config, {
+    seed: 1,
+    ...(a['matmul-f16'] === true ? { ops: { matmulPrecision: 'f16' as const } } : {}),
+  });
 }
 
 /** fit over `steps` batches of `batch` sets of `obs` trials; stopped before validation. */
-async function fitSteps(batch: number, obs: number, steps: number, extra: Partial<Parameters<typeof nn.fit>[3]>, stop: AbortController) {
+async function fitSteps(
+  batch: number,
+  obs: number,
+  steps: number,
+  extra: Partial<Parameters<typeof nn.fit>[3]>,
+  stop: AbortController,
+) {
   const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: obs };
   const train = simulateBatch(sim, 1, batch * steps);
   const val = simulateBatch(sim, 2, 2);
@@ -79,17 +88,39 @@ async function fitSteps(batch: number, obs: number, steps: number, extra: Partia
   return { parameters, error };
 }
 
-const size = { batch: int('batch'), obs: int('obs'), embed: int('embed'), seeds: int('seeds'), summaryDim: int('summary-dim'), dropout: Number(a.dropout) };
-const out: Record<string, unknown> = { backend, driver, size, tfjs: tf.version.tfjs, matmulPrecision: a['matmul-f16'] === true ? 'f16' : 'f32' };
-const adapter = (tf.backend() as unknown as { device?: { limits: { maxBufferSize: number; maxStorageBufferBindingSize: number } } }).device;
+const size = {
+  batch: int('batch'),
+  obs: int('obs'),
+  embed: int('embed'),
+  seeds: int('seeds'),
+  summaryDim: int('summary-dim'),
+  dropout: Number(a.dropout),
+};
+const out: Record<string, unknown> = {
+  backend,
+  driver,
+  size,
+  tfjs: tf.version.tfjs,
+  matmulPrecision: a['matmul-f16'] === true ? 'f16' : 'f32',
+};
+const adapter = (
+  tf.backend() as unknown as { device?: { limits: { maxBufferSize: number; maxStorageBufferBindingSize: number } } }
+).device;
 if (adapter !== undefined) {
-  out['limits'] = { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize };
+  out['limits'] = {
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+  };
 }
 try {
   const config = network(size.embed);
   const plan = nn.autoMicroBatchSize(config.config, size.obs, nn.backendMemoryBudget());
   config.dispose();
-  out['microBatch'] = { setsPerPass: plan, passesPerStep: Math.ceil(size.batch / plan), budget: nn.backendMemoryBudget() };
+  out['microBatch'] = {
+    setsPerPass: plan,
+    passesPerStep: Math.ceil(size.batch / plan),
+    budget: nn.backendMemoryBudget(),
+  };
 } catch (e) {
   out['microBatch'] = { error: e instanceof Error ? e.message : String(e) };
 }
@@ -110,7 +141,13 @@ if (counts !== 'skip') {
   const micro = a['micro-batch'] !== undefined ? { microBatchSize: Number(a['micro-batch']) } : {};
   const r = await fitSteps(size.batch, size.obs, warmupSteps + 1, { wrapStep: profiler.wrapStep, ...micro }, stop);
   out['parameters'] = r.parameters;
-  out['counts'] = { mode: compileOnly ? 'compile-only' : 'execute', warmupSteps, seconds: (performance.now() - t0) / 1000, error: r.error, profile: profiler.result() };
+  out['counts'] = {
+    mode: compileOnly ? 'compile-only' : 'execute',
+    warmupSteps,
+    seconds: (performance.now() - t0) / 1000,
+    error: r.error,
+    profile: profiler.result(),
+  };
 }
 
 if (a['time-steps'] !== '0') {
@@ -137,7 +174,16 @@ if (a['time-steps'] !== '0') {
     return loss;
   };
   const r = await fitSteps(batch, obs, steps + 1, { wrapStep }, stop);
-  const median = (xs: number[]): number | null => xs.slice(1).sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)] ?? null;
-  out['time'] = { batch, obs, warmupMs: times[0] ?? null, msPerStep: median(times), cpuMsPerStep: median(cpuTimes), timedSteps: times.length - 1, error: r.error };
+  const median = (xs: number[]): number | null =>
+    xs.slice(1).sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)] ?? null;
+  out['time'] = {
+    batch,
+    obs,
+    warmupMs: times[0] ?? null,
+    msPerStep: median(times),
+    cpuMsPerStep: median(cpuTimes),
+    timedSteps: times.length - 1,
+    error: r.error,
+  };
 }
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -23,7 +23,18 @@ import { parseArgs } from 'node:util';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
-const SIZE_FLAGS = ['batch', 'obs', 'embed', 'seeds', 'summary-dim', 'dropout', 'time-batch', 'time-obs', 'time-steps', 'counts'] as const;
+const SIZE_FLAGS = [
+  'batch',
+  'obs',
+  'embed',
+  'seeds',
+  'summary-dim',
+  'dropout',
+  'time-batch',
+  'time-obs',
+  'time-steps',
+  'counts',
+] as const;
 
 interface StepOut {
   backend: string;
@@ -41,14 +52,19 @@ function lastJson(stdout: string): unknown {
 }
 
 function runBackend(backend: string, flags: string[], timeoutS: number): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(HERE, 'nn-step.ts'), '--backend', backend, ...flags], {
-    encoding: 'utf8',
-    timeout: timeoutS * 1000,
-    maxBuffer: 1 << 26,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(HERE, 'nn-step.ts'), '--backend', backend, ...flags],
+    {
+      encoding: 'utf8',
+      timeout: timeoutS * 1000,
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (r.status !== 0) {
-    const why = r.signal !== null ? `killed by ${r.signal}${r.error ? ` (${r.error.message})` : ''}` : `exit ${r.status}`;
+    const why =
+      r.signal !== null ? `killed by ${r.signal}${r.error ? ` (${r.error.message})` : ''}` : `exit ${r.status}`;
     return { backend, skipped: `${why}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
   }
   const o = lastJson(r.stdout) as StepOut;
@@ -94,8 +110,14 @@ function torchCuda(size: Record<string, string>, timeoutS: number): Record<strin
       TORCH_THREADS: String(os.cpus().length),
     },
   });
-  if (r.status !== 0) return { skipped: `torch_reference.py failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
-  return { note: 'the same network size in PyTorch on CUDA (bench/reference/torch_reference.py), median of 2 steps after a warm-up', ...(lastJson(r.stdout) as object) };
+  if (r.status !== 0)
+    return {
+      skipped: `torch_reference.py failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    };
+  return {
+    note: 'the same network size in PyTorch on CUDA (bench/reference/torch_reference.py), median of 2 steps after a warm-up',
+    ...(lastJson(r.stdout) as object),
+  };
 }
 
 export async function run(args: readonly string[] = []): Promise<Record<string, unknown>> {
@@ -107,7 +129,15 @@ export async function run(args: readonly string[] = []): Promise<Record<string, 
     },
   });
   const v = values as Record<string, string | undefined>;
-  const size = { batch: '64', obs: '500', embed: '64', seeds: '7', 'summary-dim': '22', dropout: '0.1', ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) } as Record<string, string>;
+  const size = {
+    batch: '64',
+    obs: '500',
+    embed: '64',
+    seeds: '7',
+    'summary-dim': '22',
+    dropout: '0.1',
+    ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)),
+  } as Record<string, string>;
   const flags = SIZE_FLAGS.flatMap((f) => (size[f] !== undefined ? [`--${f}`, size[f]] : []));
   const timeoutS = Number(process.env['NN_BENCH_TIMEOUT_S'] ?? 1200);
   const started = performance.now();
@@ -120,7 +150,14 @@ export async function run(args: readonly string[] = []): Promise<Record<string, 
     note:
       'one optimizer step of fit after a warm-up step; counts from src/nn/profiling/step-profiler.ts (webgpu: dispatchWorkgroups, or programs built in ' +
       'compile-only mode; wasm: kernel records, no uploads). On SwiftShader msPerStep is at the smaller timedAt size and only a ratio.',
-    size: { batch: Number(size['batch']), obs: Number(size['obs']), embed: Number(size['embed']), seeds: Number(size['seeds']), summaryDim: Number(size['summary-dim']), dropout: Number(size['dropout']) },
+    size: {
+      batch: Number(size['batch']),
+      obs: Number(size['obs']),
+      embed: Number(size['embed']),
+      seeds: Number(size['seeds']),
+      summaryDim: Number(size['summary-dim']),
+      dropout: Number(size['dropout']),
+    },
     backends: rows,
     torchCuda: torchCuda(size, timeoutS),
     elapsedSeconds: (performance.now() - started) / 1000,

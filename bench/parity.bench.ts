@@ -61,7 +61,14 @@ interface TorchOut {
   device: string;
   threads: number;
   parameters: number;
-  runs: { seed: number; epochs: { loss: number; valLoss: number }[]; finalValLoss: number; msPerStep: number; samplingS: number; drawsFile: string }[];
+  runs: {
+    seed: number;
+    epochs: { loss: number; valLoss: number }[];
+    finalValLoss: number;
+    msPerStep: number;
+    samplingS: number;
+    drawsFile: string;
+  }[];
 }
 
 function runTorch(dataFile: string, outDir: string): Promise<TorchOut> {
@@ -79,25 +86,42 @@ function runTorch(dataFile: string, outDir: string): Promise<TorchOut> {
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code !== 0) reject(new Error(`torch_parity.py failed (${signal ?? `exit ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `torch_parity.py failed (${signal ?? `exit ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
       else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as TorchOut);
     });
   });
 }
 
 /** Same initial weights, same batch, no dropout, one Adam step, on both sides (bench/parity/check.ts). */
-async function sameWeightsCheck(budget: ParityBudget, data: ReturnType<typeof buildParityData>, dir: string): Promise<Record<string, unknown>> {
+async function sameWeightsCheck(
+  budget: ParityBudget,
+  data: ReturnType<typeof buildParityData>,
+  dir: string,
+): Promise<Record<string, unknown>> {
   const { arrays, names, ours } = await ourCheck(budget, data);
   const file = path.join(dir, 'parity-check.bin');
   await writeParityFile(file, { ...parityHeader(budget, data.val.paramNames), names }, arrays);
-  const res = spawnSync(PYTHON, [SCRIPT, '--check', file], { encoding: 'utf8', env: { ...process.env, TORCH_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' } });
-  if (res.status !== 0) throw new Error(`torch_parity.py --check failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const res = spawnSync(PYTHON, [SCRIPT, '--check', file], {
+    encoding: 'utf8',
+    env: { ...process.env, TORCH_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  if (res.status !== 0)
+    throw new Error(`torch_parity.py --check failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const torch = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as CheckSide;
   const rel = (x: number, y: number): number => Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y));
   return {
     note: 'our seed-1 initial weights copied into torch; first validation batch, fixed draws, no dropout; one clipped Adam step at lr',
     loss: { tfjs: ours.loss, torch: torch.loss, relativeDifference: rel(ours.loss, torch.loss) },
-    lossAfterStep: { tfjs: ours.lossAfterStep, torch: torch.lossAfterStep, relativeDifference: rel(ours.lossAfterStep, torch.lossAfterStep) },
+    lossAfterStep: {
+      tfjs: ours.lossAfterStep,
+      torch: torch.lossAfterStep,
+      relativeDifference: rel(ours.lossAfterStep, torch.lossAfterStep),
+    },
     // Norms below 1e-6 of the largest are rounding of an analytically zero gradient (see maxRelativeDifference).
     gradNorms: maxRelativeDifference(ours.gradNorms, torch.gradNorms, 1e-6 * Math.max(...ours.gradNorms)),
     variables: names.length,
@@ -105,13 +129,15 @@ async function sameWeightsCheck(budget: ParityBudget, data: ReturnType<typeof bu
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const sd = (xs: number[]): number =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
 /** tfjs against a reference side (`torch` or `bayesflow`, the key its figures appear under). */
 function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[], reference = 'torch'): Record<string, unknown> {
   const loss = { tfjs: mean(ours.map((r) => r.finalValLoss)), [reference]: mean(torch.map((r) => r.finalValLoss)) };
   const rel = Math.abs(loss.tfjs - loss[reference]!) / loss[reference]!;
-  const contraction = (runs: ImplRun[], p: string): number => mean(runs.map((r) => r.metrics['Posterior Contraction']![p]!));
+  const contraction = (runs: ImplRun[], p: string): number =>
+    mean(runs.map((r) => r.metrics['Posterior Contraction']![p]!));
   const c = {
     tfjs: { b: contraction(ours, 'b'), mu_r: contraction(ours, 'mu_r') },
     [reference]: { b: contraction(torch, 'b'), mu_r: contraction(torch, 'mu_r') },
@@ -125,7 +151,10 @@ function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[], reference
     relativeDifference: rel,
     within5Percent: rel <= TOLERANCE,
     contraction: c,
-    meanContraction: { tfjs: perParam(ours, 'Posterior Contraction'), [reference]: perParam(torch, 'Posterior Contraction') },
+    meanContraction: {
+      tfjs: perParam(ours, 'Posterior Contraction'),
+      [reference]: perParam(torch, 'Posterior Contraction'),
+    },
     meanNrmse: { tfjs: perParam(ours, 'NRMSE'), [reference]: perParam(torch, 'NRMSE') },
     learns: [c.tfjs.b, c.tfjs.mu_r, c[reference]!.b, c[reference]!.mu_r].every((x) => x >= LEARNS),
     msPerStep: { tfjs: mean(ours.map((r) => r.msPerStep)), [reference]: mean(torch.map((r) => r.msPerStep)) },
@@ -133,12 +162,23 @@ function summarize(b: ParityBudget, ours: ImplRun[], torch: ImplRun[], reference
 }
 
 /** Our draws' scoring of a reference side's runs (torch or BayesFlow), read from the files it wrote. */
-async function scoreReference(budget: ParityBudget, data: ReturnType<typeof buildParityData>, runs: TorchOut['runs']): Promise<ImplRun[]> {
+async function scoreReference(
+  budget: ParityBudget,
+  data: ReturnType<typeof buildParityData>,
+  runs: TorchOut['runs'],
+): Promise<ImplRun[]> {
   const out: ImplRun[] = [];
   for (const r of runs) {
     const n = budget.valSets * budget.posteriorDraws * data.val.paramNames.length;
     const draws = await readFloat32File(r.drawsFile, n);
-    out.push({ seed: r.seed, epochs: r.epochs, finalValLoss: r.finalValLoss, msPerStep: r.msPerStep, samplingS: r.samplingS, ...scoreDraws(budget, data, draws) });
+    out.push({
+      seed: r.seed,
+      epochs: r.epochs,
+      finalValLoss: r.finalValLoss,
+      msPerStep: r.msPerStep,
+      samplingS: r.samplingS,
+      ...scoreDraws(budget, data, draws),
+    });
   }
   return out;
 }
@@ -152,17 +192,23 @@ export async function run(): Promise<Record<string, unknown>> {
   if (references.includes('bayesflow') && !references.includes('torch')) return runBayesflowOnly();
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    return { skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}` };
+    return {
+      skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}`,
+    };
   }
   const budget = budgetFromEnv(process.env);
   const keep = process.env['PARITY_KEEP'];
-  const dir = keep ? (await mkdir(keep, { recursive: true }), keep) : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
+  const dir = keep
+    ? (await mkdir(keep, { recursive: true }), keep)
+    : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
   try {
     const t0 = performance.now();
     const data = buildParityData(budget);
     const dataFile = path.join(dir, 'parity-data.bin');
     await writeParityFile(dataFile, parityHeader(budget, data.train.paramNames), data.arrays);
-    process.stderr.write(`parity: ${budget.trainSets} + ${budget.valSets} sets of ${budget.obs} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s, data in ${dataFile}\n`);
+    process.stderr.write(
+      `parity: ${budget.trainSets} + ${budget.valSets} sets of ${budget.obs} trials in ${((performance.now() - t0) / 1000).toFixed(1)} s, data in ${dataFile}\n`,
+    );
     await selectBackend('wasm', { strict: true });
     const check = await sameWeightsCheck(budget, data, dir);
     process.stderr.write(`parity: same-weights check ${JSON.stringify(check)}\n`);
@@ -176,13 +222,26 @@ export async function run(): Promise<Record<string, unknown>> {
       torchOut = await torchPromise;
     } catch (e) {
       // Our side took most of the time: keep its figures rather than losing them with the error.
-      return { budget, check, failed: e instanceof Error ? e.message : String(e), runs: { tfjs: ours }, parameters: { tfjs: tfjsParameters } };
+      return {
+        budget,
+        check,
+        failed: e instanceof Error ? e.message : String(e),
+        runs: { tfjs: ours },
+        parameters: { tfjs: tfjsParameters },
+      };
     }
     const torch: ImplRun[] = [];
     for (const r of torchOut.runs) {
       const n = budget.valSets * budget.posteriorDraws * data.val.paramNames.length;
       const draws = await readFloat32File(r.drawsFile, n);
-      torch.push({ seed: r.seed, epochs: r.epochs, finalValLoss: r.finalValLoss, msPerStep: r.msPerStep, samplingS: r.samplingS, ...scoreDraws(budget, data, draws) });
+      torch.push({
+        seed: r.seed,
+        epochs: r.epochs,
+        finalValLoss: r.finalValLoss,
+        msPerStep: r.msPerStep,
+        samplingS: r.samplingS,
+        ...scoreDraws(budget, data, draws),
+      });
     }
     const parameters = { tfjs: tfjsParameters, torch: torchOut.parameters };
     return {
@@ -208,7 +267,9 @@ async function runBayesflowOnly(): Promise<Record<string, unknown>> {
   if (!bayesflowAvailable()) return { skipped: 'the .venv is missing: run npm run setup:python' };
   const budget = budgetFromEnv(process.env);
   const keep = process.env['PARITY_KEEP'];
-  const dir = keep ? (await mkdir(keep, { recursive: true }), keep) : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
+  const dir = keep
+    ? (await mkdir(keep, { recursive: true }), keep)
+    : await mkdtemp(path.join(os.tmpdir(), 'dmc-parity-'));
   try {
     const data = buildParityData(budget);
     const dataFile = path.join(dir, 'parity-data.bin');
@@ -221,7 +282,12 @@ async function runBayesflowOnly(): Promise<Record<string, unknown>> {
     try {
       bf = await bfPromise;
     } catch (e) {
-      return { budget, failed: e instanceof Error ? e.message : String(e), runs: { tfjs: ours }, parameters: { tfjs: tfjsParameters } };
+      return {
+        budget,
+        failed: e instanceof Error ? e.message : String(e),
+        runs: { tfjs: ours },
+        parameters: { tfjs: tfjsParameters },
+      };
     }
     const bayesflow = await scoreReference(budget, data, bf.runs);
     return {
@@ -232,7 +298,11 @@ async function runBayesflowOnly(): Promise<Record<string, unknown>> {
       bayesflow: bf.versions,
       parameters: { tfjs: tfjsParameters, bayesflow: bf.parameters, same: tfjsParameters === bf.parameters },
       // The same initial weights on both sides: the fixed-draw validation loss before training.
-      initialValLoss: bf.runs.map((r) => ({ seed: r.seed, tfjs: bf.initialValLoss?.[r.seed], bayesflow: r.initialValLoss })),
+      initialValLoss: bf.runs.map((r) => ({
+        seed: r.seed,
+        tfjs: bf.initialValLoss?.[r.seed],
+        bayesflow: r.initialValLoss,
+      })),
       runs: { tfjs: ours, bayesflow },
       summary: summarize(budget, ours, bayesflow, 'bayesflow'),
     };

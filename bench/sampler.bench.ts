@@ -18,7 +18,12 @@ import {
   type Study,
   type Trial,
 } from '../src/engine/index.ts';
-import { categoricalDistribution, floatDistribution, intDistribution, toInternalRepr } from '../src/engine/distributions.ts';
+import {
+  categoricalDistribution,
+  floatDistribution,
+  intDistribution,
+  toInternalRepr,
+} from '../src/engine/distributions.ts';
 import { Rng } from '../src/shared/rng.ts';
 
 /** Optuna ≤ 4.x's TPE defaults, and its multivariate variant, as the figures in the README were measured. */
@@ -79,7 +84,12 @@ async function studyWithHistory(n: number, sampler: Sampler, seed: number): Prom
     };
     const internal: Record<string, number> = {};
     for (const [k, d] of Object.entries(SPACE)) internal[k] = toInternalRepr(d, params[k]);
-    await study.addTrial({ state: TrialState.COMPLETE, values: [syntheticLoss(params)], paramsInternal: internal, distributions: SPACE });
+    await study.addTrial({
+      state: TrialState.COMPLETE,
+      values: [syntheticLoss(params)],
+      paramsInternal: internal,
+      distributions: SPACE,
+    });
   }
   return study;
 }
@@ -115,7 +125,8 @@ async function msPerTrial(history: number, opts: TPESamplerOptions, reps: number
       wall.push(performance.now() - w0);
     }
   }
-  const q = (xs: number[], f: number): number => round([...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))] as number);
+  const q = (xs: number[], f: number): number =>
+    round([...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))] as number);
   return { cpuP25: q(cpu, 0.25), cpuMedian: q(cpu, 0.5), wallMedian: q(wall, 0.5) };
 }
 
@@ -157,7 +168,8 @@ export async function run(): Promise<Record<string, unknown>> {
     rnd.push(await bestAfter(new RandomSampler({ seed }), 50));
   }
   return {
-    space: 'dropout U[0.01,0.3], lr U[1e-4,1e-3], num_seeds int[1,8], batch_size {16,32,64,128}, embed_dim {64,128}, summary_dim int[4,32]',
+    space:
+      'dropout U[0.01,0.3], lr U[1e-4,1e-3], num_seeds int[1,8], batch_size {16,32,64,128}, embed_dim {64,128}, summary_dim int[4,32]',
     msPerTrialTpeAfter100: await msPerTrial(100, UNIVARIATE_4X, 30),
     msPerTrialTpeAfter1000: await msPerTrial(1000, UNIVARIATE_4X, 20),
     msPerTrialTpeMultivariateAfter100: await msPerTrial(100, MULTIVARIATE_4X, 30),
@@ -165,11 +177,23 @@ export async function run(): Promise<Record<string, unknown>> {
     msPerTrialTpeOptuna5After100: await msPerTrial(100, {}, 30),
     msPerTrialTpeOptuna5After1000: await msPerTrial(1000, {}, 20),
     goalsMs: { after100: 0.5, after1000: 2 },
-    timing: 'ms per trial (ask + six suggests + tell, in-memory storage): cpu = process CPU time (user + system), wall = elapsed',
+    timing:
+      'ms per trial (ask + six suggests + tell, in-memory storage): cpu = process CPU time (user + system), wall = elapsed',
     calibrationNsPerExp: calibrationNsPerExp(),
     syntheticObjective: 'syntheticLoss (bench/sampler.bench.ts), minimum 0.188',
-    samplers: 'tpe: Optuna ≤ 4.x defaults (independent, no liar); tpeMultivariate: ≤ 4.x multivariate (Scott-like bandwidth); tpeOptuna5: 5.0 defaults (multivariate, neighbour bandwidth, liar)',
-    medianBestAfter50: { tpe: round(median(tpe)), tpeMultivariate: round(median(tpeMv)), tpeOptuna5: round(median(tpe5)), random: round(median(rnd)) },
-    bestAfter50PerSeed: { tpe: tpe.map((x) => round(x)), tpeMultivariate: tpeMv.map((x) => round(x)), tpeOptuna5: tpe5.map((x) => round(x)), random: rnd.map((x) => round(x)) },
+    samplers:
+      'tpe: Optuna ≤ 4.x defaults (independent, no liar); tpeMultivariate: ≤ 4.x multivariate (Scott-like bandwidth); tpeOptuna5: 5.0 defaults (multivariate, neighbour bandwidth, liar)',
+    medianBestAfter50: {
+      tpe: round(median(tpe)),
+      tpeMultivariate: round(median(tpeMv)),
+      tpeOptuna5: round(median(tpe5)),
+      random: round(median(rnd)),
+    },
+    bestAfter50PerSeed: {
+      tpe: tpe.map((x) => round(x)),
+      tpeMultivariate: tpeMv.map((x) => round(x)),
+      tpeOptuna5: tpe5.map((x) => round(x)),
+      random: rnd.map((x) => round(x)),
+    },
   };
 }

@@ -40,7 +40,8 @@ async function timePool(workers: number): Promise<Timing> {
     await pool.warmUp();
     await pool.simulate(NOTEBOOK_CONFIG, 999, WARM_UP * workers);
     const ts: Timing[] = [];
-    for (let r = 0; r < REPS; r++) ts.push(await timed(DATASETS, () => pool.simulate(NOTEBOOK_CONFIG, r + 1, DATASETS)));
+    for (let r = 0; r < REPS; r++)
+      ts.push(await timed(DATASETS, () => pool.simulate(NOTEBOOK_CONFIG, r + 1, DATASETS)));
     return medianTiming(ts);
   } finally {
     pool.dispose();
@@ -51,13 +52,20 @@ export async function run(): Promise<Record<string, unknown>> {
   const cores = os.availableParallelism();
   simulateBatch(NOTEBOOK_CONFIG, 999, WARM_UP);
   const ts: Timing[] = [];
-  for (let r = 0; r < REPS; r++) ts.push(await timed(DATASETS / 2, () => simulateBatch(NOTEBOOK_CONFIG, r + 1, DATASETS / 2)));
+  for (let r = 0; r < REPS; r++)
+    ts.push(await timed(DATASETS / 2, () => simulateBatch(NOTEBOOK_CONFIG, r + 1, DATASETS / 2)));
   const main = medianTiming(ts);
   const one = await timePool(1);
   const many = await timePool(cores);
   const round = (x: number): number => Math.round(x * 1e4) / 1e4;
   return {
-    setting: { prior: 'notebook', trialsPerDataset: NOTEBOOK_CONFIG.fixedNumObs, tmax: NOTEBOOK_CONFIG.tmax, datasets: DATASETS, reps: REPS },
+    setting: {
+      prior: 'notebook',
+      trialsPerDataset: NOTEBOOK_CONFIG.fixedNumObs,
+      tmax: NOTEBOOK_CONFIG.tmax,
+      datasets: DATASETS,
+      reps: REPS,
+    },
     loadAverage1m: os.loadavg()[0],
     mainThreadMsPerDataset: round(main.wallMs),
     mainThreadCpuMsPerDataset: round(main.cpuMs),

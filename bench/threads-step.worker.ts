@@ -20,7 +20,11 @@ export interface StepRequest {
   steps: number;
 }
 
-nn.configureWasm({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+nn.configureWasm({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
 
 self.onmessage = async (ev: MessageEvent<StepRequest>) => {
   const r = ev.data;
@@ -30,7 +34,10 @@ self.onmessage = async (ev: MessageEvent<StepRequest>) => {
     const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: r.obs };
     const train = simulateBatch(sim, 1, r.batch * (r.steps + 1));
     const val = simulateBatch(sim, 2, 2);
-    const approx = new nn.Approximator(nn.defaultNetworkConfig({ paramDim: 6, embedDim: r.embed, summaryDim: 22, numSeeds: 7, dropout: 0.1 }), { seed: 1 });
+    const approx = new nn.Approximator(
+      nn.defaultNetworkConfig({ paramDim: 6, embedDim: r.embed, summaryDim: 22, numSeeds: 7, dropout: 0.1 }),
+      { seed: 1 },
+    );
     const stop = new AbortController();
     const times: number[] = [];
     const wrapStep = async <T>(step: number, run: () => Promise<T>): Promise<T> => {
@@ -42,13 +49,26 @@ self.onmessage = async (ev: MessageEvent<StepRequest>) => {
       return loss;
     };
     try {
-      await nn.fit(approx, train, val, { epochs: 1, batchSize: r.batch, lr: 5e-4, seed: 1, signal: stop.signal, wrapStep });
+      await nn.fit(approx, train, val, {
+        epochs: 1,
+        batchSize: r.batch,
+        lr: 5e-4,
+        seed: 1,
+        signal: stop.signal,
+        wrapStep,
+      });
     } catch (e) {
       if (!stop.signal.aborted) throw e;
     } finally {
       approx.dispose();
     }
-    self.postMessage({ ok: true, threads: choice.threads?.count ?? null, isolated: self.crossOriginIsolated, warmupMs: times[0], ms: times.slice(1) });
+    self.postMessage({
+      ok: true,
+      threads: choice.threads?.count ?? null,
+      isolated: self.crossOriginIsolated,
+      warmupMs: times[0],
+      ms: times.slice(1),
+    });
   } catch (e) {
     self.postMessage({ ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
   }

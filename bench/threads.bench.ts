@@ -46,22 +46,34 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
           const req = { threads, batch: Number(a.batch), obs, embed: Number(a.embed), steps: Number(a.steps) };
           const r = await page.evaluate(
             (req) =>
-              new Promise<{ ok: boolean; error?: string; threads?: number | null; warmupMs?: number; ms?: number[] }>((resolve) => {
-                const w = new Worker('/bench/threads-step.worker.ts', { type: 'module' });
-                w.onmessage = (ev) => {
-                  w.terminate();
-                  resolve(ev.data);
-                };
-                w.onerror = (ev) => resolve({ ok: false, error: ev.message || 'worker failed to load' });
-                w.postMessage(req);
-              }),
+              new Promise<{ ok: boolean; error?: string; threads?: number | null; warmupMs?: number; ms?: number[] }>(
+                (resolve) => {
+                  const w = new Worker('/bench/threads-step.worker.ts', { type: 'module' });
+                  w.onmessage = (ev) => {
+                    w.terminate();
+                    resolve(ev.data);
+                  };
+                  w.onerror = (ev) => resolve({ ok: false, error: ev.message || 'worker failed to load' });
+                  w.postMessage(req);
+                },
+              ),
             req,
           );
           if (!r.ok) throw new Error(`threads ${threads}, N ${obs}: ${r.error}`);
           const sorted = [...r.ms!].sort((x, y) => x - y);
-          const m: Measure = { obs, threads, repeat, reportedThreads: r.threads ?? null, warmupMs: r.warmupMs!, ms: r.ms!, medianMs: sorted[Math.floor(sorted.length / 2)]! };
+          const m: Measure = {
+            obs,
+            threads,
+            repeat,
+            reportedThreads: r.threads ?? null,
+            warmupMs: r.warmupMs!,
+            ms: r.ms!,
+            medianMs: sorted[Math.floor(sorted.length / 2)]!,
+          };
           measures.push(m);
-          process.stderr.write(`threads: N ${obs}, ${threads} thread(s) (tfjs: ${m.reportedThreads}), repeat ${repeat}: ${m.ms.map((x) => Math.round(x)).join(', ')} ms\n`);
+          process.stderr.write(
+            `threads: N ${obs}, ${threads} thread(s) (tfjs: ${m.reportedThreads}), repeat ${repeat}: ${m.ms.map((x) => Math.round(x)).join(', ')} ms\n`,
+          );
         }
       }
     }

@@ -23,7 +23,9 @@ interface TorchRow {
 export async function run(): Promise<Record<string, unknown>> {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    return { skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}` };
+    return {
+      skipped: `PyTorch is not importable by ${PYTHON} (Debian: apt-get install python3-torch): ${(probe.stderr || String(probe.error)).trim().split('\n').at(-1)}`,
+    };
   }
   const timeoutS = Number(process.env['TORCH_BENCH_TIMEOUT_S'] ?? 600);
   const res = spawnSync(PYTHON, [SCRIPT], {
@@ -32,15 +34,25 @@ export async function run(): Promise<Record<string, unknown>> {
     env: { ...process.env, TORCH_THREADS: String(os.cpus().length) },
   });
   if (res.status !== 0) {
-    return { skipped: `torch_reference.py failed (${res.signal ?? `exit ${res.status}`}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      skipped: `torch_reference.py failed (${res.signal ?? `exit ${res.status}`}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
-  const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as { torch: string; threads: number; trainingStep: TorchRow[]; posteriorSampling: unknown };
+  const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as {
+    torch: string;
+    threads: number;
+    trainingStep: TorchRow[];
+    posteriorSampling: unknown;
+  };
   // The same architecture as the tfjs network: compare parameter counts with a freshly built one.
   const { selectBackend } = await import('../src/nn/runtime/backend.ts');
   const { Approximator, defaultNetworkConfig } = await import('../src/nn/index.ts');
   await selectBackend('cpu', { strict: true });
   const trainingStep = out.trainingStep.map((row) => {
-    const approx = new Approximator(defaultNetworkConfig({ paramDim: 6, embedDim: row.embedDim, summaryDim: 16, numSeeds: 1 }), { seed: 1 });
+    const approx = new Approximator(
+      defaultNetworkConfig({ paramDim: 6, embedDim: row.embedDim, summaryDim: 16, numSeeds: 1 }),
+      { seed: 1 },
+    );
     const tfjs = approx.parameterCounts.total;
     approx.dispose();
     return { ...row, tfjsParameters: tfjs, sameParameterCount: tfjs === row.parameters };

@@ -33,7 +33,13 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
   const train = simulateBatch(sim, 1, batch * 2);
   const val = simulateBatch(sim, 2, 2);
   const approx = new nn.Approximator(
-    nn.defaultNetworkConfig({ paramDim: 6, embedDim: int('embed'), summaryDim: int('summary-dim'), numSeeds: int('seeds'), dropout: 0.1 }),
+    nn.defaultNetworkConfig({
+      paramDim: 6,
+      embedDim: int('embed'),
+      summaryDim: int('summary-dim'),
+      numSeeds: int('seeds'),
+      dropout: 0.1,
+    }),
     { seed: 1 },
   );
   const stop = new AbortController();
@@ -72,5 +78,11 @@ export async function run(args: readonly string[]): Promise<Record<string, unkno
     .sort((x, y) => y[1].ms - x[1].ms)
     .slice(0, int('top'))
     .map(([name, e]) => ({ name, calls: e.calls, ms: Math.round(e.ms), share: Number((e.ms / kernelMs).toFixed(3)) }));
-  return { size: { batch, obs, embed: int('embed') }, wallMs: Math.round(wallMs), kernelMs: Math.round(kernelMs), kernelCalls: profile?.kernels.length ?? 0, kernels };
+  return {
+    size: { batch, obs, embed: int('embed') },
+    wallMs: Math.round(wallMs),
+    kernelMs: Math.round(kernelMs),
+    kernelCalls: profile?.kernels.length ?? 0,
+    kernels,
+  };
 }

@@ -68,7 +68,14 @@ export function peakModule(fused: boolean): Uint8Array<ArrayBuffer> {
   const locals = [1, 2 + ACCUMULATORS, V128]; // one group of v128 locals: x, y and the accumulators
   const func = [...locals, ...body];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, 2, 0x7f, 0x7d, 1, 0x7d]), // type: (i32, f32) -> f32
     ...section(3, [1, 0]), // one function of type 0
     ...section(7, [1, ...uleb(4), ...[...'peak'].map((c) => c.charCodeAt(0)), 0x00, 0]), // export "peak"
@@ -78,9 +85,13 @@ export function peakModule(fused: boolean): Uint8Array<ArrayBuffer> {
 }
 
 /** Multiply-adds per second of the peak loop (best of `repeats`), or why it could not run. */
-export async function measurePeak(fused: boolean, repeats = 5): Promise<{ gmacPerS: number } | { unavailable: string }> {
+export async function measurePeak(
+  fused: boolean,
+  repeats = 5,
+): Promise<{ gmacPerS: number } | { unavailable: string }> {
   const bytes = peakModule(fused);
-  if (!WebAssembly.validate(bytes)) return { unavailable: fused ? 'this V8 rejects relaxed SIMD (f32x4.relaxed_madd)' : 'this V8 rejects wasm SIMD' };
+  if (!WebAssembly.validate(bytes))
+    return { unavailable: fused ? 'this V8 rejects relaxed SIMD (f32x4.relaxed_madd)' : 'this V8 rejects wasm SIMD' };
   const { instance } = await WebAssembly.instantiate(bytes);
   const peak = instance.exports['peak'] as (iterations: number, seed: number) => number;
   const iterations = 20_000_000;
@@ -144,7 +155,8 @@ print(json.dumps(out))
 
 function torchGmac(): Record<string, unknown> {
   const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { encoding: 'utf8', timeout: 120_000 });
-  if (res.status !== 0) return { unavailable: `PyTorch via ${PYTHON}: ${(res.stderr || String(res.error)).trim().split('\n').at(-1)}` };
+  if (res.status !== 0)
+    return { unavailable: `PyTorch via ${PYTHON}: ${(res.stderr || String(res.error)).trim().split('\n').at(-1)}` };
   return JSON.parse(res.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
 

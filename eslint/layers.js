@@ -14,7 +14,20 @@ export const PURE_LAYERS = ['shared', 'engine', 'sim', 'metrics', 'plots', 'clus
  * whose backends register themselves on import.
  */
 export const ENTRIES = {
-  'shared/index.ts': ['engine', 'sim', 'metrics', 'nn', 'study-config', 'persistence', 'plots', 'workers', 'state', 'ui', 'cli', 'main.ts'],
+  'shared/index.ts': [
+    'engine',
+    'sim',
+    'metrics',
+    'nn',
+    'study-config',
+    'persistence',
+    'plots',
+    'workers',
+    'state',
+    'ui',
+    'cli',
+    'main.ts',
+  ],
   'engine/index.ts': ['study-config', 'persistence', 'plots', 'cluster', 'workers', 'state', 'ui', 'cli'],
   'sim/index.ts': ['study-config', 'plots', 'inference', 'workers', 'state', 'ui', 'cli'],
   'metrics/index.ts': ['nn', 'plots', 'inference', 'workers', 'state', 'cli'],

@@ -12,8 +12,17 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * test) with their own dependencies serve only the tests.
  */
 export const NOT_FOR_CLUSTER = [
-  'jax', 'jaxlib', 'opt-einsum', 'pytest', 'iniconfig', 'pluggy',
-  'scikit-learn', 'joblib', 'threadpoolctl', 'cloudpickle', 'narwhals',
+  'jax',
+  'jaxlib',
+  'opt-einsum',
+  'pytest',
+  'iniconfig',
+  'pluggy',
+  'scikit-learn',
+  'joblib',
+  'threadpoolctl',
+  'cloudpickle',
+  'narwhals',
 ];
 
 /** @param {string} lock @returns {[string, string][]} */

@@ -33,7 +33,8 @@ interface Args {
   seed: number | null;
 }
 
-const USAGE = 'usage: npm run demo -- --json [--preset smoke|cpu|notebook] [--seed S] [--skip-build] [--timeout MINUTES]';
+const USAGE =
+  'usage: npm run demo -- --json [--preset smoke|cpu|notebook] [--seed S] [--skip-build] [--timeout MINUTES]';
 
 /**
  * Watchdog per preset, in minutes: several times what a run takes where the preset is meant to run (smoke
@@ -54,7 +55,8 @@ function parse(argv: readonly string[]): Args {
     else if (a === '--preset' || a.startsWith('--preset=')) {
       const [v, j] = value(i, a);
       i = j;
-      if (v === undefined || !isPresetName(v)) throw new Error(`--preset must be smoke, cpu or notebook, got ${JSON.stringify(v)} (${USAGE})`);
+      if (v === undefined || !isPresetName(v))
+        throw new Error(`--preset must be smoke, cpu or notebook, got ${JSON.stringify(v)} (${USAGE})`);
       out.preset = v;
     } else if (a === '--timeout' || a.startsWith('--timeout=')) {
       const [v, j] = value(i, a);
@@ -66,11 +68,13 @@ function parse(argv: readonly string[]): Args {
       const [v, j] = value(i, a);
       i = j;
       const seed = Number(v);
-      if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed takes a whole number ≥ 0, got ${JSON.stringify(v)} (${USAGE})`);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new Error(`--seed takes a whole number ≥ 0, got ${JSON.stringify(v)} (${USAGE})`);
       out.seed = seed;
     } else throw new Error(`unknown argument ${a} (${USAGE})`);
   }
-  if (out.seed !== null && out.preset === null) throw new Error(`--seed is typed into Setup, so it needs --preset (${USAGE})`);
+  if (out.seed !== null && out.preset === null)
+    throw new Error(`--seed is typed into Setup, so it needs --preset (${USAGE})`);
   return out;
 }
 
@@ -78,7 +82,12 @@ function log(msg: string): void {
   process.stderr.write(`[demo] ${msg}\n`);
 }
 
-function summarize(t: FrozenTrial): { number: number; state: string; value: number | null; params: FrozenTrial['params'] } {
+function summarize(t: FrozenTrial): {
+  number: number;
+  state: string;
+  value: number | null;
+  params: FrozenTrial['params'];
+} {
   return { number: t.number, state: TRIAL_STATE_NAMES[t.state], value: t.values?.[0] ?? null, params: t.params };
 }
 
@@ -98,7 +107,13 @@ class Abort {
   }
   watchdog(minutes: number, what: string): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.fail(`watchdog: ${what} did not end within ${minutes} min (--timeout MINUTES sets another limit for the study)`), minutes * 60_000);
+    this.#timer = setTimeout(
+      () =>
+        this.fail(
+          `watchdog: ${what} did not end within ${minutes} min (--timeout MINUTES sets another limit for the study)`,
+        ),
+      minutes * 60_000,
+    );
     this.#timer.unref();
   }
   race<T>(p: Promise<T>): Promise<T> {
@@ -115,7 +130,10 @@ async function readStudy(page: Page, id: number): Promise<{ storage: Storage; st
       r.onerror = () => reject(r.error);
     });
     const records = await new Promise<{ op: unknown }[]>((resolve, reject) => {
-      const r = db.transaction('ops').objectStore('ops').getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
+      const r = db
+        .transaction('ops')
+        .objectStore('ops')
+        .getAll(IDBKeyRange.bound([id, 0], [id, Infinity]));
       r.onsuccess = () => resolve(r.result as { op: unknown }[]);
       r.onerror = () => reject(r.error);
     });
@@ -155,12 +173,18 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
     const demo = page.getByTestId('run-demo');
     // Enabled once the app has probed the backends and chosen the preset.
     try {
-      await page.waitForFunction(() => {
-        const b = document.querySelector('[data-testid="run-demo"]');
-        return b instanceof HTMLButtonElement && !b.disabled;
-      }, undefined, { timeout: 120_000 });
+      await page.waitForFunction(
+        () => {
+          const b = document.querySelector('[data-testid="run-demo"]');
+          return b instanceof HTMLButtonElement && !b.disabled;
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
     } catch {
-      throw new Error('"Run demo study" did not become clickable within 2 min (the app never finished probing its backends)');
+      throw new Error(
+        '"Run demo study" did not become clickable within 2 min (the app never finished probing its backends)',
+      );
     }
     log(`the app says: ${(await page.getByTestId('demo-reason').innerText()).trim()}`);
     await demo.click();
@@ -202,7 +226,12 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
     last = status;
     // DEMO_SCREENSHOT=FILE.png: the Run view once the first trial's live recovery has a few epochs behind it.
     const shot = process.env['DEMO_SCREENSHOT'];
-    if (shot !== undefined && !shotTaken && /Trial 0/.test(status) && /Epoch [5-9] of/.test(await page.getByTestId('run-status').innerText())) {
+    if (
+      shot !== undefined &&
+      !shotTaken &&
+      /Trial 0/.test(status) &&
+      /Epoch [5-9] of/.test(await page.getByTestId('run-status').innerText())
+    ) {
       shotTaken = true;
       await page.setViewportSize({ width: 1400, height: 1000 });
       await page.waitForTimeout(500);
@@ -218,17 +247,25 @@ async function run(args: Args, abort: Abort, page: Page, url: string): Promise<n
   const { storage, studyId: replayed } = await readStudy(page, studyId);
   const trials = await storage.getAllTrials(replayed);
   const complete = trials.filter((t) => t.state === TrialState.COMPLETE && t.values !== null);
-  const best = complete.reduce<FrozenTrial | null>((b, t) => (b === null || t.values![0]! < b.values![0]! ? t : b), null);
+  const best = complete.reduce<FrozenTrial | null>(
+    (b, t) => (b === null || t.values![0]! < b.values![0]! ? t : b),
+    null,
+  );
   const result = {
     backend,
     preset,
     trials: trials.map(summarize),
-    best: best === null ? null : { number: best.number, value: best.values![0]!, params: best.params, contraction: contractionOf(best) },
+    best:
+      best === null
+        ? null
+        : { number: best.number, value: best.values![0]!, params: best.params, contraction: contractionOf(best) },
     seconds: Math.round(seconds * 10) / 10,
   };
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
   else {
-    process.stdout.write(`study ${studyId} (${phase}, preset ${preset ?? 'none'}) on ${backend}: ${trials.length} trials in ${result.seconds} s\n`);
+    process.stdout.write(
+      `study ${studyId} (${phase}, preset ${preset ?? 'none'}) on ${backend}: ${trials.length} trials in ${result.seconds} s\n`,
+    );
     for (const t of result.trials) process.stdout.write(`  #${t.number} ${t.state} ${t.value ?? '–'}\n`);
     if (result.best) process.stdout.write(`best: #${result.best.number} L = ${result.best.value}\n`);
   }
@@ -268,10 +305,17 @@ async function main(): Promise<number> {
     served = await abort.race(servePreview());
     try {
       browser = await abort.race(
-        chromium.launch({ executablePath: found.chromiumPath, headless: true, args: ['--enable-unsafe-webgpu'], timeout: 45_000 }),
+        chromium.launch({
+          executablePath: found.chromiumPath,
+          headless: true,
+          args: ['--enable-unsafe-webgpu'],
+          timeout: 45_000,
+        }),
       );
     } catch (e) {
-      throw new Error(`Chromium (${found.chromiumPath}) did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      throw new Error(
+        `Chromium (${found.chromiumPath}) did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
     }
     browser.on('disconnected', () => abort.fail(`Chromium (${found.chromiumPath}) exited`));
     const page = await browser.newPage();
@@ -280,7 +324,15 @@ async function main(): Promise<number> {
     // The page closes first when Chromium itself dies; wait a moment to tell which of the two it was.
     page.on('close', () => {
       const b = browser;
-      setTimeout(() => abort.fail(b?.isConnected() === false ? `Chromium (${found.chromiumPath}) exited` : 'the page was closed (target closed)'), 250).unref();
+      setTimeout(
+        () =>
+          abort.fail(
+            b?.isConnected() === false
+              ? `Chromium (${found.chromiumPath}) exited`
+              : 'the page was closed (target closed)',
+          ),
+        250,
+      ).unref();
     });
     return await abort.race(run(args, abort, page, served.url));
   } finally {

@@ -4,7 +4,19 @@
 // Dawn's native addon (npm `webgpu`, linux-x64), the Vulkan loader from Debian's libvulkan1, the PyTorch
 // reference, and run.sh. Large binaries are gzipped (gunzip is on every such machine); at most 60 MiB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +42,8 @@ const log = (msg) => process.stderr.write(`gpu:pack: ${msg}\n`);
 /** @param {string} cmd @param {string[]} args */
 function tool(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.error !== undefined || r.status !== 0) fail(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.trim()}`);
+  if (r.error !== undefined || r.status !== 0)
+    fail(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.trim()}`);
   return r.stdout;
 }
 
@@ -41,7 +54,8 @@ function tool(cmd, args) {
 function checkElf(file) {
   const head = readFileSync(file).subarray(0, 20);
   if (head.readUInt32BE(0) !== 0x7f454c46) fail(`${file} is not an ELF binary`);
-  if (head.readUInt16LE(18) !== 0x3e) fail(`${file} is not x86-64 (ELF machine ${head.readUInt16LE(18)}); the GPU machines are x86-64`);
+  if (head.readUInt16LE(18) !== 0x3e)
+    fail(`${file} is not x86-64 (ELF machine ${head.readUInt16LE(18)}); the GPU machines are x86-64`);
   const needed = [...tool('objdump', ['-p', file]).matchAll(/NEEDED\s+(\S+)/g)].map((m) => m[1]);
   const odd = needed.filter((n) => !PLAIN_GLIBC.test(n));
   if (odd.length > 0) fail(`${file} needs ${odd.join(', ')}, which a plain glibc system may lack`);
@@ -72,7 +86,10 @@ function debianLibrary(pkg, soname, dest) {
   if (deb === undefined) {
     const r = spawnSync('apt-get', ['download', `${pkg}:amd64`], { cwd: CACHE, encoding: 'utf8' });
     deb = readdirSync(CACHE).find(match);
-    if (deb === undefined) fail(`apt-get download ${pkg}:amd64 failed (${r.error?.message ?? r.stderr.trim()}); it needs Debian's apt and the network once`);
+    if (deb === undefined)
+      fail(
+        `apt-get download ${pkg}:amd64 failed (${r.error?.message ?? r.stderr.trim()}); it needs Debian's apt and the network once`,
+      );
   }
   const tmp = mkdtempSync(path.join(tmpdir(), `${pkg}-`));
   tool('dpkg', ['-x', path.join(CACHE, deb), tmp]);
@@ -116,7 +133,10 @@ async function bundle() {
 
 /** @param {string} dir @returns {number} */
 function sizeOf(dir) {
-  return readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (s, e) => s + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size),
+    0,
+  );
 }
 
 const t0 = Date.now();
@@ -124,7 +144,9 @@ rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT);
 
 const node = checkElf(process.execPath);
-log(`node ${process.version} from ${process.execPath} (needs ${node.needed.join(', ')}; GLIBC ${node.glibc}, GLIBCXX ${node.glibcxx})`);
+log(
+  `node ${process.version} from ${process.execPath} (needs ${node.needed.join(', ')}; GLIBC ${node.glibc}, GLIBCXX ${node.glibcxx})`,
+);
 gzip(process.execPath, path.join(OUT, 'node.gz'));
 
 const webgpuDir = path.dirname(require.resolve('webgpu/package.json'));
@@ -145,7 +167,8 @@ fallbackRuntime();
 await bundle();
 const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 mkdirSync(path.join(OUT, 'wasm'));
-for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(path.join(wasmDir, f), path.join(OUT, 'wasm', f));
+for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')))
+  copyFileSync(path.join(wasmDir, f), path.join(OUT, 'wasm', f));
 copyFileSync(path.join(ROOT, 'bench', 'reference', 'torch_reference.py'), path.join(OUT, 'torch_reference.py'));
 cpSync(path.join(ROOT, 'bench', 'gpu-pack', 'run.sh'), path.join(OUT, 'run.sh'));
 chmodSync(path.join(OUT, 'run.sh'), 0o755);
@@ -176,4 +199,12 @@ writeFileSync(
 
 const bytes = sizeOf(OUT);
 if (bytes > LIMIT_BYTES) fail(`gpu-pack/ is ${(bytes / 2 ** 20).toFixed(1)} MiB, over the 60 MiB limit`);
-process.stdout.write(JSON.stringify({ dir: OUT, bytes, mebibytes: Number((bytes / 2 ** 20).toFixed(1)), seconds: (Date.now() - t0) / 1000, ...manifest }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    dir: OUT,
+    bytes,
+    mebibytes: Number((bytes / 2 ** 20).toFixed(1)),
+    seconds: (Date.now() - t0) / 1000,
+    ...manifest,
+  }) + '\n',
+);

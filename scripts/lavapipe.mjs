@@ -33,19 +33,29 @@ export function lavapipeEnv(env = process.env) {
  */
 export function planLavapipe(f) {
   if (f.installed) return { kind: 'found' };
-  const skip = (/** @type {string} */ why) => ({ kind: /** @type {const} */ ('skip'), message: `lavapipe not set up (${why}): the webgpu tests run on SwiftShader only` });
+  const skip = (/** @type {string} */ why) => ({
+    kind: /** @type {const} */ ('skip'),
+    message: `lavapipe not set up (${why}): the webgpu tests run on SwiftShader only`,
+  });
   if (f.noProvision) return skip('DMC_NO_PROVISION=1');
   if (f.arch !== 'x64') return skip(`this is ${f.arch}; the backports driver is fetched for amd64`);
   if (!f.debian12) return skip('not Debian 12 (bookworm), whose backports it comes from');
   if (!f.hasAptGet || !f.hasDpkg) return skip('apt-get and dpkg are needed to fetch and unpack it');
-  if (!f.systemMesa && !f.isRoot) return skip("Debian's mesa-vulkan-drivers (for the driver's libraries) is missing and installing it needs root: sudo apt-get install mesa-vulkan-drivers");
+  if (!f.systemMesa && !f.isRoot)
+    return skip(
+      "Debian's mesa-vulkan-drivers (for the driver's libraries) is missing and installing it needs root: sudo apt-get install mesa-vulkan-drivers",
+    );
   return { kind: 'fetch', installSystemMesa: !f.systemMesa };
 }
 
 /** @param {string[]} argv @param {string} cwd @param {(m: string) => void} log */
 function sh(argv, cwd, log) {
   log(`$ ${argv.join(' ')}`);
-  const r = spawnSync(/** @type {string} */ (argv[0]), argv.slice(1), { cwd, stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync(/** @type {string} */ (argv[0]), argv.slice(1), {
+    cwd,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return r.status === 0;
 }
 
@@ -77,7 +87,9 @@ export function provisionLavapipe(o) {
     return false;
   }
   if (plan.installSystemMesa && !o.aptInstall(['mesa-vulkan-drivers'])) {
-    o.log("lavapipe not set up: apt-get could not install Debian's mesa-vulkan-drivers; the webgpu tests run on SwiftShader only");
+    o.log(
+      "lavapipe not set up: apt-get could not install Debian's mesa-vulkan-drivers; the webgpu tests run on SwiftShader only",
+    );
     return false;
   }
   rmSync(LAVAPIPE_DIR, { recursive: true, force: true });
@@ -86,17 +98,38 @@ export function provisionLavapipe(o) {
   mkdirSync(path.join(lists, 'partial'), { recursive: true });
   mkdirSync(debs, { recursive: true });
   writeFileSync(path.join(LAVAPIPE_DIR, 'sources.list'), `${BACKPORTS_SOURCE}\n`);
-  const apt = ['-o', 'APT::Sandbox::User=root', '-o', `Dir::Etc::SourceList=${path.join(LAVAPIPE_DIR, 'sources.list')}`, '-o', 'Dir::Etc::SourceParts=/dev/null', '-o', `Dir::State::Lists=${lists}`, '-qq'];
+  const apt = [
+    '-o',
+    'APT::Sandbox::User=root',
+    '-o',
+    `Dir::Etc::SourceList=${path.join(LAVAPIPE_DIR, 'sources.list')}`,
+    '-o',
+    'Dir::Etc::SourceParts=/dev/null',
+    '-o',
+    `Dir::State::Lists=${lists}`,
+    '-qq',
+  ];
   const ok =
     sh(['apt-get', ...apt, 'update'], debs, o.log) &&
-    sh(['apt-get', ...apt, 'download', ...BACKPORTS_PACKAGES.map((p) => `${p}:amd64/bookworm-backports`)], debs, o.log) &&
-    readdirSync(debs).filter((f) => f.endsWith('.deb')).every((f) => sh(['dpkg', '-x', path.join(debs, f), path.join(LAVAPIPE_DIR, 'root')], debs, o.log));
+    sh(
+      ['apt-get', ...apt, 'download', ...BACKPORTS_PACKAGES.map((p) => `${p}:amd64/bookworm-backports`)],
+      debs,
+      o.log,
+    ) &&
+    readdirSync(debs)
+      .filter((f) => f.endsWith('.deb'))
+      .every((f) => sh(['dpkg', '-x', path.join(debs, f), path.join(LAVAPIPE_DIR, 'root')], debs, o.log));
   const lib = path.join(LAVAPIPE_LIB_DIR, 'libvulkan_lvp.so');
   if (!ok || !existsSync(lib)) {
-    o.log('lavapipe not set up: fetching Mesa from bookworm-backports failed (no network?); the webgpu tests run on SwiftShader only');
+    o.log(
+      'lavapipe not set up: fetching Mesa from bookworm-backports failed (no network?); the webgpu tests run on SwiftShader only',
+    );
     return false;
   }
-  writeFileSync(LAVAPIPE_ICD, JSON.stringify({ file_format_version: '1.0.1', ICD: { library_path: lib, api_version: '1.3.0' } }) + '\n');
+  writeFileSync(
+    LAVAPIPE_ICD,
+    JSON.stringify({ file_format_version: '1.0.1', ICD: { library_path: lib, api_version: '1.3.0' } }) + '\n',
+  );
   rmSync(debs, { recursive: true });
   rmSync(lists, { recursive: true });
   o.log(`lavapipe (Mesa from bookworm-backports): ${LAVAPIPE_ICD}`);

@@ -40,10 +40,14 @@ export function planChromium(f) {
   if (f.playwrightPath !== undefined && f.exists(f.playwrightPath)) return { kind: 'found', path: f.playwrightPath };
   const missing = `Chromium not found at ${DEBIAN_CHROMIUM}${f.playwrightPath !== undefined ? ` or ${f.playwrightPath}` : ''}`;
   if (f.noProvision) {
-    return { kind: 'missing', message: `${missing}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${install}; or set CHROMIUM_PATH.` };
+    return {
+      kind: 'missing',
+      message: `${missing}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${install}; or set CHROMIUM_PATH.`,
+    };
   }
   if (f.isRoot && f.hasAptGet) return { kind: 'apt', packages: ['chromium'], path: DEBIAN_CHROMIUM };
-  if (f.playwrightPath !== undefined) return { kind: 'playwright', command: PLAYWRIGHT_INSTALL, path: f.playwrightPath };
+  if (f.playwrightPath !== undefined)
+    return { kind: 'playwright', command: PLAYWRIGHT_INSTALL, path: f.playwrightPath };
   return { kind: 'missing', message: `${missing}. Install it: ${install}; or set CHROMIUM_PATH.` };
 }
 
@@ -54,7 +58,11 @@ export function planChromium(f) {
 export function planPython(f) {
   if (f.hasOptuna) return { kind: 'found', path: PYTHON };
   const why = `${PYTHON} cannot import optuna (the Python Optuna interoperability tests run it)`;
-  if (f.noProvision) return { kind: 'missing', message: `${why}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${aptCommand(f.isRoot, ['python3-optuna'])}.` };
+  if (f.noProvision)
+    return {
+      kind: 'missing',
+      message: `${why}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${aptCommand(f.isRoot, ['python3-optuna'])}.`,
+    };
   if (f.isRoot && f.hasAptGet) return { kind: 'apt', packages: ['python3-optuna'], path: PYTHON };
   if (f.hasAptGet) return { kind: 'missing', message: `${why}. Install it: ${aptCommand(false, ['python3-optuna'])}.` };
   // Debian's package is what the tests were written against (Optuna 3.1); elsewhere pip is the way.
@@ -66,7 +74,9 @@ export const POSTGRES_DIR = '/usr/lib/postgresql';
 
 /** The newest Debian PostgreSQL's bin folder, or undefined. @returns {string | undefined} */
 export function findPostgresBin() {
-  const versions = existsSync(POSTGRES_DIR) ? readdirSync(POSTGRES_DIR).filter((v) => executable(path.join(POSTGRES_DIR, v, 'bin', 'initdb'))) : [];
+  const versions = existsSync(POSTGRES_DIR)
+    ? readdirSync(POSTGRES_DIR).filter((v) => executable(path.join(POSTGRES_DIR, v, 'bin', 'initdb')))
+    : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   return newest === undefined ? undefined : path.join(POSTGRES_DIR, newest, 'bin');
 }
@@ -78,10 +88,17 @@ export function findPostgresBin() {
 export function planPostgres(f) {
   if (f.bin !== undefined) return { kind: 'found', path: f.bin };
   const why = `PostgreSQL's server (initdb and pg_ctl in ${POSTGRES_DIR}/VERSION/bin) is missing (the cluster test starts a throw-away server)`;
-  if (f.noProvision) return { kind: 'missing', message: `${why}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${aptCommand(f.isRoot, ['postgresql'])}.` };
+  if (f.noProvision)
+    return {
+      kind: 'missing',
+      message: `${why}, and ${NO_PROVISION_ENV}=1 says not to install it. Install it: ${aptCommand(f.isRoot, ['postgresql'])}.`,
+    };
   if (f.isRoot && f.hasAptGet) return { kind: 'apt', packages: ['postgresql'], path: POSTGRES_DIR };
   if (f.hasAptGet) return { kind: 'missing', message: `${why}. Install it: ${aptCommand(false, ['postgresql'])}.` };
-  return { kind: 'missing', message: `${why}. Install Debian's postgresql package, or PostgreSQL's server binaries under ${POSTGRES_DIR}/VERSION/bin.` };
+  return {
+    kind: 'missing',
+    message: `${why}. Install Debian's postgresql package, or PostgreSQL's server binaries under ${POSTGRES_DIR}/VERSION/bin.`,
+  };
 }
 
 /**
@@ -147,10 +164,15 @@ function sh(argv, log) {
  * @returns {{ ok: true } | { ok: false, message: string }}
  */
 function makeVenv(why, log) {
-  log(`${why}: creating ${VENV_DIR} from python/requirements.lock (about 200 MB of wheels, 940 MB installed; ~30 s on a fast network)…`);
+  log(
+    `${why}: creating ${VENV_DIR} from python/requirements.lock (about 200 MB of wheels, 940 MB installed; ~30 s on a fast network)…`,
+  );
   const t0 = Date.now();
   if (!createVenv((argv) => sh(argv, log), lockHash(readFileSync(LOCK_FILE, 'utf8')))) {
-    return { ok: false, message: `Could not create ${VENV_DIR}: see pip's output above (no network to PyPI? a Python other than 3.10–3.12?). Try again with npm run setup:python.` };
+    return {
+      ok: false,
+      message: `Could not create ${VENV_DIR}: see pip's output above (no network to PyPI? a Python other than 3.10–3.12?). Try again with npm run setup:python.`,
+    };
   }
   log(`.venv ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return { ok: true };
@@ -173,7 +195,10 @@ export function provisionVenv(opts = {}) {
   }
   if (plan.kind === 'missing') return { ok: false, message: plan.message };
   if (plan.apt.length > 0 && !aptSteps(plan.apt, aptKnows).every((s) => sh(s, log))) {
-    return { ok: false, message: `apt-get could not install ${plan.apt.join(' ')}: see its output above. Run it yourself: ${aptCommand(true, plan.apt)}.` };
+    return {
+      ok: false,
+      message: `apt-get could not install ${plan.apt.join(' ')}: see its output above. Run it yourself: ${aptCommand(true, plan.apt)}.`,
+    };
   }
   return makeVenv(opts.force === true ? 'rebuild asked for' : plan.why, log);
 }
@@ -204,7 +229,9 @@ export async function provision(opts) {
     hasAptGet,
     noProvision,
   });
-  const python = opts.python ? planPython({ hasOptuna: spawnSync(PYTHON, ['-c', 'import optuna']).status === 0, isRoot, hasAptGet, noProvision }) : null;
+  const python = opts.python
+    ? planPython({ hasOptuna: spawnSync(PYTHON, ['-c', 'import optuna']).status === 0, isRoot, hasAptGet, noProvision })
+    : null;
 
   const venv = opts.venv ? planVenv(venvFacts({ isRoot, hasAptGet, noProvision })) : null;
   const postgres = opts.postgres ? planPostgres({ bin: findPostgresBin(), isRoot, hasAptGet, noProvision }) : null;
@@ -212,14 +239,21 @@ export async function provision(opts) {
   const problems = [chromium, python, venv, postgres].flatMap((p) => (p?.kind === 'missing' ? [p.message] : []));
   if (problems.length > 0) return { ok: false, message: problems.join('\n') };
 
-  const apt = [...[chromium, python, postgres].flatMap((p) => (p?.kind === 'apt' ? p.packages : [])), ...(venv?.kind === 'create' ? venv.apt : [])];
+  const apt = [
+    ...[chromium, python, postgres].flatMap((p) => (p?.kind === 'apt' ? p.packages : [])),
+    ...(venv?.kind === 'create' ? venv.apt : []),
+  ];
   if (apt.length > 0) {
     log(`installing ${apt.join(' ')} with apt-get (running as root)…`);
     const steps = aptSteps(apt, aptKnows);
     let ok = steps.every((s) => sh(s, log));
     // A stale index names versions the mirror no longer has: refresh it once and try again.
     if (!ok && steps.length === 1) ok = sh(['apt-get', 'update', '-qq'], log) && sh(steps[0], log);
-    if (!ok) return { ok: false, message: `apt-get could not install ${apt.join(' ')}: see its output above. Run it yourself: apt-get update && ${aptCommand(true, apt)}.` };
+    if (!ok)
+      return {
+        ok: false,
+        message: `apt-get could not install ${apt.join(' ')}: see its output above. Run it yourself: apt-get update && ${aptCommand(true, apt)}.`,
+      };
   }
   if (chromium.kind === 'playwright') {
     log(`Chromium is missing; downloading Playwright's (${chromium.command})…`);
@@ -231,7 +265,10 @@ export async function provision(opts) {
     }
   }
   for (const p of [chromium, python]) {
-    if (p?.kind === 'apt' && !(p.path === PYTHON ? spawnSync(PYTHON, ['-c', 'import optuna']).status === 0 : executable(p.path))) {
+    if (
+      p?.kind === 'apt' &&
+      !(p.path === PYTHON ? spawnSync(PYTHON, ['-c', 'import optuna']).status === 0 : executable(p.path))
+    ) {
       return { ok: false, message: `apt-get installed ${p.packages.join(' ')}, but ${p.path} is still not usable.` };
     }
   }

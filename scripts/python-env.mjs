@@ -29,19 +29,45 @@ export function lockHash(text) {
  */
 export function planVenv(f) {
   if (f.venvPython && f.stamp === f.lockHash) return { kind: 'found' };
-  const why = !f.venvPython ? `.venv is missing` : f.stamp === undefined ? `.venv was never completed` : `python/requirements.lock changed since .venv was made`;
-  if (f.noProvision) return { kind: 'missing', message: `${why}, and DMC_NO_PROVISION=1 says not to install it. Create it: ${SETUP_COMMAND}.` };
-  if (!f.basePython) return { kind: 'missing', message: `${why}, and ${BASE_PYTHON} (Python 3.10–3.12, which bayesflow 2.0.5 needs) is not there. Install it: ${f.isRoot ? '' : 'sudo '}apt-get install python3 python3-venv; then ${SETUP_COMMAND}.` };
+  const why = !f.venvPython
+    ? `.venv is missing`
+    : f.stamp === undefined
+      ? `.venv was never completed`
+      : `python/requirements.lock changed since .venv was made`;
+  if (f.noProvision)
+    return {
+      kind: 'missing',
+      message: `${why}, and DMC_NO_PROVISION=1 says not to install it. Create it: ${SETUP_COMMAND}.`,
+    };
+  if (!f.basePython)
+    return {
+      kind: 'missing',
+      message: `${why}, and ${BASE_PYTHON} (Python 3.10–3.12, which bayesflow 2.0.5 needs) is not there. Install it: ${f.isRoot ? '' : 'sudo '}apt-get install python3 python3-venv; then ${SETUP_COMMAND}.`,
+    };
   if (f.hasVenvModule) return { kind: 'create', why, apt: [] };
   if (f.isRoot && f.hasAptGet) return { kind: 'create', why, apt: ['python3-venv'] };
-  return { kind: 'missing', message: `${why}, and ${BASE_PYTHON} cannot make virtual environments. Install Debian's venv module: ${f.isRoot ? '' : 'sudo '}apt-get install python3-venv; then ${SETUP_COMMAND}.` };
+  return {
+    kind: 'missing',
+    message: `${why}, and ${BASE_PYTHON} cannot make virtual environments. Install Debian's venv module: ${f.isRoot ? '' : 'sudo '}apt-get install python3-venv; then ${SETUP_COMMAND}.`,
+  };
 }
 
 /** The commands that build .venv from scratch (after it has been removed). */
 export function venvSteps() {
   return [
     [BASE_PYTHON, '-m', 'venv', VENV_DIR],
-    [VENV_PYTHON, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', LOCK_FILE],
+    [
+      VENV_PYTHON,
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--require-hashes',
+      '--no-deps',
+      '-r',
+      LOCK_FILE,
+    ],
   ];
 }
 

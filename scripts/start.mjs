@@ -23,4 +23,6 @@ try {
 // One canonical address: studies live in IndexedDB, which is per origin, so localhost and 127.0.0.1
 // would each show a library of their own. Browsers reach localhost on the 127.0.0.1 binding.
 const port = server.config.server.port;
-console.log(`\n  dmc-tune is running at http://localhost:${port}/\n  (Chrome or Edge use WebGPU; press Ctrl+C to stop)\n`);
+console.log(
+  `\n  dmc-tune is running at http://localhost:${port}/\n  (Chrome or Edge use WebGPU; press Ctrl+C to stop)\n`,
+);

@@ -50,7 +50,12 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 async function boot(el: HTMLElement): Promise<void> {
-  const [storage, models, inferences, finalRuns] = await Promise.all([openIdbStorage(), ModelStore.open(), InferenceStore.open(), FinalRunStore.open()]);
+  const [storage, models, inferences, finalRuns] = await Promise.all([
+    openIdbStorage(),
+    ModelStore.open(),
+    InferenceStore.open(),
+    FinalRunStore.open(),
+  ]);
   const pool = new SimPool();
   // `?threads=N` in the address: wasm training threads chosen by hand (e.g. 1 on a machine busy with other
   // work, where threads wait on each other; README "Performance: wasm threads").
@@ -72,14 +77,23 @@ async function boot(el: HTMLElement): Promise<void> {
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient(), (dmc, seed, n) => pool.simulate(dmc, seed, n)),
     setup: new SetupDraft(storage),
-    inference: new InferenceSession({ sampler: new InferClient(), pool, networks: models, runs: inferences, studies: storage }),
+    inference: new InferenceSession({
+      sampler: new InferClient(),
+      pool,
+      networks: models,
+      runs: inferences,
+      studies: storage,
+    }),
     // A training worker of its own (started on first use): a final run never swaps a study's data sets.
     final: new FinalNetworkRun({ storage, pool, trainer: new TrainClient(), runs: finalRuns, networks: models }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();
   // The e2e tests reach the training worker's fault injection through this; dev server only.
-  if (import.meta.env.DEV) Object.assign(globalThis, { __dmcTuneTest: { injectFatalError: (f?: InjectedFault) => trainer.injectFatalErrorForTests(f) } });
+  if (import.meta.env.DEV)
+    Object.assign(globalThis, {
+      __dmcTuneTest: { injectFatalError: (f?: InjectedFault) => trainer.injectFatalErrorForTests(f) },
+    });
   await app.workbench.offerResumeAfterReload();
 }
 

@@ -42,12 +42,20 @@ export function bayesflowAvailable(): boolean {
   return existsSync(VENV_PYTHON);
 }
 
-export async function runBayesflow(b: ParityBudget, data: ParityData, dataFile: string, dir: string): Promise<BayesflowOut> {
+export async function runBayesflow(
+  b: ParityBudget,
+  data: ParityData,
+  dataFile: string,
+  dir: string,
+): Promise<BayesflowOut> {
   await writeFile(path.join(dir, NETWORK_MODULE), networkPy(defaultStudyConfig()));
   const names = [...data.train.paramNames];
   const initialValLoss: Record<number, number> = {};
   for (const seed of b.seeds) {
-    const approx = new Approximator(trialNetworkConfig(hyperparameters(b), names.length), { seed, standardization: data.standardization });
+    const approx = new Approximator(trialNetworkConfig(hyperparameters(b), names.length), {
+      seed,
+      standardization: data.standardization,
+    });
     await writeFile(path.join(dir, `initial-seed${seed}.json`), JSON.stringify(await serializeNetwork(approx, names)));
     initialValLoss[seed] = await fixedValidationLoss(approx, b, data);
     approx.dispose();
@@ -66,7 +74,12 @@ export async function runBayesflow(b: ParityBudget, data: ParityData, dataFile: 
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code !== 0) reject(new Error(`bayesflow_parity.py failed (${signal ?? `exit ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `bayesflow_parity.py failed (${signal ?? `exit ${code}`}): ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
       else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as BayesflowOut);
     });
   });

@@ -54,10 +54,27 @@ export const DEFAULT_BUDGET: ParityBudget = {
 };
 
 /** PARITY_TRAIN_SETS, PARITY_EPOCHS, PARITY_SEEDS=1,2,3, PARITY_STANDARDIZE_CONDITION=0|1, … over the defaults. */
-export function budgetFromEnv(env: Record<string, string | undefined>, base: ParityBudget = DEFAULT_BUDGET): ParityBudget {
+export function budgetFromEnv(
+  env: Record<string, string | undefined>,
+  base: ParityBudget = DEFAULT_BUDGET,
+): ParityBudget {
   const out: ParityBudget = { ...base, seeds: [...base.seeds] };
-  const numeric = ['trainSets', 'valSets', 'obs', 'epochs', 'batchSize', 'lr', 'dropout', 'numSeeds', 'embedDim', 'summaryDim',
-    'posteriorDraws', 'integrationSteps', 'valReps', 'dataSeed'] as const;
+  const numeric = [
+    'trainSets',
+    'valSets',
+    'obs',
+    'epochs',
+    'batchSize',
+    'lr',
+    'dropout',
+    'numSeeds',
+    'embedDim',
+    'summaryDim',
+    'posteriorDraws',
+    'integrationSteps',
+    'valReps',
+    'dataSeed',
+  ] as const;
   for (const k of numeric) {
     const name = `PARITY_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     const v = env[name];

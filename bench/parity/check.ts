@@ -19,7 +19,10 @@ export interface CheckSide {
 }
 
 /** Check file arrays (the first batch of validation sets, fixed draws rep 0, the initial weights) and our side's values. */
-export async function ourCheck(b: ParityBudget, data: ParityData): Promise<{ arrays: Record<string, { shape: number[]; data: Float32Array }>; names: string[]; ours: CheckSide }> {
+export async function ourCheck(
+  b: ParityBudget,
+  data: ParityData,
+): Promise<{ arrays: Record<string, { shape: number[]; data: Float32Array }>; names: string[]; ours: CheckSide }> {
   const p = data.val.paramNames.length;
   const m = Math.min(b.batchSize, b.valSets);
   const obs = data.arrays['val_trials']!.shape[1]!;
@@ -77,7 +80,11 @@ export async function ourCheck(b: ParityBudget, data: ParityData): Promise<{ arr
  * for the attention key biases: softmax ignores a shift shared by all keys, so their gradient is zero
  * analytically and what either side computes (~1e-9 against norms up to ~1e2) is rounding.
  */
-export function maxRelativeDifference(x: readonly number[], y: readonly number[], floor = 0): { max: number; skipped: number } {
+export function maxRelativeDifference(
+  x: readonly number[],
+  y: readonly number[],
+  floor = 0,
+): { max: number; skipped: number } {
   if (x.length !== y.length) throw new Error(`maxRelativeDifference: ${x.length} vs ${y.length} values`);
   let max = 0;
   let skipped = 0;

@@ -44,7 +44,9 @@ export function encodeParityFile<H extends object>(
   let offset = 0;
   for (const [name, a] of Object.entries(arrays)) {
     if (count(a.shape) !== a.data.length) {
-      throw new ParityFileError(`array ${name}: shape [${a.shape.join(',')}] holds ${count(a.shape)} values, data has ${a.data.length}`);
+      throw new ParityFileError(
+        `array ${name}: shape [${a.shape.join(',')}] holds ${count(a.shape)} values, data has ${a.data.length}`,
+      );
     }
     table[name] = { shape: [...a.shape], offset };
     offset += a.data.length;
@@ -72,8 +74,11 @@ export function decodeParityFile<H extends object>(bytes: Uint8Array): ParityFil
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const h = view.getUint32(4, true);
-  if (8 + h > bytes.length) throw new ParityFileError(`header of ${h} bytes runs past the end of the ${bytes.length}-byte file`);
-  const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + h))) as H & { arrays: Record<string, ArrayEntry> };
+  if (8 + h > bytes.length)
+    throw new ParityFileError(`header of ${h} bytes runs past the end of the ${bytes.length}-byte file`);
+  const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + h))) as H & {
+    arrays: Record<string, ArrayEntry>;
+  };
   const { arrays: table, ...header } = parsed;
   const dataStart = 8 + h;
   const arrays: Record<string, Float32Array> = {};
@@ -105,7 +110,8 @@ export async function readParityFile<H extends object>(path: string): Promise<Pa
 /** A raw float32 LE file (the posterior draws torch_parity.py writes back). */
 export async function readFloat32File(path: string, expected: number): Promise<Float32Array> {
   const bytes = new Uint8Array(await readFile(path));
-  if (bytes.length !== expected * 4) throw new ParityFileError(`${path}: ${bytes.length} bytes, expected ${expected} float32 values`);
+  if (bytes.length !== expected * 4)
+    throw new ParityFileError(`${path}: ${bytes.length} bytes, expected ${expected} float32 values`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(expected);
   for (let i = 0; i < expected; i++) out[i] = view.getFloat32(4 * i, true);

@@ -5,8 +5,21 @@
  * reports. Also the scoring of posterior draws shared by both sides.
  */
 import * as tf from '@tensorflow/tfjs';
-import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsRecord } from '../../src/metrics/index.ts';
-import { restoreNetwork, runObjective, selectBackend, trialSpec, unstandardize, type Approximator, type TrialHyperparameters } from '../../src/nn/index.ts';
+import {
+  computeDiagnostics,
+  tableToRecord,
+  weightedMetricSum,
+  type DiagnosticsRecord,
+} from '../../src/metrics/index.ts';
+import {
+  restoreNetwork,
+  runObjective,
+  selectBackend,
+  trialSpec,
+  unstandardize,
+  type Approximator,
+  type TrialHyperparameters,
+} from '../../src/nn/index.ts';
 import type { ParityBudget } from './budget.ts';
 import type { ParityData } from './setup.ts';
 
@@ -37,9 +50,20 @@ export function hyperparameters(b: ParityBudget): TrialHyperparameters {
 }
 
 /** Diagnostics of draws on the standardized scale (n × S × P), as runObjective scores its own. */
-export function scoreDraws(b: ParityBudget, data: ParityData, standardized: Float32Array): { metrics: DiagnosticsRecord; L: number } {
+export function scoreDraws(
+  b: ParityBudget,
+  data: ParityData,
+  standardized: Float32Array,
+): { metrics: DiagnosticsRecord; L: number } {
   const draws = unstandardize(standardized, data.standardization);
-  const table = computeDiagnostics(draws, data.val.params, data.val.n, b.posteriorDraws, data.val.paramNames.length, data.val.paramNames);
+  const table = computeDiagnostics(
+    draws,
+    data.val.params,
+    data.val.n,
+    b.posteriorDraws,
+    data.val.paramNames.length,
+    data.val.paramNames,
+  );
   return { metrics: tableToRecord(table), L: weightedMetricSum(table) };
 }
 
@@ -80,13 +104,20 @@ export async function trainOurs(b: ParityBudget, data: ParityData): Promise<{ ru
   const runs: ImplRun[] = [];
   let parameters = 0;
   for (const seed of b.seeds) {
-    const spec = trialSpec(hyperparameters(b), { seed, network: { standardizeCondition: b.standardizeCondition }, keep: { network: { metadata: {} } } });
+    const spec = trialSpec(hyperparameters(b), {
+      seed,
+      network: { standardizeCondition: b.standardizeCondition },
+      keep: { network: { metadata: {} } },
+    });
     const outcome = await runObjective(spec, data.train, data.val, {
       onEpoch: (r) => {
-        process.stderr.write(`tfjs seed ${seed} epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`);
+        process.stderr.write(
+          `tfjs seed ${seed} epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, val_loss ${r.valLoss.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)\n`,
+        );
       },
     });
-    if (outcome.status !== 'complete') throw new Error(`parity: tfjs seed ${seed} stopped after epoch ${outcome.epoch + 1} unasked`);
+    if (outcome.status !== 'complete')
+      throw new Error(`parity: tfjs seed ${seed} stopped after epoch ${outcome.epoch + 1} unasked`);
     const r = outcome.result;
     const approx = await restoreNetwork(r.network!);
     let finalValLoss: number;
@@ -107,7 +138,9 @@ export async function trainOurs(b: ParityBudget, data: ParityData): Promise<{ ru
     parameters = r.parameterCount;
     const c = r.table.values[1]!;
     const col = (name: string): number => c[r.table.names.indexOf(name)]!;
-    process.stderr.write(`tfjs seed ${seed}: final val loss ${finalValLoss.toFixed(4)}, contraction b ${col('b').toFixed(3)}, mu_r ${col('mu_r').toFixed(3)}\n`);
+    process.stderr.write(
+      `tfjs seed ${seed}: final val loss ${finalValLoss.toFixed(4)}, contraction b ${col('b').toFixed(3)}, mu_r ${col('mu_r').toFixed(3)}\n`,
+    );
   }
   return { runs, parameters };
 }

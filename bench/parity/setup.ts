@@ -31,9 +31,16 @@ export function buildParityData(b: ParityBudget): ParityData {
   const standardization = fitStandardization(train, { condition: b.standardizeCondition });
   const p = train.paramNames.length;
   const arrays: ParityData['arrays'] = {};
-  for (const [name, batch] of [['train', train], ['val', val]] as const) {
+  for (const [name, batch] of [
+    ['train', train],
+    ['val', val],
+  ] as const) {
     const sets = DataSets.from(batch);
-    const h = buildHostInputs(sets, Int32Array.from({ length: sets.n }, (_, i) => i), standardization);
+    const h = buildHostInputs(
+      sets,
+      Int32Array.from({ length: sets.n }, (_, i) => i),
+      standardization,
+    );
     arrays[`${name}_trials`] = { shape: [h.size, h.numObs, 3], data: h.summary };
     arrays[`${name}_cond`] = { shape: [h.size, 1], data: h.sqrtNumObs };
     arrays[`${name}_x1`] = { shape: [h.size, p], data: h.x1! };

@@ -90,7 +90,8 @@ export function optPositiveInt(p: ParsedArgs, name: string, fallback?: number): 
 /** A seed: an integer in 0..2³² − 1 (what the generators take), undefined when absent. */
 export function optSeed(p: ParsedArgs, name = 'seed'): number | undefined {
   const v = optInt(p, name);
-  if (v !== undefined && !(v >= 0 && v < 2 ** 32)) throw new UsageError(`option --${name}: ${v} is not in 0..4294967295`);
+  if (v !== undefined && !(v >= 0 && v < 2 ** 32))
+    throw new UsageError(`option --${name}: ${v} is not in 0..4294967295`);
   return v;
 }
 
@@ -106,7 +107,8 @@ export function optFlag(p: ParsedArgs, name: string): boolean {
 /** Rejects options the command does not know, naming them (a typo must not be silently ignored). */
 export function rejectUnknown(p: ParsedArgs, known: readonly string[]): void {
   for (const k of p.options.keys()) {
-    if (!known.includes(k)) throw new UsageError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
+    if (!known.includes(k))
+      throw new UsageError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
   }
 }
 

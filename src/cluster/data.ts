@@ -55,7 +55,8 @@ function setsNpz(sets: DataSets, seed: number, simulator: DmcSimulatorConfig): U
     for (let i = 0; i < n; i++) column[i] = sets.params[i * P + j]!;
     arrays[name] = { dtype: '<f8', shape: [n, 1], data: column };
   });
-  for (const key of ['rt', 'accuracy', 'conditions'] as const) arrays[key] = { dtype: '<f4', shape: [n, numObs, 1], data: sets[key] };
+  for (const key of ['rt', 'accuracy', 'conditions'] as const)
+    arrays[key] = { dtype: '<f4', shape: [n, numObs, 1], data: sets[key] };
   arrays['num_obs'] = { dtype: '<i8', shape: [n, 1], data: new Array<number>(n).fill(numObs) };
   arrays['seed'] = { dtype: '<i8', shape: [], data: [seed] };
   arrays['simulator'] = { dtype: 'str', value: JSON.stringify(simulator) };
@@ -64,7 +65,9 @@ function setsNpz(sets: DataSets, seed: number, simulator: DmcSimulatorConfig): U
 
 export function dataFiles(data: ClusterData): ClusterFile[] {
   return [
-    ...(data.training === null ? [] : [{ path: TRAINING_NPZ, content: setsNpz(data.training, data.seeds.training, data.simulator) }]),
+    ...(data.training === null
+      ? []
+      : [{ path: TRAINING_NPZ, content: setsNpz(data.training, data.seeds.training, data.simulator) }]),
     { path: VALIDATION_NPZ, content: setsNpz(data.validation, data.seeds.validation, data.simulator) },
   ];
 }

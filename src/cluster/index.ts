@@ -13,11 +13,24 @@ import { simulatorPy } from './simulator-py.ts';
 import { studyPy } from './study-py.ts';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
 
-export { ClusterError, DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
+export {
+  ClusterError,
+  DEFAULT_CLUSTER_OPTIONS,
+  type ClusterExport,
+  type ClusterFile,
+  type ClusterOptions,
+} from './types.ts';
 export { frozenKey, planClusterMerge, type MergePlan, type MergeTarget } from './merge.ts';
 export { CONFIG_ATTR } from './journal.ts';
 export { zipFiles } from './zip.ts';
-export { clusterData, TRAINING_NPZ, VALIDATION_NPZ, type ClusterData, type DataSets, type SimulateSets } from './data.ts';
+export {
+  clusterData,
+  TRAINING_NPZ,
+  VALIDATION_NPZ,
+  type ClusterData,
+  type DataSets,
+  type SimulateSets,
+} from './data.ts';
 export { NETWORK_MODULE, NETWORKS_DIR, safeName, trialNetworkFile } from './network-py.ts';
 
 export const JOURNAL_FILE = 'journal.log';

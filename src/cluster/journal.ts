@@ -4,7 +4,15 @@
  * constant_liar a trial that stays RUNNING would count as a bad guess forever.
  */
 import { isFinished, StudyDirection, type JsonValue } from '../engine/index.ts';
-import { COMPACT, compactOps, EXPORT_WORKER_ID, journalNow, readJournalStudies, serializeJournal, type StudySnapshot } from '../engine/index.ts';
+import {
+  COMPACT,
+  compactOps,
+  EXPORT_WORKER_ID,
+  journalNow,
+  readJournalStudies,
+  serializeJournal,
+  type StudySnapshot,
+} from '../engine/index.ts';
 import type { StudyConfig } from '../study-config/index.ts';
 import { ClusterError } from './types.ts';
 
@@ -13,17 +21,23 @@ export const CONFIG_ATTR = 'dmc_tune_config';
 
 /** The study named like the configuration in a journal, or a new empty one. */
 function studyFor(config: StudyConfig, journalText: string | null): StudySnapshot {
-  if (journalText === null) return { name: config.name, directions: [StudyDirection.MINIMIZE], userAttrs: {}, systemAttrs: {}, trials: [] };
+  if (journalText === null)
+    return { name: config.name, directions: [StudyDirection.MINIMIZE], userAttrs: {}, systemAttrs: {}, trials: [] };
   const { studies } = readJournalStudies(journalText);
   const study = studies.find((s) => s.name === config.name);
   if (study === undefined) {
     const names = studies.map((s) => `"${s.name}"`).join(', ');
-    throw new ClusterError(`the journal holds ${names === '' ? 'no study' : `study ${names}`}, not the configuration's study "${config.name}"`);
+    throw new ClusterError(
+      `the journal holds ${names === '' ? 'no study' : `study ${names}`}, not the configuration's study "${config.name}"`,
+    );
   }
   return study;
 }
 
-export function clusterJournal(config: StudyConfig, journalText: string | null): { text: string; carried: number; leftOut: number } {
+export function clusterJournal(
+  config: StudyConfig,
+  journalText: string | null,
+): { text: string; carried: number; leftOut: number } {
   const study = studyFor(config, journalText);
   const finished = study.trials.filter((t) => t.state !== undefined && isFinished(t.state));
   const snapshot: StudySnapshot = {
@@ -32,6 +46,9 @@ export function clusterJournal(config: StudyConfig, journalText: string | null):
     userAttrs: { ...study.userAttrs, [CONFIG_ATTR]: config as unknown as JsonValue },
     trials: finished,
   };
-  const text = serializeJournal(compactOps(snapshot, 0, EXPORT_WORKER_ID, () => journalNow(false)), COMPACT);
+  const text = serializeJournal(
+    compactOps(snapshot, 0, EXPORT_WORKER_ID, () => journalNow(false)),
+    COMPACT,
+  );
   return { text, carried: finished.length, leftOut: study.trials.length - finished.length };
 }

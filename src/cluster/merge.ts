@@ -87,7 +87,7 @@ function canonical(v: JsonValue | undefined): string {
 function configWithoutName(v: JsonValue | undefined): string | null {
   if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return null;
   const read = validateStudyConfig(v);
-  const { name: _name, ...rest } = ('config' in read ? (read.config as unknown as Record<string, JsonValue>) : v);
+  const { name: _name, ...rest } = 'config' in read ? (read.config as unknown as Record<string, JsonValue>) : v;
   return canonical(rest);
 }
 
@@ -113,8 +113,13 @@ function matchStudy(target: MergeTarget, studies: readonly StudySnapshot[], keys
   const theirs = configWithoutName(candidate.userAttrs[CONFIG_ATTR]);
   const finishedHere = target.trials.filter((t) => isFinished(t.state)).length;
   if ((mine !== null && theirs !== null && mine !== theirs) || (finishedHere > 0 && !sharesTrials(candidate, keys))) {
-    const why = mine !== null && theirs !== null && mine !== theirs ? 'its configuration differs' : `none of this study's ${finishedHere} finished trials is in it`;
-    throw new ClusterError(`The journal's study "${candidate.name}" is not this study "${target.name}": ${why}. Import it from Home as a study of its own.`);
+    const why =
+      mine !== null && theirs !== null && mine !== theirs
+        ? 'its configuration differs'
+        : `none of this study's ${finishedHere} finished trials is in it`;
+    throw new ClusterError(
+      `The journal's study "${candidate.name}" is not this study "${target.name}": ${why}. Import it from Home as a study of its own.`,
+    );
   }
   return candidate;
 }
@@ -141,5 +146,12 @@ export function planClusterMerge(target: MergeTarget, journalText: string): Merg
       newTrials.push(t);
     }
   }
-  return { journalStudyName: study.name, newTrials, alreadyPresent, unfinished, skipped, journalTrialKeys: study.trials.map(templateKey) };
+  return {
+    journalStudyName: study.name,
+    newTrials,
+    alreadyPresent,
+    unfinished,
+    skipped,
+    journalTrialKeys: study.trials.map(templateKey),
+  };
 }

@@ -28,16 +28,16 @@ srun python3 study.py --storage "$STORAGE"
 export function readme(c: StudyConfig, opts: ClusterOptions, carried: number): string {
   const simulator =
     opts.simulator === 'numpy'
-      ? '`dmc_simulator.py`, the NumPy port of dmc-tune\'s simulator (it agrees with the app\'s statistically)'
-      : "the `DMC` class of simschaefer/amortized-dmc (clone it and extend `PYTHONPATH` so that `from dmc import DMC` works)";
+      ? "`dmc_simulator.py`, the NumPy port of dmc-tune's simulator (it agrees with the app's statistically)"
+      : 'the `DMC` class of simschaefer/amortized-dmc (clone it and extend `PYTHONPATH` so that `from dmc import DMC` works)';
   const network =
     opts.network === 'project'
       ? 'dropout and embed_dim applied as the study tunes them (`subnet_kwargs=dict(dropout=…)`, `embed_dims=(e, e)`)'
       : "the reference notebook's effective networks (FlowMatching dropout 0.05, embed_dims (64, 64); dropout reaches only the SetTransformer), which reproduce the notebook with bayesflow 2.0.5 only";
   const online = c.data.mode === 'online';
   const dataRows = online
-    ? '| `validation.npz` | the study\'s validation sets, exactly as the browser simulated them (seed and simulator settings inside); training batches are simulated fresh |\n'
-    : '| `training.npz`, `validation.npz` | the study\'s training and validation sets, exactly as the browser simulated them (seeds and simulator settings inside) |\n';
+    ? "| `validation.npz` | the study's validation sets, exactly as the browser simulated them (seed and simulator settings inside); training batches are simulated fresh |\n"
+    : "| `training.npz`, `validation.npz` | the study's training and validation sets, exactly as the browser simulated them (seeds and simulator settings inside) |\n";
   return `# Study "${c.name}" on a cluster
 
 Exported by dmc-tune with ${carried} finished trial(s) from the browser. Optuna workers continue the same study

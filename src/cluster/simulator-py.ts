@@ -11,7 +11,9 @@ import { pyBool, pyFloat, pyOptionalFloat, pyString } from './python.ts';
 function settingsLiteral(c: StudyConfig): string {
   const s = c.simulator;
   const names = s.sdr === 'estimated' ? PARAM_NAMES : PARAM_NAMES.slice(0, 5);
-  const prior = names.map((p) => `        ${pyString(p)}: (${pyFloat(s.prior[p].mean)}, ${pyFloat(s.prior[p].sd)}),`).join('\n');
+  const prior = names
+    .map((p) => `        ${pyString(p)}: (${pyFloat(s.prior[p].mean)}, ${pyFloat(s.prior[p].sd)}),`)
+    .join('\n');
   const numObs = 'fixed' in s.numObs ? `(${s.numObs.fixed}, ${s.numObs.fixed})` : `(${s.numObs.min}, ${s.numObs.max})`;
   return `SETTINGS = DmcSettings(
     prior={

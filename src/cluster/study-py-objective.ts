@@ -15,7 +15,6 @@ function pyStandardize(c: StudyConfig): string {
   return keys.length === 1 ? '"inference_variables"' : `[${keys.map((k) => `"${k}"`).join(', ')}]`;
 }
 
-
 function networksBlock(c: StudyConfig, opts: ClusterOptions): string {
   const d = c.diagnostics;
   const integrate = `{"method": ${d.integrator === 'euler' ? '"euler"' : '"rk45"'}, "steps": ${d.integrationSteps}}`;

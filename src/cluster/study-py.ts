@@ -5,7 +5,14 @@
  * BayesFlow 2.0.5 (networks.md §3–§8). Every value is written as a literal from the configuration, so
  * the script is readable without dmc-tune.
  */
-import { HYPERPARAMETER_NAMES, PARAM_NAMES, trialNetwork, type HyperparameterName, type SearchDistribution, type StudyConfig } from '../study-config/index.ts';
+import {
+  HYPERPARAMETER_NAMES,
+  PARAM_NAMES,
+  trialNetwork,
+  type HyperparameterName,
+  type SearchDistribution,
+  type StudyConfig,
+} from '../study-config/index.ts';
 import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.ts';
 import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
 import { failoverPy } from './study-py-failover.ts';
@@ -13,17 +20,28 @@ import { objectiveBlock } from './study-py-objective.ts';
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
-const INTEGER_HYPERPARAMETERS: ReadonlySet<HyperparameterName> = new Set(['num_seeds', 'batch_size', 'embed_dim', 'summary_dim']);
+const INTEGER_HYPERPARAMETERS: ReadonlySet<HyperparameterName> = new Set([
+  'num_seeds',
+  'batch_size',
+  'embed_dim',
+  'summary_dim',
+]);
 
 function suggestCall(name: HyperparameterName, d: SearchDistribution): string {
   const n = pyString(name);
   switch (d.type) {
     case 'float': {
-      const extra = [d.log === true ? 'log=True' : null, d.step !== undefined && d.step !== null ? `step=${pyFloat(d.step)}` : null].filter((x) => x !== null);
+      const extra = [
+        d.log === true ? 'log=True' : null,
+        d.step !== undefined && d.step !== null ? `step=${pyFloat(d.step)}` : null,
+      ].filter((x) => x !== null);
       return `trial.suggest_float(${[n, pyFloat(d.low), pyFloat(d.high), ...extra].join(', ')})`;
     }
     case 'int': {
-      const extra = [d.log === true ? 'log=True' : null, d.step !== undefined && d.step !== 1 ? `step=${d.step}` : null].filter((x) => x !== null);
+      const extra = [
+        d.log === true ? 'log=True' : null,
+        d.step !== undefined && d.step !== 1 ? `step=${d.step}` : null,
+      ].filter((x) => x !== null);
       return `trial.suggest_int(${[n, String(d.low), String(d.high), ...extra].join(', ')})`;
     }
     case 'categorical': {

@@ -9,7 +9,10 @@ const REGULAR = 0o100644 << 16;
 export function zipFiles(folder: string, files: readonly ClusterFile[]): Uint8Array {
   const entries: Zippable = {};
   for (const f of files) {
-    entries[`${folder}/${f.path}`] = [typeof f.content === 'string' ? strToU8(f.content) : f.content, { os: 3, attrs: f.executable === true ? EXECUTABLE : REGULAR }];
+    entries[`${folder}/${f.path}`] = [
+      typeof f.content === 'string' ? strToU8(f.content) : f.content,
+      { os: 3, attrs: f.executable === true ? EXECUTABLE : REGULAR },
+    ];
   }
   return zipSync(entries, { level: 6 });
 }

@@ -105,7 +105,9 @@ function fromNamed(name: string, attrs: Obj): Distribution {
       return floatDistribution(num(attrs, 'low', where), num(attrs, 'high', where), { step: num(attrs, 'q', where) });
     case 'IntUniformDistribution':
       checkKeys(attrs, ['low', 'high', 'step'], where);
-      return intDistribution(num(attrs, 'low', where), num(attrs, 'high', where), { step: optNum(attrs, 'step', where) ?? 1 });
+      return intDistribution(num(attrs, 'low', where), num(attrs, 'high', where), {
+        step: optNum(attrs, 'step', where) ?? 1,
+      });
     case 'IntLogUniformDistribution':
       checkKeys(attrs, ['low', 'high', 'step'], where);
       // Optuna converts it to IntDistribution(log=True); a step other than 1 was deprecated and ignored.

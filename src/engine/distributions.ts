@@ -174,7 +174,8 @@ export function toInternalRepr(d: Distribution, external: unknown): number {
   let v: number;
   if (typeof external === 'number') v = external;
   else if (typeof external === 'boolean') v = external ? 1 : 0;
-  else if (typeof external === 'string' && external.trim() !== '' && !Number.isNaN(Number(external))) v = Number(external);
+  else if (typeof external === 'string' && external.trim() !== '' && !Number.isNaN(Number(external)))
+    v = Number(external);
   else invalid(`'${pyStr(external)}' is not a valid type. float-castable value is expected.`);
   if (Number.isNaN(v)) invalid(`\`${pyStr(external)}\` is invalid value.`);
   if (d.log && v <= 0) invalid(`\`${pyStr(external)}\` is invalid value for the case log=True.`);
@@ -187,7 +188,10 @@ export function toExternalRepr(d: Distribution, internal: number): ParamValue {
     case 'categorical': {
       const index = Math.trunc(internal);
       if (!(index >= 0 && index < d.choices.length)) {
-        throw new EngineError('invalid-argument', `Categorical index ${internal} out of range for ${distributionRepr(d)}.`);
+        throw new EngineError(
+          'invalid-argument',
+          `Categorical index ${internal} out of range for ${distributionRepr(d)}.`,
+        );
       }
       return d.choices[index] as CategoricalChoice;
     }
@@ -202,7 +206,10 @@ export function toExternalRepr(d: Distribution, internal: number): ParamValue {
 export function distributionsEqual(a: Distribution, b: Distribution): boolean {
   if (a.type === 'categorical' || b.type === 'categorical') {
     if (a.type !== 'categorical' || b.type !== 'categorical') return false;
-    return a.choices.length === b.choices.length && a.choices.every((c, i) => choicesEqual(c, b.choices[i] as CategoricalChoice));
+    return (
+      a.choices.length === b.choices.length &&
+      a.choices.every((c, i) => choicesEqual(c, b.choices[i] as CategoricalChoice))
+    );
   }
   return a.type === b.type && a.low === b.low && a.high === b.high && a.log === b.log && a.step === b.step;
 }

@@ -24,10 +24,24 @@ export { nowIsoDateTime, toIsoDateTime, parseIsoDateTime, durationSeconds } from
 export { setWarningHandler, collectWarnings, warn, type WarningHandler } from './warnings.ts';
 
 export { Trial } from './trial/trial.ts';
-export { CONSTRAINTS_KEY, TrialPruned, isFeasible, lastStep, lastIntermediateValue, trialConstraints } from './trial/frozen.ts';
+export {
+  CONSTRAINTS_KEY,
+  TrialPruned,
+  isFeasible,
+  lastStep,
+  lastIntermediateValue,
+  trialConstraints,
+} from './trial/frozen.ts';
 export { Study, popWaitingTrial } from './study/study.ts';
 export { createStudy, loadStudy, type CreateStudyOptions, type LoadStudyOptions } from './study/create.ts';
-export { FAIL_REASON_KEY, FAIL_REASON_PREFIX, failReasonOf, recordFailReason, withFailReasons, type TellOptions } from './study/tell.ts';
+export {
+  FAIL_REASON_KEY,
+  FAIL_REASON_PREFIX,
+  failReasonOf,
+  recordFailReason,
+  withFailReasons,
+  type TellOptions,
+} from './study/tell.ts';
 export type { Objective, OptimizeOptions } from './study/optimize.ts';
 
 export type { Sampler, SamplerStudy, DirectionName } from './samplers/sampler.ts';
@@ -37,7 +51,13 @@ export { intersectionSearchSpace } from './samplers/search-space.ts';
 
 export { evaluateFanova, FanovaError, fanovaImportances, pedAnovaImportances } from './importance/index.ts';
 export type { PedAnovaOptions } from './importance/index.ts';
-export type { FanovaErrorCode, FanovaOptions, FanovaResult, ImportanceOutcome, ParamImportance } from './importance/index.ts';
+export type {
+  FanovaErrorCode,
+  FanovaOptions,
+  FanovaResult,
+  ImportanceOutcome,
+  ParamImportance,
+} from './importance/index.ts';
 
 export type { Pruner, PrunerStudy } from './pruners/pruner.ts';
 export { NopPruner } from './pruners/nop.ts';
@@ -47,4 +67,10 @@ export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './pruner
 export type { Storage } from './storages/storage.ts';
 export { InMemoryStorage } from './storages/in-memory.ts';
 export * from './storages/journal/index.ts';
-export { dashboardNotes, NOTE_CHUNK_LENGTH, noteFromSystemAttrs, saveDashboardNote, type DashboardNotes } from './study/dashboard-notes.ts';
+export {
+  dashboardNotes,
+  NOTE_CHUNK_LENGTH,
+  noteFromSystemAttrs,
+  saveDashboardNote,
+  type DashboardNotes,
+} from './study/dashboard-notes.ts';

@@ -26,7 +26,8 @@ export interface SimulatorSettings {
 export function simulatorSettings(metadata: Record<string, unknown>): SimulatorSettings | null {
   const make = (config: DmcConfig, source: SimulatorSettings['source']): SimulatorSettings => ({
     config,
-    numObs: config.fixedNumObs !== null ? [config.fixedNumObs, config.fixedNumObs] : [config.minNumObs, config.maxNumObs],
+    numObs:
+      config.fixedNumObs !== null ? [config.fixedNumObs, config.fixedNumObs] : [config.minNumObs, config.maxNumObs],
     source,
   });
   if (metadata['simulator'] !== undefined) {
@@ -61,7 +62,11 @@ export function numObsFix(lo: number, hi: number = lo): string {
 
 export function numObsWarning(trials: number, settings: SimulatorSettings | null): InferenceWarning | null {
   if (settings === null) {
-    return { kind: 'no-settings', message: 'The network file carries no simulator settings (an older file): the trial count and the prior predictive range cannot be checked.' };
+    return {
+      kind: 'no-settings',
+      message:
+        'The network file carries no simulator settings (an older file): the trial count and the prior predictive range cannot be checked.',
+    };
   }
   const [lo, hi] = settings.numObs;
   if (trials >= lo && trials <= hi) return null;
@@ -73,7 +78,13 @@ export function numObsWarning(trials: number, settings: SimulatorSettings | null
 }
 
 export type StatName = 'meanRt' | 'overallErrorRate' | 'congruencyEffect';
-export const CHECKED_STATS: readonly { name: StatName; kind: WarningKind; label: string; unit: string; scale: number }[] = [
+export const CHECKED_STATS: readonly {
+  name: StatName;
+  kind: WarningKind;
+  label: string;
+  unit: string;
+  scale: number;
+}[] = [
   { name: 'meanRt', kind: 'mean-rt', label: 'mean RT', unit: 'ms', scale: 1 },
   { name: 'overallErrorRate', kind: 'error-rate', label: 'error rate', unit: '%', scale: 100 },
   { name: 'congruencyEffect', kind: 'congruency-effect', label: 'congruency effect', unit: 'ms', scale: 1 },
@@ -83,7 +94,13 @@ export const CHECKED_STATS: readonly { name: StatName; kind: WarningKind; label:
 export type PriorRanges = Record<StatName, [number, number]>;
 
 /** The ranges from prior predictive data sets (rt/accuracy/conditions n × numObs row-major). */
-export function priorRanges(batch: { n: number; numObs: number; rt: Float32Array; accuracy: Float32Array; conditions: Float32Array }): PriorRanges {
+export function priorRanges(batch: {
+  n: number;
+  numObs: number;
+  rt: Float32Array;
+  accuracy: Float32Array;
+  conditions: Float32Array;
+}): PriorRanges {
   const values: Record<StatName, number[]> = { meanRt: [], overallErrorRate: [], congruencyEffect: [] };
   const N = batch.numObs;
   for (let i = 0; i < batch.n; i++) {
@@ -98,7 +115,11 @@ export function priorRanges(batch: { n: number; numObs: number; rt: Float32Array
     const s = Float64Array.from(xs).sort();
     return [quantileSorted(s, 0.005), quantileSorted(s, 0.995)];
   };
-  return { meanRt: range(values.meanRt), overallErrorRate: range(values.overallErrorRate), congruencyEffect: range(values.congruencyEffect) };
+  return {
+    meanRt: range(values.meanRt),
+    overallErrorRate: range(values.overallErrorRate),
+    congruencyEffect: range(values.congruencyEffect),
+  };
 }
 
 /** Prior predictive data sets to simulate for the ranges: the 0.5 % tails need a few hundred each side. */
@@ -110,7 +131,10 @@ export function priorPredictiveConfig(settings: SimulatorSettings, numObs: numbe
 }
 
 /** The prior predictive check at the data's typical size: the participants' median trial count. */
-export function priorCheckConfig(settings: SimulatorSettings, participants: readonly { rt: ArrayLike<number> }[]): DmcConfig {
+export function priorCheckConfig(
+  settings: SimulatorSettings,
+  participants: readonly { rt: ArrayLike<number> }[],
+): DmcConfig {
   const ns = participants.map((p) => p.rt.length).sort((a, b) => a - b);
   return priorPredictiveConfig(settings, ns[Math.floor(ns.length / 2)]!);
 }
@@ -134,7 +158,11 @@ export function dataWarnings(t: TrialArrays, ranges: PriorRanges | null): Infere
 }
 
 /** All warnings of one participant. */
-export function participantWarnings(t: TrialArrays, settings: SimulatorSettings | null, ranges: PriorRanges | null): InferenceWarning[] {
+export function participantWarnings(
+  t: TrialArrays,
+  settings: SimulatorSettings | null,
+  ranges: PriorRanges | null,
+): InferenceWarning[] {
   const w = numObsWarning(t.rt.length, settings);
   return [...(w === null ? [] : [w]), ...dataWarnings(t, ranges)];
 }

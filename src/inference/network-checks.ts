@@ -59,14 +59,22 @@ function rangeText(lo: number, hi: number): string {
   return lo === hi ? `${lo}` : `${lo}–${hi}`;
 }
 
-export function trialCountWarning(trials: readonly number[], settings: SimulatorSettings | null): NetworkWarning | null {
+export function trialCountWarning(
+  trials: readonly number[],
+  settings: SimulatorSettings | null,
+): NetworkWarning | null {
   if (settings === null || trials.length === 0) return null;
   const [lo, hi] = settings.numObs;
   const outside = trials.filter((n) => n < lo || n > hi);
   if (outside.length === 0) return null;
   const dLo = Math.min(...trials);
   const dHi = Math.max(...trials);
-  const who = outside.length === trials.length ? (trials.length === 1 ? 'Your data set has' : `All ${trials.length} participants have`) : `${outside.length} of ${trials.length} participants have`;
+  const who =
+    outside.length === trials.length
+      ? trials.length === 1
+        ? 'Your data set has'
+        : `All ${trials.length} participants have`
+      : `${outside.length} of ${trials.length} participants have`;
   return {
     kind: 'num-obs',
     title: 'Your data have other trial counts than the network was trained on',
@@ -104,7 +112,9 @@ export function priorSupportWarning(
   }
   const parts = [
     below.length > 0 ? `Draws below 0, where the prior (truncated at 0) has no mass: ${below.join(', ')} of them` : '',
-    far.length > 0 ? `draws more than ${FAR_SD} prior sd from the prior mean, where the prior puts 0.3 %: ${far.join(', ')}` : '',
+    far.length > 0
+      ? `draws more than ${FAR_SD} prior sd from the prior mean, where the prior puts 0.3 %: ${far.join(', ')}`
+      : '',
   ].filter((x) => x !== '');
   if (parts.length === 0) return null;
   return {

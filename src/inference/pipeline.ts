@@ -26,7 +26,12 @@ type Progress = (done: number, total: number) => void;
 
 /** n data sets of `config` under `seed`: bit-identical to simulateBatch, wherever it runs. */
 export interface InferenceSimulator {
-  simulate(config: DmcConfig, seed: number, n: number, opts?: { signal?: AbortSignal; onProgress?: Progress }): Promise<DmcBatch>;
+  simulate(
+    config: DmcConfig,
+    seed: number,
+    n: number,
+    opts?: { signal?: AbortSignal; onProgress?: Progress },
+  ): Promise<DmcBatch>;
 }
 
 /** Posterior draws of every participant: (participants × numSamples × P), row-major. */
@@ -81,13 +86,22 @@ export async function runInference<D extends PosteriorDraws>(
   let ranges: PriorRanges | null = null;
   if (settings !== null) {
     onPhase?.('prior-check');
-    ranges = priorRanges(await sim.simulate(priorCheckConfig(settings, participants), seed, PRIOR_PREDICTIVE_SETS, opts));
+    ranges = priorRanges(
+      await sim.simulate(priorCheckConfig(settings, participants), seed, PRIOR_PREDICTIVE_SETS, opts),
+    );
   }
   onPhase?.('sampling');
   const sampled = await sample(participants, { numSamples: draws, steps, seed, ...opts });
   const P = sampled.paramNames.length;
   const results = participants.map((q, i) =>
-    participantResult(q, sampled.draws.subarray(i * draws * P, (i + 1) * draws * P), draws, sampled.paramNames, settings, ranges),
+    participantResult(
+      q,
+      sampled.draws.subarray(i * draws * P, (i + 1) * draws * P),
+      draws,
+      sampled.paramNames,
+      settings,
+      ranges,
+    ),
   );
   const cfg = settings?.config;
   const prior = cfg === undefined ? null : { means: cfg.priorMeans.slice(0, P), sds: cfg.priorSds.slice(0, P) };

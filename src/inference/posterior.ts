@@ -44,7 +44,12 @@ export function summarize(values: ArrayLike<number>): ParamSummary {
   const mean = sum / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (sorted[i]! - mean) ** 2;
-  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, median: quantileSorted(sorted, 0.5), hdi95: hdiSorted(sorted, 0.95) };
+  return {
+    mean,
+    sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+    median: quantileSorted(sorted, 0.5),
+    hdi95: hdiSorted(sorted, 0.95),
+  };
 }
 
 /** Column j of an (S, P) row-major draw matrix. */
@@ -55,9 +60,14 @@ export function column(draws: ArrayLike<number>, s: number, p: number, j: number
 }
 
 /** Per-parameter summaries of one participant's (S, P) draws. */
-export function summarizeDraws(draws: ArrayLike<number>, s: number, names: readonly string[]): Record<string, ParamSummary> {
+export function summarizeDraws(
+  draws: ArrayLike<number>,
+  s: number,
+  names: readonly string[],
+): Record<string, ParamSummary> {
   const p = names.length;
-  if (draws.length !== s * p) throw new RangeError(`summarizeDraws: ${draws.length} values, expected ${s} draws × ${p} parameters`);
+  if (draws.length !== s * p)
+    throw new RangeError(`summarizeDraws: ${draws.length} values, expected ${s} draws × ${p} parameters`);
   return Object.fromEntries(names.map((name, j) => [name, summarize(column(draws, s, p, j))]));
 }
 
@@ -73,7 +83,11 @@ export function truncatedNormalPdf(x: number, mean: number, sd: number): number 
 /** Φ(x) by the Abramowitz–Stegun 7.1.26 erf approximation (|error| < 1.5e-7, plenty for a plotted curve). */
 export function normalCdf(x: number): number {
   const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 

@@ -132,7 +132,10 @@ export function predictiveBands(reps: readonly TrialStats[]): PredictiveStats {
   const over = (f: (s: TrialStats) => number): Band => band(reps.map(f));
   const idx = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
   const nBins = reps[0]!.caf.congruent.length;
-  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({ congruent: f('congruent'), incongruent: f('incongruent') });
+  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({
+    congruent: f('congruent'),
+    incongruent: f('incongruent'),
+  });
   return {
     quantiles: byCond((c) => PPC_QUANTILES.map((_, i) => over((s) => s.quantiles[c][i]!))),
     delta: PPC_QUANTILES.map((_, i) => over((s) => s.delta[i]!)),
@@ -148,10 +151,14 @@ export function predictiveBands(reps: readonly TrialStats[]): PredictiveStats {
 export function averageStats(list: readonly TrialStats[]): TrialStats {
   if (list.length === 0) throw new RangeError('averageStats: empty');
   const m = (f: (s: TrialStats) => number): number => meanFinite(list.map(f));
-  const vec = (n: number, f: (s: TrialStats, i: number) => number): number[] => Array.from({ length: n }, (_, i) => m((s) => f(s, i)));
+  const vec = (n: number, f: (s: TrialStats, i: number) => number): number[] =>
+    Array.from({ length: n }, (_, i) => m((s) => f(s, i)));
   const nq = PPC_QUANTILES.length;
   const nb = list[0]!.caf.congruent.length;
-  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({ congruent: f('congruent'), incongruent: f('incongruent') });
+  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({
+    congruent: f('congruent'),
+    incongruent: f('incongruent'),
+  });
   return {
     quantiles: byCond((c) => vec(nq, (s, i) => s.quantiles[c][i]!)),
     delta: vec(nq, (s, i) => s.delta[i]!),
@@ -174,7 +181,10 @@ export function averageBands(list: readonly PredictiveStats[]): PredictiveStats 
     hi: meanFinite(list.map((p) => f(p).hi)),
   });
   const first = list[0]!;
-  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({ congruent: f('congruent'), incongruent: f('incongruent') });
+  const byCond = <T>(f: (c: Cond) => T): Record<Cond, T> => ({
+    congruent: f('congruent'),
+    incongruent: f('incongruent'),
+  });
   return {
     quantiles: byCond((c) => first.quantiles[c].map((_, i) => b((p) => p.quantiles[c][i]!))),
     delta: first.delta.map((_, i) => b((p) => p.delta[i]!)),

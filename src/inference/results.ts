@@ -55,7 +55,10 @@ export function resultsJson(results: readonly ParticipantResult[], withPpc = fal
         },
         errorRate: {
           observed: r.observed.errorRate,
-          predicted: { congruent: r.predicted.errorRate.congruent.mean, incongruent: r.predicted.errorRate.incongruent.mean },
+          predicted: {
+            congruent: r.predicted.errorRate.congruent.mean,
+            incongruent: r.predicted.errorRate.incongruent.mean,
+          },
         },
       };
     }
@@ -72,12 +75,38 @@ function csvCell(v: string | number): string {
 /** One row per participant × parameter. */
 export function resultsCsv(results: readonly ParticipantResult[]): string {
   const groupNames = [...new Set(results.flatMap((r) => Object.keys(r.groups)))];
-  const head = ['id', 'participant', ...groupNames, 'trials', 'excluded', 'parameter', 'mean', 'sd', 'median', 'hdi95_lo', 'hdi95_hi', 'warnings'];
+  const head = [
+    'id',
+    'participant',
+    ...groupNames,
+    'trials',
+    'excluded',
+    'parameter',
+    'mean',
+    'sd',
+    'median',
+    'hdi95_lo',
+    'hdi95_hi',
+    'warnings',
+  ];
   const lines = [head.map(csvCell).join(',')];
   for (const r of results) {
     for (const [param, s] of Object.entries(r.summaries)) {
       lines.push(
-        [r.id, r.participant, ...groupNames.map((g) => r.groups[g] ?? ''), r.trials, r.excluded, param, s.mean, s.sd, s.median, s.hdi95[0], s.hdi95[1], String(r.warnings.length)]
+        [
+          r.id,
+          r.participant,
+          ...groupNames.map((g) => r.groups[g] ?? ''),
+          r.trials,
+          r.excluded,
+          param,
+          s.mean,
+          s.sd,
+          s.median,
+          s.hdi95[0],
+          s.hdi95[1],
+          String(r.warnings.length),
+        ]
           .map(csvCell)
           .join(','),
       );

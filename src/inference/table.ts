@@ -27,14 +27,20 @@ export class DataFileError extends Error {
 export function parseTable(text: string): RawTable {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new DataFileError('the file is empty');
-  const res = Papa.parse<string[]>(body, { header: false, skipEmptyLines: 'greedy', delimitersToGuess: ['\t', ',', ';', '|'] });
+  const res = Papa.parse<string[]>(body, {
+    header: false,
+    skipEmptyLines: 'greedy',
+    delimitersToGuess: ['\t', ',', ';', '|'],
+  });
   const fatal = res.errors.find((e) => e.type === 'Quotes');
   if (fatal) throw new DataFileError(`line ${(fatal.row ?? 0) + 1}: ${fatal.message}`);
   const [head, ...rest] = res.data;
   if (head === undefined) throw new DataFileError('the file has no header line');
   const fields = head.map((f) => f.trim());
   if (fields.length < 3) {
-    throw new DataFileError(`the header has ${fields.length} column(s) (${fields.join(', ')}); need at least RT, accuracy and condition`);
+    throw new DataFileError(
+      `the header has ${fields.length} column(s) (${fields.join(', ')}); need at least RT, accuracy and condition`,
+    );
   }
   const rows = rest.map((r) => fields.map((_, j) => (r[j] ?? '').trim()));
   return { fields, rows, delimiter: res.meta.delimiter };
@@ -63,7 +69,8 @@ const NAME = {
   rt: /^(rt|rts|reaction_?time|response_?time|latency|rt_?ms|rt_?s)$/i,
   accuracy: /^(acc|accuracy|correct|corr|is_?correct)$/i,
   error: /^(error|err|errors|is_?error)$/i,
-  condition: /^(comp|congruency|congruency_?num|congruent|congruence|condition|cond|compatibility|compatible|trial_?type)$/i,
+  condition:
+    /^(comp|congruency|congruency_?num|congruent|congruence|condition|cond|compatibility|compatible|trial_?type)$/i,
 };
 /** Spellings of the congruent level, checked before falling back to 0. */
 const CONGRUENT_WORDS = /^(comp|compatible|congruent|cong|con|c|congr)$/i;
@@ -91,7 +98,10 @@ export function guessCongruent(levels: readonly string[]): string | null {
 
 /** RT unit from the median of the column's numeric cells: no human answers a conflict task in 20 s, nor in 20 ms. */
 export function guessRtUnit(table: RawTable, col: number): RtUnit {
-  const xs = table.rows.map((r) => Number(r[col])).filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
+  const xs = table.rows
+    .map((r) => Number(r[col]))
+    .filter((x) => Number.isFinite(x) && x > 0)
+    .sort((a, b) => a - b);
   if (xs.length === 0) return 's';
   return xs[Math.floor(xs.length / 2)]! > 20 ? 'ms' : 's';
 }
@@ -186,22 +196,39 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
   if (m.accuracy === null) missing.push('accuracy/error');
   if (m.condition === null) missing.push('condition');
   if (missing.length > 0) {
-    return { ok: false, issues: [{ rule: `No column is mapped to ${missing.join(', ')} (header: ${table.fields.map((f) => f || '(unnamed)').join(', ')})`, lines: [] }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          rule: `No column is mapped to ${missing.join(', ')} (header: ${table.fields.map((f) => f || '(unnamed)').join(', ')})`,
+          lines: [],
+        },
+      ],
+    };
   }
   const rtCol = m.rt!;
   const accCol = m.accuracy!;
   const condCol = m.condition!;
-  if (table.rows.length === 0) return { ok: false, issues: [{ rule: 'The file has a header but no data rows', lines: [] }] };
+  if (table.rows.length === 0)
+    return { ok: false, issues: [{ rule: 'The file has a header but no data rows', lines: [] }] };
   const levels = distinctValues(table, condCol);
   if (levels.length !== 2) {
     return {
       ok: false,
-      issues: [{ rule: `The condition column "${table.fields[condCol]}" must have exactly 2 values (congruent, incongruent); it has ${levels.length}: ${levels.slice(0, 6).join(', ')}`, lines: [] }],
+      issues: [
+        {
+          rule: `The condition column "${table.fields[condCol]}" must have exactly 2 values (congruent, incongruent); it has ${levels.length}: ${levels.slice(0, 6).join(', ')}`,
+          lines: [],
+        },
+      ],
     };
   }
   const congruent = m.congruentValue !== null && levels.includes(m.congruentValue) ? m.congruentValue : null;
   if (congruent === null) {
-    return { ok: false, issues: [{ rule: `Choose which condition value is congruent (${levels.join(' or ')})`, lines: [] }] };
+    return {
+      ok: false,
+      issues: [{ rule: `Choose which condition value is congruent (${levels.join(' or ')})`, lines: [] }],
+    };
   }
   const bad = new Map<string, number[]>();
   const flag = (rule: string, line: number): void => {
@@ -214,7 +241,15 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
   const scale = m.rtUnit === 'ms' ? 1e-3 : 1;
   const tmaxS = rules.tmaxMs / 1000;
   const excludedLines: number[] = [];
-  interface Acc { participant: string; groups: Record<string, string>; rt: number[]; acc: number[]; cond: number[]; lines: number[]; excluded: number }
+  interface Acc {
+    participant: string;
+    groups: Record<string, string>;
+    rt: number[];
+    acc: number[];
+    cond: number[];
+    lines: number[];
+    excluded: number;
+  }
   const byId = new Map<string, Acc>();
   table.rows.forEach((r, i) => {
     const line = i + 2;
@@ -230,7 +265,10 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
       flag(`"${rtName}" must be > 0`, line);
       ok = false;
     } else if (rt > rules.absurdRtS) {
-      flag(`"${rtName}" above ${rules.absurdRtS} s is not a response time${m.rtUnit === 's' ? ' (if the RTs are in ms, set the unit to ms)' : ''}`, line);
+      flag(
+        `"${rtName}" above ${rules.absurdRtS} s is not a response time${m.rtUnit === 's' ? ' (if the RTs are in ms, set the unit to ms)' : ''}`,
+        line,
+      );
       ok = false;
     }
     const accNum = rawAcc === '' ? NaN : Number(rawAcc);
@@ -305,7 +343,10 @@ export function applyMapping(table: RawTable, m: ColumnMapping, rules: ImportRul
     data: {
       participants,
       trials: participants.reduce((s, p) => s + p.rt.length, 0),
-      excluded: { rule: `RT > tmax = ${rules.tmaxMs} ms (the network's simulated range; such trials are timeouts to the simulator)`, lines: excludedLines },
+      excluded: {
+        rule: `RT > tmax = ${rules.tmaxMs} ms (the network's simulated range; such trials are timeouts to the simulator)`,
+        lines: excludedLines,
+      },
     },
   };
 }
@@ -318,7 +359,11 @@ export function naturalCompare(a: string, b: string): number {
 }
 
 /** Parse + detect + apply in one go (CLI, tests). */
-export function importTrials(text: string, rules: ImportRules = DEFAULT_RULES, mapping?: Partial<ColumnMapping>): { table: RawTable; mapping: ColumnMapping; result: ImportResult } {
+export function importTrials(
+  text: string,
+  rules: ImportRules = DEFAULT_RULES,
+  mapping?: Partial<ColumnMapping>,
+): { table: RawTable; mapping: ColumnMapping; result: ImportResult } {
   const table = parseTable(text);
   const m = { ...detectMapping(table), ...mapping };
   return { table, mapping: m, result: applyMapping(table, m, rules) };

@@ -47,7 +47,11 @@ export interface DiagnosticsTable {
 export const CALIBRATION_ALPHAS: Float64Array = linspace(0.005, 0.995, 20);
 
 function checkShape(draws: NumericArray, truths: NumericArray, n: number, S: number, P: number): void {
-  for (const [k, v] of [['n', n], ['S', S], ['P', P]] as const) {
+  for (const [k, v] of [
+    ['n', n],
+    ['S', S],
+    ['P', P],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new MetricsError(`${k} must be a positive integer, got ${v}`);
   }
   if (draws.length !== n * S * P) {

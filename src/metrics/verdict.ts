@@ -81,13 +81,23 @@ const f2 = (x: number): string => x.toFixed(2);
 function missed(ps: readonly ParamVerdict[], t: VerdictThresholds): string {
   const bar = (label: string, max: number, get: (p: ParamVerdict) => number): string => {
     const over = ps.filter((p) => get(p) > max);
-    return over.length === 0 ? '' : `${label} ${over.map((p) => `${p.name} ${f2(get(p))}`).join(', ')} where learned needs ≤ ${max}`;
+    return over.length === 0
+      ? ''
+      : `${label} ${over.map((p) => `${p.name} ${f2(get(p))}`).join(', ')} where learned needs ≤ ${max}`;
   };
-  return [bar('NRMSE', t.learnedNrmse, (p) => p.nrmse), bar('calibration error', t.miscalibrated, (p) => p.calibrationError)].filter((x) => x !== '').join('; ');
+  return [
+    bar('NRMSE', t.learnedNrmse, (p) => p.nrmse),
+    bar('calibration error', t.miscalibrated, (p) => p.calibrationError),
+  ]
+    .filter((x) => x !== '')
+    .join('; ');
 }
 
 /** The verdict of a network from its diagnostics table as a record ({row: {param: value}}). */
-export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresholds = VERDICT_THRESHOLDS): LearningVerdict {
+export function learningVerdict(
+  record: MetricsRecord,
+  thresholds: VerdictThresholds = VERDICT_THRESHOLDS,
+): LearningVerdict {
   const [nrmseRow, pcRow, ceRow] = METRIC_ROWS.map((r) => record[r] ?? {});
   const names = Object.keys(pcRow!);
   const params: ParamVerdict[] = names.map((name) => {
@@ -110,8 +120,12 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
   const miscalibrated = params.filter((p) => p.miscalibrated).map((p) => p.name);
   const known = params.filter((p) => p.level !== 'unknown');
   const maxC = Math.max(...known.map((p) => p.contraction));
-  const list = (ps: readonly string[]): string => ps.map((n) => `${n} ${f2(params.find((p) => p.name === n)!.contraction)}`).join(', ');
-  const calib = miscalibrated.length > 0 ? `; intervals miscalibrated for ${miscalibrated.join(', ')} (calibration error > ${thresholds.miscalibrated})` : '';
+  const list = (ps: readonly string[]): string =>
+    ps.map((n) => `${n} ${f2(params.find((p) => p.name === n)!.contraction)}`).join(', ');
+  const calib =
+    miscalibrated.length > 0
+      ? `; intervals miscalibrated for ${miscalibrated.join(', ')} (calibration error > ${thresholds.miscalibrated})`
+      : '';
 
   let kind: LearningVerdict['kind'];
   let short: string;
@@ -123,7 +137,10 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
   } else if (learned.length > 0) {
     kind = 'learned';
     short = `learned ${learned.join(', ')}`;
-    const rest = [weak.length > 0 ? `barely ${weak.join(', ')}` : '', none.length > 0 ? `not ${none.join(', ')}` : ''].filter((s) => s !== '');
+    const rest = [
+      weak.length > 0 ? `barely ${weak.join(', ')}` : '',
+      none.length > 0 ? `not ${none.join(', ')}` : '',
+    ].filter((s) => s !== '');
     text = `learned ${list(learned)} (contraction)${rest.length > 0 ? `; ${rest.join('; ')}` : ''}${calib}`;
   } else if (weak.length > 0) {
     kind = 'weak';
@@ -132,7 +149,9 @@ export function learningVerdict(record: MetricsRecord, thresholds: VerdictThresh
     const off = params.filter((p) => p.level === 'weak' && p.contraction >= thresholds.learnedContraction);
     const wide = weak.filter((n) => !off.some((p) => p.name === n));
     const parts = [
-      wide.length > 0 ? `posteriors only a little narrower than the prior (contraction ${list(wide)}; ${thresholds.learnedContraction} counts as learned)` : '',
+      wide.length > 0
+        ? `posteriors only a little narrower than the prior (contraction ${list(wide)}; ${thresholds.learnedContraction} counts as learned)`
+        : '',
       off.length > 0 ? `posteriors narrower than the prior but off the truths (${missed(off, thresholds)})` : '',
     ].filter((x) => x !== '');
     text = `has barely learned: ${parts.join('; ')}${off.length > 0 ? '' : calib}`;

@@ -3,7 +3,13 @@
  * Node import it; the main thread imports the tfjs-free part, `pure.ts`. Tensors are read with
  * `await data()` only.
  */
-export { SUMMARY_INPUT_DIM, DIRECT_CONDITION_DIM, NETWORK_VARIANTS, REFERENCE_NETWORK, type NetworkVariant } from './model/config.ts';
+export {
+  SUMMARY_INPUT_DIM,
+  DIRECT_CONDITION_DIM,
+  NETWORK_VARIANTS,
+  REFERENCE_NETWORK,
+  type NetworkVariant,
+} from './model/config.ts';
 export {
   DataSets,
   fitStandardization,
@@ -21,13 +27,7 @@ export {
   type ParameterCounts,
 } from './networks/approximator.ts';
 export { WeightShapeError, type NamedWeight } from './model/params.ts';
-export {
-  DEFAULT_OPS,
-  DEFAULT_SLICE_MIN_MACS,
-  opsOptions,
-  type MatMulStrategy,
-  type OpsOptions,
-} from './ops/index.ts';
+export { DEFAULT_OPS, DEFAULT_SLICE_MIN_MACS, opsOptions, type MatMulStrategy, type OpsOptions } from './ops/index.ts';
 export { registerKernels } from './kernels/index.ts';
 export type { IntegrationMethod } from './networks/integrate.ts';
 export { samplePosterior, DEFAULT_CHUNK_ROWS, type SampleOptions } from './posterior/sample.ts';
@@ -74,5 +74,11 @@ export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './posterior/preview
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
 export { sampleObserved, type ObservedSet, type ObservedDraws } from './posterior/observed.ts';
-export { StepProfiler, profileStepWrapper, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './profiling/index.ts';
+export {
+  StepProfiler,
+  profileStepWrapper,
+  type ProfileOptions,
+  type StepProfile,
+  type StepWrapperOptions,
+} from './profiling/index.ts';
 export { webgpuFeatures, type WebgpuFeatures } from './kernels/index.ts';

@@ -15,7 +15,13 @@ import * as tf from '@tensorflow/tfjs';
 import { splitmix32 } from '../shared/index.ts';
 import { computeDiagnostics, tableToRecord, weightedMetricSum, type DiagnosticsTable } from '../metrics/index.ts';
 import type { SimBatch } from './model/adapter.ts';
-import { defaultNetworkConfig, NetworkConfigError, REFERENCE_NETWORK, type NetworkConfig, type NetworkVariant } from './model/config.ts';
+import {
+  defaultNetworkConfig,
+  NetworkConfigError,
+  REFERENCE_NETWORK,
+  type NetworkConfig,
+  type NetworkVariant,
+} from './model/config.ts';
 import { effectiveOps, type TrialHyperparameters, type TrialSpec } from './model/trial-spec.ts';
 import { Approximator } from './networks/approximator.ts';
 import { samplePosterior } from './posterior/sample.ts';
@@ -23,7 +29,14 @@ import { recoveryPreview, type PreviewOptions, type RecoveryPreview } from './po
 import type { NetworkFile } from './model/network-file.ts';
 import { serializeNetwork } from './networks/network-file-io.ts';
 import type { NamedWeight } from './model/params.ts';
-import { fit, type BatchProgress, type EpochResult, type FitCheckpoint, type FitOptions, type OnlineData } from './training/fit.ts';
+import {
+  fit,
+  type BatchProgress,
+  type EpochResult,
+  type FitCheckpoint,
+  type FitOptions,
+  type OnlineData,
+} from './training/fit.ts';
 
 export type { TrialHyperparameters } from './model/trial-spec.ts';
 
@@ -112,7 +125,15 @@ export function validateHyperparameters(h: TrialHyperparameters): TrialHyperpara
       throw new HyperparameterError(`hyperparameter ${k} must be a positive integer, got ${JSON.stringify(v)}`);
     }
   };
-  for (const k of ['numSeeds', 'batchSize', 'embedDim', 'summaryDim', 'epochs', 'posteriorDraws', 'integrationSteps'] as const) {
+  for (const k of [
+    'numSeeds',
+    'batchSize',
+    'embedDim',
+    'summaryDim',
+    'epochs',
+    'posteriorDraws',
+    'integrationSteps',
+  ] as const) {
     posInt(k);
   }
   if (typeof h.dropout !== 'number' || !(h.dropout >= 0 && h.dropout < 1)) {
@@ -122,13 +143,20 @@ export function validateHyperparameters(h: TrialHyperparameters): TrialHyperpara
     throw new HyperparameterError(`hyperparameter lr must be a positive number, got ${JSON.stringify(h.lr)}`);
   }
   if (h.integrator !== 'euler' && h.integrator !== 'rk4') {
-    throw new HyperparameterError(`hyperparameter integrator must be 'euler' or 'rk4', got ${JSON.stringify(h.integrator)}`);
+    throw new HyperparameterError(
+      `hyperparameter integrator must be 'euler' or 'rk4', got ${JSON.stringify(h.integrator)}`,
+    );
   }
   return h;
 }
 
 /** Network fields each tuned hyperparameter sets; an override of one of them would silently undo the trial's value. */
-const TUNED_FIELDS = { dropout: 'dropout', numSeeds: 'numSeeds', embedDim: 'embedDim', summaryDim: 'summaryDim' } as const;
+const TUNED_FIELDS = {
+  dropout: 'dropout',
+  numSeeds: 'numSeeds',
+  embedDim: 'embedDim',
+  summaryDim: 'summaryDim',
+} as const;
 
 /**
  * The network the trial trains: BayesFlow defaults with the tuned hyperparameters applied as the
@@ -160,7 +188,9 @@ export function trialNetworkConfig(
     }
   }
   if (extra.paramDim !== undefined && extra.paramDim !== paramDim) {
-    throw new NetworkConfigError(`network override paramDim = ${extra.paramDim} contradicts the data's ${paramDim} parameters`);
+    throw new NetworkConfigError(
+      `network override paramDim = ${extra.paramDim} contradicts the data's ${paramDim} parameters`,
+    );
   }
   return defaultNetworkConfig({ ...tuned, ...extra });
 }
@@ -183,7 +213,10 @@ function truthsOf(batches: readonly SimBatch[]): { truths: Float64Array; n: numb
  * epochs old. Its state is a function of the loss history, so a resumed run picks it up from the
  * checkpoint's losses.
  */
-export function earlyStopping(patience: number | undefined, history: readonly number[]): { stop: (valLoss: number) => boolean } {
+export function earlyStopping(
+  patience: number | undefined,
+  history: readonly number[],
+): { stop: (valLoss: number) => boolean } {
   let best = Number.POSITIVE_INFINITY;
   let wait = 0;
   const see = (v: number): boolean => {
@@ -219,7 +252,9 @@ export async function runObjective(
   }
   const { patience } = spec;
   if (patience !== null && !(Number.isInteger(patience) && patience >= 1)) {
-    throw new HyperparameterError(`runObjective: patience must be a whole number of at least 1 epoch, got ${JSON.stringify(patience)}`);
+    throw new HyperparameterError(
+      `runObjective: patience must be a whole number of at least 1 epoch, got ${JSON.stringify(patience)}`,
+    );
   }
   const { seed, network: net, keep } = spec;
   const { truths, n, names } = truthsOf(valList);
@@ -228,7 +263,9 @@ export async function runObjective(
   const approx = new Approximator(config, { seed, ops: effectiveOps(net.ops, tf.getBackend()) });
   // The preview's base noise is fixed for the trial, so its points move only as the weights do.
   const previewOpts: PreviewOptions | null =
-    keep.preview === false ? null : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(keep.preview === true ? {} : keep.preview) };
+    keep.preview === false
+      ? null
+      : { seed: splitmix32(seed ^ PREVIEW_SALT), ...(keep.preview === true ? {} : keep.preview) };
   const { signal, onEpoch, onCheckpoint, onlineBatch, resume } = hooks;
   const online: OnlineData | undefined =
     spec.online === null || onlineBatch === undefined
@@ -254,7 +291,8 @@ export async function runObjective(
   if (spec.microBatchSize !== null) fitOptions.microBatchSize = spec.microBatchSize;
   if (online !== undefined) fitOptions.online = online;
   if (resume !== undefined) fitOptions.resume = resume;
-  if (onCheckpoint !== undefined) fitOptions.onCheckpoint = async (c: FitCheckpoint) => onCheckpoint({ ...c, weights: await approx.getWeights() });
+  if (onCheckpoint !== undefined)
+    fitOptions.onCheckpoint = async (c: FitCheckpoint) => onCheckpoint({ ...c, weights: await approx.getWeights() });
   try {
     if (resume !== undefined) approx.setWeights(resume.weights);
     const early = earlyStopping(patience ?? undefined, resume?.valLoss ?? []);
@@ -262,8 +300,15 @@ export async function runObjective(
     const history = await fit(approx, trainList, valList, {
       ...fitOptions,
       onEpoch: async (r) => {
-        const report: EpochReport = { epoch: r.epoch, epochs: r.epochs, loss: r.loss, valLoss: r.valLoss, trainMs: r.trainMs };
-        if (previewOpts !== null && onEpoch !== undefined) report.preview = await recoveryPreview(approx, valList, previewOpts, signal);
+        const report: EpochReport = {
+          epoch: r.epoch,
+          epochs: r.epochs,
+          loss: r.loss,
+          valLoss: r.valLoss,
+          trainMs: r.trainMs,
+        };
+        if (previewOpts !== null && onEpoch !== undefined)
+          report.preview = await recoveryPreview(approx, valList, previewOpts, signal);
         pruned = (await onEpoch?.(report)) === true;
         return pruned || early.stop(r.valLoss);
       },
@@ -288,7 +333,8 @@ export async function runObjective(
       L,
       table,
       history: { loss: history.loss, valLoss: history.valLoss },
-      stoppedEarly: history.stoppedBy === 'callback' && history.valLoss.length < h.epochs ? history.valLoss.length : null,
+      stoppedEarly:
+        history.stoppedBy === 'callback' && history.valLoss.length < h.epochs ? history.valLoss.length : null,
       msPerStep: history.msPerStep,
       samplingMs,
       backend: tf.getBackend(),

@@ -24,7 +24,14 @@ export {
   type NetworkFileWeight,
   type NetworkMetadata,
 } from './model/network-file.ts';
-export type { BackendName, BackendChoice, BackendProbe, BackendFallback, GpuAdapterSummary, WasmThreads } from './runtime/backend.ts';
+export type {
+  BackendName,
+  BackendChoice,
+  BackendProbe,
+  BackendFallback,
+  GpuAdapterSummary,
+  WasmThreads,
+} from './runtime/backend.ts';
 export { planThreads, whyNoThreads, type ThreadInputs, type ThreadPlan } from './runtime/threads.ts';
 export type { TrainingCheckpoint } from './objective.ts';
 export {

@@ -63,7 +63,10 @@ export async function openStudyDb(dbName: string): Promise<Db> {
 export function idbFailure(e: unknown, action: string): EngineError {
   if (e instanceof EngineError) return e;
   const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : 'Error';
-  const msg = e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? String((e as { message: unknown }).message) : String(e);
+  const msg =
+    e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)
+      ? String((e as { message: unknown }).message)
+      : String(e);
   if (name === 'QuotaExceededError') {
     return new EngineError(
       'storage',

@@ -33,7 +33,15 @@ import {
   type TrialTemplate,
 } from '../engine/index.ts';
 import { holdWorkerLock, journalLockName, liveWorkers, webLocks } from './idb-locks.ts';
-import { IdbJournalBackend, deletedError, opRange, openStudyDb, runTx, type CatalogEntry, type Db } from './idb-journal-backend.ts';
+import {
+  IdbJournalBackend,
+  deletedError,
+  opRange,
+  openStudyDb,
+  runTx,
+  type CatalogEntry,
+  type Db,
+} from './idb-journal-backend.ts';
 
 export const DEFAULT_DB_NAME = 'dmc-tune-studies';
 const TRIALS_PER_STUDY = 1_000_000;
@@ -59,7 +67,8 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
   }
 
   private handle(studyId: number): JournalStorage {
-    if (!Number.isSafeInteger(studyId) || studyId < 0) throw new EngineError('not-found', `study ${studyId} does not exist`);
+    if (!Number.isSafeInteger(studyId) || studyId < 0)
+      throw new EngineError('not-found', `study ${studyId} does not exist`);
     let h = this.handles.get(studyId);
     if (h === undefined) {
       const backend = new IdbJournalBackend(this.db, studyId, this.locks, journalLockName(this.dbName, studyId));
@@ -70,7 +79,8 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
   }
 
   private split(trialId: number): [JournalStorage, number] {
-    if (!Number.isSafeInteger(trialId) || trialId < 0) throw new EngineError('not-found', `trial ${trialId} does not exist`);
+    if (!Number.isSafeInteger(trialId) || trialId < 0)
+      throw new EngineError('not-found', `trial ${trialId} does not exist`);
     return [this.handle(Math.floor(trialId / TRIALS_PER_STUDY)), trialId % TRIALS_PER_STUDY];
   }
 
@@ -117,7 +127,10 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
         const ids: number[] = [];
         let next = (await tx.objectStore('meta').get('nextStudyId')) ?? 0;
         for (const st of studies) {
-          if ((await catalog.index('name').getKey(st.name)) !== undefined || studies.filter((x) => x.name === st.name).length > 1) {
+          if (
+            (await catalog.index('name').getKey(st.name)) !== undefined ||
+            studies.filter((x) => x.name === st.name).length > 1
+          ) {
             throw new EngineError('duplicate', `Another study with name '${st.name}' already exists.`);
           }
           const studyId = next++;
@@ -136,7 +149,9 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
 
   async createNewStudy(directions: readonly StudyDirection[], studyName: string): Promise<number> {
     if (directions.length === 0) throw new EngineError('invalid-argument', 'directions must not be empty');
-    const [id] = await this.importStudies([{ name: studyName, directions, userAttrs: {}, systemAttrs: {}, trials: [] }]);
+    const [id] = await this.importStudies([
+      { name: studyName, directions, userAttrs: {}, systemAttrs: {}, trials: [] },
+    ]);
     return id!;
   }
 
@@ -204,7 +219,9 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
   }
 
   async getAllStudies(): Promise<StudySummary[]> {
-    const entries = await runTx(this.db, ['catalog'], 'readonly', 'listing studies', (tx) => tx.objectStore('catalog').getAll());
+    const entries = await runTx(this.db, ['catalog'], 'readonly', 'listing studies', (tx) =>
+      tx.objectStore('catalog').getAll(),
+    );
     const out: StudySummary[] = [];
     for (const e of entries) {
       let summary: StudySummary | undefined;
@@ -221,7 +238,8 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
 
   async createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
     const local = await this.handle(studyId).createNewTrial(0, template);
-    if (local >= TRIALS_PER_STUDY) throw new EngineError('storage', `study ${studyId} has more than ${TRIALS_PER_STUDY} trials`);
+    if (local >= TRIALS_PER_STUDY)
+      throw new EngineError('storage', `study ${studyId} has more than ${TRIALS_PER_STUDY} trials`);
     return studyId * TRIALS_PER_STUDY + local;
   }
 
@@ -234,7 +252,10 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
       return studyId * TRIALS_PER_STUDY + (await this.handle(studyId).getTrialIdFromStudyIdTrialNumber(0, trialNumber));
     } catch (e) {
       if (e instanceof EngineError && e.code === 'not-found' && e.message.startsWith('No trial')) {
-        throw new EngineError('not-found', `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`);
+        throw new EngineError(
+          'not-found',
+          `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`,
+        );
       }
       throw e;
     }
@@ -282,7 +303,9 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
     const running = await this.handle(studyId).runningTrials(0);
     const alive = this.locks === null ? new Set<string>() : await liveWorkers(this.locks);
     alive.add(this.workerId);
-    return running.filter((r) => r.owner === null || !alive.has(r.owner)).map((r) => this.globalTrial(studyId, r.trial));
+    return running
+      .filter((r) => r.owner === null || !alive.has(r.owner))
+      .map((r) => this.globalTrial(studyId, r.trial));
   }
 
   /** Marks the stale RUNNING trials FAIL (with their reason recorded); returns their numbers. */
@@ -290,7 +313,12 @@ export class IdbStorage implements Storage, BulkImporter, JournalOpSource {
     const failed: number[] = [];
     for (const t of await this.staleRunningTrials(studyId)) {
       try {
-        await recordFailReason(this, studyId, t.number, 'stale: still RUNNING when the study was reopened (its tab closed or crashed)');
+        await recordFailReason(
+          this,
+          studyId,
+          t.number,
+          'stale: still RUNNING when the study was reopened (its tab closed or crashed)',
+        );
         await this.setTrialStateValues(t.trialId, TrialState.FAIL);
         failed.push(t.number);
       } catch (e) {

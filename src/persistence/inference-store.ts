@@ -71,7 +71,13 @@ export class InferenceStore {
       id = (last?.key ?? 0) + 1;
     }
     const rec: InferenceRunRecord = { ...run, id };
-    const summary: InferenceRunSummary = { id, createdAt: rec.createdAt, studyName: rec.studyName, network: rec.network, dataFile: rec.dataFile };
+    const summary: InferenceRunSummary = {
+      id,
+      createdAt: rec.createdAt,
+      studyName: rec.studyName,
+      network: rec.network,
+      dataFile: rec.dataFile,
+    };
     await Promise.all([tx.objectStore('runs').put(rec), tx.objectStore('summaries').put(summary), tx.done]);
     return id;
   }

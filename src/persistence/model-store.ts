@@ -89,7 +89,9 @@ export class ModelStore {
   async list(studyName?: string): Promise<StoredNetworkSummary[]> {
     return studyName === undefined
       ? this.db.getAll('summaries')
-      : this.db.getAllFromIndex('summaries', 'byStudy', studyName).then((r) => r.sort((a, b) => a.trialNumber - b.trialNumber));
+      : this.db
+          .getAllFromIndex('summaries', 'byStudy', studyName)
+          .then((r) => r.sort((a, b) => a.trialNumber - b.trialNumber));
   }
 
   /** The stored file (validated again: the database may have been written by another version). */

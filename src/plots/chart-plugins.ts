@@ -133,7 +133,12 @@ export const parallelAxesPlugin: Plugin = {
   },
 };
 
-export const PLOT_PLUGINS: readonly Plugin[] = [canvasBackgroundPlugin, heatmapPlugin, colorBarPlugin, parallelAxesPlugin];
+export const PLOT_PLUGINS: readonly Plugin[] = [
+  canvasBackgroundPlugin,
+  heatmapPlugin,
+  colorBarPlugin,
+  parallelAxesPlugin,
+];
 
 /**
  * Deep copy of a configuration's plain objects and arrays (functions and class instances shared).

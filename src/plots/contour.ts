@@ -67,7 +67,8 @@ function axisData(info: ParamInfo, trials: readonly FrozenTrial[]): AxisData {
     };
   }
   const data = raw.map((v) => {
-    if (typeof v !== 'number') throw new PlotError(`contour plot: ${info.name} has non-numeric value ${JSON.stringify(v)}`);
+    if (typeof v !== 'number')
+      throw new PlotError(`contour plot: ${info.name} has non-numeric value ${JSON.stringify(v)}`);
     return v;
   });
   return {
@@ -114,7 +115,8 @@ export function buildContourPlot(trials: readonly FrozenTrial[], opts: ContourOp
   if (kept.length === 0) return empty(title, 'No completed trials with a finite objective value yet.');
   const all = paramNames(kept.map((k) => k.trial));
   for (const p of [xParam, yParam]) {
-    if (!all.includes(p)) throw new PlotError(`contour plot: parameter ${JSON.stringify(p)} does not exist in the study`);
+    if (!all.includes(p))
+      throw new PlotError(`contour plot: parameter ${JSON.stringify(p)} does not exist in the study`);
   }
   const rows = kept.filter((k) => xParam in k.trial.params && yParam in k.trial.params);
   if (rows.length === 0) return empty(title, `No completed trial has both ${xParam} and ${yParam}.`);

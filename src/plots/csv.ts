@@ -37,9 +37,7 @@ export function csvCell(v: JsonValue | undefined): string {
 
 /** JSON with NaN/Infinity kept readable (JSON.stringify would turn them into null). */
 function jsonText(v: JsonValue): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    typeof x === 'number' && !Number.isFinite(x) ? String(x) : x,
-  );
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 }
 
 export function trialsToCsv(trials: readonly FrozenTrial[], opts: CsvOptions = {}): string {

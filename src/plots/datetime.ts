@@ -8,8 +8,7 @@
  * same differences with no dependence on the viewer's time zone or daylight-saving changes.
  */
 
-const PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})?$/;
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})?$/;
 
 export interface ParsedDatetime {
   /** Microseconds since 1970-01-01T00:00:00 (UTC, or naive wall clock read as UTC). */

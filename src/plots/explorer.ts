@@ -15,10 +15,25 @@ const GREY = '120, 120, 120';
 type Points = { x: number; y: number }[];
 
 function line(label: string, data: Points, rgb: string, extra: object = {}): object {
-  return { type: 'line', label, data, borderColor: `rgb(${rgb})`, backgroundColor: `rgb(${rgb})`, pointRadius: 0, borderWidth: 2, ...extra };
+  return {
+    type: 'line',
+    label,
+    data,
+    borderColor: `rgb(${rgb})`,
+    backgroundColor: `rgb(${rgb})`,
+    pointRadius: 0,
+    borderWidth: 2,
+    ...extra,
+  };
 }
 
-function lineChart(title: string, xTitle: string, yTitle: string, datasets: object[], y: object = {}): ChartConfiguration<'line'> {
+function lineChart(
+  title: string,
+  xTitle: string,
+  yTitle: string,
+  datasets: object[],
+  y: object = {},
+): ChartConfiguration<'line'> {
   return {
     type: 'line',
     data: { datasets: datasets as ChartConfiguration<'line'>['data']['datasets'] },
@@ -69,7 +84,15 @@ export function buildActivationChart(c: ActivationCurves, b: number, tau: number
       line('congruent Xc + Xa', pts(t, upTo(c.congruent)), PRIMARY_RGB),
       line('incongruent Xc − Xa', pts(t, upTo(c.incongruent)), SECONDARY_RGB),
       line('automatic ±Xa', pts(t, upTo(c.automatic)), PRIMARY_RGB, { borderDash: [6, 4], borderWidth: 1.5 }),
-      line('−Xa', pts(t, upTo(c.automatic).map((v) => -v)), SECONDARY_RGB, { borderDash: [6, 4], borderWidth: 1.5 }),
+      line(
+        '−Xa',
+        pts(
+          t,
+          upTo(c.automatic).map((v) => -v),
+        ),
+        SECONDARY_RGB,
+        { borderDash: [6, 4], borderWidth: 1.5 },
+      ),
       line('controlled Xc', pts(t, upTo(c.controlled)), GREY, { borderDash: [2, 3], borderWidth: 1.5 }),
       line('bounds ±b', bound(b), '0, 0, 0', { borderWidth: 1 }),
       line('−b', bound(-b), '0, 0, 0', { borderWidth: 1 }),
@@ -77,7 +100,10 @@ export function buildActivationChart(c: ActivationCurves, b: number, tau: number
     { min: -yMax, max: yMax },
   );
   chart.options!.scales!['x']!.max = tEnd;
-  chart.options!.plugins!.legend = { position: 'bottom', labels: { boxWidth: 18, filter: (item) => item.text !== '−b' && item.text !== '−Xa' } };
+  chart.options!.plugins!.legend = {
+    position: 'bottom',
+    labels: { boxWidth: 18, filter: (item) => item.text !== '−b' && item.text !== '−Xa' },
+  };
   return chart;
 }
 

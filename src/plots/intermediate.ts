@@ -65,14 +65,20 @@ export function buildIntermediateValuesPlot(trials: readonly FrozenTrial[], opts
     };
   });
   const present = PLOTTED_STATES.filter((s) => rows.some((t) => t.state === s));
-  const parts = [`${rows.length} trials`, `colour: ${present.map((s) => `${TRIAL_STATE_NAMES[s]} ${colorName(s)}`).join(', ')}`];
+  const parts = [
+    `${rows.length} trials`,
+    `colour: ${present.map((s) => `${TRIAL_STATE_NAMES[s]} ${colorName(s)}`).join(', ')}`,
+  ];
   if (gaps > 0) parts.push(`${gaps} non-finite value${gaps === 1 ? '' : 's'} not drawn`);
   const options = baseOptions<'line'>(INTERMEDIATE_TITLE, parts.join(' · '));
   options.plugins!.legend = { display: rows.length <= MAX_LEGEND_ENTRIES };
   const valueTitle = opts.valueName ?? 'Intermediate Value';
   options.scales = {
     x: { type: 'linear', title: { display: true, text: opts.stepName ?? 'Step' }, ticks: { precision: 0 } },
-    y: { type: 'linear', title: { display: true, text: opts.valueUnit ? `${valueTitle} (${opts.valueUnit})` : valueTitle } },
+    y: {
+      type: 'linear',
+      title: { display: true, text: opts.valueUnit ? `${valueTitle} (${opts.valueUnit})` : valueTitle },
+    },
   };
   const config: ChartConfiguration<'line', StepPoint[]> = { type: 'line', data: { datasets }, options };
   return chart(INTERMEDIATE_TITLE, config as ChartConfiguration);

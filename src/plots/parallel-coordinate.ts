@@ -69,7 +69,8 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
   const all = paramNames(kept.map((k) => k.trial));
   const names = opts.params ?? all;
   for (const n of names) {
-    if (!all.includes(n)) throw new PlotError(`parallel coordinate: parameter ${JSON.stringify(n)} does not exist in the study`);
+    if (!all.includes(n))
+      throw new PlotError(`parallel coordinate: parameter ${JSON.stringify(n)} does not exist in the study`);
   }
   // Optuna skips trials that lack any of the plotted parameters.
   const rows = kept.filter((k) => names.every((n) => n in k.trial.params));
@@ -96,7 +97,8 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
       });
     } else {
       const nums = raw.map((v) => {
-        if (typeof v !== 'number') throw new PlotError(`parallel coordinate: ${name} has non-numeric value ${JSON.stringify(v)}`);
+        if (typeof v !== 'number')
+          throw new PlotError(`parallel coordinate: ${name} has non-numeric value ${JSON.stringify(v)}`);
         return v;
       });
       axes.push(info.log ? logAxis(label, nums) : linearAxis(label, nums));
@@ -122,7 +124,12 @@ export function buildParallelCoordinate(trials: readonly FrozenTrial[], opts: Pa
   };
   options.plugins!.parallelAxes = { axes: axes.map(({ label, ticks }) => ({ label, ticks })) };
   options.scales = {
-    x: { type: 'category', offset: false, grid: { color: '#888888', lineWidth: 1 }, ticks: { font: { weight: 'bold' } } },
+    x: {
+      type: 'category',
+      offset: false,
+      grid: { color: '#888888', lineWidth: 1 },
+      ticks: { font: { weight: 'bold' } },
+    },
     // A margin around [0, 1] so the end ticks' labels clear the subtitle and the axis names.
     y: { type: 'linear', min: -0.04, max: 1.04, display: false },
   };

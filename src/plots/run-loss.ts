@@ -38,8 +38,23 @@ export function buildRunLossChart(live: RunningTrialLoss, earlier: readonly Earl
     type: 'line',
     data: {
       datasets: [
-        { label: 'Training loss', data: points(live.loss), borderColor: `rgb(${PRIMARY_RGB})`, backgroundColor: `rgb(${PRIMARY_RGB})`, tension: 0.2, order: 0 },
-        { label: 'Validation loss', data: points(live.valLoss), borderColor: `rgb(${SECONDARY_RGB})`, backgroundColor: `rgb(${SECONDARY_RGB})`, borderDash: [6, 3], tension: 0.2, order: 0 },
+        {
+          label: 'Training loss',
+          data: points(live.loss),
+          borderColor: `rgb(${PRIMARY_RGB})`,
+          backgroundColor: `rgb(${PRIMARY_RGB})`,
+          tension: 0.2,
+          order: 0,
+        },
+        {
+          label: 'Validation loss',
+          data: points(live.valLoss),
+          borderColor: `rgb(${SECONDARY_RGB})`,
+          backgroundColor: `rgb(${SECONDARY_RGB})`,
+          borderDash: [6, 3],
+          tension: 0.2,
+          order: 0,
+        },
         ...faded,
       ],
     },
@@ -48,12 +63,24 @@ export function buildRunLossChart(live: RunningTrialLoss, earlier: readonly Earl
       animation: false,
       plugins: {
         title: { display: true, text: `Trial ${live.number}: flow-matching loss per epoch` },
-        subtitle: { display: earlier.length > 0, text: `grey: validation loss of trial${earlier.length > 1 ? 's' : ''} ${earlier.map((t) => t.number).join(', ')}` },
+        subtitle: {
+          display: earlier.length > 0,
+          text: `grey: validation loss of trial${earlier.length > 1 ? 's' : ''} ${earlier.map((t) => t.number).join(', ')}`,
+        },
         // One legend entry stands for all the grey curves.
-        legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line', filter: (item) => !EARLIER_LABEL.test(item.text) } },
+        legend: {
+          position: 'bottom',
+          labels: { usePointStyle: true, pointStyle: 'line', filter: (item) => !EARLIER_LABEL.test(item.text) },
+        },
       },
       scales: {
-        x: { type: 'linear', min: 1, max: Math.max(1, live.epochs), title: { display: true, text: 'Epoch' }, ticks: { precision: 0 } },
+        x: {
+          type: 'linear',
+          min: 1,
+          max: Math.max(1, live.epochs),
+          title: { display: true, text: 'Epoch' },
+          ticks: { precision: 0 },
+        },
         y: { title: { display: true, text: 'Loss (mean squared velocity error)' } },
       },
     },

@@ -74,8 +74,20 @@ export function buildRunRecoveryCharts(
     const options = baseOptions<'scatter'>(title, subtitle);
     options.plugins!.legend = { display: false };
     options.scales = {
-      x: { type: 'linear', min: lo - pad, max: hi + pad, ticks: { callback: formatTick }, title: { display: true, text: withUnit(`True ${name}`, units[name]) } },
-      y: { type: 'linear', min: lo - pad, max: hi + pad, ticks: { callback: formatTick }, title: { display: true, text: withUnit(`Posterior mean of ${name}`, units[name]) } },
+      x: {
+        type: 'linear',
+        min: lo - pad,
+        max: hi + pad,
+        ticks: { callback: formatTick },
+        title: { display: true, text: withUnit(`True ${name}`, units[name]) },
+      },
+      y: {
+        type: 'linear',
+        min: lo - pad,
+        max: hi + pad,
+        ticks: { callback: formatTick },
+        title: { display: true, text: withUnit(`Posterior mean of ${name}`, units[name]) },
+      },
     };
     const color = SERIES_COLORS[j % SERIES_COLORS.length]!;
     // Means outside the frame are drawn on its edge, so that a wild early epoch still shows every set.

@@ -31,7 +31,10 @@ export function buildRtHistogram(title: string, h: RtHistogramCounts): ChartConf
   });
   return {
     type: 'bar',
-    data: { labels, datasets: [ds('Congruent', h.congruent, PRIMARY_RGB), ds('Incongruent', h.incongruent, SECONDARY_RGB)] },
+    data: {
+      labels,
+      datasets: [ds('Congruent', h.congruent, PRIMARY_RGB), ds('Incongruent', h.incongruent, SECONDARY_RGB)],
+    },
     options: {
       maintainAspectRatio: false,
       animation: false,
@@ -70,7 +73,9 @@ export function buildAccuracyChart(s: ConditionSummaries): ChartConfiguration<'b
       plugins: {
         title: { display: true, text: 'Accuracy per condition' },
         legend: { position: 'bottom' },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatNumber(Number(ctx.raw), { decimals: 2 })} %` } },
+        tooltip: {
+          callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatNumber(Number(ctx.raw), { decimals: 2 })} %` },
+        },
       },
       scales: {
         x: { stacked: true, title: { display: true, text: 'Condition' } },

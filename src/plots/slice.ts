@@ -67,7 +67,8 @@ export function buildSlicePlots(trials: readonly FrozenTrial[], opts: SliceOptio
       let x: number | string;
       if (labels) x = formatChoice(p);
       else if (typeof p === 'number') x = p;
-      else throw new PlotError(`slice plot: trial ${trial.number} has non-numeric value ${JSON.stringify(p)} for ${name}`);
+      else
+        throw new PlotError(`slice plot: trial ${trial.number} has non-numeric value ${JSON.stringify(p)} for ${name}`);
       points.push({ x, y: value, trial: trial.number });
       colors.push(trialNumberColor(trial.number, first, last));
     }

@@ -22,8 +22,14 @@ export function expectedAutomatic(t: number, A: number, tau: number, a = 2): num
   return A * Math.exp(am1 * Math.log((Math.E * t) / (am1 * tau)) - t / tau);
 }
 
-export function activationCurves(p: { A: number; tau: number; mu_c: number }, tmax: number, stepMs = 2, a = 2): ActivationCurves {
-  if (!(tmax > 0) || !(stepMs > 0)) throw new RangeError(`activationCurves: tmax and stepMs must be positive (got ${tmax}, ${stepMs})`);
+export function activationCurves(
+  p: { A: number; tau: number; mu_c: number },
+  tmax: number,
+  stepMs = 2,
+  a = 2,
+): ActivationCurves {
+  if (!(tmax > 0) || !(stepMs > 0))
+    throw new RangeError(`activationCurves: tmax and stepMs must be positive (got ${tmax}, ${stepMs})`);
   const out: ActivationCurves = { t: [], automatic: [], controlled: [], congruent: [], incongruent: [] };
   for (let t = 0; t <= tmax; t += stepMs) {
     const xa = expectedAutomatic(t, p.A, p.tau, a);

@@ -16,11 +16,13 @@ import type { DmcBatch, DmcConfig, DmcParams, DmcTrials } from './types.ts';
 export const NUM_OBS_STREAM = -1;
 
 function checkSeed(seed: number): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new DmcConfigError('seed', seed, 'must be a finite number');
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new DmcConfigError('seed', seed, 'must be a finite number');
 }
 
 function checkCount(field: string, v: number, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new DmcConfigError(field, v, `must be an integer ≥ ${min}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new DmcConfigError(field, v, `must be an integer ≥ ${min}`);
 }
 
 /** Trials per data set: fixedNumObs, or one uniform draw from {min..max} shared by the whole batch. */
@@ -71,7 +73,12 @@ export function simulateBatch(config: DmcConfig, seed: number, n: number): DmcBa
  * One experiment with explicit parameters (no prior): numObs trials, the first ceil(numObs/2) congruent,
  * drawn from `Rng.stream(seed, 0)`. Options default to the notebook's (tmax 1500, a 2, sigma 4, Beta start).
  */
-export function simulateTrials(params: DmcParams, numObs: number, seed: number, options: Partial<TrialOptions> = {}): DmcTrials {
+export function simulateTrials(
+  params: DmcParams,
+  numObs: number,
+  seed: number,
+  options: Partial<TrialOptions> = {},
+): DmcTrials {
   const p = validateDmcParams(params);
   checkSeed(seed);
   checkCount('numObs', numObs, 1);

@@ -32,8 +32,19 @@ function show(v: unknown): string {
 }
 
 const KNOWN_FIELDS = [
-  'paramNames', 'priorMeans', 'priorSds', 'sdrFixed', 'tmax', 'a', 'sigma', 'startPoint',
-  'fixedNumObs', 'minNumObs', 'maxNumObs', 'contamination', 'numConditions',
+  'paramNames',
+  'priorMeans',
+  'priorSds',
+  'sdrFixed',
+  'tmax',
+  'a',
+  'sigma',
+  'startPoint',
+  'fixedNumObs',
+  'minNumObs',
+  'maxNumObs',
+  'contamination',
+  'numConditions',
 ] as const;
 
 function finite(field: string, v: unknown): number {
@@ -65,7 +76,8 @@ function numberArray(field: string, v: unknown): number[] {
  * null as in the reference, where 0 counts as unset). Throws `DmcConfigError` on the first problem.
  */
 export function validateDmcConfig(c: unknown): DmcConfig {
-  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new DmcConfigError('config', c, 'must be an object');
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
+    throw new DmcConfigError('config', c, 'must be an object');
   const o = c as Record<string, unknown>;
   for (const k of Object.keys(o)) {
     if (!(KNOWN_FIELDS as readonly string[]).includes(k)) {
@@ -78,23 +90,37 @@ export function validateDmcConfig(c: unknown): DmcConfig {
 
   const means = numberArray('priorMeans', o.priorMeans);
   const sds = numberArray('priorSds', o.priorSds);
-  if (means.length < 5) throw new DmcConfigError('priorMeans', o.priorMeans, 'needs at least 5 entries (A, tau, mu_c, mu_r, b)');
-  if (sds.length < 5) throw new DmcConfigError('priorSds', o.priorSds, 'needs at least 5 entries (A, tau, mu_c, mu_r, b)');
+  if (means.length < 5)
+    throw new DmcConfigError('priorMeans', o.priorMeans, 'needs at least 5 entries (A, tau, mu_c, mu_r, b)');
+  if (sds.length < 5)
+    throw new DmcConfigError('priorSds', o.priorSds, 'needs at least 5 entries (A, tau, mu_c, mu_r, b)');
   if (means.length !== sds.length) {
     throw new DmcConfigError('priorSds', o.priorSds, `has ${sds.length} entries but priorMeans has ${means.length}`);
   }
   if (means.length > PARAM_ORDER.length) {
-    throw new DmcConfigError('priorMeans', o.priorMeans, `has ${means.length} entries; at most ${PARAM_ORDER.length} (A, tau, mu_c, mu_r, b, sd_r)`);
+    throw new DmcConfigError(
+      'priorMeans',
+      o.priorMeans,
+      `has ${means.length} entries; at most ${PARAM_ORDER.length} (A, tau, mu_c, mu_r, b, sd_r)`,
+    );
   }
   if (!Array.isArray(o.paramNames)) throw new DmcConfigError('paramNames', o.paramNames, 'must be an array of names');
   const names = o.paramNames as unknown[];
   if (names.length !== means.length) {
-    throw new DmcConfigError('paramNames', o.paramNames, `has ${names.length} names but there are ${means.length} prior means`);
+    throw new DmcConfigError(
+      'paramNames',
+      o.paramNames,
+      `has ${names.length} names but there are ${means.length} prior means`,
+    );
   }
   names.forEach((name, j) => {
     // the prior is mapped by position (docs/design/simulator.md#prior), so a name out of place would mislabel a column
     if (name !== PARAM_ORDER[j]) {
-      throw new DmcConfigError(`paramNames[${j}]`, name, `must be '${PARAM_ORDER[j]}' (the prior mapping is positional: ${PARAM_ORDER.join(', ')})`);
+      throw new DmcConfigError(
+        `paramNames[${j}]`,
+        name,
+        `must be '${PARAM_ORDER[j]}' (the prior mapping is positional: ${PARAM_ORDER.join(', ')})`,
+      );
     }
   });
   sds.forEach((s, j) => {
@@ -104,14 +130,23 @@ export function validateDmcConfig(c: unknown): DmcConfig {
     const name = PARAM_ORDER[j]!;
     const strict = name === 'tau' || name === 'b';
     if (s === 0 && (strict ? means[j]! <= 0 : means[j]! < 0)) {
-      throw new DmcConfigError(`priorMeans[${j}]`, means[j], `with sd 0 the prior of ${name} is a point mass and must be ${strict ? '> 0' : '≥ 0 (the prior is truncated at 0)'}`);
+      throw new DmcConfigError(
+        `priorMeans[${j}]`,
+        means[j],
+        `with sd 0 the prior of ${name} is a point mass and must be ${strict ? '> 0' : '≥ 0 (the prior is truncated at 0)'}`,
+      );
     }
   });
 
   let sdrFixed: number | null;
   if (o.sdrFixed === null || o.sdrFixed === undefined) {
     sdrFixed = null;
-    if (means.length <= 5) throw new DmcConfigError('sdrFixed', o.sdrFixed, 'is null (sd_r estimated) but only 5 priors are given; add a 6th (sd_r) or set sdrFixed');
+    if (means.length <= 5)
+      throw new DmcConfigError(
+        'sdrFixed',
+        o.sdrFixed,
+        'is null (sd_r estimated) but only 5 priors are given; add a 6th (sd_r) or set sdrFixed',
+      );
   } else {
     sdrFixed = finite('sdrFixed', o.sdrFixed);
   }
@@ -124,10 +159,12 @@ export function validateDmcConfig(c: unknown): DmcConfig {
   const sigma = finite('sigma', o.sigma);
   if (sigma < 0) throw new DmcConfigError('sigma', o.sigma, 'the noise sd must be ≥ 0');
   const startPoint = o.startPoint ?? 'beta';
-  if (startPoint !== 'beta' && startPoint !== 'zero') throw new DmcConfigError('startPoint', o.startPoint, "must be 'beta' or 'zero'");
+  if (startPoint !== 'beta' && startPoint !== 'zero')
+    throw new DmcConfigError('startPoint', o.startPoint, "must be 'beta' or 'zero'");
 
   let fixedNumObs: number | null = null;
-  if (o.fixedNumObs !== null && o.fixedNumObs !== undefined && o.fixedNumObs !== 0) fixedNumObs = integer('fixedNumObs', o.fixedNumObs, 1);
+  if (o.fixedNumObs !== null && o.fixedNumObs !== undefined && o.fixedNumObs !== 0)
+    fixedNumObs = integer('fixedNumObs', o.fixedNumObs, 1);
   const minNumObs = integer('minNumObs', o.minNumObs, 1);
   const maxNumObs = integer('maxNumObs', o.maxNumObs, 1);
   if (minNumObs > maxNumObs) throw new DmcConfigError('minNumObs', o.minNumObs, `must be ≤ maxNumObs = ${maxNumObs}`);

@@ -11,7 +11,14 @@ export { drawPrior, truncatedNormalAtZero } from './prior.ts';
 export { DmcKernel, fillAutomaticDrift } from './kernel.ts';
 export type { TrialOptions } from './kernel.ts';
 export { NUM_OBS_STREAM, batchBuffers, drawNumObs, simulateBatch, simulateRange, simulateTrials } from './batch.ts';
-export { ONLINE_BASE, OnlineFeed, VALIDATION_PARTS, onlineBatchPlan, simulateOnlineBatch, validationPlans } from './online.ts';
+export {
+  ONLINE_BASE,
+  OnlineFeed,
+  VALIDATION_PARTS,
+  onlineBatchPlan,
+  simulateOnlineBatch,
+  validationPlans,
+} from './online.ts';
 export type { OnlineBatchPlan, OnlineFeedOptions, SimulatePlan } from './online.ts';
 export { SUMMARY_QUANTILES, summarizeConditions, summarizeDataset } from './summary.ts';
 export { activationCurves, expectedAutomatic, type ActivationCurves } from './activation.ts';

@@ -56,15 +56,31 @@ export function beta33(st: Int32Array): number {
   let d = FIVE[3]! >>> 0;
   const e = FIVE[4]! >>> 0;
   let t: number;
-  if (a > b) { t = a; a = b; b = t; }
-  if (c > d) { t = c; c = d; d = t; }
+  if (a > b) {
+    t = a;
+    a = b;
+    b = t;
+  }
+  if (c > d) {
+    t = c;
+    c = d;
+    d = t;
+  }
   // the smaller pair minimum lies below 3 others, so it cannot be the median: replace it by e
   if (a < c) {
     a = e;
-    if (a > b) { t = a; a = b; b = t; }
+    if (a > b) {
+      t = a;
+      a = b;
+      b = t;
+    }
   } else {
     c = e;
-    if (c > d) { t = c; c = d; d = t; }
+    if (c > d) {
+      t = c;
+      c = d;
+      d = t;
+    }
   }
   // the median of the 5 is now the 2nd smallest of the pairs (a ≤ b), (c ≤ d)
   const m = a < c ? Math.min(b, c) : Math.min(a, d);
@@ -93,7 +109,15 @@ export class DmcKernel {
    * arrays, drawing from `st` in this order per trial: contamination (when on), start point, the walk,
    * then the non-decision time (only for a crossing — the reference's unused ndt draws change nothing).
    */
-  run(p: DmcParams, numObs: number, st: Int32Array, rt: Float32Array, acc: Float32Array, cond: Float32Array, offset: number): void {
+  run(
+    p: DmcParams,
+    numObs: number,
+    st: Int32Array,
+    rt: Float32Array,
+    acc: Float32Array,
+    cond: Float32Array,
+    offset: number,
+  ): void {
     const { tmax, sigma, a } = this.opts;
     const pCont = this.opts.contamination ?? 0;
     const beta = this.opts.startPoint === 'beta';
@@ -141,14 +165,31 @@ export class DmcKernel {
         if (Math.abs(j) < K[i]!) {
           x += drift[t]! + j * sw[i]!;
         } else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          st[0] = s0;
+          st[1] = s1;
+          st[2] = s2;
+          st[3] = s3;
           x += drift[t]! + sigma * normalSlow(st, r);
-          s0 = st[0]!; s1 = st[1]!; s2 = st[2]!; s3 = st[3]!;
+          s0 = st[0]!;
+          s1 = st[1]!;
+          s2 = st[2]!;
+          s3 = st[3]!;
         }
-        if (x >= b) { hit = t + 1; outcome = 1; break; }
-        if (x <= nb) { hit = t + 1; outcome = 0; break; }
+        if (x >= b) {
+          hit = t + 1;
+          outcome = 1;
+          break;
+        }
+        if (x <= nb) {
+          hit = t + 1;
+          outcome = 0;
+          break;
+        }
       }
-      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+      st[0] = s0;
+      st[1] = s1;
+      st[2] = s2;
+      st[3] = s3;
       if (outcome < 0) {
         rt[o] = -1;
         acc[o] = -1;

@@ -27,10 +27,14 @@ export interface OnlineBatchPlan {
 }
 
 export function onlineBatchPlan(config: DmcConfig, seed: number, batch: number, batchSize: number): OnlineBatchPlan {
-  if (!Number.isInteger(batch) || batch < 0) throw new RangeError(`online batch index ${batch}: must be an integer ≥ 0`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`online batch size ${batchSize}: must be an integer ≥ 1`);
+  if (!Number.isInteger(batch) || batch < 0)
+    throw new RangeError(`online batch index ${batch}: must be an integer ≥ 0`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`online batch size ${batchSize}: must be an integer ≥ 1`);
   const numObs =
-    config.fixedNumObs !== null ? config.fixedNumObs : Rng.stream(seed, NUM_OBS_STREAM - 1 - batch).int(config.minNumObs, config.maxNumObs);
+    config.fixedNumObs !== null
+      ? config.fixedNumObs
+      : Rng.stream(seed, NUM_OBS_STREAM - 1 - batch).int(config.minNumObs, config.maxNumObs);
   return { seed, start: ONLINE_BASE + batch * batchSize, count: batchSize, numObs };
 }
 
@@ -46,7 +50,8 @@ export const VALIDATION_PARTS = 8;
 export function validationPlans(config: DmcConfig, seed: number, n: number): OnlineBatchPlan[] {
   const c = validateDmcConfig(config);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`validation sets ${n}: must be an integer ≥ 1`);
-  if (c.fixedNumObs !== null || c.minNumObs === c.maxNumObs) return [{ seed, start: 0, count: n, numObs: c.fixedNumObs ?? c.minNumObs }];
+  if (c.fixedNumObs !== null || c.minNumObs === c.maxNumObs)
+    return [{ seed, start: 0, count: n, numObs: c.fixedNumObs ?? c.minNumObs }];
   const parts = Math.min(n, VALIDATION_PARTS);
   const out: OnlineBatchPlan[] = [];
   let start = 0;
@@ -95,7 +100,12 @@ export class OnlineFeed {
   constructor(opts: OnlineFeedOptions) {
     const ahead = opts.ahead ?? 3;
     if (!Number.isInteger(ahead) || ahead < 0) throw new RangeError(`ahead = ${ahead}: must be an integer ≥ 0`);
-    this.#opts = { ...opts, ahead, total: opts.total ?? Number.POSITIVE_INFINITY, config: validateDmcConfig(opts.config) };
+    this.#opts = {
+      ...opts,
+      ahead,
+      total: opts.total ?? Number.POSITIVE_INFINITY,
+      config: validateDmcConfig(opts.config),
+    };
   }
 
   /** Batch j (simulated now unless prepared already), and batches j+1 … j+ahead started. */
@@ -105,7 +115,8 @@ export class OnlineFeed {
     this.#ready.delete(j);
     // Batches behind j are never asked for again (training goes forward).
     for (const k of this.#ready.keys()) if (k < j) this.#ready.delete(k);
-    for (let k = j + 1; k <= j + this.#opts.ahead && k < this.#opts.total; k++) void this.#start(k).catch(() => undefined);
+    for (let k = j + 1; k <= j + this.#opts.ahead && k < this.#opts.total; k++)
+      void this.#start(k).catch(() => undefined);
     this.delivered++;
     return got;
   }

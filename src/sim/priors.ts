@@ -55,7 +55,13 @@ export function isPriorName(s: string): s is PriorName {
 /** A configuration using prior `name`; the other options are the notebook's. */
 export function configWithPrior(name: PriorName, base: DmcConfig = NOTEBOOK_CONFIG): DmcConfig {
   const p: PriorTable = PRIORS[name];
-  return { ...base, paramNames: [...p.paramNames], priorMeans: [...p.means], priorSds: [...p.sds], sdrFixed: p.sdrFixed };
+  return {
+    ...base,
+    paramNames: [...p.paramNames],
+    priorMeans: [...p.means],
+    priorSds: [...p.sds],
+    sdrFixed: p.sdrFixed,
+  };
 }
 
 /**

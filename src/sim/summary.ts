@@ -39,7 +39,12 @@ function quantileSorted(s: Float64Array, q: number): number {
   return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
-function summarizeOne(rt: ArrayLike<number>, acc: ArrayLike<number>, cond: ArrayLike<number>, code: number): ConditionSummary {
+function summarizeOne(
+  rt: ArrayLike<number>,
+  acc: ArrayLike<number>,
+  cond: ArrayLike<number>,
+  code: number,
+): ConditionSummary {
   let n = 0;
   let nCorrect = 0;
   let nError = 0;
@@ -88,16 +93,26 @@ function summarizeOne(rt: ArrayLike<number>, acc: ArrayLike<number>, cond: Array
  * Summaries of trials coded as in `DmcBatch` (rt in seconds, accuracy 1/0/−1, condition 0/1). The arrays
  * are parallel and of equal length; rows of any other condition code are ignored.
  */
-export function summarizeConditions(rt: ArrayLike<number>, accuracy: ArrayLike<number>, conditions: ArrayLike<number>): ConditionSummaries {
+export function summarizeConditions(
+  rt: ArrayLike<number>,
+  accuracy: ArrayLike<number>,
+  conditions: ArrayLike<number>,
+): ConditionSummaries {
   if (rt.length !== accuracy.length || rt.length !== conditions.length) {
-    throw new RangeError(`summarizeConditions: rt, accuracy, conditions lengths ${rt.length}, ${accuracy.length}, ${conditions.length} differ`);
+    throw new RangeError(
+      `summarizeConditions: rt, accuracy, conditions lengths ${rt.length}, ${accuracy.length}, ${conditions.length} differ`,
+    );
   }
-  return { congruent: summarizeOne(rt, accuracy, conditions, 0), incongruent: summarizeOne(rt, accuracy, conditions, 1) };
+  return {
+    congruent: summarizeOne(rt, accuracy, conditions, 0),
+    incongruent: summarizeOne(rt, accuracy, conditions, 1),
+  };
 }
 
 /** Summaries of data set `index` of a batch. */
 export function summarizeDataset(batch: DmcBatch, index: number): ConditionSummaries {
-  if (!Number.isInteger(index) || index < 0 || index >= batch.n) throw new RangeError(`summarizeDataset: index = ${index} is not in [0, ${batch.n})`);
+  if (!Number.isInteger(index) || index < 0 || index >= batch.n)
+    throw new RangeError(`summarizeDataset: index = ${index} is not in [0, ${batch.n})`);
   const N = batch.numObs;
   const from = index * N;
   return summarizeConditions(

@@ -89,5 +89,11 @@ export interface DmcTrials {
  * start … start+count−1 of the batch (seed, numObs), returned with their buffers transferred.
  */
 export interface SimChunkApi {
-  simulateChunk(config: DmcConfig, seed: number, start: number, count: number, numObs: number): DmcBatch | Promise<DmcBatch>;
+  simulateChunk(
+    config: DmcConfig,
+    seed: number,
+    start: number,
+    count: number,
+    numObs: number,
+  ): DmcBatch | Promise<DmcBatch>;
 }

@@ -6,7 +6,15 @@
  * as not confirmed.
  */
 import type { BackendChoice, BackendProbe as TfProbe, WasmThreads } from '../nn/pure.ts';
-import { f16Note, planBackend, probeAll, probeWasm, type BackendName, type BackendPlan, type BackendProbe } from './adapters/backend-probe.ts';
+import {
+  f16Note,
+  planBackend,
+  probeAll,
+  probeWasm,
+  type BackendName,
+  type BackendPlan,
+  type BackendProbe,
+} from './adapters/backend-probe.ts';
 import { errorMessage } from '../shared/index.ts';
 
 /** The training worker's two backend calls (src/workers/train-client.ts). */
@@ -17,9 +25,16 @@ export interface BackendOracle {
 
 /** A tfjs probe in the page's terms: `hardware` says whether WebGPU runs on a real GPU. */
 export function fromTfProbe(p: TfProbe): BackendProbe {
-  const adapter = p.adapter ? ` (${[p.adapter.vendor, p.adapter.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter'})` : '';
-  const detail = p.available ? (p.software ? `software emulation${adapter}, no hardware GPU` : `initialized${adapter}`) : p.reason;
-  if (p.backend === 'wasm' && p.threads !== undefined) return { backend: p.backend, available: p.available, detail, threads: p.threads };
+  const adapter = p.adapter
+    ? ` (${[p.adapter.vendor, p.adapter.architecture].filter((s) => s !== '').join(' ') || 'unnamed adapter'})`
+    : '';
+  const detail = p.available
+    ? p.software
+      ? `software emulation${adapter}, no hardware GPU`
+      : `initialized${adapter}`
+    : p.reason;
+  if (p.backend === 'wasm' && p.threads !== undefined)
+    return { backend: p.backend, available: p.available, detail, threads: p.threads };
   if (p.backend !== 'webgpu') return { backend: p.backend, available: p.available, detail };
   const gpu: BackendProbe = { backend: p.backend, available: p.available, detail, hardware: !p.software };
   if (p.adapter?.shaderF16 !== undefined) gpu.f16 = f16Note(p.adapter.shaderF16);
@@ -34,7 +49,9 @@ export function fallbackReason(choice: BackendChoice, webgpu?: TfProbe): string 
   if (choice.backend === 'webgpu') return null;
   if (webgpu !== undefined) {
     if (webgpu.available && webgpu.software) {
-      const a = webgpu.adapter ? ` (${[webgpu.adapter.vendor, webgpu.adapter.architecture].filter((x) => x !== '').join(' ')})` : '';
+      const a = webgpu.adapter
+        ? ` (${[webgpu.adapter.vendor, webgpu.adapter.architecture].filter((x) => x !== '').join(' ')})`
+        : '';
       return `this browser offers only a software WebGPU adapter${a}, no hardware GPU`;
     }
     if (!webgpu.available) return `WebGPU is unavailable here: ${webgpu.reason}`;
@@ -100,7 +117,9 @@ export class BackendStatus {
         const probes = await this.#oracle.probeBackends();
         // tfjs says whether wasm initialized; which binary it can use (SIMD, threads) is seen from here.
         const wasm = probeWasm();
-        this.#probes = probes.map(fromTfProbe).map((p) => (p.backend === 'wasm' && p.available ? { ...p, detail: `${p.detail}: ${wasm.detail}` } : p));
+        this.#probes = probes
+          .map(fromTfProbe)
+          .map((p) => (p.backend === 'wasm' && p.available ? { ...p, detail: `${p.detail}: ${wasm.detail}` } : p));
         this.#source = 'tfjs';
         this.#threads = probes.find((p) => p.backend === 'wasm')?.threads ?? null;
         const choice = await this.#oracle.selectBackend();

@@ -31,7 +31,11 @@ export interface NetworkLinks {
 const VALUE_TOLERANCE = 1e-9;
 
 /** Network files of a cluster import linked to the app's trials (after the merge, `trials` holds the new ones too). */
-export function linkClusterNetworks(plan: Pick<MergePlan, 'journalTrialKeys'>, trials: readonly FrozenTrial[], files: readonly PickedFile[]): NetworkLinks {
+export function linkClusterNetworks(
+  plan: Pick<MergePlan, 'journalTrialKeys'>,
+  trials: readonly FrozenTrial[],
+  files: readonly PickedFile[],
+): NetworkLinks {
   const byKey = new Map(trials.map((t) => [frozenKey(t), t]));
   const links: NetworkLink[] = [];
   const problems: string[] = [];
@@ -57,8 +61,15 @@ export function linkClusterNetworks(plan: Pick<MergePlan, 'journalTrialKeys'>, t
     }
     const value = trial.values?.[0];
     const L = file.metadata['L'];
-    if (trial.state !== TrialState.COMPLETE || value === undefined || typeof L !== 'number' || Math.abs(value - L) > VALUE_TOLERANCE * Math.max(1, Math.abs(value))) {
-      problems.push(`${f.name} does not belong to trial ${trial.number} (state or value differ: the file comes from another run of the study)`);
+    if (
+      trial.state !== TrialState.COMPLETE ||
+      value === undefined ||
+      typeof L !== 'number' ||
+      Math.abs(value - L) > VALUE_TOLERANCE * Math.max(1, Math.abs(value))
+    ) {
+      problems.push(
+        `${f.name} does not belong to trial ${trial.number} (state or value differ: the file comes from another run of the study)`,
+      );
       continue;
     }
     if (taken.has(trial.number)) {
@@ -66,7 +77,10 @@ export function linkClusterNetworks(plan: Pick<MergePlan, 'journalTrialKeys'>, t
       continue;
     }
     taken.add(trial.number);
-    links.push({ trialNumber: trial.number, file: { ...file, metadata: { ...file.metadata, trialNumber: trial.number, clusterTrialNumber: n } } });
+    links.push({
+      trialNumber: trial.number,
+      file: { ...file, metadata: { ...file.metadata, trialNumber: trial.number, clusterTrialNumber: n } },
+    });
   }
   return { links, problems };
 }

@@ -7,7 +7,13 @@
  * the parameters moved. The time each update took is measured and shown.
  */
 import { trialStats, type TrialStats } from '../inference/index.ts';
-import { activationCurves, simulateTrials, type ActivationCurves, type DmcParams, type ParamName } from '../sim/index.ts';
+import {
+  activationCurves,
+  simulateTrials,
+  type ActivationCurves,
+  type DmcParams,
+  type ParamName,
+} from '../sim/index.ts';
 import { rtHistograms, type RtHistograms } from '../plots/index.ts';
 
 export interface ExplorerSlider {
@@ -24,7 +30,15 @@ export interface ExplorerSlider {
 export const EXPLORER_SLIDERS: readonly ExplorerSlider[] = [
   { key: 'A', label: 'A', unit: 'evidence', min: 0, max: 150, step: 1, help: 'peak of the automatic activation' },
   { key: 'tau', label: 'τ (tau)', unit: 'ms', min: 5, max: 300, step: 1, help: 'when the automatic activation peaks' },
-  { key: 'mu_c', label: 'μc (mu_c)', unit: 'evidence/ms', min: 0.05, max: 1.5, step: 0.01, help: 'drift of the controlled process' },
+  {
+    key: 'mu_c',
+    label: 'μc (mu_c)',
+    unit: 'evidence/ms',
+    min: 0.05,
+    max: 1.5,
+    step: 0.01,
+    help: 'drift of the controlled process',
+  },
   { key: 'b', label: 'b', unit: 'evidence', min: 20, max: 200, step: 1, help: 'decision boundary (±b)' },
   { key: 'mu_r', label: 'μr (mu_r)', unit: 'ms', min: 100, max: 600, step: 1, help: 'mean non-decision time' },
   { key: 'sd_r', label: 'σr (sd_r)', unit: 'ms', min: 0, max: 100, step: 1, help: 'SD of the non-decision time' },

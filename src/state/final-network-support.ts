@@ -52,15 +52,22 @@ export function settingsProblems(s: FinalRunSettings): string[] {
   const out: string[] = [];
   const whole = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
   if (!whole(s.epochs, 1)) out.push(`Epochs: enter a whole number of at least 1 (got ${s.epochs})`);
-  if (s.mode === 'online' && !whole(s.batchesPerEpoch, 1)) out.push(`Batches per epoch: enter a whole number of at least 1 (got ${s.batchesPerEpoch})`);
-  if (s.mode === 'offline' && !whole(s.trainingSets, 2)) out.push(`Training sets: enter a whole number of at least 2 (got ${s.trainingSets})`);
-  if (!whole(s.validationSets, 2)) out.push(`Validation sets: enter a whole number of at least 2 (got ${s.validationSets})`);
+  if (s.mode === 'online' && !whole(s.batchesPerEpoch, 1))
+    out.push(`Batches per epoch: enter a whole number of at least 1 (got ${s.batchesPerEpoch})`);
+  if (s.mode === 'offline' && !whole(s.trainingSets, 2))
+    out.push(`Training sets: enter a whole number of at least 2 (got ${s.trainingSets})`);
+  if (!whole(s.validationSets, 2))
+    out.push(`Validation sets: enter a whole number of at least 2 (got ${s.validationSets})`);
   const n = s.numObs;
   if ('fixed' in n ? !whole(n.fixed, 1) : !(whole(n.min, 1) && whole(n.max, 1) && n.min <= n.max)) {
     out.push('Trials per data set: enter whole numbers of at least 1, the smallest first');
   }
-  if (s.mode === 'offline' && !('fixed' in n)) out.push('Offline training needs one number of trials per data set; choose online training for a range of trial counts');
-  if (s.patience !== null && !whole(s.patience, 1)) out.push(`Patience: enter a whole number of at least 1 epoch (got ${s.patience})`);
+  if (s.mode === 'offline' && !('fixed' in n))
+    out.push(
+      'Offline training needs one number of trials per data set; choose online training for a range of trial counts',
+    );
+  if (s.patience !== null && !whole(s.patience, 1))
+    out.push(`Patience: enter a whole number of at least 1 epoch (got ${s.patience})`);
   return out;
 }
 
@@ -68,7 +75,13 @@ export function settingsProblems(s: FinalRunSettings): string[] {
  * Seconds left: this session's time per epoch (from its first epoch, or its first batches while the
  * first epoch runs) times the epochs left; null until there is a measurement.
  */
-export function finalEta(p: { epochsAtStart: number; epochsDone: number; epochs: number; batchFraction: number; elapsedS: number }): number | null {
+export function finalEta(p: {
+  epochsAtStart: number;
+  epochsDone: number;
+  epochs: number;
+  batchFraction: number;
+  elapsedS: number;
+}): number | null {
   const done = p.epochsDone - p.epochsAtStart + p.batchFraction;
   if (!(done > 0.02) || p.elapsedS <= 0) return null;
   return Math.max(0, (p.elapsedS / done) * (p.epochs - p.epochsDone - p.batchFraction));
@@ -82,8 +95,19 @@ export function isoNow(): string {
 /** Seconds the run would take on wasm (the Setup estimate's model), for the trial's network and budget. */
 export function finalSecondsOnWasm(config: StudyConfig, trial: FrozenTrial, s: FinalRunSettings): number | null {
   const p = trial.params;
-  const [embedDim, numSeeds, summaryDim, batchSize] = [p['embed_dim'], p['num_seeds'], p['summary_dim'], p['batch_size']];
-  if (typeof embedDim !== 'number' || typeof numSeeds !== 'number' || typeof summaryDim !== 'number' || typeof batchSize !== 'number') return null;
+  const [embedDim, numSeeds, summaryDim, batchSize] = [
+    p['embed_dim'],
+    p['num_seeds'],
+    p['summary_dim'],
+    p['batch_size'],
+  ];
+  if (
+    typeof embedDim !== 'number' ||
+    typeof numSeeds !== 'number' ||
+    typeof summaryDim !== 'number' ||
+    typeof batchSize !== 'number'
+  )
+    return null;
   if (settingsProblems(s).length > 0) return null;
   return finalRunSeconds(config, {
     network: { embedDim, numSeeds, summaryDim },

@@ -13,9 +13,24 @@ import type { PosteriorSample } from '../plots/index.ts';
 import { finalRunId, type FinalRunRecord, type FinalRunSettings } from '../persistence/index.ts';
 import { OnlineFeed, validationPlans, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import { errorMessage, splitmix32 } from '../shared/index.ts';
-import { dataSeeds, trialHyperparameters, trialNetwork, trialSeed, type StudyConfig, type SuggestedHyperparameters } from '../study-config/index.ts';
+import {
+  dataSeeds,
+  trialHyperparameters,
+  trialNetwork,
+  trialSeed,
+  type StudyConfig,
+  type SuggestedHyperparameters,
+} from '../study-config/index.ts';
 import type { TrialRunHooks } from '../workers/train-client.ts';
-import { DEFAULT_FINAL_SETTINGS, finalEta, finalNetworkKey, finalSimulator, isoNow, settingsProblems, stalledFor } from './final-network-support.ts';
+import {
+  DEFAULT_FINAL_SETTINGS,
+  finalEta,
+  finalNetworkKey,
+  finalSimulator,
+  isoNow,
+  settingsProblems,
+  stalledFor,
+} from './final-network-support.ts';
 import { completedTrialAttrs, decodeDraws, encodeDraws } from './run-support.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
@@ -106,7 +121,9 @@ export class FinalNetworkRun {
    * Continue from their last checkpoint.
    */
   get interrupted(): FinalRunRecord[] {
-    return this.active ? [] : this.#records.filter((r) => r.status === 'running' || (r.status === 'cancelled' && r.checkpoint !== null));
+    return this.active
+      ? []
+      : this.#records.filter((r) => r.status === 'running' || (r.status === 'cancelled' && r.checkpoint !== null));
   }
   get etaSeconds(): number | null {
     const l = this.#live;
@@ -131,7 +148,10 @@ export class FinalNetworkRun {
    */
   get stalled(): { stage: string; seconds: number } | null {
     if (!this.active || this.#progressAt === 0) return null;
-    const seconds = stalledFor({ sinceProgressS: (this.#now - this.#progressAt) / 1000, longestGapS: this.#longestGap / 1000 });
+    const seconds = stalledFor({
+      sinceProgressS: (this.#now - this.#progressAt) / 1000,
+      longestGapS: this.#longestGap / 1000,
+    });
     return seconds === null ? null : { stage: this.#stage, seconds };
   }
 
@@ -147,9 +167,17 @@ export class FinalNetworkRun {
       this.#diagnostics =
         d === null
           ? { id: record.id, sample: null, reason: 'The final network is no longer stored with its posterior draws.' }
-          : { id: record.id, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names }, reason: null };
+          : {
+              id: record.id,
+              sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names },
+              reason: null,
+            };
     } catch (e) {
-      this.#diagnostics = { id: record.id, sample: null, reason: `Could not read the final network: ${errorMessage(e)}` };
+      this.#diagnostics = {
+        id: record.id,
+        sample: null,
+        reason: `Could not read the final network: ${errorMessage(e)}`,
+      };
     }
   }
 
@@ -175,7 +203,8 @@ export class FinalNetworkRun {
       ...trialHyperparameters(trial.params as SuggestedHyperparameters, meta.config),
       epochs: settings.epochs,
     };
-    const seed = typeof trial.userAttrs['seed'] === 'number' ? trial.userAttrs['seed'] : trialSeed(meta.config, trial.number);
+    const seed =
+      typeof trial.userAttrs['seed'] === 'number' ? trial.userAttrs['seed'] : trialSeed(meta.config, trial.number);
     const now = isoNow();
     const record: FinalRunRecord = {
       id: finalRunId(meta.modelKey, trial.number),
@@ -254,16 +283,25 @@ export class FinalNetworkRun {
       const s = record.settings;
       const dmc = finalSimulator(config, s);
       const seeds = dataSeeds(config);
-      this.#mark(s.mode === 'online' ? 'simulating the validation sets' : 'simulating the training and validation sets');
+      this.#mark(
+        s.mode === 'online' ? 'simulating the validation sets' : 'simulating the training and validation sets',
+      );
       const { val, train } = await this.#simulate(dmc, s, seeds, signal);
       const truths = concatTruths(val);
       this.#mark('starting the training worker (loading its backend)');
       await this.#deps.trainer.selectBackend(config.backend === 'auto' ? undefined : config.backend);
       this.#mark('handing the data sets to the training worker');
       await this.#deps.trainer.setData(train, val, { transfer: false });
-      feed = s.mode === 'online'
-        ? new OnlineFeed({ config: dmc, seed: seeds.training, batchSize: record.hparams.batchSize, total: s.epochs * s.batchesPerEpoch, simulate: (p, sig) => this.#range(dmc, p, sig) })
-        : null;
+      feed =
+        s.mode === 'online'
+          ? new OnlineFeed({
+              config: dmc,
+              seed: seeds.training,
+              batchSize: record.hparams.batchSize,
+              total: s.epochs * s.batchesPerEpoch,
+              simulate: (p, sig) => this.#range(dmc, p, sig),
+            })
+          : null;
       this.#phase = 'training';
       this.#live = { ...this.#live, startedAt: performance.now() };
       this.#mark(training);
@@ -274,10 +312,19 @@ export class FinalNetworkRun {
         seed: record.seed,
         weights: config.weights,
         network: trialNetwork(config.network),
-        online: s.mode === 'online' ? { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs } : null,
+        online:
+          s.mode === 'online' ? { batchesPerEpoch: s.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs } : null,
         patience: s.patience,
         keep: {
-          network: { metadata: { study: record.studyName, trialNumber: record.trialNumber, studyConfig: config, simulator: dmc, finalNetwork: { ...s } } },
+          network: {
+            metadata: {
+              study: record.studyName,
+              trialNumber: record.trialNumber,
+              studyConfig: config,
+              simulator: dmc,
+              finalNetwork: { ...s },
+            },
+          },
           draws: true,
         },
       });
@@ -287,7 +334,10 @@ export class FinalNetworkRun {
         resume: resume ?? undefined,
         onBatch: (p) => {
           this.#update({ epoch: p.epoch, batch: p.batch + 1, numBatches: p.numBatches });
-          training = p.batch + 1 < p.numBatches ? `training epoch ${p.epoch + 1}, batch ${p.batch + 2} of ${p.numBatches}` : `computing the validation loss of epoch ${p.epoch + 1}`;
+          training =
+            p.batch + 1 < p.numBatches
+              ? `training epoch ${p.epoch + 1}, batch ${p.batch + 2} of ${p.numBatches}`
+              : `computing the validation loss of epoch ${p.epoch + 1}`;
           this.#mark(training);
         },
         onSampling: () => this.#mark(),
@@ -297,7 +347,10 @@ export class FinalNetworkRun {
           await save({ checkpoint: c });
           this.#update({ epoch: c.epoch, batch: 0, loss: [...c.loss], valLoss: [...c.valLoss] });
           if (c.epoch >= s.epochs) this.#phase = 'diagnostics';
-          training = c.epoch >= s.epochs ? 'sampling the validation posteriors for the diagnostics' : `training epoch ${c.epoch + 1}${bpe === null ? '' : `, batch 1 of ${bpe}`}`;
+          training =
+            c.epoch >= s.epochs
+              ? 'sampling the validation posteriors for the diagnostics'
+              : `training epoch ${c.epoch + 1}${bpe === null ? '' : `, batch 1 of ${bpe}`}`;
           this.#mark(training);
         },
       };
@@ -306,14 +359,25 @@ export class FinalNetworkRun {
       this.#mark('storing the finished network');
       const r = outcome.result;
       if (r.network !== undefined && r.draws !== undefined) {
-        r.network.metadata.validationDraws = encodeDraws(r.draws, truths, truths.length / val[0]!.paramNames.length, record.hparams.posteriorDraws, [...val[0]!.paramNames]);
+        r.network.metadata.validationDraws = encodeDraws(
+          r.draws,
+          truths,
+          truths.length / val[0]!.paramNames.length,
+          record.hparams.posteriorDraws,
+          [...val[0]!.paramNames],
+        );
       }
-      if (r.network !== undefined) await this.#deps.networks.save(finalNetworkKey(record.modelKey), record.trialNumber, r.network);
+      if (r.network !== undefined)
+        await this.#deps.networks.save(finalNetworkKey(record.modelKey), record.trialNumber, r.network);
       const attrs = completedTrialAttrs(r);
       await save({
         status: 'complete',
         checkpoint: null,
-        result: { L: r.L, metrics: attrs['metrics'] as Record<string, Record<string, number>>, stoppedEarly: r.stoppedEarly ?? null },
+        result: {
+          L: r.L,
+          metrics: attrs['metrics'] as Record<string, Record<string, number>>,
+          stoppedEarly: r.stoppedEarly ?? null,
+        },
       });
       this.#phase = 'finished';
     } catch (err) {
@@ -360,9 +424,14 @@ export class FinalNetworkRun {
     if (this.#live !== null) this.#live = { ...this.#live, ...patch };
   }
 
-  #range(dmc: DmcConfig, p: { seed: number; start: number; count: number; numObs: number }, signal: AbortSignal): Promise<DmcBatch> {
+  #range(
+    dmc: DmcConfig,
+    p: { seed: number; start: number; count: number; numObs: number },
+    signal: AbortSignal,
+  ): Promise<DmcBatch> {
     const pool = this.#deps.pool;
-    if (pool.simulateRange === undefined) throw new Error('The final network needs a simulation pool that simulates ranges of data sets');
+    if (pool.simulateRange === undefined)
+      throw new Error('The final network needs a simulation pool that simulates ranges of data sets');
     return pool.simulateRange(dmc, p.seed, p.start, p.count, p.numObs, { signal });
   }
 
@@ -374,7 +443,9 @@ export class FinalNetworkRun {
     signal: AbortSignal,
   ): Promise<{ val: DmcBatch[]; train: DmcBatch | null }> {
     const valSeed = splitmix32(seeds.validation ^ FINAL_VALIDATION_SALT);
-    const val = await Promise.all(validationPlans(dmc, valSeed, s.validationSets).map((p) => this.#range(dmc, p, signal)));
+    const val = await Promise.all(
+      validationPlans(dmc, valSeed, s.validationSets).map((p) => this.#range(dmc, p, signal)),
+    );
     if (s.mode === 'online') return { val, train: null };
     // Offline: one N (settingsProblems refuses a range), the study's training seed.
     return { val, train: await this.#deps.pool.simulate(dmc, seeds.training, s.trainingSets, { signal }) };

@@ -14,8 +14,20 @@ export { webRunLock } from './run-lock.ts';
 export { isCancelled, isInterrupted } from './run-support.ts';
 export { estimateBackend, readNumberText, SetupDraft, type NumberRead } from './setup-draft.svelte.ts';
 export { PARAM_PRESETS, SimulationRun, type SimulationResult } from './simulation-run.svelte.ts';
-export { DmcExplorer, EXPLORER_SLIDERS, EXPLORER_TRIALS_PER_CONDITION, explorerView, type ExplorerView } from './dmc-explorer.svelte.ts';
-export { EVALUATOR_LABEL, IMPORTANCE_EVALUATORS, pedAnovaOutcome, StudyResults, type ImportanceEvaluator } from './study-results.svelte.ts';
+export {
+  DmcExplorer,
+  EXPLORER_SLIDERS,
+  EXPLORER_TRIALS_PER_CONDITION,
+  explorerView,
+  type ExplorerView,
+} from './dmc-explorer.svelte.ts';
+export {
+  EVALUATOR_LABEL,
+  IMPORTANCE_EVALUATORS,
+  pedAnovaOutcome,
+  StudyResults,
+  type ImportanceEvaluator,
+} from './study-results.svelte.ts';
 export { StudyRun } from './study-run.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
@@ -23,4 +35,10 @@ export { AVERAGE, InferenceSession } from './inference-session.svelte.ts';
 export { trialVerdict, type LearningVerdict } from './verdicts.ts';
 export { FinalNetworkRun, type FinalLive, type FinalPhase } from './final-network.svelte.ts';
 export type { FinalRunRecord, FinalRunSettings } from '../persistence/index.ts';
-export { DEFAULT_FINAL_SETTINGS, finalNetworkKey, finalSecondsOnWasm, isFinalNetworkKey, offeredTrials } from './final-network-support.ts';
+export {
+  DEFAULT_FINAL_SETTINGS,
+  finalNetworkKey,
+  finalSecondsOnWasm,
+  isFinalNetworkKey,
+  offeredTrials,
+} from './final-network-support.ts';

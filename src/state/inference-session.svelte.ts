@@ -32,7 +32,12 @@ import {
   type TrialStats,
 } from '../inference/index.ts';
 import { parseNetworkFile, type NetworkFile, type ObservedDraws, type ObservedSet } from '../nn/pure.ts';
-import type { InferenceNetworkRef, InferenceRunRecord, InferenceRunSummary, StoredNetworkSummary } from '../persistence/index.ts';
+import type {
+  InferenceNetworkRef,
+  InferenceRunRecord,
+  InferenceRunSummary,
+  StoredNetworkSummary,
+} from '../persistence/index.ts';
 import type { DmcConfig } from '../sim/index.ts';
 import { NumberField } from './number-field.svelte.ts';
 import { modelKey } from './study-meta.ts';
@@ -43,7 +48,13 @@ export interface PosteriorSampler {
   sample(
     file: NetworkFile,
     sets: readonly ObservedSet[],
-    opts: { numSamples: number; steps: number; seed: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+    opts: {
+      numSamples: number;
+      steps: number;
+      seed: number;
+      signal?: AbortSignal;
+      onProgress?: (done: number, total: number) => void;
+    },
   ): Promise<ObservedDraws & { backend: string }>;
 }
 
@@ -75,9 +86,30 @@ export const AVERAGE = '__average__';
 
 export class InferenceSession {
   readonly fields = {
-    draws: new NumberField('draws', 'Posterior draws', 1000, { integer: true, min: 10, max: 100_000 }, '', 'per participant'),
-    steps: new NumberField('steps', 'Integration steps', 100, { integer: true, min: 1, max: 2000 }, '', 'Euler steps of the flow'),
-    ppcDraws: new NumberField('ppcDraws', 'Predictive data sets', 50, { integer: true, min: 2, max: 1000 }, '', 'per participant, from the draws'),
+    draws: new NumberField(
+      'draws',
+      'Posterior draws',
+      1000,
+      { integer: true, min: 10, max: 100_000 },
+      '',
+      'per participant',
+    ),
+    steps: new NumberField(
+      'steps',
+      'Integration steps',
+      100,
+      { integer: true, min: 1, max: 2000 },
+      '',
+      'Euler steps of the flow',
+    ),
+    ppcDraws: new NumberField(
+      'ppcDraws',
+      'Predictive data sets',
+      50,
+      { integer: true, min: 2, max: 1000 },
+      '',
+      'per participant, from the draws',
+    ),
     seed: new NumberField('seed', 'Seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 }),
   };
 
@@ -156,7 +188,10 @@ export class InferenceSession {
   toggleGroup(col: number): void {
     const m = this.mapping;
     if (m === null) return;
-    this.mapping = { ...m, groups: m.groups.includes(col) ? m.groups.filter((g) => g !== col) : [...m.groups, col].sort((a, b) => a - b) };
+    this.mapping = {
+      ...m,
+      groups: m.groups.includes(col) ? m.groups.filter((g) => g !== col) : [...m.groups, col].sort((a, b) => a - b),
+    };
   }
 
   /** The mapped file validated against the chosen network's tmax (1500 ms until a network is chosen). */
@@ -198,7 +233,11 @@ export class InferenceSession {
   }
 
   async refresh(): Promise<void> {
-    const [stored, saved, studies] = await Promise.all([this.#deps.networks.list(), this.#deps.runs.list(), this.#deps.studies?.getAllStudies() ?? []]);
+    const [stored, saved, studies] = await Promise.all([
+      this.#deps.networks.list(),
+      this.#deps.runs.list(),
+      this.#deps.studies?.getAllStudies() ?? [],
+    ]);
     this.#stored = stored;
     this.#saved = saved;
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole ($state.raw), never mutated
@@ -215,7 +254,15 @@ export class InferenceSession {
       const file = await this.#deps.networks.load(studyName, trialNumber);
       if (file === undefined) throw new Error(`no network stored for ${studyName}, trial ${trialNumber}`);
       const best = this.bestPerStudy.get(studyName) === trialNumber;
-      this.#network = { ref: { kind: 'trial', label: `${this.studyName(studyName)} · trial ${trialNumber}${best ? ' (best)' : ''}`, studyName, trialNumber }, file };
+      this.#network = {
+        ref: {
+          kind: 'trial',
+          label: `${this.studyName(studyName)} · trial ${trialNumber}${best ? ' (best)' : ''}`,
+          studyName,
+          trialNumber,
+        },
+        file,
+      };
       this.#networkError = null;
     } catch (e) {
       this.#networkError = errorMessage(e);
@@ -275,7 +322,8 @@ export class InferenceSession {
     if (!imp.ok) return 'Fix the data problems listed above.';
     if (this.#network === null) return 'Choose a trained network.';
     const names = this.#network.file.metadata.paramNames;
-    if (!names.every((n) => ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'].includes(n))) return `The network infers ${names.join(', ')}, not DMC parameters.`;
+    if (!names.every((n) => ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'].includes(n)))
+      return `The network infers ${names.join(', ')}, not DMC parameters.`;
     if (Object.values(this.fields).some((f) => f.value === null)) return 'Fix the settings marked in red.';
     return null;
   }
@@ -356,7 +404,11 @@ export class InferenceSession {
     if (this.#trials !== null && this.#trials.length === run.results.length) return this.#trials;
     // a reopened run: its data are the imported file's when that file is loaded again
     const imp = this.imported;
-    if (imp?.ok && imp.data.participants.length === run.results.length && imp.data.participants.every((p, i) => p.id === run.results[i]!.id)) {
+    if (
+      imp?.ok &&
+      imp.data.participants.length === run.results.length &&
+      imp.data.participants.every((p, i) => p.id === run.results[i]!.id)
+    ) {
       return imp.data.participants;
     }
     return null;
@@ -503,7 +555,9 @@ export class InferenceSession {
       };
     }
     const r = run.results.find((x) => x.id === this.selected);
-    return r === undefined ? null : { observed: r.observed, predicted: r.predicted ?? null, label: `participant ${r.id}` };
+    return r === undefined
+      ? null
+      : { observed: r.observed, predicted: r.predicted ?? null, label: `participant ${r.id}` };
   }
 
   exportCsv(): string {
@@ -514,6 +568,10 @@ export class InferenceSession {
     if (this.#run === null) return '';
     // the network-level warnings travel with the numbers they qualify
     const warnings = this.networkWarnings;
-    return JSON.stringify({ ...resultsJson(this.#run.results, true), ...(warnings.length > 0 ? { network_warnings: warnings } : {}) }, null, 1);
+    return JSON.stringify(
+      { ...resultsJson(this.#run.results, true), ...(warnings.length > 0 ? { network_warnings: warnings } : {}) },
+      null,
+      1,
+    );
   }
 }

@@ -43,18 +43,36 @@ export interface StudyEntry {
   configProblem: string | null;
 }
 
-function summarize(studyId: number, name: string, trials: readonly FrozenTrial[], budget: number | null, problem: string | null, startedAt: string | null): StudyEntry {
+function summarize(
+  studyId: number,
+  name: string,
+  trials: readonly FrozenTrial[],
+  budget: number | null,
+  problem: string | null,
+  startedAt: string | null,
+): StudyEntry {
   const count = (s: TrialState): number => trials.filter((t) => t.state === s).length;
   let best: StudyEntry['best'] = null;
   for (const t of trials) {
     const v = t.values?.[0];
-    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value)) best = { number: t.number, value: v };
+    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value))
+      best = { number: t.number, value: v };
   }
   let trialSeconds = 0;
   for (const t of trials) trialSeconds += durationSeconds(t.datetimeStart, t.datetimeComplete) ?? 0;
   return {
-    studyId, name, nTrials: trials.length, complete: count(TrialState.COMPLETE), pruned: count(TrialState.PRUNED),
-    failed: count(TrialState.FAIL), running: count(TrialState.RUNNING), budget, best, trialSeconds, startedAt, configProblem: problem,
+    studyId,
+    name,
+    nTrials: trials.length,
+    complete: count(TrialState.COMPLETE),
+    pruned: count(TrialState.PRUNED),
+    failed: count(TrialState.FAIL),
+    running: count(TrialState.RUNNING),
+    budget,
+    best,
+    trialSeconds,
+    startedAt,
+    configProblem: problem,
   };
 }
 
@@ -187,8 +205,13 @@ export class StudyLibrary {
         renamed.push(name === s.name ? s : { ...s, name });
       }
       const ids = await importStudies(this.#storage, renamed);
-      const notes = [`Imported ${ids.length} stud${ids.length === 1 ? 'y' : 'ies'} from ${fileName}: ${renamed.map((s) => s.name).join(', ')}.`];
-      if (skipped.length > 0) notes.push(`${skipped.length} operation(s) skipped by Optuna's replay rules (first: line ${skipped[0]!.line}, ${skipped[0]!.reason}).`);
+      const notes = [
+        `Imported ${ids.length} stud${ids.length === 1 ? 'y' : 'ies'} from ${fileName}: ${renamed.map((s) => s.name).join(', ')}.`,
+      ];
+      if (skipped.length > 0)
+        notes.push(
+          `${skipped.length} operation(s) skipped by Optuna's replay rules (first: line ${skipped[0]!.line}, ${skipped[0]!.reason}).`,
+        );
       if (tornTail !== null) notes.push('The last line had no newline (a torn write) and was ignored.');
       for (const w of warnings) notes.push(`${w.message.charAt(0).toUpperCase()}${w.message.slice(1)}.`);
       this.#importStatus = { kind: 'ok', text: notes.join(' ') };
@@ -209,5 +232,4 @@ export class StudyLibrary {
       return [];
     }
   }
-
 }

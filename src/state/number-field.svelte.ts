@@ -11,14 +11,18 @@ export interface NumberRule {
   above?: number;
 }
 
-export function checkNumber(text: string, rule: NumberRule): { value: number; error: null } | { value: null; error: string } {
+export function checkNumber(
+  text: string,
+  rule: NumberRule,
+): { value: number; error: null } | { value: null; error: string } {
   const t = text.trim();
   if (t === '') return { value: null, error: 'Enter a number.' };
   const x = Number(t);
   if (!Number.isFinite(x)) return { value: null, error: `"${t}" is not a number.` };
   if (rule.integer && !Number.isInteger(x)) return { value: null, error: `${t} is not a whole number.` };
   if (rule.min !== undefined && x < rule.min) return { value: null, error: `${t} is below the minimum ${rule.min}.` };
-  if (rule.above !== undefined && x <= rule.above) return { value: null, error: `${t} must be greater than ${rule.above}.` };
+  if (rule.above !== undefined && x <= rule.above)
+    return { value: null, error: `${t} must be greater than ${rule.above}.` };
   if (rule.max !== undefined && x > rule.max) return { value: null, error: `${t} is above the maximum ${rule.max}.` };
   return { value: x, error: null };
 }

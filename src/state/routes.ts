@@ -45,7 +45,9 @@ export function parseHash(hash: string): Route {
     const query = new URLSearchParams(bare.slice(q + 1));
     const link = query.get('study');
     const onlyStudy = [...query.keys()].every((k) => k === 'study');
-    return head === 'setup' && arg === undefined && link !== null && onlyStudy ? { view: 'setup', fromStudy: null, link } : { view: 'not-found', hash };
+    return head === 'setup' && arg === undefined && link !== null && onlyStudy
+      ? { view: 'setup', fromStudy: null, link }
+      : { view: 'not-found', hash };
   }
   const id = studyId(arg);
   switch (head) {

@@ -52,7 +52,11 @@ export function retriesToEnqueue(trials: readonly FrozenTrial[], maxRetries = MA
       of: t.number,
       params,
       userAttrs: { ...t.userAttrs },
-      systemAttrs: { fixed_params: params, failed_trial: typeof first === 'number' ? first : t.number, retry_history: history },
+      systemAttrs: {
+        fixed_params: params,
+        failed_trial: typeof first === 'number' ? first : t.number,
+        retry_history: history,
+      },
     });
   }
   return out;
@@ -64,7 +68,9 @@ export function retriesToEnqueue(trials: readonly FrozenTrial[], maxRetries = MA
  */
 export function budgetUsed(trials: readonly FrozenTrial[]): number {
   const retried = retriedTrialNumbers(trials);
-  return trials.filter((t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING && !retried.has(t.number)).length;
+  return trials.filter(
+    (t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING && !retried.has(t.number),
+  ).length;
 }
 
 /** How a study's run ended, in one line. */
@@ -119,7 +125,10 @@ export function endSummary(trials: readonly FrozenTrial[]): EndSummary {
   const verdict = best === null ? null : trialVerdict(best);
   // A study whose best network learned nothing is not a success, however many trials completed.
   const notLearned = verdict !== null && verdict.kind !== 'learned' && verdict.kind !== 'unknown';
-  const learning = best === null || verdict === null || verdict.kind === 'unknown' ? '' : ` — the best trial (#${best.number}) ${verdict.text}`;
+  const learning =
+    best === null || verdict === null || verdict.kind === 'unknown'
+      ? ''
+      : ` — the best trial (#${best.number}) ${verdict.text}`;
   const tail = firstError === null ? `${learning}.` : `${learning} — first error: ${firstError}`;
   const kind = complete === 0 ? 'error' : failed > 0 || notLearned ? 'warn' : 'ok';
   const head = kind === 'error' ? 'Finished without a complete trial' : 'Finished';

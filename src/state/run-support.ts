@@ -67,7 +67,12 @@ export function etaSeconds(t: TrialTiming): number | null {
 }
 
 /** Of `remaining` trials of `perTrial` seconds each, after `currentLeft`, those that start before the timeout. */
-function trialsThatStart(remaining: number, perTrial: number, currentLeft: number, timeoutLeft: number | null | undefined): number {
+function trialsThatStart(
+  remaining: number,
+  perTrial: number,
+  currentLeft: number,
+  timeoutLeft: number | null | undefined,
+): number {
   if (timeoutLeft === null || timeoutLeft === undefined) return remaining;
   const window = timeoutLeft - currentLeft;
   if (window <= 0) return 0;
@@ -92,7 +97,13 @@ function currentTrialLeft(c: CurrentTrialTiming, diagMean: number | null): numbe
  * Share of a trial's work done: training takes `epochs` units, the diagnostics' posterior sampling is
  * counted as one more epoch (roughly its cost at the preset sizes).
  */
-export function trialFraction(p: { epoch: number; batch: number; numBatches: number; epochs: number; sampling: number }): number {
+export function trialFraction(p: {
+  epoch: number;
+  batch: number;
+  numBatches: number;
+  epochs: number;
+  sampling: number;
+}): number {
   const units = p.epochs + 1;
   const train = Math.min(p.epochs, p.epoch + (p.numBatches > 0 ? p.batch / p.numBatches : 0));
   return Math.min(1, (train + p.sampling) / units);
@@ -151,14 +162,29 @@ export interface DrawsRecord {
   truths: string;
 }
 
-export function encodeDraws(draws: Float32Array, truths: Float64Array, n: number, S: number, names: readonly string[]): DrawsRecord {
+export function encodeDraws(
+  draws: Float32Array,
+  truths: Float64Array,
+  n: number,
+  S: number,
+  names: readonly string[],
+): DrawsRecord {
   const P = names.length;
   if (draws.length !== n * S * P) throw new Error(`draws has ${draws.length} values, expected n·S·P = ${n}·${S}·${P}`);
   if (truths.length !== n * P) throw new Error(`truths has ${truths.length} values, expected n·P = ${n}·${P}`);
-  return { n, S, P, names: [...names], draws: float32ToBase64(draws), truths: float32ToBase64(Float32Array.from(truths)) };
+  return {
+    n,
+    S,
+    P,
+    names: [...names],
+    draws: float32ToBase64(draws),
+    truths: float32ToBase64(Float32Array.from(truths)),
+  };
 }
 
-export function decodeDraws(x: unknown): { draws: Float32Array; truths: Float32Array; n: number; S: number; P: number; names: string[] } | null {
+export function decodeDraws(
+  x: unknown,
+): { draws: Float32Array; truths: Float32Array; n: number; S: number; P: number; names: string[] } | null {
   if (typeof x !== 'object' || x === null) return null;
   const r = x as Partial<DrawsRecord>;
   if (typeof r.draws !== 'string' || typeof r.truths !== 'string' || !Array.isArray(r.names)) return null;

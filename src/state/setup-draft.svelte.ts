@@ -33,7 +33,11 @@ import { errorMessage } from '../shared/index.ts';
  * tfjs once the training worker answered), else the preferred one where this browser offers it.
  * Null while the backends are still being probed.
  */
-export function estimateBackend(plan: BackendPlan | null, probes: readonly BackendProbe[] | null, preference: BackendPreference): BackendName | null {
+export function estimateBackend(
+  plan: BackendPlan | null,
+  probes: readonly BackendProbe[] | null,
+  preference: BackendPreference,
+): BackendName | null {
   if (preference !== 'auto' && probes !== null) return planBackend(probes, preference).backend;
   return plan?.backend ?? null;
 }
@@ -114,7 +118,13 @@ export function nextFreeName(name: string, taken: ReadonlySet<string>): string {
 export const PRUNER_DEFAULTS: Record<PrunerSpec['type'], PrunerSpec> = {
   none: { type: 'none' },
   median: { type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 },
-  'successive-halving': { type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 },
+  'successive-halving': {
+    type: 'successive-halving',
+    minResource: 'auto',
+    reductionFactor: 4,
+    minEarlyStoppingRate: 0,
+    bootstrapCount: 0,
+  },
 };
 
 export class SetupDraft {
@@ -178,7 +188,8 @@ export class SetupDraft {
   /** The configuration the form describes, before validation. */
   get raw(): StudyConfig {
     const c = $state.snapshot(this.config) as StudyConfig;
-    c.simulator.numObs = this.numObsMode === 'fixed' ? { fixed: this.numObs.fixed } : { min: this.numObs.min, max: this.numObs.max };
+    c.simulator.numObs =
+      this.numObsMode === 'fixed' ? { fixed: this.numObs.fixed } : { min: this.numObs.min, max: this.numObs.max };
     c.simulator.contamination = this.contaminationOn ? this.contamination : null;
     c.timeout = this.timeoutOn ? this.timeout : null;
     for (const h of HYPERPARAMETER_NAMES) {
@@ -187,7 +198,8 @@ export class SetupDraft {
     }
     for (const [path, t] of Object.entries(this.#typed)) {
       // A switched-off field is disabled on screen: what it holds must not block the start.
-      if ((path === 'simulator.contamination' && !this.contaminationOn) || (path === 'timeout' && !this.timeoutOn)) continue;
+      if ((path === 'simulator.contamination' && !this.contaminationOn) || (path === 'timeout' && !this.timeoutOn))
+        continue;
       if (t.value === undefined) putText(c, path, t.text);
     }
     return c;
@@ -225,7 +237,12 @@ export class SetupDraft {
       const typed = this.#typed[i.path];
       if (typed !== undefined && typed.value === undefined) {
         const t = typed.text.trim();
-        const message = t === '' ? 'Enter a number' : typed.keyword !== undefined ? `'${t}' is neither ${typed.keyword} nor a number` : `'${t}' is not a number`;
+        const message =
+          t === ''
+            ? 'Enter a number'
+            : typed.keyword !== undefined
+              ? `'${t}' is neither ${typed.keyword} nor a number`
+              : `'${t}' is not a number`;
         return { ...i, message };
       }
       const m = /^searchSpace\.(\w+)\.choices\.(\d+)$/.exec(i.path);
@@ -266,7 +283,9 @@ export class SetupDraft {
     if (!('config' in v)) return 'The time estimate appears when every field is valid.';
     if (backend === null) return 'Time estimate: waiting for the backend check…';
     const text = describeEstimate(estimateStudy(v.config, backend));
-    return v.config.pruner.type === 'none' ? text : `${text} (the low end if the pruner stops every trial it may at its first chance)`;
+    return v.config.pruner.type === 'none'
+      ? text
+      : `${text} (the low end if the pruner stops every trial it may at its first chance)`;
   }
 
   replace(c: StudyConfig): void {
@@ -326,7 +345,9 @@ export class SetupDraft {
     const low = nums.length > 0 ? Math.min(...nums) : 1;
     const high = nums.length > 0 ? Math.max(...nums) : 1;
     this.config.searchSpace[h] =
-      type === 'float' ? { type: 'float', low, high, log: false, step: null } : { type: 'int', low: Math.ceil(low), high: Math.floor(high), log: false, step: 1 };
+      type === 'float'
+        ? { type: 'float', low, high, log: false, step: null }
+        : { type: 'int', low: Math.ceil(low), high: Math.floor(high), log: false, step: 1 };
   }
 
   setPruner(type: PrunerSpec['type']): void {

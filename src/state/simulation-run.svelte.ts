@@ -58,7 +58,14 @@ export class SimulationRun {
     b: new NumberField('b', 'b', 75, { above: 0 }, 'evidence', 'decision boundary (±b)'),
     sd_r: new NumberField('sd_r', 'σr (sd_r)', 30, { min: 0 }, 'ms', 'SD of the non-decision time'),
     trials: new NumberField('trials', 'Trials per condition', 10_000, { integer: true, min: 1, max: MAX_TRIALS }),
-    tmax: new NumberField('tmax', 'tmax', 1500, { integer: true, min: 1, max: 100_000 }, 'ms', 'last simulated time step'),
+    tmax: new NumberField(
+      'tmax',
+      'tmax',
+      1500,
+      { integer: true, min: 1, max: 100_000 },
+      'ms',
+      'last simulated time step',
+    ),
     seed: new NumberField('seed', 'Seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 }, '', 'same seed, same data'),
   };
 
@@ -94,7 +101,17 @@ export class SimulationRun {
   get request(): TrialsRequest | null {
     const f = this.fields;
     const v = (x: NumberField): number | null => x.value;
-    const [A, tau, mu_c, mu_r, b, sd_r, trials, tmax, seed] = [f.A, f.tau, f.mu_c, f.mu_r, f.b, f.sd_r, f.trials, f.tmax, f.seed].map(v);
+    const [A, tau, mu_c, mu_r, b, sd_r, trials, tmax, seed] = [
+      f.A,
+      f.tau,
+      f.mu_c,
+      f.mu_r,
+      f.b,
+      f.sd_r,
+      f.trials,
+      f.tmax,
+      f.seed,
+    ].map(v);
     if ([A, tau, mu_c, mu_r, b, sd_r, trials, tmax, seed].some((x) => x === null)) return null;
     return {
       params: { A: A!, tau: tau!, mu_c: mu_c!, mu_r: mu_r!, b: b!, sd_r: sd_r! },

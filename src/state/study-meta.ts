@@ -28,13 +28,23 @@ export function modelKey(studyId: number): string {
   return `study-${studyId}`;
 }
 
-export function configFromAttrs(attrs: Readonly<Record<string, JsonValue>>, name: string): { config: StudyConfig | null; problem: string | null } {
+export function configFromAttrs(
+  attrs: Readonly<Record<string, JsonValue>>,
+  name: string,
+): { config: StudyConfig | null; problem: string | null } {
   const raw = attrs[CONFIG_ATTR];
   if (raw === undefined) {
-    return { config: null, problem: `Study "${name}" has no dmc-tune configuration (it was imported from Optuna?). Give it one in Setup to continue it.` };
+    return {
+      config: null,
+      problem: `Study "${name}" has no dmc-tune configuration (it was imported from Optuna?). Give it one in Setup to continue it.`,
+    };
   }
   const r = validateStudyConfig(raw);
-  if ('errors' in r) return { config: null, problem: `The configuration stored with study "${name}" is invalid:\n${formatIssues(r.errors)}` };
+  if ('errors' in r)
+    return {
+      config: null,
+      problem: `The configuration stored with study "${name}" is invalid:\n${formatIssues(r.errors)}`,
+    };
   // The library name wins over the name inside the stored configuration (renames change only the former).
   return { config: { ...r.config, name }, problem: null };
 }

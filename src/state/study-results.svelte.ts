@@ -30,7 +30,10 @@ export interface ImportanceSource {
 /** Importance evaluators the Results view offers: Optuna 5's default first. */
 export const IMPORTANCE_EVALUATORS = ['ped-anova', 'fanova'] as const;
 export type ImportanceEvaluator = (typeof IMPORTANCE_EVALUATORS)[number];
-export const EVALUATOR_LABEL: Readonly<Record<ImportanceEvaluator, string>> = { 'ped-anova': 'PED-ANOVA', fanova: 'fANOVA' };
+export const EVALUATOR_LABEL: Readonly<Record<ImportanceEvaluator, string>> = {
+  'ped-anova': 'PED-ANOVA',
+  fanova: 'fANOVA',
+};
 
 /**
  * PED-ANOVA importances of a study that minimizes L (engine/importance/ped-anova.ts). Deterministic and
@@ -38,8 +41,14 @@ export const EVALUATOR_LABEL: Readonly<Record<ImportanceEvaluator, string>> = { 
  * return equal shares with a warning; the view says why there is nothing to show instead.
  */
 export function pedAnovaOutcome(trials: readonly FrozenTrial[]): ImportanceOutcome {
-  const done = trials.filter((t) => t.state === TrialState.COMPLETE && t.values !== null && t.values.every(Number.isFinite));
-  if (done.length < 2) return { ok: false, reason: `PED-ANOVA needs at least 2 completed trials with a finite value (this study has ${done.length}).` };
+  const done = trials.filter(
+    (t) => t.state === TrialState.COMPLETE && t.values !== null && t.values.every(Number.isFinite),
+  );
+  if (done.length < 2)
+    return {
+      ok: false,
+      reason: `PED-ANOVA needs at least 2 completed trials with a finite value (this study has ${done.length}).`,
+    };
   return { ok: true, importances: pedAnovaImportances(done, { direction: 'minimize' }) };
 }
 
@@ -198,12 +207,24 @@ export class StudyResults {
       const d = file === undefined ? null : decodeDraws(file.metadata['validationDraws']);
       next =
         file === undefined
-          ? { status: 'missing', trial: trialNumber, reason: `Trial ${trialNumber} has no stored network: only completed trials run in this browser keep their posterior draws.` }
+          ? {
+              status: 'missing',
+              trial: trialNumber,
+              reason: `Trial ${trialNumber} has no stored network: only completed trials run in this browser keep their posterior draws.`,
+            }
           : d === null
             ? { status: 'missing', trial: trialNumber, reason: withoutDraws(trialNumber, file) }
-            : { status: 'ready', trial: trialNumber, sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names } };
+            : {
+                status: 'ready',
+                trial: trialNumber,
+                sample: { draws: d.draws, truths: d.truths, n: d.n, S: d.S, P: d.P, names: d.names },
+              };
     } catch (e) {
-      next = { status: 'missing', trial: trialNumber, reason: `Could not read the network of trial ${trialNumber}: ${errorMessage(e)}` };
+      next = {
+        status: 'missing',
+        trial: trialNumber,
+        reason: `Could not read the network of trial ${trialNumber}: ${errorMessage(e)}`,
+      };
     }
     if (request === this.#drawsRequest) this.#draws = next;
   }
@@ -222,7 +243,10 @@ export class StudyResults {
     try {
       const archive = await clusterArchive(this.storage, id, config, options, this.simulate);
       const left = archive.trialsLeftOut > 0 ? ` (${archive.trialsLeftOut} unfinished trial(s) stay here)` : '';
-      this.#clusterStatus = { kind: 'ok', text: `${archive.fileName}: ${archive.trialsCarried} finished trial(s) go to the cluster${left}.` };
+      this.#clusterStatus = {
+        kind: 'ok',
+        text: `${archive.fileName}: ${archive.trialsCarried} finished trial(s) go to the cluster${left}.`,
+      };
       return archive;
     } catch (e) {
       this.#clusterStatus = { kind: 'error', text: `Could not build the cluster export: ${errorMessage(e)}` };

@@ -7,7 +7,15 @@
  * ("interrupted") and re-run first with the same parameters (Optuna's RetryFailedTrialCallback: a
  * WAITING trial with `failed_trial` and `retry_history`), without costing the study a trial of its budget.
  */
-import { loadStudy, TrialPruned, TrialState, withFailReasons, type FrozenTrial, type Study, type Trial } from '../engine/index.ts';
+import {
+  loadStudy,
+  TrialPruned,
+  TrialState,
+  withFailReasons,
+  type FrozenTrial,
+  type Study,
+  type Trial,
+} from '../engine/index.ts';
 import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialSpec } from '../nn/pure.ts';
 import { OnlineFeed, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import {
@@ -163,12 +171,22 @@ export class StudyRun {
             elapsed: (this.#now - l.startedAt) / 1000,
             epochs: l.epochs,
             epochsDone: Math.min(l.epochs, l.epoch + (l.numBatches > 0 ? l.batch / l.numBatches : 0)),
-            diagnosticsElapsed: l.diagnosticsStartedAt === null ? null : Math.max(0, (this.#now - l.diagnosticsStartedAt) / 1000),
+            diagnosticsElapsed:
+              l.diagnosticsStartedAt === null ? null : Math.max(0, (this.#now - l.diagnosticsStartedAt) / 1000),
             sampling: l.sampling,
           };
     const remaining = Math.max(0, c.nTrials - this.finishedCount - (l === null ? 0 : 1));
-    const timeoutLeft = c.timeout === null || this.#optimizeStartedAt === null ? null : c.timeout - (this.#now - this.#optimizeStartedAt) / 1000;
-    return etaSeconds({ finished: this.#durations, diagnostics: this.#diagnosticsDurations, current, remaining, timeoutLeft });
+    const timeoutLeft =
+      c.timeout === null || this.#optimizeStartedAt === null
+        ? null
+        : c.timeout - (this.#now - this.#optimizeStartedAt) / 1000;
+    return etaSeconds({
+      finished: this.#durations,
+      diagnostics: this.#diagnosticsDurations,
+      current,
+      remaining,
+      timeoutLeft,
+    });
   }
 
   /** Runs (or continues) a study of the library until its trial budget is spent, it is cancelled or it fails. */
@@ -236,7 +254,10 @@ export class StudyRun {
 
   async #refresh(): Promise<void> {
     const storage = this.#deps.storage;
-    const [trials, attrs] = await Promise.all([storage.getAllTrials(this.#studyId!), storage.getStudySystemAttrs(this.#studyId!)]);
+    const [trials, attrs] = await Promise.all([
+      storage.getAllTrials(this.#studyId!),
+      storage.getStudySystemAttrs(this.#studyId!),
+    ]);
     this.#trials = withFailReasons(trials, attrs);
   }
 
@@ -251,7 +272,11 @@ export class StudyRun {
     await this.#refresh();
     const retries = retriesToEnqueue(this.#trials);
     for (const r of retries) {
-      await storage.createNewTrial(studyId, { state: TrialState.WAITING, systemAttrs: r.systemAttrs, userAttrs: r.userAttrs });
+      await storage.createNewTrial(studyId, {
+        state: TrialState.WAITING,
+        systemAttrs: r.systemAttrs,
+        userAttrs: r.userAttrs,
+      });
     }
     if (retries.length > 0) await this.#refresh();
     this.#retried = this.#trials
@@ -274,7 +299,10 @@ export class StudyRun {
     this.#sim = { done: 0, total };
     const train =
       online === null
-        ? await pool.simulate(dmc, seeds.training, trainCount, { signal, onProgress: (d) => (this.#sim = { done: d, total }) })
+        ? await pool.simulate(dmc, seeds.training, trainCount, {
+            signal,
+            onProgress: (d) => (this.#sim = { done: d, total }),
+          })
         : null;
     const val = await pool.simulate(dmc, seeds.validation, config.data.validationSets, {
       signal,
@@ -313,10 +341,15 @@ export class StudyRun {
   }
 
   /** Fresh batches for one online trial, simulated ahead in the pool (src/sim/online.ts). */
-  #onlineFeed(online: { dmc: DmcConfig; seed: number; batchesPerEpoch: number }, batchSize: number, epochs: number): OnlineFeed {
+  #onlineFeed(
+    online: { dmc: DmcConfig; seed: number; batchesPerEpoch: number },
+    batchSize: number,
+    epochs: number,
+  ): OnlineFeed {
     const pool = this.#deps.pool;
     const range = pool.simulateRange?.bind(pool);
-    if (range === undefined) throw new Error('Online training needs a simulation pool that simulates ranges of data sets');
+    if (range === undefined)
+      throw new Error('Online training needs a simulation pool that simulates ranges of data sets');
     return new OnlineFeed({
       config: online.dmc,
       seed: online.seed,
@@ -391,7 +424,9 @@ export class StudyRun {
       if (outcome.status === 'pruned') {
         const l = this.#live;
         if (l !== null) for (const [k, v] of Object.entries(historyAttrs(l))) await trial.setUserAttr(k, v);
-        throw new TrialPruned(`Trial ${trial.number} pruned after epoch ${outcome.epoch + 1} (validation loss ${outcome.value}).`);
+        throw new TrialPruned(
+          `Trial ${trial.number} pruned after epoch ${outcome.epoch + 1} (validation loss ${outcome.value}).`,
+        );
       }
       const r = outcome.result;
       for (const [k, v] of Object.entries(completedTrialAttrs(r))) await trial.setUserAttr(k, v);
@@ -400,7 +435,13 @@ export class StudyRun {
       if (r.network !== undefined) {
         const file = r.network;
         if (r.draws !== undefined) {
-          file.metadata.validationDraws = encodeDraws(r.draws, val.truths, val.valCount, config.diagnostics.posteriorDraws, val.names);
+          file.metadata.validationDraws = encodeDraws(
+            r.draws,
+            val.truths,
+            val.valCount,
+            config.diagnostics.posteriorDraws,
+            val.names,
+          );
         }
         await this.#deps.networks.save(val.modelKey, trial.number, file);
       }

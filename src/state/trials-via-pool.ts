@@ -17,7 +17,14 @@ export interface BatchPool {
     opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<DmcBatch>;
   /** Data sets start … start+n−1 of `seed` with numObs trials each (online batches, src/sim/online.ts). */
-  simulateRange?(config: DmcConfig, seed: number, start: number, n: number, numObs: number, opts?: { signal?: AbortSignal }): Promise<DmcBatch>;
+  simulateRange?(
+    config: DmcConfig,
+    seed: number,
+    start: number,
+    n: number,
+    numObs: number,
+    opts?: { signal?: AbortSignal },
+  ): Promise<DmcBatch>;
 }
 
 /** Trials per condition in one data set of the split. */
@@ -71,7 +78,10 @@ export function mergeExperiment(batch: DmcBatch, trialsPerCondition: number): Dm
       accuracy.set(batch.accuracy.subarray(from, from + take), offset + k);
       k += take;
     }
-    if (k !== trialsPerCondition) throw new Error(`the pool returned ${k} ${cond === 0 ? 'congruent' : 'incongruent'} trials, expected ${trialsPerCondition}`);
+    if (k !== trialsPerCondition)
+      throw new Error(
+        `the pool returned ${k} ${cond === 0 ? 'congruent' : 'incongruent'} trials, expected ${trialsPerCondition}`,
+      );
   };
   copy(0, 0);
   copy(1, trialsPerCondition);

@@ -5,7 +5,14 @@
  * closing the tab and coming back offers to continue it: a reload is not always a wish to go on (the
  * tab may have crashed because of the study), so it asks instead of starting a GPU job on its own.
  */
-import { demoPresetFor, PRESETS, validateStudyConfig, formatIssues, type PresetName, type StudyConfig } from '../study-config/index.ts';
+import {
+  demoPresetFor,
+  PRESETS,
+  validateStudyConfig,
+  formatIssues,
+  type PresetName,
+  type StudyConfig,
+} from '../study-config/index.ts';
 import type { BackendStatus } from './backends.svelte.ts';
 import type { StudyLibrary } from './library.svelte.ts';
 import type { Router } from './router.svelte.ts';
@@ -77,7 +84,12 @@ export class Workbench {
     const probes = this.deps.backends.probes;
     if (probes === null) return null;
     const gpu = probes.find((p) => p.backend === 'webgpu');
-    const reason = gpu === undefined ? undefined : gpu.available ? `WebGPU has a ${gpu.detail}` : `WebGPU is unavailable (${gpu.detail})`;
+    const reason =
+      gpu === undefined
+        ? undefined
+        : gpu.available
+          ? `WebGPU has a ${gpu.detail}`
+          : `WebGPU is unavailable (${gpu.detail})`;
     return demoPresetFor({ available: this.deps.backends.hasGpu, ...(reason !== undefined ? { reason } : {}) });
   }
 
@@ -121,7 +133,8 @@ export class Workbench {
     if (id === null || this.deps.run.active) return null;
     // Another tab is running it (the marker is per origin, shared by tabs): leave it to that tab. Right
     // after a reload the unloaded page may still hold the lock for a moment, so wait a little first.
-    for (let i = 0; i < 20 && (await this.deps.lock?.held(id)) === true; i++) await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 20 && (await this.deps.lock?.held(id)) === true; i++)
+      await new Promise((r) => setTimeout(r, 250));
     if ((await this.deps.lock?.held(id)) === true) return null;
     let name: string;
     try {

@@ -22,7 +22,13 @@ import {
 import { Rng } from '../shared/index.ts';
 import type { TrialHyperparameters } from '../nn/pure.ts';
 import type { DmcConfig } from '../sim/index.ts';
-import { HYPERPARAMETER_NAMES, PARAM_NAMES, type HyperparameterName, type SearchDistribution, type StudyConfig } from './types.ts';
+import {
+  HYPERPARAMETER_NAMES,
+  PARAM_NAMES,
+  type HyperparameterName,
+  type SearchDistribution,
+  type StudyConfig,
+} from './types.ts';
 
 /** The simulator configuration (docs/design/simulator.md#parameters) with the project's fixed constants a = 2, σ = 4, Beta start. */
 export function toDmcConfig(c: StudyConfig): DmcConfig {
@@ -114,8 +120,10 @@ export async function suggestAll(trial: Trial, c: StudyConfig): Promise<Suggeste
   const out = {} as SuggestedHyperparameters;
   for (const name of HYPERPARAMETER_NAMES) {
     const d = c.searchSpace[name];
-    if (d.type === 'float') out[name] = await trial.suggestFloat(name, d.low, d.high, { log: d.log ?? false, step: d.step ?? null });
-    else if (d.type === 'int') out[name] = await trial.suggestInt(name, d.low, d.high, { log: d.log ?? false, step: d.step ?? 1 });
+    if (d.type === 'float')
+      out[name] = await trial.suggestFloat(name, d.low, d.high, { log: d.log ?? false, step: d.step ?? null });
+    else if (d.type === 'int')
+      out[name] = await trial.suggestInt(name, d.low, d.high, { log: d.log ?? false, step: d.step ?? 1 });
     else out[name] = await trial.suggestCategorical(name, d.choices);
   }
   return out;

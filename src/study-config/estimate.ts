@@ -51,7 +51,8 @@ const FLOW_BLOCKS = 5;
 const dense = (rows: number, inW: number, outW: number): number => 2 * rows * inW * outW;
 
 /** MLP of a MAB: two residual blocks `P(x) + gelu(Dense(x))`, both P and Dense full (docs/design/networks.md#set-transformer). */
-const mabMlp = (rows: number, inW: number): number => 2 * dense(rows, inW, MLP_WIDTH) + 2 * dense(rows, MLP_WIDTH, MLP_WIDTH);
+const mabMlp = (rows: number, inW: number): number =>
+  2 * dense(rows, inW, MLP_WIDTH) + 2 * dense(rows, MLP_WIDTH, MLP_WIDTH);
 
 /** MAB(X, Y) with `q` query rows of width `qW` and `k` key rows of width `kW`; key_dim = e per head. */
 function mab(q: number, qW: number, k: number, kW: number, e: number): number {
@@ -71,7 +72,11 @@ export function summaryFlops(s: CostShape): number {
 /** Forward FLOPs of one velocity evaluation for one draw; input x_t, t, sqrt(N) and the summary. */
 export function velocityFlops(s: Pick<CostShape, 'summaryDim' | 'paramDim'>): number {
   const inW = s.paramDim + 1 + 1 + s.summaryDim;
-  return 2 * dense(1, inW, FLOW_WIDTH) + (FLOW_BLOCKS - 1) * 2 * dense(1, FLOW_WIDTH, FLOW_WIDTH) + dense(1, FLOW_WIDTH, s.paramDim);
+  return (
+    2 * dense(1, inW, FLOW_WIDTH) +
+    (FLOW_BLOCKS - 1) * 2 * dense(1, FLOW_WIDTH, FLOW_WIDTH) +
+    dense(1, FLOW_WIDTH, s.paramDim)
+  );
 }
 
 /** Entries of the attention-probability tensors of one data set: the softmax and dropout work. */
@@ -94,7 +99,10 @@ const SIM_S_PER_OBS = 0.4e-3 / 500;
 // One training step = forward + backward ≈ 3 forward passes, for both kinds of work.
 const stepWork = (e: 64 | 128): { flops: number; entries: number } => {
   const s = { ...BENCH, embedDim: e };
-  return { flops: 3 * BENCH_BATCH * (summaryFlops(s) + velocityFlops(s)), entries: 3 * BENCH_BATCH * attentionEntries(s) };
+  return {
+    flops: 3 * BENCH_BATCH * (summaryFlops(s) + velocityFlops(s)),
+    entries: 3 * BENCH_BATCH * attentionEntries(s),
+  };
 };
 const W64 = stepWork(64);
 const W128 = stepWork(128);
@@ -115,12 +123,14 @@ export const WASM_FLOPS_PER_S =
 export const WASM_S_PER_ENTRY = (BENCH_STEP_S[64] - benchOverhead(64) - W64.flops / WASM_FLOPS_PER_S) / W64.entries;
 
 /** Forward pass of the summary network on one data set, seconds on wasm. */
-const summaryForwardS = (s: CostShape): number => summaryFlops(s) / WASM_FLOPS_PER_S + attentionEntries(s) * WASM_S_PER_ENTRY;
+const summaryForwardS = (s: CostShape): number =>
+  summaryFlops(s) / WASM_FLOPS_PER_S + attentionEntries(s) * WASM_S_PER_ENTRY;
 
 /** The sampling bench ran the summary net once per data set, then draws × steps velocity passes. */
 export const WASM_SAMPLING_FLOPS_PER_S = (() => {
   const s = { ...BENCH, embedDim: 64 };
-  const seconds = (BENCH_SAMPLING.dataSets * BENCH_SAMPLING.draws) / BENCH_DRAWS_PER_S - BENCH_SAMPLING.dataSets * summaryForwardS(s);
+  const seconds =
+    (BENCH_SAMPLING.dataSets * BENCH_SAMPLING.draws) / BENCH_DRAWS_PER_S - BENCH_SAMPLING.dataSets * summaryForwardS(s);
   return (BENCH_SAMPLING.dataSets * BENCH_SAMPLING.draws * BENCH_SAMPLING.steps * velocityFlops(s)) / seconds;
 })();
 
@@ -177,7 +187,9 @@ function trialSeconds(c: StudyConfig, corner: Omit<CostShape, 'numObs' | 'paramD
   const simulation = online === null ? 0 : trainSets * meanNumObs(c) * SIM_S_PER_OBS;
   const epoch = trainSets * perSet + simulation + (c.data.validationSets * perSet) / 3;
   const { posteriorDraws, integrationSteps, integrator } = c.diagnostics;
-  const diagnostics = c.data.validationSets * expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), c.simulator.numObs);
+  const diagnostics =
+    c.data.validationSets *
+    expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), c.simulator.numObs);
   return c.epochs * epoch + diagnostics;
 }
 
@@ -206,7 +218,9 @@ export function finalRunSeconds(c: StudyConfig, r: FinalRunCost): number {
   const simulation = r.online ? r.setsPerEpoch * meanN * SIM_S_PER_OBS : 0;
   const epoch = r.setsPerEpoch * perSet + simulation + (r.validationSets * perSet) / 3;
   const { posteriorDraws, integrationSteps, integrator } = c.diagnostics;
-  const diagnostics = r.validationSets * expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), r.numObs);
+  const diagnostics =
+    r.validationSets *
+    expectOverN((n) => samplingSeconds(shape(n), posteriorDraws, integrationSteps, integrator), r.numObs);
   return r.epochs * epoch + diagnostics;
 }
 
@@ -227,8 +241,10 @@ export function wasmTrialSeconds(c: StudyConfig): SecondsRange {
  */
 export function earliestPrune(c: StudyConfig): { afterTrials: number; epochs: number } | null {
   const p = c.pruner;
-  if (p.type === 'median') return { afterTrials: Math.max(1, p.nStartupTrials), epochs: Math.min(c.epochs, p.nWarmupSteps + 1) };
-  if (p.type === 'successive-halving') return { afterTrials: 1, epochs: Math.min(c.epochs, p.minResource === 'auto' ? 1 : p.minResource) };
+  if (p.type === 'median')
+    return { afterTrials: Math.max(1, p.nStartupTrials), epochs: Math.min(c.epochs, p.nWarmupSteps + 1) };
+  if (p.type === 'successive-halving')
+    return { afterTrials: 1, epochs: Math.min(c.epochs, p.minResource === 'auto' ? 1 : p.minResource) };
   return null;
 }
 
@@ -254,7 +270,12 @@ function sequence(nTrials: number, cost: (k: number) => number, timeout: number 
 export function estimateStudy(config: StudyConfig, backend: EstimateBackend): StudyEstimate {
   const wasm = wasmTrialSeconds(config);
   if (backend === 'webgpu' || backend === 'webgl') {
-    return { kind: 'none', backend, reason: 'no estimate for GPUs yet (no GPU training run has been measured)', wasmPerTrial: wasm };
+    return {
+      kind: 'none',
+      backend,
+      reason: 'no estimate for GPUs yet (no GPU training run has been measured)',
+      wasmPerTrial: wasm,
+    };
   }
   const factor = backend === 'cpu' ? CPU_SLOWDOWN : 1;
   const perTrial = { low: wasm.low * factor, high: wasm.high * factor };
@@ -296,6 +317,7 @@ export function formatRange(r: SecondsRange): string {
 
 /** The one-line summary the Setup view shows above Start. */
 export function describeEstimate(e: StudyEstimate): string {
-  if (e.kind === 'none') return `${e.backend}: ${e.reason}. For reference, on wasm (CPU) a trial would take ${formatRange(e.wasmPerTrial)}.`;
+  if (e.kind === 'none')
+    return `${e.backend}: ${e.reason}. For reference, on wasm (CPU) a trial would take ${formatRange(e.wasmPerTrial)}.`;
   return `${formatRange(e.perTrial)} per trial on ${e.backend}, ${formatRange(e.study)} for the study`;
 }

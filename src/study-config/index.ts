@@ -68,5 +68,13 @@ export {
   type SecondsRange,
   type StudyEstimate,
 } from './estimate.ts';
-export { decodeStudyLink, encodeStudyLink, MAX_CONFIG_BYTES, MAX_LINK_CHARS, STUDY_LINK_PARAM, studyLinkUrl, StudyLinkError } from './share-link.ts';
+export {
+  decodeStudyLink,
+  encodeStudyLink,
+  MAX_CONFIG_BYTES,
+  MAX_LINK_CHARS,
+  STUDY_LINK_PARAM,
+  studyLinkUrl,
+  StudyLinkError,
+} from './share-link.ts';
 export { studyTrialSpec, trialNetwork, trialOnline, type StudyTrial } from './trial-spec.ts';

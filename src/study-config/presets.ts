@@ -46,7 +46,14 @@ export function defaultStudyConfig(): StudyConfig {
     timeout: null,
     // The notebook's TPESampler (Optuna 4.x defaults: independent sampling) has 10 startup trials, so
     // its 10 trials are all random draws; its settings are kept so that a longer run stays comparable.
-    sampler: { type: 'tpe', seed: 2025, multivariate: false, nStartupTrials: 10, constantLiar: true, bandwidth: 'scott' },
+    sampler: {
+      type: 'tpe',
+      seed: 2025,
+      multivariate: false,
+      nStartupTrials: 10,
+      constantLiar: true,
+      bandwidth: 'scott',
+    },
     // The notebook's MedianPruner never acted (its objective never reports); "none" reproduces that.
     pruner: { type: 'none' },
     weights: { recovery: 1, pc: 1, sbc: 1 },
@@ -57,10 +64,24 @@ export function defaultStudyConfig(): StudyConfig {
 }
 
 /** Optuna 5.0's TPESampler defaults (multivariate, constant liar, per-dimension bandwidth), seed 2025. */
-const OPTUNA5_TPE = (): StudyConfig['sampler'] => ({ type: 'tpe', seed: 2025, multivariate: true, nStartupTrials: 10, constantLiar: true, bandwidth: 'neighbor' });
+const OPTUNA5_TPE = (): StudyConfig['sampler'] => ({
+  type: 'tpe',
+  seed: 2025,
+  multivariate: true,
+  nStartupTrials: 10,
+  constantLiar: true,
+  bandwidth: 'neighbor',
+});
 
 /** The configuration the CPU demo tries first: the largest learning rate of the space, mid-sized batches. */
-export const CPU_DEMO_FIRST_TRIAL = Object.freeze({ dropout: 0.05, lr: 0.001, num_seeds: 1, batch_size: 64, embed_dim: 64, summary_dim: 16 });
+export const CPU_DEMO_FIRST_TRIAL = Object.freeze({
+  dropout: 0.05,
+  lr: 0.001,
+  num_seeds: 1,
+  batch_size: 64,
+  embed_dim: 64,
+  summary_dim: 16,
+});
 
 /**
  * For browsers without a usable GPU (wasm on a few CPU cores): the notebook's search space and prior,

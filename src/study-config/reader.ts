@@ -35,15 +35,27 @@ export function showBound(x: number): string {
  */
 export function describe(rule: NumRule): string {
   const kind = rule.integer ? 'a whole number' : 'a number';
-  const lower = rule.above !== undefined ? `greater than ${showBound(rule.above)}` : rule.min !== undefined ? `at least ${showBound(rule.min)}` : null;
-  const upper = rule.below !== undefined ? `below ${showBound(rule.below)}` : rule.max !== undefined ? `at most ${showBound(rule.max)}` : null;
+  const lower =
+    rule.above !== undefined
+      ? `greater than ${showBound(rule.above)}`
+      : rule.min !== undefined
+        ? `at least ${showBound(rule.min)}`
+        : null;
+  const upper =
+    rule.below !== undefined
+      ? `below ${showBound(rule.below)}`
+      : rule.max !== undefined
+        ? `at most ${showBound(rule.max)}`
+        : null;
   if (rule.min !== undefined && rule.max !== undefined && rule.above === undefined && rule.below === undefined) {
     return `${kind} between ${showBound(rule.min)} and ${showBound(rule.max)}`;
   }
   const parts = [lower, upper].filter((x) => x !== null);
   if (parts.length === 0) return kind;
   // "at least 1" reads better after "of"; "greater than 0" and "below 1" do not take it.
-  return lower !== null && lower.startsWith('at least') ? `${kind} of ${parts.join(' and ')}` : `${kind} ${parts.join(' and ')}`;
+  return lower !== null && lower.startsWith('at least')
+    ? `${kind} of ${parts.join(' and ')}`
+    : `${kind} ${parts.join(' and ')}`;
 }
 
 /** "Enter a whole number of at least 1 (got 0)". */
@@ -69,7 +81,12 @@ export class Reader {
    * An object with exactly the given keys: every required key present, optional ones allowed, anything
    * else reported as unknown (a misspelt key must not be silently ignored).
    */
-  object(v: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> | null {
+  object(
+    v: unknown,
+    path: string,
+    required: readonly string[],
+    optional: readonly string[] = [],
+  ): Record<string, unknown> | null {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       this.fail(path, `Expected a group of settings {…} here (got ${show(v)})`);
       return null;
@@ -131,7 +148,10 @@ export class Reader {
   str(v: unknown, path: string, maxLength: number): string | null {
     if (v === undefined) return null;
     if (typeof v !== 'string' || v.trim() === '' || v.length > maxLength) {
-      this.fail(path, `Enter a name of 1 to ${maxLength} characters (got ${typeof v === 'string' && v.length > 40 ? `${v.length} characters` : show(v)})`);
+      this.fail(
+        path,
+        `Enter a name of 1 to ${maxLength} characters (got ${typeof v === 'string' && v.length > 40 ? `${v.length} characters` : show(v)})`,
+      );
       return null;
     }
     if (v.trim() !== v) {

@@ -26,7 +26,11 @@ function inDomain(x: number, d: Domain): boolean {
 }
 
 function domainText(d: Domain): string {
-  const rule: NumRule = d.integer ? { integer: true, min: d.min } : d.above !== undefined ? { above: d.above } : { min: d.min };
+  const rule: NumRule = d.integer
+    ? { integer: true, min: d.min }
+    : d.above !== undefined
+      ? { above: d.above }
+      : { min: d.min };
   if (!d.integer && d.below !== undefined) rule.below = d.below;
   return describe(rule);
 }
@@ -59,7 +63,8 @@ function readFloat(r: Reader, o: Record<string, unknown>, path: string, d: Domai
   let step: number | null = null;
   if (o.step !== undefined && o.step !== null) step = r.num(o.step, join(path, 'step'));
   if (r.issues.length > before || low === null || high === null) return null;
-  if (log && step !== null) r.fail(join(path, 'step'), 'A step cannot be combined with a log scale: clear the step or untick Log');
+  if (log && step !== null)
+    r.fail(join(path, 'step'), 'A step cannot be combined with a log scale: clear the step or untick Log');
   else if (low > high) r.fail(join(path, 'low'), lowAboveHigh(low, high));
   else if (log && low <= 0) r.fail(join(path, 'low'), `On a log scale low must be greater than 0 (got ${low})`);
   else if (step !== null && step <= 0) r.fail(join(path, 'step'), `Step must be greater than 0 (got ${step})`);
@@ -69,7 +74,10 @@ function readFloat(r: Reader, o: Record<string, unknown>, path: string, d: Domai
     r.fail(join(path, 'type'), 'This hyperparameter takes whole numbers: choose int or categorical, not float');
     return null;
   }
-  for (const [k, x] of [['low', low], ['high', high]] as const) {
+  for (const [k, x] of [
+    ['low', low],
+    ['high', high],
+  ] as const) {
     if (!inDomain(x, d)) r.fail(join(path, k), `Enter ${domainText(d)} (got ${show(x)})`);
   }
   return r.issues.length > before ? null : { type: 'float', low, high, log, step };
@@ -89,7 +97,10 @@ function readInt(r: Reader, o: Record<string, unknown>, path: string, d: Domain)
   else if (step <= 0) r.fail(join(path, 'step'), `Step must be greater than 0 (got ${step})`);
   else if ((high - low) % step !== 0) r.fail(join(path, 'high'), offGrid(low, high, step));
   if (r.issues.length > before) return null;
-  for (const [k, x] of [['low', low], ['high', high]] as const) {
+  for (const [k, x] of [
+    ['low', low],
+    ['high', high],
+  ] as const) {
     if (!inDomain(x, d)) r.fail(join(path, k), `Enter ${domainText(d)} (got ${show(x)})`);
   }
   return r.issues.length > before ? null : { type: 'int', low, high, log, step };
@@ -98,7 +109,8 @@ function readInt(r: Reader, o: Record<string, unknown>, path: string, d: Domain)
 function readCategorical(r: Reader, o: Record<string, unknown>, path: string, d: Domain): SearchDistribution | null {
   const p = join(path, 'choices');
   if (!Array.isArray(o.choices)) {
-    if (o.choices !== undefined) r.fail(p, `Enter the choices as a list of numbers, e.g. [16, 32] (got ${show(o.choices)})`);
+    if (o.choices !== undefined)
+      r.fail(p, `Enter the choices as a list of numbers, e.g. [16, 32] (got ${show(o.choices)})`);
     return null;
   }
   if (o.choices.length === 0) {
@@ -125,7 +137,11 @@ function readDistribution(r: Reader, v: unknown, path: string, d: Domain): Searc
     r.fail(path, `Expected a distribution such as {"type": "float", "low": 0, "high": 1} (got ${show(v)})`);
     return null;
   }
-  const type = r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['float', 'int', 'categorical'] as const);
+  const type = r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), [
+    'float',
+    'int',
+    'categorical',
+  ] as const);
   if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), MISSING);
   if (type === null) return null;
   if (type === 'categorical') {
@@ -162,7 +178,12 @@ export const MAX_ENQUEUED = 100;
  * configuration known to learn. Each names every hyperparameter of the search space with a value inside
  * its distribution (Optuna only warns about a value outside; a hand-written configuration is flagged).
  */
-export function readEnqueueTrials(r: Reader, v: unknown, path: string, space: SearchSpace | null): Record<string, number>[] | null {
+export function readEnqueueTrials(
+  r: Reader,
+  v: unknown,
+  path: string,
+  space: SearchSpace | null,
+): Record<string, number>[] | null {
   if (!Array.isArray(v)) {
     r.fail(path, `Expected a list [{…}, …] of parameter sets here (got ${show(v)})`);
     return null;
@@ -188,7 +209,10 @@ export function readEnqueueTrials(r: Reader, v: unknown, path: string, space: Se
       } else if (d.type === 'categorical') {
         if (!d.choices.includes(x)) r.fail(at, `Enter one of the choices ${d.choices.join(', ')} (got ${show(x)})`);
       } else if (x < d.low || x > d.high || (d.type === 'int' && !Number.isInteger(x))) {
-        r.fail(at, `Enter ${d.type === 'int' ? 'a whole number' : 'a number'} between ${d.low} and ${d.high}, the search space of ${name} (got ${show(x)})`);
+        r.fail(
+          at,
+          `Enter ${d.type === 'int' ? 'a whole number' : 'a number'} between ${d.low} and ${d.high}, the search space of ${name} (got ${show(x)})`,
+        );
       }
       params[name] = x as number;
     }

@@ -29,7 +29,10 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new StudyLinkError('The link is damaged: it contains characters a study link never has (was it cut or edited?).');
+  if (!/^[A-Za-z0-9_-]*$/.test(text))
+    throw new StudyLinkError(
+      'The link is damaged: it contains characters a study link never has (was it cut or edited?).',
+    );
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   let bin: string;
   try {
@@ -52,7 +55,9 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number): Promi
     total += value.length;
     if (total > limit) {
       await reader.cancel();
-      throw new StudyLinkError(`The link's study is larger than ${limit / 1024} kB once unpacked; no real study setup is, so it was refused.`);
+      throw new StudyLinkError(
+        `The link's study is larger than ${limit / 1024} kB once unpacked; no real study setup is, so it was refused.`,
+      );
     }
     chunks.push(value);
   }
@@ -65,7 +70,11 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number): Promi
   return out;
 }
 
-async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
+async function transform(
+  bytes: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+  limit: number,
+): Promise<Uint8Array> {
   const source = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
   return readAll(source.pipeThrough(stream), limit);
 }
@@ -85,10 +94,14 @@ export async function studyLinkUrl(base: string, config: StudyConfig): Promise<s
 /** The configuration a link's fragment value carries, validated; a StudyLinkError says plainly why not. */
 export async function decodeStudyLink(payload: string): Promise<StudyConfig> {
   if (payload.length > MAX_LINK_CHARS) {
-    throw new StudyLinkError(`The link is too long (${payload.length.toLocaleString('en')} characters; at most ${MAX_LINK_CHARS.toLocaleString('en')}), so it was refused.`);
+    throw new StudyLinkError(
+      `The link is too long (${payload.length.toLocaleString('en')} characters; at most ${MAX_LINK_CHARS.toLocaleString('en')}), so it was refused.`,
+    );
   }
   if (!payload.startsWith(PREFIX)) {
-    throw new StudyLinkError('This is not a dmc-tune study link, or one from a newer version of the app (it does not start with "v1.").');
+    throw new StudyLinkError(
+      'This is not a dmc-tune study link, or one from a newer version of the app (it does not start with "v1.").',
+    );
   }
   const packed = fromBase64Url(payload.slice(PREFIX.length));
   let json: Uint8Array;

@@ -46,6 +46,10 @@ export function studyTrialSpec(config: StudyConfig, t: StudyTrial): TrialSpec {
     weights: config.weights,
     network: trialNetwork(config.network),
     online: trialOnline(config),
-    keep: { network: { metadata: { study: t.studyName, trialNumber: t.trialNumber, studyConfig: config } }, draws: true, preview: true },
+    keep: {
+      network: { metadata: { study: t.studyName, trialNumber: t.trialNumber, studyConfig: config } },
+      draws: true,
+      preview: true,
+    },
   });
 }

@@ -145,7 +145,10 @@ export interface NetworkSpec {
   standardizeTrials?: boolean;
 }
 
-export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({ variant: 'as-tuned', standardizeCondition: false });
+export const DEFAULT_NETWORK_SPEC: Readonly<NetworkSpec> = Object.freeze({
+  variant: 'as-tuned',
+  standardizeCondition: false,
+});
 
 /**
  * 2: Optuna 5.0's TPE defaults (multivariate, per-dimension bandwidth). A version-1 configuration is

@@ -43,7 +43,10 @@ function readSimulator(r: Reader, v: unknown, path: string): SimulatorSpec | nul
         // The prior is truncated at 0 (docs/design/simulator.md#prior); with the mass almost all below 0 it is
         // meaningless and sampling it by rejection would not terminate.
         if (mean / sd < -5) {
-          r.fail(join(pp, 'mean'), `Mean ${mean} lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least ${-5 * sd} (5 SDs below 0)`);
+          r.fail(
+            join(pp, 'mean'),
+            `Mean ${mean} lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least ${-5 * sd} (5 SDs below 0)`,
+          );
         }
         prior[name] = { mean, sd };
       }
@@ -65,7 +68,8 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
     return fixed === null ? null : { fixed };
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    if (v !== undefined) r.fail(path, `Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got ${show(v)})`);
+    if (v !== undefined)
+      r.fail(path, `Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got ${show(v)})`);
     return null;
   }
   const o = r.object(v, path, ['min', 'max']);
@@ -92,25 +96,44 @@ function readSampler(r: Reader, v: unknown, path: string, version: number): Samp
   const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
   const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5);
   const constantLiar = r.bool(o.constantLiar, join(path, 'constantLiar'), true);
-  const bandwidth = o.bandwidth === undefined ? (optuna5 ? 'neighbor' : 'scott') : r.oneOf(o.bandwidth, join(path, 'bandwidth'), ['neighbor', 'scott'] as const);
+  const bandwidth =
+    o.bandwidth === undefined
+      ? optuna5
+        ? 'neighbor'
+        : 'scott'
+      : r.oneOf(o.bandwidth, join(path, 'bandwidth'), ['neighbor', 'scott'] as const);
   const nStartupTrials =
-    o.nStartupTrials === undefined ? 10 : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
+    o.nStartupTrials === undefined
+      ? 10
+      : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
   if (type === null || seed === null || nStartupTrials === null || bandwidth === null) return null;
   return { type, seed, multivariate, nStartupTrials, constantLiar, bandwidth };
 }
 
 /** An optional integer option with its Optuna default. */
-function opt(r: Reader, o: Record<string, unknown>, path: string, key: string, fallback: number, min: number): number | null {
+function opt(
+  r: Reader,
+  o: Record<string, unknown>,
+  path: string,
+  key: string,
+  fallback: number,
+  min: number,
+): number | null {
   return o[key] === undefined ? fallback : r.num(o[key], join(path, key), { integer: true, min });
 }
 
 function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
   const type =
     typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['none', 'median', 'successive-halving'] as const)
+      ? r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), [
+          'none',
+          'median',
+          'successive-halving',
+        ] as const)
       : null;
   if (type === null) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) r.fail(path, `Expected a group of settings {…} here (got ${show(v)})`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      r.fail(path, `Expected a group of settings {…} here (got ${show(v)})`);
     else if ((v as Record<string, unknown>).type === undefined) r.fail(join(path, 'type'), MISSING);
     return null;
   }
@@ -131,15 +154,21 @@ function readPruner(r: Reader, v: unknown, path: string): PrunerSpec | null {
   if (o === null) return null;
   let minResource: 'auto' | number | null = 'auto';
   if (o.minResource !== undefined && o.minResource !== 'auto') {
-    minResource = typeof o.minResource === 'string'
-      ? (r.fail(join(path, 'minResource'), `Enter auto or a whole number of epochs of at least 1 (got ${show(o.minResource)})`), null)
-      : r.num(o.minResource, join(path, 'minResource'), { integer: true, min: 1 });
+    minResource =
+      typeof o.minResource === 'string'
+        ? (r.fail(
+            join(path, 'minResource'),
+            `Enter auto or a whole number of epochs of at least 1 (got ${show(o.minResource)})`,
+          ),
+          null)
+        : r.num(o.minResource, join(path, 'minResource'), { integer: true, min: 1 });
   }
   // SuccessiveHalvingPruner defaults (docs/design/study-engine.md#pruners).
   const reductionFactor = opt(r, o, path, 'reductionFactor', 4, 2);
   const minEarlyStoppingRate = opt(r, o, path, 'minEarlyStoppingRate', 0, 0);
   const bootstrapCount = opt(r, o, path, 'bootstrapCount', 0, 0);
-  if (minResource === null || reductionFactor === null || minEarlyStoppingRate === null || bootstrapCount === null) return null;
+  if (minResource === null || reductionFactor === null || minEarlyStoppingRate === null || bootstrapCount === null)
+    return null;
   if (bootstrapCount > 0 && minResource === 'auto') {
     // Optuna's SuccessiveHalvingPruner raises on this pair, so a cluster worker would fail at start.
     r.fail(join(path, 'bootstrapCount'), SH_BOOTSTRAP_NEEDS_MIN_RESOURCE);
@@ -160,7 +189,10 @@ function readWeights(r: Reader, v: unknown, path: string): WeightsSpec | null {
   const sbc = r.num(o.sbc, join(path, 'sbc'), { min: 0 });
   if (recovery === null || pc === null || sbc === null) return null;
   if (recovery + pc + sbc === 0) {
-    r.fail(join(path, 'recovery'), 'Give at least one weight a value above 0: with all three at 0 every trial would score 0');
+    r.fail(
+      join(path, 'recovery'),
+      'Give at least one weight a value above 0: with all three at 0 every trial would score 0',
+    );
     return null;
   }
   return { recovery, pc, sbc };
@@ -178,8 +210,20 @@ function readDiagnostics(r: Reader, v: unknown, path: string): DiagnosticsSpec |
 }
 
 const ROOT_KEYS = [
-  'version', 'name', 'seed', 'simulator', 'data', 'searchSpace', 'epochs', 'nTrials', 'timeout',
-  'sampler', 'pruner', 'weights', 'diagnostics', 'backend',
+  'version',
+  'name',
+  'seed',
+  'simulator',
+  'data',
+  'searchSpace',
+  'epochs',
+  'nTrials',
+  'timeout',
+  'sampler',
+  'pruner',
+  'weights',
+  'diagnostics',
+  'backend',
 ] as const;
 /** Added after configurations were first saved; absent means the default. */
 const OPTIONAL_ROOT_KEYS = ['network', 'enqueueTrials'] as const;
@@ -187,11 +231,19 @@ const OPTIONAL_ROOT_KEYS = ['network', 'enqueueTrials'] as const;
 function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
   const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16', 'flowDraws', 'standardizeTrials']);
   if (o === null) return null;
-  const variant = o.variant === undefined ? DEFAULT_NETWORK_SPEC.variant : r.oneOf(o.variant, join(path, 'variant'), ['as-tuned', 'reference'] as const);
-  const standardizeCondition = r.bool(o.standardizeCondition, join(path, 'standardizeCondition'), DEFAULT_NETWORK_SPEC.standardizeCondition);
+  const variant =
+    o.variant === undefined
+      ? DEFAULT_NETWORK_SPEC.variant
+      : r.oneOf(o.variant, join(path, 'variant'), ['as-tuned', 'reference'] as const);
+  const standardizeCondition = r.bool(
+    o.standardizeCondition,
+    join(path, 'standardizeCondition'),
+    DEFAULT_NETWORK_SPEC.standardizeCondition,
+  );
   const matmulF16 = r.bool(o.matmulF16, join(path, 'matmulF16'), false);
   const standardizeTrials = r.bool(o.standardizeTrials, join(path, 'standardizeTrials'), false);
-  const flowDraws = o.flowDraws === undefined ? 1 : r.num(o.flowDraws, join(path, 'flowDraws'), { integer: true, min: 1, max: 64 });
+  const flowDraws =
+    o.flowDraws === undefined ? 1 : r.num(o.flowDraws, join(path, 'flowDraws'), { integer: true, min: 1, max: 64 });
   if (variant === null || flowDraws === null) return null;
   return {
     variant,
@@ -208,7 +260,10 @@ function readOnline(r: Reader, d: Record<string, unknown>): Pick<DataSpec, 'mode
   if (mode === null) return null;
   if (d.batchesPerEpoch === undefined) {
     if (mode === 'online') {
-      r.fail('data.batchesPerEpoch', 'Online training needs the number of batches per epoch (fresh simulations for each batch)');
+      r.fail(
+        'data.batchesPerEpoch',
+        'Online training needs the number of batches per epoch (fresh simulations for each batch)',
+      );
       return null;
     }
     return d.mode === undefined ? {} : { mode };
@@ -224,13 +279,19 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   if (o === null) return { errors: r.issues };
   // Version 1 (before Optuna 5.0's defaults) is read and written back as the current version.
   if (o.version !== undefined && o.version !== 1 && o.version !== STUDY_CONFIG_VERSION) {
-    r.fail('version', `Unknown format version ${show(o.version)}: this app reads versions 1 to ${STUDY_CONFIG_VERSION}`);
+    r.fail(
+      'version',
+      `Unknown format version ${show(o.version)}: this app reads versions 1 to ${STUDY_CONFIG_VERSION}`,
+    );
   }
   const version = typeof o.version === 'number' ? o.version : STUDY_CONFIG_VERSION;
   const name = r.str(o.name, 'name', 100);
   const seed = r.num(o.seed, 'seed', { integer: true, min: 0, max: MAX_SEED });
   const simulator = o.simulator === undefined ? null : readSimulator(r, o.simulator, 'simulator');
-  const d = o.data === undefined ? null : r.object(o.data, 'data', ['trainingSets', 'validationSets'], ['mode', 'batchesPerEpoch']);
+  const d =
+    o.data === undefined
+      ? null
+      : r.object(o.data, 'data', ['trainingSets', 'validationSets'], ['mode', 'batchesPerEpoch']);
   const trainingSets = d === null ? null : r.num(d.trainingSets, 'data.trainingSets', { integer: true, min: 1 });
   // ≥ 2 validation sets: contraction and NRMSE need the spread of the true parameters (docs/design/networks.md#diagnostics).
   const validationSets = d === null ? null : r.num(d.validationSets, 'data.validationSets', { integer: true, min: 2 });
@@ -238,24 +299,52 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const searchSpace = o.searchSpace === undefined ? null : readSearchSpace(r, o.searchSpace, 'searchSpace');
   const epochs = r.num(o.epochs, 'epochs', { integer: true, min: 1 });
   const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
-  const timeout = o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
+  const timeout =
+    o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
   const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version);
   const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');
   const backend = r.oneOf(o.backend, 'backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const);
   const network = o.network === undefined ? undefined : readNetwork(r, o.network, 'network');
-  const enqueueTrials = o.enqueueTrials === undefined ? undefined : readEnqueueTrials(r, o.enqueueTrials, 'enqueueTrials', searchSpace);
+  const enqueueTrials =
+    o.enqueueTrials === undefined ? undefined : readEnqueueTrials(r, o.enqueueTrials, 'enqueueTrials', searchSpace);
   if (
-    r.issues.length > 0 || name === null || seed === null || simulator === null || trainingSets === null || online === null ||
-    validationSets === null || searchSpace === null || epochs === null || nTrials === null || !timeout.ok ||
-    sampler === null || pruner === null || weights === null || diagnostics === null || backend === null || network === null
+    r.issues.length > 0 ||
+    name === null ||
+    seed === null ||
+    simulator === null ||
+    trainingSets === null ||
+    online === null ||
+    validationSets === null ||
+    searchSpace === null ||
+    epochs === null ||
+    nTrials === null ||
+    !timeout.ok ||
+    sampler === null ||
+    pruner === null ||
+    weights === null ||
+    diagnostics === null ||
+    backend === null ||
+    network === null
   ) {
     return { errors: r.issues };
   }
   const config: StudyConfig = {
-    version: STUDY_CONFIG_VERSION, name, seed, simulator, data: { trainingSets, validationSets, ...online }, searchSpace,
-    epochs, nTrials, timeout: timeout.value, sampler, pruner, weights, diagnostics, backend,
+    version: STUDY_CONFIG_VERSION,
+    name,
+    seed,
+    simulator,
+    data: { trainingSets, validationSets, ...online },
+    searchSpace,
+    epochs,
+    nTrials,
+    timeout: timeout.value,
+    sampler,
+    pruner,
+    weights,
+    diagnostics,
+    backend,
     ...(network === undefined ? {} : { network }),
     ...(enqueueTrials === undefined || enqueueTrials === null || enqueueTrials.length === 0 ? {} : { enqueueTrials }),
   };
@@ -264,7 +353,9 @@ export function validateStudyConfig(x: unknown): ValidationResult {
     validateDmcConfig(toDmcConfig(config));
   } catch (err) {
     if (!(err instanceof DmcConfigError)) throw err;
-    return { errors: [{ path: simulatorPath(err.field), message: `The simulator cannot run with this: ${err.message}` }] };
+    return {
+      errors: [{ path: simulatorPath(err.field), message: `The simulator cannot run with this: ${err.message}` }],
+    };
   }
   return { config };
 }

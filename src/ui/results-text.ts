@@ -16,9 +16,11 @@ export interface TrialNote {
 export function trialNote(t: FrozenTrial): TrialNote | null {
   if (t.state !== TrialState.FAIL) return null;
   const reason = t.systemAttrs['fail_reason'];
-  if (isInterrupted(t)) return { kind: 'interrupted', text: 'Interrupted: the tab was closed or crashed while this trial ran.' };
+  if (isInterrupted(t))
+    return { kind: 'interrupted', text: 'Interrupted: the tab was closed or crashed while this trial ran.' };
   if (isCancelled(t)) return { kind: 'cancelled', text: 'Cancelled from the Run view.' };
-  if (typeof reason !== 'string' || reason.trim() === '') return { kind: 'failed', text: 'Failed (no reason was recorded).' };
+  if (typeof reason !== 'string' || reason.trim() === '')
+    return { kind: 'failed', text: 'Failed (no reason was recorded).' };
   return { kind: 'failed', text: `Failed: ${reason}` };
 }
 
@@ -58,14 +60,16 @@ export interface ObjectiveTerm {
  * from the prior score ≈ √2 / 4.5 ≈ 0.3 (pinned in the unit tests with the real metric).
  */
 export function objectiveTerms(weights: WeightsSpec | null): ObjectiveTerm[] {
-  const w = (key: keyof WeightsSpec, symbol: string): string => (weights === null ? symbol : formatWeight(weights[key]));
+  const w = (key: keyof WeightsSpec, symbol: string): string =>
+    weights === null ? symbol : formatWeight(weights[key]);
   return [
     {
       key: 'recovery',
       weight: w('recovery', 'w_recovery'),
       term: 'mean NRMSE',
       name: 'NRMSE',
-      reading: '0 = the posterior draws sit on the true values. The error is divided by the range of the true values, so a network that ignores the data and draws from the prior scores about 0.3–0.4, not 1; above that is worse than guessing.',
+      reading:
+        '0 = the posterior draws sit on the true values. The error is divided by the range of the true values, so a network that ignores the data and draws from the prior scores about 0.3–0.4, not 1; above that is worse than guessing.',
       ignored: weights !== null && weights.recovery === 0,
     },
     {
@@ -73,7 +77,8 @@ export function objectiveTerms(weights: WeightsSpec | null): ObjectiveTerm[] {
       weight: w('pc', 'w_pc'),
       term: 'mean (1 − contraction)',
       name: 'Contraction',
-      reading: '1 − var(posterior) / var(prior), clipped to [0, 1] per data set: 1 = certain, 0 = the posterior is as wide as the prior (nothing learned).',
+      reading:
+        '1 − var(posterior) / var(prior), clipped to [0, 1] per data set: 1 = certain, 0 = the posterior is as wide as the prior (nothing learned).',
       ignored: weights !== null && weights.pc === 0,
     },
     {
@@ -81,7 +86,8 @@ export function objectiveTerms(weights: WeightsSpec | null): ObjectiveTerm[] {
       weight: w('sbc', 'w_sbc'),
       term: 'mean calibration error',
       name: 'Calibration error',
-      reading: '0 = well calibrated: each credible interval holds the true value as often as its level says. The prior itself is calibrated, so read it together with contraction.',
+      reading:
+        '0 = well calibrated: each credible interval holds the true value as often as its level says. The prior itself is calibrated, so read it together with contraction.',
       ignored: weights !== null && weights.sbc === 0,
     },
   ];
@@ -94,7 +100,10 @@ export function networkText(network: NetworkSpec | undefined | null): string {
     n.variant === 'reference'
       ? 'reference: what BayesFlow 2.0.5 ran for the notebook (FlowMatching dropout 0.05, embed_dims (64, 64) whatever the trial suggests), comparable with the published study'
       : 'as tuned: dropout reaches the FlowMatching MLP and embed_dim both attention blocks, as the notebook intended';
-  const f16 = n.matmulF16 === true ? '; Dense products in f16 (binary16 operands, float32 sums) where training ran on webgpu' : '';
+  const f16 =
+    n.matmulF16 === true
+      ? '; Dense products in f16 (binary16 operands, float32 sums) where training ran on webgpu'
+      : '';
   const draws =
     n.flowDraws !== undefined && n.flowDraws !== 1
       ? `; ${n.flowDraws} flow-matching draws per data set and step (BayesFlow draws 1), for a less noisy gradient`

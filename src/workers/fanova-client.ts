@@ -65,7 +65,11 @@ export class FanovaClient {
   private disposed = false;
 
   constructor(opts: FanovaClientOptions = {}) {
-    this.bridge = new WorkerBridge<FanovaWorkerApi>({ spawn: opts.spawn ?? defaultSpawn, label: 'fANOVA worker', abortError });
+    this.bridge = new WorkerBridge<FanovaWorkerApi>({
+      spawn: opts.spawn ?? defaultSpawn,
+      label: 'fANOVA worker',
+      abortError,
+    });
   }
 
   /** fANOVA importances of `trials` (see `fanovaImportances`), computed in the worker. */
@@ -86,10 +90,12 @@ export class FanovaClient {
       this.pending = null;
       for (const w of pending.waiters) fn(w);
     };
-    this.bridge.call<ImportanceOutcome>((remote) => remote.importances(request), signal ? { signal } : {}).then(
-      (outcome) => settle((w) => w.resolve(outcome)),
-      (err: unknown) => settle((w) => w.reject(err)),
-    );
+    this.bridge
+      .call<ImportanceOutcome>((remote) => remote.importances(request), signal ? { signal } : {})
+      .then(
+        (outcome) => settle((w) => w.resolve(outcome)),
+        (err: unknown) => settle((w) => w.reject(err)),
+      );
     return promise;
   }
 

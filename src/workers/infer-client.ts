@@ -37,7 +37,11 @@ export class InferClient {
   }
 
   /** Draws (sets, numSamples, P); rejects with an AbortError when `signal` aborts. */
-  sample(file: NetworkFile, sets: readonly ObservedSet[], opts: InferOptions): Promise<ObservedDraws & { backend: string }> {
+  sample(
+    file: NetworkFile,
+    sets: readonly ObservedSet[],
+    opts: InferOptions,
+  ): Promise<ObservedDraws & { backend: string }> {
     const { signal, onProgress, ...req } = opts;
     // the page keeps its copies of the trials (they are small); only the draws are transferred back
     return this.bridge.call(

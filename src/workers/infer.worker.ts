@@ -8,7 +8,14 @@ import * as Comlink from 'comlink';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { configureWasm, planThreads, selectBackend, setWasmThreads, type BackendChoice, type BackendName } from '../nn/index.ts';
+import {
+  configureWasm,
+  planThreads,
+  selectBackend,
+  setWasmThreads,
+  type BackendChoice,
+  type BackendName,
+} from '../nn/index.ts';
 import { sampleObserved, type NetworkFile, type ObservedDraws, type ObservedSet } from '../nn/index.ts';
 
 configureWasm({
@@ -17,7 +24,13 @@ configureWasm({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 // Sampling is interactive and runs while simulation is idle: every core, where the page is isolated.
-setWasmThreads(planThreads({ cores: navigator.hardwareConcurrency, isolated: globalThis.crossOriginIsolated === true, sharedMemory: typeof SharedArrayBuffer === 'function' }));
+setWasmThreads(
+  planThreads({
+    cores: navigator.hardwareConcurrency,
+    isolated: globalThis.crossOriginIsolated === true,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+  }),
+);
 
 export interface InferRequest {
   numSamples: number;
@@ -35,12 +48,15 @@ const api = {
     req: InferRequest,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ObservedDraws & { backend: string }> {
-    if (choice === null || (req.backend !== undefined && req.backend !== choice.backend)) choice = await selectBackend(req.backend);
+    if (choice === null || (req.backend !== undefined && req.backend !== choice.backend))
+      choice = await selectBackend(req.backend);
     const out = await sampleObserved(file, sets, {
       numSamples: req.numSamples,
       steps: req.steps,
       seed: req.seed,
-      ...(onProgress ? { onProgress: (d: number, t: number) => void Promise.resolve(onProgress(d, t)).catch(() => undefined) } : {}),
+      ...(onProgress
+        ? { onProgress: (d: number, t: number) => void Promise.resolve(onProgress(d, t)).catch(() => undefined) }
+        : {}),
     });
     return Comlink.transfer({ ...out, backend: choice.backend }, [out.draws.buffer as ArrayBuffer]);
   },

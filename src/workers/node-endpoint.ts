@@ -54,8 +54,10 @@ export function nodeWorker(worker: Worker): WorkerLike {
   worker.on('exit', (code) => fire(`exited with code ${code}`));
   return {
     postMessage: endpoint.postMessage,
-    addEventListener: (type, listener) => (type === 'error' ? void onError.add(listener) : endpoint.addEventListener(type, listener)),
-    removeEventListener: (type, listener) => (type === 'error' ? void onError.delete(listener) : endpoint.removeEventListener(type, listener)),
+    addEventListener: (type, listener) =>
+      type === 'error' ? void onError.add(listener) : endpoint.addEventListener(type, listener),
+    removeEventListener: (type, listener) =>
+      type === 'error' ? void onError.delete(listener) : endpoint.removeEventListener(type, listener),
     terminate: () => {
       worker.removeAllListeners('exit');
       void worker.terminate();

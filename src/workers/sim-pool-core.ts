@@ -11,7 +11,15 @@
  * aborting terminates every worker busy with the job and rejects with an AbortError at once; freed slots
  * spawn a fresh worker lazily on the next chunk.
  */
-import { NOTEBOOK_CONFIG, batchParamNames, drawNumObs, validateDmcConfig, type DmcBatch, type DmcConfig, type SimChunkApi } from '../sim/index.ts';
+import {
+  NOTEBOOK_CONFIG,
+  batchParamNames,
+  drawNumObs,
+  validateDmcConfig,
+  type DmcBatch,
+  type DmcConfig,
+  type SimChunkApi,
+} from '../sim/index.ts';
 import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
 export interface SimulateOptions {
@@ -70,7 +78,8 @@ export class SimPoolCore {
   private disposed = false;
 
   constructor(spawn: SpawnWorker, opts: PoolOptions) {
-    if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError(`workers = ${opts.workers}: must be an integer ≥ 1`);
+    if (!Number.isInteger(opts.workers) || opts.workers < 1)
+      throw new RangeError(`workers = ${opts.workers}: must be an integer ≥ 1`);
     const idle = opts.idleTimeoutMs ?? 10_000;
     if (!(idle >= 0)) throw new RangeError(`idleTimeoutMs = ${idle}: must be ≥ 0`);
     this.spawn = spawn;
@@ -106,11 +115,25 @@ export class SimPoolCore {
    * Data sets start … start+n−1 of `seed` with `numObs` trials each, simulated in the workers; bit-identical
    * to `simulateRange(config, seed, start, n, numObs)` (online batches: src/sim/online.ts).
    */
-  simulateRange(config: DmcConfig, seed: number, start: number, n: number, numObs: number, opts: SimulateOptions = {}): Promise<DmcBatch> {
+  simulateRange(
+    config: DmcConfig,
+    seed: number,
+    start: number,
+    n: number,
+    numObs: number,
+    opts: SimulateOptions = {},
+  ): Promise<DmcBatch> {
     return this.#submit(config, seed, start, n, numObs, opts);
   }
 
-  #submit(config: DmcConfig, seed: number, first: number, n: number, fixedNumObs: number | null, opts: SimulateOptions): Promise<DmcBatch> {
+  #submit(
+    config: DmcConfig,
+    seed: number,
+    first: number,
+    n: number,
+    fixedNumObs: number | null,
+    opts: SimulateOptions,
+  ): Promise<DmcBatch> {
     return new Promise<DmcBatch>((resolve, reject) => {
       if (this.disposed) throw new Error('SimPool: used after dispose()');
       const { signal, onProgress } = opts;
@@ -118,26 +141,49 @@ export class SimPoolCore {
       const c = validateDmcConfig(config);
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`n = ${n}: must be an integer ≥ 0`);
       if (!Number.isSafeInteger(first) || first < 0) throw new RangeError(`start = ${first}: must be an integer ≥ 0`);
-      if (fixedNumObs !== null && (!Number.isInteger(fixedNumObs) || fixedNumObs < 1)) throw new RangeError(`numObs = ${fixedNumObs}: must be an integer ≥ 1`);
+      if (fixedNumObs !== null && (!Number.isInteger(fixedNumObs) || fixedNumObs < 1))
+        throw new RangeError(`numObs = ${fixedNumObs}: must be an integer ≥ 1`);
       const numObs = fixedNumObs ?? drawNumObs(c, seed);
       const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(256, Math.ceil(n / (4 * this.maxWorkers))));
-      if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize = ${chunkSize}: must be an integer ≥ 1`);
+      if (!Number.isInteger(chunkSize) || chunkSize < 1)
+        throw new RangeError(`chunkSize = ${chunkSize}: must be an integer ≥ 1`);
       const paramNames = batchParamNames(c);
       const P = paramNames.length;
       const chunks = Math.ceil(n / chunkSize);
       // a single chunk is returned as the worker produced it; several are copied into one batch
-      const batch: DmcBatch = chunks === 1
-        ? { n, numObs, paramNames, params: new Float64Array(0), rt: new Float32Array(0), accuracy: new Float32Array(0), conditions: new Float32Array(0) }
-        : {
-          n, numObs, paramNames,
-          params: new Float64Array(n * P),
-          rt: new Float32Array(n * numObs),
-          accuracy: new Float32Array(n * numObs),
-          conditions: new Float32Array(n * numObs),
-        };
+      const batch: DmcBatch =
+        chunks === 1
+          ? {
+              n,
+              numObs,
+              paramNames,
+              params: new Float64Array(0),
+              rt: new Float32Array(0),
+              accuracy: new Float32Array(0),
+              conditions: new Float32Array(0),
+            }
+          : {
+              n,
+              numObs,
+              paramNames,
+              params: new Float64Array(n * P),
+              rt: new Float32Array(n * numObs),
+              accuracy: new Float32Array(n * numObs),
+              conditions: new Float32Array(n * numObs),
+            };
       const onAbort = (): void => this.cancel(job);
       const job: Job = {
-        config: c, seed, first, n, numObs, batch, done: 0, settled: false, onProgress, resolve, reject,
+        config: c,
+        seed,
+        first,
+        n,
+        numObs,
+        batch,
+        done: 0,
+        settled: false,
+        onProgress,
+        resolve,
+        reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
       };
       if (n === 0) {
@@ -145,7 +191,8 @@ export class SimPoolCore {
         return;
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      for (let start = 0; start < n; start += chunkSize) this.queue.push({ job, start, count: Math.min(chunkSize, n - start) });
+      for (let start = 0; start < n; start += chunkSize)
+        this.queue.push({ job, start, count: Math.min(chunkSize, n - start) });
       this.pump();
     });
   }
@@ -175,7 +222,14 @@ export class SimPoolCore {
   }
 
   private newSlot(): Slot {
-    return { bridge: new WorkerBridge<SimChunkApi>({ spawn: this.spawn, label: 'simulation worker', idleMs: this.idleTimeoutMs }), chunk: null };
+    return {
+      bridge: new WorkerBridge<SimChunkApi>({
+        spawn: this.spawn,
+        label: 'simulation worker',
+        idleMs: this.idleTimeoutMs,
+      }),
+      chunk: null,
+    };
   }
 
   private pump(): void {
@@ -193,20 +247,22 @@ export class SimPoolCore {
   private run(slot: Slot, chunk: Chunk): void {
     const { job, start, count } = chunk;
     slot.chunk = chunk;
-    slot.bridge.call((r) => r.simulateChunk(job.config, job.seed, job.first + start, count, job.numObs)).then(
-      (part) => {
-        if (slot.chunk !== chunk) return; // cancelled meanwhile
-        slot.chunk = null;
-        if (!job.settled) this.accept(job, start, part);
-        this.pump();
-      },
-      (err: unknown) => {
-        if (slot.chunk !== chunk) return;
-        slot.chunk = null;
-        this.settle(job, err);
-        this.pump();
-      },
-    );
+    slot.bridge
+      .call((r) => r.simulateChunk(job.config, job.seed, job.first + start, count, job.numObs))
+      .then(
+        (part) => {
+          if (slot.chunk !== chunk) return; // cancelled meanwhile
+          slot.chunk = null;
+          if (!job.settled) this.accept(job, start, part);
+          this.pump();
+        },
+        (err: unknown) => {
+          if (slot.chunk !== chunk) return;
+          slot.chunk = null;
+          this.settle(job, err);
+          this.pump();
+        },
+      );
   }
 
   private accept(job: Job, start: number, part: DmcBatch): void {

@@ -32,7 +32,9 @@ export function isFatalBackendError(e: unknown): boolean {
   const { name, message } = e as { name?: unknown; message?: unknown };
   if (name === 'RuntimeError' || name === 'CompileError' || name === 'LinkError' || name === 'GpuError') return true;
   if (typeof message !== 'string') return false;
-  return /Aborted\(|memory access out of bounds|\bunreachable\b|device (was |is )?lost|GPU error|training worker failed/i.test(message);
+  return /Aborted\(|memory access out of bounds|\bunreachable\b|device (was |is )?lost|GPU error|training worker failed/i.test(
+    message,
+  );
 }
 
 export interface TrainClientOptions {
@@ -82,7 +84,14 @@ function batchBuffers(b: DmcBatch): ArrayBuffer[] {
 }
 
 function copyBatch(b: DmcBatch): DmcBatch {
-  return { ...b, paramNames: [...b.paramNames], params: b.params.slice(), rt: b.rt.slice(), accuracy: b.accuracy.slice(), conditions: b.conditions.slice() };
+  return {
+    ...b,
+    paramNames: [...b.paramNames],
+    params: b.params.slice(),
+    rt: b.rt.slice(),
+    accuracy: b.accuracy.slice(),
+    conditions: b.conditions.slice(),
+  };
 }
 
 export class TrainClient {
@@ -130,10 +139,18 @@ export class TrainClient {
     return this.bridge.call((r) => this.send(r, train, val, transfer));
   }
 
-  private async send(remote: Comlink.Remote<TrainWorkerApi>, train: DmcBatch | null, val: ValData, transfer: boolean): Promise<void> {
+  private async send(
+    remote: Comlink.Remote<TrainWorkerApi>,
+    train: DmcBatch | null,
+    val: ValData,
+    transfer: boolean,
+  ): Promise<void> {
     // comlink looks transfer lists up per argument, so each argument is marked on its own.
     if (transfer) {
-      await remote.setData(train === null ? null : Comlink.transfer(train, batchBuffers(train)), Comlink.transfer(val, valBuffers(val)));
+      await remote.setData(
+        train === null ? null : Comlink.transfer(train, batchBuffers(train)),
+        Comlink.transfer(val, valBuffers(val)),
+      );
     } else await remote.setData(train, val);
     this.loaded = true;
   }
@@ -150,9 +167,16 @@ export class TrainClient {
     const run = async (remote: Comlink.Remote<TrainWorkerApi>): Promise<TrialOutcome> => {
       if (!this.loaded) {
         if (this.kept === null) {
-          throw new TrainDataError('the training worker holds no data sets (never sent, or lost with a terminated worker): call setData');
+          throw new TrainDataError(
+            'the training worker holds no data sets (never sent, or lost with a terminated worker): call setData',
+          );
         }
-        await this.send(remote, this.kept.train === null ? null : copyBatch(this.kept.train), copyVal(this.kept.val), true);
+        await this.send(
+          remote,
+          this.kept.train === null ? null : copyBatch(this.kept.train),
+          copyVal(this.kept.val),
+          true,
+        );
       }
       signal?.throwIfAborted(); // aborted while the data was re-sent: the trial never starts
       runId = this.nextRunId++;
@@ -165,14 +189,19 @@ export class TrainClient {
         onEpoch ? Comlink.proxy(onEpoch) : undefined,
         onSampling ? Comlink.proxy(onSampling) : undefined,
         // Online batches move to the worker without a copy.
-        onlineBatch ? Comlink.proxy(async (j: number) => {
-          const b = await onlineBatch(j);
-          return Comlink.transfer(b, batchBuffers(b));
-        }) : undefined,
+        onlineBatch
+          ? Comlink.proxy(async (j: number) => {
+              const b = await onlineBatch(j);
+              return Comlink.transfer(b, batchBuffers(b));
+            })
+          : undefined,
         onCheckpoint ? Comlink.proxy(onCheckpoint) : undefined,
       );
     };
-    return this.bridge.call(run, { ...(signal ? { signal } : {}), cancel: (remote) => (runId > 0 ? remote.cancel(runId) : undefined) });
+    return this.bridge.call(run, {
+      ...(signal ? { signal } : {}),
+      cancel: (remote) => (runId > 0 ? remote.cancel(runId) : undefined),
+    });
   }
 
   /** tf.memory() of the worker (numTensors, numBytes) and its active backend. */

@@ -102,7 +102,8 @@ async function ensureBackend(preferred?: BackendName): Promise<BackendChoice> {
 }
 
 function watchDevice(): void {
-  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } })
+    .device;
   void device?.lost?.then((info) => {
     deviceLost = info.message || info.reason || 'unknown reason';
   });
@@ -173,8 +174,10 @@ const api = {
     onCheckpoint?: TrialCallbacks['onCheckpoint'],
   ): Promise<TrialOutcome> {
     if (data === null) throw new Error('train worker: no data sets loaded (call setData first)');
-    if (spec.online !== null && onlineBatch === undefined) throw new Error('train worker: an online run needs the onlineBatch callback');
-    if (spec.online === null && data.train === null) throw new Error('train worker: no training sets loaded for an offline run');
+    if (spec.online !== null && onlineBatch === undefined)
+      throw new Error('train worker: an online run needs the onlineBatch callback');
+    if (spec.online === null && data.train === null)
+      throw new Error('train worker: no training sets loaded for an offline run');
     const backend = await ensureBackend(preferred);
     if (injected !== null) {
       const fault = injected;
@@ -191,7 +194,8 @@ const api = {
       // Progress is fire-and-forget (not awaited: it must not slow training); the prune decision is awaited.
       if (onBatch !== undefined) hooks.onBatch = (p) => void Promise.resolve(onBatch(p)).catch(() => undefined);
       if (onEpoch !== undefined) hooks.onEpoch = (r) => onEpoch(r);
-      if (onSampling !== undefined) hooks.onSampling = (p) => void Promise.resolve(onSampling(p)).catch(() => undefined);
+      if (onSampling !== undefined)
+        hooks.onSampling = (p) => void Promise.resolve(onSampling(p)).catch(() => undefined);
       const outcome = await runObjective(spec, spec.online !== null ? null : data.train, data.val, hooks);
       // tfjs's own thread count, read after the trial: the evidence that it trained on that many.
       const threads = backend.backend === 'wasm' ? wasmThreads() : undefined;

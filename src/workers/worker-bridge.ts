@@ -94,18 +94,20 @@ export class WorkerBridge<Api> {
         if (!started) reject(this.#abortError(signal!));
       };
       signal?.addEventListener('abort', onQueuedAbort, { once: true });
-      this.#tail = this.#tail.then(async () => {
-        started = true;
-        signal?.removeEventListener('abort', onQueuedAbort);
-        if (signal?.aborted) return; // rejected while queued
-        try {
-          resolve(await this.#run(run, opts));
-        } catch (e) {
-          reject(e);
-        }
-      }).finally(() => {
-        if (--this.#pending === 0) this.#rested();
-      });
+      this.#tail = this.#tail
+        .then(async () => {
+          started = true;
+          signal?.removeEventListener('abort', onQueuedAbort);
+          if (signal?.aborted) return; // rejected while queued
+          try {
+            resolve(await this.#run(run, opts));
+          } catch (e) {
+            reject(e);
+          }
+        })
+        .finally(() => {
+          if (--this.#pending === 0) this.#rested();
+        });
     });
     return result;
   }

@@ -21,10 +21,18 @@ const LRS = [1e-2, 3e-3, 1e-3];
 const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
 const r = Rng.fromSeed(5);
 const init = SHAPES.map((s) => Float32Array.from({ length: size(s) }, () => r.normal()));
-const grads = LRS.map((_, t) => SHAPES.map((s, k) => Float32Array.from({ length: size(s) }, () => ((k + t) % 3 === 0 ? 1 : 0.02) * r.normal())));
+const grads = LRS.map((_, t) =>
+  SHAPES.map((s, k) => Float32Array.from({ length: size(s) }, () => ((k + t) % 3 === 0 ? 1 : 0.02) * r.normal())),
+);
 
 /** Steps [from, to) on variables starting at `start`, optionally from an imported state; returns params and state. */
-async function steps(multiTensor: boolean, start: Float32Array[], from: number, to: number, state?: AdamState): Promise<{ params: Float32Array[]; state: AdamState }> {
+async function steps(
+  multiTensor: boolean,
+  start: Float32Array[],
+  from: number,
+  to: number,
+  state?: AdamState,
+): Promise<{ params: Float32Array[]; state: AdamState }> {
   const vars = start.map((v, k) => tf.tidy(() => tf.variable(tf.tensor(v, SHAPES[k]))));
   const adam = new Adam(vars, REFERENCE_ADAM, { multiTensor });
   expect(adam.guardsOnDevice).toBe(multiTensor);
@@ -58,12 +66,16 @@ it('a state exported by one implementation continues in the other', async () => 
   const perVarRest = await steps(false, first.params, 1, 3, first.state);
   const multiRest = await steps(true, first.params, 1, 3, first.state);
   // The two implementations agree within float32 rounding (adam-webgpu.test.ts), not bit for bit.
-  perVarRest.params.forEach((p, k) => p.forEach((v, i) => expect(Math.abs(v - multiRest.params[k]![i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(v)))));
+  perVarRest.params.forEach((p, k) =>
+    p.forEach((v, i) => expect(Math.abs(v - multiRest.params[k]![i]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(v)))),
+  );
   const back = await steps(true, perVarRest.params, 3, 3, perVarRest.state);
   expect(back.state.iterations).toBe(3);
   const small = tf.variable(tf.zeros([2]));
   const other = new Adam([small], REFERENCE_ADAM, { multiTensor: true });
-  expect(() => other.importState(first.state)).toThrow(/the saved optimizer state has \d+ values, this network has 2 parameters/);
+  expect(() => other.importState(first.state)).toThrow(
+    /the saved optimizer state has \d+ values, this network has 2 parameters/,
+  );
   other.dispose();
   small.dispose();
 });

@@ -57,14 +57,22 @@ function reference(losses: number[]): Float32Array[] {
   losses.forEach((loss, t) => {
     const { beta1, beta2, epsilon } = REFERENCE_ADAM;
     const alpha = (LRS[t]! * Math.sqrt(1 - beta2 ** (t + 1))) / (1 - beta1 ** (t + 1));
-    ({ params, state } = multiAdamReference(params, grads[t]!, state, loss, { alpha, beta1, beta2, epsilon, clipNorm: 1.5 }));
+    ({ params, state } = multiAdamReference(params, grads[t]!, state, loss, {
+      alpha,
+      beta1,
+      beta2,
+      epsilon,
+      clipNorm: 1.5,
+    }));
   });
   return params;
 }
 
 function maxRel(a: Float32Array[], b: Float32Array[]): number {
   let worst = 0;
-  a.forEach((x, k) => x.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[k]![i]!) / (1 + Math.abs(b[k]![i]!))))));
+  a.forEach((x, k) =>
+    x.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[k]![i]!) / (1 + Math.abs(b[k]![i]!))))),
+  );
   return worst;
 }
 
@@ -117,7 +125,10 @@ function countGpuWork(f: () => void): { dispatches: number; copies: number } {
     n.dispatches++;
     return record.apply(this, a);
   };
-  copyProto.copyBufferToBuffer = function (this: GPUCommandEncoder, ...a: Parameters<GPUCommandEncoder['copyBufferToBuffer']>) {
+  copyProto.copyBufferToBuffer = function (
+    this: GPUCommandEncoder,
+    ...a: Parameters<GPUCommandEncoder['copyBufferToBuffer']>
+  ) {
     n.copies++;
     return copy.apply(this, a);
   } as GPUCommandEncoder['copyBufferToBuffer'];
@@ -131,7 +142,10 @@ function countGpuWork(f: () => void): { dispatches: number; copies: number } {
 }
 
 /** Dispatches and copies of the second update (the first also uploads the constants). */
-async function workOfOneUpdate(vars: tf.Variable[], multiTensor: boolean): Promise<{ dispatches: number; copies: number }> {
+async function workOfOneUpdate(
+  vars: tf.Variable[],
+  multiTensor: boolean,
+): Promise<{ dispatches: number; copies: number }> {
   const adam = new Adam(vars, REFERENCE_ADAM, { multiTensor });
   const g = Object.fromEntries(vars.map((x) => [x.name, tf.onesLike(x)]));
   const loss = tf.scalar(1);
@@ -145,16 +159,21 @@ async function workOfOneUpdate(vars: tf.Variable[], multiTensor: boolean): Promi
   return n;
 }
 
-it('one update is 2 dispatches for 5, 50 and the network\'s 105 variables; no tensor or buffer leaks', async () => {
+it("one update is 2 dispatches for 5, 50 and the network's 105 variables; no tensor or buffer leaks", async () => {
   const memBefore = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
   const counts: Record<string, { dispatches: number; copies: number }> = {};
   for (const n of [5, 50]) {
-    const vars = Array.from({ length: n }, (_, k) => tf.tidy(() => tf.variable(tf.randomNormal([1 + (k % 7), 3 + k], 0, 1, 'float32', k))));
+    const vars = Array.from({ length: n }, (_, k) =>
+      tf.tidy(() => tf.variable(tf.randomNormal([1 + (k % 7), 3 + k], 0, 1, 'float32', k))),
+    );
     counts[`multi ${n}`] = await workOfOneUpdate(vars, true);
     tf.dispose(vars);
   }
   // The notebook-sized network of docs (gpu-training.md §1): 105 variables, 1,083,004 parameters.
-  const approx = new Approximator(defaultNetworkConfig({ embedDim: 64, numSeeds: 7, summaryDim: 22, dropout: 0.1, paramDim: 6 }), { seed: 1 });
+  const approx = new Approximator(
+    defaultNetworkConfig({ embedDim: 64, numSeeds: 7, summaryDim: 22, dropout: 0.1, paramDim: 6 }),
+    { seed: 1 },
+  );
   const vars = approx.trainableVariables;
   counts[`multi ${vars.length}`] = await workOfOneUpdate(vars, true);
   counts[`per-variable ${vars.length}`] = await workOfOneUpdate(vars, false);

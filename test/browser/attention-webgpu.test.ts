@@ -8,7 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
 import { MASK_NEG } from '../../src/nn/blocks/attention.ts';
-import { attentionBackwardReference, attentionForwardReference, dropoutMaskReference, registerKernels } from '../../src/nn/kernels/index.ts';
+import {
+  attentionBackwardReference,
+  attentionForwardReference,
+  dropoutMaskReference,
+  registerKernels,
+} from '../../src/nn/kernels/index.ts';
 import { attentionOp, fusedAttentionAvailable, opsOptions, type AttentionDropout } from '../../src/nn/ops/index.ts';
 import { Rng } from '../../src/shared/rng.ts';
 
@@ -54,45 +59,51 @@ const CASES: Case[] = [
   { dims: [1, 1, 9, 21, 128], padded: [5], rate: 0.25, composite: false }, // embed-wide heads: tiles of 8 keys
 ];
 
-it.each(CASES)('fused = reference (= composite), values and gradients: $dims, padded $padded, rate $rate', async ({ dims, padded, rate, composite }) => {
-  const [b, h, nq, nk, d] = dims;
-  const before = tf.memory().numTensors;
-  const qa = randArray(b * h * nq * d, 1);
-  const ka = randArray(b * h * nk * d, 2);
-  const va = randArray(b * h * nk * d, 3);
-  const dya = randArray(b * h * nq * d, 4);
-  const q = tf.tensor(qa, [b, h, nq, d]) as tf.Tensor4D;
-  const k = tf.tensor(ka, [b, h, nk, d]) as tf.Tensor4D;
-  const v = tf.tensor(va, [b, h, nk, d]) as tf.Tensor4D;
-  const dy = tf.tensor(dya, [b, h, nq, d]);
-  const kb = padded === null ? null : bias(nk, padded);
-  const scale = 1 / Math.sqrt(d);
-  const key = { key0: 0x9e3779b9, key1: 3, rowOffset: 5 };
-  const drop: AttentionDropout | null = rate === 0 ? null : { rate, key, site: 4 };
-  const results = (composite ? [FUSED, COMPOSITE] : [FUSED]).map((ops) =>
-    tf.tidy(() => {
-      const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
-        tf.sum(tf.mul(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, scale, drop, ops), dy));
-      return [attentionOp(q, k, v, kb, scale, drop, ops), ...tf.grads(f)([q, k, v])];
-    }),
-  );
-  const [fused, comp] = results as [tf.Tensor[], tf.Tensor[] | undefined];
-  const names = ['O', 'dQ', 'dK', 'dV'];
-  const got = await Promise.all(fused.map((t) => t.data()));
-  if (comp !== undefined) {
-    for (const [i, name] of names.entries()) expectClose(got[i]!, await comp[i]!.data(), 1e-5, 1e-4, `${name} vs composite`);
-  }
-  const attrs = { scale, rate, key0: key.key0, key1: key.key1, site: 4, rowOffset: key.rowOffset };
-  const biasValues = kb === null ? null : ((await kb.data()) as Float32Array);
-  const shape = { b, h, nq, nk, d };
-  const ol = attentionForwardReference(qa, ka, va, biasValues, shape, attrs);
-  const g = attentionBackwardReference(qa, ka, va, biasValues, ol, dya, shape, attrs);
-  for (const [i, ref] of [ol.subarray(0, b * h * nq * d), g.dq, g.dk, g.dv].entries()) {
-    expectClose(got[i]!, ref, 1e-5, 1e-4, `${names[i]} vs reference`);
-  }
-  tf.dispose([q, k, v, dy, ...(kb === null ? [] : [kb]), ...results.flat()]);
-  expect(tf.memory().numTensors).toBe(before);
-});
+it.each(CASES)(
+  'fused = reference (= composite), values and gradients: $dims, padded $padded, rate $rate',
+  async ({ dims, padded, rate, composite }) => {
+    const [b, h, nq, nk, d] = dims;
+    const before = tf.memory().numTensors;
+    const qa = randArray(b * h * nq * d, 1);
+    const ka = randArray(b * h * nk * d, 2);
+    const va = randArray(b * h * nk * d, 3);
+    const dya = randArray(b * h * nq * d, 4);
+    const q = tf.tensor(qa, [b, h, nq, d]) as tf.Tensor4D;
+    const k = tf.tensor(ka, [b, h, nk, d]) as tf.Tensor4D;
+    const v = tf.tensor(va, [b, h, nk, d]) as tf.Tensor4D;
+    const dy = tf.tensor(dya, [b, h, nq, d]);
+    const kb = padded === null ? null : bias(nk, padded);
+    const scale = 1 / Math.sqrt(d);
+    const key = { key0: 0x9e3779b9, key1: 3, rowOffset: 5 };
+    const drop: AttentionDropout | null = rate === 0 ? null : { rate, key, site: 4 };
+    const results = (composite ? [FUSED, COMPOSITE] : [FUSED]).map((ops) =>
+      tf.tidy(() => {
+        const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
+          tf.sum(
+            tf.mul(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, scale, drop, ops), dy),
+          );
+        return [attentionOp(q, k, v, kb, scale, drop, ops), ...tf.grads(f)([q, k, v])];
+      }),
+    );
+    const [fused, comp] = results as [tf.Tensor[], tf.Tensor[] | undefined];
+    const names = ['O', 'dQ', 'dK', 'dV'];
+    const got = await Promise.all(fused.map((t) => t.data()));
+    if (comp !== undefined) {
+      for (const [i, name] of names.entries())
+        expectClose(got[i]!, await comp[i]!.data(), 1e-5, 1e-4, `${name} vs composite`);
+    }
+    const attrs = { scale, rate, key0: key.key0, key1: key.key1, site: 4, rowOffset: key.rowOffset };
+    const biasValues = kb === null ? null : ((await kb.data()) as Float32Array);
+    const shape = { b, h, nq, nk, d };
+    const ol = attentionForwardReference(qa, ka, va, biasValues, shape, attrs);
+    const g = attentionBackwardReference(qa, ka, va, biasValues, ol, dya, shape, attrs);
+    for (const [i, ref] of [ol.subarray(0, b * h * nq * d), g.dq, g.dk, g.dv].entries()) {
+      expectClose(got[i]!, ref, 1e-5, 1e-4, `${names[i]} vs reference`);
+    }
+    tf.dispose([q, k, v, dy, ...(kb === null ? [] : [kb]), ...results.flat()]);
+    expect(tf.memory().numTensors).toBe(before);
+  },
+);
 
 it('the fused kernel drops exactly the entries dropoutOp drops at the same site', async () => {
   // v = identity (Nk = k): O[i, j] is the dropped probability P_ij · mask_ij itself.
@@ -134,7 +145,9 @@ it('one attention forward + backward: fewer kernels, no B × h × N × N buffer'
   const before = tf.memory().numTensors;
   const composite = await profileAttention(COMPOSITE, dims);
   const fused = await profileAttention(FUSED, dims);
-  console.log(`attention fwd+bwd B, h, N, k = ${dims.join(', ')}: composite ${JSON.stringify(composite)}, fused ${JSON.stringify(fused)}`);
+  console.log(
+    `attention fwd+bwd B, h, N, k = ${dims.join(', ')}: composite ${JSON.stringify(composite)}, fused ${JSON.stringify(fused)}`,
+  );
   expect(fused.dispatches).toBeLessThan(composite.dispatches);
   // The composite holds scores, probabilities and dropped probabilities (and their gradients).
   expect(fused.peakBytes).toBeLessThan(composite.peakBytes - 2 * composite.scoreBytes);

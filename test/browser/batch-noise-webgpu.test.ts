@@ -20,20 +20,23 @@ it.each([
   [4, 6, 0],
   [37, 5, 3],
   [300, 6, 64],
-])('rows %i × dim %i at row offset %i: x0 within 2e-6·(1 + |x|) of the reference, t identical', async (rows, dim, rowOffset) => {
-  const key = { key0: 0x9e3779b9, key1: 12 };
-  const before = tf.memory().numTensors;
-  const { x0, t } = batchNoise(rows, dim, key, rowOffset);
-  const [gx, gt] = [await x0.data(), await t.data()];
-  tf.dispose([x0, t]);
-  expect(tf.memory().numTensors).toBe(before);
-  const rx = batchNoiseReference({ rows, dim, part: 0, rowOffset, ...key });
-  const rt = batchNoiseReference({ rows, dim, part: 1, rowOffset, ...key });
-  expect(Array.from(gt)).toEqual(Array.from(rt));
-  let worst = 0;
-  for (let i = 0; i < rx.length; i++) worst = Math.max(worst, Math.abs(gx[i]! - rx[i]!) / (1 + Math.abs(rx[i]!)));
-  expect(worst).toBeLessThan(2e-6);
-});
+])(
+  'rows %i × dim %i at row offset %i: x0 within 2e-6·(1 + |x|) of the reference, t identical',
+  async (rows, dim, rowOffset) => {
+    const key = { key0: 0x9e3779b9, key1: 12 };
+    const before = tf.memory().numTensors;
+    const { x0, t } = batchNoise(rows, dim, key, rowOffset);
+    const [gx, gt] = [await x0.data(), await t.data()];
+    tf.dispose([x0, t]);
+    expect(tf.memory().numTensors).toBe(before);
+    const rx = batchNoiseReference({ rows, dim, part: 0, rowOffset, ...key });
+    const rt = batchNoiseReference({ rows, dim, part: 1, rowOffset, ...key });
+    expect(Array.from(gt)).toEqual(Array.from(rt));
+    let worst = 0;
+    for (let i = 0; i < rx.length; i++) worst = Math.max(worst, Math.abs(gx[i]! - rx[i]!) / (1 + Math.abs(rx[i]!)));
+    expect(worst).toBeLessThan(2e-6);
+  },
+);
 
 it('uploads nothing: the values are made on the device', async () => {
   const p = StepProfiler.begin();

@@ -25,13 +25,22 @@ it('Philox4x32-10 in WGSL gives Random123 known answers', async () => {
   let c = dmcPhilox4x32(vec4<u32>(0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u), vec2<u32>(0xa4093822u, 0x299f31d0u));
   for (var i = 0; i < 4; i++) { out[i] = a[i]; out[4 + i] = b[i]; out[8 + i] = c[i]; }
 }`;
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
   const buf = device.createBuffer({ size: 48, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: 48, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: buf } }],
+    }),
+  );
   pass.dispatchWorkgroups(1);
   pass.end();
   enc.copyBufferToBuffer(buf, 0, read, 0, 48);
@@ -39,9 +48,18 @@ it('Philox4x32-10 in WGSL gives Random123 known answers', async () => {
   await read.mapAsync(GPUMapMode.READ);
   const words = Array.from(new Uint32Array(read.getMappedRange()), (w) => w.toString(16).padStart(8, '0'));
   expect(words).toEqual([
-    '6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8',
-    '408f276d', '41c83b0e', 'a20bc7c6', '6d5451fd',
-    'd16cfe09', '94fdcceb', '5001e420', '24126ea1',
+    '6627e8d5',
+    'e169c58d',
+    'bc57ac4c',
+    '9b00dbd8',
+    '408f276d',
+    '41c83b0e',
+    'a20bc7c6',
+    '6d5451fd',
+    'd16cfe09',
+    '94fdcceb',
+    '5001e420',
+    '24126ea1',
   ]);
   device.destroy();
 });

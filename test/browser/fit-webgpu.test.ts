@@ -9,7 +9,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it } from 'vitest';
-import { Approximator, defaultNetworkConfig, fit, registerKernels, TrainingDivergedError, type SimBatch } from '../../src/nn/index.ts';
+import {
+  Approximator,
+  defaultNetworkConfig,
+  fit,
+  registerKernels,
+  TrainingDivergedError,
+  type SimBatch,
+} from '../../src/nn/index.ts';
 import { Rng } from '../../src/shared/rng.ts';
 
 beforeAll(async () => {
@@ -43,7 +50,9 @@ function sets(n: number, numObs: number, seed: number): SimBatch {
 
 /** Counts the Adam updates tfjs has recorded (the second of the kernel's two programs). */
 function countAdamUpdates(): { readonly n: number; restore(): void } {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (p: { constructor: { name: string } }, ...a: unknown[]) => unknown };
+  const backend = tf.backend() as unknown as {
+    runWebGPUProgram: (p: { constructor: { name: string } }, ...a: unknown[]) => unknown;
+  };
   const run = backend.runWebGPUProgram;
   const counter = { n: 0, restore: () => void (backend.runWebGPUProgram = run) };
   backend.runWebGPUProgram = function (this: unknown, p, ...a) {
@@ -63,7 +72,13 @@ it('a non-finite loss: TrainingDivergedError for step 0, weights untouched altho
   const seen: number[] = [];
   let err: unknown;
   try {
-    err = await fit(a, bad, sets(2, 3, 4), { epochs: 2, batchSize: 2, lr: 1e-3, seed: 1, onBatch: (p) => seen.push(p.step) }).catch((e: unknown) => e);
+    err = await fit(a, bad, sets(2, 3, 4), {
+      epochs: 2,
+      batchSize: 2,
+      lr: 1e-3,
+      seed: 1,
+      onBatch: (p) => seen.push(p.step),
+    }).catch((e: unknown) => e);
   } finally {
     updates.restore();
   }

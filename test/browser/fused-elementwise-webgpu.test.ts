@@ -8,7 +8,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { layerNormGradReference, layerNormReference, registerKernels, type BiasActivation } from '../../src/nn/kernels/index.ts';
+import {
+  layerNormGradReference,
+  layerNormReference,
+  registerKernels,
+  type BiasActivation,
+} from '../../src/nn/kernels/index.ts';
 import {
   biasAct,
   biasActComposite,
@@ -27,16 +32,28 @@ import { ParamStore } from '../../src/nn/model/params.ts';
 
 /** Deterministic values in about [−2.5, 3.4], varied enough for statistics per row. */
 function values(n: number, seed: number, scale = 1, shift = 0): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => shift + scale * ((((i + seed) * 7919) % 101) / 17 - 2.5 + Math.sin(i * 0.37 + seed)));
+  return Float32Array.from(
+    { length: n },
+    (_, i) => shift + scale * ((((i + seed) * 7919) % 101) / 17 - 2.5 + Math.sin(i * 0.37 + seed)),
+  );
 }
 const tensor = (shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor =>
-  tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed, scale, shift), shape);
+  tf.tensor(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+      shift,
+    ),
+    shape,
+  );
 
 async function maxDiff(a: tf.Tensor, b: tf.Tensor, relative = false): Promise<number> {
   expect(a.shape).toEqual(b.shape);
   const [av, bv] = [await a.data(), await b.data()];
   let m = 0;
-  for (let i = 0; i < av.length; i++) m = Math.max(m, Math.abs(av[i]! - bv[i]!) / (relative ? Math.max(1, Math.abs(bv[i]!)) : 1));
+  for (let i = 0; i < av.length; i++)
+    m = Math.max(m, Math.abs(av[i]! - bv[i]!) / (relative ? Math.max(1, Math.abs(bv[i]!)) : 1));
   return m;
 }
 
@@ -154,12 +171,15 @@ describe('LayerNorm on webgpu', () => {
     const gamma = tensor([64], 7, 0.2, 1) as tf.Tensor1D;
     const beta = tensor([64], 8) as tf.Tensor1D;
     const dy = tensor(shape, 9);
-    const step = (f: typeof layerNorm) => () => tf.grads((a, g, b) => f(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3))([x, gamma, beta], dy);
+    const step = (f: typeof layerNorm) => () =>
+      tf.grads((a, g, b) => f(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3))([x, gamma, beta], dy);
     await count(step(layerNormComposite)); // uploads the inputs, compiles the pipelines
     await count(step(layerNorm));
     const before = await count(step(layerNormComposite));
     const after = await count(step(layerNorm));
-    console.log(`LayerNorm fwd+bwd [8,50,64]: composite ${before.dispatches.length} dispatches (${before.dispatches.join(' ')}), uploads ${JSON.stringify(before.uploads)} B; fused ${after.dispatches.length} (${after.dispatches.join(' ')}), uploads ${JSON.stringify(after.uploads)} B`);
+    console.log(
+      `LayerNorm fwd+bwd [8,50,64]: composite ${before.dispatches.length} dispatches (${before.dispatches.join(' ')}), uploads ${JSON.stringify(before.uploads)} B; fused ${after.dispatches.length} (${after.dispatches.join(' ')}), uploads ${JSON.stringify(after.uploads)} B`,
+    );
     expect(before.uploads).toContain(xBytes); // tfjs's Mean gradient: ones(x.shape) made in JS
     expect(after.uploads.every((b) => b < xBytes)).toBe(true);
     expect(after.dispatches).toEqual(['dmc', 'dmc', 'dmc', 'dmc', 'dmc']); // forward, dx, partials, 2 column sums
@@ -208,20 +228,29 @@ describe('bias + activation on webgpu', () => {
     const dense = new Dense(store.scope('d'), 32, 64, { kernelInit: 'he_normal' });
     const x = tensor([4, 20, 32], 21, 0.2);
     const dy = tensor([4, 20, 64], 22);
-    const ctx = (): ForwardContext => ({ training: true, dropout: dropoutStream({ key0: 77, key1: 1, rowOffset: 0 }), ops: DEFAULT_OPS });
+    const ctx = (): ForwardContext => ({
+      training: true,
+      dropout: dropoutStream({ key0: 77, key1: 1, rowOffset: 0 }),
+      ops: DEFAULT_OPS,
+    });
     const params = [x, dense.kernel, dense.bias!];
     // The ops Dense ran before the fused kernels (linear is tf.matMul on webgpu), and through the layer now.
-    const oldDense = (): tf.Tensor => tf.reshape(tf.add(tf.matMul(tf.reshape(x, [-1, 32]), dense.kernel), dense.bias!), [4, 20, 64]);
+    const oldDense = (): tf.Tensor =>
+      tf.reshape(tf.add(tf.matMul(tf.reshape(x, [-1, 32]), dense.kernel), dense.bias!), [4, 20, 64]);
     // The variables are the same tensors the layer reads, so tf.grads differentiates with respect to them.
-    const separate = () => tf.grads(() => {
-      const c = ctx();
-      return gelu(dropout(oldDense(), 0.1, c));
-    })(params, dy);
+    const separate = () =>
+      tf.grads(() => {
+        const c = ctx();
+        return gelu(dropout(oldDense(), 0.1, c));
+      })(params, dy);
     const fused = () => tf.grads(() => dense.applyActivated(x, ctx(), 'gelu', 0.1))(params, dy);
     const plainBefore = () => tf.grads(oldDense)(params, dy);
     const plainAfter = () => tf.grads(() => dense.apply(x, ctx()))(params, dy);
     // First runs: upload the inputs, compile the pipelines, and compare.
-    for (const [f, g] of [[separate, fused], [plainBefore, plainAfter]]) {
+    for (const [f, g] of [
+      [separate, fused],
+      [plainBefore, plainAfter],
+    ]) {
       const [a, b] = [f!(), g!()];
       for (let i = 0; i < 3; i++) expect(await maxDiff(a[i]!, b[i]!, true)).toBeLessThan(1e-4);
       tf.dispose([...a, ...b]);
@@ -229,8 +258,12 @@ describe('bias + activation on webgpu', () => {
     const before = await count(separate);
     const after = await count(fused);
     const plain = [await count(plainBefore), await count(plainAfter)];
-    console.log(`Dense(32→64)+dropout+gelu fwd+bwd [4,20,32]: before ${before.dispatches.length} dispatches (${before.dispatches.join(' ')}); after ${after.dispatches.length} (${after.dispatches.join(' ')}); uploads ${JSON.stringify(before.uploads)} / ${JSON.stringify(after.uploads)} B`);
-    console.log(`Dense(32→64) alone fwd+bwd: before ${plain[0]!.dispatches.join(' ')}; after ${plain[1]!.dispatches.join(' ')}`);
+    console.log(
+      `Dense(32→64)+dropout+gelu fwd+bwd [4,20,32]: before ${before.dispatches.length} dispatches (${before.dispatches.join(' ')}); after ${after.dispatches.length} (${after.dispatches.join(' ')}); uploads ${JSON.stringify(before.uploads)} / ${JSON.stringify(after.uploads)} B`,
+    );
+    console.log(
+      `Dense(32→64) alone fwd+bwd: before ${plain[0]!.dispatches.join(' ')}; after ${plain[1]!.dispatches.join(' ')}`,
+    );
     expect(after.dispatches.length).toBeLessThan(before.dispatches.length);
     expect(plain[1]!.dispatches.length).toBeLessThanOrEqual(plain[0]!.dispatches.length);
     tf.dispose([x, dy]);

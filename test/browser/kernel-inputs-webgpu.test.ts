@@ -24,8 +24,8 @@ it('every webgpu kernel refuses a wrong-shape call with the message of every bac
 
 it('refuses a dtype the webgpu kernel does not compute, naming the backend', () => {
   const ints = tf.zeros([2, 3], 'int32');
-  expect(() => tf.engine().runKernel('DmcDropout', { x: ints }, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 })).toThrow(
-    'DmcDropout: the webgpu kernel computes float32, got int32',
-  );
+  expect(() =>
+    tf.engine().runKernel('DmcDropout', { x: ints }, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 }),
+  ).toThrow('DmcDropout: the webgpu kernel computes float32, got int32');
   ints.dispose();
 });

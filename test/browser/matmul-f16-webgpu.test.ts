@@ -42,14 +42,23 @@ async function runRaw(input: Float32Array<ArrayBuffer>, body: string, header = '
   device.queue.writeBuffer(inBuf, 0, input);
   const outBuf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
   const enc = device.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [{ binding: 0, resource: { buffer: inBuf } }, { binding: 1, resource: { buffer: outBuf } }],
-  }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: inBuf } },
+        { binding: 1, resource: { buffer: outBuf } },
+      ],
+    }),
+  );
   pass.dispatchWorkgroups(1);
   pass.end();
   enc.copyBufferToBuffer(outBuf, 0, read, 0, bytes);
@@ -63,7 +72,18 @@ async function runRaw(input: Float32Array<ArrayBuffer>, body: string, header = '
 it('WGSL unpack2x16float(pack2x16float(x)) equals roundToF16 on in-range values', async () => {
   // In range only: WGSL leaves the packing of values beyond ±65504 to the implementation.
   const x = Float32Array.from([
-    1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -11 + 2 ** -20, 65504, 65519, 2 ** -24, 3 * 2 ** -25, 2 ** -14, 0.1, -1 / 3, 0, -2.5,
+    1 + 2 ** -11,
+    1 + 3 * 2 ** -11,
+    1 + 2 ** -11 + 2 ** -20,
+    65504,
+    65519,
+    2 ** -24,
+    3 * 2 ** -25,
+    2 ** -14,
+    0.1,
+    -1 / 3,
+    0,
+    -2.5,
     ...randArray(500, 11, 100),
   ]);
   const got = await runRaw(x, 'dst[i] = unpack2x16float(pack2x16float(vec2<f32>(src[i], 0.0))).x;');
@@ -105,7 +125,9 @@ it.each([
   const c = matMulF16(ta2, tb2, ta, tb);
   expect(c.shape).toEqual([m, n]);
   // Same exact products summed in the same k order: equal to the last bit.
-  expect(Array.from(await c.data())).toEqual(Array.from(matMulF16Reference(a, aShape, b, bShape, { transposeA: ta, transposeB: tb })));
+  expect(Array.from(await c.data())).toEqual(
+    Array.from(matMulF16Reference(a, aShape, b, bShape, { transposeA: ta, transposeB: tb })),
+  );
   tf.dispose([ta2, tb2, c]);
   expect(tf.memory().numTensors).toBe(before);
 });
@@ -114,7 +136,9 @@ it('a leading batch axis', async () => {
   const a = randArray(3 * 5 * 9, 21);
   const b = randArray(3 * 9 * 18, 22);
   const c = matMulF16(tf.tensor3d(a, [3, 5, 9]), tf.tensor3d(b, [3, 9, 18]));
-  expect(Array.from(await c.data())).toEqual(Array.from(matMulF16Reference(a, [3, 5, 9], b, [3, 9, 18], { transposeA: false, transposeB: false })));
+  expect(Array.from(await c.data())).toEqual(
+    Array.from(matMulF16Reference(a, [3, 5, 9], b, [3, 9, 18], { transposeA: false, transposeB: false })),
+  );
 });
 
 it('linearF16 gradients equal the reference products dC·Bᵀ and Aᵀ·dC', async () => {
@@ -126,10 +150,16 @@ it('linearF16 gradients equal the reference products dC·Bᵀ and Aᵀ·dC', asy
   const w = tf.tensor2d(wv, [k, n]);
   const probe = tf.tensor2d(dv, [m, n]);
   const before = tf.memory().numTensors;
-  const [gx, gw] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(linearF16(p as tf.Tensor2D, q as tf.Tensor2D), probe)))([x, w]);
+  const [gx, gw] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+    tf.sum(tf.mul(linearF16(p as tf.Tensor2D, q as tf.Tensor2D), probe)),
+  )([x, w]);
   expect(tf.memory().numTensors).toBe(before + 2);
-  expect(Array.from(await gx!.data())).toEqual(Array.from(matMulF16Reference(dv, [m, n], wv, [k, n], { transposeA: false, transposeB: true })));
-  expect(Array.from(await gw!.data())).toEqual(Array.from(matMulF16Reference(xv, [m, k], dv, [m, n], { transposeA: true, transposeB: false })));
+  expect(Array.from(await gx!.data())).toEqual(
+    Array.from(matMulF16Reference(dv, [m, n], wv, [k, n], { transposeA: false, transposeB: true })),
+  );
+  expect(Array.from(await gw!.data())).toEqual(
+    Array.from(matMulF16Reference(xv, [m, k], dv, [m, n], { transposeA: true, transposeB: false })),
+  );
   tf.dispose([x, w, probe, gx!, gw!]);
 });
 
@@ -162,7 +192,13 @@ async function trainLosses(matmulPrecision: 'f32' | 'f16'): Promise<{ losses: nu
   const before = tf.memory().numTensors;
   const a = new Approximator(config, { seed: 5, ops: { matmulPrecision } });
   const losses: number[] = [];
-  await fit(a, sets(16, 50, 6), sets(2, 50, 7), { epochs: 1, batchSize: 8, lr: 1e-3, seed: 5, onBatch: (p) => losses.push(p.loss) });
+  await fit(a, sets(16, 50, 6), sets(2, 50, 7), {
+    epochs: 1,
+    batchSize: 8,
+    lr: 1e-3,
+    seed: 5,
+    onBatch: (p) => losses.push(p.loss),
+  });
   a.dispose();
   return { losses, leaked: tf.memory().numTensors - before };
 }

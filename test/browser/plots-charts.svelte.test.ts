@@ -54,7 +54,13 @@ const ALL: [string, ChartPlot][] = [
   ['history', buildOptimizationHistory(trials, { direction: 'minimize' })],
   ['slice lr (log)', buildSlicePlots(trials, { direction: 'minimize', params: ['lr'] })],
   ['slice batch_size (category)', buildSlicePlots(trials, { direction: 'minimize', params: ['batch_size'] })],
-  ['importance', buildImportancePlot([{ name: 'lr', importance: 0.6 }, { name: 'dropout', importance: 0.4 }])],
+  [
+    'importance',
+    buildImportancePlot([
+      { name: 'lr', importance: 0.6 },
+      { name: 'dropout', importance: 0.4 },
+    ]),
+  ],
   ['parallel', buildParallelCoordinate(trials, { direction: 'minimize' })],
   ['contour', buildContourPlot(trials, { direction: 'minimize', xParam: 'dropout', yParam: 'lr' })],
   ['intermediate', buildIntermediateValuesPlot(trials)],
@@ -108,7 +114,11 @@ describe('Chart.svelte renders every plot', () => {
       expect(png.startsWith('data:image/png;base64,')).toBe(true);
       const bytes = atob(png.slice('data:image/png;base64,'.length));
       expect(bytes.slice(1, 4)).toBe('PNG');
-      await commands.writeFile(`test-output/plots/${name.replace(/\W+/g, '-').replace(/-$/, '')}.png`, png.slice(22), 'base64');
+      await commands.writeFile(
+        `test-output/plots/${name.replace(/\W+/g, '-').replace(/-$/, '')}.png`,
+        png.slice(22),
+        'base64',
+      );
       const button = t.querySelector('button')!;
       expect(button.getAttribute('aria-label')).toBe(`Download ${plot.title} as PNG`);
       expect(t.querySelector('[role="img"]')!.getAttribute('aria-label')).toBe(plot.title);

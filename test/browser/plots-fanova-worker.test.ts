@@ -30,17 +30,31 @@ describe('fANOVA worker', () => {
     const outcome = await client.importances(trials, { seed: 3 });
     expect(outcome).toEqual({ ok: true, importances: fanovaImportances(trials, undefined, { seed: 3 }), seed: 3 });
     if (!outcome.ok) throw new Error(outcome.reason);
-    expect(outcome.importances.map((p) => p.name).sort()).toEqual(['batch_size', 'dropout', 'embed_dim', 'lr', 'num_seeds']);
+    expect(outcome.importances.map((p) => p.name).sort()).toEqual([
+      'batch_size',
+      'dropout',
+      'embed_dim',
+      'lr',
+      'num_seeds',
+    ]);
   });
 
   it('accepts trials behind proxies, as a Svelte $state list holds them', async () => {
     client = new FanovaClient();
     const trials = studyFixture();
     const proxied = trials.map(
-      (t) => new Proxy({ ...t, params: new Proxy({ ...t.params }, {}), distributions: new Proxy({ ...t.distributions }, {}) }, {}),
+      (t) =>
+        new Proxy(
+          { ...t, params: new Proxy({ ...t.params }, {}), distributions: new Proxy({ ...t.distributions }, {}) },
+          {},
+        ),
     );
     expect(() => structuredClone(proxied)).toThrow();
-    expect(await client.importances(proxied, { seed: 1 })).toEqual({ ok: true, importances: fanovaImportances(trials, undefined, { seed: 1 }), seed: 1 });
+    expect(await client.importances(proxied, { seed: 1 })).toEqual({
+      ok: true,
+      importances: fanovaImportances(trials, undefined, { seed: 1 }),
+      seed: 1,
+    });
   });
 
   it('answers with the reason when it cannot assess', async () => {

@@ -8,7 +8,12 @@ import { SimPool } from '../../src/workers/sim-pool.ts';
 
 // Walks to a far bound (b = 1000, ~1400 steps a trial): a 2000-data-set chunk runs for several seconds, so
 // an abort that returns within a second can only come from terminating the busy workers.
-const SLOW: DmcConfig = { ...NOTEBOOK_CONFIG, tmax: 5000, priorMeans: [70.8, 114.71, 0.71, 332.34, 1000, 43.36], priorSds: [1, 1, 0.01, 1, 1, 1] };
+const SLOW: DmcConfig = {
+  ...NOTEBOOK_CONFIG,
+  tmax: 5000,
+  priorMeans: [70.8, 114.71, 0.71, 332.34, 1000, 43.36],
+  priorSds: [1, 1, 0.01, 1, 1, 1],
+};
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -29,15 +34,19 @@ describe('SimPool in Chromium workers', () => {
     const reference = simulateBatch(config, 11, 30);
     for (const chunkSize of [1, 7, 30]) {
       const progress: number[] = [];
-      const b = await pool.simulate(config, 11, 30, { chunkSize, onProgress: (done, total) => {
-        expect(total).toBe(30);
-        progress.push(done);
-      } });
+      const b = await pool.simulate(config, 11, 30, {
+        chunkSize,
+        onProgress: (done, total) => {
+          expect(total).toBe(30);
+          progress.push(done);
+        },
+      });
       expect(b.numObs).toBe(reference.numObs);
       expect(b.paramNames).toEqual(reference.paramNames);
       expect(b.rt).toBeInstanceOf(Float32Array);
       expect(b.params).toBeInstanceOf(Float64Array);
-      for (const k of ['params', 'rt', 'accuracy', 'conditions'] as const) expect(sameBits(b[k], reference[k])).toBe(true);
+      for (const k of ['params', 'rt', 'accuracy', 'conditions'] as const)
+        expect(sameBits(b[k], reference[k])).toBe(true);
       expect(progress.length).toBe(Math.ceil(30 / chunkSize));
       expect(progress.at(-1)).toBe(30);
     }

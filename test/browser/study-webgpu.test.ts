@@ -40,7 +40,11 @@ it('ten TPE trials train and score on webgpu, all COMPLETE, no tensor leaked', a
         integrationSteps: 2,
         integrator: 'euler',
       };
-      const out = await runObjective(trialSpec(hparams, { seed: trial.number, network: { overrides: network } }), train, val);
+      const out = await runObjective(
+        trialSpec(hparams, { seed: trial.number, network: { overrides: network } }),
+        train,
+        val,
+      );
       counts.push(tf.memory().numTensors);
       if (out.status !== 'complete') throw new Error(`trial ${trial.number} stopped at epoch ${out.epoch}`);
       return out.result.L;

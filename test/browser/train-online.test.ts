@@ -13,22 +13,45 @@ import { TrainClient } from '../../src/workers/train-client.ts';
 const sim: DmcConfig = { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 16, maxNumObs: 24 };
 const tiny = { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] };
 const hparams: TrialHyperparameters = {
-  dropout: 0.05, lr: 1e-3, numSeeds: 1, batchSize: 8, embedDim: 8, summaryDim: 4, epochs: 2, posteriorDraws: 20, integrationSteps: 4, integrator: 'euler',
+  dropout: 0.05,
+  lr: 1e-3,
+  numSeeds: 1,
+  batchSize: 8,
+  embedDim: 8,
+  summaryDim: 4,
+  epochs: 2,
+  posteriorDraws: 20,
+  integrationSteps: 4,
+  integrator: 'euler',
 };
 
 const disposers: (() => void)[] = [];
 afterAll(() => disposers.forEach((d) => d()));
 
-async function onlineRun(workers: number): Promise<{ losses: number[]; asked: number[]; L: number; detached: boolean }> {
+async function onlineRun(
+  workers: number,
+): Promise<{ losses: number[]; asked: number[]; L: number; detached: boolean }> {
   const pool = new SimPool({ workers });
   const client = new TrainClient();
-  disposers.push(() => pool.dispose(), () => client.dispose());
+  disposers.push(
+    () => pool.dispose(),
+    () => client.dispose(),
+  );
   await client.setData(null, simulateBatch({ ...sim, fixedNumObs: 20 }, 2, 8));
-  const feed = new OnlineFeed({ config: sim, seed: 9, batchSize: 8, simulate: (p, signal) => pool.simulateRange(sim, p.seed, p.start, p.count, p.numObs, { signal }) });
+  const feed = new OnlineFeed({
+    config: sim,
+    seed: 9,
+    batchSize: 8,
+    simulate: (p, signal) => pool.simulateRange(sim, p.seed, p.start, p.count, p.numObs, { signal }),
+  });
   const asked: number[] = [];
   const handed: Float32Array[] = [];
   const losses: number[] = [];
-  const spec = trialSpec(hparams, { seed: 3, network: { overrides: tiny }, online: { batchesPerEpoch: 3, maxObs: 24, standardizationSets: 16 } });
+  const spec = trialSpec(hparams, {
+    seed: 3,
+    network: { overrides: tiny },
+    online: { batchesPerEpoch: 3, maxObs: 24, standardizationSets: 16 },
+  });
   const out = await client.runTrial(spec, {
     onlineBatch: async (j) => {
       asked.push(j);

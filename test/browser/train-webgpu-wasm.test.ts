@@ -35,7 +35,9 @@ async function trainOn(backend: 'webgpu' | 'wasm'): Promise<{ losses: number[]; 
   clients.push(c);
   await c.setData(simulateBatch(sim, 7, 20), simulateBatch(sim, 8, 4));
   const losses: number[] = [];
-  const out = await c.runTrial(trialSpec(hparams, { seed: 21, network: { overrides: network } }), { onBatch: (p) => losses.push(p.loss) });
+  const out = await c.runTrial(trialSpec(hparams, { seed: 21, network: { overrides: network } }), {
+    onBatch: (p) => losses.push(p.loss),
+  });
   if (out.status !== 'complete') throw new Error('unexpected prune');
   const before = await c.memory();
   expect(before.numTensors).toBe(0);
@@ -51,9 +53,14 @@ it('five training steps on webgpu and on wasm give the same losses to 1e-3', asy
   expect(cpu.used).toBe('wasm');
   expect(gpu.losses).toHaveLength(5);
   expect(cpu.losses).toHaveLength(5);
-  const all = [...gpu.losses.map((l, i) => [l, cpu.losses[i]!]), [gpu.valLoss[0]!, cpu.valLoss[0]!]] as [number, number][];
+  const all = [...gpu.losses.map((l, i) => [l, cpu.losses[i]!]), [gpu.valLoss[0]!, cpu.valLoss[0]!]] as [
+    number,
+    number,
+  ][];
   const rel = all.map(([a, b]) => Math.abs(a - b) / Math.max(1, Math.abs(b)));
-  console.log(`webgpu vs wasm: losses ${JSON.stringify(all)}, max relative difference ${Math.max(...rel).toExponential(2)}`);
+  console.log(
+    `webgpu vs wasm: losses ${JSON.stringify(all)}, max relative difference ${Math.max(...rel).toExponential(2)}`,
+  );
   for (const [a, b] of all) {
     expect(Number.isFinite(a)).toBe(true);
     expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(b)));

@@ -26,7 +26,10 @@ const hparams: TrialHyperparameters = {
 /** A tiny-network spec of `epochs` epochs and `seed`, optionally asking for the f16 products. */
 const spec = (epochs: number, seed: number, f16 = false): TrialSpec =>
   trialSpec({ ...hparams, epochs }, { seed, network: { overrides: tiny, ops: f16 ? { matmulPrecision: 'f16' } : {} } });
-const data = (): { train: DmcBatch; val: DmcBatch } => ({ train: simulateBatch(sim, 1, 24), val: simulateBatch(sim, 2, 8) });
+const data = (): { train: DmcBatch; val: DmcBatch } => ({
+  train: simulateBatch(sim, 1, 24),
+  val: simulateBatch(sim, 2, 8),
+});
 
 const clients: TrainClient[] = [];
 function client(opts?: ConstructorParameters<typeof TrainClient>[0]): TrainClient {
@@ -84,7 +87,13 @@ describe('training worker', () => {
     expect(out.result.draws?.length).toBe(8 * 20 * 6);
     expect(out.result.network?.format).toBe('dmc-tune-network');
     expect(sent).toEqual(copy); // the client sends it, it does not edit it
-    expect(out.result.network?.metadata).toMatchObject({ trialNumber: 17, seed: 3, hyperparameters: hparams, network: 'as-tuned', standardizeTrials: true });
+    expect(out.result.network?.metadata).toMatchObject({
+      trialNumber: 17,
+      seed: 3,
+      hyperparameters: hparams,
+      network: 'as-tuned',
+      standardizeTrials: true,
+    });
     expect(out.result.network?.config).toMatchObject(tiny);
   });
 
@@ -100,7 +109,13 @@ describe('training worker', () => {
         return r.epoch === 0;
       },
     });
-    expect(out).toEqual({ status: 'pruned', epoch: 0, value: reported, backend: expect.anything() as unknown, matmulPrecision: 'f32' });
+    expect(out).toEqual({
+      status: 'pruned',
+      epoch: 0,
+      value: reported,
+      backend: expect.anything() as unknown,
+      matmulPrecision: 'f32',
+    });
   });
 
   it('no tensor leaks over several consecutive trainings (tf.memory().numTensors in the worker)', async () => {
@@ -133,7 +148,8 @@ describe('training worker', () => {
     const f32 = await c.runTrial(spec(1, 4));
     const f16 = await c.runTrial(spec(1, 4, true));
     expect([f32.matmulPrecision, f16.matmulPrecision]).toEqual(['f32', 'f16']);
-    if (f32.status !== 'complete' || f16.status !== 'complete') throw new Error(`trials did not complete: ${f32.status}, ${f16.status}`);
+    if (f32.status !== 'complete' || f16.status !== 'complete')
+      throw new Error(`trials did not complete: ${f32.status}, ${f16.status}`);
     // Same seed and data: the f16 products change the losses a little, not the training.
     const [a, b] = [f32.result.history.valLoss[0]!, f16.result.history.valLoss[0]!];
     expect(b).not.toBe(a);
@@ -171,9 +187,9 @@ describe('training worker', () => {
     await c.setData(kept.train, kept.val, { transfer: false });
     expect(kept.train.rt.byteLength).toBeGreaterThan(0);
     const ac2 = new AbortController();
-    await expect(
-      c.runTrial(spec(50, 1), { signal: ac2.signal, onBatch: () => ac2.abort() }),
-    ).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(c.runTrial(spec(50, 1), { signal: ac2.signal, onBatch: () => ac2.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     const out = await c.runTrial(spec(1, 1));
     expect(out.status).toBe('complete');
   });

@@ -10,7 +10,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { registerKernels } from '../../src/nn/kernels/index.ts';
-import { autoMicroBatchSize, backendMemoryBudget, DEFAULT_OPS, defaultNetworkConfig, GpuError, GpuErrorWatch } from '../../src/nn/index.ts';
+import {
+  autoMicroBatchSize,
+  backendMemoryBudget,
+  DEFAULT_OPS,
+  defaultNetworkConfig,
+  GpuError,
+  GpuErrorWatch,
+} from '../../src/nn/index.ts';
 import { largestTensorPerSet } from '../../src/nn/training/batches.ts';
 
 beforeAll(async () => {
@@ -64,13 +71,16 @@ it('per trial on a real device: an earlier error does not fail a later watch, it
   // A device of its own (default limits: 256 MiB per buffer), so destroying it leaves tfjs's alone.
   const adapter = await navigator.gpu.requestAdapter();
   const device = await adapter!.requestDevice();
-  const tooBig = (): GPUBuffer => device.createBuffer({ size: device.limits.maxBufferSize + 4, usage: GPUBufferUsage.STORAGE });
+  const tooBig = (): GPUBuffer =>
+    device.createBuffer({ size: device.limits.maxBufferSize + 4, usage: GPUBufferUsage.STORAGE });
   const first = new GpuErrorWatch(device);
   tooBig().destroy();
   // The browser forwards the call (and returns its error) when the queue is flushed.
   await device.queue.onSubmittedWorkDone();
   await vi.waitFor(() => expect(first.failed).toBe(true), { timeout: 20_000 });
-  expect(() => first.check()).toThrow(/^the GPU refused a buffer of 0\.27 GB \(its limit is 0\.27 GB\).*GPU error \(GPUValidationError\)/s);
+  expect(() => first.check()).toThrow(
+    /^the GPU refused a buffer of 0\.27 GB \(its limit is 0\.27 GB\).*GPU error \(GPUValidationError\)/s,
+  );
   first.dispose();
 
   const second = new GpuErrorWatch(device);

@@ -38,7 +38,15 @@ const SPACE: Record<string, (t: Trial) => Promise<number | string | boolean | nu
 async function objectiveAll(t: Trial): Promise<number> {
   const v = await Promise.all(Object.values(SPACE).map((s) => s(t)));
   const [f, flog, fstep, i, istep, ilog, c] = v as [number, number, number, number, number, number, unknown];
-  return (f - 1) ** 2 + Math.log10(flog) ** 2 + (fstep - 0.6) ** 2 + i * i + istep / 10 + Math.log(ilog) + (c === 'sgd' ? 0 : 1);
+  return (
+    (f - 1) ** 2 +
+    Math.log10(flog) ** 2 +
+    (fstep - 0.6) ** 2 +
+    i * i +
+    istep / 10 +
+    Math.log(ilog) +
+    (c === 'sgd' ? 0 : 1)
+  );
 }
 
 function expectValid(trials: readonly FrozenTrial[]): void {
@@ -46,7 +54,8 @@ function expectValid(trials: readonly FrozenTrial[]): void {
     for (const [name, d] of Object.entries(t.distributions)) {
       const v = t.params[name];
       const internal = toInternalRepr(d as Distribution, v);
-      if (!contains(d as Distribution, internal)) throw new Error(`trial ${t.number}: ${name}=${String(v)} outside ${JSON.stringify(d)}`);
+      if (!contains(d as Distribution, internal))
+        throw new Error(`trial ${t.number}: ${name}=${String(v)} outside ${JSON.stringify(d)}`);
       if (d.type === 'int') expect(Number.isInteger(v)).toBe(true);
       if (d.type === 'float' && d.step !== null) {
         const k = ((v as number) - d.low) / d.step;
@@ -56,7 +65,13 @@ function expectValid(trials: readonly FrozenTrial[]): void {
   }
 }
 
-async function run(factory: SamplerFactory, seed: number, n: number, objective: (t: Trial) => Promise<number>, study?: Study): Promise<Study> {
+async function run(
+  factory: SamplerFactory,
+  seed: number,
+  n: number,
+  objective: (t: Trial) => Promise<number>,
+  study?: Study,
+): Promise<Study> {
   const s = study ?? (await createStudy({ sampler: factory(seed), pruner: new NopPruner() }));
   await s.optimize(objective, { nTrials: n, catch: () => true });
   return s;
@@ -106,22 +121,30 @@ export function samplerConformance(name: string, factory: SamplerFactory): void 
     it('works on histories with PRUNED, FAIL and RUNNING trials', async () => {
       const study = await createStudy({ sampler: factory(3), pruner: new NopPruner() });
       await study.ask(); // left RUNNING
-      await run(factory, 3, 60, async (t) => {
-        const v = await objectiveAll(t);
-        if (t.number % 5 === 1) {
-          await t.report(v, 0);
-          throw new TrialPruned();
-        }
-        if (t.number % 7 === 2) throw new Error('failed on purpose');
-        if (t.number % 11 === 3) return NaN;
-        if (t.number % 13 === 4) {
-          await t.report(NaN, 2);
-          throw new TrialPruned();
-        }
-        return v;
-      }, study);
+      await run(
+        factory,
+        3,
+        60,
+        async (t) => {
+          const v = await objectiveAll(t);
+          if (t.number % 5 === 1) {
+            await t.report(v, 0);
+            throw new TrialPruned();
+          }
+          if (t.number % 7 === 2) throw new Error('failed on purpose');
+          if (t.number % 11 === 3) return NaN;
+          if (t.number % 13 === 4) {
+            await t.report(NaN, 2);
+            throw new TrialPruned();
+          }
+          return v;
+        },
+        study,
+      );
       const trials = await study.getTrials();
-      expect(new Set(trials.map((t) => t.state))).toEqual(new Set([TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL]));
+      expect(new Set(trials.map((t) => t.state))).toEqual(
+        new Set([TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL]),
+      );
       expectValid(trials);
     });
 

@@ -11,7 +11,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/engine/storages/storage.ts';
-import { C, COMPLETE, FAIL, LR, MAXIMIZE, MINIMIZE, RUNNING, WAITING, code, describeTrialConformance, plain } from './storage-conformance-trials.ts';
+import {
+  C,
+  COMPLETE,
+  FAIL,
+  LR,
+  MAXIMIZE,
+  MINIMIZE,
+  RUNNING,
+  WAITING,
+  code,
+  describeTrialConformance,
+  plain,
+} from './storage-conformance-trials.ts';
 
 export interface StorageHarness {
   /** A fresh, empty storage. */
@@ -34,92 +46,131 @@ export function runStorageConformance(name: string, harness: StorageHarness): vo
 
   describe(`Storage conformance: ${name}`, () => {
     describe('studies', () => {
-      it('creates studies with distinct ids, names and directions', withStorage(async (s) => {
-        const a = await s.createNewStudy([MINIMIZE], 'a');
-        const b = await s.createNewStudy([MAXIMIZE, MINIMIZE], 'b');
-        expect(a).not.toBe(b);
-        expect(await s.getStudyIdFromName('a')).toBe(a);
-        expect(await s.getStudyIdFromName('b')).toBe(b);
-        expect(await s.getStudyNameFromId(b)).toBe('b');
-        expect(await s.getStudyDirections(a)).toEqual([MINIMIZE]);
-        expect(await s.getStudyDirections(b)).toEqual([MAXIMIZE, MINIMIZE]);
-      }));
+      it(
+        'creates studies with distinct ids, names and directions',
+        withStorage(async (s) => {
+          const a = await s.createNewStudy([MINIMIZE], 'a');
+          const b = await s.createNewStudy([MAXIMIZE, MINIMIZE], 'b');
+          expect(a).not.toBe(b);
+          expect(await s.getStudyIdFromName('a')).toBe(a);
+          expect(await s.getStudyIdFromName('b')).toBe(b);
+          expect(await s.getStudyNameFromId(b)).toBe('b');
+          expect(await s.getStudyDirections(a)).toEqual([MINIMIZE]);
+          expect(await s.getStudyDirections(b)).toEqual([MAXIMIZE, MINIMIZE]);
+        }),
+      );
 
-      it('rejects a duplicate name and an empty direction list, changing nothing', withStorage(async (s) => {
-        await s.createNewStudy([MINIMIZE], 'same');
-        expect(await code(s.createNewStudy([MAXIMIZE], 'same'))).toBe('duplicate');
-        expect(await code(s.createNewStudy([], 'none'))).toBe('invalid-argument');
-        const all = await s.getAllStudies();
-        expect(all.map((x) => [x.studyName, [...x.directions]])).toEqual([['same', [MINIMIZE]]]);
-      }));
+      it(
+        'rejects a duplicate name and an empty direction list, changing nothing',
+        withStorage(async (s) => {
+          await s.createNewStudy([MINIMIZE], 'same');
+          expect(await code(s.createNewStudy([MAXIMIZE], 'same'))).toBe('duplicate');
+          expect(await code(s.createNewStudy([], 'none'))).toBe('invalid-argument');
+          const all = await s.getAllStudies();
+          expect(all.map((x) => [x.studyName, [...x.directions]])).toEqual([['same', [MINIMIZE]]]);
+        }),
+      );
 
-      it('reports unknown study ids and names as not-found', withStorage(async (s) => {
-        const id = (await s.createNewStudy([MINIMIZE], 'known')) + 1000;
-        const calls: (() => Promise<unknown>)[] = [
-          () => s.getStudyIdFromName('unknown'),
-          () => s.getStudyNameFromId(id),
-          () => s.getStudyDirections(id),
-          () => s.getStudyUserAttrs(id),
-          () => s.getStudySystemAttrs(id),
-          () => s.setStudyUserAttr(id, 'k', 1),
-          () => s.setStudySystemAttr(id, 'k', 1),
-          () => s.deleteStudy(id),
-          () => s.createNewTrial(id),
-          () => s.getAllTrials(id),
-          () => s.getTrialIdFromStudyIdTrialNumber(id, 0),
-        ];
-        for (const c of calls) expect(await code(c())).toBe('not-found');
-      }));
+      it(
+        'reports unknown study ids and names as not-found',
+        withStorage(async (s) => {
+          const id = (await s.createNewStudy([MINIMIZE], 'known')) + 1000;
+          const calls: (() => Promise<unknown>)[] = [
+            () => s.getStudyIdFromName('unknown'),
+            () => s.getStudyNameFromId(id),
+            () => s.getStudyDirections(id),
+            () => s.getStudyUserAttrs(id),
+            () => s.getStudySystemAttrs(id),
+            () => s.setStudyUserAttr(id, 'k', 1),
+            () => s.setStudySystemAttr(id, 'k', 1),
+            () => s.deleteStudy(id),
+            () => s.createNewTrial(id),
+            () => s.getAllTrials(id),
+            () => s.getTrialIdFromStudyIdTrialNumber(id, 0),
+          ];
+          for (const c of calls) expect(await code(c())).toBe('not-found');
+        }),
+      );
 
-      it('stores study attributes as JSON, last write wins, per study', withStorage(async (s) => {
-        const a = await s.createNewStudy([MINIMIZE], 'a');
-        const b = await s.createNewStudy([MINIMIZE], 'b');
-        const nested = { list: [1, 2.5, 'x', null, true], obj: { deep: [{ k: false }] } };
-        await s.setStudyUserAttr(a, 'cfg', nested);
-        await s.setStudyUserAttr(a, 'n', 1);
-        await s.setStudyUserAttr(a, 'n', 'two');
-        await s.setStudySystemAttr(a, 'sys', [0.1, -3]);
-        await s.setStudyUserAttr(b, 'n', 3);
-        expect(await s.getStudyUserAttrs(a)).toEqual({ cfg: nested, n: 'two' });
-        expect(await s.getStudySystemAttrs(a)).toEqual({ sys: [0.1, -3] });
-        expect(await s.getStudyUserAttrs(b)).toEqual({ n: 3 });
-        expect(await s.getStudySystemAttrs(b)).toEqual({});
-        const got = await s.getStudyUserAttrs(a);
-        got.n = 'mutated';
-        expect((await s.getStudyUserAttrs(a)).n).toBe('two');
-      }));
+      it(
+        'stores study attributes as JSON, last write wins, per study',
+        withStorage(async (s) => {
+          const a = await s.createNewStudy([MINIMIZE], 'a');
+          const b = await s.createNewStudy([MINIMIZE], 'b');
+          const nested = { list: [1, 2.5, 'x', null, true], obj: { deep: [{ k: false }] } };
+          await s.setStudyUserAttr(a, 'cfg', nested);
+          await s.setStudyUserAttr(a, 'n', 1);
+          await s.setStudyUserAttr(a, 'n', 'two');
+          await s.setStudySystemAttr(a, 'sys', [0.1, -3]);
+          await s.setStudyUserAttr(b, 'n', 3);
+          expect(await s.getStudyUserAttrs(a)).toEqual({ cfg: nested, n: 'two' });
+          expect(await s.getStudySystemAttrs(a)).toEqual({ sys: [0.1, -3] });
+          expect(await s.getStudyUserAttrs(b)).toEqual({ n: 3 });
+          expect(await s.getStudySystemAttrs(b)).toEqual({});
+          const got = await s.getStudyUserAttrs(a);
+          got.n = 'mutated';
+          expect((await s.getStudyUserAttrs(a)).n).toBe('two');
+        }),
+      );
 
-      it('deletes a study: gone from the list, name reusable, id not reused, others intact', withStorage(async (s) => {
-        const a = await s.createNewStudy([MINIMIZE], 'a');
-        const b = await s.createNewStudy([MINIMIZE], 'b');
-        const tb = await s.createNewTrial(b);
-        await s.createNewTrial(a);
-        await s.deleteStudy(a);
-        expect((await s.getAllStudies()).map((x) => x.studyName)).toEqual(['b']);
-        expect(await code(s.getStudyNameFromId(a))).toBe('not-found');
-        expect(await code(s.getAllTrials(a))).toBe('not-found');
-        expect(await code(s.deleteStudy(a))).toBe('not-found');
-        const a2 = await s.createNewStudy([MAXIMIZE], 'a');
-        expect(a2).not.toBe(a);
-        expect(a2).not.toBe(b);
-        expect(await s.getAllTrials(a2)).toEqual([]);
-        expect((await s.getTrial(tb)).number).toBe(0);
-        expect((await s.getAllTrials(b)).map((t) => t.trialId)).toEqual([tb]);
-      }));
+      it(
+        'deletes a study: gone from the list, name reusable, id not reused, others intact',
+        withStorage(async (s) => {
+          const a = await s.createNewStudy([MINIMIZE], 'a');
+          const b = await s.createNewStudy([MINIMIZE], 'b');
+          const tb = await s.createNewTrial(b);
+          await s.createNewTrial(a);
+          await s.deleteStudy(a);
+          expect((await s.getAllStudies()).map((x) => x.studyName)).toEqual(['b']);
+          expect(await code(s.getStudyNameFromId(a))).toBe('not-found');
+          expect(await code(s.getAllTrials(a))).toBe('not-found');
+          expect(await code(s.deleteStudy(a))).toBe('not-found');
+          const a2 = await s.createNewStudy([MAXIMIZE], 'a');
+          expect(a2).not.toBe(a);
+          expect(a2).not.toBe(b);
+          expect(await s.getAllTrials(a2)).toEqual([]);
+          expect((await s.getTrial(tb)).number).toBe(0);
+          expect((await s.getAllTrials(b)).map((t) => t.trialId)).toEqual([tb]);
+        }),
+      );
 
-      it('summarizes all studies: ids, names, directions, attributes, trial counts, earliest start', withStorage(async (s) => {
-        const a = await s.createNewStudy([MINIMIZE], 'a');
-        const b = await s.createNewStudy([MAXIMIZE], 'b');
-        await s.setStudyUserAttr(b, 'owner', 'me');
-        await s.createNewTrial(b, { state: WAITING, datetimeStart: null });
-        await s.createNewTrial(b, { state: COMPLETE, values: [1], datetimeStart: '2024-05-01T10:00:00.000000', datetimeComplete: '2024-05-01T10:00:01.000000' });
-        await s.createNewTrial(b, { state: COMPLETE, values: [2], datetimeStart: '2024-05-01T09:00:00.000000', datetimeComplete: '2024-05-01T09:00:01.000000' });
-        const all = await s.getAllStudies();
-        const byName = Object.fromEntries(all.map((x) => [x.studyName, x]));
-        expect(byName.a).toMatchObject({ studyId: a, directions: [MINIMIZE], nTrials: 0, datetimeStart: null, userAttrs: {} });
-        expect(byName.b).toMatchObject({ studyId: b, directions: [MAXIMIZE], nTrials: 3, userAttrs: { owner: 'me' } });
-        expect(byName.b!.datetimeStart).toBe('2024-05-01T09:00:00.000000');
-      }));
+      it(
+        'summarizes all studies: ids, names, directions, attributes, trial counts, earliest start',
+        withStorage(async (s) => {
+          const a = await s.createNewStudy([MINIMIZE], 'a');
+          const b = await s.createNewStudy([MAXIMIZE], 'b');
+          await s.setStudyUserAttr(b, 'owner', 'me');
+          await s.createNewTrial(b, { state: WAITING, datetimeStart: null });
+          await s.createNewTrial(b, {
+            state: COMPLETE,
+            values: [1],
+            datetimeStart: '2024-05-01T10:00:00.000000',
+            datetimeComplete: '2024-05-01T10:00:01.000000',
+          });
+          await s.createNewTrial(b, {
+            state: COMPLETE,
+            values: [2],
+            datetimeStart: '2024-05-01T09:00:00.000000',
+            datetimeComplete: '2024-05-01T09:00:01.000000',
+          });
+          const all = await s.getAllStudies();
+          const byName = Object.fromEntries(all.map((x) => [x.studyName, x]));
+          expect(byName.a).toMatchObject({
+            studyId: a,
+            directions: [MINIMIZE],
+            nTrials: 0,
+            datetimeStart: null,
+            userAttrs: {},
+          });
+          expect(byName.b).toMatchObject({
+            studyId: b,
+            directions: [MAXIMIZE],
+            nTrials: 3,
+            userAttrs: { owner: 'me' },
+          });
+          expect(byName.b!.datetimeStart).toBe('2024-05-01T09:00:00.000000');
+        }),
+      );
     });
 
     describeTrialConformance(withStorage);

@@ -51,9 +51,17 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   expect(dl.suggestedFilename()).toBe('failures-cluster.zip');
   const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
   expect(Object.keys(files).sort()).toEqual(
-    ['README.md', 'dmc_network.py', 'dmc_simulator.py', 'journal.log', 'requirements.txt', 'slurm-array.sbatch', 'study.py', 'training.npz', 'validation.npz'].map(
-      (f) => `failures-cluster/${f}`,
-    ),
+    [
+      'README.md',
+      'dmc_network.py',
+      'dmc_simulator.py',
+      'journal.log',
+      'requirements.txt',
+      'slurm-array.sbatch',
+      'study.py',
+      'training.npz',
+      'validation.npz',
+    ].map((f) => `failures-cluster/${f}`),
   );
   // The page's data sets are the ones Node simulates from the same study seed (npy entries compared; zip dates
   // differ): trials equal, parameters up to the last bit of a double (Chromium's and Node's V8 round Math.exp /
@@ -61,7 +69,12 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   const stored = readJournalStudies(readFileSync(FAILURES, 'utf8')).studies[0]!.userAttrs[CONFIG_ATTR];
   const checked = validateStudyConfig(stored);
   if (!('config' in checked)) throw new Error('the fixture study has no valid configuration');
-  const fromNode = clusterExport(checked.config, null, undefined, await clusterData(checked.config, simulateBatch)).files;
+  const fromNode = clusterExport(
+    checked.config,
+    null,
+    undefined,
+    await clusterData(checked.config, simulateBatch),
+  ).files;
   for (const npz of ['training.npz', 'validation.npz']) {
     const want = unzipSync(fromNode.find((f) => f.path === npz)!.content as Uint8Array);
     const got = unzipSync(files[`failures-cluster/${npz}`]!);
@@ -71,7 +84,9 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
       // Only float64 parameter columns may differ, in the last place.
       expect(strFromU8(bytes.slice(0, 128))).toContain("'descr': '<f8'");
       const [g, w] = [got[key]!, bytes].map((b) => new Float64Array(b.slice(128).buffer));
-      w!.forEach((x, i) => expect(Math.abs(g![i]! - x), `${npz} ${key}[${i}]`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(x)));
+      w!.forEach((x, i) =>
+        expect(Math.abs(g![i]! - x), `${npz} ${key}[${i}]`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(x)),
+      );
     }
   }
   expect(await page.getByTestId('cluster-status').textContent()).toMatch(/finished trial\(s\) go to the cluster/);
@@ -82,7 +97,10 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   }
   const folder = path.join(dir, 'failures-cluster');
   expect(strFromU8(files['failures-cluster/study.py']!)).toContain('STUDY_NAME = "failures"');
-  const refused = spawnSync('/usr/bin/python3', ['study.py', '--dry-run', '--n-trials', '2'], { cwd: folder, encoding: 'utf8' });
+  const refused = spawnSync('/usr/bin/python3', ['study.py', '--dry-run', '--n-trials', '2'], {
+    cwd: folder,
+    encoding: 'utf8',
+  });
   expect(refused.stderr).toContain('Dry-run on a copy');
   copyFileSync(path.join(folder, 'journal.log'), path.join(folder, 'grown.log'));
   const args = ['study.py', '--dry-run', '--n-trials', '2', '--total-trials', '1000', '--storage', 'journal:grown.log'];
@@ -90,7 +108,9 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   expect(r.status, r.stderr).toBe(0);
 
   await page.getByTestId('cluster-import-input').setInputFiles(path.join(folder, 'grown.log'));
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 2 new trial\(s\) from grown\.log/);
+  await expect
+    .poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 })
+    .toMatch(/Imported 2 new trial\(s\) from grown\.log/);
   await expect.poll(rows, { timeout: 20_000 }).toBe(before + 2);
 
   // The same file again, now with the network study.py saved for the cluster's last trial (a dry run trains
@@ -98,18 +118,24 @@ it('downloads the cluster export as one zip and takes the grown journal back', a
   // linked to the app's row of that trial and marked "cluster".
   const grown = readJournalStudies(readFileSync(path.join(folder, 'grown.log'), 'utf8')).studies[0]!;
   const last = grown.trials.length - 1;
-  const net = JSON.parse(readFileSync('test/fixtures/inference/network-small.json', 'utf8')) as { metadata: Record<string, unknown> };
+  const net = JSON.parse(readFileSync('test/fixtures/inference/network-small.json', 'utf8')) as {
+    metadata: Record<string, unknown>;
+  };
   Object.assign(net.metadata, { source: 'cluster', trialNumber: last, L: grown.trials[last]!.values![0] });
   mkdirSync(path.join(folder, 'networks'));
   const netFile = path.join(folder, 'networks', `failures-trial-${last}.json`);
   writeFileSync(netFile, JSON.stringify(net));
   await page.getByTestId('cluster-import-input').setInputFiles([path.join(folder, 'grown.log'), netFile]);
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/Imported 0 new trial\(s\) from grown\.log; 1 network\(s\) trained on the cluster/);
+  await expect
+    .poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 })
+    .toMatch(/Imported 0 new trial\(s\) from grown\.log; 1 network\(s\) trained on the cluster/);
   expect(await rows()).toBe(before + 2);
   await expect.poll(() => page.getByTestId('trained-on-cluster').count(), { timeout: 20_000 }).toBe(1);
   await screenshot(page, 'results-cluster-networks');
 
   await page.getByTestId('cluster-import-input').setInputFiles(OTHER);
-  await expect.poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 }).toMatch(/"demo".*"failures"/);
+  await expect
+    .poll(() => page.getByTestId('cluster-status').textContent(), { timeout: 20_000 })
+    .toMatch(/"demo".*"failures"/);
   expect(await rows()).toBe(before + 2);
 });

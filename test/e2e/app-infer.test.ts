@@ -34,7 +34,9 @@ it('imports a DMCfun flanker file: columns, ms, comp = congruent detected; slow 
   expect(await page.getByTestId('map-congruent').inputValue()).toBe('comp');
   expect(await page.getByTestId('map-accuracy-kind').inputValue()).toBe('error');
   expect(await page.getByTestId('import-ok').textContent()).toContain('4 participants, 800 trials');
-  expect(await page.getByTestId('import-excluded').textContent()).toMatch(/Excluded 2 trials by the rule RT > tmax = 1500 ms.*lines 6, 10/);
+  expect(await page.getByTestId('import-excluded').textContent()).toMatch(
+    /Excluded 2 trials by the rule RT > tmax = 1500 ms.*lines 6, 10/,
+  );
   await screenshot(page, 'infer-mapping');
 });
 
@@ -59,7 +61,9 @@ it('imports the amortized-dmc CSV grouped by spacing, loads a network file and s
   expect(await page.getByTestId('map-rt-unit').inputValue()).toBe('s');
   expect(await page.getByTestId('map-congruent').inputValue()).toBe('0');
   await networkInput().setInputFiles(path.join(FIX, 'network-small.json'));
-  expect(await page.getByTestId('network-info').textContent()).toContain('Trained on 100–400 trials per data set, tmax 1500 ms');
+  expect(await page.getByTestId('network-info').textContent()).toContain(
+    'Trained on 100–400 trials per data set, tmax 1500 ms',
+  );
   await page.locator('#inf-draws').fill('300');
   await page.locator('#inf-steps').fill('20');
   await page.locator('#inf-ppcDraws').fill('20');
@@ -102,7 +106,8 @@ it('samples 100 participants without freezing the page, and cancel stops a run',
   const lines = ['participant,rt,accuracy,congruency_num'];
   for (let p = 0; p < 100; p++) {
     const t = simulateTrials({ A: 70, tau: 115, mu_c: 0.7, mu_r: 330, b: 98, sd_r: 43 }, 120, p + 1);
-    for (let k = 0; k < t.numObs; k++) if (t.accuracy[k] !== -1) lines.push(`p${p},${t.rt[k]!.toFixed(4)},${t.accuracy[k]},${t.conditions[k]}`);
+    for (let k = 0; k < t.numObs; k++)
+      if (t.accuracy[k] !== -1) lines.push(`p${p},${t.rt[k]!.toFixed(4)},${t.accuracy[k]},${t.conditions[k]}`);
   }
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'infer-')), 'hundred.csv');
   writeFileSync(file, lines.join('\n'));
@@ -125,7 +130,11 @@ it('samples 100 participants without freezing the page, and cancel stops a run',
   });
   await page.getByTestId('infer-button').click();
   await page.getByRole('progressbar').waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="posterior-table"] tbody tr').length === 100, undefined, { timeout: 240_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="posterior-table"] tbody tr').length === 100,
+    undefined,
+    { timeout: 240_000 },
+  );
   const gap = await page.evaluate(() => (window as unknown as { __gap: number }).__gap);
   console.log(`100 participants × 1000 draws: longest main-thread gap ${gap.toFixed(0)} ms`);
   expect(gap).toBeLessThan(600); // measured 257 ms on a 2-vCPU machine (the table of 100 rows rendering)

@@ -43,13 +43,21 @@ it('imports an Optuna 3.1 journal and shows its plots', async () => {
   expect(await page.getByTestId('best-value').textContent()).toBe('0.669');
   const charts = page.locator('[data-testid="plot"][data-title="Optimization History Plot"] canvas');
   await charts.waitFor();
-  for (const t of ['Optimization History Plot', 'Parallel Coordinate Plot', 'Intermediate Values Plot', 'Timeline Plot', 'Slice Plot']) {
+  for (const t of [
+    'Optimization History Plot',
+    'Parallel Coordinate Plot',
+    'Intermediate Values Plot',
+    'Timeline Plot',
+    'Slice Plot',
+  ]) {
     expect(await page.locator(`[data-testid="plot"][data-title="${t}"]`).count()).toBe(1);
   }
   // Networks and draws exist only for trials trained here: no diagnostics buttons or empty panels, one note.
   expect(await page.getByTestId('no-diagnostics').textContent()).toMatch(/imported from an Optuna journal/);
   expect(await page.getByTestId('show-diagnostics').count()).toBe(0);
-  expect(await page.locator('[data-title="Parameter Recovery"], [data-title="Posterior z-Score vs Contraction"]').count()).toBe(0);
+  expect(
+    await page.locator('[data-title="Parameter Recovery"], [data-title="Posterior z-Score vs Contraction"]').count(),
+  ).toBe(0);
   // The legend: an imported study has no weights, so the formula names them.
   const legend = page.getByTestId('objective-legend');
   expect(await legend.textContent()).toMatch(/lower is better/);
@@ -59,7 +67,10 @@ it('imports an Optuna 3.1 journal and shows its plots', async () => {
   await page.waitForTimeout(400);
   await screenshot(page, 'results-imported');
   firstExport = await exportJournal();
-  const lines = firstExport.trim().split('\n').map((l) => JSON.parse(l.replace(/\bNaN\b/g, 'null')));
+  const lines = firstExport
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l.replace(/\bNaN\b/g, 'null')));
   expect(lines[0]).toMatchObject({ op_code: 0, study_name: 'demo', directions: [1] });
   expect(lines.filter((o) => o.op_code === 4)).toHaveLength(3);
 });
@@ -113,7 +124,9 @@ it('shows every FAIL reason of an imported journal, and its counts in the librar
   await page.getByTestId('best-trial').waitFor();
   expect(await page.getByTestId('best-value').textContent()).toBe('0.655');
   expect(await page.getByTestId('best-duration').textContent()).toBe('2 min 3 s');
-  const reasons = await page.getByTestId('fail-reason').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-for'), r.textContent?.trim()]));
+  const reasons = await page
+    .getByTestId('fail-reason')
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-for'), r.textContent?.trim()]));
   expect(reasons).toEqual([
     ['1', 'Failed: Aborted()'],
     ['2', 'Failed: RuntimeError: memory access out of bounds'],
@@ -124,11 +137,14 @@ it('shows every FAIL reason of an imported journal, and its counts in the librar
     expect(await row.getAttribute('data-state')).toBe('FAIL');
     expect(await row.getByTestId('show-diagnostics').count()).toBe(0);
   }
-  const durationOf = (n: number) => page.locator(`[data-testid="trials-table"] tr[data-number="${n}"] td`).nth(3).textContent();
+  const durationOf = (n: number) =>
+    page.locator(`[data-testid="trials-table"] tr[data-number="${n}"] td`).nth(3).textContent();
   expect(await durationOf(0)).toBe('5.1 s');
   expect(await durationOf(5)).toBe('2 min 3 s');
   expect(await page.getByTestId('no-diagnostics').textContent()).toMatch(/no trial of this study has a stored network/);
-  expect(await page.getByTestId('objective-formula').textContent()).toBe('L = 1 · mean NRMSE + 0.5 · mean (1 − contraction) + 2 · mean calibration error');
+  expect(await page.getByTestId('objective-formula').textContent()).toBe(
+    'L = 1 · mean NRMSE + 0.5 · mean (1 − contraction) + 2 · mean calibration error',
+  );
   await page.waitForTimeout(400);
   await screenshot(page, 'results-failures');
   await page.getByTestId('objective-legend').screenshot({ path: path.join(SCREENSHOTS, 'results-legend.png') });

@@ -65,7 +65,9 @@ it('runs the smoke study to completion offline', { timeout: 900_000 }, async () 
   await page.getByTestId('preset-smoke').click();
   await page.locator('#cfg-name').fill('offline-smoke');
   await page.getByTestId('start-study').click();
-  await page.locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]').waitFor({ timeout: 800_000 });
+  await page
+    .locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]')
+    .waitFor({ timeout: 800_000 });
   await screenshot(page, 'run-offline');
   expect(await page.getByTestId('run-status').getAttribute('data-phase')).toBe('finished');
   expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');

@@ -36,7 +36,11 @@ it('starts from the notebook configuration, valid', async () => {
 
 it('shows a time estimate for the detected backend before Start, updating as fields change', async () => {
   // Headless Chromium has no GPU: training plans wasm (SwiftShader WebGPU is slower), so there is a figure.
-  await page.waitForFunction(() => /per trial on (wasm|cpu)/.test(document.querySelector('[data-testid="time-estimate"]')?.textContent ?? ''), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => /per trial on (wasm|cpu)/.test(document.querySelector('[data-testid="time-estimate"]')?.textContent ?? ''),
+    null,
+    { timeout: 60_000 },
+  );
   const before = await estimateText();
   expect(before).toMatch(/^≈ [\d.]+(–[\d.]+)? (s|min|h) per trial on (wasm|cpu), ≈ .+ for the study$/);
   await page.locator('#cfg-epochs').fill('40');
@@ -55,7 +59,9 @@ it('flags invalid input at the field and blocks Start', async () => {
   await page.locator('#cfg-epochs').fill('abc');
   expect(await page.getByTestId('start-study').isDisabled()).toBe(true);
   expect(await page.locator('[id="cfg-simulator.prior.tau.sd"]').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toBe('Enter a number greater than 0 (got -4)');
+  expect(await page.getByTestId('config-error-cell').nth(1).textContent()).toBe(
+    'Enter a number greater than 0 (got -4)',
+  );
   expect(await errorAt('searchSpace.lr').textContent()).toBe('Low must not exceed high (0.01 > 0.001)');
   expect(await errorAt('data.validationSets').textContent()).toBe('Enter a whole number of at least 2 (got 1)');
   expect(await errorAt('searchSpace.batch_size').textContent()).toContain("'big' is not a number");
@@ -145,7 +151,9 @@ it('a study link opens the exact setup in another browser, runs nothing, and a d
     other.on('pageerror', (e) => errors.push(String(e)));
     await other.goto(url, { waitUntil: 'commit' });
     await other.getByTestId('link-note').waitFor({ timeout: 60_000 });
-    expect(await other.getByTestId('link-note').textContent()).toContain('This setup (“class-flanker”) came from a study link');
+    expect(await other.getByTestId('link-note').textContent()).toContain(
+      'This setup (“class-flanker”) came from a study link',
+    );
     expect(await other.locator('#cfg-name').inputValue()).toBe('class-flanker');
     expect(await other.locator('#cfg-seed').inputValue()).toBe('4242');
     expect(await other.locator('#cfg-nTrials').inputValue()).toBe('4');

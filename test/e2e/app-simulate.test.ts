@@ -85,7 +85,10 @@ it('the live explorer redraws every chart as a slider moves, and hands its value
   // tau 30 → 150 (Simon-like to flanker-like): the value, the statistics and all four charts change.
   await page.getByTestId('slider-tau').fill('150');
   expect(await page.getByTestId('value-tau').textContent()).toBe('150');
-  await page.waitForFunction((b) => document.querySelector('[data-testid="explorer-stats"]')?.textContent !== b, before);
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="explorer-stats"]')?.textContent !== b,
+    before,
+  );
   const after = await shots();
   for (let i = 0; i < 4; i++) expect(after[i]!.equals(pictures[i]!), `chart ${i} was not redrawn`).toBe(false);
   // An update (simulation, statistics and four charts) stays interactive: timed from the input event to the next frame.

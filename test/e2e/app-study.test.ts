@@ -26,11 +26,16 @@ it('runs the smoke preset from Setup to completion', { timeout: 900_000 }, async
   await page.waitForURL(/#\/run\/\d+$/);
   await page.getByTestId('run-status').waitFor();
   await page.locator('[data-testid="run-status"][data-phase="training"]').waitFor({ timeout: 120_000 });
-  await page.getByText(/Epoch \d of 2/).first().waitFor({ timeout: 120_000 });
+  await page
+    .getByText(/Epoch \d of 2/)
+    .first()
+    .waitFor({ timeout: 120_000 });
   await screenshot(page, 'run');
   await page.locator('[data-testid="run-status"][data-phase="finished"]').waitFor({ timeout: 600_000 });
   expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');
-  const states = await page.locator('[data-testid="trial-state-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
+  const states = await page
+    .locator('[data-testid="trial-state-table"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
   expect(states).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
 });
 
@@ -43,7 +48,9 @@ it('shows the results: best trial, sortable table, plots and diagnostics', async
   const rows = page.locator('[data-testid="trials-table"] tbody tr[data-number]');
   expect(await rows.count()).toBe(3);
   // The legend carries the smoke preset's weights; the table names the clipped contraction.
-  expect(await page.getByTestId('objective-formula').textContent()).toBe('L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error');
+  expect(await page.getByTestId('objective-formula').textContent()).toBe(
+    'L = 1 · mean NRMSE + 1 · mean (1 − contraction) + 1 · mean calibration error',
+  );
   expect(await page.getByTestId('sort-mean_contraction').textContent()).toMatch(/Contraction \[0, 1\]/);
   expect(await page.getByTestId('show-diagnostics').count()).toBe(3);
   expect(await page.getByTestId('fail-reason').count()).toBe(0);
@@ -53,8 +60,19 @@ it('shows the results: best trial, sortable table, plots and diagnostics', async
   expect(firstValue).toBeCloseTo(best, 3);
   // History, parallel coordinate, contour, intermediate values, EDF, timeline, importance, slice, diagnostics.
   await page.locator('[data-testid="plot"][data-title="Parameter Recovery"]').waitFor({ timeout: 30_000 });
-  const titles = await page.locator('[data-testid="plot"], [data-testid="plot-empty"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-title')));
-  for (const t of ['Optimization History Plot', 'Parallel Coordinate Plot', 'Intermediate Values Plot', 'Empirical Distribution Function Plot', 'Timeline Plot', 'Slice Plot', 'Calibration: Coverage vs Nominal Level', 'Posterior z-Score vs Contraction']) {
+  const titles = await page
+    .locator('[data-testid="plot"], [data-testid="plot-empty"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-title')));
+  for (const t of [
+    'Optimization History Plot',
+    'Parallel Coordinate Plot',
+    'Intermediate Values Plot',
+    'Empirical Distribution Function Plot',
+    'Timeline Plot',
+    'Slice Plot',
+    'Calibration: Coverage vs Nominal Level',
+    'Posterior z-Score vs Contraction',
+  ]) {
     expect(titles).toContain(t);
   }
   expect(await page.locator('[data-testid="plot"] canvas').count()).toBeGreaterThan(8);

@@ -38,7 +38,10 @@ function failures(context: BrowserContext): string[] {
 async function panelThreads(page: Page): Promise<{ count: number; text: string }> {
   const el = page.getByTestId('backend-threads');
   await el.waitFor({ timeout: 180_000 });
-  return { count: Number(await el.getAttribute('data-count')), text: (await page.getByTestId('training-threads').textContent())?.trim() ?? '' };
+  return {
+    count: Number(await el.getAttribute('data-count')),
+    text: (await page.getByTestId('training-threads').textContent())?.trim() ?? '',
+  };
 }
 
 beforeAll(async () => {
@@ -65,7 +68,9 @@ describe('dev server', () => {
       await page.getByTestId('preset-smoke').click();
       await page.locator('#cfg-name').fill('e2e-threads');
       await page.getByTestId('start-study').click();
-      await page.locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]').waitFor({ timeout: 800_000 });
+      await page
+        .locator('[data-testid="run-status"][data-phase="finished"], [data-testid="run-status"][data-phase="failed"]')
+        .waitFor({ timeout: 800_000 });
       expect(await page.getByTestId('run-status').getAttribute('data-phase')).toBe('finished');
       expect(await page.getByTestId('run-backend').textContent()).toBe('wasm');
       expect(await page.getByTestId('run-threads').textContent()).toBe(`${want} threads`);
@@ -75,10 +80,16 @@ describe('dev server', () => {
       await page.getByTestId('best-trial').waitFor();
       // The fANOVA worker loads and answers under isolation too (a worker blocked by COEP would leave
       // the importances pending for ever).
-      await page.waitForFunction(() => !(document.body.textContent ?? '').includes('Computing fANOVA importances'), undefined, { timeout: 120_000 });
+      await page.waitForFunction(
+        () => !(document.body.textContent ?? '').includes('Computing fANOVA importances'),
+        undefined,
+        { timeout: 120_000 },
+      );
       expect(await page.getByText(/fANOVA failed/).count()).toBe(0);
       const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
-      const rows = Papa.parse<Record<string, string>>(readFileSync((await csv.path())!, 'utf8').trim(), { header: true }).data;
+      const rows = Papa.parse<Record<string, string>>(readFileSync((await csv.path())!, 'utf8').trim(), {
+        header: true,
+      }).data;
       expect(rows.map((r) => r['state'])).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
       expect(rows.map((r) => Number(r['user_attrs_threads']))).toEqual([want, want, want]);
       expect(failed).toEqual([]);
@@ -104,7 +115,10 @@ describe('vite preview of the build', () => {
       // `?threads=1` chooses the count by hand (a machine busy with other work).
       await page.goto(app.url + '?threads=1#/simulate', { waitUntil: 'commit' });
       const forced = await panelThreads(page);
-      expect(forced).toEqual({ count: 1, text: 'wasm trains with 1 thread: asked for in the page address (?threads=1).' });
+      expect(forced).toEqual({
+        count: 1,
+        text: 'wasm trains with 1 thread: asked for in the page address (?threads=1).',
+      });
       expect(failed).toEqual([]);
       expect(app.seen.errors).toEqual([]);
     } finally {
@@ -159,7 +173,16 @@ describe('a static host without headers', () => {
       const failed = failures(context);
       const page = await context.newPage();
       const navigations: boolean[] = [];
-      page.on('load', () => void page.evaluate(() => crossOriginIsolated).then((x) => navigations.push(x), () => undefined));
+      page.on(
+        'load',
+        () =>
+          void page
+            .evaluate(() => crossOriginIsolated)
+            .then(
+              (x) => navigations.push(x),
+              () => undefined,
+            ),
+      );
       const first = await page.goto(url + '#/simulate', { waitUntil: 'commit' });
       expect(first?.headers()['cross-origin-embedder-policy']).toBeUndefined();
       // The first visit is the host's own response: not isolated until the worker takes over and the
@@ -192,7 +215,9 @@ describe('a static host without headers', () => {
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
       const panel = await panelThreads(page);
       expect(panel.count).toBe(1);
-      expect(panel.text).toMatch(/^wasm trains with 1 thread: the page is not cross-origin isolated .*single-threaded wasm build\.$/);
+      expect(panel.text).toMatch(
+        /^wasm trains with 1 thread: the page is not cross-origin isolated .*single-threaded wasm build\.$/,
+      );
       expect(await page.getByTestId('backend-threads-badge').textContent()).toContain('1 thread');
       await screenshot(page, 'threads-not-isolated');
     } finally {

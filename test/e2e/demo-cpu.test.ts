@@ -18,27 +18,31 @@ interface DemoOutput {
   seconds: number;
 }
 
-it('Home → Run demo study on a machine without a GPU: every trial complete or pruned, the best one learned b and mu_r', { timeout: 900_000 }, async () => {
-  const child = spawn('npm', ['run', '--silent', 'demo', '--', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  expect(code, err.slice(-4000)).toBe(0);
-  const result = JSON.parse(out.trim().split('\n').at(-1)!) as DemoOutput;
-  expect(result.preset).toBe('cpu');
-  expect(result.backend).toMatch(/wasm/);
-  expect(result.trials.length).toBeGreaterThanOrEqual(1);
-  expect(result.trials.length).toBeLessThanOrEqual(4);
-  for (const t of result.trials) expect(['COMPLETE', 'PRUNED'], `trial ${t.number}`).toContain(t.state);
-  const best = result.best!;
-  expect(best.value).toBeLessThanOrEqual(1.0);
-  expect(best.contraction!['b']).toBeGreaterThanOrEqual(0.5);
-  expect(best.contraction!['mu_r']).toBeGreaterThanOrEqual(0.5);
-  expect(result.seconds).toBeLessThan(600);
-  process.stderr.write(
-    `cpu demo: ${result.seconds} s, ${result.trials.map((t) => t.state).join('/')}, best L ${best.value.toFixed(3)} (trial ${best.number}), ` +
-      `contraction b ${best.contraction!['b']!.toFixed(2)}, mu_r ${best.contraction!['mu_r']!.toFixed(2)}\n`,
-  );
-});
+it(
+  'Home → Run demo study on a machine without a GPU: every trial complete or pruned, the best one learned b and mu_r',
+  { timeout: 900_000 },
+  async () => {
+    const child = spawn('npm', ['run', '--silent', 'demo', '--', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, err.slice(-4000)).toBe(0);
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as DemoOutput;
+    expect(result.preset).toBe('cpu');
+    expect(result.backend).toMatch(/wasm/);
+    expect(result.trials.length).toBeGreaterThanOrEqual(1);
+    expect(result.trials.length).toBeLessThanOrEqual(4);
+    for (const t of result.trials) expect(['COMPLETE', 'PRUNED'], `trial ${t.number}`).toContain(t.state);
+    const best = result.best!;
+    expect(best.value).toBeLessThanOrEqual(1.0);
+    expect(best.contraction!['b']).toBeGreaterThanOrEqual(0.5);
+    expect(best.contraction!['mu_r']).toBeGreaterThanOrEqual(0.5);
+    expect(result.seconds).toBeLessThan(600);
+    process.stderr.write(
+      `cpu demo: ${result.seconds} s, ${result.trials.map((t) => t.state).join('/')}, best L ${best.value.toFixed(3)} (trial ${best.number}), ` +
+        `contraction b ${best.contraction!['b']!.toFixed(2)}, mu_r ${best.contraction!['mu_r']!.toFixed(2)}\n`,
+    );
+  },
+);

@@ -74,11 +74,14 @@ async function reachEpoch(epoch: number, timeout: number): Promise<void> {
   try {
     const handle = await page.waitForFunction(
       (want) => {
-        const trouble = document.querySelector('[data-testid="final-error"], [data-testid="final-start-error"], [data-testid="final-stalled"]');
+        const trouble = document.querySelector(
+          '[data-testid="final-error"], [data-testid="final-start-error"], [data-testid="final-stalled"]',
+        );
         if (trouble !== null) return trouble.textContent ?? 'trouble';
         const live = document.querySelector('[data-testid="final-progress"]');
         if (live !== null && Number(live.getAttribute('data-epoch')) >= want) return 'reached';
-        if (document.querySelector('[data-testid="final-done"]') !== null) return 'the run finished before the test saw it';
+        if (document.querySelector('[data-testid="final-done"]') !== null)
+          return 'the run finished before the test saw it';
         return false;
       },
       epoch,
@@ -86,8 +89,14 @@ async function reachEpoch(epoch: number, timeout: number): Promise<void> {
     );
     outcome = (await handle.jsonValue()) as string;
   } catch (e) {
-    const stage = await page.getByTestId('final-progress').getAttribute('data-stage', { timeout: 1000 }).catch(() => null);
-    throw new Error(`the final run did not reach epoch ${epoch} in ${timeout / 1000} s (stage: ${stage ?? 'no run shown'})`, { cause: e });
+    const stage = await page
+      .getByTestId('final-progress')
+      .getAttribute('data-stage', { timeout: 1000 })
+      .catch(() => null);
+    throw new Error(
+      `the final run did not reach epoch ${epoch} in ${timeout / 1000} s (stage: ${stage ?? 'no run shown'})`,
+      { cause: e },
+    );
   }
   if (outcome !== 'reached') throw new Error(`the final run did not reach epoch ${epoch}: ${outcome.trim()}`);
 }
@@ -98,58 +107,73 @@ async function reachEpoch(epoch: number, timeout: number): Promise<void> {
  */
 const EPOCHS = 30;
 
-const lossOf = async (): Promise<number[]> => JSON.parse((await page.getByTestId('final-progress').getAttribute('data-loss')) ?? '[]') as number[];
+const lossOf = async (): Promise<number[]> =>
+  JSON.parse((await page.getByTestId('final-progress').getAttribute('data-loss')) ?? '[]') as number[];
 
-it('continues a final-network run after a reload from the last epoch, with the same loss history', { timeout: 900_000 }, async () => {
-  const resultsUrl = page.url();
-  await page.getByTestId('final-epochs').fill(String(EPOCHS));
-  await page.getByTestId('final-batches').fill('3');
-  await page.getByTestId('final-min').fill('20');
-  await page.getByTestId('final-max').fill('60');
-  await page.getByTestId('final-val').fill('16');
-  expect(await page.getByTestId('final-trial').innerText()).toMatch(/trial 0 \(best\), L = 1\.25/);
-  expect(await page.getByTestId('final-estimate').innerText()).toMatch(/^On wasm \(this computer's CPU\) about [\d.]+ (s|min)/);
-  await page.getByTestId('final-start').click();
-  await reachEpoch(2, 300_000);
-  await screenshot(page, 'final-network-running');
-  const before = await lossOf();
-  expect(before.length).toBeGreaterThanOrEqual(2);
+it(
+  'continues a final-network run after a reload from the last epoch, with the same loss history',
+  { timeout: 900_000 },
+  async () => {
+    const resultsUrl = page.url();
+    await page.getByTestId('final-epochs').fill(String(EPOCHS));
+    await page.getByTestId('final-batches').fill('3');
+    await page.getByTestId('final-min').fill('20');
+    await page.getByTestId('final-max').fill('60');
+    await page.getByTestId('final-val').fill('16');
+    expect(await page.getByTestId('final-trial').innerText()).toMatch(/trial 0 \(best\), L = 1\.25/);
+    expect(await page.getByTestId('final-estimate').innerText()).toMatch(
+      /^On wasm \(this computer's CPU\) about [\d.]+ (s|min)/,
+    );
+    await page.getByTestId('final-start').click();
+    await reachEpoch(2, 300_000);
+    await screenshot(page, 'final-network-running');
+    const before = await lossOf();
+    expect(before.length).toBeGreaterThanOrEqual(2);
 
-  await page.reload({ waitUntil: 'commit' });
-  await page.waitForURL(resultsUrl);
-  const offer = page.getByTestId('final-resume');
-  await offer.waitFor({ timeout: 60_000 });
-  const stored = Number(await offer.getAttribute('data-epoch'));
-  expect(stored).toBeGreaterThanOrEqual(before.length);
-  expect(await offer.innerText()).toMatch(new RegExp(`The final network of trial 0 stopped after epoch ${stored} of ${EPOCHS} \\(the page was closed or reloaded\\)\\.`));
-  expect(await page.getByTestId('final-progress').count()).toBe(0); // nothing continues on its own
-  await screenshot(page, 'final-network-continue-offer');
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForURL(resultsUrl);
+    const offer = page.getByTestId('final-resume');
+    await offer.waitFor({ timeout: 60_000 });
+    const stored = Number(await offer.getAttribute('data-epoch'));
+    expect(stored).toBeGreaterThanOrEqual(before.length);
+    expect(await offer.innerText()).toMatch(
+      new RegExp(
+        `The final network of trial 0 stopped after epoch ${stored} of ${EPOCHS} \\(the page was closed or reloaded\\)\\.`,
+      ),
+    );
+    expect(await page.getByTestId('final-progress').count()).toBe(0); // nothing continues on its own
+    await screenshot(page, 'final-network-continue-offer');
 
-  await page.getByTestId('final-continue').click();
-  await page.getByTestId('final-progress').waitFor({ timeout: 60_000 });
-  expect(await page.getByTestId('final-progress').innerText()).toMatch(new RegExp(`Continued from epoch ${stored}\\.`));
-  const continued = await lossOf();
-  // The history up to the stored epoch is the one from before the reload.
-  expect(continued.slice(0, before.length)).toEqual(before);
-  await reachEpoch(stored + 1, 300_000);
-  const after = await lossOf();
-  expect(after.slice(0, before.length)).toEqual(before);
-  await screenshot(page, 'final-network-continued');
+    await page.getByTestId('final-continue').click();
+    await page.getByTestId('final-progress').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('final-progress').innerText()).toMatch(
+      new RegExp(`Continued from epoch ${stored}\\.`),
+    );
+    const continued = await lossOf();
+    // The history up to the stored epoch is the one from before the reload.
+    expect(continued.slice(0, before.length)).toEqual(before);
+    await reachEpoch(stored + 1, 300_000);
+    const after = await lossOf();
+    expect(after.slice(0, before.length)).toEqual(before);
+    await screenshot(page, 'final-network-continued');
 
-  const done = page.getByTestId('final-done');
-  await done.waitFor({ timeout: 600_000 });
-  expect(await done.innerText()).toMatch(/Final network of trial 0: L = \d/);
-  // The full diagnostics: the metrics behind L per parameter, and the plots of the posterior draws.
-  const diagnostics = page.getByTestId('final-diagnostics');
-  expect(await diagnostics.innerText()).toMatch(/NRMSE[\s\S]*Posterior Contraction[\s\S]*Calibration Error/);
-  await diagnostics.locator('canvas').nth(2).waitFor({ timeout: 30_000 });
-  await screenshot(page, 'final-network-done');
+    const done = page.getByTestId('final-done');
+    await done.waitFor({ timeout: 600_000 });
+    expect(await done.innerText()).toMatch(/Final network of trial 0: L = \d/);
+    // The full diagnostics: the metrics behind L per parameter, and the plots of the posterior draws.
+    const diagnostics = page.getByTestId('final-diagnostics');
+    expect(await diagnostics.innerText()).toMatch(/NRMSE[\s\S]*Posterior Contraction[\s\S]*Calibration Error/);
+    await diagnostics.locator('canvas').nth(2).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'final-network-done');
 
-  await page.goto(app.url + '#/infer', { waitUntil: 'commit' });
-  const select = page.getByTestId('network-select');
-  await select.waitFor();
-  // The view reads the stores when it opens (studies, networks, runs): the option comes once that has answered.
-  await select.locator('option', { hasText: 'final network from trial 0' }).waitFor({ state: 'attached', timeout: 30_000 });
-  expect(await select.innerText()).toMatch(/final network from trial 0/);
-  expect(app.seen.errors).toEqual([]);
-});
+    await page.goto(app.url + '#/infer', { waitUntil: 'commit' });
+    const select = page.getByTestId('network-select');
+    await select.waitFor();
+    // The view reads the stores when it opens (studies, networks, runs): the option comes once that has answered.
+    await select
+      .locator('option', { hasText: 'final network from trial 0' })
+      .waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await select.innerText()).toMatch(/final network from trial 0/);
+    expect(app.seen.errors).toEqual([]);
+  },
+);

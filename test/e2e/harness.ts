@@ -115,7 +115,10 @@ export async function serveAndLaunch(opts: { preview?: boolean } = {}): Promise<
 export async function openApp(opts: AppOptions = {}): Promise<App> {
   const { url, browser, close } = await serveAndLaunch(opts);
   const viewport = opts.viewport === undefined ? { width: 1280, height: 900 } : opts.viewport;
-  const context = await browser.newContext({ ...(viewport === null ? {} : { viewport }), acceptDownloads: opts.downloads === true });
+  const context = await browser.newContext({
+    ...(viewport === null ? {} : { viewport }),
+    acceptDownloads: opts.downloads === true,
+  });
   const seen = watch(context, url.replace(/\/$/, ''));
   const page = await context.newPage();
   if (opts.route !== undefined) await page.goto(url + opts.route, { waitUntil: 'commit' });

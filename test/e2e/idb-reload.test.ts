@@ -22,10 +22,12 @@ type Api = { idbApi: IdbPageApi };
 
 async function load(page: Page): Promise<void> {
   await page.goto(`${env.url}test/e2e/pages/idb.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, {
+    timeout: 120_000,
+  });
 }
 
-it('keeps every trial across a reload; the reloaded page\'s RUNNING trial is stale and can be failed', async () => {
+it("keeps every trial across a reload; the reloaded page's RUNNING trial is stale and can be failed", async () => {
   const context = await env.browser.newContext();
   const { errors } = watch(context, env.url.replace(/\/$/, ''));
   const page = await context.newPage();

@@ -18,7 +18,9 @@ type Api = { idbApi: IdbPageApi };
 
 async function open(page: Page, db: string): Promise<void> {
   await page.goto(`${env.url}test/e2e/pages/idb.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, {
+    timeout: 120_000,
+  });
   await page.evaluate((db) => (window as unknown as Api).idbApi.open(db), db);
 }
 
@@ -45,9 +47,13 @@ it('two pages append to one study concurrently and replay identical state', asyn
     }, tag);
   const [ra, rb] = await Promise.all([work(a, 1), work(b, 2)]);
   // Phase 2 (after the queue is empty, so the engine's ask cannot take an enqueued trial): both optimize.
-  await Promise.all([a, b].map((p, i) => p.evaluate((seed) => (window as unknown as Api).idbApi.optimize('shared', 4, seed), i + 1)));
+  await Promise.all(
+    [a, b].map((p, i) => p.evaluate((seed) => (window as unknown as Api).idbApi.optimize('shared', 4, seed), i + 1)),
+  );
 
-  const [ca, cb] = await Promise.all([a, b].map((p) => p.evaluate(() => (window as unknown as Api).idbApi.content('shared'))));
+  const [ca, cb] = await Promise.all(
+    [a, b].map((p) => p.evaluate(() => (window as unknown as Api).idbApi.content('shared'))),
+  );
   expect(ca).toEqual(cb);
   const trials = ca!.trials;
   expect(trials).toHaveLength(6 + 2 * 12 + 2 * 4);
@@ -55,10 +61,15 @@ it('two pages append to one study concurrently and replay identical state', asyn
   expect(new Set(trials.map((t) => t.trialId)).size).toBe(trials.length);
   expect(trials.every((t) => t.state === 1)).toBe(true);
   // Each page's 12 trials are all there, once, with their own values.
-  for (const [tag, r] of [[1, ra], [2, rb]] as const) {
+  for (const [tag, r] of [
+    [1, ra],
+    [2, rb],
+  ] as const) {
     const mine = trials.filter((t) => t.userAttrs.page === tag);
     expect(mine.map((t) => t.trialId).sort((x, y) => x - y)).toEqual([...r.ids].sort((x, y) => x - y));
-    expect(mine.map((t) => t.values![0] as number).sort((x, y) => x - y)).toEqual([...Array(12).keys()].map((i) => tag * 1000 + i));
+    expect(mine.map((t) => t.values![0] as number).sort((x, y) => x - y)).toEqual(
+      [...Array(12).keys()].map((i) => tag * 1000 + i),
+    );
   }
   // Every enqueued trial was popped by exactly one page.
   expect([...ra.won, ...rb.won].sort((x, y) => x - y)).toEqual(trials.slice(0, 6).map((t) => t.trialId));

@@ -26,32 +26,36 @@ function start(): { child: ChildProcess; output: () => string; exited: Promise<n
 }
 
 async function until(pred: () => boolean, ms: number, output: () => string): Promise<void> {
-  for (const end = Date.now() + ms; !pred(); ) {
+  for (const end = Date.now() + ms; !pred();) {
     if (Date.now() > end) throw new Error(`timed out; output so far:\n${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-it('serves the app at the printed http://localhost:5173/, and a second start says the port is taken', { timeout: 120_000 }, async () => {
-  // What the Svelte plugin finds on a fresh clone or after another kind of Vite server wrote it: it used
-  // to force a re-optimization of every dependency then, which Vite announces.
-  mkdirSync('node_modules/.vite', { recursive: true });
-  writeFileSync('node_modules/.vite/_svelte_metadata.json', '{}');
-  const first = start();
-  await until(() => /running at http:\/\/localhost:5173\//.test(first.output()), 60_000, first.output);
-  const res = await fetch('http://127.0.0.1:5173/');
-  expect(res.status).toBe(200);
-  expect(await res.text()).toContain('<title>dmc-tune</title>');
-  // (A changed lockfile or config rightly re-optimizes once; "Forced" meant every fresh start.)
-  expect(first.output()).not.toMatch(/Forced re-optimization/);
+it(
+  'serves the app at the printed http://localhost:5173/, and a second start says the port is taken',
+  { timeout: 120_000 },
+  async () => {
+    // What the Svelte plugin finds on a fresh clone or after another kind of Vite server wrote it: it used
+    // to force a re-optimization of every dependency then, which Vite announces.
+    mkdirSync('node_modules/.vite', { recursive: true });
+    writeFileSync('node_modules/.vite/_svelte_metadata.json', '{}');
+    const first = start();
+    await until(() => /running at http:\/\/localhost:5173\//.test(first.output()), 60_000, first.output);
+    const res = await fetch('http://127.0.0.1:5173/');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>dmc-tune</title>');
+    // (A changed lockfile or config rightly re-optimizes once; "Forced" meant every fresh start.)
+    expect(first.output()).not.toMatch(/Forced re-optimization/);
 
-  const second = start();
-  expect(await second.exited).toBe(1);
-  expect(second.output()).toMatch(/Port 5173 is already in use\. Is dmc-tune already running\?/);
-  expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
-  first.child.kill('SIGTERM');
-  await first.exited;
-});
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/Port 5173 is already in use\. Is dmc-tune already running\?/);
+    expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
+    first.child.kill('SIGTERM');
+    await first.exited;
+  },
+);
 
 // npm before 11 has no allowScripts review and prints no such warning.
 const scripts = spawnSync('npm', ['install-scripts', 'ls'], { encoding: 'utf8' });

@@ -61,7 +61,11 @@ export const USAGE: CommandUsage = {
     { name: 'seed', value: 'S', help: 'sampler seed, 0..4294967295' },
     { name: 'multivariate', help: 'multivariate TPE' },
     { name: 'constant-liar', help: "TPE's constant liar: other writers' RUNNING trials count as the worst value" },
-    { name: 'direction', value: 'minimize|maximize', help: "a new study's direction (minimize; a continued study keeps its own)" },
+    {
+      name: 'direction',
+      value: 'minimize|maximize',
+      help: "a new study's direction (minimize; a continued study keeps its own)",
+    },
     { name: 'journal', value: 'FILE', help: 'append every step to this Optuna journal; a later run continues it' },
     { name: 'study', value: 'NAME', help: `study in the journal (${DEFAULT_STUDY}, or the only one there)` },
   ],
@@ -95,22 +99,41 @@ export function parseSearchSpace(text: string, file = 'SPACE.json'): Record<stri
 }
 
 /** `{"number": k, "params": {...}}` with Python's separators and value types. */
-export function formatTrialLine(number: number, params: Readonly<Record<string, ParamValue>>, space: Record<string, Distribution>): string {
+export function formatTrialLine(
+  number: number,
+  params: Readonly<Record<string, ParamValue>>,
+  space: Record<string, Distribution>,
+): string {
   const fields = Object.entries(params).map(([k, v]): [string, string] => {
     const d = space[k];
     return [k, d?.type === 'float' && typeof v === 'number' ? pyFloat(v) : pyJson(v, PYTHON_DEFAULT)];
   });
-  return pyObject([['number', String(number)], ['params', pyObject(fields, PYTHON_DEFAULT)]], PYTHON_DEFAULT);
+  return pyObject(
+    [
+      ['number', String(number)],
+      ['params', pyObject(fields, PYTHON_DEFAULT)],
+    ],
+    PYTHON_DEFAULT,
+  );
 }
 
-export type Answer = { state: typeof TrialState.COMPLETE; value: number } | { state: typeof TrialState.PRUNED | typeof TrialState.FAIL };
+export type Answer =
+  { state: typeof TrialState.COMPLETE; value: number } | { state: typeof TrialState.PRUNED | typeof TrialState.FAIL };
 
 /** A number (Python float syntax, "inf"/"nan" included), `pruned` or `fail`. */
 export function parseAnswer(line: string): Answer | null {
   const s = line.trim().toLowerCase();
   if (s === 'pruned') return { state: TrialState.PRUNED };
   if (s === 'fail') return { state: TrialState.FAIL };
-  const special: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+  const special: Record<string, number> = {
+    nan: NaN,
+    inf: Infinity,
+    '+inf': Infinity,
+    '-inf': -Infinity,
+    infinity: Infinity,
+    '+infinity': Infinity,
+    '-infinity': -Infinity,
+  };
   if (s in special) return { state: TrialState.COMPLETE, value: special[s] as number };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(s)) return null;
   return { state: TrialState.COMPLETE, value: Number(s) };
@@ -143,7 +166,12 @@ export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130
  * otherwise the trial would be taken from the queue and then stranded RUNNING when the parameter is
  * set.
  */
-async function checkSpaceAgainstStudy(storage: Storage, studyId: number, studyName: string, space: Record<string, Distribution>): Promise<void> {
+async function checkSpaceAgainstStudy(
+  storage: Storage,
+  studyId: number,
+  studyName: string,
+  space: Record<string, Distribution>,
+): Promise<void> {
   const seen = new Set<string>();
   for (const t of await storage.getAllTrials(studyId)) {
     for (const [name, stored] of Object.entries(t.distributions)) {
@@ -164,7 +192,10 @@ async function checkSpaceAgainstStudy(storage: Storage, studyId: number, studyNa
 }
 
 /** The next line, or the abort's reason when the signal fires first. */
-function nextOrAbort(lines: AsyncIterator<string>, signal: AbortSignal | undefined): Promise<IteratorResult<string> | { aborted: string }> {
+function nextOrAbort(
+  lines: AsyncIterator<string>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<string> | { aborted: string }> {
   const next = lines.next();
   if (signal === undefined) return next;
   const reasonOf = (): { aborted: string } => ({ aborted: String(signal.reason) });
@@ -191,11 +222,17 @@ async function chooseStudyName(storage: Storage, requested: string | undefined):
   if (studies.length === 0) return DEFAULT_STUDY;
   if (studies.length === 1) return studies[0]!.studyName;
   if (studies.some((s) => s.studyName === DEFAULT_STUDY)) return DEFAULT_STUDY;
-  throw new Error(`the journal holds ${studies.length} studies (${studies.map((s) => s.studyName).join(', ')}); pick one with --study NAME`);
+  throw new Error(
+    `the journal holds ${studies.length} studies (${studies.map((s) => s.studyName).join(', ')}); pick one with --study NAME`,
+  );
 }
 
 /** The loop itself, over any line source and sink (the command wires stdin/stdout). */
-export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<string>, write: (line: string) => Promise<void>): Promise<number> {
+export async function askTellLoop(
+  opts: AskTellOptions,
+  lines: AsyncIterator<string>,
+  write: (line: string) => Promise<void>,
+): Promise<number> {
   const studyName = await chooseStudyName(opts.storage, opts.studyName);
   try {
     const id = await opts.storage.getStudyIdFromName(studyName);
@@ -239,7 +276,9 @@ export async function askTellLoop(opts: AskTellOptions, lines: AsyncIterator<str
       answer = parseAnswer(next.value);
       if (answer === null) {
         await opts.storage.setTrialStateValues(trial.trialId, TrialState.WAITING);
-        throw new Error(`trial ${trial.number}: expected a number, 'pruned' or 'fail', got ${JSON.stringify(next.value)}`);
+        throw new Error(
+          `trial ${trial.number}: expected a number, 'pruned' or 'fail', got ${JSON.stringify(next.value)}`,
+        );
       }
     }
     if (answer.state === TrialState.COMPLETE) await study.tell(trial, answer.value);
@@ -256,7 +295,8 @@ export async function run(argv: string[]): Promise<number> {
     const spaceFile = optString(p, 'space');
     if (spaceFile === undefined) throw new UsageError('--space SPACE.json is required');
     const sampler = optString(p, 'sampler') ?? 'tpe';
-    if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`option --sampler: '${sampler}' is not tpe or random`);
+    if (sampler !== 'tpe' && sampler !== 'random')
+      throw new UsageError(`option --sampler: '${sampler}' is not tpe or random`);
     const multivariate = optFlag(p, 'multivariate');
     if (multivariate && sampler !== 'tpe') throw new UsageError('--multivariate applies to --sampler tpe only');
     const constantLiar = optFlag(p, 'constant-liar');
@@ -274,7 +314,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const space = parseSearchSpace(text, spaceFile);
     const journal = optString(p, 'journal');
-    storage = journal === undefined ? new InMemoryStorage() : new JournalStorage(await JournalFileBackend.open(journal));
+    storage =
+      journal === undefined ? new InMemoryStorage() : new JournalStorage(await JournalFileBackend.open(journal));
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     const write = (line: string): Promise<void> =>
       new Promise((resolve, reject) => process.stdout.write(line, (err) => (err ? reject(err) : resolve())));
@@ -284,13 +325,26 @@ export async function run(argv: string[]): Promise<number> {
       if (!interrupt.signal.aborted) interrupt.abort(`${name} while waiting for the answer; ask-tell was stopped`);
     };
     const onInt = onSignal('SIGINT');
-    const handlers = [['SIGINT', onInt], ['SIGTERM', onSignal('SIGTERM')]] as const;
+    const handlers = [
+      ['SIGINT', onInt],
+      ['SIGTERM', onSignal('SIGTERM')],
+    ] as const;
     for (const [name, h] of handlers) process.on(name, h);
     // On a terminal readline takes Ctrl-C as a key; it reaches us as the interface's SIGINT.
     rl.on('SIGINT', onInt);
     try {
       const code = await askTellLoop(
-        { space, storage, sampler, seed, multivariate, constantLiar, direction, studyName: optString(p, 'study'), signal: interrupt.signal },
+        {
+          space,
+          storage,
+          sampler,
+          seed,
+          multivariate,
+          constantLiar,
+          direction,
+          studyName: optString(p, 'study'),
+          signal: interrupt.signal,
+        },
         rl[Symbol.asyncIterator](),
         write,
       );

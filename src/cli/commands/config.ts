@@ -51,14 +51,19 @@ async function readConfigFile(file: string): Promise<string> {
 
 export async function run(args: string[]): Promise<number> {
   // Both sub-commands' flags, so the sub-command is found among the positionals wherever it stands.
-  const p = parseArgs(args, [...flagNames(DEFAULT.options), ...flagNames(VALIDATE.options), ...flagNames(LINK.options)]);
+  const p = parseArgs(args, [
+    ...flagNames(DEFAULT.options),
+    ...flagNames(VALIDATE.options),
+    ...flagNames(LINK.options),
+  ]);
   const [sub, ...rest] = p.positional;
   const json = optFlag(p, 'json');
   if (sub === 'default') {
     rejectUnknown(p, optionNames(DEFAULT.options));
     if (rest.length > 0) throw new UsageError(`config default takes no positional arguments, got ${rest.join(' ')}`);
     const preset = optString(p, 'preset') ?? 'notebook';
-    if (!isPresetName(preset)) throw new UsageError(`option --preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+    if (!isPresetName(preset))
+      throw new UsageError(`option --preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
     const config = PRESETS[preset]();
     process.stdout.write(json ? JSON.stringify(config) + '\n' : JSON.stringify(config, null, 2) + '\n');
     return 0;
@@ -66,7 +71,8 @@ export async function run(args: string[]): Promise<number> {
   if (sub === 'validate') {
     rejectUnknown(p, optionNames(VALIDATE.options));
     const file = rest[0];
-    if (file === undefined || rest.length > 1) throw new UsageError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
+    if (file === undefined || rest.length > 1)
+      throw new UsageError(`config validate needs exactly one FILE\n${formatUsage(VALIDATE)}`);
     const text = await readConfigFile(file);
     const result = parseStudyConfig(text);
     const errors = 'errors' in result ? result.errors : [];
@@ -78,9 +84,13 @@ export async function run(args: string[]): Promise<number> {
   if (sub === 'link') {
     rejectUnknown(p, optionNames(LINK.options));
     const file = rest[0];
-    if (file === undefined || rest.length > 1) throw new UsageError(`config link needs exactly one FILE\n${formatUsage(LINK)}`);
+    if (file === undefined || rest.length > 1)
+      throw new UsageError(`config link needs exactly one FILE\n${formatUsage(LINK)}`);
     const result = parseStudyConfig(await readConfigFile(file));
-    if ('errors' in result) throw new Error(`${file} is not a valid study configuration, so no link was made:\n${formatIssues(result.errors)}`);
+    if ('errors' in result)
+      throw new Error(
+        `${file} is not a valid study configuration, so no link was made:\n${formatIssues(result.errors)}`,
+      );
     process.stdout.write(`${await studyLinkUrl(optString(p, 'base') ?? 'http://localhost:5173/', result.config)}\n`);
     return 0;
   }

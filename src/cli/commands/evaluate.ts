@@ -13,7 +13,13 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, optFlag, optInt, optPositiveInt, optString, printJson } from '../args.ts';
 import { parseWithSpec, type CommandUsage } from '../usage.ts';
 import { simulatorSettings } from '../../inference/index.ts';
-import { computeDiagnostics, DEFAULT_METRIC_WEIGHTS, tableToRecord, weightedMetricSum, type MetricWeights } from '../../metrics/index.ts';
+import {
+  computeDiagnostics,
+  DEFAULT_METRIC_WEIGHTS,
+  tableToRecord,
+  weightedMetricSum,
+  type MetricWeights,
+} from '../../metrics/index.ts';
 import { parseNetworkFile, restoreNetwork, samplePosterior, selectBackend } from '../../nn/index.ts';
 import { simulateBatch } from '../../sim/index.ts';
 import { validateStudyConfig, type StudyConfig } from '../../study-config/index.ts';
@@ -24,14 +30,19 @@ export const USAGE: CommandUsage = {
   summary: 'score a network file on fresh validation sets: L and its three metrics',
   synopsis: ['--model FILE [options]'],
   options: [
-    { name: 'model', value: 'FILE', help: 'network file (app download, train --save, or networks/ of a cluster run) (required)' },
+    {
+      name: 'model',
+      value: 'FILE',
+      help: 'network file (app download, train --save, or networks/ of a cluster run) (required)',
+    },
     { name: 'val-sets', value: 'N', help: "validation sets to simulate (the study's, else 100)" },
     { name: 'seed', value: 'S', help: 'seed of the simulated sets and of the posterior draws (1)' },
     { name: 'draws', value: 'N', help: "posterior draws per set (the study's, else 1000)" },
     { name: 'steps', value: 'N', help: "integration steps of the flow (the study's, else 100)" },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
   ],
-  notes: "The sets come from the file's simulator settings (metadata.simulator or metadata.studyConfig); a file without them is refused.",
+  notes:
+    "The sets come from the file's simulator settings (metadata.simulator or metadata.studyConfig); a file without them is refused.",
 };
 
 export interface EvaluateResult {
@@ -68,7 +79,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const settings = simulatorSettings(file.metadata);
   if (settings === null) {
-    throw new Error(`--model ${modelPath}: the file carries no simulator settings (metadata.simulator or metadata.studyConfig), so there is nothing to simulate validation sets from`);
+    throw new Error(
+      `--model ${modelPath}: the file carries no simulator settings (metadata.simulator or metadata.studyConfig), so there is nothing to simulate validation sets from`,
+    );
   }
   const study = studyConfigOf(file.metadata);
   const valSets = optPositiveInt(p, 'val-sets', study?.data.validationSets ?? 100);
@@ -80,14 +93,21 @@ export async function run(args: string[]): Promise<number> {
   const names = file.metadata.paramNames;
   const batch = simulateBatch(settings.config, seed, valSets);
   if (batch.paramNames.length !== names.length || batch.paramNames.some((n, j) => n !== names[j])) {
-    throw new Error(`--model ${modelPath}: the simulator settings give parameters [${batch.paramNames.join(', ')}], the network infers [${names.join(', ')}]`);
+    throw new Error(
+      `--model ${modelPath}: the simulator settings give parameters [${batch.paramNames.join(', ')}], the network infers [${names.join(', ')}]`,
+    );
   }
 
   const backend = await selectBackend('wasm', { strict: true });
   const approx = await restoreNetwork(file);
   let out: Float32Array;
   try {
-    out = await samplePosterior(approx, batch, approx.standardization!, { numSamples: draws, steps, method: integrator, seed });
+    out = await samplePosterior(approx, batch, approx.standardization!, {
+      numSamples: draws,
+      steps,
+      method: integrator,
+      seed,
+    });
   } finally {
     approx.dispose();
   }
@@ -108,9 +128,13 @@ export async function run(args: string[]): Promise<number> {
   };
   if (optFlag(p, 'json')) printJson(result);
   else {
-    process.stdout.write(`L = ${L.toFixed(4)} on ${valSets} fresh validation sets (seed ${seed}, ${draws} draws, ${integrator} ${steps} steps)${result.recordedL === null ? '' : `; the file records L = ${result.recordedL.toFixed(4)}`}\n`);
+    process.stdout.write(
+      `L = ${L.toFixed(4)} on ${valSets} fresh validation sets (seed ${seed}, ${draws} draws, ${integrator} ${steps} steps)${result.recordedL === null ? '' : `; the file records L = ${result.recordedL.toFixed(4)}`}\n`,
+    );
     for (const row of ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const) {
-      process.stdout.write(`  ${row.padEnd(22)} ${names.map((n) => `${n} ${result[row][n]!.toFixed(3)}`).join('  ')}\n`);
+      process.stdout.write(
+        `  ${row.padEnd(22)} ${names.map((n) => `${n} ${result[row][n]!.toFixed(3)}`).join('  ')}\n`,
+      );
     }
   }
   return 0;

@@ -20,8 +20,16 @@ export const USAGE: CommandUsage = {
     { name: 'config', value: 'FILE', help: 'the study configuration (config default prints one)' },
     { name: 'journal', value: 'FILE', help: "the study's Optuna journal so far (default: a new study)" },
     { name: 'out', value: 'DIR', help: 'folder for the files (created if missing)' },
-    { name: 'simulator', value: 'numpy|amortized-dmc', help: "the project's NumPy simulator or simschaefer/amortized-dmc's DMC (numpy)" },
-    { name: 'network', value: 'project|reference', help: "dropout and embed_dim applied, or the reference notebook's effective networks (the study's network option)" },
+    {
+      name: 'simulator',
+      value: 'numpy|amortized-dmc',
+      help: "the project's NumPy simulator or simschaefer/amortized-dmc's DMC (numpy)",
+    },
+    {
+      name: 'network',
+      value: 'project|reference',
+      help: "dropout and embed_dim applied, or the reference notebook's effective networks (the study's network option)",
+    },
     { name: 'json', help: 'print {out, files, trialsCarried} as one JSON object' },
   ],
   notes: 'The cluster side: see the README.md written into DIR. Existing files in DIR are never overwritten (exit 1).',
@@ -37,7 +45,8 @@ async function readText(file: string, what: string): Promise<string> {
 
 function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`option --${name}: '${value}' is not ${allowed.join(' or ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`option --${name}: '${value}' is not ${allowed.join(' or ')}`);
   return value as T;
 }
 
@@ -46,9 +55,11 @@ export async function run(argv: string[]): Promise<number> {
   rejectPositional(p);
   const configFile = optString(p, 'config');
   const out = optString(p, 'out');
-  if (configFile === undefined || out === undefined) throw new UsageError('export-cluster needs --config FILE and --out DIR');
+  if (configFile === undefined || out === undefined)
+    throw new UsageError('export-cluster needs --config FILE and --out DIR');
   const parsed = parseStudyConfig(await readText(configFile, 'configuration'));
-  if ('errors' in parsed) throw new Error(`${configFile} is not a valid study configuration:\n${formatIssues(parsed.errors)}`);
+  if ('errors' in parsed)
+    throw new Error(`${configFile} is not a valid study configuration:\n${formatIssues(parsed.errors)}`);
   // A study that trains the reference network goes to the cluster as one, unless told otherwise.
   const studyNetwork = parsed.config.network?.variant === 'reference' ? 'reference' : 'project';
   const options: ClusterOptions = {
@@ -64,7 +75,13 @@ export async function run(argv: string[]): Promise<number> {
   const clashes = [];
   for (const f of result.files) {
     const target = path.join(out, f.path);
-    if (await access(target).then(() => true, () => false)) clashes.push(target);
+    if (
+      await access(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      clashes.push(target);
   }
   if (clashes.length > 0) throw new Error(`not overwriting ${clashes.join(', ')}: choose an empty --out folder`);
   for (const f of result.files) {
@@ -72,10 +89,17 @@ export async function run(argv: string[]): Promise<number> {
     await writeFile(target, f.content, { flag: 'wx' });
     if (f.executable === true) await chmod(target, 0o755);
   }
-  const summary = { out, files: result.files.map((f) => f.path), trialsCarried: result.trialsCarried, trialsLeftOut: result.trialsLeftOut };
+  const summary = {
+    out,
+    files: result.files.map((f) => f.path),
+    trialsCarried: result.trialsCarried,
+    trialsLeftOut: result.trialsLeftOut,
+  };
   if (optFlag(p, 'json')) printJson(summary);
   else {
-    process.stdout.write(`wrote ${summary.files.join(', ')} to ${out} (${result.trialsCarried} finished trial(s) carried`);
+    process.stdout.write(
+      `wrote ${summary.files.join(', ')} to ${out} (${result.trialsCarried} finished trial(s) carried`,
+    );
     process.stdout.write(result.trialsLeftOut > 0 ? `, ${result.trialsLeftOut} unfinished left out)\n` : ')\n');
     process.stdout.write(`next: cd ${out} && python3 study.py --dry-run --n-trials 3 --storage journal:dry-run.log\n`);
   }

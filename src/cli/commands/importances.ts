@@ -21,8 +21,16 @@ export const USAGE: CommandUsage = {
   options: [
     { name: 'journal', value: 'FILE', help: 'Optuna journal file to read (required; not written)' },
     { name: 'study', value: 'NAME', help: 'study in the journal (required when it holds more than one)' },
-    { name: 'evaluator', value: 'ped-anova|fanova', help: "PED-ANOVA (default, Optuna 5's) or fANOVA (Optuna ≤ 4.x's default)" },
-    { name: 'seed', value: 'S', help: "fANOVA's forest seed, 0..4294967295 (a fresh one, printed to stderr, as Optuna's None)" },
+    {
+      name: 'evaluator',
+      value: 'ped-anova|fanova',
+      help: "PED-ANOVA (default, Optuna 5's) or fANOVA (Optuna ≤ 4.x's default)",
+    },
+    {
+      name: 'seed',
+      value: 'S',
+      help: "fANOVA's forest seed, 0..4294967295 (a fresh one, printed to stderr, as Optuna's None)",
+    },
     { name: 'json', help: 'print {"<param>": importance} as one JSON object on the last line' },
   ],
   notes:
@@ -37,8 +45,10 @@ export async function run(argv: string[]): Promise<number> {
   if (file === undefined) throw new UsageError('--journal FILE is required');
   const seed = optSeed(p);
   const evaluator = optString(p, 'evaluator') ?? 'ped-anova';
-  if (evaluator !== 'ped-anova' && evaluator !== 'fanova') throw new UsageError(`--evaluator must be ped-anova or fanova (got ${JSON.stringify(evaluator)})`);
-  if (seed !== undefined && evaluator !== 'fanova') throw new UsageError('--seed applies to --evaluator fanova only (PED-ANOVA is deterministic)');
+  if (evaluator !== 'ped-anova' && evaluator !== 'fanova')
+    throw new UsageError(`--evaluator must be ped-anova or fanova (got ${JSON.stringify(evaluator)})`);
+  if (seed !== undefined && evaluator !== 'fanova')
+    throw new UsageError('--seed applies to --evaluator fanova only (PED-ANOVA is deterministic)');
   try {
     await access(file);
   } catch (e) {
@@ -48,10 +58,19 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const studies = await storage.getAllStudies();
     const requested = optString(p, 'study');
-    const study = requested === undefined ? (studies.length === 1 ? studies[0] : undefined) : studies.find((s) => s.studyName === requested);
+    const study =
+      requested === undefined
+        ? studies.length === 1
+          ? studies[0]
+          : undefined
+        : studies.find((s) => s.studyName === requested);
     if (study === undefined) {
       const names = studies.map((s) => s.studyName).join(', ') || 'none';
-      throw new Error(requested === undefined ? `the journal holds ${studies.length} studies (${names}); pick one with --study NAME` : `no study "${requested}" in ${file} (studies: ${names})`);
+      throw new Error(
+        requested === undefined
+          ? `the journal holds ${studies.length} studies (${names}); pick one with --study NAME`
+          : `no study "${requested}" in ${file} (studies: ${names})`,
+      );
     }
     const trials = await storage.getAllTrials(study.studyId, [TrialState.COMPLETE]);
     let importances;
@@ -60,8 +79,13 @@ export async function run(argv: string[]): Promise<number> {
       if (seed === undefined) process.stderr.write(`fANOVA seed: ${result.seed}\n`);
       importances = result.importances;
     } else {
-      if (study.directions.length !== 1) throw new Error(`PED-ANOVA here takes one objective; study "${study.studyName}" has ${study.directions.length}`);
-      importances = pedAnovaImportances(trials, { direction: study.directions[0] === StudyDirection.MAXIMIZE ? 'maximize' : 'minimize' });
+      if (study.directions.length !== 1)
+        throw new Error(
+          `PED-ANOVA here takes one objective; study "${study.studyName}" has ${study.directions.length}`,
+        );
+      importances = pedAnovaImportances(trials, {
+        direction: study.directions[0] === StudyDirection.MAXIMIZE ? 'maximize' : 'minimize',
+      });
     }
     const result = { importances };
     if (optFlag(p, 'json')) {

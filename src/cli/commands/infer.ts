@@ -39,20 +39,23 @@ export const USAGE: CommandUsage = {
     { name: 'congruent', value: 'VALUE', help: 'override which condition value is congruent' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
   ],
-  notes: 'Columns are detected by name (participant/Subject, rt/RT, accuracy or Error, congruency_num/Comp); extra columns with few values (e.g. spacing_num) group the inference.',
+  notes:
+    'Columns are detected by name (participant/Subject, rt/RT, accuracy or Error, congruency_num/Comp); extra columns with few values (e.g. spacing_num) group the inference.',
 };
 
 export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const modelPath = optString(p, 'model');
   const dataPath = optString(p, 'data');
-  if (modelPath === undefined || dataPath === undefined) throw new UsageError('infer needs --model MODEL.json and --data FILE');
+  if (modelPath === undefined || dataPath === undefined)
+    throw new UsageError('infer needs --model MODEL.json and --data FILE');
   const draws = optPositiveInt(p, 'draws', 1000);
   const steps = optPositiveInt(p, 'steps', 100);
   const ppcDraws = optPositiveInt(p, 'ppc-draws', 100);
   const seed = optInt(p, 'seed') ?? 1;
   const unit = optString(p, 'rt-unit');
-  if (unit !== undefined && unit !== 's' && unit !== 'ms') throw new UsageError(`option --rt-unit: expected s or ms, got '${unit}'`);
+  if (unit !== undefined && unit !== 's' && unit !== 'ms')
+    throw new UsageError(`option --rt-unit: expected s or ms, got '${unit}'`);
   const congruent = optString(p, 'congruent');
 
   let file;
@@ -62,11 +65,15 @@ export async function run(args: string[]): Promise<number> {
     throw new Error(`--model ${modelPath}: ${errorMessage(e)}`);
   }
   const tmaxMs = simulatorSettings(file.metadata)?.config.tmax ?? DEFAULT_RULES.tmaxMs;
-  const override: Partial<ColumnMapping> = { ...(unit ? { rtUnit: unit } : {}), ...(congruent ? { congruentValue: congruent } : {}) };
+  const override: Partial<ColumnMapping> = {
+    ...(unit ? { rtUnit: unit } : {}),
+    ...(congruent ? { congruentValue: congruent } : {}),
+  };
   const { result } = importTrials(await readFile(dataPath, 'utf8'), { ...DEFAULT_RULES, tmaxMs }, override);
   if (!result.ok) throw new Error(`--data ${dataPath}:\n  ${result.issues.map(formatIssue).join('\n  ')}`);
   const data = result.data;
-  if (data.excluded.lines.length > 0) process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
+  if (data.excluded.lines.length > 0)
+    process.stderr.write(`excluded ${data.excluded.lines.length} trials: ${data.excluded.rule}\n`);
 
   await selectBackend('wasm', { strict: true });
   // The simulations run here, one after another: simulateBatch gives the pool's data sets bit for bit.
@@ -74,7 +81,14 @@ export async function run(args: string[]): Promise<number> {
   const { results, networkWarnings: netWarnings } = await runInference(
     simulator,
     (participants, opts) => sampleObserved(file, participants, opts),
-    { participants: data.participants, metadata: file.metadata, draws, steps, seed, ...(optFlag(p, 'ppc') ? { ppcDraws } : {}) },
+    {
+      participants: data.participants,
+      metadata: file.metadata,
+      draws,
+      steps,
+      seed,
+      ...(optFlag(p, 'ppc') ? { ppcDraws } : {}),
+    },
   );
   // Said once, on stderr (the JSON on stdout keeps its shape): the network has not learned, the data's
   // trial counts lie outside its range, or draws fall outside the prior.
@@ -85,7 +99,9 @@ export async function run(args: string[]): Promise<number> {
     for (const r of results) {
       process.stdout.write(`${r.id} (${r.trials} trials)\n`);
       for (const [name, s] of Object.entries(r.summaries)) {
-        process.stdout.write(`  ${name.padEnd(5)} mean ${s.mean.toFixed(3)}  sd ${s.sd.toFixed(3)}  median ${s.median.toFixed(3)}  95% HDI [${s.hdi95[0].toFixed(3)}, ${s.hdi95[1].toFixed(3)}]\n`);
+        process.stdout.write(
+          `  ${name.padEnd(5)} mean ${s.mean.toFixed(3)}  sd ${s.sd.toFixed(3)}  median ${s.median.toFixed(3)}  95% HDI [${s.hdi95[0].toFixed(3)}, ${s.hdi95[1].toFixed(3)}]\n`,
+        );
       }
       for (const w of r.warnings) process.stdout.write(`  warning: ${w.message}\n`);
     }

@@ -32,7 +32,11 @@ const ROUNDTRIP: CommandSpec = {
   options: [
     { name: 'full', help: 'export the recorded op log instead of one CREATE_TRIAL per trial' },
     { name: 'valid-prefix', help: 'a journal damaged in the middle: keep only the valid lines before the damage' },
-    { name: 'separators', value: 'compact|python', help: "Optuna 4.x's compact JSON separators or 3.1's \", \" (compact)" },
+    {
+      name: 'separators',
+      value: 'compact|python',
+      help: 'Optuna 4.x\'s compact JSON separators or 3.1\'s ", " (compact)',
+    },
     { name: 'json', help: 'print the summary as one JSON object on the last line' },
   ],
   notes:
@@ -59,7 +63,14 @@ async function checkOutput(input: string, output: string): Promise<void> {
   if (!st.isDirectory()) throw new Error(`cannot write ${output}: ${folder} is not a folder`);
 }
 
-async function roundtrip(input: string, output: string, full: boolean, python: boolean, json: boolean, validPrefix: boolean): Promise<number> {
+async function roundtrip(
+  input: string,
+  output: string,
+  full: boolean,
+  python: boolean,
+  json: boolean,
+  validPrefix: boolean,
+): Promise<number> {
   await checkOutput(input, output);
   let text: string;
   try {
@@ -81,7 +92,10 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
   const style = python ? PYTHON_DEFAULT : COMPACT;
   let out: string;
   if (full) {
-    out = await exportJournal(new JournalStorage(MemoryJournalBackend.fromText(source)), undefined, { form: 'full', style });
+    out = await exportJournal(new JournalStorage(MemoryJournalBackend.fromText(source)), undefined, {
+      form: 'full',
+      style,
+    });
   } else {
     const storage = new JournalStorage(new MemoryJournalBackend());
     await importJournal(source, storage);
@@ -116,8 +130,10 @@ async function roundtrip(input: string, output: string, full: boolean, python: b
 export async function run(argv: string[]): Promise<number> {
   const p = parseWithSpec(argv, ROUNDTRIP.options);
   const [sub, input, output, extra] = p.positional;
-  if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined) throw new UsageError(formatUsage(USAGE));
+  if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined)
+    throw new UsageError(formatUsage(USAGE));
   const sep = optString(p, 'separators') ?? 'compact';
-  if (sep !== 'compact' && sep !== 'python') throw new UsageError(`option --separators: '${sep}' is not compact or python`);
+  if (sep !== 'compact' && sep !== 'python')
+    throw new UsageError(`option --separators: '${sep}' is not compact or python`);
   return roundtrip(input, output, optFlag(p, 'full'), sep === 'python', optFlag(p, 'json'), optFlag(p, 'valid-prefix'));
 }

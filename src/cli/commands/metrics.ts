@@ -43,7 +43,8 @@ function describe(v: unknown): string {
 }
 
 function finiteAt(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${path}: expected a finite number, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`${path}: expected a finite number, got ${describe(v)}`);
   return v;
 }
 
@@ -59,10 +60,12 @@ function arrayAt(v: unknown, path: string, length?: number, what = 'values'): un
 export function parseMetricsInput(json: unknown): MetricsInput {
   if (!isObject(json)) throw new Error(`input: expected an object {draws, truths, names}, got ${describe(json)}`);
   for (const k of Object.keys(json)) {
-    if (!['draws', 'truths', 'names'].includes(k)) throw new Error(`input: unknown key '${k}' (known: draws, truths, names)`);
+    if (!['draws', 'truths', 'names'].includes(k))
+      throw new Error(`input: unknown key '${k}' (known: draws, truths, names)`);
   }
   const names = arrayAt(json.names, 'names').map((x, j) => {
-    if (typeof x !== 'string' || x === '') throw new Error(`names[${j}]: expected a non-empty string, got ${describe(x)}`);
+    if (typeof x !== 'string' || x === '')
+      throw new Error(`names[${j}]: expected a non-empty string, got ${describe(x)}`);
     return x;
   });
   const P = names.length;
@@ -90,10 +93,12 @@ export function parseMetricsInput(json: unknown): MetricsInput {
 export function parseWeights(text: string | undefined): MetricWeights {
   if (text === undefined) return { recovery: 1, pc: 1, sbc: 1 };
   const parts = text.split(',');
-  if (parts.length !== 3) throw new UsageError(`option --weights: expected 3 comma-separated numbers (recovery,pc,sbc), got '${text}'`);
+  if (parts.length !== 3)
+    throw new UsageError(`option --weights: expected 3 comma-separated numbers (recovery,pc,sbc), got '${text}'`);
   const [recovery, pc, sbc] = parts.map((p) => {
     const x = Number(p);
-    if (p.trim() === '' || !Number.isFinite(x)) throw new UsageError(`option --weights: '${p}' is not a finite number (in '${text}')`);
+    if (p.trim() === '' || !Number.isFinite(x))
+      throw new UsageError(`option --weights: '${p}' is not a finite number (in '${text}')`);
     return x;
   }) as [number, number, number];
   return { recovery, pc, sbc };

@@ -12,7 +12,19 @@
  * Both accept --tmax, --a, --sigma, --contamination and --start-point beta|zero. Bad options exit with 2
  * (a setting the simulator refuses counts as one: every setting comes from an option).
  */
-import { UsageError, optFlag, optInt, optNumber, optPositiveInt, optString, parseArgs, printJson, rejectPositional, rejectUnknown, type ParsedArgs } from '../args.ts';
+import {
+  UsageError,
+  optFlag,
+  optInt,
+  optNumber,
+  optPositiveInt,
+  optString,
+  parseArgs,
+  printJson,
+  rejectPositional,
+  rejectUnknown,
+  type ParsedArgs,
+} from '../args.ts';
 import {
   DmcConfigError,
   NOTEBOOK_CONFIG,
@@ -46,7 +58,12 @@ const PARAM_OPTIONS: readonly OptionSpec[] = [
   { name: 'trials', value: 'N', help: 'trials per condition (100000)', group: 'parameter form' },
 ];
 const PRIOR_OPTIONS: readonly OptionSpec[] = [
-  { name: 'prior', value: 'NAME', help: `prior of docs/design/simulator.md#prior: ${Object.keys(PRIORS).join(', ')} (required)`, group: 'prior form' },
+  {
+    name: 'prior',
+    value: 'NAME',
+    help: `prior of docs/design/simulator.md#prior: ${Object.keys(PRIORS).join(', ')} (required)`,
+    group: 'prior form',
+  },
   { name: 'datasets', value: 'N', help: 'data sets to simulate (1000)', group: 'prior form' },
   { name: 'obs', value: 'N', help: 'trials per data set (500)', group: 'prior form' },
   { name: 'workers', value: 'N', help: 'worker threads (cores − 1, at least 1)', group: 'prior form' },
@@ -73,7 +90,8 @@ export const USAGE: CommandUsage = {
 
 function trialOptions(p: ParsedArgs): Partial<TrialOptions> {
   const sp = optString(p, 'start-point');
-  if (sp !== undefined && sp !== 'beta' && sp !== 'zero') throw new UsageError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
+  if (sp !== undefined && sp !== 'beta' && sp !== 'zero')
+    throw new UsageError(`option --start-point: '${sp}' must be 'beta' or 'zero'`);
   const out: Partial<TrialOptions> = {};
   const tmax = optNumber(p, 'tmax');
   const a = optNumber(p, 'a');
@@ -100,7 +118,8 @@ async function runParams(p: ParsedArgs): Promise<number> {
   const params = {} as Record<(typeof PARAMS)[number], number>;
   for (const name of PARAMS) {
     const v = optNumber(p, name);
-    if (v === undefined) throw new UsageError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
+    if (v === undefined)
+      throw new UsageError(`option --${name} is required (give all of ${PARAMS.map((n) => '--' + n).join(' ')})`);
     params[name] = v;
   }
   const trials = optPositiveInt(p, 'trials', 100_000);
@@ -115,7 +134,8 @@ async function runParams(p: ParsedArgs): Promise<number> {
 async function runPrior(p: ParsedArgs): Promise<number> {
   rejectUnknown(p, PRIOR_FORM);
   const name = optString(p, 'prior')!;
-  if (!isPriorName(name)) throw new UsageError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
+  if (!isPriorName(name))
+    throw new UsageError(`option --prior: '${name}' is not a known prior (${Object.keys(PRIORS).join(', ')})`);
   const datasets = optPositiveInt(p, 'datasets', 1000);
   const workers = optPositiveInt(p, 'workers', defaultNodeWorkers());
   const seed = optInt(p, 'seed') ?? 1;
@@ -133,7 +153,10 @@ async function runPrior(p: ParsedArgs): Promise<number> {
     const seconds = (performance.now() - t0) / 1000;
     const out = { datasets, obs: batch.numObs, workers, seconds, msPerDataset: (1000 * seconds) / datasets };
     if (optFlag(p, 'json')) printJson(out);
-    else process.stdout.write(`${datasets} data sets × ${batch.numObs} trials on ${workers} worker(s): ${seconds.toFixed(3)} s, ${out.msPerDataset.toFixed(3)} ms per data set\n`);
+    else
+      process.stdout.write(
+        `${datasets} data sets × ${batch.numObs} trials on ${workers} worker(s): ${seconds.toFixed(3)} s, ${out.msPerDataset.toFixed(3)} ms per data set\n`,
+      );
   } finally {
     pool.dispose();
   }
@@ -144,7 +167,8 @@ export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, flagNames(USAGE.options));
   rejectPositional(p);
   const hasParams = PARAMS.some((n) => p.options.has(n));
-  if (p.options.has('prior') && hasParams) throw new UsageError('give either --prior or the parameters --A … --sd_r, not both');
+  if (p.options.has('prior') && hasParams)
+    throw new UsageError('give either --prior or the parameters --A … --sd_r, not both');
   try {
     if (p.options.has('prior')) return await runPrior(p);
     if (hasParams || p.options.has('trials')) return await runParams(p);

@@ -5,7 +5,16 @@
  * (`--obs 50-1000`, src/sim/online.ts validationPlans).
  */
 import { UsageError } from '../args.ts';
-import { NOTEBOOK_CONFIG, OnlineFeed, simulateBatch, simulateRange, validateDmcConfig, validationPlans, type DmcBatch, type DmcConfig } from '../../sim/index.ts';
+import {
+  NOTEBOOK_CONFIG,
+  OnlineFeed,
+  simulateBatch,
+  simulateRange,
+  validateDmcConfig,
+  validationPlans,
+  type DmcBatch,
+  type DmcConfig,
+} from '../../sim/index.ts';
 import { splitmix32 } from '../../shared/index.ts';
 import { NodeSimPool } from '../../workers/node-sim-pool.ts';
 
@@ -27,10 +36,18 @@ export function parseObs(text: string | undefined): { fixed: number } | { min: n
 }
 
 /** The simulator (default the notebook's; a study's from its journal) with these trial counts. */
-export function simulatorFor(obs: { fixed: number } | { min: number; max: number }, base: DmcConfig = NOTEBOOK_CONFIG): DmcConfig {
+export function simulatorFor(
+  obs: { fixed: number } | { min: number; max: number },
+  base: DmcConfig = NOTEBOOK_CONFIG,
+): DmcConfig {
   return validateDmcConfig(
     'fixed' in obs
-      ? { ...base, fixedNumObs: obs.fixed, minNumObs: Math.min(base.minNumObs, obs.fixed), maxNumObs: Math.max(base.maxNumObs, obs.fixed) }
+      ? {
+          ...base,
+          fixedNumObs: obs.fixed,
+          minNumObs: Math.min(base.minNumObs, obs.fixed),
+          maxNumObs: Math.max(base.maxNumObs, obs.fixed),
+        }
       : { ...base, fixedNumObs: null, minNumObs: obs.min, maxNumObs: obs.max },
   );
 }
@@ -53,9 +70,14 @@ export interface TrainDataRequest {
 
 export function makeTrainData(r: TrainDataRequest): TrainData {
   const valSeed = splitmix32(r.seed ^ VALIDATION_SALT);
-  const val = validationPlans(r.config, valSeed, r.valSets).map((p) => simulateRange(r.config, p.seed, p.start, p.count, p.numObs));
+  const val = validationPlans(r.config, valSeed, r.valSets).map((p) =>
+    simulateRange(r.config, p.seed, p.start, p.count, p.numObs),
+  );
   if (r.online === null) {
-    if (r.config.fixedNumObs === null) throw new UsageError('option --obs: a range of trial counts (--obs MIN-MAX, or the study\'s) needs --online (an offline training batch has one N)');
+    if (r.config.fixedNumObs === null)
+      throw new UsageError(
+        "option --obs: a range of trial counts (--obs MIN-MAX, or the study's) needs --online (an offline training batch has one N)",
+      );
     return { train: simulateBatch(r.config, r.seed, r.trainSets), val, feed: null, dispose: () => undefined };
   }
   const pool = new NodeSimPool(r.online.workers !== undefined ? { workers: r.online.workers } : {});

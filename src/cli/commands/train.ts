@@ -39,7 +39,11 @@ export const USAGE: CommandUsage = {
   options: [
     { name: 'train-sets', value: 'N', help: 'training data sets simulated from the notebook prior (512)' },
     { name: 'val-sets', value: 'N', help: 'validation data sets, at least 2 (128)' },
-    { name: 'obs', value: 'N|MIN-MAX', help: 'trials per data set (100), or a range with --online (50-1000: one N per batch)' },
+    {
+      name: 'obs',
+      value: 'N|MIN-MAX',
+      help: 'trials per data set (100), or a range with --online (50-1000: one N per batch)',
+    },
     { name: 'epochs', value: 'N', help: 'training epochs (5)' },
     { name: 'seed', value: 'S', help: 'seed of the simulation and the training (1)' },
     { name: 'batch-size', value: 'N', help: 'data sets per training step (32)' },
@@ -51,25 +55,69 @@ export const USAGE: CommandUsage = {
     { name: 'samples', value: 'N', help: 'posterior draws per validation set (100)' },
     { name: 'steps', value: 'N', help: 'flow-matching integration steps (20)' },
     { name: 'integrator', value: 'euler|rk4', help: 'ODE integrator for sampling (euler)' },
-    { name: 'backend', value: 'wasm|cpu|webgpu', help: 'tfjs backend (wasm); webgpu through Dawn, on a GPU Vulkan driver or SwiftShader' },
-    { name: 'network', value: 'as-tuned|reference', help: "as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)" },
+    {
+      name: 'backend',
+      value: 'wasm|cpu|webgpu',
+      help: 'tfjs backend (wasm); webgpu through Dawn, on a GPU Vulkan driver or SwiftShader',
+    },
+    {
+      name: 'network',
+      value: 'as-tuned|reference',
+      help: 'as-tuned, or what BayesFlow 2.0.5 ran for the notebook (as-tuned)',
+    },
     { name: 'standardize-condition', help: 'standardize the direct condition sqrt(num_obs) (off: the raw value)' },
-    { name: 'standardize-trials', help: 'standardize the per-trial summary inputs rt, accuracy, condition (off: the raw values, as the notebook)' },
-    { name: 'matmul-f16', help: 'webgpu only: Dense products with binary16 operands and float32 accumulation (native f16 where the adapter offers shader-f16)' },
+    {
+      name: 'standardize-trials',
+      help: 'standardize the per-trial summary inputs rt, accuracy, condition (off: the raw values, as the notebook)',
+    },
+    {
+      name: 'matmul-f16',
+      help: 'webgpu only: Dense products with binary16 operands and float32 accumulation (native f16 where the adapter offers shader-f16)',
+    },
     { name: 'save', value: 'MODEL.json', help: 'write the trained network file' },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
-    { name: 'profile', help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)' },
-    { name: 'flow-draws', value: 'K', help: 'flow-matching draws (x0, t) per data set and step, 1-64 (1, as BayesFlow)' },
-    { name: 'micro-batch', value: 'N', help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)" },
+    {
+      name: 'profile',
+      help: 'also report what the second optimizer step sent to the device (dispatches, uploads, JS random numbers, peak bytes)',
+    },
+    {
+      name: 'flow-draws',
+      value: 'K',
+      help: 'flow-matching draws (x0, t) per data set and step, 1-64 (1, as BayesFlow)',
+    },
+    {
+      name: 'micro-batch',
+      value: 'N',
+      help: "data sets per forward/backward pass, bypassing the planner's device limits (planned)",
+    },
     { name: 'heads', value: 'N', help: 'attention heads per block (4)' },
-    { name: 'attention', value: 'auto|fused|composite', help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)' },
-    { name: 'online', help: "online training (BayesFlow's fit_online): a fresh simulated batch for every step; --train-sets is then unused" },
+    {
+      name: 'attention',
+      value: 'auto|fused|composite',
+      help: 'attention kernels: fused on webgpu, or tfjs ops writing the whole score tensor (auto)',
+    },
+    {
+      name: 'online',
+      help: "online training (BayesFlow's fit_online): a fresh simulated batch for every step; --train-sets is then unused",
+    },
     { name: 'batches-per-epoch', value: 'N', help: 'online: optimizer steps per epoch (100)' },
     { name: 'workers', value: 'N', help: 'online: simulation worker threads preparing the batches (cores − 1)' },
-    { name: 'patience', value: 'N', help: 'early stopping: end training after N epochs without a lower validation loss' },
-    { name: 'from-journal', value: 'FILE', help: "train a trial's hyperparameters from an Optuna journal (with the study's simulator, diagnostics and seed when it carries the dmc-tune configuration)" },
+    {
+      name: 'patience',
+      value: 'N',
+      help: 'early stopping: end training after N epochs without a lower validation loss',
+    },
+    {
+      name: 'from-journal',
+      value: 'FILE',
+      help: "train a trial's hyperparameters from an Optuna journal (with the study's simulator, diagnostics and seed when it carries the dmc-tune configuration)",
+    },
     { name: 'trial', value: 'N', help: 'with --from-journal: the trial number' },
-    { name: 'study', value: 'NAME', help: 'with --from-journal: the study (required when the journal holds more than one)' },
+    {
+      name: 'study',
+      value: 'NAME',
+      help: 'with --from-journal: the study (required when the journal holds more than one)',
+    },
   ],
   notes: 'Per-epoch progress goes to stderr.',
 };
@@ -84,12 +132,17 @@ export async function run(args: string[]): Promise<number> {
   const p = parseWithSpec(args, USAGE.options);
   const journal = optString(p, 'from-journal');
   const trialNumber = optInt(p, 'trial');
-  if (journal === undefined && trialNumber !== undefined) throw new UsageError('option --trial: needs --from-journal FILE');
-  if (journal === undefined && optString(p, 'study') !== undefined) throw new UsageError('option --study: needs --from-journal FILE');
-  if (journal !== undefined && (trialNumber === undefined || trialNumber < 0)) throw new UsageError('option --from-journal: give the trial with --trial N (a trial number ≥ 0)');
+  if (journal === undefined && trialNumber !== undefined)
+    throw new UsageError('option --trial: needs --from-journal FILE');
+  if (journal === undefined && optString(p, 'study') !== undefined)
+    throw new UsageError('option --study: needs --from-journal FILE');
+  if (journal !== undefined && (trialNumber === undefined || trialNumber < 0))
+    throw new UsageError('option --from-journal: give the trial with --trial N (a trial number ≥ 0)');
   for (const f of TUNED_FLAGS) {
     if (journal !== undefined && optString(p, f) !== undefined) {
-      throw new UsageError(`option --${f}: the hyperparameters come from the journal's trial (--from-journal); drop --${f} or --from-journal`);
+      throw new UsageError(
+        `option --${f}: the hyperparameters come from the journal's trial (--from-journal); drop --${f} or --from-journal`,
+      );
     }
   }
   const source = journal !== undefined ? await trialFromJournal(journal, trialNumber!, optString(p, 'study')) : null;
@@ -100,14 +153,17 @@ export async function run(args: string[]): Promise<number> {
   const obs = obsOption === undefined && study !== null ? study.simulator.numObs : parseObs(obsOption);
   const online = optFlag(p, 'online');
   const batchesPerEpoch = positive(p, 'batches-per-epoch');
-  if (batchesPerEpoch !== undefined && !online) throw new UsageError('option --batches-per-epoch: only for online training (add --online)');
+  if (batchesPerEpoch !== undefined && !online)
+    throw new UsageError('option --batches-per-epoch: only for online training (add --online)');
   const workers = positive(p, 'workers');
   const patience = positive(p, 'patience');
   const seed = optInt(p, 'seed') ?? source?.seed ?? 1;
   const integrator = optString(p, 'integrator') ?? study?.diagnostics.integrator ?? 'euler';
-  if (integrator !== 'euler' && integrator !== 'rk4') throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
+  if (integrator !== 'euler' && integrator !== 'rk4')
+    throw new UsageError(`option --integrator: expected euler or rk4, got '${integrator}'`);
   const backend = (optString(p, 'backend') ?? 'wasm') as BackendName;
-  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
+  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'webgpu')
+    throw new UsageError(`option --backend: Node offers wasm, cpu or webgpu, got '${backend}'`);
   const profiler = optFlag(p, 'profile') ? profileStepWrapper({ warmupSteps: 1 }) : null;
   let hparams: TrialHyperparameters;
   try {
@@ -130,7 +186,8 @@ export async function run(args: string[]): Promise<number> {
   // The journal's study network as the browser and the cluster read it; each option given overrides it.
   const studyNetwork = trialNetwork(study?.network);
   const variant = optString(p, 'network') ?? studyNetwork.variant;
-  if (variant !== 'as-tuned' && variant !== 'reference') throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
+  if (variant !== 'as-tuned' && variant !== 'reference')
+    throw new UsageError(`option --network: expected as-tuned or reference, got '${variant}'`);
   const standardizeCondition = optFlag(p, 'standardize-condition') || studyNetwork.standardizeCondition;
   const standardizeTrials = optFlag(p, 'standardize-trials') || studyNetwork.standardizeTrials;
   const microBatch = positive(p, 'micro-batch');
@@ -142,19 +199,33 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`option --attention: expected auto, fused or composite, got '${attention}'`);
   }
   const matmulF16 = optFlag(p, 'matmul-f16');
-  if (matmulF16 && backend !== 'webgpu') throw new UsageError(`option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got '${backend}'`);
+  if (matmulF16 && backend !== 'webgpu')
+    throw new UsageError(
+      `option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got '${backend}'`,
+    );
   const save = optString(p, 'save');
-  if (valSets < 2) throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
-  if (trainSets < 2) throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
+  if (valSets < 2)
+    throw new UsageError(`option --val-sets: the diagnostics need at least 2 validation sets, got ${valSets}`);
+  if (trainSets < 2)
+    throw new UsageError(`option --train-sets: standardization needs at least 2 training sets, got ${trainSets}`);
 
   const choice = await selectBackend(backend, { strict: true });
   const simConfig = simulatorFor(obs, study === null ? undefined : toDmcConfig(study));
   if (source !== null) {
-    process.stderr.write(`trial ${source.trialNumber} of "${source.studyName}": ${JSON.stringify(source.params)}${study === null ? ' (no dmc-tune configuration in the journal: the notebook simulator)' : ''}\n`);
+    process.stderr.write(
+      `trial ${source.trialNumber} of "${source.studyName}": ${JSON.stringify(source.params)}${study === null ? ' (no dmc-tune configuration in the journal: the notebook simulator)' : ''}\n`,
+    );
   }
   const obsText = 'fixed' in obs ? `${obs.fixed}` : `${obs.min}-${obs.max}`;
   const t0 = performance.now();
-  const onlineSpec = online ? { batchesPerEpoch: batchesPerEpoch ?? 100, epochs: hparams.epochs, batchSize: hparams.batchSize, ...(workers !== undefined ? { workers } : {}) } : null;
+  const onlineSpec = online
+    ? {
+        batchesPerEpoch: batchesPerEpoch ?? 100,
+        epochs: hparams.epochs,
+        batchSize: hparams.batchSize,
+        ...(workers !== undefined ? { workers } : {}),
+      }
+    : null;
   const data = makeTrainData({ config: simConfig, seed, trainSets, valSets, online: onlineSpec });
   const simMs = performance.now() - t0;
   process.stderr.write(
@@ -172,21 +243,36 @@ export async function run(args: string[]): Promise<number> {
       standardizeTrials,
       flowDraws,
       overrides: heads !== undefined ? { numHeads: heads } : {},
-      ops: { ...(attention !== 'auto' ? { attention } : {}), ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}) },
+      ops: {
+        ...(attention !== 'auto' ? { attention } : {}),
+        ...(matmulF16 ? { matmulPrecision: 'f16' as const } : {}),
+      },
     },
-    online: onlineSpec === null ? null : { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs },
+    online:
+      onlineSpec === null
+        ? null
+        : { batchesPerEpoch: onlineSpec.batchesPerEpoch, maxObs: simConfig.fixedNumObs ?? simConfig.maxNumObs },
     patience,
     microBatchSize: microBatch,
     keep: {
-      network: save === undefined ? false : {
-        metadata: {
-          simulator: simConfig,
-          ...(source !== null ? { study: source.studyName, trialNumber: source.trialNumber, ...(study !== null ? { studyConfig: study } : {}) } : {}),
-          ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }),
-          valSets,
-          source: 'cli train',
-        },
-      },
+      network:
+        save === undefined
+          ? false
+          : {
+              metadata: {
+                simulator: simConfig,
+                ...(source !== null
+                  ? {
+                      study: source.studyName,
+                      trialNumber: source.trialNumber,
+                      ...(study !== null ? { studyConfig: study } : {}),
+                    }
+                  : {}),
+                ...(onlineSpec === null ? { trainSets } : { online: { batchesPerEpoch: onlineSpec.batchesPerEpoch } }),
+                valSets,
+                source: 'cli train',
+              },
+            },
     },
   });
   const outcome = await runObjective(spec, data.train, data.val, {
@@ -199,7 +285,8 @@ export async function run(args: string[]): Promise<number> {
     },
   }).finally(() => data.dispose());
   // onEpoch above never asks to prune, so a run that returns has completed.
-  if (outcome.status !== 'complete') throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);
+  if (outcome.status !== 'complete')
+    throw new Error(`train: the run stopped after epoch ${outcome.epoch + 1} although nothing asked to prune it`);
   const result = outcome.result;
   if (save !== undefined && result.network !== undefined) {
     await writeFile(save, JSON.stringify(result.network));
@@ -212,9 +299,15 @@ export async function run(args: string[]): Promise<number> {
     seed,
     hyperparameters: hparams,
     ...(source !== null ? { fromJournal: { study: source.studyName, trial: source.trialNumber } } : {}),
-    data: onlineSpec === null
-      ? { mode: 'offline', trainingSets: trainSets }
-      : { mode: 'online', batchesPerEpoch: onlineSpec.batchesPerEpoch, onlineBatches: feed?.delivered ?? 0, dataWaitMs: result.dataWaitMs ?? 0 },
+    data:
+      onlineSpec === null
+        ? { mode: 'offline', trainingSets: trainSets }
+        : {
+            mode: 'online',
+            batchesPerEpoch: onlineSpec.batchesPerEpoch,
+            onlineBatches: feed?.delivered ?? 0,
+            dataWaitMs: result.dataWaitMs ?? 0,
+          },
     ...(result.stoppedEarly != null ? { stoppedEarly: result.stoppedEarly } : {}),
     matmulPrecision: matmulF16 ? 'f16' : 'f32',
     ...(matmulF16 ? { shaderF16: webgpuFeatures()?.shaderF16 ?? false } : {}),
@@ -223,13 +316,25 @@ export async function run(args: string[]): Promise<number> {
     metrics: tableToRecord(result.table),
     L: result.L,
     msPerStep: result.msPerStep,
-    ...(profiler !== null ? { profile: profiler.result() ?? { skipped: 'the run took fewer than 2 optimizer steps (one warm-up, one measured)' } } : {}),
+    ...(profiler !== null
+      ? {
+          profile: profiler.result() ?? {
+            skipped: 'the run took fewer than 2 optimizer steps (one warm-up, one measured)',
+          },
+        }
+      : {}),
   };
   if (optFlag(p, 'json')) printJson(out);
   else {
-    process.stdout.write(`backend ${out.backend}, ${out.msPerStep.toFixed(1)} ms per step, sampling ${(result.samplingMs / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `backend ${out.backend}, ${out.msPerStep.toFixed(1)} ms per step, sampling ${(result.samplingMs / 1000).toFixed(1)} s\n`,
+    );
     for (const [row, vals] of Object.entries(out.metrics)) {
-      process.stdout.write(`${row.padEnd(22)} ${Object.entries(vals).map(([k, v]) => `${k} ${v.toFixed(3)}`).join('  ')}\n`);
+      process.stdout.write(
+        `${row.padEnd(22)} ${Object.entries(vals)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join('  ')}\n`,
+      );
     }
     process.stdout.write(`L = ${out.L}\n`);
   }

@@ -55,11 +55,7 @@ export interface FanovaResult {
 }
 
 export type FanovaErrorCode =
-  | 'no-completed-trials'
-  | 'single-trial'
-  | 'unknown-param'
-  | 'dynamic-search-space'
-  | 'zero-variance';
+  'no-completed-trials' | 'single-trial' | 'unknown-param' | 'dynamic-search-space' | 'zero-variance';
 
 export class FanovaError extends Error {
   constructor(
@@ -146,9 +142,7 @@ export function evaluateFanova(
   const single = space.filter(([, d]) => isSingle(d));
   if (assessed.length === 0) return { importances: [], seed };
 
-  const rows = done.filter(
-    (t) => assessed.every(([p]) => p in t.params) && Number.isFinite(trialValue(t)),
-  );
+  const rows = done.filter((t) => assessed.every(([p]) => p in t.params) && Number.isFinite(trialValue(t)));
   const n = rows.length;
   // Columns of each assessed parameter, in order: k one-hot columns for a categorical, else one.
   const groups: number[][] = [];

@@ -56,7 +56,8 @@ function gridCounts(name: string, d: Distribution, trials: readonly FrozenTrial[
   }
   let nSteps = N_STEPS;
   if (d.type === 'int' && d.log) nSteps = Math.min(Math.ceil(Math.log(d.high - d.low + 1) / Math.log(2)) + 1, nSteps);
-  else if (d.step !== null && d.step !== undefined) nSteps = Math.min(Math.round((d.high - d.low) / d.step) + 1, nSteps);
+  else if (d.step !== null && d.step !== undefined)
+    nSteps = Math.min(Math.round((d.high - d.low) / d.step) + 1, nSteps);
   const low = d.log ? Math.log(d.low) : d.low;
   const high = d.log ? Math.log(d.high) : d.high;
   const stepSize = (high - low) / (nSteps - 1);
@@ -128,7 +129,12 @@ function gridPdf(counts: Float64Array, categorical: boolean): Float64Array {
   return pdf;
 }
 
-function pearsonDivergence(name: string, d: Distribution, target: readonly FrozenTrial[], region: readonly FrozenTrial[]): number {
+function pearsonDivergence(
+  name: string,
+  d: Distribution,
+  target: readonly FrozenTrial[],
+  region: readonly FrozenTrial[],
+): number {
   const categorical = d.type === 'categorical';
   const top = gridPdf(gridCounts(name, d, target), categorical);
   const local = gridPdf(gridCounts(name, d, region), categorical);
@@ -145,7 +151,9 @@ export function pedAnovaImportances(trials: readonly FrozenTrial[], opts: PedAno
   const targetQuantile = opts.targetQuantile ?? 0.1;
   const regionQuantile = opts.regionQuantile ?? 1;
   if (!(targetQuantile > 0 && targetQuantile < regionQuantile && regionQuantile <= 1)) {
-    throw new Error(`PED-ANOVA needs 0 < target quantile < region quantile ≤ 1 (got ${targetQuantile} and ${regionQuantile})`);
+    throw new Error(
+      `PED-ANOVA needs 0 < target quantile < region quantile ≤ 1 (got ${targetQuantile} and ${regionQuantile})`,
+    );
   }
   const completed = trials.filter((t) => t.state === TrialState.COMPLETE);
   const names = [...new Set(completed.flatMap((t) => Object.keys(t.distributions)))].sort();
@@ -172,13 +180,19 @@ export function pedAnovaImportances(trials: readonly FrozenTrial[], opts: PedAno
         if (targetInRegime.length === 0) continue;
         const alpha = targetInRegime.length / target.length;
         const beta = inRegime.length / region.length;
-        raw.set(name, (raw.get(name) as number) + (alpha ** 2 / beta) * pearsonDivergence(name, d, targetInRegime, inRegime));
+        raw.set(
+          name,
+          (raw.get(name) as number) + (alpha ** 2 / beta) * pearsonDivergence(name, d, targetInRegime, inRegime),
+        );
       }
     }
   }
   const q = region.length === 0 ? 0 : target.length / region.length;
   const scaled = names.map((name) => ({ name, importance: (raw.get(name) as number) * q ** 2 }));
   const sum = scaled.reduce((a, p) => a + p.importance, 0);
-  const importances = scaled.map((p) => ({ name: p.name, importance: sum === 0 ? 1 / scaled.length : p.importance / sum }));
+  const importances = scaled.map((p) => ({
+    name: p.name,
+    importance: sum === 0 ? 1 / scaled.length : p.importance / sum,
+  }));
   return importances.sort((a, b) => b.importance - a.importance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -45,7 +45,12 @@ function bestIntermediate(t: FrozenTrial, maximize: boolean): number {
 }
 
 /** True when `step` is the first report in its interval window (`_is_first_in_interval_step`). */
-export function isFirstInIntervalStep(step: number, steps: Iterable<number>, nWarmupSteps: number, intervalSteps: number): boolean {
+export function isFirstInIntervalStep(
+  step: number,
+  steps: Iterable<number>,
+  nWarmupSteps: number,
+  intervalSteps: number,
+): boolean {
   const nearestLowerPruningStep = Math.floor((step - nWarmupSteps) / intervalSteps) * intervalSteps + nWarmupSteps;
   let secondLast = -1;
   for (const s of steps) if (s > secondLast && s !== step) secondLast = s;
@@ -69,7 +74,8 @@ export class PercentilePruner implements Pruner {
     const bad = (m: string): never => {
       throw new EngineError('invalid-argument', m);
     };
-    if (!(percentile >= 0 && percentile <= 100)) bad(`Percentile must be between 0 and 100 inclusive but got ${percentile}.`);
+    if (!(percentile >= 0 && percentile <= 100))
+      bad(`Percentile must be between 0 and 100 inclusive but got ${percentile}.`);
     if (!(this.nStartupTrials >= 0)) bad(`Number of startup trials cannot be negative but got ${this.nStartupTrials}.`);
     if (!(this.nWarmupSteps >= 0)) bad(`Number of warmup steps cannot be negative but got ${this.nWarmupSteps}.`);
     if (!(this.intervalSteps >= 1)) bad(`Pruning interval steps must be at least 1 but got ${this.intervalSteps}.`);
@@ -81,7 +87,8 @@ export class PercentilePruner implements Pruner {
     if (completed.length === 0 || completed.length < this.nStartupTrials) return false;
     const step = lastStep(trial);
     if (step === null || step < this.nWarmupSteps) return false;
-    if (!isFirstInIntervalStep(step, trial.intermediateValues.keys(), this.nWarmupSteps, this.intervalSteps)) return false;
+    if (!isFirstInIntervalStep(step, trial.intermediateValues.keys(), this.nWarmupSteps, this.intervalSteps))
+      return false;
 
     const maximize = study.direction === 'maximize';
     const best = bestIntermediate(trial, maximize);

@@ -63,13 +63,22 @@ export class SuccessiveHalvingPruner implements Pruner {
       throw new EngineError('invalid-argument', m);
     };
     const r = this.minResource;
-    if (typeof r === 'string' && r !== 'auto') bad(`The value of \`min_resource\` is ${r}, but must be either \`min_resource\` >= 1 or 'auto'`);
-    if (typeof r === 'number' && !(Number.isInteger(r) && r >= 1)) bad(`The value of \`min_resource\` is ${r}, but must be either \`min_resource >= 1\` or 'auto'`);
-    if (!(this.reductionFactor >= 2)) bad(`The value of \`reduction_factor\` is ${this.reductionFactor}, but must be \`reduction_factor >= 2\``);
-    if (!(this.minEarlyStoppingRate >= 0)) bad(`The value of \`min_early_stopping_rate\` is ${this.minEarlyStoppingRate}, but must be \`min_early_stopping_rate >= 0\``);
-    if (!(this.bootstrapCount >= 0)) bad(`The value of \`bootstrap_count\` is ${this.bootstrapCount}, but must be \`bootstrap_count >= 0\``);
+    if (typeof r === 'string' && r !== 'auto')
+      bad(`The value of \`min_resource\` is ${r}, but must be either \`min_resource\` >= 1 or 'auto'`);
+    if (typeof r === 'number' && !(Number.isInteger(r) && r >= 1))
+      bad(`The value of \`min_resource\` is ${r}, but must be either \`min_resource >= 1\` or 'auto'`);
+    if (!(this.reductionFactor >= 2))
+      bad(`The value of \`reduction_factor\` is ${this.reductionFactor}, but must be \`reduction_factor >= 2\``);
+    if (!(this.minEarlyStoppingRate >= 0))
+      bad(
+        `The value of \`min_early_stopping_rate\` is ${this.minEarlyStoppingRate}, but must be \`min_early_stopping_rate >= 0\``,
+      );
+    if (!(this.bootstrapCount >= 0))
+      bad(`The value of \`bootstrap_count\` is ${this.bootstrapCount}, but must be \`bootstrap_count >= 0\``);
     if (this.bootstrapCount > 0 && r === 'auto') {
-      bad(`bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible, bootstrap_count is ${this.bootstrapCount}`);
+      bad(
+        `bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible, bootstrap_count is ${this.bootstrapCount}`,
+      );
     }
   }
 

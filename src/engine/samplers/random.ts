@@ -51,7 +51,12 @@ export class RandomSampler implements Sampler {
     return {};
   }
 
-  async sampleIndependent(_study: SamplerStudy, trial: FrozenTrial, paramName: string, distribution: Distribution): Promise<ParamValue> {
+  async sampleIndependent(
+    _study: SamplerStudy,
+    trial: FrozenTrial,
+    paramName: string,
+    distribution: Distribution,
+  ): Promise<ParamValue> {
     const rng = derivedRng(this.seed, 'random', trial.number, paramName);
     return toExternalRepr(distribution, sampleUniformInternal(distribution, rng));
   }

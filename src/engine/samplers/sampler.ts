@@ -31,7 +31,17 @@ export interface Sampler {
     searchSpace: Readonly<Record<string, Distribution>>,
   ): Promise<Record<string, ParamValue>>;
   /** External value for one parameter. */
-  sampleIndependent(study: SamplerStudy, trial: FrozenTrial, paramName: string, distribution: Distribution): Promise<ParamValue>;
+  sampleIndependent(
+    study: SamplerStudy,
+    trial: FrozenTrial,
+    paramName: string,
+    distribution: Distribution,
+  ): Promise<ParamValue>;
   beforeTrial?(study: SamplerStudy, trial: FrozenTrial): Promise<void>;
-  afterTrial?(study: SamplerStudy, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): Promise<void>;
+  afterTrial?(
+    study: SamplerStudy,
+    trial: FrozenTrial,
+    state: TrialState,
+    values: readonly number[] | null,
+  ): Promise<void>;
 }

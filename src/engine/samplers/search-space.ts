@@ -7,7 +7,10 @@
 import { distributionsEqual } from '../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial } from '../types.ts';
 
-export function intersectionSearchSpace(trials: readonly FrozenTrial[], includePruned: boolean): Record<string, Distribution> {
+export function intersectionSearchSpace(
+  trials: readonly FrozenTrial[],
+  includePruned: boolean,
+): Record<string, Distribution> {
   let space: Map<string, Distribution> | null = null;
   for (const t of trials) {
     if (!(t.state === TrialState.COMPLETE || (includePruned && t.state === TrialState.PRUNED))) continue;

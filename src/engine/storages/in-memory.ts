@@ -67,11 +67,18 @@ export class InMemoryStorage implements Storage {
   async createNewStudy(directions: readonly StudyDirection[], studyName: string): Promise<number> {
     if (directions.length === 0) throw new EngineError('invalid-argument', 'A study needs at least one direction.');
     for (const d of directions) {
-      if (d !== 1 && d !== 2) throw new EngineError('invalid-argument', `Invalid study direction ${String(d)}: expected 1 (minimize) or 2 (maximize).`);
+      if (d !== 1 && d !== 2)
+        throw new EngineError(
+          'invalid-argument',
+          `Invalid study direction ${String(d)}: expected 1 (minimize) or 2 (maximize).`,
+        );
     }
     for (const s of this.studies.values()) {
       if (s.name === studyName) {
-        throw new EngineError('duplicate', `Another study with name '${studyName}' already exists. Please specify a different name, or reuse the existing one by setting \`loadIfExists\`.`);
+        throw new EngineError(
+          'duplicate',
+          `Another study with name '${studyName}' already exists. Please specify a different name, or reuse the existing one by setting \`loadIfExists\`.`,
+        );
       }
     }
     const studyId = this.nextStudyId++;
@@ -132,7 +139,10 @@ export class InMemoryStorage implements Storage {
       userAttrs: s.userAttrs,
       systemAttrs: s.systemAttrs,
       nTrials: s.trials.length,
-      datetimeStart: s.trials.reduce<string | null>((min, t) => (t.datetimeStart !== null && (min === null || t.datetimeStart < min) ? t.datetimeStart : min), null),
+      datetimeStart: s.trials.reduce<string | null>(
+        (min, t) => (t.datetimeStart !== null && (min === null || t.datetimeStart < min) ? t.datetimeStart : min),
+        null,
+      ),
     }));
   }
 
@@ -147,13 +157,18 @@ export class InMemoryStorage implements Storage {
       if (d === undefined) throw new EngineError('invalid-argument', `Template param '${name}' has no distribution.`);
       // Optuna stores out-of-range numeric values (an enqueued fixed param only warns); only a categorical
       // index outside its choices cannot be represented at all.
-      if (d.type === 'categorical' && !contains(d, value)) throw new EngineError('invalid-argument', `Template param '${name}' value ${value} is not contained in ${distributionRepr(d)}.`);
+      if (d.type === 'categorical' && !contains(d, value))
+        throw new EngineError(
+          'invalid-argument',
+          `Template param '${name}' value ${value} is not contained in ${distributionRepr(d)}.`,
+        );
       const known = s.paramDistribution.get(name);
       if (known !== undefined) checkDistributionCompatibility(known, d);
       params[name] = toExternalRepr(d, value);
     }
     for (const name of Object.keys(distributions)) {
-      if (!(name in internal)) throw new EngineError('invalid-argument', `Template distribution '${name}' has no param value.`);
+      if (!(name in internal))
+        throw new EngineError('invalid-argument', `Template distribution '${name}' has no param value.`);
     }
     for (const [name, d] of Object.entries(distributions)) s.paramDistribution.set(name, d);
     const now = nowIsoDateTime();
@@ -163,8 +178,10 @@ export class InMemoryStorage implements Storage {
       trialId,
       state,
       values: template?.values ?? null,
-      datetimeStart: template?.datetimeStart !== undefined ? template.datetimeStart : state === TrialState.WAITING ? null : now,
-      datetimeComplete: template?.datetimeComplete !== undefined ? template.datetimeComplete : isFinished(state) ? now : null,
+      datetimeStart:
+        template?.datetimeStart !== undefined ? template.datetimeStart : state === TrialState.WAITING ? null : now,
+      datetimeComplete:
+        template?.datetimeComplete !== undefined ? template.datetimeComplete : isFinished(state) ? now : null,
       params,
       distributions,
       userAttrs: freezeJson({ ...(template?.userAttrs ?? {}) }) as Record<string, JsonValue>,
@@ -176,19 +193,31 @@ export class InMemoryStorage implements Storage {
     return trialId;
   }
 
-  async setTrialParam(trialId: number, paramName: string, internalValue: number, distribution: Distribution): Promise<void> {
+  async setTrialParam(
+    trialId: number,
+    paramName: string,
+    internalValue: number,
+    distribution: Distribution,
+  ): Promise<void> {
     const [s, t] = this.updatable(trialId);
     const known = s.paramDistribution.get(paramName);
     if (known !== undefined) checkDistributionCompatibility(known, distribution);
     const external = toExternalRepr(distribution, internalValue);
     s.paramDistribution.set(paramName, distribution);
-    this.replace(s, { ...t, params: { ...t.params, [paramName]: external }, distributions: { ...t.distributions, [paramName]: distribution } });
+    this.replace(s, {
+      ...t,
+      params: { ...t.params, [paramName]: external },
+      distributions: { ...t.distributions, [paramName]: distribution },
+    });
   }
 
   async getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
     const t = this.study(studyId).trials[trialNumber];
     if (t === undefined) {
-      throw new EngineError('not-found', `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`);
+      throw new EngineError(
+        'not-found',
+        `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`,
+      );
     }
     return t.trialId;
   }
@@ -246,7 +275,8 @@ export class InMemoryStorage implements Storage {
     const where = this.trialIndex.get(trialId);
     const s = where === undefined ? undefined : this.studies.get(where.studyId);
     const t = where === undefined ? undefined : s?.trials[where.number];
-    if (s === undefined || t === undefined) throw new EngineError('not-found', `No trial with trial_id ${trialId} exists.`);
+    if (s === undefined || t === undefined)
+      throw new EngineError('not-found', `No trial with trial_id ${trialId} exists.`);
     return [s, t];
   }
 

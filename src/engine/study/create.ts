@@ -56,19 +56,32 @@ async function open(storage: Storage, studyId: number, sampler?: Sampler, pruner
     );
   }
   const name = await storage.getStudyNameFromId(studyId);
-  return new Study(studyId, name, directionName(directions[0] as StudyDirection), storage, sampler ?? new TPESampler(), pruner ?? new MedianPruner());
+  return new Study(
+    studyId,
+    name,
+    directionName(directions[0] as StudyDirection),
+    storage,
+    sampler ?? new TPESampler(),
+    pruner ?? new MedianPruner(),
+  );
 }
 
 export async function createStudy(opts: CreateStudyOptions = {}): Promise<Study> {
   const direction = opts.direction ?? 'minimize';
   if (direction !== 'minimize' && direction !== 'maximize') {
-    throw new EngineError('invalid-argument', `Please set either 'minimize' or 'maximize' to direction. You specified ${pyRepr(direction)}.`);
+    throw new EngineError(
+      'invalid-argument',
+      `Please set either 'minimize' or 'maximize' to direction. You specified ${pyRepr(direction)}.`,
+    );
   }
   const storage = opts.storage ?? new InMemoryStorage();
   const name = opts.studyName ?? `${DEFAULT_STUDY_NAME_PREFIX}${uuid4()}`;
   let studyId: number;
   try {
-    studyId = await storage.createNewStudy([direction === 'minimize' ? StudyDirection.MINIMIZE : StudyDirection.MAXIMIZE], name);
+    studyId = await storage.createNewStudy(
+      [direction === 'minimize' ? StudyDirection.MINIMIZE : StudyDirection.MAXIMIZE],
+      name,
+    );
   } catch (e) {
     if (!(opts.loadIfExists === true && e instanceof EngineError && e.code === 'duplicate')) throw e;
     studyId = await storage.getStudyIdFromName(name);

@@ -19,11 +19,16 @@ export interface DashboardNotes {
   readonly trials: ReadonlyMap<number, string>;
 }
 
-const verKey = (trialId: number | null): string => (trialId === null ? 'dashboard:note_ver' : `dashboard:${trialId}:note_ver`);
-const strPrefix = (trialId: number | null): string => (trialId === null ? 'dashboard:note_str:' : `dashboard:${trialId}:note_str:`);
+const verKey = (trialId: number | null): string =>
+  trialId === null ? 'dashboard:note_ver' : `dashboard:${trialId}:note_ver`;
+const strPrefix = (trialId: number | null): string =>
+  trialId === null ? 'dashboard:note_str:' : `dashboard:${trialId}:note_str:`;
 
 /** The note stored for the study (trialId null) or one trial, or null (`get_note_from_system_attrs`). */
-export function noteFromSystemAttrs(attrs: Readonly<Record<string, JsonValue>>, trialId: number | null): { version: number; body: string } | null {
+export function noteFromSystemAttrs(
+  attrs: Readonly<Record<string, JsonValue>>,
+  trialId: number | null,
+): { version: number; body: string } | null {
   const ver = attrs[verKey(trialId)];
   if (ver === undefined) return null;
   const prefix = strPrefix(trialId);
@@ -37,7 +42,10 @@ export function noteFromSystemAttrs(attrs: Readonly<Record<string, JsonValue>>, 
 }
 
 /** Every note of a study: its own and its trials', trials by number (ids from `trials`, the same storage's). */
-export function dashboardNotes(studySystemAttrs: Readonly<Record<string, JsonValue>>, trials: readonly Pick<FrozenTrial, 'trialId' | 'number'>[]): DashboardNotes {
+export function dashboardNotes(
+  studySystemAttrs: Readonly<Record<string, JsonValue>>,
+  trials: readonly Pick<FrozenTrial, 'trialId' | 'number'>[],
+): DashboardNotes {
   const out = new Map<number, string>();
   for (const t of trials) {
     const n = noteFromSystemAttrs(studySystemAttrs, t.trialId);
@@ -50,13 +58,23 @@ export function dashboardNotes(studySystemAttrs: Readonly<Record<string, JsonVal
  * Saves a note as optuna-dashboard's `save_note` does (version + 1, body in chunks, leftover chunks
  * blanked), so that optuna-dashboard shows it and can edit it next.
  */
-export async function saveDashboardNote(storage: Storage, studyId: number, trialId: number | null, body: string): Promise<void> {
+export async function saveDashboardNote(
+  storage: Storage,
+  studyId: number,
+  trialId: number | null,
+  body: string,
+): Promise<void> {
   const attrs = await storage.getStudySystemAttrs(studyId);
   const version = (noteFromSystemAttrs(attrs, trialId)?.version ?? 0) + 1;
   await storage.setStudySystemAttr(studyId, verKey(trialId), version);
   const prefix = strPrefix(trialId);
   const chunks = Math.ceil(body.length / NOTE_CHUNK_LENGTH);
-  for (let i = 0; i < chunks; i++) await storage.setStudySystemAttr(studyId, `${prefix}${i}`, body.slice(i * NOTE_CHUNK_LENGTH, (i + 1) * NOTE_CHUNK_LENGTH));
+  for (let i = 0; i < chunks; i++)
+    await storage.setStudySystemAttr(
+      studyId,
+      `${prefix}${i}`,
+      body.slice(i * NOTE_CHUNK_LENGTH, (i + 1) * NOTE_CHUNK_LENGTH),
+    );
   const existing = Object.keys(attrs).filter((k) => k.startsWith(prefix)).length;
   for (let i = chunks; i < existing; i++) await storage.setStudySystemAttr(studyId, `${prefix}${i}`, '');
 }
@@ -74,7 +92,10 @@ export function isTrialNoteKey(key: string): boolean {
  * keyed by an id not in `ids` (no trial of this study) is dropped: under a new id it could land on
  * another study's trial. Other attrs are kept as they are.
  */
-export function remapTrialNoteKeys(attrs: Readonly<Record<string, JsonValue>>, ids: ReadonlyMap<number, number>): Record<string, JsonValue> {
+export function remapTrialNoteKeys(
+  attrs: Readonly<Record<string, JsonValue>>,
+  ids: ReadonlyMap<number, number>,
+): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(attrs)) {
     const m = TRIAL_NOTE_KEY.exec(k);

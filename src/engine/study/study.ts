@@ -64,7 +64,8 @@ export class Study implements TrialHost {
 
   /** @internal ask() for optimize: the trial carries the run's AbortSignal. */
   async askWithSignal(signal: AbortSignal | undefined): Promise<Trial> {
-    const trialId = (await popWaitingTrial(this.storage, this.studyId)) ?? (await this.storage.createNewTrial(this.studyId));
+    const trialId =
+      (await popWaitingTrial(this.storage, this.studyId)) ?? (await this.storage.createNewTrial(this.studyId));
     return Trial.open(this, trialId, signal);
   }
 
@@ -78,7 +79,12 @@ export class Study implements TrialHost {
   }
 
   /** @internal tell() with optimize's extras. */
-  tellInternal(trial: Trial, value: unknown, state: TrialState | null, opts: InternalTellOptions): Promise<FrozenTrial> {
+  tellInternal(
+    trial: Trial,
+    value: unknown,
+    state: TrialState | null,
+    opts: InternalTellOptions,
+  ): Promise<FrozenTrial> {
     return tellTrial(this, trial, value, state, opts);
   }
 
@@ -88,7 +94,10 @@ export class Study implements TrialHost {
       throw new EngineError('invalid-argument', `nTrials must be a non-negative integer, but got ${opts.nTrials}.`);
     }
     if (opts.timeout !== undefined && !(opts.timeout >= 0)) {
-      throw new EngineError('invalid-argument', `timeout must be a non-negative number of seconds, but got ${opts.timeout}.`);
+      throw new EngineError(
+        'invalid-argument',
+        `timeout must be a non-negative number of seconds, but got ${opts.timeout}.`,
+      );
     }
     this.inOptimize = true;
     this.stopFlag = false;
@@ -102,7 +111,10 @@ export class Study implements TrialHost {
   /** Ends `optimize` after the current trial; only valid inside an objective or a callback. */
   stop(): void {
     if (!this.inOptimize) {
-      throw new EngineError('invalid-argument', '`Study.stop` is supposed to be invoked inside an objective function or a callback.');
+      throw new EngineError(
+        'invalid-argument',
+        '`Study.stop` is supposed to be invoked inside an objective function or a callback.',
+      );
     }
     this.stopFlag = true;
   }
@@ -189,7 +201,9 @@ export class Study implements TrialHost {
     const keys = Object.keys(params).sort().join('\u0000');
     for (const t of await this.getTrials()) {
       const fixed = t.systemAttrs['fixed_params'];
-      const existing = (fixed !== null && typeof fixed === 'object' && !Array.isArray(fixed) ? fixed : t.params) as Record<string, JsonValue>;
+      const existing = (
+        fixed !== null && typeof fixed === 'object' && !Array.isArray(fixed) ? fixed : t.params
+      ) as Record<string, JsonValue>;
       if (Object.keys(existing).sort().join('\u0000') !== keys) continue;
       if (Object.entries(params).every(([k, v]) => sameEnqueuedValue(v, existing[k]))) return true;
     }

@@ -18,7 +18,12 @@ export const FAIL_REASON_KEY = 'fail_reason';
 export const FAIL_REASON_PREFIX = 'dmc_tune_fail_reason:';
 
 /** Records why trial `number` of the study failed (before its state becomes final or after, either works). */
-export function recordFailReason(storage: TrialHost['storage'], studyId: number, number: number, reason: string): Promise<void> {
+export function recordFailReason(
+  storage: TrialHost['storage'],
+  studyId: number,
+  number: number,
+  reason: string,
+): Promise<void> {
   return storage.setStudySystemAttr(studyId, `${FAIL_REASON_PREFIX}${number}`, reason);
 }
 
@@ -33,7 +38,10 @@ export function failReasonOf(t: FrozenTrial, studySystemAttrs: Readonly<Record<s
  * `fail_reason` in its systemAttrs. A view only, never written back; old journals that carry the
  * trial attribute read the same.
  */
-export function withFailReasons(trials: readonly FrozenTrial[], studySystemAttrs: Readonly<Record<string, unknown>>): FrozenTrial[] {
+export function withFailReasons(
+  trials: readonly FrozenTrial[],
+  studySystemAttrs: Readonly<Record<string, unknown>>,
+): FrozenTrial[] {
   return trials.map((t) => {
     const r = studySystemAttrs[`${FAIL_REASON_PREFIX}${t.number}`];
     if (typeof r !== 'string' || t.systemAttrs[FAIL_REASON_KEY] === r) return t;
@@ -56,18 +64,21 @@ export interface InternalTellOptions extends TellOptions {
 /** Python's `float(v)` for objective values: numbers and booleans; a one-element array for one objective. */
 function castValue(v: unknown): { value: number } | { error: string } {
   if (Array.isArray(v)) {
-    if (v.length !== 1) return { error: `The number of the values ${v.length} did not match the number of the objectives 1.` };
+    if (v.length !== 1)
+      return { error: `The number of the values ${v.length} did not match the number of the objectives 1.` };
     return castValue(v[0]);
   }
   if (typeof v === 'boolean') return { value: v ? 1 : 0 };
-  if (typeof v !== 'number') return { error: `The value ${v === undefined ? 'None' : pyRepr(v)} could not be cast to float.` };
+  if (typeof v !== 'number')
+    return { error: `The value ${v === undefined ? 'None' : pyRepr(v)} could not be cast to float.` };
   if (Number.isNaN(v)) return { error: `The value ${pyFloatRepr(v)} is not acceptable.` };
   return { value: v };
 }
 
 async function resolveTrial(host: TrialHost, trial: Trial | number): Promise<FrozenTrial> {
   if (trial instanceof Trial) return host.storage.getTrial(trial.trialId);
-  if (!Number.isInteger(trial)) throw new EngineError('invalid-argument', 'Trial must be a trial object or trial number.');
+  if (!Number.isInteger(trial))
+    throw new EngineError('invalid-argument', 'Trial must be a trial object or trial number.');
   let trialId: number;
   try {
     trialId = await host.storage.getTrialIdFromStudyIdTrialNumber(host.studyId, trial);
@@ -94,10 +105,16 @@ export async function tellTrial(
   }
   const hasValue = value !== undefined && value !== null;
   if (state === TrialState.COMPLETE && !hasValue) {
-    throw new EngineError('invalid-argument', 'No values were told. Values are required when state is TrialState.COMPLETE.');
+    throw new EngineError(
+      'invalid-argument',
+      'No values were told. Values are required when state is TrialState.COMPLETE.',
+    );
   }
   if ((state === TrialState.PRUNED || state === TrialState.FAIL) && hasValue) {
-    throw new EngineError('invalid-argument', 'Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.');
+    throw new EngineError(
+      'invalid-argument',
+      'Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.',
+    );
   }
   if (state === TrialState.RUNNING || state === TrialState.WAITING) {
     throw new EngineError('invalid-argument', `Cannot tell with state TrialState.${TRIAL_STATE_NAMES[state]}.`);

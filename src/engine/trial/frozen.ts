@@ -41,7 +41,8 @@ export function trialConstraints(t: Pick<FrozenTrial, 'systemAttrs'>): Record<st
   const old = t.systemAttrs[CONSTRAINTS_KEY];
   if (Array.isArray(old)) old.forEach((c, i) => typeof c === 'number' && (out[String(i)] = c));
   const prefix = `${CONSTRAINTS_KEY}:`;
-  for (const [k, v] of Object.entries(t.systemAttrs)) if (k.startsWith(prefix) && typeof v === 'number') out[k.slice(prefix.length)] = v;
+  for (const [k, v] of Object.entries(t.systemAttrs))
+    if (k.startsWith(prefix) && typeof v === 'number') out[k.slice(prefix.length)] = v;
   return out;
 }
 

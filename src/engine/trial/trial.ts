@@ -145,12 +145,19 @@ export class Trial {
    */
   async report(value: number, step: number): Promise<void> {
     if (typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new EngineError('invalid-argument', `The \`value\` argument is of type '${typeof value}' but supposed to be a float.`);
+      throw new EngineError(
+        'invalid-argument',
+        `The \`value\` argument is of type '${typeof value}' but supposed to be a float.`,
+      );
     }
     if (typeof step !== 'number') {
-      throw new EngineError('invalid-argument', `The \`step\` argument is of type '${typeof step}' but supposed to be an int.`);
+      throw new EngineError(
+        'invalid-argument',
+        `The \`step\` argument is of type '${typeof step}' but supposed to be an int.`,
+      );
     }
-    if (!Number.isFinite(step)) throw new EngineError('invalid-argument', `The \`step\` argument is ${pyRepr(step)} but supposed to be an int.`);
+    if (!Number.isFinite(step))
+      throw new EngineError('invalid-argument', `The \`step\` argument is ${pyRepr(step)} but supposed to be an int.`);
     const s = Math.trunc(step);
     if (s < 0) throw new EngineError('invalid-argument', `The \`step\` argument is ${s} but cannot be negative.`);
     if (this.snapshot.intermediateValues.has(s)) {
@@ -185,8 +192,13 @@ export class Trial {
    * value is ≤ 0. A constraint already set is kept, with a warning, as Optuna does; NaN is refused.
    */
   async setConstraint(key: string, value: number): Promise<void> {
-    if (typeof value !== 'number') throw new TypeError(`The \`value\` argument is of type '${typeof value}' but supposed to be a float.`);
-    if (Number.isNaN(value)) throw new EngineError('invalid-argument', `Attempted to set a constraint for ${pyRepr(key)}, but NaN is not allowed.`);
+    if (typeof value !== 'number')
+      throw new TypeError(`The \`value\` argument is of type '${typeof value}' but supposed to be a float.`);
+    if (Number.isNaN(value))
+      throw new EngineError(
+        'invalid-argument',
+        `Attempted to set a constraint for ${pyRepr(key)}, but NaN is not allowed.`,
+      );
     const attr = `${CONSTRAINTS_KEY}:${key}`;
     const fresh = await this.host.storage.getTrial(this.trialId);
     if (attr in fresh.systemAttrs) {
@@ -239,7 +251,9 @@ export class Trial {
     const value = fixed[name];
     const internal = toInternalRepr(d, value);
     if (!contains(d, internal)) {
-      warn(`Fixed parameter '${name}' with value ${pyRepr(value)} is out of range for distribution ${distributionRepr(d)}.`);
+      warn(
+        `Fixed parameter '${name}' with value ${pyRepr(value)} is out of range for distribution ${distributionRepr(d)}.`,
+      );
     }
     return true;
   }

@@ -58,7 +58,7 @@ export class Dense {
     if (shape[shape.length - 1] !== this.inDim) {
       throw new Error(`Dense: expected last dim ${this.inDim}, got shape [${shape.join(',')}]`);
     }
-    const flat = shape.length === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D;
+    const flat = shape.length === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, this.inDim]) as tf.Tensor2D);
     const y = linear(flat, this.kernel as tf.Tensor2D, ctx.ops);
     return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.units]);
   }

@@ -38,7 +38,8 @@ export class InputReader {
     const t = this.map[name];
     if (t === undefined) return undefined;
     if (dtype === undefined) this.data.push(t);
-    else if (t.dtype !== dtype) throw new KernelInputError(`${this.kernel}: input '${name}' must be ${dtype}, got ${t.dtype}`);
+    else if (t.dtype !== dtype)
+      throw new KernelInputError(`${this.kernel}: input '${name}' must be ${dtype}, got ${t.dtype}`);
     return t;
   }
 
@@ -63,7 +64,9 @@ export class AttrReader {
   ) {}
 
   private fail(name: string, want: string): never {
-    throw new KernelInputError(`${this.kernel}: attribute '${name}' must be ${want}, got ${JSON.stringify(this.map[name])}`);
+    throw new KernelInputError(
+      `${this.kernel}: attribute '${name}' must be ${want}, got ${JSON.stringify(this.map[name])}`,
+    );
   }
 
   /** A finite number. */
@@ -132,7 +135,9 @@ export function defineKernel<I, A, B>(sig: KernelSignature<I, A>, impl: KernelIm
       const a = sig.attrs(new AttrReader(sig.name, attrs ?? {}));
       for (const t of reader.data) {
         if (!impl.dtypes.includes(t.dtype)) {
-          throw new KernelInputError(`${sig.name}: the ${impl.backend} kernel computes ${impl.dtypes.join(' or ')}, got ${t.dtype}`);
+          throw new KernelInputError(
+            `${sig.name}: the ${impl.backend} kernel computes ${impl.dtypes.join(' or ')}, got ${t.dtype}`,
+          );
         }
       }
       sig.check(x, a);

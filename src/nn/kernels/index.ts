@@ -6,10 +6,23 @@
  * webgpu/ the backend implementations; register.ts the one list that backend setup registers. The
  * differentiable ops that call these kernels live in ../ops/.
  */
-export { Dropout, type DropoutAttrs, type DropoutInputs, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from './names.ts';
+export {
+  Dropout,
+  type DropoutAttrs,
+  type DropoutInputs,
+  TakeSlice,
+  type TakeSliceAttrs,
+  type TakeSliceInputs,
+} from './names.ts';
 export { SlicedMatMul, type SlicedMatMulInputs } from './names.ts';
 export { KERNELS, registerKernels, hasKernel } from './register.ts';
-export { dropoutConstants, dropoutMaskReference, dropoutValues, slicedMatMulReference, takeSliceReference } from './reference/index.ts';
+export {
+  dropoutConstants,
+  dropoutMaskReference,
+  dropoutValues,
+  slicedMatMulReference,
+  takeSliceReference,
+} from './reference/index.ts';
 export { PHILOX_WGSL } from './webgpu/index.ts';
 export type { DmcKernel } from './types.ts';
 export { KernelInputError } from './define.ts';
@@ -31,12 +44,7 @@ export {
   SLICED_MATMUL,
   TAKE_SLICE,
 } from './signatures.ts';
-export {
-  MultiAdam,
-  packMultiAdamInputs,
-  type MultiAdamAttrs,
-  type MultiAdamInputs,
-} from './names.ts';
+export { MultiAdam, packMultiAdamInputs, type MultiAdamAttrs, type MultiAdamInputs } from './names.ts';
 export {
   clipScaleReference,
   multiAdamHalted,
@@ -84,13 +92,25 @@ export {
   type AttentionGradInputs,
   type AttentionInputs,
 } from './names.ts';
-export { attentionBackwardReference, attentionDims, attentionForwardReference, type AttentionDims } from './reference/index.ts';
+export {
+  attentionBackwardReference,
+  attentionDims,
+  attentionForwardReference,
+  type AttentionDims,
+} from './reference/index.ts';
 export { ATTENTION_MAX_DIM } from './webgpu/index.ts';
 export { BatchNoise, type BatchNoiseAttrs } from './names.ts';
 export { batchNoiseReference, batchNoiseShape } from './reference/index.ts';
 export { variableGradsFreeing } from './tape.ts';
 export { MatMulF16, type MatMulF16Attrs, type MatMulF16Inputs } from './names.ts';
-export { F16_MAX, matMulF16Dims, matMulF16Reference, roundArrayToF16, roundToF16, type MatMulF16Dims } from './reference/index.ts';
+export {
+  F16_MAX,
+  matMulF16Dims,
+  matMulF16Reference,
+  roundArrayToF16,
+  roundToF16,
+  type MatMulF16Dims,
+} from './reference/index.ts';
 export {
   hoistEnableDirectives,
   MATMUL_F16_TILE,

@@ -46,12 +46,16 @@ export interface SlicedMatMulDims {
 
 export function slicedMatMulDims(aShape: readonly number[], bShape: readonly number[]): SlicedMatMulDims {
   if (aShape.length !== 3 || bShape.length !== 3) {
-    throw new Error(`slicedMatMul: expected rank-3 operands, got shapes [${aShape.join(',')}] and [${bShape.join(',')}]`);
+    throw new Error(
+      `slicedMatMul: expected rank-3 operands, got shapes [${aShape.join(',')}] and [${bShape.join(',')}]`,
+    );
   }
   const [g, m, k] = aShape as [number, number, number];
   const [gb, kb, n] = bShape as [number, number, number];
   if (g !== gb || k !== kb) {
-    throw new Error(`slicedMatMul: shapes [${aShape.join(',')}] and [${bShape.join(',')}] do not multiply slice by slice`);
+    throw new Error(
+      `slicedMatMul: shapes [${aShape.join(',')}] and [${bShape.join(',')}] do not multiply slice by slice`,
+    );
   }
   return { g, m, k, n };
 }

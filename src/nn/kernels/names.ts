@@ -86,7 +86,8 @@ export interface MultiAdamAttrs {
 }
 
 export function packMultiAdamInputs(x: MultiAdamInputs): TensorInfo[] {
-  if (x.params.length !== x.grads.length) throw new Error(`MultiAdam: ${x.params.length} parameters, ${x.grads.length} gradients`);
+  if (x.params.length !== x.grads.length)
+    throw new Error(`MultiAdam: ${x.params.length} parameters, ${x.grads.length} gradients`);
   return [x.state, x.loss, x.segments, ...x.params, ...x.grads];
 }
 

@@ -58,7 +58,8 @@ import { errorMessage } from '../../shared/index.ts';
 
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
 const lastDim = (t: TensorInfo): number => t.shape[t.shape.length - 1] ?? 1;
-const sameShape = (a: TensorInfo, b: TensorInfo): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+const sameShape = (a: TensorInfo, b: TensorInfo): boolean =>
+  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 function fail(kernel: string, what: string, named: Record<string, TensorInfo | undefined>): never {
   throw new KernelInputError(`${kernel}: ${what} (${describeShapes(named)})`);
@@ -79,12 +80,14 @@ function asKernelError<T>(kernel: string, check: () => T): T {
 function checkRowParams(kernel: string, x: TensorInfo, params: Record<string, TensorInfo>): void {
   const d = lastDim(x);
   for (const [name, p] of Object.entries(params)) {
-    if (p.shape.length !== 1 || p.shape[0] !== d) fail(kernel, `${name} must have shape [${d}], x's last axis`, { x, [name]: p });
+    if (p.shape.length !== 1 || p.shape[0] !== d)
+      fail(kernel, `${name} must have shape [${d}], x's last axis`, { x, [name]: p });
   }
 }
 
 function checkPositiveInteger(kernel: string, name: string, v: number): void {
-  if (!(Number.isInteger(v) && v > 0)) throw new KernelInputError(`${kernel}: attribute '${name}' must be a positive integer, got ${v}`);
+  if (!(Number.isInteger(v) && v > 0))
+    throw new KernelInputError(`${kernel}: attribute '${name}' must be a positive integer, got ${v}`);
 }
 
 const dropoutAttrs = (r: AttrReader): DropoutAttrs => ({
@@ -159,7 +162,8 @@ const biasActAttrs = (r: AttrReader): BiasActAttrs => ({
 });
 
 function checkBias(kernel: string, x: TensorInfo, bias: TensorInfo, a: BiasActAttrs): void {
-  if (bias.shape.length !== 1 || bias.shape[0] !== lastDim(x)) fail(kernel, `bias must have shape [${lastDim(x)}], x's last axis`, { x, bias });
+  if (bias.shape.length !== 1 || bias.shape[0] !== lastDim(x))
+    fail(kernel, `bias must have shape [${lastDim(x)}], x's last axis`, { x, bias });
   checkRate(kernel, a.rate);
 }
 
@@ -185,7 +189,8 @@ const attentionAttrs = (r: AttrReader): AttentionAttrs => ({ scale: r.number('sc
 function checkAttention(kernel: string, x: AttentionInputs, a: AttentionAttrs): void {
   const { b, nk } = asKernelError(kernel, () => attentionDims(x.q.shape, x.k.shape));
   if (!sameShape(x.v, x.k)) fail(kernel, "v must have k's shape", { k: x.k, v: x.v });
-  if (x.bias !== undefined && (x.bias.shape.join(',') !== `${b},1,1,${nk}`)) fail(kernel, `bias must have shape [${b},1,1,${nk}]`, { k: x.k, bias: x.bias });
+  if (x.bias !== undefined && x.bias.shape.join(',') !== `${b},1,1,${nk}`)
+    fail(kernel, `bias must have shape [${b},1,1,${nk}]`, { k: x.k, bias: x.bias });
   checkRate(kernel, a.rate);
 }
 
@@ -199,13 +204,24 @@ export const ATTENTION: KernelSignature<AttentionInputs, AttentionAttrs> = {
 function attentionGrad(name: string): KernelSignature<AttentionGradInputs, AttentionAttrs> {
   return {
     name,
-    inputs: (r) => ({ q: r.tensor('q'), k: r.tensor('k'), v: r.tensor('v'), bias: r.optional('bias'), ol: r.tensor('ol'), dy: r.tensor('dy') }),
+    inputs: (r) => ({
+      q: r.tensor('q'),
+      k: r.tensor('k'),
+      v: r.tensor('v'),
+      bias: r.optional('bias'),
+      ol: r.tensor('ol'),
+      dy: r.tensor('dy'),
+    }),
     attrs: attentionAttrs,
     check: (x, a) => {
       checkAttention(name, x, a);
       if (!sameShape(x.dy, x.q)) fail(name, "dy must have q's shape", { q: x.q, dy: x.dy });
       const rows = sizeOf(x.q) / (x.q.shape[3] || 1);
-      if (sizeOf(x.ol) !== sizeOf(x.q) + 2 * rows) fail(name, `ol must hold O and two statistics per query row, ${sizeOf(x.q) + 2 * rows} values`, { q: x.q, ol: x.ol });
+      if (sizeOf(x.ol) !== sizeOf(x.q) + 2 * rows)
+        fail(name, `ol must hold O and two statistics per query row, ${sizeOf(x.q) + 2 * rows} values`, {
+          q: x.q,
+          ol: x.ol,
+        });
     },
   };
 }
@@ -246,7 +262,8 @@ export const MULTI_ADAM: KernelSignature<MultiAdamInputs, MultiAdamAttrs> = {
   pack: packMultiAdamInputs,
   inputs: (r) => {
     const x = asKernelError(MultiAdam, () => unpackMultiAdamInputs(r.list()));
-    if (x.segments.dtype !== 'int32') throw new KernelInputError(`${MultiAdam}: segments must be int32, got ${x.segments.dtype}`);
+    if (x.segments.dtype !== 'int32')
+      throw new KernelInputError(`${MultiAdam}: segments must be int32, got ${x.segments.dtype}`);
     r.computes(x.state, x.loss, ...x.params, ...x.grads);
     return x;
   },
@@ -261,11 +278,15 @@ export const MULTI_ADAM: KernelSignature<MultiAdamInputs, MultiAdamAttrs> = {
     const n = x.params.length;
     const sizes = x.params.map(sizeOf);
     const P = sizes.reduce((p, s) => p + s, 0);
-    if (sizeOf(x.state) !== 3 * P + 1) throw new KernelInputError(`${MultiAdam}: state of ${sizeOf(x.state)} values for ${P} parameters`);
-    if (sizeOf(x.loss) !== 1) throw new KernelInputError(`${MultiAdam}: loss must be a scalar, got [${x.loss.shape.join(',')}]`);
-    if (sizeOf(x.segments) !== n + 1) throw new KernelInputError(`${MultiAdam}: segments must be (${n + 1},), got [${x.segments.shape.join(',')}]`);
+    if (sizeOf(x.state) !== 3 * P + 1)
+      throw new KernelInputError(`${MultiAdam}: state of ${sizeOf(x.state)} values for ${P} parameters`);
+    if (sizeOf(x.loss) !== 1)
+      throw new KernelInputError(`${MultiAdam}: loss must be a scalar, got [${x.loss.shape.join(',')}]`);
+    if (sizeOf(x.segments) !== n + 1)
+      throw new KernelInputError(`${MultiAdam}: segments must be (${n + 1},), got [${x.segments.shape.join(',')}]`);
     x.grads.forEach((g, k) => {
-      if (sizes[k] !== sizeOf(g)) throw new KernelInputError(`${MultiAdam}: gradient ${k} has ${sizeOf(g)} values, its variable ${sizes[k]}`);
+      if (sizes[k] !== sizeOf(g))
+        throw new KernelInputError(`${MultiAdam}: gradient ${k} has ${sizeOf(g)} values, its variable ${sizes[k]}`);
     });
   },
 };

@@ -72,7 +72,10 @@ function disposeSaved(node: TapeNode): void {
  * Value of `f` and the gradients of it with respect to `vars` (by variable name; variables that `f`
  * does not depend on are left out), as `tf.variableGrads` returns them.
  */
-export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function variableGradsFreeing(
+  f: () => tf.Scalar,
+  vars: readonly tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth !== 0) throw new Error('variableGradsFreeing: nested gradients are not supported');
   const trainable = vars.filter((v) => v.trainable);
@@ -90,7 +93,8 @@ export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Varia
       tape = engine.state.activeTape ?? [];
       engine.state.activeTape = null;
     }
-    if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsFreeing: f must return a scalar tensor');
+    if (!(y instanceof tf.Tensor) || y.rank !== 0)
+      throw new Error('variableGradsFreeing: f must return a scalar tensor');
     const nodes = pathNodes(tape, trainable, y);
     const onPath = new Set(nodes.map((n) => n.id));
     for (const node of tape) if (!onPath.has(node.id)) disposeSaved(node);
@@ -107,13 +111,19 @@ export function variableGradsFreeing(f: () => tf.Scalar, vars: readonly tf.Varia
 }
 
 /** The backward walk over `nodes` (tape order) from y, freeing as it goes; the gradients of `vars` by name. */
-function backward(engine: EngineInternals, nodes: readonly TapeNode[], y: tf.Tensor, vars: readonly tf.Variable[]): tf.NamedTensorMap {
+function backward(
+  engine: EngineInternals,
+  nodes: readonly TapeNode[],
+  y: tf.Tensor,
+  vars: readonly tf.Variable[],
+): tf.NamedTensorMap {
   return engine.tidy('backward', () => {
     const acc = new Map<number, tf.Tensor>([[y.id, tf.ones(y.shape)]]);
     const owned = new Set<tf.Tensor>(acc.values());
     for (let i = nodes.length - 1; i >= 0; i--) {
       const node = nodes[i]!;
-      if (node.gradient === undefined) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
+      if (node.gradient === undefined)
+        throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
       const dys = node.outputs.map((o) => acc.get(o.id) ?? null);
       const names = Object.keys(node.inputs);
       // One tidy per node: whatever its gradient function makes besides the input gradients goes now.
@@ -129,13 +139,20 @@ function backward(engine: EngineInternals, nodes: readonly TapeNode[], y: tf.Ten
       // of `acc` must be its own tensor, since entries are disposed one by one. A same-shape reshape is
       // such a tensor without a copy (it shares the data, reference-counted); `clone` is tfjs's Identity
       // kernel, a full copy on wasm (4680 copies, 3 % of a step at batch 64 × N 500 in tf.profile).
-      const fresh = dxs.map((d, k) => (owned.has(d) || node.saved?.includes(d) === true || dxs.indexOf(d) !== k ? tf.reshape(d, d.shape) : d));
+      const fresh = dxs.map((d, k) =>
+        owned.has(d) || node.saved?.includes(d) === true || dxs.indexOf(d) !== k ? tf.reshape(d, d.shape) : d,
+      );
       names.forEach((name, k) => {
         const x = node.inputs[name]!;
         const dx = fresh[k]!;
-        if (dx.dtype !== 'float32') throw new Error(`Error in gradient for op ${node.kernelName}: the gradient of input '${name}' is ${dx.dtype}, not float32`);
+        if (dx.dtype !== 'float32')
+          throw new Error(
+            `Error in gradient for op ${node.kernelName}: the gradient of input '${name}' is ${dx.dtype}, not float32`,
+          );
         if (!tf.util.arraysEqual(dx.shape, x.shape)) {
-          throw new Error(`Error in gradient for op ${node.kernelName}: the gradient of input '${name}' has shape [${dx.shape}], the input [${x.shape}]`);
+          throw new Error(
+            `Error in gradient for op ${node.kernelName}: the gradient of input '${name}' has shape [${dx.shape}], the input [${x.shape}]`,
+          );
         }
         const current = acc.get(x.id);
         if (current === undefined) {

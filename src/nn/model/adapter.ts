@@ -234,19 +234,23 @@ export function validateStandardization(s: Standardization, paramDim: number): v
   if (s.trials !== undefined) {
     const { mean, std } = s.trials;
     if (mean.length !== SUMMARY_INPUT_DIM || std.length !== SUMMARY_INPUT_DIM) {
-      throw new AdapterError(`standardization trials must have ${SUMMARY_INPUT_DIM} means and stds, got ${mean.length} and ${std.length}`);
+      throw new AdapterError(
+        `standardization trials must have ${SUMMARY_INPUT_DIM} means and stds, got ${mean.length} and ${std.length}`,
+      );
     }
     mean.forEach((v, j) => {
       if (!Number.isFinite(v)) throw new AdapterError(`standardization trials.mean[${j}] must be finite, got ${v}`);
     });
     std.forEach((v, j) => {
-      if (!(v > 0) || !Number.isFinite(v)) throw new AdapterError(`standardization trials.std[${j}] must be > 0, got ${v}`);
+      if (!(v > 0) || !Number.isFinite(v))
+        throw new AdapterError(`standardization trials.std[${j}] must be > 0, got ${v}`);
     });
   }
   if (s.condition !== undefined) {
     const { mean, std } = s.condition;
     if (!Number.isFinite(mean)) throw new AdapterError(`standardization condition.mean must be finite, got ${mean}`);
-    if (!(std > 0) || !Number.isFinite(std)) throw new AdapterError(`standardization condition.std must be > 0, got ${std}`);
+    if (!(std > 0) || !Number.isFinite(std))
+      throw new AdapterError(`standardization condition.std must be > 0, got ${std}`);
   }
 }
 

@@ -76,7 +76,8 @@ export function defaultNetworkConfig(partial: Partial<NetworkConfig> = {}): Netw
 
 /** Checks every field; the error names the field and the value received. Returns a frozen copy. */
 export function validateNetworkConfig(c: unknown): NetworkConfig {
-  if (typeof c !== 'object' || c === null) throw new NetworkConfigError(`network config must be an object, got ${String(c)}`);
+  if (typeof c !== 'object' || c === null)
+    throw new NetworkConfigError(`network config must be an object, got ${String(c)}`);
   const o = c as Record<string, unknown>;
   const int = (k: string, min: number): number => {
     const v = o[k];
@@ -94,14 +95,22 @@ export function validateNetworkConfig(c: unknown): NetworkConfig {
   };
   const widths = (k: string): readonly number[] => {
     const v = o[k];
-    if (!Array.isArray(v) || v.length === 0 || !v.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 1)) {
-      throw new NetworkConfigError(`network config: ${k} must be a non-empty array of positive integers, got ${JSON.stringify(v)}`);
+    if (
+      !Array.isArray(v) ||
+      v.length === 0 ||
+      !v.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 1)
+    ) {
+      throw new NetworkConfigError(
+        `network config: ${k} must be a non-empty array of positive integers, got ${JSON.stringify(v)}`,
+      );
     }
     return Object.freeze([...(v as number[])]);
   };
   const ip = o['numInducingPoints'];
   if (ip !== null && (typeof ip !== 'number' || !Number.isInteger(ip) || ip < 1)) {
-    throw new NetworkConfigError(`network config: numInducingPoints must be null or an integer >= 1, got ${JSON.stringify(ip)}`);
+    throw new NetworkConfigError(
+      `network config: numInducingPoints must be null or an integer >= 1, got ${JSON.stringify(ip)}`,
+    );
   }
   return Object.freeze({
     paramDim: int('paramDim', 1),

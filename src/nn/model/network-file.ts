@@ -106,13 +106,19 @@ export function base64ToFloat32(text: string, what = 'data'): Float32Array {
 }
 
 function fail(path: string, expected: string, got: unknown): never {
-  const g = Array.isArray(got) ? `an array of length ${got.length}` : got === null ? 'null' : `${typeof got} ${JSON.stringify(got)?.slice(0, 60)}`;
+  const g = Array.isArray(got)
+    ? `an array of length ${got.length}`
+    : got === null
+      ? 'null'
+      : `${typeof got} ${JSON.stringify(got)?.slice(0, 60)}`;
   throw new NetworkFileError(`network file: ${path} must be ${expected}, got ${g}`);
 }
 
 function finiteArray(v: unknown, path: string, length: number): number[] {
   if (!Array.isArray(v) || v.length !== length) fail(path, `an array of ${length} numbers`, v);
-  return v.map((x, i) => (typeof x === 'number' && Number.isFinite(x) ? x : fail(`${path}[${i}]`, 'a finite number', x)));
+  return v.map((x, i) =>
+    typeof x === 'number' && Number.isFinite(x) ? x : fail(`${path}[${i}]`, 'a finite number', x),
+  );
 }
 
 /**
@@ -151,17 +157,23 @@ export function parseNetworkFile(input: unknown): NetworkFile {
   let condition: { mean: number; std: number } | undefined;
   if (st.condition !== undefined) {
     const c = st.condition as Record<string, unknown> | null;
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) fail('standardization.condition', 'an object {mean, std}', c);
+    if (typeof c !== 'object' || c === null || Array.isArray(c))
+      fail('standardization.condition', 'an object {mean, std}', c);
     const { mean: cm, std: cs } = c;
     if (typeof cm !== 'number' || !Number.isFinite(cm)) fail('standardization.condition.mean', 'a finite number', cm);
-    if (typeof cs !== 'number' || !Number.isFinite(cs) || !(cs > 0)) fail('standardization.condition.std', 'a number > 0', cs);
+    if (typeof cs !== 'number' || !Number.isFinite(cs) || !(cs > 0))
+      fail('standardization.condition.std', 'a number > 0', cs);
     condition = { mean: cm, std: cs };
   }
   let trials: { mean: number[]; std: number[] } | undefined;
   if (st.trials !== undefined) {
     const t = st.trials as Record<string, unknown> | null;
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) fail('standardization.trials', 'an object {mean, std}', t);
-    trials = { mean: finiteArray(t.mean, 'standardization.trials.mean', 3), std: finiteArray(t.std, 'standardization.trials.std', 3) };
+    if (typeof t !== 'object' || t === null || Array.isArray(t))
+      fail('standardization.trials', 'an object {mean, std}', t);
+    trials = {
+      mean: finiteArray(t.mean, 'standardization.trials.mean', 3),
+      std: finiteArray(t.std, 'standardization.trials.std', 3),
+    };
     trials.std.forEach((v, j) => {
       if (!(v > 0)) fail(`standardization.trials.std[${j}]`, 'a number > 0', v);
     });
@@ -188,7 +200,11 @@ export function parseNetworkFile(input: unknown): NetworkFile {
   });
   const m = r.metadata as Record<string, unknown> | undefined;
   if (typeof m !== 'object' || m === null || Array.isArray(m)) fail('metadata', 'an object', m);
-  if (!Array.isArray(m.paramNames) || m.paramNames.length !== config.paramDim || !m.paramNames.every((s) => typeof s === 'string')) {
+  if (
+    !Array.isArray(m.paramNames) ||
+    m.paramNames.length !== config.paramDim ||
+    !m.paramNames.every((s) => typeof s === 'string')
+  ) {
     fail('metadata.paramNames', `an array of ${config.paramDim} strings (config.paramDim)`, m.paramNames);
   }
   if (typeof m.seed !== 'number' || !Number.isFinite(m.seed)) fail('metadata.seed', 'a finite number', m.seed);
@@ -197,7 +213,12 @@ export function parseNetworkFile(input: unknown): NetworkFile {
     format: NETWORK_FILE_FORMAT,
     version: NETWORK_FILE_VERSION,
     config,
-    standardization: { mean, std, ...(condition === undefined ? {} : { condition }), ...(trials === undefined ? {} : { trials }) },
+    standardization: {
+      mean,
+      std,
+      ...(condition === undefined ? {} : { condition }),
+      ...(trials === undefined ? {} : { trials }),
+    },
     weights,
     metadata: m as NetworkMetadata,
   };

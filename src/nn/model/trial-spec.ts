@@ -94,7 +94,10 @@ type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 export type TrialSpecInit = Loose<Omit<TrialSpec, 'hyperparameters' | 'network' | 'keep' | 'online'>> & {
   network?: Loose<TrialNetworkSpec> | undefined;
   keep?: Loose<TrialKeep> | undefined;
-  online?: (Omit<TrialOnlineSpec, 'standardizationSets'> & { standardizationSets?: number | null | undefined }) | null | undefined;
+  online?:
+    | (Omit<TrialOnlineSpec, 'standardizationSets'> & { standardizationSets?: number | null | undefined })
+    | null
+    | undefined;
 };
 
 export const DEFAULT_TRIAL_NETWORK: Readonly<TrialNetworkSpec> = Object.freeze({
@@ -123,7 +126,8 @@ export function trialSpec(hyperparameters: TrialHyperparameters, init: TrialSpec
       overrides: n.overrides ?? {},
       ops: n.ops ?? {},
     },
-    online: init.online == null ? null : { ...init.online, standardizationSets: init.online.standardizationSets ?? null },
+    online:
+      init.online == null ? null : { ...init.online, standardizationSets: init.online.standardizationSets ?? null },
     patience: init.patience ?? null,
     keep: { network: k.network ?? false, draws: k.draws ?? false, preview: k.preview ?? false },
     microBatchSize: init.microBatchSize ?? null,

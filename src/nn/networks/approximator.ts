@@ -136,12 +136,15 @@ export class Approximator {
       const draws = inputs.x0.shape[0] / sets;
       if (draws === 1) return this.inferenceNetwork.loss(inputs.x1, inputs.x0, inputs.t, c, ctx);
       if (!Number.isInteger(draws) || draws < 1) {
-        throw new Error(`Approximator.loss: ${inputs.x0.shape[0]} noise rows for ${sets} data sets (expected a whole multiple)`);
+        throw new Error(
+          `Approximator.loss: ${inputs.x0.shape[0]} noise rows for ${sets} data sets (expected a whole multiple)`,
+        );
       }
       // Several flow-matching draws (x0, t) per data set: row s·K + k pairs set s with its k-th draw. The
       // summary network runs once per set; only the cheap flow network sees K rows per set. Its dropout
       // rows are numbered in that K-fold space, so masks stay independent of micro-batching.
-      const repeat = (x: tf.Tensor2D): tf.Tensor2D => tf.reshape(tf.tile(tf.expandDims(x, 1), [1, draws, 1]), [sets * draws, x.shape[1]]);
+      const repeat = (x: tf.Tensor2D): tf.Tensor2D =>
+        tf.reshape(tf.tile(tf.expandDims(x, 1), [1, draws, 1]), [sets * draws, x.shape[1]]);
       const flowCtx: ForwardContext =
         ctx.dropout === null ? ctx : { ...ctx, dropout: { ...ctx.dropout, rowOffset: ctx.dropout.rowOffset * draws } };
       return this.inferenceNetwork.loss(repeat(inputs.x1), inputs.x0, inputs.t, repeat(c), flowCtx);

@@ -13,7 +13,8 @@ export type IntegrationMethod = 'euler' | 'rk4';
 export type VelocityFn = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
 
 export function integrate(f: VelocityFn, x0: tf.Tensor2D, method: IntegrationMethod, steps: number): tf.Tensor2D {
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`integrate: steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new Error(`integrate: steps must be a positive integer, got ${steps}`);
   if (method !== 'euler' && method !== 'rk4') throw new Error(`integrate: unknown method ${String(method)}`);
   const dt = 1 / steps;
   let x = tf.clone(x0);

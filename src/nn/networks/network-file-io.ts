@@ -24,9 +24,12 @@ export async function serializeNetwork(
   metadata: Partial<NetworkMetadata> = {},
 ): Promise<NetworkFile> {
   const s = approx.standardization;
-  if (s === null) throw new NetworkFileError('serializeNetwork: the approximator has no standardization (train it first)');
+  if (s === null)
+    throw new NetworkFileError('serializeNetwork: the approximator has no standardization (train it first)');
   if (paramNames.length !== approx.config.paramDim) {
-    throw new NetworkFileError(`serializeNetwork: ${paramNames.length} parameter names for paramDim ${approx.config.paramDim}`);
+    throw new NetworkFileError(
+      `serializeNetwork: ${paramNames.length} parameter names for paramDim ${approx.config.paramDim}`,
+    );
   }
   const weights = (await approx.getWeights()).map((w) => ({
     name: w.name,
@@ -45,7 +48,12 @@ export async function serializeNetwork(
       ...(s.trials === undefined ? {} : { trials: { mean: [...s.trials.mean], std: [...s.trials.std] } }),
     },
     weights,
-    metadata: { ...metadata, createdAt: metadata.createdAt ?? new Date().toISOString(), paramNames: [...paramNames], seed: approx.seed },
+    metadata: {
+      ...metadata,
+      createdAt: metadata.createdAt ?? new Date().toISOString(),
+      paramNames: [...paramNames],
+      seed: approx.seed,
+    },
   };
   return file;
 }
@@ -63,7 +71,9 @@ export async function restoreNetwork(fileOrText: NetworkFile | string): Promise<
       mean: Float64Array.from(file.standardization.mean),
       std: Float64Array.from(file.standardization.std),
       ...(file.standardization.condition === undefined ? {} : { condition: { ...file.standardization.condition } }),
-      ...(file.standardization.trials === undefined ? {} : { trials: { mean: [...file.standardization.trials.mean], std: [...file.standardization.trials.std] } }),
+      ...(file.standardization.trials === undefined
+        ? {}
+        : { trials: { mean: [...file.standardization.trials.mean], std: [...file.standardization.trials.std] } }),
     },
   });
   try {

@@ -58,7 +58,9 @@ export class SetTransformer {
         throw new Error(`SetTransformer: expected input (B, N, ${SUMMARY_INPUT_DIM}), got [${x.shape.join(',')}]`);
       }
       if (mask !== null && (mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1])) {
-        throw new Error(`SetTransformer: mask shape [${mask.shape.join(',')}] does not match input [${x.shape.join(',')}]`);
+        throw new Error(
+          `SetTransformer: mask shape [${mask.shape.join(',')}] does not match input [${x.shape.join(',')}]`,
+        );
       }
       const keyBias = mask === null ? null : keyBiasFromMask(mask);
       let h = x;

@@ -79,7 +79,11 @@ function icdDirs(env: Env): string[] {
   const config = splitPath(env['XDG_CONFIG_DIRS'] ?? '/etc/xdg');
   const data = splitPath(env['XDG_DATA_DIRS'] ?? '/usr/local/share:/usr/share');
   const home = env['HOME'] !== undefined ? [`${env['HOME']}/.local/share`] : [];
-  return [...config.map((d) => `${d}/vulkan/icd.d`), '/etc/vulkan/icd.d', ...[...data, ...home].map((d) => `${d}/vulkan/icd.d`)];
+  return [
+    ...config.map((d) => `${d}/vulkan/icd.d`),
+    '/etc/vulkan/icd.d',
+    ...[...data, ...home].map((d) => `${d}/vulkan/icd.d`),
+  ];
 }
 
 const SOFTWARE_DRIVER = /swiftshader|lvp|lavapipe|mock_icd/i;
@@ -98,17 +102,28 @@ function readManifest(files: FileProbe, path: string): IcdManifest | null {
 }
 
 export function probeVulkan(files: FileProbe, env: Env, arch: string): VulkanProbe {
-  const systemLoader = libDirs(env, arch).map((d) => `${d}/libvulkan.so.1`).find((p) => files.exists(p)) ?? null;
+  const systemLoader =
+    libDirs(env, arch)
+      .map((d) => `${d}/libvulkan.so.1`)
+      .find((p) => files.exists(p)) ?? null;
   const explicit = splitPath(env['VK_DRIVER_FILES'] ?? env['VK_ICD_FILENAMES']);
   const manifests =
     explicit.length > 0
       ? explicit
-      : [...new Set(icdDirs(env))].flatMap((d) => files.list(d).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
+      : [...new Set(icdDirs(env))].flatMap((d) =>
+          files
+            .list(d)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => `${d}/${f}`),
+        );
   const icds = manifests.map((m) => readManifest(files, m)).filter((m): m is IcdManifest => m !== null);
   const swiftshader =
-    files.exists(SWIFTSHADER_ICD) && files.exists(`${SWIFTSHADER_DIR}/libvk_swiftshader.so`) && files.exists(`${SWIFTSHADER_DIR}/libvulkan.so.1`);
+    files.exists(SWIFTSHADER_ICD) &&
+    files.exists(`${SWIFTSHADER_DIR}/libvk_swiftshader.so`) &&
+    files.exists(`${SWIFTSHADER_DIR}/libvulkan.so.1`);
   const onSwiftshader =
-    env[REEXEC_FLAG] === '1' || (env['VK_ICD_FILENAMES'] === SWIFTSHADER_ICD && splitPath(env['LD_LIBRARY_PATH']).includes(SWIFTSHADER_DIR));
+    env[REEXEC_FLAG] === '1' ||
+    (env['VK_ICD_FILENAMES'] === SWIFTSHADER_ICD && splitPath(env['LD_LIBRARY_PATH']).includes(SWIFTSHADER_DIR));
   return { systemLoader, icds, explicit: explicit.length > 0, swiftshader, onSwiftshader };
 }
 
@@ -130,7 +145,11 @@ export function planVulkan(probe: VulkanProbe, env: Env, adapterFailed = false):
   }
   const gpus = probe.icds.filter((i) => !i.software);
   if (!adapterFailed && probe.systemLoader !== null && gpus.length > 0) {
-    return { action: 'use', driver: 'gpu', detail: `system Vulkan loader ${probe.systemLoader}, driver ${gpus.map((g) => g.library).join(', ')}` };
+    return {
+      action: 'use',
+      driver: 'gpu',
+      detail: `system Vulkan loader ${probe.systemLoader}, driver ${gpus.map((g) => g.library).join(', ')}`,
+    };
   }
   // A software driver the caller named (lavapipe for the tests' second implementation, SwiftShader through
   // another loader): used as named, never swapped for chromium's SwiftShader behind the caller's back.
@@ -140,14 +159,24 @@ export function planVulkan(probe: VulkanProbe, env: Env, adapterFailed = false):
     return { action: 'use', driver: swift ? 'swiftshader' : 'software', detail };
   }
   if (adapterFailed && probe.explicit && probe.systemLoader !== null && gpus.length === 0 && probe.icds.length > 0) {
-    return { action: 'fail', message: `${NO_WEBGPU_MESSAGE} (the driver named by VK_DRIVER_FILES / VK_ICD_FILENAMES offered no adapter: ${probe.icds.map((i) => i.path).join(', ')})` };
+    return {
+      action: 'fail',
+      message: `${NO_WEBGPU_MESSAGE} (the driver named by VK_DRIVER_FILES / VK_ICD_FILENAMES offered no adapter: ${probe.icds.map((i) => i.path).join(', ')})`,
+    };
   }
   if (probe.swiftshader) {
     const why = adapterFailed ? 'the GPU driver offered no adapter' : 'no GPU Vulkan driver';
-    return { action: 'reexec', driver: 'swiftshader', env: swiftshaderEnv(env), detail: `${why}; restarting with SwiftShader (${SWIFTSHADER_ICD})` };
+    return {
+      action: 'reexec',
+      driver: 'swiftshader',
+      env: swiftshaderEnv(env),
+      detail: `${why}; restarting with SwiftShader (${SWIFTSHADER_ICD})`,
+    };
   }
   return {
     action: 'fail',
-    message: adapterFailed ? `${NO_WEBGPU_MESSAGE} (the GPU driver that was found offered no adapter)` : NO_WEBGPU_MESSAGE,
+    message: adapterFailed
+      ? `${NO_WEBGPU_MESSAGE} (the GPU driver that was found offered no adapter)`
+      : NO_WEBGPU_MESSAGE,
   };
 }

@@ -60,7 +60,13 @@ function composite(
   return batchedMatMul(probs as tf.Tensor4D, v, false, ops);
 }
 
-function fused(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, keyBias: tf.Tensor4D | null, attrs: AttentionAttrs): tf.Tensor4D {
+function fused(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  keyBias: tf.Tensor4D | null,
+  attrs: AttentionAttrs,
+): tf.Tensor4D {
   const [b, h, nq, d] = q.shape;
   const nk = k.shape[2];
   const withBias = (x: AttentionInputs): AttentionInputs => (keyBias === null ? x : { ...x, bias: keyBias });

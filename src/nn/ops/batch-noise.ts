@@ -5,7 +5,15 @@
  * values are uploaded: the same numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_NOISE, BatchNoise, batchNoiseReference, batchNoiseShape, hasKernel, runKernel, type BatchNoiseAttrs } from '../kernels/index.ts';
+import {
+  BATCH_NOISE,
+  BatchNoise,
+  batchNoiseReference,
+  batchNoiseShape,
+  hasKernel,
+  runKernel,
+  type BatchNoiseAttrs,
+} from '../kernels/index.ts';
 
 /** The Philox key of a step's noise. */
 export interface NoiseKey {
@@ -21,7 +29,12 @@ function part(attrs: BatchNoiseAttrs): tf.Tensor2D {
 }
 
 /** x0 (rows, dim) and t (rows, 1) of batch rows [rowOffset, rowOffset + rows) under `key`. */
-export function batchNoise(rows: number, dim: number, key: NoiseKey, rowOffset: number): { x0: tf.Tensor2D; t: tf.Tensor2D } {
+export function batchNoise(
+  rows: number,
+  dim: number,
+  key: NoiseKey,
+  rowOffset: number,
+): { x0: tf.Tensor2D; t: tf.Tensor2D } {
   const base = { rows, dim, key0: key.key0 >>> 0, key1: key.key1 >>> 0, rowOffset };
   return { x0: part({ ...base, part: 0 }), t: part({ ...base, part: 1 }) };
 }

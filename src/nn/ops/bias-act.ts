@@ -32,7 +32,12 @@ export interface BiasActDropout {
   readonly site: number;
 }
 
-export function biasActComposite(x: tf.Tensor, bias: tf.Tensor, activation: BiasActivation, drop: BiasActDropout | null): tf.Tensor {
+export function biasActComposite(
+  x: tf.Tensor,
+  bias: tf.Tensor,
+  activation: BiasActivation,
+  drop: BiasActDropout | null,
+): tf.Tensor {
   return tf.tidy(() => {
     let h = tf.add(x, bias);
     if (drop !== null && drop.rate > 0) h = dropoutOp(h, drop.rate, drop.key, drop.site);
@@ -47,7 +52,12 @@ export function biasActFused(x: tf.Tensor): boolean {
 }
 
 /** act(dropout(x + b)), b (C) broadcast over x (rows, …, C); dropout rows are x's leading axis. */
-export function biasAct(x: tf.Tensor, bias: tf.Tensor1D, activation: BiasActivation, drop: BiasActDropout | null): tf.Tensor {
+export function biasAct(
+  x: tf.Tensor,
+  bias: tf.Tensor1D,
+  activation: BiasActivation,
+  drop: BiasActDropout | null,
+): tf.Tensor {
   if (!biasActFused(x)) return biasActComposite(x, bias, activation, drop);
   const rate = drop === null ? 0 : drop.rate;
   const attrs: BiasActAttrs = {
@@ -70,7 +80,10 @@ export function biasAct(x: tf.Tensor, bias: tf.Tensor1D, activation: BiasActivat
           const gradInputs: BiasActGradInputs = { dy, x: sx, bias: sb };
           // Without an activation or dropout the pre-activation gradient is dy itself: a clone (the
           // same buffer), since the engine disposes returned gradients and dy belongs to the caller.
-          const dpre = activation === 'identity' && rate === 0 ? tf.clone(dy) : (runKernel(BIAS_ACT_GRAD, gradInputs, attrs) as tf.Tensor);
+          const dpre =
+            activation === 'identity' && rate === 0
+              ? tf.clone(dy)
+              : (runKernel(BIAS_ACT_GRAD, gradInputs, attrs) as tf.Tensor);
           const c = sb.shape[0];
           return [dpre, columnSum(tf.reshape(dpre, [-1, c]) as tf.Tensor2D, 0, c)];
         }),

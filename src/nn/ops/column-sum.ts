@@ -18,7 +18,12 @@ function pass(x: tf.Tensor2D, attrs: ColumnSumAttrs): tf.Tensor2D {
  * Σ_r x[r, offset + c] for c < width, as (width), in one pass up to `singlePassRows` rows. Callers check
  * `hasKernel(ColumnSum, …)`.
  */
-export function columnSum(x: tf.Tensor2D, offset: number, width: number, singlePassRows = SINGLE_PASS_ROWS): tf.Tensor1D {
+export function columnSum(
+  x: tf.Tensor2D,
+  offset: number,
+  width: number,
+  singlePassRows = SINGLE_PASS_ROWS,
+): tf.Tensor1D {
   return tf.tidy(() => {
     const rows = x.shape[0];
     let t = x;

@@ -5,7 +5,15 @@
  * with the kernel. Without one (webgl) the reference mask is uploaded: same values, more traffic.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dropout, DROPOUT, dropoutMaskReference, hasKernel, runKernel, type DropoutAttrs, type DropoutInputs } from '../kernels/index.ts';
+import {
+  Dropout,
+  DROPOUT,
+  dropoutMaskReference,
+  hasKernel,
+  runKernel,
+  type DropoutAttrs,
+  type DropoutInputs,
+} from '../kernels/index.ts';
 
 /** Where a pass's masks come from: a Philox key per (run, step) and the batch position of row 0. */
 export interface DropoutKey {

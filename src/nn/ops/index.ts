@@ -2,7 +2,14 @@
  * Differentiable ops the network blocks are built from. Each chooses between a kernel of ../kernels/
  * and a composite of tfjs ops, by the active backend and the caller's explicit `OpsOptions`.
  */
-export { DEFAULT_OPS, DEFAULT_SLICE_MIN_MACS, opsOptions, type AttentionStrategy, type MatMulStrategy, type OpsOptions } from './options.ts';
+export {
+  DEFAULT_OPS,
+  DEFAULT_SLICE_MIN_MACS,
+  opsOptions,
+  type AttentionStrategy,
+  type MatMulStrategy,
+  type OpsOptions,
+} from './options.ts';
 export type { MatMulPrecision } from './options.ts';
 export { linearF16, matMulF16, matMulF16Available } from './matmul-f16.ts';
 export { batchedMatMul, linear } from './matmul.ts';

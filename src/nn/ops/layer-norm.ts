@@ -69,7 +69,11 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
           const paramInputs: LayerNormParamGradInputs = { dy, x: sx };
           const paramAttrs: LayerNormParamGradAttrs = { epsilon, rowsPerBlock: LAYER_NORM_BLOCK_ROWS };
           const partials = runKernel(LAYER_NORM_PARAM_GRAD, paramInputs, paramAttrs) as tf.Tensor2D;
-          return [dx, columnSum(partials, 0, d, PARTIALS_SINGLE_PASS_ROWS), columnSum(partials, d, d, PARTIALS_SINGLE_PASS_ROWS)];
+          return [
+            dx,
+            columnSum(partials, 0, d, PARTIALS_SINGLE_PASS_ROWS),
+            columnSum(partials, d, d, PARTIALS_SINGLE_PASS_ROWS),
+          ];
         }),
     };
   });

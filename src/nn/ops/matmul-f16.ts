@@ -7,7 +7,14 @@
  * silently running float32 would make an 'f16' run indistinguishable from an 'f32' one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, MATMUL_F16, MatMulF16, runKernel, type MatMulF16Attrs, type MatMulF16Inputs } from '../kernels/index.ts';
+import {
+  hasKernel,
+  MATMUL_F16,
+  MatMulF16,
+  runKernel,
+  type MatMulF16Attrs,
+  type MatMulF16Inputs,
+} from '../kernels/index.ts';
 
 /** Whether the active backend has the kernel (webgpu; cpu runs the reference). */
 export function matMulF16Available(): boolean {

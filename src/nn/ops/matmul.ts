@@ -78,7 +78,12 @@ const batchedUntransposed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc
  * Batched product over the leading axes of rank-3 or rank-4 tensors: a (…, M, K) · b (…, K, N), or
  * a · bᵀ with b (…, N, K) when `transposeB`.
  */
-export function batchedMatMul<T extends tf.Tensor3D | tf.Tensor4D>(a: T, b: T, transposeB: boolean, ops: OpsOptions): T {
+export function batchedMatMul<T extends tf.Tensor3D | tf.Tensor4D>(
+  a: T,
+  b: T,
+  transposeB: boolean,
+  ops: OpsOptions,
+): T {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
   // Small slices ('auto' only): per-slice dispatch (a copy and a product each) costs more than it saves.

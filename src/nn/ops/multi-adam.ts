@@ -18,7 +18,13 @@ export interface MultiAdamStep {
 }
 
 export function multiAdamStep(
-  inputs: { state: tf.Tensor1D; loss: tf.Scalar; segments: tf.Tensor1D; params: readonly tf.Tensor[]; grads: readonly tf.Tensor[] },
+  inputs: {
+    state: tf.Tensor1D;
+    loss: tf.Scalar;
+    segments: tf.Tensor1D;
+    params: readonly tf.Tensor[];
+    grads: readonly tf.Tensor[];
+  },
   attrs: MultiAdamAttrs,
 ): MultiAdamStep {
   const outs = runKernel(MULTI_ADAM, inputs, attrs) as tf.Tensor[];

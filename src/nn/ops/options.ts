@@ -54,7 +54,9 @@ export function opsOptions(overrides: Partial<OpsOptions> = {}): OpsOptions {
     throw new Error(`ops.matmul must be 'auto', 'native' or 'untransposed', got ${JSON.stringify(o.matmul)}`);
   }
   if (typeof o.sliceMinMacs !== 'number' || !(o.sliceMinMacs >= 0)) {
-    throw new Error(`ops.sliceMinMacs must be a non-negative number (or Infinity), got ${JSON.stringify(o.sliceMinMacs)}`);
+    throw new Error(
+      `ops.sliceMinMacs must be a non-negative number (or Infinity), got ${JSON.stringify(o.sliceMinMacs)}`,
+    );
   }
   if (o.attention !== undefined && o.attention !== 'auto' && o.attention !== 'fused' && o.attention !== 'composite') {
     throw new Error(`ops.attention must be 'auto', 'fused' or 'composite', got ${JSON.stringify(o.attention)}`);

@@ -3,7 +3,14 @@
  * for the dtype (wasm: a heap copy; cpu: the reference), else the composite `tf.gather`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hasKernel, runKernel, TAKE_SLICE, TakeSlice, type TakeSliceAttrs, type TakeSliceInputs } from '../kernels/index.ts';
+import {
+  hasKernel,
+  runKernel,
+  TAKE_SLICE,
+  TakeSlice,
+  type TakeSliceAttrs,
+  type TakeSliceInputs,
+} from '../kernels/index.ts';
 
 export function slice2d(x: tf.Tensor3D, g: number): tf.Tensor2D {
   if (hasKernel(TakeSlice, tf.getBackend(), x.dtype)) {

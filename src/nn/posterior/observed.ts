@@ -22,19 +22,34 @@ export interface ObservedDraws {
   numSamples: number;
 }
 
-export async function sampleObserved(file: NetworkFile | string, sets: readonly ObservedSet[], opts: SampleOptions): Promise<ObservedDraws> {
+export async function sampleObserved(
+  file: NetworkFile | string,
+  sets: readonly ObservedSet[],
+  opts: SampleOptions,
+): Promise<ObservedDraws> {
   if (sets.length === 0) throw new Error('sampleObserved: no data sets');
   const approx = await restoreNetwork(file);
   try {
-    const names = typeof file === 'string' ? (JSON.parse(file) as NetworkFile).metadata.paramNames : file.metadata.paramNames;
+    const names =
+      typeof file === 'string' ? (JSON.parse(file) as NetworkFile).metadata.paramNames : file.metadata.paramNames;
     const p = names.length;
     const batches: SimBatch[] = sets.map((s, i) => {
       const n = s.rt.length;
       if (n < 1 || s.accuracy.length !== n || s.conditions.length !== n) {
-        throw new Error(`sampleObserved: data set ${i} has rt/accuracy/conditions of lengths ${s.rt.length}/${s.accuracy.length}/${s.conditions.length}`);
+        throw new Error(
+          `sampleObserved: data set ${i} has rt/accuracy/conditions of lengths ${s.rt.length}/${s.accuracy.length}/${s.conditions.length}`,
+        );
       }
       // parameters are unknown: a zero placeholder, never read while sampling
-      return { n: 1, numObs: n, paramNames: names, params: new Float64Array(p), rt: s.rt, accuracy: s.accuracy, conditions: s.conditions };
+      return {
+        n: 1,
+        numObs: n,
+        paramNames: names,
+        params: new Float64Array(p),
+        rt: s.rt,
+        accuracy: s.accuracy,
+        conditions: s.conditions,
+      };
     });
     const draws = await samplePosterior(approx, batches, approx.standardization!, opts);
     return { draws, paramNames: [...names], numSamples: opts.numSamples };

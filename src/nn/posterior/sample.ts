@@ -57,16 +57,20 @@ export async function samplePosterior(
 ): Promise<Float32Array> {
   const sets = DataSets.from(batch);
   const p = approx.config.paramDim;
-  if (sets.paramDim !== p) throw new Error(`samplePosterior: batch has ${sets.paramDim} parameters, network expects ${p}`);
+  if (sets.paramDim !== p)
+    throw new Error(`samplePosterior: batch has ${sets.paramDim} parameters, network expects ${p}`);
   validateStandardization(standardization, p);
   const s = opts.numSamples;
-  if (!Number.isInteger(s) || s < 1) throw new Error(`samplePosterior: numSamples must be a positive integer, got ${s}`);
+  if (!Number.isInteger(s) || s < 1)
+    throw new Error(`samplePosterior: numSamples must be a positive integer, got ${s}`);
   const steps = opts.steps ?? 100;
   const method = opts.method ?? 'euler';
   // At least PROGRESS_CHUNKS chunks: progress (and a cancel) arrives per chunk, and one chunk for all
   // 100 validation sets of a small study left the diagnostics bar at 0 % until sampling was over.
-  const chunk = opts.chunkSize ?? Math.max(1, Math.min(Math.floor(DEFAULT_CHUNK_ROWS / s), Math.ceil(sets.n / PROGRESS_CHUNKS)));
-  if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`samplePosterior: chunkSize must be a positive integer, got ${chunk}`);
+  const chunk =
+    opts.chunkSize ?? Math.max(1, Math.min(Math.floor(DEFAULT_CHUNK_ROWS / s), Math.ceil(sets.n / PROGRESS_CHUNKS)));
+  if (!Number.isInteger(chunk) || chunk < 1)
+    throw new Error(`samplePosterior: chunkSize must be a positive integer, got ${chunk}`);
 
   const out = new Float32Array(sets.n * s * p);
   const gpu = new GpuErrorWatch();

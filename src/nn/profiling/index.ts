@@ -3,4 +3,11 @@
  * benchmarks, the CLI's `--profile` and the tests, kept apart from the runtime kernels they watch. A
  * profiler patches backend and WebGPU methods for the length of its window and restores them after.
  */
-export { StepProfiler, profileStepWrapper, type Count, type ProfileOptions, type StepProfile, type StepWrapperOptions } from './step-profiler.ts';
+export {
+  StepProfiler,
+  profileStepWrapper,
+  type Count,
+  type ProfileOptions,
+  type StepProfile,
+  type StepWrapperOptions,
+} from './step-profiler.ts';

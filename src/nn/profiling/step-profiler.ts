@@ -82,7 +82,10 @@ interface EngineInternals {
 const COMPILE_ONLY = 'WEBGPU_ENGINE_COMPILE_ONLY';
 
 function sorted(m: Map<string, number>, n: number): Count[] {
-  return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => ({ name, count }));
+  return [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, count]) => ({ name, count }));
 }
 
 export class StepProfiler {
@@ -94,48 +97,67 @@ export class StepProfiler {
   readonly #gpu: GpuCounters | null = null;
   readonly #engine = tf.engine() as unknown as EngineInternals;
   /** Mutated by the wrappers (closures over this object, not over `this`). */
-  readonly #s = { stack: [] as string[], records: new Map<string, number>(), kernelRecords: 0, rngWords: 0, mathRandom: 0, peakBytes: 0 };
+  readonly #s = {
+    stack: [] as string[],
+    records: new Map<string, number>(),
+    kernelRecords: 0,
+    rngWords: 0,
+    mathRandom: 0,
+    peakBytes: 0,
+  };
 
   private constructor(opts: ProfileOptions) {
     this.#top = opts.top ?? 12;
     this.#compileOnly = opts.compileOnly === true;
-    if (this.#compileOnly && this.#backend !== 'webgpu') throw new Error(`profile: compile-only mode needs the webgpu backend, not ${this.#backend}`);
+    if (this.#compileOnly && this.#backend !== 'webgpu')
+      throw new Error(`profile: compile-only mode needs the webgpu backend, not ${this.#backend}`);
     const s = this.#s;
     const engine = this.#engine;
     s.peakBytes = engine.state.numBytes;
     this.#undo.push(
-      patchMethod(engine, 'runKernelFunc', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          const params = args[0] as unknown as { kernelName?: string };
-          const name = params.kernelName ?? engine.state.activeScope?.name ?? 'customGrad';
-          s.kernelRecords++;
-          s.records.set(name, (s.records.get(name) ?? 0) + 1);
-          s.stack.push(name);
-          try {
+      patchMethod(
+        engine,
+        'runKernelFunc',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            const params = args[0] as unknown as { kernelName?: string };
+            const name = params.kernelName ?? engine.state.activeScope?.name ?? 'customGrad';
+            s.kernelRecords++;
+            s.records.set(name, (s.records.get(name) ?? 0) + 1);
+            s.stack.push(name);
+            try {
+              return orig.apply(this, args);
+            } finally {
+              s.stack.pop();
+              s.peakBytes = Math.max(s.peakBytes, engine.state.numBytes);
+            }
+          },
+      ),
+      patchMethod(
+        Rng.prototype,
+        'nextU32',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            s.rngWords++;
             return orig.apply(this, args);
-          } finally {
-            s.stack.pop();
-            s.peakBytes = Math.max(s.peakBytes, engine.state.numBytes);
-          }
-        },
+          },
       ),
-      patchMethod(Rng.prototype, 'nextU32', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          s.rngWords++;
-          return orig.apply(this, args);
-        },
-      ),
-      patchMethod(Math, 'random', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          s.mathRandom++;
-          return orig.apply(this, args);
-        },
+      patchMethod(
+        Math,
+        'random',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            s.mathRandom++;
+            return orig.apply(this, args);
+          },
       ),
     );
     if (this.#backend === 'webgpu') {
       this.#gpu = newGpuCounters();
       const kernel = (): string => s.stack.at(-1) ?? '(outside a kernel)';
-      this.#undo.push(instrumentWebgpu(tf.backend() as unknown as WebGPUBackendInternals, kernel, this.#gpu, this.#compileOnly));
+      this.#undo.push(
+        instrumentWebgpu(tf.backend() as unknown as WebGPUBackendInternals, kernel, this.#gpu, this.#compileOnly),
+      );
       if (this.#compileOnly) {
         const before = tf.env().getBool(COMPILE_ONLY);
         tf.env().set(COMPILE_ONLY, true);
@@ -197,7 +219,9 @@ export class StepProfiler {
         programsRun: null,
       };
     }
-    const noDispatch = new Map([...s.records].filter(([k]) => !g.dispatchesByKernel.has(k) && !g.programsByKernel.has(k)));
+    const noDispatch = new Map(
+      [...s.records].filter(([k]) => !g.dispatchesByKernel.has(k) && !g.programsByKernel.has(k)),
+    );
     const uploads = [...g.uploadsByShape.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, n);
     return {
       ...common,

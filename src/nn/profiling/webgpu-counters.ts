@@ -96,97 +96,135 @@ function writeBytes(data: ArrayBufferView | ArrayBuffer, dataOffset = 0, count?:
  * Starts counting into `c` on `backend` (the active webgpu backend) and the global WebGPU prototypes;
  * `kernel()` names the tfjs kernel running. Returns the undo.
  */
-export function instrumentWebgpu(backend: WebGPUBackendInternals, kernel: () => string, c: GpuCounters, compileOnly: boolean): Undo {
+export function instrumentWebgpu(
+  backend: WebGPUBackendInternals,
+  kernel: () => string,
+  c: GpuCounters,
+  compileOnly: boolean,
+): Undo {
   const undo: Undo[] = [];
   const b = backend;
   undo.push(
-    patchMethod(b, 'runWebGPUProgram', (orig) =>
-      function (this: unknown, ...args: never[]) {
-        const [program, , , , output] = args as unknown as [{ outputShape: number[] }, unknown, unknown, unknown, { shape: number[] } | undefined];
-        if (size(output?.shape ?? program.outputShape) > 0) {
-          c.programsRun++;
-          bump(c.programsByClass, program.constructor.name);
-          bump(c.programsByKernel, kernel());
-          if (compileOnly) bump(c.dispatchesByKernel, kernel());
-        }
-        return orig.apply(this, args);
-      },
+    patchMethod(
+      b,
+      'runWebGPUProgram',
+      (orig) =>
+        function (this: unknown, ...args: never[]) {
+          const [program, , , , output] = args as unknown as [
+            { outputShape: number[] },
+            unknown,
+            unknown,
+            unknown,
+            { shape: number[] } | undefined,
+          ];
+          if (size(output?.shape ?? program.outputShape) > 0) {
+            c.programsRun++;
+            bump(c.programsByClass, program.constructor.name);
+            bump(c.programsByKernel, kernel());
+            if (compileOnly) bump(c.dispatchesByKernel, kernel());
+          }
+          return orig.apply(this, args);
+        },
     ),
-    patchMethod(b, 'uploadToGPU', (orig) =>
-      function (this: unknown, ...args: never[]) {
-        const td = b.tensorMap.get(args[0] as unknown as object);
-        if (td !== undefined && td.resource == null && td.values != null) {
-          const bytes = 4 * size(td.shape); // float32, int32 and bool all take 4 bytes on the GPU
-          c.tensorUploads++;
-          c.tensorUploadBytes += bytes;
-          const key = `${td.dtype}[${td.shape.join(',')}]`;
-          const e = c.uploadsByShape.get(key) ?? { count: 0, bytes: 0 };
-          c.uploadsByShape.set(key, { count: e.count + 1, bytes: e.bytes + bytes });
-        }
-        return orig.apply(this, args);
-      },
+    patchMethod(
+      b,
+      'uploadToGPU',
+      (orig) =>
+        function (this: unknown, ...args: never[]) {
+          const td = b.tensorMap.get(args[0] as unknown as object);
+          if (td !== undefined && td.resource == null && td.values != null) {
+            const bytes = 4 * size(td.shape); // float32, int32 and bool all take 4 bytes on the GPU
+            c.tensorUploads++;
+            c.tensorUploadBytes += bytes;
+            const key = `${td.dtype}[${td.shape.join(',')}]`;
+            const e = c.uploadsByShape.get(key) ?? { count: 0, bytes: 0 };
+            c.uploadsByShape.set(key, { count: e.count + 1, bytes: e.bytes + bytes });
+          }
+          return orig.apply(this, args);
+        },
     ),
-    patchMethod(b.bufferManager, 'acquireBuffer', (orig) =>
-      function (this: unknown, ...args: never[]) {
-        const r = orig.apply(this, args);
-        c.peakBytesInUse = Math.max(c.peakBytesInUse, b.bufferManager.numBytesUsed);
-        return r;
-      },
+    patchMethod(
+      b.bufferManager,
+      'acquireBuffer',
+      (orig) =>
+        function (this: unknown, ...args: never[]) {
+          const r = orig.apply(this, args);
+          c.peakBytesInUse = Math.max(c.peakBytesInUse, b.bufferManager.numBytesUsed);
+          return r;
+        },
     ),
   );
   const pass = gpuPrototype('GPUComputePassEncoder');
   if (pass !== null && !compileOnly) {
     undo.push(
-      patchMethod(pass, 'dispatchWorkgroups', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          c.encoderDispatches++;
-          bump(c.dispatchesByKernel, kernel());
-          return orig.apply(this, args);
-        },
+      patchMethod(
+        pass,
+        'dispatchWorkgroups',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            c.encoderDispatches++;
+            bump(c.dispatchesByKernel, kernel());
+            return orig.apply(this, args);
+          },
       ),
     );
   }
   const queue = gpuPrototype('GPUQueue');
   if (queue !== null) {
     undo.push(
-      patchMethod(queue, 'writeBuffer', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          const [buffer, , data, dataOffset, count] = args as unknown as [{ usage: number }, number, ArrayBuffer, number?, number?];
-          const bytes = writeBytes(data, dataOffset, count);
-          if ((buffer.usage & UNIFORM_USAGE) !== 0) {
-            c.uniformWrites++;
-            c.uniformBytes += bytes;
-          } else {
-            c.dataWrites++;
-            c.dataWriteBytes += bytes;
-          }
-          return orig.apply(this, args);
-        },
+      patchMethod(
+        queue,
+        'writeBuffer',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            const [buffer, , data, dataOffset, count] = args as unknown as [
+              { usage: number },
+              number,
+              ArrayBuffer,
+              number?,
+              number?,
+            ];
+            const bytes = writeBytes(data, dataOffset, count);
+            if ((buffer.usage & UNIFORM_USAGE) !== 0) {
+              c.uniformWrites++;
+              c.uniformBytes += bytes;
+            } else {
+              c.dataWrites++;
+              c.dataWriteBytes += bytes;
+            }
+            return orig.apply(this, args);
+          },
       ),
     );
   }
   const encoder = gpuPrototype('GPUCommandEncoder');
   if (encoder !== null) {
     undo.push(
-      patchMethod(encoder, 'copyBufferToBuffer', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          c.copies++;
-          const n = args.at(-1) as unknown;
-          if (typeof n === 'number') c.copyBytes += n;
-          return orig.apply(this, args);
-        },
+      patchMethod(
+        encoder,
+        'copyBufferToBuffer',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            c.copies++;
+            const n = args.at(-1) as unknown;
+            if (typeof n === 'number') c.copyBytes += n;
+            return orig.apply(this, args);
+          },
       ),
     );
   }
   const device = gpuPrototype('GPUDevice');
   if (device !== null) {
     undo.push(
-      patchMethod(device, 'createBuffer', (orig) =>
-        function (this: unknown, ...args: never[]) {
-          c.buffersCreated++;
-          c.bytesCreated += (args[0] as unknown as { size: number }).size;
-          return orig.apply(this, args);
-        },
+      patchMethod(
+        device,
+        'createBuffer',
+        (orig) =>
+          function (this: unknown, ...args: never[]) {
+            c.buffersCreated++;
+            c.bytesCreated += (args[0] as unknown as { size: number }).size;
+            return orig.apply(this, args);
+          },
       ),
     );
   }
@@ -194,13 +232,16 @@ export function instrumentWebgpu(backend: WebGPUBackendInternals, kernel: () => 
     // Reads return nothing in compile-only mode, and a step reads its loss before Adam: zeros of the
     // right length let the step's control flow go on (the values are meaningless, the counts are not).
     undo.push(
-      patchMethod(b, 'read', () =>
-        async function (...args: never[]) {
-          const td = b.tensorMap.get(args[0] as unknown as object);
-          if (td === undefined) throw new Error('profile: read of an unknown tensor');
-          if (td.values != null) return td.values;
-          return td.dtype === 'float32' ? new Float32Array(size(td.shape)) : new Int32Array(size(td.shape));
-        },
+      patchMethod(
+        b,
+        'read',
+        () =>
+          async function (...args: never[]) {
+            const td = b.tensorMap.get(args[0] as unknown as object);
+            if (td === undefined) throw new Error('profile: read of an unknown tensor');
+            if (td.values != null) return td.values;
+            return td.dtype === 'float32' ? new Float32Array(size(td.shape)) : new Int32Array(size(td.shape));
+          },
       ),
     );
   }

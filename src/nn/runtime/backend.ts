@@ -90,7 +90,9 @@ let wasmConfigured = false;
  */
 export function configureWasm(paths: WasmPaths): void {
   if (tf.engine().registry['wasm'] !== undefined) {
-    throw new BackendError('configureWasm: the wasm backend is already initialized; configure it before selecting a backend');
+    throw new BackendError(
+      'configureWasm: the wasm backend is already initialized; configure it before selecting a backend',
+    );
   }
   setWasmPaths(paths);
   wasmConfigured = true;
@@ -120,10 +122,16 @@ export function wasmThreads(): WasmThreads | undefined {
     return undefined;
   }
   const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
-  const env = { isolated: g.crossOriginIsolated === true, sharedMemory: typeof g.SharedArrayBuffer === 'function', node: !isBrowserLike() };
+  const env = {
+    isolated: g.crossOriginIsolated === true,
+    sharedMemory: typeof g.SharedArrayBuffer === 'function',
+    node: !isBrowserLike(),
+  };
   if (count > 1) return { count, reason: threadPlan?.reason ?? `tfjs's default: half the logical cores` };
   // One thread: say why threads were impossible here, else why the plan asked for one.
-  const reason = whyNoThreads(env) ?? (threadPlan !== null && threadPlan.threads === 1 ? threadPlan.reason : 'tfjs found no wasm thread support here');
+  const reason =
+    whyNoThreads(env) ??
+    (threadPlan !== null && threadPlan.threads === 1 ? threadPlan.reason : 'tfjs found no wasm thread support here');
   return { count, reason };
 }
 
@@ -302,7 +310,9 @@ export async function selectBackend(preferred?: BackendName, opts: SelectOptions
     if (failure === null) return withThreads({ backend: name, fallbacks });
     fallbacks.push({ backend: name, reason: failure });
   }
-  throw new BackendError(`no tfjs backend could be initialized: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
+  throw new BackendError(
+    `no tfjs backend could be initialized: ${fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
+  );
 }
 
 /**
@@ -324,7 +334,10 @@ export async function probeBackends(): Promise<BackendProbe[]> {
     const threads = name === 'wasm' && failure === null ? wasmThreads() : undefined;
     if (threads !== undefined) probe.threads = threads;
     probe.reason =
-      failure ?? (c.software ? `available, software emulation (${name === 'webgpu' ? 'fallback adapter' : 'SwiftShader'})` : 'available');
+      failure ??
+      (c.software
+        ? `available, software emulation (${name === 'webgpu' ? 'fallback adapter' : 'SwiftShader'})`
+        : 'available');
     out.push(probe);
   }
   if (previous !== undefined && previous !== tf.getBackend()) await tf.setBackend(previous);

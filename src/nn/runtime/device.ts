@@ -35,7 +35,7 @@ interface DeviceLike {
 
 function webgpuDevice(): DeviceLike | null {
   if (tf.getBackend() !== 'webgpu') return null;
-  return ((tf.backend() as unknown as { device?: DeviceLike }).device ?? null);
+  return (tf.backend() as unknown as { device?: DeviceLike }).device ?? null;
 }
 
 /**

@@ -56,7 +56,10 @@ export function planThreads(i: ThreadInputs): ThreadPlan {
   if (no !== null) return { threads: 1, reason: no };
   if (i.requested !== undefined && Number.isInteger(i.requested) && i.requested >= 1) {
     const threads = Math.min(TFJS_MAX_THREADS, i.requested);
-    return { threads, reason: `asked for in the page address (?threads=${i.requested})${threads < i.requested ? `, at most tfjs's ${TFJS_MAX_THREADS}` : ''}` };
+    return {
+      threads,
+      reason: `asked for in the page address (?threads=${i.requested})${threads < i.requested ? `, at most tfjs's ${TFJS_MAX_THREADS}` : ''}`,
+    };
   }
   if (i.cores === undefined || !Number.isFinite(i.cores) || i.cores < 1) {
     return { threads: 1, reason: 'the browser does not say how many cores it has (navigator.hardwareConcurrency)' };
@@ -69,7 +72,8 @@ export function planThreads(i: ThreadInputs): ThreadPlan {
   // "Threads"), because each small product waits for the descheduled thread.
   const free = Math.max(1, cores - 1 - busy);
   const threads = Math.min(TFJS_MAX_THREADS, free);
-  if (threads < free) return { threads, reason: `${free} cores free, but tfjs's wasm thread pool has ${TFJS_MAX_THREADS} threads` };
+  if (threads < free)
+    return { threads, reason: `${free} cores free, but tfjs's wasm thread pool has ${TFJS_MAX_THREADS} threads` };
   const sims = busy === 0 ? '' : ` and the ${busy} simulation worker${busy === 1 ? '' : 's'} running beside training`;
   return { threads, reason: `${cores} cores less one for the page${sims}` };
 }

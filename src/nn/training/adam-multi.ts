@@ -60,7 +60,8 @@ export class MultiTensorAdam implements AdamStep {
     const P = this.numParams;
     // The θ part is left as the constructor leaves it (zeros): the kernel takes θ from the variables.
     const next = tf.tidy(() => tf.concat([tf.zeros([P]), tf.tensor1d(m), tf.tensor1d(v), tf.zeros([1])]));
-    if (next.size !== multiAdamStateSize(P)) throw new Error(`Adam: state of ${next.size} values, expected ${multiAdamStateSize(P)}`);
+    if (next.size !== multiAdamStateSize(P))
+      throw new Error(`Adam: state of ${next.size} values, expected ${multiAdamStateSize(P)}`);
     this.state.dispose();
     this.state = tf.keep(next as tf.Tensor1D);
     this.hostHalted = false;

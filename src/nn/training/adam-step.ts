@@ -29,4 +29,3 @@ export interface AdamStep {
   halted(): Promise<boolean>;
   dispose(): void;
 }
-

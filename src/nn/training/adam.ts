@@ -63,7 +63,8 @@ export class Adam {
     private readonly opts: AdamOptions = REFERENCE_ADAM,
     path: AdamPath = {},
   ) {
-    if (opts.clipNorm !== null && !(opts.clipNorm > 0)) throw new Error(`Adam: clipNorm must be positive or null, got ${opts.clipNorm}`);
+    if (opts.clipNorm !== null && !(opts.clipNorm > 0))
+      throw new Error(`Adam: clipNorm must be positive or null, got ${opts.clipNorm}`);
     const multi = path.multiTensor ?? (hasMultiAdam() && variables.length > 0 && fitsOneBinding(variables));
     if (multi && !hasMultiAdam()) throw new Error(`Adam: backend ${tf.getBackend()} has no multi-tensor kernel`);
     this.impl = multi ? new MultiTensorAdam(variables, opts) : new PerVariableAdam(variables, opts);
@@ -117,9 +118,12 @@ export class Adam {
   importState(state: AdamState): void {
     const total = this.variables.reduce((a, x) => a + x.size, 0);
     if (state.m.length !== total || state.v.length !== total) {
-      throw new Error(`Adam: the saved optimizer state has ${state.m.length} values, this network has ${total} parameters`);
+      throw new Error(
+        `Adam: the saved optimizer state has ${state.m.length} values, this network has ${total} parameters`,
+      );
     }
-    if (!Number.isInteger(state.iterations) || state.iterations < 0) throw new Error(`Adam: saved step count ${state.iterations} is not an integer ≥ 0`);
+    if (!Number.isInteger(state.iterations) || state.iterations < 0)
+      throw new Error(`Adam: saved step count ${state.iterations} is not an integer ≥ 0`);
     this.impl.writeMoments(state.m, state.v);
     this.iterations = state.iterations;
   }

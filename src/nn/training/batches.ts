@@ -15,7 +15,12 @@ import { SUMMARY_INPUT_DIM, type NetworkConfig } from '../model/config.ts';
 import type { LossInputs } from '../networks/approximator.ts';
 import { ATTENTION_MAX_DIM } from '../kernels/index.ts';
 import { batchNoise, type NoiseKey } from '../ops/index.ts';
-import { DEFAULT_ATTENTION_BUDGET, DEFAULT_MEMORY_BUDGET, type MemoryBudget, type PassOptions } from '../runtime/memory-budget.ts';
+import {
+  DEFAULT_ATTENTION_BUDGET,
+  DEFAULT_MEMORY_BUDGET,
+  type MemoryBudget,
+  type PassOptions,
+} from '../runtime/memory-budget.ts';
 
 /**
  * Peak bytes of one training pass, per data set and fixed, for the notebook's architecture family:
@@ -27,14 +32,19 @@ import { DEFAULT_ATTENTION_BUDGET, DEFAULT_MEMORY_BUDGET, type MemoryBudget, typ
  * score-count-only rule misses. The coefficients are measured, per backend, by `npm run bench -- memory`
  * (bench/memory.bench.ts: single passes over a grid of sizes, least squares in relative error).
  */
-export function trainingPassBytes(config: NetworkConfig, numObs: number, pass: PassOptions = {}): { perSet: number; fixed: number } {
+export function trainingPassBytes(
+  config: NetworkConfig,
+  numObs: number,
+  pass: PassOptions = {},
+): { perSet: number; fixed: number } {
   const keys = config.numInducingPoints ?? numObs;
   const blocks = config.numAttentionBlocks / 2;
   const heads = config.numHeads / 4;
   const mlp = config.mlpWidths.reduce((a, b) => a + b, 0) / 256;
   const fit = pass.device === 'webgpu' ? WEBGPU_FIT : WASM_FIT;
   const scores = fusedAttention(config, pass) ? 0 : fit.perScore * (config.numHeads * numObs * keys);
-  const perSet = blocks * (scores + fit.perTrialEmbed * heads * numObs * config.embedDim + fit.perTrial * mlp * numObs) + fit.perSet;
+  const perSet =
+    blocks * (scores + fit.perTrialEmbed * heads * numObs * config.embedDim + fit.perTrial * mlp * numObs) + fit.perSet;
   const fixed = 10.7e6 + 158e3 * config.embedDim;
   return { perSet, fixed };
 }

@@ -195,20 +195,32 @@ interface PendingStep {
 
 const DEFAULT_STANDARDIZATION_SETS = 512;
 
-export async function fit(approx: Approximator, train: DataInput | null, val: DataInput, opts: FitOptions): Promise<FitHistory> {
+export async function fit(
+  approx: Approximator,
+  train: DataInput | null,
+  val: DataInput,
+  opts: FitOptions,
+): Promise<FitHistory> {
   const online = opts.online ?? null;
   if (online === null && train === null) throw new Error('fit: no training data (pass data sets, or online batches)');
   const trainSets = online === null ? DataSets.from(train!) : null;
   const valSets = DataSets.from(val);
   const p = approx.config.paramDim;
-  for (const [what, s] of [['train', trainSets], ['val', valSets]] as const) {
-    if (s !== null && s.paramDim !== p) throw new Error(`fit: ${what} data has ${s.paramDim} parameters, network expects ${p}`);
+  for (const [what, s] of [
+    ['train', trainSets],
+    ['val', valSets],
+  ] as const) {
+    if (s !== null && s.paramDim !== p)
+      throw new Error(`fit: ${what} data has ${s.paramDim} parameters, network expects ${p}`);
   }
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
     throw new Error(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
   }
   if (!(opts.lr > 0) || !Number.isFinite(opts.lr)) throw new Error(`fit: lr must be a positive number, got ${opts.lr}`);
-  if (opts.flowDraws !== undefined && !(Number.isInteger(opts.flowDraws) && opts.flowDraws >= 1 && opts.flowDraws <= 64)) {
+  if (
+    opts.flowDraws !== undefined &&
+    !(Number.isInteger(opts.flowDraws) && opts.flowDraws >= 1 && opts.flowDraws <= 64)
+  ) {
     throw new Error(`fit: flowDraws must be an integer from 1 to 64, got ${opts.flowDraws}`);
   }
   if (online !== null && (!Number.isInteger(online.batchesPerEpoch) || online.batchesPerEpoch < 1)) {
@@ -225,8 +237,13 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
   }
   const numBatches = online?.batchesPerEpoch ?? Math.ceil(trainSets!.n / opts.batchSize);
   const resume = opts.resume;
-  if (resume !== undefined && !(Number.isInteger(resume.epoch) && resume.epoch >= 0 && resume.steps === resume.epoch * numBatches)) {
-    throw new Error(`fit: the checkpoint (epoch ${resume.epoch}, step ${resume.steps}) does not fit a run of ${numBatches} batches per epoch`);
+  if (
+    resume !== undefined &&
+    !(Number.isInteger(resume.epoch) && resume.epoch >= 0 && resume.steps === resume.epoch * numBatches)
+  ) {
+    throw new Error(
+      `fit: the checkpoint (epoch ${resume.epoch}, step ${resume.steps}) does not fit a run of ${numBatches} batches per epoch`,
+    );
   }
   // Online batches fetched ahead of the loop (to fit the standardization on), handed to it in turn.
   const early = new Map<number, SimBatch>();
@@ -234,17 +251,24 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
     resume?.standardization ??
     opts.standardization ??
     approx.standardization ??
-    fitStandardization(trainSets ?? (await firstOnlineBatches(online!, opts.batchSize, numBatches * opts.epochs, early)), {
-      condition: opts.standardizeCondition === true,
-      trials: opts.standardizeTrials === true,
-    });
+    fitStandardization(
+      trainSets ?? (await firstOnlineBatches(online!, opts.batchSize, numBatches * opts.epochs, early)),
+      {
+        condition: opts.standardizeCondition === true,
+        trials: opts.standardizeTrials === true,
+      },
+    );
   approx.standardization = standardization;
 
   const shape = scheduleShape(opts.epochs, numBatches);
-  const shuffleRng = resume !== undefined ? Rng.fromState(resume.shuffle) : Rng.stream(streamSeed(opts.seed, STREAM.shuffle), 0);
+  const shuffleRng =
+    resume !== undefined ? Rng.fromState(resume.shuffle) : Rng.stream(streamSeed(opts.seed, STREAM.shuffle), 0);
   const order = Int32Array.from({ length: trainSets?.n ?? opts.batchSize }, (_, i) => i);
   if (resume !== undefined) {
-    if (resume.order.length !== order.length) throw new Error(`fit: the checkpoint's order covers ${resume.order.length} data sets, this run has ${order.length}`);
+    if (resume.order.length !== order.length)
+      throw new Error(
+        `fit: the checkpoint's order covers ${resume.order.length} data sets, this run has ${order.length}`,
+      );
     order.set(resume.order);
   }
   const vars = approx.trainableVariables;
@@ -277,17 +301,30 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
     sum += loss * p.size;
     epochSets += p.size;
     history.steps++;
-    opts.onBatch?.({ epoch: p.epoch, batch: p.batch, numBatches, step: p.step, totalSteps: shape.totalSteps, loss, lr: p.lr });
+    opts.onBatch?.({
+      epoch: p.epoch,
+      batch: p.batch,
+      numBatches,
+      step: p.step,
+      totalSteps: shape.totalSteps,
+      loss,
+      lr: p.lr,
+    });
   };
   /** The sets and rows of step b of this epoch. */
   const batchAt = async (j: number, b: number): Promise<{ sets: DataSets; rows: Int32Array }> => {
     if (online === null) return { sets: trainSets!, rows: batchRows(order, b, opts.batchSize) };
     const got = early.get(j) ?? (await online.next(j));
     early.delete(j);
-    if (got.n !== opts.batchSize) throw new Error(`fit: online batch ${j} has ${got.n} data sets, expected ${opts.batchSize}`);
+    if (got.n !== opts.batchSize)
+      throw new Error(`fit: online batch ${j} has ${got.n} data sets, expected ${opts.batchSize}`);
     const sets = DataSets.from(got);
-    if (sets.paramDim !== p) throw new Error(`fit: online batch ${j} has ${sets.paramDim} parameters, network expects ${p}`);
-    if (sets.maxObs > online.maxObs) throw new Error(`fit: online batch ${j} has ${sets.maxObs} trials per set, more than the planned ${online.maxObs}`);
+    if (sets.paramDim !== p)
+      throw new Error(`fit: online batch ${j} has ${sets.paramDim} parameters, network expects ${p}`);
+    if (sets.maxObs > online.maxObs)
+      throw new Error(
+        `fit: online batch ${j} has ${sets.maxObs} trials per set, more than the planned ${online.maxObs}`,
+      );
     return { sets, rows: order };
   };
   if (resume !== undefined) adam.importState(resume.adam);
@@ -309,7 +346,20 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
         opts.signal?.throwIfAborted();
         const lr = learningRateAt(step, opts.lr, shape);
         const run = (): Promise<tf.Scalar> =>
-          trainStep({ approx, adam, vars, sets, rows, standardization, seed: opts.seed, step, lr, micro: micro.train, scalars, flowDraws: opts.flowDraws ?? 1 });
+          trainStep({
+            approx,
+            adam,
+            vars,
+            sets,
+            rows,
+            standardization,
+            seed: opts.seed,
+            step,
+            lr,
+            micro: micro.train,
+            scalars,
+            flowDraws: opts.flowDraws ?? 1,
+          });
         const close = gpu.scope();
         let loss: tf.Scalar;
         try {
@@ -386,8 +436,16 @@ export async function fit(approx: Approximator, train: DataInput | null, val: Da
  * The first online batches, enough for `standardizationSets` data sets (at most the run's batches); kept in
  * `early` so that training uses them as its first steps rather than simulating them twice.
  */
-async function firstOnlineBatches(online: OnlineData, batchSize: number, totalBatches: number, early: Map<number, SimBatch>): Promise<SimBatch[]> {
-  const want = Math.min(totalBatches, Math.max(1, Math.ceil((online.standardizationSets ?? DEFAULT_STANDARDIZATION_SETS) / batchSize)));
+async function firstOnlineBatches(
+  online: OnlineData,
+  batchSize: number,
+  totalBatches: number,
+  early: Map<number, SimBatch>,
+): Promise<SimBatch[]> {
+  const want = Math.min(
+    totalBatches,
+    Math.max(1, Math.ceil((online.standardizationSets ?? DEFAULT_STANDARDIZATION_SETS) / batchSize)),
+  );
   const out: SimBatch[] = [];
   for (let j = 0; j < want; j++) {
     const b = await online.next(j);

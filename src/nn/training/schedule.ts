@@ -18,7 +18,8 @@ export const WARMUP_FRACTION = 0.05;
 export const WARMUP_START_FACTOR = 0.1;
 
 export function scheduleShape(epochs: number, numBatches: number): ScheduleShape {
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`schedule: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new Error(`schedule: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(numBatches) || numBatches < 1) {
     throw new Error(`schedule: numBatches must be a positive integer, got ${numBatches}`);
   }

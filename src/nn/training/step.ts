@@ -12,7 +12,14 @@ import { backendMemoryBudget } from '../runtime/device.ts';
 import { variableGradsFreeing } from '../kernels/index.ts';
 import { yieldToEventLoop } from '../runtime/yield.ts';
 import type { Adam } from './adam.ts';
-import { autoMicroBatchSize, batchKeys, batchRows, disposeLossInputs, microRanges, uploadLossInputs } from './batches.ts';
+import {
+  autoMicroBatchSize,
+  batchKeys,
+  batchRows,
+  disposeLossInputs,
+  microRanges,
+  uploadLossInputs,
+} from './batches.ts';
 import type { ScalarCache } from './scalars.ts';
 
 /** Purposes of the per-step RNG streams (hashed with the seed so they never overlap). */
@@ -58,7 +65,20 @@ export interface StepInputs {
  * reading it. The gradient is Σ_k (b_k / B)·∇loss_k over micro-batches (= ∇ of the batch mean). A
  * non-finite loss leaves the weights untouched (Adam's guard).
  */
-export async function trainStep({ approx, adam, vars, sets, rows, standardization, seed, step, lr, micro, scalars, flowDraws }: StepInputs): Promise<tf.Scalar> {
+export async function trainStep({
+  approx,
+  adam,
+  vars,
+  sets,
+  rows,
+  standardization,
+  seed,
+  step,
+  lr,
+  micro,
+  scalars,
+  flowDraws,
+}: StepInputs): Promise<tf.Scalar> {
   const size = rows.length;
   const keys = batchKeys(streamSeed(seed, STREAM.noise), streamSeed(seed, STREAM.dropout), step);
   let total: tf.Scalar | null = null;
@@ -118,7 +138,9 @@ export async function validationLoss(
   standardization: Standardization,
   opts: ValidationOptions,
 ): Promise<number> {
-  const micro = opts.microBatchSize ?? autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget(approx.ops, approx.config.embedDim));
+  const micro =
+    opts.microBatchSize ??
+    autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget(approx.ops, approx.config.embedDim));
   const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
   // Reads are started per micro-batch and awaited at the end, summed in the same order as before.

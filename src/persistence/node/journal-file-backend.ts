@@ -97,7 +97,8 @@ export class JournalFileBackend implements JournalBackend {
       parsed = parseJournalDetailed(text);
     } catch (e) {
       // Re-number the line relative to the whole file.
-      if (e instanceof JournalDamageError) throw new JournalDamageError(start.line + e.line - 1, start.ops + e.validOps, e.detail);
+      if (e instanceof JournalDamageError)
+        throw new JournalDamageError(start.line + e.line - 1, start.ops + e.validOps, e.detail);
       const m = e instanceof EngineError ? /^journal line (\d+): (.*)$/s.exec(e.message) : null;
       if (m === null) throw e;
       throw lineError(start.line + Number(m[1]) - 1, m[2]);
@@ -115,7 +116,9 @@ export class JournalFileBackend implements JournalBackend {
       if (badLine === 1) stop = 0;
       const offset = start.offset + stop;
       if (this.badTail?.offset !== offset) {
-        for (const w of parsed.warnings) if (w.line === badLine) warn(`${this.path}: ${w.message.replace(/^journal line \d+/, `journal line ${start.line + badLine - 1}`)}`);
+        for (const w of parsed.warnings)
+          if (w.line === badLine)
+            warn(`${this.path}: ${w.message.replace(/^journal line \d+/, `journal line ${start.line + badLine - 1}`)}`);
       }
       this.badTail = { offset, size: start.offset + end };
       lines = badLine - 1;
@@ -123,7 +126,11 @@ export class JournalFileBackend implements JournalBackend {
       this.badTail = null;
       stop = end;
     }
-    for (const w of parsed.warnings) if (w.line !== badLine) warn(`${this.path}: ${w.message.replace(/^journal line (\d+)/, (_m, n: string) => `journal line ${start.line + Number(n) - 1}`)}`);
+    for (const w of parsed.warnings)
+      if (w.line !== badLine)
+        warn(
+          `${this.path}: ${w.message.replace(/^journal line (\d+)/, (_m, n: string) => `journal line ${start.line + Number(n) - 1}`)}`,
+        );
     this.cursor = { ops: start.ops + parsed.ops.length, offset: start.offset + stop, line: start.line + lines };
     return parsed.ops.slice(Math.max(0, from - start.ops));
   }

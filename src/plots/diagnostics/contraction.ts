@@ -20,7 +20,10 @@ export const CONTRACTION_TITLE = 'Posterior z-Score vs Contraction';
  * The table and the objective use the clipped contraction, this axis the raw one: the second line
  * says why points can sit left of 0 while the table never shows a negative value.
  */
-export const CONTRACTION_AXIS_TITLE: readonly string[] = ['Posterior contraction (unclipped)', 'below 0: posterior wider than the prior'];
+export const CONTRACTION_AXIS_TITLE: readonly string[] = [
+  'Posterior contraction (unclipped)',
+  'below 0: posterior wider than the prior',
+];
 
 export interface ContractionPoint {
   readonly x: number;
@@ -31,8 +34,13 @@ export function buildContractionPlot(sample: PosteriorSample | null): Plot {
   if (!sample) return empty(CONTRACTION_TITLE, NO_DRAWS_REASON);
   const problem = sampleProblem(sample);
   if (problem) return empty(CONTRACTION_TITLE, `The stored draws cannot be plotted: ${problem}.`);
-  if (sample.S < 2) return empty(CONTRACTION_TITLE, `A posterior variance needs at least 2 draws per data set, got S = ${sample.S}.`);
-  if (sample.n < 2) return empty(CONTRACTION_TITLE, 'The prior variance is estimated from the test truths and needs at least 2 data sets.');
+  if (sample.S < 2)
+    return empty(CONTRACTION_TITLE, `A posterior variance needs at least 2 draws per data set, got S = ${sample.S}.`);
+  if (sample.n < 2)
+    return empty(
+      CONTRACTION_TITLE,
+      'The prior variance is estimated from the test truths and needs at least 2 data sets.',
+    );
   const skipped: string[] = [];
   const datasets = [];
   for (let j = 0; j < sample.P; j++) {
@@ -54,13 +62,21 @@ export function buildContractionPlot(sample: PosteriorSample | null): Plot {
     datasets.push({ label: name, data, backgroundColor: color, borderColor: color, pointRadius: 3 });
   }
   if (datasets.length === 0) {
-    return empty(CONTRACTION_TITLE, 'Every parameter has identical true values across the test data sets (prior variance 0).');
+    return empty(
+      CONTRACTION_TITLE,
+      'Every parameter has identical true values across the test data sets (prior variance 0).',
+    );
   }
   const parts = [`${sample.n} test data sets · good: contraction near 1, z within ±2`];
   if (skipped.length > 0) parts.push(`not drawn (truths all equal): ${skipped.join(', ')}`);
   const options = baseOptions<'scatter'>(CONTRACTION_TITLE, parts.join(' · '));
   options.scales = {
-    x: { type: 'linear', suggestedMin: 0, suggestedMax: 1, title: { display: true, text: [...CONTRACTION_AXIS_TITLE] } },
+    x: {
+      type: 'linear',
+      suggestedMin: 0,
+      suggestedMax: 1,
+      title: { display: true, text: [...CONTRACTION_AXIS_TITLE] },
+    },
     y: { type: 'linear', title: { display: true, text: 'Posterior z-score' } },
   };
   const config: ChartConfiguration<'scatter', ContractionPoint[]> = { type: 'scatter', data: { datasets }, options };

@@ -18,7 +18,11 @@ export interface PosteriorSample {
 
 /** Why the sample cannot be plotted (field and bad value), or null when it can. */
 export function sampleProblem(x: PosteriorSample): string | null {
-  for (const [k, v] of [['n', x.n], ['S', x.S], ['P', x.P]] as const) {
+  for (const [k, v] of [
+    ['n', x.n],
+    ['S', x.S],
+    ['P', x.P],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) return `${k} must be a positive integer, got ${v}`;
   }
   if (x.draws.length !== x.n * x.S * x.P) {
@@ -64,7 +68,8 @@ export function coverage(x: PosteriorSample, j: number, levels: ArrayLike<number
     const theta = x.truths[i * x.P + j]!;
     for (let k = 0; k < levels.length; k++) {
       const lowerQ = (1 - levels[k]!) / 2;
-      if (quantileSorted(sorted, lowerQ) <= theta && theta <= quantileSorted(sorted, 1 - lowerQ)) hits[k] = hits[k]! + 1;
+      if (quantileSorted(sorted, lowerQ) <= theta && theta <= quantileSorted(sorted, 1 - lowerQ))
+        hits[k] = hits[k]! + 1;
     }
   }
   return hits.map((h) => h / x.n);

@@ -38,10 +38,34 @@ export function f16Note(shaderF16: boolean): string {
  * [no locals, 0xfd 0x0c + 16 immediate bytes, end]. Engines without SIMD fail to validate the 0xfd prefix.
  */
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
-  0x03, 0x02, 0x01, 0x00,
-  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b,
+  0x03,
+  0x02,
+  0x01,
+  0x00,
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c,
+  ...new Array<number>(16).fill(0),
+  0x0b,
 ]);
 
 /** Minimal structural view of the WebGPU entry points we touch (lib.dom in TS 5.9 has no WebGPU types). */
@@ -66,7 +90,11 @@ export async function probeWebGpu(nav: Navigator = navigator): Promise<BackendPr
     return { backend: 'webgpu', available: false, detail: `requestAdapter() failed: ${message(err)}` };
   }
   if (adapter === null) {
-    return { backend: 'webgpu', available: false, detail: 'requestAdapter() returned no adapter (no usable GPU, or WebGPU is disabled)' };
+    return {
+      backend: 'webgpu',
+      available: false,
+      detail: 'requestAdapter() returned no adapter (no usable GPU, or WebGPU is disabled)',
+    };
   }
   const info = adapter.info ?? {};
   const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
@@ -77,7 +105,9 @@ export async function probeWebGpu(nav: Navigator = navigator): Promise<BackendPr
     backend: 'webgpu',
     available: true,
     hardware: !software,
-    detail: software ? `software adapter only (${name || 'fallback'}), no hardware GPU` : `adapter ${name || '(unnamed)'}`,
+    detail: software
+      ? `software adapter only (${name || 'fallback'}), no hardware GPU`
+      : `adapter ${name || '(unnamed)'}`,
     f16: f16Note(adapter.features?.has('shader-f16') ?? false),
   };
 }
@@ -97,12 +127,15 @@ export function probeWebGl(doc: Document = document): BackendProbe {
   return {
     backend: 'webgl',
     available: floats,
-    detail: floats ? `WebGL2, ${renderer}` : `WebGL2 without EXT_color_buffer_float (${renderer}): no float32 render targets`,
+    detail: floats
+      ? `WebGL2, ${renderer}`
+      : `WebGL2 without EXT_color_buffer_float (${renderer}): no float32 render targets`,
   };
 }
 
 export function probeWasm(): BackendProbe {
-  if (typeof WebAssembly !== 'object') return { backend: 'wasm', available: false, detail: 'no WebAssembly in this browser' };
+  if (typeof WebAssembly !== 'object')
+    return { backend: 'wasm', available: false, detail: 'no WebAssembly in this browser' };
   const simd = WebAssembly.validate(SIMD_PROBE);
   const threads = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
   return {
@@ -114,7 +147,12 @@ export function probeWasm(): BackendProbe {
 
 export async function probeAll(): Promise<BackendProbe[]> {
   const webgpu = await probeWebGpu();
-  return [webgpu, probeWebGl(), probeWasm(), { backend: 'cpu', available: true, detail: 'plain JavaScript, always available' }];
+  return [
+    webgpu,
+    probeWebGl(),
+    probeWasm(),
+    { backend: 'cpu', available: true, detail: 'plain JavaScript, always available' },
+  ];
 }
 
 export interface BackendPlan {
@@ -136,7 +174,12 @@ export function planBackend(probes: readonly BackendProbe[], preference: Backend
     if (p?.available) return { backend: preference, fallbackReason: null };
   }
   if (gpu?.available && gpu.hardware === true) return { backend: 'webgpu', fallbackReason: null };
-  const why = gpu === undefined ? 'WebGPU was not probed' : gpu.available ? `WebGPU has a ${gpu.detail}` : `WebGPU unavailable: ${gpu.detail}`;
+  const why =
+    gpu === undefined
+      ? 'WebGPU was not probed'
+      : gpu.available
+        ? `WebGPU has a ${gpu.detail}`
+        : `WebGPU unavailable: ${gpu.detail}`;
   for (const b of ['wasm', 'webgl', 'cpu'] as const) {
     if (get(b)?.available) return { backend: b, fallbackReason: why };
   }

@@ -50,7 +50,14 @@ export function isolateViaServiceWorker(win: IsolationWindow): void {
   }
   const sw = win.navigator.serviceWorker;
   const check = (): void => {
-    if (!shouldReloadForIsolation({ isolated: win.crossOriginIsolated, controlled: sw.controller !== null, triedBefore: triedBefore() })) return;
+    if (
+      !shouldReloadForIsolation({
+        isolated: win.crossOriginIsolated,
+        controlled: sw.controller !== null,
+        triedBefore: triedBefore(),
+      })
+    )
+      return;
     store.setItem(KEY, String(Date.now()));
     win.location.reload();
   };

@@ -37,5 +37,10 @@ export function provideTypedNumbers(store: TypedNumbers): void {
 
 /** The store provided above; without one a number field shows its value and keeps nothing. */
 export function typedNumbers(): TypedNumbers {
-  return getContext<TypedNumbers | undefined>(TYPED_KEY) ?? { numberText: (_p, v) => (v === null ? '' : String(v)), keepTyped: () => undefined };
+  return (
+    getContext<TypedNumbers | undefined>(TYPED_KEY) ?? {
+      numberText: (_p, v) => (v === null ? '' : String(v)),
+      keepTyped: () => undefined,
+    }
+  );
 }

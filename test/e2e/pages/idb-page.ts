@@ -2,7 +2,15 @@
  * Test page for test/e2e/idb-*.test.ts: exposes the IndexedDB study library and the engine on
  * `window.idbApi` so Playwright can drive real page reloads and several pages on one study.
  */
-import { RandomSampler, TrialState, createStudy, popWaitingTrial, floatDistribution, intDistribution, type FrozenTrial } from '../../../src/engine/index.ts';
+import {
+  RandomSampler,
+  TrialState,
+  createStudy,
+  popWaitingTrial,
+  floatDistribution,
+  intDistribution,
+  type FrozenTrial,
+} from '../../../src/engine/index.ts';
 import { EngineError } from '../../../src/engine/types.ts';
 import { IdbStorage } from '../../../src/persistence/idb-storage.ts';
 
@@ -51,7 +59,11 @@ const api = {
   async enqueue(name: string, k: number): Promise<void> {
     const st = await studyId(name);
     for (let i = 0; i < k; i++) {
-      await lib().createNewTrial(st, { state: TrialState.WAITING, datetimeStart: null, systemAttrs: { fixed_params: { x: i / 10 } } });
+      await lib().createNewTrial(st, {
+        state: TrialState.WAITING,
+        datetimeStart: null,
+        systemAttrs: { fixed_params: { x: i / 10 } },
+      });
     }
   },
   /** Pops WAITING trials the way Study.ask does until none is left; returns the ids this page won. */
@@ -66,12 +78,20 @@ const api = {
   },
   /** The engine's optimize loop on the shared study (random search, async objective). */
   async optimize(name: string, nTrials: number, seed: number): Promise<void> {
-    const study = await createStudy({ studyName: name, storage: lib(), sampler: new RandomSampler({ seed }), loadIfExists: true });
-    await study.optimize(async (t) => {
-      const x = await t.suggestFloat('x', 0, 1);
-      const n = await t.suggestInt('n', 1, 8);
-      return (x - 0.3) ** 2 + n / 100;
-    }, { nTrials });
+    const study = await createStudy({
+      studyName: name,
+      storage: lib(),
+      sampler: new RandomSampler({ seed }),
+      loadIfExists: true,
+    });
+    await study.optimize(
+      async (t) => {
+        const x = await t.suggestFloat('x', 0, 1);
+        const n = await t.suggestInt('n', 1, 8);
+        return (x - 0.3) ** 2 + n / 100;
+      },
+      { nTrials },
+    );
   },
   /** Leaves a RUNNING trial behind, as a tab closed mid-trial would. */
   async leaveRunning(name: string): Promise<number> {

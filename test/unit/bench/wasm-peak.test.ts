@@ -21,7 +21,11 @@ describe('wasm peak module', () => {
     expect(WebAssembly.validate(bytes)).toBe(true);
     const { instance } = await WebAssembly.instantiate(bytes);
     const peak = instance.exports['peak'] as (n: number, seed: number) => number;
-    for (const [n, seed] of [[1, 0.5], [7, 0.9], [1000, 0.999]] as const) {
+    for (const [n, seed] of [
+      [1, 0.5],
+      [7, 0.9],
+      [1000, 0.999],
+    ] as const) {
       expect(peak(n, seed)).toBe(expected(n, seed));
     }
   });

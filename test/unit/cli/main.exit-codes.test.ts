@@ -30,22 +30,60 @@ const CASES: { name: string; words: string[]; failure: (() => string[]) | null; 
     failure: () => ['config', 'validate', file('bad-config.json', '{"epochs": 0}')],
     message: /problem/,
   },
-  { name: 'ask-tell', words: ['ask-tell', '--space', missing], failure: () => ['ask-tell', '--space', file('space.json', '{"x": {"type": "normal"}}')], message: /space\.json: parameter "x"/ },
-  { name: 'journal roundtrip', words: ['journal', 'roundtrip', missing, path.join(dir, 'out.log')], failure: () => ['journal', 'roundtrip', file('empty.log', ''), path.join(dir, 'out.log')], message: /empty/ },
-  { name: 'metrics', words: ['metrics', '--input', missing], failure: () => ['metrics', '--input', file('metrics.json', '{"draws": 1')], message: /not valid JSON/ },
-  { name: 'importances', words: ['importances', '--journal', missing], failure: () => ['importances', '--journal', missing], message: /cannot read/ },
+  {
+    name: 'ask-tell',
+    words: ['ask-tell', '--space', missing],
+    failure: () => ['ask-tell', '--space', file('space.json', '{"x": {"type": "normal"}}')],
+    message: /space\.json: parameter "x"/,
+  },
+  {
+    name: 'journal roundtrip',
+    words: ['journal', 'roundtrip', missing, path.join(dir, 'out.log')],
+    failure: () => ['journal', 'roundtrip', file('empty.log', ''), path.join(dir, 'out.log')],
+    message: /empty/,
+  },
+  {
+    name: 'metrics',
+    words: ['metrics', '--input', missing],
+    failure: () => ['metrics', '--input', file('metrics.json', '{"draws": 1')],
+    message: /not valid JSON/,
+  },
+  {
+    name: 'importances',
+    words: ['importances', '--journal', missing],
+    failure: () => ['importances', '--journal', missing],
+    message: /cannot read/,
+  },
   {
     name: 'export-cluster',
     words: ['export-cluster', '--config', missing, '--out', dir],
-    failure: () => ['export-cluster', '--config', file('cluster-config.json', '{"epochs": 0}'), '--out', path.join(dir, 'cluster')],
+    failure: () => [
+      'export-cluster',
+      '--config',
+      file('cluster-config.json', '{"epochs": 0}'),
+      '--out',
+      path.join(dir, 'cluster'),
+    ],
     message: /is not a valid study configuration/,
   },
-  { name: 'infer', words: ['infer', '--model', missing, '--data', missing], failure: () => ['infer', '--model', missing, '--data', missing], message: /--model .*no-such-file/ },
+  {
+    name: 'infer',
+    words: ['infer', '--model', missing, '--data', missing],
+    failure: () => ['infer', '--model', missing, '--data', missing],
+    message: /--model .*no-such-file/,
+  },
   {
     name: 'train',
     words: ['train'],
     // The smallest run that trains, then cannot write its --save file.
-    failure: () => ['train', ...'--backend cpu --epochs 1 --train-sets 2 --val-sets 2 --obs 5 --batch-size 2 --samples 2 --steps 1 --embed-dim 8 --summary-dim 2'.split(' '), '--save', path.join(missing, 'm.json')],
+    failure: () => [
+      'train',
+      ...'--backend cpu --epochs 1 --train-sets 2 --val-sets 2 --obs 5 --batch-size 2 --samples 2 --steps 1 --embed-dim 8 --summary-dim 2'.split(
+        ' ',
+      ),
+      '--save',
+      path.join(missing, 'm.json'),
+    ],
     message: /ENOENT/,
   },
 ];
@@ -60,13 +98,16 @@ describe.concurrent('CLI exit codes', { timeout: 2 * KILL_MS }, () => {
     expect(r.stdout).toBe('');
   });
 
-  it.each(CASES.filter((c) => c.failure !== null))('$name: a failure exits 1 with a plain message', async ({ failure, message }) => {
-    const r = await cli(failure!(), { DEBUG: '' });
-    expect(r.code, r.stderr).toBe(1);
-    // config validate lists the problems on stdout as its result; the others say what failed on stderr.
-    expect(`${r.stdout}${r.stderr}`).toMatch(message!);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-  });
+  it.each(CASES.filter((c) => c.failure !== null))(
+    '$name: a failure exits 1 with a plain message',
+    async ({ failure, message }) => {
+      const r = await cli(failure!(), { DEBUG: '' });
+      expect(r.code, r.stderr).toBe(1);
+      // config validate lists the problems on stdout as its result; the others say what failed on stderr.
+      expect(`${r.stdout}${r.stderr}`).toMatch(message!);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    },
+  );
 
   it('DEBUG adds the stack to a failure, not to the exit code', async () => {
     const r = await cli(['metrics', '--input', missing], { DEBUG: '1' });

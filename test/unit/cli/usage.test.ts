@@ -11,7 +11,20 @@ const QUICK_MS = 20_000;
 const PROGRAM = 'npm run --silent cli --';
 
 /** What `help` must list, one row each; the parents of sub-commands are listed through them. */
-const LISTED = ['simulate', 'ask-tell', 'journal roundtrip', 'metrics', 'importances', 'train', 'config default', 'config validate', 'config link', 'export-cluster', 'infer', 'evaluate'] as const;
+const LISTED = [
+  'simulate',
+  'ask-tell',
+  'journal roundtrip',
+  'metrics',
+  'importances',
+  'train',
+  'config default',
+  'config validate',
+  'config link',
+  'export-cluster',
+  'infer',
+  'evaluate',
+] as const;
 const PARENTS = ['journal', 'config'] as const;
 
 /**
@@ -19,7 +32,10 @@ const PARENTS = ['journal', 'config'] as const;
  * any work; simulate has two forms with different options, both documented by `simulate -h`.
  */
 const PROBES: Record<(typeof LISTED)[number], readonly (readonly string[])[]> = {
-  simulate: [['simulate', '--A', '1'], ['simulate', '--prior', 'notebook']],
+  simulate: [
+    ['simulate', '--A', '1'],
+    ['simulate', '--prior', 'notebook'],
+  ],
   'ask-tell': [['ask-tell']],
   'journal roundtrip': [['journal', 'roundtrip', 'IN', 'OUT']],
   metrics: [['metrics']],

@@ -11,8 +11,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterExport } from '../../../src/cluster/index.ts';
-import { createStudy, RandomSampler, toInternalRepr, TrialState, type FrozenTrial, type Storage } from '../../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend, readJournalStudies } from '../../../src/engine/storages/journal/index.ts';
+import {
+  createStudy,
+  RandomSampler,
+  toInternalRepr,
+  TrialState,
+  type FrozenTrial,
+  type Storage,
+} from '../../../src/engine/index.ts';
+import {
+  exportStudyJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+  readJournalStudies,
+} from '../../../src/engine/storages/journal/index.ts';
 import { mergeClusterJournal } from '../../../src/state/cluster-transfer.ts';
 import { CONFIG_ATTR } from '../../../src/state/study-meta.ts';
 import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../src/study-config/index.ts';
@@ -31,7 +43,8 @@ const config: StudyConfig = {
 
 beforeAll(() => {
   const probe = spawnSync(PYTHON, ['-c', 'import optuna, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
+  if (probe.status !== 0)
+    throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-cluster-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,7 +90,9 @@ function worker(cwd: string, args: readonly string[]): Promise<Worker> {
 }
 
 async function twoWorkers(cwd: string, storageArgs: readonly string[]): Promise<void> {
-  const runs = await Promise.all([0, 1].map(() => worker(cwd, ['--dry-run', '--n-trials', String(WORKER_TRIALS), ...storageArgs])));
+  const runs = await Promise.all(
+    [0, 1].map(() => worker(cwd, ['--dry-run', '--n-trials', String(WORKER_TRIALS), ...storageArgs])),
+  );
   for (const r of runs) {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('DRY RUN: no simulation, no training');
@@ -95,9 +110,16 @@ const comparable = (t: FrozenTrial) => ({
   intermediate: [...t.intermediateValues],
 });
 
-async function checkMerge(storage: Storage, studyId: number, grown: string, before: readonly FrozenTrial[]): Promise<void> {
+async function checkMerge(
+  storage: Storage,
+  studyId: number,
+  grown: string,
+  before: readonly FrozenTrial[],
+): Promise<void> {
   const fromCluster = readJournalStudies(grown).studies.find((s) => s.name === config.name)!;
-  const finishedThere = fromCluster.trials.filter((t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING);
+  const finishedThere = fromCluster.trials.filter(
+    (t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING,
+  );
   // The browser's 3 finished trials went out; each worker added its own.
   expect(finishedThere.length).toBe(3 + 2 * WORKER_TRIALS);
 
@@ -109,13 +131,29 @@ async function checkMerge(storage: Storage, studyId: number, grown: string, befo
 
   const added = after.slice(before.length);
   const expected = finishedThere.slice(3);
-  expect(added.map((t) => ({ state: t.state, values: t.values, start: t.datetimeStart, iv: [...t.intermediateValues] }))).toEqual(
-    expected.map((t) => ({ state: t.state, values: t.values ?? null, start: t.datetimeStart, iv: [...(t.intermediateValues ?? new Map())] })),
+  expect(
+    added.map((t) => ({ state: t.state, values: t.values, start: t.datetimeStart, iv: [...t.intermediateValues] })),
+  ).toEqual(
+    expected.map((t) => ({
+      state: t.state,
+      values: t.values ?? null,
+      start: t.datetimeStart,
+      iv: [...(t.intermediateValues ?? new Map())],
+    })),
   );
   for (const [i, t] of added.entries()) {
     // An RDB hands params back sorted by name, a journal in suggestion order.
-    expect(Object.keys(t.params).sort()).toEqual(['batch_size', 'dropout', 'embed_dim', 'lr', 'num_seeds', 'summary_dim']);
-    expect(Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, toInternalRepr(d, t.params[k])]))).toEqual(expected[i]!.paramsInternal);
+    expect(Object.keys(t.params).sort()).toEqual([
+      'batch_size',
+      'dropout',
+      'embed_dim',
+      'lr',
+      'num_seeds',
+      'summary_dim',
+    ]);
+    expect(
+      Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, toInternalRepr(d, t.params[k])])),
+    ).toEqual(expected[i]!.paramsInternal);
     expect(t.userAttrs['dry_run']).toBe(true);
     expect(t.intermediateValues.size).toBeGreaterThan(0);
     expect(t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED, `trial ${i}`).toBe(true);
@@ -141,7 +179,8 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
         const r = spawnSync(PYTHON, ['-m', 'py_compile', ...py], { cwd: variant, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
         for (const f of files.filter((x) => x.path.endsWith('.py'))) {
-          for (const line of String(f.content).split('\n')) expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
+          for (const line of String(f.content).split('\n'))
+            expect(line.length, `${f.path}: ${line}`).toBeLessThanOrEqual(120);
         }
       }
     }
@@ -149,7 +188,8 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
     exportTo(folder, journal);
     const help = spawnSync(PYTHON, ['study.py', '--help'], { cwd: folder, encoding: 'utf8' });
     expect(help.status, help.stderr).toBe(0);
-    for (const o of ['--storage', '--n-trials', '--study-name', '--dry-run', '--export-journal']) expect(help.stdout).toContain(o);
+    for (const o of ['--storage', '--n-trials', '--study-name', '--dry-run', '--export-journal'])
+      expect(help.stdout).toContain(o);
   });
 
   it('carries the demo options: enqueued first trials (tried first by Optuna), standardized inputs, the flow-draws note', async () => {
@@ -219,7 +259,9 @@ describe('cluster export round trip (Optuna 3.1, --dry-run)', { timeout: 90_000 
     const namesake = new JournalStorage(new MemoryJournalBackend());
     const n = await createStudy({ studyName: config.name, storage: namesake });
     await n.tell(await n.ask(), 2);
-    await expect(mergeClusterJournal(storage, studyId, await exportStudyJournal(namesake, n.studyId))).rejects.toThrow(/is not this study "cluster-roundtrip"/);
+    await expect(mergeClusterJournal(storage, studyId, await exportStudyJournal(namesake, n.studyId))).rejects.toThrow(
+      /is not this study "cluster-roundtrip"/,
+    );
     expect((await storage.getAllTrials(studyId)).length).toBe(4);
   });
 });

@@ -5,7 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { planClusterMerge, startTimeKey } from '../../../src/cluster/merge.ts';
 import { createStudy, RandomSampler } from '../../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
+import {
+  exportStudyJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../src/engine/storages/journal/index.ts';
 import { CONFIG_ATTR } from '../../../src/state/study-meta.ts';
 import { smokeStudyConfig, suggestAll } from '../../../src/study-config/index.ts';
 
@@ -31,10 +35,19 @@ describe('cluster merge: start times through an RDB', () => {
     const naive = /"datetime_start":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)"/.exec(text);
     expect(naive).not.toBeNull();
     // As Optuna 5.0's copy_study writes it from SQLite on a node in UTC+02:15.
-    const shifted = new Date(new Date(`${naive![1]}Z`).getTime() - (2 * 60 + 15) * 60_000).toISOString().replace('Z', '');
-    const optuna5 = text.replace(`"datetime_start":"${naive![1]}"`, `"datetime_start":"${shifted.padEnd(26, '0')}+00:00"`);
+    const shifted = new Date(new Date(`${naive![1]}Z`).getTime() - (2 * 60 + 15) * 60_000)
+      .toISOString()
+      .replace('Z', '');
+    const optuna5 = text.replace(
+      `"datetime_start":"${naive![1]}"`,
+      `"datetime_start":"${shifted.padEnd(26, '0')}+00:00"`,
+    );
     expect(optuna5).not.toBe(text);
-    const target = { name: config.name, userAttrs: await storage.getStudyUserAttrs(study.studyId), trials: await storage.getAllTrials(study.studyId) };
+    const target = {
+      name: config.name,
+      userAttrs: await storage.getStudyUserAttrs(study.studyId),
+      trials: await storage.getAllTrials(study.studyId),
+    };
     const plan = planClusterMerge(target, optuna5);
     expect(plan.alreadyPresent).toBe(1);
     expect(plan.newTrials).toEqual([]);

@@ -44,9 +44,14 @@ describe("the cluster export's requirements.txt", () => {
   });
 
   it("runs study.py --dry-run with the pinned Optuna (the .venv's)", () => {
-    if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
+    if (!existsSync(VENV_PYTHON))
+      throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
     for (const f of files) writeFileSync(path.join(dir, f.path), f.content);
-    const r = spawnSync(VENV_PYTHON, ['study.py', '--dry-run', '--n-trials', '3', '--storage', 'journal:dry-run.log'], { cwd: dir, encoding: 'utf8', timeout: 50_000 });
+    const r = spawnSync(VENV_PYTHON, ['study.py', '--dry-run', '--n-trials', '3', '--storage', 'journal:dry-run.log'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const journal = readFileSync(path.join(dir, 'dry-run.log'), 'utf8');
     // Optuna's journal op 6 sets a trial's state and values; state 1 is COMPLETE.

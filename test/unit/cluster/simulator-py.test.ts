@@ -43,7 +43,11 @@ from dmc_simulator import simulate_trials
 out = simulate_trials(np.random.default_rng(${seed}), json.loads(sys.argv[1]), ${2 * PER_CONDITION}, tmax=1500, contamination=None)
 json.dump({k: v.tolist() for k, v in out.items()}, sys.stdout)
 `;
-  const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(params)], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(params)], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Sample;
 }
@@ -96,7 +100,9 @@ describe('generated NumPy simulator vs src/sim', { timeout: 60_000 }, () => {
         expect(Math.abs(x - y), `${what}, condition ${code}: ${x} vs ${y}`).toBeLessThan(4 * Math.hypot(se1, se2));
       within(a.mean, b.mean, a.meanSe, b.meanSe, 'mean correct RT (ms)');
       within(a.errorRate, b.errorRate, a.errorSe, b.errorSe, 'error rate');
-      a.quantiles.forEach((qa, i) => within(qa.value, b.quantiles[i]!.value, qa.se, b.quantiles[i]!.se, `q${SUMMARY_QUANTILES[i]}`));
+      a.quantiles.forEach((qa, i) =>
+        within(qa.value, b.quantiles[i]!.value, qa.se, b.quantiles[i]!.se, `q${SUMMARY_QUANTILES[i]}`),
+      );
     }
   });
 });

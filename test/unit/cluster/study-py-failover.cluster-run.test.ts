@@ -7,7 +7,17 @@
  * otherwise); everything comes back through the app's journal import with the right states.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +26,12 @@ import { findPostgresBin, POSTGRES_DIR } from '../../../scripts/provision.mjs';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../scripts/python-env.mjs';
 import { clusterData, clusterExport, NETWORKS_DIR } from '../../../src/cluster/index.ts';
 import { createStudy, RandomSampler, TrialState, type TrialTemplate } from '../../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend, readJournalStudies } from '../../../src/engine/storages/journal/index.ts';
+import {
+  exportStudyJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+  readJournalStudies,
+} from '../../../src/engine/storages/journal/index.ts';
 import { linkClusterNetworks } from '../../../src/state/cluster-networks.ts';
 import { mergeClusterJournal } from '../../../src/state/cluster-transfer.ts';
 import { simulateBatch } from '../../../src/sim/index.ts';
@@ -93,7 +108,8 @@ let appStudyId: number;
 let exportedTrials: number;
 
 beforeAll(async () => {
-  if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: create the project's Python environment with ${SETUP_COMMAND}`);
+  if (!existsSync(VENV_PYTHON))
+    throw new Error(`${VENV_PYTHON} is missing: create the project's Python environment with ${SETUP_COMMAND}`);
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-failover-'));
   env = {
     ...process.env,
@@ -107,7 +123,11 @@ beforeAll(async () => {
   };
   // The app's study: one finished trial, exported with the folder (the import recognizes it by that trial).
   appStorage = new JournalStorage(new MemoryJournalBackend());
-  const study = await createStudy({ studyName: config.name, storage: appStorage, sampler: new RandomSampler({ seed: 5 }) });
+  const study = await createStudy({
+    studyName: config.name,
+    storage: appStorage,
+    sampler: new RandomSampler({ seed: 5 }),
+  });
   appStudyId = study.studyId;
   await appStorage.setStudyUserAttr(appStudyId, CONFIG_ATTR, config as never);
   const trial = await study.ask();
@@ -116,7 +136,12 @@ beforeAll(async () => {
   folder = path.join(dir, 'folder');
   mkdirSync(folder);
   // With the study's own training and validation sets (.npz), as the app and `cli export-cluster` write them.
-  const exported = clusterExport(config, await exportStudyJournal(appStorage, appStudyId), undefined, await clusterData(config, simulateBatch));
+  const exported = clusterExport(
+    config,
+    await exportStudyJournal(appStorage, appStudyId),
+    undefined,
+    await clusterData(config, simulateBatch),
+  );
   for (const f of exported.files) writeFileSync(path.join(folder, f.path), f.content);
   exportedTrials = exported.trialsCarried;
   expect(exportedTrials).toBe(1);
@@ -153,14 +178,23 @@ function killAfterFirstEpoch(spec: string, victim: Run, deadlineMs: number): Pro
   let buffer = '';
   const last: string[] = [];
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`the worker's trial reported no epoch within ${deadlineMs / 1000} s; last probe: ${last.join('')}`)), deadlineMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(`the worker's trial reported no epoch within ${deadlineMs / 1000} s; last probe: ${last.join('')}`),
+        ),
+      deadlineMs,
+    );
     const finish = (result: number | Error) => {
       clearTimeout(timer);
       watcher.kill('SIGKILL');
       if (typeof result === 'number') resolve(result);
       else reject(result);
     };
-    victim.done.then(({ out }) => finish(new Error(`the worker ended before it was killed:\n${out.slice(-3000)}`)), finish);
+    victim.done.then(
+      ({ out }) => finish(new Error(`the worker ended before it was killed:\n${out.slice(-3000)}`)),
+      finish,
+    );
     watcher.stdout.setEncoding('utf8').on('data', (s: string) => {
       buffer += s;
       const lines = buffer.split('\n');
@@ -168,7 +202,9 @@ function killAfterFirstEpoch(spec: string, victim: Run, deadlineMs: number): Pro
       for (const line of lines) {
         last.splice(0, 1, line);
         const p = JSON.parse(line) as Probe;
-        const mine = p.trials?.find((t) => t.worker?.endsWith(`:${victim.child.pid}`) === true && t.state === 'RUNNING' && t.steps > 0);
+        const mine = p.trials?.find(
+          (t) => t.worker?.endsWith(`:${victim.child.pid}`) === true && t.state === 'RUNNING' && t.steps > 0,
+        );
         if (mine !== undefined) {
           victim.child.kill('SIGKILL');
           finish(mine.number);
@@ -185,7 +221,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The networks study.py saved (dmc_network.py: networks/<study>-trial-<n>.json, one per COMPLETE trial) come back
  * with the grown journal: the app links each to its trial (state and value checked), and `cli infer` runs on one.
  */
-function checkNetworks(plan: Parameters<typeof linkClusterNetworks>[0], appTrials: Parameters<typeof linkClusterNetworks>[1], complete: number, infer: boolean): void {
+function checkNetworks(
+  plan: Parameters<typeof linkClusterNetworks>[0],
+  appTrials: Parameters<typeof linkClusterNetworks>[1],
+  complete: number,
+  infer: boolean,
+): void {
   const dir = path.join(folder, NETWORKS_DIR);
   const files = readdirSync(dir).map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
   const linked = linkClusterNetworks(plan, appTrials, files);
@@ -193,12 +234,31 @@ function checkNetworks(plan: Parameters<typeof linkClusterNetworks>[0], appTrial
   expect(linked.links.length).toBe(complete);
   if (!infer) return;
   const model = path.join(dir, files[0]!.name);
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'infer', '--model', model, '--data', 'test/fixtures/inference/flanker-dmcfun.txt', '--draws', '50', '--steps', '10', '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(
+    'npx',
+    [
+      'tsx',
+      'src/cli/main.ts',
+      'infer',
+      '--model',
+      model,
+      '--data',
+      'test/fixtures/inference/flanker-dmcfun.txt',
+      '--draws',
+      '50',
+      '--steps',
+      '10',
+      '--json',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { participants: Record<string, Record<string, { mean: number }>> };
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    participants: Record<string, Record<string, { mean: number }>>;
+  };
   const ids = Object.keys(out.participants);
   expect(ids.length).toBeGreaterThan(1);
   expect(Number.isFinite(out.participants[ids[0]!]!['b']!.mean)).toBe(true);
@@ -208,7 +268,12 @@ function checkNetworks(plan: Parameters<typeof linkClusterNetworks>[0], appTrial
  * Two workers at once on `spec`; the first is killed mid-trial. Returns the grown journal's text
  * (`grown` makes it: the journal itself, or study.py --export-journal from an RDB).
  */
-async function killAndRetry(spec: string, grown: () => Promise<string>, midExport: boolean, infer = false): Promise<void> {
+async function killAndRetry(
+  spec: string,
+  grown: () => Promise<string>,
+  midExport: boolean,
+  infer = false,
+): Promise<void> {
   // The folder is shared by the storages: only this run's networks count.
   rmSync(path.join(folder, NETWORKS_DIR), { recursive: true, force: true });
   const victim = start(['--storage', spec, '--n-trials', '1', ...HEARTBEAT]);
@@ -277,7 +342,10 @@ function exportedJournal(spec: string): () => Promise<string> {
 
 function postgresBin(): string {
   const bin = findPostgresBin();
-  if (bin === undefined) throw new Error(`PostgreSQL's server binaries are not under ${POSTGRES_DIR}/VERSION/bin: apt-get install postgresql (npm test's provisioning does)`);
+  if (bin === undefined)
+    throw new Error(
+      `PostgreSQL's server binaries are not under ${POSTGRES_DIR}/VERSION/bin: apt-get install postgresql (npm test's provisioning does)`,
+    );
   return bin;
 }
 
@@ -287,7 +355,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -312,7 +382,19 @@ async function startPostgres(): Promise<{ url: string; stop: () => void }> {
   const options = `-p ${port} -k ${pgDir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   run([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(pgDir, 'log'), '-w', '-o', options, 'start']);
   const stop = () => {
-    spawnSync(asRoot ? 'runuser' : path.join(bin, 'pg_ctl'), [...(asRoot ? ['-u', 'nobody', '--', path.join(bin, 'pg_ctl')] : []), '-D', data, '-m', 'immediate', '-w', 'stop'], { cwd: pgDir });
+    spawnSync(
+      asRoot ? 'runuser' : path.join(bin, 'pg_ctl'),
+      [
+        ...(asRoot ? ['-u', 'nobody', '--', path.join(bin, 'pg_ctl')] : []),
+        '-D',
+        data,
+        '-m',
+        'immediate',
+        '-w',
+        'stop',
+      ],
+      { cwd: pgDir },
+    );
     rmSync(pgDir, { recursive: true, force: true });
   };
   try {

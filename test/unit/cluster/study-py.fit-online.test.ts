@@ -114,7 +114,8 @@ except bayesflow.Stop:
 
 beforeAll(() => {
   const probe = spawnSync(PYTHON, ['-c', 'import optuna, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
+  if (probe.status !== 0)
+    throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-fit-online-'));
   mkdirSync(path.join(dir, 'stubs', 'bayesflow'), { recursive: true });
   mkdirSync(path.join(dir, 'stubs', 'keras'), { recursive: true });
@@ -124,20 +125,32 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function objectiveCall(config: StudyConfig, name: string, sets: 'exported' | 'simulate' = 'exported'): Promise<Record<string, unknown>> {
+async function objectiveCall(
+  config: StudyConfig,
+  name: string,
+  sets: 'exported' | 'simulate' = 'exported',
+): Promise<Record<string, unknown>> {
   const folder = path.join(dir, name);
   mkdirSync(folder);
   const data = await clusterData(config, simulateBatch);
-  for (const f of clusterExport(config, null, undefined, data).files) writeFileSync(path.join(folder, f.path), f.content);
+  for (const f of clusterExport(config, null, undefined, data).files)
+    writeFileSync(path.join(folder, f.path), f.content);
   const record = path.join(folder, 'record.jsonl');
   // Each hyperparameter at its lowest value; batch_size 16.
   const params = Object.fromEntries(
-    Object.entries(config.searchSpace).map(([k, d]) => [k, k === 'batch_size' ? 16 : d.type === 'categorical' ? d.choices[0] : d.low]),
+    Object.entries(config.searchSpace).map(([k, d]) => [
+      k,
+      k === 'batch_size' ? 16 : d.type === 'categorical' ? d.choices[0] : d.low,
+    ]),
   );
-  const r = spawnSync(PYTHON, [path.join(dir, 'driver.py'), path.join(dir, 'stubs'), folder, JSON.stringify(params), sets], {
-    encoding: 'utf8',
-    env: { ...process.env, RECORD: record },
-  });
+  const r = spawnSync(
+    PYTHON,
+    [path.join(dir, 'driver.py'), path.join(dir, 'stubs'), folder, JSON.stringify(params), sets],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, RECORD: record },
+    },
+  );
   if (r.status !== 0) throw new Error(`study.py failed: ${r.stderr}`);
   return JSON.parse(spawnSync('cat', [record], { encoding: 'utf8' }).stdout.trim()) as Record<string, unknown>;
 }
@@ -155,7 +168,15 @@ describe('cluster export of online training', () => {
     const online = validateStudyConfig({ ...base, data: { ...base.data, mode: 'online', batchesPerEpoch: 25 } });
     if (!('config' in online)) throw new Error(JSON.stringify(online.errors));
     const call = await objectiveCall(online.config, 'online');
-    expect(call).toMatchObject({ call: 'fit_online', epochs: 7, num_batches_per_epoch: 25, batch_size: 16, validation_sets: 12, callbacks: 1, fresh: true });
+    expect(call).toMatchObject({
+      call: 'fit_online',
+      epochs: 7,
+      num_batches_per_epoch: 25,
+      batch_size: 16,
+      validation_sets: 12,
+      callbacks: 1,
+      fresh: true,
+    });
     // The validation sets are the browser's (validation.npz), not simulated on the cluster.
     const browserValidation = (await clusterData(online.config, simulateBatch)).validation;
     const browserSum = browserValidation.rt.reduce((a, b) => a + b, 0);

@@ -20,7 +20,8 @@ let dir: string;
 
 beforeAll(() => {
   const probe = spawnSync(PYTHON, ['-c', 'import optuna, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
+  if (probe.status !== 0)
+    throw new Error(`${PYTHON} cannot import optuna and numpy (apt-get install python3-optuna): ${probe.stderr}`);
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-study-py-guards-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,8 +81,10 @@ describe("study.py's import errors", () => {
     const folder = exportTo('no-bayesflow');
     const r = py(folder, ['study.py', '--storage', 'journal:run.log', '--n-trials', '1']);
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain("the import failed: ModuleNotFoundError(\"No module named 'bayesflow'\")");
-    expect(r.out).toContain('On Python 3.10 to 3.12 install the tested versions (bayesflow 2.0.5, keras 3.10.0, numpy < 2)');
+    expect(r.out).toContain('the import failed: ModuleNotFoundError("No module named \'bayesflow\'")');
+    expect(r.out).toContain(
+      'On Python 3.10 to 3.12 install the tested versions (bayesflow 2.0.5, keras 3.10.0, numpy < 2)',
+    );
     expect(r.out).toContain('python3 -m pip install -r requirements.txt');
   });
 
@@ -90,7 +93,9 @@ describe("study.py's import errors", () => {
     writeFileSync(path.join(folder, 'dmc.py'), 'import a_dependency_not_installed\nclass DMC:\n    pass\n');
     const r = py(folder, ['-c', 'import study; study.simulate(2, 1)']);
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain("could not be imported: ModuleNotFoundError(\"No module named 'a_dependency_not_installed'\")");
+    expect(r.out).toContain(
+      'could not be imported: ModuleNotFoundError("No module named \'a_dependency_not_installed\'")',
+    );
   });
 
   it('a missing data file points at --simulate', () => {
@@ -105,9 +110,13 @@ describe("the export's README", () => {
   it('recommends PostgreSQL or a journal over SQLite for many workers, and says which Python, numpy and keras', () => {
     const readme = String(clusterExport(config, null).files.find((f) => f.path === 'README.md')!.content);
     expect(readme).toContain('Storage for many workers: PostgreSQL');
-    expect(readme).toContain('SQLite suits a few workers on one machine\'s local disk only: its locking is\nunsafe on a network file system');
+    expect(readme).toContain(
+      "SQLite suits a few workers on one machine's local disk only: its locking is\nunsafe on a network file system",
+    );
     expect(readme).toContain('bayesflow 2.0.5, which needs Python 3.10 to 3.12\nand numpy < 2');
-    expect(readme).toContain("The study's time limit (3 s) counts from the first worker's start, for all workers together");
+    expect(readme).toContain(
+      "The study's time limit (3 s) counts from the first worker's start, for all workers together",
+    );
     expect(readme).toContain('cp journal.log dry-run.log && python3 study.py --dry-run');
   });
 });

@@ -102,17 +102,26 @@ function makeCase(seed: number, n: number, S: number, constant: number | null): 
   for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) truths.push(j === constant ? 0.7 : 1 + j + rng.normal());
   const draws: number[] = [];
   for (let i = 0; i < n; i++) {
-    for (let s = 0; s < S; s++) for (let j = 0; j < P; j++) draws.push(truths[i * P + j]! + 0.3 * (j + 1) * rng.normal() + 0.1 * rng.normal());
+    for (let s = 0; s < S; s++)
+      for (let j = 0; j < P; j++) draws.push(truths[i * P + j]! + 0.3 * (j + 1) * rng.normal() + 0.1 * rng.normal());
   }
   return { n, S, P, draws, truths };
 }
 
 interface Probe {
-  cases: { ours: Record<string, (number | null)[]>; bayesflow: Record<string, (number | null)[]>; L: number | null; undefined: string[] }[];
+  cases: {
+    ours: Record<string, (number | null)[]>;
+    bayesflow: Record<string, (number | null)[]>;
+    L: number | null;
+    undefined: string[];
+  }[];
   optimizer: Record<string, number | string>;
   lr: number[];
   versions: Record<string, { ok: boolean; message?: string; warning?: string }>;
-  npz: Record<string, Record<string, { dtype: string; shape: number[]; values: number[] | string }> & { load_sets_matches: boolean }>;
+  npz: Record<
+    string,
+    Record<string, { dtype: string; shape: number[]; values: number[] | string }> & { load_sets_matches: boolean }
+  >;
 }
 
 let probe: Probe;
@@ -125,7 +134,11 @@ beforeAll(async () => {
   for (const f of clusterExport(config, null, undefined, data).files) writeFileSync(path.join(dir, f.path), f.content);
   writeFileSync(path.join(dir, 'probe.py'), PROBE);
   writeFileSync(path.join(dir, 'cases.json'), JSON.stringify(cases));
-  const r = spawnSync(VENV_PYTHON, ['probe.py', dir, 'cases.json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'jax' } });
+  const r = spawnSync(VENV_PYTHON, ['probe.py', dir, 'cases.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, KERAS_BACKEND: 'jax' },
+  });
   if (r.status !== 0) throw new Error(`probe.py failed:\n${r.stderr}`);
   probe = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Probe;
 }, 120_000);
@@ -171,7 +184,9 @@ describe("study.py's optimizer", () => {
     expect(probe.optimizer).toMatchObject({ class: 'Adam', clipnorm: 1.5, epsilon: 1e-7, beta_1: 0.9, beta_2: 0.999 });
     const shape = scheduleShape(3, 7);
     expect(probe.lr.length).toBe(shape.totalSteps + 1);
-    probe.lr.forEach((lr, s) => expect(Math.abs(lr - learningRateAt(s, 0.003, shape)), `step ${s}`).toBeLessThan(1e-6 * 0.003));
+    probe.lr.forEach((lr, s) =>
+      expect(Math.abs(lr - learningRateAt(s, 0.003, shape)), `step ${s}`).toBeLessThan(1e-6 * 0.003),
+    );
   });
 });
 
@@ -179,7 +194,9 @@ describe("study.py's BayesFlow version check", () => {
   it('accepts 2.0.5, refuses another version with the reason, runs it only with --allow-bayesflow-version', () => {
     expect(probe.versions['2.0.5']).toEqual({ ok: true, warning: '' });
     expect(probe.versions['2.0.6']!.ok).toBe(false);
-    expect(probe.versions['2.0.6']!.message).toMatch(/tested with bayesflow 2\.0\.5, found 2\.0\.6.*pip install -r requirements\.txt[\s\S]*--allow-bayesflow-version/);
+    expect(probe.versions['2.0.6']!.message).toMatch(
+      /tested with bayesflow 2\.0\.5, found 2\.0\.6.*pip install -r requirements\.txt[\s\S]*--allow-bayesflow-version/,
+    );
     expect(probe.versions['2.1.0']!.ok).toBe(true);
     expect(probe.versions['2.1.0']!.warning).toContain('found 2.1.0');
   });
@@ -189,7 +206,10 @@ describe('the exported data sets', () => {
   it("hold exactly the browser simulator's training and validation sets, their seeds and settings, and study.py loads them", () => {
     const seeds = dataSeeds(config);
     const dmc = toDmcConfig(config);
-    for (const [file, seed, n] of [['training.npz', seeds.training, 24], ['validation.npz', seeds.validation, 10]] as const) {
+    for (const [file, seed, n] of [
+      ['training.npz', seeds.training, 24],
+      ['validation.npz', seeds.validation, 10],
+    ] as const) {
       const browser = simulateBatch(dmc, seed, n);
       const got = probe.npz[file]!;
       const N = browser.numObs;

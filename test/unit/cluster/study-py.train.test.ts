@@ -49,7 +49,10 @@ beforeAll(async () => {
   for (const f of clusterExport(config, null, undefined, data).files) writeFileSync(path.join(dir, f.path), f.content);
   const started = Date.now();
   run = await new Promise((resolve, reject) => {
-    const child = spawn(VENV_PYTHON, ['study.py', '--n-trials', '2'], { cwd: dir, env: { ...process.env, KERAS_BACKEND: 'jax' } });
+    const child = spawn(VENV_PYTHON, ['study.py', '--n-trials', '2'], {
+      cwd: dir,
+      env: { ...process.env, KERAS_BACKEND: 'jax' },
+    });
     // About 1–2 min on two idle cores (mostly JAX compiling the train, validation and sampling steps).
     const limit = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS - 10_000);
     child.on('close', () => clearTimeout(limit));
@@ -65,7 +68,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('study.py with BayesFlow 2.0.5 (one worker, two trials)', () => {
   it('records the failing trial as FAIL with its reason, goes on, and completes a trained trial with a finite L', () => {
     expect(run.code, run.out).toBe(0);
-    const snapshot = readJournalStudies(readFileSync(path.join(dir, JOURNAL_FILE), 'utf8')).studies.find((s) => s.name === config.name)!;
+    const snapshot = readJournalStudies(readFileSync(path.join(dir, JOURNAL_FILE), 'utf8')).studies.find(
+      (s) => s.name === config.name,
+    )!;
     const [failed, done] = snapshot.trials;
     expect(snapshot.trials.length).toBe(2);
 
@@ -100,7 +105,10 @@ describe('study.py with BayesFlow 2.0.5 (one worker, two trials)', () => {
     };
     expect(attrNumber(u['mean_nrmse'])).toBeCloseTo(mean('NRMSE'), 12);
     expect(attrNumber(u['mean_contraction'])).toBeCloseTo(mean('Posterior Contraction'), 12);
-    expect(L).toBeCloseTo(1 * mean('NRMSE') + 0.5 * (1 - mean('Posterior Contraction')) + 2 * mean('Calibration Error'), 9);
+    expect(L).toBeCloseTo(
+      1 * mean('NRMSE') + 0.5 * (1 - mean('Posterior Contraction')) + 2 * mean('Calibration Error'),
+      9,
+    );
     console.log(`cluster-train: one worker, 2 trials (1 FAIL, 1 trained) in ${run.seconds.toFixed(1)} s; L = ${L}`);
   });
 });

@@ -9,7 +9,9 @@ describe('distributionToJson', () => {
     expect(distributionToJson(floatDistribution(1e-5, 0.1, { log: true }))).toBe(
       '{"name": "FloatDistribution", "attributes": {"step": null, "low": 1e-05, "high": 0.1, "log": true}}',
     );
-    expect(distributionToJson(intDistribution(1, 4))).toBe('{"name": "IntDistribution", "attributes": {"log": false, "step": 1, "low": 1, "high": 4}}');
+    expect(distributionToJson(intDistribution(1, 4))).toBe(
+      '{"name": "IntDistribution", "attributes": {"log": false, "step": 1, "low": 1, "high": 4}}',
+    );
     expect(distributionToJson(categoricalDistribution(['adam', 'sgd']))).toBe(
       '{"name": "CategoricalDistribution", "attributes": {"choices": ["adam", "sgd"]}}',
     );
@@ -40,26 +42,32 @@ describe('distributionToJson', () => {
 
 describe('jsonToDistribution', () => {
   it('reads legacy class names', () => {
-    expect(jsonToDistribution('{"name": "UniformDistribution", "attributes": {"low": 0.0, "high": 2.0}}')).toEqual(floatDistribution(0, 2));
+    expect(jsonToDistribution('{"name": "UniformDistribution", "attributes": {"low": 0.0, "high": 2.0}}')).toEqual(
+      floatDistribution(0, 2),
+    );
     expect(jsonToDistribution('{"name": "LogUniformDistribution", "attributes": {"low": 0.01, "high": 1.0}}')).toEqual(
       floatDistribution(0.01, 1, { log: true }),
     );
-    expect(jsonToDistribution('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 1.0, "q": 0.5}}')).toEqual(
-      floatDistribution(0, 1, { step: 0.5 }),
-    );
-    expect(jsonToDistribution('{"name": "IntUniformDistribution", "attributes": {"low": 1, "high": 9, "step": 2}}')).toEqual(
-      intDistribution(1, 9, { step: 2 }),
-    );
-    expect(jsonToDistribution('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 8, "step": 1}}')).toEqual(
-      intDistribution(1, 8, { log: true }),
-    );
+    expect(
+      jsonToDistribution('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 1.0, "q": 0.5}}'),
+    ).toEqual(floatDistribution(0, 1, { step: 0.5 }));
+    expect(
+      jsonToDistribution('{"name": "IntUniformDistribution", "attributes": {"low": 1, "high": 9, "step": 2}}'),
+    ).toEqual(intDistribution(1, 9, { step: 2 }));
+    expect(
+      jsonToDistribution('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 8, "step": 1}}'),
+    ).toEqual(intDistribution(1, 8, { log: true }));
   });
 
   it('reads the abbreviated form and compact separators, int values written as floats', () => {
     expect(jsonToDistribution('{"type":"float","low":0,"high":1,"log":false}')).toEqual(floatDistribution(0, 1));
     expect(jsonToDistribution('{"type": "int", "low": 1, "high": 8}')).toEqual(intDistribution(1, 8));
-    expect(jsonToDistribution('{"type": "int", "low": 1.0, "high": 8.0, "step": 2}')).toEqual(intDistribution(1, 7, { step: 2 }));
-    expect(jsonToDistribution('{"type": "categorical", "choices": [16, 32]}')).toEqual(categoricalDistribution([16, 32]));
+    expect(jsonToDistribution('{"type": "int", "low": 1.0, "high": 8.0, "step": 2}')).toEqual(
+      intDistribution(1, 7, { step: 2 }),
+    );
+    expect(jsonToDistribution('{"type": "categorical", "choices": [16, 32]}')).toEqual(
+      categoricalDistribution([16, 32]),
+    );
   });
 
   it('applies constructor validation and names bad input', () => {
@@ -72,12 +80,14 @@ describe('jsonToDistribution', () => {
       }
       throw new Error('no error');
     };
-    expect(err('{"name": "FloatDistribution", "attributes": {"step": null, "low": 2.0, "high": 1.0, "log": false}}')).toBe(
-      '`low <= high` must hold, but got (low=2, high=1).',
-    );
+    expect(
+      err('{"name": "FloatDistribution", "attributes": {"step": null, "low": 2.0, "high": 1.0, "log": false}}'),
+    ).toBe('`low <= high` must hold, but got (low=2, high=1).');
     expect(err('{"name": "BetaDistribution", "attributes": {}}')).toBe('Unknown distribution class: BetaDistribution');
     expect(err('{"type": "beta"}')).toBe("Unknown distribution type: 'beta'");
-    expect(err('{"name": "IntDistribution", "attributes": {"low": 1, "high": 2, "q": 1}}')).toContain('unexpected attribute "q"');
+    expect(err('{"name": "IntDistribution", "attributes": {"low": 1, "high": 2, "q": 1}}')).toContain(
+      'unexpected attribute "q"',
+    );
     expect(err('{"type": "float", "low": "a", "high": 1}')).toContain('attribute "low" must be a number');
     expect(err('{"type": "float", "low": 0')).toContain('Invalid distribution JSON');
   });

@@ -30,11 +30,17 @@ function message(fn: () => unknown): string {
 // Exact v4.9 messages: docs/design/study-engine.md#distributions table.
 describe('FloatDistribution validation', () => {
   it('checks in Optuna order with Optuna messages', () => {
-    expect(message(() => floatDistribution(2, 1, { log: true, step: 0.1 }))).toBe('The parameter `step` is not supported when `log` is true.');
+    expect(message(() => floatDistribution(2, 1, { log: true, step: 0.1 }))).toBe(
+      'The parameter `step` is not supported when `log` is true.',
+    );
     expect(message(() => floatDistribution(2, 1))).toBe('`low <= high` must hold, but got (low=2, high=1).');
     expect(message(() => floatDistribution(0.5, 0.25))).toBe('`low <= high` must hold, but got (low=0.5, high=0.25).');
-    expect(message(() => floatDistribution(0, 1, { log: true }))).toBe('`low > 0` must hold for `log=True`, but got (low=0, high=1).');
-    expect(message(() => floatDistribution(-1, 1, { log: true }))).toBe('`low > 0` must hold for `log=True`, but got (low=-1, high=1).');
+    expect(message(() => floatDistribution(0, 1, { log: true }))).toBe(
+      '`low > 0` must hold for `log=True`, but got (low=0, high=1).',
+    );
+    expect(message(() => floatDistribution(-1, 1, { log: true }))).toBe(
+      '`low > 0` must hold for `log=True`, but got (low=-1, high=1).',
+    );
     expect(message(() => floatDistribution(0, 1, { step: 0 }))).toBe('`step > 0` must hold, but got step=0.');
     expect(message(() => floatDistribution(0, 1, { step: -0.5 }))).toBe('`step > 0` must hold, but got step=-0.5.');
     // low > high is reported before a bad step, as in Optuna.
@@ -65,7 +71,9 @@ describe('IntDistribution validation', () => {
       'Samplers and other components in Optuna only accept step is 1 when `log` argument is True.',
     );
     expect(message(() => intDistribution(5, 1))).toBe('`low <= high` must hold, but got (low=5, high=1).');
-    expect(message(() => intDistribution(0, 10, { log: true }))).toBe('`low >= 1` must hold for `log=True`, but got (low=0, high=10).');
+    expect(message(() => intDistribution(0, 10, { log: true }))).toBe(
+      '`low >= 1` must hold for `log=True`, but got (low=0, high=10).',
+    );
     expect(message(() => intDistribution(0, 10, { step: 0 }))).toBe('`step > 0` must hold, but got step=0.');
   });
 
@@ -83,7 +91,9 @@ describe('CategoricalDistribution', () => {
   it('needs at least one choice; odd choices only warn', async () => {
     expect(message(() => categoricalDistribution([]))).toBe('The `choices` must contain one or more elements.');
     const { warnings } = await collectWarnings(() => categoricalDistribution([1, { a: 1 } as never]));
-    expect(warnings[0]).toContain('Choices for a categorical distribution should be a tuple of None, bool, int, float and str');
+    expect(warnings[0]).toContain(
+      'Choices for a categorical distribution should be a tuple of None, bool, int, float and str',
+    );
   });
 
   it('maps choices to indices with Python equality (True == 1, NaN == NaN)', () => {
@@ -93,7 +103,9 @@ describe('CategoricalDistribution', () => {
     expect(toInternalRepr(d, null)).toBe(3);
     expect(toInternalRepr(d, NaN)).toBe(4);
     expect(toExternalRepr(d, 2)).toBe('a');
-    expect(message(() => toInternalRepr(categoricalDistribution(['adam', 'sgd']), 'rms'))).toBe("'rms' not in ('adam', 'sgd').");
+    expect(message(() => toInternalRepr(categoricalDistribution(['adam', 'sgd']), 'rms'))).toBe(
+      "'rms' not in ('adam', 'sgd').",
+    );
     expect(message(() => toInternalRepr(categoricalDistribution([16]), 8))).toBe("'8' not in (16,).");
     expect(choicesEqual(1, 1.0)).toBe(true);
     expect(choicesEqual('1', 1)).toBe(false);
@@ -104,9 +116,15 @@ describe('representation, membership, single values', () => {
   it('toInternalRepr rejects NaN, non-numbers and non-positive log values with Optuna messages', () => {
     const f = floatDistribution(0, 1);
     expect(message(() => toInternalRepr(f, NaN))).toBe('`nan` is invalid value.');
-    expect(message(() => toInternalRepr(f, 'abc'))).toBe("'abc' is not a valid type. float-castable value is expected.");
-    expect(message(() => toInternalRepr(f, null))).toBe("'None' is not a valid type. float-castable value is expected.");
-    expect(message(() => toInternalRepr(floatDistribution(1, 2, { log: true }), 0))).toBe('`0` is invalid value for the case log=True.');
+    expect(message(() => toInternalRepr(f, 'abc'))).toBe(
+      "'abc' is not a valid type. float-castable value is expected.",
+    );
+    expect(message(() => toInternalRepr(f, null))).toBe(
+      "'None' is not a valid type. float-castable value is expected.",
+    );
+    expect(message(() => toInternalRepr(floatDistribution(1, 2, { log: true }), 0))).toBe(
+      '`0` is invalid value for the case log=True.',
+    );
     expect(toInternalRepr(intDistribution(0, 5), 3)).toBe(3);
     expect(toExternalRepr(intDistribution(0, 5), 3.0)).toBe(3);
   });
@@ -149,19 +167,27 @@ describe('equality, compatibility, repr', () => {
     expect(message(() => checkDistributionCompatibility(floatDistribution(0, 1), intDistribution(0, 1)))).toBe(
       'Cannot set different distribution kind to the same parameter name.',
     );
-    expect(message(() => checkDistributionCompatibility(floatDistribution(1, 2), floatDistribution(1, 2, { log: true })))).toBe(
-      'Cannot set different log configuration to the same parameter name.',
-    );
-    expect(message(() => checkDistributionCompatibility(categoricalDistribution(['a']), categoricalDistribution(['a', 'b'])))).toBe(
-      'CategoricalDistribution does not support dynamic value space.',
-    );
-    expect(() => checkDistributionCompatibility(floatDistribution(0, 1), floatDistribution(-5, 5, { step: 0.5 }))).not.toThrow();
+    expect(
+      message(() => checkDistributionCompatibility(floatDistribution(1, 2), floatDistribution(1, 2, { log: true }))),
+    ).toBe('Cannot set different log configuration to the same parameter name.');
+    expect(
+      message(() =>
+        checkDistributionCompatibility(categoricalDistribution(['a']), categoricalDistribution(['a', 'b'])),
+      ),
+    ).toBe('CategoricalDistribution does not support dynamic value space.');
+    expect(() =>
+      checkDistributionCompatibility(floatDistribution(0, 1), floatDistribution(-5, 5, { step: 0.5 })),
+    ).not.toThrow();
   });
 
   it('reprs follow Python', () => {
-    expect(distributionRepr(floatDistribution(1e-5, 0.1, { log: true }))).toBe('FloatDistribution(high=0.1, log=True, low=1e-05, step=None)');
+    expect(distributionRepr(floatDistribution(1e-5, 0.1, { log: true }))).toBe(
+      'FloatDistribution(high=0.1, log=True, low=1e-05, step=None)',
+    );
     expect(distributionRepr(intDistribution(1, 4))).toBe('IntDistribution(high=4, log=False, low=1, step=1)');
     expect(distributionRepr(categoricalDistribution(['adam']))).toBe("CategoricalDistribution(choices=('adam',))");
-    expect(distributionAsDictRepr(floatDistribution(0, 1))).toBe("{'step': None, 'low': 0.0, 'high': 1.0, 'log': False}");
+    expect(distributionAsDictRepr(floatDistribution(0, 1))).toBe(
+      "{'step': None, 'low': 0.0, 'high': 1.0, 'log': False}",
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('Python text forms', () => {
   });
 
   it('reprs of values and tuples', () => {
-    expect(pyRepr({ lr: 0.001, n: 2, opt: 'adam', ok: true, none: null })).toBe("{'lr': 0.001, 'n': 2, 'opt': 'adam', 'ok': True, 'none': None}");
+    expect(pyRepr({ lr: 0.001, n: 2, opt: 'adam', ok: true, none: null })).toBe(
+      "{'lr': 0.001, 'n': 2, 'opt': 'adam', 'ok': True, 'none': None}",
+    );
     expect(pyTupleRepr(['a'])).toBe("('a',)");
     expect(pyRepr("it's")).toBe('"it\'s"');
   });

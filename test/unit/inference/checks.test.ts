@@ -16,7 +16,9 @@ import { parseNetworkFile } from '../../../src/nn/model/network-file.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, simulateTrials, type DmcParams } from '../../../src/sim/index.ts';
 import { defaultStudyConfig } from '../../../src/study-config/index.ts';
 
-const settings = simulatorSettings({ simulator: { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 100, maxNumObs: 400 } })!;
+const settings = simulatorSettings({
+  simulator: { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 100, maxNumObs: 400 },
+})!;
 const N = 200;
 const ranges = priorRanges(simulateBatch(priorPredictiveConfig(settings, N), 1, PRIOR_PREDICTIVE_SETS));
 
@@ -28,7 +30,9 @@ describe('simulator settings in network files', () => {
     expect(fromStudy?.source).toBe('studyConfig');
     expect(fromStudy?.config.priorMeans).toEqual(NOTEBOOK_CONFIG.priorMeans);
     expect(simulatorSettings({ createdAt: 'x' })).toBeNull();
-    const fixture = parseNetworkFile(readFileSync(new URL('../../fixtures/inference/network-small.json', import.meta.url), 'utf8'));
+    const fixture = parseNetworkFile(
+      readFileSync(new URL('../../fixtures/inference/network-small.json', import.meta.url), 'utf8'),
+    );
     expect(simulatorSettings(fixture.metadata)?.numObs).toEqual([100, 400]);
   });
 });
@@ -41,16 +45,30 @@ describe('prior predictive warnings', () => {
       { A: 80, tau: 130, mu_c: 0.6, mu_r: 350, b: 110, sd_r: 45 },
       { A: 50, tau: 90, mu_c: 0.8, mu_r: 300, b: 80, sd_r: 35 },
     ];
-    inside.forEach((p, i) => expect(participantWarnings(simulateTrials(p, N, 10 + i), settings, ranges), JSON.stringify(p)).toEqual([]));
+    inside.forEach((p, i) =>
+      expect(participantWarnings(simulateTrials(p, N, 10 + i), settings, ranges), JSON.stringify(p)).toEqual([]),
+    );
   });
 
   it('fire on data simulated far outside it, naming the statistic and what to do', () => {
-    const slow = participantWarnings(simulateTrials({ A: 70, tau: 115, mu_c: 0.7, mu_r: 900, b: 98, sd_r: 43 }, N, 1), settings, ranges);
+    const slow = participantWarnings(
+      simulateTrials({ A: 70, tau: 115, mu_c: 0.7, mu_r: 900, b: 98, sd_r: 43 }, N, 1),
+      settings,
+      ranges,
+    );
     expect(slow.map((w) => w.kind)).toContain('mean-rt');
     expect(slow[0]!.message).toMatch(/mean RT \d+ ms lies outside the central 99 % .*Set a prior that covers the data/);
-    const sloppy = participantWarnings(simulateTrials({ A: 70, tau: 115, mu_c: 0.05, mu_r: 330, b: 15, sd_r: 43 }, N, 2), settings, ranges);
+    const sloppy = participantWarnings(
+      simulateTrials({ A: 70, tau: 115, mu_c: 0.05, mu_r: 330, b: 15, sd_r: 43 }, N, 2),
+      settings,
+      ranges,
+    );
     expect(sloppy.map((w) => w.kind)).toContain('error-rate');
-    const conflict = participantWarnings(simulateTrials({ A: 300, tau: 400, mu_c: 0.5, mu_r: 330, b: 160, sd_r: 43 }, N, 3), settings, ranges);
+    const conflict = participantWarnings(
+      simulateTrials({ A: 300, tau: 400, mu_c: 0.5, mu_r: 330, b: 160, sd_r: 43 }, N, 3),
+      settings,
+      ranges,
+    );
     expect(conflict.map((w) => w.kind)).toContain('congruency-effect');
   });
 

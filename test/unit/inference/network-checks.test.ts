@@ -11,7 +11,9 @@ import { NOTEBOOK_CONFIG } from '../../../src/sim/index.ts';
 const NAMES = ['A', 'b'];
 const PRIOR = { means: [70, 98], sds: [20, 30] };
 const fixed50 = simulatorSettings({ simulator: { ...NOTEBOOK_CONFIG, fixedNumObs: 50, minNumObs: 50, maxNumObs: 50 } });
-const range = simulatorSettings({ simulator: { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 50, maxNumObs: 1000 } });
+const range = simulatorSettings({
+  simulator: { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 50, maxNumObs: 1000 },
+});
 
 const metrics = (pc: number, nrmse: number) => ({
   NRMSE: { A: nrmse, b: nrmse },
@@ -32,7 +34,14 @@ function draws(n: number, S: number, mean: [number, number], sd: [number, number
 
 describe('networkWarnings', () => {
   it('says nothing for a network that learned, used inside its trial range, with draws inside the prior', () => {
-    const w = networkWarnings({ metadata: { metrics: metrics(0.7, 0.12) }, settings: range, trials: [336, 320], draws: draws(2, 500, [70, 98], [8, 10]), paramNames: NAMES, prior: PRIOR });
+    const w = networkWarnings({
+      metadata: { metrics: metrics(0.7, 0.12) },
+      settings: range,
+      trials: [336, 320],
+      draws: draws(2, 500, [70, 98], [8, 10]),
+      paramNames: NAMES,
+      prior: PRIOR,
+    });
     expect(w).toEqual([]);
   });
 
@@ -52,23 +61,52 @@ describe('networkWarnings', () => {
       'All 16 participants have 336 trials, but the network was trained on data sets of 50 trials only: it never saw data of this size, and its posteriors here are an extrapolation.',
     );
     expect(w[1]!.fix).toMatch(/^Train a network on a range of trial counts that includes 336 /);
-    expect(w[2]!.message).toMatch(/^Draws below 0, where the prior \(truncated at 0\) has no mass: A \d+ % of them; draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b \d+ % \(prior 98 ± 30\)\.$/);
+    expect(w[2]!.message).toMatch(
+      /^Draws below 0, where the prior \(truncated at 0\) has no mass: A \d+ % of them; draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b \d+ % \(prior 98 ± 30\)\.$/,
+    );
     expect(w[2]!.fix).toBe('This follows from the warnings above: fix those first.');
   });
 
   it('names only the participants outside the range, and the range that covers the data', () => {
-    const w = networkWarnings({ metadata: null, settings: range, trials: [40, 336, 1200], draws: draws(3, 100, [70, 98], [8, 10]), paramNames: NAMES, prior: PRIOR });
+    const w = networkWarnings({
+      metadata: null,
+      settings: range,
+      trials: [40, 336, 1200],
+      draws: draws(3, 100, [70, 98], [8, 10]),
+      paramNames: NAMES,
+      prior: PRIOR,
+    });
     expect(w).toHaveLength(1);
-    expect(w[0]!.message).toMatch(/^2 of 3 participants have 40–1200 trials, but the network was trained on data sets of 50–1000 trials only/);
+    expect(w[0]!.message).toMatch(
+      /^2 of 3 participants have 40–1200 trials, but the network was trained on data sets of 50–1000 trials only/,
+    );
     expect(w[0]!.fix).toContain('covers 40–1200');
   });
 
   it('draws in the prior tails alone point at the prior, and a few draws out there are no warning', () => {
-    const far = networkWarnings({ metadata: null, settings: null, trials: [100], draws: draws(1, 1000, [70, 200], [5, 5]), paramNames: NAMES, prior: PRIOR });
+    const far = networkWarnings({
+      metadata: null,
+      settings: null,
+      trials: [100],
+      draws: draws(1, 1000, [70, 200], [5, 5]),
+      paramNames: NAMES,
+      prior: PRIOR,
+    });
     expect(far.map((x) => x.kind)).toEqual(['prior-support']);
-    expect(far[0]!.message).toMatch(/^Draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b 100 % \(prior 98 ± 30\)\.$/);
+    expect(far[0]!.message).toMatch(
+      /^Draws more than 3 prior sd from the prior mean, where the prior puts 0.3 %: b 100 % \(prior 98 ± 30\)\.$/,
+    );
     expect(far[0]!.fix).toMatch(/^If such values are plausible for your participants, the prior is too narrow/);
     // draws from the prior itself: 0.3 % beyond 3 sd, and A below 0 at 3.5 sd
-    expect(networkWarnings({ metadata: null, settings: null, trials: [100], draws: draws(4, 1000, [70, 98], [20, 30]), paramNames: NAMES, prior: PRIOR })).toEqual([]);
+    expect(
+      networkWarnings({
+        metadata: null,
+        settings: null,
+        trials: [100],
+        draws: draws(4, 1000, [70, 98], [20, 30]),
+        paramNames: NAMES,
+        prior: PRIOR,
+      }),
+    ).toEqual([]);
   });
 });

@@ -43,7 +43,9 @@ function toDmcfun(b: DmcBatch): string {
     for (let k = 0; k < b.numObs; k++) {
       const o = i * b.numObs + k;
       const rt = b.accuracy[o] === -1 ? 2000 : b.rt[o]! * 1000;
-      lines.push(`${i + 1}\t${b.conditions[o] === 0 ? 'comp' : 'incomp'}\t${rt.toFixed(3)}\t${b.accuracy[o] === 0 ? 1 : 0}`);
+      lines.push(
+        `${i + 1}\t${b.conditions[o] === 0 ? 'comp' : 'incomp'}\t${rt.toFixed(3)}\t${b.accuracy[o] === 0 ? 1 : 0}`,
+      );
     }
   }
   return lines.join('\n');
@@ -54,11 +56,28 @@ it(`small network (N = ${N}): the truth lies in the 95 % HDI of b and mu_r for â
   const sim = { ...NOTEBOOK_CONFIG, fixedNumObs: N };
   const t0 = performance.now();
   const train = simulateBatch(sim, 21, TRAIN_SETS);
-  const config = defaultNetworkConfig({ paramDim: train.paramNames.length, embedDim: 16, numHeads: 1, mlpWidths: [32, 32], numSeeds: 1, summaryDim: 8, flowWidths: [64, 64, 64], dropout: 0 });
+  const config = defaultNetworkConfig({
+    paramDim: train.paramNames.length,
+    embedDim: 16,
+    numHeads: 1,
+    mlpWidths: [32, 32],
+    numSeeds: 1,
+    summaryDim: 8,
+    flowWidths: [64, 64, 64],
+    dropout: 0,
+  });
   const approx = new Approximator(config, { seed: SEED });
-  const h = await fit(approx, train, simulateBatch(sim, 1021, 64), { epochs: EPOCHS, batchSize: 32, lr: 3e-3, seed: SEED, standardizeCondition: true });
+  const h = await fit(approx, train, simulateBatch(sim, 1021, 64), {
+    epochs: EPOCHS,
+    batchSize: 32,
+    lr: 3e-3,
+    seed: SEED,
+    standardizeCondition: true,
+  });
   const trainS = (performance.now() - t0) / 1000;
-  const file = parseNetworkFile(JSON.parse(JSON.stringify(await serializeNetwork(approx, train.paramNames, { simulator: sim }))));
+  const file = parseNetworkFile(
+    JSON.parse(JSON.stringify(await serializeNetwork(approx, train.paramNames, { simulator: sim }))),
+  );
   approx.dispose();
   const settings = simulatorSettings(file.metadata);
   expect(settings?.numObs).toEqual([N, N]);
@@ -69,18 +88,26 @@ it(`small network (N = ${N}): the truth lies in the 95 % HDI of b and mu_r for â
   let total = 0;
   for (let run = 0; run < RUNS; run++) {
     const truth = simulateBatch(sim, 5000 + run, PER_RUN);
-    const imported = importTrials(toDmcfun(truth), { ...DEFAULT_RULES, tmaxMs: sim.tmax, minTrialsPerCondition: 5 }).result;
+    const imported = importTrials(toDmcfun(truth), {
+      ...DEFAULT_RULES,
+      tmaxMs: sim.tmax,
+      minTrialsPerCondition: 5,
+    }).result;
     if (!imported.ok) throw new Error(JSON.stringify(imported.issues));
     const ps = imported.data.participants;
     const out = await sampleObserved(file, ps, { numSamples: DRAWS, steps: 20, seed: 100 + run });
     ps.forEach((p, i) => {
       const row = Number(p.participant) - 1;
-      const s = summarizeDraws(out.draws.subarray(i * DRAWS * names.length, (i + 1) * DRAWS * names.length), DRAWS, names);
+      const s = summarizeDraws(
+        out.draws.subarray(i * DRAWS * names.length, (i + 1) * DRAWS * names.length),
+        DRAWS,
+        names,
+      );
       names.forEach((name, j) => {
         const t = truth.params[row * names.length + j]!;
         const { hdi95, sd } = s[name]!;
         if (t >= hdi95[0] && t <= hdi95[1]) inside[name]!++;
-        contraction[name]! += 1 - (sd * sd) / (sim.priorSds[j]! ** 2);
+        contraction[name]! += 1 - (sd * sd) / sim.priorSds[j]! ** 2;
       });
       total++;
     });

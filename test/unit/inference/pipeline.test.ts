@@ -20,24 +20,35 @@ import { NOTEBOOK_CONFIG, simulateBatch, type DmcConfig } from '../../../src/sim
 import { Rng } from '../../../src/shared/rng.ts';
 
 const FIX = 'test/fixtures/inference';
-const metadata = (JSON.parse(readFileSync(`${FIX}/network-small.json`, 'utf8')) as { metadata: Record<string, unknown> }).metadata;
+const metadata = (
+  JSON.parse(readFileSync(`${FIX}/network-small.json`, 'utf8')) as { metadata: Record<string, unknown> }
+).metadata;
 const settings = simulatorSettings(metadata)!;
-const imported = importTrials(readFileSync(`${FIX}/flanker-dmcfun.txt`, 'utf8'), { ...DEFAULT_RULES, tmaxMs: settings.config.tmax }).result;
+const imported = importTrials(readFileSync(`${FIX}/flanker-dmcfun.txt`, 'utf8'), {
+  ...DEFAULT_RULES,
+  tmaxMs: settings.config.tmax,
+}).result;
 if (!imported.ok) throw new Error('fixture data did not import');
 const participants = imported.data.participants;
 const NAMES = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'];
 
 /** Draws around the prior means (a stand-in network): deterministic in the seed. */
-const sampler: PosteriorSampling<{ draws: Float32Array; paramNames: string[]; backend: string }> = async (sets, { numSamples, seed }) => {
+const sampler: PosteriorSampling<{ draws: Float32Array; paramNames: string[]; backend: string }> = async (
+  sets,
+  { numSamples, seed },
+) => {
   const rng = Rng.fromSeed(seed);
   const P = NAMES.length;
   const draws = new Float32Array(sets.length * numSamples * P);
-  for (let k = 0; k < draws.length; k++) draws[k] = settings.config.priorMeans[k % P]! * (1 + 0.05 * (rng.float() - 0.5));
+  for (let k = 0; k < draws.length; k++)
+    draws[k] = settings.config.priorMeans[k % P]! * (1 + 0.05 * (rng.float() - 0.5));
   return { draws, paramNames: NAMES, backend: 'fake' };
 };
 
 /** simulateBatch, recording each request; `delay` lets later requests finish first. */
-function recorder(delay: (call: number) => number = () => 0): InferenceSimulator & { calls: { config: DmcConfig; seed: number; n: number; signal?: AbortSignal }[] } {
+function recorder(
+  delay: (call: number) => number = () => 0,
+): InferenceSimulator & { calls: { config: DmcConfig; seed: number; n: number; signal?: AbortSignal }[] } {
   const calls: { config: DmcConfig; seed: number; n: number; signal?: AbortSignal }[] = [];
   return {
     calls,
@@ -55,10 +66,14 @@ describe('runInference', () => {
     const sim = recorder();
     const phases: string[] = [];
     const sampled: { n: number; numSamples: number; steps: number; seed: number }[] = [];
-    const out = await runInference(sim, async (sets, opts) => {
-      sampled.push({ n: sets.length, numSamples: opts.numSamples, steps: opts.steps, seed: opts.seed });
-      return sampler(sets, opts);
-    }, { participants, metadata, draws: 40, steps: 7, seed: 3, ppcDraws: 5, onPhase: (p) => phases.push(p) });
+    const out = await runInference(
+      sim,
+      async (sets, opts) => {
+        sampled.push({ n: sets.length, numSamples: opts.numSamples, steps: opts.steps, seed: opts.seed });
+        return sampler(sets, opts);
+      },
+      { participants, metadata, draws: 40, steps: 7, seed: 3, ppcDraws: 5, onPhase: (p) => phases.push(p) },
+    );
     expect(phases).toEqual(['prior-check', 'sampling', 'ppc']);
     expect(sampled).toEqual([{ n: participants.length, numSamples: 40, steps: 7, seed: 3 }]);
     // first the prior predictive sets, then one data set per participant and chosen draw
@@ -66,7 +81,10 @@ describe('runInference', () => {
     expect(sim.calls.slice(1)).toHaveLength(participants.length * 5);
     expect(sim.calls.slice(1).every((c) => c.n === 1)).toBe(true);
     expect(out.sampled.backend).toBe('fake');
-    expect(out.prior).toEqual({ means: settings.config.priorMeans.slice(0, 6), sds: settings.config.priorSds.slice(0, 6) });
+    expect(out.prior).toEqual({
+      means: settings.config.priorMeans.slice(0, 6),
+      sds: settings.config.priorSds.slice(0, 6),
+    });
     expect(out.results.map((r) => r.id)).toEqual(participants.map((p) => p.id));
     for (const r of out.results) {
       expect(Object.keys(r.summaries)).toEqual(NAMES);
@@ -80,7 +98,14 @@ describe('runInference', () => {
     const sim = recorder();
     const phases: string[] = [];
     const bare = { paramNames: NAMES };
-    const out = await runInference(sim, sampler, { participants, metadata: bare, draws: 20, steps: 5, seed: 1, onPhase: (p) => phases.push(p) });
+    const out = await runInference(sim, sampler, {
+      participants,
+      metadata: bare,
+      draws: 20,
+      steps: 5,
+      seed: 1,
+      onPhase: (p) => phases.push(p),
+    });
     expect(phases).toEqual(['sampling']);
     expect(sim.calls).toHaveLength(0);
     expect(out.settings).toBeNull();
@@ -92,10 +117,23 @@ describe('runInference', () => {
     const ac = new AbortController();
     const seen: (AbortSignal | undefined)[] = [];
     const sim = recorder(() => 20);
-    const run = runInference(sim, async (sets, opts) => {
-      seen.push(opts.signal);
-      return sampler(sets, opts);
-    }, { participants, metadata, draws: 20, steps: 5, seed: 1, ppcDraws: 50, signal: ac.signal, onPhase: (p) => p === 'ppc' && ac.abort() });
+    const run = runInference(
+      sim,
+      async (sets, opts) => {
+        seen.push(opts.signal);
+        return sampler(sets, opts);
+      },
+      {
+        participants,
+        metadata,
+        draws: 20,
+        steps: 5,
+        seed: 1,
+        ppcDraws: 50,
+        signal: ac.signal,
+        onPhase: (p) => p === 'ppc' && ac.abort(),
+      },
+    );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toEqual([ac.signal]);
     expect(sim.calls.every((c) => c.signal === ac.signal)).toBe(true);
@@ -106,11 +144,22 @@ const some: ParticipantData[] = participants.slice(0, 2);
 const drawn = await sampler(some, { numSamples: 30, steps: 1, seed: 9 });
 
 describe('predictiveChecks', () => {
-  const input = { participants: some, draws: drawn.draws, paramNames: NAMES, samples: 30, ppcDraws: 12, seed: 4, base: settings.config };
+  const input = {
+    participants: some,
+    draws: drawn.draws,
+    paramNames: NAMES,
+    samples: 30,
+    ppcDraws: 12,
+    seed: 4,
+    base: settings.config,
+  };
 
   it('gives the same bands whatever order the simulations finish in (seeded per participant and draw)', async () => {
     const inOrder = await predictiveChecks(recorder(), input);
-    const reversed = await predictiveChecks(recorder((call) => 40 - call), input);
+    const reversed = await predictiveChecks(
+      recorder((call) => 40 - call),
+      input,
+    );
     expect(reversed).toEqual(inOrder);
     const otherSeed = await predictiveChecks(recorder(), { ...input, seed: 5 });
     expect(otherSeed).not.toEqual(inOrder);
@@ -119,7 +168,12 @@ describe('predictiveChecks', () => {
   it('reports progress from 0 to the total, every 10 data sets', async () => {
     const seen: [number, number][] = [];
     await predictiveChecks(recorder(), { ...input, onProgress: (d, t) => seen.push([d, t]) });
-    expect(seen).toEqual([[0, 24], [10, 24], [20, 24], [24, 24]]);
+    expect(seen).toEqual([
+      [0, 24],
+      [10, 24],
+      [20, 24],
+      [24, 24],
+    ]);
   });
 
   it('simulates point masses on the network’s simulator, or on the notebook’s without one', async () => {

@@ -1,7 +1,16 @@
 /** Posterior summaries and predictive statistics on inputs with known answers. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { hdiSorted, predictiveBands, resultsCsv, resultsJson, summarize, summarizeDraws, trialStats, truncatedNormalPdf } from '../../../src/inference/index.ts';
+import {
+  hdiSorted,
+  predictiveBands,
+  resultsCsv,
+  resultsJson,
+  summarize,
+  summarizeDraws,
+  trialStats,
+  truncatedNormalPdf,
+} from '../../../src/inference/index.ts';
 
 describe('posterior summaries', () => {
   it('mean, sd, median and the HDI of a uniform grid', () => {
@@ -62,7 +71,19 @@ describe('predictive statistics', () => {
   });
 
   it('JSON and CSV exports', () => {
-    const res = [{ id: 'p1 | spacing=1', participant: 'p1', groups: { spacing: '1' }, trials: 11, excluded: 0, summaries: summarizeDraws(Float32Array.from([1, 2, 3]), 3, ['b']), warnings: [], observed: s, predicted: predictiveBands([s]) }];
+    const res = [
+      {
+        id: 'p1 | spacing=1',
+        participant: 'p1',
+        groups: { spacing: '1' },
+        trials: 11,
+        excluded: 0,
+        summaries: summarizeDraws(Float32Array.from([1, 2, 3]), 3, ['b']),
+        warnings: [],
+        observed: s,
+        predicted: predictiveBands([s]),
+      },
+    ];
     const j = resultsJson(res, true) as { participants: Record<string, Record<string, unknown>> };
     expect(Object.keys(j.participants)).toEqual(['p1 | spacing=1']);
     expect(j.participants['p1 | spacing=1']!['b']).toMatchObject({ mean: 2, median: 2 });

@@ -4,15 +4,33 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyMapping, DEFAULT_RULES, detectMapping, formatIssue, importTrials, naturalCompare, parseTable } from '../../../src/inference/index.ts';
+import {
+  applyMapping,
+  DEFAULT_RULES,
+  detectMapping,
+  formatIssue,
+  importTrials,
+  naturalCompare,
+  parseTable,
+} from '../../../src/inference/index.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/inference/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/inference/${name}`, import.meta.url), 'utf8');
 
 describe('DMCfun flankerData layout', () => {
   it('detects Subject / Comp (comp = congruent) / RT in ms / Error and excludes trials slower than tmax', () => {
     const { table, mapping, result } = importTrials(fixture('flanker-dmcfun.txt'));
     expect(table.delimiter).toBe('\t');
-    expect(mapping).toMatchObject({ participant: 0, condition: 1, rt: 2, rtUnit: 'ms', accuracy: 3, accuracyKind: 'error', congruentValue: 'comp', groups: [] });
+    expect(mapping).toMatchObject({
+      participant: 0,
+      condition: 1,
+      rt: 2,
+      rtUnit: 'ms',
+      accuracy: 3,
+      accuracyKind: 'error',
+      congruentValue: 'comp',
+      groups: [],
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.data.participants.map((p) => p.id)).toEqual(['1', '2', '3', '4']);
@@ -46,10 +64,24 @@ describe('DMCfun flankerData layout', () => {
 describe('amortized-dmc empirical layout', () => {
   it('skips the unnamed index column, reads seconds, congruency_num 0 = congruent, groups by spacing_num', () => {
     const { mapping, result } = importTrials(fixture('spacing-amortized.csv'));
-    expect(mapping).toMatchObject({ participant: 1, rt: 2, rtUnit: 's', accuracy: 3, accuracyKind: 'accuracy', condition: 4, congruentValue: '0', groups: [5] });
+    expect(mapping).toMatchObject({
+      participant: 1,
+      rt: 2,
+      rtUnit: 's',
+      accuracy: 3,
+      accuracyKind: 'accuracy',
+      condition: 4,
+      congruentValue: '0',
+      groups: [5],
+    });
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
     expect(result.data.participants.map((p) => p.id)).toEqual([
-      '1001 | spacing_num=1', '1001 | spacing_num=2', '1002 | spacing_num=1', '1002 | spacing_num=2', '1003 | spacing_num=1', '1003 | spacing_num=2',
+      '1001 | spacing_num=1',
+      '1001 | spacing_num=2',
+      '1002 | spacing_num=1',
+      '1002 | spacing_num=2',
+      '1003 | spacing_num=1',
+      '1003 | spacing_num=2',
     ]);
     expect(result.data.participants[0]!.groups).toEqual({ spacing_num: '1' });
     expect(result.data.excluded.lines).toEqual([]);
@@ -78,16 +110,24 @@ describe('bad input: every rule named with its lines, nothing imported', () => {
       `"${rt}" must be > 0: line ${first + 2}`,
       expect.stringMatching(new RegExp(`^"${rt}" above 30 s is not a response time.*: line ${first + 3}$`)),
       expect.stringMatching(new RegExp(`^".+" must be 0 or 1: line ${first + 4}$`)),
-      expect.stringMatching(new RegExp(`^Participant .+ has 1 congruent and 1 incongruent trials after exclusions; at least 10 per condition are needed: lines ${first + 5}, ${first + 6}$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^Participant .+ has 1 congruent and 1 incongruent trials after exclusions; at least 10 per condition are needed: lines ${first + 5}, ${first + 6}$`,
+        ),
+      ),
     ]);
     expect('data' in result).toBe(false);
   });
 
-  it.each(['bad-missing-column-dmcfun.txt', 'bad-missing-column-amortized.csv'])('%s: a missing column is named', (name) => {
-    const { result } = importTrials(fixture(name));
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues[0]!.rule).toMatch(/^No column is mapped to (accuracy\/error|condition) \(header: /);
-  });
+  it.each(['bad-missing-column-dmcfun.txt', 'bad-missing-column-amortized.csv'])(
+    '%s: a missing column is named',
+    (name) => {
+      const { result } = importTrials(fixture(name));
+      expect(result.ok).toBe(false);
+      if (!result.ok)
+        expect(result.issues[0]!.rule).toMatch(/^No column is mapped to (accuracy\/error|condition) \(header: /);
+    },
+  );
 
   it('an empty file, a header only, and three condition values are refused', () => {
     expect(() => parseTable('  \n')).toThrow(/empty/);
@@ -108,7 +148,16 @@ describe('bad input: every rule named with its lines, nothing imported', () => {
 
 describe('participant order', () => {
   it('compares numbers inside ids as numbers', () => {
-    expect(['10', '2', '1', '11', 'p10', 'p9', 'b', 'a'].sort(naturalCompare)).toEqual(['1', '2', '10', '11', 'a', 'b', 'p9', 'p10']);
+    expect(['10', '2', '1', '11', 'p10', 'p9', 'b', 'a'].sort(naturalCompare)).toEqual([
+      '1',
+      '2',
+      '10',
+      '11',
+      'a',
+      'b',
+      'p9',
+      'p10',
+    ]);
   });
 
   it('lists participants of a file written in text order (1, 10, 11, 2) in numeric order', () => {

@@ -40,7 +40,10 @@ function resolve(from: string, spec: string, files: ReadonlySet<string>): string
 }
 
 /** file → the files of the same tree it imports. */
-export function importGraph(files: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Map<string, string[]> {
+export function importGraph(
+  files: readonly string[],
+  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): Map<string, string[]> {
   const set = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {

@@ -26,7 +26,7 @@ describe('import cycles', () => {
       '/r/b.ts': "import { c } from './c.ts';\nexport type B = number;",
       '/r/c.ts': "export { a as c } from './a.ts';",
       '/r/d.ts': "import './a.ts';",
-      '/r/View.svelte': "<script lang=\"ts\">\n  import { e } from './e.ts';\n</script>\n<p>{e}</p>",
+      '/r/View.svelte': '<script lang="ts">\n  import { e } from \'./e.ts\';\n</script>\n<p>{e}</p>',
       '/r/e.ts': "export const e = import('./View.svelte');",
     };
     const graph = importGraph(Object.keys(files), (f) => files[f]!);
@@ -34,6 +34,9 @@ describe('import cycles', () => {
       ['/r/a.ts', '/r/b.ts', '/r/c.ts', '/r/a.ts'],
       ['/r/View.svelte', '/r/e.ts', '/r/View.svelte'],
     ]);
-    expect(importSpecifiers('/r/x.ts', "import x from 'pkg';\nimport y from './y.ts?url';")).toEqual(['pkg', './y.ts?url']);
+    expect(importSpecifiers('/r/x.ts', "import x from 'pkg';\nimport y from './y.ts?url';")).toEqual([
+      'pkg',
+      './y.ts?url',
+    ]);
   });
 });

@@ -19,7 +19,10 @@ beforeAll(() => {
 
 describe('layers/imports', () => {
   it('refuses tfjs in nn/node, which must run before tfjs loads, and allows Dawn there only', async () => {
-    const messages = await lint('src/nn/node/fixture.ts', "import * as tf from '@tensorflow/tfjs';\nimport { create } from 'webgpu';\nexport const t = [tf, create];\n");
+    const messages = await lint(
+      'src/nn/node/fixture.ts',
+      "import * as tf from '@tensorflow/tfjs';\nimport { create } from 'webgpu';\nexport const t = [tf, create];\n",
+    );
     expect(messages).toEqual([
       "layers/imports: Layer nn may not import '@tensorflow/tfjs' (as a value) (allowed packages: node:**, webgpu); see eslint/layers.js.",
     ]);
@@ -40,7 +43,7 @@ describe('layers/imports', () => {
   it('refuses nn in ui, from a .svelte component as from a .ts file', async () => {
     const svelte = await lint(
       'src/ui/components/Fixture.svelte',
-      "<script lang=\"ts\">\n  import { parseNetworkFile } from '../../nn/pure.ts';\n  export const p = parseNetworkFile;\n</script>\n",
+      '<script lang="ts">\n  import { parseNetworkFile } from \'../../nn/pure.ts\';\n  export const p = parseNetworkFile;\n</script>\n',
     );
     expect(svelte).toEqual([
       'layers/imports: Layer ui may not import src/nn/pure.ts (allowed: study-config, persistence, workers, state, cli); see eslint/layers.js.',
@@ -90,7 +93,7 @@ describe('layers/imports', () => {
     expect(kernel).toEqual([]);
     const ui = await lint(
       'src/ui/components/Fixture.svelte',
-      "<script lang=\"ts\">\n  import { href } from '../../state/index.ts';\n  export const h = href;\n</script>\n",
+      '<script lang="ts">\n  import { href } from \'../../state/index.ts\';\n  export const h = href;\n</script>\n',
     );
     expect(ui).toEqual([]);
   });

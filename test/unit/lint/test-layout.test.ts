@@ -15,7 +15,7 @@ const ROOTS: Record<string, string> = { bench: 'bench', scripts: 'scripts', lint
 /** Suites that check the repository as a whole rather than one module, each with its reason. */
 const CROSS_CUTTING: Record<string, string> = {
   'lint/test-layout.test.ts': 'checks the layout of test/unit itself',
-  'plots/diagnostics.test.ts': "one suite over the four diagnostics plots (plots/diagnostics/*), which share its draws",
+  'plots/diagnostics.test.ts': 'one suite over the four diagnostics plots (plots/diagnostics/*), which share its draws',
 };
 
 const EXTENSIONS = ['.ts', '.svelte.ts', '.svelte', '.mjs', '.js', '/index.ts'];
@@ -43,7 +43,13 @@ const onDisk = (p: string): boolean => existsSync(path.join(ROOT, p));
 
 describe('unit tests mirror the modules they test', () => {
   it('names the module by folder and first name segment, aspects after a dot', () => {
-    const files = new Set(['src/nn/objective.ts', 'src/state/study-run.svelte.ts', 'src/ui/App.svelte', 'scripts/provision.mjs', 'eslint/layers.js']);
+    const files = new Set([
+      'src/nn/objective.ts',
+      'src/state/study-run.svelte.ts',
+      'src/ui/App.svelte',
+      'scripts/provision.mjs',
+      'eslint/layers.js',
+    ]);
     const has = (p: string): boolean => files.has(p);
     expect(mirroredModule('nn/objective.test.ts', has)).toBe('src/nn/objective.ts');
     expect(mirroredModule('nn/objective.recovery.test.ts', has)).toBe('src/nn/objective.ts');
@@ -55,8 +61,12 @@ describe('unit tests mirror the modules they test', () => {
   });
 
   it('every test file under test/unit is named after an existing module, or is listed as cross-cutting', () => {
-    const strays = testFiles(UNIT).filter((rel) => CROSS_CUTTING[rel] === undefined && mirroredModule(rel, onDisk) === null);
-    expect(strays, 'move each to test/unit/<layer>/<module>[.<aspect>].test.ts beside the src/ path it tests').toEqual([]);
+    const strays = testFiles(UNIT).filter(
+      (rel) => CROSS_CUTTING[rel] === undefined && mirroredModule(rel, onDisk) === null,
+    );
+    expect(strays, 'move each to test/unit/<layer>/<module>[.<aspect>].test.ts beside the src/ path it tests').toEqual(
+      [],
+    );
   });
 
   it('the cross-cutting list names only files that exist and mirror nothing', () => {

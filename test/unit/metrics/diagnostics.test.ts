@@ -164,7 +164,9 @@ describe('diagnostics: edge cases', () => {
 describe('diagnostics: input validation names the bad field and value', () => {
   const ok = { d: new Float64Array(12), t: new Float64Array([0, 1, 2, 3, 4, 5]) };
   it('wrong lengths', () => {
-    expect(() => nrmse(new Float64Array(11), ok.t, 3, 2, 2)).toThrow(/draws has length 11, expected n·S·P = 3·2·2 = 12/);
+    expect(() => nrmse(new Float64Array(11), ok.t, 3, 2, 2)).toThrow(
+      /draws has length 11, expected n·S·P = 3·2·2 = 12/,
+    );
     expect(() => nrmse(ok.d, new Float64Array(5), 3, 2, 2)).toThrow(/truths has length 5/);
     expect(() => nrmse(ok.d, ok.t, 0, 2, 2)).toThrow(MetricsError);
     expect(() => computeDiagnostics(ok.d, ok.t, 3, 2, 2, ['a'])).toThrow(/names has 1 entries, expected P = 2/);

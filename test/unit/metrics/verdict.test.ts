@@ -7,7 +7,12 @@ import { Rng } from '../../../src/shared/index.ts';
  * x = θ + noise of sd σ_n and answers the exact posterior N(post mean, post sd). σ_n = ∞ is a network
  * that ignores the data (its posterior is the prior); small σ_n is one that learned the parameter.
  */
-function simulate(noiseSds: readonly number[], n = 200, S = 200, seed = 3): { draws: Float64Array; truths: Float64Array; P: number } {
+function simulate(
+  noiseSds: readonly number[],
+  n = 200,
+  S = 200,
+  seed = 3,
+): { draws: Float64Array; truths: Float64Array; P: number } {
   const P = noiseSds.length;
   const rng = Rng.stream(seed, 0);
   const m = 100;
@@ -76,7 +81,9 @@ describe('learningVerdict', () => {
     expect(v.params[0]!.contraction).toBeGreaterThan(0.9);
     expect(v.miscalibrated).toEqual(['b']);
     expect(v.learned).toEqual([]);
-    expect(v.text).toMatch(/^has barely learned: posteriors narrower than the prior but off the truths \(calibration error b 0\.\d\d where learned needs ≤ 0\.15\)$/);
+    expect(v.text).toMatch(
+      /^has barely learned: posteriors narrower than the prior but off the truths \(calibration error b 0\.\d\d where learned needs ≤ 0\.15\)$/,
+    );
   });
 
   it('reads stored records with nulls (NaN in JSON) and refuses what is not one', () => {
@@ -88,8 +95,14 @@ describe('learningVerdict', () => {
     const v = verdictOf(rec)!;
     expect(v.kind).toBe('learned');
     expect(v.params.find((p) => p.name === 'A')!.level).toBe('unknown');
-    const flat = verdictOf({ NRMSE: { A: 0.3, b: 0.28 }, 'Posterior Contraction': { A: 0, b: 0 }, 'Calibration Error': { A: 0.02, b: 0.04 } })!;
-    expect(flat.text).toBe('has not learned: posteriors about as wide as the prior (contraction 0 for every parameter)');
+    const flat = verdictOf({
+      NRMSE: { A: 0.3, b: 0.28 },
+      'Posterior Contraction': { A: 0, b: 0 },
+      'Calibration Error': { A: 0.02, b: 0.04 },
+    })!;
+    expect(flat.text).toBe(
+      'has not learned: posteriors about as wide as the prior (contraction 0 for every parameter)',
+    );
     expect(verdictOf(undefined)).toBeNull();
     expect(verdictOf({ NRMSE: { b: 1 } })).toBeNull();
     expect(verdictOf({ 'Posterior Contraction': { A: null }, NRMSE: { A: null } })!.kind).toBe('unknown');

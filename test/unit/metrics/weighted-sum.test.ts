@@ -53,7 +53,9 @@ describe('weightedMetricSum', () => {
   it('rejects a wrong row layout (the later BayesFlow 4-row table) and bad weights', () => {
     const t = table();
     const fourRows = { ...t, rows: ['NRMSE', 'Log Gamma', 'Calibration Error', 'Posterior Contraction'] };
-    expect(() => weightedMetricSum(fourRows as unknown as DiagnosticsTable)).toThrow(/rows must be NRMSE, Posterior Contraction, Calibration Error/);
+    expect(() => weightedMetricSum(fourRows as unknown as DiagnosticsTable)).toThrow(
+      /rows must be NRMSE, Posterior Contraction, Calibration Error/,
+    );
     expect(() => weightedMetricSum(t, { pc: Number.NaN })).toThrow("weight 'pc' must be a finite number, got NaN");
   });
 

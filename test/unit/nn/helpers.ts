@@ -47,12 +47,16 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * (one training step of 128 sets at N = 1000 runs more). Uses the engine's profiling switch directly.
  */
 export async function peakBytesDuring(fn: () => Promise<void>): Promise<number> {
-  const state = (tf.engine() as unknown as {
-    state: { profiling: boolean; numBytes: number; activeProfile: { kernels: unknown } };
-  }).state;
+  const state = (
+    tf.engine() as unknown as {
+      state: { profiling: boolean; numBytes: number; activeProfile: { kernels: unknown } };
+    }
+  ).state;
   let peak = state.numBytes;
   const saved = state.activeProfile.kernels;
-  state.activeProfile.kernels = { push: (k: { totalBytesSnapshot: number }) => void (peak = Math.max(peak, k.totalBytesSnapshot)) };
+  state.activeProfile.kernels = {
+    push: (k: { totalBytesSnapshot: number }) => void (peak = Math.max(peak, k.totalBytesSnapshot)),
+  };
   state.profiling = true;
   try {
     await fn();

@@ -6,9 +6,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../../src/shared/rng.ts';
-import { hasKernel, KERNELS, registerKernels, SlicedMatMul, slicedMatMulReference, TakeSlice, takeSliceReference } from '../../../src/nn/kernels/index.ts';
+import {
+  hasKernel,
+  KERNELS,
+  registerKernels,
+  SlicedMatMul,
+  slicedMatMulReference,
+  TakeSlice,
+  takeSliceReference,
+} from '../../../src/nn/kernels/index.ts';
 import { batchedMatMul, opsOptions, slice2d } from '../../../src/nn/ops/index.ts';
-import { Approximator, DataSets, defaultNetworkConfig, fitStandardization, validationLoss } from '../../../src/nn/index.ts';
+import {
+  Approximator,
+  DataSets,
+  defaultNetworkConfig,
+  fitStandardization,
+  validationLoss,
+} from '../../../src/nn/index.ts';
 import { randomBatch, useWasm } from './helpers.ts';
 
 beforeAll(useWasm);
@@ -53,21 +67,24 @@ describe('TakeSlice', () => {
     expect(() => takeSliceReference(x, [12], 0)).toThrow('expected a rank-3 tensor, got shape [12]');
   });
 
-  it.each(['wasm', 'cpu'] as const)('the %s kernel equals the reference for every slice, without leaks', async (backend) => {
-    await tf.setBackend(backend);
-    const shape = [4, 5, 3];
-    const v = values(60, 11);
-    const x = tf.tensor3d(v, shape as [number, number, number]);
-    const before = tf.memory().numTensors;
-    for (let g = 0; g < 4; g++) {
-      const s = tf.engine().runKernel(TakeSlice, { x }, { index: g }) as tf.Tensor2D;
-      expect(s.shape).toEqual([5, 3]);
-      expect(Array.from(await s.data())).toEqual(Array.from(takeSliceReference(v, shape, g)));
-      s.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
-  });
+  it.each(['wasm', 'cpu'] as const)(
+    'the %s kernel equals the reference for every slice, without leaks',
+    async (backend) => {
+      await tf.setBackend(backend);
+      const shape = [4, 5, 3];
+      const v = values(60, 11);
+      const x = tf.tensor3d(v, shape as [number, number, number]);
+      const before = tf.memory().numTensors;
+      for (let g = 0; g < 4; g++) {
+        const s = tf.engine().runKernel(TakeSlice, { x }, { index: g }) as tf.Tensor2D;
+        expect(s.shape).toEqual([5, 3]);
+        expect(Array.from(await s.data())).toEqual(Array.from(takeSliceReference(v, shape, g)));
+        s.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    },
+  );
 
   it('slice2d takes the kernel on cpu for int32 too (same values as the composite gather)', async () => {
     await tf.setBackend('cpu');
@@ -87,29 +104,33 @@ describe('SlicedMatMul', () => {
     expect(() => slicedMatMulReference(a, [2, 2, 2], b, [1, 2, 4])).toThrow('do not multiply slice by slice');
   });
 
-  it.each(['wasm', 'cpu'] as const)('the %s kernel equals the reference (and tf.matMul), without leaks, also for empty slices', async (backend) => {
-    await tf.setBackend(backend);
-    for (const [g, m, k, n] of [
-      [6, 7, 5, 9],
-      [3, 33, 16, 1],
-      [2, 4, 0, 3],
-      [0, 4, 2, 3],
-    ] as const) {
-      const av = values(g * m * k, 3);
-      const bv = values(g * k * n, 4);
-      const a = tf.tensor3d(av, [g, m, k]);
-      const b = tf.tensor3d(bv, [g, k, n]);
-      const before = tf.memory().numTensors;
-      const out = tf.engine().runKernel(SlicedMatMul, { a, b }) as tf.Tensor3D;
-      expect(out.shape).toEqual([g, m, n]);
-      const got = await out.data();
-      const ref = slicedMatMulReference(av, [g, m, k], bv, [g, k, n]);
-      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[i]!)));
-      out.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-      tf.dispose([a, b]);
-    }
-  });
+  it.each(['wasm', 'cpu'] as const)(
+    'the %s kernel equals the reference (and tf.matMul), without leaks, also for empty slices',
+    async (backend) => {
+      await tf.setBackend(backend);
+      for (const [g, m, k, n] of [
+        [6, 7, 5, 9],
+        [3, 33, 16, 1],
+        [2, 4, 0, 3],
+        [0, 4, 2, 3],
+      ] as const) {
+        const av = values(g * m * k, 3);
+        const bv = values(g * k * n, 4);
+        const a = tf.tensor3d(av, [g, m, k]);
+        const b = tf.tensor3d(bv, [g, k, n]);
+        const before = tf.memory().numTensors;
+        const out = tf.engine().runKernel(SlicedMatMul, { a, b }) as tf.Tensor3D;
+        expect(out.shape).toEqual([g, m, n]);
+        const got = await out.data();
+        const ref = slicedMatMulReference(av, [g, m, k], bv, [g, k, n]);
+        for (let i = 0; i < ref.length; i++)
+          expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[i]!)));
+        out.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([a, b]);
+      }
+    },
+  );
 
   it('wasm: batchedMatMul through the kernel has the gradients of the native product', async () => {
     await tf.setBackend('wasm');
@@ -123,7 +144,8 @@ describe('SlicedMatMul', () => {
     for (let i = 0; i < 2; i++) {
       const got = await viaKernel[i]!.data();
       const ref = await native[i]!.data();
-      for (let j = 0; j < ref.length; j++) expect(Math.abs(got[j]! - ref[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[j]!)));
+      for (let j = 0; j < ref.length; j++)
+        expect(Math.abs(got[j]! - ref[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(ref[j]!)));
     }
     tf.dispose([a, b, w, ...viaKernel, ...native]);
   });
@@ -146,13 +168,25 @@ describe('Identity on wasm (an alias, not a copy)', () => {
 
 describe('OpsOptions', () => {
   it('rejects bad values by name', () => {
-    expect(() => opsOptions({ matmul: 'fast' as 'auto' })).toThrow(`ops.matmul must be 'auto', 'native' or 'untransposed', got "fast"`);
-    expect(() => opsOptions({ sliceMinMacs: -1 })).toThrow('ops.sliceMinMacs must be a non-negative number (or Infinity), got -1');
+    expect(() => opsOptions({ matmul: 'fast' as 'auto' })).toThrow(
+      `ops.matmul must be 'auto', 'native' or 'untransposed', got "fast"`,
+    );
+    expect(() => opsOptions({ sliceMinMacs: -1 })).toThrow(
+      'ops.sliceMinMacs must be a non-negative number (or Infinity), got -1',
+    );
     expect(opsOptions({ sliceMinMacs: Infinity }).sliceMinMacs).toBe(Infinity);
   });
 
   it("an Approximator's ops choose the path of all its forward passes; every path gives the same loss", async () => {
-    const config = defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [8], numSeeds: 2, summaryDim: 4, flowWidths: [16], paramDim: 3 });
+    const config = defaultNetworkConfig({
+      embedDim: 8,
+      numHeads: 2,
+      mlpWidths: [8],
+      numSeeds: 2,
+      summaryDim: 4,
+      flowWidths: [16],
+      paramDim: 3,
+    });
     const val = DataSets.from(randomBatch(6, 9, 3, 3));
     const standardization = fitStandardization(DataSets.from(randomBatch(8, 9, 4, 3)));
     const losses: number[] = [];

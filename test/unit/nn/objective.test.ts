@@ -45,7 +45,15 @@ beforeAll(async () => {
 describe('runObjective', () => {
   it('wires the tuned hyperparameters into the network (dropout reaches both networks, embed both blocks)', () => {
     const c = trialNetworkConfig(h, 6, network);
-    expect(c).toMatchObject({ paramDim: 6, summaryDim: 4, numSeeds: 2, embedDim: 8, dropout: 0.1, flowDropout: 0.1, numHeads: 1 });
+    expect(c).toMatchObject({
+      paramDim: 6,
+      summaryDim: 4,
+      numSeeds: 2,
+      embedDim: 8,
+      dropout: 0.1,
+      flowDropout: 0.1,
+      numHeads: 1,
+    });
     expect(c.flowWidths).toEqual([16, 16]);
     // Defaults otherwise: BayesFlow's FlowMatching 5 × 256 and SetTransformer MLP (128, 128).
     const d = trialNetworkConfig(h, 6);
@@ -56,7 +64,11 @@ describe('runObjective', () => {
   it('returns L, the table, history, timing and backend; the same seed gives the same result', async () => {
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
-    const a = completed(await runObjective(trialSpec(h, { seed: 7, keep: { network: { metadata: { trialNumber: 3 } } } }), train, val, { onEpoch: (r) => void epochs.push(r.epoch) }));
+    const a = completed(
+      await runObjective(trialSpec(h, { seed: 7, keep: { network: { metadata: { trialNumber: 3 } } } }), train, val, {
+        onEpoch: (r) => void epochs.push(r.epoch),
+      }),
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(epochs).toEqual([0, 1]);
     expect(a.history.valLoss).toHaveLength(2);
@@ -105,10 +117,18 @@ describe('runObjective', () => {
   });
 
   it('hyperparameter errors name the field and value', () => {
-    expect(() => validateHyperparameters({ ...h, batchSize: 0 })).toThrow('hyperparameter batchSize must be a positive integer, got 0');
+    expect(() => validateHyperparameters({ ...h, batchSize: 0 })).toThrow(
+      'hyperparameter batchSize must be a positive integer, got 0',
+    );
     expect(() => validateHyperparameters({ ...h, embedDim: 2.5 })).toThrow(HyperparameterError);
-    expect(() => validateHyperparameters({ ...h, dropout: 1 })).toThrow('hyperparameter dropout must be in [0, 1), got 1');
-    expect(() => validateHyperparameters({ ...h, lr: -1 })).toThrow('hyperparameter lr must be a positive number, got -1');
-    expect(() => validateHyperparameters({ ...h, integrator: 'rk45' as 'rk4' })).toThrow(`integrator must be 'euler' or 'rk4', got "rk45"`);
+    expect(() => validateHyperparameters({ ...h, dropout: 1 })).toThrow(
+      'hyperparameter dropout must be in [0, 1), got 1',
+    );
+    expect(() => validateHyperparameters({ ...h, lr: -1 })).toThrow(
+      'hyperparameter lr must be a positive number, got -1',
+    );
+    expect(() => validateHyperparameters({ ...h, integrator: 'rk45' as 'rk4' })).toThrow(
+      `integrator must be 'euler' or 'rk4', got "rk45"`,
+    );
   });
 });

@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import 'fake-indexeddb/auto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attrNumber, exportJournal, importJournal, isPyNumberBox, JournalStorage, MemoryJournalBackend } from '../../../src/engine/index.ts';
+import {
+  attrNumber,
+  exportJournal,
+  importJournal,
+  isPyNumberBox,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../src/engine/index.ts';
 import { IdbStorage } from '../../../src/persistence/idb-storage.ts';
 
 const PYTHON = '/usr/bin/python3';

@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { floatDistribution } from '../../../src/engine/distributions.ts';
 import { EngineError, TrialState } from '../../../src/engine/types.ts';
 import { failReasonOf } from '../../../src/engine/index.ts';
-import { JournalStorage, MemoryJournalBackend, exportStudyJournal, importJournal, parseJournal } from '../../../src/engine/storages/journal/index.ts';
+import {
+  JournalStorage,
+  MemoryJournalBackend,
+  exportStudyJournal,
+  importJournal,
+  parseJournal,
+} from '../../../src/engine/storages/journal/index.ts';
 import { IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { studyContent } from '../engine/storages/journal/content.ts';
 
@@ -39,7 +45,10 @@ describe('study library', () => {
     expect(await s.getStudyIdFromName('renamed')).toBe(a);
     await expect(s.getStudyIdFromName('a')).rejects.toMatchObject({ code: 'not-found' });
     expect((await s.getAllStudies()).map((x) => x.studyName).sort()).toEqual(['b', 'renamed']);
-    expect(parseJournal(await exportStudyJournal(s, a, { form: 'full' }))[0]).toMatchObject({ op_code: 0, study_name: 'renamed' });
+    expect(parseJournal(await exportStudyJournal(s, a, { form: 'full' }))[0]).toMatchObject({
+      op_code: 0,
+      study_name: 'renamed',
+    });
     await expect(s.renameStudy(99, 'x')).rejects.toMatchObject({ code: 'not-found' });
     await s.close();
   });
@@ -90,7 +99,13 @@ describe('crash recovery', () => {
     expect(stale.map((t) => t.trialId)).toEqual([orphan]);
     expect(await s.failStaleTrials(st)).toEqual([3]);
     const trials = await s.getAllTrials(st);
-    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL, TrialState.RUNNING]);
+    expect(trials.map((t) => t.state)).toEqual([
+      TrialState.COMPLETE,
+      TrialState.COMPLETE,
+      TrialState.PRUNED,
+      TrialState.FAIL,
+      TrialState.RUNNING,
+    ]);
     expect(trials[3]!.systemAttrs.fail_reason).toBeUndefined();
     expect(failReasonOf(trials[3]!, await s.getStudySystemAttrs(st))).toMatch(/^stale/);
     expect(trials[4]!.trialId).toBe(mine);
@@ -105,7 +120,8 @@ describe('IndexedDB failures', () => {
     const s = await open(name);
     const st = await seeded(s);
     const before = await studyContent(s);
-    const proto = (globalThis as unknown as { IDBObjectStore: { prototype: { add: (...a: unknown[]) => unknown } } }).IDBObjectStore.prototype;
+    const proto = (globalThis as unknown as { IDBObjectStore: { prototype: { add: (...a: unknown[]) => unknown } } })
+      .IDBObjectStore.prototype;
     const add = proto.add;
     proto.add = function () {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
@@ -120,7 +136,9 @@ describe('IndexedDB failures', () => {
     }
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).code).toBe('storage');
-    expect((err as EngineError).message).toMatch(/IndexedDB quota exceeded while saving to study \d+.*stored studies are intact/);
+    expect((err as EngineError).message).toMatch(
+      /IndexedDB quota exceeded while saving to study \d+.*stored studies are intact/,
+    );
     await s.close();
     const reopened = await open(name);
     expect(await studyContent(reopened)).toEqual(before);
@@ -134,7 +152,10 @@ describe('IndexedDB failures', () => {
     const s = await open();
     const st = await s.createNewStudy([1], 'x');
     await s.close();
-    await expect(s.createNewTrial(st)).rejects.toMatchObject({ code: 'storage', message: expect.stringMatching(/IndexedDB InvalidStateError/) });
+    await expect(s.createNewTrial(st)).rejects.toMatchObject({
+      code: 'storage',
+      message: expect.stringMatching(/IndexedDB InvalidStateError/),
+    });
   });
 });
 

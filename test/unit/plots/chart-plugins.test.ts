@@ -12,10 +12,24 @@ import {
 function fakeChart(plugins: Record<string, unknown>) {
   const calls: { op: string; args: unknown[]; fillStyle: unknown }[] = [];
   const ctx: Record<string, unknown> = { fillStyle: '', strokeStyle: '' };
-  for (const op of ['save', 'restore', 'beginPath', 'rect', 'clip', 'fillRect', 'strokeRect', 'fillText', 'strokeText', 'translate', 'rotate']) {
+  for (const op of [
+    'save',
+    'restore',
+    'beginPath',
+    'rect',
+    'clip',
+    'fillRect',
+    'strokeRect',
+    'fillText',
+    'strokeText',
+    'translate',
+    'rotate',
+  ]) {
     ctx[op] = (...args: unknown[]) => calls.push({ op, args, fillStyle: ctx.fillStyle });
   }
-  ctx.createLinearGradient = () => ({ addColorStop: (at: number, c: string) => calls.push({ op: 'stop', args: [at, c], fillStyle: null }) });
+  ctx.createLinearGradient = () => ({
+    addColorStop: (at: number, c: string) => calls.push({ op: 'stop', args: [at, c], fillStyle: null }),
+  });
   const chart = {
     ctx,
     width: 400,
@@ -30,8 +44,11 @@ function fakeChart(plugins: Record<string, unknown>) {
   return { chart: chart as unknown as Chart, calls };
 }
 
-const call = (p: Plugin, hook: 'beforeDraw' | 'beforeDatasetsDraw' | 'afterDatasetsDraw' | 'afterDraw', chart: Chart): void =>
-  (p[hook] as unknown as (c: Chart, a: object, o: object) => void)(chart, {}, {});
+const call = (
+  p: Plugin,
+  hook: 'beforeDraw' | 'beforeDatasetsDraw' | 'afterDatasetsDraw' | 'afterDraw',
+  chart: Chart,
+): void => (p[hook] as unknown as (c: Chart, a: object, o: object) => void)(chart, {}, {});
 
 describe('chart plugins', () => {
   it('heatmap: one rectangle per coloured cell, at the edges’ pixels, clipped to the chart area', () => {
@@ -47,7 +64,18 @@ describe('chart plugins', () => {
 
   it('parallel axes: every tick label at its axis and normalised height', () => {
     const { chart, calls } = fakeChart({
-      parallelAxes: { axes: [{ label: 'L', ticks: [{ at: 0, text: '1.4' }, { at: 1, text: '2.7' }] }, { label: 'lr', ticks: [{ at: 0.5, text: '0.001' }] }] },
+      parallelAxes: {
+        axes: [
+          {
+            label: 'L',
+            ticks: [
+              { at: 0, text: '1.4' },
+              { at: 1, text: '2.7' },
+            ],
+          },
+          { label: 'lr', ticks: [{ at: 0.5, text: '0.001' }] },
+        ],
+      },
     });
     call(parallelAxesPlugin, 'afterDatasetsDraw', chart);
     expect(calls.filter((c) => c.op === 'fillText').map((c) => c.args)).toEqual([
@@ -81,7 +109,11 @@ describe('chart plugins', () => {
 
   it('cloneConfig copies plain objects and arrays, shares functions', () => {
     const f = (): string => 'x';
-    const cfg = { type: 'line', data: { datasets: [{ data: [1, 2] }] }, options: { scales: { x: { ticks: { callback: f } } } } };
+    const cfg = {
+      type: 'line',
+      data: { datasets: [{ data: [1, 2] }] },
+      options: { scales: { x: { ticks: { callback: f } } } },
+    };
     const copy = cloneConfig(cfg);
     expect(copy).toEqual(cfg);
     expect(copy.data.datasets[0]!.data).not.toBe(cfg.data.datasets[0]!.data);

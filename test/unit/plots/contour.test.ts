@@ -10,7 +10,9 @@ const DROPOUT = [0.2687, 0.1, 0.05, 0.29, 0.15, 0.011, 0.22];
 
 describe('contour plot', () => {
   it('pads the axes as Optuna: linear 5 %, log 5 % in log10', () => {
-    const c = cfg(buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'dropout', yParam: 'lr', gridSize: 10 }));
+    const c = cfg(
+      buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'dropout', yParam: 'lr', gridSize: 10 }),
+    );
     const dlo = Math.min(...DROPOUT);
     const dhi = Math.max(...DROPOUT);
     expect(c.options.scales.x.type).toBe('linear');
@@ -26,7 +28,9 @@ describe('contour plot', () => {
 
   it('draws the trials as points and colours each trial’s cell by its value', () => {
     const n = 10;
-    const c = cfg(buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'dropout', yParam: 'lr', gridSize: n }));
+    const c = cfg(
+      buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'dropout', yParam: 'lr', gridSize: n }),
+    );
     expect(c.data.datasets[0].data.map((p: { x: number; y: number; value: number }) => [p.x, p.y, p.value])).toEqual(
       DROPOUT.map((d, k) => [d, LR[k], VALUES[k]]),
     );
@@ -38,18 +42,24 @@ describe('contour plot', () => {
     expect(hm.yEdges[n]).toBeCloseTo(c.options.scales.y.max, 12);
     // The best trial (0) sits in the darkest cell, the worst (2) in the lightest.
     const cellColor = (k: number): string => {
-      const i = hm.xEdges.findIndex((e: number, q: number) => q < n && DROPOUT[k]! >= e && DROPOUT[k]! <= hm.xEdges[q + 1]);
+      const i = hm.xEdges.findIndex(
+        (e: number, q: number) => q < n && DROPOUT[k]! >= e && DROPOUT[k]! <= hm.xEdges[q + 1],
+      );
       const j = hm.yEdges.findIndex((e: number, q: number) => q < n && LR[k]! >= e && LR[k]! <= hm.yEdges[q + 1]);
       return hm.colors[j * n + i];
     };
     expect(cellColor(0)).toBe('rgb(8, 48, 107)');
     expect(cellColor(2)).toBe('rgb(247, 251, 255)');
     expect(c.options.plugins.colorBar).toMatchObject({ min: 1.4345, max: 2.75 });
-    expect(c.options.plugins.tooltip.callbacks.label({ raw: c.data.datasets[0].data[3] })).toBe('Trial 3: Objective Value 1.6');
+    expect(c.options.plugins.tooltip.callbacks.label({ raw: c.data.datasets[0].data[3] })).toBe(
+      'Trial 3: Objective Value 1.6',
+    );
   });
 
   it('categorical axes use the observed choices as integer ticks', () => {
-    const c = cfg(buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'batch_size', yParam: 'embed_dim' }));
+    const c = cfg(
+      buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'batch_size', yParam: 'embed_dim' }),
+    );
     expect(c.options.scales.x.type).toBe('linear');
     expect(c.options.scales.x.min).toBeCloseTo(-0.15, 12);
     expect(c.options.scales.x.max).toBeCloseTo(3.15, 12);
@@ -63,12 +73,22 @@ describe('contour plot', () => {
 
   it('explains empty cases and rejects bad arguments', () => {
     const same = [0, 1, 2].map((k) =>
-      makeTrial({ number: k, value: k, params: { dropout: 0.1, lr: 10 ** -(k + 2) }, distributions: { dropout: DIST.dropout, lr: DIST.lr } }),
+      makeTrial({
+        number: k,
+        value: k,
+        params: { dropout: 0.1, lr: 10 ** -(k + 2) },
+        distributions: { dropout: DIST.dropout, lr: DIST.lr },
+      }),
     );
     const e = buildContourPlot(same, { direction: 'minimize', xParam: 'dropout', yParam: 'lr' });
-    expect(e).toMatchObject({ kind: 'empty', reason: 'dropout has only one observed value; a contour needs at least two per axis.' });
+    expect(e).toMatchObject({
+      kind: 'empty',
+      reason: 'dropout has only one observed value; a contour needs at least two per axis.',
+    });
     expect(buildContourPlot([], { direction: 'minimize', xParam: 'a', yParam: 'b' }).kind).toBe('empty');
-    expect(() => buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'lr', yParam: 'lr' })).toThrow(PlotError);
+    expect(() => buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'lr', yParam: 'lr' })).toThrow(
+      PlotError,
+    );
     expect(() => buildContourPlot(studyFixture(), { direction: 'minimize', xParam: 'lr', yParam: 'zz' })).toThrow(/zz/);
   });
 });

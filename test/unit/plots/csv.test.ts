@@ -65,7 +65,14 @@ describe('trials CSV', () => {
   });
 
   it('cells: NaN, ±Infinity, booleans, None, JSON', () => {
-    expect([NaN, Infinity, -Infinity, 0.1, -0, 1e21].map((v) => csvCell(v))).toEqual(['NaN', 'Infinity', '-Infinity', '0.1', '0', '1e+21']);
+    expect([NaN, Infinity, -Infinity, 0.1, -0, 1e21].map((v) => csvCell(v))).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '0.1',
+      '0',
+      '1e+21',
+    ]);
     expect([true, false, null, undefined].map((v) => csvCell(v))).toEqual(['True', 'False', '', '']);
     expect(csvCell({ a: [1, NaN] })).toBe('"{""a"":[1,""NaN""]}"');
     expect(csvCell('plain')).toBe('plain');
@@ -74,8 +81,19 @@ describe('trials CSV', () => {
 
   it('several objectives become values_0, values_1; system attrs on request', () => {
     const t = { ...makeTrial({ number: 0, systemAttrs: { fixed_params: { x: 1 } } }), values: [1, 2] };
-    const csv = parseCsv(trialsToCsv([t, makeTrial({ number: 1, state: TrialState.FAIL, value: null })], { includeSystemAttrs: true }));
-    expect(csv[0]).toEqual(['number', 'values_0', 'values_1', 'datetime_start', 'datetime_complete', 'duration', 'system_attrs_fixed_params', 'state']);
+    const csv = parseCsv(
+      trialsToCsv([t, makeTrial({ number: 1, state: TrialState.FAIL, value: null })], { includeSystemAttrs: true }),
+    );
+    expect(csv[0]).toEqual([
+      'number',
+      'values_0',
+      'values_1',
+      'datetime_start',
+      'datetime_complete',
+      'duration',
+      'system_attrs_fixed_params',
+      'state',
+    ]);
     expect(csv[1]).toEqual(['0', '1', '2', '', '', '', '{"x":1}', 'COMPLETE']);
     expect(csv[2]).toEqual(['1', '', '', '', '', '', '', 'FAIL']);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatPandasDatetime, formatPandasTimedelta, nowNaiveMicros, parseDatetime } from '../../../src/plots/datetime.ts';
+import {
+  formatPandasDatetime,
+  formatPandasTimedelta,
+  nowNaiveMicros,
+  parseDatetime,
+} from '../../../src/plots/datetime.ts';
 
 describe('datetimes', () => {
   it('parses naive Optuna strings to exact microseconds', () => {

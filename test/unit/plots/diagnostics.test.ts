@@ -91,12 +91,18 @@ describe('calibration', () => {
 
   it('a calibrated posterior stays near the diagonal; an overconfident one falls below it', () => {
     for (const d of c.data.datasets.slice(0, 2)) for (const p of d.data) expect(Math.abs(p.y - p.x)).toBeLessThan(0.25);
-    const narrow = { ...x, draws: x.draws.map((v, k) => {
-      const i = Math.floor(k / (x.S * x.P));
-      const j = k % x.P;
-      const centre = quantileSorted(column(j, i).sort((a, b) => a - b), 0.5);
-      return centre + (v - centre) * 0.2;
-    }) };
+    const narrow = {
+      ...x,
+      draws: x.draws.map((v, k) => {
+        const i = Math.floor(k / (x.S * x.P));
+        const j = k % x.P;
+        const centre = quantileSorted(
+          column(j, i).sort((a, b) => a - b),
+          0.5,
+        );
+        return centre + (v - centre) * 0.2;
+      }),
+    };
     const n = cfg(buildCalibrationPlot(narrow));
     const at90 = n.data.datasets[0].data.find((p: { x: number }) => p.x > 0.89 && p.x < 0.92);
     expect(at90.y).toBeLessThan(0.6);
@@ -116,7 +122,10 @@ describe('z-score vs contraction', () => {
       expect(p.x).toBeCloseTo(1 - v(d) / prior, 10);
       expect(p.y).toBeCloseTo((m(d) - truthsA[i]!) / Math.sqrt(v(d)), 10);
     });
-    expect(c.options.scales.x.title.text).toEqual(['Posterior contraction (unclipped)', 'below 0: posterior wider than the prior']);
+    expect(c.options.scales.x.title.text).toEqual([
+      'Posterior contraction (unclipped)',
+      'below 0: posterior wider than the prior',
+    ]);
     expect(c.options.scales.y.title.text).toBe('Posterior z-score');
   });
 
@@ -132,11 +141,20 @@ describe('diagnostics empty states', () => {
   it('no draws, bad shapes and non-finite draws explain themselves', () => {
     for (const build of [buildRecoveryPlots, buildCalibrationPlot, buildContractionPlot]) {
       expect(build(null)).toMatchObject({ kind: 'empty', reason: expect.stringContaining('No posterior draws') });
-      expect(build({ ...x, n: 39 })).toMatchObject({ kind: 'empty', reason: expect.stringContaining('draws has length 8080') });
+      expect(build({ ...x, n: 39 })).toMatchObject({
+        kind: 'empty',
+        reason: expect.stringContaining('draws has length 8080'),
+      });
       const bad = x.draws.slice();
       bad[5] = NaN;
-      expect(build({ ...x, draws: bad })).toMatchObject({ kind: 'empty', reason: expect.stringContaining('draws[0][2][1] is NaN') });
+      expect(build({ ...x, draws: bad })).toMatchObject({
+        kind: 'empty',
+        reason: expect.stringContaining('draws[0][2][1] is NaN'),
+      });
     }
-    expect(buildContractionPlot({ ...sample(3, 1), S: 1 })).toMatchObject({ kind: 'empty', reason: expect.stringContaining('S = 1') });
+    expect(buildContractionPlot({ ...sample(3, 1), S: 1 })).toMatchObject({
+      kind: 'empty',
+      reason: expect.stringContaining('S = 1'),
+    });
   });
 });

@@ -73,11 +73,21 @@ export function studyFixture(): FrozenTrial[] {
     makeTrial({
       number: k,
       value,
-      params: { dropout, lr, num_seeds: seeds, batch_size: DIST.batch_size.choices[b]!, embed_dim: DIST.embed_dim.choices[e]! },
+      params: {
+        dropout,
+        lr,
+        num_seeds: seeds,
+        batch_size: DIST.batch_size.choices[b]!,
+        embed_dim: DIST.embed_dim.choices[e]!,
+      },
       distributions: ALL,
       start: at(k * 110),
       complete: at(k * 110 + 100 + k * 0.5),
-      userAttrs: { nrmse: 0.1 * (k + 1), 'posterior contraction': 0.9 - 0.01 * k, note: k === 2 ? 'slow, "odd"\nrun' : 'ok' },
+      userAttrs: {
+        nrmse: 0.1 * (k + 1),
+        'posterior contraction': 0.9 - 0.01 * k,
+        note: k === 2 ? 'slow, "odd"\nrun' : 'ok',
+      },
       intermediate: [
         [0, value + 1],
         [1, value + 0.5],

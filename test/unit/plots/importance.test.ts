@@ -21,13 +21,22 @@ describe('parameter importances', () => {
 
   it('names the evaluator and what its numbers are: PED-ANOVA (Optuna 5) or fANOVA with its seed', () => {
     const bars = [{ name: 'lr', importance: 1 }];
-    const sub = (p: ReturnType<typeof buildImportancePlot>): unknown => (p.kind === 'chart' ? (p.config.options as { plugins: { subtitle: { text: string } } }).plugins.subtitle.text : null);
-    expect(sub(buildImportancePlot(bars, { evaluator: 'PED-ANOVA' }))).toBe('PED-ANOVA · top 10% against all trials, sum 1');
-    expect(sub(buildImportancePlot({ ok: true, importances: bars, seed: 7 }))).toBe('fANOVA (seed 7) · shares of variance, sum 1');
+    const sub = (p: ReturnType<typeof buildImportancePlot>): unknown =>
+      p.kind === 'chart'
+        ? (p.config.options as { plugins: { subtitle: { text: string } } }).plugins.subtitle.text
+        : null;
+    expect(sub(buildImportancePlot(bars, { evaluator: 'PED-ANOVA' }))).toBe(
+      'PED-ANOVA · top 10% against all trials, sum 1',
+    );
+    expect(sub(buildImportancePlot({ ok: true, importances: bars, seed: 7 }))).toBe(
+      'fANOVA (seed 7) · shares of variance, sum 1',
+    );
   });
 
   it('passes the evaluator’s reason through', () => {
-    expect(buildImportancePlot({ ok: false, reason: 'Cannot evaluate parameter importances with only a single trial.' })).toEqual({
+    expect(
+      buildImportancePlot({ ok: false, reason: 'Cannot evaluate parameter importances with only a single trial.' }),
+    ).toEqual({
       kind: 'empty',
       title: 'Hyperparameter Importances',
       reason: 'Cannot evaluate parameter importances with only a single trial.',

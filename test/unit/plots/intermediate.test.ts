@@ -37,11 +37,25 @@ describe('intermediate values', () => {
   });
 
   it('reports out-of-order steps in step order and says when there is nothing', () => {
-    const t = makeTrial({ number: 0, intermediate: [[5, 1], [1, 3], [3, 2]] });
-    expect(cfg(buildIntermediateValuesPlot([t])).data.datasets[0].data.map((p: { x: number }) => p.x)).toEqual([1, 3, 5]);
+    const t = makeTrial({
+      number: 0,
+      intermediate: [
+        [5, 1],
+        [1, 3],
+        [3, 2],
+      ],
+    });
+    expect(cfg(buildIntermediateValuesPlot([t])).data.datasets[0].data.map((p: { x: number }) => p.x)).toEqual([
+      1, 3, 5,
+    ]);
     // The Run view counts epochs from 1; the app's plots shift its 0-based steps to match.
-    expect(cfg(buildIntermediateValuesPlot([t], { stepOffset: 1 })).data.datasets[0].data.map((p: { x: number }) => p.x)).toEqual([2, 4, 6]);
-    const none = buildIntermediateValuesPlot([makeTrial({ number: 0 }), makeTrial({ number: 1, state: TrialState.FAIL, value: null, intermediate: [[0, 1]] })]);
+    expect(
+      cfg(buildIntermediateValuesPlot([t], { stepOffset: 1 })).data.datasets[0].data.map((p: { x: number }) => p.x),
+    ).toEqual([2, 4, 6]);
+    const none = buildIntermediateValuesPlot([
+      makeTrial({ number: 0 }),
+      makeTrial({ number: 1, state: TrialState.FAIL, value: null, intermediate: [[0, 1]] }),
+    ]);
     expect(none.kind).toBe('empty');
   });
 });

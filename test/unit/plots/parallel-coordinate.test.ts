@@ -50,7 +50,11 @@ describe('parallel coordinate', () => {
     expect(best.label).toBe('Trial 0');
     const worst = c.data.datasets.find((d: { order: number }) => d.order === 6);
     expect(worst.label).toBe('Trial 2');
-    const sum = (s: string): number => s.match(/\d+/g)!.map(Number).reduce((a, b) => a + b, 0);
+    const sum = (s: string): number =>
+      s
+        .match(/\d+/g)!
+        .map(Number)
+        .reduce((a, b) => a + b, 0);
     expect(sum(best.borderColor)).toBeLessThan(sum(worst.borderColor));
     const tip = c.options.plugins.tooltip.callbacks.label;
     expect(tip({ dataset: { label: 'Trial 2' }, datasetIndex: 2 })).toBe('Trial 2: 2.75');
@@ -59,11 +63,20 @@ describe('parallel coordinate', () => {
   });
 
   it('skips trials that lack a selected parameter; rejects unknown ones', () => {
-    const extra = makeTrial({ number: 20, value: 1, params: { dropout: 0.1 }, distributions: { dropout: DIST.dropout } });
-    const p = cfg(buildParallelCoordinate([...studyFixture(), extra], { direction: 'minimize', params: ['lr', 'dropout'] }));
+    const extra = makeTrial({
+      number: 20,
+      value: 1,
+      params: { dropout: 0.1 },
+      distributions: { dropout: DIST.dropout },
+    });
+    const p = cfg(
+      buildParallelCoordinate([...studyFixture(), extra], { direction: 'minimize', params: ['lr', 'dropout'] }),
+    );
     expect(p.data.labels).toEqual(['Objective Value', 'lr', 'dropout']);
     expect(p.data.datasets).toHaveLength(7);
-    const only = cfg(buildParallelCoordinate([...studyFixture(), extra], { direction: 'minimize', params: ['dropout'] }));
+    const only = cfg(
+      buildParallelCoordinate([...studyFixture(), extra], { direction: 'minimize', params: ['dropout'] }),
+    );
     expect(only.data.datasets).toHaveLength(8);
     expect(() => buildParallelCoordinate(studyFixture(), { direction: 'minimize', params: ['x'] })).toThrow(PlotError);
     expect(buildParallelCoordinate([], { direction: 'minimize' }).kind).toBe('empty');

@@ -3,7 +3,16 @@
 // layers that may import it. Either drifting from eslint/layers.js fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BEGIN, END, ENTRIES, importsByLayer, PACKAGES, PURE_LAYERS, renderLayerTable, spliceReadme } from '../../../scripts/architecture.mjs';
+import {
+  BEGIN,
+  END,
+  ENTRIES,
+  importsByLayer,
+  PACKAGES,
+  PURE_LAYERS,
+  renderLayerTable,
+  spliceReadme,
+} from '../../../scripts/architecture.mjs';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const SECTION = README.slice(README.indexOf('## Architecture'), README.indexOf('### Data layout'));
@@ -14,14 +23,19 @@ function pictureRows(section: string): string[][] {
   const fence = section.split('```').find((block) => block.includes('composition root'));
   if (fence === undefined) throw new Error('no layer picture (a fenced block naming the composition root)');
   const word = new RegExp(`(?<![\\w/.-])(${LAYERS.map((l) => l.replace('.', '\\.')).join('|')})(?![\\w/-])`, 'g');
-  return fence.split('\n').map((line) => [...line.replace(/\(.*?\)/g, '').matchAll(word)].map((m) => m[1]!)).filter((r) => r.length > 0);
+  return fence
+    .split('\n')
+    .map((line) => [...line.replace(/\(.*?\)/g, '').matchAll(word)].map((m) => m[1]!))
+    .filter((r) => r.length > 0);
 }
 
 /** Allowed imports (from the lint table) whose target the picture does not draw on a lower row. */
 function upwardImports(rows: string[][]): string[] {
   const rowOf = new Map(rows.flatMap((names, i) => names.map((n) => [n, i] as const)));
   return Object.entries(ENTRIES).flatMap(([entry, importers]) =>
-    importers.filter((layer) => rowOf.get(layer)! >= rowOf.get(entry.split('/')[0]!)!).map((layer) => `${layer} → ${entry}`),
+    importers
+      .filter((layer) => rowOf.get(layer)! >= rowOf.get(entry.split('/')[0]!)!)
+      .map((layer) => `${layer} → ${entry}`),
   );
 }
 
@@ -52,7 +66,10 @@ describe("README's architecture section", () => {
   });
 
   it('finds an import drawn sideways', () => {
-    const moved = SECTION.replace('  study-config ◄', '  ◄').replace('  cluster   inference', '  study-config   cluster   inference');
+    const moved = SECTION.replace('  study-config ◄', '  ◄').replace(
+      '  cluster   inference',
+      '  study-config   cluster   inference',
+    );
     expect(upwardImports(pictureRows(moved))).toContain('cluster → study-config/index.ts');
   });
 });

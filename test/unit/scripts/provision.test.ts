@@ -3,9 +3,32 @@
  * what exists): nothing is installed here.
  */
 import { describe, expect, it } from 'vitest';
-import { aptSteps, DEBIAN_CHROMIUM, planChromium, planPostgres, planPython, type ChromiumFacts, type PythonFacts } from '../../../scripts/provision.mjs';
-import { LOCK_FILE, lockHash, planVenv, VENV_DIR, VENV_PYTHON, venvSteps, type VenvFacts } from '../../../scripts/python-env.mjs';
-import { BACKPORTS_PACKAGES, LAVAPIPE_ICD, LAVAPIPE_LIB_DIR, lavapipeEnv, planLavapipe, type LavapipeFacts } from '../../../scripts/lavapipe.mjs';
+import {
+  aptSteps,
+  DEBIAN_CHROMIUM,
+  planChromium,
+  planPostgres,
+  planPython,
+  type ChromiumFacts,
+  type PythonFacts,
+} from '../../../scripts/provision.mjs';
+import {
+  LOCK_FILE,
+  lockHash,
+  planVenv,
+  VENV_DIR,
+  VENV_PYTHON,
+  venvSteps,
+  type VenvFacts,
+} from '../../../scripts/python-env.mjs';
+import {
+  BACKPORTS_PACKAGES,
+  LAVAPIPE_ICD,
+  LAVAPIPE_LIB_DIR,
+  lavapipeEnv,
+  planLavapipe,
+  type LavapipeFacts,
+} from '../../../scripts/lavapipe.mjs';
 
 const PW = '/root/.cache/ms-playwright/chromium-1200/chrome-linux/chrome';
 
@@ -28,12 +51,18 @@ function python(over: Partial<PythonFacts> = {}): ReturnType<typeof planPython> 
 
 describe('planChromium', () => {
   it("uses Debian's chromium, then an earlier Playwright download, before installing anything", () => {
-    expect(chromium({ present: [DEBIAN_CHROMIUM, PW], isRoot: true })).toEqual({ kind: 'found', path: DEBIAN_CHROMIUM });
+    expect(chromium({ present: [DEBIAN_CHROMIUM, PW], isRoot: true })).toEqual({
+      kind: 'found',
+      path: DEBIAN_CHROMIUM,
+    });
     expect(chromium({ present: [PW], isRoot: true })).toEqual({ kind: 'found', path: PW });
   });
 
   it('honours an existing CHROMIUM_PATH over both', () => {
-    expect(chromium({ envPath: '/opt/c', present: ['/opt/c', DEBIAN_CHROMIUM] })).toEqual({ kind: 'found', path: '/opt/c' });
+    expect(chromium({ envPath: '/opt/c', present: ['/opt/c', DEBIAN_CHROMIUM] })).toEqual({
+      kind: 'found',
+      path: '/opt/c',
+    });
   });
 
   it('installs with apt-get as root where apt-get exists', () => {
@@ -62,7 +91,9 @@ describe('planChromium', () => {
   it('never replaces a CHROMIUM_PATH that does not exist with another Chromium', () => {
     const plan = chromium({ envPath: '/nonexistent', isRoot: true, present: [DEBIAN_CHROMIUM] });
     expect(plan.kind).toBe('missing');
-    expect(plan.kind === 'missing' ? plan.message : '').toMatch(/CHROMIUM_PATH=\/nonexistent does not exist.*npx playwright install chromium/);
+    expect(plan.kind === 'missing' ? plan.message : '').toMatch(
+      /CHROMIUM_PATH=\/nonexistent does not exist.*npx playwright install chromium/,
+    );
   });
 
   it('without playwright-core and without root there is nothing to run but to tell', () => {
@@ -75,11 +106,18 @@ describe('planChromium', () => {
 describe('planPostgres', () => {
   const facts = { bin: undefined, isRoot: false, hasAptGet: true, noProvision: false };
   it("uses Debian's server binaries where initdb is", () => {
-    expect(planPostgres({ ...facts, bin: '/usr/lib/postgresql/15/bin', noProvision: true })).toEqual({ kind: 'found', path: '/usr/lib/postgresql/15/bin' });
+    expect(planPostgres({ ...facts, bin: '/usr/lib/postgresql/15/bin', noProvision: true })).toEqual({
+      kind: 'found',
+      path: '/usr/lib/postgresql/15/bin',
+    });
   });
 
   it('installs postgresql as root with apt-get', () => {
-    expect(planPostgres({ ...facts, isRoot: true })).toEqual({ kind: 'apt', packages: ['postgresql'], path: '/usr/lib/postgresql' });
+    expect(planPostgres({ ...facts, isRoot: true })).toEqual({
+      kind: 'apt',
+      packages: ['postgresql'],
+      path: '/usr/lib/postgresql',
+    });
   });
 
   it('stops with the install command otherwise', () => {
@@ -102,15 +140,28 @@ describe('planPython', () => {
   });
 
   it('otherwise stops with the exact command', () => {
-    const msg = (p: ReturnType<typeof planPython>): string => (p.kind === 'missing' ? p.message : `not missing: ${p.kind}`);
+    const msg = (p: ReturnType<typeof planPython>): string =>
+      p.kind === 'missing' ? p.message : `not missing: ${p.kind}`;
     expect(msg(python())).toMatch(/cannot import optuna.*sudo apt-get install python3-optuna\.$/);
-    expect(msg(python({ isRoot: true, noProvision: true }))).toMatch(/DMC_NO_PROVISION=1.* apt-get install python3-optuna\.$/);
+    expect(msg(python({ isRoot: true, noProvision: true }))).toMatch(
+      /DMC_NO_PROVISION=1.* apt-get install python3-optuna\.$/,
+    );
     expect(msg(python({ hasAptGet: false }))).toContain("/usr/bin/python3 -m pip install 'optuna>=3.1'");
   });
 });
 
 function venv(over: Partial<VenvFacts> = {}): ReturnType<typeof planVenv> {
-  return planVenv({ venvPython: true, stamp: 'aaa', lockHash: 'aaa', basePython: true, hasVenvModule: true, isRoot: false, hasAptGet: true, noProvision: false, ...over });
+  return planVenv({
+    venvPython: true,
+    stamp: 'aaa',
+    lockHash: 'aaa',
+    basePython: true,
+    hasVenvModule: true,
+    isRoot: false,
+    hasAptGet: true,
+    noProvision: false,
+    ...over,
+  });
 }
 
 describe('planVenv', () => {
@@ -123,17 +174,31 @@ describe('planVenv', () => {
   it('rebuilds it when missing, never completed, or made from another lock', () => {
     expect(venv({ venvPython: false, stamp: undefined })).toEqual({ kind: 'create', why: '.venv is missing', apt: [] });
     expect(venv({ stamp: undefined })).toEqual({ kind: 'create', why: '.venv was never completed', apt: [] });
-    expect(venv({ lockHash: 'bbb' })).toEqual({ kind: 'create', why: 'python/requirements.lock changed since .venv was made', apt: [] });
+    expect(venv({ lockHash: 'bbb' })).toEqual({
+      kind: 'create',
+      why: 'python/requirements.lock changed since .venv was made',
+      apt: [],
+    });
   });
 
   it("installs Debian's python3-venv first as root when /usr/bin/python3 cannot make one", () => {
-    expect(venv({ venvPython: false, hasVenvModule: false, isRoot: true })).toEqual({ kind: 'create', why: '.venv is missing', apt: ['python3-venv'] });
-    expect(msg(venv({ venvPython: false, hasVenvModule: false }))).toMatch(/cannot make virtual environments.*sudo apt-get install python3-venv; then npm run setup:python\.$/);
+    expect(venv({ venvPython: false, hasVenvModule: false, isRoot: true })).toEqual({
+      kind: 'create',
+      why: '.venv is missing',
+      apt: ['python3-venv'],
+    });
+    expect(msg(venv({ venvPython: false, hasVenvModule: false }))).toMatch(
+      /cannot make virtual environments.*sudo apt-get install python3-venv; then npm run setup:python\.$/,
+    );
   });
 
   it('installs nothing under DMC_NO_PROVISION=1 or without /usr/bin/python3, and says how', () => {
-    expect(msg(venv({ lockHash: 'bbb', noProvision: true }))).toMatch(/lock changed.*DMC_NO_PROVISION=1.*npm run setup:python\.$/);
-    expect(msg(venv({ venvPython: false, basePython: false, isRoot: true }))).toMatch(/Python 3\.10–3\.12.* apt-get install python3 python3-venv/);
+    expect(msg(venv({ lockHash: 'bbb', noProvision: true }))).toMatch(
+      /lock changed.*DMC_NO_PROVISION=1.*npm run setup:python\.$/,
+    );
+    expect(msg(venv({ venvPython: false, basePython: false, isRoot: true }))).toMatch(
+      /Python 3\.10–3\.12.* apt-get install python3 python3-venv/,
+    );
   });
 
   it('installs exactly the hashed lock, nothing resolved beside it', () => {
@@ -150,14 +215,25 @@ describe('aptSteps', () => {
   it('updates the index only when it does not know a package', () => {
     const install = ['apt-get', 'install', '-y', '-qq', 'chromium', 'python3-optuna'];
     expect(aptSteps(['chromium', 'python3-optuna'], () => true)).toEqual([install]);
-    expect(aptSteps(['chromium', 'python3-optuna'], (p) => p !== 'chromium')).toEqual([['apt-get', 'update', '-qq'], install]);
+    expect(aptSteps(['chromium', 'python3-optuna'], (p) => p !== 'chromium')).toEqual([
+      ['apt-get', 'update', '-qq'],
+      install,
+    ]);
     expect(aptSteps([], () => false)).toEqual([]);
   });
 });
 
 describe('planLavapipe', () => {
   const facts = (over: Partial<LavapipeFacts> = {}): LavapipeFacts => ({
-    installed: false, noProvision: false, arch: 'x64', debian12: true, hasAptGet: true, hasDpkg: true, systemMesa: true, isRoot: false, ...over,
+    installed: false,
+    noProvision: false,
+    arch: 'x64',
+    debian12: true,
+    hasAptGet: true,
+    hasDpkg: true,
+    systemMesa: true,
+    isRoot: false,
+    ...over,
   });
 
   it('uses a lavapipe set up earlier, and fetches the backports driver otherwise (no root needed for that)', () => {
@@ -166,7 +242,10 @@ describe('planLavapipe', () => {
   });
 
   it("installs Debian's mesa-vulkan-drivers first (for the driver's libraries) only as root", () => {
-    expect(planLavapipe(facts({ systemMesa: false, isRoot: true }))).toEqual({ kind: 'fetch', installSystemMesa: true });
+    expect(planLavapipe(facts({ systemMesa: false, isRoot: true }))).toEqual({
+      kind: 'fetch',
+      installSystemMesa: true,
+    });
     const p = planLavapipe(facts({ systemMesa: false }));
     expect(p.kind === 'skip' && p.message).toContain('sudo apt-get install mesa-vulkan-drivers');
   });

@@ -24,7 +24,8 @@ interface EnvReport {
 /** name → version of every `name==version` line of the lock (pip's normalized, lower-case names). */
 function lockPins(text: string): Map<string, string> {
   const pins = new Map<string, string>();
-  for (const m of text.matchAll(/^([A-Za-z0-9._-]+)==([^\s\\]+)/gm)) pins.set((m[1] ?? '').toLowerCase().replace(/[._]/g, '-'), m[2] ?? '');
+  for (const m of text.matchAll(/^([A-Za-z0-9._-]+)==([^\s\\]+)/gm))
+    pins.set((m[1] ?? '').toLowerCase().replace(/[._]/g, '-'), m[2] ?? '');
   return pins;
 }
 
@@ -33,11 +34,17 @@ describe('the pinned Python environment (.venv)', () => {
   const pins = lockPins(readFileSync(LOCK_FILE, 'utf8'));
 
   beforeAll(() => {
-    if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
+    if (!existsSync(VENV_PYTHON))
+      throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
     const r = spawnSync(VENV_PYTHON, [path.join(path.dirname(LOCK_FILE), 'check_env.py')], {
       encoding: 'utf8',
       // JAX on CPU only, and no GPU probing; two threads at most on a shared machine.
-      env: { ...process.env, KERAS_BACKEND: 'jax', JAX_PLATFORMS: 'cpu', XLA_FLAGS: '--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=2' },
+      env: {
+        ...process.env,
+        KERAS_BACKEND: 'jax',
+        JAX_PLATFORMS: 'cpu',
+        XLA_FLAGS: '--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=2',
+      },
       timeout: 110_000,
     });
     if (r.status !== 0) throw new Error(`check_env.py failed (${r.status ?? r.signal}):\n${r.stderr}`);
@@ -55,7 +62,13 @@ describe('the pinned Python environment (.venv)', () => {
     expect(Number(report.modules.numpy?.split('.')[0])).toBeLessThan(2);
     const [major, minor] = (report.modules.keras ?? '').split('.').map(Number);
     expect(major === 3 && (minor ?? 99) >= 9 && (minor ?? 99) < 13).toBe(true);
-    for (const [mod, dist] of [['keras', 'keras'], ['jax', 'jax'], ['numpy', 'numpy'], ['psycopg2', 'psycopg2-binary'], ['pytest', 'pytest']] as const) {
+    for (const [mod, dist] of [
+      ['keras', 'keras'],
+      ['jax', 'jax'],
+      ['numpy', 'numpy'],
+      ['psycopg2', 'psycopg2-binary'],
+      ['pytest', 'pytest'],
+    ] as const) {
       expect(report.modules[mod], mod).toBe(pins.get(dist));
     }
     expect(report.backend).toBe('jax');
@@ -63,7 +76,9 @@ describe('the pinned Python environment (.venv)', () => {
   });
 
   it('holds exactly the lock: every pin at its version and nothing else beside pip and setuptools', () => {
-    const installed = Object.fromEntries(Object.entries(report.installed).filter(([name]) => name !== 'pip' && name !== 'setuptools'));
+    const installed = Object.fromEntries(
+      Object.entries(report.installed).filter(([name]) => name !== 'pip' && name !== 'setuptools'),
+    );
     expect(installed).toEqual(Object.fromEntries(pins));
   });
 

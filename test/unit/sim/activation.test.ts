@@ -4,7 +4,11 @@ import { activationCurves, expectedAutomatic, fillAutomaticDrift } from '../../.
 
 describe('expected activation', () => {
   it('the automatic pulse peaks at A when t = (a − 1)·tau', () => {
-    for (const [A, tau, a] of [[20, 30, 2], [70.8, 114.71, 2], [40, 50, 3.5]] as const) {
+    for (const [A, tau, a] of [
+      [20, 30, 2],
+      [70.8, 114.71, 2],
+      [40, 50, 3.5],
+    ] as const) {
       const peakT = (a - 1) * tau;
       expect(expectedAutomatic(peakT, A, tau, a)).toBeCloseTo(A, 10);
       expect(expectedAutomatic(peakT * 0.9, A, tau, a)).toBeLessThan(A);

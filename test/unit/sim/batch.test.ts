@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NOTEBOOK_CONFIG, drawNumObs, simulateBatch, simulateRange, summarizeDataset, type DmcConfig } from '../../../src/sim/index.ts';
+import {
+  NOTEBOOK_CONFIG,
+  drawNumObs,
+  simulateBatch,
+  simulateRange,
+  summarizeDataset,
+  type DmcConfig,
+} from '../../../src/sim/index.ts';
 import { sameBits } from './helpers.ts';
 
 const FIVE: DmcConfig = {
@@ -29,7 +36,8 @@ describe('simulateBatch: layout', () => {
 
   it('orders conditions: ceil(N/2) congruent (0) first, then incongruent (1); odd N has one more congruent', () => {
     const b = simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: 7 }, 2, 3);
-    for (let d = 0; d < 3; d++) expect(Array.from(b.conditions.subarray(d * 7, d * 7 + 7))).toEqual([0, 0, 0, 0, 1, 1, 1]);
+    for (let d = 0; d < 3; d++)
+      expect(Array.from(b.conditions.subarray(d * 7, d * 7 + 7))).toEqual([0, 0, 0, 0, 1, 1, 1]);
   });
 
   it('sdr_fixed: 5 columns A, tau, mu_c, mu_r, b and a constant non-decision time mu_r', () => {
@@ -50,7 +58,12 @@ describe('simulateBatch: layout', () => {
   });
 
   it('never draws a negative parameter, also under priors with heavy truncation', () => {
-    const heavy: DmcConfig = { ...NOTEBOOK_CONFIG, priorMeans: [2, 5, 0.05, 10, 3, 1], priorSds: [10, 20, 0.5, 50, 20, 10], fixedNumObs: 10 };
+    const heavy: DmcConfig = {
+      ...NOTEBOOK_CONFIG,
+      priorMeans: [2, 5, 0.05, 10, 3, 1],
+      priorSds: [10, 20, 0.5, 50, 20, 10],
+      fixedNumObs: 10,
+    };
     for (const c of [NOTEBOOK_CONFIG, heavy]) {
       const b = simulateBatch({ ...c, fixedNumObs: 10 }, 4, 3000);
       expect(b.params.every((v) => v >= 0)).toBe(true);
@@ -61,7 +74,8 @@ describe('simulateBatch: layout', () => {
     const b = simulateBatch({ ...NOTEBOOK_CONFIG, tmax: 200, fixedNumObs: 200 }, 5, 50);
     let timeouts = 0;
     for (let i = 0; i < b.rt.length; i++) {
-      if ((b.rt[i] === -1) !== (b.accuracy[i] === -1)) throw new Error(`trial ${i}: rt ${b.rt[i]}, accuracy ${b.accuracy[i]}`);
+      if ((b.rt[i] === -1) !== (b.accuracy[i] === -1))
+        throw new Error(`trial ${i}: rt ${b.rt[i]}, accuracy ${b.accuracy[i]}`);
       if (b.accuracy[i] === -1) timeouts++;
     }
     expect(timeouts).toBeGreaterThan(0);
@@ -100,7 +114,8 @@ describe('simulateBatch: determinism', () => {
 
   it('the same seed gives bit-identical batches; another seed does not', () => {
     const again = simulateBatch(config, 77, 23);
-    for (const k of ['params', 'rt', 'accuracy', 'conditions'] as const) expect(sameBits(again[k], whole[k])).toBe(true);
+    for (const k of ['params', 'rt', 'accuracy', 'conditions'] as const)
+      expect(sameBits(again[k], whole[k])).toBe(true);
     expect(sameBits(simulateBatch(config, 78, 23).rt, whole.rt)).toBe(false);
   });
 

@@ -12,7 +12,12 @@ import {
   type DmcConfig,
 } from '../../../src/sim/index.ts';
 
-const base = (): DmcConfig => ({ ...NOTEBOOK_CONFIG, priorMeans: [...NOTEBOOK_CONFIG.priorMeans], priorSds: [...NOTEBOOK_CONFIG.priorSds], paramNames: [...NOTEBOOK_CONFIG.paramNames] });
+const base = (): DmcConfig => ({
+  ...NOTEBOOK_CONFIG,
+  priorMeans: [...NOTEBOOK_CONFIG.priorMeans],
+  priorSds: [...NOTEBOOK_CONFIG.priorSds],
+  paramNames: [...NOTEBOOK_CONFIG.paramNames],
+});
 
 function rejects(c: unknown, field: string, value: string): void {
   let err: unknown;
@@ -31,8 +36,17 @@ function rejects(c: unknown, field: string, value: string): void {
 describe('validateDmcConfig', () => {
   it('accepts the notebook configuration and every prior table', () => {
     expect(validateDmcConfig(NOTEBOOK_CONFIG)).toEqual(NOTEBOOK_CONFIG);
-    for (const name of Object.keys(PRIORS) as (keyof typeof PRIORS)[]) expect(() => validateDmcConfig(configWithPrior(name))).not.toThrow();
-    expect(NOTEBOOK_CONFIG).toMatchObject({ tmax: 1500, fixedNumObs: 500, a: 2, sigma: 4, startPoint: 'beta', sdrFixed: null, contamination: null });
+    for (const name of Object.keys(PRIORS) as (keyof typeof PRIORS)[])
+      expect(() => validateDmcConfig(configWithPrior(name))).not.toThrow();
+    expect(NOTEBOOK_CONFIG).toMatchObject({
+      tmax: 1500,
+      fixedNumObs: 500,
+      a: 2,
+      sigma: 4,
+      startPoint: 'beta',
+      sdrFixed: null,
+      contamination: null,
+    });
     expect(NOTEBOOK_CONFIG.priorMeans).toEqual([70.8, 114.71, 0.71, 332.34, 98.36, 43.36]);
     expect(NOTEBOOK_CONFIG.priorSds).toEqual([19.42, 40.08, 0.14, 52.07, 30.05, 9.19]);
   });
@@ -44,7 +58,11 @@ describe('validateDmcConfig', () => {
   });
 
   it('accepts a point mass at 0 for A and mu_c (a model without conflict or control) and draws exactly 0', () => {
-    const c = validateDmcConfig({ ...base(), priorMeans: [0, 114.71, 0, 332.34, 98.36, 43.36], priorSds: [0, 40.08, 0, 52.07, 30.05, 9.19] });
+    const c = validateDmcConfig({
+      ...base(),
+      priorMeans: [0, 114.71, 0, 332.34, 98.36, 43.36],
+      priorSds: [0, 40.08, 0, 52.07, 30.05, 9.19],
+    });
     expect(c.priorMeans[0]).toBe(0);
     const batch = simulateBatch(c, 3, 4);
     for (let i = 0; i < 4; i++) {
@@ -60,12 +78,54 @@ describe('validateDmcConfig', () => {
   });
 
   it.each<[string, (c: DmcConfig) => unknown, string, string]>([
-    ['negative prior sd', (c) => ({ ...c, priorSds: [19.42, -40.08, 0.14, 52.07, 30.05, 9.19] }), 'priorSds[1]', '-40.08'],
-    ['NaN prior mean', (c) => ({ ...c, priorMeans: [70.8, 114.71, NaN, 332.34, 98.36, 43.36] }), 'priorMeans[2]', 'NaN'],
-    ['infinite prior sd', (c) => ({ ...c, priorSds: [19.42, 40.08, 0.14, Infinity, 30.05, 9.19] }), 'priorSds[3]', 'Infinity'],
-    ['point mass at a non-positive mean', (c) => ({ ...c, priorMeans: [70.8, 114.71, 0.71, 332.34, -1, 43.36], priorSds: [19.42, 40.08, 0.14, 52.07, 0, 9.19] }), 'priorMeans[4]', '-1'],
-    ['point mass at tau = 0', (c) => ({ ...c, priorMeans: [70.8, 0, 0.71, 332.34, 98.36, 43.36], priorSds: [19.42, 0, 0.14, 52.07, 30.05, 9.19] }), 'priorMeans[1]', '0'],
-    ['point mass at A < 0', (c) => ({ ...c, priorMeans: [-2, 114.71, 0.71, 332.34, 98.36, 43.36], priorSds: [0, 40.08, 0.14, 52.07, 30.05, 9.19] }), 'priorMeans[0]', '-2'],
+    [
+      'negative prior sd',
+      (c) => ({ ...c, priorSds: [19.42, -40.08, 0.14, 52.07, 30.05, 9.19] }),
+      'priorSds[1]',
+      '-40.08',
+    ],
+    [
+      'NaN prior mean',
+      (c) => ({ ...c, priorMeans: [70.8, 114.71, NaN, 332.34, 98.36, 43.36] }),
+      'priorMeans[2]',
+      'NaN',
+    ],
+    [
+      'infinite prior sd',
+      (c) => ({ ...c, priorSds: [19.42, 40.08, 0.14, Infinity, 30.05, 9.19] }),
+      'priorSds[3]',
+      'Infinity',
+    ],
+    [
+      'point mass at a non-positive mean',
+      (c) => ({
+        ...c,
+        priorMeans: [70.8, 114.71, 0.71, 332.34, -1, 43.36],
+        priorSds: [19.42, 40.08, 0.14, 52.07, 0, 9.19],
+      }),
+      'priorMeans[4]',
+      '-1',
+    ],
+    [
+      'point mass at tau = 0',
+      (c) => ({
+        ...c,
+        priorMeans: [70.8, 0, 0.71, 332.34, 98.36, 43.36],
+        priorSds: [19.42, 0, 0.14, 52.07, 30.05, 9.19],
+      }),
+      'priorMeans[1]',
+      '0',
+    ],
+    [
+      'point mass at A < 0',
+      (c) => ({
+        ...c,
+        priorMeans: [-2, 114.71, 0.71, 332.34, 98.36, 43.36],
+        priorSds: [0, 40.08, 0.14, 52.07, 30.05, 9.19],
+      }),
+      'priorMeans[0]',
+      '-2',
+    ],
     ['tmax 0', (c) => ({ ...c, tmax: 0 }), 'tmax', '0'],
     ['tmax not an integer', (c) => ({ ...c, tmax: 1500.5 }), 'tmax', '1500.5'],
     ['tmax NaN', (c) => ({ ...c, tmax: NaN }), 'tmax', 'NaN'],
@@ -82,13 +142,49 @@ describe('validateDmcConfig', () => {
     ['negative sigma', (c) => ({ ...c, sigma: -4 }), 'sigma', '-4'],
     ['sigma NaN', (c) => ({ ...c, sigma: NaN }), 'sigma', 'NaN'],
     ['unknown start point', (c) => ({ ...c, startPoint: 'uniform' }), 'startPoint', 'uniform'],
-    ['fewer than 5 means', (c) => ({ ...c, paramNames: ['A', 'tau', 'mu_c', 'mu_r'], priorMeans: [1, 2, 3, 4], priorSds: [1, 1, 1, 1] }), 'priorMeans', '[1, 2, 3, 4]'],
+    [
+      'fewer than 5 means',
+      (c) => ({ ...c, paramNames: ['A', 'tau', 'mu_c', 'mu_r'], priorMeans: [1, 2, 3, 4], priorSds: [1, 1, 1, 1] }),
+      'priorMeans',
+      '[1, 2, 3, 4]',
+    ],
     ['fewer than 5 sds', (c) => ({ ...c, priorSds: [1, 1, 1, 1] }), 'priorSds', '[1, 1, 1, 1]'],
     ['means and sds of different length', (c) => ({ ...c, priorSds: [1, 1, 1, 1, 1] }), 'priorSds', '[1, 1, 1, 1, 1]'],
-    ['names ≠ number of means', (c) => ({ ...c, paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'] }), 'paramNames', '"mu_r", "b"]'],
-    ['sdr_fixed None with 5 priors', (c) => ({ ...c, paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'], priorMeans: c.priorMeans.slice(0, 5), priorSds: c.priorSds.slice(0, 5), sdrFixed: null }), 'sdrFixed', 'null'],
-    ['name out of positional order', (c) => ({ ...c, paramNames: ['tau', 'A', 'mu_c', 'mu_r', 'b', 'sd_r'] }), 'paramNames[0]', 'tau'],
-    ['more than 6 priors', (c) => ({ ...c, paramNames: [...c.paramNames, 'x'], priorMeans: [...c.priorMeans, 1], priorSds: [...c.priorSds, 1] }), 'priorMeans', '43.36, 1'],
+    [
+      'names ≠ number of means',
+      (c) => ({ ...c, paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'] }),
+      'paramNames',
+      '"mu_r", "b"]',
+    ],
+    [
+      'sdr_fixed None with 5 priors',
+      (c) => ({
+        ...c,
+        paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'],
+        priorMeans: c.priorMeans.slice(0, 5),
+        priorSds: c.priorSds.slice(0, 5),
+        sdrFixed: null,
+      }),
+      'sdrFixed',
+      'null',
+    ],
+    [
+      'name out of positional order',
+      (c) => ({ ...c, paramNames: ['tau', 'A', 'mu_c', 'mu_r', 'b', 'sd_r'] }),
+      'paramNames[0]',
+      'tau',
+    ],
+    [
+      'more than 6 priors',
+      (c) => ({
+        ...c,
+        paramNames: [...c.paramNames, 'x'],
+        priorMeans: [...c.priorMeans, 1],
+        priorSds: [...c.priorSds, 1],
+      }),
+      'priorMeans',
+      '43.36, 1',
+    ],
     ['num_conditions ≠ 2', (c) => ({ ...c, numConditions: 3 }), 'numConditions', '3'],
     ['unknown field', (c) => ({ ...c, tMax: 1000 }), 'tMax', '1000'],
     ['not an object', () => 42, 'config', '42'],

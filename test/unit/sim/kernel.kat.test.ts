@@ -4,7 +4,13 @@
  * seed because the reference figures are themselves estimates (or rounded DMCfun values).
  */
 import { describe, expect, it } from 'vitest';
-import { simulateTrials, summarizeConditions, type ConditionSummary, type DmcParams, type StartPoint } from '../../../src/sim/index.ts';
+import {
+  simulateTrials,
+  summarizeConditions,
+  type ConditionSummary,
+  type DmcParams,
+  type StartPoint,
+} from '../../../src/sim/index.ts';
 
 const PER_CONDITION = 100_000;
 const BASE: DmcParams = { A: 20, tau: 30, mu_c: 0.5, mu_r: 300, b: 75, sd_r: 30 };
@@ -20,7 +26,8 @@ function run(params: DmcParams, startPoint: StartPoint, tmax: number, seed: numb
   const s = summarizeConditions(t.rt, t.accuracy, t.conditions);
   const pick = (code: number, acc: number): Float64Array => {
     const out: number[] = [];
-    for (let i = 0; i < t.rt.length; i++) if (t.conditions[i] === code && t.accuracy[i] === acc) out.push(t.rt[i]! * 1000);
+    for (let i = 0; i < t.rt.length; i++)
+      if (t.conditions[i] === code && t.accuracy[i] === acc) out.push(t.rt[i]! * 1000);
     return Float64Array.from(out).sort();
   };
   return {
@@ -62,7 +69,9 @@ describe('amortized-dmc reference, tau = 30, project grid t = 1..tmax (100k tria
       const [, sd, , errRt, ...qs] = reference[cond];
       const k = 4 * Math.SQRT2;
       // SE of an SD ≈ SD·√((κ − 1)/(4n)); κ of these skewed RT distributions < 6, so √(5/(4n))·SD bounds it
-      expect(Math.abs(s.sdRtCorrectMs! - sd)).toBeLessThan(k * s.sdRtCorrectMs! * Math.sqrt(5 / (4 * correctMs.length)));
+      expect(Math.abs(s.sdRtCorrectMs! - sd)).toBeLessThan(
+        k * s.sdRtCorrectMs! * Math.sqrt(5 / (4 * correctMs.length)),
+      );
       let errSd = 0;
       for (const x of errorMs) errSd += (x - s.meanRtErrorMs!) ** 2;
       errSd = Math.sqrt(errSd / (errorMs.length - 1));
@@ -104,7 +113,10 @@ describe('DMCfun dmcSim rows (100k trials per condition; tolerance ≈ 2 ms and 
 
   it.each(rows)('%s', (label, tau, sp, cong, incong) => {
     const sim = get(label, tau, sp);
-    for (const [s, [mean, sd, err]] of [[sim.cong.summary, cong], [sim.incong.summary, incong]] as const) {
+    for (const [s, [mean, sd, err]] of [
+      [sim.cong.summary, cong],
+      [sim.incong.summary, incong],
+    ] as const) {
       expect(Math.abs(s.meanRtCorrectMs! - mean)).toBeLessThan(2);
       expect(Math.abs(s.sdRtCorrectMs! - sd)).toBeLessThan(2);
       expect(Math.abs(100 * s.errorRate! - err)).toBeLessThan(0.3);
@@ -116,7 +128,10 @@ describe('DMCfun dmcSim rows (100k trials per condition; tolerance ≈ 2 ms and 
     ['tau=150 (Fig. 4)', 150, 504, 425],
   ] as const)('%s: README mean error RTs within 4 SE of the difference', (label, tau, congErr, incongErr) => {
     const sim = get(label, tau, 'zero');
-    for (const [smp, ref] of [[sim.cong, congErr], [sim.incong, incongErr]] as const) {
+    for (const [smp, ref] of [
+      [sim.cong, congErr],
+      [sim.incong, incongErr],
+    ] as const) {
       const m = smp.summary.meanRtErrorMs!;
       let v = 0;
       for (const x of smp.errorMs) v += (x - m) ** 2;

@@ -21,7 +21,12 @@ describe('automatic drift', () => {
   });
 
   it('a = 2 by recurrence stays within 1e-13 (relative) of the closed form at every step, for short and long tau', () => {
-    for (const [tau, tmax] of [[2, 1500], [30, 1500], [114.71, 5000], [400, 100_000]] as const) {
+    for (const [tau, tmax] of [
+      [2, 1500],
+      [30, 1500],
+      [114.71, 5000],
+      [400, 100_000],
+    ] as const) {
       const out = new Float64Array(tmax);
       fillAutomaticDrift(out, 70.8, tau, 2);
       let worst = 0;
@@ -80,13 +85,19 @@ describe('start point', () => {
 describe('trial process', () => {
   it('absorbs at X ≥ b (not strictly greater) and reports rt = (k + mu_r)/1000 seconds', () => {
     // sigma 0, start 0, no automatic drift: X_k = k·mu_c exactly, so X_10 = 10 = b is a crossing at k = 10
-    const t = simulateTrials({ A: 0, tau: 30, mu_c: 1, mu_r: 300, b: 10, sd_r: 0 }, 6, 1, { sigma: 0, startPoint: 'zero' });
+    const t = simulateTrials({ A: 0, tau: 30, mu_c: 1, mu_r: 300, b: 10, sd_r: 0 }, 6, 1, {
+      sigma: 0,
+      startPoint: 'zero',
+    });
     expect(Array.from(t.accuracy)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(t.rt)).toEqual(Array(6).fill(Math.fround(0.31)));
   });
 
   it('congruent trials add +mu_a and incongruent −mu_a: a pure automatic pulse hits +b resp. −b at the same step', () => {
-    const t = simulateTrials({ A: 50, tau: 10, mu_c: 0, mu_r: 250, b: 20, sd_r: 0 }, 9, 3, { sigma: 0, startPoint: 'zero' });
+    const t = simulateTrials({ A: 50, tau: 10, mu_c: 0, mu_r: 250, b: 20, sd_r: 0 }, 9, 3, {
+      sigma: 0,
+      startPoint: 'zero',
+    });
     expect(Array.from(t.conditions)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1]);
     expect(Array.from(t.accuracy)).toEqual([1, 1, 1, 1, 1, 0, 0, 0, 0]);
     // first k with E[X_a(k)]-sum ≥ 20

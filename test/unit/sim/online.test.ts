@@ -39,7 +39,9 @@ describe('online batches', () => {
     expect(plans.map((p) => p.start)).toEqual([0, 16, 32, 48].map((x) => ONLINE_BASE + x));
     for (const p of plans) expect(p.numObs >= 20 && p.numObs <= 60).toBe(true);
     // The N of a batch depends on its index: over 30 batches they are not all equal.
-    expect(new Set(Array.from({ length: 30 }, (_, j) => onlineBatchPlan(ranged, 7, j, 16).numObs)).size).toBeGreaterThan(5);
+    expect(
+      new Set(Array.from({ length: 30 }, (_, j) => onlineBatchPlan(ranged, 7, j, 16).numObs)).size,
+    ).toBeGreaterThan(5);
     const b = simulateOnlineBatch(ranged, 7, 2, 16);
     expectSameBatch(b, simulateRange(ranged, 7, ONLINE_BASE + 32, 16, plans[2]!.numObs));
   });
@@ -50,7 +52,9 @@ describe('online batches', () => {
     expect(seen.size).toBe(160);
     const training = paramRows(simulateBatch({ ...ranged, fixedNumObs: 20 }, 3, 200));
     expect(training.filter((r) => seen.has(r))).toEqual([]);
-    const val = validationPlans(ranged, 99, 40).flatMap((p) => paramRows(simulateRange(ranged, p.seed, p.start, p.count, p.numObs)));
+    const val = validationPlans(ranged, 99, 40).flatMap((p) =>
+      paramRows(simulateRange(ranged, p.seed, p.start, p.count, p.numObs)),
+    );
     expect(val.filter((r) => seen.has(r))).toEqual([]);
   });
 
@@ -59,7 +63,9 @@ describe('online batches', () => {
     expect(plans.map((p) => p.numObs)).toEqual([50, 186, 321, 457, 593, 729, 864, 1000]);
     expect(plans.reduce((a, p) => a + p.count, 0)).toBe(100);
     expect(plans.map((p) => p.start)).toEqual([0, 12, 25, 37, 50, 62, 75, 87]);
-    expect(validationPlans({ ...NOTEBOOK_CONFIG, fixedNumObs: 30 }, 5, 10)).toEqual([{ seed: 5, start: 0, count: 10, numObs: 30 }]);
+    expect(validationPlans({ ...NOTEBOOK_CONFIG, fixedNumObs: 30 }, 5, 10)).toEqual([
+      { seed: 5, start: 0, count: 10, numObs: 30 },
+    ]);
   });
 });
 

@@ -55,8 +55,11 @@ describe('drawPrior', () => {
   it('sdrFixed: sd_r = 0 whatever its value, the 6th prior is neither drawn nor written', () => {
     const six = validateDmcConfig({ ...NOTEBOOK_CONFIG, sdrFixed: 12.5 });
     const five = validateDmcConfig({
-      ...NOTEBOOK_CONFIG, sdrFixed: 0, paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'],
-      priorMeans: NOTEBOOK_CONFIG.priorMeans.slice(0, 5), priorSds: NOTEBOOK_CONFIG.priorSds.slice(0, 5),
+      ...NOTEBOOK_CONFIG,
+      sdrFixed: 0,
+      paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'],
+      priorMeans: NOTEBOOK_CONFIG.priorMeans.slice(0, 5),
+      priorSds: NOTEBOOK_CONFIG.priorSds.slice(0, 5),
     });
     const a = new Float64Array(6).fill(-7);
     const b = new Float64Array(6).fill(-7);

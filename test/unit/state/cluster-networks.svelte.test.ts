@@ -8,7 +8,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStudy, floatDistribution, TrialState, type TrialTemplate } from '../../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../../src/engine/storages/journal/index.ts';
+import {
+  exportStudyJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../src/engine/storages/journal/index.ts';
 import { defaultNetworkConfig, float32ToBase64, parseNetworkFile, type NetworkFile } from '../../../src/nn/pure.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { ModelStore } from '../../../src/persistence/model-store.ts';
@@ -38,7 +42,15 @@ function clusterFile(n: number, L: number): NetworkFile {
     config: defaultNetworkConfig(),
     standardization: { mean: [0, 0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1, 1] },
     weights: [{ name: 'w', shape: [2], dtype: 'float32', data: float32ToBase64(Float32Array.from([1, 2])) }],
-    metadata: { createdAt: '2026-12-07T09:00:00Z', paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'], seed: 1, source: 'cluster', trialNumber: n, L, study: config.name },
+    metadata: {
+      createdAt: '2026-12-07T09:00:00Z',
+      paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'],
+      seed: 1,
+      source: 'cluster',
+      trialNumber: n,
+      L,
+      study: config.name,
+    },
   });
 }
 
@@ -63,7 +75,13 @@ async function setup(): Promise<{ id: number; grown: string }> {
   const cluster = new JournalStorage(new MemoryJournalBackend());
   const study = await createStudy({ studyName: config.name, storage: cluster });
   await cluster.setStudyUserAttr(study.studyId, CONFIG_ATTR, config as never);
-  for (const [i, v] of [[0, 0.9], [1, 0.8], [2, 0.5], [3, 0.4]] as const) await cluster.createNewTrial(study.studyId, trial(i, v));
+  for (const [i, v] of [
+    [0, 0.9],
+    [1, 0.8],
+    [2, 0.5],
+    [3, 0.4],
+  ] as const)
+    await cluster.createNewTrial(study.studyId, trial(i, v));
   await storage.createNewTrial(id, trial(7, 0.7));
   return { id, grown: await exportStudyJournal(cluster, study.studyId) };
 }
@@ -81,7 +99,9 @@ describe('networks imported with the grown journal', () => {
     ];
     expect(await results.importFromCluster(grown, 'grown.log', files)).toBe(true);
     expect(results.clusterStatus?.kind).toBe('ok');
-    expect(results.clusterStatus?.text).toMatch(/^Imported 2 new trial\(s\) from grown\.log; 2 network\(s\) trained on the cluster; 2 already here\./);
+    expect(results.clusterStatus?.text).toMatch(
+      /^Imported 2 new trial\(s\) from grown\.log; 2 network\(s\) trained on the cluster; 2 already here\./,
+    );
     expect(results.clusterStatus?.text).toContain('other-run-trial-1.json does not belong to trial 1');
     expect(results.clusterStatus?.text).toContain('notes.json is not a network file');
     // The cluster's trials 2 and 3 are the app's 3 and 4 (the app's own trial took number 2).
@@ -89,7 +109,10 @@ describe('networks imported with the grown journal', () => {
     expect(results.networks.sort()).toEqual([3, 4]);
     const stored = await models.load(modelKey(id), 3);
     expect(stored?.metadata).toMatchObject({ trialNumber: 3, clusterTrialNumber: 2, L: 0.5, source: 'cluster' });
-    expect((await models.list(modelKey(id))).map((s) => [s.trialNumber, s.source, s.L])).toEqual([[3, 'cluster', 0.5], [4, 'cluster', 0.4]]);
+    expect((await models.list(modelKey(id))).map((s) => [s.trialNumber, s.source, s.L])).toEqual([
+      [3, 'cluster', 0.5],
+      [4, 'cluster', 0.4],
+    ]);
     expect(results.trials.find((t) => t.number === 3)?.values).toEqual([0.5]);
   });
 
@@ -100,7 +123,9 @@ describe('networks imported with the grown journal', () => {
     expect(await results.importFromCluster(grown, 'grown.log')).toBe(true);
     expect(results.clusterStatus?.text).toBe('Imported 2 new trial(s) from grown.log; 2 already here.');
     const trials = await storage.getAllTrials(id);
-    const links = linkClusterNetworks({ journalTrialKeys: [] }, trials, [{ name: 'x.json', text: JSON.stringify(clusterFile(9, 0.5)) }]);
+    const links = linkClusterNetworks({ journalTrialKeys: [] }, trials, [
+      { name: 'x.json', text: JSON.stringify(clusterFile(9, 0.5)) },
+    ]);
     expect(links).toEqual({ links: [], problems: ['x.json: the journal has no trial 9 that is in this study'] });
   });
 });

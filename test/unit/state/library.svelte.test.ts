@@ -25,7 +25,9 @@ class FakeNetworks implements NetworkLibrary {
     return n;
   }
   async list(key?: string): Promise<{ trialNumber: number }[]> {
-    return [...this.files.keys()].filter((k) => key === undefined || k.startsWith(`${key}/`)).map((k) => ({ trialNumber: Number(k.split('/')[1]) }));
+    return [...this.files.keys()]
+      .filter((k) => key === undefined || k.startsWith(`${key}/`))
+      .map((k) => ({ trialNumber: Number(k.split('/')[1]) }));
   }
   async load(key: string, n: number): Promise<unknown> {
     return this.files.get(`${key}/${n}`);
@@ -59,8 +61,22 @@ describe('StudyLibrary', () => {
     await library.importJournal(FIXTURE, 'optuna.log');
     await library.refresh();
     const [imported, smoke] = library.studies!;
-    expect(smoke).toMatchObject({ name: 'smoke', nTrials: 2, complete: 2, budget: 3, best: { number: 1, value: 0.25 }, configProblem: null });
-    expect(imported).toMatchObject({ name: 'demo', nTrials: 3, complete: 2, pruned: 1, budget: null, best: { number: 0, value: 0.669 } });
+    expect(smoke).toMatchObject({
+      name: 'smoke',
+      nTrials: 2,
+      complete: 2,
+      budget: 3,
+      best: { number: 1, value: 0.25 },
+      configProblem: null,
+    });
+    expect(imported).toMatchObject({
+      name: 'demo',
+      nTrials: 3,
+      complete: 2,
+      pruned: 1,
+      budget: null,
+      best: { number: 0, value: 0.669 },
+    });
     expect(imported!.configProblem).toMatch(/no dmc-tune configuration/);
   });
 
@@ -68,11 +84,25 @@ describe('StudyLibrary', () => {
     await library.importJournal(readFileSync('test/fixtures/journal/failures.log', 'utf8'), 'failures.log');
     await library.refresh();
     const [entry] = library.studies!;
-    expect(entry).toMatchObject({ name: 'failures', nTrials: 6, complete: 2, pruned: 1, failed: 3, best: { number: 5, value: 0.655 } });
+    expect(entry).toMatchObject({
+      name: 'failures',
+      nTrials: 6,
+      complete: 2,
+      pruned: 1,
+      failed: 3,
+      best: { number: 5, value: 0.655 },
+    });
     // 5.08 + 1.5 + 11.2 + 2 + 47 + 123.4 s
     expect(entry!.trialSeconds).toBeCloseTo(190.18, 2);
     const reasons = (await storage.getAllTrials(entry!.studyId)).map((t) => trialNote(t)?.text ?? null);
-    expect(reasons).toEqual([null, 'Failed: Aborted()', 'Failed: RuntimeError: memory access out of bounds', 'Cancelled from the Run view.', null, null]);
+    expect(reasons).toEqual([
+      null,
+      'Failed: Aborted()',
+      'Failed: RuntimeError: memory access out of bounds',
+      'Cancelled from the Run view.',
+      null,
+      null,
+    ]);
   });
 
   it('renames, and reports a taken name on the study’s row', async () => {
@@ -112,7 +142,12 @@ describe('StudyLibrary', () => {
   });
 
   it('refuses a broken journal without touching the library', async () => {
-    expect(await library.importJournal('{"op_code": 0, "worker_id": "w", "study_name": "x"}\n{"op_code": 1, "worker_id": "w", "study_id": 0}\n', 'bad.log')).toEqual([]);
+    expect(
+      await library.importJournal(
+        '{"op_code": 0, "worker_id": "w", "study_name": "x"}\n{"op_code": 1, "worker_id": "w", "study_id": 0}\n',
+        'bad.log',
+      ),
+    ).toEqual([]);
     expect(library.importStatus?.kind).toBe('error');
     expect(library.importStatus?.text).toMatch(/^Could not import bad\.log: .*line 1/);
     expect(await library.importJournal('', 'empty.log')).toEqual([]);
@@ -160,7 +195,10 @@ describe('Workbench', () => {
   it('runs the demo with the CPU preset without a GPU, saying why, under a free name', async () => {
     const { w, ran, went } = bench();
     await new Promise((r) => setTimeout(r, 0));
-    expect(w.demo).toEqual({ preset: 'cpu', reason: expect.stringContaining('WebGPU is unavailable (navigator.gpu is undefined)') });
+    expect(w.demo).toEqual({
+      preset: 'cpu',
+      reason: expect.stringContaining('WebGPU is unavailable (navigator.gpu is undefined)'),
+    });
     await w.runDemo();
     await w.runDemo();
     const names = (await storage.getAllStudies()).map((s) => s.studyName).sort();

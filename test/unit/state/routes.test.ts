@@ -47,7 +47,10 @@ describe('hash routes', () => {
 });
 
 describe('planBackend (docs/design/gpu-path.md#rules-the-code-keeps)', () => {
-  const probes = (gpu: Partial<BackendProbe>, others: Partial<Record<'webgl' | 'wasm', boolean>> = {}): BackendProbe[] => [
+  const probes = (
+    gpu: Partial<BackendProbe>,
+    others: Partial<Record<'webgl' | 'wasm', boolean>> = {},
+  ): BackendProbe[] => [
     { backend: 'webgpu', available: false, detail: 'no adapter', ...gpu },
     { backend: 'webgl', available: others.webgl ?? true, detail: 'gl' },
     { backend: 'wasm', available: others.wasm ?? true, detail: 'wasm' },

@@ -7,7 +7,12 @@ import { TrialState, type FrozenTrial, type JsonValue } from '../../../src/engin
 import { budgetUsed, endSummary, MAX_RETRIES, retriesToEnqueue } from '../../../src/state/run-outcome.ts';
 import { etaSeconds, type CurrentTrialTiming } from '../../../src/state/run-support.ts';
 
-function trial(number: number, state: TrialState, systemAttrs: Record<string, JsonValue> = {}, params: Record<string, number> = { lr: 0.001 * (number + 1) }): FrozenTrial {
+function trial(
+  number: number,
+  state: TrialState,
+  systemAttrs: Record<string, JsonValue> = {},
+  params: Record<string, number> = { lr: 0.001 * (number + 1) },
+): FrozenTrial {
   return {
     number,
     trialId: number,
@@ -48,7 +53,9 @@ describe('endSummary: whether the best trial learned', () => {
     ]);
     expect(s.kind).toBe('warn');
     expect(s.best).toMatchObject({ number: 1, verdict: { kind: 'none' } });
-    expect(s.text).toBe('Finished: 2 complete, 1 pruned — the best trial (#1) has not learned: posteriors about as wide as the prior (contraction ≤ 0.05).');
+    expect(s.text).toBe(
+      'Finished: 2 complete, 1 pruned — the best trial (#1) has not learned: posteriors about as wide as the prior (contraction ≤ 0.05).',
+    );
   });
 
   it('names what the best trial learned and stays a success', () => {
@@ -74,12 +81,17 @@ describe('endSummary', () => {
       trial(4, TrialState.FAIL, { fail_reason: 'memory access out of bounds' }),
     ]);
     expect(s.kind).toBe('warn');
-    expect(s.text).toBe('Finished: 1 complete, 4 failed — first error: Aborted(). Build with -sASSERTIONS for more info.');
+    expect(s.text).toBe(
+      'Finished: 1 complete, 4 failed — first error: Aborted(). Build with -sASSERTIONS for more info.',
+    );
     expect(s.failed).toBe(4);
   });
 
   it('no complete trial is an error, even when nothing failed', () => {
-    expect(endSummary([trial(0, TrialState.FAIL, { fail_reason: 'boom' })])).toMatchObject({ kind: 'error', text: 'Finished without a complete trial: 0 complete, 1 failed — first error: boom' });
+    expect(endSummary([trial(0, TrialState.FAIL, { fail_reason: 'boom' })])).toMatchObject({
+      kind: 'error',
+      text: 'Finished without a complete trial: 0 complete, 1 failed — first error: boom',
+    });
     expect(endSummary([trial(0, TrialState.PRUNED)]).kind).toBe('error');
   });
 
@@ -101,7 +113,11 @@ describe('endSummary', () => {
 
 describe('retries of interrupted trials', () => {
   it('enqueues the interrupted trial’s params and attributes with failed_trial and retry_history, once', () => {
-    const trials = [trial(0, TrialState.COMPLETE), trial(1, TrialState.FAIL, STALE, { lr: 0.5, dropout: 0.1 }), trial(2, TrialState.FAIL, { fail_reason: 'diverged' })];
+    const trials = [
+      trial(0, TrialState.COMPLETE),
+      trial(1, TrialState.FAIL, STALE, { lr: 0.5, dropout: 0.1 }),
+      trial(2, TrialState.FAIL, { fail_reason: 'diverged' }),
+    ];
     const r = retriesToEnqueue(trials);
     expect(r).toEqual([
       {
@@ -119,7 +135,9 @@ describe('retries of interrupted trials', () => {
   it('a retry interrupted again keeps the original failed_trial and extends the history, up to MAX_RETRIES', () => {
     const again = trial(3, TrialState.FAIL, { ...STALE, failed_trial: 1, retry_history: [1] });
     const r = retriesToEnqueue([trial(1, TrialState.FAIL, STALE), again]);
-    expect(r.map((x) => x.systemAttrs)).toEqual([{ fixed_params: again.params, failed_trial: 1, retry_history: [1, 3] }]);
+    expect(r.map((x) => x.systemAttrs)).toEqual([
+      { fixed_params: again.params, failed_trial: 1, retry_history: [1, 3] },
+    ]);
     const last = trial(5, TrialState.FAIL, { ...STALE, failed_trial: 1, retry_history: [1, 3] });
     expect(MAX_RETRIES).toBe(2);
     expect(retriesToEnqueue([last])).toEqual([]);
@@ -143,7 +161,14 @@ describe('retries of interrupted trials', () => {
 });
 
 describe('etaSeconds', () => {
-  const cur = (c: Partial<CurrentTrialTiming>): CurrentTrialTiming => ({ elapsed: 0, epochs: 2, epochsDone: 0, diagnosticsElapsed: null, sampling: 0, ...c });
+  const cur = (c: Partial<CurrentTrialTiming>): CurrentTrialTiming => ({
+    elapsed: 0,
+    epochs: 2,
+    epochsDone: 0,
+    diagnosticsElapsed: null,
+    sampling: 0,
+    ...c,
+  });
 
   it('is unknown before anything can be extrapolated', () => {
     expect(etaSeconds({ finished: [], current: cur({ elapsed: 0.1, epochsDone: 0.01 }), remaining: 3 })).toBeNull();
@@ -152,7 +177,10 @@ describe('etaSeconds', () => {
 
   it('first trial: epochs at their pace plus one epoch’s time for the diagnostics', () => {
     // 1 of 2 epochs in 10 s → 10 s more training + 10 s diagnostics; 2 more trials of 30 s.
-    expect(etaSeconds({ finished: [], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 2 })).toBeCloseTo(20 + 60, 9);
+    expect(etaSeconds({ finished: [], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 2 })).toBeCloseTo(
+      20 + 60,
+      9,
+    );
   });
 
   it('counts no trial that would start after the study timeout', () => {
@@ -168,7 +196,12 @@ describe('etaSeconds', () => {
   });
 
   it('uses the finished trials’ mean for the trials to come and their diagnostics time for this one', () => {
-    const eta = etaSeconds({ finished: [50, 70], diagnostics: [30, 30], current: cur({ elapsed: 10, epochsDone: 1 }), remaining: 1 });
+    const eta = etaSeconds({
+      finished: [50, 70],
+      diagnostics: [30, 30],
+      current: cur({ elapsed: 10, epochsDone: 1 }),
+      remaining: 1,
+    });
     expect(eta).toBeCloseTo(10 + 30 + 60, 9);
   });
 
@@ -178,7 +211,14 @@ describe('etaSeconds', () => {
       for (let t = 21; t <= 50; t += 1) {
         const d = t - 20;
         const sampling = d / 30;
-        etas.push(etaSeconds({ finished: diagnostics.length ? [50] : [], diagnostics, current: cur({ elapsed: t, epochsDone: 2, diagnosticsElapsed: d, sampling }), remaining: 2 })!);
+        etas.push(
+          etaSeconds({
+            finished: diagnostics.length ? [50] : [],
+            diagnostics,
+            current: cur({ elapsed: t, epochsDone: 2, diagnosticsElapsed: d, sampling }),
+            remaining: 2,
+          })!,
+        );
       }
       // After the first 5 % of the sampling (which the first trial has to guess), strictly decreasing.
       const settled = diagnostics.length ? etas : etas.slice(2);
@@ -188,6 +228,12 @@ describe('etaSeconds', () => {
   });
 
   it('the last trial: only what it still needs', () => {
-    expect(etaSeconds({ finished: [], current: cur({ elapsed: 25, epochsDone: 2, diagnosticsElapsed: 5, sampling: 0.5 }), remaining: 0 })).toBeCloseTo(5, 9);
+    expect(
+      etaSeconds({
+        finished: [],
+        current: cur({ elapsed: 25, epochsDone: 2, diagnosticsElapsed: 5, sampling: 0.5 }),
+        remaining: 0,
+      }),
+    ).toBeCloseTo(5, 9);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStudyConfig, smokeStudyConfig } from '../../../src/study-config/index.ts';
-import { estimateBackend, nextFreeName, parseChoices, readNumberText, SetupDraft } from '../../../src/state/setup-draft.svelte.ts';
+import {
+  estimateBackend,
+  nextFreeName,
+  parseChoices,
+  readNumberText,
+  SetupDraft,
+} from '../../../src/state/setup-draft.svelte.ts';
 
 describe('SetupDraft', () => {
   it('starts valid with the notebook configuration', () => {
@@ -107,7 +113,10 @@ describe('SetupDraft', () => {
     d.config.name = 'demo';
     expect(d.nameClash(null)).toBeNull(); // library not read yet
     expect(d.nameClash(['other'])).toBeNull();
-    expect(d.nameClash(['demo', 'other'])).toEqual({ message: "A study named 'demo' exists — use 'demo-2'?", suggestion: 'demo-2' });
+    expect(d.nameClash(['demo', 'other'])).toEqual({
+      message: "A study named 'demo' exists — use 'demo-2'?",
+      suggestion: 'demo-2',
+    });
     // Keeping an imported study's own name continues that study: no clash.
     d.openStudy(3, 'demo', null);
     expect(d.nameClash(['demo'])).toBeNull();
@@ -140,13 +149,21 @@ describe('SetupDraft', () => {
     d.setType('batch_size', 'int');
     expect(d.config.searchSpace.batch_size).toEqual({ type: 'int', low: 16, high: 128, log: false, step: 1 });
     d.setType('num_seeds', 'float');
-    expect(d.error('searchSpace.num_seeds.type')).toBe('This hyperparameter takes whole numbers: choose int or categorical, not float');
+    expect(d.error('searchSpace.num_seeds.type')).toBe(
+      'This hyperparameter takes whole numbers: choose int or categorical, not float',
+    );
   });
 
   it('switches pruners with their Optuna defaults', () => {
     const d = new SetupDraft();
     d.setPruner('median');
-    expect(d.config.pruner).toEqual({ type: 'median', nStartupTrials: 5, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 });
+    expect(d.config.pruner).toEqual({
+      type: 'median',
+      nStartupTrials: 5,
+      nWarmupSteps: 0,
+      intervalSteps: 1,
+      nMinTrials: 1,
+    });
     d.setPruner('successive-halving');
     expect(d.config.pruner).toMatchObject({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4 });
     expect(d.valid).toBe(true);
@@ -156,7 +173,9 @@ describe('SetupDraft', () => {
     const d = new SetupDraft();
     const smoke = smokeStudyConfig();
     expect(d.loadJson('{"version": 1', 'x.json')).toBe(false);
-    expect(d.loadError).toMatch(/^x\.json is not a valid study configuration \(nothing was changed\):\n\(root\): This is not valid JSON: /);
+    expect(d.loadError).toMatch(
+      /^x\.json is not a valid study configuration \(nothing was changed\):\n\(root\): This is not valid JSON: /,
+    );
     expect(d.loadJson(JSON.stringify({ ...smoke, epochs: -2 }), 'bad.json')).toBe(false);
     expect(d.loadError).toContain('epochs: Enter a whole number of at least 1 (got -2)');
     expect(d.config.nTrials).toBe(10);

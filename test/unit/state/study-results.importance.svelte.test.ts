@@ -30,6 +30,9 @@ describe('Results importances', () => {
   });
 
   it('says why there is nothing to show below 2 completed trials', () => {
-    expect(pedAnovaOutcome(trials.slice(0, 1))).toEqual({ ok: false, reason: 'PED-ANOVA needs at least 2 completed trials with a finite value (this study has 1).' });
+    expect(pedAnovaOutcome(trials.slice(0, 1))).toEqual({
+      ok: false,
+      reason: 'PED-ANOVA needs at least 2 completed trials with a finite value (this study has 1).',
+    });
   });
 });

@@ -50,7 +50,13 @@ class OnlineTrainer implements Trainer {
       }
       await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: 1, valLoss: 1, trainMs: 1 });
     }
-    return { status: 'pruned', epoch: h.epochs - 1, value: 1, backend: { backend: 'cpu', fallbacks: [] }, matmulPrecision: 'f32' };
+    return {
+      status: 'pruned',
+      epoch: h.epochs - 1,
+      value: 1,
+      backend: { backend: 'cpu', fallbacks: [] },
+      matmulPrecision: 'f32',
+    };
   }
 }
 
@@ -65,7 +71,13 @@ afterEach(async () => {
 
 describe('StudyRun with online training', () => {
   it('simulates only the validation sets up front and feeds every trial its fresh online batches', async () => {
-    const config: StudyConfig = { ...smokeStudyConfig(), name: 'online', nTrials: 2, epochs: 2, data: { trainingSets: 500, validationSets: 6, mode: 'online', batchesPerEpoch: 3 } };
+    const config: StudyConfig = {
+      ...smokeStudyConfig(),
+      name: 'online',
+      nTrials: 2,
+      epochs: 2,
+      data: { trainingSets: 500, validationSets: 6, mode: 'online', batchesPerEpoch: 3 },
+    };
     const trainer = new OnlineTrainer();
     const run = new StudyRun({ storage, pool, trainer, networks: { save: async () => undefined } });
     await run.run(await createStudyFromConfig(storage, config));
@@ -73,8 +85,16 @@ describe('StudyRun with online training', () => {
     expect(simulated).toEqual([6]);
     expect(trainer.train).toBeNull();
     expect(trainer.requests.map((r) => r.online)).toEqual([
-      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs, standardizationSets: null },
-      { batchesPerEpoch: 3, maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs, standardizationSets: null },
+      {
+        batchesPerEpoch: 3,
+        maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs,
+        standardizationSets: null,
+      },
+      {
+        batchesPerEpoch: 3,
+        maxObs: toDmcConfig(config).fixedNumObs ?? toDmcConfig(config).maxNumObs,
+        standardizationSets: null,
+      },
     ]);
     const seed = dataSeeds(config).training;
     for (const trial of trainer.batches) {

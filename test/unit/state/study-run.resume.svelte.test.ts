@@ -35,14 +35,28 @@ class FakeTrainer implements Trainer {
   async runTrial(spec: TrialSpec, opts: TrialRunHooks): Promise<TrialOutcome> {
     const h = spec.hyperparameters;
     const L = h.lr * 1000 + h.dropout + (spec.seed % 1000) / 1e6;
-    for (let e = 0; e < h.epochs; e++) await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: L, valLoss: L, trainMs: 1 });
+    for (let e = 0; e < h.epochs; e++)
+      await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: L, valLoss: L, trainMs: 1 });
     const names = [...this.val!.paramNames];
-    const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => L), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };
+    const table = {
+      rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const,
+      names,
+      values: [names.map(() => L), names.map(() => 0.5), names.map(() => 0.1)],
+      undefinedCells: [],
+    };
     return {
       status: 'complete',
       backend: { backend: 'cpu', fallbacks: [] },
       matmulPrecision: 'f32',
-      result: { L, table, history: { loss: [L], valLoss: [L] }, msPerStep: 1, samplingMs: 1, backend: 'cpu', parameterCount: 1 },
+      result: {
+        L,
+        table,
+        history: { loss: [L], valLoss: [L] },
+        msPerStep: 1,
+        samplingMs: 1,
+        backend: 'cpu',
+        parameterCount: 1,
+      },
     } as TrialOutcome;
   }
 }
@@ -71,11 +85,19 @@ function config(sampler: 'tpe' | 'random'): StudyConfig {
   c.diagnostics.posteriorDraws = 3;
   c.epochs = 1;
   c.nTrials = 7;
-  c.sampler = { type: sampler, seed: 1234, multivariate: false, nStartupTrials: 3, constantLiar: true, bandwidth: 'scott' };
+  c.sampler = {
+    type: sampler,
+    seed: 1234,
+    multivariate: false,
+    nStartupTrials: 3,
+    constantLiar: true,
+    bandwidth: 'scott',
+  };
   return c;
 }
 
-const proposals = (trials: FrozenTrial[]): unknown[] => trials.map((t) => ({ number: t.number, state: t.state, params: t.params, seed: t.userAttrs.seed }));
+const proposals = (trials: FrozenTrial[]): unknown[] =>
+  trials.map((t) => ({ number: t.number, state: t.state, params: t.params, seed: t.userAttrs.seed }));
 
 describe('StudyRun resume', () => {
   for (const sampler of ['tpe', 'random'] as const) {

@@ -11,7 +11,12 @@ import type { TrialSpec } from '../../../src/nn/model/trial-spec.ts';
 import type { NetworkFile } from '../../../src/nn/model/network-file.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { simulateBatch, type DmcBatch } from '../../../src/sim/index.ts';
-import { smokeStudyConfig, studyTrialSpec, type StudyConfig, type SuggestedHyperparameters } from '../../../src/study-config/index.ts';
+import {
+  smokeStudyConfig,
+  studyTrialSpec,
+  type StudyConfig,
+  type SuggestedHyperparameters,
+} from '../../../src/study-config/index.ts';
 import { decodeDraws, isInterrupted } from '../../../src/state/run-support.ts';
 import { createStudyFromConfig, modelKey } from '../../../src/state/study-meta.ts';
 import { StudyRun, type Trainer } from '../../../src/state/study-run.svelte.ts';
@@ -53,7 +58,15 @@ class FakeTrainer implements Trainer {
     const valLoss: number[] = [];
     for (let e = 0; e < h.epochs; e++) {
       opts.signal?.throwIfAborted();
-      opts.onBatch?.({ epoch: e, batch: 0, numBatches: 1, step: e, totalSteps: h.epochs, loss: base, lr: h.lr } as never);
+      opts.onBatch?.({
+        epoch: e,
+        batch: 0,
+        numBatches: 1,
+        step: e,
+        totalSteps: h.epochs,
+        loss: base,
+        lr: h.lr,
+      } as never);
       loss.push(base / (e + 1));
       valLoss.push(base / (e + 1) + 0.01);
       if (await opts.onEpoch?.({ epoch: e, epochs: h.epochs, loss: loss[e]!, valLoss: valLoss[e]!, trainMs: 1 })) {
@@ -65,20 +78,43 @@ class FakeTrainer implements Trainer {
     const S = h.posteriorDraws;
     const draws = new Float32Array(n * S * P).fill(1);
     const names = [...this.data!.val.paramNames];
-    const table = { rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const, names, values: [names.map(() => base), names.map(() => 0.5), names.map(() => 0.1)], undefinedCells: [] };
-    const network = { format: 'dmc-tune-network', version: 1, config: {}, standardization: { mean: [], std: [] }, weights: [], metadata: { createdAt: '', paramNames: names, seed: spec.seed } } as unknown as NetworkFile;
+    const table = {
+      rows: ['NRMSE', 'Posterior Contraction', 'Calibration Error'] as const,
+      names,
+      values: [names.map(() => base), names.map(() => 0.5), names.map(() => 0.1)],
+      undefinedCells: [],
+    };
+    const network = {
+      format: 'dmc-tune-network',
+      version: 1,
+      config: {},
+      standardization: { mean: [], std: [] },
+      weights: [],
+      metadata: { createdAt: '', paramNames: names, seed: spec.seed },
+    } as unknown as NetworkFile;
     return {
       matmulPrecision: 'f32',
       status: 'complete',
       backend,
-      result: { L: base + 0.6, table, history: { loss, valLoss }, msPerStep: 2, samplingMs: 3, backend: 'cpu', parameterCount: 10, network, draws },
+      result: {
+        L: base + 0.6,
+        table,
+        history: { loss, valLoss },
+        msPerStep: 2,
+        samplingMs: 3,
+        backend: 'cpu',
+        parameterCount: 10,
+        network,
+        draws,
+      },
     };
   }
 }
 
 let storage: IdbStorage;
 /** The trials as the app shows them: reasons of FAIL trials come from the study's own records. */
-const shown = async (id: number): Promise<FrozenTrial[]> => withFailReasons(await storage.getAllTrials(id), await storage.getStudySystemAttrs(id));
+const shown = async (id: number): Promise<FrozenTrial[]> =>
+  withFailReasons(await storage.getAllTrials(id), await storage.getStudySystemAttrs(id));
 let dbName: string;
 let trainer: FakeTrainer;
 let saved: Map<string, NetworkFile>;
@@ -116,8 +152,18 @@ describe('StudyRun', () => {
   it('passes the opt-in f16 matmul to every trial, and nothing when it is off', async () => {
     const seen: (string | undefined)[] = [];
     trainer.hook = async (spec) => void seen.push(spec.network.ops.matmulPrecision);
-    await run.run(await createStudyFromConfig(storage, smoke((c) => (c.network = { variant: 'as-tuned', standardizeCondition: false, matmulF16: true }))));
-    await run.run(await createStudyFromConfig(storage, smoke((c) => (c.name = 'smoke-f32'))));
+    await run.run(
+      await createStudyFromConfig(
+        storage,
+        smoke((c) => (c.network = { variant: 'as-tuned', standardizeCondition: false, matmulF16: true })),
+      ),
+    );
+    await run.run(
+      await createStudyFromConfig(
+        storage,
+        smoke((c) => (c.name = 'smoke-f32')),
+      ),
+    );
     expect(seen).toEqual(['f16', 'f16', 'f16', undefined, undefined, undefined]);
   });
 
@@ -162,7 +208,12 @@ describe('StudyRun', () => {
     // Each trial's spec is the one studyTrialSpec builds from the configuration, passed on unchanged.
     expect(trainer.specs).toEqual(
       trials.map((t, i) =>
-        studyTrialSpec(config, { studyName: config.name, trialNumber: t.number, params: t.params as SuggestedHyperparameters, seed: trainer.seeds[i]! }),
+        studyTrialSpec(config, {
+          studyName: config.name,
+          trialNumber: t.number,
+          params: t.params as SuggestedHyperparameters,
+          seed: trainer.seeds[i]!,
+        }),
       ),
     );
     expect(active).toEqual([id, null]);
@@ -170,13 +221,19 @@ describe('StudyRun', () => {
   });
 
   it('regenerates the same data sets from the study seed', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 1)),
+    );
     await run.run(id);
     const first = trainer.data!;
-    const again = await createStudyFromConfig(storage, smoke((c) => {
-      c.nTrials = 1;
-      c.name = 'again';
-    }));
+    const again = await createStudyFromConfig(
+      storage,
+      smoke((c) => {
+        c.nTrials = 1;
+        c.name = 'again';
+      }),
+    );
     await run.run(again);
     expect(trainer.data!.train.rt).toEqual(first.train.rt);
     expect(trainer.data!.val.params).toEqual(first.val.params);
@@ -194,7 +251,10 @@ describe('StudyRun', () => {
     const first = new StudyRun({ storage: other, pool, trainer, networks: { save: async () => undefined } });
     const crash = (other as unknown as { setTrialStateValues: unknown }).setTrialStateValues;
     // Simulate the tab dying: the failing trial never gets its final state written.
-    (other as unknown as { setTrialStateValues: unknown }).setTrialStateValues = async function (this: IdbStorage, ...a: unknown[]) {
+    (other as unknown as { setTrialStateValues: unknown }).setTrialStateValues = async function (
+      this: IdbStorage,
+      ...a: unknown[]
+    ) {
       if (a[1] === TrialState.FAIL) throw new Error('the tab is gone');
       return (crash as (...x: unknown[]) => Promise<boolean>).apply(this, a);
     };
@@ -212,7 +272,13 @@ describe('StudyRun', () => {
     expect(run.retried).toEqual([1]);
     trials = await shown(id);
     // 4 trials of budget complete: the interrupted one is replaced by its retry (trial 2).
-    expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE]);
+    expect(trials.map((t) => t.state)).toEqual([
+      TrialState.COMPLETE,
+      TrialState.FAIL,
+      TrialState.COMPLETE,
+      TrialState.COMPLETE,
+      TrialState.COMPLETE,
+    ]);
     expect(isInterrupted(trials[1]!)).toBe(true);
     expect(trials[0]).toEqual(completed);
     const retry = trials[2]!;
@@ -224,14 +290,19 @@ describe('StudyRun', () => {
     expect(run.finishedCount).toBe(4);
     // the fake trainer's diagnostics (contraction 0.5, NRMSE ≈ 0.3) are no learned network: the end message says so
     expect(run.summary?.kind).toBe('warn');
-    expect(run.summary?.text).toMatch(/^Finished: 4 complete — the best trial \(#3\) has barely learned: posteriors narrower than the prior but off the truths \(NRMSE A 0\.\d\d, .* where learned needs ≤ 0\.22\)\.$/);
+    expect(run.summary?.text).toMatch(
+      /^Finished: 4 complete — the best trial \(#3\) has barely learned: posteriors narrower than the prior but off the truths \(NRMSE A 0\.\d\d, .* where learned needs ≤ 0\.22\)\.$/,
+    );
     // Continuing a finished study changes nothing: no second retry, no extra trial.
     await run.run(id);
     expect(await shown(id)).toHaveLength(5);
   });
 
   it('cancel ends the current trial as FAIL and leaves a valid study', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 3)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 3)),
+    );
     trainer.hook = async (_spec, opts) => {
       if (trainer.seeds.length === 2) {
         run.cancel();
@@ -259,7 +330,14 @@ describe('StudyRun', () => {
       smoke((c) => {
         c.nTrials = 6;
         c.epochs = 3;
-        c.sampler = { type: 'random', seed: 4, multivariate: false, nStartupTrials: 10, constantLiar: true, bandwidth: 'scott' };
+        c.sampler = {
+          type: 'random',
+          seed: 4,
+          multivariate: false,
+          nStartupTrials: 10,
+          constantLiar: true,
+          bandwidth: 'scott',
+        };
         c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 };
       }),
     );
@@ -276,30 +354,56 @@ describe('StudyRun', () => {
   });
 
   it('holds the study’s run lock while running, and refuses when another tab holds it', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 1)),
+    );
     const events: string[] = [];
     const locked = new StudyRun({
-      storage, pool, trainer, networks: { save: async () => undefined },
-      lock: { acquire: async (s) => (events.push(`acquire ${s}`), () => void events.push(`release ${s}`)), held: async () => false },
+      storage,
+      pool,
+      trainer,
+      networks: { save: async () => undefined },
+      lock: {
+        acquire: async (s) => (events.push(`acquire ${s}`), () => void events.push(`release ${s}`)),
+        held: async () => false,
+      },
     });
     await locked.run(id);
     expect(locked.phase).toBe('finished');
     expect(events).toEqual([`acquire ${id}`, `release ${id}`]);
-    const busy = new StudyRun({ storage, pool, trainer, networks: { save: async () => undefined }, lock: { acquire: async () => null, held: async () => true } });
+    const busy = new StudyRun({
+      storage,
+      pool,
+      trainer,
+      networks: { save: async () => undefined },
+      lock: { acquire: async () => null, held: async () => true },
+    });
     await busy.run(id);
     expect(busy.phase).toBe('failed');
     expect(busy.error).toMatch(/running in another tab/);
   });
 
   it('a refused lock request fails the run with the lock’s name instead of hanging in starting', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 1)),
+    );
     let refuse = true;
     const locks = {
       request: (name: string, _options: LockOptions, callback: LockGrantedCallback<unknown>) =>
-        refuse ? Promise.reject(new DOMException('The request was aborted.', 'AbortError')) : Promise.resolve(callback({ name, mode: 'exclusive' } as Lock)),
+        refuse
+          ? Promise.reject(new DOMException('The request was aborted.', 'AbortError'))
+          : Promise.resolve(callback({ name, mode: 'exclusive' } as Lock)),
       query: async () => ({ held: [], pending: [] }),
     } as unknown as LockManager;
-    const run = new StudyRun({ storage, pool, trainer, networks: { save: async () => undefined }, lock: webRunLock(locks) });
+    const run = new StudyRun({
+      storage,
+      pool,
+      trainer,
+      networks: { save: async () => undefined },
+      lock: webRunLock(locks),
+    });
     await run.run(id);
     expect(run.phase).toBe('failed');
     expect(run.active).toBe(false);
@@ -332,7 +436,8 @@ describe('StudyRun', () => {
   it('a fatal backend error fails its trial with the real reason and the study ends with a warning', async () => {
     const id = await createStudyFromConfig(storage, smoke());
     trainer.hook = async () => {
-      if (trainer.seeds.length === 2) throw Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
+      if (trainer.seeds.length === 2)
+        throw Object.assign(new Error('Aborted(). Build with -sASSERTIONS for more info.'), { name: 'RuntimeError' });
     };
     await run.run(id);
     expect(run.phase).toBe('finished');
@@ -340,16 +445,24 @@ describe('StudyRun', () => {
     expect(trials.map((t) => t.state)).toEqual([TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
     expect(trials[1]!.systemAttrs.fail_reason).toBe('Aborted(). Build with -sASSERTIONS for more info.');
     expect(run.summary?.kind).toBe('warn');
-    expect(run.summary?.text).toMatch(/^Finished: 2 complete, 1 failed — the best trial \(#2\) has barely learned: .* — first error: Aborted\(\)\. Build with -sASSERTIONS for more info\.$/);
+    expect(run.summary?.text).toMatch(
+      /^Finished: 2 complete, 1 failed — the best trial \(#2\) has barely learned: .* — first error: Aborted\(\)\. Build with -sASSERTIONS for more info\.$/,
+    );
   });
 
   it('a study where no trial completes ends in the error state', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 2)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 2)),
+    );
     trainer.hook = async () => {
       throw new Error('memory access out of bounds');
     };
     await run.run(id);
-    expect(run.summary).toMatchObject({ kind: 'error', text: 'Finished without a complete trial: 0 complete, 2 failed — first error: memory access out of bounds' });
+    expect(run.summary).toMatchObject({
+      kind: 'error',
+      text: 'Finished without a complete trial: 0 complete, 2 failed — first error: memory access out of bounds',
+    });
   });
 
   it('sends the data sets so that the trainer keeps a copy for a replacement worker', async () => {
@@ -361,12 +474,20 @@ describe('StudyRun', () => {
       },
     });
     const r = new StudyRun({ storage, pool, trainer: t, networks: { save: async () => undefined } });
-    await r.run(await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 1))));
+    await r.run(
+      await createStudyFromConfig(
+        storage,
+        smoke((c) => (c.nTrials = 1)),
+      ),
+    );
     expect(calls).toEqual([{ transfer: false }]);
   });
 
   it('the ETA counts the diagnostics of the running trial', async () => {
-    const id = await createStudyFromConfig(storage, smoke((c) => (c.nTrials = 2)));
+    const id = await createStudyFromConfig(
+      storage,
+      smoke((c) => (c.nTrials = 2)),
+    );
     const etas: (number | null)[] = [];
     trainer.hook = async () => {
       if (trainer.seeds.length === 2) etas.push(run.etaSeconds);

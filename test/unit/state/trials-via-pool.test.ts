@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { simulateBatch, summarizeConditions, type DmcBatch, type DmcConfig } from '../../../src/sim/index.ts';
-import { mergeExperiment, pointMassConfig, splitPlan, trialsViaPool, type BatchPool } from '../../../src/state/trials-via-pool.ts';
+import {
+  mergeExperiment,
+  pointMassConfig,
+  splitPlan,
+  trialsViaPool,
+  type BatchPool,
+} from '../../../src/state/trials-via-pool.ts';
 import { rtHistograms } from '../../../src/plots/rt-histogram.ts';
 import type { TrialsRequest } from '../../../src/state/simulation-run.svelte.ts';
 
@@ -15,7 +21,12 @@ const inline: BatchPool & { calls: number } = {
   },
 };
 
-const TAU30: TrialsRequest = { params: { A: 20, tau: 30, mu_c: 0.5, mu_r: 300, b: 75, sd_r: 30 }, trialsPerCondition: 20_000, tmax: 1500, seed: 11 };
+const TAU30: TrialsRequest = {
+  params: { A: 20, tau: 30, mu_c: 0.5, mu_r: 300, b: 75, sd_r: 30 },
+  trialsPerCondition: 20_000,
+  tmax: 1500,
+  seed: 11,
+};
 
 describe('splitting one experiment into pool data sets', () => {
   it.each([
@@ -41,7 +52,10 @@ describe('splitting one experiment into pool data sets', () => {
 describe('trialsViaPool', () => {
   it('reproduces the tau = 30 reference moments (docs/design/simulator.md#reference-numbers) within 4 standard errors', async () => {
     const progress: number[] = [];
-    const trials = await trialsViaPool(inline)(TAU30, { signal: new AbortController().signal, onProgress: (d) => progress.push(d) });
+    const trials = await trialsViaPool(inline)(TAU30, {
+      signal: new AbortController().signal,
+      onProgress: (d) => progress.push(d),
+    });
     expect(trials.numObs).toBe(40_000);
     expect(progress.at(-1)).toBe(40_000);
     const s = summarizeConditions(trials.rt, trials.accuracy, trials.conditions);
@@ -70,7 +84,10 @@ describe('mergeExperiment', () => {
     // 2 data sets of N = 5 (3 congruent, 2 incongruent); rt encodes (set, trial).
     const N = 5;
     const batch: DmcBatch = {
-      n: 2, numObs: N, paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'], params: new Float64Array(10),
+      n: 2,
+      numObs: N,
+      paramNames: ['A', 'tau', 'mu_c', 'mu_r', 'b'],
+      params: new Float64Array(10),
       rt: Float32Array.from({ length: 10 }, (_, k) => k),
       accuracy: new Float32Array(10).fill(1),
       conditions: Float32Array.from({ length: 10 }, (_, k) => (k % N < 3 ? 0 : 1)),
@@ -107,12 +124,20 @@ describe('rtHistograms', () => {
   it('caps the number of bins', () => {
     const n = 2000;
     const rt = Float32Array.from({ length: n }, (_, k) => 0.2 + (k / n) * 5); // 0.2–5.2 s uniform
-    const h = rtHistograms({ numObs: n, rt, accuracy: new Float32Array(n).fill(1), conditions: new Float32Array(n) }, 30);
+    const h = rtHistograms(
+      { numObs: n, rt, accuracy: new Float32Array(n).fill(1), conditions: new Float32Array(n) },
+      30,
+    );
     expect(h.correct.congruent.length).toBeLessThanOrEqual(30);
   });
 
   it('returns no bins when nothing crossed', () => {
-    const h = rtHistograms({ numObs: 2, rt: Float32Array.from([-1, -1]), accuracy: Float32Array.from([-1, -1]), conditions: Float32Array.from([0, 1]) });
+    const h = rtHistograms({
+      numObs: 2,
+      rt: Float32Array.from([-1, -1]),
+      accuracy: Float32Array.from([-1, -1]),
+      conditions: Float32Array.from([0, 1]),
+    });
     expect(h.edgesMs).toEqual([]);
   });
 });

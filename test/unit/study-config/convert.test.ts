@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createStudy, InMemoryStorage, MedianPruner, NopPruner, RandomSampler, SuccessiveHalvingPruner, TPESampler } from '../../../src/engine/index.ts';
+import {
+  createStudy,
+  InMemoryStorage,
+  MedianPruner,
+  NopPruner,
+  RandomSampler,
+  SuccessiveHalvingPruner,
+  TPESampler,
+} from '../../../src/engine/index.ts';
 import { NOTEBOOK_CONFIG, simulateBatch } from '../../../src/sim/index.ts';
 import {
   dataSeeds,
@@ -22,7 +30,12 @@ describe('toDmcConfig', () => {
     expect(c.priorSds).toEqual(NOTEBOOK_CONFIG.priorSds);
     expect(c.sdrFixed).toBeNull();
     expect([c.tmax, c.a, c.sigma, c.startPoint, c.fixedNumObs, c.contamination]).toEqual([
-      NOTEBOOK_CONFIG.tmax, NOTEBOOK_CONFIG.a, NOTEBOOK_CONFIG.sigma, NOTEBOOK_CONFIG.startPoint, NOTEBOOK_CONFIG.fixedNumObs, NOTEBOOK_CONFIG.contamination,
+      NOTEBOOK_CONFIG.tmax,
+      NOTEBOOK_CONFIG.a,
+      NOTEBOOK_CONFIG.sigma,
+      NOTEBOOK_CONFIG.startPoint,
+      NOTEBOOK_CONFIG.fixedNumObs,
+      NOTEBOOK_CONFIG.contamination,
     ]);
   });
 
@@ -73,7 +86,13 @@ describe('engine objects', () => {
     expect(makePruner(c)).toBeInstanceOf(NopPruner);
     c.pruner = { type: 'median', nStartupTrials: 1, nWarmupSteps: 0, intervalSteps: 1, nMinTrials: 1 };
     expect(makePruner(c)).toBeInstanceOf(MedianPruner);
-    c.pruner = { type: 'successive-halving', minResource: 'auto', reductionFactor: 3, minEarlyStoppingRate: 0, bootstrapCount: 0 };
+    c.pruner = {
+      type: 'successive-halving',
+      minResource: 'auto',
+      reductionFactor: 3,
+      minEarlyStoppingRate: 0,
+      bootstrapCount: 0,
+    };
     expect(makePruner(c)).toBeInstanceOf(SuccessiveHalvingPruner);
   });
 
@@ -94,7 +113,14 @@ describe('engine objects', () => {
       expect([64, 128]).toContain(h.embed_dim);
       expect(Number.isInteger(h.summary_dim) && h.summary_dim >= 4 && h.summary_dim <= 32).toBe(true);
       const hp = trialHyperparameters(h, c);
-      expect(hp).toMatchObject({ numSeeds: h.num_seeds, batchSize: h.batch_size, embedDim: h.embed_dim, summaryDim: h.summary_dim, epochs: 10, posteriorDraws: 1000 });
+      expect(hp).toMatchObject({
+        numSeeds: h.num_seeds,
+        batchSize: h.batch_size,
+        embedDim: h.embed_dim,
+        summaryDim: h.summary_dim,
+        epochs: 10,
+        posteriorDraws: 1000,
+      });
       await study.tell(trial, k);
     }
     const trials = await study.getTrials();

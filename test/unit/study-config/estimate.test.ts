@@ -96,7 +96,10 @@ describe('monotone in what makes a trial longer', () => {
     ['posterior draws', (c: StudyConfig) => (c.diagnostics.posteriorDraws *= 2)],
     ['integration steps', (c: StudyConfig) => (c.diagnostics.integrationSteps *= 2)],
     ['the RK4 integrator', (c: StudyConfig) => (c.diagnostics.integrator = 'rk4')],
-    ['a wider embed choice', (c: StudyConfig) => (c.searchSpace.embed_dim = { type: 'categorical', choices: [64, 128, 256] })],
+    [
+      'a wider embed choice',
+      (c: StudyConfig) => (c.searchSpace.embed_dim = { type: 'categorical', choices: [64, 128, 256] }),
+    ],
   ])('more %s: longer trials', (_what, edit) => {
     const before = at(base);
     const after = at(edited(edit));
@@ -139,7 +142,10 @@ describe('monotone in what makes a trial longer', () => {
   });
 
   it('a timeout caps the study at the timeout plus one trial', () => {
-    const e = estimateStudy(edited((c) => (c.timeout = 60)), 'wasm');
+    const e = estimateStudy(
+      edited((c) => (c.timeout = 60)),
+      'wasm',
+    );
     if (e.kind !== 'estimate') throw new Error('unreachable');
     expect(e.study.high).toBeLessThan(60 + e.perTrial.high + 1);
   });
@@ -150,7 +156,9 @@ describe('GPUs and wording', () => {
     for (const b of ['webgpu', 'webgl'] as const) {
       const e = estimateStudy(defaultStudyConfig(), b);
       expect(e.kind).toBe('none');
-      expect(describeEstimate(e)).toMatch(new RegExp(`^${b}: no estimate for GPUs yet .*For reference, on wasm \\(CPU\\) a trial would take ≈ `));
+      expect(describeEstimate(e)).toMatch(
+        new RegExp(`^${b}: no estimate for GPUs yet .*For reference, on wasm \\(CPU\\) a trial would take ≈ `),
+      );
     }
   });
 
@@ -164,9 +172,14 @@ describe('GPUs and wording', () => {
     expect(formatRange({ low: 45, high: 45.2 })).toBe('≈ 45 s');
     expect(formatRange({ low: 660, high: 840 })).toBe('≈ 11–14 min');
     expect(formatRange({ low: 40, high: 100 })).toBe('≈ 40 s – 1.7 min');
-    expect(describeEstimate({ kind: 'estimate', backend: 'wasm', perTrial: { low: 45, high: 45 }, study: { low: 240, high: 240 } })).toBe(
-      '≈ 45 s per trial on wasm, ≈ 4 min for the study',
-    );
+    expect(
+      describeEstimate({
+        kind: 'estimate',
+        backend: 'wasm',
+        perTrial: { low: 45, high: 45 },
+        study: { low: 240, high: 240 },
+      }),
+    ).toBe('≈ 45 s per trial on wasm, ≈ 4 min for the study');
   });
 });
 
@@ -194,6 +207,17 @@ describe('study estimate with a pruner and a timeout', () => {
     const plain = estimateStudy({ ...c, timeout: null, pruner: { type: 'none' } }, 'wasm');
     if (plain.kind !== 'estimate') throw new Error('expected an estimate');
     expect(plain.study.low).toBeCloseTo(sim + 4 * t.low, 6);
-    expect(earliestPrune({ ...c, pruner: { type: 'successive-halving', minResource: 'auto', reductionFactor: 3, minEarlyStoppingRate: 0, bootstrapCount: 0 } })).toEqual({ afterTrials: 1, epochs: 1 });
+    expect(
+      earliestPrune({
+        ...c,
+        pruner: {
+          type: 'successive-halving',
+          minResource: 'auto',
+          reductionFactor: 3,
+          minEarlyStoppingRate: 0,
+          bootstrapCount: 0,
+        },
+      }),
+    ).toEqual({ afterTrials: 1, epochs: 1 });
   });
 });

@@ -5,11 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PRESETS, type PresetName, type StudyConfig } from '../../../src/study-config/index.ts';
-import { decodeStudyLink, encodeStudyLink, MAX_LINK_CHARS, studyLinkUrl, StudyLinkError } from '../../../src/study-config/share-link.ts';
+import {
+  decodeStudyLink,
+  encodeStudyLink,
+  MAX_LINK_CHARS,
+  studyLinkUrl,
+  StudyLinkError,
+} from '../../../src/study-config/share-link.ts';
 import { parseHash } from '../../../src/state/routes.ts';
 
 async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const out = await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer();
+  const out = await new Response(
+    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+  ).arrayBuffer();
   return new Uint8Array(out);
 }
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
@@ -42,7 +50,9 @@ describe('study links', () => {
     expect(await refusal('v1.ab$cd')).toMatch(/damaged: it contains characters/);
     const good = await encodeStudyLink(PRESETS.cpu());
     expect(await refusal(good.slice(0, Math.floor(good.length / 2)))).toMatch(/damaged/);
-    expect(await refusal(`v1.${b64url(await deflate(new TextEncoder().encode('{"name": ')))}`)).toMatch(/not a readable configuration/);
+    expect(await refusal(`v1.${b64url(await deflate(new TextEncoder().encode('{"name": ')))}`)).toMatch(
+      /not a readable configuration/,
+    );
   });
 
   it('refuses a small link that would unpack into megabytes', async () => {

@@ -32,7 +32,13 @@ const variants: [string, (c: StudyConfig) => void][] = [
   [
     'with every network option and online data',
     (c) => {
-      c.network = { variant: 'reference', standardizeCondition: true, standardizeTrials: true, matmulF16: true, flowDraws: 4 };
+      c.network = {
+        variant: 'reference',
+        standardizeCondition: true,
+        standardizeTrials: true,
+        matmulF16: true,
+        flowDraws: 4,
+      };
       c.data = { ...c.data, mode: 'online', batchesPerEpoch: 7 };
     },
   ],
@@ -71,9 +77,17 @@ describe('studyTrialSpec', () => {
         });
         if (config.data.mode === 'online') {
           const dmc = toDmcConfig(config);
-          expect(spec.online).toEqual({ batchesPerEpoch: config.data.batchesPerEpoch, maxObs: dmc.fixedNumObs ?? dmc.maxNumObs, standardizationSets: null });
+          expect(spec.online).toEqual({
+            batchesPerEpoch: config.data.batchesPerEpoch,
+            maxObs: dmc.fixedNumObs ?? dmc.maxNumObs,
+            standardizationSets: null,
+          });
         } else expect(spec.online).toBeNull();
-        expect(spec.keep).toEqual({ network: { metadata: { study: 'S', trialNumber: 4, studyConfig: config } }, draws: true, preview: true });
+        expect(spec.keep).toEqual({
+          network: { metadata: { study: 'S', trialNumber: 4, studyConfig: config } },
+          draws: true,
+          preview: true,
+        });
         expect([spec.patience, spec.microBatchSize, spec.sampleChunkSize]).toEqual([null, null, null]);
         expect(undefinedPaths(spec)).toEqual([]);
         // Plain data: it crosses to the worker (structured clone) and into JSON unchanged.
@@ -85,8 +99,15 @@ describe('studyTrialSpec', () => {
 
   it('reads a configuration without network options as the default network', () => {
     expect(trialNetwork(undefined)).toEqual(DEFAULT_TRIAL_NETWORK);
-    expect(trialSpec(studyTrialSpec(PRESETS.smoke(), { studyName: 'S', trialNumber: 0, params: firstPoint(PRESETS.smoke()), seed: 1 }).hyperparameters).network).toEqual(
-      DEFAULT_TRIAL_NETWORK,
-    );
+    expect(
+      trialSpec(
+        studyTrialSpec(PRESETS.smoke(), {
+          studyName: 'S',
+          trialNumber: 0,
+          params: firstPoint(PRESETS.smoke()),
+          seed: 1,
+        }).hyperparameters,
+      ).network,
+    ).toEqual(DEFAULT_TRIAL_NETWORK);
   });
 });

@@ -8,7 +8,10 @@ describe('enqueueTrials', () => {
   it('is optional, kept in order when valid, and dropped when empty', () => {
     const none = validateStudyConfig(defaultStudyConfig());
     expect('config' in none && none.config.enqueueTrials).toBeUndefined();
-    const two = validateStudyConfig({ ...defaultStudyConfig(), enqueueTrials: [good, { ...good, lr: 0.0001, embed_dim: 128 }] });
+    const two = validateStudyConfig({
+      ...defaultStudyConfig(),
+      enqueueTrials: [good, { ...good, lr: 0.0001, embed_dim: 128 }],
+    });
     expect('config' in two && two.config.enqueueTrials).toEqual([good, { ...good, lr: 0.0001, embed_dim: 128 }]);
     const empty = validateStudyConfig({ ...defaultStudyConfig(), enqueueTrials: [] });
     expect('config' in empty && empty.config.enqueueTrials).toBeUndefined();

@@ -1,6 +1,12 @@
 /** The study's data.mode ("offline" | "online") and data.batchesPerEpoch: optional, round-trips, validated in plain words. */
 import { describe, expect, it } from 'vitest';
-import { defaultStudyConfig, onlineBatchesPerEpoch, parseStudyConfig, validateStudyConfig, type StudyConfig } from '../../../src/study-config/index.ts';
+import {
+  defaultStudyConfig,
+  onlineBatchesPerEpoch,
+  parseStudyConfig,
+  validateStudyConfig,
+  type StudyConfig,
+} from '../../../src/study-config/index.ts';
 import { estimateStudy, finalRunSeconds, wasmTrialSeconds } from '../../../src/study-config/estimate.ts';
 
 describe('online training option', () => {
@@ -12,7 +18,10 @@ describe('online training option', () => {
   });
 
   it('round-trips through JSON text as given', () => {
-    const c = { ...defaultStudyConfig(), data: { trainingSets: 100, validationSets: 50, mode: 'online', batchesPerEpoch: 250 } };
+    const c = {
+      ...defaultStudyConfig(),
+      data: { trainingSets: 100, validationSets: 50, mode: 'online', batchesPerEpoch: 250 },
+    };
     const r = parseStudyConfig(JSON.stringify(c));
     if (!('config' in r)) throw new Error(JSON.stringify(r.errors));
     expect(r.config.data).toEqual({ trainingSets: 100, validationSets: 50, mode: 'online', batchesPerEpoch: 250 });
@@ -24,21 +33,37 @@ describe('online training option', () => {
 
   it('says what is wrong, at the field', () => {
     const errors = (data: object): { path: string; message: string }[] => {
-      const r = validateStudyConfig({ ...defaultStudyConfig(), data: { trainingSets: 100, validationSets: 50, ...data } });
+      const r = validateStudyConfig({
+        ...defaultStudyConfig(),
+        data: { trainingSets: 100, validationSets: 50, ...data },
+      });
       return 'errors' in r ? r.errors : [];
     };
-    expect(errors({ mode: 'streaming' })).toEqual([{ path: 'data.mode', message: 'Choose one of "offline", "online" (got "streaming")' }]);
-    expect(errors({ mode: 'online' })).toEqual([
-      { path: 'data.batchesPerEpoch', message: 'Online training needs the number of batches per epoch (fresh simulations for each batch)' },
+    expect(errors({ mode: 'streaming' })).toEqual([
+      { path: 'data.mode', message: 'Choose one of "offline", "online" (got "streaming")' },
     ]);
-    expect(errors({ mode: 'online', batchesPerEpoch: 0 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 0)' }]);
-    expect(errors({ mode: 'online', batchesPerEpoch: 2.5 })).toEqual([{ path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 2.5)' }]);
+    expect(errors({ mode: 'online' })).toEqual([
+      {
+        path: 'data.batchesPerEpoch',
+        message: 'Online training needs the number of batches per epoch (fresh simulations for each batch)',
+      },
+    ]);
+    expect(errors({ mode: 'online', batchesPerEpoch: 0 })).toEqual([
+      { path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 0)' },
+    ]);
+    expect(errors({ mode: 'online', batchesPerEpoch: 2.5 })).toEqual([
+      { path: 'data.batchesPerEpoch', message: 'Enter a whole number of at least 1 (got 2.5)' },
+    ]);
     expect(errors({ batches: 3 }).map((e) => e.path)).toEqual(['data.batches']);
   });
 
   it('the time estimate counts online batches (batches per epoch × batch size) and no training sets up front', () => {
     const base = defaultStudyConfig();
-    const fixedBatch: StudyConfig = { ...base, searchSpace: { ...base.searchSpace, batch_size: { type: 'categorical', choices: [50] } }, data: { trainingSets: 500, validationSets: 100 } };
+    const fixedBatch: StudyConfig = {
+      ...base,
+      searchSpace: { ...base.searchSpace, batch_size: { type: 'categorical', choices: [50] } },
+      data: { trainingSets: 500, validationSets: 100 },
+    };
     const online: StudyConfig = { ...fixedBatch, data: { ...fixedBatch.data, mode: 'online', batchesPerEpoch: 10 } };
     const off = wasmTrialSeconds(fixedBatch);
     const on = wasmTrialSeconds(online);
@@ -57,12 +82,31 @@ describe('online training option', () => {
     const base = defaultStudyConfig();
     const one: StudyConfig = {
       ...base,
-      searchSpace: { ...base.searchSpace, embed_dim: { type: 'categorical', choices: [64] }, num_seeds: { type: 'int', low: 2, high: 2 }, summary_dim: { type: 'categorical', choices: [16] } },
+      searchSpace: {
+        ...base.searchSpace,
+        embed_dim: { type: 'categorical', choices: [64] },
+        num_seeds: { type: 'int', low: 2, high: 2 },
+        summary_dim: { type: 'categorical', choices: [16] },
+      },
     };
     const network = { embedDim: 64, numSeeds: 2, summaryDim: 16 };
-    const asTrial = finalRunSeconds(one, { network, epochs: one.epochs, setsPerEpoch: one.data.trainingSets, online: false, numObs: one.simulator.numObs, validationSets: one.data.validationSets });
+    const asTrial = finalRunSeconds(one, {
+      network,
+      epochs: one.epochs,
+      setsPerEpoch: one.data.trainingSets,
+      online: false,
+      numObs: one.simulator.numObs,
+      validationSets: one.data.validationSets,
+    });
     expect(asTrial).toBeCloseTo(wasmTrialSeconds(one).low, 6);
-    const published = finalRunSeconds(one, { network, epochs: 200, setsPerEpoch: 250 * 32, online: true, numObs: { min: 50, max: 1000 }, validationSets: 200 });
+    const published = finalRunSeconds(one, {
+      network,
+      epochs: 200,
+      setsPerEpoch: 250 * 32,
+      online: true,
+      numObs: { min: 50, max: 1000 },
+      validationSets: 200,
+    });
     expect(published).toBeGreaterThan(100 * asTrial);
   });
 });

@@ -57,7 +57,9 @@ describe("Optuna's SuccessiveHalvingPruner refusal", () => {
     try {
       const file = path.join(dir, 'study.json');
       writeFileSync(file, JSON.stringify({ ...smokeStudyConfig(), pruner: halving('auto', 1) }));
-      await expect(exportCluster(['--config', file, '--out', path.join(dir, 'out')])).rejects.toThrow(SH_BOOTSTRAP_NEEDS_MIN_RESOURCE);
+      await expect(exportCluster(['--config', file, '--out', path.join(dir, 'out')])).rejects.toThrow(
+        SH_BOOTSTRAP_NEEDS_MIN_RESOURCE,
+      );
       expect(existsSync(path.join(dir, 'out'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

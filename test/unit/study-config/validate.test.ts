@@ -82,7 +82,10 @@ describe('defaults and presets', () => {
       expect(c.pruner.type).toBe('median');
     }
     expect(demoPresetFor({ available: true }).preset).toBe('gpu');
-    expect(demoPresetFor({ available: false, reason: 'software adapter' })).toMatchObject({ preset: 'cpu', reason: expect.stringMatching(/^CPU demo \(software adapter\)/) });
+    expect(demoPresetFor({ available: false, reason: 'software adapter' })).toMatchObject({
+      preset: 'cpu',
+      reason: expect.stringMatching(/^CPU demo \(software adapter\)/),
+    });
     expect(PRESET_NOTES.notebook).toMatch(/barely learn/);
   });
 });
@@ -166,31 +169,78 @@ describe('messages a researcher understands, at the field they are about', () =>
     ['name', (c: any) => (c.name = ''), 'Enter a name of 1 to 100 characters (got "")'],
     ['name', (c: any) => (c.name = ' demo'), 'Remove the spaces at the start or end (got " demo")'],
     ['version', (c: any) => (c.version = 3), 'Unknown format version 3: this app reads versions 1 to 2'],
-    ['sampler.bandwidth', (c: any) => (c.sampler.bandwidth = 'silverman'), 'Choose one of "neighbor", "scott" (got "silverman")'],
+    [
+      'sampler.bandwidth',
+      (c: any) => (c.sampler.bandwidth = 'silverman'),
+      'Choose one of "neighbor", "scott" (got "silverman")',
+    ],
     ['simulator.tmax', (c: any) => (c.simulator.tmax = 0), 'Enter a whole number between 1 and 1,000,000 (got 0)'],
     ['simulator.sdr', (c: any) => (c.simulator.sdr = 'free'), 'Choose one of "estimated", "fixed" (got "free")'],
-    ['simulator.contamination', (c: any) => (c.simulator.contamination = 1.01), 'Enter a number between 0 and 1 (got 1.01)'],
-    ['simulator.numObs.fixed', (c: any) => (c.simulator.numObs = { fixed: 0 }), 'Enter a whole number of at least 1 (got 0)'],
-    ['simulator.numObs', (c: any) => (c.simulator.numObs = 500), 'Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got 500)'],
-    ['simulator.prior.mu_c.mean', (c: any) => (c.simulator.prior.mu_c = { mean: -10, sd: 1 }),
-      'Mean -10 lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least -5 (5 SDs below 0)'],
+    [
+      'simulator.contamination',
+      (c: any) => (c.simulator.contamination = 1.01),
+      'Enter a number between 0 and 1 (got 1.01)',
+    ],
+    [
+      'simulator.numObs.fixed',
+      (c: any) => (c.simulator.numObs = { fixed: 0 }),
+      'Enter a whole number of at least 1 (got 0)',
+    ],
+    [
+      'simulator.numObs',
+      (c: any) => (c.simulator.numObs = 500),
+      'Enter a fixed N as {"fixed": N} or a range as {"min": N1, "max": N2} (got 500)',
+    ],
+    [
+      'simulator.prior.mu_c.mean',
+      (c: any) => (c.simulator.prior.mu_c = { mean: -10, sd: 1 }),
+      'Mean -10 lies more than 5 SDs below 0, so the prior (cut off at 0) has almost no mass left: enter a mean of at least -5 (5 SDs below 0)',
+    ],
     ['data.validationSets', (c: any) => (c.data.validationSets = 1), 'Enter a whole number of at least 2 (got 1)'],
     ['timeout', (c: any) => (c.timeout = 0), 'Enter a number greater than 0 (got 0)'],
     ['sampler.multivariate', (c: any) => (c.sampler.multivariate = 'yes'), 'Enter true or false (got "yes")'],
-    ['pruner.minResource', (c: any) => (c.pruner = { type: 'successive-halving', minResource: 'soon' }),
-      'Enter auto or a whole number of epochs of at least 1 (got "soon")'],
-    ['pruner.reductionFactor', (c: any) => (c.pruner = { type: 'successive-halving', reductionFactor: 1 }), 'Enter a whole number of at least 2 (got 1)'],
+    [
+      'pruner.minResource',
+      (c: any) => (c.pruner = { type: 'successive-halving', minResource: 'soon' }),
+      'Enter auto or a whole number of epochs of at least 1 (got "soon")',
+    ],
+    [
+      'pruner.reductionFactor',
+      (c: any) => (c.pruner = { type: 'successive-halving', reductionFactor: 1 }),
+      'Enter a whole number of at least 2 (got 1)',
+    ],
     ['pruner.type', (c: any) => (c.pruner = {}), 'This setting is missing'],
-    ['weights.recovery', (c: any) => (c.weights = { recovery: 0, pc: 0, sbc: 0 }),
-      'Give at least one weight a value above 0: with all three at 0 every trial would score 0'],
-    ['extra', (c: any) => (c.extra = 1),
-      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network, enqueueTrials)"],
-    ['searchSpace.dropout.high', (c: any) => (c.searchSpace.dropout.high = 1), 'Enter a number of at least 0 and below 1 (got 1)'],
+    [
+      'weights.recovery',
+      (c: any) => (c.weights = { recovery: 0, pc: 0, sbc: 0 }),
+      'Give at least one weight a value above 0: with all three at 0 every trial would score 0',
+    ],
+    [
+      'extra',
+      (c: any) => (c.extra = 1),
+      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network, enqueueTrials)",
+    ],
+    [
+      'searchSpace.dropout.high',
+      (c: any) => (c.searchSpace.dropout.high = 1),
+      'Enter a number of at least 0 and below 1 (got 1)',
+    ],
     ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr.low = 0), 'Enter a number greater than 0 (got 0)'],
-    ['searchSpace.embed_dim.choices.1', (c: any) => (c.searchSpace.embed_dim.choices = [64, 0.5]),
-      'Enter a whole number of at least 1 for each choice (got 0.5)'],
-    ['searchSpace.batch_size.choices.1', (c: any) => (c.searchSpace.batch_size.choices = [16, 16]), '16 is listed twice'],
-    ['searchSpace.lr', (c: any) => (c.searchSpace.lr = 0.01), 'Expected a distribution such as {"type": "float", "low": 0, "high": 1} (got 0.01)'],
+    [
+      'searchSpace.embed_dim.choices.1',
+      (c: any) => (c.searchSpace.embed_dim.choices = [64, 0.5]),
+      'Enter a whole number of at least 1 for each choice (got 0.5)',
+    ],
+    [
+      'searchSpace.batch_size.choices.1',
+      (c: any) => (c.searchSpace.batch_size.choices = [16, 16]),
+      '16 is listed twice',
+    ],
+    [
+      'searchSpace.lr',
+      (c: any) => (c.searchSpace.lr = 0.01),
+      'Expected a distribution such as {"type": "float", "low": 0, "high": 1} (got 0.01)',
+    ],
   ])('%s: %s', (path, edit, message) => {
     expect(errorsOf(mutated(edit))).toEqual([{ path, message }]);
   });
@@ -210,21 +260,42 @@ describe('messages a researcher understands, at the field they are about', () =>
 
 describe('search space (Optuna short form)', () => {
   it.each([
-    ['searchSpace.lr.step', (c: any) => (c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-3, log: true, step: 1e-4 }),
-      'A step cannot be combined with a log scale: clear the step or untick Log'],
-    ['searchSpace.lr.low', (c: any) => (c.searchSpace.lr = { type: 'float', low: 0, high: 1e-3, log: true }),
-      'On a log scale low must be greater than 0 (got 0)'],
-    ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, log: true, step: 2 }),
-      'On a log scale the step must be 1 (got 2)'],
-    ['searchSpace.num_seeds.step', (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, step: 0 }),
-      'Step must be greater than 0 (got 0)'],
-    ['searchSpace.batch_size.choices', (c: any) => (c.searchSpace.batch_size = { type: 'categorical', choices: [] }),
-      'Enter at least one choice'],
-    ['searchSpace.summary_dim.low', (c: any) => (c.searchSpace.summary_dim = { type: 'int', low: 0, high: 10, log: true }),
-      'On a log scale low must be at least 1 (got 0)'],
-    ['searchSpace.num_seeds.type', (c: any) => (c.searchSpace.num_seeds = { type: 'float', low: 1, high: 8 }),
-      'This hyperparameter takes whole numbers: choose int or categorical, not float'],
-  ])('%s: Optuna\'s check, in plain words', (path, edit, message) => {
+    [
+      'searchSpace.lr.step',
+      (c: any) => (c.searchSpace.lr = { type: 'float', low: 1e-4, high: 1e-3, log: true, step: 1e-4 }),
+      'A step cannot be combined with a log scale: clear the step or untick Log',
+    ],
+    [
+      'searchSpace.lr.low',
+      (c: any) => (c.searchSpace.lr = { type: 'float', low: 0, high: 1e-3, log: true }),
+      'On a log scale low must be greater than 0 (got 0)',
+    ],
+    [
+      'searchSpace.num_seeds.step',
+      (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, log: true, step: 2 }),
+      'On a log scale the step must be 1 (got 2)',
+    ],
+    [
+      'searchSpace.num_seeds.step',
+      (c: any) => (c.searchSpace.num_seeds = { type: 'int', low: 1, high: 8, step: 0 }),
+      'Step must be greater than 0 (got 0)',
+    ],
+    [
+      'searchSpace.batch_size.choices',
+      (c: any) => (c.searchSpace.batch_size = { type: 'categorical', choices: [] }),
+      'Enter at least one choice',
+    ],
+    [
+      'searchSpace.summary_dim.low',
+      (c: any) => (c.searchSpace.summary_dim = { type: 'int', low: 0, high: 10, log: true }),
+      'On a log scale low must be at least 1 (got 0)',
+    ],
+    [
+      'searchSpace.num_seeds.type',
+      (c: any) => (c.searchSpace.num_seeds = { type: 'float', low: 1, high: 8 }),
+      'This hyperparameter takes whole numbers: choose int or categorical, not float',
+    ],
+  ])("%s: Optuna's check, in plain words", (path, edit, message) => {
     expect(errorsOf(mutated(edit))).toEqual([{ path, message }]);
   });
 
@@ -232,14 +303,18 @@ describe('search space (Optuna short form)', () => {
     const e = errorsOf(mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.25, step: 0.1 })));
     expect(e).toHaveLength(1);
     expect(e[0]!.path).toBe('searchSpace.dropout.high');
-    expect(e[0]!.message).toBe('High − low must be a whole number of steps (0.25 − 0 is not a multiple of 0.1): the last value reached is 0.2, use it as high');
+    expect(e[0]!.message).toBe(
+      'High − low must be a whole number of steps (0.25 − 0 is not a multiple of 0.1): the last value reached is 0.2, use it as high',
+    );
     expect(paths(mutated((c) => (c.searchSpace.summary_dim = { type: 'int', low: 4, high: 31, step: 2 })))).toEqual([
       'searchSpace.summary_dim.high',
     ]);
   });
 
   it('accepts steps that are exact in decimal but not in binary', () => {
-    const r = validateStudyConfig(mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.9, step: 0.3 })));
+    const r = validateStudyConfig(
+      mutated((c) => (c.searchSpace.dropout = { type: 'float', low: 0, high: 0.9, step: 0.3 })),
+    );
     expect('config' in r).toBe(true);
   });
 
@@ -249,8 +324,12 @@ describe('search space (Optuna short form)', () => {
     expect(paths(mutated((c) => (c.searchSpace.num_seeds = { type: 'float', low: 1, high: 8 })))).toEqual([
       'searchSpace.num_seeds.type',
     ]);
-    expect(paths(mutated((c) => (c.searchSpace.embed_dim.choices = [64, 0.5])))).toEqual(['searchSpace.embed_dim.choices.1']);
-    expect(paths(mutated((c) => (c.searchSpace.batch_size.choices = [16, 16])))).toEqual(['searchSpace.batch_size.choices.1']);
+    expect(paths(mutated((c) => (c.searchSpace.embed_dim.choices = [64, 0.5])))).toEqual([
+      'searchSpace.embed_dim.choices.1',
+    ]);
+    expect(paths(mutated((c) => (c.searchSpace.batch_size.choices = [16, 16])))).toEqual([
+      'searchSpace.batch_size.choices.1',
+    ]);
     expect(paths(mutated((c) => (c.searchSpace.summary_dim.low = 0)))).toEqual(['searchSpace.summary_dim.low']);
   });
 
@@ -276,8 +355,21 @@ describe('search space (Optuna short form)', () => {
     const c: StudyConfig = r.config;
     expect(c.searchSpace.lr).toEqual({ type: 'float', low: 1e-4, high: 1e-2, log: true, step: null });
     expect(c.searchSpace.num_seeds).toEqual({ type: 'int', low: 1, high: 8, log: false, step: 1 });
-    expect(c.pruner).toEqual({ type: 'successive-halving', minResource: 'auto', reductionFactor: 4, minEarlyStoppingRate: 0, bootstrapCount: 0 });
-    expect(c.sampler).toEqual({ type: 'random', seed: 3, multivariate: true, nStartupTrials: 10, constantLiar: true, bandwidth: 'neighbor' });
+    expect(c.pruner).toEqual({
+      type: 'successive-halving',
+      minResource: 'auto',
+      reductionFactor: 4,
+      minEarlyStoppingRate: 0,
+      bootstrapCount: 0,
+    });
+    expect(c.sampler).toEqual({
+      type: 'random',
+      seed: 3,
+      multivariate: true,
+      nStartupTrials: 10,
+      constantLiar: true,
+      bandwidth: 'neighbor',
+    });
   });
 });
 
@@ -289,7 +381,12 @@ describe('parseStudyConfig and formatIssues', () => {
   });
 
   it('formats one path per line', () => {
-    expect(formatIssues([{ path: '', message: 'a' }, { path: 'x.y', message: 'b' }])).toBe('(root): a\nx.y: b');
+    expect(
+      formatIssues([
+        { path: '', message: 'a' },
+        { path: 'x.y', message: 'b' },
+      ]),
+    ).toBe('(root): a\nx.y: b');
   });
 
   it('does not alias the input: the returned config is a fresh object', () => {
@@ -319,20 +416,39 @@ describe('version 1 → 2: Optuna 5.0 defaults for new configurations, the old o
   it('a version-1 configuration comes back as version 2 with its Optuna 4.x TPE written out', () => {
     const c = configOf(v1({}));
     expect(c.version).toBe(2);
-    expect(c.sampler).toEqual({ type: 'tpe', seed: 7, nStartupTrials: 10, multivariate: false, constantLiar: true, bandwidth: 'scott' });
+    expect(c.sampler).toEqual({
+      type: 'tpe',
+      seed: 7,
+      nStartupTrials: 10,
+      multivariate: false,
+      constantLiar: true,
+      bandwidth: 'scott',
+    });
     // What it said explicitly stays; the multivariate bandwidth it ran with (4.x's) is written out.
-    expect(configOf(v1({ multivariate: true, constantLiar: false })).sampler).toMatchObject({ multivariate: true, constantLiar: false, bandwidth: 'scott' });
+    expect(configOf(v1({ multivariate: true, constantLiar: false })).sampler).toMatchObject({
+      multivariate: true,
+      constantLiar: false,
+      bandwidth: 'scott',
+    });
     // Read again, the written-out settings are explicit: nothing depends on the version any more.
     expect(configOf(c)).toEqual(c);
   });
 
-  it('a version-2 configuration without TPE settings gets Optuna 5.0\'s defaults', () => {
+  it("a version-2 configuration without TPE settings gets Optuna 5.0's defaults", () => {
     const c = configOf(mutated((x) => (x.sampler = { type: 'tpe', seed: 7 })));
-    expect(c.sampler).toEqual({ type: 'tpe', seed: 7, nStartupTrials: 10, multivariate: true, constantLiar: true, bandwidth: 'neighbor' });
+    expect(c.sampler).toEqual({
+      type: 'tpe',
+      seed: 7,
+      nStartupTrials: 10,
+      multivariate: true,
+      constantLiar: true,
+      bandwidth: 'neighbor',
+    });
   });
 
-  it('presets: the notebook keeps the TPE it ran with (Optuna 4.x); the demos use Optuna 5.0\'s', () => {
+  it("presets: the notebook keeps the TPE it ran with (Optuna 4.x); the demos use Optuna 5.0's", () => {
     expect(defaultStudyConfig().sampler).toMatchObject({ multivariate: false, bandwidth: 'scott' });
-    for (const c of [cpuStudyConfig(), gpuStudyConfig(), smokeStudyConfig()]) expect(c.sampler).toMatchObject({ multivariate: true, constantLiar: true, bandwidth: 'neighbor' });
+    for (const c of [cpuStudyConfig(), gpuStudyConfig(), smokeStudyConfig()])
+      expect(c.sampler).toMatchObject({ multivariate: true, constantLiar: true, bandwidth: 'neighbor' });
   });
 });

@@ -1,10 +1,25 @@
 /** What the Results view and the library say: durations, failure reasons, the objective's legend, counts. */
 import { describe, expect, it } from 'vitest';
-import { collectWarnings, createStudy, NopPruner, RandomSampler, TrialState, withFailReasons, type FrozenTrial } from '../../../src/engine/index.ts';
+import {
+  collectWarnings,
+  createStudy,
+  NopPruner,
+  RandomSampler,
+  TrialState,
+  withFailReasons,
+  type FrozenTrial,
+} from '../../../src/engine/index.ts';
 import { nrmse } from '../../../src/metrics/index.ts';
 import { isCancelled, isCancelledReason } from '../../../src/state/run-support.ts';
 import { formatDuration } from '../../../src/plots/format.ts';
-import { formatWeight, hasDiagnostics, objectiveFormula, objectiveTerms, trialCounts, trialNote } from '../../../src/ui/results-text.ts';
+import {
+  formatWeight,
+  hasDiagnostics,
+  objectiveFormula,
+  objectiveTerms,
+  trialCounts,
+  trialNote,
+} from '../../../src/ui/results-text.ts';
 import { NOTEBOOK_CONFIG, drawPrior } from '../../../src/sim/index.ts';
 import { Rng } from '../../../src/shared/rng.ts';
 import { stateFromRng } from '../../../src/shared/ziggurat.ts';
@@ -44,11 +59,18 @@ describe('formatDuration', () => {
 
 describe('failure reasons', () => {
   it('a wasm crash is a failure with its text, not a cancellation', async () => {
-    const trials = await trialsFailingWith([new Error('Aborted()'), new Error('RuntimeError: memory access out of bounds'), null]);
+    const trials = await trialsFailingWith([
+      new Error('Aborted()'),
+      new Error('RuntimeError: memory access out of bounds'),
+      null,
+    ]);
     expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.FAIL, TrialState.COMPLETE]);
     expect(trials.map(isCancelled)).toEqual([false, false, false]);
     expect(trialNote(trials[0]!)).toEqual({ kind: 'failed', text: 'Failed: Aborted()' });
-    expect(trialNote(trials[1]!)).toEqual({ kind: 'failed', text: 'Failed: RuntimeError: memory access out of bounds' });
+    expect(trialNote(trials[1]!)).toEqual({
+      kind: 'failed',
+      text: 'Failed: RuntimeError: memory access out of bounds',
+    });
     expect(trialNote(trials[2]!)).toBeNull();
     expect(isCancelledReason('Aborted(OOM)')).toBe(false);
   });
@@ -90,8 +112,12 @@ describe('failure reasons', () => {
 
 describe('objective legend', () => {
   it("uses the study's weights, bound by name", () => {
-    expect(objectiveFormula({ recovery: 1, pc: 0.5, sbc: 2 })).toBe('L = 1 · mean NRMSE + 0.5 · mean (1 − contraction) + 2 · mean calibration error');
-    expect(objectiveFormula(null)).toBe('L = w_recovery · mean NRMSE + w_pc · mean (1 − contraction) + w_sbc · mean calibration error');
+    expect(objectiveFormula({ recovery: 1, pc: 0.5, sbc: 2 })).toBe(
+      'L = 1 · mean NRMSE + 0.5 · mean (1 − contraction) + 2 · mean calibration error',
+    );
+    expect(objectiveFormula(null)).toBe(
+      'L = w_recovery · mean NRMSE + w_pc · mean (1 − contraction) + w_sbc · mean calibration error',
+    );
     expect(objectiveTerms({ recovery: 1, pc: 0, sbc: 1 }).map((t) => t.ignored)).toEqual([false, true, false]);
     expect(formatWeight(0.1 + 0.2)).toBe('0.3');
   });

@@ -3,13 +3,24 @@
  * Each worker compiles its TypeScript on start (≈ 1 s), so pools are shared between tests.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DmcConfigError, NOTEBOOK_CONFIG, simulateBatch, type DmcBatch, type DmcConfig } from '../../../src/sim/index.ts';
+import {
+  DmcConfigError,
+  NOTEBOOK_CONFIG,
+  simulateBatch,
+  type DmcBatch,
+  type DmcConfig,
+} from '../../../src/sim/index.ts';
 import { NodeSimPool } from '../../../src/workers/node-sim-pool.ts';
 import { sameBits } from '../sim/helpers.ts';
 
 // Walks to a far bound (b = 1000, ~1400 steps a trial): a 2000-data-set chunk runs for several seconds, so
 // an abort that returns within a second can only come from terminating the busy workers.
-const SLOW: DmcConfig = { ...NOTEBOOK_CONFIG, tmax: 5000, priorMeans: [70.8, 114.71, 0.71, 332.34, 1000, 43.36], priorSds: [1, 1, 0.01, 1, 1, 1] };
+const SLOW: DmcConfig = {
+  ...NOTEBOOK_CONFIG,
+  tmax: 5000,
+  priorMeans: [70.8, 114.71, 0.71, 332.34, 1000, 43.36],
+  priorSds: [1, 1, 0.01, 1, 1, 1],
+};
 
 const config: DmcConfig = { ...NOTEBOOK_CONFIG, fixedNumObs: null, minNumObs: 40, maxNumObs: 80, contamination: 0.02 };
 const N = 37;
@@ -34,7 +45,13 @@ describe('NodeSimPool', () => {
   });
 
   it('gives simulateBatch’s batch bit for bit for 1 and 2 workers and any chunk size', async () => {
-    for (const [pool, chunkSize] of [[one, 37], [one, 5], [two, 1], [two, 8], [two, undefined]] as const) {
+    for (const [pool, chunkSize] of [
+      [one, 37],
+      [one, 5],
+      [two, 1],
+      [two, 8],
+      [two, undefined],
+    ] as const) {
       expectSame(await pool.simulate(config, 5, N, chunkSize === undefined ? {} : { chunkSize }));
     }
   });

@@ -15,17 +15,20 @@ let gate: Promise<void> = Promise.resolve();
 let pools: SimPoolCore[] = [];
 
 function pool(workers: number): SimPoolCore {
-  const p = new SimPoolCore(() => {
-    const api: SimChunkApi = {
-      simulateChunk: async (c, seed, start, count, numObs) => {
-        await gate;
-        return simulateRange(c, seed, start, count, numObs);
-      },
-    };
-    const f = new FakeWorker(api);
-    fakes.push(f);
-    return f;
-  }, { workers, idleTimeoutMs: 60_000 });
+  const p = new SimPoolCore(
+    () => {
+      const api: SimChunkApi = {
+        simulateChunk: async (c, seed, start, count, numObs) => {
+          await gate;
+          return simulateRange(c, seed, start, count, numObs);
+        },
+      };
+      const f = new FakeWorker(api);
+      fakes.push(f);
+      return f;
+    },
+    { workers, idleTimeoutMs: 60_000 },
+  );
   pools.push(p);
   return p;
 }

@@ -18,7 +18,13 @@ describe('isFatalBackendError', () => {
   });
 
   it('ordinary trial failures and cancellations are not', () => {
-    for (const e of [new Error('training diverged: loss is NaN'), new DOMException('Cancelled by the user', 'AbortError'), 'Aborted(', null, undefined]) {
+    for (const e of [
+      new Error('training diverged: loss is NaN'),
+      new DOMException('Cancelled by the user', 'AbortError'),
+      'Aborted(',
+      null,
+      undefined,
+    ]) {
       expect(isFatalBackendError(e)).toBe(false);
     }
   });

@@ -69,7 +69,11 @@ describe('WorkerBridge', () => {
 
   it('runs calls one at a time, in the order they were made', async () => {
     const b = bridge();
-    const out = await Promise.all([b.call((r) => r.work('a', 30)), b.call((r) => r.work('b', 1)), b.call((r) => r.work('c', 10))]);
+    const out = await Promise.all([
+      b.call((r) => r.work('a', 30)),
+      b.call((r) => r.work('b', 1)),
+      b.call((r) => r.work('c', 10)),
+    ]);
     expect(out).toEqual(['a@0', 'b@0', 'c@0']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });

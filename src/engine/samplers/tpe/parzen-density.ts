@@ -59,7 +59,14 @@ function discreteLogMixture(kern: NumericKernels, logW: Float64Array, x: number,
   return logSumExpRow(terms, 0, G);
 }
 
-export function logPdf1D(scratch: Workspace, kern: Kernels, weights: Float64Array, xs: Float64Array, size: number, out: Float64Array): Float64Array {
+export function logPdf1D(
+  scratch: Workspace,
+  kern: Kernels,
+  weights: Float64Array,
+  xs: Float64Array,
+  size: number,
+  out: Float64Array,
+): Float64Array {
   const K = weights.length;
   if (kern.kind === 'categorical') {
     const table = kern.mixture(weights);
@@ -69,7 +76,8 @@ export function logPdf1D(scratch: Workspace, kern: Kernels, weights: Float64Arra
   if (kern.step !== 0) {
     const G = kern.groupMu.length;
     const logW = scratch.f64('groupLogW', G);
-    for (let k = 0; k < K; k++) logW[kern.groupOf[k] as number] = (logW[kern.groupOf[k] as number] as number) + (weights[k] as number);
+    for (let k = 0; k < K; k++)
+      logW[kern.groupOf[k] as number] = (logW[kern.groupOf[k] as number] as number) + (weights[k] as number);
     const groupLogMass = scratch.f64('groupLogMass', G, null);
     for (let k = 0; k < K; k++) groupLogMass[kern.groupOf[k] as number] = kern.logMass[k] as number;
     for (let g = 0; g < G; g++) logW[g] = Math.log(logW[g] as number) - (groupLogMass[g] as number);
@@ -144,7 +152,10 @@ export function logPdfJoint(
         }
         const base = m * K;
         for (let k = 0; k < K; k++) {
-          acc[base + k] = (acc[base + k] as number) + (tables[m * G + (kern.groupOf[k] as number)] as number) - (kern.logMass[k] as number);
+          acc[base + k] =
+            (acc[base + k] as number) +
+            (tables[m * G + (kern.groupOf[k] as number)] as number) -
+            (kern.logMass[k] as number);
         }
       }
     }

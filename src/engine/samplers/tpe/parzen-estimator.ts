@@ -43,7 +43,15 @@ const REJECTION_MIN_MASS = 0.3;
  * without endpoints the extreme kernels use their inner gap. Equal mus take the sorted positions of
  * their run in observation order (a stable argsort).
  */
-function univariateSigmas(mus: Float64Array, n: number, low: number, high: number, considerEndpoints: boolean, ws: Workspace, out: Float64Array): void {
+function univariateSigmas(
+  mus: Float64Array,
+  n: number,
+  low: number,
+  high: number,
+  considerEndpoints: boolean,
+  ws: Workspace,
+  out: Float64Array,
+): void {
   const sorted = ws.f64('sorted', n);
   sorted.set(mus.subarray(0, n));
   sortFloat64(sorted, n);
@@ -133,12 +141,29 @@ function numericKernels(
     groupMu = gMu.subarray(0, G);
     groupSigma = gSigma.subarray(0, G);
   }
-  return { kind: 'numeric', mus, sigmas, lo, hi, log: d.log, step, low: d.low, high: d.high, logMass, groupOf, groupMu, groupSigma };
+  return {
+    kind: 'numeric',
+    mus,
+    sigmas,
+    lo,
+    hi,
+    log: d.log,
+    step,
+    low: d.low,
+    high: d.high,
+    logMass,
+    groupOf,
+    groupMu,
+    groupSigma,
+  };
 }
 
 function mixtureWeights(n: number, p: ParzenEstimatorParameters, ws: Workspace): Float64Array {
   if (p.priorWeight < 0) {
-    throw new EngineError('invalid-argument', `A non-negative value must be specified for prior_weight, but got ${p.priorWeight}.`);
+    throw new EngineError(
+      'invalid-argument',
+      `A non-negative value must be specified for prior_weight, but got ${p.priorWeight}.`,
+    );
   }
   if (n === 0) return ws.f64('weights', 1).fill(1);
   const raw = p.weights(n);
@@ -146,12 +171,24 @@ function mixtureWeights(n: number, p: ParzenEstimatorParameters, ws: Workspace):
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const x = Number(raw[i]);
-    if (x < 0) throw new EngineError('invalid-argument', `The \`weights\` function is not allowed to return negative values. The argument of the \`weights\` function is ${n}.`);
-    if (!Number.isFinite(x)) throw new EngineError('invalid-argument', `The \`weights\`function is not allowed to return infinite or NaN values. The argument of the \`weights\` function is ${n}.`);
+    if (x < 0)
+      throw new EngineError(
+        'invalid-argument',
+        `The \`weights\` function is not allowed to return negative values. The argument of the \`weights\` function is ${n}.`,
+      );
+    if (!Number.isFinite(x))
+      throw new EngineError(
+        'invalid-argument',
+        `The \`weights\`function is not allowed to return infinite or NaN values. The argument of the \`weights\` function is ${n}.`,
+      );
     w[i] = x;
     sum += x;
   }
-  if (sum <= 0) throw new EngineError('invalid-argument', `The \`weight\` function is not allowed to return all-zero values. The argument of the \`weights\` function is ${n}.`);
+  if (sum <= 0)
+    throw new EngineError(
+      'invalid-argument',
+      `The \`weight\` function is not allowed to return all-zero values. The argument of the \`weights\` function is ${n}.`,
+    );
   w[n] = p.priorWeight;
   const total = sum + p.priorWeight;
   for (let k = 0; k <= n; k++) w[k] = (w[k] as number) / total;
@@ -187,7 +224,9 @@ export class ParzenEstimator {
     for (let k = 0; k < this.nKernels; k++) this.cumWeights[k] = acc += this.weights[k] as number;
     this.kernels = space.map(([, d], i) => {
       const obs = observations[i] as Float64Array;
-      return d.type === 'categorical' ? new CategoricalKernels(d.choices.length, obs, params.priorWeight) : numericKernels(obs, d, space.length, params, ws, i);
+      return d.type === 'categorical'
+        ? new CategoricalKernels(d.choices.length, obs, params.priorWeight)
+        : numericKernels(obs, d, space.length, params, ws, i);
     });
   }
 
@@ -267,7 +306,8 @@ export class ParzenEstimator {
    */
   logPdf(samples: readonly Float64Array[], size: number): Float64Array {
     const out = this.ws.f64('logPdf', size);
-    if (this.kernels.length === 1) return logPdf1D(this.ws, this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size, out);
+    if (this.kernels.length === 1)
+      return logPdf1D(this.ws, this.kernels[0] as Kernels, this.weights, samples[0] as Float64Array, size, out);
     return logPdfJoint(this.ws, this.kernels, this.weights, samples, size, out);
   }
 }

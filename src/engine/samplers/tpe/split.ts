@@ -71,7 +71,14 @@ function prunedKey(t: FrozenTrial, maximize: boolean): [number, number] {
  * Marks in `below` the k entries of `idx[0..n)` with the smallest (key1, key2), ties keeping the
  * earlier entry — the same set as a stable sort followed by a slice. O(n·k) worst case, k ≤ 25.
  */
-function markSmallest(idx: Int32Array, n: number, key1: Float64Array, key2: Float64Array, k: number, below: Uint8Array): void {
+function markSmallest(
+  idx: Int32Array,
+  n: number,
+  key1: Float64Array,
+  key2: Float64Array,
+  k: number,
+  below: Uint8Array,
+): void {
   if (k <= 0) return;
   const best = new Int32Array(k); // positions into idx, ordered by key
   let size = 0;
@@ -147,7 +154,14 @@ export function splitTrials(
   for (let g = 0; g < 3; g++) {
     const c = count[g] as number;
     const take = Math.min(remaining, c);
-    markSmallest(idx.subarray(g * n, g * n + c), c, k1.subarray(g * n, g * n + c), k2.subarray(g * n, g * n + c), take, below);
+    markSmallest(
+      idx.subarray(g * n, g * n + c),
+      c,
+      k1.subarray(g * n, g * n + c),
+      k2.subarray(g * n, g * n + c),
+      take,
+      below,
+    );
     remaining -= take;
   }
   return below;

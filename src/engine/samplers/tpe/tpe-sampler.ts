@@ -107,24 +107,39 @@ export class TPESampler implements Sampler {
     return space;
   }
 
-  async sampleRelative(study: SamplerStudy, trial: FrozenTrial, searchSpace: Readonly<Record<string, Distribution>>): Promise<Record<string, ParamValue>> {
+  async sampleRelative(
+    study: SamplerStudy,
+    trial: FrozenTrial,
+    searchSpace: Readonly<Record<string, Distribution>>,
+  ): Promise<Record<string, ParamValue>> {
     if (Object.keys(searchSpace).length === 0) return {};
     const trials = await study.getTrials(FINISHED_FOR_TPE);
     if (trials.length < this.nStartupTrials) return {};
     return this.sample(study.direction, await this.history(study, trials, trial), trial, Object.entries(searchSpace));
   }
 
-  async sampleIndependent(study: SamplerStudy, trial: FrozenTrial, paramName: string, distribution: Distribution): Promise<ParamValue> {
+  async sampleIndependent(
+    study: SamplerStudy,
+    trial: FrozenTrial,
+    paramName: string,
+    distribution: Distribution,
+  ): Promise<ParamValue> {
     const trials = await study.getTrials(FINISHED_FOR_TPE);
     if (trials.length < this.nStartupTrials) {
       return this.random.sampleIndependent(study, trial, paramName, distribution);
     }
-    const out = this.sample(study.direction, await this.history(study, trials, trial), trial, [[paramName, distribution]]);
+    const out = this.sample(study.direction, await this.history(study, trials, trial), trial, [
+      [paramName, distribution],
+    ]);
     return out[paramName] as ParamValue;
   }
 
   /** The trials the split sees: the finished ones, plus with the constant liar the other RUNNING ones. */
-  private async history(study: SamplerStudy, finished: readonly FrozenTrial[], trial: FrozenTrial): Promise<readonly FrozenTrial[]> {
+  private async history(
+    study: SamplerStudy,
+    finished: readonly FrozenTrial[],
+    trial: FrozenTrial,
+  ): Promise<readonly FrozenTrial[]> {
     if (!this.constantLiar) return finished;
     const all = await study.getTrials(WITH_RUNNING);
     // Without other RUNNING trials the history is exactly `finished`: hand back that very array so the
@@ -149,12 +164,20 @@ export class TPESampler implements Sampler {
    * history, as Optuna's `_build_parzen_estimator` (for inspection and the parity tests; valid until
    * the sampler fits again).
    */
-  async fit(study: SamplerStudy, trial: FrozenTrial, space: Readonly<Record<string, Distribution>>): Promise<{ below: ParzenEstimator; above: ParzenEstimator }> {
+  async fit(
+    study: SamplerStudy,
+    trial: FrozenTrial,
+    space: Readonly<Record<string, Distribution>>,
+  ): Promise<{ below: ParzenEstimator; above: ParzenEstimator }> {
     const trials = await study.getTrials(FINISHED_FOR_TPE);
     return this.estimators(study.direction, await this.history(study, trials, trial), Object.entries(space));
   }
 
-  private estimators(direction: DirectionName, trials: readonly FrozenTrial[], space: (readonly [string, Distribution])[]): { below: ParzenEstimator; above: ParzenEstimator } {
+  private estimators(
+    direction: DirectionName,
+    trials: readonly FrozenTrial[],
+    space: (readonly [string, Distribution])[],
+  ): { below: ParzenEstimator; above: ParzenEstimator } {
     const below = this.split(direction, trials);
     const [obsBelow, obsAbove] = observations(this.columns, trials, below, space, this.obsWs);
     return {

@@ -56,7 +56,8 @@ function isRecord(v: unknown): v is Raw {
 
 function nonNegInt(o: Raw, k: string): number {
   const v = need(o, k);
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`"${k}" must be an integer >= 0, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    fail(`"${k}" must be an integer >= 0, got ${show(v)}`);
   return v;
 }
 
@@ -113,7 +114,8 @@ function directions(o: Raw): StudyDirection[] {
   const v = need(o, 'directions');
   if (!Array.isArray(v) || v.length === 0) fail(`"directions" must be a non-empty list, got ${show(v)}`);
   return v.map((d, i) => {
-    if (d !== 0 && d !== 1 && d !== 2) fail(`"directions"[${i}] must be 0 (not set), 1 (minimize) or 2 (maximize), got ${show(d)}`);
+    if (d !== 0 && d !== 1 && d !== 2)
+      fail(`"directions"[${i}] must be 0 (not set), 1 (minimize) or 2 (maximize), got ${show(d)}`);
     return d;
   });
 }
@@ -174,7 +176,12 @@ export function decodeOp(raw: unknown): JournalOp {
     case 2:
       return { op_code: 2, worker_id: w, study_id: nonNegInt(raw, 'study_id'), user_attr: singleKey(raw, 'user_attr') };
     case 3:
-      return { op_code: 3, worker_id: w, study_id: nonNegInt(raw, 'study_id'), system_attr: singleKey(raw, 'system_attr') };
+      return {
+        op_code: 3,
+        worker_id: w,
+        study_id: nonNegInt(raw, 'study_id'),
+        system_attr: singleKey(raw, 'system_attr'),
+      };
     case 4:
       return createTrial(raw, w);
     case 5:
@@ -212,7 +219,12 @@ export function decodeOp(raw: unknown): JournalOp {
     case 8:
       return { op_code: 8, worker_id: w, trial_id: nonNegInt(raw, 'trial_id'), user_attr: singleKey(raw, 'user_attr') };
     case 9:
-      return { op_code: 9, worker_id: w, trial_id: nonNegInt(raw, 'trial_id'), system_attr: singleKey(raw, 'system_attr') };
+      return {
+        op_code: 9,
+        worker_id: w,
+        trial_id: nonNegInt(raw, 'trial_id'),
+        system_attr: singleKey(raw, 'system_attr'),
+      };
     default:
       if (typeof code === 'number' && Number.isSafeInteger(code) && code > 9) throw new UnknownOpCodeError(code);
       return fail(`unknown op_code ${show(code)} (Optuna journals use 0–9)`);

@@ -8,7 +8,16 @@
 import { EngineError } from '../../types.ts';
 import { JournalFormatError, UnknownOpCodeError, decodeOp } from './decode.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
-import { COMPACT, PyJsonSyntaxError, parsePyJson, pyFloat, pyJson, pyObject, pyString, type PyJsonStyle } from './pyjson.ts';
+import {
+  COMPACT,
+  PyJsonSyntaxError,
+  parsePyJson,
+  pyFloat,
+  pyJson,
+  pyObject,
+  pyString,
+  type PyJsonStyle,
+} from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
 import { errorMessage } from '../../../shared/index.ts';
 
@@ -52,7 +61,9 @@ export class JournalDamageError extends EngineError {
     super(
       'journal-format',
       `journal line ${line}: ${detail}` +
-        (validOps > 0 ? ` (the ${validOps} operation${validOps === 1 ? '' : 's'} before line ${line} are valid and can be opened on their own)` : ''),
+        (validOps > 0
+          ? ` (the ${validOps} operation${validOps === 1 ? '' : 's'} before line ${line} are valid and can be opened on their own)`
+          : ''),
     );
     this.name = 'JournalDamageError';
   }
@@ -95,11 +106,17 @@ export function parseJournalDetailed(text: string, opts: ParseOptions = {}): Par
       const detail = lineError(i + 1, e).message.replace(/^journal line \d+: /, '');
       if (i === lastContent && tornTail === null) {
         badTail = { line: i + 1, text: line };
-        warnings.push({ line: i + 1, message: `journal line ${i + 1} (the last line) is invalid and was ignored, as Optuna ignores it: ${detail}` });
+        warnings.push({
+          line: i + 1,
+          message: `journal line ${i + 1} (the last line) is invalid and was ignored, as Optuna ignores it: ${detail}`,
+        });
         break;
       }
       if (opts.validPrefix === true) {
-        warnings.push({ line: i + 1, message: `journal line ${i + 1} and everything after it were left out (damaged: ${detail})` });
+        warnings.push({
+          line: i + 1,
+          message: `journal line ${i + 1} and everything after it were left out (damaged: ${detail})`,
+        });
         return { ops, lines, tornTail: null, warnings, badTail: null };
       }
       throw new JournalDamageError(i + 1, ops.length, detail);
@@ -178,8 +195,7 @@ function isCategoricalJson(json: string): boolean {
   return c;
 }
 
-const paramRepr = (x: number, distJson: string): string =>
-  isCategoricalJson(distJson) ? pyJson(x) : pyFloat(x);
+const paramRepr = (x: number, distJson: string): string => (isCategoricalJson(distJson) ? pyJson(x) : pyFloat(x));
 const floats = (v: readonly number[] | null, style: PyJsonStyle): string =>
   v === null ? 'null' : `[${v.map(pyFloat).join(style.compact ? ',' : ', ')}]`;
 const str = (s: string | null): string => (s === null ? 'null' : pyString(s));
@@ -229,10 +245,16 @@ export function serializeOp(op: JournalOp, style: PyJsonStyle = COMPACT): string
       rest = [['study_id', String(op.study_id)]];
       break;
     case 2:
-      rest = [['study_id', String(op.study_id)], ['user_attr', pyJson(op.user_attr, style)]];
+      rest = [
+        ['study_id', String(op.study_id)],
+        ['user_attr', pyJson(op.user_attr, style)],
+      ];
       break;
     case 3:
-      rest = [['study_id', String(op.study_id)], ['system_attr', pyJson(op.system_attr, style)]];
+      rest = [
+        ['study_id', String(op.study_id)],
+        ['system_attr', pyJson(op.system_attr, style)],
+      ];
       break;
     case 4:
       rest = createTrialFields(op, style);
@@ -262,10 +284,16 @@ export function serializeOp(op: JournalOp, style: PyJsonStyle = COMPACT): string
       ];
       break;
     case 8:
-      rest = [['trial_id', String(op.trial_id)], ['user_attr', pyJson(op.user_attr, style)]];
+      rest = [
+        ['trial_id', String(op.trial_id)],
+        ['user_attr', pyJson(op.user_attr, style)],
+      ];
       break;
     case 9:
-      rest = [['trial_id', String(op.trial_id)], ['system_attr', pyJson(op.system_attr, style)]];
+      rest = [
+        ['trial_id', String(op.trial_id)],
+        ['system_attr', pyJson(op.system_attr, style)],
+      ];
       break;
   }
   return pyObject([...head, ...rest], style);

@@ -186,7 +186,12 @@ export class JournalStorage implements Storage, BulkImporter, JournalOpSource {
     return id as number;
   }
 
-  async setTrialParam(trialId: number, paramName: string, internalValue: number, distribution: Distribution): Promise<void> {
+  async setTrialParam(
+    trialId: number,
+    paramName: string,
+    internalValue: number,
+    distribution: Distribution,
+  ): Promise<void> {
     await this.write({
       op_code: 5,
       trial_id: trialId,
@@ -200,7 +205,10 @@ export class JournalStorage implements Storage, BulkImporter, JournalOpSource {
     return this.read(() => {
       const id = this.study(studyId).trialIds[trialNumber];
       if (id === undefined) {
-        throw new EngineError('not-found', `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`);
+        throw new EngineError(
+          'not-found',
+          `No trial with trial number ${trialNumber} exists in study with study_id ${studyId}.`,
+        );
       }
       return id;
     });
@@ -298,7 +306,10 @@ export class JournalStorage implements Storage, BulkImporter, JournalOpSource {
         if (op.op_code === 0) ids.push(o.result as number);
       }
       if (ids.length !== studies.length || ids.some((id, i) => id !== first + i)) {
-        throw new EngineError('storage', 'another writer appended during the import; the journal has no lock to prevent it');
+        throw new EngineError(
+          'storage',
+          'another writer appended during the import; the journal has no lock to prevent it',
+        );
       }
       return ids;
     };

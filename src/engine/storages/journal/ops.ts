@@ -111,11 +111,7 @@ export type JournalOp =
 
 /** Ops that address a trial by id (5–9). */
 export type TrialOp =
-  | SetTrialParamOp
-  | SetTrialStateValuesOp
-  | SetTrialIntermediateValueOp
-  | SetTrialUserAttrOp
-  | SetTrialSystemAttrOp;
+  SetTrialParamOp | SetTrialStateValuesOp | SetTrialIntermediateValueOp | SetTrialUserAttrOp | SetTrialSystemAttrOp;
 
 export function isTrialOp(op: JournalOp): op is TrialOp {
   return op.op_code >= 5;

@@ -107,7 +107,10 @@ export class JournalReplay {
   }
 
   external(dist: Distribution, internal: number, name: string): ParamValue {
-    if (dist.type === 'categorical' && !(Number.isInteger(internal) && internal >= 0 && internal < dist.choices.length)) {
+    if (
+      dist.type === 'categorical' &&
+      !(Number.isInteger(internal) && internal >= 0 && internal < dist.choices.length)
+    ) {
       throw new EngineError(
         'journal-format',
         `param "${name}": categorical index ${internal} is not in 0..${dist.choices.length - 1}`,
@@ -273,7 +276,10 @@ export class JournalReplay {
 
   private planState(op: SetTrialStateValuesOp, t: ReplayTrial, update: (p: Partial<FrozenTrial>) => void): Outcome {
     if (op.state === TrialState.RUNNING && t.frozen.state === TrialState.RUNNING) {
-      const error = new EngineError('invalid-argument', `Trial#${t.frozen.number} is already RUNNING (another worker popped it).`);
+      const error = new EngineError(
+        'invalid-argument',
+        `Trial#${t.frozen.number} is already RUNNING (another worker popped it).`,
+      );
       return { ok: false, error, alreadyRunning: true };
     }
     return done(() => {

@@ -6,7 +6,15 @@
  */
 import { toInternalRepr } from '../../distributions.ts';
 import { distributionToJson } from '../../distribution-json.ts';
-import { EngineError, isFinished, TrialState, type Distribution, type JsonValue, type StudyDirection, type TrialTemplate } from '../../types.ts';
+import {
+  EngineError,
+  isFinished,
+  TrialState,
+  type Distribution,
+  type JsonValue,
+  type StudyDirection,
+  type TrialTemplate,
+} from '../../types.ts';
 import { remapTrialNoteKeys } from '../../study/dashboard-notes.ts';
 import type { Storage } from '../storage.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
@@ -91,7 +99,13 @@ export async function snapshotStudy(storage: Storage, studyId: number): Promise<
  * The compact op sequence of one study, which will get `studyId` in the journal it is appended to and
  * its trials the ids from `firstTrialId` on; given that, trial note keys follow the trials' new ids.
  */
-export function compactOps(study: StudySnapshot, studyId: number, workerId: string, now: () => string, firstTrialId?: number): JournalOp[] {
+export function compactOps(
+  study: StudySnapshot,
+  studyId: number,
+  workerId: string,
+  now: () => string,
+  firstTrialId?: number,
+): JournalOp[] {
   const w = workerId;
   const systemAttrs =
     firstTrialId === undefined || study.trialIds === undefined
@@ -129,7 +143,8 @@ export function createTrialBody(
   const body: { -readonly [K in keyof Omit<CreateTrialOp, 'worker_id'>]: CreateTrialOp[K] } = {
     op_code: 4,
     study_id: studyId,
-    datetime_start: template.datetimeStart !== undefined ? template.datetimeStart : state === TrialState.WAITING ? null : now(),
+    datetime_start:
+      template.datetimeStart !== undefined ? template.datetimeStart : state === TrialState.WAITING ? null : now(),
     state,
     // Optuna writes single-objective values as "value": v, "values": null.
     value: values !== null && values.length > 1 ? null : (values?.[0] ?? null),
@@ -146,6 +161,8 @@ export function createTrialBody(
   body.params = { ...params };
   body.user_attrs = { ...(template.userAttrs ?? {}) };
   body.system_attrs = { ...(template.systemAttrs ?? {}) };
-  body.intermediate_values = Object.fromEntries([...(template.intermediateValues ?? new Map<number, number>())].map(([k, v]) => [String(k), v]));
+  body.intermediate_values = Object.fromEntries(
+    [...(template.intermediateValues ?? new Map<number, number>())].map(([k, v]) => [String(k), v]),
+  );
   return body;
 }

@@ -13,7 +13,14 @@
 import { EngineError, type StudyDirection } from '../../types.ts';
 import type { Storage } from '../storage.ts';
 import { journalNow } from './clock.ts';
-import { JournalDamageError, lineError, parseJournalDetailed, serializeJournal, type JournalWarning, type ParseOptions } from './format.ts';
+import {
+  JournalDamageError,
+  lineError,
+  parseJournalDetailed,
+  serializeJournal,
+  type JournalWarning,
+  type ParseOptions,
+} from './format.ts';
 import { isStudyOp, type JournalOp } from './ops.ts';
 import { COMPACT, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
@@ -80,12 +87,19 @@ function studyOps(
 }
 
 /** Exports several studies (default: all) into one journal text. */
-export async function exportJournal(storage: Storage, studyIds?: readonly number[], opts: ExportOptions = {}): Promise<string> {
+export async function exportJournal(
+  storage: Storage,
+  studyIds?: readonly number[],
+  opts: ExportOptions = {},
+): Promise<string> {
   const ids = studyIds ?? (await storage.getAllStudies()).map((s) => s.studyId);
   const style = opts.style ?? COMPACT;
   if (opts.form === 'full') {
     if (!isJournalOpSource(storage)) {
-      throw new EngineError('invalid-argument', 'a full op-log export needs a journal-backed storage; use the compact form');
+      throw new EngineError(
+        'invalid-argument',
+        'a full op-log export needs a journal-backed storage; use the compact form',
+      );
     }
     const out: JournalOp[] = [];
     for (const [i, id] of ids.entries()) {
@@ -134,7 +148,10 @@ export function readJournalStudies(
   const parsed = parseJournalDetailed(text, opts);
   if (parsed.ops.length === 0) {
     const why = text.trim() === '' ? 'the file is empty' : 'the file holds no complete journal operation';
-    throw new EngineError('journal-format', `${why}: an Optuna journal has one JSON operation per line, starting with a create-study record`);
+    throw new EngineError(
+      'journal-format',
+      `${why}: an Optuna journal has one JSON operation per line, starting with a create-study record`,
+    );
   }
   const replay = new JournalReplay();
   const skipped: { line: number; reason: string }[] = [];
@@ -149,7 +166,10 @@ export function readJournalStudies(
       // Content Optuna's replay crashes on, with valid lines before it: the same choice as a bad line.
       const detail = lineError(line, e).message.replace(/^journal line \d+: /, '');
       if (opts.validPrefix !== true) throw new JournalDamageError(line, i, detail);
-      warnings.push({ line, message: `journal line ${line} and everything after it were left out (damaged: ${detail})` });
+      warnings.push({
+        line,
+        message: `journal line ${line} and everything after it were left out (damaged: ${detail})`,
+      });
       opsUsed = i;
       break;
     }
@@ -195,7 +215,10 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
     if (clash) throw new EngineError('duplicate', `Another study with name '${s.name}' already exists.`);
   }
   // Trial notes (optuna-dashboard's, keyed by trial id) are written after the trials, under their new ids.
-  const withoutNotes = studies.map((s) => ({ ...s, systemAttrs: Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => !isTrialNoteKey(k))) }));
+  const withoutNotes = studies.map((s) => ({
+    ...s,
+    systemAttrs: Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => !isTrialNoteKey(k))),
+  }));
   const created: number[] = [];
   try {
     if (isBulkImporter(storage)) created.push(...(await storage.importStudies(withoutNotes)));
@@ -213,7 +236,10 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
       const id = created[i] as number;
       const now = await storage.getAllTrials(id);
       const map = new Map(s.trialIds.map((old, k) => [old, (now[k] as { trialId: number }).trialId]));
-      const notes = remapTrialNoteKeys(Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => isTrialNoteKey(k))), map);
+      const notes = remapTrialNoteKeys(
+        Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => isTrialNoteKey(k))),
+        map,
+      );
       for (const [k, v] of Object.entries(notes)) await storage.setStudySystemAttr(id, k, v);
     }
   } catch (e) {

@@ -28,7 +28,12 @@ import { attentionBackwardReference, attentionDims, attentionForwardReference } 
 import { batchNoiseReference, batchNoiseShape } from '../reference/batch-noise.ts';
 import { biasActGradReference, biasActReference } from '../reference/bias-act.ts';
 import { dropoutValues } from '../reference/dropout.ts';
-import { columnSumReference, layerNormGradReference, layerNormParamGradReference, layerNormReference } from '../reference/layer-norm.ts';
+import {
+  columnSumReference,
+  layerNormGradReference,
+  layerNormParamGradReference,
+  layerNormReference,
+} from '../reference/layer-norm.ts';
 import { matMulF16Dims, matMulF16Reference } from '../reference/matmul-f16.ts';
 import { slicedMatMulReference } from '../reference/sliced-matmul.ts';
 import { takeSliceReference } from '../reference/take-slice.ts';
@@ -66,14 +71,22 @@ const layerNorm = defineKernel(LAYER_NORM, {
   backend: 'cpu',
   dtypes: FLOAT,
   run: ({ x, gamma, beta }, { epsilon }, b: CpuBackendInternals) =>
-    b.makeTensorInfo(x.shape, 'float32', layerNormReference(values(b, x), values(b, gamma), values(b, beta), lastDim(x.shape), epsilon)),
+    b.makeTensorInfo(
+      x.shape,
+      'float32',
+      layerNormReference(values(b, x), values(b, gamma), values(b, beta), lastDim(x.shape), epsilon),
+    ),
 });
 
 const layerNormGrad = defineKernel(LAYER_NORM_GRAD, {
   backend: 'cpu',
   dtypes: FLOAT,
   run: ({ dy, x, gamma }, { epsilon }, b: CpuBackendInternals) =>
-    b.makeTensorInfo(x.shape, 'float32', layerNormGradReference(values(b, dy), values(b, x), values(b, gamma), lastDim(x.shape), epsilon)),
+    b.makeTensorInfo(
+      x.shape,
+      'float32',
+      layerNormGradReference(values(b, dy), values(b, x), values(b, gamma), lastDim(x.shape), epsilon),
+    ),
 });
 
 const layerNormParamGrad = defineKernel(LAYER_NORM_PARAM_GRAD, {
@@ -98,17 +111,23 @@ const columnSum = defineKernel(COLUMN_SUM, {
 const biasAct = defineKernel(BIAS_ACT, {
   backend: 'cpu',
   dtypes: FLOAT,
-  run: ({ x, bias }, a, b: CpuBackendInternals) => b.makeTensorInfo(x.shape, 'float32', biasActReference(values(b, x), values(b, bias), x.shape, a)),
+  run: ({ x, bias }, a, b: CpuBackendInternals) =>
+    b.makeTensorInfo(x.shape, 'float32', biasActReference(values(b, x), values(b, bias), x.shape, a)),
 });
 
 const biasActGrad = defineKernel(BIAS_ACT_GRAD, {
   backend: 'cpu',
   dtypes: FLOAT,
   run: ({ dy, x, bias }, a, b: CpuBackendInternals) =>
-    b.makeTensorInfo(x.shape, 'float32', biasActGradReference(values(b, dy), values(b, x), values(b, bias), x.shape, a)),
+    b.makeTensorInfo(
+      x.shape,
+      'float32',
+      biasActGradReference(values(b, dy), values(b, x), values(b, bias), x.shape, a),
+    ),
 });
 
-const optional = (b: CpuBackendInternals, t: TensorInfo | undefined): Float32Array | null => (t === undefined ? null : values<Float32Array>(b, t));
+const optional = (b: CpuBackendInternals, t: TensorInfo | undefined): Float32Array | null =>
+  t === undefined ? null : values<Float32Array>(b, t);
 
 const attention = defineKernel(ATTENTION, {
   backend: 'cpu',
@@ -125,7 +144,16 @@ const attentionGradQ = defineKernel(ATTENTION_GRAD_Q, {
   dtypes: FLOAT,
   run: (x, a, b: CpuBackendInternals) => {
     const dims = attentionDims(x.q.shape, x.k.shape);
-    const g = attentionBackwardReference(values(b, x.q), values(b, x.k), values(b, x.v), optional(b, x.bias), values(b, x.ol), values(b, x.dy), dims, a);
+    const g = attentionBackwardReference(
+      values(b, x.q),
+      values(b, x.k),
+      values(b, x.v),
+      optional(b, x.bias),
+      values(b, x.ol),
+      values(b, x.dy),
+      dims,
+      a,
+    );
     return b.makeTensorInfo([dims.b, dims.h, dims.nq, dims.d], 'float32', g.dq);
   },
 });
@@ -135,7 +163,16 @@ const attentionGradKV = defineKernel(ATTENTION_GRAD_KV, {
   dtypes: FLOAT,
   run: (x, a, b: CpuBackendInternals) => {
     const dims = attentionDims(x.q.shape, x.k.shape);
-    const g = attentionBackwardReference(values(b, x.q), values(b, x.k), values(b, x.v), optional(b, x.bias), values(b, x.ol), values(b, x.dy), dims, a);
+    const g = attentionBackwardReference(
+      values(b, x.q),
+      values(b, x.k),
+      values(b, x.v),
+      optional(b, x.bias),
+      values(b, x.ol),
+      values(b, x.dy),
+      dims,
+      a,
+    );
     const out = new Float32Array(g.dk.length * 2);
     out.set(g.dk);
     out.set(g.dv, g.dk.length);
@@ -154,7 +191,11 @@ const matMulF16 = defineKernel(MATMUL_F16, {
   dtypes: FLOAT,
   run: ({ a, b: bt }, at, b: CpuBackendInternals) => {
     const { outShape } = matMulF16Dims(a.shape, bt.shape, at);
-    return b.makeTensorInfo(outShape, 'float32', matMulF16Reference(values(b, a), a.shape, values(b, bt), bt.shape, at));
+    return b.makeTensorInfo(
+      outShape,
+      'float32',
+      matMulF16Reference(values(b, a), a.shape, values(b, bt), bt.shape, at),
+    );
   },
 });
 
@@ -163,7 +204,11 @@ const slicedMatMul = defineKernel(SLICED_MATMUL, {
   dtypes: FLOAT,
   run: ({ a, b: bt }, _attrs, b: CpuBackendInternals) => {
     const { g, m, n } = slicedMatMulDims(a.shape, bt.shape);
-    return b.makeTensorInfo([g, m, n], 'float32', slicedMatMulReference(values(b, a), a.shape, values(b, bt), bt.shape));
+    return b.makeTensorInfo(
+      [g, m, n],
+      'float32',
+      slicedMatMulReference(values(b, a), a.shape, values(b, bt), bt.shape),
+    );
   },
 });
 

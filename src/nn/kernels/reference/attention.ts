@@ -17,9 +17,11 @@ export interface AttentionDims {
 }
 
 export function attentionDims(q: readonly number[], k: readonly number[]): AttentionDims {
-  if (q.length !== 4 || k.length !== 4) throw new Error(`attention: q and k must be rank 4, got [${q.join(',')}] and [${k.join(',')}]`);
+  if (q.length !== 4 || k.length !== 4)
+    throw new Error(`attention: q and k must be rank 4, got [${q.join(',')}] and [${k.join(',')}]`);
   const [b, h, nq, d] = q as [number, number, number, number];
-  if (k[0] !== b || k[1] !== h || k[3] !== d) throw new Error(`attention: q [${q.join(',')}] and k [${k.join(',')}] disagree`);
+  if (k[0] !== b || k[1] !== h || k[3] !== d)
+    throw new Error(`attention: q [${q.join(',')}] and k [${k.join(',')}] disagree`);
   return { b, h, nq, nk: k[2]!, d };
 }
 
@@ -28,13 +30,27 @@ function maskRow(dims: AttentionDims, bb: number, a: AttentionAttrs): Float32Arr
   const size = dims.h * dims.nq * dims.nk;
   const m = new Float32Array(size).fill(1);
   if (a.rate > 0) {
-    dropoutValues(m, m, 1, size, { rate: a.rate, key0: a.key0, key1: a.key1, site: a.site, rowOffset: a.rowOffset + bb });
+    dropoutValues(m, m, 1, size, {
+      rate: a.rate,
+      key0: a.key0,
+      key1: a.key1,
+      site: a.site,
+      rowOffset: a.rowOffset + bb,
+    });
   }
   return m;
 }
 
 /** Scaled query row (rounded to float32 as tf.mul(q, scale) is) and its float32 scores against every key. */
-function scores(q: Float32Array, k: Float32Array, bias: Float32Array | null, dims: AttentionDims, bh: number, i: number, scale: number) {
+function scores(
+  q: Float32Array,
+  k: Float32Array,
+  bias: Float32Array | null,
+  dims: AttentionDims,
+  bh: number,
+  i: number,
+  scale: number,
+) {
   const { nq, nk, d, h } = dims;
   const qs = new Float64Array(d);
   for (let c = 0; c < d; c++) qs[c] = Math.fround(q[(bh * nq + i) * d + c]! * scale);

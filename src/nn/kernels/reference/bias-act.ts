@@ -31,7 +31,8 @@ export function activationValue(kind: BiasActivation, z: number): number {
  * with no gradient through the capped exponent above the cap (tfjs's Minimum passes it at equality).
  */
 export function activationDerivative(kind: BiasActivation, z: number): number {
-  if (kind === 'gelu') return 0.5 * (1 + erfApprox(z * Math.SQRT1_2)) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
+  if (kind === 'gelu')
+    return 0.5 * (1 + erfApprox(z * Math.SQRT1_2)) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
   if (kind === 'mish') {
     const e = Math.exp(Math.min(z, MISH_EXP_CAP));
     const n = e * (e + 2);
@@ -50,14 +51,27 @@ function maskValues(shape: readonly number[], a: BiasActAttrs): Float32Array {
   return m;
 }
 
-export function biasActReference(x: Float32Array, bias: Float32Array, shape: readonly number[], a: BiasActAttrs): Float32Array {
+export function biasActReference(
+  x: Float32Array,
+  bias: Float32Array,
+  shape: readonly number[],
+  a: BiasActAttrs,
+): Float32Array {
   const c = bias.length;
   const m = maskValues(shape, a);
   // (x + b)·m rounded as float32 products, the composite's add then dropout.
-  return Float32Array.from(x, (v, i) => activationValue(a.activation, Math.fround(Math.fround(v + bias[i % c]!) * m[i]!)));
+  return Float32Array.from(x, (v, i) =>
+    activationValue(a.activation, Math.fround(Math.fround(v + bias[i % c]!) * m[i]!)),
+  );
 }
 
-export function biasActGradReference(dy: Float32Array, x: Float32Array, bias: Float32Array, shape: readonly number[], a: BiasActAttrs): Float32Array {
+export function biasActGradReference(
+  dy: Float32Array,
+  x: Float32Array,
+  bias: Float32Array,
+  shape: readonly number[],
+  a: BiasActAttrs,
+): Float32Array {
   const c = bias.length;
   const m = maskValues(shape, a);
   return Float32Array.from(x, (v, i) => {

@@ -17,7 +17,14 @@ export function dropoutConstants(rate: number): { threshold: number; scale: numb
  * y = x · mask into `out` (may be `x` itself) for `rows` rows of `rowSize` values; with `keep`, also
  * 1 (kept) or 0 (dropped) per element there (the wasm kernel keeps it for the backward pass).
  */
-export function dropoutValues(x: Float32Array, out: Float32Array, rows: number, rowSize: number, a: DropoutAttrs, keep?: Uint8Array): void {
+export function dropoutValues(
+  x: Float32Array,
+  out: Float32Array,
+  rows: number,
+  rowSize: number,
+  a: DropoutAttrs,
+  keep?: Uint8Array,
+): void {
   const { threshold, scale } = dropoutConstants(a.rate);
   const words = new Uint32Array(4);
   for (let r = 0; r < rows; r++) {

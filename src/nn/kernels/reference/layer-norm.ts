@@ -16,7 +16,13 @@ function rowStats(x: Float32Array, row: number, d: number, epsilon: number): { m
   return { mean, rstd: 1 / Math.sqrt(v / d + epsilon) };
 }
 
-export function layerNormReference(x: Float32Array, gamma: Float32Array, beta: Float32Array, d: number, epsilon: number): Float32Array {
+export function layerNormReference(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  d: number,
+  epsilon: number,
+): Float32Array {
   const out = new Float32Array(x.length);
   for (let r = 0; r < x.length / d; r++) {
     const { mean, rstd } = rowStats(x, r, d, epsilon);
@@ -25,7 +31,13 @@ export function layerNormReference(x: Float32Array, gamma: Float32Array, beta: F
   return out;
 }
 
-export function layerNormGradReference(dy: Float32Array, x: Float32Array, gamma: Float32Array, d: number, epsilon: number): Float32Array {
+export function layerNormGradReference(
+  dy: Float32Array,
+  x: Float32Array,
+  gamma: Float32Array,
+  d: number,
+  epsilon: number,
+): Float32Array {
   const dx = new Float32Array(x.length);
   for (let r = 0; r < x.length / d; r++) {
     const { mean, rstd } = rowStats(x, r, d, epsilon);
@@ -45,7 +57,13 @@ export function layerNormGradReference(dy: Float32Array, x: Float32Array, gamma:
   return dx;
 }
 
-export function layerNormParamGradReference(dy: Float32Array, x: Float32Array, d: number, epsilon: number, rowsPerBlock: number): Float32Array {
+export function layerNormParamGradReference(
+  dy: Float32Array,
+  x: Float32Array,
+  d: number,
+  epsilon: number,
+  rowsPerBlock: number,
+): Float32Array {
   const rows = x.length / d;
   const blocks = Math.ceil(rows / rowsPerBlock);
   const out = new Float32Array(blocks * 2 * d);

@@ -62,9 +62,15 @@ export interface MatMulF16Dims {
 }
 
 /** Dimensions of C = op(A)·op(B) for the input shapes; throws on ranks or sizes that do not fit. */
-export function matMulF16Dims(aShape: readonly number[], bShape: readonly number[], attrs: MatMulF16Attrs): MatMulF16Dims {
+export function matMulF16Dims(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  attrs: MatMulF16Attrs,
+): MatMulF16Dims {
   if (aShape.length !== bShape.length || (aShape.length !== 2 && aShape.length !== 3)) {
-    throw new Error(`matMulF16: a [${aShape.join(',')}] and b [${bShape.join(',')}] must both be rank 2 or both rank 3`);
+    throw new Error(
+      `matMulF16: a [${aShape.join(',')}] and b [${bShape.join(',')}] must both be rank 2 or both rank 3`,
+    );
   }
   const batch = aShape.length === 3 ? aShape[0]! : 1;
   if (aShape.length === 3 && bShape[0] !== batch) throw new Error(`matMulF16: batch ${batch} of a, ${bShape[0]} of b`);
@@ -73,7 +79,9 @@ export function matMulF16Dims(aShape: readonly number[], bShape: readonly number
   const [m, k] = attrs.transposeA ? [a1, a0] : [a0, a1];
   const [kb, n] = attrs.transposeB ? [b1, b0] : [b0, b1];
   if (k !== kb) {
-    throw new Error(`matMulF16: inner sizes differ (a [${aShape.join(',')}]${attrs.transposeA ? 'ᵀ' : ''}, b [${bShape.join(',')}]${attrs.transposeB ? 'ᵀ' : ''})`);
+    throw new Error(
+      `matMulF16: inner sizes differ (a [${aShape.join(',')}]${attrs.transposeA ? 'ᵀ' : ''}, b [${bShape.join(',')}]${attrs.transposeB ? 'ᵀ' : ''})`,
+    );
   }
   return { batch, m, k, n, outShape: aShape.length === 3 ? [batch, m, n] : [m, n] };
 }

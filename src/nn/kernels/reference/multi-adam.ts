@@ -54,9 +54,11 @@ export function multiAdamReference(
 ): { state: Float32Array; params: Float32Array[] } {
   const seg = multiAdamSegments(params.map((p) => p.length));
   const P = seg[params.length]!;
-  if (state.length !== multiAdamStateSize(P)) throw new Error(`multiAdamReference: state of ${state.length} for ${P} parameters`);
+  if (state.length !== multiAdamStateSize(P))
+    throw new Error(`multiAdamReference: state of ${state.length} for ${P} parameters`);
   grads.forEach((g, k) => {
-    if (g.length !== params[k]!.length) throw new Error(`multiAdamReference: gradient ${k} has ${g.length} values, not ${params[k]!.length}`);
+    if (g.length !== params[k]!.length)
+      throw new Error(`multiAdamReference: gradient ${k} has ${g.length} values, not ${params[k]!.length}`);
   });
   const out = new Float32Array(state.length);
   const halted = multiAdamHalted(state) || !Number.isFinite(loss);

@@ -5,7 +5,12 @@
 import { slicedMatMulDims } from '../layout.ts';
 
 /** out (G, M, N) with out[g] = a[g] · b[g], for row-major a (G, M, K) and b (G, K, N). */
-export function slicedMatMulReference(a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[]): Float32Array {
+export function slicedMatMulReference(
+  a: Float32Array,
+  aShape: readonly number[],
+  b: Float32Array,
+  bShape: readonly number[],
+): Float32Array {
   const { g, m, k, n } = slicedMatMulDims(aShape, bShape);
   const out = new Float32Array(g * m * n);
   for (let s = 0; s < g; s++) {

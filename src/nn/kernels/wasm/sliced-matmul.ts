@@ -26,7 +26,17 @@ type Backend = Omit<WasmBackendInternals, 'wasm' | 'dataIdMap'> & {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   dataIdNextNumber: number;
 };
-type BatchMatMulC = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, ta: boolean, tb: boolean, outId: number) => void;
+type BatchMatMulC = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  ta: boolean,
+  tb: boolean,
+  outId: number,
+) => void;
 
 const entryPoints = new WeakMap<object, BatchMatMulC>();
 
@@ -34,7 +44,17 @@ function batchMatMulC(w: WasmModuleInternals): BatchMatMulC {
   let f = entryPoints.get(w);
   if (f === undefined) {
     // The signature of tfjs-backend-wasm 4.22's kernels/BatchMatMul.ts (a_id, a_shape, a_rank, b_id, …, out_id).
-    f = w.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']) as BatchMatMulC;
+    f = w.cwrap('BatchMatMul', null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]) as BatchMatMulC;
     entryPoints.set(w, f);
   }
   return f;

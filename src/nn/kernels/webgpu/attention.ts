@@ -11,11 +11,20 @@ import type { DmcKernel } from '../types.ts';
 import { runProgram, type Uniform, type WebGPUBackendInternals } from './backend-internals.ts';
 import { AttentionGradKVProgram, AttentionGradQProgram } from './attention-grad-webgpu.ts';
 import { dropoutUniforms } from './dropout.ts';
-import { ATTENTION_MAX_DIM, AttentionForwardProgram, type AttentionProgramBase, type AttentionVariant } from './attention-webgpu.ts';
+import {
+  ATTENTION_MAX_DIM,
+  AttentionForwardProgram,
+  type AttentionProgramBase,
+  type AttentionVariant,
+} from './attention-webgpu.ts';
 
-function prepare(x: AttentionInputs, a: AttentionAttrs): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
+function prepare(
+  x: AttentionInputs,
+  a: AttentionAttrs,
+): { dims: AttentionDims; variant: AttentionVariant; uniforms: Uniform[]; inputs: TensorInfo[] } {
   const dims = attentionDims(x.q.shape, x.k.shape);
-  if (dims.d > ATTENTION_MAX_DIM) throw new Error(`attention (webgpu): head dimension ${dims.d} > ${ATTENTION_MAX_DIM}`);
+  if (dims.d > ATTENTION_MAX_DIM)
+    throw new Error(`attention (webgpu): head dimension ${dims.d} > ${ATTENTION_MAX_DIM}`);
   const mask = dropoutUniforms(a);
   const { b, h, nq, nk, d } = dims;
   const uniforms: Uniform[] = [
@@ -56,6 +65,12 @@ function gradKernel(
   });
 }
 
-export const attentionGradQWebgpu = gradKernel(ATTENTION_GRAD_Q, (v, { b, h, nq }) => new AttentionGradQProgram(v, b, h, nq));
+export const attentionGradQWebgpu = gradKernel(
+  ATTENTION_GRAD_Q,
+  (v, { b, h, nq }) => new AttentionGradQProgram(v, b, h, nq),
+);
 
-export const attentionGradKVWebgpu = gradKernel(ATTENTION_GRAD_KV, (v, { b, h, nk }) => new AttentionGradKVProgram(v, b, h, nk));
+export const attentionGradKVWebgpu = gradKernel(
+  ATTENTION_GRAD_KV,
+  (v, { b, h, nk }) => new AttentionGradKVProgram(v, b, h, nk),
+);

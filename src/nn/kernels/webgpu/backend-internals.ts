@@ -13,6 +13,11 @@ export interface WebGPUBackendInternals {
 }
 
 /** Runs `program` on the backend a kernel function was given; its output is float32. */
-export function runProgram(backend: WebGPUBackendInternals, program: DmcWebGPUProgram, inputs: TensorInfo[], uniforms: Uniform[]): TensorInfo {
+export function runProgram(
+  backend: WebGPUBackendInternals,
+  program: DmcWebGPUProgram,
+  inputs: TensorInfo[],
+  uniforms: Uniform[],
+): TensorInfo {
   return backend.runWebGPUProgram(program, inputs, 'float32', uniforms);
 }

@@ -56,7 +56,8 @@ class BiasActBase implements DmcWebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   variableNames: string[];
-  uniforms = 'threshold : u32, scale : f32, key0 : u32, key1 : u32, site : u32, rowOffset : u32, rowSize : i32, groups : i32, cols : i32,';
+  uniforms =
+    'threshold : u32, scale : f32, key0 : u32, key1 : u32, site : u32, rowOffset : u32, rowSize : i32, groups : i32, cols : i32,';
   workgroupSize: [number, number, number] = [BIAS_ACT_WORKGROUP, 1, 1];
 
   constructor(
@@ -74,9 +75,7 @@ class BiasActBase implements DmcWebGPUProgram {
   }
 
   getUserCode(): string {
-    const mask = this.dropout
-      ? 'let m = select(0.0, uniforms.scale, dmcDropoutKeep(w, u32(k)));'
-      : 'let m = 1.0;';
+    const mask = this.dropout ? 'let m = select(0.0, uniforms.scale, dmcDropoutKeep(w, u32(k)));' : 'let m = 1.0;';
     const value = this.grad ? 'select(0.0, dy[i] * dmcActGrad(z) * m, m != 0.0)' : 'dmcAct(z)';
     return `
 ${this.dropout ? DROPOUT_KEEP_WGSL : ''}

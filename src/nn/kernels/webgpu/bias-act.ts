@@ -28,7 +28,12 @@ export const biasActWebgpu = defineKernel(BIAS_ACT, {
   dtypes: ['float32'],
   run: ({ x, bias }, a, b: WebGPUBackendInternals) => {
     const { groups, uniforms } = layout(x, a);
-    return runProgram(b, new BiasActProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [x, bias], uniforms);
+    return runProgram(
+      b,
+      new BiasActProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0),
+      [x, bias],
+      uniforms,
+    );
   },
 });
 
@@ -37,6 +42,11 @@ export const biasActGradWebgpu = defineKernel(BIAS_ACT_GRAD, {
   dtypes: ['float32'],
   run: ({ dy, x, bias }, a, b: WebGPUBackendInternals) => {
     const { groups, uniforms } = layout(x, a);
-    return runProgram(b, new BiasActGradProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0), [dy, x, bias], uniforms);
+    return runProgram(
+      b,
+      new BiasActGradProgram(x.shape, Math.max(1, groups), a.activation, a.rate > 0),
+      [dy, x, bias],
+      uniforms,
+    );
   },
 });

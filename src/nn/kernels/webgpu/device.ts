@@ -62,7 +62,13 @@ async function createBackend(): Promise<WebGPUBackend> {
 export function registerWebgpuFactory(): void {
   const e = tf.engine();
   // A backend being initialized (setBackend pending) or already made keeps tfjs's device.
-  if (registered || tf.findBackendFactory('webgpu') === null || e.registry['webgpu'] !== undefined || e.backendName === 'webgpu') return;
+  if (
+    registered ||
+    tf.findBackendFactory('webgpu') === null ||
+    e.registry['webgpu'] !== undefined ||
+    e.backendName === 'webgpu'
+  )
+    return;
   tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', createBackend, 3);
   registered = true;

@@ -83,7 +83,8 @@ export class DropoutProgram implements DmcWebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   variableNames = ['x'];
-  uniforms = 'threshold : u32, scale : f32, key0 : u32, key1 : u32, site : u32, rowOffset : u32, rowSize : i32, groups : i32,';
+  uniforms =
+    'threshold : u32, scale : f32, key0 : u32, key1 : u32, site : u32, rowOffset : u32, rowSize : i32, groups : i32,';
   workgroupSize: [number, number, number] = [DROPOUT_WORKGROUP, 1, 1];
 
   constructor(shape: readonly number[], groups: number) {

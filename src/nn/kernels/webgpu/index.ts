@@ -48,5 +48,11 @@ export const WEBGPU_KERNELS: readonly DmcKernel[] = [
 ];
 export { PHILOX_WGSL } from './dropout-webgpu.ts';
 export { ATTENTION_MAX_DIM } from './attention-webgpu.ts';
-export { hoistEnableDirectives, registerWebgpuFactory, requestedFeatures, webgpuFeatures, type WebgpuFeatures } from './device.ts';
+export {
+  hoistEnableDirectives,
+  registerWebgpuFactory,
+  requestedFeatures,
+  webgpuFeatures,
+  type WebgpuFeatures,
+} from './device.ts';
 export { MATMUL_F16_TILE, matMulF16Wgsl, type MatMulF16Layout, type MatMulF16Variant } from './matmul-f16-webgpu.ts';

@@ -7,7 +7,14 @@ import { defineKernel } from '../define.ts';
 import { LayerNormParamGrad } from '../names.ts';
 import { COLUMN_SUM, LAYER_NORM, LAYER_NORM_GRAD, LAYER_NORM_PARAM_GRAD } from '../signatures.ts';
 import { runProgram, type Uniform, type WebGPUBackendInternals } from './backend-internals.ts';
-import { ColumnSumProgram, LayerNormGradProgram, LayerNormParamGradProgram, LayerNormProgram, LN_MAX_WORKGROUPS, LN_WORKGROUP } from './layer-norm-webgpu.ts';
+import {
+  ColumnSumProgram,
+  LayerNormGradProgram,
+  LayerNormParamGradProgram,
+  LayerNormProgram,
+  LN_MAX_WORKGROUPS,
+  LN_WORKGROUP,
+} from './layer-norm-webgpu.ts';
 
 /** Rows (all leading axes) and row length of x (the parameters' shapes are checked by the signatures). */
 function rowsOf(x: TensorInfo): { rows: number; d: number } {
@@ -54,7 +61,8 @@ export const layerNormParamGradWebgpu = defineKernel(LAYER_NORM_PARAM_GRAD, {
   dtypes: ['float32'],
   run: ({ dy, x }, { epsilon, rowsPerBlock }, b: WebGPUBackendInternals) => {
     // The program's block is its workgroup: one invocation finds one row's statistics.
-    if (rowsPerBlock !== LN_WORKGROUP) throw new Error(`${LayerNormParamGrad}: rowsPerBlock must be ${LN_WORKGROUP} on webgpu, got ${rowsPerBlock}`);
+    if (rowsPerBlock !== LN_WORKGROUP)
+      throw new Error(`${LayerNormParamGrad}: rowsPerBlock must be ${LN_WORKGROUP} on webgpu, got ${rowsPerBlock}`);
     const { rows, d } = rowsOf(x);
     const blocks = Math.ceil(rows / rowsPerBlock);
     return runProgram(b, new LayerNormParamGradProgram(blocks, d), [dy, x], rowLayout(rows, d, epsilon).uniforms);
@@ -67,7 +75,10 @@ export const columnSumWebgpu = defineKernel(COLUMN_SUM, {
   run: ({ x }, a, b: WebGPUBackendInternals) => {
     const [rows, w] = x.shape as [number, number];
     const blocks = Math.ceil(rows / a.rowsPerBlock);
-    const uniforms: Uniform[] = [rows, w, a.offset, a.width, a.rowsPerBlock, blocks * a.width].map((v) => ({ type: 'int32', data: [v] }));
+    const uniforms: Uniform[] = [rows, w, a.offset, a.width, a.rowsPerBlock, blocks * a.width].map((v) => ({
+      type: 'int32',
+      data: [v],
+    }));
     return runProgram(b, new ColumnSumProgram(blocks, a.width), [x], uniforms);
   },
 });

@@ -25,13 +25,25 @@ export const matMulF16Webgpu = defineKernel(MATMUL_F16, {
     const dims = matMulF16Dims(a.shape, b.shape, at);
     const maxGroups = backend.device.limits.maxComputeWorkgroupsPerDimension;
     const groups = Math.max(Math.ceil(dims.m / MATMUL_F16_TILE), Math.ceil(dims.n / MATMUL_F16_TILE), dims.batch);
-    if (groups > maxGroups) throw new Error(`matMulF16: ${dims.batch}×${dims.m}×${dims.n} needs ${groups} workgroups along one axis, the device allows ${maxGroups}`);
+    if (groups > maxGroups)
+      throw new Error(
+        `matMulF16: ${dims.batch}×${dims.m}×${dims.n} needs ${groups} workgroups along one axis, the device allows ${maxGroups}`,
+      );
     const variant = matMulF16Variant(backend);
-    const program = new MatMulF16Program(dims.outShape, dims, { transposeA: at.transposeA, transposeB: at.transposeB, variant });
-    return runProgram(backend, program, [a, b], [
-      { type: 'int32', data: [dims.m] },
-      { type: 'int32', data: [dims.n] },
-      { type: 'int32', data: [dims.k] },
-    ]);
+    const program = new MatMulF16Program(dims.outShape, dims, {
+      transposeA: at.transposeA,
+      transposeB: at.transposeB,
+      variant,
+    });
+    return runProgram(
+      backend,
+      program,
+      [a, b],
+      [
+        { type: 'int32', data: [dims.m] },
+        { type: 'int32', data: [dims.n] },
+        { type: 'int32', data: [dims.k] },
+      ],
+    );
   },
 });

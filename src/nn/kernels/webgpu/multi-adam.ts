@@ -41,7 +41,10 @@ function bufferOf(b: MultiAdamBackend, t: TensorInfo): GPUBuffer {
 }
 
 /** Records copies on tfjs's encoder; each entry copies `bytes` from src at srcOffset to dst at dstOffset. */
-function copy(b: MultiAdamBackend, moves: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }[]): void {
+function copy(
+  b: MultiAdamBackend,
+  moves: { src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number }[],
+): void {
   b.endComputePassEncoder();
   b.ensureCommandEncoderReady();
   const enc = b.commandEncoder!;
@@ -97,15 +100,24 @@ export const multiAdamWebgpu = defineKernel(MULTI_ADAM, {
       { type: 'float32', data: [a.clipNorm] },
       { type: 'int32', data: [n] },
     ]);
-    const state = b.runWebGPUProgram(new MultiAdamProgram(P), [theta, x.state, grad, scales, x.segments, x.loss], 'float32', [
-      { type: 'float32', data: [a.alpha] },
-      { type: 'float32', data: [1 - a.beta1] },
-      { type: 'float32', data: [1 - a.beta2] },
-      { type: 'float32', data: [a.epsilon] },
-      { type: 'int32', data: [P] },
-      { type: 'int32', data: [n] },
-    ]);
-    const params = split(b, state, x.params.map((p) => p.shape));
+    const state = b.runWebGPUProgram(
+      new MultiAdamProgram(P),
+      [theta, x.state, grad, scales, x.segments, x.loss],
+      'float32',
+      [
+        { type: 'float32', data: [a.alpha] },
+        { type: 'float32', data: [1 - a.beta1] },
+        { type: 'float32', data: [1 - a.beta2] },
+        { type: 'float32', data: [a.epsilon] },
+        { type: 'int32', data: [P] },
+        { type: 'int32', data: [n] },
+      ],
+    );
+    const params = split(
+      b,
+      state,
+      x.params.map((p) => p.shape),
+    );
     for (const t of [theta, grad, scales]) b.disposeData(t.dataId);
     return [state, ...params];
   },

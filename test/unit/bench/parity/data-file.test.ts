@@ -8,7 +8,10 @@ describe('parity data file', () => {
     const b = Float32Array.from({ length: 7 }, (_, i) => Math.fround(i / 3));
     // Header lengths 0..3 mod 4 all have to come out aligned.
     for (const label of ['x', 'xy', 'xyz', 'xyzw']) {
-      const bytes = encodeParityFile({ label, seeds: [1, 2] }, { a: { shape: [2, 3], data: a }, b: { shape: [7], data: b } });
+      const bytes = encodeParityFile(
+        { label, seeds: [1, 2] },
+        { a: { shape: [2, 3], data: a }, b: { shape: [7], data: b } },
+      );
       const h = new DataView(bytes.buffer).getUint32(4, true);
       expect((8 + h) % 4).toBe(0);
       const f = decodeParityFile<{ label: string; seeds: number[] }>(bytes);
@@ -30,8 +33,21 @@ describe('parity data file', () => {
 
 describe('parity budget from the environment', () => {
   it('overrides the named fields and leaves the rest at the defaults', () => {
-    const b = budgetFromEnv({ PARITY_TRAIN_SETS: '2048', PARITY_POSTERIOR_DRAWS: '500', PARITY_LR: '1e-3', PARITY_SEEDS: '4,5', PARITY_STANDARDIZE_CONDITION: '0' });
-    expect(b).toEqual({ ...DEFAULT_BUDGET, trainSets: 2048, posteriorDraws: 500, lr: 1e-3, seeds: [4, 5], standardizeCondition: false });
+    const b = budgetFromEnv({
+      PARITY_TRAIN_SETS: '2048',
+      PARITY_POSTERIOR_DRAWS: '500',
+      PARITY_LR: '1e-3',
+      PARITY_SEEDS: '4,5',
+      PARITY_STANDARDIZE_CONDITION: '0',
+    });
+    expect(b).toEqual({
+      ...DEFAULT_BUDGET,
+      trainSets: 2048,
+      posteriorDraws: 500,
+      lr: 1e-3,
+      seeds: [4, 5],
+      standardizeCondition: false,
+    });
   });
 
   it('names the variable of a bad value', () => {

@@ -15,7 +15,8 @@ import { JournalFileBackend } from '../../../../src/persistence/node/index.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'dmc-asktell-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SPACE = '{"x": {"type": "float", "low": -2, "high": 2, "log": false}, "lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": true}, "c": {"type": "categorical", "choices": ["a", "b", "c"]}}';
+const SPACE =
+  '{"x": {"type": "float", "low": -2, "high": 2, "log": false}, "lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": true}, "c": {"type": "categorical", "choices": ["a", "b", "c"]}}';
 const TOTAL = 16; // past TPE's 10 startup trials
 
 /** Answers each printed trial with a function of its params, `answers` times, then ends the input. */
@@ -29,7 +30,11 @@ async function session(file: string, sampler: 'tpe' | 'random', answers: number)
     }
   }
   try {
-    await askTellLoop({ space: parseSearchSpace(SPACE), storage, sampler, seed: 42, multivariate: false }, input(), async (l) => void printed.push(l));
+    await askTellLoop(
+      { space: parseSearchSpace(SPACE), storage, sampler, seed: 42, multivariate: false },
+      input(),
+      async (l) => void printed.push(l),
+    );
   } finally {
     await storage.close();
   }
@@ -38,11 +43,15 @@ async function session(file: string, sampler: 'tpe' | 'random', answers: number)
 
 function cli(args: readonly string[], stdin: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`ask-tell exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`ask-tell exited ${code}`)),
+    );
     child.stdin.end(stdin);
   });
 }
@@ -66,7 +75,15 @@ describe('ask-tell resume', () => {
     writeFileSync(space, SPACE);
     // Fixed answers, so the processes need not read their own output.
     const answers = Array.from({ length: 13 }, (_, k) => String(((k * 7) % 11) / 3));
-    const args = (file: string): string[] => ['ask-tell', '--space', space, '--seed', '9', '--journal', path.join(dir, file)];
+    const args = (file: string): string[] => [
+      'ask-tell',
+      '--space',
+      space,
+      '--seed',
+      '9',
+      '--journal',
+      path.join(dir, file),
+    ];
     const whole = await cli(args('cli-whole.log'), answers.join('\n') + '\n');
     const first = await cli(args('cli-split.log'), answers.slice(0, 11).join('\n') + '\n');
     const second = await cli(args('cli-split.log'), answers.slice(11).join('\n') + '\n');

@@ -27,7 +27,10 @@ interface Child {
 }
 
 function askTell(args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ask-tell', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ask-tell', ...args], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let err = '';
   let buf = '';
@@ -43,11 +46,25 @@ function askTell(args: string[]): Child {
     }
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  return { lines, stderr: () => err, exit, firstLine, write: (s) => child.stdin.write(s), end: () => child.stdin.end(), kill: (sig) => child.kill(sig) };
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
+  return {
+    lines,
+    stderr: () => err,
+    exit,
+    firstLine,
+    write: (s) => child.stdin.write(s),
+    end: () => child.stdin.end(),
+    kill: (sig) => child.kill(sig),
+  };
 }
 
-function journalState(file: string): { states: number[]; reasons: (string | undefined)[]; study: ReturnType<typeof readJournalStudies>['studies'][number] } {
+function journalState(file: string): {
+  states: number[];
+  reasons: (string | undefined)[];
+  study: ReturnType<typeof readJournalStudies>['studies'][number];
+} {
   const study = readJournalStudies(readFileSync(file, 'utf8')).studies[0]!;
   const reasons = study.trials.map((t, number) =>
     failReasonOf({ number, systemAttrs: t.systemAttrs ?? {} } as Parameters<typeof failReasonOf>[0], study.systemAttrs),
@@ -94,7 +111,10 @@ describe('a SPACE.json that conflicts with the journal', () => {
     expect(journalState(journal).states).toEqual([TrialState.COMPLETE, TrialState.WAITING]);
     const text = readFileSync(journal, 'utf8');
     const bad = path.join(dir, 'bad-space.json');
-    writeFileSync(bad, '{"x": {"type": "float", "low": 0, "high": 1}, "c": {"type": "categorical", "choices": [8, 16]}}');
+    writeFileSync(
+      bad,
+      '{"x": {"type": "float", "low": 0, "high": 1}, "c": {"type": "categorical", "choices": [8, 16]}}',
+    );
     const c = askTell(['--space', bad, '--journal', journal]);
     const { code } = await c.exit;
     expect(code).toBe(1);

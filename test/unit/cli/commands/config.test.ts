@@ -44,7 +44,11 @@ it('config validate reports problems with paths and exits 1', async () => {
   const c = capture();
   expect(await run(['validate', good, '--json'])).toBe(0);
   expect(await run(['validate', bad, '--json'])).toBe(1);
-  const [ok, ko] = c.out().trim().split('\n').map((l) => JSON.parse(l));
+  const [ok, ko] = c
+    .out()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(ok).toEqual({ valid: true, errors: [] });
   expect(ko.valid).toBe(false);
   expect(ko.errors).toEqual([{ path: 'epochs', message: 'Enter a whole number of at least 1 (got 0)' }]);
@@ -65,5 +69,7 @@ it('config link prints a link that carries the file exactly, and refuses an inva
   expect(route.view === 'setup' ? await decodeStudyLink(route.link!) : null).toEqual(config);
   const bad = path.join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ ...config, epochs: 0 }));
-  await expect(run(['link', bad])).rejects.toThrow(/not a valid study configuration, so no link was made:\nepochs: Enter a whole number/);
+  await expect(run(['link', bad])).rejects.toThrow(
+    /not a valid study configuration, so no link was made:\nepochs: Enter a whole number/,
+  );
 });

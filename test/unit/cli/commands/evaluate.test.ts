@@ -39,12 +39,19 @@ const mean = (r: Row) => Object.values(r).reduce((a, b) => a + b, 0) / Object.va
 describe('cli evaluate', { timeout: 180_000 }, () => {
   it('scores a network file on fresh validation sets: L and its three metrics, reproducible by seed', async () => {
     const args = ['--model', MODEL, '--val-sets', '16', '--draws', '40', '--steps', '5', '--json'];
-    const [a, b, c] = await Promise.all([cli([...args, '--seed', '3']), cli([...args, '--seed', '3']), cli([...args, '--seed', '4'])]);
+    const [a, b, c] = await Promise.all([
+      cli([...args, '--seed', '3']),
+      cli([...args, '--seed', '3']),
+      cli([...args, '--seed', '4']),
+    ]);
     for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
     const [ra, rb, rc] = [a, b, c].map((r) => JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Result);
     expect(ra).toMatchObject({ valSets: 16, draws: 40, steps: 5, recordedL: 1.3334669440881248 });
     expect(Object.keys(ra!.NRMSE)).toEqual(['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']);
-    expect(ra!.L).toBeCloseTo(mean(ra!.NRMSE) + 1 - mean(ra!['Posterior Contraction']) + mean(ra!['Calibration Error']), 12);
+    expect(ra!.L).toBeCloseTo(
+      mean(ra!.NRMSE) + 1 - mean(ra!['Posterior Contraction']) + mean(ra!['Calibration Error']),
+      12,
+    );
     expect(rb!.L).toBe(ra!.L);
     expect(rc!.L).not.toBe(ra!.L);
   });

@@ -6,19 +6,36 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const FIX = 'test/fixtures/inference';
 const cli = (args: string[]) =>
-  run('npx', ['tsx', 'src/cli/main.ts', 'infer', '--model', `${FIX}/network-small.json`, ...args], { maxBuffer: 1 << 24 }).then(
+  run('npx', ['tsx', 'src/cli/main.ts', 'infer', '--model', `${FIX}/network-small.json`, ...args], {
+    maxBuffer: 1 << 24,
+  }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
 describe('cli infer', { timeout: 120_000 }, () => {
   it('DMCfun file with --ppc: per participant summaries, warnings and predictive quantiles', async () => {
-    const r = await cli(['--data', `${FIX}/flanker-dmcfun.txt`, '--draws', '200', '--steps', '20', '--ppc', '--ppc-draws', '10', '--json']);
+    const r = await cli([
+      '--data',
+      `${FIX}/flanker-dmcfun.txt`,
+      '--draws',
+      '200',
+      '--steps',
+      '20',
+      '--ppc',
+      '--ppc-draws',
+      '10',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('excluded 2 trials: RT > tmax = 1500 ms');
     // the fixture network (4 epochs of a tiny network) has barely learned: said once, with its fix
-    expect(r.stderr).toMatch(/warning: The network has barely learned\. On its own validation data sets it has barely learned: .* Fix: Train longer/);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { participants: Record<string, Record<string, unknown>> };
+    expect(r.stderr).toMatch(
+      /warning: The network has barely learned\. On its own validation data sets it has barely learned: .* Fix: Train longer/,
+    );
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      participants: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(out.participants)).toEqual(['1', '2', '3', '4']);
     const p = out.participants['1']!;
     for (const name of ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r']) {

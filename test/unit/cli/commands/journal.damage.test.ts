@@ -55,7 +55,9 @@ describe('an invalid last line', () => {
     expect(p.ops).toHaveLength(DEMO_OPS);
     expect(p.badTail?.line).toBe(27);
     expect(p.warnings).toHaveLength(1);
-    expect(p.warnings[0]!.message).toMatch(/^journal line 27 \(the last line\) is invalid and was ignored, as Optuna ignores it: invalid JSON/);
+    expect(p.warnings[0]!.message).toMatch(
+      /^journal line 27 \(the last line\) is invalid and was ignored, as Optuna ignores it: invalid JSON/,
+    );
     const r = readJournalStudies(text);
     expect(r.studies.map((s) => [s.name, s.trials.length])).toEqual([['demo', 3]]);
   });
@@ -109,13 +111,17 @@ describe('a damaged line in the middle', () => {
     const d = err as JournalDamageError;
     expect(d.code).toBe('journal-format');
     expect([d.line, d.validOps]).toEqual([11, 10]);
-    expect(d.message).toMatch(/^journal line 11: invalid JSON.*\(the 10 operations before line 11 are valid and can be opened on their own\)$/);
+    expect(d.message).toMatch(
+      /^journal line 11: invalid JSON.*\(the 10 operations before line 11 are valid and can be opened on their own\)$/,
+    );
   });
 
   it('opens the valid prefix when asked, with a warning about what was left out', () => {
     const r = readJournalStudies(text, { validPrefix: true });
     expect(r.studies).toHaveLength(1);
-    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^journal line 11 and everything after it were left out/)]);
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^journal line 11 and everything after it were left out/),
+    ]);
     const prefix = readJournalStudies(demo.split('\n').slice(0, 10).join('\n') + '\n');
     expect(r.studies).toEqual(prefix.studies);
   });

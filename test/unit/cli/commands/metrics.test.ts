@@ -10,11 +10,24 @@ import { parseMetricsInput, parseWeights, run } from '../../../../src/cli/comman
 // PC (1/2, 1/3), CE (4.95/19, 1/2).
 const exampleA = {
   draws: [
-    [[0, 10], [1, 12]],
-    [[1, 11], [3, 10]],
-    [[2, 13], [2, 16]],
+    [
+      [0, 10],
+      [1, 12],
+    ],
+    [
+      [1, 11],
+      [3, 10],
+    ],
+    [
+      [2, 13],
+      [2, 16],
+    ],
   ],
-  truths: [[0, 10], [1, 10], [2, 13]],
+  truths: [
+    [0, 10],
+    [1, 10],
+    [2, 13],
+  ],
   names: ['a', 'b'],
 };
 const nr = [Math.sqrt(5 / 3) / 4, (Math.sqrt(1 / 3) + Math.sqrt(13 / 3)) / 6];
@@ -75,22 +88,81 @@ describe('metrics CLI', () => {
 
   it('malformed input: errors name the path and the bad value', () => {
     const bad = (patch: Record<string, unknown>): unknown => ({ ...exampleA, ...patch });
-    expect(() => parseMetricsInput(bad({ draws: [[[0, 10], [1, 12]], [[1, 11]], [[2, 13], [2, 16]]] }))).toThrow(
-      'draws[1]: expected 2 draws (as many as draws[0]), got 1 (arrays must not be ragged)',
-    );
-    expect(() => parseMetricsInput(bad({ draws: [[[0, 10], [1]], [[1, 11], [3, 10]], [[2, 13], [2, 16]]] }))).toThrow(
-      'draws[0][1]: expected 2 values (one per name), got 1',
-    );
-    expect(() => parseMetricsInput(bad({ truths: [[0, 10], [1, 10]] }))).toThrow('truths: expected 3 data sets');
-    expect(() => parseMetricsInput(bad({ truths: [[0, 10], [1, 'x'], [2, 13]] }))).toThrow(
-      'truths[1][1]: expected a finite number, got the string "x"',
-    );
-    expect(() => parseMetricsInput(bad({ truths: [[0, 10], [1, null], [2, 13]] }))).toThrow('truths[1][1]: expected a finite number, got null');
+    expect(() =>
+      parseMetricsInput(
+        bad({
+          draws: [
+            [
+              [0, 10],
+              [1, 12],
+            ],
+            [[1, 11]],
+            [
+              [2, 13],
+              [2, 16],
+            ],
+          ],
+        }),
+      ),
+    ).toThrow('draws[1]: expected 2 draws (as many as draws[0]), got 1 (arrays must not be ragged)');
+    expect(() =>
+      parseMetricsInput(
+        bad({
+          draws: [
+            [[0, 10], [1]],
+            [
+              [1, 11],
+              [3, 10],
+            ],
+            [
+              [2, 13],
+              [2, 16],
+            ],
+          ],
+        }),
+      ),
+    ).toThrow('draws[0][1]: expected 2 values (one per name), got 1');
+    expect(() =>
+      parseMetricsInput(
+        bad({
+          truths: [
+            [0, 10],
+            [1, 10],
+          ],
+        }),
+      ),
+    ).toThrow('truths: expected 3 data sets');
+    expect(() =>
+      parseMetricsInput(
+        bad({
+          truths: [
+            [0, 10],
+            [1, 'x'],
+            [2, 13],
+          ],
+        }),
+      ),
+    ).toThrow('truths[1][1]: expected a finite number, got the string "x"');
+    expect(() =>
+      parseMetricsInput(
+        bad({
+          truths: [
+            [0, 10],
+            [1, null],
+            [2, 13],
+          ],
+        }),
+      ),
+    ).toThrow('truths[1][1]: expected a finite number, got null');
     expect(() => parseMetricsInput(bad({ draws: [0, 1, 2] }))).toThrow('draws[0]: expected an array, got number 0');
-    expect(() => parseMetricsInput(bad({ names: ['a'] }))).toThrow('draws[0][0]: expected 1 values (one per name), got 2');
+    expect(() => parseMetricsInput(bad({ names: ['a'] }))).toThrow(
+      'draws[0][0]: expected 1 values (one per name), got 2',
+    );
     expect(() => parseMetricsInput(bad({ names: [] }))).toThrow(/names: expected at least one/);
     expect(() => parseMetricsInput(bad({ extra: 1 }))).toThrow("input: unknown key 'extra'");
-    expect(() => parseMetricsInput([1])).toThrow('input: expected an object {draws, truths, names}, got an array of length 1');
+    expect(() => parseMetricsInput([1])).toThrow(
+      'input: expected an object {draws, truths, names}, got an array of length 1',
+    );
   });
 
   it('NaN in the file is rejected as invalid JSON; missing --input and unknown options are errors', async () => {
@@ -101,7 +173,14 @@ describe('metrics CLI', () => {
   });
 
   it('undefined L (constant truths) fails with the reason instead of printing NaN', async () => {
-    const f = await inputFile('c.json', { ...exampleA, truths: [[0, 10], [1, 10], [2, 10]] });
+    const f = await inputFile('c.json', {
+      ...exampleA,
+      truths: [
+        [0, 10],
+        [1, 10],
+        [2, 10],
+      ],
+    });
     await expect(run(['--input', f, '--json'])).rejects.toThrow(/NRMSE\[b\] = NaN \(range of the truths is 0/);
   });
 

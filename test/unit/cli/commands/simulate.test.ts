@@ -19,35 +19,134 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-const lastJson = (out: string): Record<string, unknown> => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+const lastJson = (out: string): Record<string, unknown> =>
+  JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
 
 describe('simulate CLI', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('parameter form: per-condition summaries as one JSON object on the last line, --trials per condition', async () => {
-    const r = await cli(['--A', '20', '--tau', '150', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '2000', '--seed', '7', '--json']);
+    const r = await cli([
+      '--A',
+      '20',
+      '--tau',
+      '150',
+      '--mu_c',
+      '0.5',
+      '--mu_r',
+      '300',
+      '--b',
+      '75',
+      '--sd_r',
+      '30',
+      '--trials',
+      '2000',
+      '--seed',
+      '7',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = lastJson(r.out) as Record<'congruent' | 'incongruent', Record<string, unknown>>;
     for (const c of ['congruent', 'incongruent'] as const) {
-      expect(Object.keys(j[c]).sort()).toEqual(['errorRate', 'meanRtCorrectMs', 'meanRtErrorMs', 'n', 'quantilesCorrectMs', 'sdRtCorrectMs', 'timeouts']);
+      expect(Object.keys(j[c]).sort()).toEqual([
+        'errorRate',
+        'meanRtCorrectMs',
+        'meanRtErrorMs',
+        'n',
+        'quantilesCorrectMs',
+        'sdRtCorrectMs',
+        'timeouts',
+      ]);
       expect(j[c].n).toBe(2000);
       expect(Object.keys(j[c].quantilesCorrectMs as object)).toEqual(['0.1', '0.3', '0.5', '0.7', '0.9']);
     }
     // same seed, same answer
-    const again = await cli(['--A', '20', '--tau', '150', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '2000', '--seed', '7', '--json']);
+    const again = await cli([
+      '--A',
+      '20',
+      '--tau',
+      '150',
+      '--mu_c',
+      '0.5',
+      '--mu_r',
+      '300',
+      '--b',
+      '75',
+      '--sd_r',
+      '30',
+      '--trials',
+      '2000',
+      '--seed',
+      '7',
+      '--json',
+    ]);
     expect(lastJson(again.out)).toEqual(j);
   });
 
   it('passes --tmax, --a, --contamination and --start-point through', async () => {
-    const r = await cli(['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '500', '--tmax', '50', '--a', '2.5', '--start-point', 'zero', '--json']);
+    const r = await cli([
+      '--A',
+      '20',
+      '--tau',
+      '30',
+      '--mu_c',
+      '0.5',
+      '--mu_r',
+      '300',
+      '--b',
+      '75',
+      '--sd_r',
+      '30',
+      '--trials',
+      '500',
+      '--tmax',
+      '50',
+      '--a',
+      '2.5',
+      '--start-point',
+      'zero',
+      '--json',
+    ]);
     const j = lastJson(r.out) as Record<string, { timeouts: number }>;
     expect(j.congruent!.timeouts).toBeGreaterThan(400); // tmax 50 ms: most trials have not finished
-    const c = await cli(['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '500', '--tmax', '50', '--contamination', '1', '--json']);
+    const c = await cli([
+      '--A',
+      '20',
+      '--tau',
+      '30',
+      '--mu_c',
+      '0.5',
+      '--mu_r',
+      '300',
+      '--b',
+      '75',
+      '--sd_r',
+      '30',
+      '--trials',
+      '500',
+      '--tmax',
+      '50',
+      '--contamination',
+      '1',
+      '--json',
+    ]);
     expect((lastJson(c.out) as Record<string, { timeouts: number }>).congruent!.timeouts).toBe(0);
   });
 
   it('prior form: timing JSON from the worker pool', async () => {
-    const r = await cli(['--prior', 'notebook', '--datasets', '20', '--obs', '50', '--workers', '1', '--seed', '1', '--json']);
+    const r = await cli([
+      '--prior',
+      'notebook',
+      '--datasets',
+      '20',
+      '--obs',
+      '50',
+      '--workers',
+      '1',
+      '--seed',
+      '1',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = lastJson(r.out);
     expect(Object.keys(j)).toEqual(['datasets', 'obs', 'workers', 'seconds', 'msPerDataset']);
@@ -58,10 +157,19 @@ describe('simulate CLI', () => {
   it.each([
     [['--A', '20', '--tau', '30'], /--mu_c is required/],
     [['--A', '20', '--tau', '-30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30'], /tau = -30/],
-    [['--A', 'x', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30'], /--A: 'x' is not a number/],
-    [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '0'], /--trials: must be a positive integer, got 0/],
+    [
+      ['--A', 'x', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30'],
+      /--A: 'x' is not a number/,
+    ],
+    [
+      ['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--trials', '0'],
+      /--trials: must be a positive integer, got 0/,
+    ],
     [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--a', '1'], /a = 1/],
-    [['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--datasets', '3'], /unknown option --datasets/],
+    [
+      ['--A', '20', '--tau', '30', '--mu_c', '0.5', '--mu_r', '300', '--b', '75', '--sd_r', '30', '--datasets', '3'],
+      /unknown option --datasets/,
+    ],
     [['--prior', 'notebook', '--contamination', '1.5'], /contamination = 1.5/],
     [['--prior', 'notebook', '--tmax', '0'], /tmax = 0/],
     [['--prior', 'wide'], /'wide' is not a known prior/],

@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/cli/commands/train.ts';
 import { CONFIG_ATTR } from '../../../../src/cluster/index.ts';
 import { createStudy, RandomSampler } from '../../../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../../../src/engine/storages/journal/index.ts';
+import {
+  exportStudyJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../../src/engine/storages/journal/index.ts';
 import { parseNetworkFile } from '../../../../src/nn/model/network-file.ts';
 import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../../../src/study-config/index.ts';
 import { cli } from '../cli-process.ts';
@@ -51,34 +55,68 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli train --from-journal', () => {
-  it("trains trial N's hyperparameters with its seed and the study's settings, and --save records them", { timeout: 120_000 }, async () => {
-    const model = path.join(dir, 'final.json');
-    const r = await cli(['train', '--from-journal', journal, '--trial', '1', '--epochs', '2', '--save', model, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('trial 1 of "from-journal"');
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seed: number; hyperparameters: Record<string, unknown>; fromJournal: unknown; epochs: unknown[] };
-    const p = params[1]!;
-    expect(out.fromJournal).toEqual({ study: 'from-journal', trial: 1 });
-    expect(out.seed).toBe(1001);
-    expect(out.hyperparameters).toEqual({
-      epochs: 2, batchSize: p['batch_size'], lr: p['lr'], dropout: p['dropout'], numSeeds: p['num_seeds'], embedDim: p['embed_dim'], summaryDim: p['summary_dim'],
-      posteriorDraws: 12, integrationSteps: 3, integrator: 'euler',
-    });
-    expect(out.epochs).toHaveLength(2);
-    const file = parseNetworkFile(readFileSync(model, 'utf8'));
-    expect(file.config.embedDim).toBe(p['embed_dim']);
-    expect(file.metadata.seed).toBe(1001);
-    expect(file.metadata['trialNumber']).toBe(1);
-    expect((file.metadata['simulator'] as { fixedNumObs: number }).fixedNumObs).toBe(24);
-  });
+  it(
+    "trains trial N's hyperparameters with its seed and the study's settings, and --save records them",
+    { timeout: 120_000 },
+    async () => {
+      const model = path.join(dir, 'final.json');
+      const r = await cli([
+        'train',
+        '--from-journal',
+        journal,
+        '--trial',
+        '1',
+        '--epochs',
+        '2',
+        '--save',
+        model,
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('trial 1 of "from-journal"');
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+        seed: number;
+        hyperparameters: Record<string, unknown>;
+        fromJournal: unknown;
+        epochs: unknown[];
+      };
+      const p = params[1]!;
+      expect(out.fromJournal).toEqual({ study: 'from-journal', trial: 1 });
+      expect(out.seed).toBe(1001);
+      expect(out.hyperparameters).toEqual({
+        epochs: 2,
+        batchSize: p['batch_size'],
+        lr: p['lr'],
+        dropout: p['dropout'],
+        numSeeds: p['num_seeds'],
+        embedDim: p['embed_dim'],
+        summaryDim: p['summary_dim'],
+        posteriorDraws: 12,
+        integrationSteps: 3,
+        integrator: 'euler',
+      });
+      expect(out.epochs).toHaveLength(2);
+      const file = parseNetworkFile(readFileSync(model, 'utf8'));
+      expect(file.config.embedDim).toBe(p['embed_dim']);
+      expect(file.metadata.seed).toBe(1001);
+      expect(file.metadata['trialNumber']).toBe(1);
+      expect((file.metadata['simulator'] as { fixedNumObs: number }).fixedNumObs).toBe(24);
+    },
+  );
 
   it('refuses what does not fit, naming the option', async () => {
     await expect(run(['--trial', '1'])).rejects.toThrow('option --trial: needs --from-journal FILE');
-    await expect(run(['--from-journal', journal])).rejects.toThrow('option --from-journal: give the trial with --trial N');
+    await expect(run(['--from-journal', journal])).rejects.toThrow(
+      'option --from-journal: give the trial with --trial N',
+    );
     await expect(run(['--from-journal', journal, '--trial', '0', '--lr', '0.1'])).rejects.toThrow(
       "option --lr: the hyperparameters come from the journal's trial (--from-journal); drop --lr or --from-journal",
     );
-    await expect(run(['--from-journal', journal, '--trial', '7'])).rejects.toThrow('study "from-journal" has no trial 7');
-    await expect(run(['--from-journal', path.join(dir, 'none.log'), '--trial', '0'])).rejects.toThrow(/cannot read .*none\.log/);
+    await expect(run(['--from-journal', journal, '--trial', '7'])).rejects.toThrow(
+      'study "from-journal" has no trial 7',
+    );
+    await expect(run(['--from-journal', path.join(dir, 'none.log'), '--trial', '0'])).rejects.toThrow(
+      /cannot read .*none\.log/,
+    );
   });
 });

@@ -14,9 +14,35 @@ const B = 1;
 const HEADS = 64;
 const N = 2100;
 const SCORE_BYTES = B * HEADS * N * N * 4;
-const ARGS = ['train', '--backend', 'webgpu', '--train-sets', '2', '--heads', String(HEADS), '--val-sets', '2', '--obs', String(N), '--epochs', '1',
-  '--batch-size', String(B), '--micro-batch', String(B), '--attention', 'composite', '--embed-dim', '4', '--summary-dim', '2',
-  '--samples', '2', '--steps', '1'];
+const ARGS = [
+  'train',
+  '--backend',
+  'webgpu',
+  '--train-sets',
+  '2',
+  '--heads',
+  String(HEADS),
+  '--val-sets',
+  '2',
+  '--obs',
+  String(N),
+  '--epochs',
+  '1',
+  '--batch-size',
+  String(B),
+  '--micro-batch',
+  String(B),
+  '--attention',
+  'composite',
+  '--embed-dim',
+  '4',
+  '--summary-dim',
+  '2',
+  '--samples',
+  '2',
+  '--steps',
+  '1',
+];
 /**
  * Peak resident memory allowed. A run on SwiftShader peaks near 1 GB (Node, tfjs, Dawn, SwiftShader's
  * compiled shaders); a refused buffer that took memory would add its 1.13 GB on top of that.
@@ -43,7 +69,12 @@ interface Run {
 
 /** Runs the CLI with SwiftShader's variables already set, so it does not restart itself and its pid is the one to watch. */
 function cli(args: string[]): Promise<Run> {
-  const env = { ...process.env, LD_LIBRARY_PATH: `${dirname(SWIFTSHADER_ICD)}:${process.env['LD_LIBRARY_PATH'] ?? ''}`, VK_ICD_FILENAMES: SWIFTSHADER_ICD, [REEXEC_FLAG]: '1' };
+  const env = {
+    ...process.env,
+    LD_LIBRARY_PATH: `${dirname(SWIFTSHADER_ICD)}:${process.env['LD_LIBRARY_PATH'] ?? ''}`,
+    VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+    [REEXEC_FLAG]: '1',
+  };
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
   let stdout = '';
@@ -62,22 +93,32 @@ function cli(args: string[]): Promise<Run> {
 }
 
 describe('cli train over the GPU buffer limit', () => {
-  it.skipIf(!existsSync(SWIFTSHADER_ICD))('fails its first step with the GPU message, exit 1, memory bounded', { timeout: 300_000 }, async () => {
-    expect(SCORE_BYTES).toBeGreaterThan(2 ** 30);
-    const r = await cli(ARGS);
-    process.stderr.write(`over-limit cli train: exit ${r.code}, peak RSS ${(r.peak / 1e9).toFixed(2)} GB, ${(r.ms / 1000).toFixed(1)} s\n`);
-    expect(r.stderr).toMatch(/webgpu: Dawn on SwiftShader/);
-    expect(r.code).toBe(1);
-    const error = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
-    expect(error).toHaveLength(1);
-    expect(error[0]).toMatch(/^error: the GPU refused a buffer of 1\.13 GB \(its limit is 1\.07 GB\): use a smaller batch/);
-    expect(error[0]).toContain(`GPU error (GPUValidationError): Buffer size (${SCORE_BYTES}) exceeds the max buffer size limit (${2 ** 30})`);
-    // Stopped in the first epoch's steps: no epoch was reported, nothing printed on stdout.
-    expect(r.stderr).not.toMatch(/^epoch /m);
-    expect(r.stdout).toBe('');
-    expect(r.peak).toBeGreaterThan(0);
-    expect(r.peak).toBeLessThan(PEAK_LIMIT);
-  });
+  it.skipIf(!existsSync(SWIFTSHADER_ICD))(
+    'fails its first step with the GPU message, exit 1, memory bounded',
+    { timeout: 300_000 },
+    async () => {
+      expect(SCORE_BYTES).toBeGreaterThan(2 ** 30);
+      const r = await cli(ARGS);
+      process.stderr.write(
+        `over-limit cli train: exit ${r.code}, peak RSS ${(r.peak / 1e9).toFixed(2)} GB, ${(r.ms / 1000).toFixed(1)} s\n`,
+      );
+      expect(r.stderr).toMatch(/webgpu: Dawn on SwiftShader/);
+      expect(r.code).toBe(1);
+      const error = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+      expect(error).toHaveLength(1);
+      expect(error[0]).toMatch(
+        /^error: the GPU refused a buffer of 1\.13 GB \(its limit is 1\.07 GB\): use a smaller batch/,
+      );
+      expect(error[0]).toContain(
+        `GPU error (GPUValidationError): Buffer size (${SCORE_BYTES}) exceeds the max buffer size limit (${2 ** 30})`,
+      );
+      // Stopped in the first epoch's steps: no epoch was reported, nothing printed on stdout.
+      expect(r.stderr).not.toMatch(/^epoch /m);
+      expect(r.stdout).toBe('');
+      expect(r.peak).toBeGreaterThan(0);
+      expect(r.peak).toBeLessThan(PEAK_LIMIT);
+    },
+  );
 
   it('refuses a bad --micro-batch or --attention as a usage error (exit 2)', { timeout: 60_000 }, async () => {
     const bad = await cli(['train', '--micro-batch', '0']);

@@ -15,8 +15,28 @@ const B = 2;
 const N = 10;
 const P = 6;
 // Smallest run with two optimizer steps (one warm-up, one measured).
-const ARGS = ['--train-sets', String(2 * B), '--val-sets', '2', '--obs', String(N), '--epochs', '1', '--batch-size', String(B),
-  '--embed-dim', '4', '--summary-dim', '2', '--samples', '2', '--steps', '1', '--profile', '--json'];
+const ARGS = [
+  '--train-sets',
+  String(2 * B),
+  '--val-sets',
+  '2',
+  '--obs',
+  String(N),
+  '--epochs',
+  '1',
+  '--batch-size',
+  String(B),
+  '--embed-dim',
+  '4',
+  '--summary-dim',
+  '2',
+  '--samples',
+  '2',
+  '--steps',
+  '1',
+  '--profile',
+  '--json',
+];
 
 interface Profile {
   backend: string;
@@ -40,10 +60,14 @@ interface Trained {
 }
 
 async function train(backend: string, env: Record<string, string> = {}): Promise<Trained> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', ...ARGS, '--backend', backend], {
-    maxBuffer: 1 << 24,
-    env: { ...process.env, ...env },
-  });
+  const r = await run(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'train', ...ARGS, '--backend', backend],
+    {
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ...env },
+    },
+  );
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Omit<Trained, 'stderr'>;
   return { ...out, stderr: r.stderr };
 }
@@ -65,21 +89,25 @@ function checkCommon(p: Profile, parameterCount: number): void {
 }
 
 describe('cli train --profile', () => {
-  it.skipIf(!existsSync(SWIFTSHADER_ICD))('webgpu (Dawn): dispatches and uploads of one step after warm-up', { timeout: 180_000 }, async () => {
-    const { profile: p, parameterCount, stderr } = await swiftshader();
-    expect(stderr).toMatch(/webgpu: Dawn on /);
-    expect(p.backend).toBe('webgpu');
-    checkCommon(p, parameterCount);
-    expect(p.dispatchesCountedAs).toMatch(/dispatchWorkgroups/);
-    // Every dispatch came through tfjs's program path, and kernels that only relabel a buffer sent none.
-    expect(p.programsRun).toBe(p.dispatchesPerStep);
-    expect(p.dispatchesPerStep).toBeLessThan(p.kernelRecordsPerStep);
-    expect(p.topNoDispatchKernels.map((k) => k.name)).toEqual(expect.arrayContaining(['Reshape', 'Identity']));
-    // The batch's data has to get there; masks made in JS (B·N·width floats per dropout site) would not fit the bound.
-    expect(p.uploadBytesPerStep).toBeGreaterThanOrEqual(DATA_BYTES);
-    expect(p.uploadBytesPerStep).toBeLessThan(32 * DATA_BYTES);
-    expect(p.uploadsPerStep).toBeGreaterThan(0);
-  });
+  it.skipIf(!existsSync(SWIFTSHADER_ICD))(
+    'webgpu (Dawn): dispatches and uploads of one step after warm-up',
+    { timeout: 180_000 },
+    async () => {
+      const { profile: p, parameterCount, stderr } = await swiftshader();
+      expect(stderr).toMatch(/webgpu: Dawn on /);
+      expect(p.backend).toBe('webgpu');
+      checkCommon(p, parameterCount);
+      expect(p.dispatchesCountedAs).toMatch(/dispatchWorkgroups/);
+      // Every dispatch came through tfjs's program path, and kernels that only relabel a buffer sent none.
+      expect(p.programsRun).toBe(p.dispatchesPerStep);
+      expect(p.dispatchesPerStep).toBeLessThan(p.kernelRecordsPerStep);
+      expect(p.topNoDispatchKernels.map((k) => k.name)).toEqual(expect.arrayContaining(['Reshape', 'Identity']));
+      // The batch's data has to get there; masks made in JS (B·N·width floats per dropout site) would not fit the bound.
+      expect(p.uploadBytesPerStep).toBeGreaterThanOrEqual(DATA_BYTES);
+      expect(p.uploadBytesPerStep).toBeLessThan(32 * DATA_BYTES);
+      expect(p.uploadsPerStep).toBeGreaterThan(0);
+    },
+  );
 
   it.skipIf(!existsSync(SWIFTSHADER_ICD) || !existsSync(LAVAPIPE_ICD))(
     'webgpu on lavapipe: the same dispatches, uploads and losses as on SwiftShader',
@@ -88,7 +116,11 @@ describe('cli train --profile', () => {
       const [lvp, swift] = await Promise.all([train('webgpu', lavapipeEnv()), swiftshader()]);
       expect(lvp.stderr).toMatch(/software driver .*libvulkan_lvp\.so/);
       const counts = (p: Profile) => ({
-        dispatches: p.dispatchesPerStep, uploads: p.uploadsPerStep, uploadBytes: p.uploadBytesPerStep, records: p.kernelRecordsPerStep, programs: p.topPrograms,
+        dispatches: p.dispatchesPerStep,
+        uploads: p.uploadsPerStep,
+        uploadBytes: p.uploadBytesPerStep,
+        records: p.kernelRecordsPerStep,
+        programs: p.topPrograms,
       });
       expect(counts(lvp.profile)).toEqual(counts(swift.profile));
       for (const [i, e] of lvp.epochs.entries()) {

@@ -20,8 +20,29 @@ describe('train CLI', () => {
     });
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const code = await run([
-      '--train-sets', '16', '--val-sets', '4', '--obs', '10', '--epochs', '2', '--seed', '4', '--batch-size', '8',
-      '--embed-dim', '8', '--summary-dim', '4', '--samples', '8', '--steps', '2', '--save', file, '--json',
+      '--train-sets',
+      '16',
+      '--val-sets',
+      '4',
+      '--obs',
+      '10',
+      '--epochs',
+      '2',
+      '--seed',
+      '4',
+      '--batch-size',
+      '8',
+      '--embed-dim',
+      '8',
+      '--summary-dim',
+      '4',
+      '--samples',
+      '8',
+      '--steps',
+      '2',
+      '--save',
+      file,
+      '--json',
     ]);
     vi.restoreAllMocks();
     expect(code).toBe(0);
@@ -46,13 +67,19 @@ describe('train CLI', () => {
   });
 
   it('rejects bad options with the option name and value', async () => {
-    await expect(run(['--obs', '0'])).rejects.toThrow("option --obs: expected trials per data set (100) or a range (50-1000), got '0'");
+    await expect(run(['--obs', '0'])).rejects.toThrow(
+      "option --obs: expected trials per data set (100) or a range (50-1000), got '0'",
+    );
     await expect(run(['--val-sets', '1'])).rejects.toThrow(/--val-sets: the diagnostics need at least 2/);
     await expect(run(['--dropout', '1.5'])).rejects.toThrow('hyperparameter dropout must be in [0, 1), got 1.5');
-    await expect(run(['--integrator', 'rk45'])).rejects.toThrow("option --integrator: expected euler or rk4, got 'rk45'");
+    await expect(run(['--integrator', 'rk45'])).rejects.toThrow(
+      "option --integrator: expected euler or rk4, got 'rk45'",
+    );
     await expect(run(['--backend', 'metal'])).rejects.toThrow(/Node offers wasm, cpu or webgpu/);
     await expect(run(['--epoch', '3'])).rejects.toThrow(/unknown option --epoch/);
-    await expect(run(['--matmul-f16'])).rejects.toThrow("option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got 'wasm'");
+    await expect(run(['--matmul-f16'])).rejects.toThrow(
+      "option --matmul-f16: needs --backend webgpu (the mixed-precision kernel exists only there), got 'wasm'",
+    );
     await expect(run(['--matmul-f16', '--backend', 'cpu'])).rejects.toThrow(/--matmul-f16: needs --backend webgpu/);
   });
 });

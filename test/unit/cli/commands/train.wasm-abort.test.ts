@@ -10,13 +10,43 @@ const run = promisify(execFile);
 
 it('cli train at batch 64 × embed 128 × N 200 trains and scores on wasm', async () => {
   const args = [
-    '--import', 'tsx', 'src/cli/main.ts', 'train', '--train-sets', '64', '--val-sets', '32', '--obs', '200',
-    '--epochs', '2', '--batch-size', '64', '--lr', '2.596e-4', '--dropout', '0.28', '--num-seeds', '2',
-    '--embed-dim', '128', '--summary-dim', '18', '--samples', '200', '--steps', '50', '--json',
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'train',
+    '--train-sets',
+    '64',
+    '--val-sets',
+    '32',
+    '--obs',
+    '200',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '64',
+    '--lr',
+    '2.596e-4',
+    '--dropout',
+    '0.28',
+    '--num-seeds',
+    '2',
+    '--embed-dim',
+    '128',
+    '--summary-dim',
+    '18',
+    '--samples',
+    '200',
+    '--steps',
+    '50',
+    '--json',
   ];
   const { stdout, stderr } = await run(process.execPath, args, { maxBuffer: 1 << 24 });
   expect(stderr).not.toMatch(/Aborted|out of bounds/);
-  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { backend: string; L: number; epochs: { loss: number }[] };
+  const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    backend: string;
+    L: number;
+    epochs: { loss: number }[];
+  };
   expect(out.backend).toBe('wasm');
   expect(out.epochs).toHaveLength(2);
   expect(out.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);

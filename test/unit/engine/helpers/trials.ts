@@ -1,5 +1,11 @@
 /** Hand-built FrozenTrial fixtures for sampler and pruner rule tests. */
-import { TrialState, type Distribution, type FrozenTrial, type JsonValue, type ParamValue } from '../../../../src/engine/types.ts';
+import {
+  TrialState,
+  type Distribution,
+  type FrozenTrial,
+  type JsonValue,
+  type ParamValue,
+} from '../../../../src/engine/types.ts';
 
 export interface TrialSpec {
   state?: TrialState;

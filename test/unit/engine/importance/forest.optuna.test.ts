@@ -33,7 +33,9 @@ const RECORDED: Record<string, Record<string, number>> = {
 const dir = mkdtempSync(path.join(tmpdir(), 'dmc-fanova-optuna-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const probe = spawnSync(PYTHON, ['-c', 'import optuna, sklearn; print(optuna.__version__, sklearn.__version__)'], { encoding: 'utf8' });
+const probe = spawnSync(PYTHON, ['-c', 'import optuna, sklearn; print(optuna.__version__, sklearn.__version__)'], {
+  encoding: 'utf8',
+});
 const optunaHere = probe.status === 0;
 /** In CI the live comparison must run: a missing package fails it instead of skipping it. */
 const live = optunaHere || process.env.CI === 'true';
@@ -62,14 +64,16 @@ async function write(s: ParityStudy): Promise<{ file: string; trials: FrozenTria
 function ourMean(trials: readonly FrozenTrial[]): Record<string, number> {
   const mean: Record<string, number> = {};
   for (const seed of SEEDS) {
-    for (const p of evaluateFanova(trials, undefined, { seed }).importances) mean[p.name] = (mean[p.name] ?? 0) + p.importance / SEEDS.length;
+    for (const p of evaluateFanova(trials, undefined, { seed }).importances)
+      mean[p.name] = (mean[p.name] ?? 0) + p.importance / SEEDS.length;
   }
   return mean;
 }
 
 function expectClose(ours: Record<string, number>, theirs: Record<string, number>, tol: number): void {
   expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
-  for (const k of Object.keys(theirs)) expect(Math.abs(ours[k]! - theirs[k]!), `${k}: ours ${ours[k]} vs Optuna ${theirs[k]}`).toBeLessThanOrEqual(tol);
+  for (const k of Object.keys(theirs))
+    expect(Math.abs(ours[k]! - theirs[k]!), `${k}: ours ${ours[k]} vs Optuna ${theirs[k]}`).toBeLessThanOrEqual(tol);
 }
 
 describe.each([categoricalAndFloat(), logFloatAndCategorical()])('fANOVA parity with Optuna: $name', (s) => {
@@ -81,19 +85,29 @@ describe.each([categoricalAndFloat(), logFloatAndCategorical()])('fANOVA parity 
     expectClose(ours, RECORDED[s.name]!, 0.005);
   });
 
-  it.runIf(live)('and of Optuna computed live on the same journal', async () => {
-    if (!optunaHere) throw new Error(`${PYTHON} cannot import optuna and sklearn (${probe.stderr || probe.error}): run ${SETUP_COMMAND}`);
-    const { file, trials } = await writeJournal(s);
-    const out = spawnSync(PYTHON, [SCRIPT, file, s.name, ...SEEDS.map(String)], { encoding: 'utf8', timeout: 120_000 });
-    expect(out.status, out.stderr).toBe(0);
-    const py = JSON.parse(out.stdout) as { optuna: string; mean: Record<string, number> };
-    expect(py.optuna).toBe('5.0.0');
-    const ours = ourMean(trials);
-    console.log(`fANOVA ${s.name}: ours ${JSON.stringify(ours)}, Optuna ${py.optuna} ${JSON.stringify(py.mean)}`);
-    expectClose(ours, py.mean, 0.02);
-    // Another scikit-learn may grow other forests; the recorded numbers should still be close.
-    expectClose(py.mean, RECORDED[s.name]!, 0.01);
-  }, 180_000);
+  it.runIf(live)(
+    'and of Optuna computed live on the same journal',
+    async () => {
+      if (!optunaHere)
+        throw new Error(
+          `${PYTHON} cannot import optuna and sklearn (${probe.stderr || probe.error}): run ${SETUP_COMMAND}`,
+        );
+      const { file, trials } = await writeJournal(s);
+      const out = spawnSync(PYTHON, [SCRIPT, file, s.name, ...SEEDS.map(String)], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(out.status, out.stderr).toBe(0);
+      const py = JSON.parse(out.stdout) as { optuna: string; mean: Record<string, number> };
+      expect(py.optuna).toBe('5.0.0');
+      const ours = ourMean(trials);
+      console.log(`fANOVA ${s.name}: ours ${JSON.stringify(ours)}, Optuna ${py.optuna} ${JSON.stringify(py.mean)}`);
+      expectClose(ours, py.mean, 0.02);
+      // Another scikit-learn may grow other forests; the recorded numbers should still be close.
+      expectClose(py.mean, RECORDED[s.name]!, 0.01);
+    },
+    180_000,
+  );
 
   it('the importances command prints what the evaluator computes for --seed', async () => {
     const { file, trials } = await writeJournal(s);

@@ -36,7 +36,9 @@ function randomStudy(
 const asMap = (xs: { name: string; importance: number }[]): Record<string, number> =>
   Object.fromEntries(xs.map((x) => [x.name, x.importance]));
 
-function tree(nodes: [feature: number, threshold: number, left: number, right: number, value: number][]): RegressionTree {
+function tree(
+  nodes: [feature: number, threshold: number, left: number, right: number, value: number][],
+): RegressionTree {
   return {
     feature: Int32Array.from(nodes.map((n) => n[0])),
     threshold: Float64Array.from(nodes.map((n) => n[1])),
@@ -140,7 +142,11 @@ describe('fanovaImportances: known answers', () => {
   });
 
   it('non-linear additive f = sin(2πx1) + x2² → shares 1/2 : 4/45 of the variance', () => {
-    const trials = randomStudy(300, { x1: U01, x2: U01 }, (p) => Math.sin(2 * Math.PI * (p.x1 as number)) + (p.x2 as number) ** 2);
+    const trials = randomStudy(
+      300,
+      { x1: U01, x2: U01 },
+      (p) => Math.sin(2 * Math.PI * (p.x1 as number)) + (p.x2 as number) ** 2,
+    );
     const m = asMap(fanovaImportances(trials));
     const share1 = 0.5 / (0.5 + 4 / 45);
     expect(m.x1).toBeGreaterThan(share1 - 0.06);
@@ -175,8 +181,12 @@ describe('fanovaImportances: known answers', () => {
 describe('fanovaImportances: selection and errors', () => {
   it('is deterministic for a seed and uses the seed', () => {
     const trials = randomStudy(60, { x1: U01, x2: U01 }, (p) => (p.x1 as number) * (p.x2 as number) + (p.x1 as number));
-    expect(fanovaImportances(trials, undefined, { seed: 7 })).toEqual(fanovaImportances(trials, undefined, { seed: 7 }));
-    expect(fanovaImportances(trials, undefined, { seed: 7 })).not.toEqual(fanovaImportances(trials, undefined, { seed: 8 }));
+    expect(fanovaImportances(trials, undefined, { seed: 7 })).toEqual(
+      fanovaImportances(trials, undefined, { seed: 7 }),
+    );
+    expect(fanovaImportances(trials, undefined, { seed: 7 })).not.toEqual(
+      fanovaImportances(trials, undefined, { seed: 8 }),
+    );
   });
 
   it('trains on COMPLETE trials with finite values only', () => {
@@ -184,7 +194,13 @@ describe('fanovaImportances: selection and errors', () => {
     const noisy = [
       ...base,
       makeTrial({ number: 80, value: Infinity, params: { x1: 0.1, x2: 0.9 }, distributions: { x1: U01, x2: U01 } }),
-      makeTrial({ number: 81, state: TrialState.PRUNED, value: 99, params: { x1: 0.1, x2: 0.1 }, distributions: { x1: U01, x2: U01 } }),
+      makeTrial({
+        number: 81,
+        state: TrialState.PRUNED,
+        value: 99,
+        params: { x1: 0.1, x2: 0.1 },
+        distributions: { x1: U01, x2: U01 },
+      }),
       makeTrial({ number: 82, state: TrialState.FAIL, value: null, params: { x2: 0.5 }, distributions: { x2: U01 } }),
       makeTrial({ number: 83, state: TrialState.RUNNING, value: null }),
     ];
@@ -197,7 +213,14 @@ describe('fanovaImportances: selection and errors', () => {
       fixed: { type: 'float', low: 3, high: 3, log: false, step: null },
     };
     const trials = randomStudy(30, dists, (p) => p.x1 as number);
-    trials.push(makeTrial({ number: 30, value: 0.5, params: { x1: 0.5, fixed: 3, extra: 1 }, distributions: { ...dists, extra: U01 } }));
+    trials.push(
+      makeTrial({
+        number: 30,
+        value: 0.5,
+        params: { x1: 0.5, fixed: 3, extra: 1 },
+        distributions: { ...dists, extra: U01 },
+      }),
+    );
     const imp = fanovaImportances(trials);
     expect(imp).toEqual([
       { name: 'x1', importance: 1 },
@@ -223,7 +246,12 @@ describe('fanovaImportances: selection and errors', () => {
     const flat = randomStudy(10, { x1: U01 }, () => 2);
     expect(() => fanovaImportances(flat)).toThrow(FanovaError);
     expect(() => fanovaImportances(flat)).toThrowError(/zero total variance/);
-    expect(() => fanovaImportances(randomStudy(5, { x1: U01 }, (p) => p.x1 as number), ['nope'])).toThrowError(/nope/);
+    expect(() =>
+      fanovaImportances(
+        randomStudy(5, { x1: U01 }, (p) => p.x1 as number),
+        ['nope'],
+      ),
+    ).toThrowError(/nope/);
   });
 });
 
@@ -246,7 +274,9 @@ describe('functional ANOVA of a group of features', () => {
     // Brute force: cell midpoints and sizes per feature, the marginal at each group cell by averaging
     // the prediction over the other feature's cells.
     const cells = (f: number): [number, number][] => {
-      const t = [...new Set(Array.from(tree!.feature).flatMap((g, k) => (g === f ? [tree!.threshold[k]!] : [])))].sort((a, b) => a - b);
+      const t = [...new Set(Array.from(tree!.feature).flatMap((g, k) => (g === f ? [tree!.threshold[k]!] : [])))].sort(
+        (a, b) => a - b,
+      );
       const e = [0, ...t, 1];
       return e.slice(1).map((hi, k) => [(e[k]! + hi) / 2, hi - e[k]!]);
     };

@@ -26,7 +26,13 @@ export interface ParityStudy {
   readonly trials: TrialTemplate[];
 }
 
-function build(name: string, n: number, seed: number, distributions: Record<string, Distribution>, f: (p: Record<string, number | string>) => number): ParityStudy {
+function build(
+  name: string,
+  n: number,
+  seed: number,
+  distributions: Record<string, Distribution>,
+  f: (p: Record<string, number | string>) => number,
+): ParityStudy {
   const names = Object.keys(distributions).sort();
   const trials: TrialTemplate[] = [];
   for (let k = 0; k < n; k++) {
@@ -40,7 +46,9 @@ function build(name: string, n: number, seed: number, distributions: Record<stri
         internal[p] = i;
         params[p] = d.choices[i] as string;
       } else {
-        const v = d.log ? Math.exp(Math.log(d.low) + u() * (Math.log(d.high) - Math.log(d.low))) : d.low + u() * (d.high - d.low);
+        const v = d.log
+          ? Math.exp(Math.log(d.low) + u() * (Math.log(d.high) - Math.log(d.low)))
+          : d.low + u() * (d.high - d.low);
         internal[p] = v;
         params[p] = v;
       }
@@ -55,11 +63,23 @@ const float = (low: number, high: number, log = false): Distribution => ({ type:
 /** A 6-choice categorical `c` beside a float `x`: the choice carries almost all of the variance. */
 export function categoricalAndFloat(): ParityStudy {
   const offset: Record<string, number> = { a: 0, b: 3, c: 1, d: 4, e: 2, f: 5 };
-  return build('cat6-x', 60, 1000, { c: { type: 'categorical', choices: ['a', 'b', 'c', 'd', 'e', 'f'] }, x: float(0, 1) }, (p) => offset[p.c as string]! + (p.x as number));
+  return build(
+    'cat6-x',
+    60,
+    1000,
+    { c: { type: 'categorical', choices: ['a', 'b', 'c', 'd', 'e', 'f'] }, x: float(0, 1) },
+    (p) => offset[p.c as string]! + (p.x as number),
+  );
 }
 
 /** A log float `lr` beside a 4-choice categorical `opt`; `lr` barely matters. */
 export function logFloatAndCategorical(): ParityStudy {
   const offset: Record<string, number> = { sgd: 0, adam: 1, rmsprop: 2.5, adagrad: 0.5 };
-  return build('lr-opt4', 60, 2000, { lr: float(1e-5, 1e-1, true), opt: { type: 'categorical', choices: ['sgd', 'adam', 'rmsprop', 'adagrad'] } }, (p) => offset[p.opt as string]! + 0.15 * (Math.log10(p.lr as number) + 3));
+  return build(
+    'lr-opt4',
+    60,
+    2000,
+    { lr: float(1e-5, 1e-1, true), opt: { type: 'categorical', choices: ['sgd', 'adam', 'rmsprop', 'adagrad'] } },
+    (p) => offset[p.opt as string]! + 0.15 * (Math.log10(p.lr as number) + 3),
+  );
 }

@@ -17,7 +17,10 @@ const C = TrialState.COMPLETE;
 const R = TrialState.RUNNING;
 
 /** A pruner view over hand-built trials; system attribute writes land in the fixtures. */
-function view(trials: FrozenTrial[], direction: 'minimize' | 'maximize' = 'minimize'): PrunerStudy & { writes: [number, string, JsonValue][] } {
+function view(
+  trials: FrozenTrial[],
+  direction: 'minimize' | 'maximize' = 'minimize',
+): PrunerStudy & { writes: [number, string, JsonValue][] } {
   const writes: [number, string, JsonValue][] = [];
   return {
     studyId: 0,
@@ -35,7 +38,11 @@ function view(trials: FrozenTrial[], direction: 'minimize' | 'maximize' = 'minim
 }
 
 const completeWith = (steps: number[][]): TrialSpec[] =>
-  steps.map((vals) => ({ state: C, value: vals[vals.length - 1] ?? 0, intermediate: vals.map((v, i) => [i, v] as [number, number]) }));
+  steps.map((vals) => ({
+    state: C,
+    value: vals[vals.length - 1] ?? 0,
+    intermediate: vals.map((v, i) => [i, v] as [number, number]),
+  }));
 
 describe('numpy helpers', () => {
   it('nanpercentile with linear interpolation, NaN ignored', () => {
@@ -71,7 +78,9 @@ describe('MedianPruner (defaults 5 / 0 / 1 / 1)', () => {
     const noReport = makeTrials([...history, { state: R }]);
     expect(await new MedianPruner().prune(view(noReport), noReport[5] as FrozenTrial)).toBe(false);
     const zeroStartup = makeTrials([{ state: R, intermediate: [[0, 100]] }]);
-    expect(await new MedianPruner({ nStartupTrials: 0 }).prune(view(zeroStartup), zeroStartup[0] as FrozenTrial)).toBe(false);
+    expect(await new MedianPruner({ nStartupTrials: 0 }).prune(view(zeroStartup), zeroStartup[0] as FrozenTrial)).toBe(
+      false,
+    );
   });
 
   it('prunes when the best report is worse than the median at this step (strictly)', async () => {
@@ -80,11 +89,29 @@ describe('MedianPruner (defaults 5 / 0 / 1 / 1)', () => {
       [3, false],
       [2, false],
     ] as const) {
-      const trials = makeTrials([...history, { state: R, intermediate: [[0, 10], [1, v]] }]);
+      const trials = makeTrials([
+        ...history,
+        {
+          state: R,
+          intermediate: [
+            [0, 10],
+            [1, v],
+          ],
+        },
+      ]);
       expect(await new MedianPruner().prune(view(trials), trials[5] as FrozenTrial)).toBe(expected);
     }
     // The best over all steps counts: an early good report keeps the trial.
-    const early = makeTrials([...history, { state: R, intermediate: [[0, 0.5], [1, 10]] }]);
+    const early = makeTrials([
+      ...history,
+      {
+        state: R,
+        intermediate: [
+          [0, 0.5],
+          [1, 10],
+        ],
+      },
+    ]);
     expect(await new MedianPruner().prune(view(early), early[5] as FrozenTrial)).toBe(false);
   });
 
@@ -104,18 +131,41 @@ describe('MedianPruner (defaults 5 / 0 / 1 / 1)', () => {
     expect(await new MedianPruner().prune(view(nan), nan[5] as FrozenTrial)).toBe(true);
     const unseenStep = makeTrials([...history, { state: R, intermediate: [[7, 100]] }]);
     expect(await new MedianPruner().prune(view(unseenStep), unseenStep[5] as FrozenTrial)).toBe(false);
-    const bad = makeTrials([...history, { state: R, intermediate: [[0, 9], [1, 9], [2, 9]] }]);
+    const bad = makeTrials([
+      ...history,
+      {
+        state: R,
+        intermediate: [
+          [0, 9],
+          [1, 9],
+          [2, 9],
+        ],
+      },
+    ]);
     expect(await new MedianPruner({ nWarmupSteps: 3 }).prune(view(bad), bad[5] as FrozenTrial)).toBe(false);
     expect(await new MedianPruner({ nMinTrials: 6 }).prune(view(bad), bad[5] as FrozenTrial)).toBe(false);
     expect(await new MedianPruner({ intervalSteps: 2 }).prune(view(bad), bad[5] as FrozenTrial)).toBe(true); // step 2 opens a window
-    const odd = makeTrials([...history, { state: R, intermediate: [[0, 9], [1, 9]] }]);
+    const odd = makeTrials([
+      ...history,
+      {
+        state: R,
+        intermediate: [
+          [0, 9],
+          [1, 9],
+        ],
+      },
+    ]);
     expect(await new MedianPruner({ intervalSteps: 2 }).prune(view(odd), odd[5] as FrozenTrial)).toBe(false);
   });
 
   it('validates its arguments with Optuna messages', () => {
     expect(() => new PercentilePruner(101)).toThrow('Percentile must be between 0 and 100 inclusive but got 101.');
-    expect(() => new MedianPruner({ intervalSteps: 0 })).toThrow('Pruning interval steps must be at least 1 but got 0.');
-    expect(() => new MedianPruner({ nMinTrials: 0 })).toThrow('Number of trials for pruning must be at least 1 but got 0.');
+    expect(() => new MedianPruner({ intervalSteps: 0 })).toThrow(
+      'Pruning interval steps must be at least 1 but got 0.',
+    );
+    expect(() => new MedianPruner({ nMinTrials: 0 })).toThrow(
+      'Number of trials for pruning must be at least 1 but got 0.',
+    );
   });
 
   it('NopPruner never prunes', async () => {
@@ -136,7 +186,15 @@ describe('SuccessiveHalvingPruner', () => {
   });
 
   it("min_resource 'auto': nothing is pruned before a trial completes", async () => {
-    const trials = makeTrials([{ state: R, intermediate: [[0, 5], [1, 5]] }]);
+    const trials = makeTrials([
+      {
+        state: R,
+        intermediate: [
+          [0, 5],
+          [1, 5],
+        ],
+      },
+    ]);
     const v = view(trials);
     expect(await new SuccessiveHalvingPruner().prune(v, trials[0] as FrozenTrial)).toBe(false);
     expect(v.writes).toEqual([]);
@@ -144,7 +202,12 @@ describe('SuccessiveHalvingPruner', () => {
 
   it('records completed_rung_k and prunes against the rung competitors', async () => {
     // One completed trial with 100 steps ⇒ auto min_resource = max(99 // 100, 1) = 1; η = 4.
-    const done = { state: C, value: 0, intermediate: Array.from({ length: 100 }, (_, i) => [i, 0] as [number, number]), systemAttrs: { completed_rung_0: 0.1, completed_rung_1: 0.1 } };
+    const done = {
+      state: C,
+      value: 0,
+      intermediate: Array.from({ length: 100 }, (_, i) => [i, 0] as [number, number]),
+      systemAttrs: { completed_rung_0: 0.1, completed_rung_1: 0.1 },
+    };
     const trials = makeTrials([done, { state: R, systemAttrs: {}, intermediate: [[1, 0.5]] }]);
     const v = view(trials);
     const pruner = new SuccessiveHalvingPruner();
@@ -165,18 +228,32 @@ describe('SuccessiveHalvingPruner', () => {
     expect(await pruner.prune(v, trials[1] as FrozenTrial)).toBe(false);
     expect(v.writes.map(([, k]) => k)).toEqual(['completed_rung_0', 'completed_rung_1', 'completed_rung_2']);
     // The next check resumes at rung 3.
-    const again = { ...(trials[1] as FrozenTrial), intermediateValues: new Map([[4, 0.2], [8, 0.1]]) };
+    const again = {
+      ...(trials[1] as FrozenTrial),
+      intermediateValues: new Map([
+        [4, 0.2],
+        [8, 0.1],
+      ]),
+    };
     expect(await pruner.prune(v, again)).toBe(false);
     expect(v.writes.at(-1)?.[1]).toBe('completed_rung_3');
   });
 
   it('NaN at a rung prunes; bootstrap_count requires that many competitors', async () => {
     const trials = makeTrials([{ state: R, intermediate: [[3, NaN]] }]);
-    expect(await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(trials), trials[0] as FrozenTrial)).toBe(true);
+    expect(await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(trials), trials[0] as FrozenTrial)).toBe(
+      true,
+    );
     const ok = makeTrials([{ state: R, intermediate: [[3, 1]] }]);
-    expect(await new SuccessiveHalvingPruner({ minResource: 1, bootstrapCount: 1 }).prune(view(ok), ok[0] as FrozenTrial)).toBe(true);
-    expect(() => new SuccessiveHalvingPruner({ bootstrapCount: 1 })).toThrow("bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible");
-    expect(() => new SuccessiveHalvingPruner({ reductionFactor: 1 })).toThrow('The value of `reduction_factor` is 1, but must be `reduction_factor >= 2`');
+    expect(
+      await new SuccessiveHalvingPruner({ minResource: 1, bootstrapCount: 1 }).prune(view(ok), ok[0] as FrozenTrial),
+    ).toBe(true);
+    expect(() => new SuccessiveHalvingPruner({ bootstrapCount: 1 })).toThrow(
+      "bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible",
+    );
+    expect(() => new SuccessiveHalvingPruner({ reductionFactor: 1 })).toThrow(
+      'The value of `reduction_factor` is 1, but must be `reduction_factor >= 2`',
+    );
   });
 
   it('maximize keeps the largest values', async () => {
@@ -186,7 +263,9 @@ describe('SuccessiveHalvingPruner', () => {
         { state: R, intermediate: [[1, 0.8]] },
       ]);
     const max = spec();
-    expect(await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(max, 'maximize'), max[1] as FrozenTrial)).toBe(false);
+    expect(
+      await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(max, 'maximize'), max[1] as FrozenTrial),
+    ).toBe(false);
     const min = spec();
     expect(await new SuccessiveHalvingPruner({ minResource: 1 }).prune(view(min), min[1] as FrozenTrial)).toBe(true);
   });
@@ -195,7 +274,10 @@ describe('SuccessiveHalvingPruner', () => {
 describe('pruners inside optimize', () => {
   it('MedianPruner prunes a trial whose curve is worse than the median; the pruned trial keeps its last report', async () => {
     const { createStudy, RandomSampler, TrialPruned } = await import('../../../../src/engine/index.ts');
-    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new MedianPruner({ nStartupTrials: 2 }) });
+    const study = await createStudy({
+      sampler: new RandomSampler({ seed: 1 }),
+      pruner: new MedianPruner({ nStartupTrials: 2 }),
+    });
     const offsets = [0, 1, 5, 0.5];
     await study.optimize(
       async (t) => {
@@ -215,7 +297,10 @@ describe('pruners inside optimize', () => {
 
   it('SuccessiveHalvingPruner writes completed_rung_k system attributes through the study', async () => {
     const { createStudy, RandomSampler, TrialPruned } = await import('../../../../src/engine/index.ts');
-    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }) });
+    const study = await createStudy({
+      sampler: new RandomSampler({ seed: 1 }),
+      pruner: new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }),
+    });
     await study.optimize(
       async (t) => {
         for (let step = 1; step <= 4; step++) {
@@ -227,7 +312,11 @@ describe('pruners inside optimize', () => {
       { nTrials: 3 },
     );
     const trials = await study.getTrials();
-    expect(trials[0]?.systemAttrs).toMatchObject({ completed_rung_0: 0.1, completed_rung_1: 0.2, completed_rung_2: 0.4 });
+    expect(trials[0]?.systemAttrs).toMatchObject({
+      completed_rung_0: 0.1,
+      completed_rung_1: 0.2,
+      completed_rung_2: 0.4,
+    });
     expect(trials[1]?.state).toBe(TrialState.PRUNED); // 1.1 > 0.1 at rung 0 with 2 competitors
     expect(trials[1]?.systemAttrs).toEqual({ completed_rung_0: 1.1 });
   });

@@ -78,7 +78,13 @@ describe('InMemoryStorage', () => {
     expect(await s.setTrialStateValues(id, TrialState.RUNNING)).toBe(false);
     expect(await s.setTrialStateValues(id, TrialState.COMPLETE, [0.25])).toBe(true);
     const done = await s.getTrial(id);
-    expect(done).toMatchObject({ state: TrialState.COMPLETE, values: [0.25], params: { x: 0.5 }, userAttrs: { u: 1 }, systemAttrs: { sys: 'v' } });
+    expect(done).toMatchObject({
+      state: TrialState.COMPLETE,
+      values: [0.25],
+      params: { x: 0.5 },
+      userAttrs: { u: 1 },
+      systemAttrs: { sys: 'v' },
+    });
     expect(done.datetimeComplete).not.toBeNull();
     expect(await code(s.setTrialParam(id, 'y', 1, floatDistribution(0, 1)))).toBe('trial-finished');
     expect(await code(s.setTrialIntermediateValue(id, 1, 1))).toBe('trial-finished');
@@ -120,13 +126,20 @@ describe('InMemoryStorage', () => {
     expect([...t.intermediateValues]).toEqual([[0, 0.5]]);
     expect(await code(s.createNewTrial(st, { paramsInternal: { z: 1 } }))).toBe('invalid-argument');
     // Out-of-range numeric values are stored as Optuna stores them (an enqueued fixed param only warns).
-    const outOfRange = await s.createNewTrial(st, { paramsInternal: { n: 20 }, distributions: { n: intDistribution(1, 8) } });
+    const outOfRange = await s.createNewTrial(st, {
+      paramsInternal: { n: 20 },
+      distributions: { n: intDistribution(1, 8) },
+    });
     expect((await s.getTrial(outOfRange)).params).toEqual({ n: 20 });
-    expect(await code(s.createNewTrial(st, { paramsInternal: { opt: 5 }, distributions: { opt: c } }))).toBe('invalid-argument');
-    // Cross-trial compatibility applies to templates too.
-    expect(await code(s.createNewTrial(st, { paramsInternal: { opt: 0 }, distributions: { opt: categoricalDistribution(['x']) } }))).toBe(
-      'invalid-distribution',
+    expect(await code(s.createNewTrial(st, { paramsInternal: { opt: 5 }, distributions: { opt: c } }))).toBe(
+      'invalid-argument',
     );
+    // Cross-trial compatibility applies to templates too.
+    expect(
+      await code(
+        s.createNewTrial(st, { paramsInternal: { opt: 0 }, distributions: { opt: categoricalDistribution(['x']) } }),
+      ),
+    ).toBe('invalid-distribution');
   });
 
   it('param compatibility across the trials of a study (kind, log, choices), not across studies', async () => {
@@ -137,7 +150,9 @@ describe('InMemoryStorage', () => {
     const t2 = await s.createNewTrial(a);
     await s.setTrialParam(t2, 'x', 5, floatDistribution(0, 10)); // a new range is fine
     expect(await code(s.setTrialParam(t2, 'x', 1, intDistribution(0, 2)))).toBe('invalid-distribution');
-    expect(await code(s.setTrialParam(await s.createNewTrial(a), 'x', 1, floatDistribution(0.5, 2, { log: true })))).toBe('invalid-distribution');
+    expect(
+      await code(s.setTrialParam(await s.createNewTrial(a), 'x', 1, floatDistribution(0.5, 2, { log: true }))),
+    ).toBe('invalid-distribution');
     await s.setTrialParam(await s.createNewTrial(b), 'x', 1, intDistribution(0, 2));
     expect(await s.getAllTrials(a)).toHaveLength(3);
   });

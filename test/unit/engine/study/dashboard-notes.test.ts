@@ -3,12 +3,28 @@
  * our exports (compact and full op log) and imports, where the trials get other ids.
  */
 import { describe, expect, it } from 'vitest';
-import { dashboardNotes, noteFromSystemAttrs, saveDashboardNote, TrialState, type Storage } from '../../../../src/engine/index.ts';
+import {
+  dashboardNotes,
+  noteFromSystemAttrs,
+  saveDashboardNote,
+  TrialState,
+  type Storage,
+} from '../../../../src/engine/index.ts';
 import { InMemoryStorage } from '../../../../src/engine/storages/in-memory.ts';
-import { exportJournal, importJournal, JournalStorage, MemoryJournalBackend } from '../../../../src/engine/storages/journal/index.ts';
+import {
+  exportJournal,
+  importJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../../src/engine/storages/journal/index.ts';
 
 const F = { type: 'float', low: 0, high: 1, log: false, step: null } as const;
-const trial = (v: number) => ({ state: TrialState.COMPLETE, values: [v], paramsInternal: { x: v }, distributions: { x: F } });
+const trial = (v: number) => ({
+  state: TrialState.COMPLETE,
+  values: [v],
+  paramsInternal: { x: v },
+  distributions: { x: F },
+});
 
 /** Studies "a" and "b" with interleaved trials (ids a0=0, b0=1, a1=2, b1=3, a2=4) and notes on a1, b0 and a. */
 async function source(): Promise<JournalStorage> {
@@ -26,7 +42,9 @@ async function source(): Promise<JournalStorage> {
   return s;
 }
 
-async function notesByName(s: Storage): Promise<Record<string, { study: string | null; trials: Record<number, string> }>> {
+async function notesByName(
+  s: Storage,
+): Promise<Record<string, { study: string | null; trials: Record<number, string> }>> {
   const out: Record<string, { study: string | null; trials: Record<number, string> }> = {};
   for (const st of await s.getAllStudies()) {
     const n = dashboardNotes(await s.getStudySystemAttrs(st.studyId), await s.getAllTrials(st.studyId));
@@ -35,34 +53,42 @@ async function notesByName(s: Storage): Promise<Record<string, { study: string |
   return out;
 }
 
-const EXPECTED = { a: { study: '# study a', trials: { 1: 'note on a#1' } }, b: { study: null, trials: { 0: 'note on b#0, edited' } } };
+const EXPECTED = {
+  a: { study: '# study a', trials: { 1: 'note on a#1' } },
+  b: { study: null, trials: { 0: 'note on b#0, edited' } },
+};
 
 describe('optuna-dashboard notes travel with their trials', () => {
   it('read where they were written', async () => {
     expect(await notesByName(await source())).toEqual(EXPECTED);
   });
 
-  it.each(['compact', 'full'] as const)('through a %s export and an import into a storage that already has trials', async (form) => {
-    const text = await exportJournal(await source(), undefined, { form });
-    // The export renumbers the trials study by study: a's are 0..2, b's 3..4.
-    expect(text).toContain('"dashboard:1:note_ver"');
-    expect(text).toContain('"dashboard:3:note_str:0"');
-    for (const target of [new InMemoryStorage(), new JournalStorage(new MemoryJournalBackend())]) {
-      const other = await target.createNewStudy([1], 'other');
-      for (let i = 0; i < 4; i++) await target.createNewTrial(other, trial(i));
-      await importJournal(text, target);
-      const got = await notesByName(target);
-      expect(got.a).toEqual(EXPECTED.a);
-      expect(got.b).toEqual(EXPECTED.b);
-      expect(got.other).toEqual({ study: null, trials: {} });
-    }
-  });
+  it.each(['compact', 'full'] as const)(
+    'through a %s export and an import into a storage that already has trials',
+    async (form) => {
+      const text = await exportJournal(await source(), undefined, { form });
+      // The export renumbers the trials study by study: a's are 0..2, b's 3..4.
+      expect(text).toContain('"dashboard:1:note_ver"');
+      expect(text).toContain('"dashboard:3:note_str:0"');
+      for (const target of [new InMemoryStorage(), new JournalStorage(new MemoryJournalBackend())]) {
+        const other = await target.createNewStudy([1], 'other');
+        for (let i = 0; i < 4; i++) await target.createNewTrial(other, trial(i));
+        await importJournal(text, target);
+        const got = await notesByName(target);
+        expect(got.a).toEqual(EXPECTED.a);
+        expect(got.b).toEqual(EXPECTED.b);
+        expect(got.other).toEqual({ study: null, trials: {} });
+      }
+    },
+  );
 
   it('a long note in chunks of 2045 characters; a shorter save blanks the chunks it no longer needs', async () => {
     const s = new InMemoryStorage();
     const id = await s.createNewStudy([1], 's');
     await saveDashboardNote(s, id, null, 'x'.repeat(5000));
-    expect(Object.keys(await s.getStudySystemAttrs(id)).filter((k) => k.startsWith('dashboard:note_str:'))).toHaveLength(3);
+    expect(
+      Object.keys(await s.getStudySystemAttrs(id)).filter((k) => k.startsWith('dashboard:note_str:')),
+    ).toHaveLength(3);
     await saveDashboardNote(s, id, null, 'short');
     const attrs = await s.getStudySystemAttrs(id);
     expect(attrs['dashboard:note_str:2']).toBe('');

@@ -12,10 +12,13 @@ import {
 } from '../../../../src/engine/index.ts';
 
 /** A FAIL trial's reason, from the study's records where the engine keeps it. */
-const reasonOf = async (study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number }, t: FrozenTrial): Promise<string | undefined> =>
-  failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
+const reasonOf = async (
+  study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number },
+  t: FrozenTrial,
+): Promise<string | undefined> => failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
 
-const newStudy = (): Promise<Study> => createStudy({ sampler: new RandomSampler({ seed: 5 }), pruner: new NopPruner() });
+const newStudy = (): Promise<Study> =>
+  createStudy({ sampler: new RandomSampler({ seed: 5 }), pruner: new NopPruner() });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('optimize', () => {
@@ -39,15 +42,25 @@ describe('optimize', () => {
   it('NaN and non-numbers → FAIL with a warning and no exception; ±Infinity → COMPLETE', async () => {
     const study = await newStudy();
     const values: unknown[] = [NaN, 'abc', Infinity, -Infinity, undefined];
-    const { warnings } = await collectWarnings(() => study.optimize((t) => values[t.number] as number, { nTrials: values.length }));
+    const { warnings } = await collectWarnings(() =>
+      study.optimize((t) => values[t.number] as number, { nTrials: values.length }),
+    );
     const trials = await study.getTrials();
-    expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]);
+    expect(trials.map((t) => t.state)).toEqual([
+      TrialState.FAIL,
+      TrialState.FAIL,
+      TrialState.COMPLETE,
+      TrialState.COMPLETE,
+      TrialState.FAIL,
+    ]);
     expect(await reasonOf(study, trials[0]!)).toBe('The value nan is not acceptable.');
     expect(await reasonOf(study, trials[1]!)).toBe("The value 'abc' could not be cast to float.");
     expect(await reasonOf(study, trials[4]!)).toBe('The value None could not be cast to float.');
     expect(trials[2]?.values).toEqual([Infinity]);
     expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toBe('Trial 0 failed with parameters: {} because of the following error: The value nan is not acceptable..');
+    expect(warnings[0]).toBe(
+      'Trial 0 failed with parameters: {} because of the following error: The value nan is not acceptable..',
+    );
   });
 
   it('a thrown error fails the trial, stores its message and is re-thrown unless caught', async () => {
@@ -79,7 +92,13 @@ describe('optimize', () => {
       ),
     );
     trials = await study.getTrials();
-    expect(trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.FAIL, TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]);
+    expect(trials.map((t) => t.state)).toEqual([
+      TrialState.FAIL,
+      TrialState.FAIL,
+      TrialState.COMPLETE,
+      TrialState.FAIL,
+      TrialState.COMPLETE,
+    ]);
   });
 
   it('TrialPruned → PRUNED with the last intermediate value', async () => {
@@ -186,7 +205,9 @@ describe('optimize', () => {
 
   it('rejects nested optimize and bad arguments', async () => {
     const study = await newStudy();
-    await expect(study.optimize(() => 1, { nTrials: -1 })).rejects.toThrow('nTrials must be a non-negative integer, but got -1.');
+    await expect(study.optimize(() => 1, { nTrials: -1 })).rejects.toThrow(
+      'nTrials must be a non-negative integer, but got -1.',
+    );
     await expect(
       collectWarnings(() =>
         study.optimize(

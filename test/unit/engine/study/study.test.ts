@@ -22,10 +22,15 @@ import {
 import { JournalStorage, MemoryJournalBackend } from '../../../../src/engine/storages/journal/index.ts';
 
 /** A FAIL trial's reason, from the study's records where the engine keeps it. */
-const reasonOf = async (study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number }, t: FrozenTrial): Promise<string | undefined> =>
-  failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
+const reasonOf = async (
+  study: { storage: { getStudySystemAttrs(id: number): Promise<Record<string, unknown>> }; studyId: number },
+  t: FrozenTrial,
+): Promise<string | undefined> => failReasonOf(t, await study.storage.getStudySystemAttrs(study.studyId));
 
-const newStudy = (direction: 'minimize' | 'maximize' = 'minimize', storage: Storage = new InMemoryStorage()): Promise<Study> =>
+const newStudy = (
+  direction: 'minimize' | 'maximize' = 'minimize',
+  storage: Storage = new InMemoryStorage(),
+): Promise<Study> =>
   createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner(), direction, storage });
 
 async function rejection(p: Promise<unknown>): Promise<EngineError> {
@@ -84,7 +89,9 @@ describe('ask / tell', () => {
       'Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL.',
     );
     expect((await rejection(study.tell(t, 1, TrialState.FAIL))).message).toContain('Values were told.');
-    expect((await rejection(study.tell(t, null, TrialState.WAITING))).message).toBe('Cannot tell with state TrialState.WAITING.');
+    expect((await rejection(study.tell(t, null, TrialState.WAITING))).message).toBe(
+      'Cannot tell with state TrialState.WAITING.',
+    );
     expect((await rejection(study.tell(t, NaN, TrialState.COMPLETE))).message).toBe('The value nan is not acceptable.');
     const done = await study.tell(t.number, 0.5);
     expect(done.state).toBe(TrialState.COMPLETE);
@@ -100,7 +107,9 @@ describe('ask / tell', () => {
     expect(e.message).toBe('Cannot tell a COMPLETE trial.');
     const same = await study.tell(t, 2, undefined, { skipIfFinished: true });
     expect(same.values).toEqual([1]);
-    expect((await rejection(study.tell(7, 1))).message).toBe('Cannot tell for trial with number 7 since it has not been created.');
+    expect((await rejection(study.tell(7, 1))).message).toBe(
+      'Cannot tell for trial with number 7 since it has not been created.',
+    );
   });
 
   it('state omitted: a number completes (±Infinity too), NaN or no value fails with a warning', async () => {
@@ -137,7 +146,12 @@ describe('ask / tell', () => {
     const seen: [number, TrialState, readonly number[] | null][] = [];
     const base = new RandomSampler({ seed: 2 });
     const sampler = Object.assign(Object.create(base) as RandomSampler, {
-      afterTrial: async (_s: unknown, t: { number: number; state: TrialState }, state: TrialState, values: readonly number[] | null) => {
+      afterTrial: async (
+        _s: unknown,
+        t: { number: number; state: TrialState },
+        state: TrialState,
+        values: readonly number[] | null,
+      ) => {
         expect(t.state).toBe(TrialState.RUNNING);
         seen.push([t.number, state, values]);
       },
@@ -180,8 +194,12 @@ describe('enqueueTrial', () => {
     const t = await study.ask();
     const { result, warnings } = await collectWarnings(() => t.suggestFloat('x', 0, 1));
     expect(result).toBe(5);
-    expect(warnings).toEqual(["Fixed parameter 'x' with value 5 is out of range for distribution FloatDistribution(high=1.0, log=False, low=0.0, step=None)."]);
-    expect((await rejection(t.suggestCategorical('c', ['adam', 'sgd']))).message).toBe("'rmsprop' not in ('adam', 'sgd').");
+    expect(warnings).toEqual([
+      "Fixed parameter 'x' with value 5 is out of range for distribution FloatDistribution(high=1.0, log=False, low=0.0, step=None).",
+    ]);
+    expect((await rejection(t.suggestCategorical('c', ['adam', 'sgd']))).message).toBe(
+      "'rmsprop' not in ('adam', 'sgd').",
+    );
   });
 
   it('skipIfExists skips parameters already enqueued or sampled', async () => {
@@ -270,7 +288,9 @@ describe('bestTrial', () => {
 
   it('stop() outside optimize is an error', async () => {
     const study = await newStudy();
-    expect(() => study.stop()).toThrow('`Study.stop` is supposed to be invoked inside an objective function or a callback.');
+    expect(() => study.stop()).toThrow(
+      '`Study.stop` is supposed to be invoked inside an objective function or a callback.',
+    );
   });
 
   it('dynamic ranges across trials are allowed; int and categorical params keep their kinds', async () => {

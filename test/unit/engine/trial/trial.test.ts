@@ -60,9 +60,15 @@ describe('suggest', () => {
     const trial = await study.ask();
     await trial.suggestFloat('x', 1, 2);
     await trial.suggestCategorical('c', ['a', 'b']);
-    expect(await errorOf(trial.suggestInt('x', 1, 2))).toBe('Cannot set different distribution kind to the same parameter name.');
-    expect(await errorOf(trial.suggestFloat('x', 1, 2, { log: true }))).toBe('Cannot set different log configuration to the same parameter name.');
-    expect(await errorOf(trial.suggestCategorical('c', ['a', 'b', 'c']))).toBe('CategoricalDistribution does not support dynamic value space.');
+    expect(await errorOf(trial.suggestInt('x', 1, 2))).toBe(
+      'Cannot set different distribution kind to the same parameter name.',
+    );
+    expect(await errorOf(trial.suggestFloat('x', 1, 2, { log: true }))).toBe(
+      'Cannot set different log configuration to the same parameter name.',
+    );
+    expect(await errorOf(trial.suggestCategorical('c', ['a', 'b', 'c']))).toBe(
+      'CategoricalDistribution does not support dynamic value space.',
+    );
   });
 
   it('checks kind/log/choices across trials through the storage; ranges may differ', async () => {
@@ -73,7 +79,9 @@ describe('suggest', () => {
     const t1 = await study.ask();
     expect(await t1.suggestFloat('x', 10, 20)).toBeGreaterThanOrEqual(10);
     const t2 = await study.ask();
-    expect(await errorOf(t2.suggestFloat('x', 1, 2, { log: true }))).toBe('Cannot set different log configuration to the same parameter name.');
+    expect(await errorOf(t2.suggestFloat('x', 1, 2, { log: true }))).toBe(
+      'Cannot set different log configuration to the same parameter name.',
+    );
   });
 
   it('single-valued distributions skip the sampler', async () => {
@@ -117,7 +125,9 @@ describe('report and user attributes', () => {
       [3, 0.25],
     ]);
     expect(await errorOf(trial.report(1, -1))).toBe('The `step` argument is -1 but cannot be negative.');
-    expect(await errorOf(trial.report('x' as never, 1))).toBe("The `value` argument is of type 'string' but supposed to be a float.");
+    expect(await errorOf(trial.report('x' as never, 1))).toBe(
+      "The `value` argument is of type 'string' but supposed to be a float.",
+    );
     await trial.report(NaN, 4); // NaN reports are legal (the pruner treats them)
     expect(Number.isNaN((await study.storage.getTrial(trial.trialId)).intermediateValues.get(4))).toBe(true);
   });

@@ -40,20 +40,26 @@ describe('activations', () => {
       expect(Number.isFinite(y[i]!)).toBe(true);
       expect(Math.abs(y[i]! - ref[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(z)));
     });
-    const g = await tf.grad((v: tf.Tensor) => tf.sum(mish(v)))(tf.tensor1d([-200, 21, 1e4])).data();
+    const g = await tf
+      .grad((v: tf.Tensor) => tf.sum(mish(v)))(tf.tensor1d([-200, 21, 1e4]))
+      .data();
     expect(Array.from(g).map((v) => Math.abs(Math.round(v * 1e6) / 1e6))).toEqual([0, 1, 1]);
   });
 
   it('gradients are finite and match d/dx of the closed forms', async () => {
     const x = tf.tensor1d([-1, 0.5, 2]);
-    const dg = await tf.grad((v: tf.Tensor) => tf.sum(gelu(v)))(x).data();
-    const dm = await tf.grad((v: tf.Tensor) => tf.sum(mish(v)))(x).data();
-    const phi = (z: number) => Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+    const dg = await tf
+      .grad((v: tf.Tensor) => tf.sum(gelu(v)))(x)
+      .data();
+    const dm = await tf
+      .grad((v: tf.Tensor) => tf.sum(mish(v)))(x)
+      .data();
+    const phi = (z: number) => Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
     const geluD = (z: number) => 0.5 * (1 + erfApprox(z / Math.SQRT2)) + z * phi(z);
     const mishD = (z: number) => {
       const sp = Math.log1p(Math.exp(z));
       const t = Math.tanh(sp);
-      return t + z * (1 - t * t) / (1 + Math.exp(-z));
+      return t + (z * (1 - t * t)) / (1 + Math.exp(-z));
     };
     [-1, 0.5, 2].forEach((z, i) => {
       expect(dg[i]).toBeCloseTo(geluD(z), 4);

@@ -23,7 +23,10 @@ beforeAll(useWasm);
 
 const rand = (shape: number[], seed: number): tf.Tensor => {
   const r = Rng.fromSeed(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()),
+    shape,
+  );
 };
 // `rows` is kept for the call sites' readability: masks are keyed by row position, not by stream.
 const trainCtx = (_rows: number, seed = 1): ForwardContext => ({
@@ -43,7 +46,10 @@ async function expectUsefulGradients(store: ParamStore, forward: () => tf.Tensor
     const g = await grads[v.name]!.data();
     expect(g.length, `grad ${i}`).toBe(v.size);
     expect(g.every(Number.isFinite), `grad ${store.sizes()[i]![0]} finite`).toBe(true);
-    expect(g.some((x) => x !== 0), `grad ${store.sizes()[i]![0]} non-zero`).toBe(true);
+    expect(
+      g.some((x) => x !== 0),
+      `grad ${store.sizes()[i]![0]} non-zero`,
+    ).toBe(true);
   }
   tf.dispose([value, probe, ...Object.values(grads)]);
 }
@@ -126,12 +132,21 @@ describe('output shapes and gradients of every block', () => {
 
   it('SetTransformer (SAB and ISAB) and FlowMatching', async () => {
     for (const numInducingPoints of [null, 3]) {
-      const config = defaultNetworkConfig({ ...o, numSeeds: 2, summaryDim: 5, numInducingPoints, flowWidths: [16, 16] });
+      const config = defaultNetworkConfig({
+        ...o,
+        numSeeds: 2,
+        summaryDim: 5,
+        numInducingPoints,
+        flowWidths: [16, 16],
+      });
       const s = new ParamStore(3);
       const st = new SetTransformer(s.scope('summary'), config);
       const fm = new FlowMatching(s.scope('inference'), config, 6);
       const x = rand([3, 11, 3], 5) as tf.Tensor3D;
-      const mask = tf.tensor2d(Float32Array.from({ length: 33 }, (_, i) => (i % 11 < 8 ? 1 : 0)), [3, 11]);
+      const mask = tf.tensor2d(
+        Float32Array.from({ length: 33 }, (_, i) => (i % 11 < 8 ? 1 : 0)),
+        [3, 11],
+      );
       expect(st.apply(x, null, INFERENCE).shape).toEqual([3, 5]);
       expect(st.apply(x, mask, INFERENCE).shape).toEqual([3, 5]);
       expect(() => st.apply(rand([3, 11, 2], 1) as tf.Tensor3D, null, INFERENCE)).toThrow(/expected input/);

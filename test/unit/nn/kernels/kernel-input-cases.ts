@@ -17,8 +17,18 @@ export interface WrongCall {
 const drop = { rate: 0, key0: 1, key1: 2, site: 0, rowOffset: 0 };
 
 export const WRONG_CALLS: readonly WrongCall[] = [
-  { kernel: 'DmcTakeSlice', inputs: { x: [12] }, attrs: { index: 0 }, error: 'DmcTakeSlice: expected a rank-3 tensor, got shape [12]' },
-  { kernel: 'DmcDropout', inputs: { x: [2, 3] }, attrs: { ...drop, rate: 1 }, error: 'DmcDropout: rate must be in [0, 1), got 1' },
+  {
+    kernel: 'DmcTakeSlice',
+    inputs: { x: [12] },
+    attrs: { index: 0 },
+    error: 'DmcTakeSlice: expected a rank-3 tensor, got shape [12]',
+  },
+  {
+    kernel: 'DmcDropout',
+    inputs: { x: [2, 3] },
+    attrs: { ...drop, rate: 1 },
+    error: 'DmcDropout: rate must be in [0, 1), got 1',
+  },
   {
     kernel: 'DmcLayerNorm',
     inputs: { x: [2, 4], gamma: [3], beta: [4] },
@@ -37,7 +47,12 @@ export const WRONG_CALLS: readonly WrongCall[] = [
     attrs: { epsilon: 1e-3, rowsPerBlock: 64 },
     error: "DmcLayerNormParamGrad: dy must have x's shape (dy [2,3], x [2,4])",
   },
-  { kernel: 'DmcColumnSum', inputs: { x: [2, 3, 4] }, attrs: { offset: 0, width: 4, rowsPerBlock: 64 }, error: 'DmcColumnSum: expected a rank-2 input (x [2,3,4])' },
+  {
+    kernel: 'DmcColumnSum',
+    inputs: { x: [2, 3, 4] },
+    attrs: { offset: 0, width: 4, rowsPerBlock: 64 },
+    error: 'DmcColumnSum: expected a rank-2 input (x [2,3,4])',
+  },
   {
     kernel: 'DmcBiasAct',
     inputs: { x: [2, 4], bias: [3] },

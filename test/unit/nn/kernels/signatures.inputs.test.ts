@@ -16,7 +16,10 @@ beforeAll(async () => {
 });
 afterAll(useWasm);
 
-const ours = (backend: string): string[] => KERNELS.filter((k) => k.config.backendName === backend && k.config.kernelName.startsWith('Dmc')).map((k) => k.config.kernelName);
+const ours = (backend: string): string[] =>
+  KERNELS.filter((k) => k.config.backendName === backend && k.config.kernelName.startsWith('Dmc')).map(
+    (k) => k.config.kernelName,
+  );
 
 describe.each(['cpu', 'wasm'] as const)('kernel inputs on %s', (backend) => {
   beforeAll(async () => {
@@ -29,7 +32,7 @@ describe.each(['cpu', 'wasm'] as const)('kernel inputs on %s', (backend) => {
     expect(ours(backend).filter((k) => !covered.has(k))).toEqual([]);
   });
 
-  it('a wrong-shape call gets the signature\'s message, as on every backend', () => {
+  it("a wrong-shape call gets the signature's message, as on every backend", () => {
     const names = new Set(ours(backend));
     const got = WRONG_CALLS.filter((c) => names.has(c.kernel)).map((c) => [c.kernel, callWrongly(c)]);
     expect(got).toEqual(WRONG_CALLS.filter((c) => names.has(c.kernel)).map((c) => [c.kernel, c.error]));
@@ -38,11 +41,15 @@ describe.each(['cpu', 'wasm'] as const)('kernel inputs on %s', (backend) => {
   it('refuses a missing input, an attribute of the wrong type and a dtype the kernel does not compute', () => {
     const x = tf.zeros([2, 3, 4]);
     const ints = tf.zeros([2, 3], 'int32');
-    expect(() => tf.engine().runKernel('DmcDropout', {}, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 })).toThrow("DmcDropout: input 'x' is missing");
-    expect(() => tf.engine().runKernel('DmcTakeSlice', { x }, { index: 0.5 })).toThrow("DmcTakeSlice: attribute 'index' must be an integer, got 0.5");
-    expect(() => tf.engine().runKernel('DmcDropout', { x: ints }, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 })).toThrow(
-      `DmcDropout: the ${backend} kernel computes float32, got int32`,
+    expect(() =>
+      tf.engine().runKernel('DmcDropout', {}, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 }),
+    ).toThrow("DmcDropout: input 'x' is missing");
+    expect(() => tf.engine().runKernel('DmcTakeSlice', { x }, { index: 0.5 })).toThrow(
+      "DmcTakeSlice: attribute 'index' must be an integer, got 0.5",
     );
+    expect(() =>
+      tf.engine().runKernel('DmcDropout', { x: ints }, { rate: 0.1, key0: 1, key1: 2, site: 0, rowOffset: 0 }),
+    ).toThrow(`DmcDropout: the ${backend} kernel computes float32, got int32`);
     tf.dispose([x, ints]);
   });
 });

@@ -6,7 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { variableGradsFreeing } from '../../../../src/nn/kernels/index.ts';
-import { Approximator, DataSets, defaultNetworkConfig, fitStandardization, type NetworkConfig } from '../../../../src/nn/index.ts';
+import {
+  Approximator,
+  DataSets,
+  defaultNetworkConfig,
+  fitStandardization,
+  type NetworkConfig,
+} from '../../../../src/nn/index.ts';
 import { batchKeys, disposeLossInputs, uploadLossInputs } from '../../../../src/nn/training/batches.ts';
 import { peakBytesDuring, randomBatch, useWasm } from '../helpers.ts';
 
@@ -18,11 +24,24 @@ interface Run {
   peak: number;
 }
 
-async function run(config: NetworkConfig, sets: number, obs: number, freeing: boolean, ops?: Partial<Approximator['ops']>): Promise<Run> {
+async function run(
+  config: NetworkConfig,
+  sets: number,
+  obs: number,
+  freeing: boolean,
+  ops?: Partial<Approximator['ops']>,
+): Promise<Run> {
   const approx = new Approximator(config, { seed: 3, ...(ops ? { ops } : {}) });
   const data = DataSets.from(randomBatch(sets, obs, 7, config.paramDim));
   const keys = batchKeys(11, 12, 0);
-  const inputs = uploadLossInputs(data, Int32Array.from({ length: sets }, (_, i) => i), 0, sets, fitStandardization(data), keys);
+  const inputs = uploadLossInputs(
+    data,
+    Int32Array.from({ length: sets }, (_, i) => i),
+    0,
+    sets,
+    fitStandardization(data),
+    keys,
+  );
   const before = tf.memory().numTensors;
   let out: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
   const f = (): tf.Scalar => approx.loss(inputs, true, { ...keys.dropout, rowOffset: 0 });
@@ -45,9 +64,18 @@ async function run(config: NetworkConfig, sets: number, obs: number, freeing: bo
 }
 
 describe('variableGradsFreeing', () => {
-  const small = defaultNetworkConfig({ embedDim: 16, numHeads: 2, mlpWidths: [16, 16], numSeeds: 2, summaryDim: 6, flowWidths: [32, 32], paramDim: 5, dropout: 0.2 });
+  const small = defaultNetworkConfig({
+    embedDim: 16,
+    numHeads: 2,
+    mlpWidths: [16, 16],
+    numSeeds: 2,
+    summaryDim: 6,
+    flowWidths: [32, 32],
+    paramDim: 5,
+    dropout: 0.2,
+  });
 
-  it('gives tf.variableGrads\'s value and gradients bit for bit, and leaves nothing behind', async () => {
+  it("gives tf.variableGrads's value and gradients bit for bit, and leaves nothing behind", async () => {
     const a = await run(small, 6, 40, false);
     const b = await run(small, 6, 40, true);
     expect(Array.from(b.value)).toEqual(Array.from(a.value));
@@ -57,7 +85,10 @@ describe('variableGradsFreeing', () => {
   });
 
   it('the same on the untransposed wasm matmul path and the fused-attention reference', async () => {
-    for (const ops of [{ matmul: 'untransposed' as const, sliceMinMacs: 0 }, { matmul: 'native' as const, sliceMinMacs: Infinity, attention: 'fused' as const }]) {
+    for (const ops of [
+      { matmul: 'untransposed' as const, sliceMinMacs: 0 },
+      { matmul: 'native' as const, sliceMinMacs: Infinity, attention: 'fused' as const },
+    ]) {
       const a = await run(small, 3, 20, false, ops);
       const b = await run(small, 3, 20, true, ops);
       expect(Array.from(b.value)).toEqual(Array.from(a.value));
@@ -81,12 +112,21 @@ describe('variableGradsFreeing', () => {
     const { value, grads } = variableGradsFreeing(() => tf.sum(tf.square(v)), [v, unused]);
     expect(Object.keys(grads)).toEqual(['tape-v']);
     expect(Array.from(grads['tape-v']!.dataSync())).toEqual([2, 4]);
-    expect(() => tf.grad((x: tf.Tensor) => variableGradsFreeing(() => tf.sum(tf.mul(x, v)), [v]).value)(tf.scalar(1))).toThrow(/nested/);
+    expect(() =>
+      tf.grad((x: tf.Tensor) => variableGradsFreeing(() => tf.sum(tf.mul(x, v)), [v]).value)(tf.scalar(1)),
+    ).toThrow(/nested/);
     tf.dispose([value, ...Object.values(grads), v, unused]);
   });
 
   it('leaves no saved tensor behind when the forward or the backward pass throws', () => {
-    const v = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, 'tape-throw');
+    const v = tf.variable(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      true,
+      'tape-throw',
+    );
     const before = tf.memory().numTensors;
     expect(() =>
       variableGradsFreeing(() => {

@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  AdapterError,
-  DataSets,
-  fitStandardization,
-  unstandardize,
-  type SimBatch,
-} from '../../../../src/nn/index.ts';
+import { AdapterError, DataSets, fitStandardization, unstandardize, type SimBatch } from '../../../../src/nn/index.ts';
 import { buildHostInputs, disposeInputs, toTensors } from '../../../../src/nn/model/adapter.ts';
 import { randomBatch, useWasm } from '../helpers.ts';
 
@@ -40,7 +34,15 @@ describe('standardized per-trial inputs (opt-in adapter option `trials`)', () =>
     expect(s.trials!.mean[2]).toBeCloseTo(cond.m, 12);
     expect(s.trials!.std[2]).toBeCloseTo(cond.sd, 12);
     // A shorter set among longer ones is padded: its padding row stays 0, its real row is standardized.
-    const short: SimBatch = { ...tiny, n: 1, numObs: 1, params: Float64Array.from([3, 30]), rt: Float32Array.from([0.6]), accuracy: Float32Array.from([1]), conditions: Float32Array.from([1]) };
+    const short: SimBatch = {
+      ...tiny,
+      n: 1,
+      numObs: 1,
+      params: Float64Array.from([3, 30]),
+      rt: Float32Array.from([0.6]),
+      accuracy: Float32Array.from([1]),
+      conditions: Float32Array.from([1]),
+    };
     const sets = DataSets.from([tiny, short]);
     const h = buildHostInputs(sets, [0, 3], s);
     expect(h.summary[0]).toBeCloseTo((Math.fround(0.4) - s.trials!.mean[0]!) / s.trials!.std[0]!, 6);
@@ -50,7 +52,9 @@ describe('standardized per-trial inputs (opt-in adapter option `trials`)', () =>
     // A constant input gets std 1 (no division by zero).
     const oneCond: SimBatch = { ...tiny, conditions: Float32Array.from([0, 0, 0, 0, 0, 0]) };
     expect(fitStandardization(oneCond, { trials: true }).trials!.std[2]).toBe(1);
-    expect(() => buildHostInputs(sets, [0], { ...s, trials: { mean: [0, 0], std: [1, 1] } })).toThrow(/trials must have 3 means/);
+    expect(() => buildHostInputs(sets, [0], { ...s, trials: { mean: [0, 0], std: [1, 1] } })).toThrow(
+      /trials must have 3 means/,
+    );
   });
 });
 
@@ -64,7 +68,14 @@ describe('standardization (fixed, fitted on the training set, ddof 1)', () => {
   });
 
   it('over several batches, constant parameters get std 1, too few sets throw', () => {
-    const other: SimBatch = { ...tiny, n: 1, params: Float64Array.from([3, 30]), rt: tiny.rt.slice(0, 2), accuracy: tiny.accuracy.slice(0, 2), conditions: tiny.conditions.slice(0, 2) };
+    const other: SimBatch = {
+      ...tiny,
+      n: 1,
+      params: Float64Array.from([3, 30]),
+      rt: tiny.rt.slice(0, 2),
+      accuracy: tiny.accuracy.slice(0, 2),
+      conditions: tiny.conditions.slice(0, 2),
+    };
     const s = fitStandardization([tiny, other]);
     expect(s.mean[0]).toBeCloseTo(3, 14);
     expect(s.std[0]).toBeCloseTo(Math.sqrt(14 / 3), 14);
@@ -91,7 +102,9 @@ describe('standardization (fixed, fitted on the training set, ddof 1)', () => {
     const fixed = fitStandardization(tiny, { condition: true });
     expect(fixed.condition).toEqual({ mean: Math.SQRT2, std: 1 });
     expect(buildHostInputs(DataSets.from(tiny), [1], fixed).sqrtNumObs[0]).toBe(0);
-    expect(() => buildHostInputs(sets, [0], { ...s, condition: { mean: 0, std: 0 } })).toThrow(/condition.std must be > 0, got 0/);
+    expect(() => buildHostInputs(sets, [0], { ...s, condition: { mean: 0, std: 0 } })).toThrow(
+      /condition.std must be > 0, got 0/,
+    );
   });
 
   it('inverse maps standardized values back (in parameter order)', () => {
@@ -145,8 +158,8 @@ describe('network inputs', () => {
     expect(() => DataSets.from({ ...tiny, params: new Float64Array(5) })).toThrow(/params has 5 values/);
     expect(() => DataSets.from([tiny, randomBatch(2, 3, 1, 6)])).toThrow(AdapterError);
     expect(() => DataSets.from([])).toThrow(/at least one batch/);
-    expect(() => buildHostInputs(DataSets.from(tiny), [0], { mean: new Float64Array(3), std: new Float64Array(3).fill(1) })).toThrow(
-      /3 means and 3 stds, expected 2/,
-    );
+    expect(() =>
+      buildHostInputs(DataSets.from(tiny), [0], { mean: new Float64Array(3), std: new Float64Array(3).fill(1) }),
+    ).toThrow(/3 means and 3 stds, expected 2/);
   });
 });

@@ -41,7 +41,10 @@ describe('initialisers (Keras formulas)', () => {
   });
 
   it('he_normal and lecun_normal: truncated at 2σ, variance scale/fan_in', () => {
-    for (const [init, scale] of [['he_normal', 2], ['lecun_normal', 1]] as const) {
+    for (const [init, scale] of [
+      ['he_normal', 2],
+      ['lecun_normal', 1],
+    ] as const) {
       const x = initialValues(init, 256 * 256, [256, 256], Rng.fromSeed(2));
       const m = moments(x);
       const sd = Math.sqrt(scale / 256) / 0.87962566103423978;
@@ -57,9 +60,15 @@ describe('initialisers (Keras formulas)', () => {
     expect([...initialValues('ones', 2, [2], Rng.fromSeed(1))]).toEqual([1, 1]);
   });
 
-  it('an approximator\'s weights are a pure function of (config, seed)', async () => {
+  it("an approximator's weights are a pure function of (config, seed)", async () => {
     const before = tf.memory().numTensors;
-    const config = defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [8], flowWidths: [16, 16], summaryDim: 4 });
+    const config = defaultNetworkConfig({
+      embedDim: 8,
+      numHeads: 2,
+      mlpWidths: [8],
+      flowWidths: [16, 16],
+      summaryDim: 4,
+    });
     const a = new Approximator(config, { seed: 7 });
     const b = new Approximator(config, { seed: 7 });
     const c = new Approximator(config, { seed: 8 });

@@ -3,7 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../src/nn/runtime/backend.ts';
 import { Approximator, defaultNetworkConfig, fit, samplePosterior } from '../../../../src/nn/index.ts';
-import { NetworkFileError, base64ToFloat32, float32ToBase64, parseNetworkFile, type NetworkFile } from '../../../../src/nn/model/network-file.ts';
+import {
+  NetworkFileError,
+  base64ToFloat32,
+  float32ToBase64,
+  parseNetworkFile,
+  type NetworkFile,
+} from '../../../../src/nn/model/network-file.ts';
 import { restoreNetwork, serializeNetwork } from '../../../../src/nn/networks/network-file-io.ts';
 import { ModelStore, ModelStoreError } from '../../../../src/persistence/model-store.ts';
 import { NOTEBOOK_CONFIG, simulateBatch, type DmcBatch } from '../../../../src/sim/index.ts';
@@ -107,7 +113,9 @@ describe('network file', () => {
     expect(file.standardization.condition).toBeUndefined();
     const restored = await restoreNetwork(JSON.stringify(f));
     expect(restored.standardization!.condition).toEqual(cond);
-    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(Array.from(before));
+    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(
+      Array.from(before),
+    );
     restored.dispose();
     const broken = JSON.parse(JSON.stringify(f)) as NetworkFile;
     broken.standardization.condition!.std = 0;
@@ -122,10 +130,15 @@ describe('network file', () => {
     const before = await samplePosterior(approx, val, approx.standardization!, sampleOpts);
     const f = await serializeNetwork(approx, train.paramNames);
     approx.dispose();
-    expect(JSON.parse(JSON.stringify(f)).standardization.trials).toEqual({ mean: [...trials.mean], std: [...trials.std] });
+    expect(JSON.parse(JSON.stringify(f)).standardization.trials).toEqual({
+      mean: [...trials.mean],
+      std: [...trials.std],
+    });
     const restored = await restoreNetwork(JSON.stringify(f));
     expect(restored.standardization!.trials).toEqual({ mean: [...trials.mean], std: [...trials.std] });
-    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(Array.from(before));
+    expect(Array.from(await samplePosterior(restored, val, restored.standardization!, sampleOpts))).toEqual(
+      Array.from(before),
+    );
     restored.dispose();
     const broken = JSON.parse(JSON.stringify(f)) as NetworkFile;
     broken.standardization.trials!.std[1] = -2;
@@ -139,14 +152,28 @@ describe('network file', () => {
       return () => parseNetworkFile(out);
     };
     expect(() => parseNetworkFile('{')).toThrow(/not valid JSON/);
-    expect(bad((f) => ({ ...f, format: 'keras' }))).toThrow(`network file: format must be 'dmc-tune-network', got string "keras"`);
-    expect(bad((f) => ({ ...f, version: 2 }))).toThrow(/version must be 1 \(the only version this build reads\), got number 2/);
-    expect(bad((f) => void ((f.config as { embedDim: number }).embedDim = 0))).toThrow(/config: .*embedDim must be an integer >= 1, got 0/);
-    expect(bad((f) => void (f.standardization.std[2] = 0))).toThrow('standardization.std[2] must be a number > 0, got number 0');
+    expect(bad((f) => ({ ...f, format: 'keras' }))).toThrow(
+      `network file: format must be 'dmc-tune-network', got string "keras"`,
+    );
+    expect(bad((f) => ({ ...f, version: 2 }))).toThrow(
+      /version must be 1 \(the only version this build reads\), got number 2/,
+    );
+    expect(bad((f) => void ((f.config as { embedDim: number }).embedDim = 0))).toThrow(
+      /config: .*embedDim must be an integer >= 1, got 0/,
+    );
+    expect(bad((f) => void (f.standardization.std[2] = 0))).toThrow(
+      'standardization.std[2] must be a number > 0, got number 0',
+    );
     expect(bad((f) => void f.standardization.mean.pop())).toThrow('standardization.mean must be an array of 6 numbers');
-    expect(bad((f) => void (f.weights[0]!.shape = [3, 3]))).toThrow(/weights\[0\]\.data \(.+\) holds \d+ float32 values, shape \[3,3\] needs 9/);
-    expect(bad((f) => void ((f.weights[1] as { dtype: string }).dtype = 'float16'))).toThrow(/weights\[1\]\.dtype .* must be 'float32'/);
-    expect(bad((f) => void (f.metadata.paramNames = ['A']))).toThrow(/metadata\.paramNames must be an array of 6 strings/);
+    expect(bad((f) => void (f.weights[0]!.shape = [3, 3]))).toThrow(
+      /weights\[0\]\.data \(.+\) holds \d+ float32 values, shape \[3,3\] needs 9/,
+    );
+    expect(bad((f) => void ((f.weights[1] as { dtype: string }).dtype = 'float16'))).toThrow(
+      /weights\[1\]\.dtype .* must be 'float32'/,
+    );
+    expect(bad((f) => void (f.metadata.paramNames = ['A']))).toThrow(
+      /metadata\.paramNames must be an array of 6 strings/,
+    );
     // A well-formed file for a different architecture fails when rebuilt, naming the weight.
     const renamed = JSON.parse(JSON.stringify(file)) as NetworkFile;
     renamed.weights[0]!.name = 'summary/nonexistent';
@@ -182,7 +209,9 @@ describe('IndexedDB model store (fake-indexeddb in Node)', () => {
     expect((await store.list()).map((x) => x.studyName)).toEqual(['study-b']);
     await expect(store.save('', 0, file)).rejects.toThrow(ModelStoreError);
     await expect(store.save('s', -1, file)).rejects.toThrow('trialNumber must be an integer >= 0, got -1');
-    await expect(store.save('s', 0, { ...file, version: 7 } as unknown as NetworkFile)).rejects.toThrow(NetworkFileError);
+    await expect(store.save('s', 0, { ...file, version: 7 } as unknown as NetworkFile)).rejects.toThrow(
+      NetworkFileError,
+    );
     store.close();
   });
 });

@@ -13,7 +13,16 @@ import { randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 
-const config = defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [8], numSeeds: 2, summaryDim: 4, flowWidths: [16], paramDim: 3, dropout: 0.3 });
+const config = defaultNetworkConfig({
+  embedDim: 8,
+  numHeads: 2,
+  mlpWidths: [8],
+  numSeeds: 2,
+  summaryDim: 4,
+  flowWidths: [16],
+  paramDim: 3,
+  dropout: 0.3,
+});
 const batch = randomBatch(4, 5, 1, 3);
 
 function inputs(): LossInputs {
@@ -55,7 +64,9 @@ describe('weights: stable names, get/set round trip', () => {
     const a = new Approximator(config, { seed: 1 });
     const w = await a.getWeights();
     expect(() => a.setWeights(w.slice(1))).toThrow(new RegExp(`weight ${w[0]!.name} missing`));
-    expect(() => a.setWeights([...w, { name: 'extra/kernel', shape: [1], data: new Float32Array(1) }])).toThrow(/unknown weights: extra\/kernel/);
+    expect(() => a.setWeights([...w, { name: 'extra/kernel', shape: [1], data: new Float32Array(1) }])).toThrow(
+      /unknown weights: extra\/kernel/,
+    );
     expect(() => a.setWeights([...w, w[0]!])).toThrow(/given twice/);
     const bad = w.map((x, i) => (i === 2 ? { ...x, shape: [x.data.length], data: x.data } : x));
     expect(() => a.setWeights(bad)).toThrow(WeightShapeError);

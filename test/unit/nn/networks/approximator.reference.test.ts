@@ -82,8 +82,12 @@ describe('explicit network overrides', () => {
 
   it('are refused, not dropped, where they contradict what the trial sets', () => {
     expect(() => trialNetworkConfig(trial({ embedDim: 128 }), 6, { embedDim: 32 })).toThrow(NetworkConfigError);
-    expect(() => trialNetworkConfig(trial({ embedDim: 128 }), 6, { embedDim: 32 })).toThrow(/override embedDim = 32 contradicts the trial's embedDim = 128/);
-    expect(() => trialNetworkConfig(trial({}), 6, { embedDim: 128 }, 'reference')).toThrow(/embedDim = 64 \(reference network\)/);
+    expect(() => trialNetworkConfig(trial({ embedDim: 128 }), 6, { embedDim: 32 })).toThrow(
+      /override embedDim = 32 contradicts the trial's embedDim = 128/,
+    );
+    expect(() => trialNetworkConfig(trial({}), 6, { embedDim: 128 }, 'reference')).toThrow(
+      /embedDim = 64 \(reference network\)/,
+    );
     expect(() => trialNetworkConfig(trial({}), 6, { paramDim: 5 })).toThrow(/paramDim/);
     // The same value is no contradiction.
     expect(trialNetworkConfig(trial({ dropout: 0.2 }), 6, { dropout: 0.2 }).dropout).toBe(0.2);
@@ -98,7 +102,11 @@ describe('runObjective with the reference network and a standardized condition',
     const before = tf.memory().numTensors;
     const spec = trialSpec(trial({ embedDim: 128 }), {
       seed: 3,
-      network: { variant: 'reference', standardizeCondition: true, overrides: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] } },
+      network: {
+        variant: 'reference',
+        standardizeCondition: true,
+        overrides: { numHeads: 1, mlpWidths: [16], flowWidths: [16, 16] },
+      },
       keep: { network: { metadata: {} } },
     });
     const out = await runObjective(spec, train, val);

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  Approximator,
-  defaultNetworkConfig,
-  fitStandardization,
-  samplePosterior,
-} from '../../../../src/nn/index.ts';
+import { Approximator, defaultNetworkConfig, fitStandardization, samplePosterior } from '../../../../src/nn/index.ts';
 import { integrate } from '../../../../src/nn/networks/integrate.ts';
 import { maxAbsDiff, randomBatch, useWasm } from '../helpers.ts';
 
@@ -19,7 +14,7 @@ describe('fixed-step integrators on fields with known solutions', () => {
     const euler = await integrate(f, x0(), 'euler', 100).data();
     const rk4 = await integrate(f, x0(), 'rk4', 10).data();
     const h = 0.1;
-    const rkFactor = (1 + h + h * h / 2 + h ** 3 / 6 + h ** 4 / 24) ** 10;
+    const rkFactor = (1 + h + (h * h) / 2 + h ** 3 / 6 + h ** 4 / 24) ** 10;
     expect(euler[0]).toBeCloseTo(1.01 ** 100, 4);
     expect(rk4[0]).toBeCloseTo(rkFactor, 5);
     expect(rk4[1]).toBeCloseTo(-2 * rkFactor, 5);
@@ -48,7 +43,16 @@ describe('fixed-step integrators on fields with known solutions', () => {
 });
 
 describe('samplePosterior', () => {
-  const config = defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [8], numSeeds: 2, summaryDim: 4, flowWidths: [16, 16], paramDim: 3, dropout: 0.3 });
+  const config = defaultNetworkConfig({
+    embedDim: 8,
+    numHeads: 2,
+    mlpWidths: [8],
+    numSeeds: 2,
+    summaryDim: 4,
+    flowWidths: [16, 16],
+    paramDim: 3,
+    dropout: 0.3,
+  });
   const short = randomBatch(3, 6, 1, 3);
   const long = randomBatch(2, 10, 2, 3);
 
@@ -96,7 +100,12 @@ describe('samplePosterior', () => {
     const a = new Approximator(config, { seed: 9 });
     const sets = randomBatch(100, 6, 3, 3);
     const seen: number[] = [];
-    await samplePosterior(a, sets, fitStandardization(sets), { numSamples: 5, steps: 2, seed: 1, onProgress: (d) => seen.push(d) });
+    await samplePosterior(a, sets, fitStandardization(sets), {
+      numSamples: 5,
+      steps: 2,
+      seed: 1,
+      onProgress: (d) => seen.push(d),
+    });
     expect(seen.length).toBeGreaterThanOrEqual(20);
     expect(seen.at(-1)).toBe(100);
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
@@ -107,7 +116,9 @@ describe('samplePosterior', () => {
     const a = new Approximator(config, { seed: 8 });
     const st = fitStandardization(short);
     await expect(samplePosterior(a, short, st, { numSamples: 0, seed: 1 })).rejects.toThrow(/numSamples/);
-    await expect(samplePosterior(a, randomBatch(2, 4, 1, 6), st, { numSamples: 2, seed: 1 })).rejects.toThrow(/expects 3/);
+    await expect(samplePosterior(a, randomBatch(2, 4, 1, 6), st, { numSamples: 2, seed: 1 })).rejects.toThrow(
+      /expects 3/,
+    );
     const ctrl = new AbortController();
     ctrl.abort();
     await expect(samplePosterior(a, short, st, { numSamples: 2, seed: 1, signal: ctrl.signal })).rejects.toThrow();

@@ -7,17 +7,31 @@ import { maxAbsDiff, useWasm } from '../helpers.ts';
 beforeAll(useWasm);
 
 const small = (over: Partial<NetworkConfig> = {}): NetworkConfig =>
-  defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [16, 16], numSeeds: 3, summaryDim: 5, flowWidths: [16], ...over });
+  defaultNetworkConfig({
+    embedDim: 8,
+    numHeads: 2,
+    mlpWidths: [16, 16],
+    numSeeds: 3,
+    summaryDim: 5,
+    flowWidths: [16],
+    ...over,
+  });
 
 function randomSets(b: number, n: number, seed: number): Float32Array {
   const r = Rng.fromSeed(seed);
   return Float32Array.from({ length: b * n * 3 }, (_, i) => (i % 3 === 0 ? 0.3 + r.float() : r.float() < 0.5 ? 0 : 1));
 }
 
-async function summaries(a: Approximator, x: Float32Array, b: number, n: number, mask?: Float32Array): Promise<Float32Array> {
-  return tf.tidy(() =>
-    a.summarize(tf.tensor3d(x, [b, n, 3]), mask ? tf.tensor2d(mask, [b, n]) : null),
-  ).data() as Promise<Float32Array>;
+async function summaries(
+  a: Approximator,
+  x: Float32Array,
+  b: number,
+  n: number,
+  mask?: Float32Array,
+): Promise<Float32Array> {
+  return tf
+    .tidy(() => a.summarize(tf.tensor3d(x, [b, n, 3]), mask ? tf.tensor2d(mask, [b, n]) : null))
+    .data() as Promise<Float32Array>;
 }
 
 describe('SetTransformer parameter counts (docs/design/networks.md#set-transformer)', () => {
@@ -52,7 +66,8 @@ describe.each([
     const perm = Rng.fromSeed(9).shuffle(Int32Array.from({ length: n }, (_, i) => i));
     const xp = new Float32Array(x.length);
     for (let s = 0; s < b; s++) {
-      for (let k = 0; k < n; k++) xp.set(x.subarray((s * n + perm[k]!) * 3, (s * n + perm[k]! + 1) * 3), (s * n + k) * 3);
+      for (let k = 0; k < n; k++)
+        xp.set(x.subarray((s * n + perm[k]!) * 3, (s * n + perm[k]! + 1) * 3), (s * n + k) * 3);
     }
     const s0 = await summaries(a, x, b, n);
     const s1 = await summaries(a, xp, b, n);

@@ -13,12 +13,16 @@ import {
 function machine(files: Record<string, string>): FileProbe {
   return {
     exists: (p) => p in files,
-    list: (d) => Object.keys(files).filter((f) => f.startsWith(`${d}/`) && !f.slice(d.length + 1).includes('/')).map((f) => f.slice(d.length + 1)),
+    list: (d) =>
+      Object.keys(files)
+        .filter((f) => f.startsWith(`${d}/`) && !f.slice(d.length + 1).includes('/'))
+        .map((f) => f.slice(d.length + 1)),
     read: (p) => files[p] ?? null,
   };
 }
 
-const icd = (lib: string): string => JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: lib, api_version: '1.3.0' } });
+const icd = (lib: string): string =>
+  JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: lib, api_version: '1.3.0' } });
 const LOADER = { '/usr/lib/x86_64-linux-gnu/libvulkan.so.1': '' };
 const NVIDIA = { '/usr/share/vulkan/icd.d/nvidia_icd.json': icd('libGLX_nvidia.so.0') };
 const LAVAPIPE = { '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json': icd('/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so') };
@@ -45,7 +49,11 @@ describe('planVulkan', () => {
       const p = plan(files);
       expect(p.action).toBe('reexec');
       if (p.action !== 'reexec') continue;
-      expect(p.env).toEqual({ LD_LIBRARY_PATH: '/usr/lib/chromium:/opt/lib', VK_ICD_FILENAMES: SWIFTSHADER_ICD, [REEXEC_FLAG]: '1' });
+      expect(p.env).toEqual({
+        LD_LIBRARY_PATH: '/usr/lib/chromium:/opt/lib',
+        VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+        [REEXEC_FLAG]: '1',
+      });
     }
   });
 
@@ -64,11 +72,19 @@ describe('planVulkan', () => {
     expect(plan({})).toEqual({ action: 'fail', message: NO_WEBGPU_MESSAGE });
     expect(plan({ ...LOADER, ...LAVAPIPE })).toEqual({ action: 'fail', message: NO_WEBGPU_MESSAGE });
     // SwiftShader's manifest without its library or chromium's loader does not count.
-    expect(plan({ [SWIFTSHADER_ICD]: icd('./libvk_swiftshader.so') })).toEqual({ action: 'fail', message: NO_WEBGPU_MESSAGE });
+    expect(plan({ [SWIFTSHADER_ICD]: icd('./libvk_swiftshader.so') })).toEqual({
+      action: 'fail',
+      message: NO_WEBGPU_MESSAGE,
+    });
   });
 
   it('the restarted process uses SwiftShader and never restarts again', () => {
-    const env = { ...ENV, LD_LIBRARY_PATH: '/usr/lib/chromium:/opt/lib', VK_ICD_FILENAMES: SWIFTSHADER_ICD, [REEXEC_FLAG]: '1' };
+    const env = {
+      ...ENV,
+      LD_LIBRARY_PATH: '/usr/lib/chromium:/opt/lib',
+      VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+      [REEXEC_FLAG]: '1',
+    };
     expect(plan({ ...CHROMIUM }, env)).toMatchObject({ action: 'use', driver: 'swiftshader' });
     expect(plan({ ...CHROMIUM }, env, true).action).toBe('fail');
     // Set by hand as docs/ describe, without the flag: used as is, no restart.
@@ -95,7 +111,10 @@ describe('planVulkan', () => {
 
   it('reads only the manifests VK_ICD_FILENAMES names, as the loader does', () => {
     const env = { ...ENV, VK_ICD_FILENAMES: '/usr/share/vulkan/icd.d/nvidia_icd.json' };
-    expect(plan({ ...LOADER, ...NVIDIA, ...LAVAPIPE, ...CHROMIUM }, env)).toMatchObject({ action: 'use', driver: 'gpu' });
+    expect(plan({ ...LOADER, ...NVIDIA, ...LAVAPIPE, ...CHROMIUM }, env)).toMatchObject({
+      action: 'use',
+      driver: 'gpu',
+    });
     expect(probeVulkan(machine({ ...LOADER, ...NVIDIA, ...LAVAPIPE }), env, 'x64').icds).toHaveLength(1);
     const probe = probeVulkan(machine({ ...LOADER, ...NVIDIA, ...LAVAPIPE }), ENV, 'x64');
     expect(probe.icds.map((i) => [i.library, i.software])).toEqual([

@@ -21,7 +21,10 @@ const COMPOSITE = opsOptions({ attention: 'composite' });
 function rand(shape: number[], seed: number, sd = 1): tf.Tensor4D {
   const r = Rng.fromSeed(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => sd * r.normal()), shape as [number, number, number, number]);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => sd * r.normal()),
+    shape as [number, number, number, number],
+  );
 }
 
 /** (B, 1, 1, Nk) bias: data set b has its last `padded[b]` keys padded. */
@@ -69,11 +72,14 @@ describe('fused attention reference on cpu vs the composite ops', () => {
     const dy = rand([b, h, nq, d], 4);
     const kb = padded === null ? null : bias(nk, padded);
     const scale = 1 / Math.sqrt(d);
-    const drop: AttentionDropout | null = rate === 0 ? null : { rate, key: { key0: 0xdeadbeef, key1: 11, rowOffset: 2 }, site: 3 };
+    const drop: AttentionDropout | null =
+      rate === 0 ? null : { rate, key: { key0: 0xdeadbeef, key1: 11, rowOffset: 2 }, site: 3 };
     const paths = [COMPOSITE, FUSED].map((ops) =>
       tf.tidy(() => {
         const f = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor) =>
-          tf.sum(tf.mul(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, scale, drop, ops), dy));
+          tf.sum(
+            tf.mul(attentionOp(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, kb, scale, drop, ops), dy),
+          );
         return [attentionOp(q, k, v, kb, scale, drop, ops), ...tf.grads(f)([q, k, v])];
       }),
     );
@@ -87,15 +93,24 @@ describe('fused attention reference on cpu vs the composite ops', () => {
     // The row statistics the backward reads: m + log l = log Σ exp of the composite's scores.
     const attrs: AttentionAttrs = { scale, rate: 0, key0: 0, key1: 0, site: 0, rowOffset: 0 };
     const ol = attentionForwardReference(
-      q.dataSync() as Float32Array, k.dataSync() as Float32Array, v.dataSync() as Float32Array,
-      kb === null ? null : (kb.dataSync() as Float32Array), { b, h, nq, nk, d }, attrs,
+      q.dataSync() as Float32Array,
+      k.dataSync() as Float32Array,
+      v.dataSync() as Float32Array,
+      kb === null ? null : (kb.dataSync() as Float32Array),
+      { b, h, nq, nk, d },
+      attrs,
     );
     const scores = tf.tidy(() => {
       const s = tf.matMul(tf.mul(q, scale), k, false, true);
       return tf.logSumExp(kb === null ? s : tf.add(s, kb), -1);
     });
     const stats = ol.subarray(b * h * nq * d);
-    expectClose(Array.from({ length: stats.length / 2 }, (_, r) => stats[2 * r]! + stats[2 * r + 1]!), await scores.data(), 1e-5, 1e-5);
+    expectClose(
+      Array.from({ length: stats.length / 2 }, (_, r) => stats[2 * r]! + stats[2 * r + 1]!),
+      await scores.data(),
+      1e-5,
+      1e-5,
+    );
     tf.dispose([q, k, v, dy, ...(kb === null ? [] : [kb]), scores, ...paths.flat()]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -103,8 +118,14 @@ describe('fused attention reference on cpu vs the composite ops', () => {
   it('MultiHeadAttention: same output and one dropout site on either path', () => {
     const s = new ParamStore(1);
     const mha = new MultiHeadAttention(s, 5, 3, { numHeads: 2, keyDim: 4, outDim: 6, dropout: 0.25 });
-    const q = tf.tensor3d(Float32Array.from({ length: 2 * 4 * 5 }, (_, i) => Math.sin(i)), [2, 4, 5]);
-    const kv = tf.tensor3d(Float32Array.from({ length: 2 * 7 * 3 }, (_, i) => Math.cos(i)), [2, 7, 3]);
+    const q = tf.tensor3d(
+      Float32Array.from({ length: 2 * 4 * 5 }, (_, i) => Math.sin(i)),
+      [2, 4, 5],
+    );
+    const kv = tf.tensor3d(
+      Float32Array.from({ length: 2 * 7 * 3 }, (_, i) => Math.cos(i)),
+      [2, 7, 3],
+    );
     const kb = bias(7, [0, 3]);
     const run = (ops: typeof FUSED) => {
       const stream = dropoutStream({ key0: 5, key1: 6, rowOffset: 0 });

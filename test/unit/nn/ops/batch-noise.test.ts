@@ -10,7 +10,14 @@ import { batchNoise } from '../../../../src/nn/ops/index.ts';
 import { selectBackend } from '../../../../src/nn/index.ts';
 import { useWasm } from '../helpers.ts';
 
-const attrs = (rows: number, dim: number, part: 0 | 1, rowOffset = 0, key0 = 17, key1 = 3): BatchNoiseAttrs => ({ rows, dim, part, key0, key1, rowOffset });
+const attrs = (rows: number, dim: number, part: 0 | 1, rowOffset = 0, key0 = 17, key1 = 3): BatchNoiseAttrs => ({
+  rows,
+  dim,
+  part,
+  key0,
+  key1,
+  rowOffset,
+});
 
 function moments(x: Float32Array): { mean: number; variance: number } {
   let s = 0;
@@ -59,7 +66,9 @@ describe('BatchNoise reference', () => {
 
   it('rejects a bad shape or part with its value', () => {
     expect(() => batchNoiseReference(attrs(2, 0, 0))).toThrow(/dim a positive integer, got 2 and 0/);
-    expect(() => batchNoiseReference({ ...attrs(2, 3, 0), part: 2 as 0 })).toThrow(/part must be 0 \(x0\) or 1 \(t\), got 2/);
+    expect(() => batchNoiseReference({ ...attrs(2, 3, 0), part: 2 as 0 })).toThrow(
+      /part must be 0 \(x0\) or 1 \(t\), got 2/,
+    );
   });
 });
 

@@ -100,7 +100,8 @@ describe('wasm Dropout: the forward mask is kept for the backward call', () => {
     const rows = 64;
     const rowSize = DROPOUT_MASK_CACHE_BYTES / rows / 4 + 8; // 4 such masks exceed the cap
     const made: tf.Tensor[] = [];
-    for (let s = 0; s < 5; s++) made.push(tf.tidy(() => dropoutOp(tf.zeros([rows, rowSize]), 0.1, { ...attrs, key0: 77 }, 100 + s)));
+    for (let s = 0; s < 5; s++)
+      made.push(tf.tidy(() => dropoutOp(tf.zeros([rows, rowSize]), 0.1, { ...attrs, key0: 77 }, 100 + s)));
     const { bytes, masks } = dropoutMaskCacheSize();
     expect(bytes).toBeLessThanOrEqual(DROPOUT_MASK_CACHE_BYTES);
     expect(masks).toBeLessThanOrEqual(3);

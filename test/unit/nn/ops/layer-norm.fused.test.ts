@@ -31,7 +31,15 @@ function normalValues(n: number, seed: number, scale = 1, shift = 0): Float32Arr
 }
 
 function normal(shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor {
-  return tf.tensor(normalValues(shape.reduce((a, b) => a * b, 1), seed, scale, shift), shape);
+  return tf.tensor(
+    normalValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+      shift,
+    ),
+    shape,
+  );
 }
 
 async function maxDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
@@ -125,13 +133,15 @@ describe('bias + activation kernels (cpu reference) vs the composite', () => {
         const composite = biasActComposite(x, bias, activation, d);
         const fv = await fused.data();
         const cv = await composite.data();
-        for (let i = 0; i < fv.length; i++) expect(Math.abs(fv[i]! - cv[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(cv[i]!)));
+        for (let i = 0; i < fv.length; i++)
+          expect(Math.abs(fv[i]! - cv[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(cv[i]!)));
         const gf = tf.grads((a, b) => biasAct(a, b as tf.Tensor1D, activation, d))([x, bias], dy);
         const gc = tf.grads((a, b) => biasActComposite(a, b, activation, d))([x, bias], dy);
         const gfv = await gf[0]!.data();
         const gcv = await gc[0]!.data();
         // The composite's mish gradient loses ~1e-6 to cancellation in tfjs's Div gradient at large x.
-        for (let i = 0; i < gfv.length; i++) expect(Math.abs(gfv[i]! - gcv[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(gcv[i]!)));
+        for (let i = 0; i < gfv.length; i++)
+          expect(Math.abs(gfv[i]! - gcv[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(gcv[i]!)));
         expect(await maxDiff(gf[1]!, gc[1]!)).toBeLessThan(1e-4);
         tf.dispose([fused, composite, ...gf, ...gc]);
         expect(tf.memory().numTensors).toBe(before);
@@ -145,7 +155,11 @@ describe('bias + activation kernels (cpu reference) vs the composite', () => {
     const dense = new Dense(store.scope('d'), 6, 10, { kernelInit: 'he_normal' });
     const b = store.scope('d').add('bias_shift', [10], 'glorot_uniform');
     dense.bias!.assign(b);
-    const ctx = (): ForwardContext => ({ training: true, dropout: dropoutStream({ key0: 77, key1: 1, rowOffset: 4 }), ops: DEFAULT_OPS });
+    const ctx = (): ForwardContext => ({
+      training: true,
+      dropout: dropoutStream({ key0: 77, key1: 1, rowOffset: 4 }),
+      ops: DEFAULT_OPS,
+    });
     const x = normal([3, 9, 6], 21);
     for (const activation of ['gelu', 'mish'] as const) {
       const c1 = ctx();

@@ -33,7 +33,11 @@ const errors: string[] = [];
 device.addEventListener('uncapturederror', (e) => errors.push((e as GPUUncapturedErrorEvent).error.message));
 device.pushErrorScope('validation');
 // Shapes that do and do not divide the 64 × 64 tile, both transposes of the backward pass.
-for (const [m, k, n] of [[17, 33, 19], [128, 64, 128], [1, 1, 1]] as const) {
+for (const [m, k, n] of [
+  [17, 33, 19],
+  [128, 64, 128],
+  [1, 1, 1],
+] as const) {
   const x = tf.randomNormal([m, k]) as TF.Tensor2D;
   const w = tf.variable(tf.randomNormal([k, n]) as TF.Tensor2D) as TF.Variable<TF.Rank.R2>;
   const { value, grads } = tf.variableGrads(() => tf.sum(linearF16(x, w as unknown as TF.Tensor2D)) as TF.Scalar, [w]);
@@ -44,7 +48,9 @@ for (const [m, k, n] of [[17, 33, 19], [128, 64, 128], [1, 1, 1]] as const) {
 const scoped = await device.popErrorScope();
 // The control: a shader with an f16/f32 type error must be refused, or "no error" above proves nothing.
 device.pushErrorScope('validation');
-device.createShaderModule({ code: 'enable f16;\n@compute @workgroup_size(1) fn main() { var x : f16 = 1.0h; let y : f32 = x; }' });
+device.createShaderModule({
+  code: 'enable f16;\n@compute @workgroup_size(1) fn main() { var x : f16 = 1.0h; let y : f32 = x; }',
+});
 const control = await device.popErrorScope();
 const f16Modules = modules.filter((c) => /^\s*enable f16;/.test(c));
 process.stdout.write(

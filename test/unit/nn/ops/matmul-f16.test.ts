@@ -81,9 +81,16 @@ describe('MatMulF16 reference on cpu', () => {
     const b = randArray(k * n, 2);
     const aShape = ta ? [k, m] : [m, k];
     const bShape = tb ? [n, k] : [k, n];
-    const want = tf.tidy(() => tf.matMul(tf.tensor(roundArrayToF16(a), aShape), tf.tensor(roundArrayToF16(b), bShape), ta, tb));
+    const want = tf.tidy(() =>
+      tf.matMul(tf.tensor(roundArrayToF16(a), aShape), tf.tensor(roundArrayToF16(b), bShape), ta, tb),
+    );
     const ref = matMulF16Reference(a, aShape, b, bShape, { transposeA: ta, transposeB: tb });
-    const viaKernel = matMulF16(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), ta, tb);
+    const viaKernel = matMulF16(
+      tf.tensor2d(a, aShape as [number, number]),
+      tf.tensor2d(b, bShape as [number, number]),
+      ta,
+      tb,
+    );
     const w = await want.data();
     // Both accumulate exact products in float32 (orders may differ): a few float32 ulps of the sum.
     expect(maxAbsDiff(ref, w)).toBeLessThan(1e-5);
@@ -99,14 +106,21 @@ describe('MatMulF16 reference on cpu', () => {
     const b = randArray(2 * 4 * 6, 6);
     const both = matMulF16Reference(a, [2, 3, 4], b, [2, 4, 6], { transposeA: false, transposeB: false });
     for (let g = 0; g < 2; g++) {
-      const one = matMulF16Reference(a.subarray(g * 12, g * 12 + 12), [3, 4], b.subarray(g * 24, g * 24 + 24), [4, 6], { transposeA: false, transposeB: false });
+      const one = matMulF16Reference(a.subarray(g * 12, g * 12 + 12), [3, 4], b.subarray(g * 24, g * 24 + 24), [4, 6], {
+        transposeA: false,
+        transposeB: false,
+      });
       expect(Array.from(both.subarray(g * 18, g * 18 + 18))).toEqual(Array.from(one));
     }
   });
 
   it('rejects shapes that do not fit', () => {
-    expect(() => matMulF16Reference([1, 2], [1, 2], [1, 2, 3], [3, 1], { transposeA: false, transposeB: false })).toThrow(/inner sizes/);
-    expect(() => matMulF16Reference([1], [1, 1], [1], [1, 1, 1], { transposeA: false, transposeB: false })).toThrow(/rank/);
+    expect(() =>
+      matMulF16Reference([1, 2], [1, 2], [1, 2, 3], [3, 1], { transposeA: false, transposeB: false }),
+    ).toThrow(/inner sizes/);
+    expect(() => matMulF16Reference([1], [1, 1], [1], [1, 1, 1], { transposeA: false, transposeB: false })).toThrow(
+      /rank/,
+    );
   });
 
   it('linearF16 gradients equal the composite of rounded products (dA = dC·Bᵀ, dB = Aᵀ·dC)', async () => {
@@ -115,10 +129,15 @@ describe('MatMulF16 reference on cpu', () => {
     const w = tf.tensor2d(randArray(k * n, 8), [k, n]);
     const probe = tf.tensor2d(randArray(m * n, 9), [m, n]);
     const before = tf.memory().numTensors;
-    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(linearF16(a as tf.Tensor2D, b as tf.Tensor2D), probe)))([x, w]);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(linearF16(a as tf.Tensor2D, b as tf.Tensor2D), probe)),
+    )([x, w]);
     expect(tf.memory().numTensors).toBe(before + 2);
     const h = (t: tf.Tensor): tf.Tensor => tf.tensor(roundArrayToF16(t.dataSync()), t.shape);
-    const [wantX, wantW] = tf.tidy(() => [tf.matMul(h(probe), h(w), false, true), tf.matMul(h(x), h(probe), true, false)]);
+    const [wantX, wantW] = tf.tidy(() => [
+      tf.matMul(h(probe), h(w), false, true),
+      tf.matMul(h(x), h(probe), true, false),
+    ]);
     expect(maxAbsDiff(await gx!.data(), await wantX!.data())).toBeLessThan(1e-5);
     expect(maxAbsDiff(await gw!.data(), await wantW!.data())).toBeLessThan(1e-5);
     // linear with matmulPrecision 'f16' is this op; 'f32' is tfjs's product.
@@ -135,14 +154,18 @@ describe('options and backends', () => {
   it('opsOptions validates matmulPrecision', () => {
     expect(opsOptions({ matmulPrecision: 'f16' }).matmulPrecision).toBe('f16');
     expect(opsOptions().matmulPrecision).toBeUndefined();
-    expect(() => opsOptions({ matmulPrecision: 'bf16' as never })).toThrow(/ops.matmulPrecision must be 'f32' or 'f16', got "bf16"/);
+    expect(() => opsOptions({ matmulPrecision: 'bf16' as never })).toThrow(
+      /ops.matmulPrecision must be 'f32' or 'f16', got "bf16"/,
+    );
   });
 
   it("'f16' on wasm fails with a clear message instead of running float32", () => {
     expect(tf.getBackend()).toBe('wasm');
     const x = tf.ones([2, 3]) as tf.Tensor2D;
     const w = tf.ones([3, 4]) as tf.Tensor2D;
-    expect(() => linear(x, w, opsOptions({ matmulPrecision: 'f16' }))).toThrow(/matmulPrecision 'f16' needs the DmcMatMulF16 kernel, which the 'wasm' backend does not have/);
+    expect(() => linear(x, w, opsOptions({ matmulPrecision: 'f16' }))).toThrow(
+      /matmulPrecision 'f16' needs the DmcMatMulF16 kernel, which the 'wasm' backend does not have/,
+    );
     tf.dispose([x, w]);
   });
 });

@@ -8,7 +8,10 @@ beforeAll(useWasm);
 
 const rand = (shape: number[], seed: number): tf.Tensor => {
   const r = Rng.fromSeed(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()),
+    shape,
+  );
 };
 
 /** Value and gradients (w.r.t. both operands) of sum(f(a, b) · probe) under a strategy. */
@@ -29,10 +32,30 @@ async function valueAndGrads(
 
 describe('wasm-friendly products equal the native ones (values and gradients)', () => {
   it.each([
-    ['linear 2-D', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => linear(a as tf.Tensor2D, b as tf.Tensor2D, ops), [5, 3], [3, 4]],
-    ['batched rank 3', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, false, ops), [3, 5, 2], [3, 2, 4]],
-    ['batched rank 3, b transposed', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, true, ops), [3, 5, 2], [3, 4, 2]],
-    ['batched rank 4, b transposed', (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor4D, b as tf.Tensor4D, true, ops), [2, 3, 5, 2], [2, 3, 6, 2]],
+    [
+      'linear 2-D',
+      (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => linear(a as tf.Tensor2D, b as tf.Tensor2D, ops),
+      [5, 3],
+      [3, 4],
+    ],
+    [
+      'batched rank 3',
+      (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, false, ops),
+      [3, 5, 2],
+      [3, 2, 4],
+    ],
+    [
+      'batched rank 3, b transposed',
+      (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D, true, ops),
+      [3, 5, 2],
+      [3, 4, 2],
+    ],
+    [
+      'batched rank 4, b transposed',
+      (a: tf.Tensor, b: tf.Tensor, ops: OpsOptions) => batchedMatMul(a as tf.Tensor4D, b as tf.Tensor4D, true, ops),
+      [2, 3, 5, 2],
+      [2, 3, 6, 2],
+    ],
   ] as const)('%s', async (_name, f, sa, sb) => {
     const a = rand([...sa], 1);
     const b = rand([...sb], 2);
@@ -61,7 +84,7 @@ describe('slice2d (the wasm heap-copy kernel behind the sliced products)', () =>
     const before = tf.memory().numTensors;
     for (let g = 0; g < 5; g++) {
       // A large allocation in between may grow the wasm memory and replace the heap's buffer.
-      const big = g === 2 ? tf.zeros([64 * 1024 * 1024 / 4]) : null;
+      const big = g === 2 ? tf.zeros([(64 * 1024 * 1024) / 4]) : null;
       const s = slice2d(x, g);
       expect(s.shape).toEqual([7, 3]);
       expect(Array.from(await s.data())).toEqual(Array.from(xv.subarray(g * 21, (g + 1) * 21)));

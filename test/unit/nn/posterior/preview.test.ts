@@ -5,13 +5,31 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Approximator, defaultNetworkConfig, fitStandardization, headSets, recoveryPreview, runObjective, samplePosterior, trialSpec } from '../../../../src/nn/index.ts';
+import {
+  Approximator,
+  defaultNetworkConfig,
+  fitStandardization,
+  headSets,
+  recoveryPreview,
+  runObjective,
+  samplePosterior,
+  trialSpec,
+} from '../../../../src/nn/index.ts';
 import type { EpochReport, TrialHyperparameters } from '../../../../src/nn/index.ts';
 import { randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 
-const tiny = { embedDim: 8, numHeads: 2, mlpWidths: [8], numSeeds: 1, summaryDim: 4, flowWidths: [16, 16], paramDim: 6, dropout: 0 };
+const tiny = {
+  embedDim: 8,
+  numHeads: 2,
+  mlpWidths: [8],
+  numSeeds: 1,
+  summaryDim: 4,
+  flowWidths: [16, 16],
+  paramDim: 6,
+  dropout: 0,
+};
 
 describe('headSets', () => {
   it('takes the first k sets in order across batches, as views', () => {
@@ -70,14 +88,27 @@ describe('recoveryPreview', () => {
 describe('runObjective with preview', () => {
   it('sends a preview of b and mu_r with every epoch report, and none without the option', async () => {
     const h: TrialHyperparameters = {
-      dropout: 0, lr: 1e-3, numSeeds: 1, batchSize: 4, embedDim: 8, summaryDim: 4, epochs: 2,
-      posteriorDraws: 5, integrationSteps: 3, integrator: 'euler',
+      dropout: 0,
+      lr: 1e-3,
+      numSeeds: 1,
+      batchSize: 4,
+      embedDim: 8,
+      summaryDim: 4,
+      epochs: 2,
+      posteriorDraws: 5,
+      integrationSteps: 3,
+      integrator: 'euler',
     };
     const train = randomBatch(8, 8, 11);
     const val = randomBatch(6, 8, 12);
     const network = { numHeads: 2, mlpWidths: [8], flowWidths: [16, 16] };
     const reports: EpochReport[] = [];
-    const out = await runObjective(trialSpec(h, { seed: 3, network: { overrides: network }, keep: { preview: { sets: 4, draws: 5, steps: 3 } } }), train, val, { onEpoch: (r) => void reports.push(r) });
+    const out = await runObjective(
+      trialSpec(h, { seed: 3, network: { overrides: network }, keep: { preview: { sets: 4, draws: 5, steps: 3 } } }),
+      train,
+      val,
+      { onEpoch: (r) => void reports.push(r) },
+    );
     expect(out.status).toBe('complete');
     expect(reports).toHaveLength(2);
     for (const r of reports) {
@@ -88,7 +119,9 @@ describe('runObjective with preview', () => {
     // The weights changed between the epochs, so the points did too.
     expect(reports[1]!.preview!.means).not.toEqual(reports[0]!.preview!.means);
     const plain: EpochReport[] = [];
-    await runObjective(trialSpec(h, { seed: 3, network: { overrides: network } }), train, val, { onEpoch: (r) => void plain.push(r) });
+    await runObjective(trialSpec(h, { seed: 3, network: { overrides: network } }), train, val, {
+      onEpoch: (r) => void plain.push(r),
+    });
     expect(plain.every((r) => r.preview === undefined)).toBe(true);
     // The preview's sampling does not touch the training: same losses with and without it.
     expect(plain.map((r) => r.valLoss)).toEqual(reports.map((r) => r.valLoss));

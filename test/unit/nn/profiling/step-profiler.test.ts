@@ -34,7 +34,11 @@ describe('StepProfiler', () => {
   });
 
   it('counts JS random words exactly and restores Math.random, Rng and the engine', async () => {
-    const before = { random: Math.random, next: Rng.prototype.nextU32, run: (tf.engine() as unknown as { runKernelFunc: unknown }).runKernelFunc };
+    const before = {
+      random: Math.random,
+      next: Rng.prototype.nextU32,
+      run: (tf.engine() as unknown as { runKernelFunc: unknown }).runKernelFunc,
+    };
     const p = StepProfiler.begin();
     const rng = Rng.stream(1, 2);
     for (let i = 0; i < 10; i++) rng.float(); // two words each

@@ -19,7 +19,10 @@ const ops = { attention: 'composite' as const };
 // Trial 0: 1 set × 64 heads × 2100² scores in one pass = 1.13 GB > 1 GiB. Trial 1: 12 trials per set.
 const bigSim = { ...NOTEBOOK_CONFIG, fixedNumObs: 2100 };
 const big = { train: simulateBatch(bigSim, 1, 2), val: simulateBatch(bigSim, 2, 2) };
-const small = { train: simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: 12 }, 3, 8), val: simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: 12 }, 4, 4) };
+const small = {
+  train: simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: 12 }, 3, 8),
+  val: simulateBatch({ ...NOTEBOOK_CONFIG, fixedNumObs: 12 }, 4, 4),
+};
 
 const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: new NopPruner() });
 const before = tf.memory().numTensors;
@@ -34,16 +37,16 @@ await study.optimize(
       const out = await runObjective(
         trialSpec(
           {
-          dropout: await trial.suggestFloat('dropout', 0.01, 0.3),
-          lr: await trial.suggestFloat('lr', 1e-4, 1e-2, { log: true }),
-          numSeeds: 1,
-          batchSize: forced ? 1 : 4,
-          embedDim: 4,
-          summaryDim: 2,
-          epochs: 1,
-          posteriorDraws: 4,
-          integrationSteps: 2,
-          integrator: 'euler',
+            dropout: await trial.suggestFloat('dropout', 0.01, 0.3),
+            lr: await trial.suggestFloat('lr', 1e-4, 1e-2, { log: true }),
+            numSeeds: 1,
+            batchSize: forced ? 1 : 4,
+            embedDim: 4,
+            summaryDim: 2,
+            epochs: 1,
+            posteriorDraws: 4,
+            integrationSteps: 2,
+            integrator: 'euler',
           },
           { seed: trial.number, network: { overrides: network, ops }, microBatchSize: forced ? 1 : null },
         ),
@@ -60,5 +63,11 @@ await study.optimize(
   { nTrials: 2, catch: () => true },
 );
 const attrs = await study.storage.getStudySystemAttrs(study.studyId);
-const trials = (await study.getTrials()).map((t) => ({ state: t.state, value: t.values?.[0] ?? null, reason: failReasonOf(t, attrs) ?? null }));
-process.stdout.write(`${JSON.stringify({ trials, tensorsBefore: before, tensorsAfter, ms, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`);
+const trials = (await study.getTrials()).map((t) => ({
+  state: t.state,
+  value: t.values?.[0] ?? null,
+  reason: failReasonOf(t, attrs) ?? null,
+}));
+process.stdout.write(
+  `${JSON.stringify({ trials, tensorsBefore: before, tensorsAfter, ms, maxRss: process.resourceUsage().maxRSS * 1024 })}\n`,
+);

@@ -42,7 +42,8 @@ class FakeDevice {
   }
 }
 
-const TOO_BIG = 'Buffer size (1152000000) exceeds the max buffer size limit (1073741824).\n - While calling [Device].CreateBuffer';
+const TOO_BIG =
+  'Buffer size (1152000000) exceeds the max buffer size limit (1073741824).\n - While calling [Device].CreateBuffer';
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 describe('GpuErrorWatch', () => {
@@ -63,7 +64,7 @@ describe('GpuErrorWatch', () => {
     );
   });
 
-  it('an error in a watch\'s scopes is its own: scopes are balanced and other watches stay clean', async () => {
+  it("an error in a watch's scopes is its own: scopes are balanced and other watches stay clean", async () => {
     const device = new FakeDevice();
     const a = new GpuErrorWatch(device);
     const b = new GpuErrorWatch(device);
@@ -86,7 +87,9 @@ describe('GpuErrorWatch', () => {
     before.dispose();
     device.lose('Device was destroyed.');
     await tick();
-    expect(() => before.check()).toThrow(/device was lost.*restart.*GPU device lost \(unknown\): Device was destroyed\./);
+    expect(() => before.check()).toThrow(
+      /device was lost.*restart.*GPU device lost \(unknown\): Device was destroyed\./,
+    );
     let thrown: unknown;
     try {
       new GpuErrorWatch(device).check();
@@ -107,11 +110,18 @@ describe('GpuErrorWatch', () => {
 
 describe('explainGpuError', () => {
   it('names the refused size and the limit, out of memory, or neither', () => {
-    expect(explainGpuError('GPUValidationError', TOO_BIG)).toMatch(/^the GPU refused a buffer of 1\.15 GB \(its limit is 1\.07 GB\)/);
-    expect(explainGpuError('GPUOutOfMemoryError', 'Allocation failed')).toMatch(/^the GPU ran out of memory: use a smaller batch/);
+    expect(explainGpuError('GPUValidationError', TOO_BIG)).toMatch(
+      /^the GPU refused a buffer of 1\.15 GB \(its limit is 1\.07 GB\)/,
+    );
+    expect(explainGpuError('GPUOutOfMemoryError', 'Allocation failed')).toMatch(
+      /^the GPU ran out of memory: use a smaller batch/,
+    );
     expect(explainGpuError('GPUValidationError', 'Invalid bind group layout (12)')).toBe('the GPU rejected this step');
     // lavapipe's binding limit (128 MiB) is below its buffer limit: Dawn's binding message, a label in between.
-    const binding = 'Binding size (1128960000) of [Buffer (unlabeled)] is larger than the maximum storage buffer binding size (134217728).\n - While validating entries[0]';
-    expect(explainGpuError('GPUValidationError', binding)).toMatch(/^the GPU refused a buffer of 1\.13 GB \(its limit is 0\.13 GB\): use a smaller batch/);
+    const binding =
+      'Binding size (1128960000) of [Buffer (unlabeled)] is larger than the maximum storage buffer binding size (134217728).\n - While validating entries[0]';
+    expect(explainGpuError('GPUValidationError', binding)).toMatch(
+      /^the GPU refused a buffer of 1\.13 GB \(its limit is 0\.13 GB\): use a smaller batch/,
+    );
   });
 });

@@ -4,7 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipScaleReference, multiAdamReference, multiAdamStateSize, type MultiAdamAttrs } from '../../../../src/nn/kernels/index.ts';
+import {
+  clipScaleReference,
+  multiAdamReference,
+  multiAdamStateSize,
+  type MultiAdamAttrs,
+} from '../../../../src/nn/kernels/index.ts';
 import { Adam } from '../../../../src/nn/training/adam.ts';
 import type { AdamOptions } from '../../../../src/nn/training/adam-step.ts';
 import { Rng } from '../../../../src/shared/rng.ts';
@@ -35,7 +40,10 @@ function attrs(opts: AdamOptions, lr: number, t: number): MultiAdamAttrs {
 }
 
 /** The per-variable Adam on the active backend, step by step; `losses` feed applyIfFinite. */
-async function perVariable(opts: AdamOptions, losses: number[]): Promise<{ params: Float32Array[]; halted: boolean; iteration: number }> {
+async function perVariable(
+  opts: AdamOptions,
+  losses: number[],
+): Promise<{ params: Float32Array[]; halted: boolean; iteration: number }> {
   const { init, grads } = problem(7);
   const vars = init.map((v, k) => tf.tidy(() => tf.variable(tf.tensor(v, SHAPES[k]))));
   const adam = new Adam(vars, opts);
@@ -52,7 +60,10 @@ async function perVariable(opts: AdamOptions, losses: number[]): Promise<{ param
   return out;
 }
 
-function reference(opts: AdamOptions, losses: number[]): { params: Float32Array[]; state: Float32Array; history: Float32Array[][] } {
+function reference(
+  opts: AdamOptions,
+  losses: number[],
+): { params: Float32Array[]; state: Float32Array; history: Float32Array[][] } {
   const { init, grads } = problem(7);
   const P = init.reduce((p, v) => p + v.length, 0);
   let params: Float32Array[] = init;
@@ -71,7 +82,9 @@ function reference(opts: AdamOptions, losses: number[]): { params: Float32Array[
 /** |a − b| ≤ tol·(1 + |b|) elementwise. */
 function expectClose(a: Float32Array[], b: Float32Array[], tol: number): void {
   expect(a.length).toBe(b.length);
-  a.forEach((x, k) => x.forEach((v, i) => expect(Math.abs(v - b[k]![i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b[k]![i]!)))));
+  a.forEach((x, k) =>
+    x.forEach((v, i) => expect(Math.abs(v - b[k]![i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b[k]![i]!)))),
+  );
 }
 
 describe('multi-tensor Adam reference = per-variable Adam (wasm)', () => {
@@ -81,7 +94,9 @@ describe('multi-tensor Adam reference = per-variable Adam (wasm)', () => {
       const opts: AdamOptions = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, clipNorm };
       if (clipNorm !== null) {
         // The problem has gradients on both sides of the threshold, so the clip is exercised.
-        const scales = problem(7).grads.flat().map((g) => clipScaleReference(g, clipNorm));
+        const scales = problem(7)
+          .grads.flat()
+          .map((g) => clipScaleReference(g, clipNorm));
         expect(scales.some((s) => s < 0.5)).toBe(true);
         expect(scales.some((s) => s === 1)).toBe(true);
       }

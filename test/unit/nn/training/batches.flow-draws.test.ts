@@ -12,7 +12,16 @@ import { maxAbsDiff, randomBatch, useWasm } from '../helpers.ts';
 
 beforeAll(useWasm);
 
-const config = defaultNetworkConfig({ embedDim: 8, numHeads: 2, mlpWidths: [8], numSeeds: 2, summaryDim: 4, flowWidths: [16, 16], paramDim: 3, dropout: 0.2 });
+const config = defaultNetworkConfig({
+  embedDim: 8,
+  numHeads: 2,
+  mlpWidths: [8],
+  numSeeds: 2,
+  summaryDim: 4,
+  flowWidths: [16, 16],
+  paramDim: 3,
+  dropout: 0.2,
+});
 const train = randomBatch(21, 6, 1, 3);
 const val = randomBatch(10, 6, 2, 3);
 
@@ -29,7 +38,10 @@ describe('flow-matching draws per data set', () => {
     // Draw k of every set: rows s·K + k of x0 and t.
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      const pick = tf.tensor1d(Array.from({ length: 6 }, (_, s) => s * K + k), 'int32');
+      const pick = tf.tensor1d(
+        Array.from({ length: 6 }, (_, s) => s * K + k),
+        'int32',
+      );
       const one = { ...inputs, x0: tf.gather(inputs.x0, pick), t: tf.gather(inputs.t, pick) };
       sum += (await a.loss(one, false).data())[0]!;
       tf.dispose([pick, one.x0, one.t]);
@@ -61,7 +73,9 @@ describe('flow-matching draws per data set', () => {
   it('refuses K outside 1..64', async () => {
     const a = new Approximator(config, { seed: 1 });
     for (const k of [0, 65, 1.5]) {
-      await expect(fit(a, train, val, { epochs: 1, batchSize: 4, lr: 1e-3, seed: 1, flowDraws: k })).rejects.toThrow(/flowDraws/);
+      await expect(fit(a, train, val, { epochs: 1, batchSize: 4, lr: 1e-3, seed: 1, flowDraws: k })).rejects.toThrow(
+        /flowDraws/,
+      );
     }
     a.dispose();
   });

@@ -46,8 +46,12 @@ describe('autoMicroBatchSize', () => {
 
   it('a data set too large for the backend fails with a message naming sizes and what to change', () => {
     expect(() => autoMicroBatchSize(net(128), 5000)).toThrow(MemoryBudgetError);
-    expect(() => autoMicroBatchSize(net(128), 5000)).toThrow(/one data set of 5000 trials needs about \d+\.\d+ GiB .* use fewer trials per data set or a smaller embed_dim/);
-    expect(() => autoMicroBatchSize(net(64), 3000, { scores: 2 ** 22, bytes: 64 * 2 ** 30 })).toThrow(/tensor \(attention scores\).*in one buffer/);
+    expect(() => autoMicroBatchSize(net(128), 5000)).toThrow(
+      /one data set of 5000 trials needs about \d+\.\d+ GiB .* use fewer trials per data set or a smaller embed_dim/,
+    );
+    expect(() => autoMicroBatchSize(net(64), 3000, { scores: 2 ** 22, bytes: 64 * 2 ** 30 })).toThrow(
+      /tensor \(attention scores\).*in one buffer/,
+    );
   });
 });
 
@@ -61,13 +65,17 @@ describe('the plan with fused attention (webgpu)', () => {
       expect(plain.perSet - fused.perSet).toBeCloseTo((c.numAttentionBlocks / 2) * 39.4 * c.numHeads * 1000 * 1000, -3);
       expect(fused.fixed).toBe(plain.fixed);
       // The wasm budget at N 1000: 1 set per pass unfused, 2 (e 128) to 4 (e 64) fused.
-      expect(autoMicroBatchSize(c, 1000, { fusedAttention: true })).toBeGreaterThanOrEqual(2 * autoMicroBatchSize(c, 1000));
+      expect(autoMicroBatchSize(c, 1000, { fusedAttention: true })).toBeGreaterThanOrEqual(
+        2 * autoMicroBatchSize(c, 1000),
+      );
     }
   });
 
   it('bounds the largest tensor by the N · embed tensors, not N²', () => {
     const c = net(128);
-    expect(largestTensorPerSet(c, 1000, { fusedAttention: true })).toBe(Math.max(2 * c.numHeads * 1000 * 128, 1000 * c.numHeads * 128));
+    expect(largestTensorPerSet(c, 1000, { fusedAttention: true })).toBe(
+      Math.max(2 * c.numHeads * 1000 * 128, 1000 * c.numHeads * 128),
+    );
     // 128 MiB bindings (WebGPU's default) and 8 GiB: the scores bound 8 sets unfused; fused, the bytes bound 15.
     const budget = { scores: (128 * 2 ** 20) / 4, bytes: 8 * 2 ** 30 };
     const unfused = autoMicroBatchSize(c, 1000, budget);
@@ -104,20 +112,33 @@ describe('the webgpu plan (this project kernels: fused attention, LayerNorm, bia
 
   it('batch 64 × N 500 × e 64 is one pass on SwiftShader (1 GiB buffers, a 2 GiB budget)', () => {
     const c = defaultNetworkConfig({ embedDim: 64, numSeeds: 7, summaryDim: 22, dropout: 0.1 });
-    expect(autoMicroBatchSize(c, 500, { ...webgpu, bytes: 2 * 2 ** 30, scores: 241_591_910 })).toBeGreaterThanOrEqual(64);
+    expect(autoMicroBatchSize(c, 500, { ...webgpu, bytes: 2 * 2 ** 30, scores: 241_591_910 })).toBeGreaterThanOrEqual(
+      64,
+    );
     // Half that budget: two passes.
     expect(Math.ceil(64 / autoMicroBatchSize(c, 500, { ...webgpu, bytes: 2 ** 30, scores: 241_591_910 }))).toBe(2);
     // The wasm fit would have split the same batch in two.
-    expect(Math.ceil(64 / autoMicroBatchSize(c, 500, { fusedAttention: true, bytes: 2 * 2 ** 30, scores: 241_591_910 }))).toBe(2);
+    expect(
+      Math.ceil(64 / autoMicroBatchSize(c, 500, { fusedAttention: true, bytes: 2 * 2 ** 30, scores: 241_591_910 })),
+    ).toBe(2);
   });
 });
 
 describe('the wasm plan', () => {
   // tfjs's peak tensor bytes of single passes: `npm run bench -- memory --backend wasm` (2026-12-01).
   const measured: [embed: number, numObs: number, sets: number, bytes: number][] = [
-    [64, 50, 96, 661_713_468], [64, 100, 64, 910_982_716], [64, 200, 32, 988_968_764], [64, 500, 12, 1_156_169_244],
-    [64, 1000, 3, 870_223_432], [64, 100, 8, 125_407_100], [128, 50, 64, 709_198_396], [128, 100, 32, 721_812_284],
-    [128, 200, 16, 758_839_228], [128, 500, 6, 825_748_268], [128, 1000, 2, 716_707_376], [128, 500, 2, 289_637_004],
+    [64, 50, 96, 661_713_468],
+    [64, 100, 64, 910_982_716],
+    [64, 200, 32, 988_968_764],
+    [64, 500, 12, 1_156_169_244],
+    [64, 1000, 3, 870_223_432],
+    [64, 100, 8, 125_407_100],
+    [128, 50, 64, 709_198_396],
+    [128, 100, 32, 721_812_284],
+    [128, 200, 16, 758_839_228],
+    [128, 500, 6, 825_748_268],
+    [128, 1000, 2, 716_707_376],
+    [128, 500, 2, 289_637_004],
   ];
   it.each(measured)('e %i × N %i × %i sets: the fit within 4 % of the measured peak', (e, n, sets, bytes) => {
     const c = defaultNetworkConfig({ embedDim: e, numSeeds: 8, summaryDim: 32, dropout: 0.28 });
@@ -142,6 +163,9 @@ describe('microRanges', () => {
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }
     }
-    expect(microRanges(64, 35)).toEqual([[0, 32], [32, 64]]);
+    expect(microRanges(64, 35)).toEqual([
+      [0, 32],
+      [32, 64],
+    ]);
   });
 });

@@ -54,41 +54,47 @@ function correlation(x: number[], y: number[]): number {
 }
 
 describe('training learns from the data', () => {
-  it('validation loss drops below the data-free optimum; posterior means track the identified parameter', async () => {
-    const train = synthetic(384, 1);
-    const val = synthetic(128, 2);
-    const config = defaultNetworkConfig({
-      paramDim: 3,
-      embedDim: 16,
-      numHeads: 2,
-      mlpWidths: [32],
-      numSeeds: 1,
-      summaryDim: 6,
-      flowWidths: [64, 64],
-      dropout: 0,
-    });
-    const before = tf.memory().numTensors;
-    const a = new Approximator(config, { seed: 1 });
-    const t0 = performance.now();
-    const h = await fit(a, train, val, { epochs: 16, batchSize: 32, lr: 3e-3, seed: 1, standardizeCondition: true });
-    const ms = performance.now() - t0;
-    const last = h.valLoss[h.valLoss.length - 1]!;
-    expect(last).toBeLessThan(h.valLoss[0]!);
-    expect(Math.min(...h.valLoss.slice(-3))).toBeLessThan(1.25);
-    const s = 100;
-    const draws = await samplePosterior(a, val, a.standardization!, { numSamples: s, steps: 20, seed: 3 });
-    const mean = (j: number) =>
-      Array.from({ length: val.n }, (_, i) => {
-        let sum = 0;
-        for (let k = 0; k < s; k++) sum += draws[(i * s + k) * 3 + j]!;
-        return sum / s;
+  it(
+    'validation loss drops below the data-free optimum; posterior means track the identified parameter',
+    async () => {
+      const train = synthetic(384, 1);
+      const val = synthetic(128, 2);
+      const config = defaultNetworkConfig({
+        paramDim: 3,
+        embedDim: 16,
+        numHeads: 2,
+        mlpWidths: [32],
+        numSeeds: 1,
+        summaryDim: 6,
+        flowWidths: [64, 64],
+        dropout: 0,
       });
-    const truth = (j: number) => Array.from({ length: val.n }, (_, i) => val.params[i * 3 + j]!);
-    const rA = correlation(mean(0), truth(0));
-    expect(rA).toBeGreaterThan(0.8);
-    a.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    // Context for the log (not asserted: timing depends on the machine).
-    console.info(`learn.test: valLoss ${h.valLoss.map((v) => v.toFixed(3)).join(' ')}; r(a) ${rA.toFixed(3)}; ${ms.toFixed(0)} ms`);
-  }, TIMEOUT);
+      const before = tf.memory().numTensors;
+      const a = new Approximator(config, { seed: 1 });
+      const t0 = performance.now();
+      const h = await fit(a, train, val, { epochs: 16, batchSize: 32, lr: 3e-3, seed: 1, standardizeCondition: true });
+      const ms = performance.now() - t0;
+      const last = h.valLoss[h.valLoss.length - 1]!;
+      expect(last).toBeLessThan(h.valLoss[0]!);
+      expect(Math.min(...h.valLoss.slice(-3))).toBeLessThan(1.25);
+      const s = 100;
+      const draws = await samplePosterior(a, val, a.standardization!, { numSamples: s, steps: 20, seed: 3 });
+      const mean = (j: number) =>
+        Array.from({ length: val.n }, (_, i) => {
+          let sum = 0;
+          for (let k = 0; k < s; k++) sum += draws[(i * s + k) * 3 + j]!;
+          return sum / s;
+        });
+      const truth = (j: number) => Array.from({ length: val.n }, (_, i) => val.params[i * 3 + j]!);
+      const rA = correlation(mean(0), truth(0));
+      expect(rA).toBeGreaterThan(0.8);
+      a.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      // Context for the log (not asserted: timing depends on the machine).
+      console.info(
+        `learn.test: valLoss ${h.valLoss.map((v) => v.toFixed(3)).join(' ')}; r(a) ${rA.toFixed(3)}; ${ms.toFixed(0)} ms`,
+      );
+    },
+    TIMEOUT,
+  );
 });

@@ -151,7 +151,13 @@ describe('fit: stopping, errors and tensor leaks', () => {
   it('onEpoch returning true stops early (pruner); throwing propagates after cleanup', async () => {
     const before = tf.memory().numTensors;
     const a = new Approximator(config, { seed: 1 });
-    const h = await fit(a, train, val, { epochs: 5, batchSize: 8, lr: 1e-3, seed: 1, onEpoch: async (r) => r.epoch === 1 });
+    const h = await fit(a, train, val, {
+      epochs: 5,
+      batchSize: 8,
+      lr: 1e-3,
+      seed: 1,
+      onEpoch: async (r) => r.epoch === 1,
+    });
     expect(h.stoppedBy).toBe('callback');
     expect(h.loss.length).toBe(2);
     class Pruned extends Error {}

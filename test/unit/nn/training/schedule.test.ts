@@ -26,7 +26,7 @@ describe('warmup + cosine schedule (docs/design/networks.md#training)', () => {
     expect(learningRateAt(250, lr0, shape)).toBe(0); // clamped (min(s − warmup, decay))
     const last = learningRateAt(199, lr0, shape);
     expect(last).toBeGreaterThan(0);
-    expect(last).toBeCloseTo(lr0 * 0.5 * (1 + Math.cos(Math.PI * 189 / 190)), 15);
+    expect(last).toBeCloseTo(lr0 * 0.5 * (1 + Math.cos((Math.PI * 189) / 190)), 15);
   });
 
   it('monotone: up during warmup, down after', () => {

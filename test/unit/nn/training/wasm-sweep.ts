@@ -27,37 +27,48 @@ const heapBytes = (): number => (tf.backend() as unknown as { wasm: { HEAPU8: Ui
 export function sweepCorners(numObsList: readonly number[]): void {
   const corners: [batch: number, embed: number, seeds: number, numObs: number][] = [];
   for (const numObs of numObsList) {
-    for (const batch of [16, 128]) for (const embed of [64, 128]) for (const seeds of [1, 8]) corners.push([batch, embed, seeds, numObs]);
+    for (const batch of [16, 128])
+      for (const embed of [64, 128]) for (const seeds of [1, 8]) corners.push([batch, embed, seeds, numObs]);
   }
   beforeAll(useWasm);
   const report: string[] = [];
-  afterAll(() => process.stderr.write(`wasm corner sweep (batch, embed, seeds, N: micro, peak MiB, heap MiB, s)\n${report.join('\n')}\n`));
+  afterAll(() =>
+    process.stderr.write(
+      `wasm corner sweep (batch, embed, seeds, N: micro, peak MiB, heap MiB, s)\n${report.join('\n')}\n`,
+    ),
+  );
 
   describe('wasm training at the corners of the search space', () => {
-      it.each(corners)('batch %i × embed %i × num_seeds %i × N %i: one step (two passes where split), inside the budget, no leak', async (batch, embed, seeds, numObs) => {
-      const sim = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: numObs });
-      // dropout at the top of the search space: the most tensors per pass.
-      const config = defaultNetworkConfig({ embedDim: embed, numSeeds: seeds, summaryDim: 32, dropout: 0.3 });
-      const micro = autoMicroBatchSize(config, numObs);
-      const train = simulateBatch(sim, 11, micro >= batch ? batch : Math.max(2, 2 * micro));
-      const val = simulateBatch(sim, 12, 2);
-      const before = tf.memory();
-      const approx = new Approximator(config, { seed: 3 });
-      const t0 = performance.now();
-      let loss = NaN;
-      const peak = await peakBytesDuring(async () => {
-        const h = await fit(approx, train, val, { epochs: 1, batchSize: batch, lr: 5e-4, seed: 5 });
-        loss = h.loss[0]!;
-      });
-      approx.dispose();
-      const after = tf.memory();
-      report.push(`${batch} ${embed} ${seeds} ${numObs}: ${micro}, ${(peak / 2 ** 20).toFixed(0)}, ${(heapBytes() / 2 ** 20).toFixed(0)}, ${((performance.now() - t0) / 1000).toFixed(1)}`);
-      expect(Number.isFinite(loss)).toBe(true);
-      expect(peak).toBeLessThanOrEqual(DEFAULT_MEMORY_BUDGET);
-      // The heap never shrinks: this bounds every corner so far, far from wasm's 4 GiB abort.
-      expect(heapBytes()).toBeLessThanOrEqual(2.5 * 2 ** 30);
-      expect(after.numTensors).toBe(before.numTensors);
-      expect(after.numBytes).toBe(before.numBytes);
-    }, 600_000);
+    it.each(corners)(
+      'batch %i × embed %i × num_seeds %i × N %i: one step (two passes where split), inside the budget, no leak',
+      async (batch, embed, seeds, numObs) => {
+        const sim = validateDmcConfig({ ...NOTEBOOK_CONFIG, fixedNumObs: numObs });
+        // dropout at the top of the search space: the most tensors per pass.
+        const config = defaultNetworkConfig({ embedDim: embed, numSeeds: seeds, summaryDim: 32, dropout: 0.3 });
+        const micro = autoMicroBatchSize(config, numObs);
+        const train = simulateBatch(sim, 11, micro >= batch ? batch : Math.max(2, 2 * micro));
+        const val = simulateBatch(sim, 12, 2);
+        const before = tf.memory();
+        const approx = new Approximator(config, { seed: 3 });
+        const t0 = performance.now();
+        let loss = NaN;
+        const peak = await peakBytesDuring(async () => {
+          const h = await fit(approx, train, val, { epochs: 1, batchSize: batch, lr: 5e-4, seed: 5 });
+          loss = h.loss[0]!;
+        });
+        approx.dispose();
+        const after = tf.memory();
+        report.push(
+          `${batch} ${embed} ${seeds} ${numObs}: ${micro}, ${(peak / 2 ** 20).toFixed(0)}, ${(heapBytes() / 2 ** 20).toFixed(0)}, ${((performance.now() - t0) / 1000).toFixed(1)}`,
+        );
+        expect(Number.isFinite(loss)).toBe(true);
+        expect(peak).toBeLessThanOrEqual(DEFAULT_MEMORY_BUDGET);
+        // The heap never shrinks: this bounds every corner so far, far from wasm's 4 GiB abort.
+        expect(heapBytes()).toBeLessThanOrEqual(2.5 * 2 ** 30);
+        expect(after.numTensors).toBe(before.numTensors);
+        expect(after.numBytes).toBe(before.numBytes);
+      },
+      600_000,
+    );
   });
 }

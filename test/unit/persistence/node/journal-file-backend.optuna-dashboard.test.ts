@@ -16,8 +16,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_COMMAND, VENV_DIR } from '../../../../scripts/python-env.mjs';
-import { createStudy, dashboardNotes, RandomSampler, saveDashboardNote, StudyDirection, TrialState } from '../../../../src/engine/index.ts';
-import { exportJournal, importJournal, JournalStorage, MemoryJournalBackend } from '../../../../src/engine/storages/journal/index.ts';
+import {
+  createStudy,
+  dashboardNotes,
+  RandomSampler,
+  saveDashboardNote,
+  StudyDirection,
+  TrialState,
+} from '../../../../src/engine/index.ts';
+import {
+  exportJournal,
+  importJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+} from '../../../../src/engine/storages/journal/index.ts';
 import { JournalFileBackend } from '../../../../src/persistence/node/index.ts';
 
 const DASHBOARD = path.join(VENV_DIR, 'bin', 'optuna-dashboard');
@@ -52,7 +64,12 @@ async function writeProjectJournal(to: string): Promise<void> {
   const study = await createStudy({ studyName: 'dash', storage, sampler: new RandomSampler({ seed: 2 }) });
   await storage.setStudyUserAttr(study.studyId, 'dmc_config', { weights: [1, 1, 1] });
   const mo = await storage.createNewStudy([StudyDirection.MINIMIZE, StudyDirection.MINIMIZE], 'dash-mo');
-  const moValues = [[0.2, 0.9], [0.5, 0.5], [0.9, 0.2], [0.8, 0.8]] as const;
+  const moValues = [
+    [0.2, 0.9],
+    [0.5, 0.5],
+    [0.9, 0.2],
+    [0.8, 0.8],
+  ] as const;
   for (let i = 0; i < 5; i++) {
     const t = await study.ask();
     const lr = await t.suggestFloat('lr', 1e-4, 1e-2, { log: true });
@@ -89,8 +106,13 @@ async function api<T>(route: string, init?: RequestInit): Promise<{ status: numb
 }
 
 beforeAll(async () => {
-  if (!existsSync(DASHBOARD)) throw new Error(`${DASHBOARD} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
-  const v = spawnSync(VENV_PY, ['-c', 'import optuna, optuna_dashboard; print(optuna.__version__, optuna_dashboard.__version__)'], { encoding: 'utf8' });
+  if (!existsSync(DASHBOARD))
+    throw new Error(`${DASHBOARD} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
+  const v = spawnSync(
+    VENV_PY,
+    ['-c', 'import optuna, optuna_dashboard; print(optuna.__version__, optuna_dashboard.__version__)'],
+    { encoding: 'utf8' },
+  );
   console.log(`optuna, optuna-dashboard: ${v.stdout.trim()}`);
   expect(v.stdout.trim()).toBe('5.0.0 0.21.0');
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-dashboard-'));
@@ -98,7 +120,9 @@ beforeAll(async () => {
   await writeProjectJournal(file);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(DASHBOARD, [file, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(DASHBOARD, [file, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
   const deadline = Date.now() + 30_000;
@@ -108,7 +132,8 @@ beforeAll(async () => {
     } catch {
       // not listening yet
     }
-    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`optuna-dashboard did not start on ${base}: ${serverLog}`);
+    if (server.exitCode !== null || Date.now() > deadline)
+      throw new Error(`optuna-dashboard did not start on ${base}: ${serverLog}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }, 45_000);
@@ -163,7 +188,13 @@ describe('optuna-dashboard 0.21.0 serves a journal the project exported', () => 
     const id = studies.find((s) => s.study_name === 'dash')!.study_id;
     const { status, body } = await api<Detail>(`/api/studies/${id}`);
     expect(status).toBe(200);
-    expect(body.trials.map((t) => [t.number, t.state])).toEqual([[0, 'Complete'], [1, 'Pruned'], [2, 'Complete'], [3, 'Fail'], [4, 'Complete']]);
+    expect(body.trials.map((t) => [t.number, t.state])).toEqual([
+      [0, 'Complete'],
+      [1, 'Pruned'],
+      [2, 'Complete'],
+      [3, 'Fail'],
+      [4, 'Complete'],
+    ]);
     const ours = new JournalStorage(await JournalFileBackend.open(file));
     try {
       const trials = await ours.getAllTrials(0);
@@ -172,7 +203,9 @@ describe('optuna-dashboard 0.21.0 serves a journal the project exported', () => 
         expect(t.values ?? null).toEqual(o.values === null ? null : [...o.values]);
         expect(t.params.map((p) => p.name).sort()).toEqual(['batch_size', 'lr']);
         expect(Number(t.params.find((p) => p.name === 'lr')!.param_external_value)).toBe(o.params.lr);
-        expect(t.intermediate_values).toEqual([...o.intermediateValues.entries()].map(([step, value]) => ({ step, value })));
+        expect(t.intermediate_values).toEqual(
+          [...o.intermediateValues.entries()].map(([step, value]) => ({ step, value })),
+        );
         expect(t.user_attrs).toEqual([{ key: 'nrmse', value: String(o.userAttrs.nrmse) }]);
         // 0.21 shows only the ≤ 4.x list form of constraints; 5.0's named ones are not listed there.
         expect(t.constraints).toEqual([]);
@@ -185,7 +218,12 @@ describe('optuna-dashboard 0.21.0 serves a journal the project exported', () => 
     expect(body.trials[0]!.note).toEqual({ version: 0, body: '' });
     expect(body.best_trials.map((t) => t.number)).toEqual([4]);
     const mo = (await api<Detail>(`/api/studies/${studies.find((s) => s.study_name === 'dash-mo')!.study_id}`)).body;
-    expect(mo.trials.map((t) => t.values)).toEqual([[0.2, 0.9], [0.5, 0.5], [0.9, 0.2], [0.8, 0.8]]);
+    expect(mo.trials.map((t) => t.values)).toEqual([
+      [0.2, 0.9],
+      [0.5, 0.5],
+      [0.9, 0.2],
+      [0.8, 0.8],
+    ]);
     expect(mo.best_trials.map((t) => t.number).sort()).toEqual([0, 1, 2]);
   });
 
@@ -197,7 +235,11 @@ describe('optuna-dashboard 0.21.0 serves a journal the project exported', () => 
     const studyNote = '# Edited in optuna-dashboard\n\n- lr matters most';
     const trialNote = 'A note on trial 0, written in the dashboard';
     const put = (route: string, version: number, body: string): Promise<{ status: number }> =>
-      api(route, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version, body }) });
+      api(route, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ version, body }),
+      });
     expect((await put(`/api/studies/${id}/note`, detail.note.version + 1, studyNote)).status).toBe(204);
     expect((await put(`/api/studies/${id}/${t0.trial_id}/note`, 1, trialNote)).status).toBe(204);
     // A stale version is refused, as the dashboard does when two people edit at once.

@@ -1,5 +1,14 @@
 /** The Node journal file backend: Python-written files, torn tails, incremental reads, the .lock protocol. */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,7 +66,10 @@ describe('JournalFileBackend', () => {
     appendFileSync(f, '\n{"op_code": 1, "worker_id": "x", "study_id": 6}\n{oops}\n');
     expect(await b.readLogs(27)).toEqual([{ op_code: 1, worker_id: 'x', study_id: 6 }]);
     appendFileSync(f, '{"op_code": 1, "worker_id": "x", "study_id": 7}\n');
-    await expect(b.readLogs(28)).rejects.toMatchObject({ code: 'journal-format', message: expect.stringMatching(/^journal line 30: invalid JSON/) });
+    await expect(b.readLogs(28)).rejects.toMatchObject({
+      code: 'journal-format',
+      message: expect.stringMatching(/^journal line 30: invalid JSON/),
+    });
   });
 
   it('appends whole records under the .lock file and removes it afterwards', async () => {

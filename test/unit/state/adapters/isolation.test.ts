@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { isolateViaServiceWorker, shouldReloadForIsolation, type IsolationWindow } from '../../../../src/state/adapters/isolation.ts';
+import {
+  isolateViaServiceWorker,
+  shouldReloadForIsolation,
+  type IsolationWindow,
+} from '../../../../src/state/adapters/isolation.ts';
 
 function fakeWindow(opts: { isolated: boolean; controlled: boolean; stored?: string | null; blocked?: boolean }) {
   const store = new Map<string, string>();
   if (opts.stored != null) store.set('dmc-tune-isolation-reload', opts.stored);
   const listeners: (() => void)[] = [];
   let reloads = 0;
-  const sw = { controller: opts.controlled ? ({} as ServiceWorker) : null, addEventListener: (_t: string, f: () => void) => void listeners.push(f) };
+  const sw = {
+    controller: opts.controlled ? ({} as ServiceWorker) : null,
+    addEventListener: (_t: string, f: () => void) => void listeners.push(f),
+  };
   const win = {
     crossOriginIsolated: opts.isolated,
     navigator: { serviceWorker: sw as unknown as IsolationWindow['navigator']['serviceWorker'] },

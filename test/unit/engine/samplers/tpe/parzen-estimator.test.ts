@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { categoricalDistribution, floatDistribution, intDistribution } from '../../../../../src/engine/distributions.ts';
-import { ParzenEstimator, type ParzenEstimatorParameters } from '../../../../../src/engine/samplers/tpe/parzen-estimator.ts';
+import {
+  categoricalDistribution,
+  floatDistribution,
+  intDistribution,
+} from '../../../../../src/engine/distributions.ts';
+import {
+  ParzenEstimator,
+  type ParzenEstimatorParameters,
+} from '../../../../../src/engine/samplers/tpe/parzen-estimator.ts';
 import { defaultWeights } from '../../../../../src/engine/samplers/tpe/split.ts';
 import type { Distribution } from '../../../../../src/engine/types.ts';
 import { Rng } from '../../../../../src/shared/rng.ts';
@@ -79,7 +86,10 @@ describe('Parzen estimator: bandwidths and weights', () => {
       ['x', floatDistribution(0, 10)],
       ['y', floatDistribution(0, 10)],
     ];
-    const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, { ...PARAMS, multivariate: true });
+    const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, {
+      ...PARAMS,
+      multivariate: true,
+    });
     expectClose(pe.numericKernels(0).sigmas, [2, 4, 4, 10]); // as 'float [0, 10], observations 1, 2, 6' above
     expectClose(pe.numericKernels(1).sigmas, [2, 2, 2, 10]); // inner gaps 1, 1, 1 raised by the magic clip 10/5
   });
@@ -89,7 +99,11 @@ describe('Parzen estimator: bandwidths and weights', () => {
       ['x', floatDistribution(0, 10)],
       ['y', floatDistribution(0, 10)],
     ];
-    const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, { ...PARAMS, multivariate: true, bandwidth: 'scott' });
+    const pe = new ParzenEstimator([Float64Array.of(1, 2, 6), Float64Array.of(3, 4, 5)], space, {
+      ...PARAMS,
+      multivariate: true,
+      bandwidth: 'scott',
+    });
     expectClose(pe.numericKernels(0).sigmas, [2, 2, 2, 10]);
     const raw = 0.2 * 3 ** (-1 / 6) * 10;
     expect(raw).toBeCloseTo(1.665, 3);
@@ -129,12 +143,24 @@ describe('Parzen estimator: bandwidths and weights', () => {
     const masses = logL(disc, [0, 4, 8, 12, 16, 20]).map(Math.exp);
     expect(masses.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     const fstep = univariate(floatDistribution(0, 1, { step: 0.25 }), [0.25, 0.5]);
-    expect(logL(fstep, [0, 0.25, 0.5, 0.75, 1]).map(Math.exp).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(
+      logL(fstep, [0, 0.25, 0.5, 0.75, 1])
+        .map(Math.exp)
+        .reduce((a, b) => a + b, 0),
+    ).toBeCloseTo(1, 12);
     const intLog = univariate(intDistribution(1, 50, { log: true }), [2, 3, 40]);
     const all = Array.from({ length: 50 }, (_, i) => i + 1);
-    expect(logL(intLog, all).map(Math.exp).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(
+      logL(intLog, all)
+        .map(Math.exp)
+        .reduce((a, b) => a + b, 0),
+    ).toBeCloseTo(1, 12);
     const cat = univariate(categoricalDistribution([1, 2, 3, 4]), [3, 3, 1]);
-    expect(logL(cat, [0, 1, 2, 3]).map(Math.exp).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(
+      logL(cat, [0, 1, 2, 3])
+        .map(Math.exp)
+        .reduce((a, b) => a + b, 0),
+    ).toBeCloseTo(1, 12);
   });
 });
 
@@ -147,7 +173,13 @@ describe('Parzen estimator: sampling', () => {
       ['il', intDistribution(1, 64, { log: true })],
       ['c', categoricalDistribution(['x', 'y', 'z'])],
     ];
-    const obs = [Float64Array.of(9.9, 9.8), Float64Array.of(0.5, 0.9), Float64Array.of(9, 6), Float64Array.of(64, 32), Float64Array.of(2, 2)];
+    const obs = [
+      Float64Array.of(9.9, 9.8),
+      Float64Array.of(0.5, 0.9),
+      Float64Array.of(9, 6),
+      Float64Array.of(64, 32),
+      Float64Array.of(2, 2),
+    ];
     const pe = new ParzenEstimator(obs, space, { ...PARAMS, multivariate: true });
     const draws = pe.sample(Rng.fromSeed(1), 2000);
     const [f, l, i, il, c] = draws as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
@@ -202,10 +234,22 @@ describe('Parzen estimator: many kernels', () => {
   it('bucketed continuous and grouped discrete densities equal the brute-force mixture', () => {
     const rng = Rng.fromSeed(11);
     const cases: [Distribution, () => number, number[]][] = [
-      [floatDistribution(0.01, 0.3), () => (rng.float() < 0.5 ? rng.uniform(0.01, 0.05) : rng.uniform(0.01, 0.3)), [0.01, 0.011, 0.02, 0.1, 0.2999, 0.3]],
-      [floatDistribution(1e-4, 1, { log: true }), () => Math.exp(rng.uniform(Math.log(1e-4), 0)), [1e-4, 0.001, 0.5, 1]],
+      [
+        floatDistribution(0.01, 0.3),
+        () => (rng.float() < 0.5 ? rng.uniform(0.01, 0.05) : rng.uniform(0.01, 0.3)),
+        [0.01, 0.011, 0.02, 0.1, 0.2999, 0.3],
+      ],
+      [
+        floatDistribution(1e-4, 1, { log: true }),
+        () => Math.exp(rng.uniform(Math.log(1e-4), 0)),
+        [1e-4, 0.001, 0.5, 1],
+      ],
       [intDistribution(4, 32), () => rng.int(4, 32), [4, 5, 17, 31, 32]],
-      [intDistribution(1, 1000, { log: true }), () => Math.round(Math.exp(rng.uniform(0, Math.log(1000)))) || 1, [1, 2, 50, 999, 1000]],
+      [
+        intDistribution(1, 1000, { log: true }),
+        () => Math.round(Math.exp(rng.uniform(0, Math.log(1000)))) || 1,
+        [1, 2, 50, 999, 1000],
+      ],
     ];
     for (const [d, gen, xs] of cases) {
       const obs = Float64Array.from({ length: 900 }, gen);
@@ -244,7 +288,12 @@ describe('Parzen estimator: joint density', () => {
       [0.2, 7, 0],
       [0.2, 7, 0],
     ];
-    const got = Array.from(pe.logPdf([0, 1, 2].map((j) => Float64Array.from(points.map((p) => p[j] as number))), points.length));
+    const got = Array.from(
+      pe.logPdf(
+        [0, 1, 2].map((j) => Float64Array.from(points.map((p) => p[j] as number))),
+        points.length,
+      ),
+    );
     points.forEach(([x, k, c], m) => {
       let sum = 0;
       for (let q = 0; q < pe.nKernels; q++) {

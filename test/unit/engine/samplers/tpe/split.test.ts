@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultGamma, defaultWeights, hyperoptDefaultGamma, splitTrials } from '../../../../../src/engine/samplers/tpe/split.ts';
+import {
+  defaultGamma,
+  defaultWeights,
+  hyperoptDefaultGamma,
+  splitTrials,
+} from '../../../../../src/engine/samplers/tpe/split.ts';
 import { TrialState } from '../../../../../src/engine/types.ts';
 import { makeTrials } from '../../helpers/trials.ts';
 
@@ -37,11 +42,29 @@ describe('splitTrials', () => {
     const P = TrialState.PRUNED;
     const trials = makeTrials([
       { value: 10 },
-      { state: P, intermediate: [[0, 1], [1, 5]] }, // step 1, value 5
+      {
+        state: P,
+        intermediate: [
+          [0, 1],
+          [1, 5],
+        ],
+      }, // step 1, value 5
       { state: P, intermediate: [[0, 0.1]] }, // step 0
-      { state: P, intermediate: [[0, 9], [1, 2]] }, // step 1, value 2
+      {
+        state: P,
+        intermediate: [
+          [0, 9],
+          [1, 2],
+        ],
+      }, // step 1, value 2
       { state: P }, // no reports: ranked last
-      { state: P, intermediate: [[0, 1], [1, NaN]] }, // step 1, NaN = +inf
+      {
+        state: P,
+        intermediate: [
+          [0, 1],
+          [1, NaN],
+        ],
+      }, // step 1, NaN = +inf
     ]);
     expect(flags(splitTrials(trials, 2, 'minimize'))).toEqual([1, 0, 0, 1, 0, 0]);
     expect(flags(splitTrials(trials, 3, 'minimize'))).toEqual([1, 1, 0, 1, 0, 0]);

@@ -17,7 +17,8 @@ import {
 } from '../../../../../src/engine/index.ts';
 
 const space: Record<string, Distribution> = { x: intDistribution(0, 15), y: intDistribution(0, 15) };
-const objective = (p: Readonly<Record<string, ParamValue>>): number => ((p.x as number) - 9) ** 2 + ((p.y as number) - 4) ** 2;
+const objective = (p: Readonly<Record<string, ParamValue>>): number =>
+  ((p.x as number) - 9) ** 2 + ((p.y as number) - 4) ** 2;
 const ROUNDS = 20;
 
 /** Rounds in which the two writers proposed the same point. */
@@ -40,7 +41,10 @@ async function duplicates(seed: number, constantLiar: boolean): Promise<number> 
 }
 
 async function oneWriter(constantLiar: boolean): Promise<string[]> {
-  const study = await createStudy({ storage: new InMemoryStorage(), sampler: new TPESampler({ seed: 5, nStartupTrials: 4, constantLiar, multivariate: false }) });
+  const study = await createStudy({
+    storage: new InMemoryStorage(),
+    sampler: new TPESampler({ seed: 5, nStartupTrials: 4, constantLiar, multivariate: false }),
+  });
   const out: string[] = [];
   for (let r = 0; r < 15; r++) {
     const t = await study.ask(space);

@@ -20,8 +20,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as importancesCli } from '../../../../../src/cli/commands/importances.ts';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../../../scripts/python-env.mjs';
-import { categoricalDistribution, floatDistribution, intDistribution } from '../../../../../src/engine/distributions.ts';
-import { createStudy, JournalStorage, MemoryJournalBackend, pedAnovaImportances, TPESampler, TrialState, type Distribution, type FrozenTrial, type JsonValue, type TrialTemplate } from '../../../../../src/engine/index.ts';
+import {
+  categoricalDistribution,
+  floatDistribution,
+  intDistribution,
+} from '../../../../../src/engine/distributions.ts';
+import {
+  createStudy,
+  JournalStorage,
+  MemoryJournalBackend,
+  pedAnovaImportances,
+  TPESampler,
+  TrialState,
+  type Distribution,
+  type FrozenTrial,
+  type JsonValue,
+  type TrialTemplate,
+} from '../../../../../src/engine/index.ts';
 import type { ParzenEstimator } from '../../../../../src/engine/samplers/tpe/parzen-estimator.ts';
 import { JournalFileBackend } from '../../../../../src/persistence/node/index.ts';
 import { categoricalAndFloat, logFloatAndCategorical, type ParityStudy } from '../../importance/parity-studies.ts';
@@ -30,7 +45,8 @@ const SCRIPT = path.resolve('test/interop/optuna5_parity.py');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
+  if (!existsSync(VENV_PYTHON))
+    throw new Error(`${VENV_PYTHON} is missing: run ${SETUP_COMMAND} (npm test makes it on its own).`);
   dir = mkdtempSync(path.join(tmpdir(), 'dmc-optuna5-parity-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,7 +95,13 @@ function history(): TrialTemplate[] {
     const kk = Math.round(Math.exp(u() * Math.log(64)));
     const ci = Math.min(2, Math.floor(u() * 3));
     const s = Math.round(u() * 10) / 10;
-    const value = (x - 1) ** 2 + (Math.log10(lr) + 2.5) ** 2 + 0.3 * Math.abs(n - 5) + 0.1 * Math.abs(Math.log2(kk) - 3) + (OFFSET['abc'[ci]!] as number) + s;
+    const value =
+      (x - 1) ** 2 +
+      (Math.log10(lr) + 2.5) ** 2 +
+      0.3 * Math.abs(n - 5) +
+      0.1 * Math.abs(Math.log2(kk) - 3) +
+      (OFFSET['abc'[ci]!] as number) +
+      s;
     const paramsInternal: Record<string, number> = { c: ci, k: kk, lr, n, s, x };
     const distributions: Record<string, Distribution> = { ...SPACE };
     if (k === 30) {
@@ -92,14 +114,37 @@ function history(): TrialTemplate[] {
     if (k === 20) systemAttrs.constraints = [0.5];
     let t: TrialTemplate = { state: TrialState.COMPLETE, values: [value], paramsInternal, distributions, systemAttrs };
     if (k >= 44) t = { ...t, state: TrialState.RUNNING, values: null };
-    else if (k % 11 === 3) t = { ...t, state: TrialState.PRUNED, values: null, intermediateValues: new Map(k % 2 === 0 ? [[0, value + 1]] : [[0, value + 1], [1, value + 0.5]]) };
+    else if (k % 11 === 3)
+      t = {
+        ...t,
+        state: TrialState.PRUNED,
+        values: null,
+        intermediateValues: new Map(
+          k % 2 === 0
+            ? [[0, value + 1]]
+            : [
+                [0, value + 1],
+                [1, value + 0.5],
+              ],
+        ),
+      };
     else if (k % 13 === 5) t = { ...t, state: TrialState.FAIL, values: null };
     out.push(t);
   }
   return out;
 }
 
-async function writeJournal(name: string, trials: readonly TrialTemplate[], direction: 'minimize' | 'maximize' = 'minimize'): Promise<{ file: string; all: FrozenTrial[]; sampler: TPESampler; fit: (space: Record<string, Distribution>) => Promise<{ below: ParzenEstimator; above: ParzenEstimator }>; joint: Record<string, Distribution> }> {
+async function writeJournal(
+  name: string,
+  trials: readonly TrialTemplate[],
+  direction: 'minimize' | 'maximize' = 'minimize',
+): Promise<{
+  file: string;
+  all: FrozenTrial[];
+  sampler: TPESampler;
+  fit: (space: Record<string, Distribution>) => Promise<{ below: ParzenEstimator; above: ParzenEstimator }>;
+  joint: Record<string, Distribution>;
+}> {
   const file = path.join(dir, `${name}.log`);
   const storage = new JournalStorage(await JournalFileBackend.open(file));
   const sampler = new TPESampler();
@@ -107,7 +152,14 @@ async function writeJournal(name: string, trials: readonly TrialTemplate[], dire
   for (const t of trials) await study.addTrial(t);
   const all = await study.getTrials();
   // The trial being sampled: a fresh number, as Python's side (which has no such trial in the study).
-  const next: FrozenTrial = { ...(all[0] as FrozenTrial), number: all.length, trialId: -1, state: TrialState.RUNNING, params: {}, distributions: {} };
+  const next: FrozenTrial = {
+    ...(all[0] as FrozenTrial),
+    number: all.length,
+    trialId: -1,
+    state: TrialState.RUNNING,
+    params: {},
+    distributions: {},
+  };
   const joint = await sampler.inferRelativeSearchSpace(study);
   return { file, all, sampler, joint, fit: (space) => sampler.fit(study, next, space) };
 }
@@ -131,7 +183,9 @@ function close(ours: ArrayLike<number>, theirs: readonly number[], what: string)
   for (let i = 0; i < theirs.length; i++) {
     const d = Math.abs((ours[i] as number) - (theirs[i] as number));
     worst = Math.max(worst, d);
-    expect(d, `${what}[${i}]: ours ${ours[i]} vs Optuna ${theirs[i]}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(theirs[i] as number)));
+    expect(d, `${what}[${i}]: ours ${ours[i]} vs Optuna ${theirs[i]}`).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, Math.abs(theirs[i] as number)),
+    );
   }
 }
 
@@ -143,7 +197,12 @@ function close(ours: ArrayLike<number>, theirs: readonly number[], what: string)
  * of equal values (`ties` counts the kernels compared that way).
  */
 let ties = 0;
-function compareNumeric(mus: Float64Array, sigmas: Float64Array, py: { mu: number[]; sigma: number[] }, what: string): void {
+function compareNumeric(
+  mus: Float64Array,
+  sigmas: Float64Array,
+  py: { mu: number[]; sigma: number[] },
+  what: string,
+): void {
   close(mus, py.mu, `${what} mus`);
   const groups = new Map<number, number[]>();
   py.mu.forEach((m, i) => {
@@ -153,7 +212,11 @@ function compareNumeric(mus: Float64Array, sigmas: Float64Array, py: { mu: numbe
   for (const idx of groups.values()) {
     if (idx.length > 1) ties += idx.length;
     const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-    close(sorted(idx.map((i) => sigmas[i] as number)), sorted(idx.map((i) => py.sigma[i] as number)), `${what} sigmas of kernels ${idx.join(',')}`);
+    close(
+      sorted(idx.map((i) => sigmas[i] as number)),
+      sorted(idx.map((i) => py.sigma[i] as number)),
+      `${what} sigmas of kernels ${idx.join(',')}`,
+    );
   }
 }
 
@@ -170,7 +233,7 @@ function compareMixture(pe: ParzenEstimator, py: PyMixture, names: string[], wha
 }
 
 describe('TPE proposal distributions: the engine against Optuna 5.0.0 on a fixed history', () => {
-  it('l and g equal Optuna 5.0.0\'s _ParzenEstimator, jointly and per parameter', async () => {
+  it("l and g equal Optuna 5.0.0's _ParzenEstimator, jointly and per parameter", async () => {
     const { file, fit, joint } = await writeJournal('tpe-history', history());
     const py = python<PyParzen>('parzen', file, 'tpe-history');
     expect(py.optuna).toBe('5.0.0');
@@ -185,18 +248,30 @@ describe('TPE proposal distributions: the engine against Optuna 5.0.0 on a fixed
       compareMixture(one.below, py.independent[name]!.below, [name], `${name} l`);
       compareMixture(one.above, py.independent[name]!.above, [name], `${name} g`);
     }
-    console.log(`TPE parity with Optuna ${py.optuna}: n_below ${py.n_below}, largest |ours − Optuna| over weights, mus, sigmas and rows: ${worst.toExponential(2)} (${ties} kernels of tied values compared as sets)`);
+    console.log(
+      `TPE parity with Optuna ${py.optuna}: n_below ${py.n_below}, largest |ours − Optuna| over weights, mus, sigmas and rows: ${worst.toExponential(2)} (${ties} kernels of tied values compared as sets)`,
+    );
   });
 });
 
 describe('TPE with Optuna ≤ 4.x settings (multivariate, bandwidth "scott"): the recorded Optuna 4.9.0 estimators', () => {
   it('l and g equal TPESampler(multivariate=True) of Optuna 4.9.0 on the same history', async () => {
-    const recorded = JSON.parse(readFileSync(path.resolve('test/fixtures/tpe/optuna49-multivariate.json'), 'utf8')) as { optuna: string; space: string[]; below: PyMixture; above: PyMixture };
+    const recorded = JSON.parse(readFileSync(path.resolve('test/fixtures/tpe/optuna49-multivariate.json'), 'utf8')) as {
+      optuna: string;
+      space: string[];
+      below: PyMixture;
+      above: PyMixture;
+    };
     expect(recorded.optuna).toBe('4.9.0');
     const storage = new JournalStorage(new MemoryJournalBackend());
     const sampler = new TPESampler({ multivariate: true, constantLiar: false, bandwidth: 'scott' });
     const study = await createStudy({ studyName: 'h', storage, sampler });
-    const D = { x: floatDistribution(-5, 5), lr: floatDistribution(1e-4, 1e-1, { log: true }), n: intDistribution(1, 100), c: categoricalDistribution(['a', 'b', 'c']) };
+    const D = {
+      x: floatDistribution(-5, 5),
+      lr: floatDistribution(1e-4, 1e-1, { log: true }),
+      n: intDistribution(1, 100),
+      c: categoricalDistribution(['a', 'b', 'c']),
+    };
     // The history the fixture was recorded on: a 31-bit LCG, 40 trials, every 7th from 3 PRUNED.
     let state = 12345;
     const u = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -206,10 +281,22 @@ describe('TPE with Optuna ≤ 4.x settings (multivariate, bandwidth "scott"): th
       const n = 1 + Math.floor(u() * 100);
       const c = Math.floor(u() * 3);
       const pruned = k % 7 === 3;
-      await study.addTrial({ state: pruned ? TrialState.PRUNED : TrialState.COMPLETE, values: pruned ? null : [(x - 1) ** 2 + Math.log10(lr) ** 2 + n / 100 + c], paramsInternal: { x, lr, n, c }, distributions: D });
+      await study.addTrial({
+        state: pruned ? TrialState.PRUNED : TrialState.COMPLETE,
+        values: pruned ? null : [(x - 1) ** 2 + Math.log10(lr) ** 2 + n / 100 + c],
+        paramsInternal: { x, lr, n, c },
+        distributions: D,
+      });
     }
     const all = await study.getTrials();
-    const next: FrozenTrial = { ...(all[0] as FrozenTrial), number: all.length, trialId: -1, state: TrialState.RUNNING, params: {}, distributions: {} };
+    const next: FrozenTrial = {
+      ...(all[0] as FrozenTrial),
+      number: all.length,
+      trialId: -1,
+      state: TrialState.RUNNING,
+      params: {},
+      distributions: {},
+    };
     const joint = await sampler.inferRelativeSearchSpace(study);
     expect(Object.keys(joint)).toEqual(recorded.space);
     const { below, above } = await sampler.fit(study, next, joint);
@@ -217,7 +304,9 @@ describe('TPE with Optuna ≤ 4.x settings (multivariate, bandwidth "scott"): th
     compareMixture(above, recorded.above, recorded.space, '4.9 g');
     // With 5.0's bandwidth the same history gives other widths: the setting is what keeps old studies.
     const five = await new TPESampler({ multivariate: true, constantLiar: false }).fit(study, next, joint);
-    expect(Array.from(five.above.numericKernels(3).sigmas)).not.toEqual((recorded.above.params.x as { sigma: number[] }).sigma);
+    expect(Array.from(five.above.numericKernels(3).sigmas)).not.toEqual(
+      (recorded.above.params.x as { sigma: number[] }).sigma,
+    );
   });
 });
 
@@ -235,7 +324,7 @@ describe.each([
   { name: 'cat6-x', trials: () => asTemplates(categoricalAndFloat()), direction: 'minimize' as const },
   { name: 'lr-opt4', trials: () => asTemplates(logFloatAndCategorical()), direction: 'minimize' as const },
 ])('PED-ANOVA against Optuna 5.0.0: $name ($direction)', ({ name, trials, direction }) => {
-  it('the engine\'s importances are within 0.02 of get_param_importances(study), 5.0\'s default evaluator', async () => {
+  it("the engine's importances are within 0.02 of get_param_importances(study), 5.0's default evaluator", async () => {
     const { file, all } = await writeJournal(`ped-${name}`, trials(), direction);
     const py = python<PyPed>('ped-anova', file, `ped-${name}`);
     expect(py.optuna).toBe('5.0.0');
@@ -244,7 +333,9 @@ describe.each([
     expect(Object.keys(ours).sort()).toEqual(Object.keys(py.importances).sort());
     let delta = 0;
     for (const [k, v] of Object.entries(py.importances)) delta = Math.max(delta, Math.abs((ours[k] as number) - v));
-    console.log(`PED-ANOVA ${name} (${direction}): Optuna ${JSON.stringify(py.importances)}; largest delta ${delta.toExponential(2)}`);
+    console.log(
+      `PED-ANOVA ${name} (${direction}): Optuna ${JSON.stringify(py.importances)}; largest delta ${delta.toExponential(2)}`,
+    );
     expect(delta).toBeLessThanOrEqual(0.02);
     expect(delta).toBeLessThanOrEqual(1e-9); // deterministic on both sides: only rounding may differ
     // `cli importances` defaults to PED-ANOVA and takes the direction from the journal.
@@ -256,6 +347,7 @@ describe.each([
       spy.mockRestore();
     }
     const printed = JSON.parse(out.join('').trim().split('\n').pop()!) as Record<string, number>;
-    for (const [k, v] of Object.entries(py.importances)) expect(Math.abs((printed[k] as number) - v)).toBeLessThanOrEqual(1e-9);
+    for (const [k, v] of Object.entries(py.importances))
+      expect(Math.abs((printed[k] as number) - v)).toBeLessThanOrEqual(1e-9);
   });
 });

@@ -24,26 +24,40 @@ const view = (trials: FrozenTrial[], direction: 'minimize' | 'maximize' = 'minim
   direction,
   getTrials: async (states) => (states === undefined ? trials : trials.filter((t) => states.includes(t.state))),
 });
-const next = (n: number): FrozenTrial => makeTrials(Array.from({ length: n + 1 }, () => ({ state: TrialState.RUNNING })))[n] as FrozenTrial;
+const next = (n: number): FrozenTrial =>
+  makeTrials(Array.from({ length: n + 1 }, () => ({ state: TrialState.RUNNING })))[n] as FrozenTrial;
 const history = (values: number[], extra: TrialSpec[] = []): FrozenTrial[] =>
-  makeTrials([...values.map((v, i) => ({ value: (v - 0.3) ** 2 + i * 1e-9, params: { x: v }, distributions: { x: X } })), ...extra]);
+  makeTrials([
+    ...values.map((v, i) => ({ value: (v - 0.3) ** 2 + i * 1e-9, params: { x: v }, distributions: { x: X } })),
+    ...extra,
+  ]);
 
 describe('TPESampler: startup', () => {
   it('uses a RandomSampler with the same seed for the first 10 COMPLETE + PRUNED trials', async () => {
     const tpe = new TPESampler({ seed: 3 });
     const rnd = new RandomSampler({ seed: 3 });
-    const h = history([0.1, 0.5, 0.9, 0.2, 0.4, 0.6, 0.7, 0.8, 0.05], [{ state: TrialState.FAIL }, { state: TrialState.RUNNING }]);
+    const h = history(
+      [0.1, 0.5, 0.9, 0.2, 0.4, 0.6, 0.7, 0.8, 0.05],
+      [{ state: TrialState.FAIL }, { state: TrialState.RUNNING }],
+    );
     const t = next(h.length);
     expect(await tpe.sampleIndependent(view(h), t, 'x', X)).toBe(await rnd.sampleIndependent(view(h), t, 'x', X));
     // One PRUNED trial completes the startup: now the TPE step decides.
-    const h2 = history([0.1, 0.5, 0.9, 0.2, 0.4, 0.6, 0.7, 0.8, 0.05], [{ state: TrialState.PRUNED, intermediate: [[0, 1]] }]);
-    expect(await tpe.sampleIndependent(view(h2), next(h2.length), 'x', X)).toBe(await manualTpe(h2, 'x', X, 3, h2.length));
+    const h2 = history(
+      [0.1, 0.5, 0.9, 0.2, 0.4, 0.6, 0.7, 0.8, 0.05],
+      [{ state: TrialState.PRUNED, intermediate: [[0, 1]] }],
+    );
+    expect(await tpe.sampleIndependent(view(h2), next(h2.length), 'x', X)).toBe(
+      await manualTpe(h2, 'x', X, 3, h2.length),
+    );
   });
 
   it('optimize: the first 10 trials equal those of RandomSampler(seed)', async () => {
     const run = async (sampler: Sampler): Promise<unknown[]> => {
       const s = await createStudy({ sampler, pruner: new NopPruner() });
-      await s.optimize(async (t) => (await t.suggestFloat('x', -1, 1)) + (await t.suggestInt('n', 1, 9)), { nTrials: 10 });
+      await s.optimize(async (t) => (await t.suggestFloat('x', -1, 1)) + (await t.suggestInt('n', 1, 9)), {
+        nTrials: 10,
+      });
       return (await s.getTrials()).map((t) => t.params);
     };
     expect(await run(new TPESampler({ seed: 8 }))).toEqual(await run(new RandomSampler({ seed: 8 })));
@@ -51,25 +65,44 @@ describe('TPESampler: startup', () => {
 });
 
 /** One TPE step recomputed from the pieces: split, observations, l and g, candidates, argmax. */
-async function manualTpe(trials: FrozenTrial[], name: string, d: Distribution, seed: number, trialNumber: number): Promise<number> {
+async function manualTpe(
+  trials: FrozenTrial[],
+  name: string,
+  d: Distribution,
+  seed: number,
+  trialNumber: number,
+): Promise<number> {
   const finished = trials.filter((t) => t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED);
   const below = splitTrials(finished, defaultGamma(finished.length), 'minimize');
-  const obs = (flag: number): Float64Array => Float64Array.from(finished.filter((t, i) => below[i] === flag && name in t.params).map((t) => t.params[name] as number));
-  const params = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights };
+  const obs = (flag: number): Float64Array =>
+    Float64Array.from(
+      finished.filter((t, i) => below[i] === flag && name in t.params).map((t) => t.params[name] as number),
+    );
+  const params = {
+    priorWeight: 1,
+    considerMagicClip: true,
+    considerEndpoints: false,
+    multivariate: false,
+    weights: defaultWeights,
+  };
   const l = new ParzenEstimator([obs(1)], [[name, d]], params);
   const g = new ParzenEstimator([obs(0)], [[name, d]], params);
   const cand = Array.from(l.sample(derivedRng(seed, 'tpe', trialNumber, name), 24)[0] as Float64Array);
   const ll = Array.from(l.logPdf([Float64Array.from(cand)], 24));
   const lg = Array.from(g.logPdf([Float64Array.from(cand)], 24));
   let best = 0;
-  for (let m = 1; m < 24; m++) if ((ll[m] as number) - (lg[m] as number) > (ll[best] as number) - (lg[best] as number)) best = m;
+  for (let m = 1; m < 24; m++)
+    if ((ll[m] as number) - (lg[m] as number) > (ll[best] as number) - (lg[best] as number)) best = m;
   return cand[best] as number;
 }
 
 describe('TPESampler: one step', () => {
   it('returns the candidate from l with the largest log l − log g', async () => {
     const values = Array.from({ length: 40 }, (_, i) => ((i * 0.618) % 1) * 0.98 + 0.01);
-    const h = history(values, [{ state: TrialState.FAIL }, { state: TrialState.PRUNED, intermediate: [[3, 0.01]], params: { x: 0.31 }, distributions: { x: X } }]);
+    const h = history(values, [
+      { state: TrialState.FAIL },
+      { state: TrialState.PRUNED, intermediate: [[3, 0.01]], params: { x: 0.31 }, distributions: { x: X } },
+    ]);
     for (const n of [h.length, h.length + 1, h.length + 7]) {
       const got = await new TPESampler({ seed: 11 }).sampleIndependent(view(h), next(n), 'x', X);
       expect(got).toBe(await manualTpe(h, 'x', X, 11, n));
@@ -77,7 +110,10 @@ describe('TPESampler: one step', () => {
   });
 
   it('trials without the parameter are left out of l and g but count in gamma(N)', async () => {
-    const h = history(Array.from({ length: 20 }, (_, i) => i / 20), Array.from({ length: 10 }, () => ({ value: -1 })));
+    const h = history(
+      Array.from({ length: 20 }, (_, i) => i / 20),
+      Array.from({ length: 10 }, () => ({ value: -1 })),
+    );
     // The ten best trials lack x: below is gamma(30) = 3 of them, so l is the prior alone.
     const got = await new TPESampler({ seed: 2 }).sampleIndependent(view(h), next(30), 'x', X);
     expect(got).toBe(await manualTpe(h, 'x', X, 2, 30));
@@ -101,7 +137,11 @@ describe('TPESampler: one step', () => {
   });
 
   it('maximize ranks the largest values as below', async () => {
-    const s = await createStudy({ sampler: new TPESampler({ seed: 4 }), direction: 'maximize', pruner: new NopPruner() });
+    const s = await createStudy({
+      sampler: new TPESampler({ seed: 4 }),
+      direction: 'maximize',
+      pruner: new NopPruner(),
+    });
     await s.optimize(async (t) => -(((await t.suggestFloat('x', 0, 10)) - 7) ** 2), { nTrials: 40 });
     expect(Math.abs(((await s.bestParams())['x'] as number) - 7)).toBeLessThan(0.3);
   });
@@ -114,9 +154,21 @@ describe('TPESampler: multivariate', () => {
 
   it('relative search space = intersection over COMPLETE and PRUNED trials, single-valued ones left out', async () => {
     const trials = makeTrials([
-      { value: 1, params: { a: 0.1, n: 2, c: 'a', s: 1, only0: 1 }, distributions: { a: A, n: N, c: C, s: floatDistribution(1, 1), only0: A } },
-      { state: TrialState.PRUNED, params: { a: 0.2, n: 3, c: 'b', s: 1 }, distributions: { a: A, n: N, c: C, s: floatDistribution(1, 1) } },
-      { value: 2, params: { a: 0.3, n: 4, c: 'a', s: 1 }, distributions: { a: floatDistribution(0, 2), n: N, c: C, s: floatDistribution(1, 1) } },
+      {
+        value: 1,
+        params: { a: 0.1, n: 2, c: 'a', s: 1, only0: 1 },
+        distributions: { a: A, n: N, c: C, s: floatDistribution(1, 1), only0: A },
+      },
+      {
+        state: TrialState.PRUNED,
+        params: { a: 0.2, n: 3, c: 'b', s: 1 },
+        distributions: { a: A, n: N, c: C, s: floatDistribution(1, 1) },
+      },
+      {
+        value: 2,
+        params: { a: 0.3, n: 4, c: 'a', s: 1 },
+        distributions: { a: floatDistribution(0, 2), n: N, c: C, s: floatDistribution(1, 1) },
+      },
       { state: TrialState.FAIL, params: { n: 5 }, distributions: { n: N } },
     ]);
     const space = await new TPESampler({ multivariate: true }).inferRelativeSearchSpace(view(trials));

@@ -100,7 +100,9 @@ describe('log Gaussian mass', () => {
     expect(right).toBeCloseTo(logGaussMass(-31, -30), 10);
     expect(right).toBeCloseTo(-0.5 * 900 - 0.5 * Math.log(2 * Math.PI) - Math.log(30), 2);
     // Central case: a small excluded mass is kept exactly (no cancellation against 1) …
-    expect(rel(logGaussMass(-8, 7), Math.log1p(-2 * 0.5 * (erfc(8 / Math.SQRT2) + erfc(7 / Math.SQRT2)) / 2))).toBeLessThan(1e-12);
+    expect(
+      rel(logGaussMass(-8, 7), Math.log1p((-2 * 0.5 * (erfc(8 / Math.SQRT2) + erfc(7 / Math.SQRT2))) / 2)),
+    ).toBeLessThan(1e-12);
     expect(logGaussMass(-8, 8)).toBeCloseTo(-2 * 6.22096057427178e-16, 28);
     // … and tails beyond 9σ (< 1.2e-19) are dropped: the absolute error stays below 2.3e-19.
     expect(Math.abs(logGaussMass(-9.5, 9.5))).toBeLessThan(2.3e-19);

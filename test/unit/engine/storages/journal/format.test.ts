@@ -40,7 +40,11 @@ describe('spec examples', () => {
     const s = fresh();
     await importJournal(ENQUEUED.split('\n').slice(0, 2).join('\n') + '\n', s);
     const [w] = await s.getAllTrials(0);
-    expect(w).toMatchObject({ state: TrialState.WAITING, datetimeStart: null, systemAttrs: { fixed_params: { lr: 0.001, layers: 2, optimizer: 'adam' } } });
+    expect(w).toMatchObject({
+      state: TrialState.WAITING,
+      datetimeStart: null,
+      systemAttrs: { fixed_params: { lr: 0.001, layers: 2, optimizer: 'adam' } },
+    });
     const s2 = fresh();
     await importJournal(ENQUEUED, s2);
     const [r] = await s2.getAllTrials(0);
@@ -61,8 +65,15 @@ describe('spec examples', () => {
       userAttrs: { k: [1, 2] },
       datetimeComplete: '2024-05-01T10:00:05.000000',
     });
-    expect([...t0!.intermediateValues]).toEqual([[0, 0.5], [1, 0.8]]);
-    expect(t1).toMatchObject({ state: TrialState.PRUNED, values: null, datetimeComplete: '2024-05-01T10:01:02.500000' });
+    expect([...t0!.intermediateValues]).toEqual([
+      [0, 0.5],
+      [1, 0.8],
+    ]);
+    expect(t1).toMatchObject({
+      state: TrialState.PRUNED,
+      values: null,
+      datetimeComplete: '2024-05-01T10:01:02.500000',
+    });
     expect(t1!.intermediateValues.get(0)).toBeNaN();
     // And our own compact export of it reads back identically.
     const again = fresh();
@@ -123,14 +134,34 @@ describe('malformed input: a clear error naming the line, nothing imported', () 
   const dist = (json: string): string => JSON.stringify(json);
   const cases: [string, string, RegExp][] = [
     ['bad JSON', '{"op_code": 5, "worker_id": "w", "trial_id": 0,, }', /journal line 3: invalid JSON/],
-    ['a lowercase nan', '{"op_code": 7, "worker_id": "w", "trial_id": 0, "step": 0, "intermediate_value": nan}', /line 3: invalid JSON: unexpected character "n" at column 82/],
+    [
+      'a lowercase nan',
+      '{"op_code": 7, "worker_id": "w", "trial_id": 0, "step": 0, "intermediate_value": nan}',
+      /line 3: invalid JSON: unexpected character "n" at column 82/,
+    ],
     ['an op code that is not a number', '{"op_code": "4", "worker_id": "w"}', /line 3: unknown op_code "4"/],
     ['a negative op code', '{"op_code": -1, "worker_id": "w"}', /line 3: unknown op_code -1/],
-    ['a missing field', '{"op_code": 7, "worker_id": "w", "trial_id": 0, "step": 0}', /line 3: missing field "intermediate_value"/],
+    [
+      'a missing field',
+      '{"op_code": 7, "worker_id": "w", "trial_id": 0, "step": 0}',
+      /line 3: missing field "intermediate_value"/,
+    ],
     ['a missing worker_id', '{"op_code": 1, "study_id": 0}', /line 3: missing field "worker_id"/],
-    ['a state out of range', '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 7, "values": null}', /line 3: "state" must be a TrialState/],
-    ['a finished state without datetime_complete', '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 1, "values": [1]}', /line 3: missing field "datetime_complete"/],
-    ['a bad datetime', '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 0, "values": null, "datetime_start": "yesterday"}', /line 3: "datetime_start" must be an ISO datetime/],
+    [
+      'a state out of range',
+      '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 7, "values": null}',
+      /line 3: "state" must be a TrialState/,
+    ],
+    [
+      'a finished state without datetime_complete',
+      '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 1, "values": [1]}',
+      /line 3: missing field "datetime_complete"/,
+    ],
+    [
+      'a bad datetime',
+      '{"op_code": 6, "worker_id": "w", "trial_id": 0, "state": 0, "values": null, "datetime_start": "yesterday"}',
+      /line 3: "datetime_start" must be an ISO datetime/,
+    ],
     [
       'an invalid distribution (low > high)',
       `{"op_code": 5, "worker_id": "w", "trial_id": 0, "param_name": "x", "param_value_internal": 1.0, "distribution": ${dist('{"name": "FloatDistribution", "attributes": {"step": null, "low": 2.0, "high": 1.0, "log": false}}')}}`,
@@ -151,7 +182,11 @@ describe('malformed input: a clear error naming the line, nothing imported', () 
       '{"op_code": 4, "worker_id": "w", "study_id": 0, "datetime_start": null, "state": 4, "params": {"x": 1.0}, "distributions": {}}',
       /line 3: "params"."x" has no entry in "distributions"/,
     ],
-    ['a study attr op with two keys', '{"op_code": 2, "worker_id": "w", "study_id": 0, "user_attr": {"a": 1, "b": 2}}', /line 3: "user_attr" must hold exactly one key, got 2/],
+    [
+      'a study attr op with two keys',
+      '{"op_code": 2, "worker_id": "w", "study_id": 0, "user_attr": {"a": 1, "b": 2}}',
+      /line 3: "user_attr" must hold exactly one key, got 2/,
+    ],
     ['a record that is not an object', '[1, 2, 3]', /line 3: a journal record must be a JSON object/],
   ];
 
@@ -160,7 +195,8 @@ describe('malformed input: a clear error naming the line, nothing imported', () 
     await importJournal(COMPACT_FORM, target);
     const before = await studyContent(target);
     const logBefore = (target.backend as MemoryJournalBackend).text();
-    const text = base + bad + '\n' + lines('{"op_code": 0, "worker_id": "w", "study_name": "after", "directions": [1]}');
+    const text =
+      base + bad + '\n' + lines('{"op_code": 0, "worker_id": "w", "study_name": "after", "directions": [1]}');
     let err: unknown;
     try {
       await importJournal(text, target);
@@ -185,7 +221,8 @@ describe('malformed input: a clear error naming the line, nothing imported', () 
 });
 
 describe('replay rules (Optuna JournalStorageReplayResult)', () => {
-  const D = (low: number, high: number, log = false): string => JSON.stringify(distributionToJson(floatDistribution(low, high, { log })));
+  const D = (low: number, high: number, log = false): string =>
+    JSON.stringify(distributionToJson(floatDistribution(low, high, { log })));
   const journal = lines(
     '{"op_code":0,"worker_id":"a","study_name":"s0","directions":[1]}',
     '{"op_code":0,"worker_id":"b","study_name":"s0","directions":[2]}', // duplicate from another worker: ignored
@@ -237,9 +274,14 @@ describe('replay rules (Optuna JournalStorageReplayResult)', () => {
     const backend = MemoryJournalBackend.fromText(journal);
     const s = new JournalStorage(backend, { workerId: 'a' });
     const n = backend.length;
-    await expect(s.setTrialUserAttr(1, 'k', 1)).rejects.toMatchObject({ code: 'trial-finished', message: 'Trial#0 has already finished and can not be updated.' });
+    await expect(s.setTrialUserAttr(1, 'k', 1)).rejects.toMatchObject({
+      code: 'trial-finished',
+      message: 'Trial#0 has already finished and can not be updated.',
+    });
     await expect(s.createNewStudy([1], 's0')).rejects.toMatchObject({ code: 'duplicate' });
-    await expect(s.setTrialParam(2, 'x', 0.5, floatDistribution(0.1, 1, { log: true }))).rejects.toMatchObject({ code: 'invalid-distribution' });
+    await expect(s.setTrialParam(2, 'x', 0.5, floatDistribution(0.1, 1, { log: true }))).rejects.toMatchObject({
+      code: 'invalid-distribution',
+    });
     await expect(s.setStudyUserAttr(1, 'k', 1)).rejects.toMatchObject({ code: 'not-found' });
     expect(await s.setTrialStateValues(2, TrialState.RUNNING)).toBe(false);
     expect(backend.length).toBe(n);
@@ -249,14 +291,39 @@ describe('replay rules (Optuna JournalStorageReplayResult)', () => {
 describe('writer', () => {
   it('writes Optuna 4.x compact records with Python floats and 3.1-style nested distributions', () => {
     const dist = distributionToJson(floatDistribution(1e-5, 0.1, { log: true }));
-    expect(serializeOp({ op_code: 5, worker_id: 'w', trial_id: 3, param_name: 'lr', param_value_internal: 1, distribution: dist })).toBe(
+    expect(
+      serializeOp({
+        op_code: 5,
+        worker_id: 'w',
+        trial_id: 3,
+        param_name: 'lr',
+        param_value_internal: 1,
+        distribution: dist,
+      }),
+    ).toBe(
       '{"op_code":5,"worker_id":"w","trial_id":3,"param_name":"lr","param_value_internal":1.0,"distribution":"{\\"name\\": \\"FloatDistribution\\", \\"attributes\\": {\\"step\\": null, \\"low\\": 1e-05, \\"high\\": 0.1, \\"log\\": true}}"}',
     );
     const cat = '{"name": "CategoricalDistribution", "attributes": {"choices": ["a", "b"]}}';
-    expect(serializeOp({ op_code: 5, worker_id: 'w', trial_id: 0, param_name: 'c', param_value_internal: 1, distribution: cat })).toContain(
-      '"param_value_internal":1,',
-    );
-    expect(serializeOp({ op_code: 6, worker_id: 'w', trial_id: 0, state: 2, values: [NaN], datetime_complete: '2024-01-01T00:00:00.000000' })).toBe(
+    expect(
+      serializeOp({
+        op_code: 5,
+        worker_id: 'w',
+        trial_id: 0,
+        param_name: 'c',
+        param_value_internal: 1,
+        distribution: cat,
+      }),
+    ).toContain('"param_value_internal":1,');
+    expect(
+      serializeOp({
+        op_code: 6,
+        worker_id: 'w',
+        trial_id: 0,
+        state: 2,
+        values: [NaN],
+        datetime_complete: '2024-01-01T00:00:00.000000',
+      }),
+    ).toBe(
       '{"op_code":6,"worker_id":"w","trial_id":0,"state":2,"values":[NaN],"datetime_complete":"2024-01-01T00:00:00.000000"}',
     );
     expect(serializeOp({ op_code: 7, worker_id: 'w', trial_id: 0, step: 4, intermediate_value: -Infinity })).toBe(

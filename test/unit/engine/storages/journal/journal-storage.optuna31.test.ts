@@ -49,9 +49,18 @@ describe('Optuna 3.1 sample journal', () => {
     ]);
     expect(trials.map((t) => t.userAttrs)).toEqual([{ note: 'trial0' }, { note: 'trial1' }, { note: 'trial2' }]);
     expect(trials.map((t) => [...t.intermediateValues])).toEqual([
-      [[0, 1.669], [1, 1.169]],
-      [[0, 1.896], [1, 1.396]],
-      [[0, 1.846], [1, 1.346]],
+      [
+        [0, 1.669],
+        [1, 1.169],
+      ],
+      [
+        [0, 1.896],
+        [1, 1.396],
+      ],
+      [
+        [0, 1.846],
+        [1, 1.346],
+      ],
     ]);
     expect(trials.map((t) => [t.datetimeStart, t.datetimeComplete])).toEqual([
       ['2026-11-27T01:37:45.759740', '2026-11-27T01:37:45.763840'],

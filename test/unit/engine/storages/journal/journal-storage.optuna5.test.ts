@@ -15,9 +15,23 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_COMMAND, VENV_PYTHON } from '../../../../../scripts/python-env.mjs';
-import { createStudy, distributionToJson, parseIsoDateTime, RandomSampler, StudyDirection, trialConstraints, TrialState } from '../../../../../src/engine/index.ts';
+import {
+  createStudy,
+  distributionToJson,
+  parseIsoDateTime,
+  RandomSampler,
+  StudyDirection,
+  trialConstraints,
+  TrialState,
+} from '../../../../../src/engine/index.ts';
 import type { Storage } from '../../../../../src/engine/storages/storage.ts';
-import { exportJournal, importJournal, JournalStorage, MemoryJournalBackend, parsePyJson } from '../../../../../src/engine/storages/journal/index.ts';
+import {
+  exportJournal,
+  importJournal,
+  JournalStorage,
+  MemoryJournalBackend,
+  parsePyJson,
+} from '../../../../../src/engine/storages/journal/index.ts';
 
 const PY5 = VENV_PYTHON;
 const PY31 = '/usr/bin/python3';
@@ -66,8 +80,14 @@ function normalized(studies: PyStudy[], opts: { constraints: boolean }): PyStudy
   return studies.map((s) => ({
     ...s,
     trials: s.trials.map((t) => {
-      const out: PyTrial = { ...t, datetime_start: instant(t.datetime_start), datetime_complete: instant(t.datetime_complete) };
-      out.distributions = Object.fromEntries(Object.entries(t.distributions).map(([k, d]) => [k, JSON.stringify(JSON.parse(d))]));
+      const out: PyTrial = {
+        ...t,
+        datetime_start: instant(t.datetime_start),
+        datetime_complete: instant(t.datetime_complete),
+      };
+      out.distributions = Object.fromEntries(
+        Object.entries(t.distributions).map(([k, d]) => [k, JSON.stringify(JSON.parse(d))]),
+      );
       if (!opts.constraints) delete out.constraints;
       return out;
     }),
@@ -153,7 +173,9 @@ describe('Optuna 5.0.0 reads what we write, constraints included', () => {
     const ours = await buildStudies();
     const file = path.join(dir, 'ours-for-31.log');
     writeFileSync(file, await exportJournal(ours));
-    expect(normalized(await python(PY31, 'dump', file), { constraints: false })).toEqual(normalized(await asPython(ours), { constraints: false }));
+    expect(normalized(await python(PY31, 'dump', file), { constraints: false })).toEqual(
+      normalized(await asPython(ours), { constraints: false }),
+    );
   }, 60_000);
 });
 
@@ -178,7 +200,8 @@ describe('we read what Optuna 5.0.0 writes', () => {
     expect(normalized(await python(PY5, 'dump', again), { constraints: true })).toEqual(imported);
     // Optuna 3.1 cannot read a journal that mixes naive times (≤ 4.x, ours) with 5.0's "+00:00" ones — not
     // 5.0's own resumed file, nor our export of it, which keeps every time as written.
-    for (const f of [file, again]) await expect(python(PY31, 'dump', f)).rejects.toThrow(/can't compare offset-naive and offset-aware datetimes/);
+    for (const f of [file, again])
+      await expect(python(PY31, 'dump', f)).rejects.toThrow(/can't compare offset-naive and offset-aware datetimes/);
   }, 90_000);
 });
 
@@ -198,6 +221,8 @@ describe('a journal written by Optuna 4.9.0 (fixture)', () => {
     const five = await python(PY5, 'dump', file);
     expect(normalized(five, { constraints: true })).toEqual(normalized(ours, { constraints: true }));
     // 4.9's constraints_func wrote the list form; 5.0 and the engine both read it as {"0": value}.
-    expect(five[0]!.trials[0]!.constraints).toEqual({ '0': (five[0]!.trials[0]!.system_attrs.constraints as number[])[0] });
+    expect(five[0]!.trials[0]!.constraints).toEqual({
+      '0': (five[0]!.trials[0]!.system_attrs.constraints as number[])[0],
+    });
   }, 60_000);
 });

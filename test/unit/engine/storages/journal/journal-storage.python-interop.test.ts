@@ -13,7 +13,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSampler, TrialState, createStudy, distributionToJson } from '../../../../../src/engine/index.ts';
 import type { Storage } from '../../../../../src/engine/storages/storage.ts';
-import { JournalStorage, MemoryJournalBackend, exportStudyJournal, importJournal, parsePyJson } from '../../../../../src/engine/storages/journal/index.ts';
+import {
+  JournalStorage,
+  MemoryJournalBackend,
+  exportStudyJournal,
+  importJournal,
+  parsePyJson,
+} from '../../../../../src/engine/storages/journal/index.ts';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve('test/interop/optuna_journal.py');
@@ -80,12 +86,20 @@ async function asPython(storage: Storage): Promise<PyStudy[]> {
 }
 
 const withoutSystemAttrs = (studies: PyStudy[]): PyStudy[] =>
-  studies.map((s) => ({ ...s, trials: s.trials.map(({ ...t }) => (delete (t as Partial<PyTrial> & { system_attrs?: unknown }).system_attrs, t)) }));
+  studies.map((s) => ({
+    ...s,
+    trials: s.trials.map(({ ...t }) => (delete (t as Partial<PyTrial> & { system_attrs?: unknown }).system_attrs, t)),
+  }));
 
 /** A study with every kind of content: log/int/categorical params, reports (NaN too), attributes, all end states. */
 async function buildStudy(): Promise<JournalStorage> {
   const storage = new JournalStorage(new MemoryJournalBackend());
-  const study = await createStudy({ studyName: 'interop', direction: 'minimize', storage, sampler: new RandomSampler({ seed: 11 }) });
+  const study = await createStudy({
+    studyName: 'interop',
+    direction: 'minimize',
+    storage,
+    sampler: new RandomSampler({ seed: 11 }),
+  });
   await study.storage.setStudyUserAttr(study.studyId, 'cfg', { list: [1, 2.5, 'NaN'], nested: { ok: true } });
   for (let i = 0; i < 6; i++) {
     const t = await study.ask();
@@ -128,7 +142,10 @@ describe('Python Optuna loads, resumes and returns our journal', () => {
     expect(after[0]!.trials.slice(0, 6)).toEqual(before[0]!.trials);
     expect(after[0]!.user_attrs).toEqual(before[0]!.user_attrs);
     const added = after[0]!.trials.slice(6);
-    expect(added.map((t) => [t.number, t.state])).toEqual([[6, TrialState.COMPLETE], [7, TrialState.COMPLETE]]);
+    expect(added.map((t) => [t.number, t.state])).toEqual([
+      [6, TrialState.COMPLETE],
+      [7, TrialState.COMPLETE],
+    ]);
     for (const t of added) {
       expect(Object.keys(t.params).sort()).toEqual(['dropout', 'layers', 'lr', 'optimizer']);
       expect(t.user_attrs.by).toMatch(/^python-optuna-/);
@@ -139,7 +156,11 @@ describe('Python Optuna loads, resumes and returns our journal', () => {
 });
 
 /** Runs the CLI, answering each printed trial with `answer(params)` until `count` answers, then closes stdin. */
-async function askTell(args: string[], count: number, answer: (p: Record<string, unknown>) => string): Promise<{ code: number; printed: { number: number; params: Record<string, unknown> }[]; stderr: string }> {
+async function askTell(
+  args: string[],
+  count: number,
+  answer: (p: Record<string, unknown>) => string,
+): Promise<{ code: number; printed: { number: number; params: Record<string, unknown> }[]; stderr: string }> {
   const child = spawn('npx', ['tsx', 'src/cli/main.ts', 'ask-tell', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -159,10 +180,22 @@ async function askTell(args: string[], count: number, answer: (p: Record<string,
 describe('ask-tell CLI end to end, continued by Python and by itself', () => {
   it('appends every step to the journal; Python and a later run continue the same study', async () => {
     const space = path.join(dir, 'space.json');
-    writeFileSync(space, JSON.stringify({ x: { type: 'float', low: -2, high: 2 }, n: { type: 'int', low: 1, high: 8, step: 1 }, c: { type: 'categorical', choices: [16, 32] } }));
+    writeFileSync(
+      space,
+      JSON.stringify({
+        x: { type: 'float', low: -2, high: 2 },
+        n: { type: 'int', low: 1, high: 8, step: 1 },
+        c: { type: 'categorical', choices: [16, 32] },
+      }),
+    );
     const journal = path.join(dir, 'ask-tell.log');
-    const f = (p: Record<string, unknown>): string => String((p.x as number) ** 2 + (p.n as number) / 10 + (p.c === 32 ? 0.1 : 0));
-    const first = await askTell(['--space', space, '--seed', '3', '--journal', journal, '--sampler', 'tpe', '--multivariate'], 3, f);
+    const f = (p: Record<string, unknown>): string =>
+      String((p.x as number) ** 2 + (p.n as number) / 10 + (p.c === 32 ? 0.1 : 0));
+    const first = await askTell(
+      ['--space', space, '--seed', '3', '--journal', journal, '--sampler', 'tpe', '--multivariate'],
+      3,
+      f,
+    );
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.printed.map((p) => p.number)).toEqual([0, 1, 2, 3]);
