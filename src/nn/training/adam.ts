@@ -12,7 +12,7 @@
  *
  * Two paths, the same arithmetic. Where the backend has the `MultiAdam` kernel (webgpu) all variables
  * are updated in two dispatches over one flat state (adam-multi.ts); elsewhere (wasm, cpu, webgl) each
- * variable is updated by tfjs ops as before, with the constants (1 − β1, 1 − β2, ε, c) uploaded once
+ * variable is updated by tfjs ops, with the constants (1 − β1, 1 − β2, ε, c) uploaded once
  * and α once per step instead of per variable.
  *
  * A non-finite loss halts the optimizer (`applyIfFinite`): that update and every later one are skipped
@@ -21,7 +21,7 @@
  * from its own read of the loss (or `halted()`); `iteration` therefore counts the updates issued,
  * which equals the updates applied as long as the losses were finite — fit stops at the first
  * non-finite one, so no update ever uses a t that disagrees with the moments. Only the loss is
- * guarded, as before: a non-finite gradient under a finite loss still reaches the weights (and the
+ * guarded: a non-finite gradient under a finite loss still reaches the weights (and the
  * next loss).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -159,7 +159,7 @@ class PerVariableAdam implements AdamStep {
   ) {
     this.m = variables.map((x) => zeroSlot(x));
     this.v = variables.map((x) => zeroSlot(x));
-    // Same float32 values the numbers in the ops used to be converted to.
+    // Float32 scalars: the values a plain number in a tfjs op is converted to, so both paths compute alike.
     this.c = opts.clipNorm === null ? null : tf.keep(tf.scalar(opts.clipNorm));
     this.oneMinusBeta1 = tf.keep(tf.scalar(1 - opts.beta1));
     this.oneMinusBeta2 = tf.keep(tf.scalar(1 - opts.beta2));

@@ -30,7 +30,7 @@
  * only when more than LOSS_READS_IN_FLIGHT later steps have been queued behind it, so the GPU always
  * has work while the host reports progress (onBatch, in step order, when a step's loss has arrived)
  * and sums the epoch mean. Where reads are immediate anyway (wasm, cpu: Adam reads the loss before its
- * update) nothing is left in flight and onBatch follows its step at once, as before. A non-finite loss
+ * update) nothing is left in flight and onBatch follows its step at once. A non-finite loss
  * is reported when its read arrives, as TrainingDivergedError for its own epoch and step; the weights
  * are still those before it, since the halted optimizer skipped every step queued after it.
  *

@@ -143,7 +143,8 @@ export async function validationLoss(
     autoMicroBatchSize(approx.config, sets.maxObs, backendMemoryBudget(approx.ops, approx.config.embedDim));
   const noiseSeed = streamSeed(opts.seed, STREAM.validation) ^ splitmix32(opts.epoch);
   const order = Int32Array.from({ length: sets.n }, (_, i) => i);
-  // Reads are started per micro-batch and awaited at the end, summed in the same order as before.
+  // Reads are started per micro-batch and awaited at the end, summed in micro-batch order (a fixed order: the
+  // validation loss is the same number however the reads arrive).
   const reads: Promise<number>[] = [];
   const weights: number[] = [];
   try {
