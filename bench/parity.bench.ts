@@ -28,7 +28,7 @@
  * 1/65536, mish in one-exp form (≤ 2.4e-7) and tfjs's erf approximation (≤ 1.5e-7), and the kernels'
  * summation order. Hence several seeds and a tolerance, not equality.
  *
- * PARITY_REFERENCE=bayesflow trains BayesFlow 2.0.5 itself instead of the PyTorch reference (bench/parity/bayesflow.ts,
+ * By default the reference is BayesFlow 2.0.5 itself (bench/parity/bayesflow.ts,
  * bench/reference/bayesflow_parity.py on the .venv): from our initial weights, mapped by the cluster export's
  * dmc_network.py, with its own fit, keras Adam(clipnorm) and CosineDecay set to our schedule.
  *
@@ -184,11 +184,11 @@ async function scoreReference(
 }
 
 /**
- * PARITY_REFERENCE=bayesflow runs BayesFlow 2.0.5 itself (the .venv) against ours, from our initial weights;
- * =torch the hand-written PyTorch reference (the default, as before); =bayesflow,torch both.
+ * The reference: PARITY_REFERENCE=bayesflow (the default) runs BayesFlow 2.0.5 itself (the .venv) against ours,
+ * from our initial weights; =torch the hand-written PyTorch reference, a second check; =bayesflow,torch both.
  */
 export async function run(): Promise<Record<string, unknown>> {
-  const references = (process.env['PARITY_REFERENCE'] ?? 'torch').split(',');
+  const references = (process.env['PARITY_REFERENCE'] ?? 'bayesflow').split(',');
   if (references.includes('bayesflow') && !references.includes('torch')) return runBayesflowOnly();
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
