@@ -8,48 +8,9 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { ActivationCurves } from '../sim/index.ts';
 import { PRIMARY_RGB, SECONDARY_RGB } from './colors.ts';
-import { formatTick } from './format.ts';
+import { line, lineChart, pts, type Points } from './line-chart.ts';
 
 const GREY = '120, 120, 120';
-
-type Points = { x: number; y: number }[];
-
-function line(label: string, data: Points, rgb: string, extra: object = {}): object {
-  return {
-    type: 'line',
-    label,
-    data,
-    borderColor: `rgb(${rgb})`,
-    backgroundColor: `rgb(${rgb})`,
-    pointRadius: 0,
-    borderWidth: 2,
-    ...extra,
-  };
-}
-
-function lineChart(
-  title: string,
-  xTitle: string,
-  yTitle: string,
-  datasets: object[],
-  y: object = {},
-): ChartConfiguration<'line'> {
-  return {
-    type: 'line',
-    data: { datasets: datasets as ChartConfiguration<'line'>['data']['datasets'] },
-    options: {
-      maintainAspectRatio: false,
-      animation: false,
-      plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
-      scales: {
-        x: { type: 'linear', title: { display: true, text: xTitle }, ticks: { callback: formatTick } },
-        y: { title: { display: true, text: yTitle }, ticks: { callback: formatTick }, ...y },
-      },
-    },
-  };
-}
-
-const pts = (xs: readonly number[], ys: readonly number[]): Points => xs.map((x, i) => ({ x, y: ys[i]! }));
 
 /**
  * The time window worth drawing: until both superimposed processes have passed a boundary (plus half as

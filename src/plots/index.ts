@@ -48,3 +48,5 @@ export { PLOT_PLUGINS, cloneConfig } from './chart-plugins.ts';
 export type { ColorBarOptions, HeatmapOptions, ParallelAxesOptions } from './plugin-options.ts';
 export { activationWindow, buildActivationChart, buildCafChart, buildDeltaChart } from './explorer.ts';
 export type { CafData, DeltaData } from './explorer.ts';
+export { buildPpcCharts } from './ppc.ts';
+export type { PpcBand, PpcCharts, PpcObserved, PpcPredicted } from './ppc.ts';
