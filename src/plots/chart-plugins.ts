@@ -94,7 +94,9 @@ export const colorBarPlugin: Plugin = {
     ctx.font = '11px sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
+    let labelAt = x + width + 40;
     if (o.ticks) {
+      labelAt = x + width + 12 + Math.max(0, ...o.ticks.map((t) => ctx.measureText(t.text).width));
       for (const t of o.ticks) {
         const y = bottom - t.at * (bottom - top);
         ctx.fillText(t.text, x + width + 4, y);
@@ -104,8 +106,8 @@ export const colorBarPlugin: Plugin = {
       ctx.fillText(formatNumber(o.max), x + width + 4, top);
       ctx.fillText(formatNumber(o.min), x + width + 4, bottom);
     }
-    // Tick texts are wider than two numbers: the label moves right of them.
-    ctx.translate(x + width + (o.ticks ? 76 : 40), (top + bottom) / 2);
+    // Tick texts are wider than two numbers: the label moves right of the widest.
+    ctx.translate(labelAt, (top + bottom) / 2);
     ctx.rotate(Math.PI / 2);
     ctx.textAlign = 'center';
     ctx.fillText(o.label, 0, 0);

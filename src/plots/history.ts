@@ -225,13 +225,16 @@ function subtitle(studies: readonly StudyTrials[], opts: HistoryOptions): string
       s.direction === 'minimize',
     ).at(-1);
     const bestTrial = best === undefined ? undefined : feasible.find((d) => d.value === best);
-    let text = `${done.length} complete trial${done.length === 1 ? '' : 's'}`;
-    if (bestTrial) text += `, best ${formatNumber(best)} (trial ${bestTrial.trial.number}, ${s.direction})`;
+    // Several studies share one direction (Compare refuses mixed ones): the subtitle stays short.
+    const one = studies.length === 1;
+    let text = `${done.length} complete${one ? ` trial${done.length === 1 ? '' : 's'}` : ''}`;
+    if (bestTrial)
+      text += `, best ${formatNumber(best)} (trial ${bestTrial.trial.number}${one ? `, ${s.direction}` : ''})`;
     const omitted = done.filter((d) => !Number.isFinite(d.value)).length;
     if (omitted > 0) text += `, ${omitted} non-finite value${omitted === 1 ? '' : 's'} not drawn`;
     parts.push(studies.length === 1 ? text : `${s.name}: ${text}`);
   }
-  if (opts.errorBar === true) parts.push('mean ± 1 SD across the studies');
+  if (opts.errorBar === true) parts.push('mean ± 1 SD');
   return parts.join(' · ');
 }
 
@@ -255,7 +258,8 @@ export function buildHistoryPlot(studies: readonly StudyTrials[], opts: HistoryO
   options.plugins!.legend = { display: true, labels: { filter: (item) => !/ SD$/.test(item.text) } };
   const config: ChartConfiguration<'scatter', HistoryPoint[]> = {
     type: 'scatter',
-    data: { datasets: list.flatMap((info, k) => datasets(info, k, list.length === 1 && studies.length === 1)) },
+    // One series (a single study, or the mean across studies): Optuna's blue points and red best line.
+    data: { datasets: list.flatMap((info, k) => datasets(info, k, list.length === 1)) },
     options,
   };
   return chart(HISTORY_TITLE, config as ChartConfiguration);

@@ -154,7 +154,14 @@ export function rankInfo(trials: readonly FrozenTrial[], opts: RankOptions = {})
 function scale(axis: RankAxis, labels: string[], unit: string | undefined): object {
   const title = { display: true, text: withUnit(axis.name, unit) };
   if (axis.isCat) return { type: 'category', labels, offset: true, title };
-  return { type: axis.isLog ? 'logarithmic' : 'linear', min: axis.range[0], max: axis.range[1], title };
+  // Optuna's padded range, without ticks at its odd end points.
+  return {
+    type: axis.isLog ? 'logarithmic' : 'linear',
+    min: axis.range[0],
+    max: axis.range[1],
+    ticks: { includeBounds: false },
+    title,
+  };
 }
 
 function panelChart(info: RankInfo, p: RankPanel, title: string, opts: RankOptions): ChartPlot {

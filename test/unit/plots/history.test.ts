@@ -15,6 +15,7 @@ describe('optimization history', () => {
     // not (Optuna 5 draws it at all of them).
     expect(best.data).toEqual(Array.from({ length: 12 }, (_, x) => ({ x, y: 1.4345 })));
     expect(best.label).toBe('Best Value');
+    expect(best.borderColor).toBe('#d62728');
     expect(best.showLine).toBe(true);
     expect(c.options.plugins.title.text).toBe('Optimization History Plot');
     expect(c.options.plugins.subtitle.text).toContain('8 complete trials');
@@ -64,8 +65,8 @@ describe('optimization history', () => {
     expect(labels).toEqual(['L of A', 'Best Value of A', 'L of B', 'Best Value of B']);
     expect(c.data.datasets[0].backgroundColor).toBe(c.data.datasets[1].borderColor);
     expect(c.data.datasets[0].backgroundColor).not.toBe(c.data.datasets[2].backgroundColor);
-    expect(c.options.plugins.subtitle.text).toContain('A: 8 complete trials, best 1.435 (trial 0');
-    expect(c.options.plugins.subtitle.text).toContain('B: 8 complete trials, best 0.9345');
+    expect(c.options.plugins.subtitle.text).toContain('A: 8 complete, best 1.435 (trial 0)');
+    expect(c.options.plugins.subtitle.text).toContain('B: 8 complete, best 0.9345 (trial 0)');
   });
 
   it('error bars: mean ± SD per trial number as segments, the best value as a band', () => {
@@ -87,6 +88,7 @@ describe('optimization history', () => {
     expect(lo.y).toBeCloseTo(1.4345, 12);
     expect(hi.y).toBeCloseTo(2.4345, 12);
     expect(best.label).toBe('Best Value');
+    expect(best.borderColor).toBe('#d62728');
     expect(upper.data[0].y - best.data[0].y).toBeCloseTo(0.5, 12);
     expect(best.data[0].y - lower.data[0].y).toBeCloseTo(0.5, 12);
     expect(c.options.plugins.legend.labels.filter({ text: bars.label })).toBe(false);
