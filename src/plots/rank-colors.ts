@@ -5,7 +5,7 @@
  * - the "RdYlBu_r" colour of a scaled rank as Optuna computes it without plotly: matplotlib's 256-entry
  *   lookup table of the reversed ColorBrewer RdYlBu scale, indexed by `int(x · 256)`, times 255
  *   truncated to integers (with plotly installed Optuna samples the same 11 stops continuously; the two
- *   differ by at most 2 of 255 per channel, which no one can see);
+ *   differ by at most 3.4 of 255 per channel, which no one can see);
  * - the colour bar's ticks: NumPy's linear quantiles of the target values, printed with Python's `%3g`.
  */
 import { linspace } from './edf.ts';
