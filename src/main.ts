@@ -20,6 +20,7 @@ import {
   SetupDraft,
   SimulationRun,
   DmcExplorer,
+  StudyCompare,
   StudyLibrary,
   StudyResults,
   StudyRun,
@@ -76,6 +77,7 @@ async function boot(el: HTMLElement): Promise<void> {
     run,
     workbench: new Workbench({ storage, library, run, router, backends, lock }),
     results: new StudyResults(storage, models, new FanovaClient(), (dmc, seed, n) => pool.simulate(dmc, seed, n)),
+    compare: new StudyCompare(storage),
     setup: new SetupDraft(storage),
     inference: new InferenceSession({
       sampler: new InferClient(),

@@ -94,9 +94,20 @@ export const colorBarPlugin: Plugin = {
     ctx.font = '11px sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    ctx.fillText(formatNumber(o.max), x + width + 4, top);
-    ctx.fillText(formatNumber(o.min), x + width + 4, bottom);
-    ctx.translate(x + width + 40, (top + bottom) / 2);
+    let labelAt = x + width + 40;
+    if (o.ticks) {
+      labelAt = x + width + 12 + Math.max(0, ...o.ticks.map((t) => ctx.measureText(t.text).width));
+      for (const t of o.ticks) {
+        const y = bottom - t.at * (bottom - top);
+        ctx.fillText(t.text, x + width + 4, y);
+        ctx.fillRect(x + width, y - 0.5, 3, 1);
+      }
+    } else {
+      ctx.fillText(formatNumber(o.max), x + width + 4, top);
+      ctx.fillText(formatNumber(o.min), x + width + 4, bottom);
+    }
+    // Tick texts are wider than two numbers: the label moves right of the widest.
+    ctx.translate(labelAt, (top + bottom) / 2);
     ctx.rotate(Math.PI / 2);
     ctx.textAlign = 'center';
     ctx.fillText(o.label, 0, 0);

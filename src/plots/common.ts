@@ -131,5 +131,7 @@ export function withColorBar(options: object, bar: ColorBarOptions): void {
   const o = options as { plugins?: Record<string, unknown>; layout?: { padding?: Record<string, number> } };
   o.plugins = { ...o.plugins, colorBar: bar };
   const padding = o.layout?.padding ?? {};
-  o.layout = { ...o.layout, padding: { ...padding, right: Math.max(padding.right ?? 0, COLOR_BAR_SPACE) } };
+  // Labelled ticks ("25% (1.52)") need more room than the two end numbers.
+  const space = bar.ticks ? COLOR_BAR_SPACE + 64 : COLOR_BAR_SPACE;
+  o.layout = { ...o.layout, padding: { ...padding, right: Math.max(padding.right ?? 0, space) } };
 }

@@ -6,7 +6,8 @@
 export type { ChartPlot, Direction, EmptyPlot, Plot, PlotGroup, PlotSet, TargetOptions } from './types.ts';
 export { PlotError } from './types.ts';
 
-export { HISTORY_TITLE, buildOptimizationHistory, runningBest } from './history.ts';
+export { HISTORY_TITLE, buildHistoryPlot, buildOptimizationHistory, historyInfo, runningBest } from './history.ts';
+export type { HistoryInfo, HistoryOptions, StudyTrials } from './history.ts';
 export { SLICE_TITLE, buildSlicePlots } from './slice.ts';
 export type { SliceOptions } from './slice.ts';
 export { IMPORTANCE_TITLE, buildImportancePlot } from './importance.ts';
@@ -17,8 +18,10 @@ export { CONTOUR_TITLE, DEFAULT_CONTOUR_GRID, buildContourPlot } from './contour
 export type { ContourOptions } from './contour.ts';
 export { INTERMEDIATE_TITLE, buildIntermediateValuesPlot } from './intermediate.ts';
 export type { IntermediateOptions } from './intermediate.ts';
-export { EDF_POINTS, EDF_TITLE, buildEdfPlot } from './edf.ts';
-export type { EdfOptions } from './edf.ts';
+export { EDF_POINTS, EDF_TITLE, buildEdfPlot, buildStudiesEdfPlot, edfInfo } from './edf.ts';
+export type { EdfInfo, EdfOptions } from './edf.ts';
+export { RANK_TITLE, buildRankPlot, buildRankPlots, rankInfo } from './rank.ts';
+export type { RankInfo, RankOptions } from './rank.ts';
 export { TIMELINE_TITLE, buildTimelinePlot } from './timeline.ts';
 export type { TimelineOptions } from './timeline.ts';
 

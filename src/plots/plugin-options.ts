@@ -29,6 +29,8 @@ export interface ColorBarOptions {
   readonly max: number;
   /** CSS colours from `min` (first) to `max` (last), evenly spaced. */
   readonly stops: readonly string[];
+  /** Labelled ticks at positions in [0, 1] from `min` to `max`, instead of the min and max numbers. */
+  readonly ticks?: readonly { readonly at: number; readonly text: string }[];
 }
 
 /** One vertical axis of a parallel-coordinate chart; tick positions are normalised to [0, 1]. */

@@ -11,6 +11,7 @@ import type { Router } from './router.svelte.ts';
 import type { SimulationRun } from './simulation-run.svelte.ts';
 import type { SetupDraft } from './setup-draft.svelte.ts';
 import type { LibraryStorage } from './study-meta.ts';
+import type { StudyCompare } from './study-compare.svelte.ts';
 import type { StudyResults } from './study-results.svelte.ts';
 import type { StudyRun } from './study-run.svelte.ts';
 import type { Workbench } from './workbench.svelte.ts';
@@ -26,6 +27,8 @@ export interface AppContext {
   run: StudyRun;
   workbench: Workbench;
   results: StudyResults;
+  /** Home → Compare: several studies' histories and EDFs. */
+  compare: StudyCompare;
   setup: SetupDraft;
   inference: InferenceSession;
   /** Results → Final network. */

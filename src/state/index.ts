@@ -29,6 +29,7 @@ export {
   type ImportanceEvaluator,
 } from './study-results.svelte.ts';
 export { StudyRun } from './study-run.svelte.ts';
+export { StudyCompare, type CompareState } from './study-compare.svelte.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
 export { AVERAGE, InferenceSession } from './inference-session.svelte.ts';

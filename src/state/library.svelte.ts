@@ -90,6 +90,8 @@ export class StudyLibrary {
   #loadError = $state<string | null>(null);
   #rowErrors = $state.raw<Record<number, string>>({});
   #importStatus = $state.raw<ImportStatus | null>(null);
+  /** Studies ticked for Compare, in the order they were ticked. */
+  #selected = $state.raw<number[]>([]);
   readonly #storage: LibraryStorage;
   readonly #networks: NetworkLibrary;
 
@@ -107,6 +109,18 @@ export class StudyLibrary {
   get importStatus(): ImportStatus | null {
     return this.#importStatus;
   }
+  get selected(): readonly number[] {
+    return this.#selected;
+  }
+  isSelected(studyId: number): boolean {
+    return this.#selected.includes(studyId);
+  }
+  /** Ticks or unticks a study for Compare. */
+  toggleSelected(studyId: number): void {
+    this.#selected = this.isSelected(studyId)
+      ? this.#selected.filter((id) => id !== studyId)
+      : [...this.#selected, studyId];
+  }
   rowError(studyId: number): string | null {
     return this.#rowErrors[studyId] ?? null;
   }
@@ -122,6 +136,8 @@ export class StudyLibrary {
         }),
       );
       this.#studies = entries.sort((a, b) => b.studyId - a.studyId);
+      // A deleted study cannot stay ticked.
+      this.#selected = this.#selected.filter((id) => entries.some((e) => e.studyId === id));
       this.#loadError = null;
     } catch (e) {
       this.#loadError = `Could not read the study library: ${message(e)}`;

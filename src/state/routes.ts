@@ -18,6 +18,8 @@ export type Route =
   | { view: 'results'; studyId: number | null }
   /** Posteriors for the user's own data from a trained network. */
   | { view: 'infer' }
+  /** Studies side by side (`#/compare?studies=3,5`): their histories and EDFs in one plot each. */
+  | { view: 'compare'; studies: number[] }
   | { view: 'not-found'; hash: string };
 
 export const NAV: readonly { view: ViewName; label: string }[] = [
@@ -40,8 +42,9 @@ export function parseHash(hash: string): Route {
   const path = (q < 0 ? bare : bare.slice(0, q)).replace(/^\/+/, '').replace(/\/+$/, '');
   const [head = '', arg, ...extra] = path.split('/');
   if (extra.length > 0) return { view: 'not-found', hash };
+  if (q >= 0 && head === 'compare') return compareRoute(arg, new URLSearchParams(bare.slice(q + 1)), hash);
   if (q >= 0) {
-    // Only Setup takes a query: the study link. Its value is base64url, so it needs no decoding here.
+    // Only Setup (and Compare, above) takes a query: the study link. Its value is base64url, so it needs no decoding here.
     const query = new URLSearchParams(bare.slice(q + 1));
     const link = query.get('study');
     const onlyStudy = [...query.keys()].every((k) => k === 'study');
@@ -67,6 +70,15 @@ export function parseHash(hash: string): Route {
   }
 }
 
+/** `#/compare?studies=3,5`: one or more study ids, comma-separated, and nothing else. */
+function compareRoute(arg: string | undefined, query: URLSearchParams, hash: string): Route {
+  const ids = (query.get('studies') ?? '').split(',').map(studyId);
+  const ok = arg === undefined && [...query.keys()].every((k) => k === 'studies');
+  return ok && ids.every((id) => typeof id === 'number')
+    ? { view: 'compare', studies: ids as number[] }
+    : { view: 'not-found', hash };
+}
+
 export function href(route: Exclude<Route, { view: 'not-found' }>): string {
   switch (route.view) {
     case 'home':
@@ -81,5 +93,7 @@ export function href(route: Exclude<Route, { view: 'not-found' }>): string {
     case 'run':
     case 'results':
       return route.studyId === null ? `#/${route.view}` : `#/${route.view}/${route.studyId}`;
+    case 'compare':
+      return `#/compare?studies=${route.studies.join(',')}`;
   }
 }

@@ -18,8 +18,11 @@ import {
   buildImportancePlot,
   buildIntermediateValuesPlot,
   buildOptimizationHistory,
+  buildHistoryPlot,
   buildParallelCoordinate,
+  buildRankPlot,
   buildRecoveryPlots,
+  buildStudiesEdfPlot,
   buildSlicePlots,
   buildTimelinePlot,
 } from '../../src/plots/index.ts';
@@ -50,6 +53,7 @@ function charts(p: Plot | PlotSet): ChartPlot[] {
 
 const trials = studyFixture();
 const sample = posterior();
+const shifted = trials.map((t) => (t.values ? { ...t, values: [t.values[0]! * 0.8] } : t));
 const ALL: [string, ChartPlot][] = [
   ['history', buildOptimizationHistory(trials, { direction: 'minimize' })],
   ['slice lr (log)', buildSlicePlots(trials, { direction: 'minimize', params: ['lr'] })],
@@ -65,6 +69,21 @@ const ALL: [string, ChartPlot][] = [
   ['contour', buildContourPlot(trials, { direction: 'minimize', xParam: 'dropout', yParam: 'lr' })],
   ['intermediate', buildIntermediateValuesPlot(trials)],
   ['edf', buildEdfPlot(trials)],
+  ['rank lr × batch_size', buildRankPlot(trials, { xParam: 'lr', yParam: 'batch_size' })],
+  [
+    'history of two studies',
+    buildHistoryPlot([
+      { name: 'A', direction: 'minimize', trials },
+      { name: 'B', direction: 'minimize', trials: shifted },
+    ]),
+  ],
+  [
+    'edf of two studies',
+    buildStudiesEdfPlot([
+      { name: 'A', trials },
+      { name: 'B', trials: shifted },
+    ]),
+  ],
   ['timeline', buildTimelinePlot(trials, { now: fixtureTime(1060) })],
   ['recovery', buildRecoveryPlots(sample)],
   ['calibration', buildCalibrationPlot(sample)],

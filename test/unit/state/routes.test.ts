@@ -26,6 +26,12 @@ describe('hash routes', () => {
     ['#/setup?other=1', { view: 'not-found', hash: '#/setup?other=1' }],
     ['#/setup?study=v1.x&more=2', { view: 'not-found', hash: '#/setup?study=v1.x&more=2' }],
     ['#/results/2?study=v1.x', { view: 'not-found', hash: '#/results/2?study=v1.x' }],
+    ['#/compare?studies=3,5', { view: 'compare', studies: [3, 5] }],
+    ['#/compare/?studies=0,12,7', { view: 'compare', studies: [0, 12, 7] }],
+    ['#/compare?studies=3,x', { view: 'not-found', hash: '#/compare?studies=3,x' }],
+    ['#/compare?studies=', { view: 'not-found', hash: '#/compare?studies=' }],
+    ['#/compare?studies=3&more=1', { view: 'not-found', hash: '#/compare?studies=3&more=1' }],
+    ['#/compare/2?studies=3', { view: 'not-found', hash: '#/compare/2?studies=3' }],
   ])('%s', (hash, route) => {
     expect(parseHash(hash)).toEqual(route);
   });
@@ -41,6 +47,7 @@ describe('hash routes', () => {
       { view: 'run', studyId: 3 },
       { view: 'results', studyId: 0 },
       { view: 'infer' },
+      { view: 'compare', studies: [4, 1] },
     ];
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);
   });
