@@ -11,6 +11,7 @@ import {
   importStudies,
   JournalDamageError,
   readJournalStudies,
+  StudyDirection,
   TrialState,
   withFailReasons,
 } from '../engine/index.ts';
@@ -50,12 +51,14 @@ function summarize(
   budget: number | null,
   problem: string | null,
   startedAt: string | null,
+  maximize: boolean,
 ): StudyEntry {
   const count = (s: TrialState): number => trials.filter((t) => t.state === s).length;
   let best: StudyEntry['best'] = null;
   for (const t of trials) {
     const v = t.values?.[0];
-    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value))
+    const better = best === null || (maximize ? v! > best.value : v! < best.value);
+    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && better)
       best = { number: t.number, value: v };
   }
   let trialSeconds = 0;
@@ -132,7 +135,8 @@ export class StudyLibrary {
         summaries.map(async (s) => {
           const trials = withFailReasons(await this.#storage.getAllTrials(s.studyId), s.systemAttrs);
           const { config, problem } = configFromAttrs(s.userAttrs, s.studyName);
-          return summarize(s.studyId, s.studyName, trials, config?.nTrials ?? null, problem, s.datetimeStart);
+          const maximize = s.directions.length === 1 && s.directions[0] === StudyDirection.MAXIMIZE;
+          return summarize(s.studyId, s.studyName, trials, config?.nTrials ?? null, problem, s.datetimeStart, maximize);
         }),
       );
       this.#studies = entries.sort((a, b) => b.studyId - a.studyId);

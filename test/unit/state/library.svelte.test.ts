@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrialState } from '../../../src/engine/index.ts';
+import { StudyDirection, TrialState } from '../../../src/engine/index.ts';
 import { openIdbStorage, type IdbStorage } from '../../../src/persistence/idb-storage.ts';
 import { smokeStudyConfig } from '../../../src/study-config/index.ts';
 import { BackendStatus } from '../../../src/state/backends.svelte.ts';
@@ -78,6 +78,16 @@ describe('StudyLibrary', () => {
       best: { number: 0, value: 0.669 },
     });
     expect(imported!.configProblem).toMatch(/no dmc-tune configuration/);
+  });
+
+  it("takes a maximized study's highest value as its best", async () => {
+    const id = await storage.createNewStudy([StudyDirection.MAXIMIZE], 'accuracy');
+    for (const v of [0.5, 0.9, 0.7]) {
+      const t = await storage.createNewTrial(id);
+      await storage.setTrialStateValues(t, TrialState.COMPLETE, [v]);
+    }
+    await library.refresh();
+    expect(library.studies![0]).toMatchObject({ name: 'accuracy', best: { number: 1, value: 0.9 } });
   });
 
   it('counts failed trials and sums the trial time of an imported journal with failures', async () => {
