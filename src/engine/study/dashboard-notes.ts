@@ -72,7 +72,7 @@ export class NoteConflictError extends Error {
  * one — the check of the dashboard's PUT .../note (`version_is_incremented`). Returns the new version.
  */
 export async function saveDashboardNote(
-  storage: Storage,
+  storage: Pick<Storage, 'getStudySystemAttrs' | 'setStudySystemAttr'>,
   studyId: number,
   trialId: number | null,
   body: string,

@@ -20,7 +20,7 @@ import {
   type TrialFilter,
 } from '../../../src/state/trial-filter.ts';
 
-const MIN = [StudyDirection.MINIMIZE];
+const MIN: StudyDirection[] = [StudyDirection.MINIMIZE];
 
 function trial(
   number: number,
@@ -61,7 +61,8 @@ const TRIALS = [
   trial(6, COMPLETE, [0.2], { lr: 9e-3, units: 16, act: 'gelu' }),
 ];
 const numbers = (ts: readonly FrozenTrial[]): number[] => ts.map((t) => t.number);
-const apply = (q: string, dirs = MIN): number[] => numbers(applyTrialFilter(TRIALS, filterFromQuery(q).filter, dirs));
+const apply = (q: string, dirs: StudyDirection[] = MIN): number[] =>
+  numbers(applyTrialFilter(TRIALS, filterFromQuery(q).filter, dirs));
 
 describe('applying a filter', () => {
   it('no filter keeps every trial', () => {
