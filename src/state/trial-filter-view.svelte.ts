@@ -58,6 +58,10 @@ export class TrialFilterView {
   get shown(): FrozenTrial[] {
     return this.#shown;
   }
+  /** Every trial of the study. */
+  get all(): readonly FrozenTrial[] {
+    return this.source();
+  }
   get total(): number {
     return this.source().length;
   }
