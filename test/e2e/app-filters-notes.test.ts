@@ -114,7 +114,15 @@ it('filters the table and every plot at once, from the filter bar into the addre
   expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
   for (const k of Object.keys(before)) expect(after[k], `${k} did not follow the filter`).not.toBe(before[k]);
   await page.waitForTimeout(300);
-  await screenshot(page, 'results-filters');
+  await screenshot(page, 'results-filters-page');
+  // The filter bar and the table it narrowed, for the README.
+  const top = (await page.getByTestId('trial-filters').boundingBox())!;
+  const table = (await page.getByTestId('trials-table').boundingBox())!;
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, 'results-filters.png'),
+    fullPage: true,
+    clip: { x: 0, y: top.y - 8, width: 1280, height: table.y + table.height - top.y + 24 },
+  });
 });
 
 it('keeps the filter over a reload and moves with back and forward', async () => {
