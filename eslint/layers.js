@@ -81,7 +81,8 @@ export const PACKAGES = {
     persistence: ['idb'],
     workers: ['comlink', ...TFJS, '@tensorflow/tfjs-backend-wasm/dist/*.wasm?url', ...NODE, 'tsx/esm/api'],
     state: ['svelte', 'svelte/*'],
-    ui: ['svelte', 'svelte/*', 'chart.js', 'chart.js/*'],
+    // marked + DOMPurify: notes' markdown rendered to sanitised HTML (ui/markdown.ts).
+    ui: ['svelte', 'svelte/*', 'chart.js', 'chart.js/*', 'marked', 'dompurify'],
     cli: [...NODE],
     'main.ts': ['svelte'],
   },

@@ -70,6 +70,7 @@ export * from './storages/journal/index.ts';
 export {
   dashboardNotes,
   NOTE_CHUNK_LENGTH,
+  NoteConflictError,
   noteFromSystemAttrs,
   saveDashboardNote,
   type DashboardNotes,

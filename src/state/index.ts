@@ -30,6 +30,9 @@ export {
 } from './study-results.svelte.ts';
 export { StudyRun } from './study-run.svelte.ts';
 export { StudyCompare, type CompareState } from './study-compare.svelte.ts';
+export { StudyNotes, type Note, type NoteSaveProblem } from './study-notes.svelte.ts';
+export { TrialFilterView } from './trial-filter-view.svelte.ts';
+export { choiceKey, type ParamDomain, type ParamFilter, type RankFilter, type TrialFilter } from './trial-filter.ts';
 export { trialsViaPool } from './trials-via-pool.ts';
 export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svelte.ts';
 export { AVERAGE, InferenceSession } from './inference-session.svelte.ts';

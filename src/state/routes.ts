@@ -15,7 +15,8 @@ export type Route =
   | { view: 'setup'; fromStudy: number | null; link?: string }
   /** The run view of one study, or its empty state when no study is named. */
   | { view: 'run'; studyId: number | null }
-  | { view: 'results'; studyId: number | null }
+  /** `filter`: the trial filter's query text (state/trial-filter.ts reads it), absent when none. */
+  | { view: 'results'; studyId: number | null; filter?: string }
   /** Posteriors for the user's own data from a trained network. */
   | { view: 'infer' }
   /** Studies side by side (`#/compare?studies=3,5`): their histories and EDFs in one plot each. */
@@ -42,9 +43,16 @@ export function parseHash(hash: string): Route {
   const path = (q < 0 ? bare : bare.slice(0, q)).replace(/^\/+/, '').replace(/\/+$/, '');
   const [head = '', arg, ...extra] = path.split('/');
   if (extra.length > 0) return { view: 'not-found', hash };
+  if (q >= 0 && head === 'results' && arg !== undefined) {
+    // Results of a study take a query: its trial filter, read (malformed parts and all) by trial-filter.ts.
+    const id = studyId(arg);
+    const filter = bare.slice(q + 1);
+    if (id === undefined || id === null) return { view: 'not-found', hash };
+    return filter === '' ? { view: 'results', studyId: id } : { view: 'results', studyId: id, filter };
+  }
   if (q >= 0 && head === 'compare') return compareRoute(arg, new URLSearchParams(bare.slice(q + 1)), hash);
   if (q >= 0) {
-    // Only Setup (and Compare, above) takes a query: the study link. Its value is base64url, so it needs no decoding here.
+    // Setup takes a query too: the study link. Its value is base64url, so it needs no decoding here.
     const query = new URLSearchParams(bare.slice(q + 1));
     const link = query.get('study');
     const onlyStudy = [...query.keys()].every((k) => k === 'study');
@@ -91,8 +99,12 @@ export function href(route: Exclude<Route, { view: 'not-found' }>): string {
       if (route.link !== undefined) return `#/setup?study=${route.link}`;
       return route.fromStudy === null ? '#/setup' : `#/setup/${route.fromStudy}`;
     case 'run':
+      return route.studyId === null ? '#/run' : `#/run/${route.studyId}`;
     case 'results':
-      return route.studyId === null ? `#/${route.view}` : `#/${route.view}/${route.studyId}`;
+      if (route.studyId === null) return '#/results';
+      return route.filter === undefined || route.filter === ''
+        ? `#/results/${route.studyId}`
+        : `#/results/${route.studyId}?${route.filter}`;
     case 'compare':
       return `#/compare?studies=${route.studies.join(',')}`;
   }

@@ -6,7 +6,7 @@
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import type { ClusterOptions, SimulateSets } from '../cluster/index.ts';
-import { pedAnovaImportances, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
+import { pedAnovaImportances, StudyDirection, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import { simulateBatch } from '../sim/index.ts';
@@ -16,6 +16,8 @@ import { decodeDraws } from './run-support.ts';
 import { linkClusterNetworks, type NetworkLinks, type PickedFile } from './cluster-networks.ts';
 import { modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import { errorMessage } from '../shared/index.ts';
+import { StudyNotes } from './study-notes.svelte.ts';
+import { TrialFilterView } from './trial-filter-view.svelte.ts';
 
 export interface NetworkSource {
   load(key: string, trialNumber: number): Promise<NetworkFile | undefined>;
@@ -73,6 +75,14 @@ export class StudyResults {
   #evaluator = $state<ImportanceEvaluator>('ped-anova');
   #drawsRequest = 0;
   #clusterStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  #directions = $state.raw<readonly StudyDirection[]>([StudyDirection.MINIMIZE]);
+  /** The trial filter (kept in the address); `shown` is what the table, importances and plots take. */
+  readonly filter = new TrialFilterView(
+    () => this.#trials,
+    () => this.#directions,
+  );
+  /** Study and trial notes, in optuna-dashboard's system attrs. */
+  readonly notes: StudyNotes;
 
   constructor(
     private readonly storage: LibraryStorage,
@@ -80,7 +90,9 @@ export class StudyResults {
     private readonly fanova: ImportanceSource,
     /** Simulates the data sets of a cluster export (the app passes its worker pool; default: this thread). */
     private readonly simulate: SimulateSets = simulateBatch,
-  ) {}
+  ) {
+    this.notes = new StudyNotes(storage);
+  }
 
   get studyId(): number | null {
     return this.#studyId;
@@ -93,6 +105,18 @@ export class StudyResults {
   }
   get trials(): FrozenTrial[] {
     return this.#trials;
+  }
+  /** The trials that pass the filter: the one list every table and plot of Results takes. */
+  get shown(): FrozenTrial[] {
+    return this.filter.shown;
+  }
+  get directions(): readonly StudyDirection[] {
+    return this.#directions;
+  }
+  /** Takes the address's filter query; importances follow the filtered trials. */
+  setFilterQuery(query: string): void {
+    if (this.filter.setQuery(query) && this.#studyId !== null && this.#trials.length > 0)
+      void this.#computeImportance(this.shown);
   }
   get error(): string | null {
     return this.#error;
@@ -113,7 +137,7 @@ export class StudyResults {
   setEvaluator(e: ImportanceEvaluator): void {
     if (e === this.#evaluator) return;
     this.#evaluator = e;
-    if (this.#studyId !== null) void this.#computeImportance(this.#trials);
+    if (this.#studyId !== null) void this.#computeImportance(this.shown);
   }
   /** Outcome of the last cluster export or import, for the Results view. */
   get clusterStatus(): { kind: 'ok' | 'error'; text: string } | null {
@@ -152,19 +176,22 @@ export class StudyResults {
     }
     try {
       const meta = await readStudyMeta(this.storage, studyId);
-      const [raw, attrs, nets] = await Promise.all([
+      const [raw, attrs, nets, directions] = await Promise.all([
         this.storage.getAllTrials(studyId),
         this.storage.getStudySystemAttrs(studyId),
         this.models.list(meta.modelKey),
+        this.storage.getStudyDirections(studyId),
       ]);
       const trials = withFailReasons(raw, attrs);
       if (this.#studyId !== studyId) return;
       this.#name = meta.name;
       this.#config = meta.config;
       this.#trials = trials;
+      this.#directions = directions;
+      this.notes.read(studyId, attrs, trials);
       this.#networks = nets.map((n) => n.trialNumber);
       this.#clusterNetworks = nets.filter((n) => n.source === 'cluster').map((n) => n.trialNumber);
-      void this.#computeImportance(trials);
+      void this.#computeImportance(this.shown);
     } catch (e) {
       if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${errorMessage(e)}`;
     } finally {

@@ -54,18 +54,34 @@ export function dashboardNotes(
   return { study: noteFromSystemAttrs(studySystemAttrs, null)?.body ?? null, trials: out };
 }
 
+/** A save refused because the note changed since the editor read it (optuna-dashboard answers 409). */
+export class NoteConflictError extends Error {
+  constructor(readonly current: { version: number; body: string }) {
+    super(
+      `This note was saved elsewhere (version ${current.version}) since it was opened here: your text was not saved over it.`,
+    );
+    this.name = 'NoteConflictError';
+  }
+}
+
 /**
- * Saves a note as optuna-dashboard's `save_note` does (version + 1, body in chunks, leftover chunks
- * blanked), so that optuna-dashboard shows it and can edit it next.
+ * Saves a note as optuna-dashboard does (`save_note_with_version`): version + 1, the body in chunks of
+ * 2045 characters, the chunks it no longer needs blanked (never deleted: a journal cannot delete an
+ * attr), so that optuna-dashboard shows it and can edit it next. With `baseVersion` (the version the
+ * editor started from) the save is refused with a NoteConflictError when the stored version is another
+ * one — the check of the dashboard's PUT .../note (`version_is_incremented`). Returns the new version.
  */
 export async function saveDashboardNote(
-  storage: Storage,
+  storage: Pick<Storage, 'getStudySystemAttrs' | 'setStudySystemAttr'>,
   studyId: number,
   trialId: number | null,
   body: string,
-): Promise<void> {
+  opts: { baseVersion?: number } = {},
+): Promise<number> {
   const attrs = await storage.getStudySystemAttrs(studyId);
-  const version = (noteFromSystemAttrs(attrs, trialId)?.version ?? 0) + 1;
+  const stored = noteFromSystemAttrs(attrs, trialId) ?? { version: 0, body: '' };
+  if (opts.baseVersion !== undefined && opts.baseVersion !== stored.version) throw new NoteConflictError(stored);
+  const version = stored.version + 1;
   await storage.setStudySystemAttr(studyId, verKey(trialId), version);
   const prefix = strPrefix(trialId);
   const chunks = Math.ceil(body.length / NOTE_CHUNK_LENGTH);
@@ -77,6 +93,7 @@ export async function saveDashboardNote(
     );
   const existing = Object.keys(attrs).filter((k) => k.startsWith(prefix)).length;
   for (let i = chunks; i < existing; i++) await storage.setStudySystemAttr(studyId, `${prefix}${i}`, '');
+  return version;
 }
 
 /** A trial's note key: "dashboard:<trial_id>:note_ver" or "dashboard:<trial_id>:note_str:<i>". */

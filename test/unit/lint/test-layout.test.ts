@@ -16,6 +16,8 @@ const ROOTS: Record<string, string> = { bench: 'bench', scripts: 'scripts', lint
 const CROSS_CUTTING: Record<string, string> = {
   'lint/test-layout.test.ts': 'checks the layout of test/unit itself',
   'plots/diagnostics.test.ts': 'one suite over the four diagnostics plots (plots/diagnostics/*), which share its draws',
+  'plots/optuna-plots.parity.test.ts':
+    'one Python call to Optuna 5.0 for the rank, multi-study history and EDF plots (plots/rank, history, edf)',
 };
 
 const EXTENSIONS = ['.ts', '.svelte.ts', '.svelte', '.mjs', '.js', '/index.ts'];

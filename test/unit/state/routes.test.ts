@@ -25,7 +25,12 @@ describe('hash routes', () => {
     ['#/setup/3?study=v1.x', { view: 'not-found', hash: '#/setup/3?study=v1.x' }],
     ['#/setup?other=1', { view: 'not-found', hash: '#/setup?other=1' }],
     ['#/setup?study=v1.x&more=2', { view: 'not-found', hash: '#/setup?study=v1.x&more=2' }],
-    ['#/results/2?study=v1.x', { view: 'not-found', hash: '#/results/2?study=v1.x' }],
+    // A study's results take its trial filter (trial-filter.ts names parts it cannot read).
+    ['#/results/2?study=v1.x', { view: 'results', studyId: 2, filter: 'study=v1.x' }],
+    ['#/results/2?state=COMPLETE&top=5', { view: 'results', studyId: 2, filter: 'state=COMPLETE&top=5' }],
+    ['#/results/2?', { view: 'results', studyId: 2 }],
+    ['#/results?top=5', { view: 'not-found', hash: '#/results?top=5' }],
+    ['#/results/x?top=5', { view: 'not-found', hash: '#/results/x?top=5' }],
     ['#/compare?studies=3,5', { view: 'compare', studies: [3, 5] }],
     ['#/compare/?studies=0,12,7', { view: 'compare', studies: [0, 12, 7] }],
     ['#/compare?studies=3,x', { view: 'not-found', hash: '#/compare?studies=3,x' }],
@@ -46,6 +51,7 @@ describe('hash routes', () => {
       { view: 'run', studyId: null },
       { view: 'run', studyId: 3 },
       { view: 'results', studyId: 0 },
+      { view: 'results', studyId: 4, filter: 'state=COMPLETE&p.lr=1e-4..1e-3&top=best' },
       { view: 'infer' },
       { view: 'compare', studies: [4, 1] },
     ];

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dashboardNotes,
+  NoteConflictError,
   noteFromSystemAttrs,
   saveDashboardNote,
   TrialState,
@@ -93,5 +94,18 @@ describe('optuna-dashboard notes travel with their trials', () => {
     const attrs = await s.getStudySystemAttrs(id);
     expect(attrs['dashboard:note_str:2']).toBe('');
     expect(noteFromSystemAttrs(attrs, null)).toEqual({ version: 2, body: 'short' });
+  });
+
+  it('a save from an editor that read an older version is refused, as the dashboard answers 409', async () => {
+    const s = new InMemoryStorage();
+    const id = await s.createNewStudy([1], 's');
+    expect(await saveDashboardNote(s, id, 7, 'first', { baseVersion: 0 })).toBe(1);
+    expect(await saveDashboardNote(s, id, 7, 'second', { baseVersion: 1 })).toBe(2);
+    const stale = saveDashboardNote(s, id, 7, 'from a tab opened at version 1', { baseVersion: 1 });
+    await expect(stale).rejects.toBeInstanceOf(NoteConflictError);
+    await expect(stale).rejects.toMatchObject({ current: { version: 2, body: 'second' } });
+    expect(noteFromSystemAttrs(await s.getStudySystemAttrs(id), 7)).toEqual({ version: 2, body: 'second' });
+    // The study's note has its own version.
+    expect(await saveDashboardNote(s, id, null, 'study', { baseVersion: 0 })).toBe(1);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * optuna-dashboard 0.21.0 (the project's .venv, with Optuna 5.0.0) as a real client of our journals:
  * it serves a journal the engine exported (a study with COMPLETE, PRUNED and FAIL trials, intermediate
- * values, user attributes, a 5.0 constraint and notes written the dashboard's way; a two-objective
- * study), and its HTTP API (/api/studies, /api/studies/<id>) shows all of it. Notes saved through its
+ * values, user attributes, a 5.0 constraint and notes written by the app's own note state (StudyNotes,
+ * as Results saves them, version-checked); a two-objective study), and its HTTP API (/api/studies, /api/studies/<id>) shows all of it. Notes saved through its
  * API (PUT /api/studies/<id>/note and /api/studies/<id>/<trial_id>/note, which it stores as study system
  * attrs "dashboard:note_ver" / "dashboard:<trial_id>:note_str:<i>") are then read back from the journal
  * by the engine (`dashboardNotes`). The server is started with `optuna-dashboard FILE --port P`, the
@@ -20,7 +20,6 @@ import {
   createStudy,
   dashboardNotes,
   RandomSampler,
-  saveDashboardNote,
   StudyDirection,
   TrialState,
 } from '../../../../src/engine/index.ts';
@@ -31,6 +30,7 @@ import {
   MemoryJournalBackend,
 } from '../../../../src/engine/storages/journal/index.ts';
 import { JournalFileBackend } from '../../../../src/persistence/node/index.ts';
+import { StudyNotes } from '../../../../src/state/study-notes.svelte.ts';
 
 const DASHBOARD = path.join(VENV_DIR, 'bin', 'optuna-dashboard');
 const VENV_PY = path.join(VENV_DIR, 'bin', 'python');
@@ -91,11 +91,14 @@ async function writeProjectJournal(to: string): Promise<void> {
       datetimeComplete: '2026-12-01T10:00:02.000000',
     });
   }
-  await saveDashboardNote(storage, study.studyId, null, STUDY_NOTE);
-  const two = (await study.getTrials())[2]!;
-  expect(two.trialId).toBe(4); // trial 2 of "dash" after two of "dash-mo": the export gives it id 2
-  await saveDashboardNote(storage, study.studyId, two.trialId, 'first draft');
-  await saveDashboardNote(storage, study.studyId, two.trialId, TRIAL_NOTE);
+  // Saved as the Results view saves them: each from the version its editor read.
+  const trials = await study.getTrials();
+  const notes = new StudyNotes(storage);
+  notes.read(study.studyId, await storage.getStudySystemAttrs(study.studyId), trials);
+  expect(await notes.save(null, STUDY_NOTE, 0)).toBeNull();
+  expect(trials[2]!.trialId).toBe(4); // trial 2 of "dash" after two of "dash-mo": the export gives it id 2
+  expect(await notes.save(2, 'first draft', 0)).toBeNull();
+  expect(await notes.save(2, TRIAL_NOTE, 1)).toBeNull();
   writeFileSync(to, await exportJournal(storage));
 }
 
