@@ -25,3 +25,11 @@ export {
   type ParamVerdict,
   type VerdictThresholds,
 } from './verdict.ts';
+export {
+  fractionalRanks,
+  rankEcdf,
+  simultaneousEcdfBands,
+  type EcdfBand,
+  type EcdfBandOptions,
+  type EcdfLine,
+} from './calibration-ecdf.ts';
