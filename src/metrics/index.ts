@@ -33,3 +33,12 @@ export {
   type EcdfBandOptions,
   type EcdfLine,
 } from './calibration-ecdf.ts';
+export {
+  MAX_NUM_OBS,
+  MAX_NUM_OBS_VALUES,
+  defaultNumObsList,
+  metricsVsNumObs,
+  parseNumObsList,
+  type MetricsAtNumObs,
+  type MetricsVsNumObs,
+} from './metrics-vs-n.ts';
