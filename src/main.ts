@@ -85,7 +85,15 @@ async function boot(el: HTMLElement): Promise<void> {
       studies: storage,
     }),
     // A training worker of its own (started on first use): a final run never swaps a study's data sets.
-    final: new FinalNetworkRun({ storage, pool, trainer: new TrainClient(), runs: finalRuns, networks: models }),
+    final: new FinalNetworkRun({
+      storage,
+      pool,
+      trainer: new TrainClient(),
+      runs: finalRuns,
+      networks: models,
+      // Its own inference worker (started on first use), so Infer's sampling and this never queue.
+      numObsEvaluator: new InferClient(),
+    }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();
