@@ -15,10 +15,10 @@ export const METRICS_VS_N_TITLE = 'Metrics vs Trial Count N';
 const TRAINED_FILL = 'rgba(46, 125, 50, 0.12)';
 
 /** Lower is better for NRMSE and calibration error, higher for contraction: said on the axis. */
-const AXIS: Record<MetricRow, string> = {
-  NRMSE: 'NRMSE (lower is better)',
-  'Posterior Contraction': 'Posterior contraction (higher is better)',
-  'Calibration Error': 'Calibration error (lower is better)',
+const AXIS: Record<MetricRow, readonly [string, string]> = {
+  NRMSE: ['NRMSE', 'lower is better'],
+  'Posterior Contraction': ['Posterior contraction', 'higher is better'],
+  'Calibration Error': ['Calibration error', 'lower is better'],
 };
 
 interface XY {
@@ -104,7 +104,7 @@ export function buildMetricsVsNPlots(result: MetricsVsNumObs | null, opts: Metri
         type: 'linear',
         min: 0,
         ...(row === 'NRMSE' ? {} : { max: 1 }),
-        title: { display: true, text: AXIS[row] },
+        title: { display: true, text: [...AXIS[row]] },
       },
     };
     const config: ChartConfiguration<'scatter', XY[]> = { type: 'scatter', data: { datasets }, options };

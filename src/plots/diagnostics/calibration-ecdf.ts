@@ -52,7 +52,7 @@ export function buildCalibrationEcdfPlots(sample: PosteriorSample | null, opts: 
     const data: XY[] = Array.from(line.x, (x, k) => ({ x, y: line.y[k]! }));
     const title = `${names[j]!} — rank ECDF`;
     const options = baseOptions<'scatter'>(title, `${n} test data sets · ${S} posterior draws each`);
-    options.plugins!.legend = { display: j === 0, labels: { filter: (item) => item.text !== '' } };
+    options.plugins!.legend = { labels: { filter: (item) => item.text !== '' } };
     options.scales = {
       x: { type: 'linear', min: 0, max: 1, title: { display: true, text: 'Fractional rank statistic' } },
       y: { type: 'linear', title: { display: true, text: difference ? 'ECDF difference' : 'ECDF' } },
