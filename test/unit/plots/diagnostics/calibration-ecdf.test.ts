@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fractionalRanks, rankEcdf, simultaneousEcdfBands } from '../../../src/metrics/index.ts';
-import { buildCalibrationEcdfPlots } from '../../../src/plots/diagnostics/calibration-ecdf.ts';
-import type { PosteriorSample } from '../../../src/plots/diagnostics/draws.ts';
-import { Rng } from '../../../src/shared/rng.ts';
-import { cfg, panels } from './helpers.ts';
+import { fractionalRanks, rankEcdf, simultaneousEcdfBands } from '../../../../src/metrics/index.ts';
+import { buildCalibrationEcdfPlots } from '../../../../src/plots/diagnostics/calibration-ecdf.ts';
+import type { PosteriorSample } from '../../../../src/plots/diagnostics/draws.ts';
+import { Rng } from '../../../../src/shared/rng.ts';
+import { cfg, panels } from '../helpers.ts';
 
 function sample(n = 50, S = 60): PosteriorSample {
   const rng = Rng.fromSeed(3);
