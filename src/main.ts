@@ -66,6 +66,9 @@ async function boot(el: HTMLElement): Promise<void> {
   const library = new StudyLibrary(storage, models);
   const lock = webRunLock();
   const run = new StudyRun({ storage, pool, trainer, networks: models, backends, markActive: rememberActiveRun, lock });
+  // Metrics vs N (final networks and Infer's network) on an inference worker of its own, started on first
+  // use, so Infer's sampling never waits behind it; its calls queue.
+  const scorer = new InferClient();
   const app: AppContext = {
     router,
     backends,
@@ -79,6 +82,7 @@ async function boot(el: HTMLElement): Promise<void> {
     setup: new SetupDraft(storage),
     inference: new InferenceSession({
       sampler: new InferClient(),
+      numObsEvaluator: scorer,
       pool,
       networks: models,
       runs: inferences,
@@ -91,8 +95,7 @@ async function boot(el: HTMLElement): Promise<void> {
       trainer: new TrainClient(),
       runs: finalRuns,
       networks: models,
-      // Its own inference worker (started on first use), so Infer's sampling and this never queue.
-      numObsEvaluator: new InferClient(),
+      numObsEvaluator: scorer,
     }),
   };
   mount(App, { target: el, props: { app } });

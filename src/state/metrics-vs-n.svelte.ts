@@ -1,6 +1,6 @@
 /**
- * "Metrics vs N" of a finished final network (Results → Final network): the user lists trial counts N
- * (by default five over the range the network was trained on), the inference worker simulates validation
+ * "Metrics vs N" of a network (a finished final network in Results, or Infer's chosen network): the user lists
+ * trial counts N (by default five over the range the network was trained on), the inference worker simulates validation
  * sets at each N with a fixed seed, samples posteriors and computes NRMSE, contraction and calibration
  * error per parameter (src/nn/posterior/metrics-vs-n.ts), with progress and Cancel. Draws and integration
  * steps are the study's diagnostics settings, as `cli evaluate --num-obs` uses them.
@@ -24,7 +24,28 @@ export interface NumObsEvaluator {
 
 export interface MetricsVsNDeps {
   evaluator: NumObsEvaluator;
-  networks: { load(key: string, trialNumber: number): Promise<NetworkFile | undefined> };
+  /** The model store, for final networks (`finalSource`). */
+  networks?: { load(key: string, trialNumber: number): Promise<NetworkFile | undefined> };
+}
+
+/** A network to score: an id (a new id resets the form), its trained range of N, and how to read it. */
+export interface NetworkToScore {
+  readonly id: string;
+  readonly trained: readonly [number, number];
+  load(): Promise<NetworkFile | undefined>;
+}
+
+const fileIds = new WeakMap<NetworkFile, string>();
+let nextFileId = 0;
+
+/** A network file in memory (Infer's chosen network); the same file object keeps its id, so its form. */
+export function fileSource(file: NetworkFile, trained: readonly [number, number]): NetworkToScore {
+  let id = fileIds.get(file);
+  if (id === undefined) {
+    id = `file:${nextFileId++}`;
+    fileIds.set(file, id);
+  }
+  return { id, trained, load: async () => file };
 }
 
 /** Seed of the validation sets and of the posterior draws: the same N list always gives the same numbers. */
@@ -45,8 +66,8 @@ export class MetricsVsN {
   progress = $state<{ done: number; total: number; numObs: number } | null>(null);
   result = $state<NumObsResult | null>(null);
   message = $state<string | null>(null);
-  /** The final run the form and result belong to. */
-  recordId = $state<string | null>(null);
+  /** The network the form and result belong to (NetworkToScore.id). */
+  sourceId = $state<string | null>(null);
   #abort: AbortController | null = null;
   readonly #deps: MetricsVsNDeps;
 
@@ -54,13 +75,23 @@ export class MetricsVsN {
     this.#deps = deps;
   }
 
-  /** Shows the form for `record`; another record than last time starts afresh with its default N list. */
-  select(record: FinalRunRecord): void {
-    if (this.recordId === record.id) return;
-    this.cancel();
+  /** A finished final run's network, read from the model store. */
+  finalSource(record: FinalRunRecord): NetworkToScore {
     const n = record.settings.numObs;
-    this.recordId = record.id;
-    this.numObsText = defaultNumObsList('fixed' in n ? [n.fixed, n.fixed] : [n.min, n.max]).join(', ');
+    const networks = this.#deps.networks;
+    return {
+      id: `final:${record.id}`,
+      trained: 'fixed' in n ? [n.fixed, n.fixed] : [n.min, n.max],
+      load: async () => networks?.load(finalNetworkKey(record.modelKey), record.trialNumber),
+    };
+  }
+
+  /** Shows the form for `source`; another network than last time starts afresh with its default N list. */
+  select(source: NetworkToScore): void {
+    if (this.sourceId === source.id) return;
+    this.cancel();
+    this.sourceId = source.id;
+    this.numObsText = defaultNumObsList(source.trained).join(', ');
     this.status = 'idle';
     this.result = null;
     this.message = null;
@@ -81,8 +112,8 @@ export class MetricsVsN {
     return this.status === 'running';
   }
 
-  async run(record: FinalRunRecord): Promise<void> {
-    this.select(record);
+  async run(source: NetworkToScore): Promise<void> {
+    this.select(source);
     const numObs = this.numObs;
     const valSets = this.valSets.value;
     if (this.running || 'error' in numObs || valSets === null) return;
@@ -93,8 +124,8 @@ export class MetricsVsN {
     this.result = null;
     this.progress = { done: 0, total: numObs.length, numObs: numObs[0]! };
     try {
-      const file = await this.#deps.networks.load(finalNetworkKey(record.modelKey), record.trialNumber);
-      if (file === undefined) throw new Error('The final network is no longer stored in this browser.');
+      const file = await source.load();
+      if (file === undefined) throw new Error('The network is no longer stored in this browser.');
       const v = file.metadata['studyConfig'] === undefined ? null : validateStudyConfig(file.metadata['studyConfig']);
       const study = v !== null && 'config' in v ? v.config : null;
       const result = await this.#deps.evaluator.metricsVsNumObs(

@@ -2,7 +2,8 @@
  * Results → Final network → diagnostics in headless Chromium with the real workers: a tiny final network
  * is trained on N 20–60; its diagnostics show the calibration ECDF per parameter (band and rank ECDF);
  * "Metrics vs N" offers five N over the trained range, runs in the inference worker with progress, can be
- * cancelled, and then draws NRMSE, contraction and calibration error over N.
+ * cancelled, and then draws NRMSE, contraction and calibration error over N; Infer's network card offers
+ * the same for the network chosen there.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,5 +98,15 @@ it('shows the calibration ECDF and the metrics vs N of a final network', { timeo
   expect(await plots.getAttribute('data-backend')).toMatch(/^(wasm|webgpu)$/);
   await page.getByTestId('metrics-vs-n').scrollIntoViewIfNeeded();
   await screenshot(page, 'final-metrics-vs-n');
+
+  // Infer's network card offers the same for the chosen network, with its own trained range.
+  await page.goto(app.url + '#/infer', { waitUntil: 'commit' });
+  const select = page.getByTestId('network-select');
+  const option = select.locator('option', { hasText: 'final network from trial 0' });
+  await option.waitFor({ state: 'attached', timeout: 30_000 });
+  await select.selectOption((await option.getAttribute('value'))!);
+  const inferList = page.getByTestId('metrics-vs-n-list');
+  await inferList.waitFor({ timeout: 30_000 });
+  expect(await inferList.inputValue()).toBe('20, 30, 40, 50, 60');
   expect(app.seen.errors).toEqual([]);
 });

@@ -65,7 +65,7 @@ describe('MetricsVsN', { timeout: 120_000 }, () => {
       evaluator: watching,
       networks: { load: async (key, t) => (keys.push(`${key}#${t}`), file) },
     });
-    const r = record({ min: 100, max: 400 });
+    const r = m.finalSource(record({ min: 100, max: 400 }));
     m.select(r);
     expect(m.numObsText).toBe('100, 175, 250, 325, 400');
     m.numObsText = '40, 120';
@@ -90,7 +90,7 @@ describe('MetricsVsN', { timeout: 120_000 }, () => {
 
   it('cancels a running evaluation, and says plainly when the network is gone or the list is wrong', async () => {
     const m = new MetricsVsN({ evaluator, networks: { load: async () => file } });
-    const r = record({ fixed: 500 });
+    const r = m.finalSource(record({ fixed: 500 }));
     m.select(r);
     expect(m.numObsText).toBe('100, 200, 300, 400, 500');
     m.valSets.text = '4';
@@ -105,19 +105,24 @@ describe('MetricsVsN', { timeout: 120_000 }, () => {
     expect(m.problem).toMatch(/“many” is not a trial count/);
 
     const gone = new MetricsVsN({ evaluator, networks: { load: async () => undefined } });
-    gone.select(r);
-    await gone.run(r);
+    const lost = gone.finalSource(record({ fixed: 500 }));
+    gone.select(lost);
+    await gone.run(lost);
     expect(gone.status).toBe('error');
-    expect(gone.message).toBe('Could not evaluate the network: The final network is no longer stored in this browser.');
+    expect(gone.message).toBe('Could not evaluate the network: The network is no longer stored in this browser.');
   });
 
   it('starts afresh for another final run', () => {
     const m = new MetricsVsN({ evaluator, networks: { load: async () => file } });
-    m.select(record({ min: 50, max: 1000 }, 'a'));
+    m.select(m.finalSource(record({ min: 50, max: 1000 }, 'a')));
     m.numObsText = '77';
-    m.select(record({ min: 50, max: 1000 }, 'a'));
+    m.select(m.finalSource(record({ min: 50, max: 1000 }, 'a')));
     expect(m.numObsText).toBe('77');
-    m.select(record({ min: 200, max: 600 }, 'b'));
+    m.select(m.finalSource(record({ min: 200, max: 600 }, 'b')));
     expect(m.numObsText).toBe('200, 300, 400, 500, 600');
+    // Any network file works the same way (Infer's chosen network).
+    m.select({ id: 'file:x', trained: [300, 300], load: async () => file });
+    expect(m.numObsText).toBe('60, 120, 180, 240, 300');
+    expect(m.sourceId).toBe('file:x');
   });
 });
