@@ -67,6 +67,9 @@ async function boot(el: HTMLElement): Promise<void> {
   const library = new StudyLibrary(storage, models);
   const lock = webRunLock();
   const run = new StudyRun({ storage, pool, trainer, networks: models, backends, markActive: rememberActiveRun, lock });
+  // Metrics vs N (final networks and Infer's network) on an inference worker of its own, started on first
+  // use, so Infer's sampling never waits behind it; its calls queue.
+  const scorer = new InferClient();
   const app: AppContext = {
     router,
     backends,
@@ -81,13 +84,21 @@ async function boot(el: HTMLElement): Promise<void> {
     setup: new SetupDraft(storage),
     inference: new InferenceSession({
       sampler: new InferClient(),
+      numObsEvaluator: scorer,
       pool,
       networks: models,
       runs: inferences,
       studies: storage,
     }),
     // A training worker of its own (started on first use): a final run never swaps a study's data sets.
-    final: new FinalNetworkRun({ storage, pool, trainer: new TrainClient(), runs: finalRuns, networks: models }),
+    final: new FinalNetworkRun({
+      storage,
+      pool,
+      trainer: new TrainClient(),
+      runs: finalRuns,
+      networks: models,
+      numObsEvaluator: scorer,
+    }),
   };
   mount(App, { target: el, props: { app } });
   void backends.load();

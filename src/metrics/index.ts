@@ -25,3 +25,20 @@ export {
   type ParamVerdict,
   type VerdictThresholds,
 } from './verdict.ts';
+export {
+  fractionalRanks,
+  rankEcdf,
+  simultaneousEcdfBands,
+  type EcdfBand,
+  type EcdfBandOptions,
+  type EcdfLine,
+} from './calibration-ecdf.ts';
+export {
+  MAX_NUM_OBS,
+  MAX_NUM_OBS_VALUES,
+  defaultNumObsList,
+  metricsVsNumObs,
+  parseNumObsList,
+  type MetricsAtNumObs,
+  type MetricsVsNumObs,
+} from './metrics-vs-n.ts';

@@ -74,6 +74,7 @@ export { recoveryPreview, headSets, PREVIEW_DEFAULTS } from './posterior/preview
 // The tfjs-free part, so that workers and Node see one API.
 export * from './pure.ts';
 export { sampleObserved, type ObservedSet, type ObservedDraws } from './posterior/observed.ts';
+export { evaluateAtNumObs, type NumObsEvaluation } from './posterior/metrics-vs-n.ts';
 export {
   StepProfiler,
   profileStepWrapper,

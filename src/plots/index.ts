@@ -30,6 +30,10 @@ export type { DiagnosticsPlotOptions } from './diagnostics/recovery.ts';
 export { CALIBRATION_TITLE, buildCalibrationPlot } from './diagnostics/calibration.ts';
 export type { CalibrationOptions } from './diagnostics/calibration.ts';
 export { CONTRACTION_TITLE, buildContractionPlot } from './diagnostics/contraction.ts';
+export { CALIBRATION_ECDF_TITLE, buildCalibrationEcdfPlots } from './diagnostics/calibration-ecdf.ts';
+export type { CalibrationEcdfOptions } from './diagnostics/calibration-ecdf.ts';
+export { METRICS_VS_N_TITLE, buildMetricsVsNPlots } from './metrics-vs-n.ts';
+export type { MetricsVsNOptions } from './metrics-vs-n.ts';
 export type { PosteriorSample } from './diagnostics/draws.ts';
 
 export { formatDuration, formatNumber, formatTick, formatValue } from './format.ts';

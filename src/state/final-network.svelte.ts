@@ -32,6 +32,7 @@ import {
   stalledFor,
 } from './final-network-support.ts';
 import { completedTrialAttrs, decodeDraws, encodeDraws } from './run-support.ts';
+import { MetricsVsN, type NumObsEvaluator } from './metrics-vs-n.svelte.ts';
 import type { NetworkSink, Trainer } from './study-run.svelte.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -52,6 +53,8 @@ export interface FinalNetworkDeps {
   runs: FinalRunKeeper;
   /** The model store: finished final networks go there, and their draws come back for the plots. */
   networks: NetworkSink & { load(key: string, trialNumber: number): Promise<NetworkFile | undefined> };
+  /** Scores a finished network at several trial counts N (an inference worker); absent: no "Metrics vs N". */
+  numObsEvaluator?: NumObsEvaluator;
 }
 
 export type FinalPhase = 'idle' | 'simulating' | 'training' | 'diagnostics' | 'finished' | 'cancelled' | 'failed';
@@ -93,8 +96,14 @@ export class FinalNetworkRun {
   /** The trial the form would train (null: the best). */
   trialNumber = $state<number | null>(null);
 
+  /** "Metrics vs N" of a finished final network (null without an evaluator). */
+  readonly metricsVsN: MetricsVsN | null;
+
   constructor(deps: FinalNetworkDeps) {
     this.#deps = deps;
+    this.metricsVsN = deps.numObsEvaluator
+      ? new MetricsVsN({ evaluator: deps.numObsEvaluator, networks: deps.networks })
+      : null;
   }
 
   get phase(): FinalPhase {

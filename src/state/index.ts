@@ -38,6 +38,7 @@ export { rememberActiveRun, Workbench, type ResumeOffer } from './workbench.svel
 export { AVERAGE, InferenceSession } from './inference-session.svelte.ts';
 export { trialVerdict, type LearningVerdict } from './verdicts.ts';
 export { FinalNetworkRun, type FinalLive, type FinalPhase } from './final-network.svelte.ts';
+export { MetricsVsN, METRICS_VS_N_SEED, type MetricsVsNStatus, type NetworkToScore } from './metrics-vs-n.svelte.ts';
 export type { FinalRunRecord, FinalRunSettings } from '../persistence/index.ts';
 export {
   DEFAULT_FINAL_SETTINGS,

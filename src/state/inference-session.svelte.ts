@@ -39,6 +39,7 @@ import type {
   StoredNetworkSummary,
 } from '../persistence/index.ts';
 import type { DmcConfig } from '../sim/index.ts';
+import { fileSource, MetricsVsN, type NetworkToScore, type NumObsEvaluator } from './metrics-vs-n.svelte.ts';
 import { NumberField } from './number-field.svelte.ts';
 import { modelKey } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
@@ -72,6 +73,8 @@ export interface InferenceRuns {
 
 export interface InferenceDeps {
   sampler: PosteriorSampler;
+  /** Scores the chosen network at several trial counts N (an inference worker); absent: no "Metrics vs N". */
+  numObsEvaluator?: NumObsEvaluator;
   pool: BatchPool;
   networks: NetworkSource;
   runs: InferenceRuns;
@@ -138,8 +141,12 @@ export class InferenceSession {
 
   readonly #deps: InferenceDeps;
 
+  /** "Metrics vs N" of the chosen network (null without an evaluator). */
+  readonly metricsVsN: MetricsVsN | null;
+
   constructor(deps: InferenceDeps) {
     this.#deps = deps;
+    this.metricsVsN = deps.numObsEvaluator ? new MetricsVsN({ evaluator: deps.numObsEvaluator }) : null;
   }
 
   // ---- data file ------------------------------------------------------------------------------------
@@ -230,6 +237,13 @@ export class InferenceSession {
   get settings(): SimulatorSettings | null {
     const n = this.#network;
     return n === null ? null : simulatorSettings(n.file.metadata);
+  }
+
+  /** The chosen network for Metrics vs N, or null (none chosen, or a file without simulator settings). */
+  get networkToScore(): NetworkToScore | null {
+    const n = this.#network;
+    const s = this.settings;
+    return n === null || s === null ? null : fileSource(n.file, s.numObs);
   }
 
   async refresh(): Promise<void> {

@@ -6,10 +6,10 @@
  */
 import * as Comlink from 'comlink';
 import type { NetworkFile, ObservedDraws, ObservedSet } from '../nn/index.ts';
-import type { InferRequest, InferWorkerApi } from './infer.worker.ts';
+import type { InferRequest, InferWorkerApi, NumObsRequest, NumObsResult } from './infer.worker.ts';
 import { WorkerBridge, type SpawnWorker } from './worker-bridge.ts';
 
-export type { InferRequest } from './infer.worker.ts';
+export type { InferRequest, NumObsRequest, NumObsResult } from './infer.worker.ts';
 
 export interface InferOptions extends InferRequest {
   signal?: AbortSignal;
@@ -46,6 +46,19 @@ export class InferClient {
     // the page keeps its copies of the trials (they are small); only the draws are transferred back
     return this.bridge.call(
       (remote) => remote.sample(file, [...sets], req, onProgress ? Comlink.proxy(onProgress) : undefined),
+      signal ? { signal } : {},
+    );
+  }
+
+  /** The three metrics per parameter at each N of `req.numObs`; rejects with an AbortError when `signal` aborts. */
+  metricsVsNumObs(
+    file: NetworkFile,
+    req: NumObsRequest,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number, numObs: number) => void } = {},
+  ): Promise<NumObsResult> {
+    const { signal, onProgress } = opts;
+    return this.bridge.call(
+      (remote) => remote.metricsVsNumObs(file, req, onProgress ? Comlink.proxy(onProgress) : undefined),
       signal ? { signal } : {},
     );
   }

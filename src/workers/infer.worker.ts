@@ -1,6 +1,6 @@
 /**
  * Web Worker entry of the inference client (src/workers/infer-client.ts): posterior draws for the
- * user's participants from a network file, off the page's thread. Owns its own tfjs (the training
+ * user's participants from a network file, and a network's metrics at several trial counts N, off the page's thread. Owns its own tfjs (the training
  * worker may be busy with a study); progress goes back through a comlink proxy, and the draws are
  * transferred, not copied. Imports only nn/ and shared code.
  */
@@ -16,7 +16,16 @@ import {
   type BackendChoice,
   type BackendName,
 } from '../nn/index.ts';
-import { sampleObserved, type NetworkFile, type ObservedDraws, type ObservedSet } from '../nn/index.ts';
+import {
+  evaluateAtNumObs,
+  sampleObserved,
+  type NetworkFile,
+  type ObservedDraws,
+  type ObservedSet,
+} from '../nn/index.ts';
+import { simulatorSettings } from '../inference/index.ts';
+import type { MetricsVsNumObs } from '../metrics/index.ts';
+import { simulateRange } from '../sim/index.ts';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -39,7 +48,27 @@ export interface InferRequest {
   backend?: BackendName;
 }
 
+/** Metrics vs trial count N of one network (src/nn/posterior/metrics-vs-n.ts). */
+export interface NumObsRequest {
+  numObs: number[];
+  /** Validation sets simulated at each N (the same parameters at every N). */
+  valSets: number;
+  numSamples: number;
+  steps: number;
+  method: 'euler' | 'rk4';
+  /** Seed of the simulated sets and of the posterior draws. */
+  seed: number;
+  backend?: BackendName;
+}
+
+export type NumObsResult = MetricsVsNumObs & { backend: string; trained: [number, number] };
+
 let choice: BackendChoice | null = null;
+
+async function ensureBackend(backend: BackendName | undefined): Promise<BackendChoice> {
+  if (choice === null || (backend !== undefined && backend !== choice.backend)) choice = await selectBackend(backend);
+  return choice;
+}
 
 const api = {
   async sample(
@@ -48,8 +77,7 @@ const api = {
     req: InferRequest,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ObservedDraws & { backend: string }> {
-    if (choice === null || (req.backend !== undefined && req.backend !== choice.backend))
-      choice = await selectBackend(req.backend);
+    const used = await ensureBackend(req.backend);
     const out = await sampleObserved(file, sets, {
       numSamples: req.numSamples,
       steps: req.steps,
@@ -58,7 +86,35 @@ const api = {
         ? { onProgress: (d: number, t: number) => void Promise.resolve(onProgress(d, t)).catch(() => undefined) }
         : {}),
     });
-    return Comlink.transfer({ ...out, backend: choice.backend }, [out.draws.buffer as ArrayBuffer]);
+    return Comlink.transfer({ ...out, backend: used.backend }, [out.draws.buffer as ArrayBuffer]);
+  },
+
+  async metricsVsNumObs(
+    file: NetworkFile,
+    req: NumObsRequest,
+    onProgress?: (done: number, total: number, numObs: number) => void,
+  ): Promise<NumObsResult> {
+    const settings = simulatorSettings(file.metadata);
+    if (settings === null) {
+      throw new Error(
+        'The network file carries no simulator settings, so there is nothing to simulate validation sets from.',
+      );
+    }
+    const used = await ensureBackend(req.backend);
+    const result = await evaluateAtNumObs(file, (n) => simulateRange(settings.config, req.seed, 0, req.valSets, n), {
+      numObs: req.numObs,
+      numSamples: req.numSamples,
+      steps: req.steps,
+      method: req.method,
+      seed: req.seed,
+      ...(onProgress
+        ? {
+            onProgress: (d: number, t: number, n: number) =>
+              void Promise.resolve(onProgress(d, t, n)).catch(() => undefined),
+          }
+        : {}),
+    });
+    return { ...result, backend: used.backend, trained: [...settings.numObs] };
   },
 };
 

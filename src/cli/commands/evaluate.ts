@@ -1,5 +1,5 @@
 /**
- * `npm run --silent cli -- evaluate --model FILE [--val-sets N] [--seed S] [--draws N] [--steps N] [--json]`
+ * `npm run --silent cli -- evaluate --model FILE [--val-sets N] [--seed S] [--draws N] [--steps N] [--num-obs LIST] [--json]`
  *
  * Scores any network file (the app's, `train --save`'s, or one trained on the cluster by study.py) on fresh
  * validation sets simulated with the file's own simulator settings: the BayesFlow diagnostics and the
@@ -8,6 +8,7 @@
  * Defaults come from the file's study configuration (validation sets, posterior draws, integrator and
  * steps, weights), else BayesFlow's (100 sets, 1000 draws, Euler with 100 steps, weights 1/1/1).
  * With --json prints {"L", "NRMSE": {name: v}, "Posterior Contraction": {…}, "Calibration Error": {…}, …}.
+ * With --num-obs the metrics at each listed trial count N instead (evaluate-num-obs.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError, optFlag, optInt, optPositiveInt, optString, printJson } from '../args.ts';
@@ -16,6 +17,8 @@ import { simulatorSettings } from '../../inference/index.ts';
 import {
   computeDiagnostics,
   DEFAULT_METRIC_WEIGHTS,
+  defaultNumObsList,
+  parseNumObsList,
   tableToRecord,
   weightedMetricSum,
   type MetricWeights,
@@ -24,6 +27,7 @@ import { parseNetworkFile, restoreNetwork, samplePosterior, selectBackend } from
 import { simulateBatch } from '../../sim/index.ts';
 import { validateStudyConfig, type StudyConfig } from '../../study-config/index.ts';
 import { errorMessage } from '../../shared/index.ts';
+import { runNumObs } from './evaluate-num-obs.ts';
 
 export const USAGE: CommandUsage = {
   name: 'evaluate',
@@ -39,6 +43,11 @@ export const USAGE: CommandUsage = {
     { name: 'seed', value: 'S', help: 'seed of the simulated sets and of the posterior draws (1)' },
     { name: 'draws', value: 'N', help: "posterior draws per set (the study's, else 1000)" },
     { name: 'steps', value: 'N', help: "integration steps of the flow (the study's, else 100)" },
+    {
+      name: 'num-obs',
+      value: 'LIST',
+      help: "metrics at each trial count N, e.g. 100,200,300,400,500 ('trained': five over the network's trained range)",
+    },
     { name: 'json', help: 'print the result as one JSON object on the last line' },
   ],
   notes:
@@ -99,6 +108,13 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const backend = await selectBackend('wasm', { strict: true });
+  const numObsText = optString(p, 'num-obs');
+  if (numObsText !== undefined) {
+    const numObs = numObsText === 'trained' ? defaultNumObsList(settings.numObs) : parseNumObsList(numObsText);
+    if (!Array.isArray(numObs)) throw new UsageError(`--num-obs ${numObsText}: ${numObs.error}`);
+    const common = { valSets, draws, steps, integrator, seed, backend: backend.backend };
+    return runNumObs({ file, settings, numObs, json: optFlag(p, 'json'), ...common });
+  }
   const approx = await restoreNetwork(file);
   let out: Float32Array;
   try {
