@@ -95,6 +95,7 @@ it('filters the table and every plot at once, from the filter bar into the addre
     'Intermediate Values Plot',
     'Optimization History Plot',
     'Parallel Coordinate Plot',
+    'Rank Plot',
     'Slice Plot',
     'Timeline Plot',
   ]);
