@@ -120,20 +120,24 @@ describe('multi-objective journals with Optuna 5.0.0 and 3.1', () => {
     const ours = best(await nsga.bestTrials());
 
     // Back to 5.0: our export of the NSGA-II study alone (its trial ids now start at 0, so the cached
-    // parents must be renumbered) loads with our best trials, and 5.0's NSGA-II goes on from our cache.
-    const back = path.join(dir, 'back5.log');
-    writeFileSync(back, await exportJournal(storage, [nsga.studyId]));
-    const reread = await python(PY5, 'best', back);
-    expect(reread.studies.map((s) => s.name)).toEqual(['mo5-nsga']);
-    expect(reread.studies[0]!.best).toEqual(ours);
-    const resumed = await python(PY5, 'resume-nsga', back, 'mo5-nsga', '4');
-    expect(resumed.studies[0]!.generations).toEqual([...(await generations(nsga)), 4, 4, 5, 5]);
-    const exported = new Map((await importBack(back)).map((t) => [t.trialId, t.number]));
-    expect(Math.min(...exported.keys())).toBe(0);
-    for (const g of [1, 2, 3, 4])
-      expect(resumed.studies[0]!.system_attrs[`${PARENT_CACHE_KEY_PREFIX}${g}`]!.map((id) => exported.get(id))).toEqual(
-        parents(g),
-      );
+    // parents must be renumbered), compact and as the full op log, loads with our best trials, and 5.0's
+    // NSGA-II goes on from our cache.
+    for (const form of ['compact', 'full'] as const) {
+      const back = path.join(dir, `back5-${form}.log`);
+      writeFileSync(back, await exportJournal(storage, [nsga.studyId], { form }));
+      const reread = await python(PY5, 'best', back);
+      expect(reread.studies.map((s) => s.name)).toEqual(['mo5-nsga']);
+      expect(reread.studies[0]!.best, form).toEqual(ours);
+      const resumed = await python(PY5, 'resume-nsga', back, 'mo5-nsga', '4');
+      expect(resumed.studies[0]!.generations).toEqual([...(await generations(nsga)), 4, 4, 5, 5]);
+      const exported = new Map((await importBack(back)).map((t) => [t.trialId, t.number]));
+      expect(Math.min(...exported.keys())).toBe(0);
+      for (const g of [1, 2, 3, 4])
+        expect(
+          resumed.studies[0]!.system_attrs[`${PARENT_CACHE_KEY_PREFIX}${g}`]!.map((id) => exported.get(id)),
+          `${form}: parents of generation ${g}`,
+        ).toEqual(parents(g));
+    }
   }, 120_000);
 
   it('our multi-objective studies load in 5.0 and 3.1 with the same best trials', async () => {
