@@ -1,4 +1,4 @@
-"""Python Optuna side of the multi-objective journal test (test/unit/engine/storages/journal/journal-multi-objective.optuna.test.ts).
+"""Python Optuna side of the multi-objective journal test (test/unit/engine/storages/journal/transfer.multi-objective-optuna.test.ts).
 
     optuna_mo_journal.py create FILE            (5.0) write two multi-objective studies, then `best`
     optuna_mo_journal.py best FILE              every study's directions, trial states and best_trials
