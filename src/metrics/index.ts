@@ -25,3 +25,4 @@ export {
   type ParamVerdict,
   type VerdictThresholds,
 } from './verdict.ts';
+export { OBJECTIVE_LABEL, OBJECTIVE_METRICS, objectiveValues, type ObjectiveMetric } from './objectives.ts';
