@@ -48,3 +48,13 @@ export { PLOT_PLUGINS, cloneConfig } from './chart-plugins.ts';
 export type { ColorBarOptions, HeatmapOptions, ParallelAxesOptions } from './plugin-options.ts';
 export { activationWindow, buildActivationChart, buildCafChart, buildDeltaChart } from './explorer.ts';
 export type { CafData, DeltaData } from './explorer.ts';
+export { buildParetoFrontPlots, PARETO_COLORS, PARETO_TITLE, paretoClasses } from './pareto.ts';
+export type { ParetoClasses, ParetoOptions } from './pareto.ts';
+export {
+  buildHypervolumeHistory,
+  HYPERVOLUME_TITLE,
+  hypervolumeHistory,
+  hypervolumeReference,
+  referencePointOf,
+} from './hypervolume-history.ts';
+export type { HypervolumeOptions, HypervolumePoint } from './hypervolume-history.ts';

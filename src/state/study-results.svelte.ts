@@ -6,7 +6,15 @@
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import type { ClusterOptions, SimulateSets } from '../cluster/index.ts';
-import { pedAnovaImportances, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
+import {
+  pedAnovaImportances,
+  StudyDirection,
+  TrialState,
+  withFailReasons,
+  type DirectionName,
+  type FrozenTrial,
+} from '../engine/index.ts';
+import { weightedSumBest, weightedSumView } from './pareto.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import { simulateBatch } from '../sim/index.ts';
@@ -14,7 +22,7 @@ import type { StudyConfig } from '../study-config/index.ts';
 import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive } from './cluster-transfer.ts';
 import { decodeDraws } from './run-support.ts';
 import { linkClusterNetworks, type NetworkLinks, type PickedFile } from './cluster-networks.ts';
-import { modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import { METRIC_NAMES_ATTR, modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import { errorMessage } from '../shared/index.ts';
 
 export interface NetworkSource {
@@ -63,6 +71,8 @@ export class StudyResults {
   #name = $state('');
   #config = $state.raw<StudyConfig | null>(null);
   #trials = $state.raw<FrozenTrial[]>([]);
+  #directions = $state.raw<DirectionName[]>(['minimize']);
+  #metricNames = $state.raw<string[] | null>(null);
   #networks = $state.raw<number[]>([]);
   #clusterNetworks = $state.raw<number[]>([]);
   #error = $state<string | null>(null);
@@ -113,7 +123,7 @@ export class StudyResults {
   setEvaluator(e: ImportanceEvaluator): void {
     if (e === this.#evaluator) return;
     this.#evaluator = e;
-    if (this.#studyId !== null) void this.#computeImportance(this.#trials);
+    if (this.#studyId !== null) void this.#computeImportance(weightedSumView(this.#trials));
   }
   /** Outcome of the last cluster export or import, for the Results view. */
   get clusterStatus(): { kind: 'ok' | 'error'; text: string } | null {
@@ -128,14 +138,17 @@ export class StudyResults {
     return this.#clusterNetworks;
   }
 
+  /** The trial with the lowest L (in a multi-objective study: the weighted sum's best, ./pareto.ts). */
   get best(): FrozenTrial | null {
-    let best: FrozenTrial | null = null;
-    for (const t of this.#trials) {
-      const v = t.values?.[0];
-      if (t.state !== TrialState.COMPLETE || v === undefined || Number.isNaN(v)) continue;
-      if (best === null || v < best.values![0]!) best = t;
-    }
-    return best;
+    return weightedSumBest(this.#trials);
+  }
+  /** The study's directions: one for a weighted-sum study, one per objective for a Pareto study. */
+  get directions(): readonly DirectionName[] {
+    return this.#directions;
+  }
+  /** The objectives' names as the study stored them (Optuna's `set_metric_names`), or null. */
+  get metricNames(): readonly string[] | null {
+    return this.#metricNames;
   }
 
   /** Loads (or reloads) a study; keeps the chosen trial's draws when the study is the same. */
@@ -152,19 +165,27 @@ export class StudyResults {
     }
     try {
       const meta = await readStudyMeta(this.storage, studyId);
-      const [raw, attrs, nets] = await Promise.all([
+      const [raw, attrs, nets, directions] = await Promise.all([
         this.storage.getAllTrials(studyId),
         this.storage.getStudySystemAttrs(studyId),
         this.models.list(meta.modelKey),
+        this.storage.getStudyDirections(studyId),
       ]);
       const trials = withFailReasons(raw, attrs);
       if (this.#studyId !== studyId) return;
       this.#name = meta.name;
       this.#config = meta.config;
       this.#trials = trials;
+      this.#directions = directions.map((d) => (d === StudyDirection.MAXIMIZE ? 'maximize' : 'minimize'));
+      const names = attrs[METRIC_NAMES_ATTR];
+      this.#metricNames =
+        Array.isArray(names) && names.length === directions.length && names.every((n) => typeof n === 'string')
+          ? (names as string[])
+          : null;
       this.#networks = nets.map((n) => n.trialNumber);
       this.#clusterNetworks = nets.filter((n) => n.source === 'cluster').map((n) => n.trialNumber);
-      void this.#computeImportance(trials);
+      // A Pareto study's importances are those for its recorded L (weightedSumView).
+      void this.#computeImportance(weightedSumView(trials));
     } catch (e) {
       if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${errorMessage(e)}`;
     } finally {

@@ -5,15 +5,21 @@
  */
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import { DEFAULT_NETWORK_SPEC, type NetworkSpec, type WeightsSpec } from '../study-config/index.ts';
-import { isCancelled, isInterrupted } from '../state/index.ts';
+import { isCancelled, isInterrupted, overBudgetReason } from '../state/index.ts';
 
 export interface TrialNote {
-  kind: 'interrupted' | 'cancelled' | 'failed';
+  kind: 'interrupted' | 'cancelled' | 'failed' | 'over-budget';
   text: string;
 }
 
-/** Why a FAIL trial failed, as its fail_reason says; null for every other state. */
+/**
+ * Why a FAIL trial failed, as its fail_reason says, and why a configuration rejected over the study's
+ * budget was not trained; null for every other trial.
+ */
 export function trialNote(t: FrozenTrial): TrialNote | null {
+  const over = overBudgetReason(t);
+  if (t.state === TrialState.PRUNED && over !== null)
+    return { kind: 'over-budget', text: `Not trained, ${over} (not counted as a trial).` };
   if (t.state !== TrialState.FAIL) return null;
   const reason = t.systemAttrs['fail_reason'];
   if (isInterrupted(t))
