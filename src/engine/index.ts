@@ -45,6 +45,15 @@ export {
 export type { Objective, OptimizeOptions } from './study/optimize.ts';
 
 export type { Sampler, SamplerStudy, DirectionName } from './samplers/sampler.ts';
+export {
+  paretoFrontTrials,
+  nonDominatedSort,
+  isParetoFront,
+  dominatesLoss,
+  lossValue,
+  lossMatrix,
+  type NonDominatedSortOptions,
+} from './multi-objective/pareto.ts';
 export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';
 export { intersectionSearchSpace } from './samplers/search-space.ts';

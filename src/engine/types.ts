@@ -133,6 +133,8 @@ export class EngineError extends Error {
       | 'duplicate'
       | 'trial-finished'
       | 'no-completed-trials'
+      /** Optuna's RuntimeError / NotImplementedError for calls a multi-objective study does not support. */
+      | 'multi-objective'
       | 'storage'
       | 'journal-format',
     message: string,

@@ -13,6 +13,9 @@ export type DirectionName = 'minimize' | 'maximize';
 /** Read-only history access handed to samplers. */
 export interface SamplerStudy {
   readonly studyId: number;
+  /** One entry per objective. */
+  readonly directions: readonly DirectionName[];
+  /** The single objective's direction; throws (EngineError 'multi-objective') in a multi-objective study. */
   readonly direction: DirectionName;
   /**
    * Trials of the study in number order, optionally filtered by state. Within one trial the

@@ -1,6 +1,7 @@
 /**
- * `create_study` / `load_study` (optuna/study/study.py, v4.9). Defaults as Optuna's: TPESampler,
- * MedianPruner, in-memory storage, minimize, a generated "no-name-<uuid4>" name.
+ * `create_study` / `load_study` (optuna/study/study.py, v5.0). Defaults as Optuna's: TPESampler,
+ * MedianPruner, in-memory storage, minimize, a generated "no-name-<uuid4>" name. `directions` makes a
+ * multi-objective study (one entry per objective); giving both `direction` and `directions` is refused.
  */
 import { MedianPruner } from '../pruners/median.ts';
 import type { Pruner } from '../pruners/pruner.ts';
@@ -15,6 +16,8 @@ import { Study } from './study.ts';
 export interface CreateStudyOptions {
   studyName?: string;
   direction?: DirectionName;
+  /** One direction per objective (several: a multi-objective study). Not together with `direction`. */
+  directions?: readonly DirectionName[];
   sampler?: Sampler;
   pruner?: Pruner;
   storage?: Storage;
@@ -49,37 +52,57 @@ function directionName(d: StudyDirection): DirectionName {
 
 async function open(storage: Storage, studyId: number, sampler?: Sampler, pruner?: Pruner): Promise<Study> {
   const directions = await storage.getStudyDirections(studyId);
-  if (directions.length !== 1) {
-    throw new EngineError(
-      'invalid-argument',
-      `Study ${studyId} has ${directions.length} objectives; Study supports single-objective studies only (read its trials from the storage).`,
-    );
-  }
   const name = await storage.getStudyNameFromId(studyId);
   return new Study(
     studyId,
     name,
-    directionName(directions[0] as StudyDirection),
+    Object.freeze(directions.map(directionName)),
     storage,
     sampler ?? new TPESampler(),
     pruner ?? new MedianPruner(),
   );
 }
 
-export async function createStudy(opts: CreateStudyOptions = {}): Promise<Study> {
-  const direction = opts.direction ?? 'minimize';
-  if (direction !== 'minimize' && direction !== 'maximize') {
+/** `create_study`'s checks of `direction` / `directions`. */
+function studyDirections(opts: CreateStudyOptions): readonly DirectionName[] {
+  if (opts.direction !== undefined && opts.directions !== undefined)
+    throw new EngineError('invalid-argument', 'Specify only one of `direction` and `directions`.');
+  if (opts.direction !== undefined) {
+    const direction: unknown = opts.direction;
+    if (Array.isArray(direction))
+      throw new EngineError(
+        'invalid-argument',
+        'Use `directions` instead of `direction` for multi-objective optimization.',
+      );
+    if (direction !== 'minimize' && direction !== 'maximize') {
+      throw new EngineError(
+        'invalid-argument',
+        `Please set either 'minimize' or 'maximize' to direction. You specified ${pyRepr(direction as string)}.`,
+      );
+    }
+    return [direction];
+  }
+  const directions = opts.directions ?? ['minimize'];
+  if (directions.length < 1)
+    throw new EngineError('invalid-argument', 'The number of objectives must be greater than 0.');
+  if (directions.some((d) => d !== 'minimize' && d !== 'maximize')) {
     throw new EngineError(
       'invalid-argument',
-      `Please set either 'minimize' or 'maximize' to direction. You specified ${pyRepr(direction)}.`,
+      `\`directions\` must be a list of \`minimize\` or \`maximize\`, but got ${pyRepr([...directions])}. ` +
+        'For single-objective optimization, please use `direction` instead of `directions`.',
     );
   }
+  return directions;
+}
+
+export async function createStudy(opts: CreateStudyOptions = {}): Promise<Study> {
+  const directions = studyDirections(opts);
   const storage = opts.storage ?? new InMemoryStorage();
   const name = opts.studyName ?? `${DEFAULT_STUDY_NAME_PREFIX}${uuid4()}`;
   let studyId: number;
   try {
     studyId = await storage.createNewStudy(
-      [direction === 'minimize' ? StudyDirection.MINIMIZE : StudyDirection.MAXIMIZE],
+      directions.map((d) => (d === 'minimize' ? StudyDirection.MINIMIZE : StudyDirection.MAXIMIZE)),
       name,
     );
   } catch (e) {

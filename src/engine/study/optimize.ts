@@ -5,7 +5,7 @@
  *
  * Outcomes: `TrialPruned` → PRUNED (value = last intermediate value unless NaN); any other thrown
  * value → FAIL with its message recorded (recordFailReason), re-thrown unless `catch` accepts it; NaN or a
- * non-number → FAIL with a warning; ±Infinity → COMPLETE. If the AbortSignal fires during a trial
+ * non-number (or, with several objectives, a list of the wrong length) → FAIL with a warning; ±Infinity → COMPLETE. If the AbortSignal fires during a trial
  * (the objective sees it as `trial.signal`), the trial ends FAIL unless the objective threw
  * `TrialPruned`, and the loop ends without throwing.
  */
@@ -17,7 +17,8 @@ import { TrialState, type FrozenTrial } from '../types.ts';
 import { warn } from '../warnings.ts';
 import { failReasonOf, type InternalTellOptions } from './tell.ts';
 
-export type Objective = (trial: Trial) => Promise<number> | number;
+/** One value, or one per objective in a multi-objective study. */
+export type Objective = (trial: Trial) => Promise<number | readonly number[]> | number | readonly number[];
 
 /**
  * What the loop needs of a study. `Study` implements it; naming the two methods here instead of

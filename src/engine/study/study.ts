@@ -1,5 +1,7 @@
 /**
- * Study (optuna/study/study.py, v4.9, single objective): ask/tell, enqueue, best trial, optimize.
+ * Study (optuna/study/study.py, v5.0): ask/tell, enqueue, best trial(s), optimize, for one objective
+ * or several (`directions`). A multi-objective study has no single best trial or direction (those
+ * throw, as Optuna's RuntimeError): its best trials are the Pareto front (`bestTrials`).
  * Construct through `createStudy` / `loadStudy` (create.ts).
  */
 import type { Pruner } from '../pruners/pruner.ts';
@@ -15,7 +17,9 @@ import {
   type ParamValue,
   type TrialTemplate,
 } from '../types.ts';
-import { isFeasible } from '../trial/frozen.ts';
+import { isFeasible, trialConstraints } from '../trial/frozen.ts';
+import { paretoFrontTrials } from '../multi-objective/pareto.ts';
+import { singleDirection } from './view.ts';
 import { optimizeLoop, type Objective, type OptimizeOptions } from './optimize.ts';
 import { tellTrial, type InternalTellOptions, type TellOptions } from './tell.ts';
 
@@ -46,11 +50,20 @@ export class Study implements TrialHost {
   constructor(
     readonly studyId: number,
     readonly studyName: string,
-    readonly direction: DirectionName,
+    readonly directions: readonly DirectionName[],
     readonly storage: Storage,
     readonly sampler: Sampler,
     readonly pruner: Pruner,
   ) {}
+
+  /** The objective's direction; throws (EngineError 'multi-objective') in a multi-objective study. */
+  get direction(): DirectionName {
+    return singleDirection(this.directions);
+  }
+
+  get isMultiObjective(): boolean {
+    return this.directions.length > 1;
+  }
 
   /**
    * Starts a trial: pops the oldest WAITING trial (enqueued, with `fixed_params`) or creates a
@@ -70,11 +83,17 @@ export class Study implements TrialHost {
   }
 
   /**
-   * Finishes a RUNNING trial. state omitted: COMPLETE when `value` is a number (±Infinity included),
-   * otherwise FAIL with a warning. COMPLETE needs a value; PRUNED and FAIL take none (PRUNED keeps the
-   * last intermediate value). Telling a finished trial throws unless `skipIfFinished`.
+   * Finishes a RUNNING trial. state omitted: COMPLETE when `value` is a number (±Infinity included) or,
+   * in a multi-objective study, one number per objective; otherwise FAIL with a warning. COMPLETE needs
+   * values; PRUNED and FAIL take none (PRUNED keeps the last intermediate value in a single-objective
+   * study). Telling a finished trial throws unless `skipIfFinished`.
    */
-  tell(trial: Trial | number, value?: number | null, state?: TrialState, opts: TellOptions = {}): Promise<FrozenTrial> {
+  tell(
+    trial: Trial | number,
+    value?: number | readonly number[] | null,
+    state?: TrialState,
+    opts: TellOptions = {},
+  ): Promise<FrozenTrial> {
     return tellTrial(this, trial, value, state, opts);
   }
 
@@ -149,8 +168,15 @@ export class Study implements TrialHost {
   /**
    * The COMPLETE trial with the lowest (highest when maximizing) value, ties → lowest number. When
    * that trial violates its `constraints` system attribute, the best feasible trial instead.
+   * Multi-objective studies throw (use `bestTrials`).
    */
   async bestTrial(): Promise<FrozenTrial> {
+    if (this.isMultiObjective) {
+      throw new EngineError(
+        'multi-objective',
+        'A single best trial cannot be retrieved from a multi-objective study. Consider using Study.best_trials to retrieve a list containing the best trials.',
+      );
+    }
     const complete = await this.getTrials([TrialState.COMPLETE]);
     const best = this.pickBest(complete);
     if (best === null) throw new EngineError('no-completed-trials', 'No trials are completed yet.');
@@ -160,6 +186,16 @@ export class Study implements TrialHost {
       return feasible;
     }
     return best;
+  }
+
+  /**
+   * `Study.best_trials`: the Pareto-optimal COMPLETE trials in number order; when any trial of the
+   * study has constraints, among the feasible ones only (none feasible: an empty list).
+   */
+  async bestTrials(): Promise<FrozenTrial[]> {
+    const trials = await this.getTrials();
+    const constrained = trials.some((t) => Object.keys(trialConstraints(t)).length > 0);
+    return paretoFrontTrials(trials, this.directions, constrained);
   }
 
   async bestValue(): Promise<number> {

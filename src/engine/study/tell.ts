@@ -1,5 +1,5 @@
 /**
- * `Study.tell` (optuna/study/_tell.py, v4.9): validates the (state, value) pair, lets the sampler see
+ * `Study.tell` (optuna/study/_tell.py, v5.0): validates the (state, value) pair, lets the sampler see
  * the finished trial (`afterTrial`), and writes the final state. A failure reason, when there is
  * one, is kept as the app's own metadata: a study system attribute per trial number (see
  * FAIL_REASON_PREFIX), not a trial attribute, because neither Optuna 3.1 nor 4.9 writes a trial's fail
@@ -61,18 +61,34 @@ export interface InternalTellOptions extends TellOptions {
   failReason?: string;
 }
 
-/** Python's `float(v)` for objective values: numbers and booleans; a one-element array for one objective. */
-function castValue(v: unknown): { value: number } | { error: string } {
-  if (Array.isArray(v)) {
-    if (v.length !== 1)
-      return { error: `The number of the values ${v.length} did not match the number of the objectives 1.` };
-    return castValue(v[0]);
-  }
+/** Python's `float(v)`: numbers and booleans. */
+function castOne(v: unknown): { value: number } | { error: string } {
   if (typeof v === 'boolean') return { value: v ? 1 : 0 };
   if (typeof v !== 'number')
-    return { error: `The value ${v === undefined ? 'None' : pyRepr(v)} could not be cast to float.` };
-  if (Number.isNaN(v)) return { error: `The value ${pyFloatRepr(v)} is not acceptable.` };
+    return { error: `The value ${v === undefined ? 'None' : pyRepr(v)} could not be cast to float` };
+  if (Number.isNaN(v)) return { error: `The value ${pyFloatRepr(v)} is not acceptable` };
   return { value: v };
+}
+
+/**
+ * `_check_values_are_feasible`: every value castable and not NaN (all failures named, joined by "; "),
+ * then one value per objective. A single number stands for a one-element list.
+ */
+function castValues(v: unknown, nObjectives: number): { values: number[] } | { error: string } {
+  const list: unknown[] = Array.isArray(v) ? v : [v];
+  const values: number[] = [];
+  const errors: string[] = [];
+  for (const x of list) {
+    const c = castOne(x);
+    if ('error' in c) errors.push(c.error);
+    else values.push(c.value);
+  }
+  if (errors.length > 0) return { error: `${errors.join('; ')}.` };
+  if (values.length !== nObjectives)
+    return {
+      error: `The number of the values ${values.length} did not match the number of the objectives ${nObjectives}.`,
+    };
+  return { values };
 }
 
 async function resolveTrial(host: TrialHost, trial: Trial | number): Promise<FrozenTrial> {
@@ -123,30 +139,32 @@ export async function tellTrial(
   let finalState: TrialState;
   let values: number[] | null = null;
   let failReason = opts.failReason;
+  const nObjectives = host.directions.length;
   if (state === TrialState.COMPLETE) {
-    const cast = castValue(value);
+    const cast = castValues(value, nObjectives);
     if ('error' in cast) throw new EngineError('invalid-argument', cast.error);
     finalState = TrialState.COMPLETE;
-    values = [cast.value];
+    values = cast.values;
   } else if (state === TrialState.PRUNED) {
     finalState = TrialState.PRUNED;
-    // A pruned trial keeps its last intermediate value when that value is acceptable (not NaN).
+    // A pruned trial keeps its last intermediate value when that value is acceptable (not NaN) and
+    // the study has one objective (Optuna checks the one value against the number of objectives).
     const step = lastStep(frozen);
-    if (step !== null) {
+    if (step !== null && nObjectives === 1) {
       const last = frozen.intermediateValues.get(step) as number;
       if (!Number.isNaN(last)) values = [last];
     }
   } else if (state === TrialState.FAIL) {
     finalState = TrialState.FAIL;
   } else {
-    const cast = hasValue ? castValue(value) : { error: 'The value None could not be cast to float.' };
+    const cast = hasValue ? castValues(value, nObjectives) : { error: 'The value None could not be cast to float.' };
     if ('error' in cast) {
       finalState = TrialState.FAIL;
       failReason ??= cast.error;
       if (opts.suppressWarning !== true) warn(cast.error);
     } else {
       finalState = TrialState.COMPLETE;
-      values = [cast.value];
+      values = cast.values;
     }
   }
 

@@ -7,12 +7,23 @@
 import type { PrunerStudy } from '../pruners/pruner.ts';
 import type { DirectionName } from '../samplers/sampler.ts';
 import type { Storage } from '../storages/storage.ts';
-import type { FrozenTrial, JsonValue, TrialState } from '../types.ts';
+import { EngineError, type FrozenTrial, type JsonValue, type TrialState } from '../types.ts';
 
 export interface StudyHandle {
   readonly studyId: number;
-  readonly direction: DirectionName;
+  readonly directions: readonly DirectionName[];
   readonly storage: Storage;
+}
+
+/** `Study.direction`: the one direction, or Optuna's RuntimeError for a multi-objective study. */
+export function singleDirection(directions: readonly DirectionName[]): DirectionName {
+  if (directions.length !== 1) {
+    throw new EngineError(
+      'multi-objective',
+      'A single direction cannot be retrieved from a multi-objective study. Consider using Study.directions to retrieve a list containing all directions.',
+    );
+  }
+  return directions[0] as DirectionName;
 }
 
 export class StudyView implements PrunerStudy {
@@ -28,8 +39,12 @@ export class StudyView implements PrunerStudy {
     return this.handle.studyId;
   }
 
+  get directions(): readonly DirectionName[] {
+    return this.handle.directions;
+  }
+
   get direction(): DirectionName {
-    return this.handle.direction;
+    return singleDirection(this.handle.directions);
   }
 
   async getTrials(states?: readonly TrialState[]): Promise<readonly FrozenTrial[]> {

@@ -141,9 +141,11 @@ export class Trial {
 
   /**
    * Reports an intermediate objective value at `step` (an integer ≥ 0). A step reported before is
-   * ignored with a warning, as in Optuna.
+   * ignored with a warning, as in Optuna. Multi-objective studies cannot report (nor prune).
    */
   async report(value: number, step: number): Promise<void> {
+    if (this.host.directions.length > 1)
+      throw new EngineError('multi-objective', 'Trial.report is not supported for multi-objective optimization.');
     if (typeof value !== 'number' && typeof value !== 'boolean') {
       throw new EngineError(
         'invalid-argument',
@@ -173,6 +175,8 @@ export class Trial {
 
   /** Asks the study's pruner whether to stop now; throw `TrialPruned` when true. */
   async shouldPrune(): Promise<boolean> {
+    if (this.host.directions.length > 1)
+      throw new EngineError('multi-objective', 'Trial.should_prune is not supported for multi-objective optimization.');
     const fresh = await this.host.storage.getTrial(this.trialId);
     return this.host.pruner.prune(new StudyView(this.host, false), fresh);
   }

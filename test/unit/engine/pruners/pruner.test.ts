@@ -25,6 +25,7 @@ function view(
   return {
     studyId: 0,
     direction,
+    directions: [direction],
     writes,
     // Like a storage, return a snapshot array: later writes do not show up in it.
     getTrials: async (states) => (states === undefined ? [...trials] : trials.filter((t) => states.includes(t.state))),

@@ -22,6 +22,7 @@ const X = floatDistribution(0, 1);
 const view = (trials: FrozenTrial[], direction: 'minimize' | 'maximize' = 'minimize'): SamplerStudy => ({
   studyId: 0,
   direction,
+  directions: [direction],
   getTrials: async (states) => (states === undefined ? trials : trials.filter((t) => states.includes(t.state))),
 });
 const next = (n: number): FrozenTrial =>
