@@ -54,6 +54,7 @@ export {
   lossMatrix,
   type NonDominatedSortOptions,
 } from './multi-objective/pareto.ts';
+export { hypervolume } from './multi-objective/hypervolume.ts';
 export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';
 export { intersectionSearchSpace } from './samplers/search-space.ts';

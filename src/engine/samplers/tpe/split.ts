@@ -1,10 +1,13 @@
 /**
- * TPE's pure pieces (optuna/samplers/_tpe/sampler.py, v4.9): `default_gamma`, `hyperopt_default_gamma`,
- * `default_weights` and `_split_trials` for one objective. See docs/design/study-engine.md#tpe.
+ * TPE's pure pieces (optuna/samplers/_tpe/sampler.py, v5.0): `default_gamma`, `hyperopt_default_gamma`,
+ * `default_weights` and `_split_trials` (several objectives: split-multi-objective.ts). See
+ * docs/design/study-engine.md#tpe.
  */
 import { lastStep, trialConstraints } from '../../trial/frozen.ts';
 import { TrialState, type FrozenTrial } from '../../types.ts';
+import { lossValue } from '../../multi-objective/pareto.ts';
 import type { DirectionName } from '../sampler.ts';
+import { splitCompleteMultiObjective } from './split-multi-objective.ts';
 import { Workspace } from './workspace.ts';
 
 /** min(ceil(0.1·n), 25), computed with the same floating-point product as Python. */
@@ -105,19 +108,23 @@ function markSmallest(
 
 /**
  * Splits COMPLETE and PRUNED trials into `below` (the nBelow best) and `above`, each in number order:
- * COMPLETE trials ranked by value, then PRUNED by (−last step, last value), PRUNED without reports last;
- * with constraints, infeasible trials follow by summed violation. Any other trial (the constant liar's
- * RUNNING ones) is never below. Returns a flag per input trial (a fresh array; `ws` only holds the
- * sort keys, so a sampler can pass its own and keep them from call to call).
+ * COMPLETE trials ranked by value (several objectives: by non-domination rank and HSSP), then PRUNED
+ * by (−last step, last value), PRUNED without reports last; with constraints, infeasible trials follow
+ * by summed violation. Any other trial (the constant liar's RUNNING ones) is never below. Returns a
+ * flag per input trial (a fresh array; `ws` only holds the sort keys, so a sampler can pass its own
+ * and keep them from call to call).
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],
   nBelow: number,
-  direction: DirectionName,
+  direction: DirectionName | readonly DirectionName[],
   constraintsEnabled = false,
   ws: Workspace = new Workspace(),
 ): Uint8Array {
-  const maximize = direction === 'maximize';
+  const directions: readonly DirectionName[] = typeof direction === 'string' ? [direction] : direction;
+  const multi = directions.length > 1;
+  // A multi-objective trial never has reports, so its PRUNED key is the same either way.
+  const maximize = !multi && directions[0] === 'maximize';
   const n = trials.length;
   const below = new Uint8Array(n);
   // Group g ∈ {0: COMPLETE, 1: PRUNED, 2: infeasible} occupies idx/k1/k2[g·n, g·n + count[g]).
@@ -154,6 +161,15 @@ export function splitTrials(
   for (let g = 0; g < 3; g++) {
     const c = count[g] as number;
     const take = Math.min(remaining, c);
+    remaining -= take;
+    if (g === 0 && multi) {
+      const rows = Array.from(idx.subarray(0, c), (i) =>
+        directions.map((d, k) => lossValue((trials[i] as FrozenTrial).values?.[k], d)),
+      );
+      const flags = splitCompleteMultiObjective(rows, take);
+      for (let j = 0; j < c; j++) if (flags[j] === 1) below[idx[j] as number] = 1;
+      continue;
+    }
     markSmallest(
       idx.subarray(g * n, g * n + c),
       c,
@@ -162,7 +178,6 @@ export function splitTrials(
       take,
       below,
     );
-    remaining -= take;
   }
   return below;
 }

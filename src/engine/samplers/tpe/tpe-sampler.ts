@@ -1,5 +1,5 @@
 /**
- * TPESampler (optuna/samplers/_tpe/sampler.py, v5.0, single objective). See docs/design/study-engine.md#tpe.
+ * TPESampler (optuna/samplers/_tpe/sampler.py, v5.0). See docs/design/study-engine.md#tpe.
  *
  * Defaults, as Optuna 5.0: 10 startup trials (random sampling while fewer than 10 COMPLETE + PRUNED
  * trials exist, through a separate RandomSampler with the same seed), 24 EI candidates, prior weight 1,
@@ -22,6 +22,10 @@
  * the finished trials, and the RUNNING ones always go to `above`, so g(x) grows where another worker
  * is already evaluating and the next proposal moves away from it. The trial being sampled is left
  * out. The startup count still counts COMPLETE and PRUNED trials only, as Optuna does.
+ *
+ * Several objectives (5.0's default sampler for them): gamma ceil(0.1·n) without the cap, COMPLETE
+ * trials split by non-domination rank with HSSP on the rank that does not fit (split-multi-objective.ts),
+ * and every below trial weighted the same (`weights` applies to g only), as 5.0's `_build_parzen_estimator`.
  */
 import { isSingle, toExternalRepr } from '../../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
@@ -33,6 +37,7 @@ import { HistoryColumns } from './history-columns.ts';
 import { ParzenEstimator, type ParzenEstimatorParameters } from './parzen-estimator.ts';
 import { Workspace } from './workspace.ts';
 import { defaultGamma, defaultWeights, splitTrials } from './split.ts';
+import { defaultGammaMultiObjective } from './split-multi-objective.ts';
 
 export interface TPESamplerOptions {
   seed?: number;
@@ -57,7 +62,7 @@ const FINISHED_FOR_TPE = [TrialState.COMPLETE, TrialState.PRUNED] as const;
 const WITH_RUNNING = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING] as const;
 
 interface SplitCache {
-  direction: DirectionName;
+  directions: string;
   nBelow: number;
   below: Uint8Array;
 }
@@ -69,7 +74,8 @@ export class TPESampler implements Sampler {
   readonly multivariate: boolean;
   readonly constantLiar: boolean;
   readonly bandwidth: TpeBandwidth;
-  private readonly gamma: (n: number) => number;
+  /** Absent: by the number of objectives (`defaultGamma`, `defaultGammaMultiObjective`). */
+  private readonly gamma: ((n: number) => number) | undefined;
   private readonly parzen: ParzenEstimatorParameters;
   private readonly random: RandomSampler;
   /** The split depends only on the history snapshot, which a trial reuses for all of its suggests. */
@@ -88,7 +94,7 @@ export class TPESampler implements Sampler {
     this.multivariate = opts.multivariate ?? true;
     this.constantLiar = opts.constantLiar ?? true;
     this.bandwidth = opts.bandwidth ?? 'neighbor';
-    this.gamma = opts.gamma ?? defaultGamma;
+    this.gamma = opts.gamma;
     this.parzen = {
       priorWeight: opts.priorWeight ?? 1,
       considerMagicClip: opts.considerMagicClip ?? true,
@@ -115,7 +121,7 @@ export class TPESampler implements Sampler {
     if (Object.keys(searchSpace).length === 0) return {};
     const trials = await study.getTrials(FINISHED_FOR_TPE);
     if (trials.length < this.nStartupTrials) return {};
-    return this.sample(study.direction, await this.history(study, trials, trial), trial, Object.entries(searchSpace));
+    return this.sample(study.directions, await this.history(study, trials, trial), trial, Object.entries(searchSpace));
   }
 
   async sampleIndependent(
@@ -128,7 +134,7 @@ export class TPESampler implements Sampler {
     if (trials.length < this.nStartupTrials) {
       return this.random.sampleIndependent(study, trial, paramName, distribution);
     }
-    const out = this.sample(study.direction, await this.history(study, trials, trial), trial, [
+    const out = this.sample(study.directions, await this.history(study, trials, trial), trial, [
       [paramName, distribution],
     ]);
     return out[paramName] as ParamValue;
@@ -148,14 +154,16 @@ export class TPESampler implements Sampler {
     return all.filter((t) => t.number !== trial.number);
   }
 
-  private split(direction: DirectionName, trials: readonly FrozenTrial[]): Uint8Array {
+  private split(directions: readonly DirectionName[], trials: readonly FrozenTrial[]): Uint8Array {
     let finished = 0;
     for (const t of trials) if (t.state !== TrialState.RUNNING) finished++;
-    const nBelow = this.gamma(finished);
+    const gamma = this.gamma ?? (directions.length > 1 ? defaultGammaMultiObjective : defaultGamma);
+    const nBelow = gamma(finished);
+    const key = directions.join(',');
     const hit = this.splits.get(trials);
-    if (hit !== undefined && hit.direction === direction && hit.nBelow === nBelow) return hit.below;
-    const below = splitTrials(trials, nBelow, direction, true, this.splitWs);
-    this.splits.set(trials, { direction, nBelow, below });
+    if (hit !== undefined && hit.directions === key && hit.nBelow === nBelow) return hit.below;
+    const below = splitTrials(trials, nBelow, directions, true, this.splitWs);
+    this.splits.set(trials, { directions: key, nBelow, below });
     return below;
   }
 
@@ -170,29 +178,30 @@ export class TPESampler implements Sampler {
     space: Readonly<Record<string, Distribution>>,
   ): Promise<{ below: ParzenEstimator; above: ParzenEstimator }> {
     const trials = await study.getTrials(FINISHED_FOR_TPE);
-    return this.estimators(study.direction, await this.history(study, trials, trial), Object.entries(space));
+    return this.estimators(study.directions, await this.history(study, trials, trial), Object.entries(space));
   }
 
   private estimators(
-    direction: DirectionName,
+    directions: readonly DirectionName[],
     trials: readonly FrozenTrial[],
     space: (readonly [string, Distribution])[],
   ): { below: ParzenEstimator; above: ParzenEstimator } {
-    const below = this.split(direction, trials);
+    const below = this.split(directions, trials);
     const [obsBelow, obsAbove] = observations(this.columns, trials, below, space, this.obsWs);
+    const belowParams = directions.length > 1 ? { ...this.parzen, weights: uniformWeights } : this.parzen;
     return {
-      below: new ParzenEstimator(obsBelow, space, this.parzen, this.belowWs),
+      below: new ParzenEstimator(obsBelow, space, belowParams, this.belowWs),
       above: new ParzenEstimator(obsAbove, space, this.parzen, this.aboveWs),
     };
   }
 
   private sample(
-    direction: DirectionName,
+    directions: readonly DirectionName[],
     trials: readonly FrozenTrial[],
     trial: FrozenTrial,
     space: (readonly [string, Distribution])[],
   ): Record<string, ParamValue> {
-    const { below: l, above: g } = this.estimators(direction, trials, space);
+    const { below: l, above: g } = this.estimators(directions, trials, space);
     const rng = derivedRng(this.seed, 'tpe', trial.number, space.map(([name]) => name).join('\u0000'));
     const size = this.nEiCandidates;
     const candidates = l.sample(rng, size);
@@ -217,6 +226,11 @@ export class TPESampler implements Sampler {
     });
     return out;
   }
+}
+
+/** The below weights of a multi-objective study: all ones (before the prior is appended and all are normalised). */
+function uniformWeights(n: number): Float64Array {
+  return new Float64Array(n).fill(1);
 }
 
 /**

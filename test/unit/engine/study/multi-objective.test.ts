@@ -11,7 +11,11 @@ import {
   NopPruner,
   paretoFrontTrials,
   RandomSampler,
+  hypervolume,
+  TPESampler,
   TrialState,
+  type Sampler,
+  type Trial,
   type FrozenTrial,
   type Storage,
   type Study,
@@ -82,7 +86,9 @@ describe('multi-objective studies: the Study API', () => {
     expect(warnings).toEqual(["The value nan is not acceptable; The value 'x' could not be cast to float."]);
     expect(failReasonOf(result, await s.getSystemAttrs())).toBe(warnings[0]);
     const t2 = await s.ask();
-    expect((await s.tell(t2, [1, 2, 3])).state).toBe(TrialState.FAIL);
+    const three = await collectWarnings(() => s.tell(t2, [1, 2, 3]));
+    expect(three.result.state).toBe(TrialState.FAIL);
+    expect(three.warnings).toEqual(['The number of the values 3 did not match the number of the objectives 2.']);
     const t3 = await s.ask();
     expect((await s.tell(t3, null, TrialState.PRUNED)).values).toBeNull();
 
@@ -140,6 +146,28 @@ describe('multi-objective studies: the Study API', () => {
     // Without the constraint filter (paretoFrontTrials' default) the infeasible 6 dominates them all.
     expect(numbers(paretoFrontTrials(await s.getTrials(), s.directions))).toEqual([6]);
     expect(numbers(paretoFrontTrials(await s.getTrials(), s.directions, true))).toEqual([2, 7]);
+  });
+
+  it('the default TPESampler optimizes a multi-objective study past its startup trials, ahead of random sampling', async () => {
+    // Two conflicting objectives over x ∈ [0, 1] with a distractor y: the front is y = 0.
+    const objective = async (trial: Trial): Promise<number[]> => {
+      const x = await trial.suggestFloat('x', 0, 1);
+      const y = await trial.suggestFloat('y', 0, 1);
+      return [x + y, 1 - x + y];
+    };
+    const hv = async (sampler: Sampler): Promise<number> => {
+      const s = await createStudy({ directions: ['minimize', 'minimize'], sampler });
+      await s.optimize(objective, { nTrials: 60 });
+      const front = await s.bestTrials();
+      return hypervolume(
+        front.map((t) => [...(t.values as number[])]),
+        [2, 2],
+      );
+    };
+    const tpe = await hv(new TPESampler({ seed: 7 }));
+    const random = await hv(new RandomSampler({ seed: 7 }));
+    expect(tpe).toBeGreaterThan(random);
+    expect(tpe).toBeGreaterThan(2.4); // the ideal front covers 2.5
   });
 
   it('nonDominatedSort ranks fronts, stops early at nBelow and ranks infeasible rows by penalty', () => {
