@@ -46,8 +46,10 @@ describe('paretoClasses', () => {
     expect(c.infeasible.map((t) => t.number)).toEqual([4]);
   });
   it('follows a maximised objective', () => {
+    // Maximising the second value: (1, 3) beats every other trial.
     const c = paretoClasses(TWO.slice(0, 4), ['minimize', 'maximize']);
-    expect(c.front.map((t) => t.number)).toEqual([0, 3]);
+    expect(c.front.map((t) => t.number)).toEqual([0]);
+    expect(c.dominated.map((t) => t.number)).toEqual([1, 2, 3]);
   });
 });
 
