@@ -87,8 +87,8 @@ function panel(c: ParetoClasses, marked: FrozenTrial | null, opts: ParetoOptions
     datasets.push({
       label: opts.markedLabel ?? 'Weighted-sum best (lowest L)',
       data: points([marked], i, j),
-      pointStyle: 'star',
-      pointRadius: 11,
+      pointStyle: 'rectRot',
+      pointRadius: 9,
       borderWidth: 2,
       borderColor: '#000000',
       backgroundColor: PARETO_COLORS.marked,
@@ -131,6 +131,13 @@ export function buildParetoFrontPlots(trials: readonly FrozenTrial[], opts: Pare
     return empty(PARETO_TITLE, 'No completed trials yet. The Pareto front appears once a trial finishes.');
   const all = [...c.front, ...c.dominated, ...c.infeasible];
   const marked = opts.marked == null ? null : (all.find((t) => t.number === opts.marked) ?? null);
-  const pairs: [number, number][] = k === 2 ? [[0, 1]] : [[0, 1], [0, 2], [1, 2]];
+  const pairs: [number, number][] =
+    k === 2
+      ? [[0, 1]]
+      : [
+          [0, 1],
+          [0, 2],
+          [1, 2],
+        ];
   return { kind: 'group', title: PARETO_TITLE, plots: pairs.map(([i, j]) => panel(c, marked, opts, i, j)) };
 }

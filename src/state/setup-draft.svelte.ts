@@ -378,10 +378,7 @@ export class SetupDraft {
   setMetric(metric: ObjectiveMetric, on: boolean): void {
     const o = this.config.objective;
     if (o?.type !== 'pareto') return;
-    const chosen = new Set(o.metrics);
-    if (on) chosen.add(metric);
-    else chosen.delete(metric);
-    o.metrics = OBJECTIVE_METRICS.filter((m) => chosen.has(m));
+    o.metrics = OBJECTIVE_METRICS.filter((m) => (m === metric ? on : o.metrics.includes(m)));
   }
 
   /** The sampler; NSGA-II brings Optuna's population size 50, the others have none. */

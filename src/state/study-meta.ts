@@ -84,8 +84,7 @@ export async function createStudyFromConfig(storage: Storage, config: StudyConfi
   }
   await storage.setStudyUserAttr(study.studyId, CONFIG_ATTR, config as unknown as JsonValue);
   // Optuna's `set_metric_names`: the objectives' names, which optuna-dashboard and Optuna's plots show.
-  if (isPareto(config))
-    await storage.setStudySystemAttr(study.studyId, METRIC_NAMES_ATTR, objectiveNames(config));
+  if (isPareto(config)) await storage.setStudySystemAttr(study.studyId, METRIC_NAMES_ATTR, objectiveNames(config));
   return study.studyId;
 }
 
@@ -97,7 +96,8 @@ export async function setStudyConfig(storage: Storage, studyId: number, config: 
   const have = (await storage.getStudyDirections(studyId)).length;
   const want = studyDirections(config).length;
   if (have !== want) {
-    const what = (n: number): string => (n === 1 ? 'one objective (a weighted sum)' : `${n} objectives (a Pareto study)`);
+    const what = (n: number): string =>
+      n === 1 ? 'one objective (a weighted sum)' : `${n} objectives (a Pareto study)`;
     throw new Error(
       `This study has ${what(have)} and the configuration asks for ${what(want)}: a study keeps its objectives. Choose a matching objective in Setup, or start a new study.`,
     );
