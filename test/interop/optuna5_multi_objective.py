@@ -90,6 +90,10 @@ def tpe(task):
     }
 
 
+def crowding(front, distances):
+    return {str(t.number): float(distances[t.number]) for t in front}
+
+
 def nsga2(task):
     from optuna.samplers.nsgaii._constraints_evaluation import _constrained_dominates
     from optuna.samplers.nsgaii._elite_population_selection_strategy import (
@@ -112,9 +116,7 @@ def nsga2(task):
         "constrained": constrained,
         "elite": [t.number for t in elite],
         "fronts": [[t.number for t in f] for f in fronts],
-        "crowding": [
-            {str(t.number): float(v) for t, v in zip(f, _calc_crowding_distance(f))} for f in fronts
-        ],
+        "crowding": [crowding(f, _calc_crowding_distance(list(f))) for f in fronts],
         "dominates": [[i for i, d in enumerate(row) if d] for row in dominates],
     }
 

@@ -6,7 +6,7 @@
  * read-only `SamplerStudy` view: whatever they need must be derivable from the stored trials, so a
  * sampler works the same on a study reloaded from storage as on the live one.
  */
-import type { Distribution, FrozenTrial, ParamValue, TrialState } from '../types.ts';
+import type { Distribution, FrozenTrial, JsonValue, ParamValue, TrialState } from '../types.ts';
 
 export type DirectionName = 'minimize' | 'maximize';
 
@@ -22,6 +22,14 @@ export interface SamplerStudy {
    * result may be a snapshot taken at the first call (Optuna's `use_cache=True`).
    */
   getTrials(states?: readonly TrialState[]): Promise<readonly FrozenTrial[]>;
+  /**
+   * Writes for samplers that keep their bookkeeping in the storage as Optuna's do (NSGA-II: a trial's
+   * generation, a generation's parents), so that it travels with the journal. The study's own view
+   * has them; a hand-made view may leave them out when its sampler needs none.
+   */
+  setTrialSystemAttr?(trialId: number, key: string, value: JsonValue): Promise<void>;
+  getStudySystemAttrs?(): Promise<Record<string, JsonValue>>;
+  setStudySystemAttr?(key: string, value: JsonValue): Promise<void>;
 }
 
 export interface Sampler {

@@ -64,4 +64,12 @@ export class StudyView implements PrunerStudy {
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
     await this.handle.storage.setTrialSystemAttr(trialId, key, value);
   }
+
+  getStudySystemAttrs(): Promise<Record<string, JsonValue>> {
+    return this.handle.storage.getStudySystemAttrs(this.handle.studyId);
+  }
+
+  async setStudySystemAttr(key: string, value: JsonValue): Promise<void> {
+    await this.handle.storage.setStudySystemAttr(this.handle.studyId, key, value);
+  }
 }
