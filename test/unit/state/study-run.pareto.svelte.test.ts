@@ -141,6 +141,8 @@ describe('a Pareto study', () => {
     expect(run.error).toBeNull();
     expect(await storage.getStudyDirections(id)).toEqual([1, 1]);
     expect(trials.map((t) => t.values?.length)).toEqual([2, 2, 2, 2]);
+    // NSGA-II ran: two generations of two (its generation is kept in each trial's system attributes).
+    expect(trials.map((t) => t.systemAttrs['NSGAIISampler:generation'])).toEqual([0, 0, 1, 1]);
   });
 });
 
@@ -180,6 +182,23 @@ describe('a budget', () => {
       expect(run.summary.text).toContain(`${rejected.length} configuration`);
     });
   }
+
+  it('is learnt by TPE: after its startup trials it proposes far fewer configurations over the budget', async () => {
+    const rejectedAfterStartup = async (type: 'tpe' | 'random'): Promise<number> => {
+      const config = pareto((c) => {
+        budgeted(c);
+        c.nTrials = 16;
+        c.sampler = { ...c.sampler, type, seed: 11, nStartupTrials: 4 };
+      });
+      const { trials } = await runStudy(config);
+      expect(run.error).toBeNull();
+      return trials.slice(4).filter(isOverBudget).length;
+    };
+    const tpe = await rejectedAfterStartup('tpe');
+    const random = await rejectedAfterStartup('random');
+    console.log(`over-budget proposals after 4 startup trials: TPE ${tpe}, random ${random}`);
+    expect(tpe).toBeLessThan(random / 2);
+  });
 
   it('stops with a plain message when every proposal is over it', async () => {
     const config = pareto((c) => {
