@@ -3,6 +3,7 @@
  * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
  * Errors are kept per study row (or for the import) so the view shows them where they happened.
  */
+import { weightedSumBest, weightedSumOf } from './pareto.ts';
 import {
   durationSeconds,
   EngineError,
@@ -52,12 +53,9 @@ function summarize(
   startedAt: string | null,
 ): StudyEntry {
   const count = (s: TrialState): number => trials.filter((t) => t.state === s).length;
-  let best: StudyEntry['best'] = null;
-  for (const t of trials) {
-    const v = t.values?.[0];
-    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && (best === null || v < best.value))
-      best = { number: t.number, value: v };
-  }
+  // L: the value of a weighted-sum study, the recorded L of a Pareto one (./pareto.ts).
+  const b = weightedSumBest(trials);
+  const best: StudyEntry['best'] = b === null ? null : { number: b.number, value: weightedSumOf(b)! };
   let trialSeconds = 0;
   for (const t of trials) trialSeconds += durationSeconds(t.datetimeStart, t.datetimeComplete) ?? 0;
   return {

@@ -5,6 +5,7 @@
  * weighted sum's best, and the best trials as Optuna 5's `best_trials` (the feasible Pareto front).
  */
 import {
+  isFeasible,
   paretoFrontTrials,
   trialConstraints,
   TrialState,
@@ -42,11 +43,15 @@ export function weightedSumOf(t: FrozenTrial): number | null {
   return typeof l === 'number' ? l : null;
 }
 
-/** The COMPLETE trial with the lowest finite L, the earliest on a tie; null when none has one. */
+/**
+ * The feasible COMPLETE trial with the lowest finite L, the earliest on a tie (feasible as Optuna 5's
+ * best_trial: constraints all ≤ 0); null when none has one.
+ */
 export function weightedSumBest(trials: readonly FrozenTrial[]): FrozenTrial | null {
   let best: FrozenTrial | null = null;
   let bestL = Infinity;
   for (const t of trials) {
+    if (!isFeasible(t)) continue;
     const l = weightedSumOf(t);
     if (l === null || !Number.isFinite(l)) continue;
     if (best === null || l < bestL) {

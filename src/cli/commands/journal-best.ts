@@ -3,7 +3,7 @@
  * study, as Optuna 5 reports them: a single-objective study's best trial (`best_trial`), a multi-objective
  * study's Pareto set (`best_trials`: the non-dominated COMPLETE trials, only feasible ones when any trial
  * carries constraints), each with its values and parameters, and in a dmc-tune Pareto study the weighted
- * sum's best (lowest recorded L).
+ * sum's best (the feasible trial with the lowest recorded L).
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -77,7 +77,7 @@ export function bestOfStudy(
   } else best = paretoFrontTrials(done, directions, constrained).sort((a, b) => a.number - b.number);
   let wsb: FrozenTrial | null = null;
   if (directions.length > 1)
-    for (const t of done) {
+    for (const t of done.filter(isFeasible)) {
       const l = lOf(t);
       if (l !== null && Number.isFinite(l) && (wsb === null || l < lOf(wsb)!)) wsb = t;
     }

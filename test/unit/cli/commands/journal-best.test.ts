@@ -71,8 +71,8 @@ describe('cli journal best', () => {
     expect(pareto!.best.map((t) => t.number)).toEqual(optuna.pareto);
     expect(optuna.pareto).toEqual([0, 1, 3]);
     expect(pareto!.best[0]!.values).toEqual([0.3, 0.1]);
-    // Lowest recorded L among the complete trials: trial 4 (0.05 + 0.05 + 0.04), infeasible or not.
-    expect(pareto!.weightedSumBest).toBe(4);
+    // Lowest recorded L among the feasible trials (trial 4's is lower, but it violates its constraint).
+    expect(pareto!.weightedSumBest).toBe(0);
     expect(single!.best.map((t) => t.number)).toEqual([optuna.single]);
   });
 
