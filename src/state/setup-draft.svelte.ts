@@ -365,12 +365,15 @@ export class SetupDraft {
    * and the validation refuses the pair (so a configuration file or the CLI is told the same).
    */
   setObjective(type: 'weighted-sum' | 'pareto'): void {
+    const was = this.config.objective?.type ?? 'weighted-sum';
+    if (type === was) return;
+    // TPE's multivariate follows Optuna 5.0's default for the objective count: joint for one, independent for several.
+    this.config.sampler.multivariate = type === 'weighted-sum';
     if (type === 'weighted-sum') {
       delete this.config.objective;
       return;
     }
-    if (this.config.objective?.type !== 'pareto')
-      this.config.objective = { type: 'pareto', metrics: [...OBJECTIVE_METRICS] };
+    this.config.objective = { type: 'pareto', metrics: [...OBJECTIVE_METRICS] };
     this.setPruner('none');
   }
 

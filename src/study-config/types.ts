@@ -76,7 +76,8 @@ export interface SamplerSpec {
   seed: number;
   /**
    * TPE only: joint sampling over the intersection space. Absent: on in version 2 (Optuna 5.0's
-   * default), off in version 1 (Optuna ≤ 4.x's).
+   * default) with one objective, off with a Pareto objective (5.0 samples independently there), off
+   * in version 1 (Optuna ≤ 4.x's).
    */
   multivariate: boolean;
   /** TPE only: random trials before TPE starts (Optuna default 10). */

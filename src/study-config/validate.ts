@@ -90,9 +90,10 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
 
 /**
  * The sampler; absent TPE settings take the defaults of the configuration's version (types.ts
- * STUDY_CONFIG_VERSION): Optuna 5.0's for version 2, Optuna ≤ 4.x's for version 1.
+ * STUDY_CONFIG_VERSION): Optuna 5.0's for version 2 (multivariate with one objective, independent
+ * with several), Optuna ≤ 4.x's for version 1.
  */
-function readSampler(r: Reader, v: unknown, path: string, version: number): SamplerSpec | null {
+function readSampler(r: Reader, v: unknown, path: string, version: number, pareto: boolean): SamplerSpec | null {
   const o = r.object(
     v,
     path,
@@ -103,7 +104,8 @@ function readSampler(r: Reader, v: unknown, path: string, version: number): Samp
   const optuna5 = version >= 2;
   const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random', 'nsga2'] as const);
   const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
-  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5);
+  // Optuna 5.0's TPESampler samples jointly by default with one objective, independently with several.
+  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5 && !pareto);
   const constantLiar = r.bool(o.constantLiar, join(path, 'constantLiar'), true);
   const bandwidth =
     o.bandwidth === undefined
@@ -379,7 +381,9 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
   const timeout =
     o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
-  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version);
+  const paretoObjective =
+    typeof o.objective === 'object' && o.objective !== null && (o.objective as Record<string, unknown>).type === 'pareto';
+  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version, paretoObjective);
   const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');

@@ -82,6 +82,7 @@ def tpe(task):
         union.update(t.distributions)
     return {
         "directions": [d.name.lower() for d in study.directions],
+        "multivariate": sampler._is_multivariate(study),
         "n_below": len(below),
         "below": [t.number for t in below],
         "joint_space": list(joint),

@@ -236,7 +236,12 @@ export async function askTellLoop(
   const studyName = await chooseStudyName(opts.storage, opts.studyName);
   try {
     const id = await opts.storage.getStudyIdFromName(studyName);
-    const dir = (await opts.storage.getStudyDirections(id))[0] === 2 ? 'maximize' : 'minimize';
+    const directions = await opts.storage.getStudyDirections(id);
+    if (directions.length > 1)
+      throw new Error(
+        `study "${studyName}" in the journal has ${directions.length} objectives; ask-tell tells one value per trial`,
+      );
+    const dir = directions[0] === 2 ? 'maximize' : 'minimize';
     if (opts.direction !== undefined && opts.direction !== dir) {
       throw new Error(`study "${studyName}" in the journal is ${dir}d; --direction ${opts.direction} contradicts it`);
     }

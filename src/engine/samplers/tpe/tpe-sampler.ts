@@ -23,7 +23,8 @@
  * is already evaluating and the next proposal moves away from it. The trial being sampled is left
  * out. The startup count still counts COMPLETE and PRUNED trials only, as Optuna does.
  *
- * Several objectives (5.0's default sampler for them): gamma ceil(0.1·n) without the cap, COMPLETE
+ * Several objectives (5.0's default sampler for them): independent sampling unless `multivariate` is
+ * set (5.0's default for them), gamma ceil(0.1·n) without the cap, COMPLETE
  * trials split by non-domination rank with HSSP on the rank that does not fit (split-multi-objective.ts),
  * and every below trial weighted the same (`weights` applies to g only), as 5.0's `_build_parzen_estimator`.
  */
@@ -71,7 +72,8 @@ export class TPESampler implements Sampler {
   readonly seed: number;
   readonly nStartupTrials: number;
   readonly nEiCandidates: number;
-  readonly multivariate: boolean;
+  /** Absent: joint sampling for one objective, independent for several (5.0's `_is_multivariate`). */
+  readonly multivariate: boolean | undefined;
   readonly constantLiar: boolean;
   readonly bandwidth: TpeBandwidth;
   /** Absent: by the number of objectives (`defaultGamma`, `defaultGammaMultiObjective`). */
@@ -91,7 +93,7 @@ export class TPESampler implements Sampler {
     this.seed = opts.seed ?? randomSeed();
     this.nStartupTrials = opts.nStartupTrials ?? 10;
     this.nEiCandidates = opts.nEiCandidates ?? 24;
-    this.multivariate = opts.multivariate ?? true;
+    this.multivariate = opts.multivariate;
     this.constantLiar = opts.constantLiar ?? true;
     this.bandwidth = opts.bandwidth ?? 'neighbor';
     this.gamma = opts.gamma;
@@ -99,7 +101,7 @@ export class TPESampler implements Sampler {
       priorWeight: opts.priorWeight ?? 1,
       considerMagicClip: opts.considerMagicClip ?? true,
       considerEndpoints: opts.considerEndpoints ?? false,
-      multivariate: this.multivariate,
+      multivariate: this.multivariate ?? true,
       bandwidth: this.bandwidth,
       weights: opts.weights ?? defaultWeights,
     };
@@ -107,7 +109,7 @@ export class TPESampler implements Sampler {
   }
 
   async inferRelativeSearchSpace(study: SamplerStudy): Promise<Record<string, Distribution>> {
-    if (!this.multivariate) return {};
+    if (!(this.multivariate ?? study.directions.length === 1)) return {};
     const space = intersectionSearchSpace(await study.getTrials(FINISHED_FOR_TPE), true);
     for (const [name, d] of Object.entries(space)) if (isSingle(d)) delete space[name];
     return space;

@@ -15,7 +15,7 @@ import {
   type StudyDirection,
   type TrialTemplate,
 } from '../../types.ts';
-import { remapTrialNoteKeys } from '../../study/dashboard-notes.ts';
+import { remapTrialIdAttrs } from '../../study/trial-id-attrs.ts';
 import type { Storage } from '../storage.ts';
 import type { CreateTrialOp, JournalOp } from './ops.ts';
 
@@ -97,7 +97,8 @@ export async function snapshotStudy(storage: Storage, studyId: number): Promise<
 
 /**
  * The compact op sequence of one study, which will get `studyId` in the journal it is appended to and
- * its trials the ids from `firstTrialId` on; given that, trial note keys follow the trials' new ids.
+ * its trials the ids from `firstTrialId` on; given that, attrs naming trials by id (notes, GA parent
+ * caches) follow the trials' new ids.
  */
 export function compactOps(
   study: StudySnapshot,
@@ -110,7 +111,7 @@ export function compactOps(
   const systemAttrs =
     firstTrialId === undefined || study.trialIds === undefined
       ? study.systemAttrs
-      : remapTrialNoteKeys(study.systemAttrs, new Map(study.trialIds.map((id, i) => [id, firstTrialId + i])));
+      : remapTrialIdAttrs(study.systemAttrs, new Map(study.trialIds.map((id, i) => [id, firstTrialId + i])));
   const ops: JournalOp[] = [{ op_code: 0, worker_id: w, study_name: study.name, directions: [...study.directions] }];
   for (const [k, v] of Object.entries(study.userAttrs)) {
     ops.push({ op_code: 2, worker_id: w, study_id: studyId, user_attr: { [k]: v } });

@@ -24,7 +24,7 @@ import {
 import { isStudyOp, type JournalOp } from './ops.ts';
 import { COMPACT, type PyJsonStyle } from './pyjson.ts';
 import { JournalReplay } from './replay.ts';
-import { isTrialNoteKey, remapTrialNoteKeys } from '../../study/dashboard-notes.ts';
+import { hasTrialIds, remapTrialIdAttrs } from '../../study/trial-id-attrs.ts';
 import { compactOps, isBulkImporter, snapshotStudy, type StudySnapshot } from './snapshot.ts';
 
 export const EXPORT_WORKER_ID = 'dmc-tune-export';
@@ -70,9 +70,9 @@ function studyOps(
     } else if (isStudyOp(op)) {
       if (op.study_id !== journalStudyId) continue;
       if (op.op_code === 4) trialIds.set(o.result as number, firstTrialId + trialIds.size);
-      // A trial's optuna-dashboard note is a study attr keyed by the trial's id: it follows the trial.
+      // Study attrs naming trials by id (dashboard notes, GA parent caches) follow the trials' new ids.
       if (op.op_code === 3) {
-        const attr = remapTrialNoteKeys(op.system_attr, trialIds);
+        const attr = remapTrialIdAttrs(op.system_attr, trialIds);
         if (Object.keys(attr).length === 0) continue;
         out.push({ ...op, study_id: studyId, system_attr: attr });
         continue;
@@ -214,10 +214,10 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
     );
     if (clash) throw new EngineError('duplicate', `Another study with name '${s.name}' already exists.`);
   }
-  // Trial notes (optuna-dashboard's, keyed by trial id) are written after the trials, under their new ids.
+  // Attrs naming trials by id (dashboard notes, GA parent caches) are written after the trials, with their new ids.
   const withoutNotes = studies.map((s) => ({
     ...s,
-    systemAttrs: Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => !isTrialNoteKey(k))),
+    systemAttrs: Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => !hasTrialIds(k))),
   }));
   const created: number[] = [];
   try {
@@ -232,12 +232,12 @@ export async function importStudies(storage: Storage, studies: readonly StudySna
       }
     }
     for (const [i, s] of studies.entries()) {
-      if (s.trialIds === undefined || !Object.keys(s.systemAttrs).some(isTrialNoteKey)) continue;
+      if (s.trialIds === undefined || !Object.keys(s.systemAttrs).some(hasTrialIds)) continue;
       const id = created[i] as number;
       const now = await storage.getAllTrials(id);
       const map = new Map(s.trialIds.map((old, k) => [old, (now[k] as { trialId: number }).trialId]));
-      const notes = remapTrialNoteKeys(
-        Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => isTrialNoteKey(k))),
+      const notes = remapTrialIdAttrs(
+        Object.fromEntries(Object.entries(s.systemAttrs).filter(([k]) => hasTrialIds(k))),
         map,
       );
       for (const [k, v] of Object.entries(notes)) await storage.setStudySystemAttr(id, k, v);

@@ -176,6 +176,14 @@ describe('the loop', () => {
       TrialState.WAITING,
     ]);
   });
+
+  it('refuses a multi-objective study (it tells one value per trial)', async () => {
+    const storage = new InMemoryStorage();
+    await storage.createNewStudy([1, 1], 'mo');
+    await expect(loop({ storage, studyName: 'mo' }, ['1'])).rejects.toThrow(
+      'study "mo" in the journal has 2 objectives; ask-tell tells one value per trial',
+    );
+  });
 });
 
 describe('journal roundtrip command', () => {

@@ -2,7 +2,8 @@
  * Multi-objective TPE against the real Optuna 5.0.0 (one Python run for the file), on fixed histories
  * written to journals by the engine and read by both: the below/above split (non-domination ranks,
  * HSSP on the rank that does not fit, then PRUNED and infeasible trials), and the Parzen estimators l
- * and g `TPESampler()` fits for the next trial — mixture weights (5.0: the below trials weigh the same),
+ * and g `TPESampler()` fits for the next trial (5.0 samples independently by default with several
+ * objectives; the joint estimators are those of `multivariate: true`) — mixture weights (5.0: the below trials weigh the same),
  * kernel mus and sigmas, categorical rows — jointly and per parameter. Histories hold PRUNED, FAIL,
  * RUNNING (the constant liar's), conditional and infeasible trials, and repeated objective values.
  */
@@ -15,7 +16,9 @@ import {
   createStudy,
   floatDistribution,
   intDistribution,
+  intersectionSearchSpace,
   isFeasible,
+  isSingle,
   JournalStorage,
   lossMatrix,
   nonDominatedSort,
@@ -103,13 +106,18 @@ async function writeJournal(name: string, trials: readonly TrialTemplate[], dire
     file,
     completeLoss: lossMatrix(feasibleComplete, directions),
     belowNumbers: seen.filter((_, i) => below[i] === 1).map((t) => t.number),
-    joint: await sampler.inferRelativeSearchSpace(study),
+    relative: await sampler.inferRelativeSearchSpace(study),
+    // The joint space `multivariate: true` would use (5.0's default for several objectives is independent).
+    joint: Object.fromEntries(
+      Object.entries(intersectionSearchSpace(await study.getTrials(), true)).filter(([, d]) => !isSingle(d)),
+    ),
     fit: (space: Record<string, Distribution>) => sampler.fit(study, next, space),
   };
 }
 
 interface PyTpe {
   directions: string[];
+  multivariate: boolean;
   n_below: number;
   below: number[];
   joint_space: string[];
@@ -135,6 +143,8 @@ describe('multi-objective TPE: the engine against Optuna 5.0.0 on fixed historie
       const answer = py.tpe[i]!;
       const j = journals[i]!;
       expect(answer.directions).toEqual(c.directions);
+      expect(answer.multivariate).toBe(false);
+      expect(j.relative).toEqual({}); // independent sampling by default, as 5.0 for several objectives
       expect(j.belowNumbers, `${c.name}: below`).toEqual(answer.below);
       expect(answer.below.length).toBe(answer.n_below);
       expect(Object.keys(j.joint)).toEqual(answer.joint_space);
