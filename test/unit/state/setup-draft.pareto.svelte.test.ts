@@ -16,6 +16,7 @@ describe('SetupDraft, Pareto and budget', () => {
     d.setObjective('pareto');
     expect(valid(d).objective).toEqual({ type: 'pareto', metrics: ['nrmse', 'calibration', 'contraction'] });
     expect(valid(d).pruner).toEqual({ type: 'none' });
+    expect(valid(d).sampler.multivariate).toBe(false);
     d.setMetric('calibration', false);
     expect(valid(d).objective).toEqual({ type: 'pareto', metrics: ['nrmse', 'contraction'] });
     d.setMetric('calibration', true);
@@ -26,6 +27,7 @@ describe('SetupDraft, Pareto and budget', () => {
     expect('errors' in v && v.errors.map((e) => e.path)).toEqual(['objective.metrics']);
     d.setObjective('weighted-sum');
     expect(valid(d).objective).toBeUndefined();
+    expect(valid(d).sampler.multivariate).toBe(true);
   });
 
   it('a pruner chosen later in a Pareto study is refused at the pruner field', () => {

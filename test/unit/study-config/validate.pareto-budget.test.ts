@@ -65,6 +65,16 @@ describe('objective', () => {
     expect(errors((c) => (c.objective = { type: 'lexicographic' }))[0]!.path).toBe('objective.type');
   });
 
+  it("samples independently by default with several objectives, as Optuna 5.0's TPE", () => {
+    const absent = (c: Record<string, any>): void => void delete c.sampler.multivariate;
+    expect(ok(absent).sampler.multivariate).toBe(true);
+    const pareto = ok((c) => {
+      absent(c);
+      c.objective = { type: 'pareto', metrics: ['nrmse', 'calibration'] };
+    });
+    expect(pareto.sampler.multivariate).toBe(false);
+  });
+
   it('refuses a pruner with a Pareto objective, saying why', () => {
     const e = errors((c) => {
       c.objective = { type: 'pareto', metrics: ['nrmse', 'calibration'] };
