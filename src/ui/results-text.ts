@@ -126,11 +126,18 @@ export function objectiveFormula(weights: WeightsSpec | null): string {
 }
 
 /** "3 complete · 1 pruned · 1 failed": the non-zero counts, named; "none finished" when all are 0. */
-export function trialCounts(c: { complete: number; pruned: number; failed: number; running?: number }): string {
+export function trialCounts(c: {
+  complete: number;
+  pruned: number;
+  failed: number;
+  running?: number;
+  overBudget?: number;
+}): string {
   const parts: string[] = [];
   if (c.complete > 0) parts.push(`${c.complete} complete`);
   if (c.pruned > 0) parts.push(`${c.pruned} pruned`);
   if (c.failed > 0) parts.push(`${c.failed} failed`);
   if ((c.running ?? 0) > 0) parts.push(`${c.running} running`);
+  if ((c.overBudget ?? 0) > 0) parts.push(`${c.overBudget} over budget (not counted)`);
   return parts.length === 0 ? 'none finished' : parts.join(' · ');
 }

@@ -100,7 +100,7 @@ function text(b: StudyBest): string {
     return b.best.length === 0
       ? `${b.study}: no complete trial\n`
       : `${b.study}: best trial (${b.directions[0]})\n${fmt(b.best[0]!)}`;
-  const head = `${b.study}: ${b.best.length} best trials, the Pareto set (${names.join(', ')}; ${b.directions.join(', ')})\n`;
+  const head = `${b.study}: ${b.best.length} best trial${b.best.length === 1 ? '' : 's'}, the Pareto set (${names.join(', ')}; ${b.directions.join(', ')})\n`;
   const wsb = b.weightedSumBest === null ? '' : `  weighted sum's best (lowest L): trial ${b.weightedSumBest}\n`;
   return head + b.best.map(fmt).join('') + wsb;
 }

@@ -18,6 +18,8 @@ import { MAX_REJECTED_IN_A_ROW, StudyRun, type Trainer } from '../../../src/stat
 import { budgetUsed } from '../../../src/state/run-outcome.ts';
 import { isOverBudget, paretoSet, weightedSumBest } from '../../../src/state/pareto.ts';
 import type { BatchPool } from '../../../src/state/trials-via-pool.ts';
+import { StudyLibrary } from '../../../src/state/library.svelte.ts';
+import { trialCounts } from '../../../src/ui/results-text.ts';
 import type { TrialOutcome, TrialRunHooks } from '../../../src/workers/train-client.ts';
 
 const pool: BatchPool = {
@@ -180,6 +182,12 @@ describe('a budget', () => {
       }
       for (const t of trained) expect(trialConstraints(t)['params']).toBeLessThanOrEqual(0);
       expect(run.summary.text).toContain(`${rejected.length} configuration`);
+      // The library counts them apart: the study has used its trials, nothing pruned.
+      const library = new StudyLibrary(storage, { deleteStudy: async () => 0, list: async () => [] });
+      await library.refresh();
+      const entry = library.studies!.find((e) => e.name === config.name)!;
+      expect(entry).toMatchObject({ complete: 6, pruned: 0, overBudget: rejected.length });
+      expect(trialCounts(entry)).toBe(`6 complete · ${rejected.length} over budget (not counted)`);
     });
   }
 
