@@ -183,7 +183,12 @@ describe('a budget', () => {
       for (const t of trained) expect(trialConstraints(t)['params']).toBeLessThanOrEqual(0);
       expect(run.summary.text).toContain(`${rejected.length} configuration`);
       // The library counts them apart: the study has used its trials, nothing pruned.
-      const library = new StudyLibrary(storage, { deleteStudy: async () => 0, list: async () => [] });
+      const library = new StudyLibrary(storage, {
+        deleteStudy: async () => 0,
+        list: async () => [],
+        load: async () => undefined,
+        save: async () => undefined,
+      });
       await library.refresh();
       const entry = library.studies!.find((e) => e.name === config.name)!;
       expect(entry).toMatchObject({ complete: 6, pruned: 0, overBudget: rejected.length });
