@@ -11,13 +11,7 @@ import { readme, SLURM_SCRIPT, slurmScript } from './readme.ts';
 import { REQUIREMENTS_FILE, requirementsTxt } from './requirements.ts';
 import { simulatorPy } from './simulator-py.ts';
 import { studyPy } from './study-py.ts';
-import {
-  ClusterError,
-  DEFAULT_CLUSTER_OPTIONS,
-  type ClusterExport,
-  type ClusterFile,
-  type ClusterOptions,
-} from './types.ts';
+import { DEFAULT_CLUSTER_OPTIONS, type ClusterExport, type ClusterFile, type ClusterOptions } from './types.ts';
 
 export {
   ClusterError,
@@ -51,10 +45,6 @@ export function clusterExport(
   options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS,
   data: ClusterData | null = null,
 ): ClusterExport {
-  if (config.budget !== undefined)
-    throw new ClusterError(
-      'This study has a parameter/memory budget, which study.py does not check before training (its workers would train every configuration). Remove the budget in Setup (a new study from this one) to run it on a cluster.',
-    );
   const journal = clusterJournal(config, journalText);
   const files: ClusterFile[] = [
     { path: 'study.py', content: studyPy(config, options, JOURNAL_FILE), executable: true },

@@ -285,6 +285,7 @@ class Objective:
         import keras
 
         h = suggest_hyperparameters(trial)
+        check_budget(trial, h)
         keras.utils.set_random_seed(int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]))
         summary_network, inference_network = build_networks(self.bf, h)
         adapter = (

@@ -18,6 +18,7 @@ import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.t
 import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
 import { failoverPy } from './study-py-failover.ts';
 import { objectiveBlock } from './study-py-objective.ts';
+import { budgetBlock, budgetConstants } from './study-py-budget.ts';
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
@@ -228,6 +229,7 @@ WEIGHTS = {"recovery": ${pyFloat(w.recovery)}, "pc": ${pyFloat(w.pc)}, "sbc": ${
 # None: one objective, the weighted sum L. A list: a Pareto study minimising these (objective_values), with L
 # recorded as the user attribute "L"; Optuna cannot prune it, so no validation loss is reported.
 OBJECTIVES: list[str] | None = ${objectivesPy(c)}
+${budgetConstants(c, opts)}
 
 # How long concurrent workers wait for the first one to copy the exported trials into a new storage, and
 # how long SQLite connections wait for a lock held by another worker instead of failing.
@@ -253,6 +255,9 @@ ${suggestBlock(c)}
     )
 
 
+${budgetBlock()}
+
+
 ${samplerBlock(c)}
 
 
@@ -268,7 +273,7 @@ ${objectiveBlock(c, opts)}
 def dry_run_objective(trial: optuna.Trial) -> float | tuple[float, ...]:
     """DRY RUN: no simulation and no training. A cheap deterministic function of the parameters (a bowl in
     the unit cube of the search space) stands in for L, and a decreasing curve for the validation losses."""
-    suggest_hyperparameters(trial)
+    check_budget(trial, suggest_hyperparameters(trial))
     trial.set_user_attr("dry_run", True)
     units = []
     for name, distribution in trial.distributions.items():

@@ -5,7 +5,14 @@
  * unfused attention, the larger of the backends' so the verdict does not depend on the machine), as
  * bayesflow-hpo rejects configurations over its max_param_count / max_memory_mb. Pure.
  */
-import { defaultNetworkConfig, networkParameterCount, passBytes, REFERENCE_NETWORK } from '../nn/pure.ts';
+import {
+  defaultNetworkConfig,
+  FIXED_BYTES,
+  networkParameterCount,
+  passBytes,
+  REFERENCE_NETWORK,
+  WASM_FIT,
+} from '../nn/pure.ts';
 import { toDmcConfig, type SuggestedHyperparameters } from './convert.ts';
 import type { StudyConfig } from './types.ts';
 
@@ -56,4 +63,29 @@ export function checkBudget(config: StudyConfig, h: SuggestedHyperparameters): B
 /** "over budget: 2.1 M parameters > 1.5 M", or null within budget. */
 export function overBudgetText(c: BudgetCheck): string | null {
   return c.over.length === 0 ? null : `over budget: ${c.over.join('; ')}`;
+}
+
+/**
+ * What the budget judges by, as plain numbers for study.py (src/cluster/study-py-budget.ts): the network
+ * family's fixed sizes, the reference variant's embedding width, and the planner's wasm memory fit.
+ */
+export function budgetModel(): {
+  heads: number;
+  mlp: number[];
+  blocks: number;
+  flow: number[];
+  referenceEmbed: number;
+  fit: { perScore: number; perTrialEmbed: number; perTrial: number; perSet: number };
+  fixed: { base: number; perEmbed: number };
+} {
+  const n = defaultNetworkConfig();
+  return {
+    heads: n.numHeads,
+    mlp: [...n.mlpWidths],
+    blocks: n.numAttentionBlocks,
+    flow: [...n.flowWidths],
+    referenceEmbed: REFERENCE_NETWORK.embedDim,
+    fit: { ...WASM_FIT },
+    fixed: { ...FIXED_BYTES },
+  };
 }

@@ -88,5 +88,5 @@ export {
   StudyLinkError,
 } from './share-link.ts';
 export { studyTrialSpec, trialNetwork, trialOnline, type StudyTrial } from './trial-spec.ts';
-export { checkBudget, overBudgetText, type BudgetCheck } from './budget.ts';
+export { budgetModel, checkBudget, overBudgetText, type BudgetCheck } from './budget.ts';
 export { isPareto, OBJECTIVE_NAMES, objectiveMetrics, objectiveNames, studyDirections } from './objective.ts';

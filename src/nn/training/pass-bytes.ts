@@ -28,12 +28,15 @@ export function passBytes(
   const scores = pass.fused ? 0 : fit.perScore * (config.numHeads * numObs * keys);
   const perSet =
     blocks * (scores + fit.perTrialEmbed * heads * numObs * config.embedDim + fit.perTrial * mlp * numObs) + fit.perSet;
-  const fixed = 10.7e6 + 158e3 * config.embedDim;
+  const fixed = FIXED_BYTES.base + FIXED_BYTES.perEmbed * config.embedDim;
   return { perSet, fixed };
 }
 
+/** The fixed part of a pass: weights, gradients and Adam's moments (see passBytes). */
+export const FIXED_BYTES = { base: 10.7e6, perEmbed: 158e3 } as const;
+
 /** Bytes per set of a pass: per score entry, per trial and embedding unit, per trial, and per set (see passBytes). */
-interface PassFit {
+export interface PassFit {
   readonly perScore: number;
   readonly perTrialEmbed: number;
   readonly perTrial: number;
@@ -46,7 +49,7 @@ interface PassFit {
  * after the backward pass began freeing gradients and saved tensors as it goes, ../kernels/tape.ts —
  * before it: 145 B per score, 3,040 per trial·embed, 113 kB per trial, 1.7 MB per set).
  */
-const WASM_FIT: PassFit = { perScore: 39.4, perTrialEmbed: 1174, perTrial: 38.2e3, perSet: 0.69e6 };
+export const WASM_FIT: PassFit = { perScore: 39.4, perTrialEmbed: 1174, perTrial: 38.2e3, perSet: 0.69e6 };
 
 /**
  * webgpu with this project's kernels (fused attention, LayerNorm, bias + dropout + activation): the GPU
