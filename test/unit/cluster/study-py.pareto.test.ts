@@ -84,6 +84,9 @@ describe('a Pareto study in study.py (Optuna 5.0.0, --dry-run)', () => {
       const script = readFileSync(path.join(folder, 'study.py'), 'utf8');
       expect(script).toContain('OBJECTIVES: list[str] | None = ["nrmse", "calibration", "contraction"]');
       if (sampler === 'nsga2') expect(script).toContain('NSGAIISampler(seed=seed, population_size=4)');
+      expect(readFileSync(path.join(folder, 'README.md'), 'utf8')).toContain(
+        'This is a Pareto study: each trial returns nrmse, calibration, contraction (each minimised',
+      );
       copyFileSync(path.join(folder, JOURNAL_FILE), path.join(folder, 'dry-run.log'));
       const r = py(folder, ['study.py', '--dry-run', '--n-trials', '6', '--storage', 'journal:dry-run.log']);
       expect(r.status, r.out).toBe(0);
