@@ -13,16 +13,23 @@ import {
   serializeJournal,
   type StudySnapshot,
 } from '../engine/index.ts';
-import type { StudyConfig } from '../study-config/index.ts';
+import { isPareto, objectiveNames, studyDirections, type StudyConfig } from '../study-config/index.ts';
 import { ClusterError } from './types.ts';
 
 /** The study user attribute under which the app keeps a study's configuration (src/state/study-meta.ts). */
 export const CONFIG_ATTR = 'dmc_tune_config';
+/** Optuna's study system attribute with the objectives' names (`set_metric_names`). */
+const METRIC_NAMES_ATTR = 'study:metric_names';
 
 /** The study named like the configuration in a journal, or a new empty one. */
 function studyFor(config: StudyConfig, journalText: string | null): StudySnapshot {
-  if (journalText === null)
-    return { name: config.name, directions: [StudyDirection.MINIMIZE], userAttrs: {}, systemAttrs: {}, trials: [] };
+  const directions = studyDirections(config).map(() => StudyDirection.MINIMIZE);
+  if (journalText === null) {
+    const systemAttrs: Record<string, JsonValue> = isPareto(config)
+      ? { [METRIC_NAMES_ATTR]: objectiveNames(config) }
+      : {};
+    return { name: config.name, directions, userAttrs: {}, systemAttrs, trials: [] };
+  }
   const { studies } = readJournalStudies(journalText);
   const study = studies.find((s) => s.name === config.name);
   if (study === undefined) {
@@ -31,6 +38,10 @@ function studyFor(config: StudyConfig, journalText: string | null): StudySnapsho
       `the journal holds ${names === '' ? 'no study' : `study ${names}`}, not the configuration's study "${config.name}"`,
     );
   }
+  if (study.directions.length !== directions.length)
+    throw new ClusterError(
+      `the study "${config.name}" has ${study.directions.length} objective(s) and its configuration ${directions.length}`,
+    );
   return study;
 }
 

@@ -1,5 +1,5 @@
 /** README.md and the Slurm batch script of a cluster export. */
-import type { StudyConfig } from '../study-config/index.ts';
+import { objectiveMetrics, type StudyConfig } from '../study-config/index.ts';
 import { failoverReadme } from './study-py-failover.ts';
 import type { ClusterOptions } from './types.ts';
 
@@ -61,7 +61,7 @@ Training: Adam with gradient clipping (clipnorm 1.5) and the browser's learning-
 0.1 lr, then cosine to 0), set explicitly. L is computed in \`study.py\` with BayesFlow 2.0.5's formulas for NRMSE,
 posterior contraction and calibration error from \`workflow.sample()\` draws; a parameter whose metric is undefined
 makes L NaN and the trial FAIL with the reason. Each trial records the Python, bayesflow, keras and backend versions
-as user attributes.
+as user attributes.${objectiveNote(c)}
 
 ## Install
 
@@ -139,4 +139,23 @@ and validation losses, each network is linked to its trial (marked "cluster" in 
 in Infer; trials already in the app are not duplicated; a journal of another study is refused. A network file
 also works on its own: \`npm run cli -- infer --model FILE --data DATA\` and \`cli evaluate --model FILE\`.
 `;
+}
+
+/** A Pareto study's and a budget's paragraph of the README (empty for a weighted-sum study without one). */
+function objectiveNote(c: StudyConfig): string {
+  const parts: string[] = [];
+  const m = objectiveMetrics(c);
+  if (m !== null)
+    parts.push(
+      `This is a Pareto study: each trial returns ${m.join(', ')} (each minimised; \`OBJECTIVES\`), records L as the user ` +
+        'attribute "L", reports no validation loss (Optuna cannot prune several objectives), and a worker prints the ' +
+        "study's best trials (Optuna's `best_trials`) when it ends.",
+    );
+  if (c.budget !== undefined)
+    parts.push(
+      'A configuration over the budget (`MAX_PARAMS`, `MAX_MEMORY_MB`) is not trained: `check_budget` records it as a ' +
+        'PRUNED trial with the constraints `params` / `memory` and the reason in "over_budget", exactly as the browser ' +
+        'does, and it does not count towards `--total-trials`.',
+    );
+  return parts.length === 0 ? '' : `\n\n${parts.join(' ')}`;
 }

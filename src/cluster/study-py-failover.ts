@@ -168,10 +168,12 @@ def sweep_stale_trials(storage: optuna.storages.BaseStorage, name: str) -> None:
 
 def counted_trials(study: optuna.Study) -> int:
     """Trials that count towards --total-trials: all but the failed ones a retry replaced, so a killed trial and
-    its retry count once. Live RUNNING trials and queued (WAITING) ones count."""
+    its retry count once, and the configurations rejected over the budget (never trained). Live RUNNING trials
+    and queued (WAITING) ones count."""
     trials = study.get_trials(deepcopy=False)
     replaced = {t.system_attrs["retry_history"][-1] for t in trials if t.system_attrs.get("retry_history")}
-    return sum(1 for t in trials if t.number not in replaced)
+    rejected = {t.number for t in trials if t.state == optuna.trial.TrialState.PRUNED and "over_budget" in t.user_attrs}
+    return sum(1 for t in trials if t.number not in replaced and t.number not in rejected)
 
 
 def total_reached(study: optuna.Study, total: int) -> bool:

@@ -179,6 +179,16 @@ def undefined_cells(table: dict[str, np.ndarray]) -> list[str]:
     ]
 
 
+def objective_values(table: dict[str, np.ndarray]) -> tuple[float, ...]:
+    """A Pareto study's values, in OBJECTIVES' order, each minimised: the three terms of L without weights."""
+    means = {
+        "nrmse": np.mean(table["NRMSE"]),
+        "calibration": np.mean(table["Calibration Error"]),
+        "contraction": np.mean(1 - table["Posterior Contraction"]),
+    }
+    return tuple(float(means[name]) for name in OBJECTIVES)
+
+
 def weighted_metric_sum(table: dict[str, np.ndarray]) -> float:
     """L = recovery * mean NRMSE + pc * mean (1 - contraction) + sbc * mean calibration error; a row of weight
     0 is skipped. NaN in any weighted cell makes L NaN (np.mean, unlike pandas' mean, does not skip it)."""
@@ -252,7 +262,7 @@ class Objective:
             self.validation = load_sets(VALIDATION_FILE)
             self.data_source = "exported"
 
-    def __call__(self, trial: optuna.Trial) -> float:
+    def __call__(self, trial: optuna.Trial) -> float | tuple[float, ...]:
         import keras
 
         for key, value in self.versions.items():
@@ -271,10 +281,11 @@ class Objective:
             keras.backend.clear_session()
             gc.collect()
 
-    def train_and_score(self, trial: optuna.Trial) -> float:
+    def train_and_score(self, trial: optuna.Trial) -> float | tuple[float, ...]:
         import keras
 
         h = suggest_hyperparameters(trial)
+        check_budget(trial, h)
         keras.utils.set_random_seed(int(np.random.SeedSequence([SEED, 1000 + trial.number]).generate_state(1)[0]))
         summary_network, inference_network = build_networks(self.bf, h)
         adapter = (
@@ -303,6 +314,8 @@ class Objective:
 
         def report(epoch: int, logs: dict[str, float]) -> None:
             nonlocal pruned
+            if OBJECTIVES is not None:
+                return  # Optuna cannot prune a multi-objective trial (trial.report raises there)
             trial.report(logs["val_loss"], epoch)
             if trial.should_prune():
                 pruned = True
@@ -341,8 +354,10 @@ class Objective:
         if undefined:
             # Optuna records a NaN value as FAIL.
             record_failure(trial, f"L is undefined: {'; '.join(undefined)}")
-            return float("nan")
+            return float("nan") if OBJECTIVES is None else tuple(float("nan") for _ in OBJECTIVES)
         value = weighted_metric_sum(table)
+        # L always: a Pareto study marks the weighted sum's best among its trade-offs.
+        trial.set_user_attr("L", value)
         # The trial ends COMPLETE: its network goes to networks/ for the app (dmc_network.py).
         from dmc_network import save_trial_network
 
@@ -359,5 +374,5 @@ class Objective:
             metrics=metrics,
             history=history.history,
         )
-        return value`;
+        return value if OBJECTIVES is None else objective_values(table)`;
 }

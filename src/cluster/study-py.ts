@@ -7,6 +7,7 @@
  */
 import {
   HYPERPARAMETER_NAMES,
+  objectiveMetrics,
   PARAM_NAMES,
   trialNetwork,
   type HyperparameterName,
@@ -17,6 +18,7 @@ import { pyBool, pyFloat, pyNumber, pyOptionalFloat, pyString } from './python.t
 import { TRAINING_NPZ, VALIDATION_NPZ } from './data.ts';
 import { failoverPy } from './study-py-failover.ts';
 import { objectiveBlock } from './study-py-objective.ts';
+import { budgetBlock, budgetConstants } from './study-py-budget.ts';
 import type { ClusterOptions } from './types.ts';
 
 /** Hyperparameters the networks take as integers (networks.md §8); the others are floats. */
@@ -51,11 +53,21 @@ function suggestCall(name: HyperparameterName, d: SearchDistribution): string {
   }
 }
 
+/** OBJECTIVES: None for the weighted sum, the Pareto objectives' names otherwise (objective_values). */
+function objectivesPy(c: StudyConfig): string {
+  const m = objectiveMetrics(c);
+  return m === null ? 'None' : `[${m.map((x) => pyString(x)).join(', ')}]`;
+}
+
 function suggestBlock(c: StudyConfig): string {
   return HYPERPARAMETER_NAMES.map((h) => `        ${h}=${suggestCall(h, c.searchSpace[h])},`).join('\n');
 }
 
 function samplerBlock(c: StudyConfig): string {
+  if (c.sampler.type === 'nsga2') {
+    return `def make_sampler(seed: int) -> optuna.samplers.BaseSampler:
+    return optuna.samplers.NSGAIISampler(seed=seed, population_size=${c.sampler.populationSize ?? 50})`;
+  }
   if (c.sampler.type === 'random') {
     return `def make_sampler(seed: int) -> optuna.samplers.BaseSampler:
     return optuna.samplers.RandomSampler(seed=seed)`;
@@ -143,7 +155,8 @@ export function studyPy(c: StudyConfig, opts: ClusterOptions, journalFile: strin
 Each run of this script is one worker: it opens the study in the given storage (the first worker copies
 the trials done in the browser into an empty one), asks Optuna for hyperparameters, trains BayesFlow 2.0.5
 networks on the study's exported training and validation sets (--simulate: fresh ones), reports each epoch's
-validation loss to the pruner and tells the weighted metric sum L back. Any number of workers may share one
+validation loss to the pruner and tells the weighted metric sum L back (a Pareto study: its objectives, L kept
+as a user attribute, nothing reported: Optuna cannot prune it). Any number of workers may share one
 storage. See README.md for the commands.
 
     python3 study.py                                   # one worker on ${journalFile}
@@ -213,6 +226,10 @@ BROWSER_FLOW_DRAWS = ${trialNetwork(c.network).flowDraws}
 ENQUEUE_TRIALS: list[dict[str, float]] = json.loads(${pyString(JSON.stringify(c.enqueueTrials ?? []))})
 INFERENCE_VARIABLES = [${names.map((p) => pyString(p)).join(', ')}]
 WEIGHTS = {"recovery": ${pyFloat(w.recovery)}, "pc": ${pyFloat(w.pc)}, "sbc": ${pyFloat(w.sbc)}}
+# None: one objective, the weighted sum L. A list: a Pareto study minimising these (objective_values), with L
+# recorded as the user attribute "L"; Optuna cannot prune it, so no validation loss is reported.
+OBJECTIVES: list[str] | None = ${objectivesPy(c)}
+${budgetConstants(c, opts)}
 
 # How long concurrent workers wait for the first one to copy the exported trials into a new storage, and
 # how long SQLite connections wait for a lock held by another worker instead of failing.
@@ -238,6 +255,9 @@ ${suggestBlock(c)}
     )
 
 
+${budgetBlock()}
+
+
 ${samplerBlock(c)}
 
 
@@ -250,10 +270,10 @@ ${simulatorBlock(c, opts)}
 ${objectiveBlock(c, opts)}
 
 
-def dry_run_objective(trial: optuna.Trial) -> float:
+def dry_run_objective(trial: optuna.Trial) -> float | tuple[float, ...]:
     """DRY RUN: no simulation and no training. A cheap deterministic function of the parameters (a bowl in
     the unit cube of the search space) stands in for L, and a decreasing curve for the validation losses."""
-    suggest_hyperparameters(trial)
+    check_budget(trial, suggest_hyperparameters(trial))
     trial.set_user_attr("dry_run", True)
     units = []
     for name, distribution in trial.distributions.items():
@@ -265,6 +285,12 @@ def dry_run_objective(trial: optuna.Trial) -> float:
             width = distribution.high - distribution.low
             units.append((internal - distribution.low) / width if width > 0 else 0.0)
     value = 0.1 + sum((u - 0.3) ** 2 for u in units) / len(units)
+    if OBJECTIVES is not None:
+        # Bowls around different centres, so the objectives trade off; no reports (no pruning).
+        trial.set_user_attr("L", value)
+        return tuple(
+            0.1 + sum((u - centre) ** 2 for u in units) / len(units) for centre in (0.3, 0.7, 0.5)[: len(OBJECTIVES)]
+        )
     for epoch in range(EPOCHS):
         trial.report(value * (1 + 2 / (epoch + 1)), epoch)
         if trial.should_prune():
@@ -471,8 +497,16 @@ def main() -> None:
         catch=(Exception,),
     )
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    best = min((t.value for t in complete if t.value is not None), default=None)
     label = " (dry run)" if args.dry_run else ""
+    if OBJECTIVES is not None:
+        best_trials = study.best_trials
+        front = f"{len(best_trials)} on the Pareto front{label}"
+        print(f"study {args.study_name!r}: {len(complete)} complete trials, {front}")
+        for t in best_trials:
+            values = ", ".join(f"{name} {value:.6g}" for name, value in zip(OBJECTIVES, t.values))
+            print(f"  trial {t.number}: {values}")
+        return
+    best = min((t.value for t in complete if t.value is not None), default=None)
     print(f"study {args.study_name!r}: {len(complete)} complete trials, best L{label} = {best}")
 
 

@@ -42,3 +42,4 @@ export {
   type MetricsAtNumObs,
   type MetricsVsNumObs,
 } from './metrics-vs-n.ts';
+export { OBJECTIVE_LABEL, OBJECTIVE_METRICS, objectiveValues, type ObjectiveMetric } from './objectives.ts';

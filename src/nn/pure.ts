@@ -48,3 +48,5 @@ export {
 export type { ObservedDraws, ObservedSet } from './posterior/observed.ts';
 export type { BatchProgress } from './training/fit.ts';
 export type { RecoveryPreview, PreviewOptions } from './posterior/preview.ts';
+export { networkParameterCount, type ParameterCount } from './model/parameter-count.ts';
+export { FIXED_BYTES, passBytes, WASM_FIT, type PassFit } from './training/pass-bytes.ts';

@@ -18,6 +18,11 @@ import { formatPandasDatetime, formatPandasTimedelta, parseDatetime } from './da
 export interface CsvOptions {
   /** Add system_attrs_* columns (Optuna's default attrs include them; they are engine internals). */
   readonly includeSystemAttrs?: boolean;
+  /**
+   * A multi-objective study's best trials (its Pareto set): adds a last column `pareto_front` (True /
+   * False), after Optuna's own columns, so the best trials travel with the CSV.
+   */
+  readonly paretoFront?: ReadonlySet<number>;
 }
 
 export function csvCell(v: JsonValue | undefined): string {
@@ -60,6 +65,7 @@ export function trialsToCsv(trials: readonly FrozenTrial[], opts: CsvOptions = {
     ...userAttrs.map((a) => `user_attrs_${a}`),
     ...systemAttrs.map((a) => `system_attrs_${a}`),
     'state',
+    ...(opts.paretoFront === undefined ? [] : ['pareto_front']),
   ];
   const lines = [header.map((h) => csvCell(h)).join(',')];
   for (const t of sorted) {
@@ -77,6 +83,7 @@ export function trialsToCsv(trials: readonly FrozenTrial[], opts: CsvOptions = {
       ...userAttrs.map((a) => csvCell(t.userAttrs[a])),
       ...systemAttrs.map((a) => csvCell(t.systemAttrs[a])),
       csvCell(TRIAL_STATE_NAMES[t.state]),
+      ...(opts.paretoFront === undefined ? [] : [csvCell(opts.paretoFront.has(t.number))]),
     ];
     lines.push(cells.join(','));
   }

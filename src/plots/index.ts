@@ -57,3 +57,13 @@ export { activationWindow, buildActivationChart, buildCafChart, buildDeltaChart 
 export type { CafData, DeltaData } from './explorer.ts';
 export { buildPpcCharts } from './ppc.ts';
 export type { PpcBand, PpcCharts, PpcObserved, PpcPredicted } from './ppc.ts';
+export { buildParetoFrontPlots, PARETO_COLORS, PARETO_TITLE, paretoClasses } from './pareto.ts';
+export type { ParetoClasses, ParetoOptions } from './pareto.ts';
+export {
+  buildHypervolumeHistory,
+  HYPERVOLUME_TITLE,
+  hypervolumeHistory,
+  hypervolumeReference,
+  referencePointOf,
+} from './hypervolume-history.ts';
+export type { HypervolumeOptions, HypervolumePoint } from './hypervolume-history.ts';

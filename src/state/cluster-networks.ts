@@ -5,6 +5,7 @@
  * parameters, as the journal merge identifies trials), whatever number the app gave it, and checked
  * against it: the trial must be COMPLETE with the value the file records.
  */
+import { weightedSumOf } from './pareto.ts';
 import { frozenKey, type MergePlan } from '../cluster/index.ts';
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import { parseNetworkFile, type NetworkFile } from '../nn/pure.ts';
@@ -59,7 +60,8 @@ export function linkClusterNetworks(
       problems.push(`${f.name}: the journal has no trial ${n} that is in this study`);
       continue;
     }
-    const value = trial.values?.[0];
+    // L: the trial's value, or in a Pareto study the L it recorded beside its objectives.
+    const value = weightedSumOf(trial) ?? undefined;
     const L = file.metadata['L'];
     if (
       trial.state !== TrialState.COMPLETE ||

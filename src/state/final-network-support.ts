@@ -2,6 +2,7 @@
  * Pure helpers of the final-network run (final-network.svelte.ts): default settings, the simulator with
  * the chosen trial counts, the store key of a final network, the trials offered (best first), the ETA.
  */
+import { weightedSumOf } from './pareto.ts';
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import type { FinalRunSettings } from '../persistence/index.ts';
 import type { DmcConfig } from '../sim/index.ts';
@@ -41,7 +42,8 @@ export function finalSimulator(config: StudyConfig, settings: FinalRunSettings):
 
 /** Complete trials, lowest L first (the best is offered first). */
 export function offeredTrials(trials: readonly FrozenTrial[]): FrozenTrial[] {
-  const value = (t: FrozenTrial): number => t.values?.[0] ?? Number.NaN;
+  // L: the value of a weighted-sum study, the recorded L of a Pareto one.
+  const value = (t: FrozenTrial): number => weightedSumOf(t) ?? Number.NaN;
   return trials
     .filter((t) => t.state === TrialState.COMPLETE && Number.isFinite(value(t)))
     .sort((a, b) => value(a) - value(b) || a.number - b.number);

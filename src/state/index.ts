@@ -47,3 +47,14 @@ export {
   isFinalNetworkKey,
   offeredTrials,
 } from './final-network-support.ts';
+export {
+  isOverBudget,
+  objectiveCount,
+  OVER_BUDGET_KEY,
+  overBudgetReason,
+  paretoSet,
+  WEIGHTED_SUM_KEY,
+  weightedSumBest,
+  weightedSumOf,
+  weightedSumView,
+} from './pareto.ts';

@@ -3,6 +3,7 @@
  * best value; rename, duplicate, delete (with its trained networks); Optuna journal export and import.
  * Errors are kept per study row (or for the import) so the view shows them where they happened.
  */
+import { isOverBudget, weightedSumBest, weightedSumOf } from './pareto.ts';
 import {
   durationSeconds,
   EngineError,
@@ -32,6 +33,8 @@ export interface StudyEntry {
   name: string;
   nTrials: number;
   complete: number;
+  /** Configurations rejected over the study's budget before training (not counted as trials). */
+  overBudget: number;
   pruned: number;
   failed: number;
   running: number;
@@ -54,13 +57,10 @@ function summarize(
   maximize: boolean,
 ): StudyEntry {
   const count = (s: TrialState): number => trials.filter((t) => t.state === s).length;
-  let best: StudyEntry['best'] = null;
-  for (const t of trials) {
-    const v = t.values?.[0];
-    const better = best === null || (maximize ? v! > best.value : v! < best.value);
-    if (t.state === TrialState.COMPLETE && v !== undefined && Number.isFinite(v) && better)
-      best = { number: t.number, value: v };
-  }
+  const overBudget = trials.filter(isOverBudget).length;
+  // L: the value of a weighted-sum study, the recorded L of a Pareto one (./pareto.ts).
+  const b = weightedSumBest(trials, maximize);
+  const best: StudyEntry['best'] = b === null ? null : { number: b.number, value: weightedSumOf(b)! };
   let trialSeconds = 0;
   for (const t of trials) trialSeconds += durationSeconds(t.datetimeStart, t.datetimeComplete) ?? 0;
   return {
@@ -68,7 +68,9 @@ function summarize(
     name,
     nTrials: trials.length,
     complete: count(TrialState.COMPLETE),
-    pruned: count(TrialState.PRUNED),
+    // A configuration rejected over budget is PRUNED but was never a trial of the budget (./pareto.ts).
+    pruned: count(TrialState.PRUNED) - overBudget,
+    overBudget,
     failed: count(TrialState.FAIL),
     running: count(TrialState.RUNNING),
     budget,

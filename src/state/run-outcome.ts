@@ -5,6 +5,7 @@
 import { TrialState, type FrozenTrial, type JsonValue, type ParamValue } from '../engine/index.ts';
 import { isCancelled, isInterrupted } from './run-support.ts';
 import { trialVerdict, type LearningVerdict } from './verdicts.ts';
+import { isOverBudget, weightedSumBest } from './pareto.ts';
 
 /**
  * How often an interrupted trial is re-run before it counts as a failure like any other (a trial that
@@ -64,12 +65,14 @@ export function retriesToEnqueue(trials: readonly FrozenTrial[], maxRetries = MA
 
 /**
  * Trials that count toward the study's trial budget: every finished trial except an interrupted one
- * that a retry replaces (the retry counts instead, so an interruption does not eat the budget).
+ * that a retry replaces (the retry counts instead, so an interruption does not eat the budget) and a
+ * configuration rejected over the parameter/memory budget before it trained (./pareto.ts).
  */
 export function budgetUsed(trials: readonly FrozenTrial[]): number {
   const retried = retriedTrialNumbers(trials);
   return trials.filter(
-    (t) => t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING && !retried.has(t.number),
+    (t) =>
+      t.state !== TrialState.RUNNING && t.state !== TrialState.WAITING && !retried.has(t.number) && !isOverBudget(t),
   ).length;
 }
 
@@ -104,10 +107,12 @@ export function endSummary(trials: readonly FrozenTrial[]): EndSummary {
   const retried = retriedTrialNumbers(trials);
   let complete = 0;
   let pruned = 0;
+  let overBudget = 0;
   let cancelled = 0;
   const failures: FrozenTrial[] = [];
   for (const t of trials) {
     if (t.state === TrialState.COMPLETE) complete++;
+    else if (isOverBudget(t)) overBudget++;
     else if (t.state === TrialState.PRUNED) pruned++;
     else if (t.state === TrialState.FAIL && !retried.has(t.number)) {
       if (isCancelled(t)) cancelled++;
@@ -121,6 +126,7 @@ export function endSummary(trials: readonly FrozenTrial[]): EndSummary {
   if (pruned > 0) counts.push(`${pruned} pruned`);
   if (failed > 0) counts.push(`${failed} failed`);
   if (cancelled > 0) counts.push(`${cancelled} cancelled`);
+  if (overBudget > 0) counts.push(`${overBudget} configuration${overBudget === 1 ? '' : 's'} rejected over budget`);
   const best = bestComplete(trials);
   const verdict = best === null ? null : trialVerdict(best);
   // A study whose best network learned nothing is not a success, however many trials completed.
@@ -144,13 +150,10 @@ export function endSummary(trials: readonly FrozenTrial[]): EndSummary {
   };
 }
 
-/** The complete trial with the lowest objective (studies here minimize L), the earliest on a tie. */
+/**
+ * The complete trial with the lowest L (studies here minimize L; a Pareto study records it as a user
+ * attribute), the earliest on a tie.
+ */
 function bestComplete(trials: readonly FrozenTrial[]): FrozenTrial | null {
-  let best: FrozenTrial | null = null;
-  for (const t of trials) {
-    const v = t.values?.[0];
-    if (t.state !== TrialState.COMPLETE || v === undefined || !Number.isFinite(v)) continue;
-    if (best === null || v < best.values![0]!) best = t;
-  }
-  return best;
+  return weightedSumBest(trials);
 }

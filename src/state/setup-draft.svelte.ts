@@ -16,8 +16,12 @@ import {
   studyLinkUrl,
   StudyLinkError,
   validateStudyConfig,
+  OBJECTIVE_METRICS,
   type BackendPreference,
+  type BudgetSpec,
   type ConfigIssue,
+  type ObjectiveMetric,
+  type SamplerType,
   type HyperparameterName,
   type PresetName,
   type PrunerSpec,
@@ -354,6 +358,45 @@ export class SetupDraft {
     if (this.config.pruner.type === type) return;
     this.#forgetTyped('pruner.');
     this.config.pruner = structuredClone(PRUNER_DEFAULTS[type]);
+  }
+
+  /**
+   * The objective. Choosing Pareto sets the pruner to none: Optuna cannot prune a multi-objective trial,
+   * and the validation refuses the pair (so a configuration file or the CLI is told the same).
+   */
+  setObjective(type: 'weighted-sum' | 'pareto'): void {
+    const was = this.config.objective?.type ?? 'weighted-sum';
+    if (type === was) return;
+    // TPE's multivariate follows Optuna 5.0's default for the objective count: joint for one, independent for several.
+    this.config.sampler.multivariate = type === 'weighted-sum';
+    if (type === 'weighted-sum') {
+      delete this.config.objective;
+      return;
+    }
+    this.config.objective = { type: 'pareto', metrics: [...OBJECTIVE_METRICS] };
+    this.setPruner('none');
+  }
+
+  /** Adds or removes one Pareto objective, keeping the order of OBJECTIVE_METRICS. */
+  setMetric(metric: ObjectiveMetric, on: boolean): void {
+    const o = this.config.objective;
+    if (o?.type !== 'pareto') return;
+    o.metrics = OBJECTIVE_METRICS.filter((m) => (m === metric ? on : o.metrics.includes(m)));
+  }
+
+  /** The sampler; NSGA-II brings Optuna's population size 50, the others have none. */
+  setSampler(type: SamplerType): void {
+    this.config.sampler.type = type;
+    if (type === 'nsga2') this.config.sampler.populationSize ??= 50;
+    else delete this.config.sampler.populationSize;
+  }
+
+  /** Turns one budget limit on (with a value) or off (null); no limit left removes the budget. */
+  setBudget(key: keyof BudgetSpec, value: number | null): void {
+    const b = this.config.budget ?? { maxParams: null, maxMemoryMB: null };
+    b[key] = value;
+    if (b.maxParams === null && b.maxMemoryMB === null) delete this.config.budget;
+    else this.config.budget = b;
   }
 
   /** Prefills from a library study: its configuration, or the notebook's for a study imported from Optuna. */

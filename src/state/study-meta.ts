@@ -6,7 +6,14 @@
  */
 import { createStudy, EngineError, type JsonValue, type Storage } from '../engine/index.ts';
 import type { IdbStorage } from '../persistence/index.ts';
-import { formatIssues, validateStudyConfig, type StudyConfig } from '../study-config/index.ts';
+import {
+  formatIssues,
+  isPareto,
+  objectiveNames,
+  studyDirections,
+  validateStudyConfig,
+  type StudyConfig,
+} from '../study-config/index.ts';
 
 export const CONFIG_ATTR = 'dmc_tune_config';
 
@@ -63,7 +70,12 @@ export class DuplicateNameError extends Error {
 export async function createStudyFromConfig(storage: Storage, config: StudyConfig): Promise<number> {
   let study;
   try {
-    study = await createStudy({ studyName: config.name, storage, direction: 'minimize' });
+    const directions = studyDirections(config);
+    study = await createStudy({
+      studyName: config.name,
+      storage,
+      ...(directions.length > 1 ? { directions } : { direction: 'minimize' as const }),
+    });
   } catch (e) {
     if (e instanceof EngineError && e.code === 'duplicate') {
       throw new DuplicateNameError(`A study named "${config.name}" already exists: choose another name.`);
@@ -71,10 +83,24 @@ export async function createStudyFromConfig(storage: Storage, config: StudyConfi
     throw e;
   }
   await storage.setStudyUserAttr(study.studyId, CONFIG_ATTR, config as unknown as JsonValue);
+  // Optuna's `set_metric_names`: the objectives' names, which optuna-dashboard and Optuna's plots show.
+  if (isPareto(config)) await storage.setStudySystemAttr(study.studyId, METRIC_NAMES_ATTR, objectiveNames(config));
   return study.studyId;
 }
 
+/** Optuna's study system attribute with the objectives' names (`_SYSTEM_ATTR_METRIC_NAMES`). */
+export const METRIC_NAMES_ATTR = 'study:metric_names';
+
 /** Gives an existing study (e.g. an imported Optuna journal) a configuration so it can be continued. */
 export async function setStudyConfig(storage: Storage, studyId: number, config: StudyConfig): Promise<void> {
+  const have = (await storage.getStudyDirections(studyId)).length;
+  const want = studyDirections(config).length;
+  if (have !== want) {
+    const what = (n: number): string =>
+      n === 1 ? 'one objective (a weighted sum)' : `${n} objectives (a Pareto study)`;
+    throw new Error(
+      `This study has ${what(have)} and the configuration asks for ${what(want)}: a study keeps its objectives. Choose a matching objective in Setup, or start a new study.`,
+    );
+  }
   await storage.setStudyUserAttr(studyId, CONFIG_ATTR, config as unknown as JsonValue);
 }

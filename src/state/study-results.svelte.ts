@@ -6,7 +6,15 @@
  * (trials CSV, best network). Plot shaping itself is PLOTS' (src/plots); this class only loads.
  */
 import type { ClusterOptions, SimulateSets } from '../cluster/index.ts';
-import { pedAnovaImportances, StudyDirection, TrialState, withFailReasons, type FrozenTrial } from '../engine/index.ts';
+import {
+  pedAnovaImportances,
+  StudyDirection,
+  TrialState,
+  withFailReasons,
+  type DirectionName,
+  type FrozenTrial,
+} from '../engine/index.ts';
+import { weightedSumBest, weightedSumView } from './pareto.ts';
 import type { NetworkFile } from '../nn/pure.ts';
 import type { ImportanceOutcome, PosteriorSample } from '../plots/index.ts';
 import { simulateBatch } from '../sim/index.ts';
@@ -14,7 +22,7 @@ import type { StudyConfig } from '../study-config/index.ts';
 import { clusterArchive, describeMerge, mergeClusterJournal, type ClusterArchive } from './cluster-transfer.ts';
 import { decodeDraws } from './run-support.ts';
 import { linkClusterNetworks, type NetworkLinks, type PickedFile } from './cluster-networks.ts';
-import { modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
+import { METRIC_NAMES_ATTR, modelKey, readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import { errorMessage } from '../shared/index.ts';
 import { StudyNotes } from './study-notes.svelte.ts';
 import { TrialFilterView } from './trial-filter-view.svelte.ts';
@@ -65,6 +73,8 @@ export class StudyResults {
   #name = $state('');
   #config = $state.raw<StudyConfig | null>(null);
   #trials = $state.raw<FrozenTrial[]>([]);
+  #directions = $state.raw<DirectionName[]>(['minimize']);
+  #metricNames = $state.raw<string[] | null>(null);
   #networks = $state.raw<number[]>([]);
   #clusterNetworks = $state.raw<number[]>([]);
   #error = $state<string | null>(null);
@@ -75,11 +85,10 @@ export class StudyResults {
   #evaluator = $state<ImportanceEvaluator>('ped-anova');
   #drawsRequest = 0;
   #clusterStatus = $state.raw<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  #directions = $state.raw<readonly StudyDirection[]>([StudyDirection.MINIMIZE]);
   /** The trial filter (kept in the address); `shown` is what the table, importances and plots take. */
   readonly filter = new TrialFilterView(
     () => this.#trials,
-    () => this.#directions,
+    () => this.#directions.map((d) => (d === 'maximize' ? StudyDirection.MAXIMIZE : StudyDirection.MINIMIZE)),
   );
   /** Study and trial notes, in optuna-dashboard's system attrs. */
   readonly notes: StudyNotes;
@@ -110,13 +119,10 @@ export class StudyResults {
   get shown(): FrozenTrial[] {
     return this.filter.shown;
   }
-  get directions(): readonly StudyDirection[] {
-    return this.#directions;
-  }
   /** Takes the address's filter query; importances follow the filtered trials. */
   setFilterQuery(query: string): void {
     if (this.filter.setQuery(query) && this.#studyId !== null && this.#trials.length > 0)
-      void this.#computeImportance(this.shown);
+      void this.#computeImportance(weightedSumView(this.shown));
   }
   get error(): string | null {
     return this.#error;
@@ -137,7 +143,7 @@ export class StudyResults {
   setEvaluator(e: ImportanceEvaluator): void {
     if (e === this.#evaluator) return;
     this.#evaluator = e;
-    if (this.#studyId !== null) void this.#computeImportance(this.shown);
+    if (this.#studyId !== null) void this.#computeImportance(weightedSumView(this.shown));
   }
   /** Outcome of the last cluster export or import, for the Results view. */
   get clusterStatus(): { kind: 'ok' | 'error'; text: string } | null {
@@ -152,14 +158,17 @@ export class StudyResults {
     return this.#clusterNetworks;
   }
 
+  /** The trial with the lowest L (in a multi-objective study: the weighted sum's best, ./pareto.ts). */
   get best(): FrozenTrial | null {
-    let best: FrozenTrial | null = null;
-    for (const t of this.#trials) {
-      const v = t.values?.[0];
-      if (t.state !== TrialState.COMPLETE || v === undefined || Number.isNaN(v)) continue;
-      if (best === null || v < best.values![0]!) best = t;
-    }
-    return best;
+    return weightedSumBest(this.#trials, this.#directions.length === 1 && this.#directions[0] === 'maximize');
+  }
+  /** The study's directions: one for a weighted-sum study, one per objective for a Pareto study. */
+  get directions(): readonly DirectionName[] {
+    return this.#directions;
+  }
+  /** The objectives' names as the study stored them (Optuna's `set_metric_names`), or null. */
+  get metricNames(): readonly string[] | null {
+    return this.#metricNames;
   }
 
   /** Loads (or reloads) a study; keeps the chosen trial's draws when the study is the same. */
@@ -187,11 +196,17 @@ export class StudyResults {
       this.#name = meta.name;
       this.#config = meta.config;
       this.#trials = trials;
-      this.#directions = directions;
+      this.#directions = directions.map((d) => (d === StudyDirection.MAXIMIZE ? 'maximize' : 'minimize'));
+      const names = attrs[METRIC_NAMES_ATTR];
+      this.#metricNames =
+        Array.isArray(names) && names.length === directions.length && names.every((n) => typeof n === 'string')
+          ? (names as string[])
+          : null;
       this.notes.read(studyId, attrs, trials);
       this.#networks = nets.map((n) => n.trialNumber);
       this.#clusterNetworks = nets.filter((n) => n.source === 'cluster').map((n) => n.trialNumber);
-      void this.#computeImportance(this.shown);
+      // A Pareto study's importances are those for its recorded L (weightedSumView).
+      void this.#computeImportance(weightedSumView(this.shown));
     } catch (e) {
       if (this.#studyId === studyId) this.#error = `Could not load study ${studyId}: ${errorMessage(e)}`;
     } finally {

@@ -19,7 +19,10 @@ import {
 import type { BackendChoice, BackendName, NetworkFile, RecoveryPreview, TrialSpec } from '../nn/pure.ts';
 import { OnlineFeed, type DmcBatch, type DmcConfig } from '../sim/index.ts';
 import {
+  checkBudget,
   dataSeeds,
+  objectiveMetrics,
+  overBudgetText,
   makePruner,
   makeSampler,
   onlineBatchesPerEpoch,
@@ -34,10 +37,22 @@ import type { TrialOutcome, TrialRunHooks } from '../workers/train-client.ts';
 import type { BackendStatus } from './backends.svelte.ts';
 import { budgetUsed, endSummary, retriesToEnqueue, type EndSummary } from './run-outcome.ts';
 import { completedTrialAttrs, encodeDraws, etaSeconds, historyAttrs } from './run-support.ts';
+import { isOverBudget, OVER_BUDGET_KEY, overBudgetReason, WEIGHTED_SUM_KEY } from './pareto.ts';
+import { objectiveValues } from '../metrics/index.ts';
 import type { RunLock } from './run-lock.ts';
 import { readStudyMeta, type LibraryStorage } from './study-meta.ts';
 import type { BatchPool } from './trials-via-pool.ts';
 import { errorMessage } from '../shared/index.ts';
+
+/** Consecutive configurations rejected over budget after which the run stops: the space is all over it. */
+export const MAX_REJECTED_IN_A_ROW = 100;
+
+function allOverBudget(n: number, last: FrozenTrial): string {
+  return (
+    `The last ${n} configurations the sampler proposed were all over the study's budget (the last one: ` +
+    `${overBudgetReason(last) ?? 'over budget'}). Raise the budget or narrow the search space in Setup.`
+  );
+}
 
 /** The training worker as the run uses it (src/workers/train-client.ts TrainClient). */
 export interface Trainer {
@@ -327,16 +342,28 @@ export class StudyRun {
     // The configuration's first trials (Optuna's enqueue_trial); a continued study already has them.
     for (const params of config.enqueueTrials ?? []) await study.enqueueTrial(params, {}, { skipIfExists: true });
     const onlineRun = online === null ? null : { batchesPerEpoch: online, dmc, seed: seeds.training };
-    const objective = (trial: Trial): Promise<number> =>
+    const objective = (trial: Trial): Promise<number | number[]> =>
       this.#objective(study, trial, config, { truths, valCount, names, modelKey: meta.modelKey }, signal, onlineRun);
     this.#optimizeStartedAt = performance.now();
+    // Without a budget every trial counts, as optimize's nTrials counts them. With one, a configuration
+    // rejected over budget is not a trial of the budget: the loop runs until enough trials that did
+    // count are finished (budgetUsed), and gives up on a search space that is all over budget.
+    let rejectedInARow = 0;
     await study.optimize(objective, {
-      nTrials: remaining,
+      ...(config.budget === undefined ? { nTrials: remaining } : {}),
       ...(config.timeout !== null ? { timeout: config.timeout } : {}),
       signal,
       // A trial that fails (diverged training, a worker crash) is recorded as FAIL; the study goes on.
       catch: () => true,
-      callbacks: [() => this.#refresh()],
+      callbacks: [
+        async (s, frozen) => {
+          await this.#refresh();
+          if (config.budget === undefined) return;
+          rejectedInARow = isOverBudget(frozen) ? rejectedInARow + 1 : 0;
+          if (rejectedInARow >= MAX_REJECTED_IN_A_ROW) throw new Error(allOverBudget(rejectedInARow, frozen));
+          if (this.finishedCount >= config.nTrials) s.stop();
+        },
+      ],
     });
   }
 
@@ -366,9 +393,21 @@ export class StudyRun {
     val: { truths: Float64Array; valCount: number; names: string[]; modelKey: string },
     signal: AbortSignal,
     online: { batchesPerEpoch: number; dmc: DmcConfig; seed: number } | null,
-  ): Promise<number> {
+  ): Promise<number | number[]> {
     const startedAt = performance.now();
     const params = await suggestAll(trial, config);
+    if (config.budget !== undefined) {
+      // Rejected before anything is built: PRUNED with Optuna 5 constraints the samplers rank by.
+      const check = checkBudget(config, params);
+      for (const [k, v] of Object.entries(check.constraints)) await trial.setConstraint(k, v);
+      await trial.setUserAttr('parameter_count', check.parameters);
+      await trial.setUserAttr('memory_estimate_mb', Math.round(check.memoryMB));
+      const over = overBudgetText(check);
+      if (over !== null) {
+        await trial.setUserAttr(OVER_BUDGET_KEY, over);
+        throw new TrialPruned(`Trial ${trial.number} not trained, ${over}.`);
+      }
+    }
     const live: LiveTrial = {
       number: trial.number,
       params,
@@ -394,6 +433,7 @@ export class StudyRun {
     };
     const spec = studyTrialSpec(config, { studyName: study.studyName, trialNumber: trial.number, params, seed });
     const feed = online === null ? null : this.#onlineFeed(online, spec.hyperparameters.batchSize, config.epochs);
+    const metrics = objectiveMetrics(config);
     try {
       const outcome = await this.#deps.trainer.runTrial(spec, {
         onlineBatch: feed === null ? undefined : (j: number) => feed.next(j),
@@ -408,6 +448,11 @@ export class StudyRun {
             valLoss: [...(cur?.valLoss ?? []), r.valLoss],
             ...(r.preview !== undefined ? { preview: r.preview } : {}),
           });
+          // Optuna cannot prune a multi-objective trial (report raises there): a Pareto study has no pruner.
+          if (metrics !== null) {
+            if (r.epoch + 1 >= config.epochs) update({ diagnosticsStartedAt: performance.now() });
+            return false;
+          }
           await trial.report(r.valLoss, r.epoch);
           const prune = await trial.shouldPrune();
           if (!prune && r.epoch + 1 >= config.epochs) update({ diagnosticsStartedAt: performance.now() });
@@ -430,6 +475,8 @@ export class StudyRun {
       }
       const r = outcome.result;
       for (const [k, v] of Object.entries(completedTrialAttrs(r))) await trial.setUserAttr(k, v);
+      // L always, so that a Pareto study can mark the weighted sum's best among its trade-offs.
+      await trial.setUserAttr(WEIGHTED_SUM_KEY, r.L);
       // The wasm backend's thread count (tfjs getThreadsCount in the worker), for the CSV and the journal.
       if (outcome.backend.threads !== undefined) await trial.setUserAttr('threads', outcome.backend.threads.count);
       if (r.network !== undefined) {
@@ -445,7 +492,7 @@ export class StudyRun {
         }
         await this.#deps.networks.save(val.modelKey, trial.number, file);
       }
-      return r.L;
+      return metrics === null ? r.L : objectiveValues(r.table, metrics);
     } finally {
       feed?.dispose();
       const now = performance.now();

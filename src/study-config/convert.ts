@@ -11,6 +11,7 @@ import {
   intDistribution,
   MedianPruner,
   NopPruner,
+  NSGAIISampler,
   RandomSampler,
   SuccessiveHalvingPruner,
   TPESampler,
@@ -87,6 +88,7 @@ export function trialSeed(c: StudyConfig, trialNumber: number): number {
 export function makeSampler(c: StudyConfig): Sampler {
   const seed = c.sampler.seed;
   if (c.sampler.type === 'random') return new RandomSampler({ seed });
+  if (c.sampler.type === 'nsga2') return new NSGAIISampler({ seed, populationSize: c.sampler.populationSize ?? 50 });
   const { nStartupTrials, multivariate, constantLiar, bandwidth } = c.sampler;
   return new TPESampler({ seed, nStartupTrials, multivariate, constantLiar, bandwidth });
 }

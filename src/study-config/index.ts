@@ -12,6 +12,10 @@ export type {
   PriorSpec,
   PrunerSpec,
   SamplerSpec,
+  SamplerType,
+  ObjectiveMetric,
+  ObjectiveSpec,
+  BudgetSpec,
   SearchDistribution,
   SearchSpace,
   SimulatorSpec,
@@ -19,7 +23,13 @@ export type {
   ValidationResult,
   WeightsSpec,
 } from './types.ts';
-export { DEFAULT_NETWORK_SPEC, HYPERPARAMETER_NAMES, PARAM_NAMES, STUDY_CONFIG_VERSION } from './types.ts';
+export {
+  DEFAULT_NETWORK_SPEC,
+  HYPERPARAMETER_NAMES,
+  OBJECTIVE_METRICS,
+  PARAM_NAMES,
+  STUDY_CONFIG_VERSION,
+} from './types.ts';
 export {
   cpuStudyConfig,
   defaultStudyConfig,
@@ -33,7 +43,7 @@ export {
   smokeStudyConfig,
   type PresetName,
 } from './presets.ts';
-export { formatIssues, parseStudyConfig, validateStudyConfig } from './validate.ts';
+export { formatIssues, PARETO_NO_PRUNER, parseStudyConfig, validateStudyConfig } from './validate.ts';
 export {
   dataSeeds,
   makePruner,
@@ -78,3 +88,5 @@ export {
   StudyLinkError,
 } from './share-link.ts';
 export { studyTrialSpec, trialNetwork, trialOnline, type StudyTrial } from './trial-spec.ts';
+export { budgetModel, checkBudget, overBudgetText, type BudgetCheck } from './budget.ts';
+export { isPareto, OBJECTIVE_NAMES, objectiveMetrics, objectiveNames, studyDirections } from './objective.ts';

@@ -68,12 +68,16 @@ export const HYPERPARAMETER_NAMES = ['dropout', 'lr', 'num_seeds', 'batch_size',
 export type HyperparameterName = (typeof HYPERPARAMETER_NAMES)[number];
 export type SearchSpace = Record<HyperparameterName, SearchDistribution>;
 
+export type SamplerType = 'tpe' | 'random' | 'nsga2';
+
 export interface SamplerSpec {
-  type: 'tpe' | 'random';
+  /** 'nsga2': Optuna's NSGAIISampler (multi-objective; it runs single-objective studies too). */
+  type: SamplerType;
   seed: number;
   /**
    * TPE only: joint sampling over the intersection space. Absent: on in version 2 (Optuna 5.0's
-   * default), off in version 1 (Optuna ≤ 4.x's).
+   * default) with one objective, off with a Pareto objective (5.0 samples independently there), off
+   * in version 1 (Optuna ≤ 4.x's).
    */
   multivariate: boolean;
   /** TPE only: random trials before TPE starts (Optuna default 10). */
@@ -89,6 +93,8 @@ export interface SamplerSpec {
    * "neighbor" in version 2, "scott" in version 1, so a study configured before keeps its proposals.
    */
   bandwidth: TpeBandwidth;
+  /** NSGA-II only: individuals per generation (Optuna's population_size, default 50); absent otherwise. */
+  populationSize?: number;
 }
 
 export type TpeBandwidth = 'neighbor' | 'scott';
@@ -109,6 +115,35 @@ export interface WeightsSpec {
   recovery: number;
   pc: number;
   sbc: number;
+}
+
+/**
+ * The separate objectives a Pareto study minimises (src/metrics/objectives.ts computes them): mean
+ * NRMSE, mean calibration error, mean 1 − contraction. Repeated here because the configuration layer
+ * does not import the metrics layer.
+ */
+export const OBJECTIVE_METRICS = ['nrmse', 'calibration', 'contraction'] as const;
+export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+
+/**
+ * What a trial's value is. "weighted-sum" (the default, and what a configuration without the field
+ * means): one value, L with `weights`. "pareto": 2 or 3 of OBJECTIVE_METRICS as separate minimised
+ * objectives (a multi-objective study; L is still recorded as the user attribute `L`). Optuna cannot
+ * prune multi-objective trials, so a Pareto study's pruner must be "none".
+ */
+export type ObjectiveSpec = { type: 'weighted-sum' } | { type: 'pareto'; metrics: ObjectiveMetric[] };
+
+/**
+ * A budget a sampled configuration must fit before it trains (bayesflow-hpo's max parameter count and
+ * memory): one over it is rejected at once and recorded as a PRUNED trial with Optuna 5 constraints
+ * `params` (count − maxParams) and `memory` (MB over maxMemoryMB), which TPE and NSGA-II rank after
+ * every feasible trial; it does not count towards nTrials. null: no limit.
+ */
+export interface BudgetSpec {
+  /** Most trainable parameters (src/nn/model/parameter-count.ts). */
+  maxParams: number | null;
+  /** Most MB (10^6 bytes) the planner estimates for one training pass of a full batch (wasm figures). */
+  maxMemoryMB: number | null;
 }
 
 export interface DiagnosticsSpec {
@@ -185,6 +220,10 @@ export interface StudyConfig {
    * They count towards nTrials. Absent: none.
    */
   enqueueTrials?: Record<string, number>[];
+  /** Absent in configurations saved before it existed, and written only for Pareto: the weighted sum. */
+  objective?: ObjectiveSpec;
+  /** Absent: no budget. */
+  budget?: BudgetSpec;
 }
 
 /** One problem found in a configuration, with the dotted path of the field (e.g. `simulator.prior.A.sd`). */

@@ -9,7 +9,11 @@ import { join, MISSING, Reader, show } from './reader.ts';
 import { readEnqueueTrials, readSearchSpace } from './search-space.ts';
 import {
   DEFAULT_NETWORK_SPEC,
+  OBJECTIVE_METRICS,
+  type BudgetSpec,
   type DataSpec,
+  type ObjectiveMetric,
+  type ObjectiveSpec,
   PARAM_NAMES,
   STUDY_CONFIG_VERSION,
   type DiagnosticsSpec,
@@ -86,15 +90,22 @@ function readNumObs(r: Reader, v: unknown, path: string): NumObsSpec | null {
 
 /**
  * The sampler; absent TPE settings take the defaults of the configuration's version (types.ts
- * STUDY_CONFIG_VERSION): Optuna 5.0's for version 2, Optuna ≤ 4.x's for version 1.
+ * STUDY_CONFIG_VERSION): Optuna 5.0's for version 2 (multivariate with one objective, independent
+ * with several), Optuna ≤ 4.x's for version 1.
  */
-function readSampler(r: Reader, v: unknown, path: string, version: number): SamplerSpec | null {
-  const o = r.object(v, path, ['type', 'seed'], ['multivariate', 'nStartupTrials', 'constantLiar', 'bandwidth']);
+function readSampler(r: Reader, v: unknown, path: string, version: number, pareto: boolean): SamplerSpec | null {
+  const o = r.object(
+    v,
+    path,
+    ['type', 'seed'],
+    ['multivariate', 'nStartupTrials', 'constantLiar', 'bandwidth', 'populationSize'],
+  );
   if (o === null) return null;
   const optuna5 = version >= 2;
-  const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random'] as const);
+  const type = r.oneOf(o.type, join(path, 'type'), ['tpe', 'random', 'nsga2'] as const);
   const seed = r.num(o.seed, join(path, 'seed'), { integer: true, min: 0, max: MAX_SEED });
-  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5);
+  // Optuna 5.0's TPESampler samples jointly by default with one objective, independently with several.
+  const multivariate = r.bool(o.multivariate, join(path, 'multivariate'), optuna5 && !pareto);
   const constantLiar = r.bool(o.constantLiar, join(path, 'constantLiar'), true);
   const bandwidth =
     o.bandwidth === undefined
@@ -106,8 +117,29 @@ function readSampler(r: Reader, v: unknown, path: string, version: number): Samp
     o.nStartupTrials === undefined
       ? 10
       : r.num(o.nStartupTrials, join(path, 'nStartupTrials'), { integer: true, min: 0 });
-  if (type === null || seed === null || nStartupTrials === null || bandwidth === null) return null;
-  return { type, seed, multivariate, nStartupTrials, constantLiar, bandwidth };
+  // NSGA-II's population_size: Optuna's default 50, at least 2 (it raises below).
+  let populationSize: number | null | undefined;
+  if (type === 'nsga2')
+    populationSize =
+      o.populationSize === undefined
+        ? 50
+        : r.num(o.populationSize, join(path, 'populationSize'), { integer: true, min: 2 });
+  else if (o.populationSize !== undefined)
+    r.fail(
+      join(path, 'populationSize'),
+      'A population size belongs to the NSGA-II sampler only: remove it or choose nsga2',
+    );
+  if (type === null || seed === null || nStartupTrials === null || bandwidth === null || populationSize === null)
+    return null;
+  return {
+    type,
+    seed,
+    multivariate,
+    nStartupTrials,
+    constantLiar,
+    bandwidth,
+    ...(populationSize === undefined ? {} : { populationSize }),
+  };
 }
 
 /** An optional integer option with its Optuna default. */
@@ -226,7 +258,55 @@ const ROOT_KEYS = [
   'backend',
 ] as const;
 /** Added after configurations were first saved; absent means the default. */
-const OPTIONAL_ROOT_KEYS = ['network', 'enqueueTrials'] as const;
+const OPTIONAL_ROOT_KEYS = ['network', 'enqueueTrials', 'objective', 'budget'] as const;
+
+/** Optuna cannot prune a multi-objective trial (`trial.report` raises), so the pruner must be none. */
+export const PARETO_NO_PRUNER =
+  'A Pareto (multi-objective) study cannot prune: Optuna cannot prune trials with several objectives. Set the pruner to none';
+
+function readObjective(r: Reader, v: unknown, path: string): ObjectiveSpec | null {
+  const type =
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? r.oneOf((v as Record<string, unknown>).type, join(path, 'type'), ['weighted-sum', 'pareto'] as const)
+      : (r.fail(path, `Expected {"type": "weighted-sum"} or {"type": "pareto", "metrics": [...]} (got ${show(v)})`),
+        null);
+  if (type === null) return null;
+  if (type === 'weighted-sum') return r.object(v, path, ['type']) === null ? null : { type };
+  const o = r.object(v, path, ['type', 'metrics']);
+  if (o === null) return null;
+  const m = o.metrics;
+  const mp = join(path, 'metrics');
+  if (!Array.isArray(m) || m.length < 2 || m.length > 3) {
+    r.fail(mp, `Choose 2 or 3 of ${OBJECTIVE_METRICS.join(', ')} (got ${show(m)})`);
+    return null;
+  }
+  const metrics: ObjectiveMetric[] = [];
+  for (let i = 0; i < m.length; i++) {
+    const x = r.oneOf(m[i], `${mp}[${i}]`, OBJECTIVE_METRICS);
+    if (x === null) return null;
+    if (metrics.includes(x)) {
+      r.fail(`${mp}[${i}]`, `${x} is listed twice: each objective once`);
+      return null;
+    }
+    metrics.push(x);
+  }
+  return { type, metrics };
+}
+
+function readBudget(r: Reader, v: unknown, path: string): BudgetSpec | null {
+  const o = r.object(v, path, [], ['maxParams', 'maxMemoryMB']);
+  if (o === null) return null;
+  const maxParams =
+    o.maxParams === undefined
+      ? { ok: true, value: null }
+      : r.nullableNum(o.maxParams, join(path, 'maxParams'), { integer: true, min: 1 });
+  const maxMemoryMB =
+    o.maxMemoryMB === undefined
+      ? { ok: true, value: null }
+      : r.nullableNum(o.maxMemoryMB, join(path, 'maxMemoryMB'), { above: 0 });
+  if (!maxParams.ok || !maxMemoryMB.ok) return null;
+  return { maxParams: maxParams.value, maxMemoryMB: maxMemoryMB.value };
+}
 
 function readNetwork(r: Reader, x: unknown, path: string): NetworkSpec | null {
   const o = r.object(x, path, [], ['variant', 'standardizeCondition', 'matmulF16', 'flowDraws', 'standardizeTrials']);
@@ -301,12 +381,18 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const nTrials = r.num(o.nTrials, 'nTrials', { integer: true, min: 1 });
   const timeout =
     o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
-  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version);
+  const paretoObjective =
+    typeof o.objective === 'object' && o.objective !== null && (o.objective as Record<string, unknown>).type === 'pareto';
+  const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version, paretoObjective);
   const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
   const diagnostics = o.diagnostics === undefined ? null : readDiagnostics(r, o.diagnostics, 'diagnostics');
   const backend = r.oneOf(o.backend, 'backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const);
   const network = o.network === undefined ? undefined : readNetwork(r, o.network, 'network');
+  const objective = o.objective === undefined ? undefined : readObjective(r, o.objective, 'objective');
+  const budget = o.budget === undefined ? undefined : readBudget(r, o.budget, 'budget');
+  if (objective?.type === 'pareto' && pruner !== null && pruner.type !== 'none')
+    r.fail('pruner.type', PARETO_NO_PRUNER);
   const enqueueTrials =
     o.enqueueTrials === undefined ? undefined : readEnqueueTrials(r, o.enqueueTrials, 'enqueueTrials', searchSpace);
   if (
@@ -326,7 +412,9 @@ export function validateStudyConfig(x: unknown): ValidationResult {
     weights === null ||
     diagnostics === null ||
     backend === null ||
-    network === null
+    network === null ||
+    objective === null ||
+    budget === null
   ) {
     return { errors: r.issues };
   }
@@ -347,6 +435,10 @@ export function validateStudyConfig(x: unknown): ValidationResult {
     backend,
     ...(network === undefined ? {} : { network }),
     ...(enqueueTrials === undefined || enqueueTrials === null || enqueueTrials.length === 0 ? {} : { enqueueTrials }),
+    // The weighted sum is what an absent field means, so it is not written out: old configurations
+    // (and their share links) come back unchanged.
+    ...(objective?.type === 'pareto' ? { objective } : {}),
+    ...(budget === undefined || (budget.maxParams === null && budget.maxMemoryMB === null) ? {} : { budget }),
   };
   // The simulator has the last word on its own input; its field names map back to config paths.
   try {

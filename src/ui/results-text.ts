@@ -5,15 +5,21 @@
  */
 import { TrialState, type FrozenTrial } from '../engine/index.ts';
 import { DEFAULT_NETWORK_SPEC, type NetworkSpec, type WeightsSpec } from '../study-config/index.ts';
-import { isCancelled, isInterrupted } from '../state/index.ts';
+import { isCancelled, isInterrupted, overBudgetReason } from '../state/index.ts';
 
 export interface TrialNote {
-  kind: 'interrupted' | 'cancelled' | 'failed';
+  kind: 'interrupted' | 'cancelled' | 'failed' | 'over-budget';
   text: string;
 }
 
-/** Why a FAIL trial failed, as its fail_reason says; null for every other state. */
+/**
+ * Why a FAIL trial failed, as its fail_reason says, and why a configuration rejected over the study's
+ * budget was not trained; null for every other trial.
+ */
 export function trialNote(t: FrozenTrial): TrialNote | null {
+  const over = overBudgetReason(t);
+  if (t.state === TrialState.PRUNED && over !== null)
+    return { kind: 'over-budget', text: `Not trained, ${over} (not counted as a trial).` };
   if (t.state !== TrialState.FAIL) return null;
   const reason = t.systemAttrs['fail_reason'];
   if (isInterrupted(t))
@@ -120,11 +126,18 @@ export function objectiveFormula(weights: WeightsSpec | null): string {
 }
 
 /** "3 complete · 1 pruned · 1 failed": the non-zero counts, named; "none finished" when all are 0. */
-export function trialCounts(c: { complete: number; pruned: number; failed: number; running?: number }): string {
+export function trialCounts(c: {
+  complete: number;
+  pruned: number;
+  failed: number;
+  running?: number;
+  overBudget?: number;
+}): string {
   const parts: string[] = [];
   if (c.complete > 0) parts.push(`${c.complete} complete`);
   if (c.pruned > 0) parts.push(`${c.pruned} pruned`);
   if (c.failed > 0) parts.push(`${c.failed} failed`);
   if ((c.running ?? 0) > 0) parts.push(`${c.running} running`);
+  if ((c.overBudget ?? 0) > 0) parts.push(`${c.overBudget} over budget (not counted)`);
   return parts.length === 0 ? 'none finished' : parts.join(' · ');
 }

@@ -1,5 +1,6 @@
 /**
  * `npm run --silent cli -- journal roundtrip IN OUT [--full] [--valid-prefix] [--separators compact|python] [--json]`
+ * (`journal best FILE`: ./journal-best.ts)
  *
  * Imports an Optuna journal file (every study, trial, param, value, intermediate value, attribute and
  * state) and exports it again: by default in the compact form (one full-template CREATE_TRIAL per
@@ -24,6 +25,7 @@ import {
 } from '../../engine/index.ts';
 import { UsageError, optFlag, optString, printJson } from '../args.ts';
 import { formatUsage, parseWithSpec, type CommandSpec, type CommandUsage } from '../usage.ts';
+import { best, BEST } from './journal-best.ts';
 
 const ROUNDTRIP: CommandSpec = {
   name: 'journal roundtrip',
@@ -48,7 +50,7 @@ export const USAGE: CommandUsage = {
   name: 'journal',
   summary: 'Optuna journal tools',
   options: [],
-  subcommands: [ROUNDTRIP],
+  subcommands: [ROUNDTRIP, BEST],
 };
 
 /** Refuses an output that is the input (the roundtrip would overwrite what it reads) or sits in no folder. */
@@ -128,6 +130,12 @@ async function roundtrip(
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'best') {
+    const b = parseWithSpec(argv, BEST.options);
+    const [, file, extra] = b.positional;
+    if (file === undefined || extra !== undefined) throw new UsageError(formatUsage(USAGE));
+    return best(file, optString(b, 'study'), optFlag(b, 'json'));
+  }
   const p = parseWithSpec(argv, ROUNDTRIP.options);
   const [sub, input, output, extra] = p.positional;
   if (sub !== 'roundtrip' || input === undefined || output === undefined || extra !== undefined)

@@ -218,7 +218,7 @@ describe('messages a researcher understands, at the field they are about', () =>
     [
       'extra',
       (c: any) => (c.extra = 1),
-      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network, enqueueTrials)",
+      "Unknown setting 'extra' (allowed here: version, name, seed, simulator, data, searchSpace, epochs, nTrials, timeout, sampler, pruner, weights, diagnostics, backend, network, enqueueTrials, objective, budget)",
     ],
     [
       'searchSpace.dropout.high',

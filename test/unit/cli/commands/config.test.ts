@@ -73,3 +73,21 @@ it('config link prints a link that carries the file exactly, and refuses an inva
     /not a valid study configuration, so no link was made:\nepochs: Enter a whole number/,
   );
 });
+
+it('config validate takes a Pareto study with NSGA-II and a budget, and refuses one with a pruner', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const pareto = {
+    ...defaultStudyConfig(),
+    objective: { type: 'pareto', metrics: ['nrmse', 'calibration', 'contraction'] },
+    sampler: { ...defaultStudyConfig().sampler, type: 'nsga2', populationSize: 20 },
+    budget: { maxParams: 1_500_000, maxMemoryMB: 2000 },
+  };
+  const good = path.join(dir, 'pareto.json');
+  writeFileSync(good, JSON.stringify(pareto));
+  const bad = path.join(dir, 'pareto-pruned.json');
+  writeFileSync(bad, JSON.stringify({ ...pareto, pruner: { type: 'median' } }));
+  const c = capture();
+  expect(await run(['validate', good])).toBe(0);
+  expect(await run(['validate', bad])).toBe(1);
+  expect(c.out()).toContain('pruner.type: A Pareto (multi-objective) study cannot prune');
+});
