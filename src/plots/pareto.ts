@@ -65,7 +65,8 @@ function points(trials: readonly FrozenTrial[], i: number, j: number): ParetoPoi
 
 function panel(c: ParetoClasses, marked: FrozenTrial | null, opts: ParetoOptions, i: number, j: number): ChartPlot {
   const names = opts.objectiveNames;
-  const title = names.length === 2 ? PARETO_TITLE : `${PARETO_TITLE}: ${names[i]} vs ${names[j]}`;
+  // Three objectives: the group carries the title, so a panel names its pair only (a third of the page wide).
+  const title = names.length === 2 ? PARETO_TITLE : `${names[i]} vs ${names[j]}`;
   const parts = [`${c.front.length} on the front`, `${c.dominated.length} dominated`];
   if (c.infeasible.length > 0) parts.push(`${c.infeasible.length} infeasible`);
   if (names.length > 2) parts.push(`front over all ${names.length} objectives`);

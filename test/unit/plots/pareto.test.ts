@@ -80,11 +80,7 @@ describe('buildParetoFrontPlots', () => {
     const ps = panels(
       buildParetoFrontPlots(trials, { objectiveNames: ['A', 'B', 'C'], directions: MIN3, marked: null }),
     );
-    expect(ps.map((p) => p.title)).toEqual([
-      'Pareto-front Plot: A vs B',
-      'Pareto-front Plot: A vs C',
-      'Pareto-front Plot: B vs C',
-    ]);
+    expect(ps.map((p) => p.title)).toEqual(['A vs B', 'A vs C', 'B vs C']);
     const front = cfg(ps[1]!).data.datasets.find((d: { label: string }) => d.label.startsWith('Best Trial'));
     expect(front.data).toEqual([
       { x: 1, y: 5, trial: 0 },
