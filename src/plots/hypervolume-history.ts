@@ -93,7 +93,8 @@ export function buildHypervolumeHistory(trials: readonly FrozenTrial[], opts: Hy
   const k = directions.length;
   if (k < 2) return empty(HYPERVOLUME_TITLE, 'The hypervolume history needs a study with 2 or more objectives.');
   const feasible = trials.filter(
-    (t) => t.state === TrialState.COMPLETE && t.values?.length === k && t.values.every(Number.isFinite) && isFeasible(t),
+    (t) =>
+      t.state === TrialState.COMPLETE && t.values?.length === k && t.values.every(Number.isFinite) && isFeasible(t),
   );
   if (feasible.length === 0)
     return empty(HYPERVOLUME_TITLE, 'No feasible completed trial yet. The hypervolume grows from the first one.');
@@ -137,7 +138,8 @@ export function hypervolumeReference(
 ): number[] | null {
   const k = directions.length;
   const feasible = trials.filter(
-    (t) => t.state === TrialState.COMPLETE && t.values?.length === k && t.values.every(Number.isFinite) && isFeasible(t),
+    (t) =>
+      t.state === TrialState.COMPLETE && t.values?.length === k && t.values.every(Number.isFinite) && isFeasible(t),
   );
   if (feasible.length === 0) return null;
   return referencePointOf(feasible.map((t) => loss(t, directions))).map((r, j) => signOf(directions[j]!) * r);

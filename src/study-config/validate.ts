@@ -382,7 +382,9 @@ export function validateStudyConfig(x: unknown): ValidationResult {
   const timeout =
     o.timeout === undefined ? { ok: false, value: null } : r.nullableNum(o.timeout, 'timeout', { above: 0 });
   const paretoObjective =
-    typeof o.objective === 'object' && o.objective !== null && (o.objective as Record<string, unknown>).type === 'pareto';
+    typeof o.objective === 'object' &&
+    o.objective !== null &&
+    (o.objective as Record<string, unknown>).type === 'pareto';
   const sampler = o.sampler === undefined ? null : readSampler(r, o.sampler, 'sampler', version, paretoObjective);
   const pruner = o.pruner === undefined ? null : readPruner(r, o.pruner, 'pruner');
   const weights = o.weights === undefined ? null : readWeights(r, o.weights, 'weights');
