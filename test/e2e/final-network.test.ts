@@ -5,62 +5,20 @@
  * last stored epoch, and continuing shows the same loss history up to that epoch and goes on from there
  * to the end; the finished network is offered in Infer.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createStudy, RandomSampler } from '../../src/engine/index.ts';
-import { exportStudyJournal, JournalStorage, MemoryJournalBackend } from '../../src/engine/storages/journal/index.ts';
-import { CONFIG_ATTR } from '../../src/state/study-meta.ts';
-import { smokeStudyConfig, suggestAll, type StudyConfig } from '../../src/study-config/index.ts';
-import { openApp, screenshot, type App } from './harness.ts';
+import { openFinalNetworkStudy, type FinalNetworkPage } from './final-network-fixture.ts';
+import { screenshot, type App } from './harness.ts';
 
+let study: FinalNetworkPage;
 let app: App;
 let page: Page;
-let dir: string;
-
-/** A study whose one complete trial trains a tiny network (embed 8, summary 4, batch 8). */
-async function journalFile(): Promise<string> {
-  const smoke = smokeStudyConfig();
-  const config: StudyConfig = {
-    ...smoke,
-    name: 'final-e2e',
-    searchSpace: {
-      ...smoke.searchSpace,
-      embed_dim: { type: 'categorical', choices: [8] },
-      summary_dim: { type: 'categorical', choices: [4] },
-      batch_size: { type: 'categorical', choices: [8] },
-      num_seeds: { type: 'int', low: 1, high: 1 },
-    },
-    diagnostics: { posteriorDraws: 20, integrationSteps: 4, integrator: 'euler' },
-  };
-  const storage = new JournalStorage(new MemoryJournalBackend());
-  const study = await createStudy({ studyName: config.name, storage, sampler: new RandomSampler({ seed: 1 }) });
-  await storage.setStudyUserAttr(study.studyId, CONFIG_ATTR, config as never);
-  const trial = await study.ask();
-  await suggestAll(trial, config);
-  await trial.setUserAttr('seed', 12345);
-  await study.tell(trial, 1.25);
-  const file = path.join(dir, 'final-e2e.log');
-  writeFileSync(file, await exportStudyJournal(storage, study.studyId));
-  return file;
-}
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'dmc-e2e-final-'));
-  const file = await journalFile();
-  app = await openApp({ route: '' });
-  page = app.page;
-  await page.getByTestId('library-empty').waitFor({ timeout: 60_000 });
-  await page.getByTestId('file-input').setInputFiles(file);
-  await page.waitForURL(/#\/results\/\d+$/, { timeout: 30_000 });
-  await page.getByTestId('final-network').waitFor();
+  study = await openFinalNetworkStudy('final-e2e');
+  ({ app, page } = study);
 });
-afterAll(async () => {
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => study?.close());
 
 /**
  * Waits until the live progress shows at least `epoch` finished epochs. The check runs in the page on every
