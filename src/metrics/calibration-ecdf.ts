@@ -13,7 +13,7 @@
  * Layout as in diagnostics.ts: draws n × S × P row-major, truths n × P.
  */
 import { Rng } from '../shared/index.ts';
-import { MetricsError, type NumericArray } from './diagnostics.ts';
+import { checkShape, MetricsError, type NumericArray } from './diagnostics.ts';
 import { linspace, quantileSorted } from './stats.ts';
 
 /**
@@ -27,9 +27,7 @@ export function fractionalRanks(
   S: number,
   P: number,
 ): Float64Array {
-  if (draws.length !== n * S * P || truths.length !== n * P) {
-    throw new MetricsError(`draws (${draws.length}) and truths (${truths.length}) do not fit n=${n}, S=${S}, P=${P}`);
-  }
+  checkShape(draws, truths, n, S, P);
   const out = new Float64Array(n * P);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < P; j++) {

@@ -46,7 +46,8 @@ export interface DiagnosticsTable {
 /** α grid of the calibration error: linspace(0.005, 0.995, 20) (BayesFlow defaults). */
 export const CALIBRATION_ALPHAS: Float64Array = linspace(0.005, 0.995, 20);
 
-function checkShape(draws: NumericArray, truths: NumericArray, n: number, S: number, P: number): void {
+/** Shapes and finiteness of a diagnostics input (every metric of this layer checks the same way). */
+export function checkShape(draws: NumericArray, truths: NumericArray, n: number, S: number, P: number): void {
   for (const [k, v] of [
     ['n', n],
     ['S', S],
