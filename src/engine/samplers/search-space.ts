@@ -4,7 +4,7 @@
  * name. Computed from the history on every call (Optuna caches it incrementally; the result is the
  * same and cheap at our study sizes).
  */
-import { distributionsEqual } from '../distributions.ts';
+import { distributionsEqual, isSingle } from '../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial } from '../types.ts';
 
 export function intersectionSearchSpace(
@@ -27,4 +27,17 @@ export function intersectionSearchSpace(
   if (space === null) return out;
   for (const name of [...space.keys()].sort()) out[name] = space.get(name) as Distribution;
   return out;
+}
+
+/**
+ * The space a sampler draws jointly (`sample_relative`'s search space in TPE and the GA samplers): the
+ * intersection space without its single-valued distributions, whose one value needs no sampling.
+ */
+export function relativeSearchSpace(
+  trials: readonly FrozenTrial[],
+  includePruned: boolean,
+): Record<string, Distribution> {
+  const space = intersectionSearchSpace(trials, includePruned);
+  for (const [name, d] of Object.entries(space)) if (isSingle(d)) delete space[name];
+  return space;
 }

@@ -16,12 +16,12 @@
  * without a mutation operator. Generation 0 and parameters outside the space are random. Only the
  * uniform crossover is offered (Optuna's default). Random streams come from (seed, trial number).
  */
-import { contains, isSingle, toInternalRepr } from '../../distributions.ts';
+import { contains, toInternalRepr } from '../../distributions.ts';
 import { EngineError, TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
 import { derivedRng, randomSeed } from '../numeric.ts';
 import { RandomSampler } from '../random.ts';
 import type { Sampler, SamplerStudy } from '../sampler.ts';
-import { intersectionSearchSpace } from '../search-space.ts';
+import { relativeSearchSpace } from '../search-space.ts';
 import { constrainedDominates, isConstrained, selectElitePopulation, trialDominates } from './elite.ts';
 
 export interface NSGAIISamplerOptions {
@@ -72,9 +72,7 @@ export class NSGAIISampler implements Sampler {
   }
 
   async inferRelativeSearchSpace(study: SamplerStudy): Promise<Record<string, Distribution>> {
-    const space = intersectionSearchSpace(await study.getTrials([TrialState.COMPLETE]), false);
-    for (const [name, d] of Object.entries(space)) if (isSingle(d)) delete space[name];
-    return space;
+    return relativeSearchSpace(await study.getTrials([TrialState.COMPLETE]), false);
   }
 
   async sampleRelative(

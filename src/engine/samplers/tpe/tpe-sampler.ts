@@ -28,12 +28,12 @@
  * trials split by non-domination rank with HSSP on the rank that does not fit (split-multi-objective.ts),
  * and every below trial weighted the same (`weights` applies to g only), as 5.0's `_build_parzen_estimator`.
  */
-import { isSingle, toExternalRepr } from '../../distributions.ts';
+import { toExternalRepr } from '../../distributions.ts';
 import { TrialState, type Distribution, type FrozenTrial, type ParamValue } from '../../types.ts';
 import { derivedRng, randomSeed } from '../numeric.ts';
 import { RandomSampler } from '../random.ts';
 import type { DirectionName, Sampler, SamplerStudy } from '../sampler.ts';
-import { intersectionSearchSpace } from '../search-space.ts';
+import { relativeSearchSpace } from '../search-space.ts';
 import { HistoryColumns } from './history-columns.ts';
 import { ParzenEstimator, type ParzenEstimatorParameters } from './parzen-estimator.ts';
 import { Workspace } from './workspace.ts';
@@ -110,9 +110,7 @@ export class TPESampler implements Sampler {
 
   async inferRelativeSearchSpace(study: SamplerStudy): Promise<Record<string, Distribution>> {
     if (!(this.multivariate ?? study.directions.length === 1)) return {};
-    const space = intersectionSearchSpace(await study.getTrials(FINISHED_FOR_TPE), true);
-    for (const [name, d] of Object.entries(space)) if (isSingle(d)) delete space[name];
-    return space;
+    return relativeSearchSpace(await study.getTrials(FINISHED_FOR_TPE), true);
   }
 
   async sampleRelative(
