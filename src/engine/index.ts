@@ -55,6 +55,7 @@ export {
   type NonDominatedSortOptions,
 } from './multi-objective/pareto.ts';
 export { hypervolume } from './multi-objective/hypervolume.ts';
+export { hsspReferencePoint } from './multi-objective/hssp.ts';
 export { NSGAIISampler, type NSGAIISamplerOptions } from './samplers/nsgaii/nsgaii-sampler.ts';
 export { RandomSampler, type RandomSamplerOptions } from './samplers/random.ts';
 export { TPESampler, type TPESamplerOptions } from './samplers/tpe/tpe-sampler.ts';

@@ -10,6 +10,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import {
+  hsspReferencePoint,
   hypervolume,
   isFeasible,
   paretoFrontTrials,
@@ -24,18 +25,8 @@ import { chart, empty, type Plot } from './types.ts';
 
 export const HYPERVOLUME_TITLE = 'Hypervolume History Plot';
 
-/** Optuna's EPS for a zero reference coordinate (optuna/samplers/_tpe/sampler.py). */
-const EPS = 1e-12;
-
-/** `_get_reference_point`: the worst point × 1.1 (0.9 where negative), 0 → EPS. */
-export function referencePointOf(values: readonly (readonly number[])[]): number[] {
-  const k = values[0]!.length;
-  return Array.from({ length: k }, (_, j) => {
-    const worst = Math.max(...values.map((v) => v[j]!));
-    const r = Math.max(1.1 * worst, 0.9 * worst);
-    return r === 0 ? EPS : r;
-  });
-}
+/** `_get_reference_point` (the engine's, which TPE's split uses): the worst point × 1.1 (0.9 where negative), 0 → EPS. */
+export const referencePointOf: (values: readonly (readonly number[])[]) => number[] = hsspReferencePoint;
 
 export interface HypervolumePoint {
   readonly x: number;
