@@ -30,7 +30,7 @@ export const ENTRIES = {
   ],
   'engine/index.ts': ['study-config', 'persistence', 'plots', 'cluster', 'workers', 'state', 'ui', 'cli'],
   'sim/index.ts': ['study-config', 'plots', 'inference', 'workers', 'state', 'ui', 'cli'],
-  'metrics/index.ts': ['nn', 'plots', 'inference', 'workers', 'state', 'cli'],
+  'metrics/index.ts': ['nn', 'study-config', 'plots', 'inference', 'workers', 'state', 'cli'],
   // The whole networks API; loads tfjs, so only worker entries and Node import it.
   'nn/index.ts': ['workers', 'cli'],
   // The part of the networks API that loads no tfjs (network files, hyperparameters, backend names).

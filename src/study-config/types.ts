@@ -6,6 +6,7 @@
  * so that a reloaded study can regenerate its data sets and continue. Documented field by field in
  * docs/study-config.md; validated by validate.ts. Pure data: no DOM, Svelte, tfjs or IndexedDB.
  */
+import { OBJECTIVE_METRICS, type ObjectiveMetric } from '../metrics/index.ts';
 
 /** The DMC parameters in the inference order of the notebook adapter (docs/design/simulator.md#prior). */
 export const PARAM_NAMES = ['A', 'tau', 'mu_c', 'mu_r', 'b', 'sd_r'] as const;
@@ -118,12 +119,10 @@ export interface WeightsSpec {
 }
 
 /**
- * The separate objectives a Pareto study minimises (src/metrics/objectives.ts computes them): mean
- * NRMSE, mean calibration error, mean 1 − contraction. Repeated here because the configuration layer
- * does not import the metrics layer.
+ * The separate objectives a Pareto study minimises: mean NRMSE, mean calibration error, mean
+ * 1 − contraction — the metrics layer's own list (src/metrics/objectives.ts computes, names and labels them).
  */
-export const OBJECTIVE_METRICS = ['nrmse', 'calibration', 'contraction'] as const;
-export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+export { OBJECTIVE_METRICS, type ObjectiveMetric };
 
 /**
  * What a trial's value is. "weighted-sum" (the default, and what a configuration without the field
